@@ -1,0 +1,149 @@
+#include "capture/pcap/pcap_source.h"
+
+#include <pcap/pcap.h>
+#include <poll.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace cutpoint::capture {
+namespace {
+
+// libpcap reports DLT_* values; the engine speaks LINKTYPE_* numbers.
+absl::StatusOr<wire::LinkType> LinkTypeFromDlt(int dlt) {
+  switch (dlt) {
+    case DLT_NULL: return wire::LinkType::kNull;
+    case DLT_EN10MB: return wire::LinkType::kEthernet;
+    case DLT_RAW:
+#ifdef DLT_IPV4
+    case DLT_IPV4:
+#endif
+      return wire::LinkType::kRaw;
+    case DLT_LOOP: return wire::LinkType::kLoop;
+    case DLT_LINUX_SLL: return wire::LinkType::kLinuxSll;
+#ifdef DLT_LINUX_SLL2
+    case DLT_LINUX_SLL2: return wire::LinkType::kLinuxSll2;
+#endif
+    default: {
+      const char* name = pcap_datalink_val_to_name(dlt);
+      return absl::InvalidArgumentError(absl::StrCat("unsupported link type ", dlt, " (",
+                                                     name != nullptr ? name : "unknown",
+                                                     "); supported: EN10MB, LINUX_SLL, "
+                                                     "LINUX_SLL2, RAW, IPV4, NULL, LOOP"));
+    }
+  }
+}
+
+}  // namespace
+
+PcapSource::~PcapSource() { pcap_close(handle_); }
+
+absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenLive(
+    const LiveCaptureOptions& options) {
+  char error[PCAP_ERRBUF_SIZE] = {0};
+  pcap_t* handle = pcap_create(options.interface.c_str(), error);
+  if (handle == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("capture on ", options.interface, ": ", error));
+  }
+  pcap_set_snaplen(handle, options.snaplen);
+  pcap_set_promisc(handle, 0);
+  pcap_set_timeout(handle, options.timeout_ms);
+  pcap_set_immediate_mode(handle, 1);
+  pcap_set_buffer_size(handle, options.buffer_bytes);
+  pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_MICRO);
+  int activated = pcap_activate(handle);
+  if (activated < 0) {
+    std::string message = pcap_geterr(handle);
+    pcap_close(handle);
+    if (activated == PCAP_ERROR_PERM_DENIED) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "capture on ", options.interface, ": ", message, " (needs CAP_NET_RAW)"));
+    }
+    if (activated == PCAP_ERROR_NO_SUCH_DEVICE) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown interface '", options.interface, "': ", message));
+    }
+    return absl::UnavailableError(absl::StrCat("capture on ", options.interface, ": ", message));
+  }
+  absl::StatusOr<wire::LinkType> link = LinkTypeFromDlt(pcap_datalink(handle));
+  if (!link.ok()) {
+    pcap_close(handle);
+    return link.status();
+  }
+  if (options.inbound_only && pcap_setdirection(handle, PCAP_D_IN) != 0) {
+    std::string message = pcap_geterr(handle);
+    pcap_close(handle);
+    return absl::UnavailableError(absl::StrCat("pcap_setdirection: ", message));
+  }
+  if (!options.filter.empty()) {
+    bpf_program program;
+    if (pcap_compile(handle, &program, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+        pcap_setfilter(handle, &program) != 0) {
+      std::string message = pcap_geterr(handle);
+      pcap_close(handle);
+      return absl::InvalidArgumentError(
+          absl::StrCat("capture filter '", options.filter, "': ", message));
+    }
+    pcap_freecode(&program);
+  }
+  // Non-blocking reads plus our own poll() bound how long Next() can block, whatever the
+  // TPACKET version's block-timeout semantics are.
+  if (pcap_setnonblock(handle, 1, error) != 0) {
+    pcap_close(handle);
+    return absl::UnavailableError(absl::StrCat("pcap_setnonblock: ", error));
+  }
+  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle, *link, true));
+  source->selectable_fd_ = pcap_get_selectable_fd(handle);
+  source->timeout_ms_ = options.timeout_ms;
+  return source;
+}
+
+absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::string& path) {
+  char error[PCAP_ERRBUF_SIZE] = {0};
+  pcap_t* handle =
+      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, error);
+  if (handle == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read pcap '", path, "': ", error));
+  }
+  absl::StatusOr<wire::LinkType> link = LinkTypeFromDlt(pcap_datalink(handle));
+  if (!link.ok()) {
+    pcap_close(handle);
+    return absl::InvalidArgumentError(absl::StrCat("pcap '", path, "': ", link.status().message()));
+  }
+  return std::unique_ptr<PcapSource>(new PcapSource(handle, *link, false));
+}
+
+absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame) {
+  pcap_pkthdr* header = nullptr;
+  const u_char* data = nullptr;
+  int result = pcap_next_ex(handle_, &header, &data);
+  if (result == 0 && live_ && selectable_fd_ >= 0) {
+    pollfd ready{selectable_fd_, POLLIN, 0};
+    if (poll(&ready, 1, timeout_ms_) > 0) result = pcap_next_ex(handle_, &header, &data);
+  }
+  if (result == 1) {
+    frame->data = data;
+    frame->len = header->caplen;
+    frame->wire_len = header->len;
+    frame->time_us = int64_t{header->ts.tv_sec} * 1000000 + header->ts.tv_usec;
+    return NextResult::kFrame;
+  }
+  if (result == 0) return NextResult::kTimeout;
+  if (result == PCAP_ERROR_BREAK) return NextResult::kEnd;
+  return absl::DataLossError(absl::StrCat(live_ ? "capture failed: " : "corrupt pcap: ",
+                                          pcap_geterr(handle_)));
+}
+
+CaptureCounters PcapSource::Counters() const {
+  CaptureCounters counters;
+  if (!live_) return counters;
+  pcap_stat stats{};
+  if (pcap_stats(handle_, &stats) == 0) {
+    counters.received = stats.ps_recv;
+    counters.dropped = stats.ps_drop;
+    counters.if_dropped = stats.ps_ifdrop;
+  }
+  return counters;
+}
+
+}  // namespace cutpoint::capture

@@ -1,0 +1,73 @@
+// Frames from libpcap, live or from a capture file, handed out one at a time as
+// borrowed views: a frame stays valid only until the next call to Next().
+#ifndef CUTPOINT_CAPTURE_PCAP_PCAP_SOURCE_H_
+#define CUTPOINT_CAPTURE_PCAP_PCAP_SOURCE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/wire/frame.h"
+
+struct pcap;
+
+namespace cutpoint::capture {
+
+struct CapturedFrame {
+  const uint8_t* data = nullptr;
+  size_t len = 0;           // bytes captured
+  size_t wire_len = 0;      // bytes on the wire
+  int64_t time_us = 0;      // capture timestamp, wall clock
+};
+
+enum class NextResult : uint8_t { kFrame, kTimeout, kEnd };
+
+struct CaptureCounters {
+  uint64_t received = 0;    // pcap_stats ps_recv
+  uint64_t dropped = 0;     // ps_drop: no room in the capture buffer
+  uint64_t if_dropped = 0;  // ps_ifdrop: dropped by the interface/driver
+};
+
+struct LiveCaptureOptions {
+  std::string interface;
+  std::string filter;        // BPF expression
+  int snaplen = 512;         // ICMP errors with long quotes and extensions fit
+  int buffer_bytes = 64 << 20;
+  int timeout_ms = 50;       // upper bound on how long Next() blocks
+  bool inbound_only = true;
+};
+
+class PcapSource {
+ public:
+  static absl::StatusOr<std::unique_ptr<PcapSource>> OpenLive(const LiveCaptureOptions& options);
+  // Reads pcap and pcapng files; timestamps are converted to microseconds.
+  static absl::StatusOr<std::unique_ptr<PcapSource>> OpenOffline(const std::string& path);
+  ~PcapSource();
+  PcapSource(const PcapSource&) = delete;
+  PcapSource& operator=(const PcapSource&) = delete;
+
+  wire::LinkType link_type() const { return link_type_; }
+
+  // Blocks up to the timeout for the next frame. Errors (e.g. a truncated file) name
+  // the problem.
+  absl::StatusOr<NextResult> Next(CapturedFrame* frame);
+
+  // Live captures only; offline returns zeros.
+  CaptureCounters Counters() const;
+
+ private:
+  PcapSource(pcap* handle, wire::LinkType link_type, bool live)
+      : handle_(handle), link_type_(link_type), live_(live) {}
+
+  pcap* handle_;
+  wire::LinkType link_type_;
+  bool live_;
+  int selectable_fd_ = -1;
+  int timeout_ms_ = 50;
+};
+
+}  // namespace cutpoint::capture
+
+#endif  // CUTPOINT_CAPTURE_PCAP_PCAP_SOURCE_H_

@@ -1,0 +1,32 @@
+// The send side of every backend: bursts of complete IPv4 packets in, a count out.
+// One virtual call per burst, never per packet.
+#ifndef CUTPOINT_CAPTURE_SEND_PACKET_SENDER_H_
+#define CUTPOINT_CAPTURE_SEND_PACKET_SENDER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace cutpoint::capture {
+
+struct OutgoingPacket {
+  const uint8_t* data = nullptr;  // IPv4 header onwards
+  uint16_t len = 0;
+  uint32_t destination = 0;  // host order
+};
+
+struct BurstResult {
+  size_t sent = 0;    // packets accepted by the backend, in order from the front
+  size_t failed = 0;  // packets dropped with a hard error (counted, not retried)
+};
+
+class PacketSender {
+ public:
+  virtual ~PacketSender() = default;
+  // Packets after sent + failed were not attempted (backend full); the caller retries them.
+  virtual BurstResult SendBurst(std::span<const OutgoingPacket> packets) = 0;
+};
+
+}  // namespace cutpoint::capture
+
+#endif  // CUTPOINT_CAPTURE_SEND_PACKET_SENDER_H_

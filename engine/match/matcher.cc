@@ -1,0 +1,195 @@
+#include "engine/match/matcher.h"
+
+#include "engine/wire/byte_order.h"
+#include "engine/wire/protocol.h"
+
+namespace cutpoint::match {
+namespace {
+
+using probe::ProbeType;
+
+MatchOutcome Reject(RejectReason why, RejectReason* reason) {
+  if (reason != nullptr) *reason = why;
+  return MatchOutcome::kRejected;
+}
+
+void FillReplyHeader(const wire::ParsedPacket& packet, int64_t recv_time_us, ReplyRecord* out) {
+  out->from = packet.ip.src;
+  out->reply_ttl = packet.ip.ttl;
+  out->reply_ipid = packet.ip.id;
+  out->recv_time_us = recv_time_us;
+}
+
+ReplyKind IcmpErrorKind(uint8_t type) {
+  switch (type) {
+    case wire::kIcmpTimeExceeded: return ReplyKind::kTimeExceeded;
+    case wire::kIcmpDestUnreachable: return ReplyKind::kDestUnreachable;
+    case wire::kIcmpParamProblem: return ReplyKind::kParamProblem;
+    default: return ReplyKind::kOther;
+  }
+}
+
+}  // namespace
+
+MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size_t len,
+                                 int64_t recv_time_us, ReplyRecord* out,
+                                 RejectReason* reason) const {
+  wire::FrameView view;
+  switch (wire::LocateIpv4(link, frame, len, &view)) {
+    case wire::FrameStatus::kIpv4: break;
+    case wire::FrameStatus::kNotIpv4: return MatchOutcome::kNotIpv4;
+    case wire::FrameStatus::kTruncated: return MatchOutcome::kMalformed;
+  }
+  return MatchIpv4(view.l3, view.l3_len, recv_time_us, out, reason);
+}
+
+MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_time_us,
+                                ReplyRecord* out, RejectReason* reason) const {
+  if (reason != nullptr) *reason = RejectReason::kNone;
+  wire::ParsedPacket parsed;
+  switch (wire::ParseIpv4Packet(packet, len, &parsed)) {
+    case wire::ParseStatus::kOk: break;
+    case wire::ParseStatus::kTruncated:
+    case wire::ParseStatus::kBadHeader: return MatchOutcome::kMalformed;
+    case wire::ParseStatus::kFragment:
+    case wire::ParseStatus::kUnsupported: return MatchOutcome::kUnrelated;
+  }
+  if (config_.source_address != 0 && parsed.ip.dst != config_.source_address) {
+    return MatchOutcome::kUnrelated;
+  }
+  *out = ReplyRecord{};
+  if (parsed.has_tcp) return MatchTcp(parsed, recv_time_us, out, reason);
+  if (parsed.icmp.type == wire::kIcmpEchoReply) {
+    return MatchEchoReply(parsed, recv_time_us, out, reason);
+  }
+  if (wire::IcmpTypeQuotes(parsed.icmp.type)) {
+    return MatchIcmpError(parsed, recv_time_us, out, reason);
+  }
+  return MatchOutcome::kUnrelated;
+}
+
+MatchOutcome Matcher::Authenticate(uint32_t target, ProbeType type, uint16_t port,
+                                   uint32_t word, int64_t recv_time_us,
+                                   std::optional<uint16_t> send_us_low16, ReplyRecord* out,
+                                   RejectReason* reason) const {
+  std::optional<probe::DecodedWord> decoded = codec_.DecodeWord(target, type, port, word);
+  if (!decoded) return Reject(RejectReason::kBadMac, reason);
+  if (config_.targets != nullptr && !config_.targets->Contains(target)) {
+    return Reject(RejectReason::kNotOurTarget, reason);
+  }
+  if (decoded->ttl < config_.ttl_min || decoded->ttl > config_.ttl_max ||
+      decoded->attempt >= config_.attempts) {
+    return Reject(RejectReason::kOutOfPlan, reason);
+  }
+  out->target = target;
+  out->probe_type = type;
+  out->port = port;
+  out->probe_ttl = decoded->ttl;
+  out->attempt = decoded->attempt;
+  probe::RecoveredSendTime sent = probe::RecoverSendTime(recv_time_us, decoded->ticks, send_us_low16);
+  out->rtt_us = recv_time_us - sent.send_us;
+  out->rtt_exact = sent.exact;
+  return MatchOutcome::kMatched;
+}
+
+MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_time_us,
+                               ReplyRecord* out, RejectReason* reason) const {
+  const wire::TcpFields& tcp = packet.tcp;
+  bool is_rst = (tcp.flags & wire::kTcpRst) != 0;
+  bool is_syn_ack = !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) ==
+                                   (wire::kTcpSyn | wire::kTcpAck);
+  if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
+  if (tcp.dport < probe::kFlowPortBase) return MatchOutcome::kUnrelated;
+  uint32_t target = packet.ip.src;
+  if (codec_.Flow(target, ProbeType::kTcpSyn, tcp.sport).tcp_sport != tcp.dport) {
+    return Reject(RejectReason::kBadFlowField, reason);
+  }
+  // A reply a client stack would accept acknowledges seq + 1; that includes RSTs injected
+  // in the target's name, which therefore name the probe TTL that triggered them.
+  MatchOutcome outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.sport, tcp.ack - 1,
+                                      recv_time_us, std::nullopt, out, reason);
+  if (outcome != MatchOutcome::kMatched) return outcome;
+  FillReplyHeader(packet, recv_time_us, out);
+  out->kind = is_rst ? ReplyKind::kRst : ReplyKind::kSynAck;
+  out->is_tcp = true;
+  out->tcp_flags = tcp.flags;
+  out->tcp_window = tcp.window;
+  return MatchOutcome::kMatched;
+}
+
+MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t recv_time_us,
+                                     ReplyRecord* out, RejectReason* reason) const {
+  const wire::IcmpFields& icmp = packet.icmp;
+  uint32_t target = packet.ip.src;
+  if (codec_.Flow(target, ProbeType::kIcmpEcho, 0).icmp_id != icmp.id) {
+    return Reject(RejectReason::kBadFlowField, reason);
+  }
+  if (icmp.payload_len < 6) return Reject(RejectReason::kShortQuote, reason);
+  uint32_t word = wire::LoadBe32(icmp.payload);
+  if (static_cast<uint16_t>(word >> 16) != icmp.seq) return Reject(RejectReason::kBadMac, reason);
+  MatchOutcome outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, word, recv_time_us,
+                                      wire::LoadBe16(icmp.payload + 4), out, reason);
+  if (outcome != MatchOutcome::kMatched) return outcome;
+  FillReplyHeader(packet, recv_time_us, out);
+  out->kind = ReplyKind::kEchoReply;
+  out->is_icmp = true;
+  out->icmp_type = icmp.type;
+  out->icmp_code = icmp.code;
+  return MatchOutcome::kMatched;
+}
+
+MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t recv_time_us,
+                                     ReplyRecord* out, RejectReason* reason) const {
+  if (!packet.has_quote) return MatchOutcome::kMalformed;
+  const wire::IcmpQuote& quote = packet.quote;
+  if (config_.source_address != 0 && quote.ip.src != config_.source_address) {
+    return MatchOutcome::kUnrelated;
+  }
+  uint32_t target = quote.ip.dst;
+  const uint8_t* l4 = quote.transport;
+  MatchOutcome outcome;
+  if (quote.ip.protocol == wire::kProtoTcp) {
+    if (quote.transport_len < wire::kQuotedTransportMin) {
+      return Reject(RejectReason::kShortQuote, reason);
+    }
+    wire::TcpFields tcp;
+    wire::ReadTcpPrefix(l4, quote.transport_len, &tcp);
+    if (tcp.sport < probe::kFlowPortBase) return MatchOutcome::kUnrelated;
+    if (codec_.Flow(target, ProbeType::kTcpSyn, tcp.dport).tcp_sport != tcp.sport) {
+      return Reject(RejectReason::kBadFlowField, reason);
+    }
+    outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.dport, tcp.seq, recv_time_us,
+                           quote.ip.id, out, reason);
+  } else if (quote.ip.protocol == wire::kProtoIcmp) {
+    if (quote.transport_len < wire::kQuotedTransportMin) {
+      return Reject(RejectReason::kShortQuote, reason);
+    }
+    if (l4[0] != wire::kIcmpEchoRequest) return MatchOutcome::kUnrelated;
+    probe::FlowFields flow = codec_.Flow(target, ProbeType::kIcmpEcho, 0);
+    if (wire::LoadBe16(l4 + 4) != flow.icmp_id || wire::LoadBe16(l4 + 2) != flow.icmp_checksum) {
+      return Reject(RejectReason::kBadFlowField, reason);
+    }
+    uint32_t word = (uint32_t{wire::LoadBe16(l4 + 6)} << 16) | quote.ip.id;
+    // Routers that quote more than 8 bytes return the payload's send-time bits too.
+    std::optional<uint16_t> send_us_low16;
+    if (quote.transport_len >= 14) send_us_low16 = wire::LoadBe16(l4 + 12);
+    outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, word, recv_time_us, send_us_low16,
+                           out, reason);
+  } else {
+    return MatchOutcome::kUnrelated;
+  }
+  if (outcome != MatchOutcome::kMatched) return outcome;
+  FillReplyHeader(packet, recv_time_us, out);
+  out->kind = IcmpErrorKind(packet.icmp.type);
+  out->is_icmp = true;
+  out->icmp_type = packet.icmp.type;
+  out->icmp_code = packet.icmp.code;
+  out->has_quote = true;
+  out->quoted_ttl = quote.ip.ttl;
+  out->quoted_ipid = quote.ip.id;
+  out->quoted_len = static_cast<uint16_t>(quote.transport_len);
+  out->mpls = quote.mpls;
+  return MatchOutcome::kMatched;
+}
+
+}  // namespace cutpoint::match

@@ -1,0 +1,49 @@
+// Builds one JSON object as one NDJSON line. The buffer is reused between records, so
+// after the first few records formatting allocates nothing.
+#ifndef CUTPOINT_ENGINE_REPORT_JSON_LINE_H_
+#define CUTPOINT_ENGINE_REPORT_JSON_LINE_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace cutpoint::report {
+
+class JsonLine {
+ public:
+  JsonLine() { buffer_.reserve(1024); }
+
+  // Starts a new object, discarding the previous one.
+  void Begin();
+  void AddString(absl::string_view key, absl::string_view value);
+  void AddInt(absl::string_view key, int64_t value);
+  void AddUint(absl::string_view key, uint64_t value);
+  void AddDouble(absl::string_view key, double value);
+  void AddBool(absl::string_view key, bool value);
+  void AddIpv4(absl::string_view key, uint32_t address);
+  void AddStringArray(absl::string_view key, std::span<const std::string> values);
+  void AddStringArray(absl::string_view key, std::span<const absl::string_view> values);
+  // Nested arrays of objects: BeginArray, then BeginObject/.../EndObject per element.
+  void BeginArray(absl::string_view key);
+  void EndArray();
+  void BeginObject();
+  // A nested object as the value of `key`; close with EndObject.
+  void BeginObject(absl::string_view key);
+  void EndObject();
+
+  // Closes the object and returns the line, newline included.
+  absl::string_view Finish();
+
+ private:
+  void Key(absl::string_view key);
+  void Quoted(absl::string_view value);
+  void Separator();
+
+  std::string buffer_;
+  bool need_comma_ = false;
+};
+
+}  // namespace cutpoint::report
+
+#endif  // CUTPOINT_ENGINE_REPORT_JSON_LINE_H_

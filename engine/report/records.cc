@@ -1,0 +1,133 @@
+#include "engine/report/records.h"
+
+#include "engine/wire/protocol.h"
+
+namespace cutpoint::report {
+
+size_t FormatTcpFlags(uint8_t flags, char out[9]) {
+  static constexpr char kLetters[] = "FSRPAUEC";
+  size_t len = 0;
+  for (int bit = 0; bit < 8; ++bit) {
+    if (flags & (1u << bit)) out[len++] = kLetters[bit];
+  }
+  out[len] = '\0';
+  return len;
+}
+
+void FormatMeta(const MetaInfo& meta, JsonLine* line) {
+  line->Begin();
+  line->AddString("type", "meta");
+  line->AddInt("schema", kSchemaVersion);
+  line->AddString("tool", "cutpoint");
+  line->AddString("version", meta.tool_version);
+  line->AddString("command", meta.command);
+  line->AddStringArray("argv", meta.argv);
+  line->AddString("key_fingerprint", meta.key_fingerprint);
+  line->AddString("start_time", meta.start_time);
+  if (meta.source_address != 0) line->AddIpv4("source", meta.source_address);
+  if (!meta.interface.empty()) line->AddString("interface", meta.interface);
+  if (!meta.pcap_file.empty()) line->AddString("pcap", meta.pcap_file);
+  if (!meta.probes.empty()) line->AddStringArray("probes", meta.probes);
+  if (meta.ttl_min > 0) {
+    line->AddInt("ttl_min", meta.ttl_min);
+    line->AddInt("ttl_max", meta.ttl_max);
+    line->AddInt("attempts", meta.attempts);
+  }
+  if (meta.rate_pps > 0) line->AddDouble("rate_pps", meta.rate_pps);
+  if (meta.target_count > 0) line->AddUint("targets", meta.target_count);
+  if (meta.probe_count > 0) line->AddUint("probe_count", meta.probe_count);
+  line->AddBool("dry_run", meta.dry_run);
+}
+
+void FormatReply(const match::ReplyRecord& reply, JsonLine* line) {
+  line->Begin();
+  line->AddString("type", "reply");
+  line->AddIpv4("target", reply.target);
+  line->AddString("probe", probe::ProbeTypeName(reply.probe_type));
+  if (reply.probe_type == probe::ProbeType::kTcpSyn) line->AddUint("port", reply.port);
+  line->AddUint("ttl", reply.probe_ttl);
+  line->AddUint("attempt", reply.attempt);
+  line->AddString("kind", match::ReplyKindName(reply.kind));
+  line->AddIpv4("from", reply.from);
+  line->AddUint("reply_ttl", reply.reply_ttl);
+  line->AddUint("ipid", reply.reply_ipid);
+  line->AddInt("rtt_us", reply.rtt_us);
+  line->AddBool("rtt_exact", reply.rtt_exact);
+  line->AddInt("time_us", reply.recv_time_us);
+  if (reply.is_icmp) {
+    line->AddUint("icmp_type", reply.icmp_type);
+    line->AddUint("icmp_code", reply.icmp_code);
+  }
+  if (reply.is_tcp) {
+    char flags[9];
+    size_t len = FormatTcpFlags(reply.tcp_flags, flags);
+    line->AddString("tcp_flags", absl::string_view(flags, len));
+    line->AddUint("tcp_window", reply.tcp_window);
+  }
+  if (reply.has_quote) {
+    line->AddUint("quoted_ttl", reply.quoted_ttl);
+    line->AddUint("quoted_ipid", reply.quoted_ipid);
+    line->AddUint("quoted_len", reply.quoted_len);
+  }
+  if (reply.mpls.count > 0) {
+    line->BeginArray("mpls");
+    for (int i = 0; i < reply.mpls.count; ++i) {
+      const wire::MplsEntry& entry = reply.mpls.entries[i];
+      line->BeginObject();
+      line->AddUint("label", entry.label);
+      line->AddUint("tc", entry.exp);
+      line->AddBool("s", entry.bottom);
+      line->AddUint("ttl", entry.ttl);
+      line->EndObject();
+    }
+    line->EndArray();
+  }
+}
+
+void FormatStats(const ScanStats& stats, JsonLine* line) {
+  line->Begin();
+  line->AddString("type", "stats");
+  line->AddUint("probes_sent", stats.probes_sent);
+  line->AddUint("send_errors", stats.send_errors);
+  line->AddUint("replies_seen", stats.replies_seen);
+  line->AddUint("matched", stats.matched);
+  line->AddUint("rejected", stats.rejected);
+  line->BeginObject("rejected_by_reason");
+  line->AddUint("bad_flow_field", stats.rejected_by_reason.bad_flow_field);
+  line->AddUint("bad_mac", stats.rejected_by_reason.bad_mac);
+  line->AddUint("not_our_target", stats.rejected_by_reason.not_our_target);
+  line->AddUint("out_of_plan", stats.rejected_by_reason.out_of_plan);
+  line->AddUint("short_quote", stats.rejected_by_reason.short_quote);
+  line->EndObject();
+  line->AddUint("unmatched", stats.unmatched);
+  line->AddUint("malformed", stats.malformed);
+  if (stats.has_capture_stats) {
+    line->AddUint("pcap_received", stats.pcap_received);
+    line->AddUint("pcap_dropped", stats.pcap_dropped);
+    line->AddUint("pcap_ifdropped", stats.pcap_ifdropped);
+  }
+  line->AddDouble("duration_s", stats.duration_s);
+  line->AddBool("interrupted", stats.interrupted);
+}
+
+void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* packet, size_t len,
+                 JsonLine* line) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  line->Begin();
+  line->AddString("type", "probe");
+  line->AddUint("index", index);
+  line->AddIpv4("target", spec.target);
+  line->AddString("probe", probe::ProbeTypeName(spec.type));
+  if (spec.type == probe::ProbeType::kTcpSyn) line->AddUint("port", spec.port);
+  line->AddUint("ttl", spec.ttl);
+  line->AddUint("attempt", spec.attempt);
+  char hex[2 * 64 + 1];
+  size_t hex_len = 0;
+  for (size_t i = 0; i < len && i < 64; ++i) {
+    hex[hex_len++] = kHex[packet[i] >> 4];
+    hex[hex_len++] = kHex[packet[i] & 0xf];
+  }
+  line->AddString("bytes", absl::string_view(hex, hex_len));
+}
+
+}  // namespace cutpoint::report

@@ -1,0 +1,74 @@
+// The NDJSON records Cutpoint writes. Field names and types are a public contract,
+// documented in docs/ndjson-schema.md; bump kSchemaVersion on any incompatible change.
+#ifndef CUTPOINT_ENGINE_REPORT_RECORDS_H_
+#define CUTPOINT_ENGINE_REPORT_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/match/reply_record.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/report/json_line.h"
+
+namespace cutpoint::report {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct MetaInfo {
+  std::string tool_version;
+  std::string command;  // "trace", "match", ...
+  std::vector<std::string> argv;
+  std::string key_fingerprint;
+  std::string start_time;  // RFC 3339, UTC
+  uint32_t source_address = 0;  // 0: unknown (offline)
+  std::string interface;
+  std::string pcap_file;
+  std::vector<std::string> probes;  // e.g. "tcp-syn:25", "icmp-echo"
+  int ttl_min = 0;
+  int ttl_max = 0;
+  int attempts = 0;
+  double rate_pps = 0;
+  uint64_t target_count = 0;
+  uint64_t probe_count = 0;
+  bool dry_run = false;
+};
+
+struct RejectCounts {
+  uint64_t bad_flow_field = 0;
+  uint64_t bad_mac = 0;
+  uint64_t not_our_target = 0;
+  uint64_t out_of_plan = 0;
+  uint64_t short_quote = 0;
+};
+
+struct ScanStats {
+  uint64_t probes_sent = 0;
+  uint64_t send_errors = 0;
+  uint64_t replies_seen = 0;  // every packet the capture delivered
+  uint64_t matched = 0;
+  uint64_t rejected = 0;
+  RejectCounts rejected_by_reason;
+  uint64_t unmatched = 0;  // not a reply to our probes (other traffic, non-IPv4)
+  uint64_t malformed = 0;
+  bool has_capture_stats = false;
+  uint64_t pcap_received = 0;
+  uint64_t pcap_dropped = 0;
+  uint64_t pcap_ifdropped = 0;
+  double duration_s = 0;
+  bool interrupted = false;
+};
+
+void FormatMeta(const MetaInfo& meta, JsonLine* line);
+void FormatReply(const match::ReplyRecord& reply, JsonLine* line);
+void FormatStats(const ScanStats& stats, JsonLine* line);
+// Dry-run output: one record per probe that would be sent, with its bytes in hex.
+void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* packet, size_t len,
+                 JsonLine* line);
+
+// "SA", "RA", "R", ...: one letter per set flag in the order F S R P A U E C.
+size_t FormatTcpFlags(uint8_t flags, char out[9]);
+
+}  // namespace cutpoint::report
+
+#endif  // CUTPOINT_ENGINE_REPORT_RECORDS_H_

@@ -1,0 +1,49 @@
+// The probe index space of a scan: targets × probe kinds × TTLs × attempts, with an
+// index <-> probe mapping so the sender can walk it in a keyed random order.
+#ifndef CUTPOINT_ENGINE_TARGETS_PROBE_PLAN_H_
+#define CUTPOINT_ENGINE_TARGETS_PROBE_PLAN_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/targets/target_set.h"
+
+namespace cutpoint::targets {
+
+// One probe kind: a TCP SYN to a port, or an ICMP echo (port 0).
+struct ProbeKind {
+  probe::ProbeType type = probe::ProbeType::kTcpSyn;
+  uint16_t port = 0;
+  friend bool operator==(const ProbeKind&, const ProbeKind&) = default;
+};
+
+class ProbePlan {
+ public:
+  // Fails on an empty target set or kind list, ttl_min 0 or > ttl_max, attempts outside
+  // 1..kMaxAttempts, or a space that overflows 64 bits.
+  static absl::StatusOr<ProbePlan> Create(TargetSet targets, std::vector<ProbeKind> kinds,
+                                          uint8_t ttl_min, uint8_t ttl_max, uint8_t attempts);
+
+  uint64_t size() const { return size_; }
+  probe::ProbeSpec SpecAt(uint64_t index) const;
+
+  const TargetSet& targets() const { return targets_; }
+  const std::vector<ProbeKind>& kinds() const { return kinds_; }
+  uint8_t ttl_min() const { return ttl_min_; }
+  uint8_t ttl_max() const { return ttl_max_; }
+  uint8_t attempts() const { return attempts_; }
+
+ private:
+  TargetSet targets_;
+  std::vector<ProbeKind> kinds_;
+  uint8_t ttl_min_ = 1;
+  uint8_t ttl_max_ = 1;
+  uint8_t attempts_ = 1;
+  uint64_t size_ = 0;
+};
+
+}  // namespace cutpoint::targets
+
+#endif  // CUTPOINT_ENGINE_TARGETS_PROBE_PLAN_H_

@@ -1,0 +1,44 @@
+// Protocol numbers and header sizes shared by the crafting and parsing code.
+#ifndef CUTPOINT_ENGINE_WIRE_PROTOCOL_H_
+#define CUTPOINT_ENGINE_WIRE_PROTOCOL_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cutpoint::wire {
+
+inline constexpr uint8_t kProtoIcmp = 1;
+inline constexpr uint8_t kProtoTcp = 6;
+
+inline constexpr size_t kIpv4MinHeaderLen = 20;
+inline constexpr size_t kTcpMinHeaderLen = 20;
+inline constexpr size_t kIcmpHeaderLen = 8;
+// RFC 792: an ICMP error quotes the IP header plus at least 8 bytes of the datagram.
+inline constexpr size_t kQuotedTransportMin = 8;
+
+inline constexpr uint8_t kIcmpEchoReply = 0;
+inline constexpr uint8_t kIcmpDestUnreachable = 3;
+inline constexpr uint8_t kIcmpSourceQuench = 4;
+inline constexpr uint8_t kIcmpRedirect = 5;
+inline constexpr uint8_t kIcmpEchoRequest = 8;
+inline constexpr uint8_t kIcmpTimeExceeded = 11;
+inline constexpr uint8_t kIcmpParamProblem = 12;
+
+inline constexpr uint8_t kTcpFin = 0x01;
+inline constexpr uint8_t kTcpSyn = 0x02;
+inline constexpr uint8_t kTcpRst = 0x04;
+inline constexpr uint8_t kTcpPsh = 0x08;
+inline constexpr uint8_t kTcpAck = 0x10;
+inline constexpr uint8_t kTcpUrg = 0x20;
+inline constexpr uint8_t kTcpEce = 0x40;
+inline constexpr uint8_t kTcpCwr = 0x80;
+
+// True for the ICMP types whose body quotes the offending datagram.
+inline constexpr bool IcmpTypeQuotes(uint8_t type) {
+  return type == kIcmpDestUnreachable || type == kIcmpSourceQuench || type == kIcmpRedirect ||
+         type == kIcmpTimeExceeded || type == kIcmpParamProblem;
+}
+
+}  // namespace cutpoint::wire
+
+#endif  // CUTPOINT_ENGINE_WIRE_PROTOCOL_H_

@@ -1,0 +1,46 @@
+// A small GNU-style option parser for the subcommands: "--name value", "--name=value",
+// "-x value", repeated options, and positional arguments. Unknown options are errors.
+#ifndef CUTPOINT_TOOLS_CUTPOINT_ARG_PARSER_H_
+#define CUTPOINT_TOOLS_CUTPOINT_ARG_PARSER_H_
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace cutpoint::cli {
+
+struct OptionSpec {
+  absl::string_view long_name;  // without "--"
+  char short_name = 0;         // 0: none
+  absl::string_view value_name;  // empty: a flag without a value
+  absl::string_view help;
+};
+
+class ParsedArgs {
+ public:
+  bool Has(absl::string_view name) const { return values_.count(std::string(name)) > 0; }
+  // The last value given for `name`.
+  std::optional<std::string> Get(absl::string_view name) const;
+  std::vector<std::string> GetAll(absl::string_view name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  friend absl::StatusOr<ParsedArgs> ParseArgs(std::span<const OptionSpec>,
+                                              std::span<const std::string>);
+  std::map<std::string, std::vector<std::string>> values_;
+  std::vector<std::string> positional_;
+};
+
+absl::StatusOr<ParsedArgs> ParseArgs(std::span<const OptionSpec> specs,
+                                     std::span<const std::string> args);
+
+std::string FormatOptionsHelp(std::span<const OptionSpec> specs);
+
+}  // namespace cutpoint::cli
+
+#endif  // CUTPOINT_TOOLS_CUTPOINT_ARG_PARSER_H_

@@ -1,0 +1,17 @@
+// Entry points of the subcommands. Each returns a process exit code (exit_codes.h).
+#ifndef CUTPOINT_TOOLS_CUTPOINT_COMMANDS_H_
+#define CUTPOINT_TOOLS_CUTPOINT_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace cutpoint::cli {
+
+// `argv` is the whole command line (for the meta record); `args` the words after the
+// subcommand name.
+int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& args);
+int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& args);
+
+}  // namespace cutpoint::cli
+
+#endif  // CUTPOINT_TOOLS_CUTPOINT_COMMANDS_H_

@@ -1,0 +1,31 @@
+#include "tools/cutpoint/exit_codes.h"
+
+#include <cstdio>
+#include <string>
+
+namespace cutpoint::cli {
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kDataLoss: return kExitBadInput;
+    case absl::StatusCode::kPermissionDenied: return kExitPrivilege;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kDeadlineExceeded: return kExitRuntime;
+    case absl::StatusCode::kCancelled: return kExitInterrupted;
+    default: return kExitInternal;
+  }
+}
+
+int ReportError(const absl::Status& status) {
+  std::string message(status.message());
+  std::fprintf(stderr, "cutpoint: %s\n", message.c_str());
+  return ExitCodeFor(status);
+}
+
+}  // namespace cutpoint::cli

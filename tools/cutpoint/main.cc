@@ -1,0 +1,45 @@
+// The `cutpoint` command: dispatches to the subcommands.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "tools/cutpoint/commands.h"
+#include "tools/cutpoint/exit_codes.h"
+
+namespace {
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: cutpoint COMMAND [options]\n\n"
+               "Cutpoint locates where and how a network path filters traffic.\n\n"
+               "commands:\n"
+               "  trace    probe targets x TTLs with TCP SYN / ICMP echo, NDJSON replies out\n"
+               "  match    match the replies in a saved pcap to a scan's probes\n"
+               "  version  print the version\n\n"
+               "'cutpoint COMMAND --help' describes each command.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> all(argv, argv + argc);
+  if (argc < 2) {
+    PrintUsage(stderr);
+    return cutpoint::cli::kExitBadInput;
+  }
+  std::string command = all[1];
+  std::vector<std::string> rest(all.begin() + 2, all.end());
+  if (command == "trace") return cutpoint::cli::RunTrace(all, rest);
+  if (command == "match") return cutpoint::cli::RunMatch(all, rest);
+  if (command == "version" || command == "--version") {
+    std::printf("cutpoint %s\n", CUTPOINT_VERSION);
+    return cutpoint::cli::kExitOk;
+  }
+  if (command == "help" || command == "--help" || command == "-h") {
+    PrintUsage(stdout);
+    return cutpoint::cli::kExitOk;
+  }
+  std::fprintf(stderr, "cutpoint: unknown command '%s'\n", command.c_str());
+  PrintUsage(stderr);
+  return cutpoint::cli::kExitBadInput;
+}

@@ -1,0 +1,135 @@
+// `cutpoint match`: the live matcher run over a saved capture, given the scan's key.
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "capture/pcap/pcap_source.h"
+#include "engine/match/matcher.h"
+#include "engine/report/records.h"
+#include "engine/wire/ipv4_address.h"
+#include "tools/cutpoint/arg_parser.h"
+#include "tools/cutpoint/commands.h"
+#include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/key_file.h"
+#include "tools/cutpoint/output_sink.h"
+#include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/scan_runner.h"
+
+namespace cutpoint::cli {
+namespace {
+
+constexpr OptionSpec kMatchOptions[] = {
+    {"pcap", 0, "FILE", "capture to read (pcap or pcapng)"},
+    {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
+    {"source-ip", 'S', "ADDR", "only accept replies addressed to ADDR (the prober)"},
+    {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
+    {"help", 'h', "", "show this help"},
+};
+
+void PrintMatchHelp() {
+  std::printf(
+      "usage: cutpoint match --pcap FILE --key-file FILE [options]\n\n"
+      "Matches every packet of a saved capture against the probes of the scan whose key\n"
+      "is given, and writes the same reply records a live scan writes.\n\n"
+      "options:\n%s",
+      FormatOptionsHelp(kMatchOptions).c_str());
+}
+
+}  // namespace
+
+int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  absl::StatusOr<ParsedArgs> args = ParseArgs(kMatchOptions, words);
+  if (!args.ok()) {
+    ReportError(args.status());
+    std::fprintf(stderr, "see 'cutpoint match --help'\n");
+    return kExitBadInput;
+  }
+  if (args->Has("help")) {
+    PrintMatchHelp();
+    return kExitOk;
+  }
+  if (!args->positional().empty()) {
+    return ReportError(absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument '", args->positional().front(), "'")));
+  }
+  std::optional<std::string> pcap_path = args->Get("pcap");
+  std::optional<std::string> key_path = args->Get("key-file");
+  if (!pcap_path || !key_path) {
+    return ReportError(absl::InvalidArgumentError("match needs --pcap FILE and --key-file FILE"));
+  }
+  match::MatcherConfig matcher_config;
+  if (auto text = args->Get("source-ip")) {
+    std::optional<uint32_t> source = wire::ParseIpv4(*text);
+    if (!source) return ReportError(absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'")));
+    matcher_config.source_address = *source;
+  }
+  absl::StatusOr<probe::ProbeKey> key = ReadProbeKey(*key_path);
+  if (!key.ok()) return ReportError(key.status());
+  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
+      capture::PcapSource::OpenOffline(*pcap_path);
+  if (!source.ok()) return ReportError(source.status());
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(args->Get("output").value_or("-"));
+  if (!sink.ok()) return ReportError(sink.status());
+
+  probe::ProbeCodec codec(*key);
+  match::Matcher matcher(codec, matcher_config);
+  report::MetaInfo meta;
+  meta.tool_version = CUTPOINT_VERSION;
+  meta.command = "match";
+  meta.argv = argv;
+  meta.key_fingerprint = probe::ProbeKeyFingerprint(*key);
+  meta.start_time = CurrentTimeRfc3339();
+  meta.source_address = matcher_config.source_address;
+  meta.pcap_file = *pcap_path;
+  report::JsonLine line;
+  report::FormatMeta(meta, &line);
+  absl::Status status = (*sink)->Append(line.Finish());
+  if (!status.ok()) return ReportError(status);
+
+  int64_t started_ns = MonotonicNanos();
+  report::ScanStats stats;
+  capture::CapturedFrame frame;
+  match::ReplyRecord reply;
+  while (true) {
+    absl::StatusOr<capture::NextResult> next = (*source)->Next(&frame);
+    if (!next.ok()) {
+      (void)(*sink)->Flush();
+      return ReportError(absl::DataLossError(absl::StrCat(*pcap_path, ": ", next.status().message())));
+    }
+    if (*next == capture::NextResult::kEnd) break;
+    if (*next != capture::NextResult::kFrame) continue;
+    match::RejectReason reason = match::RejectReason::kNone;
+    match::MatchOutcome outcome = matcher.MatchFrame((*source)->link_type(), frame.data, frame.len,
+                                                     frame.time_us, &reply, &reason);
+    ++stats.replies_seen;
+    switch (outcome) {
+      case match::MatchOutcome::kMatched: {
+        ++stats.matched;
+        report::FormatReply(reply, &line);
+        status = (*sink)->Append(line.Finish());
+        if (!status.ok()) return ReportError(status);
+        break;
+      }
+      case match::MatchOutcome::kRejected: {
+        ++stats.rejected;
+        report::RejectCounts& by = stats.rejected_by_reason;
+        if (reason == match::RejectReason::kBadFlowField) ++by.bad_flow_field;
+        if (reason == match::RejectReason::kBadMac) ++by.bad_mac;
+        if (reason == match::RejectReason::kNotOurTarget) ++by.not_our_target;
+        if (reason == match::RejectReason::kOutOfPlan) ++by.out_of_plan;
+        if (reason == match::RejectReason::kShortQuote) ++by.short_quote;
+        break;
+      }
+      case match::MatchOutcome::kMalformed: ++stats.malformed; break;
+      case match::MatchOutcome::kUnrelated:
+      case match::MatchOutcome::kNotIpv4: ++stats.unmatched; break;
+    }
+  }
+  stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
+  report::FormatStats(stats, &line);
+  status = (*sink)->Append(line.Finish());
+  if (status.ok()) status = (*sink)->Flush();
+  if (!status.ok()) return ReportError(status);
+  return kExitOk;
+}
+
+}  // namespace cutpoint::cli

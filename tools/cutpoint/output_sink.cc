@@ -1,0 +1,65 @@
+#include "tools/cutpoint/output_sink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace cutpoint::cli {
+namespace {
+constexpr size_t kFlushBytes = 256 * 1024;
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<OutputSink>> OutputSink::Open(const std::string& path) {
+  if (path.empty() || path == "-") {
+    return std::unique_ptr<OutputSink>(new OutputSink(STDOUT_FILENO, false, "<stdout>"));
+  }
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot write output '", path, "': ", strerror(errno)));
+  }
+  return std::unique_ptr<OutputSink>(new OutputSink(fd, true, path));
+}
+
+OutputSink::OutputSink(int fd, bool owned, std::string path)
+    : fd_(fd), owned_(owned), path_(std::move(path)) {
+  buffer_.reserve(kFlushBytes + 4096);
+}
+
+OutputSink::~OutputSink() {
+  (void)Flush();
+  if (owned_) close(fd_);
+}
+
+absl::Status OutputSink::Append(absl::string_view line) {
+  if (!sticky_error_.ok()) return sticky_error_;
+  buffer_.append(line.data(), line.size());
+  if (buffer_.size() >= kFlushBytes) return Flush();
+  return absl::OkStatus();
+}
+
+absl::Status OutputSink::Flush() {
+  if (!sticky_error_.ok()) return sticky_error_;
+  absl::Status status = WriteAll(buffer_.data(), buffer_.size());
+  buffer_.clear();
+  if (!status.ok()) sticky_error_ = status;
+  return status;
+}
+
+absl::Status OutputSink::WriteAll(const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t written = write(fd_, data, len);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return absl::UnavailableError(absl::StrCat("writing ", path_, ": ", strerror(errno)));
+    }
+    data += written;
+    len -= static_cast<size_t>(written);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cutpoint::cli

@@ -1,0 +1,40 @@
+// Buffered NDJSON output that only ever writes whole lines: the buffer is flushed at
+// line boundaries, so an interrupt, a crash or a full disk leaves a file of complete
+// records. Not thread-safe; one writer at a time.
+#ifndef CUTPOINT_TOOLS_CUTPOINT_OUTPUT_SINK_H_
+#define CUTPOINT_TOOLS_CUTPOINT_OUTPUT_SINK_H_
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace cutpoint::cli {
+
+class OutputSink {
+ public:
+  // "-" or empty: standard output.
+  static absl::StatusOr<std::unique_ptr<OutputSink>> Open(const std::string& path);
+  ~OutputSink();
+
+  // Appends one complete line (must end in '\n').
+  absl::Status Append(absl::string_view line);
+  absl::Status Flush();
+  const std::string& path() const { return path_; }
+
+ private:
+  OutputSink(int fd, bool owned, std::string path);
+  absl::Status WriteAll(const char* data, size_t len);
+
+  int fd_;
+  bool owned_;
+  std::string path_;
+  std::string buffer_;
+  absl::Status sticky_error_;
+};
+
+}  // namespace cutpoint::cli
+
+#endif  // CUTPOINT_TOOLS_CUTPOINT_OUTPUT_SINK_H_

@@ -1,0 +1,153 @@
+#include "tools/cutpoint/probe_options.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/targets/reserved_ranges.h"
+
+namespace cutpoint::cli {
+namespace {
+
+bool AllDigits(absl::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+absl::StatusOr<uint32_t> ParseBounded(absl::string_view what, absl::string_view text, uint32_t min,
+                                      uint32_t max) {
+  uint32_t value = 0;
+  if (!AllDigits(text) || text.size() > 10 || !absl::SimpleAtoi(text, &value) || value < min ||
+      value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad ", what, " '", text, "' (expected ", min, "..", max, ")"));
+  }
+  return value;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text) {
+  std::vector<uint16_t> ports;
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
+    std::pair<absl::string_view, absl::string_view> bounds = absl::StrSplit(item, absl::MaxSplits('-', 1));
+    absl::StatusOr<uint32_t> first = ParseBounded("port", bounds.first, 1, 65535);
+    if (!first.ok()) return first.status();
+    uint32_t last = *first;
+    if (item.find('-') != absl::string_view::npos) {
+      absl::StatusOr<uint32_t> parsed_last = ParseBounded("port", bounds.second, 1, 65535);
+      if (!parsed_last.ok()) return parsed_last.status();
+      last = *parsed_last;
+      if (last < *first) {
+        return absl::InvalidArgumentError(absl::StrCat("bad port range '", item, "'"));
+      }
+    }
+    for (uint32_t port = *first; port <= last; ++port) {
+      if (std::find(ports.begin(), ports.end(), port) == ports.end()) {
+        ports.push_back(static_cast<uint16_t>(port));
+      }
+    }
+  }
+  return ports;
+}
+
+absl::StatusOr<std::pair<uint8_t, uint8_t>> ParseTtlRange(absl::string_view text) {
+  std::pair<absl::string_view, absl::string_view> bounds = absl::StrSplit(text, absl::MaxSplits('-', 1));
+  absl::StatusOr<uint32_t> first = ParseBounded("TTL", bounds.first, 1, 255);
+  if (!first.ok()) return first.status();
+  uint32_t last = *first;
+  if (text.find('-') != absl::string_view::npos) {
+    absl::StatusOr<uint32_t> parsed_last = ParseBounded("TTL", bounds.second, 1, 255);
+    if (!parsed_last.ok()) return parsed_last.status();
+    last = *parsed_last;
+  }
+  if (last < *first) {
+    return absl::InvalidArgumentError(absl::StrCat("bad TTL range '", text, "' (MIN > MAX)"));
+  }
+  return std::make_pair(static_cast<uint8_t>(*first), static_cast<uint8_t>(last));
+}
+
+absl::StatusOr<double> ParseRate(absl::string_view text) {
+  if (text == "max") return 0.0;
+  double rate = 0;
+  if (!absl::SimpleAtod(text, &rate) || !std::isfinite(rate) || rate <= 0 || rate > 1e9) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad rate '", text, "' (expected packets per second > 0, or 'max')"));
+  }
+  return rate;
+}
+
+absl::StatusOr<std::vector<probe::ProbeType>> ParseProbeTypes(absl::string_view text) {
+  std::vector<probe::ProbeType> types;
+  for (absl::string_view name : absl::StrSplit(text, ',')) {
+    std::optional<probe::ProbeType> type = probe::ParseProbeType(name);
+    if (!type) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown probe type '", name, "' (expected tcp-syn, icmp-echo)"));
+    }
+    if (std::find(types.begin(), types.end(), *type) == types.end()) types.push_back(*type);
+  }
+  return types;
+}
+
+absl::StatusOr<int64_t> ParseInteger(absl::string_view option, absl::string_view text, int64_t min,
+                                     int64_t max) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < min || value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value '", text, "' for ", option, " (expected ", min, "..", max, ")"));
+  }
+  return value;
+}
+
+absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view text) {
+  double value = 0;
+  if (!absl::SimpleAtod(text, &value) || !std::isfinite(value) || value < 0 || value > 3600) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value '", text, "' for ", option, " (expected seconds, 0..3600)"));
+  }
+  return value;
+}
+
+absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options) {
+  targets::TargetSetBuilder builder;
+  for (const std::string& spec : options.specs) {
+    absl::Status status = builder.AddSpec(spec);
+    if (!status.ok()) return status;
+  }
+  for (const std::string& file : options.files) {
+    absl::Status status = builder.AddFile(file);
+    if (!status.ok()) return status;
+  }
+  targets::TargetSet set = std::move(builder).Build();
+  if (set.empty()) {
+    return absl::InvalidArgumentError("no targets given (TARGET arguments or --targets-file)");
+  }
+  if (!options.allow_reserved) {
+    absl::Status reserved = targets::CheckNoReservedTargets(set);
+    if (!reserved.ok()) return reserved;
+  }
+  if (options.max_targets != 0 && set.size() > options.max_targets) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target set has ", set.size(), " addresses, more than --max-targets ",
+        options.max_targets, "; raise --max-targets to confirm"));
+  }
+  return set;
+}
+
+std::string CurrentTimeRfc3339() {
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  tm utc;
+  gmtime_r(&now.tv_sec, &utc);
+  char text[40];
+  size_t len = strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
+  return absl::StrCat(absl::string_view(text, len), ".",
+                      absl::Dec(now.tv_nsec / 1000, absl::kZeroPad6), "Z");
+}
+
+}  // namespace cutpoint::cli

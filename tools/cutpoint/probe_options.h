@@ -1,0 +1,43 @@
+// Parsing and validation of the probing options shared by the probing commands.
+#ifndef CUTPOINT_TOOLS_CUTPOINT_PROBE_OPTIONS_H_
+#define CUTPOINT_TOOLS_CUTPOINT_PROBE_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/targets/target_set.h"
+
+namespace cutpoint::cli {
+
+// "25", "25,443", "8000-8010,25". Ports 1..65535; duplicates removed, order kept.
+absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text);
+// "1-32" or "7". TTLs 1..255.
+absl::StatusOr<std::pair<uint8_t, uint8_t>> ParseTtlRange(absl::string_view text);
+// Packets per second > 0, or "max" (returned as 0).
+absl::StatusOr<double> ParseRate(absl::string_view text);
+absl::StatusOr<std::vector<probe::ProbeType>> ParseProbeTypes(absl::string_view text);
+absl::StatusOr<int64_t> ParseInteger(absl::string_view option, absl::string_view text, int64_t min,
+                                     int64_t max);
+absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view text);
+
+struct TargetOptions {
+  std::vector<std::string> specs;  // positional TARGET words
+  std::vector<std::string> files;  // --targets-file
+  bool allow_reserved = false;
+  uint64_t max_targets = 0;  // 0: no limit
+};
+
+// Builds the target set; refuses reserved ranges unless allowed and sets larger than
+// max_targets.
+absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options);
+
+std::string CurrentTimeRfc3339();
+
+}  // namespace cutpoint::cli
+
+#endif  // CUTPOINT_TOOLS_CUTPOINT_PROBE_OPTIONS_H_

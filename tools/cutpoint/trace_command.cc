@@ -1,0 +1,299 @@
+// `cutpoint trace`: TCP SYN and ICMP echo probes to many targets × TTLs, every reply
+// matched back to its probe, NDJSON out.
+#include <cstdio>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "capture/send/route_lookup.h"
+#include "engine/probe/probe_builder.h"
+#include "engine/report/records.h"
+#include "engine/targets/permutation.h"
+#include "engine/targets/probe_plan.h"
+#include "engine/wire/ipv4_address.h"
+#include "tools/cutpoint/arg_parser.h"
+#include "tools/cutpoint/commands.h"
+#include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/key_file.h"
+#include "tools/cutpoint/output_sink.h"
+#include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/scan_runner.h"
+#include "tools/cutpoint/signals.h"
+
+namespace cutpoint::cli {
+namespace {
+
+constexpr OptionSpec kTraceOptions[] = {
+    {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
+    {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
+    {"port", 'p', "PORTS", "TCP destination ports, e.g. 25,443,8000-8010 (default 80)"},
+    {"probe", 0, "TYPES", "probe types: tcp-syn,icmp-echo (default both)"},
+    {"ttl", 0, "MIN-MAX", "probe TTL range (default 1-32)"},
+    {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
+    {"attempts", 0, "N", "probes per (target, type, TTL), 1-4 (default 1)"},
+    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
+    {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
+    {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 16777216)"},
+    {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
+    {"key-file", 0, "FILE", "probe key: read it, or create it if missing (needed by match)"},
+    {"seed", 0, "N", "permutation seed (default: derived from the key)"},
+    {"dry-run", 0, "", "print the probes that would be sent; send nothing"},
+    {"allow-reserved", 0, "", "allow targets in IANA special-purpose ranges (labs)"},
+    {"quiet", 'q', "", "no summary on standard error"},
+    {"help", 'h', "", "show this help"},
+};
+
+struct TraceConfig {
+  std::string interface;
+  uint32_t source_address = 0;
+  std::vector<targets::ProbeKind> kinds;
+  std::vector<std::string> probe_names;
+  uint8_t ttl_min = 1;
+  uint8_t ttl_max = 32;
+  double rate_pps = 1000;
+  uint8_t attempts = 1;
+  double cooldown_s = 2;
+  std::string output = "-";
+  std::string key_file;
+  std::optional<uint64_t> seed;
+  bool dry_run = false;
+  bool quiet = false;
+};
+
+void PrintTraceHelp() {
+  std::printf(
+      "usage: cutpoint trace [options] TARGET...\n\n"
+      "Sends TCP SYN and/or ICMP echo probes to every TARGET (address or CIDR prefix) at\n"
+      "every TTL of the range, in keyed random order, and writes every reply matched to\n"
+      "the probe that caused it as NDJSON (docs/ndjson-schema.md).\n\n"
+      "options:\n%s",
+      FormatOptionsHelp(kTraceOptions).c_str());
+}
+
+absl::StatusOr<TraceConfig> BuildConfig(const ParsedArgs& args, const targets::TargetSet& set) {
+  TraceConfig config;
+  std::vector<uint16_t> ports = {80};
+  if (auto text = args.Get("port")) {
+    absl::StatusOr<std::vector<uint16_t>> parsed = ParsePortList(*text);
+    if (!parsed.ok()) return parsed.status();
+    ports = *parsed;
+  }
+  std::vector<probe::ProbeType> types = {probe::ProbeType::kTcpSyn, probe::ProbeType::kIcmpEcho};
+  if (auto text = args.Get("probe")) {
+    absl::StatusOr<std::vector<probe::ProbeType>> parsed = ParseProbeTypes(*text);
+    if (!parsed.ok()) return parsed.status();
+    types = *parsed;
+  }
+  for (probe::ProbeType type : types) {
+    if (type == probe::ProbeType::kTcpSyn) {
+      for (uint16_t port : ports) {
+        config.kinds.push_back({type, port});
+        config.probe_names.push_back(absl::StrCat("tcp-syn:", port));
+      }
+    } else {
+      config.kinds.push_back({type, 0});
+      config.probe_names.push_back("icmp-echo");
+    }
+  }
+  if (auto text = args.Get("ttl")) {
+    absl::StatusOr<std::pair<uint8_t, uint8_t>> range = ParseTtlRange(*text);
+    if (!range.ok()) return range.status();
+    config.ttl_min = range->first;
+    config.ttl_max = range->second;
+  }
+  if (auto text = args.Get("rate")) {
+    absl::StatusOr<double> rate = ParseRate(*text);
+    if (!rate.ok()) return rate.status();
+    config.rate_pps = *rate;
+  }
+  if (auto text = args.Get("attempts")) {
+    absl::StatusOr<int64_t> attempts = ParseInteger("--attempts", *text, 1, probe::kMaxAttempts);
+    if (!attempts.ok()) return attempts.status();
+    config.attempts = static_cast<uint8_t>(*attempts);
+  }
+  if (auto text = args.Get("cooldown")) {
+    absl::StatusOr<double> cooldown = ParseSeconds("--cooldown", *text);
+    if (!cooldown.ok()) return cooldown.status();
+    config.cooldown_s = *cooldown;
+  }
+  if (auto text = args.Get("seed")) {
+    absl::StatusOr<int64_t> seed = ParseInteger("--seed", *text, 0, INT64_MAX);
+    if (!seed.ok()) return seed.status();
+    config.seed = static_cast<uint64_t>(*seed);
+  }
+  if (auto text = args.Get("output")) config.output = *text;
+  if (auto text = args.Get("key-file")) config.key_file = *text;
+  config.dry_run = args.Has("dry-run");
+  config.quiet = args.Has("quiet");
+
+  if (auto text = args.Get("source-ip")) {
+    std::optional<uint32_t> source = wire::ParseIpv4(*text);
+    if (!source || *source == 0) {
+      return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
+    }
+    config.source_address = *source;
+  }
+  if (auto text = args.Get("interface")) config.interface = *text;
+  if (config.source_address == 0 || (config.interface.empty() && !config.dry_run)) {
+    if (config.source_address != 0) {
+      absl::StatusOr<std::string> interface = capture::InterfaceForAddress(config.source_address);
+      if (!interface.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("no interface holds --source-ip; pass --interface"));
+      }
+      config.interface = *interface;
+    } else {
+      absl::StatusOr<capture::Route> route = capture::LookupRoute(set.At(0));
+      if (!route.ok()) return route.status();
+      config.source_address = route->source_address;
+      if (config.interface.empty()) config.interface = route->interface;
+    }
+  }
+  return config;
+}
+
+uint64_t DefaultSeed(const probe::ProbeKey& key) {
+  uint64_t seed = 0;
+  for (int i = 0; i < 8; ++i) seed = (seed << 8) | key.bytes[8 + i];
+  return seed;
+}
+
+absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& plan,
+                         const probe::ProbeCodec& codec, uint64_t seed, OutputSink& sink,
+                         report::ScanStats* stats) {
+  probe::ProbeBuilder builder(codec, config.source_address);
+  targets::KeyedPermutation permutation(plan.size(), seed);
+  report::JsonLine line;
+  uint8_t packet[probe::kMaxProbeLen];
+  int64_t send_us = WallClockMicros();
+  for (uint64_t i = 0; i < plan.size(); ++i) {
+    if (StopRequested().load(std::memory_order_relaxed)) {
+      stats->interrupted = true;
+      break;
+    }
+    uint64_t index = permutation.At(i);
+    probe::ProbeSpec spec = plan.SpecAt(index);
+    size_t len = builder.Build(spec, send_us, packet);
+    report::FormatProbe(index, spec, packet, len, &line);
+    absl::Status status = sink.Append(line.Finish());
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  absl::StatusOr<ParsedArgs> args = ParseArgs(kTraceOptions, words);
+  if (!args.ok()) {
+    ReportError(args.status());
+    std::fprintf(stderr, "see 'cutpoint trace --help'\n");
+    return kExitBadInput;
+  }
+  if (args->Has("help")) {
+    PrintTraceHelp();
+    return kExitOk;
+  }
+  TargetOptions target_options;
+  target_options.specs = args->positional();
+  target_options.files = args->GetAll("targets-file");
+  target_options.allow_reserved = args->Has("allow-reserved");
+  target_options.max_targets = uint64_t{1} << 24;
+  if (auto text = args->Get("max-targets")) {
+    absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
+    if (!max.ok()) return ReportError(max.status());
+    target_options.max_targets = static_cast<uint64_t>(*max);
+  }
+  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
+  if (!target_set.ok()) return ReportError(target_set.status());
+  absl::StatusOr<TraceConfig> config = BuildConfig(*args, *target_set);
+  if (!config.ok()) return ReportError(config.status());
+  uint64_t target_count = target_set->size();
+  absl::StatusOr<targets::ProbePlan> plan = targets::ProbePlan::Create(
+      std::move(*target_set), config->kinds, config->ttl_min, config->ttl_max, config->attempts);
+  if (!plan.ok()) return ReportError(plan.status());
+
+  absl::StatusOr<probe::ProbeKey> key =
+      config->key_file.empty() ? GenerateProbeKey() : ReadOrCreateProbeKey(config->key_file);
+  if (!key.ok()) return ReportError(key.status());
+  probe::ProbeCodec codec(*key);
+  uint64_t seed = config->seed.value_or(DefaultSeed(*key));
+
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
+  if (!sink.ok()) return ReportError(sink.status());
+
+  report::MetaInfo meta;
+  meta.tool_version = CUTPOINT_VERSION;
+  meta.command = "trace";
+  meta.argv = argv;
+  meta.key_fingerprint = probe::ProbeKeyFingerprint(*key);
+  meta.start_time = CurrentTimeRfc3339();
+  meta.source_address = config->source_address;
+  meta.interface = config->interface;
+  meta.probes = config->probe_names;
+  meta.ttl_min = config->ttl_min;
+  meta.ttl_max = config->ttl_max;
+  meta.attempts = config->attempts;
+  meta.rate_pps = config->rate_pps;
+  meta.target_count = target_count;
+  meta.probe_count = plan->size();
+  meta.dry_run = config->dry_run;
+  report::JsonLine line;
+  report::FormatMeta(meta, &line);
+  absl::Status status = (*sink)->Append(line.Finish());
+  if (!status.ok()) return ReportError(status);
+  // The meta record reaches the file before any probe leaves.
+  status = (*sink)->Flush();
+  if (!status.ok()) return ReportError(status);
+
+  InstallStopHandlers();
+  report::ScanStats stats;
+  if (config->dry_run) {
+    status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
+    if (!status.ok()) return ReportError(status);
+  } else {
+    LiveScanConfig live;
+    live.plan = &*plan;
+    live.codec = &codec;
+    live.source_address = config->source_address;
+    live.interface = config->interface;
+    live.rate_pps = config->rate_pps;
+    live.cooldown_s = config->cooldown_s;
+    live.permutation_seed = seed;
+    report::JsonLine reply_line;
+    OutputSink& out = **sink;
+    absl::StatusOr<report::ScanStats> result = RunLiveScan(
+        live,
+        [&](const match::ReplyRecord& reply) {
+          report::FormatReply(reply, &reply_line);
+          return out.Append(reply_line.Finish());
+        },
+        StopRequested());
+    if (!result.ok()) {
+      (void)out.Flush();
+      return ReportError(result.status());
+    }
+    stats = *result;
+  }
+  report::FormatStats(stats, &line);
+  status = (*sink)->Append(line.Finish());
+  if (status.ok()) status = (*sink)->Flush();
+  if (!status.ok()) return ReportError(status);
+
+  if (!config->quiet && !config->dry_run) {
+    std::fprintf(stderr,
+                 "cutpoint trace: %llu probes to %llu targets in %.1f s; %llu replies matched, "
+                 "%llu rejected, %llu unmatched, %llu capture drops%s\n",
+                 static_cast<unsigned long long>(stats.probes_sent),
+                 static_cast<unsigned long long>(target_count), stats.duration_s,
+                 static_cast<unsigned long long>(stats.matched),
+                 static_cast<unsigned long long>(stats.rejected),
+                 static_cast<unsigned long long>(stats.unmatched),
+                 static_cast<unsigned long long>(stats.pcap_dropped + stats.pcap_ifdropped),
+                 stats.interrupted ? " (interrupted)" : "");
+  }
+  return stats.interrupted ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace cutpoint::cli
