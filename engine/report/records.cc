@@ -131,3 +131,46 @@ void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* pa
 }
 
 }  // namespace cutpoint::report
+
+namespace cutpoint::report {
+
+void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
+  line->Begin();
+  line->AddString("type", "verdict");
+  line->AddIpv4("target", verdict.target);
+  line->AddUint("port", verdict.port);
+  line->AddString("verdict", locate::VerdictName(verdict.verdict));
+  if (verdict.mechanism != locate::Mechanism::kNone) {
+    line->AddString("mechanism", locate::MechanismName(verdict.mechanism));
+  }
+  if (!verdict.reason.empty()) line->AddString("reason", verdict.reason);
+  if (verdict.control_host) line->AddBool("control_host", true);
+  if (verdict.has_location) {
+    line->AddInt("after_ttl", verdict.after_ttl);
+    if (verdict.after_addr != 0) line->AddIpv4("after_addr", verdict.after_addr);
+    if (verdict.before_ttl != 0) {
+      line->AddInt("before_ttl", verdict.before_ttl);
+      line->AddIpv4("before_addr", verdict.before_addr);
+    }
+  }
+  if (verdict.has_icmp) {
+    line->AddIpv4("icmp_from", verdict.icmp_from);
+    line->AddUint("icmp_code", verdict.icmp_code);
+  }
+  if (verdict.distance != 0) line->AddInt("distance", verdict.distance);
+  if (verdict.scope != locate::Scope::kNone) line->AddString("scope", locate::ScopeName(verdict.scope));
+  line->BeginArray("evidence");
+  for (const locate::Evidence& evidence : verdict.evidence) {
+    line->BeginObject();
+    line->AddString("name", evidence.name);
+    line->AddString("detail", evidence.detail);
+    line->EndObject();
+  }
+  line->EndArray();
+  line->BeginObject("confidence");
+  line->AddInt("supporting", verdict.supporting);
+  line->AddInt("contradicting", verdict.contradicting);
+  line->EndObject();
+}
+
+}  // namespace cutpoint::report

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/locate/verdict.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/report/json_line.h"
@@ -65,6 +66,8 @@ void FormatStats(const ScanStats& stats, JsonLine* line);
 // Dry-run output: one record per probe that would be sent, with its bytes in hex.
 void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* packet, size_t len,
                  JsonLine* line);
+
+void FormatVerdict(const locate::Verdict& verdict, JsonLine* line);
 
 // "SA", "RA", "R", ...: one letter per set flag in the order F S R P A U E C.
 size_t FormatTcpFlags(uint8_t flags, char out[9]);

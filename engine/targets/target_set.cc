@@ -89,6 +89,16 @@ bool TargetSet::Contains(uint32_t address) const {
   return address <= std::prev(it)->last;
 }
 
+int64_t TargetSet::IndexOf(uint32_t address) const {
+  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), address,
+                             [](uint32_t a, const Ipv4Range& r) { return a < r.first; });
+  if (it == ranges_.begin()) return -1;
+  --it;
+  if (address > it->last) return -1;
+  size_t range_index = static_cast<size_t>(it - ranges_.begin());
+  return static_cast<int64_t>(starts_[range_index] + (address - it->first));
+}
+
 absl::Status TargetSetBuilder::AddSpec(absl::string_view spec) {
   absl::StatusOr<Ipv4Range> range = ParseTargetSpec(spec);
   if (!range.ok()) return range.status();

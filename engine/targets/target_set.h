@@ -39,6 +39,8 @@ class TargetSet {
   // The index-th address in ascending order; index < size().
   uint32_t At(uint64_t index) const;
   bool Contains(uint32_t address) const;
+  // The index of `address` (inverse of At), or -1 when it is not in the set.
+  int64_t IndexOf(uint32_t address) const;
   const std::vector<Ipv4Range>& ranges() const { return ranges_; }
 
  private:

@@ -10,6 +10,7 @@ namespace cutpoint::cli {
 // `argv` is the whole command line (for the meta record); `args` the words after the
 // subcommand name.
 int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& args);
+int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 
 }  // namespace cutpoint::cli

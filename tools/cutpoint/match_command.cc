@@ -100,28 +100,11 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
     match::RejectReason reason = match::RejectReason::kNone;
     match::MatchOutcome outcome = matcher.MatchFrame((*source)->link_type(), frame.data, frame.len,
                                                      frame.time_us, &reply, &reason);
-    ++stats.replies_seen;
-    switch (outcome) {
-      case match::MatchOutcome::kMatched: {
-        ++stats.matched;
-        report::FormatReply(reply, &line);
-        status = (*sink)->Append(line.Finish());
-        if (!status.ok()) return ReportError(status);
-        break;
-      }
-      case match::MatchOutcome::kRejected: {
-        ++stats.rejected;
-        report::RejectCounts& by = stats.rejected_by_reason;
-        if (reason == match::RejectReason::kBadFlowField) ++by.bad_flow_field;
-        if (reason == match::RejectReason::kBadMac) ++by.bad_mac;
-        if (reason == match::RejectReason::kNotOurTarget) ++by.not_our_target;
-        if (reason == match::RejectReason::kOutOfPlan) ++by.out_of_plan;
-        if (reason == match::RejectReason::kShortQuote) ++by.short_quote;
-        break;
-      }
-      case match::MatchOutcome::kMalformed: ++stats.malformed; break;
-      case match::MatchOutcome::kUnrelated:
-      case match::MatchOutcome::kNotIpv4: ++stats.unmatched; break;
+    CountOutcome(outcome, reason, &stats);
+    if (outcome == match::MatchOutcome::kMatched) {
+      report::FormatReply(reply, &line);
+      status = (*sink)->Append(line.Finish());
+      if (!status.ok()) return ReportError(status);
     }
   }
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;

@@ -3,13 +3,9 @@
 #include <time.h>
 
 #include <algorithm>
-#include <mutex>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "capture/pcap/pcap_source.h"
 #include "capture/send/raw_socket_sender.h"
-#include "engine/match/matcher.h"
 #include "engine/pacing/token_bucket.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/targets/permutation.h"
@@ -21,10 +17,32 @@ namespace {
 constexpr size_t kSendBatch = 64;
 constexpr int64_t kRetryBackoffNs = 20'000;
 constexpr int64_t kMaxSleepNs = 1'000'000;
+constexpr int64_t kWaitSliceNs = 10'000'000;
 
 void SleepNanos(int64_t ns) {
   timespec duration{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   nanosleep(&duration, nullptr);
+}
+
+}  // namespace
+
+int64_t WallClockMicros() {
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  return int64_t{now.tv_sec} * 1'000'000 + now.tv_nsec / 1000;
+}
+
+int64_t MonotonicNanos() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+std::string ReplyCaptureFilter(uint32_t source_address) {
+  return absl::StrCat("dst host ", wire::Ipv4ToString(source_address),
+                      " and ((icmp and icmp[icmptype] != icmp-echo) or "
+                      "(tcp and dst portrange 32768-65535 and "
+                      "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
 }
 
 void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
@@ -51,94 +69,92 @@ void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
   }
 }
 
-}  // namespace
+ProbeSession::ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec,
+                           ReplyHandler on_reply)
+    : config_(config), codec_(codec), on_reply_(std::move(on_reply)), matcher_(codec, config.matcher) {}
 
-int64_t WallClockMicros() {
-  timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  return int64_t{now.tv_sec} * 1'000'000 + now.tv_nsec / 1000;
-}
-
-int64_t MonotonicNanos() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
-}
-
-std::string ReplyCaptureFilter(uint32_t source_address) {
-  return absl::StrCat("dst host ", wire::Ipv4ToString(source_address),
-                      " and ((icmp and icmp[icmptype] != icmp-echo) or "
-                      "(tcp and dst portrange 32768-65535 and "
-                      "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
-}
-
-absl::StatusOr<report::ScanStats> RunLiveScan(const LiveScanConfig& config,
-                                              const ReplyHandler& on_reply,
-                                              const std::atomic<bool>& stop_requested) {
-  const targets::ProbePlan& plan = *config.plan;
+absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionConfig& config,
+                                                                  const probe::ProbeCodec& codec,
+                                                                  ReplyHandler on_reply) {
+  std::unique_ptr<ProbeSession> session(new ProbeSession(config, codec, std::move(on_reply)));
   capture::LiveCaptureOptions capture_options;
   capture_options.interface = config.interface;
   capture_options.filter = ReplyCaptureFilter(config.source_address);
   absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
       capture::PcapSource::OpenLive(capture_options);
   if (!source.ok()) return source.status();
+  session->capture_ = std::move(*source);
   absl::StatusOr<std::unique_ptr<capture::RawSocketSender>> sender =
       capture::RawSocketSender::Create(config.interface);
   if (!sender.ok()) return sender.status();
+  session->sender_ = std::move(*sender);
+  session->started_ns_ = MonotonicNanos();
+  session->capture_thread_ = std::thread([s = session.get()] { s->CaptureLoop(); });
+  return session;
+}
 
-  match::MatcherConfig matcher_config;
-  matcher_config.source_address = config.source_address;
-  matcher_config.targets = &plan.targets();
-  matcher_config.ttl_min = plan.ttl_min();
-  matcher_config.ttl_max = plan.ttl_max();
-  matcher_config.attempts = plan.attempts();
-  match::Matcher matcher(*config.codec, matcher_config);
+ProbeSession::~ProbeSession() {
+  capture_deadline_ns_ = 0;
+  if (capture_thread_.joinable()) capture_thread_.join();
+}
 
-  report::ScanStats stats;
-  int64_t started_ns = MonotonicNanos();
-  // The capture thread runs until this monotonic deadline, set once sending ends.
-  std::atomic<int64_t> capture_deadline_ns{INT64_MAX};
-  std::atomic<bool> capture_failed{false};
-  absl::Status capture_status;
+void ProbeSession::RecordEvidence(int64_t time_us, const uint8_t* packet, size_t len) {
+  if (config_.evidence == nullptr) return;
+  std::lock_guard<std::mutex> lock(evidence_mutex_);
+  config_.evidence->Write(time_us, packet, len);
+}
 
-  std::thread capture_thread([&] {
-    capture::CapturedFrame frame;
-    match::ReplyRecord reply;
-    while (MonotonicNanos() < capture_deadline_ns.load(std::memory_order_relaxed)) {
-      absl::StatusOr<capture::NextResult> next = (*source)->Next(&frame);
-      if (!next.ok()) {
-        capture_status = next.status();
-        capture_failed = true;
-        return;
-      }
-      if (*next != capture::NextResult::kFrame) continue;
-      match::RejectReason reason;
-      match::MatchOutcome outcome = matcher.MatchFrame((*source)->link_type(), frame.data,
-                                                       frame.len, frame.time_us, &reply, &reason);
-      CountOutcome(outcome, reason, &stats);
-      if (outcome == match::MatchOutcome::kMatched) {
-        absl::Status handled = on_reply(reply);
-        if (!handled.ok()) {
-          capture_status = handled;
-          capture_failed = true;
-          return;
-        }
+void ProbeSession::CaptureLoop() {
+  capture::CapturedFrame frame;
+  match::ReplyRecord reply;
+  while (MonotonicNanos() < capture_deadline_ns_.load(std::memory_order_relaxed)) {
+    absl::StatusOr<capture::NextResult> next = capture_->Next(&frame);
+    if (!next.ok()) {
+      capture_status_ = next.status();
+      capture_failed_ = true;
+      return;
+    }
+    if (*next != capture::NextResult::kFrame) continue;
+    if (config_.evidence != nullptr) {
+      wire::FrameView view;
+      if (wire::LocateIpv4(capture_->link_type(), frame.data, frame.len, &view) ==
+          wire::FrameStatus::kIpv4) {
+        RecordEvidence(frame.time_us, view.l3, view.l3_len);
       }
     }
-  });
+    match::RejectReason reason;
+    match::MatchOutcome outcome = matcher_.MatchFrame(capture_->link_type(), frame.data,
+                                                      frame.len, frame.time_us, &reply, &reason);
+    CountOutcome(outcome, reason, &stats_);
+    if (outcome == match::MatchOutcome::kMatched) {
+      absl::Status handled = on_reply_(reply);
+      if (!handled.ok()) {
+        capture_status_ = handled;
+        capture_failed_ = true;
+        return;
+      }
+    }
+  }
+}
 
-  probe::ProbeBuilder builder(*config.codec, config.source_address);
-  targets::KeyedPermutation permutation(plan.size(), config.permutation_seed);
-  double burst = std::clamp(config.rate_pps * 0.002, 1.0, static_cast<double>(kSendBatch));
-  pacing::TokenBucket bucket(config.rate_pps, burst, MonotonicNanos());
+absl::Status ProbeSession::Send(const ProbeSource& source, uint64_t permutation_seed,
+                                const std::atomic<bool>& stop_requested) {
+  probe::ProbeBuilder builder(codec_, config_.source_address);
+  targets::KeyedPermutation permutation(source.size(), permutation_seed);
+  double burst = std::clamp(config_.rate_pps * 0.002, 1.0, static_cast<double>(kSendBatch));
+  pacing::TokenBucket bucket(config_.rate_pps, burst, MonotonicNanos());
   alignas(64) uint8_t slots[kSendBatch][probe::kMaxProbeLen];
   capture::OutgoingPacket packets[kSendBatch];
 
   uint64_t next_index = 0;
-  while (next_index < plan.size() && !stop_requested.load(std::memory_order_relaxed) &&
-         !capture_failed.load(std::memory_order_relaxed)) {
+  while (next_index < source.size()) {
+    if (stop_requested.load(std::memory_order_relaxed)) {
+      stats_.interrupted = true;
+      break;
+    }
+    if (capture_failed_.load(std::memory_order_relaxed)) break;
     int64_t now_ns = MonotonicNanos();
-    uint64_t wanted = std::min<uint64_t>(kSendBatch, plan.size() - next_index);
+    uint64_t wanted = std::min<uint64_t>(kSendBatch, source.size() - next_index);
     size_t granted = static_cast<size_t>(bucket.Take(now_ns, wanted));
     if (granted == 0) {
       SleepNanos(std::min(bucket.NanosUntilAvailable(now_ns), kMaxSleepNs));
@@ -146,34 +162,59 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const LiveScanConfig& config,
     }
     int64_t send_us = WallClockMicros();
     for (size_t i = 0; i < granted; ++i) {
-      probe::ProbeSpec spec = plan.SpecAt(permutation.At(next_index + i));
+      probe::ProbeSpec spec = source.At(permutation.At(next_index + i));
       size_t len = builder.Build(spec, send_us, slots[i]);
       packets[i] = capture::OutgoingPacket{slots[i], static_cast<uint16_t>(len), spec.target};
+      RecordEvidence(send_us, slots[i], len);
     }
     next_index += granted;
     size_t done = 0;
     while (done < granted) {
-      capture::BurstResult result =
-          (*sender)->SendBurst(std::span<const capture::OutgoingPacket>(packets + done, granted - done));
-      stats.probes_sent += result.sent;
-      stats.send_errors += result.failed;
+      capture::BurstResult result = sender_->SendBurst(
+          std::span<const capture::OutgoingPacket>(packets + done, granted - done));
+      stats_.probes_sent += result.sent;
+      stats_.send_errors += result.failed;
       done += result.sent + result.failed;
       if (done < granted) SleepNanos(kRetryBackoffNs);
     }
   }
-  stats.interrupted = stop_requested.load();
+  if (capture_failed_) return capture_status_;
+  return absl::OkStatus();
+}
 
-  capture_deadline_ns = MonotonicNanos() + static_cast<int64_t>(config.cooldown_s * 1e9);
-  capture_thread.join();
-  if (capture_failed) return capture_status;
+void ProbeSession::Wait(double seconds) {
+  int64_t until = MonotonicNanos() + static_cast<int64_t>(seconds * 1e9);
+  while (!capture_failed_ && MonotonicNanos() < until) {
+    SleepNanos(std::min(kWaitSliceNs, std::max<int64_t>(until - MonotonicNanos(), 0)));
+  }
+}
 
-  capture::CaptureCounters counters = (*source)->Counters();
+absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
+  capture_deadline_ns_ = MonotonicNanos() + static_cast<int64_t>(cooldown_s * 1e9);
+  if (capture_thread_.joinable()) capture_thread_.join();
+  if (capture_failed_) return capture_status_;
+  capture::CaptureCounters counters = capture_->Counters();
+  report::ScanStats stats = stats_;
   stats.has_capture_stats = true;
   stats.pcap_received = counters.received;
   stats.pcap_dropped = counters.dropped;
   stats.pcap_ifdropped = counters.if_dropped;
-  stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
+  stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns_) / 1e9;
   return stats;
+}
+
+absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
+                                              const probe::ProbeCodec& codec,
+                                              const targets::ProbePlan& plan, uint64_t seed,
+                                              double cooldown_s, const ReplyHandler& on_reply,
+                                              const std::atomic<bool>& stop_requested) {
+  absl::StatusOr<std::unique_ptr<ProbeSession>> session =
+      ProbeSession::Start(config, codec, on_reply);
+  if (!session.ok()) return session.status();
+  PlanSource source(plan);
+  absl::Status sent = (*session)->Send(source, seed, stop_requested);
+  if (!sent.ok()) return sent;
+  return (*session)->Finish(cooldown_s);
 }
 
 }  // namespace cutpoint::cli

@@ -253,18 +253,19 @@ int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string
     status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
     if (!status.ok()) return ReportError(status);
   } else {
-    LiveScanConfig live;
-    live.plan = &*plan;
-    live.codec = &codec;
-    live.source_address = config->source_address;
-    live.interface = config->interface;
-    live.rate_pps = config->rate_pps;
-    live.cooldown_s = config->cooldown_s;
-    live.permutation_seed = seed;
+    SessionConfig session;
+    session.source_address = config->source_address;
+    session.interface = config->interface;
+    session.rate_pps = config->rate_pps;
+    session.matcher.source_address = config->source_address;
+    session.matcher.targets = &plan->targets();
+    session.matcher.ttl_min = plan->ttl_min();
+    session.matcher.ttl_max = plan->ttl_max();
+    session.matcher.attempts = plan->attempts();
     report::JsonLine reply_line;
     OutputSink& out = **sink;
     absl::StatusOr<report::ScanStats> result = RunLiveScan(
-        live,
+        session, codec, *plan, seed, config->cooldown_s,
         [&](const match::ReplyRecord& reply) {
           report::FormatReply(reply, &reply_line);
           return out.Append(reply_line.Finish());

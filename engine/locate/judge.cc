@@ -1,0 +1,558 @@
+#include "engine/locate/judge.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "engine/wire/ipv4_address.h"
+
+namespace cutpoint::locate {
+namespace {
+
+using wire::Ipv4ToString;
+
+constexpr uint8_t kAdminProhibitedCodes[] = {9, 10, 13};
+
+bool IsAdminProhibited(uint8_t code) {
+  return std::find(std::begin(kAdminProhibitedCodes), std::end(kAdminProhibitedCodes), code) !=
+         std::end(kAdminProhibitedCodes);
+}
+
+// Per TTL: who answered the controls of a group of targets.
+struct GroupHops {
+  std::vector<int> answering_targets;  // per TTL offset: targets with any answer there
+  std::vector<uint32_t> hop_addr;      // per TTL offset: a time-exceeded responder
+  int distance = 0;                    // smallest control distance among members
+  std::vector<uint64_t> members;
+};
+
+// What one target's own probes saw, digested once.
+class TargetView {
+ public:
+  TargetView(const ObservationTable& table, uint64_t index)
+      : table_(table), index_(index), layout_(table.layout()) {
+    address_ = table.targets().At(index);
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
+        const Cell& cell = table.At(index, kind, ttl);
+        if (cell.target_replied() && own_distance_ == 0) own_distance_ = ttl;
+        if (genuine_tcp_ttl_ == 0 && (cell.synack_attempts | cell.rst_attempts) != 0) {
+          genuine_tcp_ttl_ = cell.synack_attempts ? cell.synack_reply_ttl : cell.rst_reply_ttl;
+          genuine_ipid_ = cell.synack_attempts ? cell.synack_ipid : cell.rst_ipid;
+          has_genuine_tcp_ = true;
+        }
+        if (genuine_echo_ttl_ == 0 && cell.echo_attempts != 0) genuine_echo_ttl_ = cell.echo_reply_ttl;
+        if (cell.answered()) max_control_answer_ttl_ = ttl;
+      }
+    }
+  }
+
+  const Cell& Test(int ttl) const { return table_.At(index_, kTestKind, ttl); }
+  const Cell& Control(int kind, int ttl) const { return table_.At(index_, kind, ttl); }
+  bool ControlAnswered(int ttl) const {
+    for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
+      if (table_.At(index_, kind, ttl).answered()) return true;
+    }
+    return false;
+  }
+  bool AnyAnswered(int ttl) const { return ControlAnswered(ttl) || Test(ttl).answered(); }
+  // The address a control saw at `ttl`: a hop's time exceeded, or the target itself.
+  uint32_t ControlHop(int ttl) const {
+    for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
+      const Cell& cell = table_.At(index_, kind, ttl);
+      if (cell.target_replied()) return address_;
+      if (cell.te_from != 0) return cell.te_from;
+    }
+    return 0;
+  }
+
+  uint32_t address() const { return address_; }
+  int own_distance() const { return own_distance_; }
+  int max_control_answer_ttl() const { return max_control_answer_ttl_; }
+  bool has_genuine_tcp() const { return has_genuine_tcp_; }
+  uint8_t genuine_tcp_ttl() const { return genuine_tcp_ttl_; }
+  uint16_t genuine_ipid() const { return genuine_ipid_; }
+  uint8_t genuine_echo_ttl() const { return genuine_echo_ttl_; }
+
+ private:
+  const ObservationTable& table_;
+  uint64_t index_;
+  const LocateLayout& layout_;
+  uint32_t address_ = 0;
+  int own_distance_ = 0;
+  int max_control_answer_ttl_ = 0;
+  bool has_genuine_tcp_ = false;
+  uint8_t genuine_tcp_ttl_ = 0;
+  uint16_t genuine_ipid_ = 0;
+  uint8_t genuine_echo_ttl_ = 0;
+};
+
+class Judge {
+ public:
+  Judge(const ObservationTable& table, const JudgeOptions& options)
+      : table_(table), options_(options), layout_(table.layout()) {
+    BuildGroups();
+  }
+
+  std::vector<CellRef> SilentTestCells(int ttl_limit) const {
+    std::vector<CellRef> cells;
+    const targets::TargetSet& targets = table_.targets();
+    for (uint64_t i = 0; i < targets.size(); ++i) {
+      TargetView view(table_, i);
+      const GroupHops* group = GroupOf(view.address());
+      bool reached = false;
+      for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+        reached = reached || view.Test(ttl).target_replied() || view.Test(ttl).unreach_attempts;
+      }
+      if (reached) continue;
+      for (int ttl = layout_.ttl_min; ttl <= std::min<int>(ttl_limit, layout_.ttl_max); ++ttl) {
+        if (!view.Test(ttl).answered() && ControlsAnswered(view, group, ttl)) {
+          cells.push_back({i, ttl});
+        }
+      }
+    }
+    return cells;
+  }
+
+  std::vector<uint64_t> TargetsToSweepDeeper(int swept_ttl_max) const {
+    std::vector<uint64_t> deeper;
+    const targets::TargetSet& targets = table_.targets();
+    for (uint64_t i = 0; i < targets.size(); ++i) {
+      TargetView view(table_, i);
+      const GroupHops* group = GroupOf(view.address());
+      if (view.own_distance() != 0 || (group != nullptr && group->distance != 0)) continue;
+      bool alive = false;
+      for (int ttl = std::max<int>(layout_.ttl_min, swept_ttl_max - 2); ttl <= swept_ttl_max; ++ttl) {
+        alive = alive || view.AnyAnswered(ttl);
+        if (view.Test(ttl).target_replied()) {
+          alive = false;
+          break;
+        }
+      }
+      if (alive) deeper.push_back(i);
+    }
+    return deeper;
+  }
+
+  std::vector<Verdict> Run() {
+    const targets::TargetSet& targets = table_.targets();
+    std::vector<Verdict> verdicts;
+    verdicts.reserve(static_cast<size_t>(targets.size()));
+    for (uint64_t i = 0; i < targets.size(); ++i) verdicts.push_back(JudgeOne(i));
+    AssignScopes(verdicts);
+    return verdicts;
+  }
+
+ private:
+  uint32_t GroupKey(uint32_t address) const {
+    return options_.group_prefix_len == 0 ? 0 : address >> (32 - options_.group_prefix_len);
+  }
+  bool IsControlHost(uint32_t address) const {
+    return std::find(options_.control_hosts.begin(), options_.control_hosts.end(), address) !=
+           options_.control_hosts.end();
+  }
+  int Offset(int ttl) const { return ttl - layout_.ttl_min; }
+
+  void BuildGroups() {
+    const targets::TargetSet& targets = table_.targets();
+    size_t ttl_count = static_cast<size_t>(layout_.ttl_count());
+    for (uint64_t i = 0; i < targets.size(); ++i) {
+      uint32_t address = targets.At(i);
+      // Control hosts serve every group, so they are folded in below, not grouped.
+      if (IsControlHost(address)) {
+        control_host_indices_.push_back(i);
+        continue;
+      }
+      GroupHops& group = groups_[GroupKey(address)];
+      if (group.answering_targets.empty()) {
+        group.answering_targets.assign(ttl_count, 0);
+        group.hop_addr.assign(ttl_count, 0);
+      }
+      group.members.push_back(i);
+    }
+    for (auto& [key, group] : groups_) {
+      std::vector<uint64_t> contributors = group.members;
+      contributors.insert(contributors.end(), control_host_indices_.begin(),
+                          control_host_indices_.end());
+      for (uint64_t i : contributors) AddToGroup(i, &group);
+    }
+  }
+
+  void AddToGroup(uint64_t index, GroupHops* group) const {
+    TargetView view(table_, index);
+    if (view.own_distance() != 0 && (group->distance == 0 || view.own_distance() < group->distance)) {
+      group->distance = view.own_distance();
+    }
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      if (view.AnyAnswered(ttl)) ++group->answering_targets[static_cast<size_t>(Offset(ttl))];
+      uint32_t& hop = group->hop_addr[static_cast<size_t>(Offset(ttl))];
+      if (hop == 0) hop = view.ControlHop(ttl);
+    }
+  }
+
+  const GroupHops* GroupOf(uint32_t address) const {
+    auto it = groups_.find(GroupKey(address));
+    return it == groups_.end() ? nullptr : &it->second;
+  }
+
+  // Did any control — own or another host of the group — get an answer at `ttl`?
+  bool ControlsAnswered(const TargetView& view, const GroupHops* group, int ttl) const {
+    if (view.ControlAnswered(ttl)) return true;
+    if (group == nullptr) return false;
+    int others = group->answering_targets[static_cast<size_t>(Offset(ttl))] -
+                 (view.AnyAnswered(ttl) && !IsControlHost(view.address()) ? 1 : 0);
+    return others > 0;
+  }
+
+  uint32_t ControlsHop(const TargetView& view, const GroupHops* group, int ttl) const {
+    uint32_t own = view.ControlHop(ttl);
+    if (own != 0 || group == nullptr) return own;
+    return group->hop_addr[static_cast<size_t>(Offset(ttl))];
+  }
+
+  // Fills the after/before interval around the first TTL at which the test probe was
+  // treated differently from its controls.
+  void Locate(const TargetView& view, const GroupHops* group, int divergence_ttl,
+              Verdict* verdict) const {
+    verdict->has_location = true;
+    verdict->after_ttl = 0;  // the prober itself
+    verdict->after_addr = 0;
+    for (int ttl = std::min(divergence_ttl - 1, static_cast<int>(layout_.ttl_max));
+         ttl >= layout_.ttl_min; --ttl) {
+      if (view.Test(ttl).te_from != 0) {
+        verdict->after_ttl = ttl;
+        verdict->after_addr = view.Test(ttl).te_from;
+        break;
+      }
+    }
+    for (int ttl = std::max(divergence_ttl, static_cast<int>(layout_.ttl_min));
+         ttl <= layout_.ttl_max; ++ttl) {
+      uint32_t hop = ControlsHop(view, group, ttl);
+      if (hop != 0) {
+        verdict->before_ttl = ttl;
+        verdict->before_addr = hop;
+        break;
+      }
+    }
+    if (verdict->before_ttl > verdict->after_ttl + 1) {
+      verdict->evidence.push_back(
+          {"silent_hops", absl::StrCat("no probe drew an answer from hop(s) ", verdict->after_ttl + 1,
+                                       "..", verdict->before_ttl - 1,
+                                       "; the filter may sit on any hop of the interval")});
+    }
+  }
+
+  Verdict JudgeOne(uint64_t index) const {
+    TargetView view(table_, index);
+    const GroupHops* group = GroupOf(view.address());
+    Verdict verdict;
+    verdict.target = view.address();
+    verdict.port = layout_.kinds[kTestKind].port;
+    verdict.control_host = IsControlHost(view.address());
+    verdict.distance = view.own_distance();
+    if (verdict.distance == 0 && group != nullptr && group->distance != 0) {
+      verdict.distance = group->distance;
+      verdict.evidence.push_back(
+          {"distance_from_other_hosts",
+           absl::StrCat("this host answered no control; other hosts of its network answer at TTL ",
+                        group->distance)});
+    }
+
+    int first_rst = 0, first_synack = 0, first_unreach = 0, max_te = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      const Cell& cell = view.Test(ttl);
+      if (cell.rst_attempts && first_rst == 0) first_rst = ttl;
+      if (cell.synack_attempts && first_synack == 0) first_synack = ttl;
+      if (cell.unreach_attempts && first_unreach == 0) first_unreach = ttl;
+      if (cell.te_attempts) max_te = ttl;
+    }
+
+    if (first_rst != 0) {
+      JudgeRst(view, group, first_rst, first_synack, &verdict);
+    } else if (first_synack != 0) {
+      verdict.verdict = VerdictKind::kReachable;
+      verdict.evidence.push_back(
+          {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
+      verdict.supporting = CountTestTargetReplies(view);
+    } else if (first_unreach != 0) {
+      JudgeUnreachable(view, group, first_unreach, &verdict);
+    } else {
+      JudgeSilence(view, group, max_te, &verdict);
+    }
+    if (IsBlocking(verdict.verdict)) AddSameHostControls(view, &verdict);
+    return verdict;
+  }
+
+  // Names the control kinds of the same host that reached it.
+  void AddSameHostControls(const TargetView& view, Verdict* verdict) const {
+    for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
+      for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+        if (!view.Control(kind, ttl).target_replied()) continue;
+        const targets::ProbeKind& probe_kind = layout_.kinds[static_cast<size_t>(kind)];
+        std::string name = probe_kind.type == probe::ProbeType::kIcmpEcho
+                               ? std::string("ICMP echo")
+                               : absl::StrCat("TCP port ", probe_kind.port);
+        verdict->evidence.push_back(
+            {"same_host_control_passes",
+             absl::StrCat(name, " of this host answers from TTL ", ttl)});
+        break;
+      }
+    }
+  }
+
+  int CountTestTargetReplies(const TargetView& view) const {
+    int count = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      count += __builtin_popcount(view.Test(ttl).synack_attempts | view.Test(ttl).rst_attempts);
+    }
+    return count;
+  }
+
+  void JudgeRst(const TargetView& view, const GroupHops* group, int first_rst, int first_synack,
+                Verdict* verdict) const {
+    const Cell& rst_cell = view.Test(first_rst);
+    int distance = verdict->distance;
+    int injected = 0, genuine = 0;
+    bool raced = false;  // the probe went on past the injector
+    if (distance != 0 && first_rst < distance) {
+      ++injected;
+      verdict->evidence.push_back(
+          {"rst_below_distance",
+           absl::StrCat("RST in the target's name answered a probe with TTL ", first_rst,
+                        "; the target is ", distance, " hops away")});
+    } else if (distance != 0) {
+      ++genuine;
+    }
+    if (view.has_genuine_tcp()) {
+      if (rst_cell.rst_reply_ttl != view.genuine_tcp_ttl()) {
+        ++injected;
+        verdict->evidence.push_back(
+            {"rst_ttl_differs", absl::StrCat("RST arrived with IP TTL ", rst_cell.rst_reply_ttl,
+                                             "; the target's own TCP replies arrive with TTL ",
+                                             view.genuine_tcp_ttl())});
+      } else {
+        ++genuine;
+      }
+      if ((view.genuine_ipid() == 0) != (rst_cell.rst_ipid == 0)) {
+        ++injected;
+        verdict->evidence.push_back(
+            {"rst_ipid_differs", absl::StrCat("RST IP ID ", rst_cell.rst_ipid,
+                                              "; the target's own TCP replies use IP ID ",
+                                              view.genuine_ipid())});
+      }
+    }
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      const Cell& cell = view.Test(ttl);
+      if ((cell.rst_attempts & cell.te_attempts) != 0 && cell.te_from != view.address()) {
+        ++injected;
+        raced = true;
+        verdict->evidence.push_back(
+            {"rst_and_time_exceeded",
+             absl::StrCat("the probe with TTL ", ttl, " drew both a RST and a time exceeded from ",
+                          Ipv4ToString(cell.te_from))});
+        break;
+      }
+    }
+    for (int ttl = first_rst + 1; ttl <= layout_.ttl_max; ++ttl) {
+      if (view.Test(ttl).te_attempts != 0) {
+        raced = true;
+        verdict->evidence.push_back(
+            {"probe_travelled_on", absl::StrCat("after the RST at TTL ", first_rst,
+                                                ", probes still expired at hop ", ttl)});
+        break;
+      }
+    }
+    if (first_synack != 0) {
+      ++injected;
+      raced = true;
+      verdict->evidence.push_back(
+          {"rst_and_syn_ack", absl::StrCat("the target also answered SYN-ACK (TTL ", first_synack,
+                                           "): the RST raced the real reply")});
+    }
+    if (view.Test(first_rst).target_rtt_us >= 0 && view.Test(first_rst).te_rtt_us < 0) {
+      // An RTT close to an earlier hop's rather than the target's is reported for the reader.
+      const Cell* hop_cell = nullptr;
+      for (int ttl = first_rst - 1; ttl >= layout_.ttl_min && hop_cell == nullptr; --ttl) {
+        if (view.Test(ttl).te_rtt_us >= 0) hop_cell = &view.Test(ttl);
+      }
+      if (hop_cell != nullptr) {
+        verdict->evidence.push_back(
+            {"rst_rtt", absl::StrCat("RST RTT ", view.Test(first_rst).target_rtt_us,
+                                     " us; last hop before it answered in ", hop_cell->te_rtt_us,
+                                     " us")});
+      }
+    }
+    verdict->supporting = injected;
+    verdict->contradicting = genuine;
+    if (injected == 0) {
+      verdict->verdict = VerdictKind::kClosed;
+      verdict->evidence.push_back(
+          {"rst_from_target", absl::StrCat("RST from the target at TTL ", first_rst,
+                                           ", consistent with its own replies")});
+      verdict->supporting = genuine + 1;
+      verdict->contradicting = 0;
+      return;
+    }
+    verdict->verdict = VerdictKind::kRstInjection;
+    verdict->mechanism = raced ? Mechanism::kOnPath : Mechanism::kInPath;
+    if (!raced) {
+      verdict->evidence.push_back(
+          {"probe_stopped", "no time exceeded from later hops and no SYN-ACK for the test probe: "
+                            "the device dropped the SYN and answered in the target's name"});
+    }
+    Locate(view, group, first_rst, verdict);
+  }
+
+  void JudgeUnreachable(const TargetView& view, const GroupHops* group, int first_unreach,
+                        Verdict* verdict) const {
+    const Cell& cell = view.Test(first_unreach);
+    verdict->has_icmp = true;
+    verdict->icmp_from = cell.unreach_from;
+    verdict->icmp_code = cell.unreach_code;
+    bool controls_same = false;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max && !controls_same; ++ttl) {
+      for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
+        const Cell& control = view.Control(kind, ttl);
+        if (control.unreach_attempts != 0 && control.unreach_code == cell.unreach_code) {
+          controls_same = true;
+        }
+      }
+    }
+    std::string detail = absl::StrCat("destination unreachable code ", cell.unreach_code, " from ",
+                                      Ipv4ToString(cell.unreach_from), " for the probe with TTL ",
+                                      first_unreach);
+    if (IsAdminProhibited(cell.unreach_code) && !controls_same) {
+      verdict->verdict = VerdictKind::kIcmpProhibited;
+      verdict->evidence.push_back({"icmp_admin_prohibited", detail});
+      verdict->supporting = 0;
+      for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+        verdict->supporting += __builtin_popcount(view.Test(ttl).unreach_attempts);
+      }
+      Locate(view, group, first_unreach, verdict);
+      return;
+    }
+    verdict->verdict = VerdictKind::kUnreachable;
+    verdict->evidence.push_back(
+        {controls_same ? "controls_unreachable_too" : "icmp_unreachable", detail});
+    verdict->supporting = 1;
+    Locate(view, group, first_unreach, verdict);
+  }
+
+  void JudgeSilence(const TargetView& view, const GroupHops* group, int max_te,
+                    Verdict* verdict) const {
+    int beyond = 0, lossy_before = 0, first_beyond = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      bool controls = ControlsAnswered(view, group, ttl);
+      if (ttl > max_te && controls) {
+        ++beyond;
+        if (first_beyond == 0) first_beyond = ttl;
+      }
+      if (ttl <= max_te && controls && !view.Test(ttl).answered()) ++lossy_before;
+    }
+    bool own_reached = view.own_distance() != 0;
+    bool group_reached = group != nullptr && group->distance != 0;
+    bool any_control = view.max_control_answer_ttl() != 0 ||
+                       (group != nullptr && std::any_of(group->answering_targets.begin(),
+                                                        group->answering_targets.end(),
+                                                        [](int n) { return n > 0; }));
+    if (max_te == 0 && !any_control) {
+      verdict->verdict = VerdictKind::kInconclusive;
+      verdict->reason = "no_replies";
+      return;
+    }
+    if (beyond == 0) {
+      // The controls die where the test dies: nothing singles out the test probe.
+      verdict->verdict = any_control ? VerdictKind::kUnreachable : VerdictKind::kInconclusive;
+      if (!any_control) verdict->reason = "no_controls";
+      verdict->evidence.push_back(
+          {"controls_stop_too",
+           absl::StrCat("test and controls get no answer beyond hop ",
+                        std::max(max_te, view.max_control_answer_ttl()))});
+      verdict->has_location = true;
+      verdict->after_ttl = max_te;
+      verdict->after_addr = max_te == 0 ? 0 : view.Test(max_te).te_from;
+      return;
+    }
+    verdict->supporting = beyond + (own_reached ? 1 : 0);
+    verdict->contradicting = lossy_before;
+    if (beyond < 2 && !own_reached && !group_reached) {
+      verdict->verdict = VerdictKind::kInconclusive;
+      verdict->reason = "weak_evidence";
+      return;
+    }
+    verdict->verdict = VerdictKind::kSilentDrop;
+    verdict->evidence.push_back(
+        {"test_silent_beyond", absl::StrCat("test probes get no answer beyond hop ", max_te, "; controls get answers at ",
+                                           beyond, " TTL(s) beyond it")});
+    if (own_reached) {
+      verdict->evidence.push_back(
+          {"controls_reach_target", absl::StrCat("this host answers its control probes from TTL ",
+                                                 view.own_distance())});
+    }
+    if (lossy_before > 0) {
+      verdict->evidence.push_back(
+          {"lossy_hops_before", absl::StrCat(lossy_before, " hop(s) before the filter answered "
+                                                           "controls but not the test probe")});
+    }
+    Locate(view, group, max_te + 1, verdict);
+  }
+
+  // Scope: which controls still got through on the test port.
+  void AssignScopes(std::vector<Verdict>& verdicts) const {
+    std::unordered_map<uint32_t, std::pair<int, int>> passing_by_group;  // (passing, total)
+    int control_hosts_passing = 0;
+    for (const Verdict& v : verdicts) {
+      bool passes = v.verdict == VerdictKind::kReachable || v.verdict == VerdictKind::kClosed;
+      if (v.control_host) {
+        control_hosts_passing += passes ? 1 : 0;
+        continue;
+      }
+      auto& counts = passing_by_group[GroupKey(v.target)];
+      counts.first += passes ? 1 : 0;
+      ++counts.second;
+    }
+    for (Verdict& v : verdicts) {
+      if (!IsBlocking(v.verdict)) continue;
+      const auto& counts = passing_by_group[GroupKey(v.target)];
+      int other_passing = counts.first + control_hosts_passing;
+      int others = counts.second - 1 + static_cast<int>(control_host_indices_.size());
+      if (other_passing > 0) {
+        v.scope = Scope::kHost;
+        v.evidence.push_back(
+            {"other_hosts_pass", absl::StrCat(other_passing, " of ", others,
+                                              " other host(s) answer on port ", v.port)});
+      } else if (others > 0) {
+        v.scope = Scope::kPrefix;
+        v.evidence.push_back(
+            {"other_hosts_blocked", absl::StrCat("none of ", others, " other host(s) answer on port ",
+                                                 v.port)});
+      } else {
+        v.scope = Scope::kPort;
+      }
+    }
+  }
+
+  const ObservationTable& table_;
+  const JudgeOptions& options_;
+  const LocateLayout& layout_;
+  std::unordered_map<uint32_t, GroupHops> groups_;
+  std::vector<uint64_t> control_host_indices_;
+};
+
+}  // namespace
+
+std::vector<Verdict> JudgeAll(const ObservationTable& table, const JudgeOptions& options) {
+  return Judge(table, options).Run();
+}
+
+std::vector<CellRef> SilentTestCells(const ObservationTable& table, const JudgeOptions& options,
+                                     int ttl_limit) {
+  return Judge(table, options).SilentTestCells(ttl_limit);
+}
+
+std::vector<uint64_t> TargetsToSweepDeeper(const ObservationTable& table,
+                                           const JudgeOptions& options, int swept_ttl_max) {
+  return Judge(table, options).TargetsToSweepDeeper(swept_ttl_max);
+}
+
+}  // namespace cutpoint::locate

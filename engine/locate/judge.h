@@ -1,0 +1,42 @@
+// Turns an ObservationTable into one verdict per target: the test probe (kind 0) is
+// compared hop by hop with its controls — the same host's control ports and ICMP echo,
+// and the other targets of its group (e.g. its /24) and any --control-host, which share
+// the path up to the destination network.
+#ifndef CUTPOINT_ENGINE_LOCATE_JUDGE_H_
+#define CUTPOINT_ENGINE_LOCATE_JUDGE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/locate/observation_table.h"
+#include "engine/locate/verdict.h"
+
+namespace cutpoint::locate {
+
+struct JudgeOptions {
+  uint32_t source_address = 0;  // reported as the hop-0 address
+  int group_prefix_len = 24;    // targets sharing this prefix control each other
+  std::vector<uint32_t> control_hosts;  // extra host controls, shared by every group
+};
+
+std::vector<Verdict> JudgeAll(const ObservationTable& table, const JudgeOptions& options);
+
+// Sweep guidance, from what has been observed so far.
+struct CellRef {
+  uint64_t target_index = 0;
+  int ttl = 0;
+};
+// Test-probe cells that drew nothing at a TTL <= ttl_limit where a control of the same
+// host or of its group got an answer: a lost ICMP error or a filter. Re-probing them
+// tells the two apart.
+std::vector<CellRef> SilentTestCells(const ObservationTable& table, const JudgeOptions& options,
+                                     int ttl_limit);
+// Targets whose destination has not been reached yet (by any probe of the target or of
+// its group) while their path still answered near `swept_ttl_max`: the sweep should go
+// deeper for them. Targets already reached stop: sweeping ends past the destination.
+std::vector<uint64_t> TargetsToSweepDeeper(const ObservationTable& table,
+                                           const JudgeOptions& options, int swept_ttl_max);
+
+}  // namespace cutpoint::locate
+
+#endif  // CUTPOINT_ENGINE_LOCATE_JUDGE_H_

@@ -1,0 +1,104 @@
+#include "engine/locate/observation_table.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace cutpoint::locate {
+namespace {
+
+// Dense storage keeps Add() allocation-free; refuse sizes that would not fit in memory.
+constexpr uint64_t kMaxCells = uint64_t{1} << 26;
+
+void KeepMinRtt(int32_t* slot, int64_t rtt_us) {
+  int32_t rtt = rtt_us > INT32_MAX ? INT32_MAX : static_cast<int32_t>(rtt_us < 0 ? 0 : rtt_us);
+  if (*slot < 0 || rtt < *slot) *slot = rtt;
+}
+
+}  // namespace
+
+ObservationTable::ObservationTable(const targets::TargetSet* targets, LocateLayout layout)
+    : targets_(targets), layout_(std::move(layout)) {}
+
+absl::StatusOr<ObservationTable> ObservationTable::Create(const targets::TargetSet* targets,
+                                                          LocateLayout layout) {
+  if (layout.kinds.empty() || layout.ttl_min == 0 || layout.ttl_min > layout.ttl_max) {
+    return absl::InvalidArgumentError("bad locate layout");
+  }
+  uint64_t cells = targets->size() * layout.kinds.size() * static_cast<uint64_t>(layout.ttl_count());
+  if (cells > kMaxCells) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "locate over ", targets->size(), " targets x ", layout.kinds.size(), " probe kinds x ",
+        layout.ttl_count(), " TTLs is too large to judge in one run; split the targets "
+        "(e.g. per /16) or narrow the TTL range"));
+  }
+  ObservationTable table(targets, std::move(layout));
+  table.cells_.resize(cells);
+  return table;
+}
+
+int ObservationTable::KindIndex(probe::ProbeType type, uint16_t port) const {
+  for (size_t i = 0; i < layout_.kinds.size(); ++i) {
+    const targets::ProbeKind& kind = layout_.kinds[i];
+    if (kind.type == type && (type == probe::ProbeType::kIcmpEcho || kind.port == port)) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+bool ObservationTable::Add(const match::ReplyRecord& reply) {
+  int64_t target_index = targets_->IndexOf(reply.target);
+  int kind = KindIndex(reply.probe_type, reply.port);
+  if (target_index < 0 || kind < 0 || reply.probe_ttl < layout_.ttl_min ||
+      reply.probe_ttl > layout_.ttl_max) {
+    return false;
+  }
+  Cell& cell = cells_[Offset(static_cast<uint64_t>(target_index), kind, reply.probe_ttl)];
+  uint8_t attempt_bit = static_cast<uint8_t>(1u << (reply.attempt & 7));
+  switch (reply.kind) {
+    case match::ReplyKind::kTimeExceeded:
+      if (cell.te_from == 0) {
+        cell.te_from = reply.from;
+      } else if (cell.te_from != reply.from) {
+        cell.te_from_varies = true;
+      }
+      cell.te_attempts |= attempt_bit;
+      KeepMinRtt(&cell.te_rtt_us, reply.rtt_us);
+      break;
+    case match::ReplyKind::kDestUnreachable:
+      if (cell.unreach_from == 0) {
+        cell.unreach_from = reply.from;
+        cell.unreach_code = reply.icmp_code;
+      }
+      cell.unreach_attempts |= attempt_bit;
+      break;
+    case match::ReplyKind::kSynAck:
+      if (cell.synack_attempts == 0) {
+        cell.synack_reply_ttl = reply.reply_ttl;
+        cell.synack_ipid = reply.reply_ipid;
+      }
+      cell.synack_attempts |= attempt_bit;
+      KeepMinRtt(&cell.target_rtt_us, reply.rtt_us);
+      break;
+    case match::ReplyKind::kRst:
+      if (cell.rst_attempts == 0) {
+        cell.rst_reply_ttl = reply.reply_ttl;
+        cell.rst_ipid = reply.reply_ipid;
+      }
+      cell.rst_attempts |= attempt_bit;
+      KeepMinRtt(&cell.target_rtt_us, reply.rtt_us);
+      break;
+    case match::ReplyKind::kEchoReply:
+      if (cell.echo_attempts == 0) cell.echo_reply_ttl = reply.reply_ttl;
+      cell.echo_attempts |= attempt_bit;
+      KeepMinRtt(&cell.target_rtt_us, reply.rtt_us);
+      break;
+    case match::ReplyKind::kParamProblem:
+    case match::ReplyKind::kOther:
+      cell.other_attempts |= attempt_bit;
+      break;
+  }
+  return true;
+}
+
+}  // namespace cutpoint::locate

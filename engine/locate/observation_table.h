@@ -1,0 +1,87 @@
+// What every (target, probe kind, TTL) drew, aggregated from matched replies. This is
+// the whole input of the verdicts, so a live run and a re-judged capture that saw the
+// same replies reach the same verdicts.
+#ifndef CUTPOINT_ENGINE_LOCATE_OBSERVATION_TABLE_H_
+#define CUTPOINT_ENGINE_LOCATE_OBSERVATION_TABLE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/match/reply_record.h"
+#include "engine/targets/probe_plan.h"
+#include "engine/targets/target_set.h"
+
+namespace cutpoint::locate {
+
+// One (target, kind, TTL): which replies arrived, per attempt as bit masks so that
+// "the same probe drew two answers" can be told apart from "two probes drew one each".
+struct Cell {
+  uint32_t te_from = 0;       // first time-exceeded responder
+  uint32_t unreach_from = 0;  // first destination-unreachable responder
+  int32_t te_rtt_us = -1;     // smallest RTT of a time exceeded
+  int32_t target_rtt_us = -1;  // smallest RTT of a reply in the target's name
+  uint8_t te_attempts = 0;
+  uint8_t unreach_attempts = 0;
+  uint8_t synack_attempts = 0;
+  uint8_t rst_attempts = 0;
+  uint8_t echo_attempts = 0;
+  uint8_t other_attempts = 0;
+  uint8_t unreach_code = 0;
+  bool te_from_varies = false;  // more than one time-exceeded responder (load balancing)
+  uint8_t synack_reply_ttl = 0;
+  uint8_t rst_reply_ttl = 0;
+  uint8_t echo_reply_ttl = 0;
+  uint16_t synack_ipid = 0;
+  uint16_t rst_ipid = 0;
+
+  bool answered() const {
+    return (te_attempts | unreach_attempts | synack_attempts | rst_attempts | echo_attempts |
+            other_attempts) != 0;
+  }
+  bool target_replied() const { return (synack_attempts | rst_attempts | echo_attempts) != 0; }
+};
+
+// The probe kinds of a locate run, by role: kinds[0] is the test (TCP SYN to the test
+// port); then the control ports; then ICMP echo when enabled.
+struct LocateLayout {
+  std::vector<targets::ProbeKind> kinds;
+  uint8_t ttl_min = 1;
+  uint8_t ttl_max = 32;
+  int ttl_count() const { return ttl_max - ttl_min + 1; }
+};
+
+inline constexpr int kTestKind = 0;
+
+class ObservationTable {
+ public:
+  static absl::StatusOr<ObservationTable> Create(const targets::TargetSet* targets,
+                                                 LocateLayout layout);
+
+  // Folds one matched reply in; replies for unknown targets, kinds or TTLs are ignored
+  // (returns false).
+  bool Add(const match::ReplyRecord& reply);
+
+  const Cell& At(uint64_t target_index, int kind, int ttl) const {
+    return cells_[Offset(target_index, kind, ttl)];
+  }
+  const targets::TargetSet& targets() const { return *targets_; }
+  const LocateLayout& layout() const { return layout_; }
+  int KindIndex(probe::ProbeType type, uint16_t port) const;
+
+ private:
+  ObservationTable(const targets::TargetSet* targets, LocateLayout layout);
+  size_t Offset(uint64_t target_index, int kind, int ttl) const {
+    return (static_cast<size_t>(target_index) * layout_.kinds.size() + static_cast<size_t>(kind)) *
+               static_cast<size_t>(layout_.ttl_count()) +
+           static_cast<size_t>(ttl - layout_.ttl_min);
+  }
+
+  const targets::TargetSet* targets_;
+  LocateLayout layout_;
+  std::vector<Cell> cells_;
+};
+
+}  // namespace cutpoint::locate
+
+#endif  // CUTPOINT_ENGINE_LOCATE_OBSERVATION_TABLE_H_

@@ -1,0 +1,22 @@
+// Human-readable digests of a verdict list: the end-of-run summary and the text table.
+#ifndef CUTPOINT_ENGINE_LOCATE_SUMMARY_H_
+#define CUTPOINT_ENGINE_LOCATE_SUMMARY_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/locate/verdict.h"
+
+namespace cutpoint::locate {
+
+// One line per group of targets that got the same verdict at the same place, e.g.
+// "2 of 256 targets: silent drop after hop 4 (198.18.3.2), before hop 5 (198.18.4.2) on
+// TCP 25; other hosts of the prefix reachable -> filter keys on destination host".
+std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts);
+
+// A fixed-width table, one row per verdict, header first.
+std::string FormatVerdictTable(const std::vector<Verdict>& verdicts);
+
+}  // namespace cutpoint::locate
+
+#endif  // CUTPOINT_ENGINE_LOCATE_SUMMARY_H_

@@ -1,0 +1,66 @@
+// A locate verdict for one (target, port): what happened to the test probe compared
+// with its controls, where on the path, and the observations behind it.
+#ifndef CUTPOINT_ENGINE_LOCATE_VERDICT_H_
+#define CUTPOINT_ENGINE_LOCATE_VERDICT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace cutpoint::locate {
+
+enum class VerdictKind : uint8_t {
+  kReachable,       // SYN-ACK from the target
+  kClosed,          // genuine RST from the target
+  kSilentDrop,      // test probes vanish after a hop the controls pass
+  kRstInjection,    // a RST in the target's name that the target did not send
+  kIcmpProhibited,  // destination unreachable, code 9, 10 or 13
+  kUnreachable,     // every probe dies the same way, or another unreachable code
+  kInconclusive,
+};
+
+enum class Mechanism : uint8_t { kNone, kInPath, kOnPath };
+enum class Scope : uint8_t { kNone, kHost, kPort, kPrefix };
+
+absl::string_view VerdictName(VerdictKind kind);
+absl::string_view MechanismName(Mechanism mechanism);
+absl::string_view ScopeName(Scope scope);
+bool IsBlocking(VerdictKind kind);
+
+struct Evidence {
+  std::string name;
+  std::string detail;
+};
+
+struct Verdict {
+  uint32_t target = 0;
+  uint16_t port = 0;
+  bool control_host = false;  // probed only as a control (--control-host)
+  VerdictKind verdict = VerdictKind::kInconclusive;
+  Mechanism mechanism = Mechanism::kNone;
+  std::string reason;  // inconclusive only
+
+  // Where the test probe stopped being treated like the controls: after hop `after_ttl`
+  // (0 = the prober) and at or before hop `before_ttl`.
+  bool has_location = false;
+  int after_ttl = 0;
+  uint32_t after_addr = 0;
+  int before_ttl = 0;  // 0: unknown
+  uint32_t before_addr = 0;
+
+  bool has_icmp = false;
+  uint32_t icmp_from = 0;
+  uint8_t icmp_code = 0;
+
+  int distance = 0;  // probe TTL at which the target first answers; 0: unknown
+  Scope scope = Scope::kNone;
+  std::vector<Evidence> evidence;
+  int supporting = 0;
+  int contradicting = 0;
+};
+
+}  // namespace cutpoint::locate
+
+#endif  // CUTPOINT_ENGINE_LOCATE_VERDICT_H_

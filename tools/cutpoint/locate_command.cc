@@ -1,0 +1,539 @@
+// `cutpoint locate`: per target, the test probe (TCP SYN to --port) is swept over TTLs
+// together with its controls — the same host on control ports and ICMP echo, the other
+// targets of its network, explicit control hosts — interleaved in one randomized sweep;
+// every target gets a verdict saying whether, where and how the test probe is filtered.
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "capture/pcap/pcap_source.h"
+#include "capture/pcap/pcap_writer.h"
+#include "capture/send/route_lookup.h"
+#include "engine/locate/judge.h"
+#include "engine/locate/observation_table.h"
+#include "engine/locate/summary.h"
+#include "engine/report/records.h"
+#include "engine/targets/probe_plan.h"
+#include "engine/wire/ipv4_address.h"
+#include "tools/cutpoint/arg_parser.h"
+#include "tools/cutpoint/commands.h"
+#include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/key_file.h"
+#include "tools/cutpoint/output_sink.h"
+#include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/scan_runner.h"
+#include "tools/cutpoint/signals.h"
+
+namespace cutpoint::cli {
+namespace {
+
+constexpr OptionSpec kLocateOptions[] = {
+    {"port", 'p', "PORT", "the test port: TCP SYN probes to it are judged (required)"},
+    {"control-port", 0, "PORTS", "control ports of the same host (default 443)"},
+    {"no-echo-control", 0, "", "do not send ICMP echo controls"},
+    {"control-host", 0, "ADDR", "another host to use as control (repeatable)"},
+    {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
+    {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
+    {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
+    {"ttl", 0, "MIN-MAX", "TTL range to sweep (default 1-32)"},
+    {"window", 0, "N", "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
+    {"attempts", 0, "N", "probes per (target, kind, TTL) in the sweep, 1-4 (default 2)"},
+    {"retries", 0, "N", "extra rounds re-probing silent test cells (default 1; attempts+retries <= 4)"},
+    {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
+    {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
+    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
+    {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
+    {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 65536)"},
+    {"output", 'o', "FILE", "write output here (default: standard output)"},
+    {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
+    {"key-file", 0, "FILE", "probe key: read it, or create it if missing"},
+    {"seed", 0, "N", "permutation seed (default: derived from the key)"},
+    {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
+    {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
+    {"allow-reserved", 0, "", "allow targets in IANA special-purpose ranges (labs)"},
+    {"quiet", 'q', "", "no summary on standard error"},
+    {"help", 'h', "", "show this help"},
+};
+
+struct LocateConfig {
+  uint16_t test_port = 0;
+  std::vector<uint16_t> control_ports = {443};
+  bool echo_control = true;
+  std::vector<uint32_t> control_hosts;
+  int group_prefix_len = 24;
+  std::string interface;
+  uint32_t source_address = 0;
+  uint8_t ttl_min = 1;
+  uint8_t ttl_max = 32;
+  int window = 8;
+  int attempts = 2;
+  int retries = 1;
+  double rate_pps = 1000;
+  double round_wait_s = 1;
+  double cooldown_s = 2;
+  std::string output = "-";
+  bool text = false;
+  std::string key_file;
+  std::optional<uint64_t> seed;
+  std::string pcap_out;
+  std::string from_pcap;
+  bool quiet = false;
+};
+
+void PrintLocateHelp() {
+  std::printf(
+      "usage: cutpoint locate -p PORT [options] TARGET...\n\n"
+      "Judges, per target, whether TCP SYNs to PORT are filtered, where on the path and how:\n"
+      "reachable, closed, silent_drop, rst_injection (in_path / on_path), icmp_prohibited,\n"
+      "unreachable or inconclusive, with the hop interval and the evidence. Controls (other\n"
+      "ports of the host, ICMP echo, the other targets of its /24, --control-host) are swept\n"
+      "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md) or a text table;\n"
+      "a summary goes to standard error.\n\n"
+      "options:\n%s",
+      FormatOptionsHelp(kLocateOptions).c_str());
+}
+
+absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
+  LocateConfig config;
+  std::optional<std::string> port = args.Get("port");
+  if (!port) return absl::InvalidArgumentError("locate needs the test port: -p PORT");
+  absl::StatusOr<std::vector<uint16_t>> test_ports = ParsePortList(*port);
+  if (!test_ports.ok()) return test_ports.status();
+  if (test_ports->size() != 1) {
+    return absl::InvalidArgumentError("locate judges one test port per run (-p PORT)");
+  }
+  config.test_port = test_ports->front();
+  if (auto text = args.Get("control-port")) {
+    absl::StatusOr<std::vector<uint16_t>> ports = ParsePortList(*text);
+    if (!ports.ok()) return ports.status();
+    config.control_ports = *ports;
+  }
+  for (uint16_t control : config.control_ports) {
+    if (control == config.test_port) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("control port ", control, " is the test port; pick another"));
+    }
+  }
+  config.echo_control = !args.Has("no-echo-control");
+  for (const std::string& text : args.GetAll("control-host")) {
+    std::optional<uint32_t> host = wire::ParseIpv4(text);
+    if (!host) return absl::InvalidArgumentError(absl::StrCat("bad --control-host '", text, "'"));
+    config.control_hosts.push_back(*host);
+  }
+  if (auto text = args.Get("group-prefix")) {
+    absl::StatusOr<int64_t> len = ParseInteger("--group-prefix", *text, 0, 32);
+    if (!len.ok()) return len.status();
+    config.group_prefix_len = static_cast<int>(*len);
+  }
+  if (auto text = args.Get("ttl")) {
+    absl::StatusOr<std::pair<uint8_t, uint8_t>> range = ParseTtlRange(*text);
+    if (!range.ok()) return range.status();
+    config.ttl_min = range->first;
+    config.ttl_max = range->second;
+  }
+  if (auto text = args.Get("window")) {
+    absl::StatusOr<int64_t> window = ParseInteger("--window", *text, 1, 255);
+    if (!window.ok()) return window.status();
+    config.window = static_cast<int>(*window);
+  }
+  if (auto text = args.Get("attempts")) {
+    absl::StatusOr<int64_t> attempts = ParseInteger("--attempts", *text, 1, probe::kMaxAttempts);
+    if (!attempts.ok()) return attempts.status();
+    config.attempts = static_cast<int>(*attempts);
+  }
+  if (auto text = args.Get("retries")) {
+    absl::StatusOr<int64_t> retries = ParseInteger("--retries", *text, 0, probe::kMaxAttempts - 1);
+    if (!retries.ok()) return retries.status();
+    config.retries = static_cast<int>(*retries);
+  }
+  if (config.attempts + config.retries > probe::kMaxAttempts) {
+    config.retries = probe::kMaxAttempts - config.attempts;
+  }
+  if (auto text = args.Get("rate")) {
+    absl::StatusOr<double> rate = ParseRate(*text);
+    if (!rate.ok()) return rate.status();
+    config.rate_pps = *rate;
+  }
+  if (auto text = args.Get("round-wait")) {
+    absl::StatusOr<double> wait = ParseSeconds("--round-wait", *text);
+    if (!wait.ok()) return wait.status();
+    config.round_wait_s = *wait;
+  }
+  if (auto text = args.Get("cooldown")) {
+    absl::StatusOr<double> cooldown = ParseSeconds("--cooldown", *text);
+    if (!cooldown.ok()) return cooldown.status();
+    config.cooldown_s = *cooldown;
+  }
+  if (auto text = args.Get("format")) {
+    if (*text != "ndjson" && *text != "text") {
+      return absl::InvalidArgumentError(absl::StrCat("bad --format '", *text, "' (ndjson, text)"));
+    }
+    config.text = *text == "text";
+  }
+  if (auto text = args.Get("seed")) {
+    absl::StatusOr<int64_t> seed = ParseInteger("--seed", *text, 0, INT64_MAX);
+    if (!seed.ok()) return seed.status();
+    config.seed = static_cast<uint64_t>(*seed);
+  }
+  if (auto text = args.Get("source-ip")) {
+    std::optional<uint32_t> source = wire::ParseIpv4(*text);
+    if (!source || *source == 0) return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
+    config.source_address = *source;
+  }
+  config.interface = args.Get("interface").value_or("");
+  config.output = args.Get("output").value_or("-");
+  config.key_file = args.Get("key-file").value_or("");
+  config.pcap_out = args.Get("pcap-out").value_or("");
+  config.from_pcap = args.Get("from-pcap").value_or("");
+  config.quiet = args.Has("quiet");
+  if (!config.from_pcap.empty()) {
+    if (config.key_file.empty()) {
+      return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
+    }
+    if (!config.pcap_out.empty()) {
+      return absl::InvalidArgumentError("--from-pcap and --pcap-out exclude each other");
+    }
+  }
+  return config;
+}
+
+// One sweep round: the given targets × every kind × a TTL window × attempts.
+class RoundSource final : public ProbeSource {
+ public:
+  RoundSource(const targets::TargetSet& targets, std::vector<uint64_t> target_indices,
+              const std::vector<targets::ProbeKind>& kinds, int ttl_lo, int ttl_hi,
+              int attempt_lo, int attempt_count)
+      : targets_(targets),
+        target_indices_(std::move(target_indices)),
+        kinds_(kinds),
+        ttl_lo_(ttl_lo),
+        ttl_count_(ttl_hi - ttl_lo + 1),
+        attempt_lo_(attempt_lo),
+        attempt_count_(attempt_count) {}
+  uint64_t size() const override {
+    return target_indices_.size() * kinds_.size() * static_cast<uint64_t>(ttl_count_) *
+           static_cast<uint64_t>(attempt_count_);
+  }
+  probe::ProbeSpec At(uint64_t index) const override {
+    probe::ProbeSpec spec;
+    spec.attempt = static_cast<uint8_t>(attempt_lo_ + static_cast<int>(index % attempt_count_));
+    index /= static_cast<uint64_t>(attempt_count_);
+    spec.ttl = static_cast<uint8_t>(ttl_lo_ + static_cast<int>(index % ttl_count_));
+    index /= static_cast<uint64_t>(ttl_count_);
+    const targets::ProbeKind& kind = kinds_[index % kinds_.size()];
+    spec.type = kind.type;
+    spec.port = kind.port;
+    spec.target = targets_.At(target_indices_[index / kinds_.size()]);
+    return spec;
+  }
+
+ private:
+  const targets::TargetSet& targets_;
+  std::vector<uint64_t> target_indices_;
+  const std::vector<targets::ProbeKind>& kinds_;
+  int ttl_lo_;
+  int ttl_count_;
+  int attempt_lo_;
+  int attempt_count_;
+};
+
+class ListSource final : public ProbeSource {
+ public:
+  explicit ListSource(std::vector<probe::ProbeSpec> specs) : specs_(std::move(specs)) {}
+  uint64_t size() const override { return specs_.size(); }
+  probe::ProbeSpec At(uint64_t index) const override { return specs_[index]; }
+
+ private:
+  std::vector<probe::ProbeSpec> specs_;
+};
+
+uint64_t DefaultSeed(const probe::ProbeKey& key) {
+  uint64_t seed = 0;
+  for (int i = 0; i < 8; ++i) seed = (seed << 8) | key.bytes[8 + i];
+  return seed;
+}
+
+// Shared between the capture thread (Add) and the round planner (reads).
+struct LockedTable {
+  std::mutex mutex;
+  locate::ObservationTable* table = nullptr;
+};
+
+absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config,
+                                            const targets::TargetSet& target_set,
+                                            const locate::LocateLayout& layout,
+                                            const locate::JudgeOptions& judge_options,
+                                            const probe::ProbeCodec& codec, uint64_t seed,
+                                            LockedTable& observations,
+                                            capture::PcapWriter* evidence,
+                                            const ReplyHandler& on_reply) {
+  SessionConfig session_config;
+  session_config.source_address = config.source_address;
+  session_config.interface = config.interface;
+  session_config.rate_pps = config.rate_pps;
+  session_config.matcher.source_address = config.source_address;
+  session_config.matcher.targets = &target_set;
+  session_config.matcher.ttl_min = config.ttl_min;
+  session_config.matcher.ttl_max = config.ttl_max;
+  session_config.matcher.attempts = static_cast<uint8_t>(config.attempts + config.retries);
+  session_config.evidence = evidence;
+  absl::StatusOr<std::unique_ptr<ProbeSession>> session =
+      ProbeSession::Start(session_config, codec, on_reply);
+  if (!session.ok()) return session.status();
+
+  // Sweep rounds: every target over the first TTL window, then deeper windows only for
+  // targets whose destination has not answered yet while their path still does.
+  std::vector<uint64_t> round_targets(target_set.size());
+  for (uint64_t i = 0; i < target_set.size(); ++i) round_targets[i] = i;
+  int ttl_lo = config.ttl_min;
+  int swept_max = config.ttl_min - 1;
+  uint64_t round = 0;
+  while (!round_targets.empty() && ttl_lo <= config.ttl_max) {
+    int ttl_hi = std::min<int>(config.ttl_max, ttl_lo + config.window - 1);
+    RoundSource source(target_set, round_targets, layout.kinds, ttl_lo, ttl_hi, 0, config.attempts);
+    absl::Status sent = (*session)->Send(source, seed + round++, StopRequested());
+    if (!sent.ok()) return sent;
+    if (StopRequested()) break;
+    (*session)->Wait(config.round_wait_s);
+    swept_max = ttl_hi;
+    ttl_lo = ttl_hi + 1;
+    if (ttl_lo > config.ttl_max) break;
+    std::lock_guard<std::mutex> lock(observations.mutex);
+    round_targets = locate::TargetsToSweepDeeper(*observations.table, judge_options, swept_max);
+  }
+  // Retry rounds: re-probe test cells that stayed silent where controls answered, so a
+  // lost ICMP error is not read as a drop.
+  for (int retry = 0; retry < config.retries && !StopRequested(); ++retry) {
+    std::vector<probe::ProbeSpec> specs;
+    {
+      std::lock_guard<std::mutex> lock(observations.mutex);
+      for (const locate::CellRef& cell :
+           locate::SilentTestCells(*observations.table, judge_options, swept_max)) {
+        probe::ProbeSpec spec;
+        spec.target = target_set.At(cell.target_index);
+        spec.type = probe::ProbeType::kTcpSyn;
+        spec.port = config.test_port;
+        spec.ttl = static_cast<uint8_t>(cell.ttl);
+        spec.attempt = static_cast<uint8_t>(config.attempts + retry);
+        specs.push_back(spec);
+      }
+    }
+    if (specs.empty()) break;
+    ListSource source(std::move(specs));
+    absl::Status sent = (*session)->Send(source, seed + round++, StopRequested());
+    if (!sent.ok()) return sent;
+    if (retry + 1 < config.retries) (*session)->Wait(config.round_wait_s);
+  }
+  return (*session)->Finish(config.cooldown_s);
+}
+
+absl::StatusOr<report::ScanStats> ReadCapture(const std::string& path,
+                                              const match::Matcher& matcher,
+                                              const ReplyHandler& on_reply) {
+  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
+      capture::PcapSource::OpenOffline(path);
+  if (!source.ok()) return source.status();
+  int64_t started_ns = MonotonicNanos();
+  report::ScanStats stats;
+  capture::CapturedFrame frame;
+  match::ReplyRecord reply;
+  while (true) {
+    absl::StatusOr<capture::NextResult> next = (*source)->Next(&frame);
+    if (!next.ok()) return absl::DataLossError(absl::StrCat(path, ": ", next.status().message()));
+    if (*next == capture::NextResult::kEnd) break;
+    if (*next != capture::NextResult::kFrame) continue;
+    match::RejectReason reason = match::RejectReason::kNone;
+    match::MatchOutcome outcome = matcher.MatchFrame((*source)->link_type(), frame.data, frame.len,
+                                                     frame.time_us, &reply, &reason);
+    CountOutcome(outcome, reason, &stats);
+    if (outcome == match::MatchOutcome::kMatched) {
+      absl::Status handled = on_reply(reply);
+      if (!handled.ok()) return handled;
+    }
+  }
+  stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
+  return stats;
+}
+
+}  // namespace
+
+int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  absl::StatusOr<ParsedArgs> args = ParseArgs(kLocateOptions, words);
+  if (!args.ok()) {
+    ReportError(args.status());
+    std::fprintf(stderr, "see 'cutpoint locate --help'\n");
+    return kExitBadInput;
+  }
+  if (args->Has("help")) {
+    PrintLocateHelp();
+    return kExitOk;
+  }
+  absl::StatusOr<LocateConfig> config = ParseLocateConfig(*args);
+  if (!config.ok()) return ReportError(config.status());
+
+  TargetOptions target_options;
+  target_options.specs = args->positional();
+  target_options.files = args->GetAll("targets-file");
+  target_options.allow_reserved = args->Has("allow-reserved");
+  target_options.max_targets = 65536;
+  if (auto text = args->Get("max-targets")) {
+    absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
+    if (!max.ok()) return ReportError(max.status());
+    target_options.max_targets = static_cast<uint64_t>(*max);
+  }
+  for (uint32_t host : config->control_hosts) target_options.specs.push_back(wire::Ipv4ToString(host));
+  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
+  if (!target_set.ok()) return ReportError(target_set.status());
+
+  bool offline = !config->from_pcap.empty();
+  if (!offline && (config->source_address == 0 || config->interface.empty())) {
+    if (config->source_address != 0) {
+      absl::StatusOr<std::string> interface = capture::InterfaceForAddress(config->source_address);
+      if (!interface.ok()) {
+        return ReportError(absl::InvalidArgumentError("no interface holds --source-ip; pass --interface"));
+      }
+      config->interface = *interface;
+    } else {
+      absl::StatusOr<capture::Route> route = capture::LookupRoute(target_set->At(0));
+      if (!route.ok()) return ReportError(route.status());
+      config->source_address = route->source_address;
+      if (config->interface.empty()) config->interface = route->interface;
+    }
+  }
+
+  locate::LocateLayout layout;
+  layout.ttl_min = config->ttl_min;
+  layout.ttl_max = config->ttl_max;
+  layout.kinds.push_back({probe::ProbeType::kTcpSyn, config->test_port});
+  std::vector<std::string> probe_names = {absl::StrCat("tcp-syn:", config->test_port, " (test)")};
+  for (uint16_t port : config->control_ports) {
+    layout.kinds.push_back({probe::ProbeType::kTcpSyn, port});
+    probe_names.push_back(absl::StrCat("tcp-syn:", port));
+  }
+  if (config->echo_control) {
+    layout.kinds.push_back({probe::ProbeType::kIcmpEcho, 0});
+    probe_names.push_back("icmp-echo");
+  }
+  absl::StatusOr<locate::ObservationTable> table = locate::ObservationTable::Create(&*target_set, layout);
+  if (!table.ok()) return ReportError(table.status());
+
+  absl::StatusOr<probe::ProbeKey> key = offline ? ReadProbeKey(config->key_file)
+                                      : config->key_file.empty() ? GenerateProbeKey()
+                                                                 : ReadOrCreateProbeKey(config->key_file);
+  if (!key.ok()) return ReportError(key.status());
+  probe::ProbeCodec codec(*key);
+  uint64_t seed = config->seed.value_or(DefaultSeed(*key));
+
+  std::unique_ptr<capture::PcapWriter> evidence;
+  if (!config->pcap_out.empty()) {
+    absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
+        capture::PcapWriter::Create(config->pcap_out, wire::LinkType::kRaw);
+    if (!writer.ok()) return ReportError(writer.status());
+    evidence = std::move(*writer);
+  }
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
+  if (!sink.ok()) return ReportError(sink.status());
+  OutputSink& out = **sink;
+
+  report::JsonLine line;
+  if (!config->text) {
+    report::MetaInfo meta;
+    meta.tool_version = CUTPOINT_VERSION;
+    meta.command = "locate";
+    meta.argv = argv;
+    meta.key_fingerprint = probe::ProbeKeyFingerprint(*key);
+    meta.start_time = CurrentTimeRfc3339();
+    meta.source_address = config->source_address;
+    meta.interface = offline ? "" : config->interface;
+    meta.pcap_file = config->from_pcap;
+    meta.probes = probe_names;
+    meta.ttl_min = config->ttl_min;
+    meta.ttl_max = config->ttl_max;
+    meta.attempts = config->attempts;
+    meta.rate_pps = offline ? 0 : config->rate_pps;
+    meta.target_count = target_set->size();
+    report::FormatMeta(meta, &line);
+    absl::Status status = out.Append(line.Finish());
+    if (status.ok()) status = out.Flush();
+    if (!status.ok()) return ReportError(status);
+  }
+
+  locate::JudgeOptions judge_options;
+  judge_options.source_address = config->source_address;
+  judge_options.group_prefix_len = config->group_prefix_len;
+  judge_options.control_hosts = config->control_hosts;
+
+  LockedTable observations;
+  observations.table = &*table;
+  report::JsonLine reply_line;
+  ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
+    {
+      std::lock_guard<std::mutex> lock(observations.mutex);
+      observations.table->Add(reply);
+    }
+    if (config->text) return absl::OkStatus();
+    report::FormatReply(reply, &reply_line);
+    return out.Append(reply_line.Finish());
+  };
+
+  InstallStopHandlers();
+  absl::StatusOr<report::ScanStats> stats;
+  if (offline) {
+    match::MatcherConfig matcher_config;
+    matcher_config.source_address = config->source_address;
+    matcher_config.targets = &*target_set;
+    matcher_config.ttl_min = config->ttl_min;
+    matcher_config.ttl_max = config->ttl_max;
+    match::Matcher matcher(codec, matcher_config);
+    stats = ReadCapture(config->from_pcap, matcher, on_reply);
+  } else {
+    stats = SweepLive(*config, *target_set, layout, judge_options, codec, seed, observations,
+                      evidence.get(), on_reply);
+  }
+  if (evidence != nullptr) {
+    absl::Status closed = evidence->Close();
+    if (!closed.ok() && stats.ok()) stats = closed;
+  }
+  if (!stats.ok()) {
+    (void)out.Flush();
+    return ReportError(stats.status());
+  }
+
+  std::vector<locate::Verdict> verdicts = locate::JudgeAll(*table, judge_options);
+  absl::Status status;
+  if (config->text) {
+    status = out.Append(locate::FormatVerdictTable(verdicts));
+  } else {
+    for (const locate::Verdict& verdict : verdicts) {
+      report::FormatVerdict(verdict, &line);
+      status = out.Append(line.Finish());
+      if (!status.ok()) break;
+    }
+    if (status.ok()) {
+      report::FormatStats(*stats, &line);
+      status = out.Append(line.Finish());
+    }
+  }
+  if (status.ok()) status = out.Flush();
+  if (!status.ok()) return ReportError(status);
+
+  if (!config->quiet) {
+    for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
+      std::fprintf(stderr, "%s\n", summary.c_str());
+    }
+    std::fprintf(stderr,
+                 "cutpoint locate: %llu probes, %llu replies matched, %llu rejected, %llu "
+                 "unmatched, %llu capture drops, %.1f s%s\n",
+                 static_cast<unsigned long long>(stats->probes_sent),
+                 static_cast<unsigned long long>(stats->matched),
+                 static_cast<unsigned long long>(stats->rejected),
+                 static_cast<unsigned long long>(stats->unmatched),
+                 static_cast<unsigned long long>(stats->pcap_dropped + stats->pcap_ifdropped),
+                 stats->duration_s, stats->interrupted ? " (interrupted)" : "");
+  }
+  return stats->interrupted ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace cutpoint::cli
