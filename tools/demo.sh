@@ -1,29 +1,76 @@
 #!/usr/bin/env bash
-# The main job: builds Cutpoint, brings up the built-in network-namespace lab
-# (a prober, three routers and a destination network 198.19.1.0/24, all inside
-# namespaces this script creates and removes), runs `cutpoint trace` over the
-# destination prefix and shows the result. Needs root for the namespaces.
+# The main job: builds Cutpoint, brings up the "story" network-namespace lab
+# and lets `cutpoint locate` find out where and how the mail hosts are blocked.
+#
+# The lab re-enacts the ProtonMail MX blocking story: a prober behind r1 - r2
+# reaches two destination networks through two transit ISPs.  Behind ISP 1
+# (r3a), 198.19.1.101 and .102 are the "mail hosts" and r3a silently drops
+# their TCP 25; behind ISP 2 (r3b), 198.19.2.101 and .102 get forged RSTs
+# injected on-path by an injector on r3b while their SYNs travel on.  Every
+# other host, port 443 and ICMP stay reachable.  Everything lives in network
+# namespaces this script creates and removes (198.18.0.0/15 addresses only).
+# Needs root for the namespaces; finishes well under two minutes once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 build=$(tools/build.sh release)
 
 [[ $(id -u) -eq 0 ]] || { echo "demo.sh: run as root (the lab creates network namespaces)" >&2; exit 3; }
+cutpoint=$build/tools/cutpoint/cutpoint
 lab=cpdemo$$
 work=$(mktemp -d /tmp/cutpoint-demo.XXXXXX)
 trap 'tools/lab/lab.sh down "$lab" >/dev/null 2>&1 || true' EXIT
-tools/lab/lab.sh up "$lab" --routers 3 --prefix 198.19.1.0/24 --open-ports 25,443 \
-  --listener "$build/tools/lab/cutpoint-lab-listener" --out "$work/topology.env"
+tools/lab/lab.sh up "$lab" --scenario story --open-ports 25,443 \
+  --listener "$build/tools/lab/cutpoint-lab-listener" \
+  --injector "$build/tools/injector/cutpoint-lab-injector" \
+  --out "$work/topology.env" --truth "$work/truth.json"
 # shellcheck disable=SC1091
 source "$work/topology.env"
+read -r -a prefixes <<<"$TARGET_PREFIXES"
 
-echo "== cutpoint trace over $TARGET_PREFIX, TCP 25/443/81 + ICMP echo, TTL 1-6" >&2
-ip netns exec "$PROBER_NS" "$build/tools/cutpoint/cutpoint" trace --allow-reserved \
-  -i "$PROBER_IF" -p 25,443,81 --probe tcp-syn,icmp-echo --ttl 1-6 --rate 20000 \
-  --cooldown 1 --key-file "$work/probe.key" -o "$work/trace.ndjson" "$TARGET_PREFIX"
+path="   prober $PROBER_ADDR -- r1 $HOP_1 -- r2 $HOP_2 --"
+{
+  echo "== the lab (ground truth in $work/truth.json)"
+  echo "$path+-- r3a $HOP_3 (transit ISP 1) -- 198.19.1.0/24"
+  echo "$(printf '%*s' ${#path} '')\`-- r3b $HOP_3B (transit ISP 2) -- 198.19.2.0/24"
+  echo "   r3a silently drops TCP 25 to 198.19.1.101, .102; r3b injects forged RSTs for 198.19.2.101, .102"
+} >&2
 
-echo "== first records of $work/trace.ndjson" >&2
-head -n 4 "$work/trace.ndjson"
-echo "== path and answers, aggregated over all targets" >&2
-python3 tools/lab/summarize_trace.py "$work/trace.ndjson"
-echo "(full output kept in $work)" >&2
+echo "== cutpoint locate -p 25 --control-port 443 over ${prefixes[*]} (summary on stderr)" >&2
+if ! "$cutpoint" locate --help >/dev/null 2>&1; then
+  echo "demo.sh: this build has no 'cutpoint locate'" >&2
+  exit 1
+fi
+ip netns exec "$PROBER_NS" "$cutpoint" locate --allow-reserved -i "$PROBER_IF" \
+  -p 25 --control-port 443 --ttl 1-8 --rate 20000 --key-file "$work/probe.key" \
+  -o "$work/out.ndjson" --pcap-out "$work/evidence.pcap" "${prefixes[@]}"
+
+echo "== the same verdicts, re-judged offline from the saved capture $work/evidence.pcap" >&2
+"$cutpoint" locate --allow-reserved --from-pcap "$work/evidence.pcap" \
+  --key-file "$work/probe.key" -p 25 --control-port 443 --ttl 1-8 --format text -q \
+  "${prefixes[@]}" >"$work/verdicts.txt"
+# Header, every non-reachable row, and the mail hosts' reachable neighbours.
+awk 'NR == 1 || $3 != "reachable" || $1 ~ /\.(10|103)$/ { print; next } { elided++ }
+     END { if (elided) printf "   ... %d more reachable rows (full table: %s)\n", elided, FILENAME }' \
+  "$work/verdicts.txt"
+
+echo "== evidence behind the blocking verdicts ($work/out.ndjson)" >&2
+python3 - "$work/out.ndjson" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("type") != "verdict" or r["verdict"] in ("reachable", "closed"):
+        continue
+    where = ""
+    if "after_ttl" in r:
+        where = " between hop %d (%s) and hop %d (%s)" % (
+            r["after_ttl"], r.get("after_addr", "?"), r["before_ttl"], r.get("before_addr", "?"))
+    mech = " " + r["mechanism"] if "mechanism" in r else ""
+    print("%s:%d  %s%s%s" % (r["target"], r["port"], r["verdict"], mech, where))
+    for e in r.get("evidence", []):
+        print("    - %s: %s" % (e["name"], e["detail"]))
+PY
+
+echo "== checked against the lab's ground truth" >&2
+python3 tests/lab/check_locate.py --label demo --truth "$work/truth.json" --ndjson "$work/out.ndjson"
+echo "(everything kept in $work)" >&2

@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""Checks `cutpoint locate` NDJSON output against a lab's ground truth.
+
+  check_locate.py --truth truth.json --ndjson out.ndjson [--label NAME]
+                  [--compare other.ndjson]
+
+The truth file is written by `tools/lab/lab.sh up ... --truth FILE`.  Checks:
+
+* every line is a JSON object with a `type`; `meta` first, `stats` last;
+* exactly one `verdict` per (target, test port) for every address of every
+  scanned prefix (verdicts for the control ports, if any, are at most one per
+  (target, port) and must be `reachable`);
+* a filtered target gets the truth's verdict (and mechanism for
+  rst_injection); the filter hop k lies in [after_ttl, before_ttl], and
+  after_addr / before_addr are the truth's addresses at those TTLs (TTL 0 =
+  the prober, TTL = distance -> the target itself); icmp_prohibited names the
+  filter router as icmp_from with code 13;
+* with an ECMP hop J carrying the filter on branch a, a filtered candidate may
+  also be `reachable` (its flow hashed onto branch b), a blocked one must name
+  branch a's address at hop J, and at least one candidate must be blocked;
+* every unfiltered target is `reachable`: no blocking verdict;
+* every verdict's `distance` equals the truth's.
+
+--compare FILE: the verdict records of FILE (e.g. an offline `--from-pcap`
+re-judgement) must equal those of --ndjson, ignoring only timing fields.
+
+Exits 0 when everything holds, 1 otherwise (listing the first problems and the
+offending verdict records), 2 on usage/input errors.
+"""
+
+import argparse
+import ipaddress
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+
+VERDICTS = {"silent_drop", "rst_injection", "icmp_prohibited", "reachable", "closed",
+            "unreachable", "inconclusive"}
+BLOCKING = {"silent_drop", "rst_injection", "icmp_prohibited"}
+MECHANISMS = {"in_path", "on_path"}
+SCOPES = {"host", "port", "prefix"}
+MAX_LISTED = 15
+MAX_RECORDS = 8
+# Keys whose values depend on timing and may differ between a live run and an
+# offline re-judgement of its capture.
+TIMING_KEY = re.compile(r"(^|_)(rtt|time|ts|timestamp|us|ms|duration|elapsed|start|end)($|_)")
+TIMING_TEXT = re.compile(r"\b\d+(\.\d+)?\s*(us|µs|ms|s)\b")
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def is_dotted(v):
+    if not isinstance(v, str):
+        return False
+    try:
+        return isinstance(ipaddress.ip_address(v), ipaddress.IPv4Address)
+    except ValueError:
+        return False
+
+
+class Problems:
+    def __init__(self):
+        self.by_cat = defaultdict(list)
+        self.counts = Counter()
+        self.records = []  # offending verdict records
+
+    def add(self, cat, msg, rec=None):
+        self.counts[cat] += 1
+        if len(self.by_cat[cat]) < MAX_LISTED:
+            self.by_cat[cat].append(msg)
+        if rec is not None and len(self.records) < MAX_RECORDS and rec not in self.records:
+            self.records.append(rec)
+
+    def __bool__(self):
+        return bool(self.counts)
+
+    def report(self, out):
+        for cat, n in self.counts.items():
+            print(f"  {cat}: {n}", file=out)
+            for msg in self.by_cat[cat]:
+                print(f"    - {msg}", file=out)
+            if n > len(self.by_cat[cat]):
+                print(f"    ... and {n - len(self.by_cat[cat])} more", file=out)
+        if self.records:
+            print("  offending verdict records:", file=out)
+            for rec in self.records:
+                print(f"    {json.dumps(rec, sort_keys=True)}", file=out)
+
+
+def load_ndjson(path, probs, tag):
+    """Returns (records, raw line count); records are (lineno, dict)."""
+    with open(path, encoding="utf-8") as f:
+        raw = f.read().split("\n")
+    if raw and raw[-1] == "":
+        raw.pop()
+    records = []
+    for lineno, line in enumerate(raw, 1):
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            probs.add("json", f"{tag} line {lineno}: invalid JSON ({e}): {line[:120]!r}")
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("type"), str):
+            probs.add("json", f"{tag} line {lineno}: not an object with a 'type': {line[:120]!r}")
+            continue
+        records.append((lineno, rec))
+    if records:
+        if records[0][0] != 1 or records[0][1]["type"] != "meta":
+            probs.add("framing", f"{tag}: first line is not type=meta")
+        if records[-1][0] != len(raw) or records[-1][1]["type"] != "stats":
+            probs.add("framing", f"{tag}: last line is not type=stats")
+        for lineno, rec in records[1:-1]:
+            if rec["type"] in ("meta", "stats"):
+                probs.add("framing", f"{tag} line {lineno}: extra {rec['type']} record")
+    return records, len(raw)
+
+
+def check_schema(rec, where, probs):
+    ok = True
+    for f in ("target", "port", "verdict"):
+        if f not in rec:
+            probs.add("schema", f"{where}: missing '{f}'", rec)
+            ok = False
+    if not ok:
+        return False
+    if not is_dotted(rec["target"]):
+        probs.add("schema", f"{where}: target {rec['target']!r} is not dotted IPv4", rec)
+        ok = False
+    if not (is_int(rec["port"]) and 0 < rec["port"] <= 65535):
+        probs.add("schema", f"{where}: port {rec['port']!r} invalid", rec)
+        ok = False
+    v = rec["verdict"]
+    if v not in VERDICTS:
+        probs.add("schema", f"{where}: verdict {v!r} not one of {sorted(VERDICTS)}", rec)
+        ok = False
+    if v == "rst_injection" and rec.get("mechanism") not in MECHANISMS:
+        probs.add("schema", f"{where}: rst_injection without mechanism in_path/on_path", rec)
+    if v == "inconclusive" and not isinstance(rec.get("reason"), str):
+        probs.add("schema", f"{where}: inconclusive without a 'reason' string", rec)
+    if v in BLOCKING:
+        for f in ("after_ttl", "before_ttl"):
+            if not is_int(rec.get(f)):
+                probs.add("schema", f"{where}: {v} without integer '{f}'", rec)
+        for f in ("after_addr", "before_addr"):
+            if f in rec and not is_dotted(rec[f]):
+                probs.add("schema", f"{where}: {f} {rec[f]!r} is not dotted IPv4", rec)
+    if v == "icmp_prohibited":
+        if not is_dotted(rec.get("icmp_from")) or not is_int(rec.get("icmp_code")):
+            probs.add("schema", f"{where}: icmp_prohibited without icmp_from/icmp_code", rec)
+    if "distance" in rec and not is_int(rec["distance"]):
+        probs.add("schema", f"{where}: distance {rec['distance']!r} is not an integer", rec)
+    if "scope" in rec and rec["scope"] not in SCOPES:
+        probs.add("schema", f"{where}: scope {rec['scope']!r} not one of {sorted(SCOPES)}", rec)
+    if "evidence" in rec:
+        ev = rec["evidence"]
+        if not isinstance(ev, list) or not all(
+                isinstance(e, dict) and isinstance(e.get("name"), str)
+                and isinstance(e.get("detail"), str) for e in ev):
+            probs.add("schema", f"{where}: evidence is not a list of {{name, detail}}", rec)
+    if "confidence" in rec:
+        c = rec["confidence"]
+        if not (isinstance(c, dict) and is_int(c.get("supporting"))
+                and is_int(c.get("contradicting"))):
+            probs.add("schema", f"{where}: confidence is not {{supporting, contradicting}}", rec)
+    return ok
+
+
+def strip_timing(v):
+    if isinstance(v, dict):
+        return {k: strip_timing(x) for k, x in v.items() if not TIMING_KEY.search(k)}
+    if isinstance(v, list):
+        return [strip_timing(x) for x in v]
+    if isinstance(v, str):
+        return TIMING_TEXT.sub("<t>", v)
+    return v
+
+
+class Truth:
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            t = json.load(f)
+        self.raw = t
+        self.scenario = t["scenario"]
+        self.port = int(t["port"])
+        self.prober = t["prober_addr"]
+        self.open_ports = set(t.get("open_ports") or [])
+        self.networks = []
+        for n in t["networks"]:
+            self.networks.append((ipaddress.ip_network(n["prefix"]), int(n["distance"]),
+                                  {int(k): v for k, v in n["hops"].items()}))
+        self.filter_of = {}
+        for f in t.get("filters") or []:
+            for a in f["filtered"]:
+                self.filter_of[a] = f
+        self.ecmp_hop = t.get("ecmp_hop")
+        self.ecmp_addrs = t.get("ecmp_branch_addrs") or {}
+
+    def network(self, target):
+        a = ipaddress.ip_address(target)
+        for net, dist, hops in self.networks:
+            if a in net:
+                return net, dist, hops
+        return None
+
+    def hop_addrs(self, target, ttl, blocking_filter=None):
+        """Addresses acceptable for TTL `ttl` on `target`'s path."""
+        net = self.network(target)
+        if net is None:
+            return set()
+        _, dist, hops = net
+        if ttl == 0:
+            return {self.prober}
+        if ttl == dist:
+            return {target}
+        if self.ecmp_hop is not None and ttl == self.ecmp_hop:
+            if blocking_filter is not None and blocking_filter.get("ecmp_filter_branch_addr"):
+                return {blocking_filter["ecmp_filter_branch_addr"]}
+            return set(self.ecmp_addrs.values())
+        return {hops[ttl]} if ttl in hops else set()
+
+
+def verdict_problems(rec, truth, probs):
+    """Checks one (target, test port) verdict; returns 'blocked'/'passed'/None."""
+    target, v = rec["target"], rec["verdict"]
+    net = truth.network(target)
+    _, dist, _ = net
+    f = truth.filter_of.get(target)
+    if rec.get("distance") != dist:
+        probs.add("distance", f"{target}: distance {rec.get('distance')!r}, truth {dist}", rec)
+    if f is None:
+        if v != "reachable":
+            cat = "false_block" if v in BLOCKING else "unfiltered_not_reachable"
+            probs.add(cat, f"{target} (unfiltered): verdict {v!r}, expected 'reachable'", rec)
+        return None
+    expected = f["expected_verdict"]
+    candidate = f.get("ecmp_filter_branch_addr") is not None
+    if candidate and v == "reachable":
+        return "passed"
+    if v != expected:
+        probs.add("wrong_verdict", f"{target} (filtered at hop {f['filter_router']}): verdict "
+                  f"{v!r}, expected {expected!r}" + (" or 'reachable'" if candidate else ""), rec)
+        return None
+    if expected == "rst_injection" and rec.get("mechanism") != f["mechanism"]:
+        probs.add("wrong_mechanism", f"{target}: mechanism {rec.get('mechanism')!r}, "
+                  f"expected {f['mechanism']!r}", rec)
+    k = int(f["filter_router"])
+    at, bt = rec.get("after_ttl"), rec.get("before_ttl")
+    if is_int(at) and is_int(bt):
+        if not at <= k <= bt:
+            probs.add("wrong_location", f"{target}: filter hop {k} not in [after_ttl {at}, "
+                      f"before_ttl {bt}]", rec)
+        for side, ttl in (("after", at), ("before", bt)):
+            want = truth.hop_addrs(target, ttl, f)
+            got = rec.get(f"{side}_addr")
+            if got not in want:
+                probs.add("wrong_location", f"{target}: {side}_addr {got!r} at TTL {ttl}, truth "
+                          f"{sorted(want) if want else 'no such hop'}", rec)
+    if expected == "icmp_prohibited":
+        if rec.get("icmp_from") != f["filter_addr"] or rec.get("icmp_code") != 13:
+            probs.add("wrong_icmp", f"{target}: icmp_from {rec.get('icmp_from')!r} code "
+                      f"{rec.get('icmp_code')!r}, expected {f['filter_addr']} code 13", rec)
+    return "blocked"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--truth", required=True)
+    ap.add_argument("--ndjson", required=True)
+    ap.add_argument("--label", default="lab.locate")
+    ap.add_argument("--compare", help="NDJSON whose verdict records must equal --ndjson's")
+    args = ap.parse_args()
+    label = args.label
+
+    try:
+        truth = Truth(args.truth)
+    except (OSError, ValueError, KeyError) as e:
+        print(f"{label}: cannot read truth: {e!r}", file=sys.stderr)
+        return 2
+
+    probs = Problems()
+    try:
+        records, _ = load_ndjson(args.ndjson, probs, "output")
+    except OSError as e:
+        print(f"{label}: cannot read NDJSON: {e}", file=sys.stderr)
+        return 2
+    if not records:
+        print(f"{label}: FAIL: no records in {args.ndjson}", file=sys.stderr)
+        probs.report(sys.stderr)
+        return 1
+
+    verdicts = defaultdict(list)  # (target, port) -> [rec]
+    for lineno, rec in records:
+        if rec["type"] != "verdict":
+            continue
+        if check_schema(rec, f"line {lineno}", probs):
+            verdicts[(rec["target"], rec["port"])].append(rec)
+
+    counts = Counter()
+    blocked = passed = 0
+    n_targets = 0
+    for net, _, _ in truth.networks:
+        for addr in net:
+            target = str(addr)
+            n_targets += 1
+            got = verdicts.pop((target, truth.port), [])
+            if len(got) != 1:
+                probs.add("count", f"{target}:{truth.port}: {len(got)} verdict records, expected 1",
+                          got[1] if len(got) > 1 else None)
+                if not got:
+                    continue
+            rec = got[0]
+            counts[rec["verdict"]] += 1
+            r = verdict_problems(rec, truth, probs)
+            blocked += r == "blocked"
+            passed += r == "passed"
+    for (target, port), recs in verdicts.items():
+        if truth.network(target) is None:
+            probs.add("unexpected", f"verdict for {target}:{port}, outside the scanned prefixes",
+                      recs[0])
+        elif port == truth.port:
+            pass  # already reported
+        elif len(recs) != 1:
+            probs.add("count", f"{target}:{port}: {len(recs)} control-port verdicts", recs[1])
+        elif recs[0]["verdict"] != "reachable":
+            probs.add("control", f"{target}:{port} (control port, open): verdict "
+                      f"{recs[0]['verdict']!r}, expected 'reachable'", recs[0])
+
+    ecmp_candidates = [a for a, f in truth.filter_of.items() if f.get("ecmp_filter_branch_addr")]
+    if ecmp_candidates and blocked == 0:
+        probs.add("ecmp", f"none of the {len(ecmp_candidates)} ECMP filter candidates was found "
+                  f"blocked (all hashed to branch b? run again; p = 2^-{len(ecmp_candidates)})")
+
+    if args.compare:
+        cprobs = Problems()
+        try:
+            other, _ = load_ndjson(args.compare, cprobs, "compare")
+        except OSError as e:
+            print(f"{label}: cannot read {args.compare}: {e}", file=sys.stderr)
+            return 2
+        for cat, n in cprobs.counts.items():
+            for msg in cprobs.by_cat[cat]:
+                probs.add(f"compare_{cat}", msg)
+        mine = {}
+        for _, rec in records:
+            if rec["type"] == "verdict":
+                mine[(rec.get("target"), rec.get("port"))] = strip_timing(rec)
+        theirs = {}
+        for _, rec in other:
+            if rec["type"] == "verdict":
+                key = (rec.get("target"), rec.get("port"))
+                if key in theirs:
+                    probs.add("compare", f"{key}: duplicated verdict in {args.compare}", rec)
+                theirs[key] = strip_timing(rec)
+        for key in sorted(set(mine) | set(theirs), key=str):
+            a, b = mine.get(key), theirs.get(key)
+            if a != b:
+                diff = sorted(k for k in set(a or {}) | set(b or {})
+                              if (a or {}).get(k) != (b or {}).get(k))
+                probs.add("compare", f"{key[0]}:{key[1]}: live and offline verdicts differ in "
+                          f"{diff}: live={json.dumps(a, sort_keys=True)} "
+                          f"offline={json.dumps(b, sort_keys=True)}")
+
+    if probs:
+        print(f"{label}: FAIL ({n_targets} targets; verdicts {dict(counts)})", file=sys.stderr)
+        probs.report(sys.stderr)
+        return 1
+    extra = ""
+    if ecmp_candidates:
+        extra = f"; ECMP candidates: {blocked} blocked on branch a, {passed} passed via b"
+    if args.compare:
+        extra += f"; offline verdicts identical ({len(records)} lines)"
+    print(f"{label}: {n_targets} targets, verdicts {dict(sorted(counts.items()))}, "
+          f"all match the ground truth ({truth.scenario}){extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
