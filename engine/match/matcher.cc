@@ -54,6 +54,7 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
     case wire::ParseStatus::kFragment:
     case wire::ParseStatus::kUnsupported: return MatchOutcome::kUnrelated;
   }
+  if (IsOwnProbe(parsed)) return MatchOutcome::kOwnProbe;
   if (config_.source_address != 0 && parsed.ip.dst != config_.source_address) {
     return MatchOutcome::kUnrelated;
   }
@@ -66,6 +67,22 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
     return MatchIcmpError(parsed, recv_time_us, out, reason);
   }
   return MatchOutcome::kUnrelated;
+}
+
+bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet) const {
+  if (config_.source_address != 0 && packet.ip.src != config_.source_address) return false;
+  uint32_t target = packet.ip.dst;
+  if (packet.has_tcp) {
+    const wire::TcpFields& tcp = packet.tcp;
+    if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn) return false;
+    return codec_.Flow(target, ProbeType::kTcpSyn, tcp.dport).tcp_sport == tcp.sport &&
+           codec_.DecodeWord(target, ProbeType::kTcpSyn, tcp.dport, tcp.seq).has_value();
+  }
+  const wire::IcmpFields& icmp = packet.icmp;
+  if (!packet.has_icmp || icmp.type != wire::kIcmpEchoRequest || icmp.payload_len < 4) return false;
+  return codec_.Flow(target, ProbeType::kIcmpEcho, 0).icmp_id == icmp.id &&
+         codec_.DecodeWord(target, ProbeType::kIcmpEcho, 0, wire::LoadBe32(icmp.payload))
+             .has_value();
 }
 
 MatchOutcome Matcher::Authenticate(uint32_t target, ProbeType type, uint16_t port,

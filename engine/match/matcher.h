@@ -21,6 +21,7 @@ enum class MatchOutcome : uint8_t {
   kUnrelated,  // not a reply to any probe of ours
   kMalformed,  // truncated or corrupt headers
   kNotIpv4,
+  kOwnProbe,   // one of our own probes (captures that hold both directions)
 };
 
 // Why a packet was rejected; counted separately so forgery is visible.
@@ -54,6 +55,7 @@ class Matcher {
                          ReplyRecord* out, RejectReason* reason = nullptr) const;
 
  private:
+  bool IsOwnProbe(const wire::ParsedPacket& packet) const;
   MatchOutcome MatchTcp(const wire::ParsedPacket& packet, int64_t recv_time_us,
                         ReplyRecord* out, RejectReason* reason) const;
   MatchOutcome MatchEchoReply(const wire::ParsedPacket& packet, int64_t recv_time_us,

@@ -39,7 +39,20 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   line->AddBool("dry_run", meta.dry_run);
 }
 
-void FormatReply(const match::ReplyRecord& reply, JsonLine* line) {
+absl::string_view ScanStatus(match::ReplyKind kind) {
+  switch (kind) {
+    case match::ReplyKind::kSynAck: return "open";
+    case match::ReplyKind::kRst: return "closed";
+    case match::ReplyKind::kEchoReply: return "up";
+    case match::ReplyKind::kDestUnreachable: return "unreachable";
+    case match::ReplyKind::kTimeExceeded: return "expired";
+    case match::ReplyKind::kParamProblem:
+    case match::ReplyKind::kOther: break;
+  }
+  return "other";
+}
+
+void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_status) {
   line->Begin();
   line->AddString("type", "reply");
   line->AddIpv4("target", reply.target);
@@ -48,6 +61,7 @@ void FormatReply(const match::ReplyRecord& reply, JsonLine* line) {
   line->AddUint("ttl", reply.probe_ttl);
   line->AddUint("attempt", reply.attempt);
   line->AddString("kind", match::ReplyKindName(reply.kind));
+  if (with_status) line->AddString("status", ScanStatus(reply.kind));
   line->AddIpv4("from", reply.from);
   line->AddUint("reply_ttl", reply.reply_ttl);
   line->AddUint("ipid", reply.reply_ipid);

@@ -61,7 +61,11 @@ struct ScanStats {
 };
 
 void FormatMeta(const MetaInfo& meta, JsonLine* line);
-void FormatReply(const match::ReplyRecord& reply, JsonLine* line);
+// `with_status` adds the scan verdict for the (target, port): "open" (SYN-ACK), "closed"
+// (RST), "up" (echo reply), "unreachable" (ICMP destination unreachable), "expired"
+// (time exceeded), "other".
+void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_status = false);
+absl::string_view ScanStatus(match::ReplyKind kind);
 void FormatStats(const ScanStats& stats, JsonLine* line);
 // Dry-run output: one record per probe that would be sent, with its bytes in hex.
 void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* packet, size_t len,

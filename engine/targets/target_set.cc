@@ -24,6 +24,10 @@ int PrefixLengthOf(const Ipv4Range& range) {
 }  // namespace
 
 absl::StatusOr<Ipv4Range> ParseTargetSpec(absl::string_view spec) {
+  if (spec.find(':') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("target '", spec, "' is IPv6; only IPv4 targets are supported"));
+  }
   absl::string_view address_text = spec;
   int prefix_len = 32;
   if (size_t slash = spec.find('/'); slash != absl::string_view::npos) {
@@ -35,10 +39,6 @@ absl::StatusOr<Ipv4Range> ParseTargetSpec(absl::string_view spec) {
       return absl::InvalidArgumentError(
           absl::StrCat("bad prefix length in target '", spec, "' (expected /0 to /32)"));
     }
-  }
-  if (address_text.find(':') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("target '", spec, "' is IPv6; only IPv4 targets are supported"));
   }
   std::optional<uint32_t> address = wire::ParseIpv4(address_text);
   if (!address) {

@@ -90,6 +90,14 @@ void ParseIcmpQuote(const uint8_t* icmp, size_t icmp_len, ParsedPacket* out) {
   out->has_quote = true;
   quote.transport = body + quote.ip.header_len;
   quote.transport_len = original_len - quote.ip.header_len;
+  // Padding (RFC 4884 pads the quote to 128 bytes) is not part of the datagram: bound the
+  // transport bytes by the quoted total length when that length is plausible.
+  size_t quoted_payload = quote.ip.total_len >= quote.ip.header_len
+                              ? size_t{quote.ip.total_len} - quote.ip.header_len
+                              : 0;
+  if (quoted_payload >= kQuotedTransportMin && quoted_payload < quote.transport_len) {
+    quote.transport_len = quoted_payload;
+  }
   if (ext != nullptr) quote.has_extensions = DecodeExtensions(ext, ext_len, &quote.mpls);
 }
 

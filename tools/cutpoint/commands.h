@@ -11,6 +11,7 @@ namespace cutpoint::cli {
 // subcommand name.
 int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& args);
+int RunScan(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 
 }  // namespace cutpoint::cli

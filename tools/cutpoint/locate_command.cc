@@ -293,7 +293,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config,
   while (!round_targets.empty() && ttl_lo <= config.ttl_max) {
     int ttl_hi = std::min<int>(config.ttl_max, ttl_lo + config.window - 1);
     RoundSource source(target_set, round_targets, layout.kinds, ttl_lo, ttl_hi, 0, config.attempts);
-    absl::Status sent = (*session)->Send(source, seed + round++, StopRequested());
+    absl::Status sent = (*session)->SendAll(source, seed + round++, StopRequested());
     if (!sent.ok()) return sent;
     if (StopRequested()) break;
     (*session)->Wait(config.round_wait_s);
@@ -322,7 +322,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config,
     }
     if (specs.empty()) break;
     ListSource source(std::move(specs));
-    absl::Status sent = (*session)->Send(source, seed + round++, StopRequested());
+    absl::Status sent = (*session)->SendAll(source, seed + round++, StopRequested());
     if (!sent.ok()) return sent;
     if (retry + 1 < config.retries) (*session)->Wait(config.round_wait_s);
   }

@@ -14,6 +14,7 @@ void PrintUsage(std::FILE* out) {
                "Cutpoint locates where and how a network path filters traffic.\n\n"
                "commands:\n"
                "  trace    probe targets x TTLs with TCP SYN / ICMP echo, NDJSON replies out\n"
+               "  scan     one probe per (target, port) at a fixed TTL: open / closed / unreachable\n"
                "  locate   judge per target whether, where and how TCP SYNs to a port are filtered\n"
                "  match    match the replies in a saved pcap to a scan's probes\n"
                "  version  print the version\n\n"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   std::string command = all[1];
   std::vector<std::string> rest(all.begin() + 2, all.end());
   if (command == "trace") return cutpoint::cli::RunTrace(all, rest);
+  if (command == "scan") return cutpoint::cli::RunScan(all, rest);
   if (command == "locate") return cutpoint::cli::RunLocate(all, rest);
   if (command == "match") return cutpoint::cli::RunMatch(all, rest);
   if (command == "version" || command == "--version") {

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "capture/send/raw_socket_sender.h"
@@ -47,6 +48,10 @@ std::string ReplyCaptureFilter(uint32_t source_address) {
 
 void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
                   report::ScanStats* stats) {
+  if (outcome == match::MatchOutcome::kOwnProbe) {
+    ++stats->probes_sent;  // a capture holding both directions: count what was sent
+    return;
+  }
   ++stats->replies_seen;
   switch (outcome) {
     case match::MatchOutcome::kMatched: ++stats->matched; break;
@@ -66,8 +71,15 @@ void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
     case match::MatchOutcome::kUnrelated:
     case match::MatchOutcome::kNotIpv4: ++stats->unmatched; break;
     case match::MatchOutcome::kMalformed: ++stats->malformed; break;
+    case match::MatchOutcome::kOwnProbe: break;
   }
 }
+
+struct ProbeSession::SenderSlot {
+  capture::PacketSender* sender = nullptr;
+  std::vector<PositionRange> work;
+  std::atomic<uint64_t> done{0};  // positions of `work` handed to the backend, in order
+};
 
 ProbeSession::ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec,
                            ReplyHandler on_reply)
@@ -84,10 +96,22 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
       capture::PcapSource::OpenLive(capture_options);
   if (!source.ok()) return source.status();
   session->capture_ = std::move(*source);
-  absl::StatusOr<std::unique_ptr<capture::RawSocketSender>> sender =
-      capture::RawSocketSender::Create(config.interface);
-  if (!sender.ok()) return sender.status();
-  session->sender_ = std::move(*sender);
+  for (int i = 0; i < std::max(1, config.sender_threads); ++i) {
+    absl::StatusOr<std::unique_ptr<capture::PacketSender>> sender;
+    if (config.make_sender) {
+      sender = config.make_sender();
+    } else {
+      absl::StatusOr<std::unique_ptr<capture::RawSocketSender>> raw =
+          capture::RawSocketSender::Create(config.interface);
+      if (raw.ok()) {
+        sender = std::unique_ptr<capture::PacketSender>(std::move(*raw));
+      } else {
+        sender = raw.status();
+      }
+    }
+    if (!sender.ok()) return sender.status();
+    session->senders_.push_back(std::move(*sender));
+  }
   session->started_ns_ = MonotonicNanos();
   session->capture_thread_ = std::thread([s = session.get()] { s->CaptureLoop(); });
   return session;
@@ -107,7 +131,15 @@ void ProbeSession::RecordEvidence(int64_t time_us, const uint8_t* packet, size_t
 void ProbeSession::CaptureLoop() {
   capture::CapturedFrame frame;
   match::ReplyRecord reply;
-  while (MonotonicNanos() < capture_deadline_ns_.load(std::memory_order_relaxed)) {
+  int64_t next_counters_ns = 0;
+  while (true) {
+    int64_t now_ns = MonotonicNanos();
+    if (now_ns >= capture_deadline_ns_.load(std::memory_order_relaxed)) break;
+    if (config_.progress && now_ns >= next_counters_ns) {
+      capture::CaptureCounters counters = capture_->Counters();
+      capture_drops_live_ = counters.dropped + counters.if_dropped;
+      next_counters_ns = now_ns + 500'000'000;
+    }
     absl::StatusOr<capture::NextResult> next = capture_->Next(&frame);
     if (!next.ok()) {
       capture_status_ = next.status();
@@ -127,6 +159,7 @@ void ProbeSession::CaptureLoop() {
                                                       frame.len, frame.time_us, &reply, &reason);
     CountOutcome(outcome, reason, &stats_);
     if (outcome == match::MatchOutcome::kMatched) {
+      matched_live_.fetch_add(1, std::memory_order_relaxed);
       absl::Status handled = on_reply_(reply);
       if (!handled.ok()) {
         capture_status_ = handled;
@@ -137,49 +170,164 @@ void ProbeSession::CaptureLoop() {
   }
 }
 
-absl::Status ProbeSession::Send(const ProbeSource& source, uint64_t permutation_seed,
-                                const std::atomic<bool>& stop_requested) {
+void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
+                             const std::atomic<bool>& stop_requested) {
   probe::ProbeBuilder builder(codec_, config_.source_address);
-  targets::KeyedPermutation permutation(source.size(), permutation_seed);
-  double burst = std::clamp(config_.rate_pps * 0.002, 1.0, static_cast<double>(kSendBatch));
-  pacing::TokenBucket bucket(config_.rate_pps, burst, MonotonicNanos());
+  double burst = std::clamp(rate_pps * 0.002, 1.0, static_cast<double>(kSendBatch));
+  pacing::TokenBucket bucket(rate_pps, burst, MonotonicNanos());
   alignas(64) uint8_t slots[kSendBatch][probe::kMaxProbeLen];
   capture::OutgoingPacket packets[kSendBatch];
-
-  uint64_t next_index = 0;
-  while (next_index < source.size()) {
-    if (stop_requested.load(std::memory_order_relaxed)) {
-      stats_.interrupted = true;
-      break;
-    }
-    if (capture_failed_.load(std::memory_order_relaxed)) break;
-    int64_t now_ns = MonotonicNanos();
-    uint64_t wanted = std::min<uint64_t>(kSendBatch, source.size() - next_index);
-    size_t granted = static_cast<size_t>(bucket.Take(now_ns, wanted));
-    if (granted == 0) {
-      SleepNanos(std::min(bucket.NanosUntilAvailable(now_ns), kMaxSleepNs));
-      continue;
-    }
-    int64_t send_us = WallClockMicros();
-    for (size_t i = 0; i < granted; ++i) {
-      probe::ProbeSpec spec = source.At(permutation.At(next_index + i));
-      size_t len = builder.Build(spec, send_us, slots[i]);
-      packets[i] = capture::OutgoingPacket{slots[i], static_cast<uint16_t>(len), spec.target};
-      RecordEvidence(send_us, slots[i], len);
-    }
-    next_index += granted;
-    size_t done = 0;
-    while (done < granted) {
-      capture::BurstResult result = sender_->SendBurst(
-          std::span<const capture::OutgoingPacket>(packets + done, granted - done));
-      stats_.probes_sent += result.sent;
-      stats_.send_errors += result.failed;
-      done += result.sent + result.failed;
-      if (done < granted) SleepNanos(kRetryBackoffNs);
+  uint64_t done = 0;
+  for (const PositionRange& range : slot.work) {
+    uint64_t position = range.begin;
+    while (position < range.end) {
+      if (stop_requested.load(std::memory_order_relaxed) ||
+          capture_failed_.load(std::memory_order_relaxed)) {
+        return;
+      }
+      int64_t now_ns = MonotonicNanos();
+      uint64_t wanted = std::min<uint64_t>(kSendBatch, range.end - position);
+      size_t granted = static_cast<size_t>(bucket.Take(now_ns, wanted));
+      if (granted == 0) {
+        SleepNanos(std::min(bucket.NanosUntilAvailable(now_ns), kMaxSleepNs));
+        continue;
+      }
+      int64_t send_us = WallClockMicros();
+      for (size_t i = 0; i < granted; ++i) {
+        probe::ProbeSpec spec = ordered.At(position + i);
+        size_t len = builder.Build(spec, send_us, slots[i]);
+        packets[i] = capture::OutgoingPacket{slots[i], static_cast<uint16_t>(len), spec.target};
+        RecordEvidence(send_us, slots[i], len);
+      }
+      size_t handed = 0;
+      while (handed < granted) {
+        capture::BurstResult result = slot.sender->SendBurst(
+            std::span<const capture::OutgoingPacket>(packets + handed, granted - handed));
+        probes_sent_.fetch_add(result.sent, std::memory_order_relaxed);
+        send_errors_.fetch_add(result.failed, std::memory_order_relaxed);
+        handed += result.sent + result.failed;
+        if (handed < granted) SleepNanos(kRetryBackoffNs);
+      }
+      position += granted;
+      done += granted;
+      slot.done.store(done, std::memory_order_release);
     }
   }
+}
+
+void ProbeSession::ReportProgress(uint64_t total, uint64_t sent_before, int64_t send_started_ns) {
+  int64_t now_ns = MonotonicNanos();
+  uint64_t sent = probes_sent_.load() + send_errors_.load() - sent_before;
+  uint64_t matched = matched_live_.load();
+  double interval_s = static_cast<double>(now_ns - last_progress_ns_) / 1e9;
+  double send_pps = interval_s > 0 ? static_cast<double>(sent - last_progress_sent_) / interval_s : 0;
+  double recv_pps =
+      interval_s > 0 ? static_cast<double>(matched - last_progress_matched_) / interval_s : 0;
+  double elapsed_s = static_cast<double>(now_ns - send_started_ns) / 1e9;
+  double done = total == 0 ? 1.0 : static_cast<double>(sent) / static_cast<double>(total);
+  double eta_s = sent == 0 ? 0 : elapsed_s * (1.0 - done) / done;
+  double hit = sent == 0 ? 0 : 100.0 * static_cast<double>(matched) / static_cast<double>(sent);
+  if (config_.progress) {
+    std::fprintf(stderr,
+                 "%6.1fs %5.1f%% (ETA %4.0fs) sent %llu at %.0f pps; recv %.0f pps; hits %.1f%%; "
+                 "drops %llu\n",
+                 elapsed_s, 100.0 * done, eta_s, static_cast<unsigned long long>(sent), send_pps,
+                 recv_pps, hit, static_cast<unsigned long long>(capture_drops_live_.load()));
+  }
+  if (!config_.status_file.empty()) {
+    report::JsonLine line;
+    line.Begin();
+    line.AddString("type", "status");
+    line.AddDouble("elapsed_s", elapsed_s);
+    line.AddUint("probes_total", total);
+    line.AddUint("probes_sent", sent);
+    line.AddDouble("percent_done", 100.0 * done);
+    line.AddDouble("eta_s", eta_s);
+    line.AddDouble("send_pps", send_pps);
+    line.AddDouble("recv_pps", recv_pps);
+    line.AddUint("matched", matched);
+    line.AddDouble("hit_rate_percent", hit);
+    line.AddUint("capture_drops", capture_drops_live_.load());
+    absl::string_view text = line.Finish();
+    std::string temporary = config_.status_file + ".tmp";
+    if (std::FILE* out = std::fopen(temporary.c_str(), "w")) {
+      std::fwrite(text.data(), 1, text.size(), out);
+      if (std::fclose(out) == 0) std::rename(temporary.c_str(), config_.status_file.c_str());
+    }
+  }
+  last_progress_ns_ = now_ns;
+  last_progress_sent_ = sent;
+  last_progress_matched_ = matched;
+}
+
+absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<PositionRange>& work,
+                                const std::atomic<bool>& stop_requested,
+                                std::vector<PositionRange>* remaining,
+                                const CheckpointHandler& checkpoint) {
+  std::vector<std::vector<PositionRange>> pieces =
+      SplitRanges(work, static_cast<int>(senders_.size()));
+  std::vector<std::unique_ptr<SenderSlot>> slots;
+  for (size_t i = 0; i < senders_.size(); ++i) {
+    slots.push_back(std::make_unique<SenderSlot>());
+    slots.back()->sender = senders_[i].get();
+    slots.back()->work = std::move(pieces[i]);
+  }
+  // Each thread paces its share; together they hold the configured rate.
+  double thread_rate = config_.rate_pps > 0 ? config_.rate_pps / static_cast<double>(slots.size()) : 0;
+  auto collect_remaining = [&] {
+    std::vector<PositionRange> left;
+    for (const auto& slot : slots) {
+      uint64_t skip = slot->done.load(std::memory_order_acquire);
+      for (const PositionRange& range : slot->work) {
+        if (skip >= range.size()) {
+          skip -= range.size();
+          continue;
+        }
+        left.push_back({range.begin + skip, range.end});
+        skip = 0;
+      }
+    }
+    return left;
+  };
+
+  uint64_t total = TotalPositions(work);
+  uint64_t sent_before = probes_sent_.load() + send_errors_.load();
+  int64_t send_started_ns = MonotonicNanos();
+  last_progress_ns_ = send_started_ns;
+  last_progress_sent_ = 0;
+  last_progress_matched_ = matched_live_.load();
+  std::atomic<int> running{static_cast<int>(slots.size())};
+  std::vector<std::thread> threads;
+  for (auto& slot : slots) {
+    threads.emplace_back([&, s = slot.get()] {
+      SendSlice(*s, ordered, thread_rate, stop_requested);
+      running.fetch_sub(1);
+    });
+  }
+  bool periodic = config_.progress || !config_.status_file.empty() || checkpoint != nullptr;
+  int64_t next_report_ns = send_started_ns + 1'000'000'000;
+  while (running.load() > 0) {
+    SleepNanos(periodic ? 20'000'000 : 50'000'000);
+    if (periodic && MonotonicNanos() >= next_report_ns) {
+      ReportProgress(total, sent_before, send_started_ns);
+      if (checkpoint) checkpoint(collect_remaining());
+      next_report_ns += 1'000'000'000;
+    }
+  }
+  for (std::thread& thread : threads) thread.join();
+  if (periodic) ReportProgress(total, sent_before, send_started_ns);
+  std::vector<PositionRange> left = collect_remaining();
+  if (!left.empty() && stop_requested.load()) interrupted_ = true;
+  if (checkpoint) checkpoint(left);
+  if (remaining != nullptr) *remaining = std::move(left);
   if (capture_failed_) return capture_status_;
   return absl::OkStatus();
+}
+
+absl::Status ProbeSession::SendAll(const ProbeSource& source, uint64_t permutation_seed,
+                                   const std::atomic<bool>& stop_requested) {
+  PermutedSource ordered(source, permutation_seed);
+  return Send(ordered, {{0, ordered.size()}}, stop_requested);
 }
 
 void ProbeSession::Wait(double seconds) {
@@ -195,6 +343,9 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   if (capture_failed_) return capture_status_;
   capture::CaptureCounters counters = capture_->Counters();
   report::ScanStats stats = stats_;
+  stats.probes_sent = probes_sent_.load();
+  stats.send_errors = send_errors_.load();
+  stats.interrupted = interrupted_;
   stats.has_capture_stats = true;
   stats.pcap_received = counters.received;
   stats.pcap_dropped = counters.dropped;
@@ -203,18 +354,51 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   return stats;
 }
 
+std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options) {
+  return absl::StrCat("seed=", options.seed, " shards=", options.shard_count,
+                      " shard=", options.shard_index, " probes=", plan.size(),
+                      " targets=", plan.targets().size());
+}
+
 absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
                                               const probe::ProbeCodec& codec,
-                                              const targets::ProbePlan& plan, uint64_t seed,
-                                              double cooldown_s, const ReplyHandler& on_reply,
+                                              const targets::ProbePlan& plan,
+                                              const LiveScanOptions& options,
+                                              const ReplyHandler& on_reply,
                                               const std::atomic<bool>& stop_requested) {
+  absl::StatusOr<targets::ShardOrder> order =
+      targets::ShardOrder::Create(plan, options.seed, options.shard_count, options.shard_index);
+  if (!order.ok()) return order.status();
+  std::vector<PositionRange> work = {{0, order->size()}};
+  std::string order_id = SendOrderId(plan, options);
+  if (!options.resume_path.empty()) {
+    absl::StatusOr<ResumeState> resume = ReadResumeFile(options.resume_path);
+    if (!resume.ok()) return resume.status();
+    if (!resume->order_id.empty()) {
+      if (resume->order_id != order_id) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "resume file '", options.resume_path, "' belongs to another scan (", resume->order_id,
+            "; this one is ", order_id, "): use the same targets, probes, --seed and shards"));
+      }
+      work = resume->remaining;
+    }
+  }
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(config, codec, on_reply);
   if (!session.ok()) return session.status();
-  PlanSource source(plan);
-  absl::Status sent = (*session)->Send(source, seed, stop_requested);
+  ShardSource source(*order);
+  absl::Status checkpoint_status;
+  CheckpointHandler checkpoint;
+  if (!options.resume_path.empty()) {
+    checkpoint = [&](const std::vector<PositionRange>& remaining) {
+      absl::Status written = WriteResumeFile(options.resume_path, {order_id, remaining});
+      if (!written.ok()) checkpoint_status = written;
+    };
+  }
+  absl::Status sent = (*session)->Send(source, work, stop_requested, nullptr, checkpoint);
   if (!sent.ok()) return sent;
-  return (*session)->Finish(cooldown_s);
+  if (!checkpoint_status.ok()) return checkpoint_status;
+  return (*session)->Finish(options.cooldown_s);
 }
 
 }  // namespace cutpoint::cli

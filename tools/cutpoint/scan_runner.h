@@ -21,7 +21,10 @@
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/report/records.h"
+#include "engine/targets/permutation.h"
 #include "engine/targets/probe_plan.h"
+#include "engine/targets/shard_order.h"
+#include "tools/cutpoint/work_ranges.h"
 
 namespace cutpoint::cli {
 
@@ -33,27 +36,50 @@ class ProbeSource {
   virtual probe::ProbeSpec At(uint64_t index) const = 0;
 };
 
-class PlanSource final : public ProbeSource {
+// `inner` walked in a keyed random order.
+class PermutedSource final : public ProbeSource {
  public:
-  explicit PlanSource(const targets::ProbePlan& plan) : plan_(plan) {}
-  uint64_t size() const override { return plan_.size(); }
-  probe::ProbeSpec At(uint64_t index) const override { return plan_.SpecAt(index); }
+  PermutedSource(const ProbeSource& inner, uint64_t seed)
+      : inner_(inner), permutation_(inner.size(), seed) {}
+  uint64_t size() const override { return inner_.size(); }
+  probe::ProbeSpec At(uint64_t index) const override { return inner_.At(permutation_.At(index)); }
 
  private:
-  const targets::ProbePlan& plan_;
+  const ProbeSource& inner_;
+  targets::KeyedPermutation permutation_;
+};
+
+// One shard of a plan, already in its keyed send order.
+class ShardSource final : public ProbeSource {
+ public:
+  explicit ShardSource(const targets::ShardOrder& order) : order_(order) {}
+  uint64_t size() const override { return order_.size(); }
+  probe::ProbeSpec At(uint64_t index) const override { return order_.At(index); }
+
+ private:
+  const targets::ShardOrder& order_;
 };
 
 // Called on the capture thread for every matched reply, in capture order. An error
 // stops the session.
 using ReplyHandler = std::function<absl::Status(const match::ReplyRecord&)>;
 
+using SenderFactory = std::function<absl::StatusOr<std::unique_ptr<capture::PacketSender>>()>;
+
 struct SessionConfig {
   uint32_t source_address = 0;
   std::string interface;
-  double rate_pps = 0;  // <= 0: as fast as the backend goes
+  double rate_pps = 0;  // <= 0: as fast as the backend goes; shared by all sender threads
+  int sender_threads = 1;
+  SenderFactory make_sender;  // default: a raw socket bound to `interface`
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
+  bool progress = false;                    // a status line on stderr once a second
+  std::string status_file;                  // the same numbers as JSON, rewritten each second
 };
+
+// Called about once a second during Send() with the positions not yet sent.
+using CheckpointHandler = std::function<void(const std::vector<PositionRange>& remaining)>;
 
 class ProbeSession {
  public:
@@ -62,42 +88,74 @@ class ProbeSession {
                                                               ReplyHandler on_reply);
   ~ProbeSession();
 
-  // Sends every probe of `source` once, in the order of a keyed permutation; returns
-  // early when a stop is requested or the capture failed.
-  absl::Status Send(const ProbeSource& source, uint64_t permutation_seed,
-                    const std::atomic<bool>& stop_requested);
+  // Sends the probes at `work` positions of `ordered` (already in send order), split
+  // among the sender threads; returns early when a stop is requested or the capture
+  // failed. `remaining` (optional) receives the positions not sent.
+  absl::Status Send(const ProbeSource& ordered, const std::vector<PositionRange>& work,
+                    const std::atomic<bool>& stop_requested,
+                    std::vector<PositionRange>* remaining = nullptr,
+                    const CheckpointHandler& checkpoint = nullptr);
+  // Convenience: every probe of `source`, in a keyed random order.
+  absl::Status SendAll(const ProbeSource& source, uint64_t permutation_seed,
+                       const std::atomic<bool>& stop_requested);
   // Lets replies arrive for `seconds` (less if the capture fails).
   void Wait(double seconds);
   // Captures for the cooldown, stops the capture thread and returns the counters.
   absl::StatusOr<report::ScanStats> Finish(double cooldown_s);
 
  private:
+  struct SenderSlot;
+
   ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec, ReplyHandler on_reply);
   void CaptureLoop();
   void RecordEvidence(int64_t time_us, const uint8_t* packet, size_t len);
+  void SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
+                 const std::atomic<bool>& stop_requested);
+  void ReportProgress(uint64_t total, uint64_t sent_before, int64_t send_started_ns);
 
   SessionConfig config_;
   const probe::ProbeCodec& codec_;
   ReplyHandler on_reply_;
   match::Matcher matcher_;
   std::unique_ptr<capture::PcapSource> capture_;
-  std::unique_ptr<capture::PacketSender> sender_;
+  std::vector<std::unique_ptr<capture::PacketSender>> senders_;
   std::thread capture_thread_;
   std::atomic<int64_t> capture_deadline_ns_{INT64_MAX};
   std::atomic<bool> capture_failed_{false};
   absl::Status capture_status_;
   std::mutex evidence_mutex_;
-  report::ScanStats stats_;  // reply counters: capture thread; send counters: sender
+  report::ScanStats stats_;  // reply counters: written by the capture thread only
+  std::atomic<uint64_t> probes_sent_{0};
+  std::atomic<uint64_t> send_errors_{0};
+  std::atomic<uint64_t> matched_live_{0};
+  std::atomic<uint64_t> capture_drops_live_{0};
+  bool interrupted_ = false;
   int64_t started_ns_ = 0;
-  double pacing_rate_ = 0;
+  int64_t last_progress_ns_ = 0;
+  uint64_t last_progress_sent_ = 0;
+  uint64_t last_progress_matched_ = 0;
 };
 
 // One pass over `plan`, then the cooldown: the whole of `trace`.
+// Probes one shard of a plan: the whole of `trace` and `scan`. With `resume_path`, the
+// positions left unsent are saved there (once a second and at the end) and a run that
+// finds the file continues from it.
+struct LiveScanOptions {
+  uint64_t seed = 0;
+  uint32_t shard_count = 1;
+  uint32_t shard_index = 0;
+  double cooldown_s = 2;
+  std::string resume_path;
+};
 absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
                                               const probe::ProbeCodec& codec,
-                                              const targets::ProbePlan& plan, uint64_t seed,
-                                              double cooldown_s, const ReplyHandler& on_reply,
+                                              const targets::ProbePlan& plan,
+                                              const LiveScanOptions& options,
+                                              const ReplyHandler& on_reply,
                                               const std::atomic<bool>& stop_requested);
+
+// Identifies a send order for --resume: a resumed run must use the same one.
+std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options);
 
 // The BPF expression that passes only packets that can be replies to our probes.
 std::string ReplyCaptureFilter(uint32_t source_address);

@@ -1,5 +1,8 @@
-// `cutpoint trace`: TCP SYN and ICMP echo probes to many targets × TTLs, every reply
-// matched back to its probe, NDJSON out.
+// `cutpoint trace` and `cutpoint scan`: TCP SYN and ICMP echo probes to many targets ×
+// TTLs (trace) or at one TTL (scan, the zmap/masscan job), every reply matched back to
+// its probe, NDJSON out.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
@@ -11,6 +14,7 @@
 #include "engine/report/records.h"
 #include "engine/targets/permutation.h"
 #include "engine/targets/probe_plan.h"
+#include "engine/targets/shard_order.h"
 #include "engine/wire/ipv4_address.h"
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
@@ -23,6 +27,8 @@
 
 namespace cutpoint::cli {
 namespace {
+
+enum class Mode { kTrace, kScan };
 
 constexpr OptionSpec kTraceOptions[] = {
     {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
@@ -38,6 +44,12 @@ constexpr OptionSpec kTraceOptions[] = {
     {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
     {"key-file", 0, "FILE", "probe key: read it, or create it if missing (needed by match)"},
     {"seed", 0, "N", "permutation seed (default: derived from the key)"},
+    {"shards", 0, "N", "split the targets into N disjoint shards (with --seed; default 1)"},
+    {"shard", 0, "I", "send only shard I (0-based)"},
+    {"resume", 0, "FILE", "save progress to FILE; a run that finds FILE continues from it"},
+    {"sender-threads", 0, "N", "sender threads, each with its own socket (default 1)"},
+    {"progress", 0, "", "a status line on stderr once a second (default when stderr is a tty)"},
+    {"status-file", 0, "FILE", "rewrite FILE once a second with the status as JSON"},
     {"dry-run", 0, "", "print the probes that would be sent; send nothing"},
     {"allow-reserved", 0, "", "allow targets in IANA special-purpose ranges (labs)"},
     {"quiet", 'q', "", "no summary on standard error"},
@@ -57,22 +69,37 @@ struct TraceConfig {
   std::string output = "-";
   std::string key_file;
   std::optional<uint64_t> seed;
+  uint32_t shard_count = 1;
+  uint32_t shard_index = 0;
+  std::string resume_path;
+  int sender_threads = 1;
+  bool progress = false;
+  std::string status_file;
   bool dry_run = false;
   bool quiet = false;
 };
 
-void PrintTraceHelp() {
-  std::printf(
-      "usage: cutpoint trace [options] TARGET...\n\n"
-      "Sends TCP SYN and/or ICMP echo probes to every TARGET (address or CIDR prefix) at\n"
-      "every TTL of the range, in keyed random order, and writes every reply matched to\n"
-      "the probe that caused it as NDJSON (docs/ndjson-schema.md).\n\n"
-      "options:\n%s",
-      FormatOptionsHelp(kTraceOptions).c_str());
+void PrintHelp(Mode mode) {
+  if (mode == Mode::kTrace) {
+    std::printf(
+        "usage: cutpoint trace [options] TARGET...\n\n"
+        "Sends TCP SYN and/or ICMP echo probes to every TARGET (address or CIDR prefix) at\n"
+        "every TTL of the range, in keyed random order, and writes every reply matched to\n"
+        "the probe that caused it as NDJSON (docs/ndjson-schema.md).\n\n");
+  } else {
+    std::printf(
+        "usage: cutpoint scan [options] TARGET...\n\n"
+        "One probe per (target, port) at a fixed TTL (default 64; --probe defaults to tcp-syn),\n"
+        "in keyed random order: reply records say open / closed / unreachable (field\n"
+        "\"status\") per target and port.\n\n");
+  }
+  std::printf("options:\n%s", FormatOptionsHelp(kTraceOptions).c_str());
 }
 
-absl::StatusOr<TraceConfig> BuildConfig(const ParsedArgs& args, const targets::TargetSet& set) {
+absl::StatusOr<TraceConfig> BuildConfig(Mode mode, const ParsedArgs& args,
+                                        const targets::TargetSet& set) {
   TraceConfig config;
+  if (mode == Mode::kScan) config.ttl_min = config.ttl_max = 64;
   std::vector<uint16_t> ports = {80};
   if (auto text = args.Get("port")) {
     absl::StatusOr<std::vector<uint16_t>> parsed = ParsePortList(*text);
@@ -80,6 +107,7 @@ absl::StatusOr<TraceConfig> BuildConfig(const ParsedArgs& args, const targets::T
     ports = *parsed;
   }
   std::vector<probe::ProbeType> types = {probe::ProbeType::kTcpSyn, probe::ProbeType::kIcmpEcho};
+  if (mode == Mode::kScan) types = {probe::ProbeType::kTcpSyn};
   if (auto text = args.Get("probe")) {
     absl::StatusOr<std::vector<probe::ProbeType>> parsed = ParseProbeTypes(*text);
     if (!parsed.ok()) return parsed.status();
@@ -101,6 +129,9 @@ absl::StatusOr<TraceConfig> BuildConfig(const ParsedArgs& args, const targets::T
     if (!range.ok()) return range.status();
     config.ttl_min = range->first;
     config.ttl_max = range->second;
+    if (mode == Mode::kScan && config.ttl_min != config.ttl_max) {
+      return absl::InvalidArgumentError("scan probes at one TTL (--ttl N); use trace for a range");
+    }
   }
   if (auto text = args.Get("rate")) {
     absl::StatusOr<double> rate = ParseRate(*text);
@@ -122,6 +153,36 @@ absl::StatusOr<TraceConfig> BuildConfig(const ParsedArgs& args, const targets::T
     if (!seed.ok()) return seed.status();
     config.seed = static_cast<uint64_t>(*seed);
   }
+  if (auto text = args.Get("shards")) {
+    absl::StatusOr<int64_t> shards = ParseInteger("--shards", *text, 1, 1 << 20);
+    if (!shards.ok()) return shards.status();
+    config.shard_count = static_cast<uint32_t>(*shards);
+  }
+  if (auto text = args.Get("shard")) {
+    absl::StatusOr<int64_t> shard = ParseInteger("--shard", *text, 0, (1 << 20) - 1);
+    if (!shard.ok()) return shard.status();
+    config.shard_index = static_cast<uint32_t>(*shard);
+  }
+  if (config.shard_index >= config.shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("--shard ", config.shard_index,
+                                                   " is not below --shards ", config.shard_count));
+  }
+  if (config.shard_count > 1 && !args.Has("seed")) {
+    return absl::InvalidArgumentError(
+        "--shards needs an explicit --seed, the same for every shard");
+  }
+  if (auto text = args.Get("sender-threads")) {
+    absl::StatusOr<int64_t> threads = ParseInteger("--sender-threads", *text, 1, 64);
+    if (!threads.ok()) return threads.status();
+    config.sender_threads = static_cast<int>(*threads);
+  }
+  config.resume_path = args.Get("resume").value_or("");
+  if (!config.resume_path.empty() && !args.Has("key-file") && !args.Has("seed")) {
+    return absl::InvalidArgumentError(
+        "--resume needs --key-file (or --seed) so the resumed run walks the same order");
+  }
+  config.status_file = args.Get("status-file").value_or("");
+  config.progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
   if (auto text = args.Get("output")) config.output = *text;
   if (auto text = args.Get("key-file")) config.key_file = *text;
   config.dry_run = args.Has("dry-run");
@@ -163,19 +224,20 @@ absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& pl
                          const probe::ProbeCodec& codec, uint64_t seed, OutputSink& sink,
                          report::ScanStats* stats) {
   probe::ProbeBuilder builder(codec, config.source_address);
-  targets::KeyedPermutation permutation(plan.size(), seed);
+  absl::StatusOr<targets::ShardOrder> order =
+      targets::ShardOrder::Create(plan, seed, config.shard_count, config.shard_index);
+  if (!order.ok()) return order.status();
   report::JsonLine line;
   uint8_t packet[probe::kMaxProbeLen];
   int64_t send_us = WallClockMicros();
-  for (uint64_t i = 0; i < plan.size(); ++i) {
+  for (uint64_t i = 0; i < order->size(); ++i) {
     if (StopRequested().load(std::memory_order_relaxed)) {
       stats->interrupted = true;
       break;
     }
-    uint64_t index = permutation.At(i);
-    probe::ProbeSpec spec = plan.SpecAt(index);
+    probe::ProbeSpec spec = order->At(i);
     size_t len = builder.Build(spec, send_us, packet);
-    report::FormatProbe(index, spec, packet, len, &line);
+    report::FormatProbe(i, spec, packet, len, &line);
     absl::Status status = sink.Append(line.Finish());
     if (!status.ok()) return status;
   }
@@ -184,15 +246,17 @@ absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& pl
 
 }  // namespace
 
-int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
+                    const std::vector<std::string>& words) {
+  const char* name = mode == Mode::kTrace ? "trace" : "scan";
   absl::StatusOr<ParsedArgs> args = ParseArgs(kTraceOptions, words);
   if (!args.ok()) {
     ReportError(args.status());
-    std::fprintf(stderr, "see 'cutpoint trace --help'\n");
+    std::fprintf(stderr, "see 'cutpoint %s --help'\n", name);
     return kExitBadInput;
   }
   if (args->Has("help")) {
-    PrintTraceHelp();
+    PrintHelp(mode);
     return kExitOk;
   }
   TargetOptions target_options;
@@ -207,7 +271,7 @@ int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string
   }
   absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
   if (!target_set.ok()) return ReportError(target_set.status());
-  absl::StatusOr<TraceConfig> config = BuildConfig(*args, *target_set);
+  absl::StatusOr<TraceConfig> config = BuildConfig(mode, *args, *target_set);
   if (!config.ok()) return ReportError(config.status());
   uint64_t target_count = target_set->size();
   absl::StatusOr<targets::ProbePlan> plan = targets::ProbePlan::Create(
@@ -225,7 +289,7 @@ int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string
 
   report::MetaInfo meta;
   meta.tool_version = CUTPOINT_VERSION;
-  meta.command = "trace";
+  meta.command = name;
   meta.argv = argv;
   meta.key_fingerprint = probe::ProbeKeyFingerprint(*key);
   meta.start_time = CurrentTimeRfc3339();
@@ -257,17 +321,27 @@ int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string
     session.source_address = config->source_address;
     session.interface = config->interface;
     session.rate_pps = config->rate_pps;
+    session.sender_threads = config->sender_threads;
+    session.progress = config->progress;
+    session.status_file = config->status_file;
     session.matcher.source_address = config->source_address;
     session.matcher.targets = &plan->targets();
     session.matcher.ttl_min = plan->ttl_min();
     session.matcher.ttl_max = plan->ttl_max();
     session.matcher.attempts = plan->attempts();
+    LiveScanOptions options;
+    options.seed = seed;
+    options.shard_count = config->shard_count;
+    options.shard_index = config->shard_index;
+    options.cooldown_s = config->cooldown_s;
+    options.resume_path = config->resume_path;
     report::JsonLine reply_line;
     OutputSink& out = **sink;
+    bool with_status = mode == Mode::kScan;
     absl::StatusOr<report::ScanStats> result = RunLiveScan(
-        session, codec, *plan, seed, config->cooldown_s,
+        session, codec, *plan, options,
         [&](const match::ReplyRecord& reply) {
-          report::FormatReply(reply, &reply_line);
+          report::FormatReply(reply, &reply_line, with_status);
           return out.Append(reply_line.Finish());
         },
         StopRequested());
@@ -284,8 +358,9 @@ int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string
 
   if (!config->quiet && !config->dry_run) {
     std::fprintf(stderr,
-                 "cutpoint trace: %llu probes to %llu targets in %.1f s; %llu replies matched, "
+                 "cutpoint %s: %llu probes to %llu targets in %.1f s; %llu replies matched, "
                  "%llu rejected, %llu unmatched, %llu capture drops%s\n",
+                 name,
                  static_cast<unsigned long long>(stats.probes_sent),
                  static_cast<unsigned long long>(target_count), stats.duration_s,
                  static_cast<unsigned long long>(stats.matched),
@@ -295,6 +370,14 @@ int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string
                  stats.interrupted ? " (interrupted)" : "");
   }
   return stats.interrupted ? kExitInterrupted : kExitOk;
+}
+
+int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunProbeCommand(Mode::kTrace, argv, words);
+}
+
+int RunScan(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunProbeCommand(Mode::kScan, argv, words);
 }
 
 }  // namespace cutpoint::cli

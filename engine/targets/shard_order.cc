@@ -1,0 +1,44 @@
+#include "engine/targets/shard_order.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace cutpoint::targets {
+namespace {
+
+// floor(total * part / parts) without overflow.
+uint64_t Split(uint64_t total, uint64_t part, uint64_t parts) {
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(total) * part) / parts);
+}
+
+}  // namespace
+
+uint64_t DeriveSeed(uint64_t seed, uint64_t label) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ull * (label + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+absl::StatusOr<ShardOrder> ShardOrder::Create(const ProbePlan& plan, uint64_t seed,
+                                              uint32_t shard_count, uint32_t shard_index) {
+  if (shard_count == 0 || shard_index >= shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("bad shard ", shard_index, " of ", shard_count,
+                                                   " (shards are numbered 0..N-1)"));
+  }
+  uint64_t targets = plan.targets().size();
+  uint64_t per_target = plan.size() / targets;
+  uint64_t first = Split(targets, shard_index, shard_count);
+  uint64_t last = Split(targets, shard_index + 1, shard_count);
+  KeyedPermutation target_order(targets, DeriveSeed(seed, 0));
+  KeyedPermutation probe_order((last - first) * per_target, DeriveSeed(seed, 1 + shard_index));
+  return ShardOrder(plan, target_order, first, last, probe_order, per_target);
+}
+
+probe::ProbeSpec ShardOrder::At(uint64_t position) const {
+  uint64_t local = probe_order_.At(position);
+  uint64_t target_index = TargetIndex(local / probes_per_target_);
+  return plan_->SpecAt(target_index * probes_per_target_ + local % probes_per_target_);
+}
+
+}  // namespace cutpoint::targets

@@ -1,0 +1,56 @@
+// The probes of one shard of a plan, in keyed random order, with O(1) memory.
+//
+// Targets are dealt to shards through a keyed permutation of the target indices, and
+// shard i takes the permuted positions [T*i/N, T*(i+1)/N): shards are disjoint, cover
+// every target exactly once, and their boundaries depend only on the seed and the shard
+// count — never on threads or cores. Every probe of a target (all its kinds, TTLs and
+// attempts) falls in the target's shard. Inside a shard the probes are walked in a second
+// keyed permutation, so no target or router sees a burst.
+#ifndef CUTPOINT_ENGINE_TARGETS_SHARD_ORDER_H_
+#define CUTPOINT_ENGINE_TARGETS_SHARD_ORDER_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/targets/permutation.h"
+#include "engine/targets/probe_plan.h"
+
+namespace cutpoint::targets {
+
+class ShardOrder {
+ public:
+  static absl::StatusOr<ShardOrder> Create(const ProbePlan& plan, uint64_t seed,
+                                           uint32_t shard_count, uint32_t shard_index);
+
+  uint64_t size() const { return probe_order_.size(); }  // probes in this shard
+  uint64_t target_count() const { return last_target_ - first_target_; }
+  // The probe sent at `position` (< size()).
+  probe::ProbeSpec At(uint64_t position) const;
+  // Index in the plan's target set of the shard's `local`-th target.
+  uint64_t TargetIndex(uint64_t local) const { return target_order_.At(first_target_ + local); }
+
+ private:
+  ShardOrder(const ProbePlan& plan, KeyedPermutation target_order, uint64_t first_target,
+             uint64_t last_target, KeyedPermutation probe_order, uint64_t probes_per_target)
+      : plan_(&plan),
+        target_order_(target_order),
+        first_target_(first_target),
+        last_target_(last_target),
+        probe_order_(probe_order),
+        probes_per_target_(probes_per_target) {}
+
+  const ProbePlan* plan_;
+  KeyedPermutation target_order_;
+  uint64_t first_target_;
+  uint64_t last_target_;
+  KeyedPermutation probe_order_;
+  uint64_t probes_per_target_;
+};
+
+// Derives independent sub-seeds (target order, per-shard probe order) from one seed.
+uint64_t DeriveSeed(uint64_t seed, uint64_t label);
+
+}  // namespace cutpoint::targets
+
+#endif  // CUTPOINT_ENGINE_TARGETS_SHARD_ORDER_H_

@@ -1,0 +1,234 @@
+#include "engine/report/records.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace cutpoint::report {
+namespace {
+
+using testutil::Ip;
+
+std::string Finish(JsonLine& line) { return std::string(line.Finish()); }
+
+void ExpectOneLine(const std::string& s) {
+  ASSERT_FALSE(s.empty());
+  EXPECT_EQ(s.back(), '\n');
+  EXPECT_EQ(s.find('\n'), s.size() - 1) << s;
+  EXPECT_EQ(s.front(), '{');
+  EXPECT_EQ(s[s.size() - 2], '}');
+  for (char c : s.substr(0, s.size() - 1)) {
+    EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "raw control character in " << s;
+  }
+}
+
+match::ReplyRecord TimeExceededRecord() {
+  match::ReplyRecord r;
+  r.target = Ip(185, 70, 40, 101);
+  r.probe_type = probe::ProbeType::kTcpSyn;
+  r.port = 443;
+  r.probe_ttl = 7;
+  r.attempt = 1;
+  r.kind = match::ReplyKind::kTimeExceeded;
+  r.from = Ip(203, 0, 113, 9);
+  r.reply_ttl = 250;
+  r.reply_ipid = 4660;
+  r.recv_time_us = 1700000000146912;
+  r.rtt_us = 23456;
+  r.rtt_exact = true;
+  r.is_icmp = true;
+  r.icmp_type = 11;
+  r.icmp_code = 0;
+  r.has_quote = true;
+  r.quoted_ttl = 1;
+  r.quoted_ipid = 8768;
+  r.quoted_len = 8;
+  r.mpls.count = 2;
+  r.mpls.entries[0] = {16005, 0, false, 1};
+  r.mpls.entries[1] = {299792, 5, true, 254};
+  return r;
+}
+
+TEST(FormatReplyTest, TimeExceededWithMplsByteExact) {
+  JsonLine line;
+  FormatReply(TimeExceededRecord(), &line);
+  EXPECT_EQ(Finish(line),
+            "{\"type\":\"reply\",\"target\":\"185.70.40.101\",\"probe\":\"tcp-syn\",\"port\":443,"
+            "\"ttl\":7,\"attempt\":1,\"kind\":\"time_exceeded\",\"from\":\"203.0.113.9\","
+            "\"reply_ttl\":250,\"ipid\":4660,\"rtt_us\":23456,\"rtt_exact\":true,"
+            "\"time_us\":1700000000146912,\"icmp_type\":11,\"icmp_code\":0,\"quoted_ttl\":1,"
+            "\"quoted_ipid\":8768,\"quoted_len\":8,\"mpls\":[{\"label\":16005,\"tc\":0,"
+            "\"s\":false,\"ttl\":1},{\"label\":299792,\"tc\":5,\"s\":true,\"ttl\":254}]}\n");
+}
+
+TEST(FormatReplyTest, SynAckByteExact) {
+  match::ReplyRecord r;
+  r.target = Ip(185, 70, 40, 101);
+  r.probe_type = probe::ProbeType::kTcpSyn;
+  r.port = 8443;
+  r.probe_ttl = 30;
+  r.attempt = 0;
+  r.kind = match::ReplyKind::kSynAck;
+  r.from = Ip(185, 70, 40, 101);
+  r.reply_ttl = 57;
+  r.reply_ipid = 0;
+  r.recv_time_us = 1700000000146912;
+  r.rtt_us = 24512;
+  r.rtt_exact = false;
+  r.is_tcp = true;
+  r.tcp_flags = 0x12;
+  r.tcp_window = 29200;
+  JsonLine line;
+  FormatReply(r, &line);
+  EXPECT_EQ(Finish(line),
+            "{\"type\":\"reply\",\"target\":\"185.70.40.101\",\"probe\":\"tcp-syn\",\"port\":8443,"
+            "\"ttl\":30,\"attempt\":0,\"kind\":\"syn_ack\",\"from\":\"185.70.40.101\","
+            "\"reply_ttl\":57,\"ipid\":0,\"rtt_us\":24512,\"rtt_exact\":false,"
+            "\"time_us\":1700000000146912,\"tcp_flags\":\"SA\",\"tcp_window\":29200}\n");
+}
+
+TEST(FormatReplyTest, EchoReplyHasNoPort) {
+  match::ReplyRecord r;
+  r.target = Ip(1, 1, 1, 1);
+  r.probe_type = probe::ProbeType::kIcmpEcho;
+  r.port = 0;
+  r.probe_ttl = 12;
+  r.attempt = 3;
+  r.kind = match::ReplyKind::kEchoReply;
+  r.from = Ip(1, 1, 1, 1);
+  r.reply_ttl = 58;
+  r.reply_ipid = 65535;
+  r.recv_time_us = 5;
+  r.rtt_us = 3;
+  r.rtt_exact = true;
+  r.is_icmp = true;
+  JsonLine line;
+  FormatReply(r, &line);
+  EXPECT_EQ(Finish(line),
+            "{\"type\":\"reply\",\"target\":\"1.1.1.1\",\"probe\":\"icmp-echo\",\"ttl\":12,"
+            "\"attempt\":3,\"kind\":\"echo_reply\",\"from\":\"1.1.1.1\",\"reply_ttl\":58,"
+            "\"ipid\":65535,\"rtt_us\":3,\"rtt_exact\":true,\"time_us\":5,\"icmp_type\":0,"
+            "\"icmp_code\":0}\n");
+}
+
+TEST(FormatTcpFlagsTest, Letters) {
+  char out[9];
+  struct Case { uint8_t flags; const char* text; };
+  const Case cases[] = {{0x12, "SA"}, {0x14, "RA"}, {0x04, "R"}, {0x00, ""},
+                        {0x02, "S"}, {0x11, "FA"}, {0x18, "PA"}, {0xff, "FSRPAUEC"},
+                        {0xc2, "SEC"}, {0x20, "U"}};
+  for (const Case& c : cases) {
+    size_t len = FormatTcpFlags(c.flags, out);
+    EXPECT_EQ(std::string(out, len), c.text) << int{c.flags};
+    EXPECT_EQ(out[len], '\0');
+  }
+}
+
+TEST(FormatStatsTest, OneLineWithAllCounters) {
+  ScanStats stats;
+  stats.probes_sent = 1000;
+  stats.send_errors = 2;
+  stats.replies_seen = 900;
+  stats.matched = 800;
+  stats.rejected = 15;
+  stats.rejected_by_reason = {1, 2, 3, 4, 5};
+  stats.unmatched = 80;
+  stats.malformed = 5;
+  stats.duration_s = 12.5;
+  JsonLine line;
+  FormatStats(stats, &line);
+  std::string s = Finish(line);
+  ExpectOneLine(s);
+  EXPECT_EQ(s.rfind("{\"type\":\"stats\",", 0), 0u) << s;
+  EXPECT_NE(s.find("\"probes_sent\":1000,"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"rejected_by_reason\":{\"bad_flow_field\":1,\"bad_mac\":2,"
+                   "\"not_our_target\":3,\"out_of_plan\":4,\"short_quote\":5}"),
+            std::string::npos) << s;
+  EXPECT_NE(s.find("\"duration_s\":12.500000"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"interrupted\":false}"), std::string::npos) << s;
+  EXPECT_EQ(s.find("pcap_received"), std::string::npos) << "no capture stats offline";
+  stats.has_capture_stats = true;
+  stats.pcap_received = 7;
+  stats.pcap_dropped = 8;
+  stats.pcap_ifdropped = 9;
+  stats.interrupted = true;
+  FormatStats(stats, &line);
+  s = Finish(line);
+  ExpectOneLine(s);
+  EXPECT_NE(s.find("\"pcap_received\":7,\"pcap_dropped\":8,\"pcap_ifdropped\":9"),
+            std::string::npos) << s;
+  EXPECT_NE(s.find("\"interrupted\":true}"), std::string::npos) << s;
+}
+
+TEST(FormatMetaTest, OneLineEscapedArgv) {
+  MetaInfo meta;
+  meta.tool_version = "0.1.0";
+  meta.command = "trace";
+  meta.argv = {"cutpoint", "trace", "--note", "a \"quoted\"\nvalue"};
+  meta.key_fingerprint = "f49644867b0897ea";
+  meta.start_time = "2024-01-02T03:04:05Z";
+  meta.source_address = Ip(192, 0, 2, 1);
+  meta.interface = "eth0";
+  meta.probes = {"tcp-syn:443", "icmp-echo"};
+  meta.ttl_min = 1;
+  meta.ttl_max = 32;
+  meta.attempts = 2;
+  meta.rate_pps = 1000;
+  meta.target_count = 3;
+  meta.probe_count = 384;
+  JsonLine line;
+  FormatMeta(meta, &line);
+  std::string s = Finish(line);
+  ExpectOneLine(s);
+  EXPECT_EQ(s.rfind("{\"type\":\"meta\",\"schema\":1,\"tool\":\"cutpoint\",\"version\":\"0.1.0\","
+                    "\"command\":\"trace\",", 0),
+            0u) << s;
+  EXPECT_NE(s.find("\"argv\":[\"cutpoint\",\"trace\",\"--note\",\"a \\\"quoted\\\"\\u000avalue\"]"),
+            std::string::npos) << s;
+  EXPECT_NE(s.find("\"key_fingerprint\":\"f49644867b0897ea\""), std::string::npos);
+  EXPECT_NE(s.find("\"source\":\"192.0.2.1\""), std::string::npos);
+  EXPECT_NE(s.find("\"interface\":\"eth0\""), std::string::npos);
+  EXPECT_NE(s.find("\"probes\":[\"tcp-syn:443\",\"icmp-echo\"]"), std::string::npos);
+  EXPECT_NE(s.find("\"ttl_min\":1,\"ttl_max\":32,\"attempts\":2"), std::string::npos);
+  EXPECT_NE(s.find("\"rate_pps\":1000.000000"), std::string::npos);
+  EXPECT_NE(s.find("\"targets\":3"), std::string::npos);
+  EXPECT_NE(s.find("\"probe_count\":384"), std::string::npos);
+  EXPECT_NE(s.find("\"dry_run\":false}"), std::string::npos) << s;
+  EXPECT_EQ(s.find("\"pcap\""), std::string::npos);
+
+  MetaInfo offline;
+  offline.command = "match";
+  offline.pcap_file = "/tmp/x.pcap";
+  FormatMeta(offline, &line);
+  s = Finish(line);
+  ExpectOneLine(s);
+  EXPECT_NE(s.find("\"pcap\":\"/tmp/x.pcap\""), std::string::npos) << s;
+  EXPECT_EQ(s.find("\"source\""), std::string::npos) << s;
+  EXPECT_EQ(s.find("\"ttl_min\""), std::string::npos) << s;
+  EXPECT_NE(s.find("\"argv\":[]"), std::string::npos) << s;
+}
+
+TEST(FormatProbeTest, HexBytes) {
+  probe::ProbeSpec spec;
+  spec.target = Ip(185, 70, 40, 101);
+  spec.type = probe::ProbeType::kTcpSyn;
+  spec.port = 443;
+  spec.ttl = 4;
+  spec.attempt = 2;
+  const uint8_t bytes[] = {0x45, 0x00, 0xab, 0xff};
+  JsonLine line;
+  FormatProbe(17, spec, bytes, sizeof(bytes), &line);
+  EXPECT_EQ(Finish(line),
+            "{\"type\":\"probe\",\"index\":17,\"target\":\"185.70.40.101\",\"probe\":\"tcp-syn\","
+            "\"port\":443,\"ttl\":4,\"attempt\":2,\"bytes\":\"4500abff\"}\n");
+  spec.type = probe::ProbeType::kIcmpEcho;
+  spec.port = 0;
+  FormatProbe(0, spec, bytes, 0, &line);
+  EXPECT_EQ(Finish(line),
+            "{\"type\":\"probe\",\"index\":0,\"target\":\"185.70.40.101\",\"probe\":\"icmp-echo\","
+            "\"ttl\":4,\"attempt\":2,\"bytes\":\"\"}\n");
+}
+
+}  // namespace
+}  // namespace cutpoint::report

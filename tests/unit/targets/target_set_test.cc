@@ -1,0 +1,260 @@
+#include "engine/targets/target_set.h"
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace cutpoint::targets {
+namespace {
+
+using testutil::Ip;
+
+bool Contains(absl::string_view haystack, absl::string_view needle) {
+  return haystack.find(needle) != absl::string_view::npos;
+}
+
+TEST(ParseTargetSpecTest, SingleAddressesAndPrefixes) {
+  absl::StatusOr<Ipv4Range> one = ParseTargetSpec("198.18.0.1");
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(*one, (Ipv4Range{Ip(198, 18, 0, 1), Ip(198, 18, 0, 1)}));
+  EXPECT_EQ(one->size(), 1u);
+
+  absl::StatusOr<Ipv4Range> net = ParseTargetSpec("198.18.0.0/24");
+  ASSERT_TRUE(net.ok());
+  EXPECT_EQ(*net, (Ipv4Range{Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}));
+  EXPECT_EQ(net->size(), 256u);
+
+  absl::StatusOr<Ipv4Range> all = ParseTargetSpec("0.0.0.0/0");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->first, 0u);
+  EXPECT_EQ(all->last, 0xffffffffu);
+  EXPECT_EQ(all->size(), uint64_t{1} << 32);
+
+  absl::StatusOr<Ipv4Range> host = ParseTargetSpec("185.70.40.101/32");
+  ASSERT_TRUE(host.ok());
+  EXPECT_EQ(host->size(), 1u);
+  absl::StatusOr<Ipv4Range> slash31 = ParseTargetSpec("185.70.40.101/31");
+  ASSERT_TRUE(slash31.ok());
+  EXPECT_EQ(*slash31, (Ipv4Range{Ip(185, 70, 40, 100), Ip(185, 70, 40, 101)}));
+  absl::StatusOr<Ipv4Range> slash1 = ParseTargetSpec("200.1.1.1/1");
+  ASSERT_TRUE(slash1.ok());
+  EXPECT_EQ(*slash1, (Ipv4Range{0x80000000u, 0xffffffffu}));
+}
+
+TEST(ParseTargetSpecTest, HostBitsAreMasked) {
+  absl::StatusOr<Ipv4Range> r = ParseTargetSpec("198.18.0.7/24");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, (Ipv4Range{Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}));
+  absl::StatusOr<Ipv4Range> r16 = ParseTargetSpec("10.20.30.40/12");
+  ASSERT_TRUE(r16.ok());
+  EXPECT_EQ(*r16, (Ipv4Range{Ip(10, 16, 0, 0), Ip(10, 31, 255, 255)}));
+}
+
+TEST(ParseTargetSpecTest, Rejects) {
+  struct Case { const char* spec; const char* message; };
+  const Case cases[] = {
+      {"", "bad target address"},
+      {"1.2.3", "bad target address"},
+      {"1.2.3.256", "bad target address"},
+      {"01.2.3.4", "bad target address"},
+      {"example.com", "bad target address"},
+      {"1.2.3.4/33", "bad prefix length"},
+      {"1.2.3.4/-1", "bad prefix length"},
+      {"1.2.3.4/", "bad prefix length"},
+      {"1.2.3.4/+8", "bad prefix length"},
+      {"1.2.3.4/ 8", "bad prefix length"},
+      {"1.2.3.4/008", "bad prefix length"},
+      {"1.2.3.4/100", "bad prefix length"},
+      {"1.2.3.4/24/8", "bad prefix length"},
+      {"/24", "bad target address"},
+      {"::1", "IPv6"},
+      {"2001:db8::1", "IPv6"},
+      {"2001:db8::/32", "IPv6"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<Ipv4Range> r = ParseTargetSpec(c.spec);
+    ASSERT_FALSE(r.ok()) << "'" << c.spec << "'";
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(Contains(r.status().message(), c.message))
+        << "'" << c.spec << "': " << r.status().message();
+    EXPECT_TRUE(Contains(r.status().message(), c.spec)) << r.status().message();
+  }
+}
+
+TEST(ParseTargetSpecTest, Ipv6WithLongPrefixSaysIpv6) {
+  for (const char* spec : {"2001:db8::/64", "2001:db8::/48", "::/128"}) {
+    absl::StatusOr<Ipv4Range> r = ParseTargetSpec(spec);
+    ASSERT_FALSE(r.ok());
+    EXPECT_TRUE(Contains(r.status().message(), "IPv6")) << spec << ": " << r.status().message();
+  }
+}
+
+TEST(FormatRangeTest, PrefixesAndSpans) {
+  EXPECT_EQ(FormatRange({Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}), "198.18.0.0/24");
+  EXPECT_EQ(FormatRange({Ip(1, 2, 3, 4), Ip(1, 2, 3, 4)}), "1.2.3.4/32");
+  EXPECT_EQ(FormatRange({0, 0xffffffffu}), "0.0.0.0/0");
+  EXPECT_EQ(FormatRange({Ip(1, 2, 3, 4), Ip(1, 2, 3, 9)}), "1.2.3.4-1.2.3.9");
+  EXPECT_EQ(FormatRange({Ip(1, 2, 3, 1), Ip(1, 2, 3, 2)}), "1.2.3.1-1.2.3.2");  // unaligned
+}
+
+TEST(TargetSetTest, MergesOverlapsAndAdjacentRanges) {
+  TargetSet set = TargetSet::FromRanges({
+      {Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)},
+      {Ip(10, 0, 0, 0), Ip(10, 0, 0, 9)},     // adjacent below
+      {Ip(10, 0, 0, 15), Ip(10, 0, 0, 30)},   // overlapping
+      {Ip(10, 0, 0, 12), Ip(10, 0, 0, 13)},   // contained
+      {Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)},     // separate
+      {Ip(10, 0, 0, 31), Ip(10, 0, 0, 31)},   // adjacent above
+      {Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)},     // duplicate
+  });
+  ASSERT_EQ(set.ranges().size(), 2u);
+  EXPECT_EQ(set.ranges()[0], (Ipv4Range{Ip(10, 0, 0, 0), Ip(10, 0, 0, 31)}));
+  EXPECT_EQ(set.ranges()[1], (Ipv4Range{Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)}));
+  EXPECT_EQ(set.size(), 33u);
+  EXPECT_FALSE(set.empty());
+  EXPECT_TRUE(TargetSet().empty());
+  EXPECT_TRUE(TargetSet::FromRanges({}).empty());
+}
+
+TEST(TargetSetTest, EdgesOfTheAddressSpace) {
+  TargetSet set = TargetSet::FromRanges({{0xfffffff0u, 0xffffffffu}, {0, 3}, {4, 4}});
+  ASSERT_EQ(set.ranges().size(), 2u);
+  EXPECT_EQ(set.size(), 5u + 16u);
+  EXPECT_EQ(set.At(0), 0u);
+  EXPECT_EQ(set.At(4), 4u);
+  EXPECT_EQ(set.At(5), 0xfffffff0u);
+  EXPECT_EQ(set.At(20), 0xffffffffu);
+  EXPECT_TRUE(set.Contains(0xffffffffu));
+  EXPECT_FALSE(set.Contains(5));
+  TargetSet everything = TargetSet::FromRanges({{0, 0xffffffffu}, {5, 6}});
+  EXPECT_EQ(everything.size(), uint64_t{1} << 32);
+  EXPECT_EQ(everything.At((uint64_t{1} << 32) - 1), 0xffffffffu);
+}
+
+TEST(TargetSetTest, AtAndContainsAreConsistent) {
+  std::mt19937 rng(5);
+  std::vector<Ipv4Range> ranges;
+  std::set<uint32_t> expected;
+  for (int i = 0; i < 40; ++i) {
+    uint32_t first = Ip(100, 0, 0, 0) + rng() % 3000;
+    uint32_t last = first + rng() % 40;
+    ranges.push_back({first, last});
+    for (uint32_t a = first; a <= last; ++a) expected.insert(a);
+  }
+  TargetSet set = TargetSet::FromRanges(ranges);
+  ASSERT_EQ(set.size(), expected.size());
+  uint64_t index = 0;
+  for (uint32_t address : expected) {
+    ASSERT_EQ(set.At(index), address) << index;
+    ++index;
+  }
+  for (uint32_t a = Ip(100, 0, 0, 0) - 5; a < Ip(100, 0, 0, 0) + 3100; ++a) {
+    ASSERT_EQ(set.Contains(a), expected.count(a) == 1) << a;
+  }
+  // Ranges are sorted, disjoint and non-adjacent.
+  for (size_t i = 1; i < set.ranges().size(); ++i) {
+    EXPECT_GT(uint64_t{set.ranges()[i].first}, uint64_t{set.ranges()[i - 1].last} + 1);
+  }
+}
+
+TEST(TargetSetBuilderTest, AddTextWithCommentsAndBlankLines) {
+  TargetSetBuilder builder;
+  absl::Status status = builder.AddText(
+      "# probe list\n"
+      "\n"
+      "185.70.40.101\n"
+      "   198.51.100.0/30   # trailing comment\n"
+      "\t\r\n"
+      "# 1.1.1.1\n"
+      "185.70.40.100\r\n",
+      "list.txt");
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_TRUE(builder.AddSpec("203.0.113.5").ok());
+  TargetSet set = std::move(builder).Build();
+  EXPECT_EQ(set.size(), 2u + 4u + 1u);
+  EXPECT_TRUE(set.Contains(Ip(185, 70, 40, 100)));
+  EXPECT_TRUE(set.Contains(Ip(185, 70, 40, 101)));
+  EXPECT_TRUE(set.Contains(Ip(198, 51, 100, 3)));
+  EXPECT_TRUE(set.Contains(Ip(203, 0, 113, 5)));
+  EXPECT_FALSE(set.Contains(Ip(1, 1, 1, 1)));
+}
+
+TEST(TargetSetBuilderTest, ErrorsNameOriginAndLine) {
+  TargetSetBuilder builder;
+  absl::Status status = builder.AddText("1.2.3.4\n# ok\n\n1.2.3.4/40\n5.6.7.8\n", "targets.txt");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(status.message(), "targets.txt:4: ")) << status.message();
+  EXPECT_TRUE(Contains(status.message(), "1.2.3.4/40")) << status.message();
+  absl::Status bad = builder.AddText("\n\nnot-an-address", "cli");
+  EXPECT_TRUE(Contains(bad.message(), "cli:3: ")) << bad.message();
+  absl::Status spec = builder.AddSpec("1.2.3.4/33");
+  EXPECT_FALSE(spec.ok());
+}
+
+class TargetFileTest : public ::testing::Test {
+ protected:
+  std::string Write(const std::string& name, const std::string& contents) {
+    std::string path = ::testing::TempDir() + "/cutpoint_targets_" + name;
+    std::ofstream(path) << contents;
+    paths_.push_back(path);
+    return path;
+  }
+  void TearDown() override {
+    for (const std::string& p : paths_) std::remove(p.c_str());
+  }
+  std::vector<std::string> paths_;
+};
+
+TEST_F(TargetFileTest, AddFile) {
+  std::string path = Write("good.txt", "# list\n185.70.40.101\n198.51.100.0/31\n");
+  TargetSetBuilder builder;
+  absl::Status status = builder.AddFile(path);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(std::move(builder).Build().size(), 3u);
+}
+
+TEST_F(TargetFileTest, MissingFile) {
+  TargetSetBuilder builder;
+  std::string path = ::testing::TempDir() + "/cutpoint_no_such_file.txt";
+  absl::Status status = builder.AddFile(path);
+  ASSERT_FALSE(status.ok());
+  EXPECT_TRUE(Contains(status.message(), path)) << status.message();
+}
+
+TEST_F(TargetFileTest, EmptyOrCommentOnlyFile) {
+  for (const std::string& contents : {std::string(""), std::string("# nothing\n\n   # here\n")}) {
+    std::string path = Write("empty.txt", contents);
+    TargetSetBuilder builder;
+    absl::Status status = builder.AddFile(path);
+    ASSERT_FALSE(status.ok());
+    EXPECT_TRUE(Contains(status.message(), "no targets")) << status.message();
+    EXPECT_TRUE(Contains(status.message(), path)) << status.message();
+  }
+}
+
+TEST_F(TargetFileTest, BadLineInFileNamesPathAndLine) {
+  std::string path = Write("bad.txt", "185.70.40.101\n\n# c\n::1\n");
+  TargetSetBuilder builder;
+  absl::Status status = builder.AddFile(path);
+  ASSERT_FALSE(status.ok());
+  EXPECT_TRUE(Contains(status.message(), path + ":4: ")) << status.message();
+  EXPECT_TRUE(Contains(status.message(), "IPv6")) << status.message();
+}
+
+TEST(TargetFixtureTest, CommittedFixtureParses) {
+  TargetSetBuilder builder;
+  absl::Status status = builder.AddFile(std::string(CUTPOINT_TEST_FIXTURES) + "/targets.txt");
+  ASSERT_TRUE(status.ok()) << status;
+  TargetSet set = std::move(builder).Build();
+  EXPECT_EQ(set.size(), 1u + 256u + 2u);
+  EXPECT_TRUE(set.Contains(Ip(185, 70, 40, 101)));
+}
+
+}  // namespace
+}  // namespace cutpoint::targets
