@@ -35,6 +35,8 @@ constexpr OptionSpec kLocateOptions[] = {
     {"no-echo-control", 0, "", "do not send ICMP echo controls"},
     {"control-host", 0, "ADDR", "another host to use as control (repeatable)"},
     {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
+    {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
+    {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
     {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
     {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
     {"ttl", 0, "MIN-MAX", "TTL range to sweep (default 1-32)"},
@@ -261,7 +263,7 @@ struct LockedTable {
   locate::ObservationTable* table = nullptr;
 };
 
-absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config,
+absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const SenderFactory& make_sender,
                                             const targets::TargetSet& target_set,
                                             const locate::LocateLayout& layout,
                                             const locate::JudgeOptions& judge_options,
@@ -270,6 +272,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config,
                                             capture::PcapWriter* evidence,
                                             const ReplyHandler& on_reply) {
   SessionConfig session_config;
+  session_config.make_sender = make_sender;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
   session_config.rate_pps = config.rate_pps;
@@ -489,7 +492,10 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     match::Matcher matcher(codec, matcher_config);
     stats = ReadCapture(config->from_pcap, matcher, on_reply);
   } else {
-    stats = SweepLive(*config, *target_set, layout, judge_options, codec, seed, observations,
+    absl::StatusOr<SenderFactory> make_sender = MakeSenderFactory(
+        args->Get("tx"), args->Get("gateway-mac"), config->interface, target_set->At(0));
+    if (!make_sender.ok()) return ReportError(make_sender.status());
+    stats = SweepLive(*config, *make_sender, *target_set, layout, judge_options, codec, seed, observations,
                       evidence.get(), on_reply);
   }
   if (evidence != nullptr) {

@@ -9,6 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "capture/send/neighbor_lookup.h"
+#include "capture/send/sender_factory.h"
 #include "engine/targets/reserved_ranges.h"
 
 namespace cutpoint::cli {
@@ -137,6 +139,25 @@ absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options) {
         options.max_targets, "; raise --max-targets to confirm"));
   }
   return set;
+}
+
+absl::StatusOr<SenderFactory> MakeSenderFactory(const std::optional<std::string>& tx,
+                                                const std::optional<std::string>& gateway_mac,
+                                                const std::string& interface,
+                                                uint32_t first_target) {
+  capture::TxBackend backend = capture::TxBackend::kRawSocket;
+  if (tx) {
+    absl::StatusOr<capture::TxBackend> parsed = capture::ParseTxBackend(*tx);
+    if (!parsed.ok()) return parsed.status();
+    backend = *parsed;
+  }
+  std::optional<std::array<uint8_t, 6>> mac;
+  if (gateway_mac) {
+    absl::StatusOr<std::array<uint8_t, 6>> parsed = capture::ParseMac(*gateway_mac);
+    if (!parsed.ok()) return parsed.status();
+    mac = *parsed;
+  }
+  return SenderFactory([=]() { return capture::CreateSender(backend, interface, first_target, mac); });
 }
 
 std::string CurrentTimeRfc3339() {

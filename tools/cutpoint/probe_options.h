@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tools/cutpoint/scan_runner.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/target_set.h"
 
@@ -37,6 +38,13 @@ struct TargetOptions {
 absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options);
 
 std::string CurrentTimeRfc3339();
+
+// --tx BACKEND (raw, afpacket) and --gateway-mac MAC: a factory that opens one sender per
+// sender thread on `interface`, framing for the next hop towards `first_target`.
+absl::StatusOr<SenderFactory> MakeSenderFactory(const std::optional<std::string>& tx,
+                                                const std::optional<std::string>& gateway_mac,
+                                                const std::string& interface,
+                                                uint32_t first_target);
 
 }  // namespace cutpoint::cli
 

@@ -31,6 +31,8 @@ namespace {
 enum class Mode { kTrace, kScan };
 
 constexpr OptionSpec kTraceOptions[] = {
+    {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
+    {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
     {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
     {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
     {"port", 'p', "PORTS", "TCP destination ports, e.g. 25,443,8000-8010 (default 80)"},
@@ -317,7 +319,11 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
     if (!status.ok()) return ReportError(status);
   } else {
+    absl::StatusOr<SenderFactory> make_sender = MakeSenderFactory(
+        args->Get("tx"), args->Get("gateway-mac"), config->interface, plan->targets().At(0));
+    if (!make_sender.ok()) return ReportError(make_sender.status());
     SessionConfig session;
+    session.make_sender = *make_sender;
     session.source_address = config->source_address;
     session.interface = config->interface;
     session.rate_pps = config->rate_pps;

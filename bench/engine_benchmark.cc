@@ -1,0 +1,196 @@
+// Micro-benchmarks of the per-probe and per-reply hot paths: items/s and heap
+// allocations per item (counted by a global operator new hook).
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include "engine/match/matcher.h"
+#include "engine/probe/probe_builder.h"
+#include "engine/report/records.h"
+#include "engine/targets/permutation.h"
+#include "engine/targets/probe_plan.h"
+#include "engine/targets/shard_order.h"
+#include "engine/wire/byte_order.h"
+#include "engine/wire/checksum.h"
+
+namespace {
+std::atomic<uint64_t> g_allocations{0};
+}  // namespace
+
+void* operator new(size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+
+namespace cutpoint {
+namespace {
+
+using probe::ProbeType;
+
+constexpr uint32_t kSource = 0xc6120001;  // 198.18.0.1
+constexpr uint32_t kRouter = 0xc6120202;  // 198.18.2.2
+constexpr uint32_t kTarget = 0xc6130107;  // 198.19.1.7
+constexpr int64_t kSendUs = 1'795'000'000'000'000;
+
+probe::ProbeKey FixedKey() {
+  probe::ProbeKey key;
+  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(i * 7 + 1);
+  return key;
+}
+
+void CountAllocations(benchmark::State& state, uint64_t before) {
+  state.SetItemsProcessed(state.iterations());
+  state.counters["allocs_per_item"] = benchmark::Counter(
+      static_cast<double>(g_allocations.load() - before) / static_cast<double>(state.iterations()));
+}
+
+void BM_PermutationStep(benchmark::State& state) {
+  targets::KeyedPermutation permutation(uint64_t{1} << 24, 42);
+  uint64_t i = 0, sink = 0;
+  uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    sink += permutation.At(i++ & ((uint64_t{1} << 24) - 1));
+  }
+  benchmark::DoNotOptimize(sink);
+  CountAllocations(state, before);
+}
+BENCHMARK(BM_PermutationStep);
+
+void BM_ShardOrderStep(benchmark::State& state) {
+  targets::TargetSetBuilder builder;
+  (void)builder.AddSpec("10.0.0.0/16");
+  absl::StatusOr<targets::ProbePlan> plan = targets::ProbePlan::Create(
+      std::move(builder).Build(), {{ProbeType::kTcpSyn, 25}, {ProbeType::kIcmpEcho, 0}}, 1, 32, 1);
+  absl::StatusOr<targets::ShardOrder> order = targets::ShardOrder::Create(*plan, 7, 1, 0);
+  uint64_t i = 0, sink = 0;
+  uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    probe::ProbeSpec spec = order->At(i++ % order->size());
+    sink += spec.target + spec.ttl;
+  }
+  benchmark::DoNotOptimize(sink);
+  CountAllocations(state, before);
+}
+BENCHMARK(BM_ShardOrderStep);
+
+void BM_CraftProbe(benchmark::State& state) {
+  probe::ProbeCodec codec(FixedKey());
+  probe::ProbeBuilder builder(codec, kSource);
+  ProbeType type = state.range(0) == 0 ? ProbeType::kTcpSyn : ProbeType::kIcmpEcho;
+  alignas(64) uint8_t packet[probe::kMaxProbeLen];
+  uint32_t target = kTarget;
+  uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    probe::ProbeSpec spec{target++, type, static_cast<uint16_t>(type == ProbeType::kTcpSyn ? 25 : 0), 7, 0};
+    benchmark::DoNotOptimize(builder.Build(spec, kSendUs, packet));
+    benchmark::ClobberMemory();
+  }
+  CountAllocations(state, before);
+  state.SetLabel(type == ProbeType::kTcpSyn ? "tcp-syn" : "icmp-echo");
+}
+BENCHMARK(BM_CraftProbe)->Arg(0)->Arg(1);
+
+// Replies built the way responders build them, from our own probe bytes.
+std::vector<uint8_t> SynAckFor(const uint8_t* probe, bool rst) {
+  std::vector<uint8_t> reply(40, 0);
+  reply[0] = 0x45;
+  wire::StoreBe16(&reply[2], 40);
+  reply[8] = 60;
+  reply[9] = 6;
+  std::copy(probe + 16, probe + 20, reply.begin() + 12);  // src = target
+  std::copy(probe + 12, probe + 16, reply.begin() + 16);  // dst = us
+  uint8_t* tcp = &reply[20];
+  std::copy(probe + 22, probe + 24, tcp);      // sport = probe dport
+  std::copy(probe + 20, probe + 22, tcp + 2);  // dport = probe sport
+  wire::StoreBe32(tcp + 8, wire::LoadBe32(probe + 24) + 1);
+  tcp[12] = 5 << 4;
+  tcp[13] = rst ? 0x14 : 0x12;
+  return reply;
+}
+
+std::vector<uint8_t> IcmpErrorFor(const uint8_t* probe, size_t probe_len, uint8_t type) {
+  size_t quoted = std::min<size_t>(probe_len, 28);
+  std::vector<uint8_t> reply(20 + 8 + quoted, 0);
+  reply[0] = 0x45;
+  wire::StoreBe16(&reply[2], static_cast<uint16_t>(reply.size()));
+  reply[8] = 62;
+  reply[9] = 1;
+  wire::StoreBe32(&reply[12], kRouter);
+  std::copy(probe + 12, probe + 16, reply.begin() + 16);
+  reply[20] = type;
+  std::copy(probe, probe + quoted, reply.begin() + 28);
+  reply[28 + 8] = 1;  // quoted TTL
+  return reply;
+}
+
+std::vector<uint8_t> EchoReplyFor(const uint8_t* probe, size_t probe_len) {
+  std::vector<uint8_t> reply(probe, probe + probe_len);
+  std::copy(probe + 12, probe + 16, reply.begin() + 16);
+  std::copy(probe + 16, probe + 20, reply.begin() + 12);
+  reply[20] = 0;
+  return reply;
+}
+
+void BM_MatchReply(benchmark::State& state) {
+  probe::ProbeCodec codec(FixedKey());
+  probe::ProbeBuilder builder(codec, kSource);
+  match::MatcherConfig config;
+  config.source_address = kSource;
+  match::Matcher matcher(codec, config);
+  uint8_t tcp_probe[probe::kMaxProbeLen], icmp_probe[probe::kMaxProbeLen];
+  size_t tcp_len = builder.Build({kTarget, ProbeType::kTcpSyn, 25, 7, 0}, kSendUs, tcp_probe);
+  size_t icmp_len = builder.Build({kTarget, ProbeType::kIcmpEcho, 0, 7, 0}, kSendUs, icmp_probe);
+  std::vector<uint8_t> reply;
+  switch (state.range(0)) {
+    case 0: reply = SynAckFor(tcp_probe, false); state.SetLabel("syn_ack"); break;
+    case 1: reply = SynAckFor(tcp_probe, true); state.SetLabel("rst"); break;
+    case 2: reply = EchoReplyFor(icmp_probe, icmp_len); state.SetLabel("echo_reply"); break;
+    case 3: reply = IcmpErrorFor(tcp_probe, tcp_len, 11); state.SetLabel("time_exceeded(tcp)"); break;
+    case 4: reply = IcmpErrorFor(icmp_probe, icmp_len, 11); state.SetLabel("time_exceeded(icmp)"); break;
+    default: reply = IcmpErrorFor(tcp_probe, tcp_len, 3); state.SetLabel("dest_unreachable"); break;
+  }
+  match::ReplyRecord record;
+  uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    match::MatchOutcome outcome =
+        matcher.MatchIpv4(reply.data(), reply.size(), kSendUs + 1500, &record);
+    if (outcome != match::MatchOutcome::kMatched) state.SkipWithError("reply did not match");
+    benchmark::DoNotOptimize(record);
+  }
+  CountAllocations(state, before);
+}
+BENCHMARK(BM_MatchReply)->DenseRange(0, 5);
+
+void BM_FormatReplyRecord(benchmark::State& state) {
+  match::ReplyRecord record;
+  record.target = kTarget;
+  record.probe_ttl = 7;
+  record.kind = match::ReplyKind::kTimeExceeded;
+  record.from = kRouter;
+  record.reply_ttl = 62;
+  record.is_icmp = true;
+  record.icmp_type = 11;
+  record.has_quote = true;
+  record.rtt_us = 1234;
+  report::JsonLine line;
+  report::FormatReply(record, &line);  // warm the reused buffer
+  (void)line.Finish();
+  uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    report::FormatReply(record, &line);
+    benchmark::DoNotOptimize(line.Finish().size());
+  }
+  CountAllocations(state, before);
+}
+BENCHMARK(BM_FormatReplyRecord);
+
+}  // namespace
+}  // namespace cutpoint
+
+BENCHMARK_MAIN();

@@ -1,0 +1,261 @@
+#include "capture/send/af_packet_sender.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace cutpoint::capture {
+namespace {
+
+constexpr size_t kEthernetHeaderLen = 14;
+constexpr size_t kMinIpv4Len = 20;
+constexpr uint32_t kMinFrameSize = 128;
+constexpr uint32_t kMaxFrameSize = 2048;
+constexpr uint32_t kMaxFrameCount = 1u << 20;
+// TPACKET_V2 TX frames without PACKET_TX_HAS_OFF: the data starts where the kernel's
+// sockaddr_ll would, right after the aligned tpacket2_hdr.
+constexpr size_t kTxDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
+
+tpacket2_hdr* Header(uint8_t* frame) { return reinterpret_cast<tpacket2_hdr*>(frame); }
+
+uint32_t LoadStatus(uint8_t* frame) {
+  return __atomic_load_n(&Header(frame)->tp_status, __ATOMIC_ACQUIRE);
+}
+void StoreStatus(uint8_t* frame, uint32_t status) {
+  __atomic_store_n(&Header(frame)->tp_status, status, __ATOMIC_RELEASE);
+}
+
+// Closes the descriptor unless released.
+struct FdGuard {
+  int fd;
+  ~FdGuard() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+absl::Status Errno(absl::string_view what, const std::string& interface, int error) {
+  std::string message = absl::StrCat("AF_PACKET ", what, " on '", interface, "': ",
+                                     strerror(error));
+  if (error == EPERM || error == EACCES) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        message, " (run as root or grant CAP_NET_RAW: setcap cap_net_raw+ep cutpoint)"));
+  }
+  if (error == ENODEV || error == ENXIO) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown interface '", interface, "'"));
+  }
+  return absl::UnavailableError(message);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
+    const AfPacketOptions& options) {
+  const std::string& name = options.interface;
+  if (name.empty() || name.size() >= IFNAMSIZ) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid interface name '", name, "'"));
+  }
+  if (options.frame_size < kMinFrameSize || options.frame_size > kMaxFrameSize ||
+      options.frame_size % TPACKET_ALIGNMENT != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "AF_PACKET frame size ", options.frame_size, " must be a multiple of ",
+        TPACKET_ALIGNMENT, " in [", kMinFrameSize, ", ", kMaxFrameSize, "]"));
+  }
+  if (options.frame_count == 0 || options.frame_count > kMaxFrameCount) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "AF_PACKET frame count ", options.frame_count, " must be in [1, ", kMaxFrameCount, "]"));
+  }
+
+  if (options.destination_mac == std::array<uint8_t, 6>{}) {
+    return absl::InvalidArgumentError("AF_PACKET: the destination (gateway) MAC is all zero");
+  }
+
+  // Protocol 0: the socket is bound to no protocol and therefore receives nothing.
+  FdGuard fd{socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)};
+  if (fd.fd < 0) return Errno("socket", name, errno);
+
+  ifreq request{};
+  memcpy(request.ifr_name, name.c_str(), name.size() + 1);
+  if (ioctl(fd.fd, SIOCGIFINDEX, &request) != 0) return Errno("SIOCGIFINDEX", name, errno);
+  int ifindex = request.ifr_ifindex;
+  if (ioctl(fd.fd, SIOCGIFHWADDR, &request) != 0) return Errno("SIOCGIFHWADDR", name, errno);
+  if (request.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "interface '", name, "' is not an Ethernet interface (ARPHRD ",
+        request.ifr_hwaddr.sa_family,
+        "); the afpacket backend writes Ethernet frames, use the raw backend instead"));
+  }
+  std::array<uint8_t, 6> interface_mac;
+  memcpy(interface_mac.data(), request.ifr_hwaddr.sa_data, interface_mac.size());
+  if (ioctl(fd.fd, SIOCGIFMTU, &request) != 0) return Errno("SIOCGIFMTU", name, errno);
+  int mtu = request.ifr_mtu;
+  if (ioctl(fd.fd, SIOCGIFFLAGS, &request) != 0) return Errno("SIOCGIFFLAGS", name, errno);
+  if ((request.ifr_flags & IFF_UP) == 0) {
+    return absl::FailedPreconditionError(absl::StrCat("interface '", name, "' is down"));
+  }
+
+  int version = TPACKET_V2;
+  if (setsockopt(fd.fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) != 0) {
+    return Errno("PACKET_VERSION", name, errno);
+  }
+  // A frame the kernel refuses is released and skipped instead of blocking the ring.
+  int loss = 1;
+  if (setsockopt(fd.fd, SOL_PACKET, PACKET_LOSS, &loss, sizeof(loss)) != 0) {
+    return Errno("PACKET_LOSS", name, errno);
+  }
+  if (options.qdisc_bypass) {
+    int bypass = 1;
+    if (setsockopt(fd.fd, SOL_PACKET, PACKET_QDISC_BYPASS, &bypass, sizeof(bypass)) != 0) {
+      return Errno("PACKET_QDISC_BYPASS", name, errno);
+    }
+  }
+  int sndbuf = 4 << 20;
+  setsockopt(fd.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+
+  long page = sysconf(_SC_PAGESIZE);
+  uint32_t page_size = page > 0 ? static_cast<uint32_t>(page) : 4096;
+  uint32_t block_size = std::max(page_size, options.frame_size);
+  block_size = (block_size + page_size - 1) / page_size * page_size;
+  uint32_t frames_per_block = block_size / options.frame_size;
+  uint32_t block_count = (options.frame_count + frames_per_block - 1) / frames_per_block;
+  tpacket_req ring_request{};
+  ring_request.tp_block_size = block_size;
+  ring_request.tp_block_nr = block_count;
+  ring_request.tp_frame_size = options.frame_size;
+  ring_request.tp_frame_nr = block_count * frames_per_block;
+  if (setsockopt(fd.fd, SOL_PACKET, PACKET_TX_RING, &ring_request, sizeof(ring_request)) != 0) {
+    return Errno("PACKET_TX_RING", name, errno);
+  }
+  size_t ring_bytes = size_t{block_size} * block_count;
+  void* ring = mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd.fd, 0);
+  if (ring == MAP_FAILED) return Errno("mmap of the TX ring", name, errno);
+
+  sockaddr_ll address{};
+  address.sll_family = AF_PACKET;
+  address.sll_protocol = 0;
+  address.sll_ifindex = ifindex;
+  if (bind(fd.fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    int error = errno;
+    munmap(ring, ring_bytes);
+    return Errno("bind", name, error);
+  }
+
+  std::unique_ptr<AfPacketSender> sender(new AfPacketSender());
+  sender->fd_ = fd.fd;
+  fd.fd = -1;
+  sender->ring_ = static_cast<uint8_t*>(ring);
+  sender->ring_bytes_ = ring_bytes;
+  sender->frame_size_ = options.frame_size;
+  sender->frame_count_ = ring_request.tp_frame_nr;
+  size_t frame_room = options.frame_size - kTxDataOffset - kEthernetHeaderLen;
+  sender->max_packet_len_ =
+      std::min(frame_room, mtu > 0 ? static_cast<size_t>(mtu) : size_t{0});
+  sender->destination_mac_ = options.destination_mac;
+  sender->source_mac_ = options.source_mac.value_or(interface_mac);
+  memcpy(sender->ethernet_header_.data(), sender->destination_mac_.data(), 6);
+  memcpy(sender->ethernet_header_.data() + 6, sender->source_mac_.data(), 6);
+  sender->ethernet_header_[12] = ETHERTYPE_IP >> 8;
+  sender->ethernet_header_[13] = ETHERTYPE_IP & 0xff;
+  return sender;
+}
+
+AfPacketSender::~AfPacketSender() {
+  Flush(500);
+  if (ring_ != nullptr) munmap(ring_, ring_bytes_);
+  if (fd_ >= 0) close(fd_);
+}
+
+bool AfPacketSender::Kick() {
+  ++counters_.kicks;
+  while (true) {
+    if (send(fd_, nullptr, 0, MSG_DONTWAIT) >= 0) return true;
+    int error = errno;
+    if (error == EINTR) continue;
+    // Socket buffer or device queue full: the frames stay queued for the next kick.
+    if (error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS) return true;
+    ++counters_.send_errors;
+    counters_.last_send_errno = error;
+    return false;
+  }
+}
+
+BurstResult AfPacketSender::SendBurst(std::span<const OutgoingPacket> packets) {
+  BurstResult result;
+  size_t queued = 0;
+  bool kicked = false;
+  for (const OutgoingPacket& packet : packets) {
+    if (packet.data == nullptr || packet.len < kMinIpv4Len || packet.len > max_packet_len_ ||
+        (packet.data[0] >> 4) != 4) {
+      ++counters_.rejected;
+      ++result.failed;
+      continue;
+    }
+    uint8_t* frame = Frame(cursor_);
+    uint32_t status = LoadStatus(frame);
+    if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT && !kicked) {
+      // Give the kernel what is queued (this burst's and any left by an earlier kick
+      // that hit a full socket buffer), then look again once.
+      kicked = true;
+      bool ok = Kick();
+      queued = 0;
+      status = LoadStatus(frame);
+      if (!ok && status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT) {
+        // The device refuses to send (down, gone): drop the front packet so the caller
+        // sees progress and its failure count, rather than a silent stall.
+        ++result.failed;
+        break;
+      }
+    }
+    if (status == TP_STATUS_WRONG_FORMAT) {
+      ++counters_.wrong_format;  // a frame the kernel refused earlier; reuse it
+    } else if (status != TP_STATUS_AVAILABLE) {
+      ++counters_.ring_full;
+      break;
+    }
+    tpacket2_hdr* header = Header(frame);
+    uint8_t* data = frame + kTxDataOffset;
+    memcpy(data, ethernet_header_.data(), kEthernetHeaderLen);
+    memcpy(data + kEthernetHeaderLen, packet.data, packet.len);
+    header->tp_len = static_cast<uint32_t>(kEthernetHeaderLen + packet.len);
+    header->tp_snaplen = header->tp_len;
+    StoreStatus(frame, TP_STATUS_SEND_REQUEST);
+    cursor_ = cursor_ + 1 == frame_count_ ? 0 : cursor_ + 1;
+    ++counters_.frames_queued;
+    ++result.sent;
+    ++queued;
+  }
+  if (queued > 0) Kick();
+  return result;
+}
+
+bool AfPacketSender::Flush(int timeout_ms) {
+  if (ring_ == nullptr) return true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    bool pending = false;
+    for (uint32_t i = 0; i < frame_count_ && !pending; ++i) {
+      uint32_t status = LoadStatus(Frame(i));
+      pending = status == TP_STATUS_SEND_REQUEST || status == TP_STATUS_SENDING;
+    }
+    if (!pending) return true;
+    if (!Kick() || std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+}  // namespace cutpoint::capture

@@ -1,0 +1,196 @@
+#include "capture/send/neighbor_lookup.h"
+
+#include <arpa/inet.h>
+
+#include <bit>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace cutpoint::capture {
+namespace {
+
+// /proc/net/route flags (linux/route.h).
+constexpr uint32_t kRtfUp = 0x0001;
+constexpr uint32_t kRtfGateway = 0x0002;
+constexpr uint32_t kRtfReject = 0x0200;
+// /proc/net/arp flags (linux/if_arp.h).
+constexpr uint32_t kAtfCom = 0x02;
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A whole field of hex digits, with an optional "0x" prefix.
+bool ParseHex32(absl::string_view field, uint32_t* out) {
+  if (field.size() > 2 && field[0] == '0' && (field[1] == 'x' || field[1] == 'X')) {
+    field.remove_prefix(2);
+  }
+  if (field.empty() || field.size() > 8) return false;
+  auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), *out, 16);
+  return error == std::errc() && end == field.data() + field.size();
+}
+
+bool ParseDec(absl::string_view field, uint32_t* out) {
+  if (field.empty()) return false;
+  auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), *out, 10);
+  return error == std::errc() && end == field.data() + field.size();
+}
+
+bool ParseDottedQuad(absl::string_view text, uint32_t* out) {
+  in_addr address{};
+  std::string copy(text);
+  if (inet_pton(AF_INET, copy.c_str(), &address) != 1) return false;
+  *out = ntohl(address.s_addr);
+  return true;
+}
+
+std::string Dotted(uint32_t address) {
+  return absl::StrCat(address >> 24, ".", (address >> 16) & 0xff, ".", (address >> 8) & 0xff,
+                      ".", address & 0xff);
+}
+
+std::vector<absl::string_view> Fields(absl::string_view line) {
+  return absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+}
+
+absl::StatusOr<std::string> ReadFile(const char* path) {
+  std::ifstream in(path);
+  if (!in) return absl::UnavailableError(absl::StrCat("cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<MacAddress> ParseMac(absl::string_view text) {
+  MacAddress mac{};
+  bool good = text.size() == 17;
+  for (size_t i = 0; good && i < 6; ++i) {
+    int high = HexDigit(text[3 * i]);
+    int low = HexDigit(text[3 * i + 1]);
+    if (high < 0 || low < 0 || (i < 5 && text[3 * i + 2] != ':')) {
+      good = false;
+      break;
+    }
+    mac[i] = static_cast<uint8_t>(high << 4 | low);
+  }
+  if (!good) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid MAC address '", text, "' (expected aa:bb:cc:dd:ee:ff)"));
+  }
+  return mac;
+}
+
+std::string FormatMac(const MacAddress& mac) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(17);
+  for (size_t i = 0; i < mac.size(); ++i) {
+    if (i > 0) text.push_back(':');
+    text.push_back(kDigits[mac[i] >> 4]);
+    text.push_back(kDigits[mac[i] & 0xf]);
+  }
+  return text;
+}
+
+absl::StatusOr<RouteChoice> NextHopFromRouteTable(absl::string_view route_table,
+                                                  uint32_t destination,
+                                                  const std::string& interface) {
+  // Iface Destination Gateway Flags RefCnt Use Metric Mask MTU Window IRTT; the addresses
+  // are the kernel's big-endian words printed as native integers ("%08X").
+  bool found = false;
+  RouteChoice best;
+  uint32_t best_metric = 0;
+  for (absl::string_view line : absl::StrSplit(route_table, '\n')) {
+    std::vector<absl::string_view> fields = Fields(line);
+    if (fields.size() < 8 || fields[0] != interface) continue;
+    uint32_t raw_destination, raw_gateway, flags, metric, raw_mask;
+    if (!ParseHex32(fields[1], &raw_destination) || !ParseHex32(fields[2], &raw_gateway) ||
+        !ParseHex32(fields[3], &flags) || !ParseDec(fields[6], &metric) ||
+        !ParseHex32(fields[7], &raw_mask)) {
+      continue;  // the header line, or something this parser does not understand
+    }
+    if ((flags & kRtfUp) == 0 || (flags & kRtfReject) != 0) continue;
+    uint32_t network = ntohl(raw_destination);
+    uint32_t mask = ntohl(raw_mask);
+    if (std::countl_one(mask) + std::countr_zero(mask) != 32 && mask != 0) continue;
+    if ((destination & mask) != (network & mask)) continue;
+    int prefix_len = std::popcount(mask);
+    if (found && (prefix_len < best.prefix_len ||
+                  (prefix_len == best.prefix_len && metric >= best_metric))) {
+      continue;
+    }
+    found = true;
+    best_metric = metric;
+    best.prefix_len = prefix_len;
+    best.via_gateway = (flags & kRtfGateway) != 0 && raw_gateway != 0;
+    best.next_hop = best.via_gateway ? ntohl(raw_gateway) : destination;
+  }
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat("no route to ", Dotted(destination),
+                                            " on interface '", interface, "'"));
+  }
+  return best;
+}
+
+absl::StatusOr<MacAddress> MacFromArpTable(absl::string_view arp_table, uint32_t address,
+                                           const std::string& interface) {
+  // IP address, HW type, Flags, HW address, Mask, Device.
+  bool incomplete = false;
+  for (absl::string_view line : absl::StrSplit(arp_table, '\n')) {
+    std::vector<absl::string_view> fields = Fields(line);
+    if (fields.size() < 6 || fields[5] != interface) continue;
+    uint32_t entry_address, flags;
+    if (!ParseDottedQuad(fields[0], &entry_address) || entry_address != address ||
+        !ParseHex32(fields[2], &flags)) {
+      continue;
+    }
+    absl::StatusOr<MacAddress> mac = ParseMac(fields[3]);
+    if ((flags & kAtfCom) == 0 || !mac.ok() || *mac == MacAddress{}) {
+      incomplete = true;
+      continue;
+    }
+    return *mac;
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the MAC address of next hop ", Dotted(address), " on ", interface, " is ",
+      incomplete ? "not resolved (incomplete ARP entry)" : "not in the ARP table",
+      "; cutpoint sends no ARP itself: pass --gateway-mac aa:bb:cc:dd:ee:ff "
+      "(see `ip neigh show dev ", interface, "`, or ping the next hop once)"));
+}
+
+absl::StatusOr<NextHop> ResolveNextHopFromTables(absl::string_view route_table,
+                                                 absl::string_view arp_table,
+                                                 uint32_t destination,
+                                                 const std::string& interface) {
+  absl::StatusOr<RouteChoice> route = NextHopFromRouteTable(route_table, destination, interface);
+  if (!route.ok()) return route.status();
+  absl::StatusOr<MacAddress> mac = MacFromArpTable(arp_table, route->next_hop, interface);
+  if (!mac.ok()) return mac.status();
+  NextHop hop;
+  hop.address = route->next_hop;
+  hop.via_gateway = route->via_gateway;
+  hop.mac = *mac;
+  hop.interface = interface;
+  return hop;
+}
+
+absl::StatusOr<NextHop> ResolveNextHop(uint32_t destination, const std::string& interface) {
+  absl::StatusOr<std::string> route_table = ReadFile("/proc/net/route");
+  if (!route_table.ok()) return route_table.status();
+  absl::StatusOr<std::string> arp_table = ReadFile("/proc/net/arp");
+  if (!arp_table.ok()) return arp_table.status();
+  return ResolveNextHopFromTables(*route_table, *arp_table, destination, interface);
+}
+
+}  // namespace cutpoint::capture

@@ -1,0 +1,37 @@
+// Chooses and builds the send backend: the raw IPv4 socket (the kernel routes and
+// resolves the next hop) or the AF_PACKET TX ring (Ethernet frames to one next-hop MAC,
+// taken from the caller or from the kernel's neighbour table).
+#ifndef CUTPOINT_CAPTURE_SEND_SENDER_FACTORY_H_
+#define CUTPOINT_CAPTURE_SEND_SENDER_FACTORY_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "capture/send/packet_sender.h"
+
+namespace cutpoint::capture {
+
+enum class TxBackend : uint8_t { kRawSocket, kAfPacket };
+
+// "raw" or "afpacket".
+absl::StatusOr<TxBackend> ParseTxBackend(absl::string_view name);
+absl::string_view TxBackendName(TxBackend backend);
+
+// kRawSocket: RawSocketSender bound to `interface` (when non-empty).
+// kAfPacket: AfPacketSender on `interface` (default: the interface of the route to
+// `first_destination`), with `gateway_mac` as the destination MAC, or else the MAC of the
+// next hop towards `first_destination` from the kernel's tables. Every frame goes to that
+// one MAC, so when the destination is on-link (no gateway) and no MAC is given this is a
+// FailedPrecondition: other on-link targets would need other MACs.
+absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
+    TxBackend backend, const std::string& interface, uint32_t first_destination,
+    std::optional<std::array<uint8_t, 6>> gateway_mac);
+
+}  // namespace cutpoint::capture
+
+#endif  // CUTPOINT_CAPTURE_SEND_SENDER_FACTORY_H_

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Integration test: the two TX backends put the same bytes on the wire.
+#
+#   tx_backends_test.sh TX_PROBE_TOOL LISTENER_BINARY
+#
+# Builds a lab (prober -> 1 router -> destination owning 198.19.1.0/24) with
+# tools/lab/lab.sh. Inside the prober namespace, tx_probe_tool sends one fixed
+# set of probes (fixed key and send time: 50 targets x {SYN 25, SYN 443, echo}
+# x TTL 1..4 = 600 packets) through the raw IPv4 socket, through the AF_PACKET
+# TX ring (gateway MAC from the prober's neighbour table), and through a
+# one-page ring (32 frames of 128 bytes: it fills and wraps) with an explicit
+# gateway MAC, while a libpcap capture runs on the router's inbound interface.
+# Checks that every probe arrived each time, that the IPv4 bytes are exactly the crafted
+# ones (the kernel filled or changed nothing), and that the whole frames,
+# Ethernet header included, are identical. Needs root; exits 77 (ctest SKIP)
+# otherwise. Nothing runs in the root network namespace.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 TX_PROBE_TOOL LISTENER_BINARY" >&2
+  exit 2
+fi
+TOOL=$1
+LISTENER=$2
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "SKIP: needs root"
+  exit 77
+fi
+for tool in ip python3; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "SKIP: needs $tool"
+    exit 77
+  fi
+done
+[[ -x $TOOL ]] || { echo "lab.tx_backends: '$TOOL' not executable" >&2; exit 1; }
+[[ -x $LISTENER ]] || { echo "lab.tx_backends: '$LISTENER' not executable" >&2; exit 1; }
+
+HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+LAB="$HERE/../../tools/lab/lab.sh"
+NAME="cptx$$"
+
+# Reap labs of earlier runs of this test that were killed (PID gone).
+for d in /run/cutpoint-lab/cptx*/; do
+  [[ -d $d ]] || continue
+  old=$(basename "$d")
+  pid=${old#cptx}
+  if [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null; then
+    echo "lab.tx_backends: removing stale lab $old"
+    LAB_QUIET=1 bash "$LAB" down "$old" || true
+  fi
+done
+
+TMP=$(mktemp -d /tmp/cutpoint-tx-test.XXXXXX)
+RESULT=1
+CAPTURE_PID=""
+cleanup() {
+  if [[ -n $CAPTURE_PID ]]; then kill "$CAPTURE_PID" 2>/dev/null || true; fi
+  LAB_QUIET=1 bash "$LAB" down "$NAME" || true
+  if [[ $RESULT -eq 0 ]]; then
+    rm -rf -- "$TMP"
+  else
+    echo "lab.tx_backends: artifacts kept in $TMP" >&2
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+LAB_QUIET=1 bash "$LAB" up "$NAME" --routers 1 --prefix 198.19.1.0/24 \
+  --listener "$LISTENER" --out "$TMP/topology.env"
+# shellcheck disable=SC1091
+source "$TMP/topology.env"
+ROUTER_NS="$LAB_NAME-r1"
+ROUTER_IF=lnk0   # the router's prober-facing veth
+ip netns list | awk '{print $1}' | grep -qx "$ROUTER_NS" ||
+  { echo "lab.tx_backends: FAIL: no namespace $ROUTER_NS" >&2; exit 1; }
+
+"$TOOL" expect "$PROBER_ADDR" >"$TMP/expected.hex"
+COUNT=$(wc -l <"$TMP/expected.hex")
+
+ROUTER_MAC=$(ip netns exec "$ROUTER_NS" cat "/sys/class/net/$ROUTER_IF/address")
+PROBER_MAC=$(ip netns exec "$PROBER_NS" cat "/sys/class/net/$PROBER_IF/address")
+
+for backend in raw afpacket afpacket-small; do
+  mac=()
+  [[ $backend != afpacket-small ]] || mac=("$ROUTER_MAC")
+  rm -f "$TMP/ready.$backend"
+  ip netns exec "$ROUTER_NS" "$TOOL" capture "$ROUTER_IF" "$PROBER_ADDR" "$COUNT" 5000 \
+    "$TMP/captured.$backend.hex" "$TMP/ready.$backend" >"$TMP/capture.$backend.log" 2>&1 &
+  CAPTURE_PID=$!
+  for _ in $(seq 100); do
+    [[ -e $TMP/ready.$backend ]] && break
+    kill -0 "$CAPTURE_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  [[ -e $TMP/ready.$backend ]] || {
+    echo "lab.tx_backends: FAIL: capture did not start:" >&2
+    cat "$TMP/capture.$backend.log" >&2
+    exit 1
+  }
+  if ! ip netns exec "$PROBER_NS" "$TOOL" send "$backend" "$PROBER_IF" "$PROBER_ADDR" \
+      "${mac[@]}" >"$TMP/send.$backend.log" 2>&1; then
+    echo "lab.tx_backends: FAIL: send through $backend failed:" >&2
+    cat "$TMP/send.$backend.log" >&2
+    exit 1
+  fi
+  set +e
+  wait "$CAPTURE_PID"
+  rc=$?
+  set -e
+  CAPTURE_PID=""
+  echo "lab.tx_backends: $(cat "$TMP/send.$backend.log")"
+  echo "lab.tx_backends: $backend: $(cat "$TMP/capture.$backend.log")"
+  if [[ $rc -ne 0 ]]; then
+    echo "lab.tx_backends: FAIL: capture for $backend exited with $rc" >&2
+    exit 1
+  fi
+done
+
+python3 - "$TMP" "$ROUTER_MAC" "$PROBER_MAC" <<'PY'
+import sys
+tmp, router_mac, prober_mac = sys.argv[1:4]
+def lines(name):
+    with open(f"{tmp}/{name}") as f:
+        return [line.strip() for line in f if line.strip()]
+expected = lines("expected.hex")
+ok = True
+frames = {}
+for backend in ("raw", "afpacket", "afpacket-small"):
+    captured = lines(f"captured.{backend}.hex")
+    frames[backend] = captured
+    eth = {c[:28] for c in captured}
+    want_eth = router_mac.replace(":", "") + prober_mac.replace(":", "") + "0800"
+    if eth != {want_eth}:
+        print(f"FAIL {backend}: Ethernet headers {sorted(eth)} != {want_eth}")
+        ok = False
+    ip = [c[28:] for c in captured]
+    if len(ip) != len(expected):
+        print(f"FAIL {backend}: {len(ip)} packets captured, {len(expected)} sent")
+        ok = False
+    if sorted(ip) != sorted(expected):
+        missing = set(expected) - set(ip)
+        extra = set(ip) - set(expected)
+        print(f"FAIL {backend}: IPv4 bytes differ from the crafted probes: "
+              f"{len(missing)} missing, {len(extra)} unexpected")
+        for e in sorted(extra)[:3]:
+            print(f"  unexpected {e}")
+        for m in sorted(missing)[:3]:
+            print(f"  missing    {m}")
+        ok = False
+    print(f"{backend}: {len(ip)}/{len(expected)} probes, bytes as crafted: "
+          f"{sorted(ip) == sorted(expected)}, send order kept: {ip == expected}")
+for other in ("afpacket", "afpacket-small"):
+    if sorted(frames["raw"]) != sorted(frames[other]):
+        print(f"FAIL: raw and {other} frames are not byte-identical")
+        ok = False
+    else:
+        print(f"raw and {other}: {len(frames['raw'])} frames byte-identical "
+              f"(Ethernet + IPv4)")
+sys.exit(0 if ok else 1)
+PY
+RESULT=0
+echo "lab.tx_backends: PASS"

@@ -1,0 +1,80 @@
+#include "capture/send/sender_factory.h"
+
+#include <unistd.h>
+
+#include "absl/status/status.h"
+#include "capture/send/af_packet_sender.h"
+#include "gtest/gtest.h"
+
+namespace cutpoint::capture {
+namespace {
+
+TEST(TxBackendTest, ParsesKnownNames) {
+  absl::StatusOr<TxBackend> raw = ParseTxBackend("raw");
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(*raw, TxBackend::kRawSocket);
+  absl::StatusOr<TxBackend> ring = ParseTxBackend("afpacket");
+  ASSERT_TRUE(ring.ok());
+  EXPECT_EQ(*ring, TxBackend::kAfPacket);
+  EXPECT_EQ(TxBackendName(TxBackend::kRawSocket), "raw");
+  EXPECT_EQ(TxBackendName(TxBackend::kAfPacket), "afpacket");
+}
+
+TEST(TxBackendTest, RejectsOtherNames) {
+  for (const char* bad : {"", "RAW", "af_packet", "afpacket ", "dpdk"}) {
+    absl::StatusOr<TxBackend> backend = ParseTxBackend(bad);
+    ASSERT_FALSE(backend.ok()) << bad;
+    EXPECT_EQ(backend.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(backend.status().message().find("afpacket"), absl::string_view::npos);
+  }
+}
+
+AfPacketOptions ValidOptions() {
+  AfPacketOptions options;
+  options.interface = "lo";
+  options.destination_mac = {0x02, 0, 0, 0, 0, 1};
+  return options;
+}
+
+TEST(AfPacketSenderTest, RejectsBadGeometryAndArgumentsBeforeTouchingTheSystem) {
+  AfPacketOptions options = ValidOptions();
+  options.frame_size = 4096;
+  EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options.frame_size = 100;  // not a multiple of 16
+  EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options = ValidOptions();
+  options.frame_count = 0;
+  EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options = ValidOptions();
+  options.interface = "";
+  EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options.interface = "an-interface-name-too-long";
+  EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options = ValidOptions();
+  options.destination_mac = {};
+  EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Opens (never sends on) an AF_PACKET socket: without privilege the error names
+// CAP_NET_RAW; with it, loopback is refused as non-Ethernet and unknown names as such.
+TEST(AfPacketSenderTest, ExplainsPrivilegeInterfaceAndLinkTypeErrors) {
+  absl::StatusOr<std::unique_ptr<AfPacketSender>> loopback =
+      AfPacketSender::Create(ValidOptions());
+  ASSERT_FALSE(loopback.ok());
+  if (loopback.status().code() == absl::StatusCode::kPermissionDenied) {
+    EXPECT_NE(loopback.status().message().find("CAP_NET_RAW"), absl::string_view::npos);
+    return;
+  }
+  EXPECT_EQ(loopback.status().code(), absl::StatusCode::kInvalidArgument) << loopback.status();
+  EXPECT_NE(loopback.status().message().find("not an Ethernet"), absl::string_view::npos);
+
+  AfPacketOptions options = ValidOptions();
+  options.interface = "cpt-nosuchif0";
+  absl::StatusOr<std::unique_ptr<AfPacketSender>> missing = AfPacketSender::Create(options);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument) << missing.status();
+  EXPECT_NE(missing.status().message().find("unknown interface"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace cutpoint::capture
