@@ -1,0 +1,87 @@
+#include "engine/targets/shard_order.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace cutpoint::targets {
+namespace {
+
+using probe::ProbeType;
+
+ProbePlan MakePlan(const char* prefix, uint8_t ttl_max) {
+  TargetSetBuilder builder;
+  EXPECT_TRUE(builder.AddSpec(prefix).ok());
+  absl::StatusOr<ProbePlan> plan = ProbePlan::Create(
+      std::move(builder).Build(), {{ProbeType::kTcpSyn, 25}, {ProbeType::kIcmpEcho, 0}}, 1,
+      ttl_max, 2);
+  EXPECT_TRUE(plan.ok());
+  return *std::move(plan);
+}
+
+using ProbeKey = std::tuple<uint32_t, int, uint16_t, int, int>;
+ProbeKey KeyOf(const probe::ProbeSpec& s) {
+  return {s.target, static_cast<int>(s.type), s.port, s.ttl, s.attempt};
+}
+
+TEST(ShardOrderTest, ShardsAreDisjointCompleteAndKeepTargetsWhole) {
+  ProbePlan plan = MakePlan("198.19.0.0/22", 4);
+  for (uint32_t shards : {1u, 2u, 3u, 7u}) {
+    std::set<ProbeKey> seen;
+    std::map<uint32_t, uint32_t> shard_of_target;
+    for (uint32_t shard = 0; shard < shards; ++shard) {
+      absl::StatusOr<ShardOrder> order = ShardOrder::Create(plan, 99, shards, shard);
+      ASSERT_TRUE(order.ok());
+      for (uint64_t i = 0; i < order->size(); ++i) {
+        probe::ProbeSpec spec = order->At(i);
+        EXPECT_TRUE(seen.insert(KeyOf(spec)).second) << "probe sent twice";
+        auto [it, inserted] = shard_of_target.emplace(spec.target, shard);
+        EXPECT_EQ(it->second, shard) << "a target's probes span two shards";
+      }
+    }
+    EXPECT_EQ(seen.size(), plan.size()) << shards << " shards";
+    EXPECT_EQ(shard_of_target.size(), plan.targets().size());
+  }
+}
+
+TEST(ShardOrderTest, BoundariesDependOnlyOnSeedAndShardCount) {
+  ProbePlan plan = MakePlan("198.19.0.0/24", 2);
+  absl::StatusOr<ShardOrder> a = ShardOrder::Create(plan, 5, 4, 2);
+  absl::StatusOr<ShardOrder> b = ShardOrder::Create(plan, 5, 4, 2);
+  absl::StatusOr<ShardOrder> other_seed = ShardOrder::Create(plan, 6, 4, 2);
+  ASSERT_TRUE(a.ok() && b.ok() && other_seed.ok());
+  std::set<uint32_t> targets_a, targets_b, targets_other;
+  for (uint64_t i = 0; i < a->target_count(); ++i) targets_a.insert(plan.targets().At(a->TargetIndex(i)));
+  for (uint64_t i = 0; i < b->target_count(); ++i) targets_b.insert(plan.targets().At(b->TargetIndex(i)));
+  for (uint64_t i = 0; i < other_seed->target_count(); ++i) {
+    targets_other.insert(plan.targets().At(other_seed->TargetIndex(i)));
+  }
+  EXPECT_EQ(targets_a, targets_b);
+  EXPECT_NE(targets_a, targets_other);
+  for (uint64_t i = 0; i < a->size(); ++i) ASSERT_EQ(KeyOf(a->At(i)), KeyOf(b->At(i)));
+}
+
+TEST(ShardOrderTest, ProbesOfATargetAreSpreadOut) {
+  ProbePlan plan = MakePlan("198.19.0.0/24", 8);
+  absl::StatusOr<ShardOrder> order = ShardOrder::Create(plan, 1, 1, 0);
+  ASSERT_TRUE(order.ok());
+  int same_target_neighbours = 0;
+  for (uint64_t i = 1; i < order->size(); ++i) {
+    same_target_neighbours += order->At(i).target == order->At(i - 1).target;
+  }
+  // 256 targets: consecutive probes share a target about 1/256 of the time, not in bursts.
+  EXPECT_LT(same_target_neighbours, static_cast<int>(order->size() / 50));
+}
+
+TEST(ShardOrderTest, RejectsBadShard) {
+  ProbePlan plan = MakePlan("198.19.0.0/30", 1);
+  EXPECT_FALSE(ShardOrder::Create(plan, 1, 0, 0).ok());
+  EXPECT_FALSE(ShardOrder::Create(plan, 1, 3, 3).ok());
+  // More shards than targets: some shards are empty, none fails.
+  for (uint32_t shard = 0; shard < 8; ++shard) EXPECT_TRUE(ShardOrder::Create(plan, 1, 8, shard).ok());
+}
+
+}  // namespace
+}  // namespace cutpoint::targets
