@@ -8,7 +8,7 @@ PACKAGES=(
   libpcap-dev libtins-dev libabsl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
-  iproute2 nftables iptables ethtool tcpdump procps python3
+  iproute2 nftables iptables ethtool tcpdump procps python3 libcap2-bin util-linux time
 )
 
 missing=()

@@ -35,6 +35,7 @@ constexpr OptionSpec kLocateOptions[] = {
     {"no-echo-control", 0, "", "do not send ICMP echo controls"},
     {"control-host", 0, "ADDR", "another host to use as control (repeatable)"},
     {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
+    {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
     {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
     {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
     {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
@@ -81,6 +82,7 @@ struct LocateConfig {
   std::optional<uint64_t> seed;
   std::string pcap_out;
   std::string from_pcap;
+  std::string run_as_user;
   bool quiet = false;
 };
 
@@ -190,6 +192,7 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   config.pcap_out = args.Get("pcap-out").value_or("");
   config.from_pcap = args.Get("from-pcap").value_or("");
   config.quiet = args.Has("quiet");
+  config.run_as_user = args.Get("user").value_or("");
   if (!config.from_pcap.empty()) {
     if (config.key_file.empty()) {
       return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
@@ -273,6 +276,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Se
                                             const ReplyHandler& on_reply) {
   SessionConfig session_config;
   session_config.make_sender = make_sender;
+  session_config.run_as_user = config.run_as_user;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
   session_config.rate_pps = config.rate_pps;

@@ -11,6 +11,7 @@
 #include "engine/probe/probe_builder.h"
 #include "engine/targets/permutation.h"
 #include "engine/wire/ipv4_address.h"
+#include "tools/cutpoint/privileges.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -111,6 +112,12 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
     }
     if (!sender.ok()) return sender.status();
     session->senders_.push_back(std::move(*sender));
+  }
+  // Every socket is open: drop what is no longer needed before any other thread starts
+  // (capabilities are per thread; new threads inherit the dropped set).
+  if (config.drop_privileges) {
+    absl::Status dropped = DropPrivileges(config.run_as_user);
+    if (!dropped.ok()) return dropped;
   }
   session->started_ns_ = MonotonicNanos();
   session->capture_thread_ = std::thread([s = session.get()] { s->CaptureLoop(); });

@@ -74,6 +74,8 @@ struct SessionConfig {
   SenderFactory make_sender;  // default: a raw socket bound to `interface`
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
+  bool drop_privileges = true;  // once sockets are open: no capability is needed any more
+  std::string run_as_user;      // and, started as root, switch to this user
   bool progress = false;                    // a status line on stderr once a second
   std::string status_file;                  // the same numbers as JSON, rewritten each second
 };

@@ -31,6 +31,7 @@ namespace {
 enum class Mode { kTrace, kScan };
 
 constexpr OptionSpec kTraceOptions[] = {
+    {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
     {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
     {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
     {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
@@ -324,6 +325,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     if (!make_sender.ok()) return ReportError(make_sender.status());
     SessionConfig session;
     session.make_sender = *make_sender;
+    session.run_as_user = args->Get("user").value_or("");
     session.source_address = config->source_address;
     session.interface = config->interface;
     session.rate_pps = config->rate_pps;
