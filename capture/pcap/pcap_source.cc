@@ -9,6 +9,9 @@
 namespace cutpoint::capture {
 namespace {
 
+// Year ~36800: far beyond any real capture, far below int64 microsecond overflow.
+constexpr int64_t kMaxTimestampSeconds = int64_t{1} << 40;
+
 // libpcap reports DLT_* values; the engine speaks LINKTYPE_* numbers.
 absl::StatusOr<wire::LinkType> LinkTypeFromDlt(int dlt) {
   switch (dlt) {
@@ -122,6 +125,14 @@ absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame) {
     if (poll(&ready, 1, timeout_ms_) > 0) result = pcap_next_ex(handle_, &header, &data);
   }
   if (result == 1) {
+    // pcapng timestamps are 64-bit with arbitrary resolution and offset: refuse values
+    // that do not fit a microsecond clock rather than overflow on them.
+    if (header->ts.tv_sec < 0 || header->ts.tv_sec > kMaxTimestampSeconds ||
+        header->ts.tv_usec < 0 || header->ts.tv_usec >= 1000000) {
+      return absl::DataLossError(absl::StrCat(
+          live_ ? "capture failed: " : "corrupt pcap: ", "packet timestamp out of range (",
+          static_cast<int64_t>(header->ts.tv_sec), " s)"));
+    }
     frame->data = data;
     frame->len = header->caplen;
     frame->wire_len = header->len;

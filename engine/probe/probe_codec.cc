@@ -76,6 +76,9 @@ std::optional<DecodedWord> ProbeCodec::DecodeWord(uint32_t target, ProbeType typ
 
 RecoveredSendTime RecoverSendTime(int64_t recv_us, uint16_t ticks,
                                   std::optional<uint16_t> send_us_low16) {
+  // Receive times come from captures; outside [0, 2^62) the arithmetic below could
+  // overflow, and no real clock is there: report a zero RTT rather than guess.
+  if (recv_us < 0 || recv_us >= (int64_t{1} << 62)) return {recv_us, false};
   int64_t recv_tick = recv_us / kTickUs;
   int64_t elapsed_ticks = (recv_tick - ticks) & kTickMask;
   int64_t tick_start = (recv_tick - elapsed_ticks) * kTickUs;

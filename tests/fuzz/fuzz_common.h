@@ -1,0 +1,113 @@
+// Shared fixtures of the fuzz targets and the seed generator: the fixed scan key, the
+// scan's source address and targets, and small helpers to wrap packets in link headers.
+// The seeds are real probe replies under this key, so the fuzzers start from inputs that
+// authenticate and reach the matched paths (record filling, NDJSON formatting).
+#ifndef CUTPOINT_TESTS_FUZZ_FUZZ_COMMON_H_
+#define CUTPOINT_TESTS_FUZZ_FUZZ_COMMON_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "engine/probe/probe_codec.h"
+#include "engine/probe/probe_key.h"
+#include "engine/targets/target_set.h"
+#include "engine/wire/byte_order.h"
+#include "engine/wire/checksum.h"
+#include "engine/wire/frame.h"
+
+// Aborts (a libFuzzer crash) with the failed invariant; active in every build type.
+#define FUZZ_CHECK(cond)                                                              \
+  do {                                                                                \
+    if (!(cond)) {                                                                    \
+      std::fprintf(stderr, "%s:%d: FUZZ_CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                   \
+    }                                                                                 \
+  } while (0)
+
+namespace cutpoint::fuzz {
+
+// 198.18.0.1: the scanning host.
+inline constexpr uint32_t kSource = 0xc6120001;
+// 198.18.1.0/24 and 203.0.113.7: the scan's targets.
+inline constexpr uint32_t kTargetNet = 0xc6120100;
+inline constexpr uint32_t kTargetHost = 0xcb007107;
+// 198.18.2.1: a router on the path.
+inline constexpr uint32_t kRouter = 0xc6120201;
+// A plausible capture time (2024-01-01T00:00:00Z), microseconds.
+inline constexpr int64_t kRecvTimeUs = int64_t{1704067200} * 1000000;
+
+inline probe::ProbeKey FixedKey() {
+  probe::ProbeKey key;
+  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xc0 + i);
+  return key;
+}
+
+inline targets::TargetSet FixedTargets() {
+  return targets::TargetSet::FromRanges(
+      {{kTargetNet, kTargetNet + 255}, {kTargetHost, kTargetHost}});
+}
+
+// Every link type the engine parses, selectable by one fuzz byte.
+inline constexpr wire::LinkType kLinkTypes[] = {
+    wire::LinkType::kNull,     wire::LinkType::kEthernet, wire::LinkType::kRaw,
+    wire::LinkType::kLoop,     wire::LinkType::kLinuxSll, wire::LinkType::kIpv4,
+    wire::LinkType::kLinuxSll2,
+};
+inline constexpr size_t kLinkTypeCount = sizeof(kLinkTypes) / sizeof(kLinkTypes[0]);
+
+inline size_t LinkIndex(wire::LinkType link) {
+  for (size_t i = 0; i < kLinkTypeCount; ++i) {
+    if (kLinkTypes[i] == link) return i;
+  }
+  return 0;
+}
+
+// Writes a 20-byte IPv4 header with a correct checksum.
+inline void WriteIpv4Header(uint8_t* ip, uint16_t total_len, uint16_t id, uint8_t ttl,
+                            uint8_t protocol, uint32_t src, uint32_t dst) {
+  ip[0] = 0x45;
+  ip[1] = 0;
+  wire::StoreBe16(ip + 2, total_len);
+  wire::StoreBe16(ip + 4, id);
+  wire::StoreBe16(ip + 6, 0x4000);  // DF
+  ip[8] = ttl;
+  ip[9] = protocol;
+  wire::StoreBe16(ip + 10, 0);
+  wire::StoreBe32(ip + 12, src);
+  wire::StoreBe32(ip + 16, dst);
+  wire::StoreBe16(ip + 10, wire::InternetChecksum(ip, 20));
+}
+
+// Wraps an IPv4 packet in the link header of `link`.
+inline std::vector<uint8_t> Frame(wire::LinkType link, const std::vector<uint8_t>& packet) {
+  std::vector<uint8_t> header;
+  switch (link) {
+    case wire::LinkType::kEthernet:
+      header = {0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00};
+      break;
+    case wire::LinkType::kLinuxSll:
+      header = {0, 0, 0, 1, 0, 6, 0x02, 0, 0, 0, 0, 0x02, 0, 0, 0x08, 0x00};
+      break;
+    case wire::LinkType::kLinuxSll2:
+      header = {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 0x02, 0, 0, 0, 0, 0x02, 0, 0};
+      break;
+    case wire::LinkType::kNull:
+      header = {2, 0, 0, 0};  // AF_INET, little-endian host
+      break;
+    case wire::LinkType::kLoop:
+      header = {0, 0, 0, 2};
+      break;
+    case wire::LinkType::kRaw:
+    case wire::LinkType::kIpv4:
+      break;
+  }
+  header.insert(header.end(), packet.begin(), packet.end());
+  return header;
+}
+
+}  // namespace cutpoint::fuzz
+
+#endif  // CUTPOINT_TESTS_FUZZ_FUZZ_COMMON_H_

@@ -1,0 +1,193 @@
+// The checks every packet-facing fuzz target runs on one captured frame: locate the IPv4
+// header, parse it, match it under an open (offline) and a scoped (live scan) matcher
+// config, and format matched replies as NDJSON, asserting the invariants the headers
+// promise along the way.
+#ifndef CUTPOINT_TESTS_FUZZ_FUZZ_MATCH_H_
+#define CUTPOINT_TESTS_FUZZ_FUZZ_MATCH_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "engine/match/matcher.h"
+#include "engine/match/reply_record.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/report/json_line.h"
+#include "engine/report/records.h"
+#include "engine/targets/target_set.h"
+#include "engine/wire/frame.h"
+#include "engine/wire/packet_parser.h"
+#include "engine/wire/protocol.h"
+#include "tests/fuzz/fuzz_common.h"
+
+namespace cutpoint::fuzz {
+
+struct MatchFixture {
+  probe::ProbeCodec codec{FixedKey()};
+  targets::TargetSet targets = FixedTargets();
+  match::MatcherConfig open_config{};  // offline analysis: any address, full plan
+  match::MatcherConfig scoped_config{kSource, &targets, 1, 32, 2};
+  match::Matcher open{codec, open_config};
+  match::Matcher scoped{codec, scoped_config};
+  report::JsonLine line;
+
+  static MatchFixture& Get() {
+    static MatchFixture* fixture = new MatchFixture();
+    return *fixture;
+  }
+};
+
+inline bool Within(const uint8_t* p, size_t n, const uint8_t* begin, const uint8_t* end) {
+  return p >= begin && p <= end && n <= static_cast<size_t>(end - p);
+}
+
+// Parses an IPv4 packet and checks that every view it hands out stays inside the input.
+inline wire::ParseStatus ParseAndCheck(const uint8_t* packet, size_t len,
+                                       wire::ParsedPacket* parsed) {
+  wire::ParseStatus status = wire::ParseIpv4Packet(packet, len, parsed);
+  const uint8_t* end = packet + len;
+  if (status != wire::ParseStatus::kOk) {
+    FUZZ_CHECK(!parsed->has_tcp && !parsed->has_icmp && !parsed->has_quote);
+    return status;
+  }
+  FUZZ_CHECK(parsed->ip.header_len >= wire::kIpv4MinHeaderLen && parsed->ip.header_len <= len);
+  FUZZ_CHECK(parsed->has_tcp != parsed->has_icmp);
+  FUZZ_CHECK(parsed->ip.protocol == (parsed->has_tcp ? wire::kProtoTcp : wire::kProtoIcmp));
+  if (parsed->has_icmp) {
+    const wire::IcmpFields& icmp = parsed->icmp;
+    FUZZ_CHECK(icmp.payload == packet + parsed->ip.header_len + wire::kIcmpHeaderLen);
+    FUZZ_CHECK(Within(icmp.payload, icmp.payload_len, packet, end));
+  }
+  if (parsed->has_quote) {
+    const wire::IcmpQuote& quote = parsed->quote;
+    FUZZ_CHECK(parsed->has_icmp && wire::IcmpTypeQuotes(parsed->icmp.type));
+    FUZZ_CHECK(quote.ip.header_len >= wire::kIpv4MinHeaderLen);
+    FUZZ_CHECK(quote.transport == parsed->icmp.payload + quote.ip.header_len);
+    FUZZ_CHECK(Within(quote.transport, quote.transport_len, parsed->icmp.payload,
+                      parsed->icmp.payload + parsed->icmp.payload_len));
+    FUZZ_CHECK(quote.mpls.count <= wire::kMaxMplsEntries);
+    if (!quote.has_extensions) FUZZ_CHECK(quote.mpls.count == 0);
+  }
+  return status;
+}
+
+inline void CheckReplyLine(const match::ReplyRecord& record) {
+  report::JsonLine& line = MatchFixture::Get().line;
+  report::FormatReply(record, &line);
+  absl::string_view text = line.Finish();
+  FUZZ_CHECK(text.size() >= 3 && text.front() == '{');
+  FUZZ_CHECK(text.back() == '\n' && text[text.size() - 2] == '}');
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    FUZZ_CHECK(static_cast<unsigned char>(text[i]) >= 0x20);  // one line, no raw controls
+  }
+}
+
+inline void CheckMatched(const match::ReplyRecord& r, const wire::ParsedPacket& parsed,
+                         int64_t recv_time_us) {
+  FUZZ_CHECK(r.probe_ttl >= 1 && r.attempt < probe::kMaxAttempts);
+  FUZZ_CHECK(r.from == parsed.ip.src && r.reply_ttl == parsed.ip.ttl);
+  FUZZ_CHECK(r.recv_time_us == recv_time_us);
+  FUZZ_CHECK(r.is_tcp == parsed.has_tcp && r.is_icmp == parsed.has_icmp);
+  FUZZ_CHECK(r.has_quote == parsed.has_quote);
+  FUZZ_CHECK(r.mpls.count <= wire::kMaxMplsEntries);
+  if (r.probe_type == probe::ProbeType::kIcmpEcho) FUZZ_CHECK(r.port == 0);
+  if (r.is_tcp) {
+    FUZZ_CHECK(r.probe_type == probe::ProbeType::kTcpSyn);
+    FUZZ_CHECK(r.kind == match::ReplyKind::kSynAck || r.kind == match::ReplyKind::kRst);
+  }
+  if (r.has_quote) FUZZ_CHECK(r.quoted_len >= wire::kQuotedTransportMin);
+  if (r.kind == match::ReplyKind::kEchoReply) FUZZ_CHECK(r.icmp_type == wire::kIcmpEchoReply);
+  if (recv_time_us >= 0) {
+    // The send time comes from a 12-bit tick counter of ~1 ms: at most 4.19 s back.
+    FUZZ_CHECK(r.rtt_us >= 0 && r.rtt_us < int64_t{probe::kTickMask + 1} * probe::kTickUs);
+  }
+  CheckReplyLine(r);
+}
+
+inline bool SameRecord(const match::ReplyRecord& a, const match::ReplyRecord& b) {
+  if (a.mpls.count != b.mpls.count) return false;
+  for (int i = 0; i < a.mpls.count; ++i) {
+    const wire::MplsEntry& x = a.mpls.entries[i];
+    const wire::MplsEntry& y = b.mpls.entries[i];
+    if (x.label != y.label || x.exp != y.exp || x.bottom != y.bottom || x.ttl != y.ttl) {
+      return false;
+    }
+  }
+  return a.target == b.target && a.probe_type == b.probe_type && a.port == b.port &&
+         a.probe_ttl == b.probe_ttl && a.attempt == b.attempt && a.kind == b.kind &&
+         a.from == b.from && a.reply_ttl == b.reply_ttl && a.reply_ipid == b.reply_ipid &&
+         a.recv_time_us == b.recv_time_us && a.rtt_us == b.rtt_us &&
+         a.rtt_exact == b.rtt_exact && a.is_icmp == b.is_icmp && a.icmp_type == b.icmp_type &&
+         a.icmp_code == b.icmp_code && a.is_tcp == b.is_tcp && a.tcp_flags == b.tcp_flags &&
+         a.tcp_window == b.tcp_window && a.has_quote == b.has_quote &&
+         a.quoted_ttl == b.quoted_ttl && a.quoted_ipid == b.quoted_ipid &&
+         a.quoted_len == b.quoted_len;
+}
+
+// Runs the whole receive path on one frame. Returns true when the open matcher matched.
+inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
+                          int64_t recv_time_us) {
+  MatchFixture& fx = MatchFixture::Get();
+
+  wire::FrameView view;
+  wire::FrameStatus frame_status = wire::LocateIpv4(link, frame, len, &view);
+  wire::ParsedPacket parsed;
+  bool parsed_ok = false;
+  if (frame_status == wire::FrameStatus::kIpv4) {
+    FUZZ_CHECK(view.l3 >= frame && view.l3_len >= 1 && view.l3 + view.l3_len == frame + len);
+    parsed_ok = ParseAndCheck(view.l3, view.l3_len, &parsed) == wire::ParseStatus::kOk;
+  }
+
+  match::ReplyRecord open_record;
+  match::RejectReason open_reason = match::RejectReason::kNone;
+  match::MatchOutcome open_outcome =
+      fx.open.MatchFrame(link, frame, len, recv_time_us, &open_record, &open_reason);
+  switch (frame_status) {
+    case wire::FrameStatus::kNotIpv4:
+      FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
+      break;
+    case wire::FrameStatus::kTruncated:
+      FUZZ_CHECK(open_outcome == match::MatchOutcome::kMalformed);
+      break;
+    case wire::FrameStatus::kIpv4: {
+      // MatchFrame is LocateIpv4 + MatchIpv4.
+      match::ReplyRecord direct;
+      match::RejectReason direct_reason = match::RejectReason::kNone;
+      match::MatchOutcome direct_outcome =
+          fx.open.MatchIpv4(view.l3, view.l3_len, recv_time_us, &direct, &direct_reason);
+      FUZZ_CHECK(direct_outcome == open_outcome && direct_reason == open_reason);
+      if (direct_outcome == match::MatchOutcome::kMatched) {
+        FUZZ_CHECK(SameRecord(direct, open_record));
+      }
+      break;
+    }
+  }
+  FUZZ_CHECK((open_outcome == match::MatchOutcome::kRejected) ==
+             (open_reason != match::RejectReason::kNone));
+  bool open_matched = open_outcome == match::MatchOutcome::kMatched;
+  if (open_matched) {
+    FUZZ_CHECK(parsed_ok);
+    CheckMatched(open_record, parsed, recv_time_us);
+  }
+
+  match::ReplyRecord scoped_record;
+  match::RejectReason scoped_reason = match::RejectReason::kNone;
+  match::MatchOutcome scoped_outcome =
+      fx.scoped.MatchFrame(link, frame, len, recv_time_us, &scoped_record, &scoped_reason);
+  FUZZ_CHECK((scoped_outcome == match::MatchOutcome::kRejected) ==
+             (scoped_reason != match::RejectReason::kNone));
+  if (scoped_outcome == match::MatchOutcome::kMatched) {
+    // Scoping only ever removes matches, and never changes what a match says.
+    FUZZ_CHECK(open_matched && SameRecord(scoped_record, open_record));
+    FUZZ_CHECK(fx.targets.Contains(scoped_record.target));
+    FUZZ_CHECK(scoped_record.probe_ttl <= 32 && scoped_record.attempt < 2);
+  }
+  if (!parsed_ok) {
+    // Link- and IP-level failures come before any config is consulted.
+    FUZZ_CHECK(scoped_outcome == open_outcome);
+  }
+  return open_matched;
+}
+
+}  // namespace cutpoint::fuzz
+
+#endif  // CUTPOINT_TESTS_FUZZ_FUZZ_MATCH_H_

@@ -1,0 +1,403 @@
+// Writes the seed corpora of the fuzz targets: real replies to real probes (crafted with
+// probe::ProbeBuilder under the fixed fuzz key, so they authenticate), in every link
+// framing, plus target lists and small pcap/pcapng files.
+//
+//   build/fuzz/seed_corpus_gen tests/fuzz/corpus
+//
+// Deterministic: rerunning it rewrites the same files.
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/probe/probe_builder.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/wire/byte_order.h"
+#include "engine/wire/checksum.h"
+#include "engine/wire/protocol.h"
+#include "tests/fuzz/fuzz_common.h"
+
+namespace {
+
+using namespace cutpoint;
+using Bytes = std::vector<uint8_t>;
+
+std::filesystem::path g_root;
+
+void Write(const std::string& target, const std::string& name, const Bytes& bytes) {
+  std::filesystem::path dir = g_root / target;
+  std::filesystem::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+void WriteText(const std::string& name, const std::string& text) {
+  Write("targets_fuzzer", name, Bytes(text.begin(), text.end()));
+}
+
+const probe::ProbeCodec& Codec() {
+  static probe::ProbeCodec codec(fuzz::FixedKey());
+  return codec;
+}
+
+constexpr int64_t kSendUs = fuzz::kRecvTimeUs - 15000;
+
+Bytes Probe(const probe::ProbeSpec& spec) {
+  probe::ProbeBuilder builder(Codec(), fuzz::kSource);
+  uint8_t buffer[probe::kMaxProbeLen];
+  size_t len = builder.Build(spec, kSendUs, buffer);
+  return Bytes(buffer, buffer + len);
+}
+
+probe::ProbeSpec Tcp(uint32_t target, uint16_t port, uint8_t ttl, uint8_t attempt = 0) {
+  return {target, probe::ProbeType::kTcpSyn, port, ttl, attempt};
+}
+probe::ProbeSpec Echo(uint32_t target, uint8_t ttl, uint8_t attempt = 0) {
+  return {target, probe::ProbeType::kIcmpEcho, 0, ttl, attempt};
+}
+
+// The target's TCP answer to a SYN probe: SYN-ACK (0x12) or RST-ACK (0x14).
+Bytes TcpReply(const Bytes& probe, uint8_t flags, uint8_t ttl, uint16_t ipid) {
+  uint32_t target = wire::LoadBe32(probe.data() + 16);
+  const uint8_t* syn = probe.data() + 20;
+  Bytes reply(40, 0);
+  fuzz::WriteIpv4Header(reply.data(), 40, ipid, ttl, wire::kProtoTcp, target, fuzz::kSource);
+  uint8_t* tcp = reply.data() + 20;
+  wire::StoreBe16(tcp, wire::LoadBe16(syn + 2));
+  wire::StoreBe16(tcp + 2, wire::LoadBe16(syn));
+  wire::StoreBe32(tcp + 4, flags & wire::kTcpSyn ? 0x5eed0001u : 0);
+  wire::StoreBe32(tcp + 8, wire::LoadBe32(syn + 4) + 1);
+  tcp[12] = 5 << 4;
+  tcp[13] = flags;
+  wire::StoreBe16(tcp + 14, flags & wire::kTcpSyn ? 29200 : 0);
+  wire::StoreBe16(tcp + 16, wire::TransportChecksumIpv4(target, fuzz::kSource, wire::kProtoTcp,
+                                                        tcp, 20));
+  return reply;
+}
+
+Bytes EchoReply(const Bytes& probe, uint8_t ttl, uint16_t ipid) {
+  uint32_t target = wire::LoadBe32(probe.data() + 16);
+  Bytes reply = probe;
+  fuzz::WriteIpv4Header(reply.data(), static_cast<uint16_t>(reply.size()), ipid, ttl,
+                        wire::kProtoIcmp, target, fuzz::kSource);
+  uint8_t* icmp = reply.data() + 20;
+  icmp[0] = wire::kIcmpEchoReply;
+  wire::StoreBe16(icmp + 2, 0);
+  wire::StoreBe16(icmp + 2, wire::InternetChecksum(icmp, reply.size() - 20));
+  return reply;
+}
+
+struct Mpls {
+  uint32_t label;
+  uint8_t exp;
+  bool bottom;
+  uint8_t ttl;
+};
+
+// RFC 4884 extension structure with one RFC 4950 incoming MPLS label stack object.
+Bytes MplsExtension(const std::vector<Mpls>& stack) {
+  Bytes ext = {0x20, 0, 0, 0};
+  uint16_t object_len = static_cast<uint16_t>(4 + 4 * stack.size());
+  ext.push_back(static_cast<uint8_t>(object_len >> 8));
+  ext.push_back(static_cast<uint8_t>(object_len));
+  ext.push_back(1);  // class: MPLS label stack
+  ext.push_back(1);  // c-type: incoming stack
+  for (const Mpls& entry : stack) {
+    uint32_t word = (entry.label << 12) | (uint32_t{entry.exp} << 9) |
+                    (uint32_t{entry.bottom} << 8) | entry.ttl;
+    for (int shift = 24; shift >= 0; shift -= 8) ext.push_back(static_cast<uint8_t>(word >> shift));
+  }
+  wire::StoreBe16(ext.data() + 2, wire::InternetChecksum(ext.data(), ext.size()));
+  return ext;
+}
+
+enum class QuoteStyle { kEightBytes, kFull, kRfc4884Mpls, kLegacyMpls };
+
+// The ICMP error body (bytes after the 8-byte ICMP header) a router sends for `probe`,
+// and the RFC 4884 length field for its header.
+Bytes QuoteBody(const Bytes& probe, QuoteStyle style, uint8_t* length_field) {
+  Bytes quoted = probe;
+  quoted[8] = 1;  // the TTL the probe had left at the router
+  wire::StoreBe16(quoted.data() + 10, 0);
+  wire::StoreBe16(quoted.data() + 10, wire::InternetChecksum(quoted.data(), 20));
+  *length_field = 0;
+  switch (style) {
+    case QuoteStyle::kEightBytes:
+      quoted.resize(28);
+      return quoted;
+    case QuoteStyle::kFull:
+      return quoted;
+    case QuoteStyle::kRfc4884Mpls:
+    case QuoteStyle::kLegacyMpls: {
+      quoted.resize(128, 0);
+      if (style == QuoteStyle::kRfc4884Mpls) *length_field = 128 / 4;
+      Bytes ext = MplsExtension({{24001, 0, false, 1}, {16, 5, true, 1}});
+      quoted.insert(quoted.end(), ext.begin(), ext.end());
+      return quoted;
+    }
+  }
+  return quoted;
+}
+
+Bytes IcmpError(uint8_t type, uint8_t code, uint8_t length_field, const Bytes& body,
+                uint32_t router = fuzz::kRouter) {
+  Bytes reply(28 + body.size(), 0);
+  fuzz::WriteIpv4Header(reply.data(), static_cast<uint16_t>(reply.size()), 0x4d2, 252,
+                        wire::kProtoIcmp, router, fuzz::kSource);
+  uint8_t* icmp = reply.data() + 20;
+  icmp[0] = type;
+  icmp[1] = code;
+  icmp[5] = length_field;
+  std::memcpy(icmp + 8, body.data(), body.size());
+  wire::StoreBe16(icmp + 2, wire::InternetChecksum(icmp, reply.size() - 20));
+  return reply;
+}
+
+// pcap files -----------------------------------------------------------------------------
+
+void Put16(Bytes* out, uint16_t v, bool big) {
+  if (big) {
+    out->push_back(static_cast<uint8_t>(v >> 8));
+    out->push_back(static_cast<uint8_t>(v));
+  } else {
+    out->push_back(static_cast<uint8_t>(v));
+    out->push_back(static_cast<uint8_t>(v >> 8));
+  }
+}
+void Put32(Bytes* out, uint32_t v, bool big) {
+  if (big) {
+    Put16(out, static_cast<uint16_t>(v >> 16), true);
+    Put16(out, static_cast<uint16_t>(v), true);
+  } else {
+    Put16(out, static_cast<uint16_t>(v), false);
+    Put16(out, static_cast<uint16_t>(v >> 16), false);
+  }
+}
+
+Bytes Pcap(uint32_t linktype, const std::vector<Bytes>& frames, bool nanos, bool big,
+           uint32_t snaplen = 65535) {
+  Bytes out;
+  Put32(&out, nanos ? 0xa1b23c4d : 0xa1b2c3d4, big);
+  Put16(&out, 2, big);
+  Put16(&out, 4, big);
+  Put32(&out, 0, big);
+  Put32(&out, 0, big);
+  Put32(&out, snaplen, big);
+  Put32(&out, linktype, big);
+  int64_t t = fuzz::kRecvTimeUs;
+  for (const Bytes& frame : frames) {
+    uint32_t caplen = static_cast<uint32_t>(frame.size() < snaplen ? frame.size() : snaplen);
+    Put32(&out, static_cast<uint32_t>(t / 1000000), big);
+    Put32(&out, static_cast<uint32_t>(nanos ? (t % 1000000) * 1000 : t % 1000000), big);
+    Put32(&out, caplen, big);
+    Put32(&out, static_cast<uint32_t>(frame.size()), big);
+    out.insert(out.end(), frame.begin(), frame.begin() + caplen);
+    t += 1234;
+  }
+  return out;
+}
+
+void PcapngBlock(Bytes* out, uint32_t type, const Bytes& body) {
+  uint32_t len = static_cast<uint32_t>(12 + ((body.size() + 3) & ~size_t{3}));
+  Put32(out, type, false);
+  Put32(out, len, false);
+  out->insert(out->end(), body.begin(), body.end());
+  out->resize(out->size() + (((body.size() + 3) & ~size_t{3}) - body.size()), 0);
+  Put32(out, len, false);
+}
+
+// pcapng: SHB, one IDB (optionally with if_tsresol), one EPB per frame.
+Bytes Pcapng(uint16_t linktype, const std::vector<Bytes>& frames, int tsresol_exponent) {
+  Bytes out;
+  Bytes shb;
+  Put32(&shb, 0x1a2b3c4d, false);
+  Put16(&shb, 1, false);
+  Put16(&shb, 0, false);
+  Put32(&shb, 0xffffffff, false);
+  Put32(&shb, 0xffffffff, false);
+  PcapngBlock(&out, 0x0a0d0d0a, shb);
+  Bytes idb;
+  Put16(&idb, linktype, false);
+  Put16(&idb, 0, false);
+  Put32(&idb, 65535, false);
+  if (tsresol_exponent != 6) {
+    Put16(&idb, 9, false);  // if_tsresol
+    Put16(&idb, 1, false);
+    idb.push_back(static_cast<uint8_t>(tsresol_exponent));
+    idb.resize(idb.size() + 3, 0);
+    Put16(&idb, 0, false);  // opt_endofopt
+    Put16(&idb, 0, false);
+  }
+  PcapngBlock(&out, 1, idb);
+  uint64_t t = static_cast<uint64_t>(fuzz::kRecvTimeUs);
+  for (int i = 6; i < tsresol_exponent; ++i) t *= 10;
+  for (const Bytes& frame : frames) {
+    Bytes epb;
+    Put32(&epb, 0, false);
+    Put32(&epb, static_cast<uint32_t>(t >> 32), false);
+    Put32(&epb, static_cast<uint32_t>(t), false);
+    Put32(&epb, static_cast<uint32_t>(frame.size()), false);
+    Put32(&epb, static_cast<uint32_t>(frame.size()), false);
+    epb.insert(epb.end(), frame.begin(), frame.end());
+    PcapngBlock(&out, 6, epb);
+    t += 777;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s CORPUS_ROOT (e.g. tests/fuzz/corpus)\n", argv[0]);
+    return 2;
+  }
+  g_root = argv[1];
+
+  const uint32_t target = fuzz::kTargetNet + 7;
+  Bytes syn = Probe(Tcp(target, 25, 64));
+  Bytes syn_ttl5 = Probe(Tcp(target, 443, 5, 1));
+  Bytes syn_host = Probe(Tcp(fuzz::kTargetHost, 25, 9));
+  Bytes echo = Probe(Echo(target, 64));
+  Bytes echo_ttl3 = Probe(Echo(fuzz::kTargetHost, 3, 1));
+  Bytes syn_out_of_plan = Probe(Tcp(target, 25, 40, 3));    // open matches, scoped rejects
+  Bytes syn_not_ours = Probe(Tcp(0x08080808, 25, 64));      // open matches, scoped rejects
+
+  struct Named {
+    std::string name;
+    Bytes packet;
+  };
+  uint8_t len_field = 0;
+  std::vector<Named> replies = {
+      {"synack", TcpReply(syn, wire::kTcpSyn | wire::kTcpAck, 57, 0)},
+      {"rst", TcpReply(syn, wire::kTcpRst | wire::kTcpAck, 57, 0)},
+      {"rst_injected", TcpReply(syn_ttl5, wire::kTcpRst | wire::kTcpAck, 60, 0xbeef)},
+      {"synack_host", TcpReply(syn_host, wire::kTcpSyn | wire::kTcpAck, 50, 0x1111)},
+      {"echo_reply", EchoReply(echo, 57, 0x2222)},
+      {"synack_out_of_plan", TcpReply(syn_out_of_plan, wire::kTcpSyn | wire::kTcpAck, 57, 0)},
+      {"synack_not_ours", TcpReply(syn_not_ours, wire::kTcpSyn | wire::kTcpAck, 57, 0)},
+  };
+  struct QuoteSeed {
+    std::string name;
+    uint8_t type;
+    uint8_t code;
+    const Bytes* probe;
+    QuoteStyle style;
+  };
+  std::vector<QuoteSeed> quote_seeds = {
+      {"te_tcp_8", 11, 0, &syn_ttl5, QuoteStyle::kEightBytes},
+      {"te_tcp_full", 11, 0, &syn_ttl5, QuoteStyle::kFull},
+      {"te_echo_8", 11, 0, &echo_ttl3, QuoteStyle::kEightBytes},
+      {"te_echo_full", 11, 0, &echo_ttl3, QuoteStyle::kFull},
+      {"te_tcp_mpls", 11, 0, &syn_ttl5, QuoteStyle::kRfc4884Mpls},
+      {"unreach_tcp_mpls", 3, 13, &syn, QuoteStyle::kRfc4884Mpls},
+      {"unreach_echo_legacy_mpls", 3, 10, &echo, QuoteStyle::kLegacyMpls},
+      {"unreach_port_8", 3, 3, &syn_host, QuoteStyle::kEightBytes},
+      {"param_problem_full", 12, 0, &syn, QuoteStyle::kFull},
+      {"source_quench_8", 4, 0, &echo, QuoteStyle::kEightBytes},
+      {"redirect_full", 5, 1, &syn_host, QuoteStyle::kFull},
+  };
+  // Index of each ICMP error type in icmp_quote_fuzzer's table {3, 11, 12, 4, 5}.
+  auto type_index = [](uint8_t type) -> uint8_t {
+    switch (type) {
+      case 11: return 1;
+      case 12: return 2;
+      case 4: return 3;
+      case 5: return 4;
+      default: return 0;
+    }
+  };
+  for (size_t i = 0; i < quote_seeds.size(); ++i) {
+    const QuoteSeed& seed = quote_seeds[i];
+    Bytes body = QuoteBody(*seed.probe, seed.style, &len_field);
+    replies.push_back({seed.name, IcmpError(seed.type, seed.code, len_field, body)});
+    // icmp_quote_fuzzer: type index, code, RFC 4884 length, link index, body.
+    Bytes input = {type_index(seed.type), seed.code, len_field,
+                   static_cast<uint8_t>(i % fuzz::kLinkTypeCount)};
+    input.insert(input.end(), body.begin(), body.end());
+    Write("icmp_quote_fuzzer", seed.name, input);
+  }
+
+  // frame_match_fuzzer: every reply in one framing each (rotating), the key replies in all.
+  size_t rotation = 0;
+  for (const Named& reply : replies) {
+    bool everywhere = reply.name == "synack" || reply.name == "te_tcp_mpls" ||
+                      reply.name == "echo_reply";
+    for (size_t link = 0; link < fuzz::kLinkTypeCount; ++link) {
+      if (!everywhere && link != rotation % fuzz::kLinkTypeCount) continue;
+      Bytes input = {static_cast<uint8_t>(link)};
+      Bytes frame = fuzz::Frame(fuzz::kLinkTypes[link], reply.packet);
+      input.insert(input.end(), frame.begin(), frame.end());
+      Write("frame_match_fuzzer",
+            reply.name + "_" + std::string(wire::LinkTypeName(fuzz::kLinkTypes[link])), input);
+    }
+    ++rotation;
+  }
+  {
+    // 802.1Q + 802.1ad tagged Ethernet, an ARP frame, an IPv6 frame.
+    Bytes qinq = {1, 0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02,
+                  0x88, 0xa8, 0x00, 0x64, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x00};
+    qinq.insert(qinq.end(), replies[0].packet.begin(), replies[0].packet.end());
+    Write("frame_match_fuzzer", "synack_ethernet_qinq", qinq);
+    Bytes arp = {1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x06,
+                 0, 1, 8, 0, 6, 4, 0, 1, 0x02, 0, 0, 0, 0, 0x01, 198, 18, 0, 2,
+                 0, 0, 0, 0, 0, 0, 198, 18, 0, 1};
+    Write("frame_match_fuzzer", "arp_ethernet", arp);
+    Bytes ipv6 = {1, 0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x86, 0xdd,
+                  0x60, 0, 0, 0, 0, 0, 58, 64};
+    ipv6.resize(ipv6.size() + 32, 0);
+    Write("frame_match_fuzzer", "ipv6_ethernet", ipv6);
+  }
+
+  // pcap_fuzzer: small captures in several link types and file formats.
+  auto frames_in = [&](wire::LinkType link, std::initializer_list<const char*> names) {
+    std::vector<Bytes> frames;
+    for (const char* name : names) {
+      for (const Named& reply : replies) {
+        if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
+      }
+    }
+    return frames;
+  };
+  Write("pcap_fuzzer", "ethernet_usec_le.pcap",
+        Pcap(1, frames_in(wire::LinkType::kEthernet, {"synack", "te_tcp_8", "echo_reply"}),
+             false, false));
+  Write("pcap_fuzzer", "sll_nsec_be.pcap",
+        Pcap(113, frames_in(wire::LinkType::kLinuxSll, {"rst", "te_tcp_mpls"}), true, true));
+  Write("pcap_fuzzer", "raw_snaplen96.pcap",
+        Pcap(101, frames_in(wire::LinkType::kRaw, {"unreach_tcp_mpls", "te_echo_full"}), false,
+             false, 96));
+  Write("pcap_fuzzer", "sll2_usec_le.pcap",
+        Pcap(276, frames_in(wire::LinkType::kLinuxSll2, {"rst_injected", "redirect_full"}), false,
+             false));
+  Write("pcap_fuzzer", "null_usec_le.pcap",
+        Pcap(0, frames_in(wire::LinkType::kNull, {"echo_reply"}), false, false));
+  Write("pcap_fuzzer", "loop_usec_be.pcap",
+        Pcap(108, frames_in(wire::LinkType::kLoop, {"synack_host"}), false, true));
+  Write("pcap_fuzzer", "ipv4_usec_le.pcap",
+        Pcap(228, frames_in(wire::LinkType::kIpv4, {"unreach_port_8"}), false, false));
+  Write("pcap_fuzzer", "empty_ethernet.pcap", Pcap(1, {}, false, false));
+  Write("pcap_fuzzer", "ethernet.pcapng",
+        Pcapng(1, frames_in(wire::LinkType::kEthernet, {"synack", "te_tcp_full"}), 6));
+  Write("pcap_fuzzer", "raw_nsec.pcapng",
+        Pcapng(101, frames_in(wire::LinkType::kRaw, {"echo_reply", "unreach_echo_legacy_mpls"}), 9));
+
+  // targets_fuzzer: target specs and target files.
+  WriteText("single_host", "198.18.0.1");
+  WriteText("prefix", "198.18.0.0/24");
+  WriteText("prefix_host_bits", "198.18.0.7/24");
+  WriteText("slash0", "0.0.0.0/0");
+  WriteText("slash32", "203.0.113.7/32");
+  WriteText("file_comments",
+            "# scan targets\n198.18.0.0/24\n\n  203.0.113.7  # control host\n\t10.0.0.0/30\n");
+  WriteText("file_overlapping", "198.18.0.0/23\n198.18.1.0/24\n198.18.2.0/24\n198.18.3.255\n");
+  WriteText("file_edges", "255.255.255.255\n0.0.0.0\n128.0.0.0/1\n127.255.255.255\n");
+  WriteText("file_crlf", "192.0.2.0/28\r\n192.0.2.16/28\r\n");
+  WriteText("bad_ipv6", "2001:db8::1\n");
+  WriteText("bad_prefix", "198.18.0.0/33\n");
+  WriteText("bad_octet", "198.18.0.256\n");
+  return 0;
+}

@@ -1,0 +1,100 @@
+// Fuzzes target-list parsing: targets::ParseTargetSpec on the whole input, and
+// TargetSetBuilder::AddText on it as a targets file. For a set that builds, checks that
+// ranges are normalized and that At(), IndexOf() and Contains() agree.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "engine/targets/target_set.h"
+#include "tests/fuzz/fuzz_common.h"
+
+namespace {
+
+using cutpoint::targets::Ipv4Range;
+using cutpoint::targets::TargetSet;
+
+void CheckIndex(const TargetSet& set, uint64_t index) {
+  uint32_t address = set.At(index);
+  FUZZ_CHECK(set.Contains(address));
+  FUZZ_CHECK(set.IndexOf(address) == static_cast<int64_t>(index));
+}
+
+void CheckAddress(const TargetSet& set, uint32_t address) {
+  int64_t index = set.IndexOf(address);
+  FUZZ_CHECK(set.Contains(address) == (index >= 0));
+  if (index >= 0) {
+    FUZZ_CHECK(static_cast<uint64_t>(index) < set.size());
+    FUZZ_CHECK(set.At(static_cast<uint64_t>(index)) == address);
+  }
+}
+
+void CheckSet(const TargetSet& set, const uint8_t* data, size_t size) {
+  const std::vector<Ipv4Range>& ranges = set.ranges();
+  uint64_t total = 0;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    FUZZ_CHECK(ranges[i].first <= ranges[i].last);
+    // Sorted, and merged: neither overlapping nor adjacent.
+    if (i > 0) FUZZ_CHECK(uint64_t{ranges[i - 1].last} + 1 < ranges[i].first);
+    total += ranges[i].size();
+  }
+  FUZZ_CHECK(total == set.size());
+  FUZZ_CHECK(set.empty() == (set.size() == 0));
+  FUZZ_CHECK(set.size() <= (uint64_t{1} << 32));
+
+  if (!set.empty()) {
+    CheckIndex(set, 0);
+    CheckIndex(set, set.size() - 1);
+    CheckIndex(set, set.size() / 2);
+    // A few indices derived from the input.
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 1099511628211ull;
+    for (int i = 0; i < 4; ++i) {
+      CheckIndex(set, h % set.size());
+      h = h * 6364136223846793005ull + 1442695040888963407ull;
+    }
+  }
+  // Range edges and their neighbours, in and out of the set.
+  size_t probes = ranges.size() < 16 ? ranges.size() : 16;
+  for (size_t i = 0; i < probes; ++i) {
+    for (uint32_t address : {ranges[i].first, ranges[i].last, ranges[i].first - 1,
+                             ranges[i].last + 1, ranges[i].first + (ranges[i].last - ranges[i].first) / 2}) {
+      CheckAddress(set, address);
+    }
+  }
+  CheckAddress(set, 0);
+  CheckAddress(set, 0xffffffffu);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace cutpoint;
+  if (size > 1 << 16) return 0;
+  absl::string_view text(reinterpret_cast<const char*>(data), size);
+
+  absl::StatusOr<Ipv4Range> range = targets::ParseTargetSpec(text);
+  if (range.ok()) {
+    FUZZ_CHECK(range->first <= range->last);
+    // A parsed spec is one prefix: FormatRange prints it as a/len, which parses back.
+    std::string formatted = targets::FormatRange(*range);
+    FUZZ_CHECK(formatted.find('/') != std::string::npos);
+    absl::StatusOr<Ipv4Range> again = targets::ParseTargetSpec(formatted);
+    FUZZ_CHECK(again.ok() && *again == *range);
+  } else {
+    FUZZ_CHECK(!range.status().message().empty());
+  }
+
+  targets::TargetSetBuilder builder;
+  absl::Status status = builder.AddText(text, "fuzz.txt");
+  if (!status.ok()) {
+    FUZZ_CHECK(absl::string_view(status.message()).substr(0, 9) == "fuzz.txt:");
+    return 0;
+  }
+  TargetSet set = std::move(builder).Build();
+  CheckSet(set, data, size);
+  return 0;
+}
