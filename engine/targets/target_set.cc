@@ -99,6 +99,40 @@ int64_t TargetSet::IndexOf(uint32_t address) const {
   return static_cast<int64_t>(starts_[range_index] + (address - it->first));
 }
 
+TargetSet TargetSet::Subtract(const TargetSet& removed) const {
+  std::vector<Ipv4Range> out;
+  size_t j = 0;
+  for (Ipv4Range range : ranges_) {
+    uint64_t first = range.first;
+    const uint64_t last = range.last;
+    while (j < removed.ranges_.size() && removed.ranges_[j].last < first) ++j;
+    for (size_t k = j; k < removed.ranges_.size() && removed.ranges_[k].first <= last && first <= last;
+         ++k) {
+      const Ipv4Range& cut = removed.ranges_[k];
+      if (cut.first > first) out.push_back({static_cast<uint32_t>(first), cut.first - 1});
+      first = uint64_t{cut.last} + 1;
+    }
+    if (first <= last) out.push_back({static_cast<uint32_t>(first), static_cast<uint32_t>(last)});
+  }
+  return FromRanges(std::move(out));
+}
+
+TargetSet TargetSet::Intersect(const TargetSet& kept) const {
+  std::vector<Ipv4Range> out;
+  size_t i = 0, j = 0;
+  while (i < ranges_.size() && j < kept.ranges_.size()) {
+    uint32_t first = std::max(ranges_[i].first, kept.ranges_[j].first);
+    uint32_t last = std::min(ranges_[i].last, kept.ranges_[j].last);
+    if (first <= last) out.push_back({first, last});
+    if (ranges_[i].last < kept.ranges_[j].last) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return FromRanges(std::move(out));
+}
+
 absl::Status TargetSetBuilder::AddSpec(absl::string_view spec) {
   absl::StatusOr<Ipv4Range> range = ParseTargetSpec(spec);
   if (!range.ok()) return range.status();
@@ -122,7 +156,7 @@ absl::Status TargetSetBuilder::AddText(absl::string_view text, absl::string_view
   return absl::OkStatus();
 }
 
-absl::Status TargetSetBuilder::AddFile(const std::string& path) {
+absl::Status TargetSetBuilder::AddFile(const std::string& path, bool allow_empty) {
   std::ifstream in(path);
   if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read target file '", path, "'"));
   std::stringstream contents;
@@ -131,7 +165,7 @@ absl::Status TargetSetBuilder::AddFile(const std::string& path) {
   size_t before = ranges_.size();
   absl::Status status = AddText(contents.str(), path);
   if (!status.ok()) return status;
-  if (ranges_.size() == before) {
+  if (ranges_.size() == before && !allow_empty) {
     return absl::InvalidArgumentError(absl::StrCat("target file '", path, "' lists no targets"));
   }
   return absl::OkStatus();

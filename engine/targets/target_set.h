@@ -43,6 +43,10 @@ class TargetSet {
   int64_t IndexOf(uint32_t address) const;
   const std::vector<Ipv4Range>& ranges() const { return ranges_; }
 
+  // Set algebra for block- and allow-lists, linear in the number of ranges.
+  TargetSet Subtract(const TargetSet& removed) const;
+  TargetSet Intersect(const TargetSet& kept) const;
+
  private:
   std::vector<Ipv4Range> ranges_;
   std::vector<uint64_t> starts_;  // index of each range's first address
@@ -55,7 +59,8 @@ class TargetSetBuilder {
  public:
   absl::Status AddSpec(absl::string_view spec);
   absl::Status AddText(absl::string_view text, absl::string_view origin);
-  absl::Status AddFile(const std::string& path);
+  // `allow_empty`: a file of only comments is fine (block- and allowlists).
+  absl::Status AddFile(const std::string& path, bool allow_empty = false);
   TargetSet Build() &&;
 
  private:

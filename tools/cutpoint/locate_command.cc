@@ -48,6 +48,8 @@ constexpr OptionSpec kLocateOptions[] = {
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
     {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
     {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
+    {"blocklist-file", 'b', "FILE", "never probe the addresses/prefixes in FILE (zmap format)"},
+    {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
     {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 65536)"},
     {"output", 'o', "FILE", "write output here (default: standard output)"},
     {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
@@ -383,6 +385,8 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   TargetOptions target_options;
   target_options.specs = args->positional();
   target_options.files = args->GetAll("targets-file");
+  target_options.blocklist_files = args->GetAll("blocklist-file");
+  target_options.allowlist_files = args->GetAll("allowlist-file");
   target_options.allow_reserved = args->Has("allow-reserved");
   target_options.max_targets = 65536;
   if (auto text = args->Get("max-targets")) {

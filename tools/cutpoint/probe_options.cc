@@ -115,6 +115,15 @@ absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view 
   return value;
 }
 
+absl::StatusOr<targets::TargetSet> LoadTargetFiles(const std::vector<std::string>& files) {
+  targets::TargetSetBuilder builder;
+  for (const std::string& file : files) {
+    absl::Status status = builder.AddFile(file, /*allow_empty=*/true);
+    if (!status.ok()) return status;
+  }
+  return std::move(builder).Build();
+}
+
 absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options) {
   targets::TargetSetBuilder builder;
   for (const std::string& spec : options.specs) {
@@ -126,8 +135,22 @@ absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options) {
     if (!status.ok()) return status;
   }
   targets::TargetSet set = std::move(builder).Build();
+  if (!options.allowlist_files.empty()) {
+    absl::StatusOr<targets::TargetSet> allowed = LoadTargetFiles(options.allowlist_files);
+    if (!allowed.ok()) return allowed.status();
+    // As in zmap: with no targets given, the allowlist is the scan.
+    set = set.empty() ? *std::move(allowed) : set.Intersect(*allowed);
+  }
+  if (!options.blocklist_files.empty()) {
+    absl::StatusOr<targets::TargetSet> blocked = LoadTargetFiles(options.blocklist_files);
+    if (!blocked.ok()) return blocked.status();
+    set = set.Subtract(*blocked);
+  }
   if (set.empty()) {
-    return absl::InvalidArgumentError("no targets given (TARGET arguments or --targets-file)");
+    return absl::InvalidArgumentError(
+        options.specs.empty() && options.files.empty() && options.allowlist_files.empty()
+            ? "no targets given (TARGET arguments or --targets-file)"
+            : "no targets left after the allow- and blocklists");
   }
   if (!options.allow_reserved) {
     absl::Status reserved = targets::CheckNoReservedTargets(set);

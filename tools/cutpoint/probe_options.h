@@ -29,6 +29,8 @@ absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view 
 struct TargetOptions {
   std::vector<std::string> specs;  // positional TARGET words
   std::vector<std::string> files;  // --targets-file
+  std::vector<std::string> blocklist_files;  // zmap-compatible: these are never probed
+  std::vector<std::string> allowlist_files;  // zmap-compatible: only these are probed
   bool allow_reserved = false;
   uint64_t max_targets = 0;  // 0: no limit
 };

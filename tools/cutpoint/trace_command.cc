@@ -43,6 +43,8 @@ constexpr OptionSpec kTraceOptions[] = {
     {"attempts", 0, "N", "probes per (target, type, TTL), 1-4 (default 1)"},
     {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
     {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
+    {"blocklist-file", 'b', "FILE", "never probe the addresses/prefixes in FILE (zmap format)"},
+    {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
     {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 16777216)"},
     {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
     {"key-file", 0, "FILE", "probe key: read it, or create it if missing (needed by match)"},
@@ -265,6 +267,8 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   TargetOptions target_options;
   target_options.specs = args->positional();
   target_options.files = args->GetAll("targets-file");
+  target_options.blocklist_files = args->GetAll("blocklist-file");
+  target_options.allowlist_files = args->GetAll("allowlist-file");
   target_options.allow_reserved = args->Has("allow-reserved");
   target_options.max_targets = uint64_t{1} << 24;
   if (auto text = args->Get("max-targets")) {

@@ -85,3 +85,36 @@ TEST(ShardOrderTest, RejectsBadShard) {
 
 }  // namespace
 }  // namespace cutpoint::targets
+
+namespace cutpoint::targets {
+namespace {
+
+TargetSet SetOf(std::initializer_list<const char*> specs) {
+  TargetSetBuilder builder;
+  for (const char* spec : specs) EXPECT_TRUE(builder.AddSpec(spec).ok()) << spec;
+  return std::move(builder).Build();
+}
+
+TEST(TargetSetAlgebraTest, SubtractAndIntersectMatchABruteForceModel) {
+  TargetSet base = SetOf({"198.19.0.0/22", "198.19.8.0/30", "10.0.0.0/31"});
+  TargetSet other = SetOf({"198.19.1.0/24", "198.19.2.7", "198.19.8.2/31", "198.19.9.0/24", "10.0.0.1"});
+  TargetSet minus = base.Subtract(other);
+  TargetSet both = base.Intersect(other);
+  uint64_t expect_minus = 0, expect_both = 0;
+  for (uint64_t i = 0; i < base.size(); ++i) {
+    uint32_t address = base.At(i);
+    bool in_other = other.Contains(address);
+    EXPECT_EQ(minus.Contains(address), !in_other) << address;
+    EXPECT_EQ(both.Contains(address), in_other) << address;
+    expect_minus += !in_other;
+    expect_both += in_other;
+  }
+  EXPECT_EQ(minus.size(), expect_minus);
+  EXPECT_EQ(both.size(), expect_both);
+  EXPECT_TRUE(base.Subtract(base).empty());
+  EXPECT_EQ(base.Intersect(base).size(), base.size());
+  EXPECT_EQ(SetOf({"0.0.0.0/0"}).Subtract(SetOf({"255.255.255.255"})).size(), (uint64_t{1} << 32) - 1);
+}
+
+}  // namespace
+}  // namespace cutpoint::targets
