@@ -122,6 +122,10 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
   }
   line->AddDouble("duration_s", stats.duration_s);
   line->AddBool("interrupted", stats.interrupted);
+  if (stats.interrupted) {
+    line->AddUint("probes_unsent", stats.probes_unsent);
+    if (!stats.resume_file.empty()) line->AddString("resume_file", stats.resume_file);
+  }
 }
 
 void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* packet, size_t len,

@@ -58,6 +58,8 @@ struct ScanStats {
   uint64_t pcap_ifdropped = 0;
   double duration_s = 0;
   bool interrupted = false;
+  uint64_t probes_unsent = 0;  // interrupted: probes of the plan not sent
+  std::string resume_file;     // interrupted with --resume: where to continue from
 };
 
 void FormatMeta(const MetaInfo& meta, JsonLine* line);

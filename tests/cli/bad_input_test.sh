@@ -110,9 +110,9 @@ for line in open(sys.argv[1]):
 # Interrupt: a long dry run stopped by SIGINT ends with complete lines, a stats record
 # with interrupted=true, and exit code 130.
 cases=$((cases + 1))
-"$CUTPOINT" scan "${S[@]}" --allow-reserved -o "$work/interrupted.ndjson" 198.18.0.0/15 2>/dev/null &
+"$CUTPOINT" scan "${S[@]}" --allow-reserved -p 1-16 -o "$work/interrupted.ndjson" 198.18.0.0/15 2>/dev/null &
 pid=$!
-sleep 0.5
+sleep 0.3
 kill -INT "$pid"
 wait "$pid"
 code=$?
@@ -123,7 +123,8 @@ assert lines[-1] == '', 'partial last line'
 records = [json.loads(l) for l in lines[:-1]]
 assert records[0]['type'] == 'meta' and records[-1]['type'] == 'stats', 'meta/stats framing'
 assert records[-1]['interrupted'] is True, 'interrupted flag'
-assert 1 < len(records) < 131072, 'stopped early'
+assert records[-1]['probes_unsent'] == 16 * 131072 - (len(records) - 2), 'resume point'
+assert 1 < len(records) < 16 * 131072, 'stopped early'
 " "$work/interrupted.ndjson"; then
   echo "FAIL: interrupted dry run (exit $code)"
   failures=$((failures + 1))

@@ -402,10 +402,16 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
       if (!written.ok()) checkpoint_status = written;
     };
   }
-  absl::Status sent = (*session)->Send(source, work, stop_requested, nullptr, checkpoint);
+  std::vector<PositionRange> remaining;
+  absl::Status sent = (*session)->Send(source, work, stop_requested, &remaining, checkpoint);
   if (!sent.ok()) return sent;
   if (!checkpoint_status.ok()) return checkpoint_status;
-  return (*session)->Finish(options.cooldown_s);
+  absl::StatusOr<report::ScanStats> stats = (*session)->Finish(options.cooldown_s);
+  if (stats.ok() && stats->interrupted) {
+    stats->probes_unsent = TotalPositions(remaining);
+    stats->resume_file = options.resume_path;
+  }
+  return stats;
 }
 
 }  // namespace cutpoint::cli

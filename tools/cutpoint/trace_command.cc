@@ -238,6 +238,7 @@ absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& pl
   for (uint64_t i = 0; i < order->size(); ++i) {
     if (StopRequested().load(std::memory_order_relaxed)) {
       stats->interrupted = true;
+      stats->probes_unsent = order->size() - i;
       break;
     }
     probe::ProbeSpec spec = order->At(i);
