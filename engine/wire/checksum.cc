@@ -1,12 +1,38 @@
 #include "engine/wire/checksum.h"
 
+#include <bit>
+#include <cstring>
+
 namespace cutpoint::wire {
 
 uint32_t AddChecksumBytes(uint32_t sum, const uint8_t* data, size_t len) {
-  uint64_t acc = sum;
+  // RFC 1071 §2(B): the one's complement sum does not depend on byte order, so sum the
+  // data as native 32-bit words and swap the folded result into network order once.
+  uint64_t native = 0;
   size_t i = 0;
-  for (; i + 1 < len; i += 2) acc += (uint32_t{data[i]} << 8) | data[i + 1];
-  if (i < len) acc += uint32_t{data[i]} << 8;
+  for (; i + 4 <= len; i += 4) {
+    uint32_t word;
+    std::memcpy(&word, data + i, sizeof(word));
+    native += word;
+  }
+  if (i + 2 <= len) {
+    uint16_t half;
+    std::memcpy(&half, data + i, sizeof(half));
+    native += half;
+    i += 2;
+  }
+  if (i < len) {
+    uint8_t last[2] = {data[i], 0};
+    uint16_t half;
+    std::memcpy(&half, last, sizeof(half));
+    native += half;
+  }
+  while (native >> 16) native = (native & 0xffff) + (native >> 16);
+  uint16_t folded = static_cast<uint16_t>(native);
+  if constexpr (std::endian::native == std::endian::little) {
+    folded = static_cast<uint16_t>((folded >> 8) | (folded << 8));
+  }
+  uint64_t acc = uint64_t{sum} + folded;
   while (acc >> 32) acc = (acc & 0xffffffffu) + (acc >> 32);
   return static_cast<uint32_t>(acc);
 }

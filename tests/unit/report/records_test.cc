@@ -153,12 +153,15 @@ TEST(FormatStatsTest, OneLineWithAllCounters) {
   stats.pcap_dropped = 8;
   stats.pcap_ifdropped = 9;
   stats.interrupted = true;
+  stats.probes_unsent = 42;
+  stats.resume_file = "scan.resume";
   FormatStats(stats, &line);
   s = Finish(line);
   ExpectOneLine(s);
   EXPECT_NE(s.find("\"pcap_received\":7,\"pcap_dropped\":8,\"pcap_ifdropped\":9"),
             std::string::npos) << s;
-  EXPECT_NE(s.find("\"interrupted\":true}"), std::string::npos) << s;
+  EXPECT_NE(s.find("\"interrupted\":true,\"probes_unsent\":42,\"resume_file\":\"scan.resume\"}"),
+            std::string::npos) << s;
 }
 
 TEST(FormatMetaTest, OneLineEscapedArgv) {
