@@ -382,6 +382,16 @@ class Judge {
                                      " us")});
       }
     }
+    // One hop short of the distance with nothing else amiss is what an unequal-length
+    // load-balanced path does to a genuine reply: do not call that an injection.
+    bool only_one_short = injected == 1 && distance != 0 && first_rst == distance - 1 &&
+                          view.has_genuine_tcp() && rst_cell.rst_reply_ttl == view.genuine_tcp_ttl();
+    if (only_one_short) {
+      injected = 0;
+      verdict->evidence.push_back(
+          {"rst_one_hop_short", "RST one hop short of the distance but otherwise like the "
+                                "target's own replies: read as a shorter load-balanced path"});
+    }
     verdict->supporting = injected;
     verdict->contradicting = genuine;
     if (injected == 0) {
@@ -488,6 +498,11 @@ class Judge {
       verdict->evidence.push_back(
           {"controls_reach_target", absl::StrCat("this host answers its control probes from TTL ",
                                                  view.own_distance())});
+    } else if (view.max_control_answer_ttl() <= max_te) {
+      verdict->evidence.push_back(
+          {"same_host_controls_blocked_too",
+           "this host's control probes get no further either: the filter keys on the host, "
+           "other hosts of its network pass"});
     }
     if (lossy_before > 0) {
       verdict->evidence.push_back(

@@ -201,6 +201,39 @@ TEST_F(JudgeTest, EverythingDyingTogetherIsUnreachableNotBlocked) {
   }
 }
 
+TEST_F(JudgeTest, WholeHostBlackholedWhileOtherHostsPassIsASilentDropOfTheHost) {
+  // The seed story: traceroutes to the mail host die at hop 3, another host is reachable.
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i != 11) {
+      Path(kPrefix + i);
+      continue;
+    }
+    for (int ttl = 1; ttl <= 3; ++ttl) {
+      Add(kPrefix + i, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kTimeExceeded, Hop(ttl));
+      Add(kPrefix + i, ProbeType::kTcpSyn, 443, ttl, ReplyKind::kTimeExceeded, Hop(ttl));
+      Add(kPrefix + i, ProbeType::kIcmpEcho, 0, ttl, ReplyKind::kTimeExceeded, Hop(ttl));
+    }
+  }
+  const Verdict v = Of(JudgeEverything(), kPrefix + 11);
+  EXPECT_EQ(v.verdict, VerdictKind::kSilentDrop);
+  EXPECT_EQ(v.scope, Scope::kHost);
+  EXPECT_EQ(v.after_ttl, 3);
+  EXPECT_EQ(v.before_ttl, 4);
+  EXPECT_EQ(v.distance, kDistance);  // from the other hosts
+  bool named = false;
+  for (const Evidence& e : v.evidence) named = named || e.name == "same_host_controls_blocked_too";
+  EXPECT_TRUE(named);
+}
+
+TEST_F(JudgeTest, GenuineRstOneHopShortOnABalancedPathIsNotAnInjection) {
+  uint32_t target = kPrefix + 12;
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 12 ? kDistance - 2 : 0);
+  for (int ttl = kDistance - 1; ttl <= kTtlMax; ++ttl) {
+    Add(target, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kRst, target, 60, 0);  // like the SYN-ACKs
+  }
+  EXPECT_EQ(Of(JudgeEverything(), target).verdict, VerdictKind::kClosed);
+}
+
 TEST_F(JudgeTest, NoRepliesAtAllIsInconclusive) {
   for (const Verdict& v : JudgeEverything()) {
     EXPECT_EQ(v.verdict, VerdictKind::kInconclusive);
