@@ -10,7 +10,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 LAB=$HERE/../../tools/lab/lab.sh
 [[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
 command -v setcap >/dev/null && command -v setpriv >/dev/null || { echo "SKIP: setcap/setpriv missing"; exit 77; }
-name=cpl$$
+name=cplp$$
 work=$(mktemp -d /tmp/cutpoint-privilege.XXXXXX)
 chmod 755 "$work"
 trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
