@@ -2,45 +2,68 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "engine/wire/ipv4_address.h"
 
 namespace cutpoint::report {
 
+// The buffer is written through a cursor into pre-grown storage: one capacity check per
+// field instead of one per character.
+void JsonLine::Reserve(size_t more) {
+  if (len_ + more > buffer_.size()) buffer_.resize(std::max(buffer_.size() * 2, len_ + more + 256));
+}
+
+void JsonLine::Put(const char* data, size_t n) {
+  Reserve(n);
+  std::memcpy(buffer_.data() + len_, data, n);
+  len_ += n;
+}
+
 void JsonLine::Begin() {
-  buffer_.clear();
-  buffer_.push_back('{');
+  if (buffer_.size() < 1024) buffer_.resize(1024);
+  len_ = 0;
+  buffer_[len_++] = '{';
   need_comma_ = false;
 }
 
 void JsonLine::Separator() {
-  if (need_comma_) buffer_.push_back(',');
+  if (need_comma_) {
+    Reserve(1);
+    buffer_[len_++] = ',';
+  }
   need_comma_ = true;
 }
 
 void JsonLine::Key(absl::string_view key) {
   Separator();
   Quoted(key);
-  buffer_.push_back(':');
+  Reserve(1);
+  buffer_[len_++] = ':';
 }
 
 void JsonLine::Quoted(absl::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
-  buffer_.push_back('"');
+  // Worst case every byte becomes \u00XX.
+  Reserve(value.size() * 6 + 2);
+  char* out = buffer_.data() + len_;
+  *out++ = '"';
   for (char c : value) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      buffer_.push_back('\\');
-      buffer_.push_back(c);
-    } else if (u < 0x20) {
-      buffer_.append("\\u00");
-      buffer_.push_back(kHex[u >> 4]);
-      buffer_.push_back(kHex[u & 0xf]);
+    if (u >= 0x20 && c != '"' && c != '\\') {
+      *out++ = c;  // UTF-8 passes through; invalid bytes are the caller's input
+    } else if (c == '"' || c == '\\') {
+      *out++ = '\\';
+      *out++ = c;
     } else {
-      buffer_.push_back(c);  // UTF-8 passes through; invalid bytes are the caller's input
+      std::memcpy(out, "\\u00", 4);
+      out[4] = kHex[u >> 4];
+      out[5] = kHex[u & 0xf];
+      out += 6;
     }
   }
-  buffer_.push_back('"');
+  *out++ = '"';
+  len_ = static_cast<size_t>(out - buffer_.data());
 }
 
 void JsonLine::AddString(absl::string_view key, absl::string_view value) {
@@ -50,41 +73,44 @@ void JsonLine::AddString(absl::string_view key, absl::string_view value) {
 
 void JsonLine::AddInt(absl::string_view key, int64_t value) {
   Key(key);
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof(digits), value);
-  buffer_.append(digits, result.ptr);
+  Reserve(24);
+  auto result = std::to_chars(buffer_.data() + len_, buffer_.data() + len_ + 24, value);
+  len_ = static_cast<size_t>(result.ptr - buffer_.data());
 }
 
 void JsonLine::AddUint(absl::string_view key, uint64_t value) {
   Key(key);
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof(digits), value);
-  buffer_.append(digits, result.ptr);
+  Reserve(24);
+  auto result = std::to_chars(buffer_.data() + len_, buffer_.data() + len_ + 24, value);
+  len_ = static_cast<size_t>(result.ptr - buffer_.data());
 }
 
 void JsonLine::AddDouble(absl::string_view key, double value) {
   Key(key);
   if (!std::isfinite(value)) {
-    buffer_.append("null");
+    Put("null", 4);
     return;
   }
-  char digits[32];
+  char digits[64];
   auto result = std::to_chars(digits, digits + sizeof(digits), value, std::chars_format::fixed, 6);
-  buffer_.append(digits, result.ptr);
+  Put(digits, static_cast<size_t>(result.ptr - digits));
 }
 
 void JsonLine::AddBool(absl::string_view key, bool value) {
   Key(key);
-  buffer_.append(value ? "true" : "false");
+  if (value) {
+    Put("true", 4);
+  } else {
+    Put("false", 5);
+  }
 }
 
 void JsonLine::AddIpv4(absl::string_view key, uint32_t address) {
   Key(key);
-  char text[wire::kIpv4TextMax];
-  size_t len = wire::FormatIpv4(address, text);
-  buffer_.push_back('"');
-  buffer_.append(text, len);
-  buffer_.push_back('"');
+  Reserve(wire::kIpv4TextMax + 2);
+  buffer_[len_++] = '"';
+  len_ += wire::FormatIpv4(address, buffer_.data() + len_);
+  buffer_[len_++] = '"';
 }
 
 void JsonLine::AddStringArray(absl::string_view key, std::span<const std::string> values) {
@@ -107,35 +133,35 @@ void JsonLine::AddStringArray(absl::string_view key, std::span<const absl::strin
 
 void JsonLine::BeginArray(absl::string_view key) {
   Key(key);
-  buffer_.push_back('[');
+  Put("[", 1);
   need_comma_ = false;
 }
 
 void JsonLine::EndArray() {
-  buffer_.push_back(']');
+  Put("]", 1);
   need_comma_ = true;
 }
 
 void JsonLine::BeginObject() {
   Separator();
-  buffer_.push_back('{');
+  Put("{", 1);
   need_comma_ = false;
 }
 
 void JsonLine::BeginObject(absl::string_view key) {
   Key(key);
-  buffer_.push_back('{');
+  Put("{", 1);
   need_comma_ = false;
 }
 
 void JsonLine::EndObject() {
-  buffer_.push_back('}');
+  Put("}", 1);
   need_comma_ = true;
 }
 
 absl::string_view JsonLine::Finish() {
-  buffer_.append("}\n");
-  return buffer_;
+  Put("}\n", 2);
+  return absl::string_view(buffer_.data(), len_);
 }
 
 }  // namespace cutpoint::report

@@ -3,6 +3,7 @@
 #ifndef CUTPOINT_ENGINE_REPORT_JSON_LINE_H_
 #define CUTPOINT_ENGINE_REPORT_JSON_LINE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -12,7 +13,7 @@ namespace cutpoint::report {
 
 class JsonLine {
  public:
-  JsonLine() { buffer_.reserve(1024); }
+  JsonLine() { buffer_.resize(1024); }
 
   // Starts a new object, discarding the previous one.
   void Begin();
@@ -39,8 +40,11 @@ class JsonLine {
   void Key(absl::string_view key);
   void Quoted(absl::string_view value);
   void Separator();
+  void Reserve(size_t more);
+  void Put(const char* data, size_t n);
 
-  std::string buffer_;
+  std::string buffer_;  // storage; bytes [0, len_) are the line
+  size_t len_ = 0;
   bool need_comma_ = false;
 };
 
