@@ -116,11 +116,11 @@ absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::s
   return std::unique_ptr<PcapSource>(new PcapSource(handle, *link, false));
 }
 
-absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame) {
+absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   int result = pcap_next_ex(handle_, &header, &data);
-  if (result == 0 && live_ && selectable_fd_ >= 0) {
+  if (result == 0 && wait && live_ && selectable_fd_ >= 0) {
     pollfd ready{selectable_fd_, POLLIN, 0};
     if (poll(&ready, 1, timeout_ms_) > 0) result = pcap_next_ex(handle_, &header, &data);
   }

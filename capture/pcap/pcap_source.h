@@ -50,9 +50,9 @@ class PcapSource {
 
   wire::LinkType link_type() const { return link_type_; }
 
-  // Blocks up to the timeout for the next frame. Errors (e.g. a truncated file) name
-  // the problem.
-  absl::StatusOr<NextResult> Next(CapturedFrame* frame);
+  // Blocks up to the timeout for the next frame (`wait` false: returns kTimeout at once
+  // when none is buffered). Errors (e.g. a truncated file) name the problem.
+  absl::StatusOr<NextResult> Next(CapturedFrame* frame, bool wait = true);
 
   // Live captures only; offline returns zeros.
   CaptureCounters Counters() const;

@@ -20,6 +20,8 @@ constexpr size_t kSendBatch = 64;
 constexpr int64_t kRetryBackoffNs = 20'000;
 constexpr int64_t kMaxSleepNs = 1'000'000;
 constexpr int64_t kWaitSliceNs = 10'000'000;
+// Bounds the final read of the capture ring, should replies keep arriving at line rate.
+constexpr int64_t kMaxDrainNs = 5'000'000'000;
 
 void SleepNanos(int64_t ns) {
   timespec duration{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
@@ -139,21 +141,32 @@ void ProbeSession::CaptureLoop() {
   capture::CapturedFrame frame;
   match::ReplyRecord reply;
   int64_t next_counters_ns = 0;
+  // After the deadline, frames already in the capture ring are still read (without
+  // waiting for new ones), so every reply that reached the interface is accounted for.
+  bool draining = false;
+  int64_t drain_limit_ns = 0;
   while (true) {
     int64_t now_ns = MonotonicNanos();
-    if (now_ns >= capture_deadline_ns_.load(std::memory_order_relaxed)) break;
+    if (!draining && now_ns >= capture_deadline_ns_.load(std::memory_order_relaxed)) {
+      draining = true;
+      drain_limit_ns = now_ns + kMaxDrainNs;
+    }
+    if (draining && now_ns >= drain_limit_ns) break;
     if (config_.progress && now_ns >= next_counters_ns) {
       capture::CaptureCounters counters = capture_->Counters();
       capture_drops_live_ = counters.dropped + counters.if_dropped;
       next_counters_ns = now_ns + 500'000'000;
     }
-    absl::StatusOr<capture::NextResult> next = capture_->Next(&frame);
+    absl::StatusOr<capture::NextResult> next = capture_->Next(&frame, /*wait=*/!draining);
     if (!next.ok()) {
       capture_status_ = next.status();
       capture_failed_ = true;
       return;
     }
-    if (*next != capture::NextResult::kFrame) continue;
+    if (*next != capture::NextResult::kFrame) {
+      if (draining) break;  // the ring is empty
+      continue;
+    }
     if (config_.evidence != nullptr) {
       wire::FrameView view;
       if (wire::LocateIpv4(capture_->link_type(), frame.data, frame.len, &view) ==
