@@ -39,23 +39,33 @@ struct LiveCaptureOptions {
   bool inbound_only = true;
 };
 
-class PcapSource {
+// Where received frames come from: libpcap (live or a file), or a kernel-bypass port.
+// Frames are borrowed: valid only until the next call to Next().
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  virtual wire::LinkType link_type() const = 0;
+  virtual absl::StatusOr<NextResult> Next(CapturedFrame* frame, bool wait = true) = 0;
+  virtual CaptureCounters Counters() const = 0;
+};
+
+class PcapSource final : public FrameSource {
  public:
   static absl::StatusOr<std::unique_ptr<PcapSource>> OpenLive(const LiveCaptureOptions& options);
   // Reads pcap and pcapng files; timestamps are converted to microseconds.
   static absl::StatusOr<std::unique_ptr<PcapSource>> OpenOffline(const std::string& path);
-  ~PcapSource();
+  ~PcapSource() override;
   PcapSource(const PcapSource&) = delete;
   PcapSource& operator=(const PcapSource&) = delete;
 
-  wire::LinkType link_type() const { return link_type_; }
+  wire::LinkType link_type() const override { return link_type_; }
 
   // Blocks up to the timeout for the next frame (`wait` false: returns kTimeout at once
   // when none is buffered). Errors (e.g. a truncated file) name the problem.
-  absl::StatusOr<NextResult> Next(CapturedFrame* frame, bool wait = true);
+  absl::StatusOr<NextResult> Next(CapturedFrame* frame, bool wait = true) override;
 
   // Live captures only; offline returns zeros.
-  CaptureCounters Counters() const;
+  CaptureCounters Counters() const override;
 
  private:
   PcapSource(pcap* handle, wire::LinkType link_type, bool live)

@@ -92,13 +92,20 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
                                                                   const probe::ProbeCodec& codec,
                                                                   ReplyHandler on_reply) {
   std::unique_ptr<ProbeSession> session(new ProbeSession(config, codec, std::move(on_reply)));
-  capture::LiveCaptureOptions capture_options;
-  capture_options.interface = config.interface;
-  capture_options.filter = ReplyCaptureFilter(config.source_address);
-  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
-      capture::PcapSource::OpenLive(capture_options);
-  if (!source.ok()) return source.status();
-  session->capture_ = std::move(*source);
+  std::string filter = ReplyCaptureFilter(config.source_address);
+  if (config.make_capture) {
+    absl::StatusOr<std::unique_ptr<capture::FrameSource>> source = config.make_capture(filter);
+    if (!source.ok()) return source.status();
+    session->capture_ = std::move(*source);
+  } else {
+    capture::LiveCaptureOptions capture_options;
+    capture_options.interface = config.interface;
+    capture_options.filter = filter;
+    absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
+        capture::PcapSource::OpenLive(capture_options);
+    if (!source.ok()) return source.status();
+    session->capture_ = std::move(*source);
+  }
   for (int i = 0; i < std::max(1, config.sender_threads); ++i) {
     absl::StatusOr<std::unique_ptr<capture::PacketSender>> sender;
     if (config.make_sender) {

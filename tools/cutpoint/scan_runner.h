@@ -65,13 +65,17 @@ class ShardSource final : public ProbeSource {
 using ReplyHandler = std::function<absl::Status(const match::ReplyRecord&)>;
 
 using SenderFactory = std::function<absl::StatusOr<std::unique_ptr<capture::PacketSender>>()>;
+// Opens the receive side given the BPF filter that passes only our replies.
+using CaptureFactory =
+    std::function<absl::StatusOr<std::unique_ptr<capture::FrameSource>>(const std::string& filter)>;
 
 struct SessionConfig {
   uint32_t source_address = 0;
   std::string interface;
   double rate_pps = 0;  // <= 0: as fast as the backend goes; shared by all sender threads
   int sender_threads = 1;
-  SenderFactory make_sender;  // default: a raw socket bound to `interface`
+  SenderFactory make_sender;    // default: a raw socket bound to `interface`
+  CaptureFactory make_capture;  // default: libpcap live capture on `interface`
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
@@ -119,7 +123,7 @@ class ProbeSession {
   const probe::ProbeCodec& codec_;
   ReplyHandler on_reply_;
   match::Matcher matcher_;
-  std::unique_ptr<capture::PcapSource> capture_;
+  std::unique_ptr<capture::FrameSource> capture_;
   std::vector<std::unique_ptr<capture::PacketSender>> senders_;
   std::thread capture_thread_;
   std::atomic<int64_t> capture_deadline_ns_{INT64_MAX};
