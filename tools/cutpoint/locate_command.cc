@@ -256,12 +256,6 @@ class ListSource final : public ProbeSource {
   std::vector<probe::ProbeSpec> specs_;
 };
 
-uint64_t DefaultSeed(const probe::ProbeKey& key) {
-  uint64_t seed = 0;
-  for (int i = 0; i < 8; ++i) seed = (seed << 8) | key.bytes[8 + i];
-  return seed;
-}
-
 // Shared between the capture thread (Add) and the round planner (reads).
 struct LockedTable {
   std::mutex mutex;
@@ -338,34 +332,6 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Se
   return (*session)->Finish(config.cooldown_s);
 }
 
-absl::StatusOr<report::ScanStats> ReadCapture(const std::string& path,
-                                              const match::Matcher& matcher,
-                                              const ReplyHandler& on_reply) {
-  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
-      capture::PcapSource::OpenOffline(path);
-  if (!source.ok()) return source.status();
-  int64_t started_ns = MonotonicNanos();
-  report::ScanStats stats;
-  capture::CapturedFrame frame;
-  match::ReplyRecord reply;
-  while (true) {
-    absl::StatusOr<capture::NextResult> next = (*source)->Next(&frame);
-    if (!next.ok()) return absl::DataLossError(absl::StrCat(path, ": ", next.status().message()));
-    if (*next == capture::NextResult::kEnd) break;
-    if (*next != capture::NextResult::kFrame) continue;
-    match::RejectReason reason = match::RejectReason::kNone;
-    match::MatchOutcome outcome = matcher.MatchFrame((*source)->link_type(), frame.data, frame.len,
-                                                     frame.time_us, &reply, &reason);
-    CountOutcome(outcome, reason, &stats);
-    if (outcome == match::MatchOutcome::kMatched) {
-      absl::Status handled = on_reply(reply);
-      if (!handled.ok()) return handled;
-    }
-  }
-  stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
-  return stats;
-}
-
 }  // namespace
 
 int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
@@ -400,18 +366,9 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
 
   bool offline = !config->from_pcap.empty();
   if (!offline && (config->source_address == 0 || config->interface.empty())) {
-    if (config->source_address != 0) {
-      absl::StatusOr<std::string> interface = capture::InterfaceForAddress(config->source_address);
-      if (!interface.ok()) {
-        return ReportError(absl::InvalidArgumentError("no interface holds --source-ip; pass --interface"));
-      }
-      config->interface = *interface;
-    } else {
-      absl::StatusOr<capture::Route> route = capture::LookupRoute(target_set->At(0));
-      if (!route.ok()) return ReportError(route.status());
-      config->source_address = route->source_address;
-      if (config->interface.empty()) config->interface = route->interface;
-    }
+    absl::Status resolved = ResolveSourceAndInterface(target_set->At(0), &config->source_address,
+                                                      &config->interface);
+    if (!resolved.ok()) return ReportError(resolved);
   }
 
   locate::LocateLayout layout;
@@ -435,7 +392,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
                                                                  : ReadOrCreateProbeKey(config->key_file);
   if (!key.ok()) return ReportError(key.status());
   probe::ProbeCodec codec(*key);
-  uint64_t seed = config->seed.value_or(DefaultSeed(*key));
+  uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
   std::unique_ptr<capture::PcapWriter> evidence;
   if (!config->pcap_out.empty()) {
@@ -498,7 +455,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     matcher_config.ttl_min = config->ttl_min;
     matcher_config.ttl_max = config->ttl_max;
     match::Matcher matcher(codec, matcher_config);
-    stats = ReadCapture(config->from_pcap, matcher, on_reply);
+    stats = ReadCaptureFile(config->from_pcap, matcher, on_reply);
   } else {
     absl::StatusOr<SenderFactory> make_sender = MakeSenderFactory(
         args->Get("tx"), args->Get("gateway-mac"), config->interface, target_set->At(0));

@@ -85,30 +85,16 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   absl::Status status = (*sink)->Append(line.Finish());
   if (!status.ok()) return ReportError(status);
 
-  int64_t started_ns = MonotonicNanos();
-  report::ScanStats stats;
-  capture::CapturedFrame frame;
-  match::ReplyRecord reply;
-  while (true) {
-    absl::StatusOr<capture::NextResult> next = (*source)->Next(&frame);
-    if (!next.ok()) {
-      (void)(*sink)->Flush();
-      return ReportError(absl::DataLossError(absl::StrCat(*pcap_path, ": ", next.status().message())));
-    }
-    if (*next == capture::NextResult::kEnd) break;
-    if (*next != capture::NextResult::kFrame) continue;
-    match::RejectReason reason = match::RejectReason::kNone;
-    match::MatchOutcome outcome = matcher.MatchFrame((*source)->link_type(), frame.data, frame.len,
-                                                     frame.time_us, &reply, &reason);
-    CountOutcome(outcome, reason, &stats);
-    if (outcome == match::MatchOutcome::kMatched) {
-      report::FormatReply(reply, &line);
-      status = (*sink)->Append(line.Finish());
-      if (!status.ok()) return ReportError(status);
-    }
+  absl::StatusOr<report::ScanStats> stats =
+      ReadCapture(**source, *pcap_path, matcher, [&](const match::ReplyRecord& reply) {
+        report::FormatReply(reply, &line);
+        return (*sink)->Append(line.Finish());
+      });
+  if (!stats.ok()) {
+    (void)(*sink)->Flush();
+    return ReportError(stats.status());
   }
-  stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
-  report::FormatStats(stats, &line);
+  report::FormatStats(*stats, &line);
   status = (*sink)->Append(line.Finish());
   if (status.ok()) status = (*sink)->Flush();
   if (!status.ok()) return ReportError(status);

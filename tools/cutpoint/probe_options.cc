@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "capture/send/neighbor_lookup.h"
+#include "capture/send/route_lookup.h"
 #include "capture/send/sender_factory.h"
 #include "engine/targets/reserved_ranges.h"
 
@@ -181,6 +182,30 @@ absl::StatusOr<SenderFactory> MakeSenderFactory(const std::optional<std::string>
     mac = *parsed;
   }
   return SenderFactory([=]() { return capture::CreateSender(backend, interface, first_target, mac); });
+}
+
+uint64_t SeedFromKey(const probe::ProbeKey& key) {
+  uint64_t seed = 0;
+  for (int i = 0; i < 8; ++i) seed = (seed << 8) | key.bytes[8 + i];
+  return seed;
+}
+
+absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_address,
+                                       std::string* interface) {
+  if (*source_address != 0) {
+    if (!interface->empty()) return absl::OkStatus();
+    absl::StatusOr<std::string> holder = capture::InterfaceForAddress(*source_address);
+    if (!holder.ok()) {
+      return absl::InvalidArgumentError("no interface holds --source-ip; pass --interface");
+    }
+    *interface = *holder;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<capture::Route> route = capture::LookupRoute(first_target);
+  if (!route.ok()) return route.status();
+  *source_address = route->source_address;
+  if (interface->empty()) *interface = route->interface;
+  return absl::OkStatus();
 }
 
 std::string CurrentTimeRfc3339() {

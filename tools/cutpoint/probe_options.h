@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "tools/cutpoint/scan_runner.h"
 #include "engine/probe/probe_codec.h"
+#include "engine/probe/probe_key.h"
 #include "engine/targets/target_set.h"
 
 namespace cutpoint::cli {
@@ -40,6 +41,15 @@ struct TargetOptions {
 absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options);
 
 std::string CurrentTimeRfc3339();
+
+// The permutation seed when --seed is not given: derived from the probe key, so the same
+// key file reproduces the same send order (needed by --resume).
+uint64_t SeedFromKey(const probe::ProbeKey& key);
+
+// Fills a missing source address and/or interface from the kernel's route to
+// `first_target` (or, given a source, the interface that holds it).
+absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_address,
+                                       std::string* interface);
 
 // --tx BACKEND (raw, afpacket) and --gateway-mac MAC: a factory that opens one sender per
 // sender thread on `interface`, framing for the next hop towards `first_target`.

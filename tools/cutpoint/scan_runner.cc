@@ -381,6 +381,41 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   return stats;
 }
 
+absl::StatusOr<report::ScanStats> ReadCaptureFile(const std::string& path,
+                                                  const match::Matcher& matcher,
+                                                  const ReplyHandler& on_reply) {
+  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
+      capture::PcapSource::OpenOffline(path);
+  if (!source.ok()) return source.status();
+  return ReadCapture(**source, path, matcher, on_reply);
+}
+
+absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
+                                              const std::string& path,
+                                              const match::Matcher& matcher,
+                                              const ReplyHandler& on_reply) {
+  int64_t started_ns = MonotonicNanos();
+  report::ScanStats stats;
+  capture::CapturedFrame frame;
+  match::ReplyRecord reply;
+  while (true) {
+    absl::StatusOr<capture::NextResult> next = source.Next(&frame);
+    if (!next.ok()) return absl::DataLossError(absl::StrCat(path, ": ", next.status().message()));
+    if (*next == capture::NextResult::kEnd) break;
+    if (*next != capture::NextResult::kFrame) continue;
+    match::RejectReason reason = match::RejectReason::kNone;
+    match::MatchOutcome outcome = matcher.MatchFrame(source.link_type(), frame.data, frame.len,
+                                                     frame.time_us, &reply, &reason);
+    CountOutcome(outcome, reason, &stats);
+    if (outcome == match::MatchOutcome::kMatched) {
+      absl::Status handled = on_reply(reply);
+      if (!handled.ok()) return handled;
+    }
+  }
+  stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
+  return stats;
+}
+
 std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options) {
   return absl::StrCat("seed=", options.seed, " shards=", options.shard_count,
                       " shard=", options.shard_index, " probes=", plan.size(),

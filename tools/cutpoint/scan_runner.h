@@ -163,6 +163,17 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
 // Identifies a send order for --resume: a resumed run must use the same one.
 std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options);
 
+// Matches every frame of a capture file, calling `on_reply` for each matched reply; the
+// offline half of `match` and `locate --from-pcap`. A corrupt file is a DataLoss error.
+absl::StatusOr<report::ScanStats> ReadCaptureFile(const std::string& path,
+                                                  const match::Matcher& matcher,
+                                                  const ReplyHandler& on_reply);
+// The same over a capture already opened (e.g. to refuse a bad file before any output).
+absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
+                                              const std::string& path,
+                                              const match::Matcher& matcher,
+                                              const ReplyHandler& on_reply);
+
 // The BPF expression that passes only packets that can be replies to our probes.
 std::string ReplyCaptureFilter(uint32_t source_address);
 

@@ -202,27 +202,11 @@ absl::StatusOr<TraceConfig> BuildConfig(Mode mode, const ParsedArgs& args,
   }
   if (auto text = args.Get("interface")) config.interface = *text;
   if (config.source_address == 0 || (config.interface.empty() && !config.dry_run)) {
-    if (config.source_address != 0) {
-      absl::StatusOr<std::string> interface = capture::InterfaceForAddress(config.source_address);
-      if (!interface.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("no interface holds --source-ip; pass --interface"));
-      }
-      config.interface = *interface;
-    } else {
-      absl::StatusOr<capture::Route> route = capture::LookupRoute(set.At(0));
-      if (!route.ok()) return route.status();
-      config.source_address = route->source_address;
-      if (config.interface.empty()) config.interface = route->interface;
-    }
+    absl::Status resolved =
+        ResolveSourceAndInterface(set.At(0), &config.source_address, &config.interface);
+    if (!resolved.ok()) return resolved;
   }
   return config;
-}
-
-uint64_t DefaultSeed(const probe::ProbeKey& key) {
-  uint64_t seed = 0;
-  for (int i = 0; i < 8; ++i) seed = (seed << 8) | key.bytes[8 + i];
-  return seed;
 }
 
 absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& plan,
@@ -290,7 +274,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
       config->key_file.empty() ? GenerateProbeKey() : ReadOrCreateProbeKey(config->key_file);
   if (!key.ok()) return ReportError(key.status());
   probe::ProbeCodec codec(*key);
-  uint64_t seed = config->seed.value_or(DefaultSeed(*key));
+  uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
   absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
   if (!sink.ok()) return ReportError(sink.status());
