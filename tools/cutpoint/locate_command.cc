@@ -35,31 +35,17 @@ constexpr OptionSpec kLocateOptions[] = {
     {"no-echo-control", 0, "", "do not send ICMP echo controls"},
     {"control-host", 0, "ADDR", "another host to use as control (repeatable)"},
     {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
-    {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
-    {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
-    {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
-    {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
-    {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
     {"ttl", 0, "MIN-MAX", "TTL range to sweep (default 1-32)"},
     {"window", 0, "N", "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
     {"attempts", 0, "N", "probes per (target, kind, TTL) in the sweep, 1-4 (default 2)"},
     {"retries", 0, "N", "extra rounds re-probing silent test cells (default 1; attempts+retries <= 4)"},
-    {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
-    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
-    {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
-    {"blocklist-file", 'b', "FILE", "never probe the addresses/prefixes in FILE (zmap format)"},
-    {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
     {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 65536)"},
     {"output", 'o', "FILE", "write output here (default: standard output)"},
     {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
     {"key-file", 0, "FILE", "probe key: read it, or create it if missing"},
-    {"seed", 0, "N", "permutation seed (default: derived from the key)"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
     {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
-    {"allow-reserved", 0, "", "allow targets in IANA special-purpose ranges (labs)"},
-    {"quiet", 'q', "", "no summary on standard error"},
-    {"help", 'h', "", "show this help"},
 };
 
 struct LocateConfig {
@@ -98,7 +84,7 @@ void PrintLocateHelp() {
       "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md) or a text table;\n"
       "a summary goes to standard error.\n\n"
       "options:\n%s",
-      FormatOptionsHelp(kLocateOptions).c_str());
+      FormatOptionsHelp(WithCommonProbingOptions(kLocateOptions)).c_str());
 }
 
 absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
@@ -335,7 +321,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Se
 }  // namespace
 
 int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  absl::StatusOr<ParsedArgs> args = ParseArgs(kLocateOptions, words);
+  absl::StatusOr<ParsedArgs> args = ParseArgs(WithCommonProbingOptions(kLocateOptions), words);
   if (!args.ok()) {
     ReportError(args.status());
     std::fprintf(stderr, "see 'cutpoint locate --help'\n");

@@ -34,6 +34,12 @@ absl::StatusOr<uint32_t> ParseBounded(absl::string_view what, absl::string_view 
 
 }  // namespace
 
+std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own) {
+  std::vector<OptionSpec> all(own.begin(), own.end());
+  all.insert(all.end(), std::begin(kCommonProbingOptions), std::end(kCommonProbingOptions));
+  return all;
+}
+
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text) {
   std::vector<uint16_t> ports;
   for (absl::string_view item : absl::StrSplit(text, ',')) {

@@ -5,16 +5,39 @@
 #include <cstdint>
 #include <string>
 #include "absl/strings/string_view.h"
+#include <span>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/scan_runner.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_key.h"
 #include "engine/targets/target_set.h"
 
 namespace cutpoint::cli {
+
+// Options every probing command (trace, scan, locate) takes, listed after its own.
+inline constexpr OptionSpec kCommonProbingOptions[] = {
+    {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
+    {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
+    {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
+    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
+    {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
+    {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
+    {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
+    {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
+    {"blocklist-file", 'b', "FILE", "never probe the addresses/prefixes in FILE (zmap format)"},
+    {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
+    {"seed", 0, "N", "permutation seed (default: derived from the key)"},
+    {"allow-reserved", 0, "", "allow targets in IANA special-purpose ranges (labs)"},
+    {"quiet", 'q', "", "no summary on standard error"},
+    {"help", 'h', "", "show this help"},
+};
+
+// A command's own options followed by the common ones.
+std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own);
 
 // "25", "25,443", "8000-8010,25". Ports 1..65535; duplicates removed, order kept.
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text);

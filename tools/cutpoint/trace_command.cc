@@ -31,24 +31,13 @@ namespace {
 enum class Mode { kTrace, kScan };
 
 constexpr OptionSpec kTraceOptions[] = {
-    {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
-    {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
-    {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
-    {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
-    {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
     {"port", 'p', "PORTS", "TCP destination ports, e.g. 25,443,8000-8010 (default 80)"},
     {"probe", 0, "TYPES", "probe types: tcp-syn,icmp-echo (default both)"},
     {"ttl", 0, "MIN-MAX", "probe TTL range (default 1-32)"},
-    {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
     {"attempts", 0, "N", "probes per (target, type, TTL), 1-4 (default 1)"},
-    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
-    {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
-    {"blocklist-file", 'b', "FILE", "never probe the addresses/prefixes in FILE (zmap format)"},
-    {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
     {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 16777216)"},
     {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
     {"key-file", 0, "FILE", "probe key: read it, or create it if missing (needed by match)"},
-    {"seed", 0, "N", "permutation seed (default: derived from the key)"},
     {"shards", 0, "N", "split the targets into N disjoint shards (with --seed; default 1)"},
     {"shard", 0, "I", "send only shard I (0-based)"},
     {"resume", 0, "FILE", "save progress to FILE; a run that finds FILE continues from it"},
@@ -56,9 +45,6 @@ constexpr OptionSpec kTraceOptions[] = {
     {"progress", 0, "", "a status line on stderr once a second (default when stderr is a tty)"},
     {"status-file", 0, "FILE", "rewrite FILE once a second with the status as JSON"},
     {"dry-run", 0, "", "print the probes that would be sent; send nothing"},
-    {"allow-reserved", 0, "", "allow targets in IANA special-purpose ranges (labs)"},
-    {"quiet", 'q', "", "no summary on standard error"},
-    {"help", 'h', "", "show this help"},
 };
 
 struct TraceConfig {
@@ -98,7 +84,7 @@ void PrintHelp(Mode mode) {
         "in keyed random order: reply records say open / closed / unreachable (field\n"
         "\"status\") per target and port.\n\n");
   }
-  std::printf("options:\n%s", FormatOptionsHelp(kTraceOptions).c_str());
+  std::printf("options:\n%s", FormatOptionsHelp(WithCommonProbingOptions(kTraceOptions)).c_str());
 }
 
 absl::StatusOr<TraceConfig> BuildConfig(Mode mode, const ParsedArgs& args,
@@ -239,7 +225,7 @@ absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& pl
 int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
                     const std::vector<std::string>& words) {
   const char* name = mode == Mode::kTrace ? "trace" : "scan";
-  absl::StatusOr<ParsedArgs> args = ParseArgs(kTraceOptions, words);
+  absl::StatusOr<ParsedArgs> args = ParseArgs(WithCommonProbingOptions(kTraceOptions), words);
   if (!args.ok()) {
     ReportError(args.status());
     std::fprintf(stderr, "see 'cutpoint %s --help'\n", name);
