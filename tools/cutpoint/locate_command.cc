@@ -248,7 +248,7 @@ struct LockedTable {
   locate::ObservationTable* table = nullptr;
 };
 
-absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const SenderFactory& make_sender,
+absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const TxSetup& tx,
                                             const targets::TargetSet& target_set,
                                             const locate::LocateLayout& layout,
                                             const locate::JudgeOptions& judge_options,
@@ -257,7 +257,8 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Se
                                             capture::PcapWriter* evidence,
                                             const ReplyHandler& on_reply) {
   SessionConfig session_config;
-  session_config.make_sender = make_sender;
+  session_config.make_sender = tx.make_sender;
+  session_config.make_capture = tx.make_capture;
   session_config.run_as_user = config.run_as_user;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
@@ -443,10 +444,9 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     match::Matcher matcher(codec, matcher_config);
     stats = ReadCaptureFile(config->from_pcap, matcher, on_reply);
   } else {
-    absl::StatusOr<SenderFactory> make_sender = MakeSenderFactory(
-        args->Get("tx"), args->Get("gateway-mac"), config->interface, target_set->At(0));
-    if (!make_sender.ok()) return ReportError(make_sender.status());
-    stats = SweepLive(*config, *make_sender, *target_set, layout, judge_options, codec, seed, observations,
+    absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
+    if (!tx.ok()) return ReportError(tx.status());
+    stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
                       evidence.get(), on_reply);
   }
   if (evidence != nullptr) {

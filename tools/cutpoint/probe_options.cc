@@ -13,6 +13,9 @@
 #include "capture/send/route_lookup.h"
 #include "capture/send/sender_factory.h"
 #include "engine/targets/reserved_ranges.h"
+#ifdef CUTPOINT_HAVE_DPDK
+#include "tools/cutpoint/dpdk_backend.h"
+#endif
 
 namespace cutpoint::cli {
 namespace {
@@ -171,23 +174,36 @@ absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options) {
   return set;
 }
 
-absl::StatusOr<SenderFactory> MakeSenderFactory(const std::optional<std::string>& tx,
-                                                const std::optional<std::string>& gateway_mac,
-                                                const std::string& interface,
-                                                uint32_t first_target) {
-  capture::TxBackend backend = capture::TxBackend::kRawSocket;
-  if (tx) {
-    absl::StatusOr<capture::TxBackend> parsed = capture::ParseTxBackend(*tx);
-    if (!parsed.ok()) return parsed.status();
-    backend = *parsed;
-  }
+absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
+                                    uint32_t first_target, int sender_threads) {
   std::optional<std::array<uint8_t, 6>> mac;
-  if (gateway_mac) {
-    absl::StatusOr<std::array<uint8_t, 6>> parsed = capture::ParseMac(*gateway_mac);
+  if (auto text = args.Get("gateway-mac")) {
+    absl::StatusOr<std::array<uint8_t, 6>> parsed = capture::ParseMac(*text);
     if (!parsed.ok()) return parsed.status();
     mac = *parsed;
   }
-  return SenderFactory([=]() { return capture::CreateSender(backend, interface, first_target, mac); });
+  std::string tx = args.Get("tx").value_or("raw");
+  if (tx == "dpdk") {
+#ifdef CUTPOINT_HAVE_DPDK
+    DpdkBackendOptions options;
+    options.eal_args = args.Get("dpdk-args").value_or("");
+    options.device = args.Get("dpdk-port").value_or("");
+    options.sender_threads = sender_threads;
+    options.gateway_mac = mac;
+    options.interface = interface;
+    options.first_target = first_target;
+    return OpenDpdkBackend(options);
+#else
+    return absl::FailedPreconditionError("this build has no DPDK support (libdpdk not found)");
+#endif
+  }
+  absl::StatusOr<capture::TxBackend> backend = capture::ParseTxBackend(tx);
+  if (!backend.ok()) return backend.status();
+  TxSetup setup;
+  setup.make_sender = [backend = *backend, interface, first_target, mac]() {
+    return capture::CreateSender(backend, interface, first_target, mac);
+  };
+  return setup;
 }
 
 uint64_t SeedFromKey(const probe::ProbeKey& key) {

@@ -24,8 +24,10 @@ inline constexpr OptionSpec kCommonProbingOptions[] = {
     {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
     {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
     {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
-    {"tx", 0, "BACKEND", "send backend: raw (default) or afpacket (TX ring, qdisc bypass)"},
+    {"tx", 0, "BACKEND", "raw (default), afpacket (TX ring, qdisc bypass) or dpdk"},
     {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
+    {"dpdk-args", 0, "ARGS", "EAL arguments for --tx dpdk, e.g. \"--no-huge --no-pci --vdev ...\""},
+    {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
     {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
     {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
     {"blocklist-file", 'b', "FILE", "never probe the addresses/prefixes in FILE (zmap format)"},
@@ -74,12 +76,16 @@ uint64_t SeedFromKey(const probe::ProbeKey& key);
 absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_address,
                                        std::string* interface);
 
-// --tx BACKEND (raw, afpacket) and --gateway-mac MAC: a factory that opens one sender per
-// sender thread on `interface`, framing for the next hop towards `first_target`.
-absl::StatusOr<SenderFactory> MakeSenderFactory(const std::optional<std::string>& tx,
-                                                const std::optional<std::string>& gateway_mac,
-                                                const std::string& interface,
-                                                uint32_t first_target);
+// The send and receive backends chosen by --tx (raw, afpacket, dpdk), --gateway-mac,
+// --dpdk-args and --dpdk-port: factories that open one sender per sender thread on
+// `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
+// side on the same port.
+struct TxSetup {
+  SenderFactory make_sender;
+  CaptureFactory make_capture;  // empty: libpcap on the interface
+};
+absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
+                                    uint32_t first_target, int sender_threads);
 
 }  // namespace cutpoint::cli
 

@@ -295,11 +295,12 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
     if (!status.ok()) return ReportError(status);
   } else {
-    absl::StatusOr<SenderFactory> make_sender = MakeSenderFactory(
-        args->Get("tx"), args->Get("gateway-mac"), config->interface, plan->targets().At(0));
-    if (!make_sender.ok()) return ReportError(make_sender.status());
+    absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, plan->targets().At(0),
+                                             config->sender_threads);
+    if (!tx.ok()) return ReportError(tx.status());
     SessionConfig session;
-    session.make_sender = *make_sender;
+    session.make_sender = tx->make_sender;
+    session.make_capture = tx->make_capture;
     session.run_as_user = args->Get("user").value_or("");
     session.source_address = config->source_address;
     session.interface = config->interface;

@@ -1,0 +1,63 @@
+// Sends IPv4 probes as Ethernet frames from a DPDK port's TX queue: per burst, mbufs are
+// allocated in bulk, filled (the port's 14-byte Ethernet header + the IPv4 bytes) and
+// handed to the driver with one rte_eth_tx_burst(); mbufs the driver did not take are
+// freed and their packets left to the caller to retry.
+//
+// SendProbes() is the fast path: probes are built by a probe::ProbeBuilder straight into
+// the mbufs, no intermediate copy. Its bytes are exactly those SendBurst() sends for the
+// same ProbeBuilder output (tests/dpdk checks both against the raw-socket backend's).
+// Not thread-safe: one sender per TX queue, one thread per sender.
+#ifndef CUTPOINT_CAPTURE_DPDK_DPDK_SENDER_H_
+#define CUTPOINT_CAPTURE_DPDK_DPDK_SENDER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "capture/dpdk/dpdk_port.h"
+#include "capture/send/packet_sender.h"
+#include "engine/probe/probe_builder.h"
+#include "engine/probe/probe_codec.h"
+
+namespace cutpoint::capture {
+
+struct DpdkSenderCounters {
+  uint64_t frames_sent = 0;     // taken by rte_eth_tx_burst
+  uint64_t bursts = 0;          // rte_eth_tx_burst calls
+  uint64_t tx_full = 0;         // frames the driver did not take (TX ring full), freed
+  uint64_t alloc_failures = 0;  // bursts cut short: mempool empty
+  uint64_t rejected = 0;        // packets refused before queuing (length, not IPv4)
+};
+
+class DpdkSender final : public PacketSender {
+ public:
+  // `port` must outlive the sender.
+  explicit DpdkSender(DpdkPort& port, uint16_t queue = 0);
+
+  // Sends in chunks of the port's burst size until the driver stops taking frames.
+  // Packets shorter than an IPv4 header, not IPv4 or longer than max_packet_len() count
+  // as failed; packets after sent + failed were not attempted (TX ring or pool full).
+  BurstResult SendBurst(std::span<const OutgoingPacket> packets) override;
+
+  // Builds specs[i] sent at `send_us` into mbufs and sends them (one rte_eth_tx_burst per
+  // chunk of burst size). Returns how many were sent, from the front.
+  size_t SendProbes(const probe::ProbeBuilder& builder, std::span<const probe::ProbeSpec> specs,
+                    int64_t send_us);
+
+  const DpdkSenderCounters& counters() const { return counters_; }
+  uint16_t queue() const { return queue_; }
+
+ private:
+  // Transmits mbufs[0..n), frees what the driver did not take; returns how many it took.
+  uint16_t Transmit(rte_mbuf** mbufs, uint16_t n);
+
+  DpdkPort& port_;
+  uint16_t queue_;
+  uint16_t burst_;
+  size_t max_packet_len_;
+  DpdkSenderCounters counters_;
+};
+
+}  // namespace cutpoint::capture
+
+#endif  // CUTPOINT_CAPTURE_DPDK_DPDK_SENDER_H_

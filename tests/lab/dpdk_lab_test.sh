@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# DPDK end to end, no NIC: inside the lab's prober namespace a DPDK net_af_packet port is
+# bound to the prober's interface (--no-huge --no-pci). `cutpoint trace --tx dpdk` over a
+# /24 must meet every expectation of the kernel-backend trace test, and `cutpoint locate
+# --tx dpdk` on the drop scenario must give the ground-truth verdicts.
+set -uo pipefail
+CUTPOINT=$1
+LISTENER=$2
+INJECTOR=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+LAB=$HERE/../../tools/lab/lab.sh
+[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
+name=cpdp$$
+work=$(mktemp -d /tmp/cutpoint-dpdk.XXXXXX)
+trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
+"$LAB" up "$name" --scenario drop --routers 3 --filter-router 2 --prefix 198.19.1.0/24 \
+  --open-ports 25,443 --listener "$LISTENER" --injector "$INJECTOR" \
+  --out "$work/topology.env" --truth "$work/truth.json" >/dev/null 2>&1 </dev/null || {
+  echo "FAIL: lab up"; exit 1; }
+# shellcheck disable=SC1091
+source "$work/topology.env"
+dpdk=(--tx dpdk --dpdk-args "--no-huge --no-pci -m 256 --log-level=error --vdev net_af_packet0,iface=$PROBER_IF")
+failures=0
+
+# Trace: unfiltered ports 443 and 81 plus ICMP echo (port 25 is filtered for .101/.102).
+timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" trace --allow-reserved -i "$PROBER_IF" \
+  -S "$PROBER_ADDR" -p 443,81 --probe tcp-syn,icmp-echo --ttl 1-5 --rate 20000 --cooldown 1 -q \
+  "${dpdk[@]}" -o "$work/trace.ndjson" "$TARGET_PREFIX" 2>"$work/trace.err" || {
+  echo "FAIL: trace --tx dpdk: $(cat "$work/trace.err")"; failures=$((failures + 1)); }
+python3 "$HERE/check_trace.py" --topology "$work/topology.env" --ndjson "$work/trace.ndjson" \
+  --ports 443,81 --max-unmatched 8 || failures=$((failures + 1))
+
+# Locate: the same verdicts as with the kernel backends.
+timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved -i "$PROBER_IF" \
+  -S "$PROBER_ADDR" -p 25 --control-port 443 --ttl 1-5 --rate 20000 -q "${dpdk[@]}" \
+  -o "$work/locate.ndjson" "$TARGET_PREFIX" 2>"$work/locate.err" || {
+  echo "FAIL: locate --tx dpdk: $(cat "$work/locate.err")"; failures=$((failures + 1)); }
+python3 "$HERE/check_locate.py" --label lab.dpdk --truth "$work/truth.json" \
+  --ndjson "$work/locate.ndjson" || failures=$((failures + 1))
+
+echo "lab.dpdk: $((2 - failures)) passed, $failures failed"
+[[ $failures -eq 0 ]]
