@@ -121,13 +121,14 @@ class Judge {
       TargetView view(table_, i);
       const GroupHops* group = GroupOf(view.address());
       if (view.own_distance() != 0 || (group != nullptr && group->distance != 0)) continue;
+      // The path is still alive if anything — this target's probes or its group's —
+      // answered in the upper half of the swept TTLs (silent hops at the very top of a
+      // window must not end the sweep).
       bool alive = false;
-      for (int ttl = std::max<int>(layout_.ttl_min, swept_ttl_max - 2); ttl <= swept_ttl_max; ++ttl) {
-        alive = alive || view.AnyAnswered(ttl);
-        if (view.Test(ttl).target_replied()) {
-          alive = false;
-          break;
-        }
+      int from_ttl = std::max<int>(layout_.ttl_min, (layout_.ttl_min + swept_ttl_max + 1) / 2);
+      for (int ttl = from_ttl; ttl <= swept_ttl_max && !alive; ++ttl) {
+        alive = view.AnyAnswered(ttl) ||
+                (group != nullptr && group->answering_targets[static_cast<size_t>(Offset(ttl))] > 0);
       }
       if (alive) deeper.push_back(i);
     }

@@ -234,6 +234,19 @@ TEST_F(JudgeTest, GenuineRstOneHopShortOnABalancedPathIsNotAnInjection) {
   EXPECT_EQ(Of(JudgeEverything(), target).verdict, VerdictKind::kClosed);
 }
 
+TEST_F(JudgeTest, SweepGoesDeeperOnlyWhileTheDestinationIsUnreachedAndThePathAlive) {
+  // Only hops 1..3 answered so far (window 1..4, hop 4 silent): sweep deeper for all.
+  for (uint32_t i = 0; i < 16; ++i) {
+    for (int ttl = 1; ttl <= 3; ++ttl) {
+      Add(kPrefix + i, ProbeType::kIcmpEcho, 0, ttl, ReplyKind::kTimeExceeded, Hop(ttl));
+    }
+  }
+  EXPECT_EQ(TargetsToSweepDeeper(*table_, JudgeOptions{}, 4).size(), 16u);
+  // One host's echo reaches the destination: its whole group stops.
+  Add(kPrefix + 3, ProbeType::kIcmpEcho, 0, 4, ReplyKind::kEchoReply, kPrefix + 3);
+  EXPECT_TRUE(TargetsToSweepDeeper(*table_, JudgeOptions{}, 4).empty());
+}
+
 TEST_F(JudgeTest, NoRepliesAtAllIsInconclusive) {
   for (const Verdict& v : JudgeEverything()) {
     EXPECT_EQ(v.verdict, VerdictKind::kInconclusive);
