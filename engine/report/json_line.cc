@@ -36,10 +36,28 @@ void JsonLine::Separator() {
 }
 
 void JsonLine::Key(absl::string_view key) {
-  Separator();
-  Quoted(key);
-  Reserve(1);
-  buffer_[len_++] = ':';
+  // Keys are nearly always plain constants: copy them whole unless one needs escaping.
+  bool plain = true;
+  for (char c : key) {
+    unsigned char u = static_cast<unsigned char>(c);
+    plain = plain && u >= 0x20 && c != '"' && c != '\\';
+  }
+  if (!plain) {
+    Separator();
+    Quoted(key);
+    Put(":", 1);
+    return;
+  }
+  Reserve(key.size() + 4);
+  char* out = buffer_.data() + len_;
+  if (need_comma_) *out++ = ',';
+  need_comma_ = true;
+  *out++ = '"';
+  std::memcpy(out, key.data(), key.size());
+  out += key.size();
+  *out++ = '"';
+  *out++ = ':';
+  len_ = static_cast<size_t>(out - buffer_.data());
 }
 
 void JsonLine::Quoted(absl::string_view value) {

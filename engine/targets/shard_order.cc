@@ -35,6 +35,38 @@ absl::StatusOr<ShardOrder> ShardOrder::Create(const ProbePlan& plan, uint64_t se
   return ShardOrder(plan, target_order, first, last, probe_order, per_target);
 }
 
+absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, int group_prefix_len,
+                                       uint64_t seed, uint32_t shard_count, uint32_t shard_index) {
+  if (shard_count == 0 || shard_index >= shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("bad shard ", shard_index, " of ", shard_count,
+                                                   " (shards are numbered 0..N-1)"));
+  }
+  if (group_prefix_len < 0 || group_prefix_len > 32) {
+    return absl::InvalidArgumentError("bad group prefix length");
+  }
+  int shift = 32 - group_prefix_len;
+  std::vector<uint64_t> groups;  // group numbers (address >> shift), ascending, distinct
+  for (const Ipv4Range& range : targets.ranges()) {
+    uint64_t first = uint64_t{range.first} >> shift;
+    uint64_t last = uint64_t{range.last} >> shift;
+    if (!groups.empty() && groups.back() == first) ++first;
+    for (uint64_t group = first; group <= last; ++group) groups.push_back(group);
+    if (groups.size() > (uint64_t{1} << 24)) {
+      return absl::InvalidArgumentError("too many groups to shard; use a shorter group prefix");
+    }
+  }
+  KeyedPermutation order(groups.size(), DeriveSeed(seed, 0x67726f7570));
+  uint64_t begin = Split(groups.size(), shard_index, shard_count);
+  uint64_t end = Split(groups.size(), shard_index + 1, shard_count);
+  std::vector<Ipv4Range> blocks;
+  for (uint64_t position = begin; position < end; ++position) {
+    uint64_t group = groups[order.At(position)];
+    blocks.push_back({static_cast<uint32_t>(group << shift),
+                      static_cast<uint32_t>((group << shift) | ((uint64_t{1} << shift) - 1))});
+  }
+  return targets.Intersect(TargetSet::FromRanges(std::move(blocks)));
+}
+
 probe::ProbeSpec ShardOrder::At(uint64_t position) const {
   uint64_t local = probe_order_.At(position);
   uint64_t target_index = TargetIndex(local / probes_per_target_);

@@ -48,6 +48,12 @@ class ShardOrder {
   uint64_t probes_per_target_;
 };
 
+// Shard of a target set that keeps whole groups (e.g. /24 control groups for `locate`)
+// together: the groups present in `targets` are dealt to shards through a keyed
+// permutation, as targets are in ShardOrder. Memory is O(groups).
+absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, int group_prefix_len,
+                                       uint64_t seed, uint32_t shard_count, uint32_t shard_index);
+
 // Derives independent sub-seeds (target order, per-shard probe order) from one seed.
 uint64_t DeriveSeed(uint64_t seed, uint64_t label);
 

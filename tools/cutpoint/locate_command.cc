@@ -16,6 +16,7 @@
 #include "engine/locate/summary.h"
 #include "engine/report/records.h"
 #include "engine/targets/probe_plan.h"
+#include "engine/targets/shard_order.h"
 #include "engine/wire/ipv4_address.h"
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
@@ -35,6 +36,8 @@ constexpr OptionSpec kLocateOptions[] = {
     {"no-echo-control", 0, "", "do not send ICMP echo controls"},
     {"control-host", 0, "ADDR", "another host to use as control (repeatable)"},
     {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
+    {"shards", 0, "N", "split the groups (/LEN) into N disjoint shards (with --seed; default 1)"},
+    {"shard", 0, "I", "judge only shard I (0-based); a group and its controls stay in one shard"},
     {"ttl", 0, "MIN-MAX", "TTL range to sweep (default 1-32)"},
     {"window", 0, "N", "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
     {"attempts", 0, "N", "probes per (target, kind, TTL) in the sweep, 1-4 (default 2)"},
@@ -71,6 +74,8 @@ struct LocateConfig {
   std::string pcap_out;
   std::string from_pcap;
   std::string run_as_user;
+  uint32_t shard_count = 1;
+  uint32_t shard_index = 0;
   bool quiet = false;
 };
 
@@ -181,6 +186,23 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   config.from_pcap = args.Get("from-pcap").value_or("");
   config.quiet = args.Has("quiet");
   config.run_as_user = args.Get("user").value_or("");
+  if (auto text = args.Get("shards")) {
+    absl::StatusOr<int64_t> shards = ParseInteger("--shards", *text, 1, 1 << 20);
+    if (!shards.ok()) return shards.status();
+    config.shard_count = static_cast<uint32_t>(*shards);
+  }
+  if (auto text = args.Get("shard")) {
+    absl::StatusOr<int64_t> shard = ParseInteger("--shard", *text, 0, (1 << 20) - 1);
+    if (!shard.ok()) return shard.status();
+    config.shard_index = static_cast<uint32_t>(*shard);
+  }
+  if (config.shard_index >= config.shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("--shard ", config.shard_index,
+                                                   " is not below --shards ", config.shard_count));
+  }
+  if (config.shard_count > 1 && !config.seed) {
+    return absl::InvalidArgumentError("--shards needs an explicit --seed, the same for every shard");
+  }
   if (!config.from_pcap.empty()) {
     if (config.key_file.empty()) {
       return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
@@ -350,6 +372,22 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   for (uint32_t host : config->control_hosts) target_options.specs.push_back(wire::Ipv4ToString(host));
   absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
   if (!target_set.ok()) return ReportError(target_set.status());
+  if (config->shard_count > 1) {
+    // Whole control groups go to one shard; explicit control hosts go to every shard.
+    std::vector<targets::Ipv4Range> hosts;
+    for (uint32_t host : config->control_hosts) hosts.push_back({host, host});
+    targets::TargetSet controls = targets::TargetSet::FromRanges(hosts);
+    absl::StatusOr<targets::TargetSet> shard =
+        targets::ShardByGroup(target_set->Subtract(controls), config->group_prefix_len,
+                              *config->seed, config->shard_count, config->shard_index);
+    if (!shard.ok()) return ReportError(shard.status());
+    std::vector<targets::Ipv4Range> ranges = shard->ranges();
+    ranges.insert(ranges.end(), hosts.begin(), hosts.end());
+    *target_set = targets::TargetSet::FromRanges(std::move(ranges));
+    if (target_set->empty()) {
+      return ReportError(absl::InvalidArgumentError("this shard holds no targets"));
+    }
+  }
 
   bool offline = !config->from_pcap.empty();
   if (!offline && (config->source_address == 0 || config->interface.empty())) {

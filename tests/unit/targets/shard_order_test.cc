@@ -118,3 +118,34 @@ TEST(TargetSetAlgebraTest, SubtractAndIntersectMatchABruteForceModel) {
 
 }  // namespace
 }  // namespace cutpoint::targets
+
+namespace cutpoint::targets {
+namespace {
+
+TEST(ShardByGroupTest, GroupsStayWholeAndShardsPartitionTheTargets) {
+  TargetSetBuilder builder;
+  ASSERT_TRUE(builder.AddSpec("198.19.0.0/21").ok());
+  ASSERT_TRUE(builder.AddSpec("198.19.9.7").ok());
+  TargetSet all = std::move(builder).Build();
+  for (uint32_t shards : {1u, 2u, 3u, 5u}) {
+    uint64_t total = 0;
+    std::map<uint32_t, uint32_t> shard_of_group;
+    for (uint32_t shard = 0; shard < shards; ++shard) {
+      absl::StatusOr<TargetSet> part = ShardByGroup(all, 24, 11, shards, shard);
+      ASSERT_TRUE(part.ok());
+      total += part->size();
+      for (uint64_t i = 0; i < part->size(); ++i) {
+        uint32_t address = part->At(i);
+        EXPECT_TRUE(all.Contains(address));
+        auto [it, inserted] = shard_of_group.emplace(address >> 8, shard);
+        EXPECT_EQ(it->second, shard) << "a /24 split across shards";
+      }
+    }
+    EXPECT_EQ(total, all.size()) << shards;
+    EXPECT_EQ(shard_of_group.size(), 9u);
+  }
+  EXPECT_FALSE(ShardByGroup(all, 24, 1, 2, 2).ok());
+}
+
+}  // namespace
+}  // namespace cutpoint::targets
