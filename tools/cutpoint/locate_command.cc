@@ -186,23 +186,10 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   config.from_pcap = args.Get("from-pcap").value_or("");
   config.quiet = args.Has("quiet");
   config.run_as_user = args.Get("user").value_or("");
-  if (auto text = args.Get("shards")) {
-    absl::StatusOr<int64_t> shards = ParseInteger("--shards", *text, 1, 1 << 20);
-    if (!shards.ok()) return shards.status();
-    config.shard_count = static_cast<uint32_t>(*shards);
-  }
-  if (auto text = args.Get("shard")) {
-    absl::StatusOr<int64_t> shard = ParseInteger("--shard", *text, 0, (1 << 20) - 1);
-    if (!shard.ok()) return shard.status();
-    config.shard_index = static_cast<uint32_t>(*shard);
-  }
-  if (config.shard_index >= config.shard_count) {
-    return absl::InvalidArgumentError(absl::StrCat("--shard ", config.shard_index,
-                                                   " is not below --shards ", config.shard_count));
-  }
-  if (config.shard_count > 1 && !config.seed) {
-    return absl::InvalidArgumentError("--shards needs an explicit --seed, the same for every shard");
-  }
+  absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
+  if (!shards.ok()) return shards.status();
+  config.shard_count = shards->count;
+  config.shard_index = shards->index;
   if (!config.from_pcap.empty()) {
     if (config.key_file.empty()) {
       return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");

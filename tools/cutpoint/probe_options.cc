@@ -43,6 +43,28 @@ std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own
   return all;
 }
 
+absl::StatusOr<ShardChoice> ParseShardOptions(const ParsedArgs& args) {
+  ShardChoice choice;
+  if (auto text = args.Get("shards")) {
+    absl::StatusOr<int64_t> shards = ParseInteger("--shards", *text, 1, 1 << 20);
+    if (!shards.ok()) return shards.status();
+    choice.count = static_cast<uint32_t>(*shards);
+  }
+  if (auto text = args.Get("shard")) {
+    absl::StatusOr<int64_t> shard = ParseInteger("--shard", *text, 0, (1 << 20) - 1);
+    if (!shard.ok()) return shard.status();
+    choice.index = static_cast<uint32_t>(*shard);
+  }
+  if (choice.index >= choice.count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--shard ", choice.index, " is not below --shards ", choice.count));
+  }
+  if (choice.count > 1 && !args.Has("seed")) {
+    return absl::InvalidArgumentError("--shards needs an explicit --seed, the same for every shard");
+  }
+  return choice;
+}
+
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text) {
   std::vector<uint16_t> ports;
   for (absl::string_view item : absl::StrSplit(text, ',')) {

@@ -41,6 +41,14 @@ inline constexpr OptionSpec kCommonProbingOptions[] = {
 // A command's own options followed by the common ones.
 std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own);
 
+// --shards N --shard I, validated: I < N, and N > 1 only with an explicit --seed (shard
+// boundaries must not depend on a per-run key).
+struct ShardChoice {
+  uint32_t count = 1;
+  uint32_t index = 0;
+};
+absl::StatusOr<ShardChoice> ParseShardOptions(const ParsedArgs& args);
+
 // "25", "25,443", "8000-8010,25". Ports 1..65535; duplicates removed, order kept.
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text);
 // "1-32" or "7". TTLs 1..255.

@@ -144,24 +144,10 @@ absl::StatusOr<TraceConfig> BuildConfig(Mode mode, const ParsedArgs& args,
     if (!seed.ok()) return seed.status();
     config.seed = static_cast<uint64_t>(*seed);
   }
-  if (auto text = args.Get("shards")) {
-    absl::StatusOr<int64_t> shards = ParseInteger("--shards", *text, 1, 1 << 20);
-    if (!shards.ok()) return shards.status();
-    config.shard_count = static_cast<uint32_t>(*shards);
-  }
-  if (auto text = args.Get("shard")) {
-    absl::StatusOr<int64_t> shard = ParseInteger("--shard", *text, 0, (1 << 20) - 1);
-    if (!shard.ok()) return shard.status();
-    config.shard_index = static_cast<uint32_t>(*shard);
-  }
-  if (config.shard_index >= config.shard_count) {
-    return absl::InvalidArgumentError(absl::StrCat("--shard ", config.shard_index,
-                                                   " is not below --shards ", config.shard_count));
-  }
-  if (config.shard_count > 1 && !args.Has("seed")) {
-    return absl::InvalidArgumentError(
-        "--shards needs an explicit --seed, the same for every shard");
-  }
+  absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
+  if (!shards.ok()) return shards.status();
+  config.shard_count = shards->count;
+  config.shard_index = shards->index;
   if (auto text = args.Get("sender-threads")) {
     absl::StatusOr<int64_t> threads = ParseInteger("--sender-threads", *text, 1, 64);
     if (!threads.ok()) return threads.status();
