@@ -23,12 +23,21 @@ void PrepareIpv4(uint8_t* ip, uint16_t total_len, uint8_t protocol, uint32_t sou
   StoreBe32(ip + 12, source);
 }
 
-void StampIpv4(uint8_t* ip, uint16_t id, uint8_t ttl, uint32_t target) {
+// Checksums are the template's precomputed sum plus the per-probe fields (RFC 1624
+// style incremental update): the constant bytes are never summed again.
+inline uint16_t Finish(uint32_t sum) {
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+inline uint32_t Split32(uint32_t value) { return (value >> 16) + (value & 0xffff); }
+
+void StampIpv4(uint8_t* ip, uint32_t template_sum, uint16_t id, uint8_t ttl, uint32_t target) {
   StoreBe16(ip + 4, id);
   ip[8] = ttl;
-  StoreBe16(ip + 10, 0);
   StoreBe32(ip + 16, target);
-  StoreBe16(ip + 10, wire::InternetChecksum(ip, kIpLen));
+  StoreBe16(ip + 10, Finish(template_sum + id + (uint32_t{ttl} << 8) + Split32(target)));
 }
 
 }  // namespace
@@ -48,6 +57,20 @@ ProbeBuilder::ProbeBuilder(const ProbeCodec& codec, uint32_t source_address)
   std::memset(icmp_template_, 0, sizeof(icmp_template_));
   PrepareIpv4(icmp_template_, kIcmpEchoProbeLen, wire::kProtoIcmp, source_);
   icmp_template_[kIpLen] = wire::kIcmpEchoRequest;
+
+  // Sums of the constant bytes (identity fields, TTL and checksums are zero in the
+  // templates); the TCP one includes the pseudo-header's constant part.
+  tcp_ip_sum_ = TemplateIpSum(tcp_template_);
+  icmp_ip_sum_ = TemplateIpSum(icmp_template_);
+  tcp_sum_ = wire::AddChecksumBytes(Split32(source_) + wire::kProtoTcp + (kTcpSynProbeLen - kIpLen),
+                                    tcp_template_ + kIpLen, kTcpSynProbeLen - kIpLen);
+}
+
+uint32_t ProbeBuilder::TemplateIpSum(const uint8_t* ip) {
+  uint8_t header[kIpLen];
+  std::memcpy(header, ip, kIpLen);
+  header[8] = 0;  // the TTL is added per probe
+  return wire::AddChecksumBytes(0, header, kIpLen);
 }
 
 size_t ProbeBuilder::Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const {
@@ -63,14 +86,13 @@ size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, int64_t send_us, uint8_t
   // Linux rewrites a zero IP ID on raw sockets, so zero is never used.
   uint16_t ip_id = static_cast<uint16_t>(send_us & 0xffff);
   if (ip_id == 0) ip_id = 1;
-  StampIpv4(out, ip_id, spec.ttl, spec.target);
+  StampIpv4(out, tcp_ip_sum_, ip_id, spec.ttl, spec.target);
   uint8_t* tcp = out + kIpLen;
   StoreBe16(tcp, flow.tcp_sport);
   StoreBe16(tcp + 2, spec.port);
   StoreBe32(tcp + 4, word);
-  StoreBe16(tcp + 16,
-            wire::TransportChecksumIpv4(source_, spec.target, wire::kProtoTcp, tcp,
-                                        kTcpSynProbeLen - kIpLen));
+  StoreBe16(tcp + 16, Finish(tcp_sum_ + flow.tcp_sport + spec.port + Split32(word) +
+                             Split32(spec.target)));
   return kTcpSynProbeLen;
 }
 
@@ -86,17 +108,19 @@ size_t ProbeBuilder::BuildIcmpEcho(const ProbeSpec& spec, int64_t send_us, uint8
     ticks = static_cast<uint16_t>((ticks + 1) & kTickMask);
     word = codec_.EncodeWord(icmp_spec, ticks);
   }
-  StampIpv4(out, static_cast<uint16_t>(word), spec.ttl, spec.target);
+  StampIpv4(out, icmp_ip_sum_, static_cast<uint16_t>(word), spec.ttl, spec.target);
   uint8_t* icmp = out + kIpLen;
+  uint16_t send_low16 = static_cast<uint16_t>(send_us & 0xffff);
   StoreBe16(icmp + 2, flow.icmp_checksum);
   StoreBe16(icmp + 4, flow.icmp_id);
   StoreBe16(icmp + 6, static_cast<uint16_t>(word >> 16));
   StoreBe32(icmp + 8, word);
-  StoreBe16(icmp + 12, static_cast<uint16_t>(send_us & 0xffff));
+  StoreBe16(icmp + 12, send_low16);
   // Compensation word: makes the message sum to 0xffff with the checksum field fixed at
   // the flow's constant value, so the checksum (hashed by some balancers) never varies.
-  uint32_t partial = wire::AddChecksumBytes(0, icmp, kIcmpEchoProbeLen - kIpLen - 2);
-  StoreBe16(icmp + 14, static_cast<uint16_t>(~wire::FoldChecksum(partial)));
+  uint32_t partial = (uint32_t{wire::kIcmpEchoRequest} << 8) + flow.icmp_checksum +
+                     flow.icmp_id + (word >> 16) + Split32(word) + send_low16;
+  StoreBe16(icmp + 14, Finish(partial));
   return kIcmpEchoProbeLen;
 }
 

@@ -31,8 +31,13 @@ class ProbeBuilder {
   size_t BuildTcpSyn(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const;
   size_t BuildIcmpEcho(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const;
 
+  static uint32_t TemplateIpSum(const uint8_t* ip);
+
   const ProbeCodec& codec_;
   uint32_t source_;
+  uint32_t tcp_ip_sum_ = 0;    // constant IPv4 header words of the TCP template
+  uint32_t icmp_ip_sum_ = 0;   // same for the ICMP template
+  uint32_t tcp_sum_ = 0;       // constant pseudo-header + TCP template words
   uint8_t tcp_template_[kTcpSynProbeLen];
   uint8_t icmp_template_[kIcmpEchoProbeLen];
 };

@@ -12,7 +12,7 @@
 
 namespace cutpoint::probe {
 
-inline constexpr size_t kProbeKeyBytes = 16;  // SipHash-2-4 key size
+inline constexpr size_t kProbeKeyBytes = 16;  // 128-bit secret; subkeys derive from it
 
 struct ProbeKey {
   std::array<uint8_t, kProbeKeyBytes> bytes{};

@@ -30,7 +30,7 @@ fi
 printf '00112233445566778899aabbccddeeff\n' >"$work/wrong.key"
 "$CUTPOINT" match --pcap "$FIXTURES/locate_rst_lab.pcap" --key-file "$work/wrong.key" -S 198.18.0.1 \
   >"$work/wrong.ndjson"
-if grep -q '"type":"reply"' "$work/wrong.ndjson" || ! tail -n 1 "$work/wrong.ndjson" | grep -q '"matched":0,"rejected":60'; then
+if grep -q '"type":"reply"' "$work/wrong.ndjson" || ! tail -n 1 "$work/wrong.ndjson" | grep -q '"matched":0,"rejected":120'; then
   echo "FAIL: a wrong key must reject every reply: $(tail -n 1 "$work/wrong.ndjson")"
   failures=$((failures + 1))
 fi
