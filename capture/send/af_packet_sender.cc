@@ -1,6 +1,7 @@
 #include "capture/send/af_packet_sender.h"
 
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -31,6 +32,18 @@ constexpr uint32_t kMaxFrameCount = 1u << 20;
 // TPACKET_V2 TX frames without PACKET_TX_HAS_OFF: the data starts where the kernel's
 // sockaddr_ll would, right after the aligned tpacket2_hdr.
 constexpr size_t kTxDataOffset = TPACKET2_HDRLEN - sizeof(sockaddr_ll);
+
+// struct virtio_net_hdr (linux/virtio_net.h, which C++ cannot include: a member is named
+// `class`): flags, gso_type, then little-endian hdr_len, gso_size, csum_start, csum_offset.
+struct VnetHeader {
+  uint8_t flags;
+  uint8_t gso_type;
+  uint16_t hdr_len;
+  uint16_t gso_size;
+  uint16_t csum_start;
+  uint16_t csum_offset;
+};
+static_assert(sizeof(VnetHeader) == 10);
 
 tpacket2_hdr* Header(uint8_t* frame) { return reinterpret_cast<tpacket2_hdr*>(frame); }
 
@@ -124,6 +137,18 @@ absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
       return Errno("PACKET_QDISC_BYPASS", name, errno);
     }
   }
+  // With a virtio-net header in front of each frame the kernel copies the first hdr_len
+  // bytes into the skb's linear area. We set hdr_len to the whole frame, so the skb holds
+  // no page fragments of the ring: forwarding it (veth, another namespace) then needs no
+  // per-packet page allocation and copy (skb_copy_ubufs), and no header re-parsing.
+  // Optional: kernels without it send the plain way.
+  size_t vnet_header_len = 0;
+  if (options.linear_frames) {
+    int on = 1;
+    if (setsockopt(fd.fd, SOL_PACKET, PACKET_VNET_HDR, &on, sizeof(on)) == 0) {
+      vnet_header_len = sizeof(VnetHeader);
+    }
+  }
   int sndbuf = 4 << 20;
   setsockopt(fd.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 
@@ -162,7 +187,8 @@ absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
   sender->ring_bytes_ = ring_bytes;
   sender->frame_size_ = options.frame_size;
   sender->frame_count_ = ring_request.tp_frame_nr;
-  size_t frame_room = options.frame_size - kTxDataOffset - kEthernetHeaderLen;
+  sender->vnet_header_len_ = vnet_header_len;
+  size_t frame_room = options.frame_size - kTxDataOffset - vnet_header_len - kEthernetHeaderLen;
   sender->max_packet_len_ =
       std::min(frame_room, mtu > 0 ? static_cast<size_t>(mtu) : size_t{0});
   sender->destination_mac_ = options.destination_mac;
@@ -229,9 +255,16 @@ BurstResult AfPacketSender::SendBurst(std::span<const OutgoingPacket> packets) {
     }
     tpacket2_hdr* header = Header(frame);
     uint8_t* data = frame + kTxDataOffset;
+    uint32_t frame_len = static_cast<uint32_t>(kEthernetHeaderLen + packet.len);
+    if (vnet_header_len_ != 0) {
+      VnetHeader vnet{};  // no offloads; hdr_len: copy the whole frame (see Create)
+      vnet.hdr_len = htole16(static_cast<uint16_t>(frame_len));
+      memcpy(data, &vnet, sizeof(vnet));
+      data += sizeof(vnet);
+    }
     memcpy(data, ethernet_header_.data(), kEthernetHeaderLen);
     memcpy(data + kEthernetHeaderLen, packet.data, packet.len);
-    header->tp_len = static_cast<uint32_t>(kEthernetHeaderLen + packet.len);
+    header->tp_len = static_cast<uint32_t>(vnet_header_len_ + frame_len);
     header->tp_snaplen = header->tp_len;
     StoreStatus(frame, TP_STATUS_SEND_REQUEST);
     cursor_ = cursor_ + 1 == frame_count_ ? 0 : cursor_ + 1;

@@ -35,6 +35,8 @@ struct AfPacketOptions {
   uint32_t frame_size = 2048;
   uint32_t frame_count = 256;
   bool qdisc_bypass = true;
+  // Virtio-net header per frame so the kernel builds linear skbs (see Create).
+  bool linear_frames = true;
 };
 
 struct AfPacketCounters {
@@ -82,6 +84,7 @@ class AfPacketSender final : public PacketSender {
   uint32_t frame_count_ = 0;
   uint32_t cursor_ = 0;          // next frame to fill
   size_t max_packet_len_ = 0;    // IPv4 bytes per frame: min(MTU, frame room)
+  size_t vnet_header_len_ = 0;   // virtio_net_hdr before each frame, 0 when not enabled
   std::array<uint8_t, 14> ethernet_header_{};
   std::array<uint8_t, 6> source_mac_{};
   std::array<uint8_t, 6> destination_mac_{};
