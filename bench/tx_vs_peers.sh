@@ -4,7 +4,8 @@
 #
 #   bench/tx_vs_peers.sh [PROBES=3000000] [ROUNDS=3]
 #
-#   NS_A (sender)  a0 198.18.0.1/24, default via 198.18.0.2 (static neighbour, no ARP)
+#   NS_A (sender)  a0 198.18.0.1/24, default via 198.18.0.2 (static neighbour, no ARP),
+#                  2 TX queues (AF_XDP binds one socket per queue and sender thread)
 #        |  veth
 #   NS_B (sink)    b0 198.18.0.2/24, no other route; nftables netdev ingress chain drops everything
 #
@@ -111,7 +112,8 @@ for ns in "$NSA" "$NSB"; do
   ip -n "$ns" link set lo up
 done
 # Created directly inside the namespaces: nothing ever exists in the root namespace.
-ip -n "$NSA" link add a0 type veth peer name b0 netns "$NSB"
+ip -n "$NSA" link add a0 numtxqueues 2 numrxqueues 2 type veth peer name b0 netns "$NSB" \
+  numtxqueues 2 numrxqueues 2
 ip -n "$NSA" addr add $SRC/24 dev a0
 ip -n "$NSB" addr add $SINK/24 dev b0
 ip -n "$NSA" link set a0 up
@@ -245,7 +247,13 @@ run_one() {
     "$(echo "($user + $sys) * 1000000 / $TOTAL" | bc -l)" "$((drop1 - drop0))"
 }
 
-CONFIGS=${CONFIGS:-"cutpoint:raw:1 cutpoint:afpacket:1 zmap:-:1 masscan:-:1 cutpoint:raw:2 cutpoint:afpacket:2 zmap:-:2"}
+DEFAULT_CONFIGS="cutpoint:raw:1 cutpoint:afpacket:1 zmap:-:1 masscan:-:1 cutpoint:raw:2 cutpoint:afpacket:2 zmap:-:2"
+# AF_XDP when this build has it (one TX queue per sender thread: a0 has two).
+if "$CUTPOINT" scan --help 2>&1 | grep -q afxdp && ! "$CUTPOINT" scan --allow-reserved --dry-run \
+    -o /dev/null -S "$SRC" -p 1 --tx afxdp 198.19.0.0/32 2>&1 | grep -q "no AF_XDP support"; then
+  DEFAULT_CONFIGS="cutpoint:afxdp:1 $DEFAULT_CONFIGS cutpoint:afxdp:2"
+fi
+CONFIGS=${CONFIGS:-$DEFAULT_CONFIGS}
 read -r -a configs <<<"$CONFIGS"
 
 echo "tool,config,threads,round,probes,delivered,sender_tx_dropped,wall_s,window_s,user_s,sys_s,exit" >"$CSV"

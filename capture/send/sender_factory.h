@@ -1,6 +1,6 @@
 // Chooses and builds the send backend: the raw IPv4 socket (the kernel routes and
-// resolves the next hop) or the AF_PACKET TX ring (Ethernet frames to one next-hop MAC,
-// taken from the caller or from the kernel's neighbour table).
+// resolves the next hop), the AF_PACKET TX ring or an AF_XDP socket (both: Ethernet
+// frames to one next-hop MAC, taken from the caller or from the kernel's neighbour table).
 #ifndef CUTPOINT_CAPTURE_SEND_SENDER_FACTORY_H_
 #define CUTPOINT_CAPTURE_SEND_SENDER_FACTORY_H_
 
@@ -16,9 +16,9 @@
 
 namespace cutpoint::capture {
 
-enum class TxBackend : uint8_t { kRawSocket, kAfPacket };
+enum class TxBackend : uint8_t { kRawSocket, kAfPacket, kAfXdp };
 
-// "raw" or "afpacket".
+// "raw", "afpacket" or "afxdp" (FailedPrecondition when built without libxdp).
 absl::StatusOr<TxBackend> ParseTxBackend(absl::string_view name);
 absl::string_view TxBackendName(TxBackend backend);
 
@@ -28,9 +28,11 @@ absl::string_view TxBackendName(TxBackend backend);
 // next hop towards `first_destination` from the kernel's tables. Every frame goes to that
 // one MAC, so when the destination is on-link (no gateway) and no MAC is given this is a
 // FailedPrecondition: other on-link targets would need other MACs.
+// kAfXdp: AfXdpSender, same interface and MAC rules as kAfPacket, on TX queue
+// `sender_index` (one queue per sending thread).
 absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
     TxBackend backend, const std::string& interface, uint32_t first_destination,
-    std::optional<std::array<uint8_t, 6>> gateway_mac);
+    std::optional<std::array<uint8_t, 6>> gateway_mac, uint32_t sender_index = 0);
 
 }  // namespace cutpoint::capture
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration test: the two TX backends put the same bytes on the wire.
+# Integration test: every TX backend puts the same bytes on the wire.
 #
 #   tx_backends_test.sh TX_PROBE_TOOL LISTENER_BINARY
 #
@@ -9,7 +9,9 @@
 # x TTL 1..4 = 600 packets) through the raw IPv4 socket, through the AF_PACKET
 # TX ring (gateway MAC from the prober's neighbour table), and through a
 # one-page ring (32 frames of 128 bytes: it fills and wraps) with an explicit
-# gateway MAC, while a libpcap capture runs on the router's inbound interface.
+# gateway MAC, and, when built with libxdp, through an AF_XDP socket (default UMEM, and
+# 64 chunks reused from the completion ring), while a libpcap capture runs on the
+# router's inbound interface.
 # Checks that every probe arrived each time, that the IPv4 bytes are exactly the crafted
 # ones (the kernel filled or changed nothing), and that the whole frames,
 # Ethernet header included, are identical. Needs root; exits 77 (ctest SKIP)
@@ -81,9 +83,12 @@ COUNT=$(wc -l <"$TMP/expected.hex")
 ROUTER_MAC=$(ip netns exec "$ROUTER_NS" cat "/sys/class/net/$ROUTER_IF/address")
 PROBER_MAC=$(ip netns exec "$PROBER_NS" cat "/sys/class/net/$PROBER_IF/address")
 
-for backend in raw afpacket afpacket-small; do
+read -r -a BACKENDS <<<"$("$TOOL" backends)"
+[[ ${BACKENDS[0]:-} == raw && ${#BACKENDS[@]} -ge 3 ]] ||
+  { echo "lab.tx_backends: FAIL: '$TOOL backends' listed '${BACKENDS[*]}'" >&2; exit 1; }
+for backend in "${BACKENDS[@]}"; do
   mac=()
-  [[ $backend != afpacket-small ]] || mac=("$ROUTER_MAC")
+  [[ $backend != *-small ]] || mac=("$ROUTER_MAC")
   rm -f "$TMP/ready.$backend"
   ip netns exec "$ROUTER_NS" "$TOOL" capture "$ROUTER_IF" "$PROBER_ADDR" "$COUNT" 5000 \
     "$TMP/captured.$backend.hex" "$TMP/ready.$backend" >"$TMP/capture.$backend.log" 2>&1 &
@@ -117,16 +122,17 @@ for backend in raw afpacket afpacket-small; do
   fi
 done
 
-python3 - "$TMP" "$ROUTER_MAC" "$PROBER_MAC" <<'PY'
+python3 - "$TMP" "$ROUTER_MAC" "$PROBER_MAC" "${BACKENDS[@]}" <<'PY'
 import sys
 tmp, router_mac, prober_mac = sys.argv[1:4]
+backends = sys.argv[4:]
 def lines(name):
     with open(f"{tmp}/{name}") as f:
         return [line.strip() for line in f if line.strip()]
 expected = lines("expected.hex")
 ok = True
 frames = {}
-for backend in ("raw", "afpacket", "afpacket-small"):
+for backend in backends:
     captured = lines(f"captured.{backend}.hex")
     frames[backend] = captured
     eth = {c[:28] for c in captured}
@@ -150,7 +156,7 @@ for backend in ("raw", "afpacket", "afpacket-small"):
         ok = False
     print(f"{backend}: {len(ip)}/{len(expected)} probes, bytes as crafted: "
           f"{sorted(ip) == sorted(expected)}, send order kept: {ip == expected}")
-for other in ("afpacket", "afpacket-small"):
+for other in backends[1:]:
     if sorted(frames["raw"]) != sorted(frames[other]):
         print(f"FAIL: raw and {other} frames are not byte-identical")
         ok = False

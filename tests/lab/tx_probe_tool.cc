@@ -4,9 +4,12 @@
 //
 //   tx_probe_tool expect SOURCE
 //       prints the probes' IPv4 bytes, one hex line each, in send order
-//   tx_probe_tool send raw|afpacket|afpacket-small INTERFACE SOURCE [GATEWAY_MAC]
-//       sends them once (afpacket: the gateway MAC from the neighbour table unless given;
-//       afpacket-small: 128-byte frames, one page holds all 32: the ring fills and wraps)
+//   tx_probe_tool send raw|afpacket|afpacket-small|afxdp|afxdp-small INTERFACE SOURCE [GATEWAY_MAC]
+//       sends them once (afpacket, afxdp: the gateway MAC from the neighbour table unless
+//       given; afpacket-small: 128-byte frames, one page holds all 32: the ring fills and
+//       wraps; afxdp-small: 64 UMEM chunks, so chunks are reused from the completion ring)
+//   tx_probe_tool backends
+//       prints the backends this build can test
 //   tx_probe_tool capture INTERFACE SOURCE COUNT TIMEOUT_MS OUT_FILE READY_FILE
 //       captures inbound probes from SOURCE (SYN or echo request to 198.19.1.0/24), writes
 //       each whole frame as a hex line; touches READY_FILE once capturing; exits 0 when
@@ -28,6 +31,9 @@
 #include "absl/status/statusor.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/send/af_packet_sender.h"
+#ifdef CUTPOINT_HAVE_AFXDP
+#include "capture/send/af_xdp_sender.h"
+#endif
 #include "capture/send/neighbor_lookup.h"
 #include "capture/send/packet_sender.h"
 #include "capture/send/sender_factory.h"
@@ -99,8 +105,9 @@ int Expect(uint32_t source) {
 int Send(const std::string& backend_name, const std::string& interface, uint32_t source,
          const char* gateway_mac_text) {
   bool small_ring = backend_name == "afpacket-small";
-  absl::StatusOr<capture::TxBackend> backend =
-      capture::ParseTxBackend(small_ring ? "afpacket" : backend_name);
+  bool small_umem = backend_name == "afxdp-small";
+  absl::StatusOr<capture::TxBackend> backend = capture::ParseTxBackend(
+      small_ring ? "afpacket" : (small_umem ? "afxdp" : backend_name));
   if (!backend.ok()) {
     std::cerr << backend.status() << "\n";
     return 2;
@@ -115,21 +122,32 @@ int Send(const std::string& backend_name, const std::string& interface, uint32_t
     gateway_mac = *mac;
   }
   std::vector<Probe> probes = BuildProbes(source);
+  if ((small_ring || small_umem) && !gateway_mac.has_value()) {
+    absl::StatusOr<capture::NextHop> hop = capture::ResolveNextHop(probes.front().target, interface);
+    if (!hop.ok()) {
+      std::cerr << hop.status() << "\n";
+      return 1;
+    }
+    gateway_mac = hop->mac;
+  }
   absl::StatusOr<std::unique_ptr<capture::PacketSender>> sender;
-  if (small_ring) {
+  if (small_umem) {
+#ifdef CUTPOINT_HAVE_AFXDP
+    capture::AfXdpOptions options;
+    options.interface = interface;
+    options.destination_mac = *gateway_mac;
+    options.frame_count = 64;
+    absl::StatusOr<std::unique_ptr<capture::AfXdpSender>> xsk = capture::AfXdpSender::Create(options);
+    if (xsk.ok()) {
+      sender = std::unique_ptr<capture::PacketSender>(std::move(*xsk));
+    } else {
+      sender = xsk.status();
+    }
+#endif
+  } else if (small_ring) {
     capture::AfPacketOptions options;
     options.interface = interface;
-    if (gateway_mac.has_value()) {
-      options.destination_mac = *gateway_mac;
-    } else {
-      absl::StatusOr<capture::NextHop> hop =
-          capture::ResolveNextHop(probes.front().target, interface);
-      if (!hop.ok()) {
-        std::cerr << hop.status() << "\n";
-        return 1;
-      }
-      options.destination_mac = hop->mac;
-    }
+    options.destination_mac = *gateway_mac;
     options.frame_size = 128;
     options.frame_count = 8;
     absl::StatusOr<std::unique_ptr<capture::AfPacketSender>> ring =
@@ -184,6 +202,16 @@ int Send(const std::string& backend_name, const std::string& interface, uint32_t
               << " wrong_format=" << c.wrong_format << " send_errors=" << c.send_errors
               << " flushed=" << flushed;
   }
+#ifdef CUTPOINT_HAVE_AFXDP
+  if (auto* xsk = dynamic_cast<capture::AfXdpSender*>(sender->get())) {
+    bool flushed = xsk->Flush(1000);
+    const capture::AfXdpCounters& c = xsk->counters();
+    std::cout << " queued=" << c.frames_queued << " completed=" << c.completed
+              << " kicks=" << c.kicks << " ring_full=" << c.ring_full
+              << " rejected=" << c.rejected << " send_errors=" << c.send_errors
+              << " flushed=" << flushed;
+  }
+#endif
   std::cout << std::endl;
   return sent == packets.size() && failed == 0 ? 0 : 1;
 }
@@ -232,7 +260,8 @@ int Capture(const std::string& interface, uint32_t source, size_t count, int tim
 
 int Usage() {
   std::cerr << "usage: tx_probe_tool expect SOURCE\n"
-               "       tx_probe_tool send raw|afpacket|afpacket-small INTERFACE SOURCE [GATEWAY_MAC]\n"
+               "       tx_probe_tool send raw|afpacket|afpacket-small|afxdp|afxdp-small INTERFACE SOURCE [GATEWAY_MAC]\n"
+               "       tx_probe_tool backends\n"
                "       tx_probe_tool capture INTERFACE SOURCE COUNT TIMEOUT_MS OUT READY\n";
   return 2;
 }
@@ -240,8 +269,16 @@ int Usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) return Usage();
+  if (argc < 2) return Usage();
   std::string command = argv[1];
+  if (command == "backends" && argc == 2) {
+    std::cout << "raw afpacket afpacket-small";
+#ifdef CUTPOINT_HAVE_AFXDP
+    std::cout << " afxdp afxdp-small";
+#endif
+    std::cout << "\n";
+    return 0;
+  }
   if (command == "expect" && argc == 3) {
     std::optional<uint32_t> source = ParseAddress(argv[2]);
     return source ? Expect(*source) : Usage();

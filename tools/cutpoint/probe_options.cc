@@ -3,7 +3,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <memory>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -222,8 +224,10 @@ absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& i
   absl::StatusOr<capture::TxBackend> backend = capture::ParseTxBackend(tx);
   if (!backend.ok()) return backend.status();
   TxSetup setup;
-  setup.make_sender = [backend = *backend, interface, first_target, mac]() {
-    return capture::CreateSender(backend, interface, first_target, mac);
+  // Senders are made one per sending thread; AF_XDP gives each its own TX queue.
+  auto next_index = std::make_shared<std::atomic<uint32_t>>(0);
+  setup.make_sender = [backend = *backend, interface, first_target, mac, next_index]() {
+    return capture::CreateSender(backend, interface, first_target, mac, next_index->fetch_add(1));
   };
   return setup;
 }

@@ -24,8 +24,8 @@ inline constexpr OptionSpec kCommonProbingOptions[] = {
     {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
     {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
     {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
-    {"tx", 0, "BACKEND", "raw (default), afpacket (TX ring, qdisc bypass) or dpdk"},
-    {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket (default: the neighbour table)"},
+    {"tx", 0, "BACKEND", "raw (default), afpacket (TX ring, qdisc bypass), afxdp (AF_XDP socket) or dpdk"},
+    {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket/afxdp (default: the neighbour table)"},
     {"dpdk-args", 0, "ARGS", "EAL arguments for --tx dpdk, e.g. \"--no-huge --no-pci --vdev ...\""},
     {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
     {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
@@ -84,7 +84,7 @@ uint64_t SeedFromKey(const probe::ProbeKey& key);
 absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_address,
                                        std::string* interface);
 
-// The send and receive backends chosen by --tx (raw, afpacket, dpdk), --gateway-mac,
+// The send and receive backends chosen by --tx (raw, afpacket, afxdp, dpdk), --gateway-mac,
 // --dpdk-args and --dpdk-port: factories that open one sender per sender thread on
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
 // side on the same port.

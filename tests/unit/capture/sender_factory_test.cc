@@ -4,6 +4,9 @@
 
 #include "absl/status/status.h"
 #include "capture/send/af_packet_sender.h"
+#ifdef CUTPOINT_HAVE_AFXDP
+#include "capture/send/af_xdp_sender.h"
+#endif
 #include "gtest/gtest.h"
 
 namespace cutpoint::capture {
@@ -18,10 +21,23 @@ TEST(TxBackendTest, ParsesKnownNames) {
   EXPECT_EQ(*ring, TxBackend::kAfPacket);
   EXPECT_EQ(TxBackendName(TxBackend::kRawSocket), "raw");
   EXPECT_EQ(TxBackendName(TxBackend::kAfPacket), "afpacket");
+  EXPECT_EQ(TxBackendName(TxBackend::kAfXdp), "afxdp");
+}
+
+TEST(TxBackendTest, AfXdpDependsOnTheBuild) {
+  absl::StatusOr<TxBackend> xdp = ParseTxBackend("afxdp");
+#ifdef CUTPOINT_HAVE_AFXDP
+  ASSERT_TRUE(xdp.ok());
+  EXPECT_EQ(*xdp, TxBackend::kAfXdp);
+#else
+  ASSERT_FALSE(xdp.ok());
+  EXPECT_EQ(xdp.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(xdp.status().message().find("libxdp"), absl::string_view::npos);
+#endif
 }
 
 TEST(TxBackendTest, RejectsOtherNames) {
-  for (const char* bad : {"", "RAW", "af_packet", "afpacket ", "dpdk"}) {
+  for (const char* bad : {"", "RAW", "af_packet", "afpacket ", "dpdk", "af_xdp", "xdp"}) {
     absl::StatusOr<TxBackend> backend = ParseTxBackend(bad);
     ASSERT_FALSE(backend.ok()) << bad;
     EXPECT_EQ(backend.status().code(), absl::StatusCode::kInvalidArgument);
@@ -75,6 +91,24 @@ TEST(AfPacketSenderTest, ExplainsPrivilegeInterfaceAndLinkTypeErrors) {
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument) << missing.status();
   EXPECT_NE(missing.status().message().find("unknown interface"), absl::string_view::npos);
 }
+
+#ifdef CUTPOINT_HAVE_AFXDP
+TEST(AfXdpSenderTest, RejectsBadArgumentsBeforeOpeningASocket) {
+  AfXdpOptions options;
+  options.destination_mac = {0x02, 0, 0, 0, 0, 1};
+  options.interface = "";
+  EXPECT_EQ(AfXdpSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options.interface = "cpnoexist0";
+  absl::Status unknown = AfXdpSender::Create(options).status();
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(unknown.message().find("unknown interface"), absl::string_view::npos);
+  // Loopback is not Ethernet: the frames would carry a header it does not have.
+  options.interface = "lo";
+  absl::Status loopback = AfXdpSender::Create(options).status();
+  EXPECT_EQ(loopback.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(loopback.message().find("not an Ethernet interface"), absl::string_view::npos);
+}
+#endif
 
 }  // namespace
 }  // namespace cutpoint::capture

@@ -1,0 +1,275 @@
+#include "capture/send/af_xdp_sender.h"
+
+#include <errno.h>
+#include <linux/if_xdp.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <xdp/xsk.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace cutpoint::capture {
+namespace {
+
+constexpr size_t kEthernetHeaderLen = 14;
+constexpr size_t kMinIpv4Len = 20;
+constexpr uint32_t kChunkSize = 2048;
+constexpr uint32_t kMinFrames = 64;
+constexpr uint32_t kMaxFrames = 1u << 18;
+// Kernels since 6.17 let a socket send more than 32 frames per sendto() in copy mode
+// (uapi XDP_MAX_TX_SKB_BUDGET); older ones refuse the option and keep 32.
+#ifndef XDP_MAX_TX_SKB_BUDGET
+constexpr int XDP_MAX_TX_SKB_BUDGET = 9;
+#endif
+constexpr int kTxBudget = 256;
+// A kick that returns EAGAIN has sent its budget: kick again, a bounded number of times.
+constexpr int kMaxKicksPerBurst = 64;
+
+absl::Status XskError(absl::string_view what, const std::string& interface, int error) {
+  std::string message = absl::StrCat("AF_XDP ", what, " on '", interface, "': ", strerror(error));
+  if (error == EPERM || error == EACCES) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        message, " (run as root or grant CAP_NET_RAW and CAP_NET_ADMIN)"));
+  }
+  if (error == ENODEV || error == ENXIO) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown interface '", interface, "'"));
+  }
+  if (error == EBUSY) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        message, " (queue already bound by another AF_XDP socket: one queue per sender "
+                 "thread; check `ethtool -l` or use fewer --sender-threads)"));
+  }
+  if (error == EOPNOTSUPP || error == EINVAL) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(message, " (AF_XDP unavailable here: use --tx afpacket)"));
+  }
+  return absl::UnavailableError(message);
+}
+
+struct InterfaceFacts {
+  std::array<uint8_t, 6> mac{};
+  int mtu = 0;
+};
+
+absl::StatusOr<InterfaceFacts> ReadInterface(const std::string& name) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return XskError("socket", name, errno);
+  ifreq request{};
+  memcpy(request.ifr_name, name.c_str(), name.size() + 1);
+  InterfaceFacts facts;
+  int error = 0;
+  if (ioctl(fd, SIOCGIFHWADDR, &request) != 0) {
+    error = errno;
+  } else if (request.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
+    close(fd);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "interface '", name, "' is not an Ethernet interface; the afxdp backend writes "
+        "Ethernet frames, use the raw backend instead"));
+  } else {
+    memcpy(facts.mac.data(), request.ifr_hwaddr.sa_data, facts.mac.size());
+    if (ioctl(fd, SIOCGIFMTU, &request) != 0) error = errno;
+    facts.mtu = request.ifr_mtu;
+  }
+  close(fd);
+  if (error != 0) return XskError("interface query", name, error);
+  return facts;
+}
+
+// TX queues of the interface, from sysfs (0 when unknown: then bind() decides).
+uint32_t CountTxQueues(const std::string& name) {
+  std::error_code error;
+  std::filesystem::directory_iterator it(absl::StrCat("/sys/class/net/", name, "/queues"), error);
+  uint32_t count = 0;
+  for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    if (it->path().filename().string().rfind("tx-", 0) == 0) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+struct AfXdpSender::Rings {
+  xsk_ring_prod fill{};
+  xsk_ring_cons completion{};
+  xsk_ring_prod tx{};
+};
+
+absl::StatusOr<std::unique_ptr<AfXdpSender>> AfXdpSender::Create(const AfXdpOptions& options) {
+  const std::string& name = options.interface;
+  if (name.empty() || name.size() >= IFNAMSIZ) {
+    return absl::InvalidArgumentError(absl::StrCat("bad interface name '", name, "'"));
+  }
+  if (if_nametoindex(name.c_str()) == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown interface '", name, "'"));
+  }
+  absl::StatusOr<InterfaceFacts> facts = ReadInterface(name);
+  if (!facts.ok()) return facts.status();
+  uint32_t queues = CountTxQueues(name);
+  if (queues != 0 && options.queue_id >= queues) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "interface '", name, "' has ", queues, " TX queue(s) and --tx afxdp needs one per "
+        "sender thread (queue ", options.queue_id, " requested): use --sender-threads ",
+        queues, " or fewer, or give the interface more queues (ethtool -L; veth: numtxqueues)"));
+  }
+  uint32_t frames = options.frame_count;
+  if (frames < kMinFrames || frames > kMaxFrames || (frames & (frames - 1)) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("AF_XDP frame count ", frames,
+                                                   " must be a power of two in [", kMinFrames,
+                                                   ", ", kMaxFrames, "]"));
+  }
+
+  std::unique_ptr<AfXdpSender> sender(new AfXdpSender());
+  sender->rings_ = std::make_unique<Rings>();
+  sender->buffer_bytes_ = size_t{frames} * kChunkSize;
+  void* buffer = mmap(nullptr, sender->buffer_bytes_, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (buffer == MAP_FAILED) return XskError("UMEM mmap", name, errno);
+  sender->buffer_ = static_cast<uint8_t*>(buffer);
+
+  xsk_umem_config umem_config{};
+  umem_config.fill_size = XSK_RING_PROD__DEFAULT_NUM_DESCS;  // unused: no RX ring
+  umem_config.comp_size = frames;
+  umem_config.frame_size = kChunkSize;
+  umem_config.frame_headroom = 0;
+  int rc = xsk_umem__create(&sender->umem_, buffer, sender->buffer_bytes_, &sender->rings_->fill,
+                            &sender->rings_->completion, &umem_config);
+  if (rc != 0) return XskError("UMEM registration", name, -rc);
+
+  xsk_socket_config socket_config{};
+  socket_config.rx_size = 0;
+  socket_config.tx_size = frames;
+  socket_config.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
+  socket_config.bind_flags = static_cast<uint16_t>(
+      (options.zero_copy ? XDP_ZEROCOPY : XDP_COPY) | XDP_USE_NEED_WAKEUP);
+  rc = xsk_socket__create(&sender->socket_, name.c_str(), options.queue_id, sender->umem_,
+                          nullptr, &sender->rings_->tx, &socket_config);
+  if (rc != 0) {
+    return XskError(absl::StrCat("socket on queue ", options.queue_id), name, -rc);
+  }
+  int budget = kTxBudget;
+  setsockopt(xsk_socket__fd(sender->socket_), SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget,
+             sizeof(budget));
+
+  sender->free_chunks_.reserve(frames);
+  for (uint32_t i = frames; i > 0; --i) sender->free_chunks_.push_back(uint64_t{i - 1} * kChunkSize);
+  sender->max_packet_len_ =
+      std::min(size_t{kChunkSize} - kEthernetHeaderLen, static_cast<size_t>(std::max(facts->mtu, 0)));
+  std::array<uint8_t, 6> source_mac = options.source_mac.value_or(facts->mac);
+  memcpy(sender->ethernet_header_.data(), options.destination_mac.data(), 6);
+  memcpy(sender->ethernet_header_.data() + 6, source_mac.data(), 6);
+  sender->ethernet_header_[12] = ETHERTYPE_IP >> 8;
+  sender->ethernet_header_[13] = ETHERTYPE_IP & 0xff;
+  return sender;
+}
+
+AfXdpSender::~AfXdpSender() {
+  if (socket_ != nullptr) {
+    Flush(500);
+    xsk_socket__delete(socket_);
+  }
+  if (umem_ != nullptr) xsk_umem__delete(umem_);
+  if (buffer_ != nullptr) munmap(buffer_, buffer_bytes_);
+}
+
+void AfXdpSender::ReapCompletions() {
+  uint32_t index = 0;
+  uint32_t done = xsk_ring_cons__peek(&rings_->completion, in_flight_, &index);
+  for (uint32_t i = 0; i < done; ++i) {
+    free_chunks_.push_back(*xsk_ring_cons__comp_addr(&rings_->completion, index + i));
+  }
+  if (done > 0) xsk_ring_cons__release(&rings_->completion, done);
+  in_flight_ -= done;
+  counters_.completed += done;
+}
+
+bool AfXdpSender::Kick() {
+  ++counters_.kicks;
+  while (true) {
+    if (sendto(xsk_socket__fd(socket_), nullptr, 0, MSG_DONTWAIT, nullptr, 0) >= 0) return true;
+    int error = errno;
+    if (error == EINTR) continue;
+    // Budget spent, ring busy or device queue full: the frames stay posted.
+    if (error == EAGAIN || error == EBUSY || error == ENOBUFS || error == ENETDOWN) {
+      return error != ENETDOWN;
+    }
+    ++counters_.send_errors;
+    counters_.last_send_errno = error;
+    return false;
+  }
+}
+
+BurstResult AfXdpSender::SendBurst(std::span<const OutgoingPacket> packets) {
+  BurstResult result;
+  ReapCompletions();
+  uint32_t wanted = static_cast<uint32_t>(std::min(packets.size(), free_chunks_.size()));
+  uint32_t index = 0;
+  uint32_t slots = wanted == 0 ? 0 : xsk_ring_prod__reserve(&rings_->tx, wanted, &index);
+  uint32_t posted = 0;
+  for (const OutgoingPacket& packet : packets) {
+    if (packet.data == nullptr || packet.len < kMinIpv4Len || packet.len > max_packet_len_ ||
+        (packet.data[0] >> 4) != 4) {
+      // Counted as failed only at the front, so that sent + failed stays a prefix.
+      if (posted == 0) {
+        ++counters_.rejected;
+        ++result.failed;
+        continue;
+      }
+      break;  // the caller retries it at the front of the next burst
+    }
+    if (posted == slots) break;
+    uint64_t address = free_chunks_.back();
+    free_chunks_.pop_back();
+    uint8_t* frame = static_cast<uint8_t*>(xsk_umem__get_data(buffer_, address));
+    memcpy(frame, ethernet_header_.data(), kEthernetHeaderLen);
+    memcpy(frame + kEthernetHeaderLen, packet.data, packet.len);
+    xdp_desc* descriptor = xsk_ring_prod__tx_desc(&rings_->tx, index + posted);
+    descriptor->addr = address;
+    descriptor->len = static_cast<uint32_t>(kEthernetHeaderLen + packet.len);
+    descriptor->options = 0;
+    ++posted;
+  }
+  if (posted < slots) {
+    // Reserved more than we filled (a bad packet cut the burst). Reserving only advanced
+    // libxdp's cached producer index, so hand the unused slots back.
+    rings_->tx.cached_prod -= slots - posted;
+  }
+  if (posted > 0) {
+    xsk_ring_prod__submit(&rings_->tx, posted);
+    in_flight_ += posted;
+    counters_.frames_queued += posted;
+    result.sent += posted;
+    for (int kick = 0; kick < kMaxKicksPerBurst; ++kick) {
+      if (!Kick()) break;
+      ReapCompletions();
+      // Copy mode completes frames inside sendto(); stop once this burst is out.
+      if (in_flight_ == 0) break;
+    }
+  }
+  if (result.sent + result.failed < packets.size() && posted == 0) ++counters_.ring_full;
+  return result;
+}
+
+bool AfXdpSender::Flush(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    ReapCompletions();
+    if (in_flight_ == 0) return true;
+    if (!Kick() || std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+}  // namespace cutpoint::capture
