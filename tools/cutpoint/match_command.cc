@@ -5,6 +5,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "engine/match/matcher.h"
 #include "engine/report/records.h"
+#include "engine/report/reply_line.h"
 #include "engine/wire/ipv4_address.h"
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
@@ -87,8 +88,8 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
 
   absl::StatusOr<report::ScanStats> stats =
       ReadCapture(**source, *pcap_path, matcher, [&](const match::ReplyRecord& reply) {
-        report::FormatReply(reply, &line);
-        return (*sink)->Append(line.Finish());
+        char* at = (*sink)->PrepareAppend(report::kMaxReplyLineBytes);
+        return (*sink)->CommitAppend(report::WriteReplyLine(reply, false, at));
       });
   if (!stats.ok()) {
     (void)(*sink)->Flush();
