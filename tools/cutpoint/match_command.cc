@@ -5,9 +5,9 @@
 #include "capture/pcap/pcap_source.h"
 #include "engine/match/matcher.h"
 #include "engine/report/records.h"
-#include "engine/report/reply_line.h"
 #include "engine/wire/ipv4_address.h"
 #include "tools/cutpoint/arg_parser.h"
+#include "tools/cutpoint/capture_pipeline.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/key_file.h"
@@ -87,10 +87,7 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   if (!status.ok()) return ReportError(status);
 
   absl::StatusOr<report::ScanStats> stats =
-      ReadCapture(**source, *pcap_path, matcher, [&](const match::ReplyRecord& reply) {
-        char* at = (*sink)->PrepareAppend(report::kMaxReplyLineBytes);
-        return (*sink)->CommitAppend(report::WriteReplyLine(reply, false, at));
-      });
+      MatchCaptureToSink(**source, *pcap_path, matcher, **sink);
   if (!stats.ok()) {
     (void)(*sink)->Flush();
     return ReportError(stats.status());

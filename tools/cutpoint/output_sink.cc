@@ -57,6 +57,15 @@ absl::Status OutputSink::CommitAppend(const char* end) {
   return absl::OkStatus();
 }
 
+absl::Status OutputSink::AppendLines(absl::string_view lines) {
+  if (lines.size() < kFlushBytes / 4) return Append(lines);
+  absl::Status status = Flush();
+  if (!status.ok()) return status;
+  status = WriteAll(lines.data(), lines.size());
+  if (!status.ok()) sticky_error_ = status;
+  return status;
+}
+
 absl::Status OutputSink::Flush() {
   if (!sticky_error_.ok()) return sticky_error_;
   absl::Status status = WriteAll(buffer_.data(), len_);

@@ -26,6 +26,9 @@ class OutputSink {
   // written there, which must be whole lines. Nothing else may touch the sink in between.
   char* PrepareAppend(size_t max_bytes);
   absl::Status CommitAppend(const char* end);
+  // Appends a block of complete lines; a large block is written straight from the
+  // caller's memory (after what is pending), saving a copy.
+  absl::Status AppendLines(absl::string_view lines);
   absl::Status Flush();
   const std::string& path() const { return path_; }
 
