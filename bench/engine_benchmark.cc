@@ -10,6 +10,7 @@
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/report/records.h"
+#include "engine/report/reply_line.h"
 #include "engine/targets/permutation.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/shard_order.h"
@@ -189,6 +190,29 @@ void BM_FormatReplyRecord(benchmark::State& state) {
   CountAllocations(state, before);
 }
 BENCHMARK(BM_FormatReplyRecord);
+
+// The same record through the in-place formatter `match` uses.
+void BM_WriteReplyLine(benchmark::State& state) {
+  match::ReplyRecord record;
+  record.target = kTarget;
+  record.probe_ttl = 7;
+  record.kind = match::ReplyKind::kTimeExceeded;
+  record.from = kRouter;
+  record.reply_ttl = 62;
+  record.is_icmp = true;
+  record.icmp_type = 11;
+  record.has_quote = true;
+  record.rtt_us = 1234;
+  record.recv_time_us = 1700000000146912;
+  static char buffer[report::kMaxReplyLineBytes];
+  uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(report::WriteReplyLine(record, false, buffer));
+    benchmark::ClobberMemory();
+  }
+  CountAllocations(state, before);
+}
+BENCHMARK(BM_WriteReplyLine);
 
 }  // namespace
 }  // namespace cutpoint

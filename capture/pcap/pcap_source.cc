@@ -3,6 +3,10 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -11,6 +15,7 @@ namespace {
 
 // Year ~36800: far beyond any real capture, far below int64 microsecond overflow.
 constexpr int64_t kMaxTimestampSeconds = int64_t{1} << 40;
+constexpr size_t kOfflineReadBuffer = 1 << 20;
 
 // libpcap reports DLT_* values; the engine speaks LINKTYPE_* numbers.
 absl::StatusOr<wire::LinkType> LinkTypeFromDlt(int dlt) {
@@ -103,8 +108,23 @@ absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenLive(
 
 absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::string& path) {
   char error[PCAP_ERRBUF_SIZE] = {0};
-  pcap_t* handle =
-      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, error);
+  pcap_t* handle = nullptr;
+  if (path == "-") {  // libpcap's name for standard input
+    handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO,
+                                                     error);
+  } else {
+    // Opened here rather than by libpcap to give stdio a large buffer: libpcap freads each
+    // record in two small pieces, and with the default 4 KiB buffer a read(2) every ~50
+    // packets was a visible share of `match` over a file.
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read pcap '", path, "': ", path, ": ", std::strerror(errno)));
+    }
+    std::setvbuf(file, nullptr, _IOFBF, kOfflineReadBuffer);
+    handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, error);
+    if (handle == nullptr) std::fclose(file);  // pcap_close owns it only on success
+  }
   if (handle == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("cannot read pcap '", path, "': ", error));
   }

@@ -47,7 +47,8 @@ class Matcher {
   Matcher(const probe::ProbeCodec& codec, const MatcherConfig& config)
       : codec_(codec), config_(config) {}
 
-  // `recv_time_us` is the capture timestamp (wall clock, microseconds).
+  // `recv_time_us` is the capture timestamp (wall clock, microseconds). `out` is written
+  // only when the outcome is kMatched.
   MatchOutcome MatchFrame(wire::LinkType link, const uint8_t* frame, size_t len,
                           int64_t recv_time_us, ReplyRecord* out,
                           RejectReason* reason = nullptr) const;

@@ -1,5 +1,8 @@
 #include "engine/wire/packet_parser.h"
 
+#include <cstring>
+#include <type_traits>
+
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
 #include "engine/wire/protocol.h"
@@ -115,7 +118,11 @@ void ReadTcpPrefix(const uint8_t* tcp, size_t len, TcpFields* out) {
 }
 
 ParseStatus ParseIpv4Packet(const uint8_t* packet, size_t len, ParsedPacket* out) {
-  *out = ParsedPacket{};
+  // A copy from a blank constant compiles to a dozen vector stores; `*out = {}` became a
+  // `rep stos`, whose start-up cost was a sizeable share of parsing a packet.
+  static constexpr ParsedPacket kBlank{};
+  static_assert(std::is_trivially_copyable_v<ParsedPacket>);
+  std::memcpy(out, &kBlank, sizeof(kBlank));
   if (len < kIpv4MinHeaderLen) return ParseStatus::kTruncated;
   if ((packet[0] >> 4) != 4 || (packet[0] & 0x0fu) < 5) return ParseStatus::kBadHeader;
   if (!ReadIpv4Header(packet, len, &out->ip)) return ParseStatus::kTruncated;

@@ -13,6 +13,7 @@
 #include "engine/probe/probe_codec.h"
 #include "engine/report/json_line.h"
 #include "engine/report/records.h"
+#include "engine/report/reply_line.h"
 #include "engine/targets/target_set.h"
 #include "engine/wire/frame.h"
 #include "engine/wire/packet_parser.h"
@@ -79,6 +80,10 @@ inline void CheckReplyLine(const match::ReplyRecord& record) {
   for (size_t i = 0; i + 1 < text.size(); ++i) {
     FUZZ_CHECK(static_cast<unsigned char>(text[i]) >= 0x20);  // one line, no raw controls
   }
+  // The in-place formatter `match` uses must agree byte for byte.
+  static char fast[report::kMaxReplyLineBytes];
+  char* end = report::WriteReplyLine(record, false, fast);
+  FUZZ_CHECK(absl::string_view(fast, static_cast<size_t>(end - fast)) == text);
 }
 
 inline void CheckMatched(const match::ReplyRecord& r, const wire::ParsedPacket& parsed,

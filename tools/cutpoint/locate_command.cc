@@ -15,6 +15,7 @@
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
 #include "engine/report/records.h"
+#include "engine/report/reply_line.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/shard_order.h"
 #include "engine/wire/ipv4_address.h"
@@ -447,15 +448,14 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
 
   LockedTable observations;
   observations.table = &*table;
-  report::JsonLine reply_line;
   ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
     {
       std::lock_guard<std::mutex> lock(observations.mutex);
       observations.table->Add(reply);
     }
     if (config->text) return absl::OkStatus();
-    report::FormatReply(reply, &reply_line);
-    return out.Append(reply_line.Finish());
+    char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
+    return out.CommitAppend(report::WriteReplyLine(reply, false, at));
   };
 
   InstallStopHandlers();

@@ -7,6 +7,7 @@
 #include "engine/report/records.h"
 #include "engine/wire/ipv4_address.h"
 #include "tools/cutpoint/arg_parser.h"
+#include "tools/cutpoint/capture_pipeline.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/key_file.h"
@@ -86,10 +87,7 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   if (!status.ok()) return ReportError(status);
 
   absl::StatusOr<report::ScanStats> stats =
-      ReadCapture(**source, *pcap_path, matcher, [&](const match::ReplyRecord& reply) {
-        report::FormatReply(reply, &line);
-        return (*sink)->Append(line.Finish());
-      });
+      MatchCaptureToSink(**source, *pcap_path, matcher, **sink);
   if (!stats.ok()) {
     (void)(*sink)->Flush();
     return ReportError(stats.status());

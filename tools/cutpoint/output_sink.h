@@ -21,6 +21,14 @@ class OutputSink {
 
   // Appends one complete line (must end in '\n').
   absl::Status Append(absl::string_view line);
+  // In-place appending, for formatters that write straight into the buffer (no copy):
+  // PrepareAppend returns room for `max_bytes`; CommitAppend takes the end of what was
+  // written there, which must be whole lines. Nothing else may touch the sink in between.
+  char* PrepareAppend(size_t max_bytes);
+  absl::Status CommitAppend(const char* end);
+  // Appends a block of complete lines; a large block is written straight from the
+  // caller's memory (after what is pending), saving a copy.
+  absl::Status AppendLines(absl::string_view lines);
   absl::Status Flush();
   const std::string& path() const { return path_; }
 
@@ -31,7 +39,8 @@ class OutputSink {
   int fd_;
   bool owned_;
   std::string path_;
-  std::string buffer_;
+  std::string buffer_;  // storage, grown but never shrunk; bytes [0, len_) are pending
+  size_t len_ = 0;
   absl::Status sticky_error_;
 };
 

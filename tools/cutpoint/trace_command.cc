@@ -12,6 +12,7 @@
 #include "capture/send/route_lookup.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/report/records.h"
+#include "engine/report/reply_line.h"
 #include "engine/targets/permutation.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/shard_order.h"
@@ -305,14 +306,13 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     options.shard_index = config->shard_index;
     options.cooldown_s = config->cooldown_s;
     options.resume_path = config->resume_path;
-    report::JsonLine reply_line;
     OutputSink& out = **sink;
     bool with_status = mode == Mode::kScan;
     absl::StatusOr<report::ScanStats> result = RunLiveScan(
         session, codec, *plan, options,
         [&](const match::ReplyRecord& reply) {
-          report::FormatReply(reply, &reply_line, with_status);
-          return out.Append(reply_line.Finish());
+          char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
+          return out.CommitAppend(report::WriteReplyLine(reply, with_status, at));
         },
         StopRequested());
     if (!result.ok()) {
