@@ -2,6 +2,8 @@
 
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -133,10 +135,54 @@ absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::s
     pcap_close(handle);
     return absl::InvalidArgumentError(absl::StrCat("pcap '", path, "': ", link.status().message()));
   }
-  return std::unique_ptr<PcapSource>(new PcapSource(handle, *link, false));
+  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle, *link, false));
+  // Regular classic pcap files: our record reader (see classic_record_reader.h).
+  int fd = path == "-" ? -1 : fileno(pcap_file(handle));
+  struct stat info;
+  uint8_t header[ClassicRecordReader::kFileHeaderLen];
+  if (fd >= 0 && fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+      pread(fd, header, sizeof(header), 0) == static_cast<ssize_t>(sizeof(header))) {
+    source->records_ =
+        ClassicRecordReader::ForFile(fd, header, static_cast<uint32_t>(pcap_snapshot(handle)));
+  }
+  return source;
+}
+
+absl::StatusOr<NextResult> PcapSource::Frame(int64_t seconds, int64_t micros, size_t caplen,
+                                             size_t wire_len, const uint8_t* data,
+                                             CapturedFrame* frame) {
+  // pcapng timestamps are 64-bit with arbitrary resolution and offset: refuse values
+  // that do not fit a microsecond clock rather than overflow on them.
+  if (seconds < 0 || seconds > kMaxTimestampSeconds || micros < 0 || micros >= 1000000) {
+    return absl::DataLossError(absl::StrCat(live_ ? "capture failed: " : "corrupt pcap: ",
+                                            "packet timestamp out of range (", seconds, " s)"));
+  }
+  frame->data = data;
+  frame->len = caplen;
+  frame->wire_len = wire_len;
+  frame->time_us = seconds * 1000000 + micros;
+  return NextResult::kFrame;
 }
 
 absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
+  if (records_.has_value()) {
+    ClassicRecord record;
+    switch (records_->Next(&record)) {
+      case ClassicRecordReader::Result::kRecord:
+        return Frame(record.seconds, record.micros, record.caplen, record.wire_len, record.data,
+                     frame);
+      case ClassicRecordReader::Result::kEnd:
+        return NextResult::kEnd;
+      case ClassicRecordReader::Result::kHandOver:
+        if (fseeko(pcap_file(handle_), static_cast<off_t>(records_->hand_over_offset()),
+                   SEEK_SET) != 0) {
+          return absl::DataLossError(
+              absl::StrCat("corrupt pcap: cannot seek: ", std::strerror(errno)));
+        }
+        records_.reset();
+        break;
+    }
+  }
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   int result = pcap_next_ex(handle_, &header, &data);
@@ -145,19 +191,8 @@ absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
     if (poll(&ready, 1, timeout_ms_) > 0) result = pcap_next_ex(handle_, &header, &data);
   }
   if (result == 1) {
-    // pcapng timestamps are 64-bit with arbitrary resolution and offset: refuse values
-    // that do not fit a microsecond clock rather than overflow on them.
-    if (header->ts.tv_sec < 0 || header->ts.tv_sec > kMaxTimestampSeconds ||
-        header->ts.tv_usec < 0 || header->ts.tv_usec >= 1000000) {
-      return absl::DataLossError(absl::StrCat(
-          live_ ? "capture failed: " : "corrupt pcap: ", "packet timestamp out of range (",
-          static_cast<int64_t>(header->ts.tv_sec), " s)"));
-    }
-    frame->data = data;
-    frame->len = header->caplen;
-    frame->wire_len = header->len;
-    frame->time_us = int64_t{header->ts.tv_sec} * 1000000 + header->ts.tv_usec;
-    return NextResult::kFrame;
+    return Frame(static_cast<int64_t>(header->ts.tv_sec), static_cast<int64_t>(header->ts.tv_usec),
+                 header->caplen, header->len, data, frame);
   }
   if (result == 0) return NextResult::kTimeout;
   if (result == PCAP_ERROR_BREAK) return NextResult::kEnd;

@@ -6,9 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "capture/pcap/classic_record_reader.h"
 #include "engine/wire/frame.h"
 
 struct pcap;
@@ -67,11 +69,19 @@ class PcapSource final : public FrameSource {
   // Live captures only; offline returns zeros.
   CaptureCounters Counters() const override;
 
+  // True while records come from our classic-pcap reader rather than libpcap (tests).
+  bool reading_records_directly() const { return records_.has_value(); }
+
  private:
   PcapSource(pcap* handle, wire::LinkType link_type, bool live)
       : handle_(handle), link_type_(link_type), live_(live) {}
 
+  absl::StatusOr<NextResult> Frame(int64_t seconds, int64_t micros, size_t caplen,
+                                    size_t wire_len, const uint8_t* data, CapturedFrame* frame);
+
   pcap* handle_;
+  // Offline classic pcap files: records read by us until anything unusual, then libpcap.
+  std::optional<ClassicRecordReader> records_;
   wire::LinkType link_type_;
   bool live_;
   int selectable_fd_ = -1;

@@ -1,0 +1,100 @@
+#include "capture/pcap/classic_record_reader.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace cutpoint::capture {
+namespace {
+
+constexpr uint32_t kMagicMicros = 0xa1b2c3d4;
+constexpr uint32_t kMagicNanos = 0xa1b23c4d;
+constexpr size_t kRecordHeaderLen = 16;
+constexpr size_t kBufferLen = 4 << 20;
+// libpcap's largest snapshot for any link type; bigger records go to libpcap to refuse.
+constexpr uint32_t kMaxCaplen = 262144;
+
+uint32_t Load32(const uint8_t* p, bool swapped) {
+  uint32_t value;
+  std::memcpy(&value, p, sizeof(value));
+  return swapped ? __builtin_bswap32(value) : value;
+}
+
+uint16_t Load16(const uint8_t* p, bool swapped) {
+  uint16_t value;
+  std::memcpy(&value, p, sizeof(value));
+  return swapped ? __builtin_bswap16(value) : value;
+}
+
+}  // namespace
+
+std::optional<ClassicRecordReader> ClassicRecordReader::ForFile(int fd, const uint8_t* header,
+                                                                uint32_t snapshot) {
+  uint32_t magic = Load32(header, false);
+  bool swapped = false;
+  bool nanos = false;
+  if (magic == kMagicMicros) {
+  } else if (magic == kMagicNanos) {
+    nanos = true;
+  } else if (magic == __builtin_bswap32(kMagicMicros)) {
+    swapped = true;
+  } else if (magic == __builtin_bswap32(kMagicNanos)) {
+    swapped = true;
+    nanos = true;
+  } else {
+    return std::nullopt;
+  }
+  // Version 2.4 only (what every writer since 1998 produces); libpcap reads the rest.
+  if (Load16(header + 4, swapped) != 2 || Load16(header + 6, swapped) != 4) return std::nullopt;
+  if (snapshot == 0 || snapshot > kMaxCaplen) snapshot = kMaxCaplen;
+  return ClassicRecordReader(fd, swapped, nanos, snapshot);
+}
+
+ClassicRecordReader::ClassicRecordReader(int fd, bool swapped, bool nanos, uint32_t snapshot)
+    : fd_(fd), swapped_(swapped), nanos_(nanos), snapshot_(snapshot),
+      buffer_(new uint8_t[kBufferLen]) {}
+
+bool ClassicRecordReader::Fill(size_t want) {
+  if (filled_ - consumed_ >= want) return true;
+  if (consumed_ > 0) {
+    std::memmove(buffer_.get(), buffer_.get() + consumed_, filled_ - consumed_);
+    file_offset_ += consumed_;
+    filled_ -= consumed_;
+    consumed_ = 0;
+  }
+  while (filled_ < want && !at_eof_) {
+    ssize_t got = pread(fd_, buffer_.get() + filled_, kBufferLen - filled_,
+                        static_cast<off_t>(file_offset_ + filled_));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      at_eof_ = true;
+      read_failed_ = got < 0;  // libpcap will meet the error again and report it
+      break;
+    }
+    filled_ += static_cast<size_t>(got);
+  }
+  return filled_ >= want;
+}
+
+ClassicRecordReader::Result ClassicRecordReader::Next(ClassicRecord* record) {
+  if (!Fill(kRecordHeaderLen)) {
+    return filled_ == consumed_ && !read_failed_ ? Result::kEnd : Result::kHandOver;
+  }
+  const uint8_t* header = buffer_.get() + consumed_;
+  uint32_t caplen = Load32(header + 8, swapped_);
+  uint32_t wire_len = Load32(header + 12, swapped_);
+  if (caplen > snapshot_ || caplen > wire_len) return Result::kHandOver;
+  if (!Fill(kRecordHeaderLen + caplen)) return Result::kHandOver;
+  header = buffer_.get() + consumed_;  // Fill may have moved the bytes
+  uint32_t fraction = Load32(header + 4, swapped_);
+  record->seconds = Load32(header, swapped_);
+  record->micros = nanos_ ? fraction / 1000 : fraction;
+  record->caplen = caplen;
+  record->wire_len = wire_len;
+  record->data = header + kRecordHeaderLen;
+  consumed_ += kRecordHeaderLen + caplen;
+  return Result::kRecord;
+}
+
+}  // namespace cutpoint::capture
