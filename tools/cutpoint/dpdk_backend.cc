@@ -27,6 +27,8 @@ class QueueSender final : public capture::PacketSender {
   capture::BurstResult SendBurst(std::span<const capture::OutgoingPacket> packets) override {
     return sender_.SendBurst(packets);
   }
+  // The session builds probes straight into mbufs through this.
+  capture::ProbeBurstSender* AsProbeBurstSender() override { return &sender_; }
 
  private:
   std::shared_ptr<SharedPort> shared_;
