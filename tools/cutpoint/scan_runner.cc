@@ -412,6 +412,7 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   stats.pcap_received = counters.received;
   stats.pcap_dropped = counters.dropped;
   stats.pcap_ifdropped = counters.if_dropped;
+  if (config_.add_backend_stats) config_.add_backend_stats(&stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns_) / 1e9;
   return stats;
 }

@@ -71,6 +71,9 @@ using SenderFactory = std::function<absl::StatusOr<std::unique_ptr<capture::Pack
 using CaptureFactory =
     std::function<absl::StatusOr<std::unique_ptr<capture::FrameSource>>(const std::string& filter)>;
 
+// Adds the send backend's own counters to the run's stats (--tx dpdk: the port's).
+using BackendStatsHook = std::function<void(report::ScanStats* stats)>;
+
 struct SessionConfig {
   uint32_t source_address = 0;
   std::string interface;
@@ -78,6 +81,7 @@ struct SessionConfig {
   int sender_threads = 1;
   SenderFactory make_sender;    // default: a raw socket bound to `interface`
   CaptureFactory make_capture;  // default: libpcap live capture on `interface`
+  BackendStatsHook add_backend_stats;  // called by Finish(), if set
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
