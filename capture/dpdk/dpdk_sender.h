@@ -58,6 +58,7 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
   uint16_t queue_;
   uint16_t burst_;
   size_t max_packet_len_;
+  uint64_t header_words_[2];  // the port's Ethernet header, bytes 0-7 and 6-13
   DpdkSenderCounters counters_;
 };
 
