@@ -3,9 +3,10 @@
 // handed to the driver with one rte_eth_tx_burst(); mbufs the driver did not take are
 // freed and their packets left to the caller to retry.
 //
-// SendProbes() is the fast path: probes are built by a probe::ProbeBuilder straight into
-// the mbufs, no intermediate copy. Its bytes are exactly those SendBurst() sends for the
-// same ProbeBuilder output (tests/dpdk checks both against the raw-socket backend's).
+// SendProbes() is the fast path (the ProbeBurstSender capability, used by the CLI's
+// ProbeSession): probes are built by a probe::ProbeBuilder straight into the mbufs, no
+// intermediate copy. Its bytes are exactly those SendBurst() sends for the same
+// ProbeBuilder output (tests/dpdk checks both against the raw-socket backend's).
 // Not thread-safe: one sender per TX queue, one thread per sender.
 #ifndef CUTPOINT_CAPTURE_DPDK_DPDK_SENDER_H_
 #define CUTPOINT_CAPTURE_DPDK_DPDK_SENDER_H_
@@ -16,6 +17,7 @@
 
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/send/packet_sender.h"
+#include "capture/send/probe_burst_sender.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/probe/probe_codec.h"
 
@@ -29,7 +31,7 @@ struct DpdkSenderCounters {
   uint64_t rejected = 0;        // packets refused before queuing (length, not IPv4)
 };
 
-class DpdkSender final : public PacketSender {
+class DpdkSender final : public PacketSender, public ProbeBurstSender {
  public:
   // `port` must outlive the sender.
   explicit DpdkSender(DpdkPort& port, uint16_t queue = 0);
@@ -42,7 +44,8 @@ class DpdkSender final : public PacketSender {
   // Builds specs[i] sent at `send_us` into mbufs and sends them (one rte_eth_tx_burst per
   // chunk of burst size). Returns how many were sent, from the front.
   size_t SendProbes(const probe::ProbeBuilder& builder, std::span<const probe::ProbeSpec> specs,
-                    int64_t send_us);
+                    int64_t send_us) override;
+  ProbeBurstSender* AsProbeBurstSender() override { return this; }
 
   const DpdkSenderCounters& counters() const { return counters_; }
   uint16_t queue() const { return queue_; }
@@ -55,6 +58,7 @@ class DpdkSender final : public PacketSender {
   uint16_t queue_;
   uint16_t burst_;
   size_t max_packet_len_;
+  uint64_t header_words_[2];  // the port's Ethernet header, bytes 0-7 and 6-13
   DpdkSenderCounters counters_;
 };
 

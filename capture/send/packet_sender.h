@@ -1,5 +1,6 @@
 // The send side of every backend: bursts of complete IPv4 packets in, a count out.
-// One virtual call per burst, never per packet.
+// One virtual call per burst, never per packet. A backend with buffers of its own (DPDK
+// mbufs) may also offer to build probes into them directly: see probe_burst_sender.h.
 #ifndef CUTPOINT_CAPTURE_SEND_PACKET_SENDER_H_
 #define CUTPOINT_CAPTURE_SEND_PACKET_SENDER_H_
 
@@ -8,6 +9,8 @@
 #include <span>
 
 namespace cutpoint::capture {
+
+class ProbeBurstSender;
 
 struct OutgoingPacket {
   const uint8_t* data = nullptr;  // IPv4 header onwards
@@ -25,6 +28,8 @@ class PacketSender {
   virtual ~PacketSender() = default;
   // Packets after sent + failed were not attempted (backend full); the caller retries them.
   virtual BurstResult SendBurst(std::span<const OutgoingPacket> packets) = 0;
+  // The optional build-in-place capability; nullptr (the default): packets only.
+  virtual ProbeBurstSender* AsProbeBurstSender() { return nullptr; }
 };
 
 }  // namespace cutpoint::capture

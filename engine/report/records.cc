@@ -98,6 +98,37 @@ void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_stat
   }
 }
 
+namespace {
+
+// The "dpdk" object of the stats record.
+void FormatDpdkStats(const DpdkStats& dpdk, JsonLine* line) {
+  line->BeginObject("dpdk");
+  line->AddString("device", dpdk.device);
+  line->AddUint("ipackets", dpdk.ipackets);
+  line->AddUint("opackets", dpdk.opackets);
+  line->AddUint("ibytes", dpdk.ibytes);
+  line->AddUint("obytes", dpdk.obytes);
+  line->AddUint("imissed", dpdk.imissed);
+  line->AddUint("ierrors", dpdk.ierrors);
+  line->AddUint("oerrors", dpdk.oerrors);
+  line->AddUint("rx_nombuf", dpdk.rx_nombuf);
+  line->BeginArray("tx_queues");
+  for (size_t q = 0; q < dpdk.tx_queues.size(); ++q) {
+    const DpdkTxQueueStats& queue = dpdk.tx_queues[q];
+    line->BeginObject();
+    line->AddUint("queue", q);
+    line->AddUint("sent", queue.sent);
+    line->AddUint("bursts", queue.bursts);
+    line->AddUint("tx_full", queue.tx_full);
+    line->AddUint("alloc_failures", queue.alloc_failures);
+    line->EndObject();
+  }
+  line->EndArray();
+  line->EndObject();
+}
+
+}  // namespace
+
 void FormatStats(const ScanStats& stats, JsonLine* line) {
   line->Begin();
   line->AddString("type", "stats");
@@ -120,6 +151,7 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
     line->AddUint("pcap_dropped", stats.pcap_dropped);
     line->AddUint("pcap_ifdropped", stats.pcap_ifdropped);
   }
+  if (stats.dpdk) FormatDpdkStats(*stats.dpdk, line);
   line->AddDouble("duration_s", stats.duration_s);
   line->AddBool("interrupted", stats.interrupted);
   if (stats.interrupted) {

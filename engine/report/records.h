@@ -4,6 +4,7 @@
 #define CUTPOINT_ENGINE_REPORT_RECORDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,27 @@ struct RejectCounts {
   uint64_t short_quote = 0;
 };
 
+// --tx dpdk: the port's own counters (rte_eth_stats, since the port was started) and
+// per TX queue what our sender handed to the driver.
+struct DpdkTxQueueStats {
+  uint64_t sent = 0;            // frames the driver took
+  uint64_t bursts = 0;          // rte_eth_tx_burst calls
+  uint64_t tx_full = 0;         // frames the driver refused (ring full), retried
+  uint64_t alloc_failures = 0;  // bursts cut short by an empty mbuf pool
+};
+struct DpdkStats {
+  std::string device;
+  uint64_t ipackets = 0;
+  uint64_t opackets = 0;
+  uint64_t ibytes = 0;
+  uint64_t obytes = 0;
+  uint64_t imissed = 0;
+  uint64_t ierrors = 0;
+  uint64_t oerrors = 0;
+  uint64_t rx_nombuf = 0;
+  std::vector<DpdkTxQueueStats> tx_queues;  // index: queue id
+};
+
 struct ScanStats {
   uint64_t probes_sent = 0;
   uint64_t send_errors = 0;
@@ -56,6 +78,7 @@ struct ScanStats {
   uint64_t pcap_received = 0;
   uint64_t pcap_dropped = 0;
   uint64_t pcap_ifdropped = 0;
+  std::optional<DpdkStats> dpdk;  // --tx dpdk only
   double duration_s = 0;
   bool interrupted = false;
   uint64_t probes_unsent = 0;  // interrupted: probes of the plan not sent

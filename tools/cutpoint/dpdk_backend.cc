@@ -18,15 +18,32 @@ namespace {
 struct SharedPort {
   std::unique_ptr<capture::DpdkPort> port;
   std::atomic<uint16_t> next_tx_queue{0};
+  // Per TX queue: the live sender's counters (read once its thread is done), and those
+  // of senders already gone.
+  std::vector<const capture::DpdkSenderCounters*> live;
+  std::vector<capture::DpdkSenderCounters> retired;
 };
 
 class QueueSender final : public capture::PacketSender {
  public:
   QueueSender(std::shared_ptr<SharedPort> shared, uint16_t queue)
-      : shared_(std::move(shared)), sender_(*shared_->port, queue) {}
+      : shared_(std::move(shared)), sender_(*shared_->port, queue) {
+    shared_->live[queue] = &sender_.counters();
+  }
+  ~QueueSender() override {
+    const capture::DpdkSenderCounters& mine = sender_.counters();
+    capture::DpdkSenderCounters& total = shared_->retired[sender_.queue()];
+    total.frames_sent += mine.frames_sent;
+    total.bursts += mine.bursts;
+    total.tx_full += mine.tx_full;
+    total.alloc_failures += mine.alloc_failures;
+    shared_->live[sender_.queue()] = nullptr;
+  }
   capture::BurstResult SendBurst(std::span<const capture::OutgoingPacket> packets) override {
     return sender_.SendBurst(packets);
   }
+  // The session builds probes straight into mbufs through this.
+  capture::ProbeBurstSender* AsProbeBurstSender() override { return &sender_; }
 
  private:
   std::shared_ptr<SharedPort> shared_;
@@ -36,6 +53,8 @@ class QueueSender final : public capture::PacketSender {
 // RX queue 0 as a FrameSource: frames of one burst are handed out one by one; the burst
 // is refilled only when all were taken, which keeps the borrowed views valid.
 class DpdkFrameSource final : public capture::FrameSource {
+  static constexpr int kMaxOwnBursts = 16;
+
  public:
   explicit DpdkFrameSource(std::shared_ptr<SharedPort> shared)
       : shared_(std::move(shared)),
@@ -46,7 +65,7 @@ class DpdkFrameSource final : public capture::FrameSource {
 
   absl::StatusOr<capture::NextResult> Next(capture::CapturedFrame* frame, bool wait) override {
     int64_t deadline_ns = wait ? MonotonicNanos() + 50'000'000 : 0;
-    while (true) {
+    for (int bursts = 0;; ++bursts) {
       while (next_ < count_) {
         const capture::DpdkFrame& got = frames_[next_++];
         // Frames this host sent itself (a kernel's RSTs seen by an AF_PACKET-backed port)
@@ -59,6 +78,11 @@ class DpdkFrameSource final : public capture::FrameSource {
         frame->wire_len = got.wire_len;
         frame->time_us = got.time_us;
         return capture::NextResult::kFrame;
+      }
+      // Bursts of nothing but our own frames end the call like an empty ring would
+      // (a port that receives without pause must not keep us here).
+      if (bursts > 0 && (wait ? MonotonicNanos() >= deadline_ns : bursts >= kMaxOwnBursts)) {
+        return capture::NextResult::kTimeout;
       }
       absl::StatusOr<int> received = shared_->port->ReceiveBurst(std::span(frames_));
       if (!received.ok()) return received.status();
@@ -90,6 +114,34 @@ class DpdkFrameSource final : public capture::FrameSource {
   std::array<uint8_t, 6> own_mac_;
 };
 
+// The "dpdk" object of the stats record: port counters and per-queue sender counters.
+void AddDpdkStats(const SharedPort& shared, report::ScanStats* stats) {
+  report::DpdkStats dpdk;
+  dpdk.device = shared.port->device_name();
+  absl::StatusOr<capture::DpdkPortStats> port = shared.port->Stats();
+  if (port.ok()) {
+    dpdk.ipackets = port->ipackets;
+    dpdk.opackets = port->opackets;
+    dpdk.ibytes = port->ibytes;
+    dpdk.obytes = port->obytes;
+    dpdk.imissed = port->imissed;
+    dpdk.ierrors = port->ierrors;
+    dpdk.oerrors = port->oerrors;
+    dpdk.rx_nombuf = port->rx_nombuf;
+  }
+  for (size_t q = 0; q < shared.retired.size(); ++q) {
+    capture::DpdkSenderCounters c = shared.retired[q];
+    if (const capture::DpdkSenderCounters* live = shared.live[q]) {
+      c.frames_sent += live->frames_sent;
+      c.bursts += live->bursts;
+      c.tx_full += live->tx_full;
+      c.alloc_failures += live->alloc_failures;
+    }
+    dpdk.tx_queues.push_back({c.frames_sent, c.bursts, c.tx_full, c.alloc_failures});
+  }
+  stats->dpdk = std::move(dpdk);
+}
+
 }  // namespace
 
 absl::StatusOr<TxSetup> OpenDpdkBackend(const DpdkBackendOptions& options) {
@@ -114,6 +166,8 @@ absl::StatusOr<TxSetup> OpenDpdkBackend(const DpdkBackendOptions& options) {
   if (!port.ok()) return port.status();
   auto shared = std::make_shared<SharedPort>();
   shared->port = std::move(*port);
+  shared->live.assign(shared->port->tx_queues(), nullptr);
+  shared->retired.assign(shared->port->tx_queues(), {});
   TxSetup setup;
   setup.make_sender = [shared]() -> absl::StatusOr<std::unique_ptr<capture::PacketSender>> {
     uint16_t queue = shared->next_tx_queue.fetch_add(1);
@@ -128,6 +182,7 @@ absl::StatusOr<TxSetup> OpenDpdkBackend(const DpdkBackendOptions& options) {
     // counted as unmatched).
     return std::unique_ptr<capture::FrameSource>(new DpdkFrameSource(shared));
   };
+  setup.add_stats = [shared](report::ScanStats* stats) { AddDpdkStats(*shared, stats); };
   return setup;
 }
 

@@ -269,6 +269,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   SessionConfig session_config;
   session_config.make_sender = tx.make_sender;
   session_config.make_capture = tx.make_capture;
+  session_config.add_backend_stats = tx.add_stats;
   session_config.run_as_user = config.run_as_user;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;

@@ -91,6 +91,7 @@ absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_a
 struct TxSetup {
   SenderFactory make_sender;
   CaptureFactory make_capture;  // empty: libpcap on the interface
+  BackendStatsHook add_stats;   // empty: the backend has no counters of its own
 };
 absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
                                     uint32_t first_target, int sender_threads);

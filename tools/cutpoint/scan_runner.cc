@@ -197,13 +197,23 @@ void ProbeSession::CaptureLoop() {
   }
 }
 
+// One pacing batch: the specs, and the built packets for backends that take packets.
+struct ProbeSession::SendBatch {
+  probe::ProbeSpec specs[kSendBatch];
+  alignas(64) uint8_t slots[kSendBatch][probe::kMaxProbeLen];
+  capture::OutgoingPacket packets[kSendBatch];
+};
+
 void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
                              const std::atomic<bool>& stop_requested) {
   probe::ProbeBuilder builder(codec_, config_.source_address);
   double burst = std::clamp(rate_pps * 0.002, 1.0, static_cast<double>(kSendBatch));
   pacing::TokenBucket bucket(rate_pps, burst, MonotonicNanos());
-  alignas(64) uint8_t slots[kSendBatch][probe::kMaxProbeLen];
-  capture::OutgoingPacket packets[kSendBatch];
+  // Backends with buffers of their own build probes into them (no batch, no copy); the
+  // evidence file needs the bytes anyway, so with one every backend gets built packets.
+  capture::ProbeBurstSender* in_place =
+      config_.evidence == nullptr ? slot.sender->AsProbeBurstSender() : nullptr;
+  SendBatch batch;
   uint64_t done = 0;
   for (const PositionRange& range : slot.work) {
     uint64_t position = range.begin;
@@ -220,25 +230,50 @@ void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, doubl
         continue;
       }
       int64_t send_us = WallClockMicros();
-      for (size_t i = 0; i < granted; ++i) {
-        probe::ProbeSpec spec = ordered.At(position + i);
-        size_t len = builder.Build(spec, send_us, slots[i]);
-        packets[i] = capture::OutgoingPacket{slots[i], static_cast<uint16_t>(len), spec.target};
-        RecordEvidence(send_us, slots[i], len);
-      }
-      size_t handed = 0;
-      while (handed < granted) {
-        capture::BurstResult result = slot.sender->SendBurst(
-            std::span<const capture::OutgoingPacket>(packets + handed, granted - handed));
-        probes_sent_.fetch_add(result.sent, std::memory_order_relaxed);
-        send_errors_.fetch_add(result.failed, std::memory_order_relaxed);
-        handed += result.sent + result.failed;
-        if (handed < granted) SleepNanos(kRetryBackoffNs);
+      for (size_t i = 0; i < granted; ++i) batch.specs[i] = ordered.At(position + i);
+      if (in_place != nullptr) {
+        SendInPlace(*in_place, builder, std::span(batch.specs, granted), send_us);
+      } else {
+        SendBuilt(*slot.sender, builder, batch, granted, send_us);
       }
       position += granted;
       done += granted;
       slot.done.store(done, std::memory_order_release);
     }
+  }
+}
+
+void ProbeSession::SendInPlace(capture::ProbeBurstSender& sender,
+                               const probe::ProbeBuilder& builder,
+                               std::span<const probe::ProbeSpec> specs, int64_t send_us) {
+  // Retries keep send_us: the same bytes as a built packet resent.
+  size_t handed = 0;
+  while (true) {
+    size_t sent = sender.SendProbes(builder, specs.subspan(handed), send_us);
+    probes_sent_.fetch_add(sent, std::memory_order_relaxed);
+    handed += sent;
+    if (handed == specs.size()) return;
+    SleepNanos(kRetryBackoffNs);
+  }
+}
+
+void ProbeSession::SendBuilt(capture::PacketSender& sender, const probe::ProbeBuilder& builder,
+                             SendBatch& batch, size_t count, int64_t send_us) {
+  for (size_t i = 0; i < count; ++i) {
+    size_t len = builder.Build(batch.specs[i], send_us, batch.slots[i]);
+    batch.packets[i] = capture::OutgoingPacket{batch.slots[i], static_cast<uint16_t>(len),
+                                               batch.specs[i].target};
+    RecordEvidence(send_us, batch.slots[i], len);
+  }
+  size_t handed = 0;
+  while (true) {
+    capture::BurstResult result = sender.SendBurst(
+        std::span<const capture::OutgoingPacket>(batch.packets + handed, count - handed));
+    probes_sent_.fetch_add(result.sent, std::memory_order_relaxed);
+    send_errors_.fetch_add(result.failed, std::memory_order_relaxed);
+    handed += result.sent + result.failed;
+    if (handed == count) return;
+    SleepNanos(kRetryBackoffNs);
   }
 }
 
@@ -377,6 +412,7 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   stats.pcap_received = counters.received;
   stats.pcap_dropped = counters.dropped;
   stats.pcap_ifdropped = counters.if_dropped;
+  if (config_.add_backend_stats) config_.add_backend_stats(&stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns_) / 1e9;
   return stats;
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "capture/send/packet_sender.h"
+#include "capture/send/probe_burst_sender.h"
 #include "engine/match/matcher.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
@@ -69,6 +71,9 @@ using SenderFactory = std::function<absl::StatusOr<std::unique_ptr<capture::Pack
 using CaptureFactory =
     std::function<absl::StatusOr<std::unique_ptr<capture::FrameSource>>(const std::string& filter)>;
 
+// Adds the send backend's own counters to the run's stats (--tx dpdk: the port's).
+using BackendStatsHook = std::function<void(report::ScanStats* stats)>;
+
 struct SessionConfig {
   uint32_t source_address = 0;
   std::string interface;
@@ -76,6 +81,7 @@ struct SessionConfig {
   int sender_threads = 1;
   SenderFactory make_sender;    // default: a raw socket bound to `interface`
   CaptureFactory make_capture;  // default: libpcap live capture on `interface`
+  BackendStatsHook add_backend_stats;  // called by Finish(), if set
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
@@ -111,12 +117,19 @@ class ProbeSession {
 
  private:
   struct SenderSlot;
+  struct SendBatch;
 
   ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec, ReplyHandler on_reply);
   void CaptureLoop();
   void RecordEvidence(int64_t time_us, const uint8_t* packet, size_t len);
   void SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
                  const std::atomic<bool>& stop_requested);
+  // Hand one batch to the sender, retrying until it took all of it: built straight into
+  // the backend's buffers, or built here (and recorded as evidence) and then sent.
+  void SendInPlace(capture::ProbeBurstSender& sender, const probe::ProbeBuilder& builder,
+                   std::span<const probe::ProbeSpec> specs, int64_t send_us);
+  void SendBuilt(capture::PacketSender& sender, const probe::ProbeBuilder& builder,
+                 SendBatch& batch, size_t count, int64_t send_us);
   void ReportProgress(uint64_t total, uint64_t sent_before, int64_t send_started_ns);
 
   SessionConfig config_;

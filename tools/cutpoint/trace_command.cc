@@ -288,6 +288,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     SessionConfig session;
     session.make_sender = tx->make_sender;
     session.make_capture = tx->make_capture;
+    session.add_backend_stats = tx->add_stats;
     session.run_as_user = args->Get("user").value_or("");
     session.source_address = config->source_address;
     session.interface = config->interface;

@@ -164,6 +164,38 @@ TEST(FormatStatsTest, OneLineWithAllCounters) {
             std::string::npos) << s;
 }
 
+TEST(FormatStatsTest, DpdkCountersAreTheirOwnObject) {
+  ScanStats stats;
+  stats.has_capture_stats = true;
+  stats.pcap_received = 7;
+  JsonLine line;
+  FormatStats(stats, &line);
+  EXPECT_EQ(Finish(line).find("\"dpdk\""), std::string::npos) << "only with --tx dpdk";
+  DpdkStats dpdk;
+  dpdk.device = "net_null0";
+  dpdk.ipackets = 1;
+  dpdk.opackets = 2;
+  dpdk.ibytes = 3;
+  dpdk.obytes = 4;
+  dpdk.imissed = 5;
+  dpdk.ierrors = 6;
+  dpdk.oerrors = 7;
+  dpdk.rx_nombuf = 8;
+  dpdk.tx_queues = {{10, 11, 12, 13}, {20, 21, 22, 23}};
+  stats.dpdk = dpdk;
+  FormatStats(stats, &line);
+  std::string s = Finish(line);
+  ExpectOneLine(s);
+  EXPECT_NE(s.find("\"pcap_ifdropped\":0,\"dpdk\":{\"device\":\"net_null0\",\"ipackets\":1,"
+                   "\"opackets\":2,\"ibytes\":3,\"obytes\":4,\"imissed\":5,\"ierrors\":6,"
+                   "\"oerrors\":7,\"rx_nombuf\":8,\"tx_queues\":["
+                   "{\"queue\":0,\"sent\":10,\"bursts\":11,\"tx_full\":12,\"alloc_failures\":13},"
+                   "{\"queue\":1,\"sent\":20,\"bursts\":21,\"tx_full\":22,\"alloc_failures\":23}"
+                   "]},\"duration_s\":"),
+            std::string::npos)
+      << s;
+}
+
 TEST(FormatMetaTest, OneLineEscapedArgv) {
   MetaInfo meta;
   meta.tool_version = "0.1.0";
