@@ -80,8 +80,9 @@ size_t ProbeBuilder::Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out)
 
 size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const {
   std::memcpy(out, tcp_template_, kTcpSynProbeLen);
-  FlowFields flow = codec_.Flow(spec.target, spec.type, spec.port);
-  uint32_t word = codec_.EncodeWord(spec, SendTicks(send_us));
+  FlowFields flow;
+  uint32_t word;
+  codec_.Stamp(spec, SendTicks(send_us), &flow, &word);
   // The IP ID carries the low 16 bits of the send time for ICMP quotes (finer RTTs).
   // Linux rewrites a zero IP ID on raw sockets, so zero is never used.
   uint16_t ip_id = static_cast<uint16_t>(send_us & 0xffff);
@@ -98,11 +99,12 @@ size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, int64_t send_us, uint8_t
 
 size_t ProbeBuilder::BuildIcmpEcho(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const {
   std::memcpy(out, icmp_template_, kIcmpEchoProbeLen);
-  FlowFields flow = codec_.Flow(spec.target, spec.type, 0);
   ProbeSpec icmp_spec = spec;
   icmp_spec.port = 0;
   uint16_t ticks = SendTicks(send_us);
-  uint32_t word = codec_.EncodeWord(icmp_spec, ticks);
+  FlowFields flow;
+  uint32_t word;
+  codec_.Stamp(icmp_spec, ticks, &flow, &word);
   // The low half of the word is the IP ID, which must not be zero (see BuildTcpSyn).
   while ((word & 0xffff) == 0) {
     ticks = static_cast<uint16_t>((ticks + 1) & kTickMask);

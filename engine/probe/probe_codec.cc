@@ -11,10 +11,10 @@ constexpr char kSubkeyLabel[] = "cutpoint probe subkeys v2";
 }  // namespace
 
 ProbeCodec::ProbeCodec(const ProbeKey& key) : key_(key) {
-  uint8_t derived[32];
+  uint8_t derived[48];
   crypto_generichash(derived, sizeof(derived), reinterpret_cast<const uint8_t*>(kSubkeyLabel),
                      sizeof(kSubkeyLabel) - 1, key.bytes.data(), key.bytes.size());
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 6; ++i) {
     uint64_t word = 0;
     for (int b = 7; b >= 0; --b) word = (word << 8) | derived[8 * i + b];
     subkeys_[i] = word;
@@ -38,7 +38,7 @@ std::optional<DecodedWord> ProbeCodec::DecodeWord(uint32_t target, ProbeType typ
   decoded.attempt = static_cast<uint8_t>((word >> 22) & 0x3);
   decoded.ticks = static_cast<uint16_t>((word >> 10) & kTickMask);
   if (decoded.ttl == 0) return std::nullopt;
-  if ((word & kMacMask) != Mac(target, type, port, decoded.ttl, decoded.attempt, decoded.ticks)) {
+  if ((word & kMacMask) != Mac(Base(target, type, port), decoded.ttl, decoded.attempt, decoded.ticks)) {
     return std::nullopt;
   }
   return decoded;

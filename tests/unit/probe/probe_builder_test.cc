@@ -184,14 +184,14 @@ TEST_F(ProbeBuilderTest, GoldenBytes) {
   // Fixed key, target, port and send time: the crafted bytes are reproducible. Expected
   // values from an independent computation (see probe_codec_test.cc).
   Bytes tcp = Build(Spec(ProbeType::kTcpSyn, 443, 7, 1), kSendUs);
-  EXPECT_EQ(testutil::Get16(&tcp[20]), 0xa742);
-  EXPECT_EQ(testutil::Get32(&tcp[24]), 0x076022ecu);
+  EXPECT_EQ(testutil::Get16(&tcp[20]), 0xdb21);
+  EXPECT_EQ(testutil::Get32(&tcp[24]), 0x07602341u);
   EXPECT_EQ(testutil::Get16(&tcp[4]), 0x2240);  // send_us & 0xffff
   Bytes icmp = Build(Spec(ProbeType::kIcmpEcho, 0, 7, 1), kSendUs);
-  EXPECT_EQ(testutil::Get16(&icmp[22]), 0x4b55);
-  EXPECT_EQ(testutil::Get16(&icmp[24]), 0x1a50);
+  EXPECT_EQ(testutil::Get16(&icmp[22]), 0x1a2f);
+  EXPECT_EQ(testutil::Get16(&icmp[24]), 0xbcf9);
   EXPECT_EQ(testutil::Get16(&icmp[26]), 0x0760);
-  EXPECT_EQ(testutil::Get16(&icmp[4]), 0x232c);
+  EXPECT_EQ(testutil::Get16(&icmp[4]), 0x20ad);
 }
 
 TEST_F(ProbeBuilderTest, IcmpWordWithZeroLowHalfBumpsTicks) {

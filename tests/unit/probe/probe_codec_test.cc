@@ -27,18 +27,19 @@ ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt,
 TEST(ProbeCodecTest, GoldenValuesFromIndependentImplementation) {
   // Computed independently in Python from the documented format (probe_codec.h), key
   // 00 01 .. 0f:
-  //   d = hashlib.blake2b(b"cutpoint probe subkeys v2", key=key, digest_size=32).digest()
-  //   s = [int.from_bytes(d[8*i:8*i+8], "little") for i in range(4)]
+  //   d = hashlib.blake2b(b"cutpoint probe subkeys v2", key=key, digest_size=48).digest()
+  //   s = [int.from_bytes(d[8*i:8*i+8], "little") for i in range(6)]
   //   mum = lambda a, b: ((a*b) & M) ^ ((a*b) >> 64)      # M = 2**64 - 1
-  //   h = mum(mum(lo ^ s[0], hi ^ s[1]) ^ s[2], s[3])
+  //   base = mum((target | port << 32 | type << 48) ^ s[0], s[1])
+  //   flow = mum(base ^ s[2], s[3]); mac = mum(base ^ fields ^ s[4], s[5]) & 0x3ff
   ProbeCodec codec(FixedKey());
   EXPECT_EQ(SendTicks(kSendUs), 2056);
-  EXPECT_EQ(codec.Flow(kTarget, ProbeType::kTcpSyn, 443).tcp_sport, 0xa742);
+  EXPECT_EQ(codec.Flow(kTarget, ProbeType::kTcpSyn, 443).tcp_sport, 0xdb21);
   FlowFields icmp = codec.Flow(kTarget, ProbeType::kIcmpEcho, 0);
-  EXPECT_EQ(icmp.icmp_id, 0x1a50);
-  EXPECT_EQ(icmp.icmp_checksum, 0x4b55);
-  EXPECT_EQ(codec.EncodeWord(Spec(ProbeType::kTcpSyn, 443, 7, 1), 2056), 0x076022ecu);
-  EXPECT_EQ(codec.EncodeWord(Spec(ProbeType::kIcmpEcho, 0, 7, 1), 2056), 0x0760232cu);
+  EXPECT_EQ(icmp.icmp_id, 0xbcf9);
+  EXPECT_EQ(icmp.icmp_checksum, 0x1a2f);
+  EXPECT_EQ(codec.EncodeWord(Spec(ProbeType::kTcpSyn, 443, 7, 1), 2056), 0x07602341u);
+  EXPECT_EQ(codec.EncodeWord(Spec(ProbeType::kIcmpEcho, 0, 7, 1), 2056), 0x076020adu);
 }
 
 TEST(ProbeCodecTest, WordLayout) {
