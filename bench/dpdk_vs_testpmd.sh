@@ -6,7 +6,7 @@
 #   bench/dpdk_vs_testpmd.sh [SECONDS=5]
 #
 #  * cutpoint-dpdk-bench: unique keyed TCP SYN probes (a different target/TTL each, probe
-#    word = SipHash-2-4 MAC, IPv4 + TCP checksums) built by ProbeBuilder straight into
+#    word = keyed MAC, IPv4 + TCP checksums) built by ProbeBuilder straight into
 #    mbufs, 32 per rte_eth_tx_burst; on 1 lcore, then on 2 lcores (2 TX queues);
 #  * dpdk-testpmd --forward-mode=txonly: one forwarding lcore sending copies of a fixed
 #    UDP template of the same frame size (58 bytes: Ethernet + IPv4 + TCP with MSS),
