@@ -44,6 +44,10 @@ inline constexpr int kProbeTypeCount = 2;
 absl::string_view ProbeTypeName(ProbeType type);  // "tcp-syn" / "icmp-echo"
 std::optional<ProbeType> ParseProbeType(absl::string_view name);
 
+// The probe encoding written here (format 2: the keyed multiply-mix hash below). A key
+// decodes only captures of probes sent in the same format; the meta record names it.
+inline constexpr int kProbeFormat = 2;
+
 inline constexpr int kMaxAttempts = 4;
 inline constexpr int64_t kTickUs = 1024;
 inline constexpr uint16_t kTickMask = 0x0fff;

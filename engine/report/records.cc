@@ -1,5 +1,7 @@
 #include "engine/report/records.h"
 
+#include "engine/probe/probe_codec.h"
+
 #include "engine/wire/protocol.h"
 
 namespace cutpoint::report {
@@ -23,6 +25,7 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   line->AddString("command", meta.command);
   line->AddStringArray("argv", meta.argv);
   line->AddString("key_fingerprint", meta.key_fingerprint);
+  line->AddInt("probe_format", probe::kProbeFormat);
   line->AddString("start_time", meta.start_time);
   if (meta.source_address != 0) line->AddIpv4("source", meta.source_address);
   if (!meta.interface.empty()) line->AddString("interface", meta.interface);

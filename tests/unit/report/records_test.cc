@@ -221,7 +221,8 @@ TEST(FormatMetaTest, OneLineEscapedArgv) {
             0u) << s;
   EXPECT_NE(s.find("\"argv\":[\"cutpoint\",\"trace\",\"--note\",\"a \\\"quoted\\\"\\u000avalue\"]"),
             std::string::npos) << s;
-  EXPECT_NE(s.find("\"key_fingerprint\":\"f49644867b0897ea\""), std::string::npos);
+  EXPECT_NE(s.find("\"key_fingerprint\":\"f49644867b0897ea\",\"probe_format\":2,"),
+            std::string::npos);
   EXPECT_NE(s.find("\"source\":\"192.0.2.1\""), std::string::npos);
   EXPECT_NE(s.find("\"interface\":\"eth0\""), std::string::npos);
   EXPECT_NE(s.find("\"probes\":[\"tcp-syn:443\",\"icmp-echo\"]"), std::string::npos);
