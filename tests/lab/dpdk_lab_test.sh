@@ -19,7 +19,7 @@ trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
   echo "FAIL: lab up"; exit 1; }
 # shellcheck disable=SC1091
 source "$work/topology.env"
-dpdk=(--tx dpdk --dpdk-args "--no-huge --no-pci -m 256 --log-level=error --vdev net_af_packet0,iface=$PROBER_IF")
+dpdk=(--tx dpdk --dpdk-args "--no-huge --no-pci -m 256 --log-level=error --vdev net_af_packet0,iface=$PROBER_IF,framecnt=8192")
 failures=0
 
 # Trace: unfiltered ports 443 and 81 plus ICMP echo (port 25 is filtered for .101/.102).

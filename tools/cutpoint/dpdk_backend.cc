@@ -3,9 +3,11 @@
 #include <time.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
