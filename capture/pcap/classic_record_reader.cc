@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -11,7 +12,8 @@ namespace {
 constexpr uint32_t kMagicMicros = 0xa1b2c3d4;
 constexpr uint32_t kMagicNanos = 0xa1b23c4d;
 constexpr size_t kRecordHeaderLen = 16;
-constexpr size_t kBufferLen = 4 << 20;
+constexpr size_t kMaxBufferLen = 4 << 20;
+constexpr size_t kMinBufferLen = 4096;
 // libpcap's largest snapshot for any link type; bigger records go to libpcap to refuse.
 constexpr uint32_t kMaxCaplen = 262144;
 
@@ -30,7 +32,8 @@ uint16_t Load16(const uint8_t* p, bool swapped) {
 }  // namespace
 
 std::optional<ClassicRecordReader> ClassicRecordReader::ForFile(int fd, const uint8_t* header,
-                                                                uint32_t snapshot) {
+                                                                uint32_t snapshot,
+                                                                uint64_t file_size) {
   uint32_t magic = Load32(header, false);
   bool swapped = false;
   bool nanos = false;
@@ -48,12 +51,17 @@ std::optional<ClassicRecordReader> ClassicRecordReader::ForFile(int fd, const ui
   // Version 2.4 only (what every writer since 1998 produces); libpcap reads the rest.
   if (Load16(header + 4, swapped) != 2 || Load16(header + 6, swapped) != 4) return std::nullopt;
   if (snapshot == 0 || snapshot > kMaxCaplen) snapshot = kMaxCaplen;
-  return ClassicRecordReader(fd, swapped, nanos, snapshot);
+  // Small files (and fuzz inputs) get a small buffer; a file that grows while we read it
+  // still works, through more refills or libpcap.
+  size_t buffer_len = static_cast<size_t>(
+      std::clamp<uint64_t>(file_size, kMinBufferLen, kMaxBufferLen));
+  return ClassicRecordReader(fd, swapped, nanos, snapshot, buffer_len);
 }
 
-ClassicRecordReader::ClassicRecordReader(int fd, bool swapped, bool nanos, uint32_t snapshot)
+ClassicRecordReader::ClassicRecordReader(int fd, bool swapped, bool nanos, uint32_t snapshot,
+                                         size_t buffer_len)
     : fd_(fd), swapped_(swapped), nanos_(nanos), snapshot_(snapshot),
-      buffer_(new uint8_t[kBufferLen]) {}
+      buffer_(new uint8_t[buffer_len]), buffer_len_(buffer_len) {}
 
 bool ClassicRecordReader::Fill(size_t want) {
   if (filled_ - consumed_ >= want) return true;
@@ -64,7 +72,8 @@ bool ClassicRecordReader::Fill(size_t want) {
     consumed_ = 0;
   }
   while (filled_ < want && !at_eof_) {
-    ssize_t got = pread(fd_, buffer_.get() + filled_, kBufferLen - filled_,
+    if (filled_ == buffer_len_) break;  // a record larger than the buffer: libpcap's
+    ssize_t got = pread(fd_, buffer_.get() + filled_, buffer_len_ - filled_,
                         static_cast<off_t>(file_offset_ + filled_));
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {

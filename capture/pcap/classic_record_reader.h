@@ -4,7 +4,8 @@
 //
 // It only ever handles the plain case — a whole 16-byte record header followed by all
 // its captured bytes, caplen within the snapshot length and not above the wire length.
-// Anything else (end of file in the middle of a record, odd lengths) is left to libpcap:
+// Anything else (end of file in the middle of a record, odd lengths, a record larger than
+// the buffer) is left to libpcap:
 // Next() returns kHandOver with the file offset of that record, the caller seeks
 // libpcap's stream there and libpcap reads (and judges) the rest of the file, so errors
 // and edge cases stay exactly libpcap's. The file header was already read and checked by
@@ -31,11 +32,12 @@ class ClassicRecordReader {
  public:
   static constexpr size_t kFileHeaderLen = 24;
 
-  // For a classic pcap whose 24-byte header is `header` (as read from the file), read
-  // through `fd` (not owned) from offset 24. nullopt when the format is not one this
-  // reader handles (pcapng, modified pcap, other versions): then libpcap does it all.
+  // For a classic pcap of `file_size` bytes whose 24-byte header is `header` (as read
+  // from the file), read through `fd` (not owned) from offset 24. nullopt when the format
+  // is not one this reader handles (pcapng, modified pcap, other versions): then libpcap
+  // does it all. The buffer is at most 4 MiB, less for smaller files.
   static std::optional<ClassicRecordReader> ForFile(int fd, const uint8_t* header,
-                                                    uint32_t snapshot);
+                                                    uint32_t snapshot, uint64_t file_size);
 
   enum class Result : uint8_t { kRecord, kEnd, kHandOver };
   Result Next(ClassicRecord* record);
@@ -44,7 +46,7 @@ class ClassicRecordReader {
   uint64_t hand_over_offset() const { return file_offset_ + consumed_; }
 
  private:
-  ClassicRecordReader(int fd, bool swapped, bool nanos, uint32_t snapshot);
+  ClassicRecordReader(int fd, bool swapped, bool nanos, uint32_t snapshot, size_t buffer_len);
   // Makes at least `want` bytes available after consumed_ (false at end of file).
   bool Fill(size_t want);
 
@@ -53,6 +55,7 @@ class ClassicRecordReader {
   bool nanos_;
   uint32_t snapshot_;
   std::unique_ptr<uint8_t[]> buffer_;
+  size_t buffer_len_;
   size_t filled_ = 0;      // valid bytes in buffer_
   size_t consumed_ = 0;    // bytes of buffer_ already handed out
   uint64_t file_offset_ = kFileHeaderLen;  // file offset of buffer_[0]

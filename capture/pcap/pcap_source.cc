@@ -143,7 +143,8 @@ absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::s
   if (fd >= 0 && fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
       pread(fd, header, sizeof(header), 0) == static_cast<ssize_t>(sizeof(header))) {
     source->records_ =
-        ClassicRecordReader::ForFile(fd, header, static_cast<uint32_t>(pcap_snapshot(handle)));
+        ClassicRecordReader::ForFile(fd, header, static_cast<uint32_t>(pcap_snapshot(handle)),
+                                     static_cast<uint64_t>(info.st_size));
   }
   return source;
 }
