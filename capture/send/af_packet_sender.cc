@@ -6,9 +6,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -20,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "capture/send/ethernet_interface.h"
 
 namespace cutpoint::capture {
 namespace {
@@ -102,25 +101,14 @@ absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
   FdGuard fd{socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)};
   if (fd.fd < 0) return Errno("socket", name, errno);
 
-  ifreq request{};
-  memcpy(request.ifr_name, name.c_str(), name.size() + 1);
-  if (ioctl(fd.fd, SIOCGIFINDEX, &request) != 0) return Errno("SIOCGIFINDEX", name, errno);
-  int ifindex = request.ifr_ifindex;
-  if (ioctl(fd.fd, SIOCGIFHWADDR, &request) != 0) return Errno("SIOCGIFHWADDR", name, errno);
-  if (request.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "interface '", name, "' is not an Ethernet interface (ARPHRD ",
-        request.ifr_hwaddr.sa_family,
-        "); the afpacket backend writes Ethernet frames, use the raw backend instead"));
-  }
-  std::array<uint8_t, 6> interface_mac;
-  memcpy(interface_mac.data(), request.ifr_hwaddr.sa_data, interface_mac.size());
-  if (ioctl(fd.fd, SIOCGIFMTU, &request) != 0) return Errno("SIOCGIFMTU", name, errno);
-  int mtu = request.ifr_mtu;
-  if (ioctl(fd.fd, SIOCGIFFLAGS, &request) != 0) return Errno("SIOCGIFFLAGS", name, errno);
-  if ((request.ifr_flags & IFF_UP) == 0) {
+  absl::StatusOr<EthernetInterface> interface = QueryEthernetInterface(name, "afpacket");
+  if (!interface.ok()) return interface.status();
+  if (!interface->up) {
     return absl::FailedPreconditionError(absl::StrCat("interface '", name, "' is down"));
   }
+  int ifindex = interface->ifindex;
+  std::array<uint8_t, 6> interface_mac = interface->mac;
+  int mtu = interface->mtu;
 
   int version = TPACKET_V2;
   if (setsockopt(fd.fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) != 0) {

@@ -3,10 +3,6 @@
 #include <errno.h>
 #include <linux/if_xdp.h>
 #include <net/ethernet.h>
-#include <net/if.h>
-#include <net/if_arp.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -20,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "capture/send/ethernet_interface.h"
 
 namespace cutpoint::capture {
 namespace {
@@ -59,35 +56,6 @@ absl::Status XskError(absl::string_view what, const std::string& interface, int 
   return absl::UnavailableError(message);
 }
 
-struct InterfaceFacts {
-  std::array<uint8_t, 6> mac{};
-  int mtu = 0;
-};
-
-absl::StatusOr<InterfaceFacts> ReadInterface(const std::string& name) {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return XskError("socket", name, errno);
-  ifreq request{};
-  memcpy(request.ifr_name, name.c_str(), name.size() + 1);
-  InterfaceFacts facts;
-  int error = 0;
-  if (ioctl(fd, SIOCGIFHWADDR, &request) != 0) {
-    error = errno;
-  } else if (request.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-    close(fd);
-    return absl::InvalidArgumentError(absl::StrCat(
-        "interface '", name, "' is not an Ethernet interface; the afxdp backend writes "
-        "Ethernet frames, use the raw backend instead"));
-  } else {
-    memcpy(facts.mac.data(), request.ifr_hwaddr.sa_data, facts.mac.size());
-    if (ioctl(fd, SIOCGIFMTU, &request) != 0) error = errno;
-    facts.mtu = request.ifr_mtu;
-  }
-  close(fd);
-  if (error != 0) return XskError("interface query", name, error);
-  return facts;
-}
-
 // TX queues of the interface, from sysfs (0 when unknown: then bind() decides).
 uint32_t CountTxQueues(const std::string& name) {
   std::error_code error;
@@ -109,13 +77,7 @@ struct AfXdpSender::Rings {
 
 absl::StatusOr<std::unique_ptr<AfXdpSender>> AfXdpSender::Create(const AfXdpOptions& options) {
   const std::string& name = options.interface;
-  if (name.empty() || name.size() >= IFNAMSIZ) {
-    return absl::InvalidArgumentError(absl::StrCat("bad interface name '", name, "'"));
-  }
-  if (if_nametoindex(name.c_str()) == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown interface '", name, "'"));
-  }
-  absl::StatusOr<InterfaceFacts> facts = ReadInterface(name);
+  absl::StatusOr<EthernetInterface> facts = QueryEthernetInterface(name, "afxdp");
   if (!facts.ok()) return facts.status();
   uint32_t queues = CountTxQueues(name);
   if (queues != 0 && options.queue_id >= queues) {
