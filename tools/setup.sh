@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libpcap-dev libtins-dev libabsl-dev libsodium-dev
+  libpcap-dev libtins-dev libabsl-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dpdk-dev libxdp-dev libbpf-dev
   clang clang-format clang-tidy libclang-rt-14-dev

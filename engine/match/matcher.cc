@@ -1,5 +1,6 @@
 #include "engine/match/matcher.h"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -34,6 +35,52 @@ ReplyKind IcmpErrorKind(uint8_t type) {
 
 }  // namespace
 
+void PortSet::Add(uint16_t port) {
+  if (bits_ == nullptr) bits_ = std::make_shared<std::vector<uint64_t>>(65536 / 64, 0);
+  (*bits_)[port >> 6] |= uint64_t{1} << (port & 63);
+}
+
+void RestrictToKinds(const std::vector<targets::ProbeKind>& kinds, MatcherConfig* config) {
+  config->probe_types = 0;
+  config->tcp_ports = PortSet();
+  for (const targets::ProbeKind& kind : kinds) {
+    config->probe_types |= ProbeTypeBit(kind.type);
+    if (kind.type == ProbeType::kTcpSyn) config->tcp_ports.Add(kind.port);
+  }
+  // Only ICMP planned: no TCP port can match, which an empty set (any port) would not say.
+  if (config->tcp_ports.empty() && (config->probe_types & ProbeTypeBit(ProbeType::kTcpSyn)) == 0) {
+    config->tcp_ports.Add(0);
+  }
+}
+
+int64_t ReplyAgeForWait(double wait_s) {
+  if (!(wait_s > 0)) return 0;
+  double age_us = wait_s * 1e6;
+  double cap_us = static_cast<double>(probe::kMaxAgeTicks * probe::kTickUs);
+  return age_us >= cap_us ? 0 : static_cast<int64_t>(age_us);
+}
+
+int64_t MaxAgeTicks(const MatcherConfig& config) {
+  if (config.max_reply_age_us <= 0) return probe::kMaxAgeTicks;
+  // A reply received r microseconds after its probe is at most ceil(r / tick) ticks
+  // younger than the tick it was sent in.
+  int64_t ticks = (config.max_reply_age_us + probe::kTickUs - 1) / probe::kTickUs;
+  return std::min(ticks, probe::kMaxAgeTicks);
+}
+
+double ForgedTcpAcceptance(const MatcherConfig& config) {
+  // The largest share of the 2^32 port hashes any one port gets, the MAC, then the shares
+  // of the uniform (padded) TTL/attempt and tick fields the plan accepts.
+  constexpr double kPortGuess = 66577.0 / 4294967296.0;
+  constexpr double kMacGuess = 1.0 / (1u << probe::kMacBits);
+  int ttl_min = std::max<int>(config.ttl_min, 1);
+  int ttls = std::max(0, static_cast<int>(config.ttl_max) - ttl_min + 1);
+  int attempts = std::clamp<int>(config.attempts, 0, probe::kMaxAttempts);
+  double cells = static_cast<double>(ttls * attempts) / 1024.0;
+  double window = static_cast<double>(MaxAgeTicks(config) + 1) / 1024.0;
+  return kPortGuess * kMacGuess * cells * window;
+}
+
 MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size_t len,
                                  int64_t recv_time_us, ReplyRecord* out,
                                  RejectReason* reason) const {
@@ -63,7 +110,7 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
     case wire::ParseStatus::kFragment:
     case wire::ParseStatus::kUnsupported: return MatchOutcome::kUnrelated;
   }
-  if (IsOwnProbe(parsed)) return MatchOutcome::kOwnProbe;
+  if (IsOwnProbe(parsed, recv_time_us)) return MatchOutcome::kOwnProbe;
   if (config_.source_address != 0 && parsed.ip.dst != config_.source_address) {
     return MatchOutcome::kUnrelated;
   }
@@ -77,27 +124,29 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
   return MatchOutcome::kUnrelated;
 }
 
-bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet) const {
+bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us) const {
   if (config_.source_address != 0 && packet.ip.src != config_.source_address) return false;
   uint32_t target = packet.ip.dst;
   if (packet.has_tcp) {
     const wire::TcpFields& tcp = packet.tcp;
     if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn) return false;
-    return codec_.Flow(target, ProbeType::kTcpSyn, tcp.dport).tcp_sport == tcp.sport &&
-           codec_.DecodeWord(target, ProbeType::kTcpSyn, tcp.dport, tcp.seq).has_value();
+    if (tcp.sport < probe::kFlowPortMin) return false;
+    probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
+    return flow.fields.tcp_sport == tcp.sport &&
+           codec_.DecodeWord(flow, tcp.seq, recv_time_us).has_value();
   }
   const wire::IcmpFields& icmp = packet.icmp;
   if (!packet.has_icmp || icmp.type != wire::kIcmpEchoRequest || icmp.payload_len < 4) return false;
-  return codec_.Flow(target, ProbeType::kIcmpEcho, 0).icmp_id == icmp.id &&
-         codec_.DecodeWord(target, ProbeType::kIcmpEcho, 0, wire::LoadBe32(icmp.payload))
-             .has_value();
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
+  return flow.fields.icmp_id == icmp.id &&
+         codec_.DecodeWord(flow, wire::LoadBe32(icmp.payload), recv_time_us).has_value();
 }
 
 MatchOutcome Matcher::Authenticate(uint32_t target, ProbeType type, uint16_t port,
-                                   uint32_t word, int64_t recv_time_us,
-                                   std::optional<uint16_t> send_us_low16, ReplyRecord* out,
-                                   RejectReason* reason) const {
-  std::optional<probe::DecodedWord> decoded = codec_.DecodeWord(target, type, port, word);
+                                   const probe::FlowBlock& flow, uint32_t word,
+                                   int64_t recv_time_us, std::optional<uint16_t> send_us_low16,
+                                   ReplyRecord* out, RejectReason* reason) const {
+  std::optional<probe::DecodedWord> decoded = codec_.DecodeWord(flow, word, recv_time_us);
   if (!decoded) return Reject(RejectReason::kBadMac, reason);
   if (config_.targets != nullptr && !config_.targets->Contains(target)) {
     return Reject(RejectReason::kNotOurTarget, reason);
@@ -106,6 +155,11 @@ MatchOutcome Matcher::Authenticate(uint32_t target, ProbeType type, uint16_t por
       decoded->attempt >= config_.attempts) {
     return Reject(RejectReason::kOutOfPlan, reason);
   }
+  // Ticks bound the RTT, measured against this packet's own capture time (live or from a
+  // file): a genuine reply older than the run waits for is a replay or a stray.
+  int64_t age_ticks = probe::SendTick(recv_time_us) - decoded->send_tick;
+  if (age_ticks < 0) return Reject(RejectReason::kFuture, reason);
+  if (age_ticks > max_age_ticks_) return Reject(RejectReason::kStale, reason);
   // Cleared only now, as most packets of a busy capture are not ours; by a copy from a
   // blank constant, which compiles to vector stores (`*out = {}` became a slow `rep stos`).
   static constexpr ReplyRecord kBlank{};
@@ -116,7 +170,8 @@ MatchOutcome Matcher::Authenticate(uint32_t target, ProbeType type, uint16_t por
   out->port = port;
   out->probe_ttl = decoded->ttl;
   out->attempt = decoded->attempt;
-  probe::RecoveredSendTime sent = probe::RecoverSendTime(recv_time_us, decoded->ticks, send_us_low16);
+  probe::RecoveredSendTime sent =
+      probe::RecoverSendTime(recv_time_us, decoded->send_tick, send_us_low16);
   out->rtt_us = recv_time_us - sent.send_us;
   out->rtt_exact = sent.exact;
   return MatchOutcome::kMatched;
@@ -129,14 +184,14 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
   bool is_syn_ack = !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) ==
                                    (wire::kTcpSyn | wire::kTcpAck);
   if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
-  if (tcp.dport < probe::kFlowPortBase) return MatchOutcome::kUnrelated;
+  if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
+  if (!InPlan(ProbeType::kTcpSyn, tcp.sport)) return Reject(RejectReason::kOutOfPlan, reason);
   uint32_t target = packet.ip.src;
-  if (codec_.Flow(target, ProbeType::kTcpSyn, tcp.sport).tcp_sport != tcp.dport) {
-    return Reject(RejectReason::kBadFlowField, reason);
-  }
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.sport);
+  if (flow.fields.tcp_sport != tcp.dport) return Reject(RejectReason::kBadFlowField, reason);
   // A reply a client stack would accept acknowledges seq + 1; that includes RSTs injected
   // in the target's name, which therefore name the probe TTL that triggered them.
-  MatchOutcome outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.sport, tcp.ack - 1,
+  MatchOutcome outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.sport, flow, tcp.ack - 1,
                                       recv_time_us, std::nullopt, out, reason);
   if (outcome != MatchOutcome::kMatched) return outcome;
   FillReplyHeader(packet, recv_time_us, out);
@@ -151,13 +206,13 @@ MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t r
                                      ReplyRecord* out, RejectReason* reason) const {
   const wire::IcmpFields& icmp = packet.icmp;
   uint32_t target = packet.ip.src;
-  if (codec_.Flow(target, ProbeType::kIcmpEcho, 0).icmp_id != icmp.id) {
-    return Reject(RejectReason::kBadFlowField, reason);
-  }
+  if (!InPlan(ProbeType::kIcmpEcho, 0)) return Reject(RejectReason::kOutOfPlan, reason);
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
+  if (flow.fields.icmp_id != icmp.id) return Reject(RejectReason::kBadFlowField, reason);
   if (icmp.payload_len < 6) return Reject(RejectReason::kShortQuote, reason);
   uint32_t word = wire::LoadBe32(icmp.payload);
   if (static_cast<uint16_t>(word >> 16) != icmp.seq) return Reject(RejectReason::kBadMac, reason);
-  MatchOutcome outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, word, recv_time_us,
+  MatchOutcome outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, flow, word, recv_time_us,
                                       wire::LoadBe16(icmp.payload + 4), out, reason);
   if (outcome != MatchOutcome::kMatched) return outcome;
   FillReplyHeader(packet, recv_time_us, out);
@@ -184,27 +239,29 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
     }
     wire::TcpFields tcp;
     wire::ReadTcpPrefix(l4, quote.transport_len, &tcp);
-    if (tcp.sport < probe::kFlowPortBase) return MatchOutcome::kUnrelated;
-    if (codec_.Flow(target, ProbeType::kTcpSyn, tcp.dport).tcp_sport != tcp.sport) {
-      return Reject(RejectReason::kBadFlowField, reason);
-    }
-    outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.dport, tcp.seq, recv_time_us,
+    if (tcp.sport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
+    if (!InPlan(ProbeType::kTcpSyn, tcp.dport)) return Reject(RejectReason::kOutOfPlan, reason);
+    probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
+    if (flow.fields.tcp_sport != tcp.sport) return Reject(RejectReason::kBadFlowField, reason);
+    outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.dport, flow, tcp.seq, recv_time_us,
                            quote.ip.id, out, reason);
   } else if (quote.ip.protocol == wire::kProtoIcmp) {
     if (quote.transport_len < wire::kQuotedTransportMin) {
       return Reject(RejectReason::kShortQuote, reason);
     }
     if (l4[0] != wire::kIcmpEchoRequest) return MatchOutcome::kUnrelated;
-    probe::FlowFields flow = codec_.Flow(target, ProbeType::kIcmpEcho, 0);
-    if (wire::LoadBe16(l4 + 4) != flow.icmp_id || wire::LoadBe16(l4 + 2) != flow.icmp_checksum) {
+    if (!InPlan(ProbeType::kIcmpEcho, 0)) return Reject(RejectReason::kOutOfPlan, reason);
+    probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
+    if (wire::LoadBe16(l4 + 4) != flow.fields.icmp_id ||
+        wire::LoadBe16(l4 + 2) != flow.fields.icmp_checksum) {
       return Reject(RejectReason::kBadFlowField, reason);
     }
     uint32_t word = (uint32_t{wire::LoadBe16(l4 + 6)} << 16) | quote.ip.id;
     // Routers that quote more than 8 bytes return the payload's send-time bits too.
     std::optional<uint16_t> send_us_low16;
     if (quote.transport_len >= 14) send_us_low16 = wire::LoadBe16(l4 + 12);
-    outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, word, recv_time_us, send_us_low16,
-                           out, reason);
+    outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, flow, word, recv_time_us,
+                           send_us_low16, out, reason);
   } else {
     return MatchOutcome::kUnrelated;
   }

@@ -1,5 +1,6 @@
 #include "engine/probe/probe_builder.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/wire/byte_order.h"
@@ -74,15 +75,37 @@ uint32_t ProbeBuilder::TemplateIpSum(const uint8_t* ip) {
 }
 
 size_t ProbeBuilder::Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const {
-  return spec.type == ProbeType::kTcpSyn ? BuildTcpSyn(spec, send_us, out)
-                                         : BuildIcmpEcho(spec, send_us, out);
+  ProbeStamp stamp;
+  codec_.StampBatch(std::span(&spec, 1), SendTick(send_us), &stamp);
+  return BuildStamped(spec, stamp, send_us, out);
 }
 
-size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const {
+void ProbeBuilder::BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us,
+                              uint8_t* const* outs, uint16_t* lens) const {
+  constexpr size_t kChunk = 32;
+  ProbeStamp stamps[kChunk];
+  int64_t send_tick = SendTick(send_us);
+  for (size_t begin = 0; begin < specs.size(); begin += kChunk) {
+    size_t n = std::min(kChunk, specs.size() - begin);
+    codec_.StampBatch(specs.subspan(begin, n), send_tick, stamps);
+    for (size_t i = 0; i < n; ++i) {
+      lens[begin + i] = static_cast<uint16_t>(
+          BuildStamped(specs[begin + i], stamps[i], send_us, outs[begin + i]));
+    }
+  }
+}
+
+size_t ProbeBuilder::BuildStamped(const ProbeSpec& spec, const ProbeStamp& stamp,
+                                  int64_t send_us, uint8_t* out) const {
+  return spec.type == ProbeType::kTcpSyn ? BuildTcpSyn(spec, stamp, send_us, out)
+                                         : BuildIcmpEcho(spec, stamp, send_us, out);
+}
+
+size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, const ProbeStamp& stamp,
+                                 int64_t send_us, uint8_t* out) const {
   std::memcpy(out, tcp_template_, kTcpSynProbeLen);
-  FlowFields flow;
-  uint32_t word;
-  codec_.Stamp(spec, SendTicks(send_us), &flow, &word);
+  const FlowFields& flow = stamp.flow;
+  uint32_t word = stamp.word;
   // The IP ID carries the low 16 bits of the send time for ICMP quotes (finer RTTs).
   // Linux rewrites a zero IP ID on raw sockets, so zero is never used.
   uint16_t ip_id = static_cast<uint16_t>(send_us & 0xffff);
@@ -97,18 +120,18 @@ size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, int64_t send_us, uint8_t
   return kTcpSynProbeLen;
 }
 
-size_t ProbeBuilder::BuildIcmpEcho(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const {
+size_t ProbeBuilder::BuildIcmpEcho(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
+                                   uint8_t* out) const {
   std::memcpy(out, icmp_template_, kIcmpEchoProbeLen);
-  ProbeSpec icmp_spec = spec;
-  icmp_spec.port = 0;
-  uint16_t ticks = SendTicks(send_us);
-  FlowFields flow;
-  uint32_t word;
-  codec_.Stamp(icmp_spec, ticks, &flow, &word);
-  // The low half of the word is the IP ID, which must not be zero (see BuildTcpSyn).
-  while ((word & 0xffff) == 0) {
-    ticks = static_cast<uint16_t>((ticks + 1) & kTickMask);
-    word = codec_.EncodeWord(icmp_spec, ticks);
+  const FlowFields& flow = stamp.flow;
+  uint32_t word = stamp.word;
+  // The low half of the word is the IP ID, which must not be zero (see BuildTcpSyn): then
+  // the probe claims an earlier tick (never a later one, which would read as future).
+  if ((word & 0xffff) == 0) {
+    FlowBlock block = codec_.FlowBlockOf(spec.target, ProbeType::kIcmpEcho, 0);
+    for (int64_t tick = SendTick(send_us) - 1; (word & 0xffff) == 0; --tick) {
+      word = codec_.EncodeWord(block, spec.ttl, spec.attempt, tick);
+    }
   }
   StampIpv4(out, icmp_ip_sum_, static_cast<uint16_t>(word), spec.ttl, spec.target);
   uint8_t* icmp = out + kIpLen;

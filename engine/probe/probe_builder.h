@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "engine/probe/probe_codec.h"
 
@@ -25,11 +26,21 @@ class ProbeBuilder {
   // which must hold kMaxProbeLen bytes. Returns the packet length.
   size_t Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const;
 
+  // The same for a burst sent at `send_us`: specs[i] into outs[i], its length into
+  // lens[i]. Byte-identical to Build() per probe, but the keyed blocks of the whole burst
+  // are computed together (see ProbeCodec::StampBatch): the path senders use.
+  void BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us, uint8_t* const* outs,
+                  uint16_t* lens) const;
+
   uint32_t source_address() const { return source_; }
 
  private:
-  size_t BuildTcpSyn(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const;
-  size_t BuildIcmpEcho(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const;
+  size_t BuildStamped(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
+                      uint8_t* out) const;
+  size_t BuildTcpSyn(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
+                     uint8_t* out) const;
+  size_t BuildIcmpEcho(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
+                       uint8_t* out) const;
 
   static uint32_t TemplateIpSum(const uint8_t* ip);
 

@@ -2,24 +2,33 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
 
 namespace cutpoint::probe {
 namespace {
 
-constexpr char kSubkeyLabel[] = "cutpoint probe subkeys v2";
+constexpr char kSubkeyLabel[] = "cutpoint probe subkeys v3";
+
+// Kf || Km (see probe_codec.h).
+std::array<uint8_t, 32> DeriveAesKeys(const ProbeKey& key) {
+  std::array<uint8_t, 32> derived;
+  crypto_generichash(derived.data(), derived.size(), reinterpret_cast<const uint8_t*>(kSubkeyLabel),
+                     sizeof(kSubkeyLabel) - 1, key.bytes.data(), key.bytes.size());
+  return derived;
+}
+
+Aes128 MakeAes(const ProbeKey& key, size_t offset, AesBackend backend) {
+  std::array<uint8_t, 32> derived = DeriveAesKeys(key);
+  Aes128 aes(derived.data() + offset, backend);
+  sodium_memzero(derived.data(), derived.size());
+  return aes;
+}
 
 }  // namespace
 
-ProbeCodec::ProbeCodec(const ProbeKey& key) : key_(key) {
-  uint8_t derived[48];
-  crypto_generichash(derived, sizeof(derived), reinterpret_cast<const uint8_t*>(kSubkeyLabel),
-                     sizeof(kSubkeyLabel) - 1, key.bytes.data(), key.bytes.size());
-  for (int i = 0; i < 6; ++i) {
-    uint64_t word = 0;
-    for (int b = 7; b >= 0; --b) word = (word << 8) | derived[8 * i + b];
-    subkeys_[i] = word;
-  }
-}
+ProbeCodec::ProbeCodec(const ProbeKey& key, AesBackend backend)
+    : key_(key), aes_flow_(MakeAes(key, 0, backend)), aes_mac_(MakeAes(key, 16, backend)) {}
 
 absl::string_view ProbeTypeName(ProbeType type) {
   return type == ProbeType::kTcpSyn ? "tcp-syn" : "icmp-echo";
@@ -31,27 +40,62 @@ std::optional<ProbeType> ParseProbeType(absl::string_view name) {
   return std::nullopt;
 }
 
-std::optional<DecodedWord> ProbeCodec::DecodeWord(uint32_t target, ProbeType type,
-                                                  uint16_t port, uint32_t word) const {
-  DecodedWord decoded;
-  decoded.ttl = static_cast<uint8_t>(word >> 24);
-  decoded.attempt = static_cast<uint8_t>((word >> 22) & 0x3);
-  decoded.ticks = static_cast<uint16_t>((word >> 10) & kTickMask);
-  if (decoded.ttl == 0) return std::nullopt;
-  if ((word & kMacMask) != Mac(Base(target, type, port), decoded.ttl, decoded.attempt, decoded.ticks)) {
-    return std::nullopt;
+uint32_t ProbeCodec::EncodeWord(const FlowBlock& flow, uint8_t ttl, uint8_t attempt,
+                                int64_t send_tick) const {
+  attempt &= 0x3;
+  Block128 m = aes_mac_.Encrypt(ProbeInput(flow.f, ttl, attempt, send_tick));
+  return WordFields(ttl, attempt, send_tick, static_cast<uint16_t>(m.lo)) ^ flow.pad;
+}
+
+void ProbeCodec::StampBatch(std::span<const ProbeSpec> specs, int64_t send_tick,
+                            ProbeStamp* out) const {
+  // Chunks of up to 32: every flow block of the chunk, then every probe block, each pass
+  // keeping several independent AES chains in flight.
+  constexpr size_t kChunk = 32;
+  Block128 blocks[kChunk];
+  for (size_t begin = 0; begin < specs.size(); begin += kChunk) {
+    size_t n = std::min(kChunk, specs.size() - begin);
+    const ProbeSpec* spec = specs.data() + begin;
+    for (size_t i = 0; i < n; ++i) {
+      uint16_t port = spec[i].type == ProbeType::kTcpSyn ? spec[i].port : 0;
+      blocks[i] = FlowInput(spec[i].target, spec[i].type, port);
+    }
+    aes_flow_.Encrypt(blocks, blocks, n);
+    uint32_t pads[kChunk];
+    for (size_t i = 0; i < n; ++i) {
+      FlowBlock flow = FlowFromF(blocks[i]);
+      out[begin + i].flow = flow.fields;
+      pads[i] = flow.pad;
+      blocks[i] = ProbeInput(blocks[i], spec[i].ttl, spec[i].attempt & 0x3, send_tick);
+    }
+    aes_mac_.Encrypt(blocks, blocks, n);
+    for (size_t i = 0; i < n; ++i) {
+      out[begin + i].word = WordFields(spec[i].ttl, spec[i].attempt, send_tick,
+                                       static_cast<uint16_t>(blocks[i].lo)) ^ pads[i];
+    }
   }
+}
+
+std::optional<DecodedWord> ProbeCodec::DecodeWord(const FlowBlock& flow, uint32_t word,
+                                                  int64_t recv_us) const {
+  uint32_t fields = word ^ flow.pad;
+  DecodedWord decoded;
+  decoded.ttl = static_cast<uint8_t>(fields >> 24);
+  decoded.attempt = static_cast<uint8_t>((fields >> 22) & 0x3);
+  if (decoded.ttl == 0) return std::nullopt;
+  decoded.send_tick =
+      ReconstructSendTick(recv_us, static_cast<uint16_t>((fields >> 12) & kTickMask));
+  Block128 m = aes_mac_.Encrypt(ProbeInput(flow.f, decoded.ttl, decoded.attempt, decoded.send_tick));
+  if ((fields & kMacMask) != (m.lo & kMacMask)) return std::nullopt;
   return decoded;
 }
 
-RecoveredSendTime RecoverSendTime(int64_t recv_us, uint16_t ticks,
+RecoveredSendTime RecoverSendTime(int64_t recv_us, int64_t send_tick,
                                   std::optional<uint16_t> send_us_low16) {
   // Receive times come from captures; outside [0, 2^62) the arithmetic below could
   // overflow, and no real clock is there: report a zero RTT rather than guess.
   if (recv_us < 0 || recv_us >= (int64_t{1} << 62)) return {recv_us, false};
-  int64_t recv_tick = recv_us / kTickUs;
-  int64_t elapsed_ticks = (recv_tick - ticks) & kTickMask;
-  int64_t tick_start = (recv_tick - elapsed_ticks) * kTickUs;
+  int64_t tick_start = send_tick * kTickUs;
   if (send_us_low16.has_value()) {
     int64_t candidate = tick_start + ((*send_us_low16 - tick_start) & 0xffff);
     if (candidate < tick_start + kTickUs && candidate <= recv_us) return {candidate, true};

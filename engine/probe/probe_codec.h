@@ -1,39 +1,58 @@
-// Stateless, keyed probe identity.
+// Stateless, keyed probe identity (probe format 3).
 //
 // Every probe carries a 32-bit "probe word" that survives in every kind of reply:
-//   bits 31..24  probe TTL (1..255)
-//   bits 23..22  attempt (0..3)
-//   bits 21..10  send-time ticks: (send_us >> 10) mod 4096, i.e. ~1 ms units, 4.19 s wrap
-//   bits  9..0   MAC: keyed hash of (target, probe type, port, ttl, attempt, ticks)
+//   word = fields XOR pad, fields =
+//     bits 31..24  probe TTL (1..255)
+//     bits 23..22  attempt (0..3)
+//     bits 21..12  send tick mod 1024: tick = floor(send_us / 4096), 4.096 ms units,
+//                  4.19 s wrap
+//     bits 11..0   MAC (12 bits)
 // TCP SYN: the word is the sequence number, so SYN-ACKs and RSTs (ack = seq + 1) and ICMP
 // quotes (first 8 transport bytes) all return it. ICMP echo: the word is split into the
 // echo sequence (high half) and the IP ID (low half), and repeated in the payload so echo
 // replies, which carry no IP ID back, return it whole.
 //
-// Paris flow constancy: the fields per-flow load balancers hash are derived from
-// (key, target, type, port) only — TCP source port; ICMP identifier and checksum (held
-// constant by a compensating payload word) — so every TTL and attempt of one flow follows
-// one path. The keyed source port / identifier also reject stray packets.
+// The PRF is AES-128 (AES-NI, or OpenSSL's libcrypto without it). Two AES keys come from
+// the 128-bit probe key: Kf || Km = BLAKE2b-256(key = probe key, "cutpoint probe subkeys v3").
+// Blocks are 16 bytes, written here as two little-endian 64-bit words (lo = bytes 0..7).
+//   Per flow:  F = AES(Kf, lo = target | port << 32 | type << 48 | 0x01 << 56, hi = 0)
+//     TCP source port = 1024 + ((F.lo mod 2^32) * 64512 >> 32)   (1024..65535)
+//     ICMP identifier = (F.lo >> 32) mod 2^16, ICMP checksum = F.lo >> 48
+//     pad             = F.hi mod 2^32
+//   Per probe: M = AES(Km, F XOR (lo = tick, hi = ttl | attempt << 8)), MAC = M.lo mod 2^12
+// `tick` is the absolute send tick as a 64-bit two's-complement number: only its low 10
+// bits travel, and the verifier rebuilds the rest from the reply's receive time (the
+// latest tick <= receive tick + kFutureTicks with those low bits), so a reply replayed
+// from another run with the same key (more than ~4 s apart) fails the MAC.
 //
-// Keyed hashing (format v2). Subkeys s0..s5 = BLAKE2b-384(key = probe key,
-// "cutpoint probe subkeys v2"), read as six little-endian 64-bit words;
-// Mum(a, b) = low64(a * b) ^ high64(a * b) (full 128-bit product). Per flow
-//   base = Mum((target | port << 32 | type << 48) ^ s0, s1)
-//   flow = Mum(base ^ s2, s3)                      -> TCP source port, ICMP id/checksum
-// and per probe
-//   mac  = Mum(base ^ (ttl | attempt << 8 | ticks << 16) ^ s4, s5) & 0x3ff
-// Three 64×64→128-bit multiplies per probe, the last two in parallel (~10 ns in all),
-// instead of two SipHash calls (~50 ns): crafting and matching are bound by this. It is a
-// keyed mixer, not a cryptographic PRF — enough to make blind (off-path) forgeries and
-// stray packets fail: a forged TCP reply must guess 15 bits of source port and 10 bits of
-// MAC; an on-path observer could simply replay our probes anyway.
+// Paris flow constancy: the fields per-flow load balancers hash (TCP source port; ICMP
+// identifier and checksum, the latter held constant by a compensating payload word) come
+// from F alone, so every TTL and attempt of one flow follows one path.
+//
+// Forgery. A TCP reply returns 48 bits of ours: its destination port (our source port)
+// and ack - 1 (the word). A forger who knows the plan and the targets but not the key
+// sees uniform bits: the port is right with probability <= 66577 / 2^32 (~2^-15.98, the
+// largest share of any port under the mapping above); the pad makes TTL, attempt and tick
+// uniform, so they fall in the plan with probability (TTLs x attempts) / 1024 and in the
+// accepted tick window with probability (window ticks) / 1024; and the MAC matches with
+// probability 2^-12. Per forged TCP reply:
+//   p = 2^-15.98 * 2^-12 * (TTLs * attempts / 1024) * (window / 1024)
+// ForgedTcpAcceptance() in engine/match computes it for a matcher's plan; the defaults
+// (locate TTL 1-32 x 3 rounds' attempts, 2 s wait: 2^-32.5; trace 1-32 x 1: 2^-34; scan
+// TTL 64 x 1: 2^-39) are all below 2^-32. Why 12 MAC bits: 48 returned bits minus the 16
+// of the port leave 32, of which TTL, attempt and tick take 20. Crafting computes the
+// two AES blocks of a whole send batch together (StampBatch), so AES latency hides
+// behind independent blocks; matching takes two dependent blocks per reply.
 #ifndef CUTPOINT_ENGINE_PROBE_PROBE_CODEC_H_
 #define CUTPOINT_ENGINE_PROBE_PROBE_CODEC_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
-#include "absl/strings/string_view.h"
+#include <span>
 
+#include "absl/strings/string_view.h"
+#include "engine/probe/aes128.h"
 #include "engine/probe/probe_key.h"
 
 namespace cutpoint::probe {
@@ -44,14 +63,21 @@ inline constexpr int kProbeTypeCount = 2;
 absl::string_view ProbeTypeName(ProbeType type);  // "tcp-syn" / "icmp-echo"
 std::optional<ProbeType> ParseProbeType(absl::string_view name);
 
-// The probe encoding written here (format 2: the keyed multiply-mix hash below). A key
-// decodes only captures of probes sent in the same format; the meta record names it.
-inline constexpr int kProbeFormat = 2;
+// The probe encoding written here (format 3: AES-128, see above). A key decodes only
+// captures of probes sent in the same format; the meta record names it.
+inline constexpr int kProbeFormat = 3;
 
 inline constexpr int kMaxAttempts = 4;
-inline constexpr int64_t kTickUs = 1024;
-inline constexpr uint16_t kTickMask = 0x0fff;
-inline constexpr uint16_t kFlowPortBase = 32768;  // keyed TCP source ports: 32768..65535
+inline constexpr int kTickShift = 12;
+inline constexpr int64_t kTickUs = int64_t{1} << kTickShift;  // 4.096 ms
+inline constexpr uint16_t kTickMask = 0x03ff;                 // 10 bits travel
+// Replies may carry a send tick up to this far past their receive tick and still be
+// reconstructed (and then rejected as from the future: a clock step, not a forgery).
+inline constexpr int64_t kFutureTicks = 16;
+// The oldest send tick a reply can be reconstructed to: ~4.12 s.
+inline constexpr int64_t kMaxAgeTicks = kTickMask - kFutureTicks;
+inline constexpr uint16_t kFlowPortMin = 1024;  // keyed TCP source ports: 1024..65535
+inline constexpr uint32_t kMacBits = 12;
 
 struct ProbeSpec {
   uint32_t target = 0;
@@ -68,89 +94,113 @@ struct FlowFields {
   uint16_t icmp_checksum = 0;
 };
 
+// The per-flow block F and what is read from it.
+struct FlowBlock {
+  Block128 f;
+  FlowFields fields;
+  uint32_t pad = 0;
+};
+
+// What crafting stamps into one probe.
+struct ProbeStamp {
+  FlowFields flow;
+  uint32_t word = 0;
+};
+
 struct DecodedWord {
   uint8_t ttl = 0;
   uint8_t attempt = 0;
-  uint16_t ticks = 0;
+  int64_t send_tick = 0;  // absolute, rebuilt from the receive time
 };
 
-inline uint16_t SendTicks(int64_t send_us) {
-  return static_cast<uint16_t>((send_us / kTickUs) & kTickMask);
+// floor(send_us / kTickUs).
+inline int64_t SendTick(int64_t send_us) { return send_us >> kTickShift; }
+
+// The absolute send tick with low bits `tick_low` closest below receive tick +
+// kFutureTicks.
+inline int64_t ReconstructSendTick(int64_t recv_us, uint16_t tick_low) {
+  int64_t newest = SendTick(recv_us) + kFutureTicks;
+  return newest - ((newest - tick_low) & kTickMask);
 }
 
 class ProbeCodec {
  public:
-  explicit ProbeCodec(const ProbeKey& key);
+  explicit ProbeCodec(const ProbeKey& key, AesBackend backend = AesBackend::kAuto);
 
-  // Inline: crafting and matching call these once per packet.
+  FlowBlock FlowBlockOf(uint32_t target, ProbeType type, uint16_t port) const {
+    return FlowFromF(aes_flow_.Encrypt(FlowInput(target, type, port)));
+  }
   FlowFields Flow(uint32_t target, ProbeType type, uint16_t port) const {
-    return FlowFromBase(Base(target, type, port));
+    return FlowBlockOf(target, type, port).fields;
   }
 
-  // The word for `spec` sent at `ticks`.
-  uint32_t EncodeWord(const ProbeSpec& spec, uint16_t ticks) const {
-    return WordFromBase(Base(spec.target, spec.type, spec.port), spec, ticks);
+  // The word for `spec` sent in tick `send_tick` (absolute, see SendTick).
+  uint32_t EncodeWord(const ProbeSpec& spec, int64_t send_tick) const {
+    return EncodeWord(FlowBlockOf(spec.target, spec.type, spec.port), spec.ttl, spec.attempt,
+                      send_tick);
   }
+  uint32_t EncodeWord(const FlowBlock& flow, uint8_t ttl, uint8_t attempt,
+                      int64_t send_tick) const;
 
-  // Both at once, sharing the per-flow hash (the crafting path).
-  void Stamp(const ProbeSpec& spec, uint16_t ticks, FlowFields* flow, uint32_t* word) const {
-    uint64_t base = Base(spec.target, spec.type, spec.port);
-    *flow = FlowFromBase(base);
-    *word = WordFromBase(base, spec, ticks);
-  }
+  // Flow fields and word of every spec, all sent in `send_tick` (the crafting path): the
+  // AES blocks of the batch are computed together. ICMP specs are stamped with port 0.
+  void StampBatch(std::span<const ProbeSpec> specs, int64_t send_tick, ProbeStamp* out) const;
 
-  // Authenticates `word` for the flow (target, type, port). Returns nullopt when the MAC
-  // does not verify or the fields are impossible (TTL 0).
+  // Authenticates `word` for the flow, received at `recv_us`. Returns nullopt when the MAC
+  // does not verify or the fields are impossible (TTL 0). The send tick returned may lie
+  // up to kFutureTicks after the receive tick: the caller judges the age.
+  std::optional<DecodedWord> DecodeWord(const FlowBlock& flow, uint32_t word,
+                                        int64_t recv_us) const;
   std::optional<DecodedWord> DecodeWord(uint32_t target, ProbeType type, uint16_t port,
-                                        uint32_t word) const;
+                                        uint32_t word, int64_t recv_us) const {
+    return DecodeWord(FlowBlockOf(target, type, port), word, recv_us);
+  }
 
   const ProbeKey& key() const { return key_; }
+  bool uses_aesni() const { return aes_flow_.uses_aesni(); }
 
-  // The per-flow hash `base` (see the header comment); public for the golden-value tests.
-  uint64_t Base(uint32_t target, ProbeType type, uint16_t port) const {
-    uint64_t lo = uint64_t{target} | (uint64_t{port} << 32) |
-                  (uint64_t{static_cast<uint8_t>(type)} << 48);
-    return Mum(lo ^ subkeys_[0], subkeys_[1]);
+  // The AES inputs (see the header comment); public for the golden-value tests.
+  static Block128 FlowInput(uint32_t target, ProbeType type, uint16_t port) {
+    return Block128{uint64_t{target} | (uint64_t{port} << 32) |
+                        (uint64_t{static_cast<uint8_t>(type)} << 48) | (uint64_t{0x01} << 56),
+                    0};
+  }
+  static Block128 ProbeInput(const Block128& f, uint8_t ttl, uint8_t attempt, int64_t send_tick) {
+    return Block128{f.lo ^ static_cast<uint64_t>(send_tick),
+                    f.hi ^ (uint64_t{ttl} | (uint64_t{attempt} << 8))};
+  }
+  static FlowBlock FlowFromF(const Block128& f) {
+    FlowBlock flow;
+    flow.f = f;
+    // 32 hash bits onto 64512 ports: no port gets more than 66577 / 2^32 of the flows.
+    flow.fields.tcp_sport = static_cast<uint16_t>(
+        kFlowPortMin + (((f.lo & 0xffffffff) * (65536 - kFlowPortMin)) >> 32));
+    flow.fields.icmp_id = static_cast<uint16_t>(f.lo >> 32);
+    flow.fields.icmp_checksum = static_cast<uint16_t>(f.lo >> 48);
+    flow.pad = static_cast<uint32_t>(f.hi);
+    return flow;
+  }
+  static uint32_t WordFields(uint8_t ttl, uint8_t attempt, int64_t send_tick, uint16_t mac) {
+    return (uint32_t{ttl} << 24) | (uint32_t{attempt & 0x3u} << 22) |
+           (static_cast<uint32_t>(send_tick & kTickMask) << 12) | (mac & kMacMask);
   }
 
  private:
-  static constexpr uint32_t kMacMask = 0x3ff;
-
-  static uint64_t Mum(uint64_t a, uint64_t b) {
-    unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
-    return static_cast<uint64_t>(product) ^ static_cast<uint64_t>(product >> 64);
-  }
-  FlowFields FlowFromBase(uint64_t base) const {
-    uint64_t h = Mum(base ^ subkeys_[2], subkeys_[3]);
-    FlowFields flow;
-    flow.tcp_sport = static_cast<uint16_t>(kFlowPortBase | (h & 0x7fff));
-    flow.icmp_id = static_cast<uint16_t>(h >> 16);
-    flow.icmp_checksum = static_cast<uint16_t>(h >> 32);
-    return flow;
-  }
-  uint16_t Mac(uint64_t base, uint8_t ttl, uint8_t attempt, uint16_t ticks) const {
-    uint64_t fields = uint64_t{ttl} | (uint64_t{attempt} << 8) | (uint64_t{ticks} << 16);
-    return static_cast<uint16_t>(Mum(base ^ fields ^ subkeys_[4], subkeys_[5]) & kMacMask);
-  }
-  uint32_t WordFromBase(uint64_t base, const ProbeSpec& spec, uint16_t ticks) const {
-    ticks &= kTickMask;
-    uint8_t attempt = spec.attempt & 0x3;
-    return (uint32_t{spec.ttl} << 24) | (uint32_t{attempt} << 22) | (uint32_t{ticks} << 10) |
-           Mac(base, spec.ttl, attempt, ticks);
-  }
+  static constexpr uint32_t kMacMask = (1u << kMacBits) - 1;
 
   ProbeKey key_;
-  uint64_t subkeys_[6] = {};
+  Aes128 aes_flow_;
+  Aes128 aes_mac_;
 };
 
-// Reconstructs the send time of a probe from its ticks (and, when the reply quotes it,
-// the low 16 bits of the send time in microseconds) given the receive time. Ticks alone
-// give the start of the ~1 ms tick, so RTTs from them are upper bounds.
+// Reconstructs the send time of a probe from its absolute send tick (and, when the reply
+// quotes it, the low 16 bits of the send time in microseconds) given the receive time.
+// The tick alone gives the start of the 4 ms tick, so RTTs from it are upper bounds.
 struct RecoveredSendTime {
   int64_t send_us = 0;
   bool exact = false;  // true when the microsecond bits confirmed the tick
 };
-RecoveredSendTime RecoverSendTime(int64_t recv_us, uint16_t ticks,
+RecoveredSendTime RecoverSendTime(int64_t recv_us, int64_t send_tick,
                                   std::optional<uint16_t> send_us_low16);
 
 }  // namespace cutpoint::probe

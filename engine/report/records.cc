@@ -38,6 +38,7 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   }
   if (meta.rate_pps > 0) line->AddDouble("rate_pps", meta.rate_pps);
   if (meta.target_count > 0) line->AddUint("targets", meta.target_count);
+  if (!meta.notes.empty()) line->AddStringArray("notes", meta.notes);
   if (meta.probe_count > 0) line->AddUint("probe_count", meta.probe_count);
   line->AddBool("dry_run", meta.dry_run);
 }
@@ -146,7 +147,12 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
   line->AddUint("not_our_target", stats.rejected_by_reason.not_our_target);
   line->AddUint("out_of_plan", stats.rejected_by_reason.out_of_plan);
   line->AddUint("short_quote", stats.rejected_by_reason.short_quote);
+  line->AddUint("stale", stats.rejected_by_reason.stale);
+  line->AddUint("future", stats.rejected_by_reason.future);
   line->EndObject();
+  line->AddScientific("forgery_acceptance_p", stats.forgery_acceptance_p);
+  line->AddScientific("expected_forged_accepted",
+                      static_cast<double>(stats.rejected) * stats.forgery_acceptance_p);
   line->AddUint("unmatched", stats.unmatched);
   line->AddUint("malformed", stats.malformed);
   if (stats.has_capture_stats) {

@@ -34,6 +34,7 @@ struct MetaInfo {
   uint64_t target_count = 0;
   uint64_t probe_count = 0;
   bool dry_run = false;
+  std::vector<std::string> notes;  // caveats about this run, one sentence each
 };
 
 struct RejectCounts {
@@ -42,6 +43,8 @@ struct RejectCounts {
   uint64_t not_our_target = 0;
   uint64_t out_of_plan = 0;
   uint64_t short_quote = 0;
+  uint64_t stale = 0;   // authentic, but older than the run waits for replies
+  uint64_t future = 0;  // authentic, but sent after its capture time
 };
 
 // --tx dpdk: the port's own counters (rte_eth_stats, since the port was started) and
@@ -72,6 +75,9 @@ struct ScanStats {
   uint64_t matched = 0;
   uint64_t rejected = 0;
   RejectCounts rejected_by_reason;
+  // Probability that one forged TCP reply passes this run's matcher (plan and key checks);
+  // the stats record also gives rejected x this, the forgeries expected among the matched.
+  double forgery_acceptance_p = 0;
   uint64_t unmatched = 0;  // not a reply to our probes (other traffic, non-IPv4)
   uint64_t malformed = 0;
   bool has_capture_stats = false;

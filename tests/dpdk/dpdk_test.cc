@@ -67,6 +67,10 @@ int64_t NowUs() {
 
 // Files and EAL shared by every test of this process.
 struct Shared {
+  // When the replies' probes were "sent": now, since net_pcap's RX stamps frames with the
+  // time they are read and the matcher accepts only replies a few seconds younger than
+  // their probe (probe format 3 puts the absolute send tick in the MAC).
+  int64_t reply_send_us = 0;
   std::string dir;
   std::string rx_path;
   std::string tx_path;
@@ -77,13 +81,13 @@ Shared* shared = nullptr;
 
 // The reply capture fed to net_pcap's RX: for a set of probes, what targets and routers
 // would answer, plus frames that must not match (forged, unrelated, not IPv4).
-std::vector<Bytes> ReplyFrames(const probe::ProbeCodec& codec) {
+std::vector<Bytes> ReplyFrames(const probe::ProbeCodec& codec, int64_t send_us) {
   probe::ProbeBuilder builder(codec, kSource);
   std::vector<Bytes> frames;
   uint8_t buf[probe::kMaxProbeLen];
   for (size_t i = 0; i < 60; ++i) {
     probe::ProbeSpec spec = SpecAt(i);
-    Bytes probe(buf, buf + builder.Build(spec, kSendUs + static_cast<int64_t>(i) * 700, buf));
+    Bytes probe(buf, buf + builder.Build(spec, send_us + static_cast<int64_t>(i) * 700, buf));
     testutil::IcmpErrorSpec err;
     err.router = Ip(203, 0, 113, static_cast<uint32_t>(1 + i % 20));
     err.ipid = static_cast<uint16_t>(0x1000 + i);
@@ -143,12 +147,13 @@ class DpdkEnvironment : public ::testing::Environment {
     shared->rx_path = shared->dir + "/replies.pcap";
     shared->tx_path = shared->dir + "/sent.pcap";
     probe::ProbeCodec codec(TestKey());
-    std::vector<Bytes> frames = ReplyFrames(codec);
+    shared->reply_send_us = NowUs();
+    std::vector<Bytes> frames = ReplyFrames(codec, shared->reply_send_us);
     absl::StatusOr<std::unique_ptr<PcapWriter>> writer =
         PcapWriter::Create(shared->rx_path, wire::LinkType::kEthernet);
     ASSERT_TRUE(writer.ok()) << writer.status();
     for (size_t i = 0; i < frames.size(); ++i) {
-      (*writer)->Write(kSendUs + 30000 + static_cast<int64_t>(i), frames[i].data(),
+      (*writer)->Write(shared->reply_send_us + 100000 + static_cast<int64_t>(i), frames[i].data(),
                        frames[i].size());
     }
     ASSERT_TRUE((*writer)->Close().ok());

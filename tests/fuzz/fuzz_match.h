@@ -26,10 +26,22 @@ struct MatchFixture {
   probe::ProbeCodec codec{FixedKey()};
   targets::TargetSet targets = FixedTargets();
   match::MatcherConfig open_config{};  // offline analysis: any address, full plan
-  match::MatcherConfig scoped_config{kSource, &targets, 1, 32, 2};
+  match::MatcherConfig scoped_config = ScopedConfig(&targets);
   match::Matcher open{codec, open_config};
   match::Matcher scoped{codec, scoped_config};
   report::JsonLine line;
+
+  // A live scan's config: its address, targets, TTLs, attempts, ports and types, and
+  // replies at most 2 s old.
+  static match::MatcherConfig ScopedConfig(const targets::TargetSet* targets) {
+    match::MatcherConfig config{kSource, targets, 1, 32, 2};
+    match::RestrictToKinds({{probe::ProbeType::kTcpSyn, 25},
+                            {probe::ProbeType::kTcpSyn, 443},
+                            {probe::ProbeType::kIcmpEcho, 0}},
+                           &config);
+    config.max_reply_age_us = match::ReplyAgeForWait(2.0);
+    return config;
+  }
 
   static MatchFixture& Get() {
     static MatchFixture* fixture = new MatchFixture();
@@ -102,8 +114,9 @@ inline void CheckMatched(const match::ReplyRecord& r, const wire::ParsedPacket& 
   if (r.has_quote) FUZZ_CHECK(r.quoted_len >= wire::kQuotedTransportMin);
   if (r.kind == match::ReplyKind::kEchoReply) FUZZ_CHECK(r.icmp_type == wire::kIcmpEchoReply);
   if (recv_time_us >= 0) {
-    // The send time comes from a 12-bit tick counter of ~1 ms: at most 4.19 s back.
-    FUZZ_CHECK(r.rtt_us >= 0 && r.rtt_us < int64_t{probe::kTickMask + 1} * probe::kTickUs);
+    // The send tick is rebuilt at most kMaxAgeTicks (~4.1 s) back, and replies from
+    // the future are rejected.
+    FUZZ_CHECK(r.rtt_us >= 0 && r.rtt_us < (probe::kMaxAgeTicks + 1) * probe::kTickUs);
   }
   CheckReplyLine(r);
 }

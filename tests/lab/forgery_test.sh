@@ -36,5 +36,12 @@ print("lab.forgery: sprayed %d forged packets; rejected %d %s, matched %d, unmat
       % (sprayed, stats["rejected"], stats["rejected_by_reason"], stats["matched"], stats["unmatched"]))
 if stats["rejected"] != sprayed:
     sys.exit("FAIL: rejected %d != sprayed %d" % (stats["rejected"], sprayed))
+# SYN-ACKs from ports outside the plan (80, 8080) die at the plan check, before any key work.
+if stats["rejected_by_reason"]["out_of_plan"] == 0:
+    sys.exit("FAIL: no forged reply was rejected as out of plan")
+# The stats record says how many forgeries could have got through: rejected x p, p <= 2^-32.
+p = stats["forgery_acceptance_p"]
+if not 0 < p <= 2 ** -32 or abs(stats["expected_forged_accepted"] - stats["rejected"] * p) > 1e-3 * stats["rejected"] * p:
+    sys.exit("FAIL: forgery_acceptance_p %g / expected_forged_accepted %g" % (p, stats["expected_forged_accepted"]))
 PY
 python3 "$HERE/check_locate.py" --label lab.forgery --truth "$work/truth.json" --ndjson "$work/out.ndjson"

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Sprays forged replies at the prober from inside a lab namespace: SYN-ACKs and RSTs in
-targets' names to random high ports with random acks, ICMP time exceeded from a router (the sprayer's own address: a router drops packets
-forged with its own address as source)
-quoting TCP SYNs "from" the prober with random ports and sequence numbers, and echo
-replies with random identifiers. None carries a valid probe identity, so a scan must
-count every one as rejected. Lab addresses only (198.18.0.0/15).
+targets' names to random ports in the keyed range (1024-65535) with random acks, from the
+planned ports 25 and 443 and, for a quarter of the SYN-ACKs, from ports outside the plan
+(80, 8080); ICMP time exceeded from a router (the sprayer's own address: a router drops
+packets forged with its own address as source) quoting TCP SYNs "from" the prober with
+random ports and sequence numbers; and echo replies with random identifiers. None carries a
+valid probe identity, so a scan must count every one as rejected. Lab addresses only
+(198.18.0.0/15).
 
 usage: spray_forged.py PROBER TARGET_PREFIX_BASE ROUTER COUNT SECONDS
 """
@@ -57,13 +59,14 @@ def main():
         target = str(ipaddress.ip_address(base_int + rng.randrange(256)))
         kind = i % 4
         if kind == 0:
-            packet = ipv4(target, prober, 6, tcp(target, prober, 25, rng.randint(32768, 65535),
+            port = rng.choice([25, 443, 80, 8080, 25, 443, 25, 443])
+            packet = ipv4(target, prober, 6, tcp(target, prober, port, rng.randint(1024, 65535),
                                                  rng.getrandbits(32), rng.getrandbits(32), 0x12))
         elif kind == 1:
             packet = ipv4(target, prober, 6, tcp(target, prober, rng.choice([25, 443]),
-                                                 rng.randint(32768, 65535), 0, rng.getrandbits(32), 0x14))
+                                                 rng.randint(1024, 65535), 0, rng.getrandbits(32), 0x14))
         elif kind == 2:
-            quoted = ipv4(prober, target, 6, tcp(prober, target, rng.randint(32768, 65535), 25,
+            quoted = ipv4(prober, target, 6, tcp(prober, target, rng.randint(1024, 65535), 25,
                                                  rng.getrandbits(32), 0, 0x02), ttl=1)
             packet = ipv4(router, prober, 1, icmp(11, 0, b"\0\0\0\0", quoted[:28]))
         else:

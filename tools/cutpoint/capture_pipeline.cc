@@ -258,6 +258,7 @@ absl::StatusOr<report::ScanStats> MatchCaptureToSink(capture::FrameSource& sourc
     return absl::DataLossError(absl::StrCat(path, ": ", pipeline.read_error().message()));
   }
   report::ScanStats stats = pipeline.stats();
+  stats.forgery_acceptance_p = match::ForgedTcpAcceptance(matcher.config());
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }

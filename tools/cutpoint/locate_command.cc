@@ -279,6 +279,9 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   session_config.matcher.ttl_min = config.ttl_min;
   session_config.matcher.ttl_max = config.ttl_max;
   session_config.matcher.attempts = static_cast<uint8_t>(config.attempts + config.retries);
+  match::RestrictToKinds(layout.kinds, &session_config.matcher);
+  session_config.matcher.max_reply_age_us =
+      match::ReplyAgeForWait(std::max(config.round_wait_s, config.cooldown_s));
   session_config.evidence = evidence;
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(session_config, codec, on_reply);
@@ -467,6 +470,10 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     matcher_config.targets = &*target_set;
     matcher_config.ttl_min = config->ttl_min;
     matcher_config.ttl_max = config->ttl_max;
+    matcher_config.attempts = static_cast<uint8_t>(config->attempts + config->retries);
+    match::RestrictToKinds(layout.kinds, &matcher_config);
+    matcher_config.max_reply_age_us =
+        match::ReplyAgeForWait(std::max(config->round_wait_s, config->cooldown_s));
     match::Matcher matcher(codec, matcher_config);
     stats = ReadCaptureFile(config->from_pcap, matcher, on_reply);
   } else {

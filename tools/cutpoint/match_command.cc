@@ -1,5 +1,7 @@
 // `cutpoint match`: the live matcher run over a saved capture, given the scan's key.
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
@@ -22,6 +24,8 @@ constexpr OptionSpec kMatchOptions[] = {
     {"pcap", 0, "FILE", "capture to read (pcap or pcapng)"},
     {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
     {"source-ip", 'S', "ADDR", "only accept replies addressed to ADDR (the prober)"},
+    {"port", 'p', "PORTS", "the scan's TCP ports: replies for others are rejected (default: any)"},
+    {"probe", 0, "TYPES", "the scan's probe types: tcp-syn,icmp-echo (default: any)"},
     {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
     {"help", 'h', "", "show this help"},
 };
@@ -63,6 +67,28 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
     if (!source) return ReportError(absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'")));
     matcher_config.source_address = *source;
   }
+  // The plan, when given, is checked like a live run checks its own; without it a
+  // forged reply for any port or probe type is judged on the key alone (said in meta).
+  std::vector<std::string> notes;
+  std::vector<std::string> plan_names;
+  if (auto text = args->Get("probe")) {
+    absl::StatusOr<std::vector<probe::ProbeType>> types = ParseProbeTypes(*text);
+    if (!types.ok()) return ReportError(types.status());
+    matcher_config.probe_types = 0;
+    for (probe::ProbeType type : *types) matcher_config.probe_types |= match::ProbeTypeBit(type);
+  } else {
+    notes.push_back("no --probe: replies of any probe type accepted");
+  }
+  if (auto text = args->Get("port")) {
+    absl::StatusOr<std::vector<uint16_t>> ports = ParsePortList(*text);
+    if (!ports.ok()) return ReportError(ports.status());
+    for (uint16_t port : *ports) {
+      matcher_config.tcp_ports.Add(port);
+      plan_names.push_back(absl::StrCat("tcp-syn:", port));
+    }
+  } else {
+    notes.push_back("no --port: TCP replies for any port accepted");
+  }
   absl::StatusOr<probe::ProbeKey> key = ReadProbeKey(*key_path);
   if (!key.ok()) return ReportError(key.status());
   absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
@@ -81,6 +107,12 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   meta.start_time = CurrentTimeRfc3339();
   meta.source_address = matcher_config.source_address;
   meta.pcap_file = *pcap_path;
+  if (args->Has("probe") &&
+      (matcher_config.probe_types & match::ProbeTypeBit(probe::ProbeType::kIcmpEcho)) != 0) {
+    plan_names.push_back("icmp-echo");
+  }
+  meta.probes = plan_names;
+  meta.notes = notes;
   report::JsonLine line;
   report::FormatMeta(meta, &line);
   absl::Status status = (*sink)->Append(line.Finish());

@@ -1,5 +1,7 @@
 #include "tools/cutpoint/probe_options.h"
 
+#include <sodium.h>
+
 #include <time.h>
 
 #include <algorithm>
@@ -233,8 +235,14 @@ absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& i
 }
 
 uint64_t SeedFromKey(const probe::ProbeKey& key) {
+  // One-way, under its own label: the seed is written to resume files and may be shown;
+  // it must reveal nothing of the key (nor equal any probe subkey).
+  static constexpr char kLabel[] = "cutpoint permutation seed v1";
+  uint8_t digest[8];
+  crypto_generichash(digest, sizeof(digest), reinterpret_cast<const uint8_t*>(kLabel),
+                     sizeof(kLabel) - 1, key.bytes.data(), key.bytes.size());
   uint64_t seed = 0;
-  for (int i = 0; i < 8; ++i) seed = (seed << 8) | key.bytes[8 + i];
+  for (int i = 7; i >= 0; --i) seed = (seed << 8) | digest[i];
   return seed;
 }
 

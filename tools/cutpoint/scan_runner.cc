@@ -45,7 +45,7 @@ int64_t MonotonicNanos() {
 std::string ReplyCaptureFilter(uint32_t source_address) {
   return absl::StrCat("dst host ", wire::Ipv4ToString(source_address),
                       " and ((icmp and icmp[icmptype] != icmp-echo) or "
-                      "(tcp and dst portrange 32768-65535 and "
+                      "(tcp and dst portrange 1024-65535 and "
                       "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
 }
 
@@ -67,6 +67,8 @@ void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
         case match::RejectReason::kNotOurTarget: ++by.not_our_target; break;
         case match::RejectReason::kOutOfPlan: ++by.out_of_plan; break;
         case match::RejectReason::kShortQuote: ++by.short_quote; break;
+        case match::RejectReason::kStale: ++by.stale; break;
+        case match::RejectReason::kFuture: ++by.future; break;
         case match::RejectReason::kNone: break;
       }
       break;
@@ -202,6 +204,11 @@ struct ProbeSession::SendBatch {
   probe::ProbeSpec specs[kSendBatch];
   alignas(64) uint8_t slots[kSendBatch][probe::kMaxProbeLen];
   capture::OutgoingPacket packets[kSendBatch];
+  uint8_t* outs[kSendBatch];  // slots[i], as the builder's batch interface takes them
+  uint16_t lens[kSendBatch];
+  SendBatch() {
+    for (size_t i = 0; i < kSendBatch; ++i) outs[i] = slots[i];
+  }
 };
 
 void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
@@ -259,11 +266,11 @@ void ProbeSession::SendInPlace(capture::ProbeBurstSender& sender,
 
 void ProbeSession::SendBuilt(capture::PacketSender& sender, const probe::ProbeBuilder& builder,
                              SendBatch& batch, size_t count, int64_t send_us) {
+  builder.BuildBatch(std::span(batch.specs, count), send_us, batch.outs, batch.lens);
   for (size_t i = 0; i < count; ++i) {
-    size_t len = builder.Build(batch.specs[i], send_us, batch.slots[i]);
-    batch.packets[i] = capture::OutgoingPacket{batch.slots[i], static_cast<uint16_t>(len),
-                                               batch.specs[i].target};
-    RecordEvidence(send_us, batch.slots[i], len);
+    batch.packets[i] =
+        capture::OutgoingPacket{batch.slots[i], batch.lens[i], batch.specs[i].target};
+    RecordEvidence(send_us, batch.slots[i], batch.lens[i]);
   }
   size_t handed = 0;
   while (true) {
@@ -413,6 +420,7 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   stats.pcap_dropped = counters.dropped;
   stats.pcap_ifdropped = counters.if_dropped;
   if (config_.add_backend_stats) config_.add_backend_stats(&stats);
+  stats.forgery_acceptance_p = match::ForgedTcpAcceptance(config_.matcher);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns_) / 1e9;
   return stats;
 }
@@ -448,6 +456,7 @@ absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
       if (!handled.ok()) return handled;
     }
   }
+  stats.forgery_acceptance_p = match::ForgedTcpAcceptance(matcher.config());
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }

@@ -301,6 +301,8 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.matcher.ttl_min = plan->ttl_min();
     session.matcher.ttl_max = plan->ttl_max();
     session.matcher.attempts = plan->attempts();
+    match::RestrictToKinds(plan->kinds(), &session.matcher);
+    session.matcher.max_reply_age_us = match::ReplyAgeForWait(config->cooldown_s);
     LiveScanOptions options;
     options.seed = seed;
     options.shard_count = config->shard_count;

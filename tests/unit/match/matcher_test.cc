@@ -2,6 +2,7 @@
 // router would build them, must map back to the probe with every record field right.
 #include "engine/match/matcher.h"
 
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -540,7 +541,7 @@ TEST_F(MatcherTest, WrongDestinationIsUnrelated) {
 
 TEST_F(MatcherTest, SynAckToLowPortIsUnrelated) {
   probe::ProbeSpec spec = Spec(ProbeType::kTcpSyn, 443, 9, 0);
-  for (uint16_t port : {uint16_t{22}, uint16_t{1024}, uint16_t{32767}}) {
+  for (uint16_t port : {uint16_t{1}, uint16_t{22}, uint16_t{1023}}) {
     testutil::TcpReplySpec r;
     r.dport = port;
     ReplyRecord rec;
@@ -548,7 +549,7 @@ TEST_F(MatcherTest, SynAckToLowPortIsUnrelated) {
   }
   // A time exceeded quoting a low source port is not ours either.
   Bytes probe = Probe(spec);
-  testutil::Put16(&probe[20], 5000);
+  testutil::Put16(&probe[20], 1000);
   testutil::IcmpErrorSpec err;
   err.router = kRouter;
   ReplyRecord rec;
@@ -753,6 +754,130 @@ TEST_F(MatcherTest, RandomMutationsNeverCrash) {
     }
   }
   EXPECT_GT(matched, 100);  // mutations of irrelevant bytes still match
+}
+
+
+TEST_F(MatcherTest, PortAndProbeTypeOutsideThePlanAreRejected) {
+  MatcherConfig config = config_;
+  RestrictToKinds({{ProbeType::kTcpSyn, 443}}, &config);
+  testutil::IcmpErrorSpec err;
+  err.router = kRouter;
+  const Bytes other_port = Probe(Spec(ProbeType::kTcpSyn, 444, 9, 0));
+  const Bytes echo = Probe(Spec(ProbeType::kIcmpEcho, 0, 9, 0));
+  const Bytes cases[] = {
+      testutil::TcpReplyFor(other_port),
+      testutil::BuildIcmpError(other_port, err),
+      testutil::EchoReplyFor(echo),
+      testutil::BuildIcmpError(echo, err),
+  };
+  for (size_t i = 0; i < std::size(cases); ++i) {
+    ReplyRecord rec;
+    RejectReason reason = RejectReason::kNone;
+    EXPECT_EQ(Match(cases[i], &rec, &reason, &config), MatchOutcome::kRejected) << i;
+    EXPECT_EQ(reason, RejectReason::kOutOfPlan) << i;
+    // Without the plan (offline `match` without -p/--probe) the same replies match.
+    EXPECT_EQ(Match(cases[i], &rec, &reason), MatchOutcome::kMatched) << i;
+  }
+  ReplyRecord rec;
+  const Bytes planned = Probe(Spec(ProbeType::kTcpSyn, 443, 9, 0));
+  EXPECT_EQ(Match(testutil::TcpReplyFor(planned), &rec, nullptr, &config), MatchOutcome::kMatched);
+  EXPECT_EQ(Match(testutil::BuildIcmpError(planned, err), &rec, nullptr, &config),
+            MatchOutcome::kMatched);
+  // A plan of ICMP only accepts no TCP reply at all.
+  MatcherConfig icmp_only = config_;
+  RestrictToKinds({{ProbeType::kIcmpEcho, 0}}, &icmp_only);
+  RejectReason reason = RejectReason::kNone;
+  EXPECT_EQ(Match(testutil::TcpReplyFor(planned), &rec, &reason, &icmp_only),
+            MatchOutcome::kRejected);
+  EXPECT_EQ(reason, RejectReason::kOutOfPlan);
+  EXPECT_EQ(Match(testutil::EchoReplyFor(echo), &rec, nullptr, &icmp_only), MatchOutcome::kMatched);
+}
+
+TEST_F(MatcherTest, TicksBoundTheRtt) {
+  MatcherConfig config = config_;
+  config.max_reply_age_us = ReplyAgeForWait(2.0);
+  const probe::ProbeSpec spec = Spec(ProbeType::kTcpSyn, 443, 9, 0);
+  const Bytes reply = testutil::TcpReplyFor(Probe(spec));
+  struct Case { int64_t recv; MatchOutcome outcome; RejectReason reason; };
+  const Case cases[] = {
+      {kSendUs + 1'900'000, MatchOutcome::kMatched, RejectReason::kNone},
+      {kTickStart + 2'000'000, MatchOutcome::kMatched, RejectReason::kNone},
+      {kSendUs + 2'100'000, MatchOutcome::kRejected, RejectReason::kStale},
+      {kSendUs + 4'000'000, MatchOutcome::kRejected, RejectReason::kStale},
+      // Received before the send tick began: a clock step, not a reply.
+      {kTickStart - 1, MatchOutcome::kRejected, RejectReason::kFuture},
+      {kTickStart - 50'000, MatchOutcome::kRejected, RejectReason::kFuture},
+      // Replayed in a later run with the same key: the tick rebuilds 1024 ticks off.
+      {kSendUs + 4'300'000, MatchOutcome::kRejected, RejectReason::kBadMac},
+      {kSendUs + 3600LL * 1'000'000, MatchOutcome::kRejected, RejectReason::kBadMac},
+  };
+  for (const Case& c : cases) {
+    ReplyRecord rec;
+    RejectReason reason = RejectReason::kNone;
+    EXPECT_EQ(Match(reply, &rec, &reason, &config, c.recv), c.outcome) << c.recv - kSendUs;
+    EXPECT_EQ(reason, c.reason) << c.recv - kSendUs;
+  }
+  // Without an age limit, anything the tick can express (~4.1 s) is accepted.
+  ReplyRecord rec;
+  EXPECT_EQ(Match(reply, &rec, nullptr, &config_, kSendUs + 4'000'000), MatchOutcome::kMatched);
+  EXPECT_EQ(rec.rtt_us, kSendUs + 4'000'000 - kTickStart);
+}
+
+TEST_F(MatcherTest, StaleAndFutureApplyToEveryReplyKind) {
+  MatcherConfig config = config_;
+  config.max_reply_age_us = ReplyAgeForWait(1.0);
+  testutil::IcmpErrorSpec err;
+  err.router = kRouter;
+  const Bytes tcp = Probe(Spec(ProbeType::kTcpSyn, 443, 9, 0));
+  const Bytes icmp = Probe(Spec(ProbeType::kIcmpEcho, 0, 9, 0));
+  const Bytes replies[] = {testutil::TcpReplyFor(tcp), testutil::BuildIcmpError(tcp, err),
+                           testutil::EchoReplyFor(icmp), testutil::BuildIcmpError(icmp, err)};
+  for (size_t i = 0; i < std::size(replies); ++i) {
+    ReplyRecord rec;
+    RejectReason reason = RejectReason::kNone;
+    EXPECT_EQ(Match(replies[i], &rec, &reason, &config, kSendUs + 500'000), MatchOutcome::kMatched);
+    EXPECT_EQ(Match(replies[i], &rec, &reason, &config, kSendUs + 1'500'000),
+              MatchOutcome::kRejected);
+    EXPECT_EQ(reason, RejectReason::kStale) << i;
+    EXPECT_EQ(Match(replies[i], &rec, &reason, &config, kTickStart - 10'000),
+              MatchOutcome::kRejected);
+    EXPECT_EQ(reason, RejectReason::kFuture) << i;
+  }
+}
+
+TEST(MatcherConfigTest, AgeTicks) {
+  MatcherConfig config;
+  EXPECT_EQ(MaxAgeTicks(config), probe::kMaxAgeTicks);
+  config.max_reply_age_us = ReplyAgeForWait(2.0);
+  EXPECT_EQ(config.max_reply_age_us, 2'000'000);
+  EXPECT_EQ(MaxAgeTicks(config), 489);  // ceil(2e6 / 4096)
+  config.max_reply_age_us = ReplyAgeForWait(60.0);  // beyond the tick: the whole window
+  EXPECT_EQ(MaxAgeTicks(config), probe::kMaxAgeTicks);
+  EXPECT_EQ(ReplyAgeForWait(0), 0);
+}
+
+TEST(MatcherConfigTest, ForgedTcpAcceptanceOfTheDefaultPlans) {
+  // p = 66577/2^32 * 2^-12 * (TTLs x attempts / 1024) * ((age ticks + 1) / 1024).
+  auto expected = [](double cells, double window) {
+    return 66577.0 / 4294967296.0 / 4096.0 * cells / 1024.0 * window / 1024.0;
+  };
+  MatcherConfig locate;  // TTL 1-32, attempts 2 + 1 retry, 2 s cooldown
+  locate.ttl_min = 1;
+  locate.ttl_max = 32;
+  locate.attempts = 3;
+  locate.max_reply_age_us = ReplyAgeForWait(2.0);
+  EXPECT_DOUBLE_EQ(ForgedTcpAcceptance(locate), expected(96, 490));
+  EXPECT_LT(ForgedTcpAcceptance(locate), std::ldexp(1.0, -32));
+  MatcherConfig trace = locate;  // one attempt
+  trace.attempts = 1;
+  EXPECT_LT(ForgedTcpAcceptance(trace), std::ldexp(1.0, -34));
+  MatcherConfig scan = trace;  // TTL 64 only
+  scan.ttl_min = scan.ttl_max = 64;
+  EXPECT_LT(ForgedTcpAcceptance(scan), std::ldexp(1.0, -39));
+  // The worst any plan can do: every TTL and attempt, the whole tick window.
+  MatcherConfig open;
+  EXPECT_DOUBLE_EQ(ForgedTcpAcceptance(open), expected(255 * 4, probe::kMaxAgeTicks + 1));
+  EXPECT_LT(ForgedTcpAcceptance(open), std::ldexp(1.0, -28));
 }
 
 }  // namespace

@@ -132,7 +132,8 @@ TEST(FormatStatsTest, OneLineWithAllCounters) {
   stats.replies_seen = 900;
   stats.matched = 800;
   stats.rejected = 15;
-  stats.rejected_by_reason = {1, 2, 3, 4, 5};
+  stats.rejected_by_reason = {1, 2, 3, 4, 5, 6, 7};
+  stats.forgery_acceptance_p = 1.5e-10;
   stats.unmatched = 80;
   stats.malformed = 5;
   stats.duration_s = 12.5;
@@ -143,7 +144,11 @@ TEST(FormatStatsTest, OneLineWithAllCounters) {
   EXPECT_EQ(s.rfind("{\"type\":\"stats\",", 0), 0u) << s;
   EXPECT_NE(s.find("\"probes_sent\":1000,"), std::string::npos) << s;
   EXPECT_NE(s.find("\"rejected_by_reason\":{\"bad_flow_field\":1,\"bad_mac\":2,"
-                   "\"not_our_target\":3,\"out_of_plan\":4,\"short_quote\":5}"),
+                   "\"not_our_target\":3,\"out_of_plan\":4,\"short_quote\":5,"
+                   "\"stale\":6,\"future\":7}"),
+            std::string::npos) << s;
+  // Per forged TCP reply, and rejected (15) x that.
+  EXPECT_NE(s.find("\"forgery_acceptance_p\":1.5000e-10,\"expected_forged_accepted\":2.2500e-09,"),
             std::string::npos) << s;
   EXPECT_NE(s.find("\"duration_s\":12.500000"), std::string::npos) << s;
   EXPECT_NE(s.find("\"interrupted\":false}"), std::string::npos) << s;
@@ -221,7 +226,7 @@ TEST(FormatMetaTest, OneLineEscapedArgv) {
             0u) << s;
   EXPECT_NE(s.find("\"argv\":[\"cutpoint\",\"trace\",\"--note\",\"a \\\"quoted\\\"\\u000avalue\"]"),
             std::string::npos) << s;
-  EXPECT_NE(s.find("\"key_fingerprint\":\"f49644867b0897ea\",\"probe_format\":2,"),
+  EXPECT_NE(s.find("\"key_fingerprint\":\"f49644867b0897ea\",\"probe_format\":3,"),
             std::string::npos);
   EXPECT_NE(s.find("\"source\":\"192.0.2.1\""), std::string::npos);
   EXPECT_NE(s.find("\"interface\":\"eth0\""), std::string::npos);

@@ -1,0 +1,54 @@
+// AES-128 encryption of independent 16-byte blocks: the PRF behind probe identity
+// (probe_codec.h). AES-NI when the CPU has it (checked at run time), else OpenSSL's
+// libcrypto; both give the same bytes (FIPS-197), which the unit tests check against
+// OpenSSL's EVP interface.
+#ifndef CUTPOINT_ENGINE_PROBE_AES128_H_
+#define CUTPOINT_ENGINE_PROBE_AES128_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace cutpoint::probe {
+
+// A block as two little-endian 64-bit words: lo = bytes 0..7, hi = bytes 8..15.
+struct Block128 {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+  friend bool operator==(const Block128&, const Block128&) = default;
+};
+
+enum class AesBackend : uint8_t {
+  kAuto,     // AES-NI if the CPU supports it, else OpenSSL
+  kAesNi,    // requires CpuHasAesNi()
+  kOpenSsl,
+};
+
+bool CpuHasAesNi();
+
+class Aes128 {
+ public:
+  // `key`: 16 bytes. kAesNi on a CPU without it falls back to OpenSSL.
+  explicit Aes128(const uint8_t key[16], AesBackend backend = AesBackend::kAuto);
+
+  bool uses_aesni() const { return aesni_; }
+
+  // out[i] = AES(in[i]) for i < n; `in` and `out` may be the same array. Up to 8 blocks
+  // are in flight at once on AES-NI, so batches hide the instruction latency.
+  void Encrypt(const Block128* in, Block128* out, size_t n) const;
+  Block128 Encrypt(Block128 in) const {
+    Block128 out;
+    Encrypt(&in, &out, 1);
+    return out;
+  }
+
+  static constexpr size_t kMaxInFlight = 8;
+
+ private:
+  alignas(16) uint8_t round_keys_[11][16] = {};  // AES-NI key schedule
+  alignas(16) uint8_t openssl_key_[256] = {};    // OpenSSL's AES_KEY (opaque here; see .cc)
+  bool aesni_ = false;
+};
+
+}  // namespace cutpoint::probe
+
+#endif  // CUTPOINT_ENGINE_PROBE_AES128_H_
