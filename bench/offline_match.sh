@@ -9,7 +9,8 @@
 #    -p 25-(25+N-1) 198.19.0.0/16` prints every probe with its bytes;
 # 2. a small Python generator turns the first REPLIES of them into the SYN-ACK each target
 #    would send (addresses and ports swapped, ack = seq + 1, flags SA, MSS option, valid IP and
-#    TCP checksums, Ethernet framing, 1 µs apart) and writes them as a pcap;
+#    TCP checksums, Ethernet framing, 1 µs apart from 0.5 s after the dry run's start, as
+#    replies to it would come) and writes them as a pcap;
 # 3. one checked run of `cutpoint match` confirms every packet matches; then RUNS timed runs
 #    each of `cutpoint match --pcap F --key-file K -S 198.18.0.1 -o /dev/null` and of
 #    `pcap_read_loop F`, alternating, after a warm-up that puts the file in the page cache;
@@ -59,7 +60,7 @@ KEY=$WORK/scan.key
 
 cat >"$WORK/gen.py" <<'EOF'
 # stdin: `cutpoint scan --dry-run` NDJSON; argv: OUT.pcap COUNT. Writes COUNT SYN-ACKs.
-import struct, sys
+import datetime, json, struct, sys
 out_path, count = sys.argv[1], int(sys.argv[2])
 ETH = bytes.fromhex("020000000001" "020000000002" "0800")   # to the prober, from the "router"
 def csum(b):
@@ -69,14 +70,23 @@ def csum(b):
     return ~s & 0xFFFF
 marker = b'"bytes":"'
 n = 0
-ts = 1_700_000_000 * 1_000_000
+ts0 = None
 with open(out_path, "wb", buffering=1 << 20) as out:
     out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))  # Ethernet, µs
     inp = sys.stdin.buffer
     for line in inp:
         k = line.find(marker)
         if k < 0:
+            if ts0 is None and b'"type":"meta"' in line:
+                # Probe format 3 puts the absolute send tick in the MAC, and the matcher
+                # accepts replies at most ~4 s younger than their probe: the replies are
+                # stamped 0.5-1.5 s after the dry run started (its probes' send time).
+                start = json.loads(line)["start_time"]
+                when = datetime.datetime.strptime(start, "%Y-%m-%dT%H:%M:%S.%fZ")
+                when = when.replace(tzinfo=datetime.timezone.utc)
+                ts0 = int(when.timestamp()) * 1_000_000 + when.microsecond + 500_000
             continue
+        ts = ts0 + n % 1_000_000
         probe = bytes.fromhex(line[k + 9:k + 9 + 88].decode())       # 20 B IPv4 + 24 B TCP
         src, dst = probe[12:16], probe[16:20]                         # prober, target
         sport, dport, seq = struct.unpack("!HHI", probe[20:28])
@@ -90,7 +100,6 @@ with open(out_path, "wb", buffering=1 << 20) as out:
         frame = ETH + ip + tcp
         out.write(struct.pack("<IIII", ts // 1_000_000, ts % 1_000_000, len(frame), len(frame)))
         out.write(frame)
-        ts += 1
         n += 1
         if n == count:
             break

@@ -35,5 +35,25 @@ if grep -q '"type":"reply"' "$work/wrong.ndjson" || ! tail -n 1 "$work/wrong.ndj
   failures=$((failures + 1))
 fi
 
-echo "cli.golden: $((3 - failures)) passed, $failures failed"
+# With the run's plan (-p/--probe) the same replies match; the meta record drops its notes.
+"$CUTPOINT" match --pcap "$FIXTURES/locate_rst_lab.pcap" --key-file "$FIXTURES/locate_rst_lab.key" \
+  -S 198.18.0.1 -p 25,443 --probe tcp-syn,icmp-echo >"$work/plan.ndjson" || failures=$((failures + 1))
+if ! diff -q <(grep '"type":"reply"' "$work/match.ndjson") <(grep '"type":"reply"' "$work/plan.ndjson") >/dev/null ||
+   head -n 1 "$work/plan.ndjson" | grep -q '"notes"' ||
+   ! head -n 1 "$work/match.ndjson" | grep -q '"notes":\["no --probe: replies of any probe type accepted","no --port: TCP replies for any port accepted"\]'; then
+  echo "FAIL: match with the run's plan must write the same replies, and notes only without it"
+  failures=$((failures + 1))
+fi
+# A narrower plan rejects the rest as out of plan: port 25 and ICMP replies are not written.
+"$CUTPOINT" match --pcap "$FIXTURES/locate_rst_lab.pcap" --key-file "$FIXTURES/locate_rst_lab.key" \
+  -S 198.18.0.1 -p 443 --probe tcp-syn >"$work/narrow.ndjson" || failures=$((failures + 1))
+narrow_expected=$(grep -c '"probe":"tcp-syn","port":443' "$work/match.ndjson")
+if grep -q '"port":25,\|"probe":"icmp-echo"' <(grep '"type":"reply"' "$work/narrow.ndjson") ||
+   [[ $(grep -c '"type":"reply"' "$work/narrow.ndjson") -ne $narrow_expected ]] ||
+   ! tail -n 1 "$work/narrow.ndjson" | grep -q "\"rejected\":$((120 - narrow_expected)),.*\"out_of_plan\":$((120 - narrow_expected)),"; then
+  echo "FAIL: match -p 443 --probe tcp-syn: $(tail -n 1 "$work/narrow.ndjson")"
+  failures=$((failures + 1))
+fi
+
+echo "cli.golden: $((5 - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]
