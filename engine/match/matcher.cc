@@ -33,6 +33,8 @@ ReplyKind IcmpErrorKind(uint8_t type) {
   }
 }
 
+constexpr double kMinReplyAgeS = 1.0;
+
 }  // namespace
 
 void PortSet::Add(uint16_t port) {
@@ -54,8 +56,9 @@ void RestrictToKinds(const std::vector<targets::ProbeKind>& kinds, MatcherConfig
 }
 
 int64_t ReplyAgeForWait(double wait_s) {
-  if (!(wait_s > 0)) return 0;
-  double age_us = wait_s * 1e6;
+  // At least 1 s: a run with a short cooldown still gets replies to its earlier probes
+  // while it sends, and those may be slow (long paths, ICMP from a busy router).
+  double age_us = std::max(wait_s, kMinReplyAgeS) * 1e6;
   double cap_us = static_cast<double>(probe::kMaxAgeTicks * probe::kTickUs);
   return age_us >= cap_us ? 0 : static_cast<int64_t>(age_us);
 }

@@ -78,7 +78,8 @@ struct MatcherConfig {
 void RestrictToKinds(const std::vector<targets::ProbeKind>& kinds, MatcherConfig* config);
 
 // The reply age a run accepts when it waits `wait_s` for replies after a probe (its
-// cooldown or round wait, whichever is longer).
+// cooldown or round wait, whichever is longer), at least 1 s; 0 (no limit but the tick's)
+// when that is beyond what the tick can express.
 int64_t ReplyAgeForWait(double wait_s);
 
 // Send ticks accepted as not stale: 0 .. this (see MatcherConfig::max_reply_age_us).

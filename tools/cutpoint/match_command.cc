@@ -82,9 +82,10 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   if (auto text = args->Get("port")) {
     absl::StatusOr<std::vector<uint16_t>> ports = ParsePortList(*text);
     if (!ports.ok()) return ReportError(ports.status());
+    bool tcp = (matcher_config.probe_types & match::ProbeTypeBit(probe::ProbeType::kTcpSyn)) != 0;
     for (uint16_t port : *ports) {
       matcher_config.tcp_ports.Add(port);
-      plan_names.push_back(absl::StrCat("tcp-syn:", port));
+      if (tcp) plan_names.push_back(absl::StrCat("tcp-syn:", port));
     }
   } else {
     notes.push_back("no --port: TCP replies for any port accepted");

@@ -853,7 +853,9 @@ TEST(MatcherConfigTest, AgeTicks) {
   EXPECT_EQ(MaxAgeTicks(config), 489);  // ceil(2e6 / 4096)
   config.max_reply_age_us = ReplyAgeForWait(60.0);  // beyond the tick: the whole window
   EXPECT_EQ(MaxAgeTicks(config), probe::kMaxAgeTicks);
-  EXPECT_EQ(ReplyAgeForWait(0), 0);
+  // Never below 1 s: replies to earlier probes arrive while a short-cooldown run sends.
+  EXPECT_EQ(ReplyAgeForWait(0), 1'000'000);
+  EXPECT_EQ(ReplyAgeForWait(0.2), 1'000'000);
 }
 
 TEST(MatcherConfigTest, ForgedTcpAcceptanceOfTheDefaultPlans) {
