@@ -40,7 +40,7 @@ struct ReplyRecord {
   uint16_t reply_ipid = 0;
   int64_t recv_time_us = 0;
   int64_t rtt_us = 0;
-  bool rtt_exact = false;  // false: from the ~1 ms send tick, an upper bound
+  bool rtt_exact = false;  // false: from the 4.096 ms send tick, an upper bound
 
   bool is_icmp = false;
   uint8_t icmp_type = 0;

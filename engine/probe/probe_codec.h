@@ -10,7 +10,10 @@
 // TCP SYN: the word is the sequence number, so SYN-ACKs and RSTs (ack = seq + 1) and ICMP
 // quotes (first 8 transport bytes) all return it. ICMP echo: the word is split into the
 // echo sequence (high half) and the IP ID (low half), and repeated in the payload so echo
-// replies, which carry no IP ID back, return it whole.
+// replies, which carry no IP ID back, return it whole. The low 16 bits of the send time in
+// microseconds ride outside the word (TCP: IP ID; ICMP: payload bytes 4-5) for exact RTTs
+// from replies that return them. An ICMP word whose low half is 0 (an IP ID Linux would
+// rewrite) is stamped with an earlier tick instead.
 //
 // The PRF is AES-128 (AES-NI, or OpenSSL's libcrypto without it). Two AES keys come from
 // the 128-bit probe key: Kf || Km = BLAKE2b-256(key = probe key, "cutpoint probe subkeys v3").
@@ -23,7 +26,11 @@
 // `tick` is the absolute send tick as a 64-bit two's-complement number: only its low 10
 // bits travel, and the verifier rebuilds the rest from the reply's receive time (the
 // latest tick <= receive tick + kFutureTicks with those low bits), so a reply replayed
-// from another run with the same key (more than ~4 s apart) fails the MAC.
+// from another run with the same key (more than ~4 s apart) fails the MAC. The matcher
+// then accepts only send ticks 0..max-age ticks before the receive tick (its "window";
+// engine/match: stale / future otherwise). Receive times are capture timestamps, so an
+// offline capture is judged against its own clock; one taken on a host whose clock runs
+// more than kFutureTicks behind the prober's does not decode.
 //
 // Paris flow constancy: the fields per-flow load balancers hash (TCP source port; ICMP
 // identifier and checksum, the latter held constant by a compensating payload word) come
