@@ -2,7 +2,9 @@
 # Forgery: while `cutpoint locate` scans a lab prefix with a silent-drop filter, forged
 # SYN-ACKs, RSTs, ICMP errors and echo replies with wrong validation are sprayed at the
 # prober (from inside the destination namespace). Every forged packet must be counted as
-# rejected, none matched, and every verdict must still match the ground truth.
+# rejected, none matched, and every verdict must still match the ground truth. Then the
+# genuine replies of that run are replayed into a second run under the same key: all
+# rejected (stale or bad MAC), verdicts unchanged.
 set -uo pipefail
 CUTPOINT=$1
 LISTENER=$2
@@ -22,6 +24,7 @@ source "$work/topology.env"
 count=2000
 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --control-port 443 --ttl 1-5 --rate 2000 --round-wait 1 --cooldown 2 -q \
+  --key-file "$work/key" --pcap-out "$work/first.pcap" \
   -o "$work/out.ndjson" 198.19.1.0/24 2>"$work/err" &
 locate=$!
 sleep 0.5  # the capture is open before the first forged packet, and stays open past the last
@@ -44,4 +47,37 @@ p = stats["forgery_acceptance_p"]
 if not 0 < p <= 2 ** -32 or abs(stats["expected_forged_accepted"] - stats["rejected"] * p) > 1e-3 * stats["rejected"] * p:
     sys.exit("FAIL: forgery_acceptance_p %g / expected_forged_accepted %g" % (p, stats["expected_forged_accepted"]))
 PY
-python3 "$HERE/check_locate.py" --label lab.forgery --truth "$work/truth.json" --ndjson "$work/out.ndjson"
+python3 "$HERE/check_locate.py" --label lab.forgery --truth "$work/truth.json" --ndjson "$work/out.ndjson" || exit 1
+
+# Replay: the genuine replies of that run, sent again during a second run under the same
+# key. Their probes were sent more than 2 s (the run's reply age) before: each must be
+# rejected, as stale (still within the 4.19 s tick wrap) or by the MAC (older: the
+# absolute send tick it covers differs), and the verdicts must not change.
+ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
+  -p 25 --control-port 443 --ttl 1-5 --rate 2000 --round-wait 1 --cooldown 2 -q \
+  --key-file "$work/key" -o "$work/second.ndjson" 198.19.1.0/24 2>"$work/err2" &
+locate=$!
+sleep 0.5
+ip netns exec "$DEST_NS" python3 "$HERE/replay_replies.py" "$work/first.pcap" "$PROBER_ADDR" \
+  198.19.1.0/24 1.5 >"$work/replayed" 2>"$work/replay.err" || { echo "FAIL: replay: $(cat "$work/replay.err")"; exit 1; }
+wait $locate || { echo "FAIL: second locate: $(cat "$work/err2")"; exit 1; }
+python3 - "$work/second.ndjson" "$(cat "$work/replayed")" "$work/out.ndjson" <<'PY' || exit 1
+import json, sys
+stats = [json.loads(l) for l in open(sys.argv[1])][-1]
+replayed = int(sys.argv[2])
+# The evidence file also holds the forgeries sprayed into the first run (replayed too, and
+# rejected at the port check as before); the genuine replies are the first run's matched
+# TCP and echo replies.
+genuine = sum(1 for l in open(sys.argv[3])
+              if '"type":"reply"' in l and json.loads(l)["kind"] in ("syn_ack", "rst", "echo_reply"))
+by = stats["rejected_by_reason"]
+print("lab.forgery: replayed %d packets of the first run (%d genuine replies); rejected %d "
+      "(stale %d, bad_mac %d), matched %d" % (replayed, genuine, stats["rejected"], by["stale"],
+                                               by["bad_mac"], stats["matched"]))
+if genuine < 100 or replayed < genuine:
+    sys.exit("FAIL: only %d genuine replies of %d packets to replay" % (genuine, replayed))
+if stats["rejected"] != replayed or by["stale"] + by["bad_mac"] < genuine:
+    sys.exit("FAIL: replayed %d (%d genuine), rejected %d %s" % (replayed, genuine, stats["rejected"], by))
+PY
+python3 "$HERE/check_locate.py" --label lab.forgery.replay --truth "$work/truth.json" \
+  --ndjson "$work/second.ndjson"
