@@ -265,7 +265,9 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
                                             const probe::ProbeCodec& codec, uint64_t seed,
                                             LockedTable& observations,
                                             capture::PcapWriter* evidence,
-                                            const ReplyHandler& on_reply) {
+                                            const ReplyHandler& on_reply,
+                                            std::function<absl::Status()> on_started,
+                                            std::function<absl::Status(int64_t)> on_tick) {
   SessionConfig session_config;
   session_config.make_sender = tx.make_sender;
   session_config.make_capture = tx.make_capture;
@@ -280,6 +282,8 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   session_config.matcher.ttl_max = config.ttl_max;
   session_config.matcher.attempts = static_cast<uint8_t>(config.attempts + config.retries);
   session_config.evidence = evidence;
+  session_config.on_started = std::move(on_started);
+  session_config.on_tick = std::move(on_tick);
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(session_config, codec, on_reply);
   if (!session.ok()) return session.status();
@@ -408,16 +412,28 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   probe::ProbeCodec codec(*key);
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
+  // Outputs are opened now (an unwritable path fails before anything is sent) but
+  // written only once the run can start: a run refused later leaves them untouched.
   std::unique_ptr<capture::PcapWriter> evidence;
   if (!config->pcap_out.empty()) {
     absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
-        capture::PcapWriter::Create(config->pcap_out, wire::LinkType::kRaw);
+        capture::PcapWriter::CreateDeferred(config->pcap_out, wire::LinkType::kRaw);
     if (!writer.ok()) return ReportError(writer.status());
     evidence = std::move(*writer);
+    if (config->key_file.empty()) {
+      std::fprintf(stderr,
+                   "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
+                   "re-judged (the probe key is not saved)\n");
+    }
   }
   absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
   if (!sink.ok()) return ReportError(sink.status());
   OutputSink& out = **sink;
+  auto begin_outputs = [&]() -> absl::Status {
+    absl::Status status = out.Begin();
+    if (status.ok() && evidence != nullptr) status = evidence->Start();
+    return status;
+  };
 
   report::JsonLine line;
   if (!config->text) {
@@ -437,8 +453,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     meta.rate_pps = offline ? 0 : config->rate_pps;
     meta.target_count = target_set->size();
     report::FormatMeta(meta, &line);
-    absl::Status status = out.Append(line.Finish());
-    if (status.ok()) status = out.Flush();
+    absl::Status status = out.Append(line.Finish());  // written by Begin()
     if (!status.ok()) return ReportError(status);
   }
 
@@ -468,12 +483,18 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     matcher_config.ttl_min = config->ttl_min;
     matcher_config.ttl_max = config->ttl_max;
     match::Matcher matcher(codec, matcher_config);
-    stats = ReadCaptureFile(config->from_pcap, matcher, on_reply);
+    absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
+        capture::PcapSource::OpenOffline(config->from_pcap);
+    if (!source.ok()) return ReportError(source.status());
+    absl::Status begun = begin_outputs();
+    if (!begun.ok()) return ReportError(begun);
+    stats = ReadCapture(**source, config->from_pcap, matcher, on_reply);
   } else {
     absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());
     stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
-                      evidence.get(), on_reply);
+                      evidence.get(), on_reply, begin_outputs,
+                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, kOutputFlushIntervalNs); });
   }
   if (evidence != nullptr) {
     absl::Status closed = evidence->Close();

@@ -84,6 +84,7 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   report::JsonLine line;
   report::FormatMeta(meta, &line);
   absl::Status status = (*sink)->Append(line.Finish());
+  if (status.ok()) status = (*sink)->Begin();  // the capture opened: the run can start
   if (!status.ok()) return ReportError(status);
 
   absl::StatusOr<report::ScanStats> stats =

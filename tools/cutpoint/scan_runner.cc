@@ -22,6 +22,7 @@ constexpr int64_t kMaxSleepNs = 1'000'000;
 constexpr int64_t kWaitSliceNs = 10'000'000;
 // Bounds the final read of the capture ring, should replies keep arriving at line rate.
 constexpr int64_t kMaxDrainNs = 5'000'000'000;
+constexpr int64_t kTickNs = 200'000'000;
 
 void SleepNanos(int64_t ns) {
   timespec duration{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
@@ -128,6 +129,10 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
     absl::Status dropped = DropPrivileges(config.run_as_user);
     if (!dropped.ok()) return dropped;
   }
+  if (config.on_started) {
+    absl::Status started = config.on_started();
+    if (!started.ok()) return started;
+  }
   session->started_ns_ = MonotonicNanos();
   session->capture_thread_ = std::thread([s = session.get()] { s->CaptureLoop(); });
   return session;
@@ -142,12 +147,20 @@ void ProbeSession::RecordEvidence(int64_t time_us, const uint8_t* packet, size_t
   if (config_.evidence == nullptr) return;
   std::lock_guard<std::mutex> lock(evidence_mutex_);
   config_.evidence->Write(time_us, packet, len);
+  if (!config_.evidence->ok()) evidence_failed_.store(true, std::memory_order_relaxed);
+}
+
+absl::Status ProbeSession::EvidenceStatus() {
+  if (!evidence_failed_.load()) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(evidence_mutex_);
+  return config_.evidence->status();
 }
 
 void ProbeSession::CaptureLoop() {
   capture::CapturedFrame frame;
   match::ReplyRecord reply;
   int64_t next_counters_ns = 0;
+  int64_t next_tick_ns = 0;
   // After the deadline, frames already in the capture ring are still read (without
   // waiting for new ones), so every reply that reached the interface is accounted for.
   bool draining = false;
@@ -159,6 +172,15 @@ void ProbeSession::CaptureLoop() {
       drain_limit_ns = now_ns + kMaxDrainNs;
     }
     if (draining && now_ns >= drain_limit_ns) break;
+    if (config_.on_tick && now_ns >= next_tick_ns) {
+      absl::Status ticked = config_.on_tick(now_ns);
+      if (!ticked.ok()) {
+        capture_status_ = ticked;
+        capture_failed_ = true;
+        return;
+      }
+      next_tick_ns = now_ns + kTickNs;
+    }
     if (config_.progress && now_ns >= next_counters_ns) {
       capture::CaptureCounters counters = capture_->Counters();
       capture_drops_live_ = counters.dropped + counters.if_dropped;
@@ -219,7 +241,8 @@ void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, doubl
     uint64_t position = range.begin;
     while (position < range.end) {
       if (stop_requested.load(std::memory_order_relaxed) ||
-          capture_failed_.load(std::memory_order_relaxed)) {
+          capture_failed_.load(std::memory_order_relaxed) ||
+          evidence_failed_.load(std::memory_order_relaxed)) {
         return;
       }
       int64_t now_ns = MonotonicNanos();
@@ -383,7 +406,7 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
   if (checkpoint) checkpoint(left);
   if (remaining != nullptr) *remaining = std::move(left);
   if (capture_failed_) return capture_status_;
-  return absl::OkStatus();
+  return EvidenceStatus();
 }
 
 absl::Status ProbeSession::SendAll(const ProbeSource& source, uint64_t permutation_seed,
@@ -403,6 +426,7 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   capture_deadline_ns_ = MonotonicNanos() + static_cast<int64_t>(cooldown_s * 1e9);
   if (capture_thread_.joinable()) capture_thread_.join();
   if (capture_failed_) return capture_status_;
+  if (absl::Status evidence = EvidenceStatus(); !evidence.ok()) return evidence;
   capture::CaptureCounters counters = capture_->Counters();
   report::ScanStats stats = stats_;
   stats.probes_sent = probes_sent_.load();

@@ -88,6 +88,12 @@ struct SessionConfig {
   std::string run_as_user;      // and, started as root, switch to this user
   bool progress = false;                    // a status line on stderr once a second
   std::string status_file;                  // the same numbers as JSON, rewritten each second
+  // Called once every socket is open and privileges are dropped, before the capture
+  // thread starts and any probe is sent: the run can start, so outputs may be written.
+  std::function<absl::Status()> on_started;
+  // Called on the capture thread (the one that calls the ReplyHandler) every ~200 ms,
+  // e.g. to flush output on a timer. An error stops the session.
+  std::function<absl::Status(int64_t now_ns)> on_tick;
 };
 
 // Called about once a second during Send() with the positions not yet sent.
@@ -122,6 +128,7 @@ class ProbeSession {
   ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec, ReplyHandler on_reply);
   void CaptureLoop();
   void RecordEvidence(int64_t time_us, const uint8_t* packet, size_t len);
+  absl::Status EvidenceStatus();
   void SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
                  const std::atomic<bool>& stop_requested);
   // Hand one batch to the sender, retrying until it took all of it: built straight into
@@ -143,6 +150,7 @@ class ProbeSession {
   std::atomic<bool> capture_failed_{false};
   absl::Status capture_status_;
   std::mutex evidence_mutex_;
+  std::atomic<bool> evidence_failed_{false};  // a --pcap-out write failed: stop, exit 4
   report::ScanStats stats_;  // reply counters: written by the capture thread only
   std::atomic<uint64_t> probes_sent_{0};
   std::atomic<uint64_t> send_errors_{0};

@@ -1,5 +1,6 @@
 #include "tools/cutpoint/signals.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,9 +10,47 @@ namespace cutpoint::cli {
 namespace {
 
 std::atomic<bool> g_stop_requested{false};
+std::atomic<int> g_signals{0};
+
+// Exit flush state. Lock-free atomics only: read by the signal handler.
+std::atomic<int> g_fd{-1};
+std::atomic<const char*> g_data{nullptr};
+std::atomic<size_t> g_len{0};
+constexpr int kFree = 0, kOwnerWriting = 1, kExiting = 2;
+std::atomic<int> g_guard{kFree};
+std::atomic<bool> g_exit_pending{false};
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<size_t>::is_always_lock_free &&
+              std::atomic<const char*>::is_always_lock_free);
+
+// Writes the published lines and exits, if nobody is writing the buffer right now.
+void TryExitNow() {
+  int expected = kFree;
+  if (!g_guard.compare_exchange_strong(expected, kExiting)) return;
+  int fd = g_fd.load();
+  const char* data = g_data.load(std::memory_order_acquire);
+  size_t len = g_len.load(std::memory_order_acquire);
+  while (fd >= 0 && data != nullptr && len > 0) {
+    ssize_t written = write(fd, data, len);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) break;
+    data += written;
+    len -= static_cast<size_t>(written);
+  }
+  _exit(kExitInterrupted);
+}
 
 void OnStopSignal(int) {
-  if (g_stop_requested.exchange(true)) _exit(kExitInterrupted);
+  int count = g_signals.fetch_add(1) + 1;
+  if (count == 1) {
+    g_stop_requested = true;
+    return;
+  }
+  if (count >= 3) _exit(kExitInterrupted);
+  TryExitNow();
+  // The owner is writing: it exits when it unlocks (it checks after unlocking, so one of
+  // the two sees the other).
+  g_exit_pending = true;
+  TryExitNow();
 }
 
 }  // namespace
@@ -26,4 +65,42 @@ void InstallStopHandlers() {
 
 const std::atomic<bool>& StopRequested() { return g_stop_requested; }
 
+namespace exit_flush {
+
+void Attach(int fd) {
+  Lock();
+  g_len.store(0);
+  g_fd.store(fd);
+  Unlock();
+}
+
+void Detach() {
+  Lock();
+  g_fd.store(-1);
+  g_len.store(0);
+  g_data.store(nullptr);
+  Unlock();
+}
+
+void Publish(const char* data, size_t len) {
+  g_data.store(data, std::memory_order_release);
+  g_len.store(len, std::memory_order_release);
+}
+
+void Lock() {
+  int expected = kFree;
+  while (!g_guard.compare_exchange_weak(expected, kOwnerWriting)) {
+    if (expected == kExiting) {
+      while (true) pause();  // a signal handler is writing out and ending the process
+    }
+    expected = kFree;
+  }
+}
+
+void Unlock() {
+  g_guard.store(kFree);
+  if (g_exit_pending.load()) TryExitNow();
+}
+
+}  // namespace exit_flush
 }  // namespace cutpoint::cli

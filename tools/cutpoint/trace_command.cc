@@ -249,7 +249,16 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   probe::ProbeCodec codec(*key);
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
+  // Opened now (an unwritable path fails before anything is sent) but written only once
+  // the run can start (Begin): a run refused later leaves an existing file untouched. A
+  // resumed run appends to the output of the run it continues.
+  OutputFile::Mode output_mode = OutputFile::Mode::kReplace;
+  if (!config->resume_path.empty()) {
+    absl::StatusOr<ResumeState> resume = ReadResumeFile(config->resume_path);
+    if (!resume.ok()) return ReportError(resume.status());
+    if (!resume->order_id.empty()) output_mode = OutputFile::Mode::kAppend;
+  }
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output, output_mode);
   if (!sink.ok()) return ReportError(sink.status());
 
   report::MetaInfo meta;
@@ -270,16 +279,15 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   meta.dry_run = config->dry_run;
   report::JsonLine line;
   report::FormatMeta(meta, &line);
+  // Written by Begin(), before any probe leaves.
   absl::Status status = (*sink)->Append(line.Finish());
-  if (!status.ok()) return ReportError(status);
-  // The meta record reaches the file before any probe leaves.
-  status = (*sink)->Flush();
   if (!status.ok()) return ReportError(status);
 
   InstallStopHandlers();
   report::ScanStats stats;
   if (config->dry_run) {
-    status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
+    status = (*sink)->Begin();
+    if (status.ok()) status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
     if (!status.ok()) return ReportError(status);
   } else {
     absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, plan->targets().At(0),
@@ -296,6 +304,10 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.sender_threads = config->sender_threads;
     session.progress = config->progress;
     session.status_file = config->status_file;
+    session.on_started = [&out = **sink] { return out.Begin(); };
+    session.on_tick = [&out = **sink](int64_t now_ns) {
+      return out.FlushIfDue(now_ns, kOutputFlushIntervalNs);
+    };
     session.matcher.source_address = config->source_address;
     session.matcher.targets = &plan->targets();
     session.matcher.ttl_min = plan->ttl_min();
