@@ -1,6 +1,9 @@
 #include "tools/cutpoint/scan_runner.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -334,10 +337,13 @@ void ProbeSession::ReportProgress(uint64_t total, uint64_t sent_before, int64_t 
     line.AddDouble("hit_rate_percent", hit);
     line.AddUint("capture_drops", capture_drops_live_.load());
     absl::string_view text = line.Finish();
+    // Temporary files are 0600 whatever the umask (fchmod: also one left by an older run).
     std::string temporary = config_.status_file + ".tmp";
-    if (std::FILE* out = std::fopen(temporary.c_str(), "w")) {
-      std::fwrite(text.data(), 1, text.size(), out);
-      if (std::fclose(out) == 0) std::rename(temporary.c_str(), config_.status_file.c_str());
+    int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+      bool written = fchmod(fd, 0600) == 0 &&
+                     write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+      if (close(fd) == 0 && written) std::rename(temporary.c_str(), config_.status_file.c_str());
     }
   }
   last_progress_ns_ = now_ns;

@@ -41,7 +41,7 @@ constexpr OptionSpec kTraceOptions[] = {
     {"key-file", 0, "FILE", "probe key: read it, or create it if missing (needed by match)"},
     {"shards", 0, "N", "split the targets into N disjoint shards (with --seed; default 1)"},
     {"shard", 0, "I", "send only shard I (0-based)"},
-    {"resume", 0, "FILE", "save progress to FILE; a run that finds FILE continues from it"},
+    {"resume", 0, "FILE", "save progress to FILE (0600); a run that finds FILE continues from it, appending to -o"},
     {"sender-threads", 0, "N", "sender threads, each with its own socket (default 1)"},
     {"progress", 0, "", "a status line on stderr once a second (default when stderr is a tty)"},
     {"status-file", 0, "FILE", "rewrite FILE once a second with the status as JSON"},
