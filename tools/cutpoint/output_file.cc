@@ -41,12 +41,16 @@ absl::StatusOr<off_t> EndOfLastLine(int fd, const std::string& path) {
 }  // namespace
 
 absl::StatusOr<OutputFile> OutputFile::Open(const std::string& path) {
-  // O_RDWR: appending reads the tail back. No O_TRUNC: nothing changes before Commit.
+  // No O_TRUNC: nothing changes before Commit. O_RDWR for regular files (appending
+  // reads the tail back); pipes and devices (>(gzip), /dev/full) are opened write-only.
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   bool created = fd >= 0;
-  if (fd < 0 && errno == EEXIST) fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
-  // Devices and FIFOs (/dev/full, a named pipe) may refuse reading: write-only is enough.
-  if (fd < 0 && (errno == EACCES || errno == EISDIR)) fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0 && errno == EEXIST) {
+    struct stat info {};
+    bool regular = stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+    fd = open(path.c_str(), (regular ? O_RDWR : O_WRONLY) | O_CLOEXEC);
+    if (fd < 0 && regular && errno == EACCES) fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  }
   if (fd < 0) return WriteError(path, errno);
   return OutputFile(fd, created, path);
 }

@@ -1,6 +1,7 @@
 #include "tools/cutpoint/output_sink.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,8 +72,10 @@ absl::Status OutputSink::Begin() {
     }
     fd_ = *fd;
   }
-  off_t at = lseek(fd_, 0, SEEK_CUR);  // a pipe or terminal: -1, nothing to cut back
-  file_end_ = at;
+  // Where a failed write cuts back to. A pipe or terminal: -1, nothing to cut. An
+  // O_APPEND descriptor (`>> file`) may be shared with other writers: never cut.
+  int flags = fcntl(fd_, F_GETFL);
+  file_end_ = flags >= 0 && (flags & O_APPEND) == 0 ? lseek(fd_, 0, SEEK_CUR) : -1;
   begun_ = true;
   if (!g_exit_flush_taken.exchange(true)) {
     attached_ = true;

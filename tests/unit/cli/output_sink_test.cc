@@ -3,6 +3,7 @@
 // periodic flush; the second signal writes the lines already formatted.
 #include "tools/cutpoint/output_sink.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -171,6 +172,39 @@ TEST(OutputSinkTest, FlushIfDueWritesPendingLinesOnceTheIntervalPassed) {
   EXPECT_EQ(ReadFile(path), Line(0, 40));  // not due yet: buffered
   ASSERT_TRUE((*sink)->FlushIfDue(Now() + 101 * kSecond, 100 * kSecond).ok());
   EXPECT_EQ(ReadFile(path), Line(0, 40) + Line(1, 40));
+}
+
+// Standard output redirected to a file (`> file`) is cut back like -o; `>> file` may be
+// shared with other writers, so it is never cut.
+TEST(OutputSinkTest, DescriptorsAreCutBackUnlessAppending) {
+  for (bool append : {false, true}) {
+    SCOPED_TRACE(append ? "O_APPEND" : "plain");
+    std::string path = TempPath(append ? "fd_append" : "fd_plain");
+    WriteFile(path, "{\"before\":1}\n");
+    int fd = open(path.c_str(), O_WRONLY | (append ? O_APPEND : 0));
+    ASSERT_GE(fd, 0);
+    if (!append) {
+      ASSERT_EQ(lseek(fd, 0, SEEK_END), 13);
+    }
+    {
+      std::unique_ptr<OutputSink> sink = OutputSink::ForFd(fd, "<stdout>");
+      ASSERT_TRUE(sink->Begin().ok());
+      absl::Status status;
+      {
+        FileSizeLimit limit(13 + 250);
+        for (int n = 0; n < 10; ++n) ASSERT_TRUE(sink->Append(Line(n, 100)).ok());
+        status = sink->Flush();
+      }
+      EXPECT_FALSE(status.ok());
+    }
+    close(fd);
+    std::string text = ReadFile(path);
+    if (append) {
+      EXPECT_EQ(text.size(), 13u + 250u);  // left as the kernel wrote it
+    } else {
+      EXPECT_EQ(text, "{\"before\":1}\n" + Line(0, 100) + Line(1, 100));
+    }
+  }
 }
 
 TEST(OutputSinkTest, FullDeviceFailsOnTheFirstWrite) {
