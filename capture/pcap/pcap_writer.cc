@@ -63,6 +63,7 @@ absl::Status PcapWriter::Start() {
     error_ = absl::UnavailableError(absl::StrCat("writing pcap '", name_, "': ", strerror(errno)));
   }
   file_end_ = 0;
+  PublishPending();
   return error_;
 }
 
@@ -85,21 +86,46 @@ PcapWriter::PcapWriter(int fd, std::string name, wire::LinkType link, int snaple
 
 PcapWriter::~PcapWriter() { (void)Close(); }
 
+void PcapWriter::SetWriteGuard(WriteGuard* guard) {
+  guard_ = guard;
+  if (guard_ == nullptr) return;
+  guard_->Attach(fd_);
+  PublishPending();
+}
+
+void PcapWriter::PublishPending() {
+  if (guard_ == nullptr) return;
+  // Nothing before Start(): the file is not ours to write yet.
+  bool live = started_ && error_.ok() && fd_ >= 0;
+  guard_->Publish(buffer_.data(), live ? buffer_.size() : 0);
+}
+
 void PcapWriter::Write(int64_t time_us, const uint8_t* data, size_t len) {
   if (!error_.ok() || fd_ < 0) return;
+  size_t needed = buffer_.size() + kRecordHeaderBytes + len;
+  if (needed > buffer_.capacity()) {  // rare: the buffer moves, under the guard
+    if (guard_ != nullptr) guard_->Lock();
+    buffer_.reserve(needed * 2);
+    PublishPending();
+    if (guard_ != nullptr) guard_->Unlock();
+  }
   Put32(buffer_, static_cast<uint32_t>(time_us / 1000000));
   Put32(buffer_, static_cast<uint32_t>(time_us % 1000000));
   Put32(buffer_, static_cast<uint32_t>(len));
   Put32(buffer_, static_cast<uint32_t>(len));
   buffer_.insert(buffer_.end(), data, data + len);
+  PublishPending();
   if (buffer_.size() >= kFlushBytes && started_) (void)Flush();
 }
 
 absl::Status PcapWriter::Flush() {
   if (!error_.ok() || buffer_.empty() || fd_ < 0 || !started_) return error_;
+  if (guard_ != nullptr) guard_->Lock();
   error_ = WriteOut(buffer_.data(), buffer_.size());
   buffer_.clear();
   header_bytes_ = 0;
+  PublishPending();
+  if (guard_ != nullptr) guard_->Unlock();
   return error_;
 }
 
@@ -111,6 +137,7 @@ absl::Status PcapWriter::Close() {
     return error_;
   }
   absl::Status status = Flush();
+  if (guard_ != nullptr) guard_->Publish(nullptr, 0);  // the descriptor is going away
   if (fd_ >= 0 && close(fd_) != 0 && status.ok()) {
     status = absl::UnavailableError(absl::StrCat("writing pcap '", name_, "': ", strerror(errno)));
     error_ = status;

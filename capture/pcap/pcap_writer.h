@@ -38,6 +38,22 @@ class PcapWriter {
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
 
+  // Optional, for an abrupt exit that still leaves whole records: `guard` gets the
+  // descriptor (Attach), is locked around every write(2) of the buffer and every move of
+  // it, and is told after each change which complete records are pending, so a signal
+  // handler can write them out and never cuts one (tools/cutpoint/signals.h). Calls come
+  // from whichever thread calls Write/Flush (the caller serializes those). It must
+  // outlive the writer.
+  class WriteGuard {
+   public:
+    virtual ~WriteGuard() = default;
+    virtual void Attach(int fd) = 0;
+    virtual void Lock() = 0;
+    virtual void Unlock() = 0;
+    virtual void Publish(const uint8_t* data, size_t len) = 0;
+  };
+  void SetWriteGuard(WriteGuard* guard);
+
   void Write(int64_t time_us, const uint8_t* data, size_t len);
   bool ok() const { return error_.ok(); }
   const absl::Status& status() const { return error_; }
@@ -47,6 +63,7 @@ class PcapWriter {
  private:
   PcapWriter(int fd, std::string name, wire::LinkType link, int snaplen);
   absl::Status WriteOut(const uint8_t* data, size_t len);
+  void PublishPending();
 
   int fd_;
   std::string name_;
@@ -56,6 +73,7 @@ class PcapWriter {
   std::vector<uint8_t> buffer_;  // whole records (the file header first) not yet written
   size_t header_bytes_ = 0;      // the file header's size while it is still in buffer_
   absl::Status error_;
+  WriteGuard* guard_ = nullptr;
 };
 
 }  // namespace cutpoint::capture

@@ -5,7 +5,9 @@
 #            (flushed at least once a second), so `tail -f` follows it;
 #   signal   a scan whose 4096 replies have all arrived, then SIGINT twice: exit 130 at
 #            once, and all 4096 reply lines are in the file, every line JSON; a locate
-#            stopped the same way mid-sweep leaves whole JSON lines only;
+#            stopped the same way mid-sweep leaves whole JSON lines only, and a
+#            --pcap-out capture of whole records (sent probes and replies: at least
+#            as many as reply lines);
 #   enospc   locate -o on a 16 KiB tmpfs: exit 4 with a message, the file ends at its
 #            last whole line;
 #   pcap     locate --pcap-out on a 32 KiB tmpfs: exit 4 with a message, the capture
@@ -51,6 +53,24 @@ print(" ".join("%s=%d" % kv for kv in sorted(types.items())))
 PY
 }
 count() { grep -o "$1=[0-9]*" <<<"$2" | cut -d= -f2 || true; }
+# pcap_records FILE: the number of records if FILE is whole records to its exact end.
+pcap_records() {
+  python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+if len(data) < 24 or struct.unpack("<I", data[:4])[0] != 0xa1b2c3d4:
+    sys.exit("no pcap header (%d bytes)" % len(data))
+at, n = 24, 0
+while at < len(data):
+    if at + 16 > len(data):
+        sys.exit("record %d: header cut at %d of %d bytes" % (n, at, len(data)))
+    caplen = struct.unpack("<I", data[at + 8:at + 12])[0]
+    if at + 16 + caplen > len(data):
+        sys.exit("record %d: cut mid-record (%d of %d bytes)" % (n, len(data) - at - 16, caplen))
+    at, n = at + 16 + caplen, n + 1
+print(n)
+PY
+}
 
 # flush: 512 probes at 100/s take ~5 s; after 3 s most replies are in.
 "${IN_LAB[@]}" trace "${COMMON[@]}" -p 80 --probe tcp-syn --ttl 1-2 --rate 100 --cooldown 1 \
@@ -85,8 +105,10 @@ print(len({(r["target"], r["port"]) for r in map(json.loads, open(sys.argv[1])) 
 [[ $(count reply "$lines") == 4096 && $distinct == 4096 ]] ||
   fail "signal: $lines ($distinct distinct pairs); expected all 4096 replies"
 echo "signal: scan stopped by two SIGINTs: $lines"
-# The same mid-sweep in locate: whole JSON lines only, no verdict or stats.
+# The same mid-sweep in locate: whole JSON lines only, no verdict or stats; the
+# --pcap-out capture holds whole records, at least one per reply line.
 "${IN_LAB[@]}" locate "${COMMON[@]}" -p 25 --ttl 1-3 --attempts 4 --retries 0 --rate 3000 \
+  --key-file "$work/key2" --pcap-out "$work/locate-twice.pcap" \
   -o "$work/locate-twice.ndjson" "$TARGET_PREFIX" 2>"$work/locate-twice.err" &
 pid=$!
 sleep 1.5
@@ -98,7 +120,10 @@ code=$?
 lines=$(check_lines "$work/locate-twice.ndjson" 2>&1) || fail "signal (locate): $lines"
 [[ $code -eq 130 ]] || fail "signal (locate): exit $code, expected 130"
 (($(count reply "$lines") > 0)) || fail "signal (locate): no reply lines: $lines"
-echo "signal: locate stopped by two SIGINTs: $lines"
+records=$(pcap_records "$work/locate-twice.pcap" 2>&1) || fail "signal (locate): pcap: $records"
+((${records:-0} >= $(count reply "$lines"))) ||
+  fail "signal (locate): $records pcap records for $(count reply "$lines") reply lines"
+echo "signal: locate stopped by two SIGINTs: $lines; pcap: $records whole records"
 
 # in_small_fs SIZE COMMAND...: runs COMMAND in a private mount namespace with a SIZE
 # tmpfs at $work/small; copies the tmpfs to $work/small-copy afterwards.
@@ -134,22 +159,7 @@ code=$?
 [[ $code -eq 4 ]] || fail "pcap: exit $code, expected 4"
 grep -q "^cutpoint: writing pcap '$work/small/evidence.pcap': No space left on device (the capture ends at its last whole record)" \
   "$work/pcap.err" || fail "pcap: message: $(cat "$work/pcap.err")"
-records=$(python3 - "$work/small-copy/evidence.pcap" <<'PY'
-import struct, sys
-data = open(sys.argv[1], "rb").read()
-if len(data) < 24 or struct.unpack("<I", data[:4])[0] != 0xa1b2c3d4:
-    sys.exit("no pcap header (%d bytes)" % len(data))
-at, n = 24, 0
-while at < len(data):
-    if at + 16 > len(data):
-        sys.exit("record %d: header cut at %d of %d bytes" % (n, at, len(data)))
-    caplen = struct.unpack("<I", data[at + 8:at + 12])[0]
-    if at + 16 + caplen > len(data):
-        sys.exit("record %d: cut mid-record (%d of %d bytes)" % (n, len(data) - at - 16, caplen))
-    at, n = at + 16 + caplen, n + 1
-print(n)
-PY
-) || fail "pcap: $records"
+records=$(pcap_records "$work/small-copy/evidence.pcap") || fail "pcap: $records"
 "${IN_LAB[@]}" match --pcap "$work/small-copy/evidence.pcap" --key-file "$work/key" -S "$PROBER_ADDR" \
   -o "$work/rematch.ndjson" 2>"$work/rematch.err" || fail "pcap: cutpoint match on the cut capture: $(cat "$work/rematch.err")"
 echo "pcap: exit $code, $records whole records"

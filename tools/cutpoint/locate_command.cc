@@ -24,6 +24,7 @@
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/output_sink.h"
+#include "tools/cutpoint/pcap_exit_flush.h"
 #include "tools/cutpoint/probe_options.h"
 #include "tools/cutpoint/scan_runner.h"
 #include "tools/cutpoint/signals.h"
@@ -414,12 +415,14 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
 
   // Outputs are opened now (an unwritable path fails before anything is sent) but
   // written only once the run can start: a run refused later leaves them untouched.
+  PcapExitFlush evidence_exit_flush;  // outlives `evidence`
   std::unique_ptr<capture::PcapWriter> evidence;
   if (!config->pcap_out.empty()) {
     absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
         capture::PcapWriter::CreateDeferred(config->pcap_out, wire::LinkType::kRaw);
     if (!writer.ok()) return ReportError(writer.status());
     evidence = std::move(*writer);
+    evidence->SetWriteGuard(&evidence_exit_flush);
     if (config->key_file.empty()) {
       std::fprintf(stderr,
                    "cutpoint: warning: --pcap-out without --key-file: this capture can never be "

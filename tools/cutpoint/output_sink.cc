@@ -6,7 +6,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -18,9 +17,6 @@ constexpr size_t kFlushBytes = 256 * 1024;
 // Room past the flush mark, so a line of up to this size is formatted in place without
 // growing the buffer.
 constexpr size_t kSlackBytes = 16 * 1024;
-
-// The second-signal exit flush serves one sink per process: the first one begun.
-std::atomic<bool> g_exit_flush_taken{false};
 
 int64_t NowNanos() {
   timespec now;
@@ -54,10 +50,7 @@ OutputSink::OutputSink(std::optional<OutputFile> file, OutputFile::Mode mode, in
 
 OutputSink::~OutputSink() {
   (void)Flush();
-  if (attached_) {
-    exit_flush::Detach();
-    g_exit_flush_taken = false;
-  }
+  if (attached()) exit_flush::Detach(exit_slot_);
   if (owned_ && fd_ >= 0) close(fd_);
 }
 
@@ -77,11 +70,8 @@ absl::Status OutputSink::Begin() {
   int flags = fcntl(fd_, F_GETFL);
   file_end_ = flags >= 0 && (flags & O_APPEND) == 0 ? lseek(fd_, 0, SEEK_CUR) : -1;
   begun_ = true;
-  if (!g_exit_flush_taken.exchange(true)) {
-    attached_ = true;
-    exit_flush::Attach(fd_);
-    exit_flush::Publish(buffer_.get(), len_);
-  }
+  exit_slot_ = exit_flush::Attach(fd_);
+  exit_flush::Publish(exit_slot_, buffer_.get(), len_);
   return Flush();
 }
 
@@ -90,11 +80,11 @@ void OutputSink::Reserve(size_t size) {
   std::unique_ptr<char[]> grown(new char[size]);
   if (len_ > 0) std::memcpy(grown.get(), buffer_.get(), len_);
   // The exit flush may be reading the old buffer: swap it under the lock.
-  if (attached_) exit_flush::Lock();
+  if (attached()) exit_flush::Lock();
   buffer_.swap(grown);
   capacity_ = size;
-  if (attached_) {
-    exit_flush::Publish(buffer_.get(), len_);
+  if (attached()) {
+    exit_flush::Publish(exit_slot_, buffer_.get(), len_);
     exit_flush::Unlock();
   }
 }
@@ -113,7 +103,7 @@ char* OutputSink::PrepareAppend(size_t max_bytes) {
 absl::Status OutputSink::CommitAppend(const char* end) {
   if (!sticky_error_.ok()) return sticky_error_;  // the bytes are dropped, as Append did
   len_ = static_cast<size_t>(end - buffer_.get());
-  if (attached_) exit_flush::Publish(buffer_.get(), len_);
+  if (attached()) exit_flush::Publish(exit_slot_, buffer_.get(), len_);
   if (len_ >= kFlushBytes && begun_) return Flush();
   return absl::OkStatus();
 }
@@ -122,9 +112,9 @@ absl::Status OutputSink::AppendLines(absl::string_view lines) {
   if (lines.size() < kFlushBytes / 4 || !begun_) return Append(lines);
   absl::Status status = Flush();
   if (!status.ok()) return status;
-  if (attached_) exit_flush::Lock();
+  if (attached()) exit_flush::Lock();
   status = WriteAll(lines.data(), lines.size());
-  if (attached_) exit_flush::Unlock();
+  if (attached()) exit_flush::Unlock();
   if (!status.ok()) sticky_error_ = status;
   return status;
 }
@@ -132,11 +122,11 @@ absl::Status OutputSink::AppendLines(absl::string_view lines) {
 absl::Status OutputSink::Flush() {
   if (!sticky_error_.ok()) return sticky_error_;
   if (!begun_ || len_ == 0) return absl::OkStatus();
-  if (attached_) exit_flush::Lock();
+  if (attached()) exit_flush::Lock();
   absl::Status status = WriteAll(buffer_.get(), len_);
   len_ = 0;
-  if (attached_) {
-    exit_flush::Publish(buffer_.get(), 0);
+  if (attached()) {
+    exit_flush::Publish(exit_slot_, buffer_.get(), 0);
     exit_flush::Unlock();
   }
   if (!status.ok()) sticky_error_ = status;

@@ -68,7 +68,8 @@ class OutputSink {
   bool owned_;
   std::string path_;
   bool begun_ = false;
-  bool attached_ = false;  // to the second-signal exit flush
+  int exit_slot_ = -1;  // in the second-signal exit flush (signals.h); -1: none
+  bool attached() const { return exit_slot_ >= 0; }
   int64_t file_end_ = -1;  // offset after the last whole line written; -1: not seekable
   int64_t last_write_ns_ = 0;
   std::unique_ptr<char[]> buffer_;  // grown but never shrunk; bytes [0, len_) are pending

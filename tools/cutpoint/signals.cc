@@ -13,28 +13,34 @@ std::atomic<bool> g_stop_requested{false};
 std::atomic<int> g_signals{0};
 
 // Exit flush state. Lock-free atomics only: read by the signal handler.
-std::atomic<int> g_fd{-1};
-std::atomic<const char*> g_data{nullptr};
-std::atomic<size_t> g_len{0};
+struct Slot {
+  std::atomic<bool> taken{false};
+  std::atomic<int> fd{-1};
+  std::atomic<const char*> data{nullptr};
+  std::atomic<size_t> len{0};
+};
+Slot g_slots[exit_flush::kSlots];
 constexpr int kFree = 0, kOwnerWriting = 1, kExiting = 2;
 std::atomic<int> g_guard{kFree};
 std::atomic<bool> g_exit_pending{false};
 static_assert(std::atomic<int>::is_always_lock_free && std::atomic<size_t>::is_always_lock_free &&
               std::atomic<const char*>::is_always_lock_free);
 
-// Writes the published lines and exits, if nobody is writing the buffer right now.
+// Writes the published records and exits, if no owner is writing right now.
 void TryExitNow() {
   int expected = kFree;
   if (!g_guard.compare_exchange_strong(expected, kExiting)) return;
-  int fd = g_fd.load();
-  const char* data = g_data.load(std::memory_order_acquire);
-  size_t len = g_len.load(std::memory_order_acquire);
-  while (fd >= 0 && data != nullptr && len > 0) {
-    ssize_t written = write(fd, data, len);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) break;
-    data += written;
-    len -= static_cast<size_t>(written);
+  for (Slot& slot : g_slots) {
+    int fd = slot.fd.load();
+    const char* data = slot.data.load(std::memory_order_acquire);
+    size_t len = slot.len.load(std::memory_order_acquire);
+    while (fd >= 0 && data != nullptr && len > 0) {
+      ssize_t written = write(fd, data, len);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) break;
+      data += written;
+      len -= static_cast<size_t>(written);
+    }
   }
   _exit(kExitInterrupted);
 }
@@ -67,24 +73,33 @@ const std::atomic<bool>& StopRequested() { return g_stop_requested; }
 
 namespace exit_flush {
 
-void Attach(int fd) {
-  Lock();
-  g_len.store(0);
-  g_fd.store(fd);
-  Unlock();
+int Attach(int fd) {
+  for (int i = 0; i < kSlots; ++i) {
+    if (g_slots[i].taken.exchange(true)) continue;
+    Lock();
+    g_slots[i].len.store(0);
+    g_slots[i].data.store(nullptr);
+    g_slots[i].fd.store(fd);
+    Unlock();
+    return i;
+  }
+  return -1;
 }
 
-void Detach() {
+void Detach(int slot) {
+  if (slot < 0 || slot >= kSlots) return;
   Lock();
-  g_fd.store(-1);
-  g_len.store(0);
-  g_data.store(nullptr);
+  g_slots[slot].fd.store(-1);
+  g_slots[slot].len.store(0);
+  g_slots[slot].data.store(nullptr);
   Unlock();
+  g_slots[slot].taken.store(false);
 }
 
-void Publish(const char* data, size_t len) {
-  g_data.store(data, std::memory_order_release);
-  g_len.store(len, std::memory_order_release);
+void Publish(int slot, const char* data, size_t len) {
+  if (slot < 0 || slot >= kSlots) return;
+  g_slots[slot].data.store(data, std::memory_order_release);
+  g_slots[slot].len.store(len, std::memory_order_release);
 }
 
 void Lock() {
@@ -93,7 +108,7 @@ void Lock() {
     if (expected == kExiting) {
       while (true) pause();  // a signal handler is writing out and ending the process
     }
-    expected = kFree;
+    expected = kFree;  // another owner is writing: its write is short, spin
   }
 }
 

@@ -13,16 +13,19 @@ namespace cutpoint::cli {
 void InstallStopHandlers();
 const std::atomic<bool>& StopRequested();
 
-// The output's pending whole lines, where the second signal's handler can write them
-// (write(2) and _exit only: async-signal-safe). One output per process. The owner
-// publishes what is complete and brackets every write(2) of its buffer, and every move
-// of it, with Lock()/Unlock(): the handler never writes while the owner does; a signal
+// The outputs' pending whole lines (and pcap records), where the second signal's handler
+// can write them (write(2) and _exit only: async-signal-safe). Up to kSlots outputs per
+// process. Each owner publishes what is complete in its buffer and brackets every
+// write(2) of it, and every move of it, with Lock()/Unlock() (one lock for all: the
+// handler never writes while an owner does, so no record is cut by the exit); a signal
 // that comes while it is locked is acted on by Unlock().
 namespace exit_flush {
-void Attach(int fd);
-void Detach();
-// [data, data + len) are complete lines not yet written. Owner thread only.
-void Publish(const char* data, size_t len);
+inline constexpr int kSlots = 2;
+// Returns the slot, or -1 if all are taken (the output then just misses the exit flush).
+int Attach(int fd);
+void Detach(int slot);
+// [data, data + len) are complete records not yet written. Owner only.
+void Publish(int slot, const char* data, size_t len);
 void Lock();
 void Unlock();
 }  // namespace exit_flush

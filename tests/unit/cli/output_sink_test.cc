@@ -14,7 +14,10 @@
 #include <sstream>
 #include <string>
 
+#include "capture/pcap/pcap_source.h"
+#include "capture/pcap/pcap_writer.h"
 #include "gtest/gtest.h"
+#include "tools/cutpoint/pcap_exit_flush.h"
 #include "tools/cutpoint/signals.h"
 
 namespace cutpoint::cli {
@@ -239,6 +242,47 @@ TEST(OutputSinkDeathTest, SecondSignalWritesTheLinesAlreadyFormatted) {
   std::string expected;
   for (int n = 0; n < 500; ++n) expected += Line(n, 80);
   EXPECT_EQ(ReadFile(path), expected);
+}
+
+// Both outputs at once: the NDJSON lines and the --pcap-out records still buffered are
+// written by the second signal; the pcap reads back whole, every record there.
+TEST(OutputSinkDeathTest, SecondSignalWritesThePcapRecordsToo) {
+  std::string lines_path = TempPath("signal_both.ndjson");
+  std::string pcap_path = TempPath("signal_both.pcap");
+  unlink(lines_path.c_str());
+  unlink(pcap_path.c_str());
+  EXPECT_EXIT(
+      {
+        InstallStopHandlers();
+        PcapExitFlush guard;
+        auto sink = OutputSink::Open(lines_path);
+        auto writer = capture::PcapWriter::CreateDeferred(pcap_path, wire::LinkType::kRaw);
+        if (!sink.ok() || !writer.ok()) _exit(1);
+        (*writer)->SetWriteGuard(&guard);
+        if (!(*sink)->Begin().ok() || !(*writer)->Start().ok()) _exit(1);
+        uint8_t frame[60] = {0x45};
+        for (int n = 0; n < 300; ++n) {  // 22 KB: below the writer's flush size
+          (void)(*sink)->Append(Line(n, 80));
+          (*writer)->Write(1'700'000'000'000'000 + n, frame, sizeof(frame));
+        }
+        raise(SIGINT);
+        raise(SIGINT);
+        _exit(3);
+      },
+      ::testing::ExitedWithCode(130), "");
+  EXPECT_EQ(ReadFile(lines_path).size(), 300u * 80u);
+  auto source = capture::PcapSource::OpenOffline(pcap_path);
+  ASSERT_TRUE(source.ok()) << source.status();
+  capture::CapturedFrame frame;
+  int frames = 0;
+  while (true) {
+    absl::StatusOr<capture::NextResult> next = (*source)->Next(&frame);
+    ASSERT_TRUE(next.ok()) << next.status();
+    if (*next == capture::NextResult::kEnd) break;
+    EXPECT_EQ(frame.len, 60u);
+    ++frames;
+  }
+  EXPECT_EQ(frames, 300);
 }
 
 }  // namespace
