@@ -97,7 +97,7 @@ void PcapWriter::PublishPending() {
   if (guard_ == nullptr) return;
   // Nothing before Start(): the file is not ours to write yet.
   bool live = started_ && error_.ok() && fd_ >= 0;
-  guard_->Publish(buffer_.data(), live ? buffer_.size() : 0);
+  guard_->Publish(buffer_.data(), live ? buffer_.size() : 0, file_end_);
 }
 
 void PcapWriter::Write(int64_t time_us, const uint8_t* data, size_t len) {
@@ -137,7 +137,7 @@ absl::Status PcapWriter::Close() {
     return error_;
   }
   absl::Status status = Flush();
-  if (guard_ != nullptr) guard_->Publish(nullptr, 0);  // the descriptor is going away
+  if (guard_ != nullptr) guard_->Publish(nullptr, 0, -1);  // the descriptor is going away
   if (fd_ >= 0 && close(fd_) != 0 && status.ok()) {
     status = absl::UnavailableError(absl::StrCat("writing pcap '", name_, "': ", strerror(errno)));
     error_ = status;

@@ -50,7 +50,8 @@ class PcapWriter {
     virtual void Attach(int fd) = 0;
     virtual void Lock() = 0;
     virtual void Unlock() = 0;
-    virtual void Publish(const uint8_t* data, size_t len) = 0;
+    // `file_end`: the end of the last whole record on file (-1: not seekable).
+    virtual void Publish(const uint8_t* data, size_t len, int64_t file_end) = 0;
   };
   void SetWriteGuard(WriteGuard* guard);
 

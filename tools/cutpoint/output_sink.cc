@@ -71,7 +71,7 @@ absl::Status OutputSink::Begin() {
   file_end_ = flags >= 0 && (flags & O_APPEND) == 0 ? lseek(fd_, 0, SEEK_CUR) : -1;
   begun_ = true;
   exit_slot_ = exit_flush::Attach(fd_);
-  exit_flush::Publish(exit_slot_, buffer_.get(), len_);
+  exit_flush::Publish(exit_slot_, buffer_.get(), len_, file_end_);
   return Flush();
 }
 
@@ -84,7 +84,7 @@ void OutputSink::Reserve(size_t size) {
   buffer_.swap(grown);
   capacity_ = size;
   if (attached()) {
-    exit_flush::Publish(exit_slot_, buffer_.get(), len_);
+    exit_flush::Publish(exit_slot_, buffer_.get(), len_, file_end_);
     exit_flush::Unlock();
   }
 }
@@ -103,7 +103,7 @@ char* OutputSink::PrepareAppend(size_t max_bytes) {
 absl::Status OutputSink::CommitAppend(const char* end) {
   if (!sticky_error_.ok()) return sticky_error_;  // the bytes are dropped, as Append did
   len_ = static_cast<size_t>(end - buffer_.get());
-  if (attached()) exit_flush::Publish(exit_slot_, buffer_.get(), len_);
+  if (attached()) exit_flush::Publish(exit_slot_, buffer_.get(), len_, file_end_);
   if (len_ >= kFlushBytes && begun_) return Flush();
   return absl::OkStatus();
 }
@@ -114,7 +114,10 @@ absl::Status OutputSink::AppendLines(absl::string_view lines) {
   if (!status.ok()) return status;
   if (attached()) exit_flush::Lock();
   status = WriteAll(lines.data(), lines.size());
-  if (attached()) exit_flush::Unlock();
+  if (attached()) {
+    exit_flush::Publish(exit_slot_, buffer_.get(), len_, file_end_);
+    exit_flush::Unlock();
+  }
   if (!status.ok()) sticky_error_ = status;
   return status;
 }
@@ -126,7 +129,7 @@ absl::Status OutputSink::Flush() {
   absl::Status status = WriteAll(buffer_.get(), len_);
   len_ = 0;
   if (attached()) {
-    exit_flush::Publish(exit_slot_, buffer_.get(), 0);
+    exit_flush::Publish(exit_slot_, buffer_.get(), 0, file_end_);
     exit_flush::Unlock();
   }
   if (!status.ok()) sticky_error_ = status;

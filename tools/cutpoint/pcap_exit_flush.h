@@ -25,8 +25,8 @@ class PcapExitFlush final : public capture::PcapWriter::WriteGuard {
   void Unlock() override {
     if (slot_ >= 0) exit_flush::Unlock();
   }
-  void Publish(const uint8_t* data, size_t len) override {
-    exit_flush::Publish(slot_, reinterpret_cast<const char*>(data), len);
+  void Publish(const uint8_t* data, size_t len, int64_t file_end) override {
+    exit_flush::Publish(slot_, reinterpret_cast<const char*>(data), len, file_end);
   }
 
  private:

@@ -18,13 +18,15 @@ struct Slot {
   std::atomic<int> fd{-1};
   std::atomic<const char*> data{nullptr};
   std::atomic<size_t> len{0};
+  std::atomic<int64_t> file_end{-1};
 };
 Slot g_slots[exit_flush::kSlots];
 constexpr int kFree = 0, kOwnerWriting = 1, kExiting = 2;
 std::atomic<int> g_guard{kFree};
 std::atomic<bool> g_exit_pending{false};
 static_assert(std::atomic<int>::is_always_lock_free && std::atomic<size_t>::is_always_lock_free &&
-              std::atomic<const char*>::is_always_lock_free);
+              std::atomic<const char*>::is_always_lock_free &&
+              std::atomic<int64_t>::is_always_lock_free);
 
 // Writes the published records and exits, if no owner is writing right now.
 void TryExitNow() {
@@ -34,10 +36,16 @@ void TryExitNow() {
     int fd = slot.fd.load();
     const char* data = slot.data.load(std::memory_order_acquire);
     size_t len = slot.len.load(std::memory_order_acquire);
+    int64_t file_end = slot.file_end.load(std::memory_order_acquire);
     while (fd >= 0 && data != nullptr && len > 0) {
       ssize_t written = write(fd, data, len);
       if (written < 0 && errno == EINTR) continue;
-      if (written <= 0) break;
+      if (written <= 0) {
+        // Full disk: drop this last write rather than leave a record cut in half
+        // (ftruncate is async-signal-safe).
+        if (file_end >= 0) (void)!ftruncate(fd, static_cast<off_t>(file_end));
+        break;
+      }
       data += written;
       len -= static_cast<size_t>(written);
     }
@@ -79,6 +87,7 @@ int Attach(int fd) {
     Lock();
     g_slots[i].len.store(0);
     g_slots[i].data.store(nullptr);
+    g_slots[i].file_end.store(-1);
     g_slots[i].fd.store(fd);
     Unlock();
     return i;
@@ -96,8 +105,9 @@ void Detach(int slot) {
   g_slots[slot].taken.store(false);
 }
 
-void Publish(int slot, const char* data, size_t len) {
+void Publish(int slot, const char* data, size_t len, int64_t file_end) {
   if (slot < 0 || slot >= kSlots) return;
+  g_slots[slot].file_end.store(file_end, std::memory_order_release);
   g_slots[slot].data.store(data, std::memory_order_release);
   g_slots[slot].len.store(len, std::memory_order_release);
 }

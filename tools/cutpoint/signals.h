@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 namespace cutpoint::cli {
 
@@ -24,8 +25,10 @@ inline constexpr int kSlots = 2;
 // Returns the slot, or -1 if all are taken (the output then just misses the exit flush).
 int Attach(int fd);
 void Detach(int slot);
-// [data, data + len) are complete records not yet written. Owner only.
-void Publish(int slot, const char* data, size_t len);
+// [data, data + len) are complete records not yet written; `file_end` is where they go
+// (the end of the last whole record on file; -1 if the file cannot be cut back to it,
+// e.g. a pipe). Should the exit's write fail part-way, the file is cut back there.
+void Publish(int slot, const char* data, size_t len, int64_t file_end);
 void Lock();
 void Unlock();
 }  // namespace exit_flush

@@ -244,6 +244,30 @@ TEST(OutputSinkDeathTest, SecondSignalWritesTheLinesAlreadyFormatted) {
   EXPECT_EQ(ReadFile(path), expected);
 }
 
+// The disk fills during the exit's own write: the file keeps its whole lines (the
+// part of that last write that made it is cut off again).
+TEST(OutputSinkDeathTest, SecondSignalOnAFullDiskLeavesWholeLines) {
+  std::string path = TempPath("signal_full");
+  unlink(path.c_str());
+  EXPECT_EXIT(
+      {
+        InstallStopHandlers();
+        auto sink = OutputSink::Open(path);
+        if (!sink.ok() || !(*sink)->Begin().ok()) _exit(1);
+        for (int n = 0; n < 10; ++n) (void)(*sink)->Append(Line(n, 80));
+        if (!(*sink)->Flush().ok()) _exit(2);
+        for (int n = 10; n < 100; ++n) (void)(*sink)->Append(Line(n, 80));
+        FileSizeLimit limit(4040);  // 800 bytes on file, room for 40.5 more lines
+        raise(SIGINT);
+        raise(SIGINT);
+        _exit(3);
+      },
+      ::testing::ExitedWithCode(130), "");
+  std::string expected;
+  for (int n = 0; n < 10; ++n) expected += Line(n, 80);
+  EXPECT_EQ(ReadFile(path), expected);
+}
+
 // Both outputs at once: the NDJSON lines and the --pcap-out records still buffered are
 // written by the second signal; the pcap reads back whole, every record there.
 TEST(OutputSinkDeathTest, SecondSignalWritesThePcapRecordsToo) {
