@@ -31,13 +31,13 @@ inline constexpr OptionSpec kCommonProbingOptions[] = {
     {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
     {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
     {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
-    {"blocklist-file", 'b', "FILE", "never probe the prefixes in FILE (zmap blocklist.conf format; repeatable)"},
+    {"blocklist-file", 'b', "FILE", "never probe the prefixes in FILE (zmap blocklist.conf format)"},
     {"no-default-blocklist", 0, "", "ignore the opt-out list /etc/cutpoint/blocklist.conf"},
     {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
     {"seed", 0, "N", "permutation seed (default: derived from the key)"},
     {"allow-reserved", 0, "PREFIX[,PREFIX...]",
-     "probe inside these reserved prefixes, e.g. 198.18.0.0/15 (labs; repeatable; never "
-     "0/8, 127/8, multicast, class E, broadcast)"},
+     "unlock these reserved prefixes, e.g. 198.18.0.0/15 (never 0/8, 127/8, multicast, class E, "
+     "broadcast)"},
     {"skip-reserved", 0, "", "leave reserved ranges out of the targets instead of refusing the run"},
     {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
