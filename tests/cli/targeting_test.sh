@@ -256,5 +256,16 @@ printf '198.18.0.7\n' >"$work/lab-optout.conf"
   [[ $(grep -c '"probe"' "$work/lab.ndjson") -eq 7 && $(meta "$work/lab.ndjson" allow_reserved) == "['198.18.0.0/15']" ]] &&
   ! grep -q '"target":"198.18.0.7"' "$work/lab.ndjson" || fail "blocklist vs --allow-reserved: $(cat "$work/err")"
 
+# locate: a --control-host the filters removed is refused, not silently dropped (offline:
+# --from-pcap never sends, even if this check regressed).
+FIXTURES=$(cd "$(dirname "$0")/../fixtures/match" && pwd)
+L=(locate --from-pcap "$FIXTURES/locate_rst_lab.pcap" --key-file "$FIXTURES/locate_rst_lab.key" -S 198.18.0.1 -p 25 -q)
+expect 2 "cutpoint: --control-host 10.0.0.1 is left out by a blocklist or --skip-reserved; pick another control host" \
+  -- "${L[@]}" --allow-reserved 198.18.0.0/15 --skip-reserved --control-host 10.0.0.1 198.19.1.0/30
+printf '198.19.9.9  # opted out\n' >"$work/control.conf"
+expect 2 "cutpoint: --control-host 198.19.9.9 is left out by a blocklist or --skip-reserved; pick another control host" \
+  -- "${L[@]}" --allow-reserved 198.18.0.0/15 -b "$work/control.conf" --control-host 198.19.9.9 198.19.1.0/30
+expect 0 "" -- "${L[@]}" --allow-reserved 198.18.0.0/15 --skip-reserved 198.19.1.0/30 10.0.0.0/30
+
 echo "cli.targeting: $((cases - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]

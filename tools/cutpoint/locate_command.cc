@@ -357,6 +357,14 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   TargetingReport targeting;
   absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
   if (!target_set.ok()) return ReportError(target_set.status());
+  for (uint32_t host : config->control_hosts) {
+    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
+    if (!target_set->Contains(host)) {
+      return ReportError(absl::InvalidArgumentError(absl::StrCat(
+          "--control-host ", wire::Ipv4ToString(host),
+          " is left out by a blocklist or --skip-reserved; pick another control host")));
+    }
+  }
   if (config->shard_count > 1) {
     // Whole control groups go to one shard; explicit control hosts go to every shard.
     std::vector<targets::Ipv4Range> hosts;
