@@ -106,7 +106,7 @@ PCAP_ARGS=()
 [[ $TEST_CASE == offline ]] && PCAP_ARGS=(--pcap-out "$TMP/evidence.pcap")
 
 set +e
-timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved \
+timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
   -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
   --ttl "$TTL" --rate 20000 --key-file "$TMP/key" -o "$TMP/out.ndjson" \
   "${PCAP_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
@@ -125,7 +125,7 @@ if [[ $TEST_CASE == offline ]]; then
   [[ -s $TMP/evidence.pcap ]] || { echo "$LABEL: FAIL: --pcap-out wrote no capture" >&2; exit 1; }
   # Offline re-judgement: no privilege, no namespace needed.
   set +e
-  timeout 120 "$CUTPOINT" locate --allow-reserved --from-pcap "$TMP/evidence.pcap" \
+  timeout 120 "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 --from-pcap "$TMP/evidence.pcap" \
     --key-file "$TMP/key" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
     --ttl "$TTL" -o "$TMP/offline.ndjson" "${PREFIXES[@]}" 2>"$TMP/offline.stderr"
   rc=$?

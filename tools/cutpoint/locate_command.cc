@@ -350,12 +350,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   absl::StatusOr<LocateConfig> config = ParseLocateConfig(*args);
   if (!config.ok()) return ReportError(config.status());
 
-  TargetOptions target_options;
-  target_options.specs = args->positional();
-  target_options.files = args->GetAll("targets-file");
-  target_options.blocklist_files = args->GetAll("blocklist-file");
-  target_options.allowlist_files = args->GetAll("allowlist-file");
-  target_options.allow_reserved = args->Has("allow-reserved");
+  TargetOptions target_options = TargetOptionsFromArgs(*args);
   target_options.max_targets = 65536;
   if (auto text = args->Get("max-targets")) {
     absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
@@ -363,8 +358,17 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     target_options.max_targets = static_cast<uint64_t>(*max);
   }
   for (uint32_t host : config->control_hosts) target_options.specs.push_back(wire::Ipv4ToString(host));
-  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
+  TargetingReport targeting;
+  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
   if (!target_set.ok()) return ReportError(target_set.status());
+  for (uint32_t host : config->control_hosts) {
+    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
+    if (!target_set->Contains(host)) {
+      return ReportError(absl::InvalidArgumentError(absl::StrCat(
+          "--control-host ", wire::Ipv4ToString(host),
+          " is left out by a blocklist or --skip-reserved; pick another control host")));
+    }
+  }
   if (config->shard_count > 1) {
     // Whole control groups go to one shard; explicit control hosts go to every shard.
     std::vector<targets::Ipv4Range> hosts;
@@ -452,6 +456,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     meta.attempts = config->attempts;
     meta.rate_pps = offline ? 0 : config->rate_pps;
     meta.target_count = target_set->size();
+    AddTargetingToMeta(targeting, &meta);
     report::FormatMeta(meta, &line);
     absl::Status status = out.Append(line.Finish());  // written by Begin()
     if (!status.ok()) return ReportError(status);
@@ -474,6 +479,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     return out.CommitAppend(report::WriteReplyLine(reply, false, at));
   };
 
+  if (!config->quiet) NoteLeftOutTargets(targeting, target_set->size());
   InstallStopHandlers();
   absl::StatusOr<report::ScanStats> stats;
   if (offline) {
