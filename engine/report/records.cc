@@ -229,6 +229,14 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   line->BeginObject("confidence");
   line->AddInt("supporting", verdict.supporting);
   line->AddInt("contradicting", verdict.contradicting);
+  if (verdict.evidence_probes != 0) line->AddInt("evidence_probes", verdict.evidence_probes);
+  if (verdict.has_silence_test) {
+    line->AddInt("test_probes", verdict.test_probes);
+    line->AddInt("control_probes", verdict.control_probes);
+    line->AddInt("control_passes", verdict.control_passes);
+    line->AddNumber("p", verdict.p);
+    line->AddNumber("threshold", verdict.threshold);
+  }
   line->EndObject();
 }
 
