@@ -21,6 +21,8 @@ class JsonLine {
   void AddInt(absl::string_view key, int64_t value);
   void AddUint(absl::string_view key, uint64_t value);
   void AddDouble(absl::string_view key, double value);
+  // Shortest round-trip form (e.g. 3.9e-06): for values that fixed notation would zero.
+  void AddNumber(absl::string_view key, double value);
   void AddBool(absl::string_view key, bool value);
   void AddIpv4(absl::string_view key, uint32_t address);
   void AddStringArray(absl::string_view key, std::span<const std::string> values);

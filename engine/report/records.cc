@@ -40,6 +40,12 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   if (meta.target_count > 0) line->AddUint("targets", meta.target_count);
   if (meta.probe_count > 0) line->AddUint("probe_count", meta.probe_count);
   line->AddBool("dry_run", meta.dry_run);
+  if (!meta.blocklists.empty()) {
+    line->AddStringArray("blocklists", meta.blocklists);
+    line->AddUint("blocklisted", meta.blocklisted);
+  }
+  if (!meta.allowed_reserved.empty()) line->AddStringArray("allow_reserved", meta.allowed_reserved);
+  if (meta.skip_reserved) line->AddUint("reserved_skipped", meta.reserved_skipped);
 }
 
 absl::string_view ScanStatus(match::ReplyKind kind) {
@@ -223,6 +229,14 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   line->BeginObject("confidence");
   line->AddInt("supporting", verdict.supporting);
   line->AddInt("contradicting", verdict.contradicting);
+  if (verdict.evidence_probes != 0) line->AddInt("evidence_probes", verdict.evidence_probes);
+  if (verdict.has_silence_test) {
+    line->AddInt("test_probes", verdict.test_probes);
+    line->AddInt("control_probes", verdict.control_probes);
+    line->AddInt("control_passes", verdict.control_passes);
+    line->AddNumber("p", verdict.p);
+    line->AddNumber("threshold", verdict.threshold);
+  }
   line->EndObject();
 }
 

@@ -34,6 +34,12 @@ struct MetaInfo {
   uint64_t target_count = 0;
   uint64_t probe_count = 0;
   bool dry_run = false;
+  // Targeting: opt-out lists applied and what they and --skip-reserved left out.
+  std::vector<std::string> blocklists;
+  uint64_t blocklisted = 0;
+  std::vector<std::string> allowed_reserved;  // --allow-reserved prefixes
+  bool skip_reserved = false;
+  uint64_t reserved_skipped = 0;
 };
 
 struct RejectCounts {

@@ -54,7 +54,7 @@ old='{"type":"verdict","target":"198.19.1.101","verdict":"silent_drop","from":"a
 printf '%s\n' "$old" "$old" >"$work/kept.ndjson"
 chmod 666 "$work/kept.ndjson"
 printf 'earlier evidence, not to be truncated\n' >"$work/kept.pcap"
-L=(--allow-reserved -S 198.18.0.1 -i lo 198.18.0.5)
+L=(--allow-reserved 198.18.0.0/15 -S 198.18.0.1 -i lo 198.18.0.5)
 
 # Row 3: every flag, interface, backend, user and privilege is checked first.
 untouched 2 "unknown TX backend 'bogus'" "$work/kept.ndjson" -- \
@@ -71,12 +71,12 @@ printf 'not a capture\n' >"$work/garbage.pcap"
 printf '%032x\n' 7 >"$work/scan.key"
 untouched 2 "garbage.pcap" "$work/kept.ndjson" -- \
   "$CUTPOINT" locate -p 25 --from-pcap "$work/garbage.pcap" --key-file "$work/scan.key" \
-  -o "$work/kept.ndjson" --allow-reserved -S 198.18.0.1 198.18.0.5
+  -o "$work/kept.ndjson" --allow-reserved 198.18.0.0/15 -S 198.18.0.1 198.18.0.5
 if ((root)); then
   untouched 2 "unknown interface 'nosuch0'" "$work/kept.ndjson" -- \
-    isolated "$CUTPOINT" trace -o "$work/kept.ndjson" --allow-reserved -S 198.18.0.1 -i nosuch0 198.18.0.5
+    isolated "$CUTPOINT" trace -o "$work/kept.ndjson" --allow-reserved 198.18.0.0/15 -S 198.18.0.1 -i nosuch0 198.18.0.5
   untouched 2 "unknown interface 'nosuch0'" "$work/kept.ndjson" -- \
-    isolated "$CUTPOINT" locate -p 25 -o "$work/kept.ndjson" --allow-reserved -S 198.18.0.1 -i nosuch0 198.18.0.5
+    isolated "$CUTPOINT" locate -p 25 -o "$work/kept.ndjson" --allow-reserved 198.18.0.0/15 -S 198.18.0.1 -i nosuch0 198.18.0.5
   untouched 2 "unknown user 'nosuchuser'" "$work/kept.ndjson" -- \
     isolated "$CUTPOINT" trace --user nosuchuser -o "$work/kept.ndjson" "${L[@]}"
   untouched 2 "unknown user 'nosuchuser'" "$work/kept.pcap" -- \
@@ -118,7 +118,7 @@ PY
 
 # Row 4: disk full. /dev/full fails on the first write.
 cases=$((cases + 1))
-"$CUTPOINT" scan --allow-reserved -S 198.18.0.1 --dry-run -o /dev/full 198.18.0.0/24 2>"$work/stderr"
+"$CUTPOINT" scan --allow-reserved 198.18.0.0/15 -S 198.18.0.1 --dry-run -o /dev/full 198.18.0.0/24 2>"$work/stderr"
 code=$?
 [[ $code -eq 4 ]] && grep -q "^cutpoint: writing /dev/full: No space left on device" "$work/stderr" ||
   fail "/dev/full: exit $code, $(head -n 1 "$work/stderr")"
@@ -129,7 +129,7 @@ if ((root)); then
   mkdir "$work/small"
   unshare -m --propagation private bash -c '
     mount -t tmpfs -o size=64k tmpfs "$2" || exit 99
-    "$1" scan --allow-reserved -S 198.18.0.1 --dry-run -o "$2/out.ndjson" 198.18.0.0/20 2>"$3/stderr"
+    "$1" scan --allow-reserved 198.18.0.0/15 -S 198.18.0.1 --dry-run -o "$2/out.ndjson" 198.18.0.0/20 2>"$3/stderr"
     code=$?
     cp "$2/out.ndjson" "$3/full.ndjson"
     exit $code' _ "$CUTPOINT" "$work/small" "$work"

@@ -41,7 +41,7 @@ EXTRA=()
 run_trace() {  # OUT COMMAND-PREFIX...; options after "trace" come from EXTRA
   local out=$1
   shift
-  ip netns exec "$PROBER_NS" "$@" trace "${EXTRA[@]}" --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
+  ip netns exec "$PROBER_NS" "$@" trace "${EXTRA[@]}" --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
     -p 25 --ttl 1-3 --rate 40 --cooldown 1 -q -o "$out" "${TARGET_PREFIX%/*}/29"
 }
 

@@ -31,7 +31,7 @@ trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
 source "$work/topology.env"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-COMMON=(--allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" -q)
+COMMON=(--allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" -q)
 # `ip netns exec` execs cutpoint in place, so for "${IN_LAB[@]}" ... & $! is cutpoint
 # itself and gets the signals.
 IN_LAB=(ip netns exec "$PROBER_NS" "$CUTPOINT")

@@ -222,19 +222,15 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     PrintHelp(mode);
     return kExitOk;
   }
-  TargetOptions target_options;
-  target_options.specs = args->positional();
-  target_options.files = args->GetAll("targets-file");
-  target_options.blocklist_files = args->GetAll("blocklist-file");
-  target_options.allowlist_files = args->GetAll("allowlist-file");
-  target_options.allow_reserved = args->Has("allow-reserved");
+  TargetOptions target_options = TargetOptionsFromArgs(*args);
   target_options.max_targets = uint64_t{1} << 24;
   if (auto text = args->Get("max-targets")) {
     absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
     if (!max.ok()) return ReportError(max.status());
     target_options.max_targets = static_cast<uint64_t>(*max);
   }
-  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
+  TargetingReport targeting;
+  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
   if (!target_set.ok()) return ReportError(target_set.status());
   absl::StatusOr<TraceConfig> config = BuildConfig(mode, *args, *target_set);
   if (!config.ok()) return ReportError(config.status());
@@ -277,12 +273,14 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   meta.target_count = target_count;
   meta.probe_count = plan->size();
   meta.dry_run = config->dry_run;
+  AddTargetingToMeta(targeting, &meta);
   report::JsonLine line;
   report::FormatMeta(meta, &line);
   // Written by Begin(), before any probe leaves.
   absl::Status status = (*sink)->Append(line.Finish());
   if (!status.ok()) return ReportError(status);
 
+  if (!config->quiet) NoteLeftOutTargets(targeting, target_count);
   InstallStopHandlers();
   report::ScanStats stats;
   if (config->dry_run) {
