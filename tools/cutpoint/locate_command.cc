@@ -75,6 +75,7 @@ struct LocateConfig {
   std::string pcap_out;
   std::string from_pcap;
   std::string run_as_user;
+  bool keep_root = false;
   uint32_t shard_count = 1;
   uint32_t shard_index = 0;
   bool quiet = false;
@@ -187,6 +188,7 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   config.from_pcap = args.Get("from-pcap").value_or("");
   config.quiet = args.Has("quiet");
   config.run_as_user = args.Get("user").value_or("");
+  config.keep_root = args.Has("keep-root");
   absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
   if (!shards.ok()) return shards.status();
   config.shard_count = shards->count;
@@ -271,6 +273,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   session_config.make_capture = tx.make_capture;
   session_config.add_backend_stats = tx.add_stats;
   session_config.run_as_user = config.run_as_user;
+  session_config.keep_root = config.keep_root;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
   session_config.rate_pps = config.rate_pps;

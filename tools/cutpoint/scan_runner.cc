@@ -1,5 +1,6 @@
 #include "tools/cutpoint/scan_runner.h"
 
+#include <pthread.h>
 #include <time.h>
 
 #include <algorithm>
@@ -122,14 +123,21 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
     if (!sender.ok()) return sender.status();
     session->senders_.push_back(std::move(*sender));
   }
-  // Every socket is open: drop what is no longer needed before any other thread starts
-  // (capabilities are per thread; new threads inherit the dropped set).
+  // Every socket is open: drop what is no longer needed, in every thread there is (DPDK's
+  // already run); the threads started below inherit the dropped sets.
   if (config.drop_privileges) {
-    absl::Status dropped = DropPrivileges(config.run_as_user);
+    absl::Status dropped = DropPrivileges({config.run_as_user, config.keep_root});
     if (!dropped.ok()) return dropped;
+    if (!config.status_file.empty()) {
+      absl::Status writable = CheckWritableAfterDrop("--status-file", config.status_file);
+      if (!writable.ok()) return writable;
+    }
   }
   session->started_ns_ = MonotonicNanos();
-  session->capture_thread_ = std::thread([s = session.get()] { s->CaptureLoop(); });
+  session->capture_thread_ = std::thread([s = session.get()] {
+    pthread_setname_np(pthread_self(), "cp-capture");  // names show in /proc and top
+    s->CaptureLoop();
+  });
   return session;
 }
 
@@ -362,6 +370,7 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
   std::vector<std::thread> threads;
   for (auto& slot : slots) {
     threads.emplace_back([&, s = slot.get()] {
+      pthread_setname_np(pthread_self(), "cp-sender");
       SendSlice(*s, ordered, thread_rate, stop_requested);
       running.fetch_sub(1);
     });
@@ -484,6 +493,11 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(config, codec, on_reply);
   if (!session.ok()) return session.status();
+  if (config.drop_privileges && !options.resume_path.empty()) {
+    // Refused before any probe is sent, not at the first checkpoint.
+    absl::Status writable = CheckWritableAfterDrop("--resume", options.resume_path);
+    if (!writable.ok()) return writable;
+  }
   ShardSource source(*order);
   absl::Status checkpoint_status;
   CheckpointHandler checkpoint;

@@ -85,7 +85,8 @@ struct SessionConfig {
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
-  std::string run_as_user;      // and, started as root, switch to this user
+  std::string run_as_user;      // and, started as root, switch to this user (default nobody)
+  bool keep_root = false;       // or stay root (see privileges.h)
   bool progress = false;                    // a status line on stderr once a second
   std::string status_file;                  // the same numbers as JSON, rewritten each second
 };

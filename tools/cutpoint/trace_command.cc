@@ -290,6 +290,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.make_capture = tx->make_capture;
     session.add_backend_stats = tx->add_stats;
     session.run_as_user = args->Get("user").value_or("");
+    session.keep_root = args->Has("keep-root");
     session.source_address = config->source_address;
     session.interface = config->interface;
     session.rate_pps = config->rate_pps;
