@@ -22,6 +22,7 @@
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
@@ -519,6 +520,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
                  static_cast<unsigned long long>(stats->pcap_dropped + stats->pcap_ifdropped),
                  stats->duration_s, stats->interrupted ? " (interrupted)" : "");
   }
+  PrintHint(UnauthenticatedHint(*stats));
   return stats->interrupted ? kExitInterrupted : kExitOk;
 }
 

@@ -12,6 +12,7 @@
 #include "engine/probe/probe_builder.h"
 #include "engine/targets/permutation.h"
 #include "engine/wire/ipv4_address.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/privileges.h"
 
 namespace cutpoint::cli {
@@ -457,6 +458,7 @@ absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
       if (!handled.ok()) return handled;
     }
   }
+  if (std::optional<std::string> cut = NoteTruncation(path, source, &stats)) PrintWarning(*cut);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }
