@@ -29,6 +29,11 @@ absl::Status RunInEveryThread(ThreadFunction fn, std::chrono::milliseconds timeo
 // The real-time signal RunInEveryThread uses (for diagnostics and tests).
 int EveryThreadSignal();
 
+// ThreadSanitizer builds only (test builds): the sanitizer runtime's own thread blocks
+// every signal but glibc's setxid one, never runs the function and is skipped. Always
+// false in other builds, where such a thread is an error like any other.
+bool IsSanitizerRuntimeThread(int tid);
+
 }  // namespace cutpoint::cli
 
 #endif  // CUTPOINT_TOOLS_CUTPOINT_EVERY_THREAD_H_

@@ -29,7 +29,9 @@ std::set<pid_t> ListedThreads() {
   std::set<pid_t> tids;
   DIR* dir = opendir("/proc/self/task");
   while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') tids.insert(static_cast<pid_t>(atoi(entry->d_name)));
+    if (entry->d_name[0] == '.') continue;
+    pid_t tid = static_cast<pid_t>(atoi(entry->d_name));
+    if (!IsSanitizerRuntimeThread(tid)) tids.insert(tid);
   }
   closedir(dir);
   return tids;
@@ -93,7 +95,7 @@ TEST(EveryThreadTest, RunsInEveryThreadOnce) {
   for (int i = 0; i < g_calls.load() && i < kMaxSeen; ++i) seen.insert(g_seen[i].load());
   EXPECT_EQ(g_calls.load(), static_cast<int>(seen.size())) << "a thread ran it twice";
   EXPECT_EQ(seen, ListedThreads());
-  EXPECT_EQ(threads, static_cast<int>(seen.size()));
+  EXPECT_GE(threads, static_cast<int>(seen.size()));  // + a sanitizer's own thread
   EXPECT_GE(threads, 6);
 }
 

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "tools/cutpoint/every_thread.h"
+
 namespace cutpoint::cli {
 namespace {
 
@@ -41,7 +43,7 @@ std::string CheckAllThreads(const std::string& uid) {
   DIR* dir = opendir("/proc/self/task");
   int count = 0;
   while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] == '.') continue;
+    if (entry->d_name[0] == '.' || IsSanitizerRuntimeThread(atoi(entry->d_name))) continue;
     ++count;
     std::map<std::string, std::string> s = ThreadStatus(entry->d_name);
     const std::string zero = "0000000000000000";
