@@ -259,7 +259,7 @@ absl::StatusOr<report::ScanStats> MatchCaptureToSink(capture::FrameSource& sourc
     return absl::DataLossError(absl::StrCat(path, ": ", pipeline.read_error().message()));
   }
   report::ScanStats stats = pipeline.stats();
-  if (std::optional<std::string> cut = NoteTruncation(path, source, &stats)) PrintWarning(*cut);
+  NoteTruncation(source, &stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }

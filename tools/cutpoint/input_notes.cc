@@ -6,17 +6,23 @@
 
 namespace cutpoint::cli {
 
-std::optional<std::string> NoteTruncation(const std::string& path,
-                                          const capture::FrameSource& source,
-                                          report::ScanStats* stats) {
+void NoteTruncation(const capture::FrameSource& source, report::ScanStats* stats) {
   std::optional<capture::CaptureTruncation> cut = source.truncation();
-  if (!cut) return std::nullopt;
+  if (!cut) return;
   stats->capture_truncated = true;
   stats->truncated_at_byte = cut->offset;
-  std::string where = cut->offset ? absl::StrCat("at byte ", *cut->offset)
-                                  : std::string("at an unknown byte offset (not a seekable file)");
-  return absl::StrCat(path == "-" ? std::string("standard input") : path, " is truncated ", where, ": a record cut short after ",
-                      cut->frames_before, " whole packets; using those");
+}
+
+std::optional<std::string> TruncationWarning(const std::string& path,
+                                             const report::ScanStats& stats) {
+  if (!stats.capture_truncated) return std::nullopt;
+  std::string where = stats.truncated_at_byte
+                          ? absl::StrCat("at byte ", *stats.truncated_at_byte)
+                          : std::string("at an unknown byte offset (not a seekable file)");
+  // Every packet read is a probe of ours or counted in replies_seen.
+  return absl::StrCat(path == "-" ? std::string("standard input") : path, " is truncated ",
+                      where, ": a record cut short after ", stats.replies_seen + stats.probes_sent,
+                      " whole packets; using those");
 }
 
 std::optional<std::string> UnauthenticatedHint(const report::ScanStats& stats) {

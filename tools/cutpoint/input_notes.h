@@ -13,11 +13,12 @@
 
 namespace cutpoint::cli {
 
-// If `source` ended at a cut: marks `stats` (capture_truncated, truncated_at_byte) and
-// returns the warning naming the offset.
-std::optional<std::string> NoteTruncation(const std::string& path,
-                                          const capture::FrameSource& source,
-                                          report::ScanStats* stats);
+// If `source` ended at a cut: marks `stats` (capture_truncated, truncated_at_byte).
+void NoteTruncation(const capture::FrameSource& source, report::ScanStats* stats);
+
+// For a capture read into `stats` that was cut short: the warning naming the offset.
+std::optional<std::string> TruncationWarning(const std::string& path,
+                                             const report::ScanStats& stats);
 
 // "0 of N reply-shaped packets authenticated: wrong --key-file?" when replies addressed
 // to us arrived and every one failed the keyed checks (flow field or MAC), none passed

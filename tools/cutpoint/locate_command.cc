@@ -473,6 +473,11 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     matcher_config.ttl_max = config->ttl_max;
     match::Matcher matcher(codec, matcher_config);
     stats = ReadCaptureFile(config->from_pcap, matcher, on_reply);
+    if (stats.ok()) {
+      if (std::optional<std::string> cut = TruncationWarning(config->from_pcap, *stats)) {
+        PrintWarning(*cut);
+      }
+    }
   } else {
     absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());

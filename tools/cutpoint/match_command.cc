@@ -94,6 +94,7 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
     (void)(*sink)->Flush();
     return ReportError(stats.status());
   }
+  if (std::optional<std::string> cut = TruncationWarning(*pcap_path, *stats)) PrintWarning(*cut);
   report::FormatStats(*stats, &line);
   status = (*sink)->Append(line.Finish());
   if (status.ok()) status = (*sink)->Flush();

@@ -458,7 +458,7 @@ absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
       if (!handled.ok()) return handled;
     }
   }
-  if (std::optional<std::string> cut = NoteTruncation(path, source, &stats)) PrintWarning(*cut);
+  NoteTruncation(source, &stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }
