@@ -167,6 +167,10 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
     line->AddUint("probes_unsent", stats.probes_unsent);
     if (!stats.resume_file.empty()) line->AddString("resume_file", stats.resume_file);
   }
+  if (stats.capture_truncated) {
+    line->AddBool("capture_truncated", true);
+    if (stats.truncated_at_byte) line->AddUint("truncated_at_byte", *stats.truncated_at_byte);
+  }
 }
 
 void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* packet, size_t len,

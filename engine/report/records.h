@@ -89,6 +89,8 @@ struct ScanStats {
   bool interrupted = false;
   uint64_t probes_unsent = 0;  // interrupted: probes of the plan not sent
   std::string resume_file;     // interrupted with --resume: where to continue from
+  bool capture_truncated = false;  // a capture file ended inside a record: read up to there
+  std::optional<uint64_t> truncated_at_byte;  // where that record starts (unknown: a pipe)
 };
 
 void FormatMeta(const MetaInfo& meta, JsonLine* line);

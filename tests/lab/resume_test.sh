@@ -12,6 +12,7 @@ LAB=$HERE/../../tools/lab/lab.sh
 [[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
 name=cpres$$
 work=$(mktemp -d /tmp/cutpoint-resume.XXXXXX)
+chmod 0777 "$work"  # started as root, the scan runs as nobody and writes --resume here
 trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
 "$LAB" up "$name" --routers 1 --listener "$LISTENER" --out "$work/topology.env" >/dev/null 2>&1 </dev/null || {
   echo "FAIL: lab up"; exit 1; }

@@ -23,6 +23,7 @@
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/output_sink.h"
 #include "tools/cutpoint/pcap_exit_flush.h"
@@ -81,6 +82,7 @@ struct LocateConfig {
   std::string pcap_out;
   std::string from_pcap;
   std::string run_as_user;
+  bool keep_root = false;
   uint32_t shard_count = 1;
   uint32_t shard_index = 0;
   bool quiet = false;
@@ -202,6 +204,7 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   config.from_pcap = args.Get("from-pcap").value_or("");
   config.quiet = args.Has("quiet");
   config.run_as_user = args.Get("user").value_or("");
+  config.keep_root = args.Has("keep-root");
   absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
   if (!shards.ok()) return shards.status();
   config.shard_count = shards->count;
@@ -288,6 +291,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   session_config.make_capture = tx.make_capture;
   session_config.add_backend_stats = tx.add_stats;
   session_config.run_as_user = config.run_as_user;
+  session_config.keep_root = config.keep_root;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
   session_config.rate_pps = config.rate_pps;
@@ -529,6 +533,11 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     absl::Status begun = begin_outputs();
     if (!begun.ok()) return ReportError(begun);
     stats = ReadCapture(**source, config->from_pcap, matcher, on_reply);
+    if (stats.ok()) {
+      if (std::optional<std::string> cut = TruncationWarning(config->from_pcap, *stats)) {
+        PrintWarning(*cut);
+      }
+    }
   } else {
     absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());
@@ -578,6 +587,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
                  static_cast<unsigned long long>(stats->pcap_dropped + stats->pcap_ifdropped),
                  stats->duration_s, stats->interrupted ? " (interrupted)" : "");
   }
+  PrintHint(UnauthenticatedHint(*stats));
   return stats->interrupted ? kExitInterrupted : kExitOk;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "engine/probe/probe_builder.h"
 #include "engine/targets/permutation.h"
 #include "engine/wire/ipv4_address.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/privileges.h"
 
 namespace cutpoint::cli {
@@ -126,18 +128,25 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
     if (!sender.ok()) return sender.status();
     session->senders_.push_back(std::move(*sender));
   }
-  // Every socket is open: drop what is no longer needed before any other thread starts
-  // (capabilities are per thread; new threads inherit the dropped set).
+  // Every socket is open: drop what is no longer needed, in every thread there is (DPDK's
+  // already run); the threads started below inherit the dropped sets.
   if (config.drop_privileges) {
-    absl::Status dropped = DropPrivileges(config.run_as_user);
+    absl::Status dropped = DropPrivileges({config.run_as_user, config.keep_root});
     if (!dropped.ok()) return dropped;
+    if (!config.status_file.empty()) {
+      absl::Status writable = CheckWritableAfterDrop("--status-file", config.status_file);
+      if (!writable.ok()) return writable;
+    }
   }
   if (config.on_started) {
     absl::Status started = config.on_started();
     if (!started.ok()) return started;
   }
   session->started_ns_ = MonotonicNanos();
-  session->capture_thread_ = std::thread([s = session.get()] { s->CaptureLoop(); });
+  session->capture_thread_ = std::thread([s = session.get()] {
+    pthread_setname_np(pthread_self(), "cp-capture");  // names show in /proc and top
+    s->CaptureLoop();
+  });
   return session;
 }
 
@@ -391,6 +400,7 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
   std::vector<std::thread> threads;
   for (auto& slot : slots) {
     threads.emplace_back([&, s = slot.get()] {
+      pthread_setname_np(pthread_self(), "cp-sender");
       SendSlice(*s, ordered, thread_rate, stop_requested);
       running.fetch_sub(1);
     });
@@ -447,15 +457,6 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   return stats;
 }
 
-absl::StatusOr<report::ScanStats> ReadCaptureFile(const std::string& path,
-                                                  const match::Matcher& matcher,
-                                                  const ReplyHandler& on_reply) {
-  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
-      capture::PcapSource::OpenOffline(path);
-  if (!source.ok()) return source.status();
-  return ReadCapture(**source, path, matcher, on_reply);
-}
-
 absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
                                               const std::string& path,
                                               const match::Matcher& matcher,
@@ -478,6 +479,7 @@ absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
       if (!handled.ok()) return handled;
     }
   }
+  NoteTruncation(source, &stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }
@@ -514,6 +516,11 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(config, codec, on_reply);
   if (!session.ok()) return session.status();
+  if (config.drop_privileges && !options.resume_path.empty()) {
+    // Refused before any probe is sent, not at the first checkpoint.
+    absl::Status writable = CheckWritableAfterDrop("--resume", options.resume_path);
+    if (!writable.ok()) return writable;
+  }
   ShardSource source(*order);
   absl::Status checkpoint_status;
   CheckpointHandler checkpoint;

@@ -85,7 +85,8 @@ struct SessionConfig {
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
-  std::string run_as_user;      // and, started as root, switch to this user
+  std::string run_as_user;      // and, started as root, switch to this user (default nobody)
+  bool keep_root = false;       // or stay root (see privileges.h)
   bool progress = false;                    // a status line on stderr once a second
   std::string status_file;                  // the same numbers as JSON, rewritten each second
   // Called once every socket is open and privileges are dropped, before the capture
@@ -184,12 +185,9 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
 // Identifies a send order for --resume: a resumed run must use the same one.
 std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options);
 
-// Matches every frame of a capture file, calling `on_reply` for each matched reply; the
-// offline half of `match` and `locate --from-pcap`. A corrupt file is a DataLoss error.
-absl::StatusOr<report::ScanStats> ReadCaptureFile(const std::string& path,
-                                                  const match::Matcher& matcher,
-                                                  const ReplyHandler& on_reply);
-// The same over a capture already opened (e.g. to refuse a bad file before any output).
+// Matches every frame of an opened capture (opened first, so a bad file is refused before
+// any output), calling `on_reply` for each matched reply; the offline half of `match` and
+// `locate --from-pcap`. A corrupt file is a DataLoss error.
 absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
                                               const std::string& path,
                                               const match::Matcher& matcher,

@@ -20,6 +20,7 @@
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
@@ -296,6 +297,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.make_capture = tx->make_capture;
     session.add_backend_stats = tx->add_stats;
     session.run_as_user = args->Get("user").value_or("");
+    session.keep_root = args->Has("keep-root");
     session.source_address = config->source_address;
     session.interface = config->interface;
     session.rate_pps = config->rate_pps;
@@ -350,6 +352,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
                  static_cast<unsigned long long>(stats.pcap_dropped + stats.pcap_ifdropped),
                  stats.interrupted ? " (interrupted)" : "");
   }
+  if (!config->dry_run) PrintHint(UnauthenticatedHint(stats));
   return stats.interrupted ? kExitInterrupted : kExitOk;
 }
 
