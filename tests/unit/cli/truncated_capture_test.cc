@@ -163,6 +163,7 @@ class TruncatedCaptureTest : public ::testing::Test {
       ASSERT_TRUE(source.ok());
       absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(output_path_);
       ASSERT_TRUE(sink.ok());
+      ASSERT_TRUE((*sink)->Begin().ok());  // outputs are written only once a run starts
       stats = MatchCaptureToSink(**source, capture_path_, matcher, **sink);
       ASSERT_TRUE(stats.ok()) << stats.status();
       ASSERT_TRUE((*sink)->Flush().ok());
