@@ -4,6 +4,8 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "engine/locate/silence_test.h"
 #include "engine/wire/ipv4_address.h"
 
 namespace cutpoint::locate {
@@ -67,6 +69,7 @@ class TargetView {
   }
 
   uint32_t address() const { return address_; }
+  uint64_t index() const { return index_; }
   int own_distance() const { return own_distance_; }
   int max_control_answer_ttl() const { return max_control_answer_ttl_; }
   bool has_genuine_tcp() const { return has_genuine_tcp_; }
@@ -92,6 +95,8 @@ class Judge {
   Judge(const ObservationTable& table, const JudgeOptions& options)
       : table_(table), options_(options), layout_(table.layout()) {
     BuildGroups();
+    threshold_ = AccusationThreshold(options_.false_accusation_rate,
+                                     table_.targets().size() - control_host_indices_.size());
   }
 
   std::vector<CellRef> SilentTestCells(int ttl_limit) const {
@@ -105,6 +110,11 @@ class Judge {
         reached = reached || view.Test(ttl).target_replied() || view.Test(ttl).unreach_attempts;
       }
       if (reached) continue;
+      int max_te = 0;
+      for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+        if (view.Test(ttl).te_attempts) max_te = ttl;
+      }
+      if (SilenceProvesDrop(TestSilence(table_, i, max_te))) continue;
       for (int ttl = layout_.ttl_min; ttl <= std::min<int>(ttl_limit, layout_.ttl_max); ++ttl) {
         if (!view.Test(ttl).answered() && ControlsAnswered(view, group, ttl)) {
           cells.push_back({i, ttl});
@@ -140,11 +150,41 @@ class Judge {
     std::vector<Verdict> verdicts;
     verdicts.reserve(static_cast<size_t>(targets.size()));
     for (uint64_t i = 0; i < targets.size(); ++i) verdicts.push_back(JudgeOne(i));
+    if (!options_.incomplete_reason.empty()) {
+      for (Verdict& verdict : verdicts) WithholdIncomplete(&verdict);
+    }
     AssignScopes(verdicts);
     return verdicts;
   }
 
  private:
+  bool SilenceProvesDrop(const SilenceTest& silence) const {
+    return silence.test_probes >= kMinEvidenceProbes && silence.p <= threshold_;
+  }
+
+  // A sweep cut short leaves answers missing, and a missing answer reads as silence, a
+  // distance too long, or a forged RST as the target's own (`closed`): keep only what the
+  // target's SYN-ACK proves, and no distance.
+  void WithholdIncomplete(Verdict* verdict) const {
+    if (verdict->verdict == VerdictKind::kReachable) {
+      verdict->distance = 0;
+      return;
+    }
+    std::string was(VerdictName(verdict->verdict));
+    Verdict withheld;
+    withheld.target = verdict->target;
+    withheld.port = verdict->port;
+    withheld.control_host = verdict->control_host;
+    withheld.verdict = VerdictKind::kInconclusive;
+    withheld.reason = options_.incomplete_reason;
+    withheld.evidence.push_back(
+        {"evidence_incomplete",
+         absl::StrCat("the sweep was cut short (", options_.incomplete_reason,
+                      "); the answers so far would have read '", was,
+                      verdict->reason.empty() ? "" : absl::StrCat(" (", verdict->reason, ")"),
+                      "', which missing answers can fake")});
+    *verdict = std::move(withheld);
+  }
   uint32_t GroupKey(uint32_t address) const {
     return options_.group_prefix_len == 0 ? 0 : address >> (32 - options_.group_prefix_len);
   }
@@ -404,6 +444,29 @@ class Judge {
       verdict->contradicting = 0;
       return;
     }
+    int rst_probes = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      rst_probes += __builtin_popcount(view.Test(ttl).rst_attempts);
+    }
+    verdict->evidence_probes = rst_probes;
+    if (rst_probes < kMinEvidenceProbes) {
+      // One RST is one packet: a forger's lucky guess or a stray. Never an accusation.
+      verdict->evidence.push_back(
+          {"single_probe", absl::StrCat("only ", rst_probes, " test probe drew a RST; an "
+                                        "injection needs it on ", kMinEvidenceProbes,
+                                        " independent probes")});
+      if (first_synack != 0) {
+        verdict->verdict = VerdictKind::kReachable;
+        verdict->evidence.push_back(
+            {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
+        verdict->supporting = CountTestTargetReplies(view) - rst_probes;
+        verdict->contradicting = rst_probes;
+      } else {
+        verdict->verdict = VerdictKind::kInconclusive;
+        verdict->reason = "single_probe";
+      }
+      return;
+    }
     verdict->verdict = VerdictKind::kRstInjection;
     verdict->mechanism = raced ? Mechanism::kOnPath : Mechanism::kInPath;
     if (!raced) {
@@ -433,12 +496,26 @@ class Judge {
                                       Ipv4ToString(cell.unreach_from), " for the probe with TTL ",
                                       first_unreach);
     if (IsAdminProhibited(cell.unreach_code) && !controls_same) {
-      verdict->verdict = VerdictKind::kIcmpProhibited;
-      verdict->evidence.push_back({"icmp_admin_prohibited", detail});
-      verdict->supporting = 0;
+      int prohibited_probes = 0;
       for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
-        verdict->supporting += __builtin_popcount(view.Test(ttl).unreach_attempts);
+        const Cell& test = view.Test(ttl);
+        if (IsAdminProhibited(test.unreach_code)) {
+          prohibited_probes += __builtin_popcount(test.unreach_attempts);
+        }
       }
+      verdict->evidence.push_back({"icmp_admin_prohibited", detail});
+      verdict->supporting = prohibited_probes;
+      verdict->evidence_probes = prohibited_probes;
+      if (prohibited_probes < kMinEvidenceProbes) {
+        verdict->verdict = VerdictKind::kInconclusive;
+        verdict->reason = "single_probe";
+        verdict->evidence.push_back(
+            {"single_probe", absl::StrCat("only ", prohibited_probes, " test probe drew it; a "
+                                          "verdict needs ", kMinEvidenceProbes,
+                                          " independent probes")});
+        return;
+      }
+      verdict->verdict = VerdictKind::kIcmpProhibited;
       Locate(view, group, first_unreach, verdict);
       return;
     }
@@ -491,7 +568,43 @@ class Judge {
       verdict->reason = "weak_evidence";
       return;
     }
+    SilenceTest silence = TestSilence(table_, view.index(), max_te);
+    verdict->has_silence_test = true;
+    verdict->test_probes = silence.test_probes;
+    verdict->control_probes = silence.control_probes;
+    verdict->control_passes = silence.control_passes;
+    verdict->p = silence.p;
+    verdict->threshold = threshold_;
+    verdict->evidence_probes = silence.test_probes;
+    if (silence.control_passes == 0) {
+      // This host's controls die where its test dies; only other hosts get further. A
+      // host that is down or unrouted looks the same: no accusation.
+      verdict->verdict = VerdictKind::kInconclusive;
+      verdict->reason = "host_silent";
+      verdict->evidence.push_back(
+          {"same_host_controls_blocked_too",
+           absl::StrCat("this host's test and control probes get no answer beyond hop ", max_te,
+                        "; other hosts of its network answer beyond it")});
+      return;
+    }
+    if (!SilenceProvesDrop(silence)) {
+      verdict->verdict = VerdictKind::kInconclusive;
+      verdict->reason = "loss";
+      verdict->evidence.push_back(
+          {"silence_explained_by_loss",
+           absl::StrFormat("%d silent test probe(s) beyond hop %d where controls answered %d of "
+                           "%d: chance %.3g under the controls' loss, above the budget %.3g",
+                           silence.test_probes, max_te, silence.control_passes,
+                           silence.control_probes, silence.p, threshold_)});
+      return;
+    }
     verdict->verdict = VerdictKind::kSilentDrop;
+    verdict->evidence.push_back(
+        {"silence_beyond_loss",
+         absl::StrFormat("%d silent test probe(s) beyond hop %d where controls answered %d of %d: "
+                         "chance %.3g under the controls' loss, within the budget %.3g",
+                         silence.test_probes, max_te, silence.control_passes,
+                         silence.control_probes, silence.p, threshold_)});
     verdict->evidence.push_back(
         {"test_silent_beyond", absl::StrCat("test probes get no answer beyond hop ", max_te, "; controls get answers at ",
                                            beyond, " TTL(s) beyond it")});
@@ -499,11 +612,6 @@ class Judge {
       verdict->evidence.push_back(
           {"controls_reach_target", absl::StrCat("this host answers its control probes from TTL ",
                                                  view.own_distance())});
-    } else if (view.max_control_answer_ttl() <= max_te) {
-      verdict->evidence.push_back(
-          {"same_host_controls_blocked_too",
-           "this host's control probes get no further either: the filter keys on the host, "
-           "other hosts of its network pass"});
     }
     if (lossy_before > 0) {
       verdict->evidence.push_back(
@@ -553,6 +661,7 @@ class Judge {
   const LocateLayout& layout_;
   std::unordered_map<uint32_t, GroupHops> groups_;
   std::vector<uint64_t> control_host_indices_;
+  double threshold_ = 0;
 };
 
 }  // namespace

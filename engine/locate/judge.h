@@ -6,6 +6,7 @@
 #define CUTPOINT_ENGINE_LOCATE_JUDGE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/locate/observation_table.h"
@@ -17,6 +18,12 @@ struct JudgeOptions {
   uint32_t source_address = 0;  // reported as the hop-0 address
   int group_prefix_len = 24;    // targets sharing this prefix control each other
   std::vector<uint32_t> control_hosts;  // extra host controls, shared by every group
+  // The chance, per run, that loss alone makes any silent_drop (shared by the targets).
+  double false_accusation_rate = 0.001;
+  // Why the evidence is incomplete ("interrupted", "capture_loss", "send_errors"), or
+  // empty: with a reason, no target gets a verdict that rests on missing answers — only
+  // `reachable` stands (without a distance), everything else is inconclusive with it.
+  std::string incomplete_reason;
 };
 
 std::vector<Verdict> JudgeAll(const ObservationTable& table, const JudgeOptions& options);
@@ -28,7 +35,8 @@ struct CellRef {
 };
 // Test-probe cells that drew nothing at a TTL <= ttl_limit where a control of the same
 // host or of its group got an answer: a lost ICMP error or a filter. Re-probing them
-// tells the two apart.
+// (the whole row: test and controls) tells the two apart. Targets whose silence already
+// proves a drop (see silence_test.h) are decided and left out.
 std::vector<CellRef> SilentTestCells(const ObservationTable& table, const JudgeOptions& options,
                                      int ttl_limit);
 // Targets whose destination has not been reached yet (by any probe of the target or of

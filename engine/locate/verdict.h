@@ -59,7 +59,22 @@ struct Verdict {
   std::vector<Evidence> evidence;
   int supporting = 0;
   int contradicting = 0;
+  // Independent probes (attempts x TTLs) that carry the blocking evidence; a blocking
+  // verdict needs at least kMinEvidenceProbes of them.
+  int evidence_probes = 0;
+  // The silence test (silent_drop, or inconclusive with reason "loss"): `test_probes`
+  // silent test probes in rows (TTL, attempt) where `control_passes` of `control_probes`
+  // same-host controls answered; `p` is the chance of that silence under the controls'
+  // loss, `threshold` the run's per-target false-accusation budget.
+  bool has_silence_test = false;
+  int test_probes = 0;
+  int control_probes = 0;
+  int control_passes = 0;
+  double p = 1;
+  double threshold = 0;
 };
+
+inline constexpr int kMinEvidenceProbes = 2;
 
 }  // namespace cutpoint::locate
 

@@ -114,15 +114,14 @@ void JsonLine::AddDouble(absl::string_view key, double value) {
   Put(digits, static_cast<size_t>(result.ptr - digits));
 }
 
-void JsonLine::AddScientific(absl::string_view key, double value) {
+void JsonLine::AddNumber(absl::string_view key, double value) {
   Key(key);
   if (!std::isfinite(value)) {
     Put("null", 4);
     return;
   }
   char digits[64];
-  auto result =
-      std::to_chars(digits, digits + sizeof(digits), value, std::chars_format::scientific, 4);
+  auto result = std::to_chars(digits, digits + sizeof(digits), value);
   Put(digits, static_cast<size_t>(result.ptr - digits));
 }
 

@@ -21,8 +21,8 @@ class JsonLine {
   void AddInt(absl::string_view key, int64_t value);
   void AddUint(absl::string_view key, uint64_t value);
   void AddDouble(absl::string_view key, double value);
-  // Four significant digits in exponent form (e.g. 1.2345e-10): for probabilities.
-  void AddScientific(absl::string_view key, double value);
+  // Shortest round-trip form (e.g. 3.9e-06): for values that fixed notation would zero.
+  void AddNumber(absl::string_view key, double value);
   void AddBool(absl::string_view key, bool value);
   void AddIpv4(absl::string_view key, uint32_t address);
   void AddStringArray(absl::string_view key, std::span<const std::string> values);

@@ -41,6 +41,12 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   if (!meta.notes.empty()) line->AddStringArray("notes", meta.notes);
   if (meta.probe_count > 0) line->AddUint("probe_count", meta.probe_count);
   line->AddBool("dry_run", meta.dry_run);
+  if (!meta.blocklists.empty()) {
+    line->AddStringArray("blocklists", meta.blocklists);
+    line->AddUint("blocklisted", meta.blocklisted);
+  }
+  if (!meta.allowed_reserved.empty()) line->AddStringArray("allow_reserved", meta.allowed_reserved);
+  if (meta.skip_reserved) line->AddUint("reserved_skipped", meta.reserved_skipped);
 }
 
 absl::string_view ScanStatus(match::ReplyKind kind) {
@@ -150,9 +156,9 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
   line->AddUint("stale", stats.rejected_by_reason.stale);
   line->AddUint("future", stats.rejected_by_reason.future);
   line->EndObject();
-  line->AddScientific("forgery_acceptance_p", stats.forgery_acceptance_p);
-  line->AddScientific("expected_forged_accepted",
-                      static_cast<double>(stats.rejected) * stats.forgery_acceptance_p);
+  line->AddNumber("forgery_acceptance_p", stats.forgery_acceptance_p);
+  line->AddNumber("expected_forged_accepted",
+                  static_cast<double>(stats.rejected) * stats.forgery_acceptance_p);
   line->AddUint("unmatched", stats.unmatched);
   line->AddUint("malformed", stats.malformed);
   if (stats.has_capture_stats) {
@@ -166,6 +172,10 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
   if (stats.interrupted) {
     line->AddUint("probes_unsent", stats.probes_unsent);
     if (!stats.resume_file.empty()) line->AddString("resume_file", stats.resume_file);
+  }
+  if (stats.capture_truncated) {
+    line->AddBool("capture_truncated", true);
+    if (stats.truncated_at_byte) line->AddUint("truncated_at_byte", *stats.truncated_at_byte);
   }
 }
 
@@ -229,6 +239,14 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   line->BeginObject("confidence");
   line->AddInt("supporting", verdict.supporting);
   line->AddInt("contradicting", verdict.contradicting);
+  if (verdict.evidence_probes != 0) line->AddInt("evidence_probes", verdict.evidence_probes);
+  if (verdict.has_silence_test) {
+    line->AddInt("test_probes", verdict.test_probes);
+    line->AddInt("control_probes", verdict.control_probes);
+    line->AddInt("control_passes", verdict.control_passes);
+    line->AddNumber("p", verdict.p);
+    line->AddNumber("threshold", verdict.threshold);
+  }
   line->EndObject();
 }
 

@@ -24,6 +24,13 @@ The truth file is written by `tools/lab/lab.sh up ... --truth FILE`.  Checks:
 --compare FILE: the verdict records of FILE (e.g. an offline `--from-pcap`
 re-judgement) must equal those of --ndjson, ignoring only timing fields.
 
+`inconclusive` is a failure unless allowed: --allow-inconclusive REASON (repeatable)
+lets any target be `inconclusive` with that reason (a lossy lab: `loss`; an
+interrupted run: `interrupted`) — a filtered target must still never be `reachable`
+and an unfiltered one never blocked. --lossy also accepts a distance one or more hops
+too long for a verdict that is not blocking (every control at the true distance lost).
+--expect-interrupted: the stats record must say `interrupted: true`.
+
 Exits 0 when everything holds, 1 otherwise (listing the first problems and the
 offending verdict records), 2 on usage/input errors.
 """
@@ -222,13 +229,20 @@ class Truth:
         return {hops[ttl]} if ttl in hops else set()
 
 
-def verdict_problems(rec, truth, probs):
+def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
+                     interrupted=False):
     """Checks one (target, test port) verdict; returns 'blocked'/'passed'/None."""
     target, v = rec["target"], rec["verdict"]
     net = truth.network(target)
     _, dist, _ = net
     f = truth.filter_of.get(target)
-    if rec.get("distance") != dist:
+    if v == "inconclusive" and rec.get("reason") in allowed_inconclusive:
+        return "inconclusive"
+    got_dist = rec.get("distance")
+    long_ok = lossy and v not in BLOCKING and is_int(got_dist) and got_dist > dist
+    # An interrupted run states no distance: what it saw may lack the nearest answers.
+    withheld_ok = interrupted and "distance" not in rec
+    if got_dist != dist and not long_ok and not withheld_ok:
         probs.add("distance", f"{target}: distance {rec.get('distance')!r}, truth {dist}", rec)
     if f is None:
         if v != "reachable":
@@ -271,6 +285,12 @@ def main():
     ap.add_argument("--ndjson", required=True)
     ap.add_argument("--label", default="lab.locate")
     ap.add_argument("--compare", help="NDJSON whose verdict records must equal --ndjson's")
+    ap.add_argument("--allow-inconclusive", action="append", default=[], metavar="REASON",
+                    help="any target may be inconclusive with this reason")
+    ap.add_argument("--lossy", action="store_true",
+                    help="random loss in the lab: non-blocking verdicts may see a longer distance")
+    ap.add_argument("--expect-interrupted", action="store_true",
+                    help="the stats record must say interrupted")
     args = ap.parse_args()
     label = args.label
 
@@ -299,7 +319,11 @@ def main():
             verdicts[(rec["target"], rec["port"])].append(rec)
 
     counts = Counter()
+    filtered_counts = Counter()
     blocked = passed = 0
+    stats = [rec for _, rec in records if rec["type"] == "stats"]
+    if args.expect_interrupted and not (stats and stats[-1].get("interrupted") is True):
+        probs.add("interrupted", "the stats record does not say interrupted: true")
     n_targets = 0
     for net, _, _ in truth.networks:
         for addr in net:
@@ -313,9 +337,12 @@ def main():
                     continue
             rec = got[0]
             counts[rec["verdict"]] += 1
-            r = verdict_problems(rec, truth, probs)
+            r = verdict_problems(rec, truth, probs, set(args.allow_inconclusive), args.lossy,
+                                 args.expect_interrupted)
             blocked += r == "blocked"
             passed += r == "passed"
+            if truth.filter_of.get(target) is not None:
+                filtered_counts[rec["verdict"]] += 1
     for (target, port), recs in verdicts.items():
         if truth.network(target) is None:
             probs.add("unexpected", f"verdict for {target}:{port}, outside the scanned prefixes",
@@ -372,6 +399,8 @@ def main():
         extra = f"; ECMP candidates: {blocked} blocked on branch a, {passed} passed via b"
     if args.compare:
         extra += f"; offline verdicts identical ({len(records)} lines)"
+    if truth.filter_of:
+        extra += f"; filtered targets: {dict(sorted(filtered_counts.items()))}"
     print(f"{label}: {n_targets} targets, verdicts {dict(sorted(counts.items()))}, "
           f"all match the ground truth ({truth.scenario}){extra}")
     return 0

@@ -22,7 +22,7 @@ trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
 # shellcheck disable=SC1091
 source "$work/topology.env"
 count=2000
-ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
+ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --control-port 443 --ttl 1-5 --rate 2000 --round-wait 1 --cooldown 2 -q \
   --key-file "$work/key" --pcap-out "$work/first.pcap" \
   -o "$work/out.ndjson" 198.19.1.0/24 2>"$work/err" &
@@ -53,7 +53,7 @@ python3 "$HERE/check_locate.py" --label lab.forgery --truth "$work/truth.json" -
 # key. Their probes were sent more than 2 s (the run's reply age) before: each must be
 # rejected, as stale (still within the 4.19 s tick wrap) or by the MAC (older: the
 # absolute send tick it covers differs), and the verdicts must not change.
-ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
+ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --control-port 443 --ttl 1-5 --rate 2000 --round-wait 1 --cooldown 2 -q \
   --key-file "$work/key" -o "$work/second.ndjson" 198.19.1.0/24 2>"$work/err2" &
 locate=$!

@@ -5,12 +5,19 @@
 #   locate_lab_test.sh CASE CUTPOINT_BINARY LISTENER_BINARY INJECTOR_BINARY
 #
 # CASE (one ctest test each): open, drop, rst, inject, icmp,
-# drop_silent_next, rst_silent_prev, icmp_ratelimit, drop_ecmp, story, offline.
+# drop_silent_next, rst_silent_prev, icmp_ratelimit, drop_ecmp, story, offline,
+# loss_open, loss_drop, interrupt.
 # Builds the lab with tools/lab/lab.sh (--truth writes the ground truth),
 # runs `cutpoint locate` over the WHOLE prefix (filtered and unfiltered
 # targets mixed) from inside the prober namespace, and checks every verdict
 # with check_locate.py.  `offline` runs the story lab with --pcap-out, then
 # re-judges the capture with --from-pcap and requires identical verdicts.
+# `loss_open` / `loss_drop` put 30 % random loss (both directions) on one router
+# of an unfiltered / a filtered chain: no unfiltered target may be accused, no
+# filtered one reported reachable; `inconclusive` (reason loss) is allowed.
+# `interrupt` sends SIGINT to a slow locate of the story lab's /23 during its
+# first round: exit 130, no target blocked falsely, every cut-short target
+# `inconclusive` (reason interrupted) unless a reply from it proves its verdict.
 # Needs root; exits 77 (ctest SKIP) otherwise, and while `cutpoint locate`
 # does not exist yet.  Nothing runs in the root network namespace.
 set -euo pipefail
@@ -64,10 +71,12 @@ case $TEST_CASE in
   rst_silent_prev)  LAB_ARGS=(--scenario rst --filter-router 3 --silent-hop 2) ;;
   icmp_ratelimit)   LAB_ARGS=(--scenario icmp --filter-router 3 --ratelimit-hop 2 --ratelimit-pps 50) ;;
   drop_ecmp)        LAB_ARGS=(--scenario drop --ecmp-hop 2 --filter-router 2 --filtered "$ecmp_filtered") ;;
-  story|offline)    LAB_ARGS=(--scenario story) ;;
+  story|offline|interrupt) LAB_ARGS=(--scenario story) ;;
+  loss_open)        LAB_ARGS=(--scenario open --loss 2:30) ;;
+  loss_drop)        LAB_ARGS=(--scenario drop --filter-router 2 --loss 3:30) ;;
   *) echo "$LABEL: unknown scenario '$TEST_CASE'" >&2; exit 2 ;;
 esac
-[[ $TEST_CASE == story || $TEST_CASE == offline ]] ||
+[[ $TEST_CASE == story || $TEST_CASE == offline || $TEST_CASE == interrupt ]] ||
   LAB_ARGS+=(--routers "$ROUTERS" --prefix 198.19.1.0/24)
 
 # Reap labs left behind by earlier runs of this test that were killed (e.g.
@@ -104,16 +113,30 @@ read -r -a PREFIXES <<<"$TARGET_PREFIXES"
 
 PCAP_ARGS=()
 [[ $TEST_CASE == offline ]] && PCAP_ARGS=(--pcap-out "$TMP/evidence.pcap")
+RATE=20000
+STOP=(timeout 180)
+WANT_RC=0
+CHECK_ARGS=()
+case $TEST_CASE in
+  loss_*) CHECK_ARGS=(--allow-inconclusive loss --lossy) ;;
+  interrupt)
+    # 21504 first-round probes at 2000/s: SIGINT after 3 s lands inside the first
+    # round, whatever the machine's speed (the assertions hold wherever it lands).
+    RATE=2000
+    STOP=(timeout -s INT --preserve-status 3)
+    WANT_RC=130
+    CHECK_ARGS=(--allow-inconclusive interrupted --expect-interrupted) ;;
+esac
 
 set +e
-timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved \
+"${STOP[@]}" ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
   -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
-  --ttl "$TTL" --rate 20000 --key-file "$TMP/key" -o "$TMP/out.ndjson" \
+  --ttl "$TTL" --rate "$RATE" --key-file "$TMP/key" -o "$TMP/out.ndjson" \
   "${PCAP_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
 rc=$?
 set -e
-if [[ $rc -ne 0 ]]; then
-  echo "$LABEL: FAIL: cutpoint locate exited with status $rc; stderr:" >&2
+if [[ $rc -ne $WANT_RC ]]; then
+  echo "$LABEL: FAIL: cutpoint locate exited with status $rc (want $WANT_RC); stderr:" >&2
   sed 's/^/  /' "$TMP/locate.stderr" >&2
   exit 1
 fi
@@ -125,7 +148,7 @@ if [[ $TEST_CASE == offline ]]; then
   [[ -s $TMP/evidence.pcap ]] || { echo "$LABEL: FAIL: --pcap-out wrote no capture" >&2; exit 1; }
   # Offline re-judgement: no privilege, no namespace needed.
   set +e
-  timeout 120 "$CUTPOINT" locate --allow-reserved --from-pcap "$TMP/evidence.pcap" \
+  timeout 120 "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 --from-pcap "$TMP/evidence.pcap" \
     --key-file "$TMP/key" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
     --ttl "$TTL" -o "$TMP/offline.ndjson" "${PREFIXES[@]}" 2>"$TMP/offline.stderr"
   rc=$?
@@ -139,5 +162,5 @@ if [[ $TEST_CASE == offline ]]; then
 fi
 
 python3 "$HERE/check_locate.py" --label "$LABEL" --truth "$TMP/truth.json" \
-  --ndjson "$TMP/out.ndjson" "${COMPARE[@]}"
+  --ndjson "$TMP/out.ndjson" "${COMPARE[@]}" "${CHECK_ARGS[@]}"
 RESULT=0

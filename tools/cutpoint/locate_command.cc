@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
@@ -22,8 +23,10 @@
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/output_sink.h"
+#include "tools/cutpoint/pcap_exit_flush.h"
 #include "tools/cutpoint/probe_options.h"
 #include "tools/cutpoint/scan_runner.h"
 #include "tools/cutpoint/signals.h"
@@ -42,7 +45,10 @@ constexpr OptionSpec kLocateOptions[] = {
     {"ttl", 0, "MIN-MAX", "TTL range to sweep (default 1-32)"},
     {"window", 0, "N", "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
     {"attempts", 0, "N", "probes per (target, kind, TTL) in the sweep, 1-4 (default 2)"},
-    {"retries", 0, "N", "extra rounds re-probing silent test cells (default 1; attempts+retries <= 4)"},
+    {"retries", 0, "N", "extra rounds re-probing the silent test cells of undecided targets, test "
+                        "and controls (default: up to 4 attempts in all)"},
+    {"false-accusation-rate", 0, "ALPHA",
+     "chance per run that loss alone yields a silent_drop, shared by the targets (default 0.001)"},
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
     {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 65536)"},
     {"output", 'o', "FILE", "write output here (default: standard output)"},
@@ -64,7 +70,8 @@ struct LocateConfig {
   uint8_t ttl_max = 32;
   int window = 8;
   int attempts = 2;
-  int retries = 1;
+  int retries = probe::kMaxAttempts - 2;
+  double false_accusation_rate = 0.001;
   double rate_pps = 1000;
   double round_wait_s = 1;
   double cooldown_s = 2;
@@ -75,6 +82,7 @@ struct LocateConfig {
   std::string pcap_out;
   std::string from_pcap;
   std::string run_as_user;
+  bool keep_root = false;
   uint32_t shard_count = 1;
   uint32_t shard_index = 0;
   bool quiet = false;
@@ -146,6 +154,15 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
     if (!retries.ok()) return retries.status();
     config.retries = static_cast<int>(*retries);
   }
+  if (!args.Has("retries")) config.retries = probe::kMaxAttempts - config.attempts;
+  if (auto text = args.Get("false-accusation-rate")) {
+    double alpha = 0;
+    if (!absl::SimpleAtod(*text, &alpha) || !(alpha > 0 && alpha < 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --false-accusation-rate '", *text, "' (a probability, 0 < ALPHA < 1)"));
+    }
+    config.false_accusation_rate = alpha;
+  }
   if (config.attempts + config.retries > probe::kMaxAttempts) {
     config.retries = probe::kMaxAttempts - config.attempts;
   }
@@ -187,6 +204,7 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   config.from_pcap = args.Get("from-pcap").value_or("");
   config.quiet = args.Has("quiet");
   config.run_as_user = args.Get("user").value_or("");
+  config.keep_root = args.Has("keep-root");
   absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
   if (!shards.ok()) return shards.status();
   config.shard_count = shards->count;
@@ -265,12 +283,15 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
                                             const probe::ProbeCodec& codec, uint64_t seed,
                                             LockedTable& observations,
                                             capture::PcapWriter* evidence,
-                                            const ReplyHandler& on_reply) {
+                                            const ReplyHandler& on_reply,
+                                            std::function<absl::Status()> on_started,
+                                            std::function<absl::Status(int64_t)> on_tick) {
   SessionConfig session_config;
   session_config.make_sender = tx.make_sender;
   session_config.make_capture = tx.make_capture;
   session_config.add_backend_stats = tx.add_stats;
   session_config.run_as_user = config.run_as_user;
+  session_config.keep_root = config.keep_root;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
   session_config.rate_pps = config.rate_pps;
@@ -283,6 +304,8 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   session_config.matcher.max_reply_age_us =
       match::ReplyAgeForWait(std::max(config.round_wait_s, config.cooldown_s));
   session_config.evidence = evidence;
+  session_config.on_started = std::move(on_started);
+  session_config.on_tick = std::move(on_tick);
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(session_config, codec, on_reply);
   if (!session.ok()) return session.status();
@@ -308,20 +331,24 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
     round_targets = locate::TargetsToSweepDeeper(*observations.table, judge_options, swept_max);
   }
   // Retry rounds: re-probe test cells that stayed silent where controls answered, so a
-  // lost ICMP error is not read as a drop.
+  // lost ICMP error is not read as a drop — until the silence proves a drop or the
+  // attempts run out. Whole rows (the test and every control at that TTL and attempt):
+  // the silence test compares them row by row.
   for (int retry = 0; retry < config.retries && !StopRequested(); ++retry) {
     std::vector<probe::ProbeSpec> specs;
     {
       std::lock_guard<std::mutex> lock(observations.mutex);
       for (const locate::CellRef& cell :
            locate::SilentTestCells(*observations.table, judge_options, swept_max)) {
-        probe::ProbeSpec spec;
-        spec.target = target_set.At(cell.target_index);
-        spec.type = probe::ProbeType::kTcpSyn;
-        spec.port = config.test_port;
-        spec.ttl = static_cast<uint8_t>(cell.ttl);
-        spec.attempt = static_cast<uint8_t>(config.attempts + retry);
-        specs.push_back(spec);
+        for (const targets::ProbeKind& kind : layout.kinds) {
+          probe::ProbeSpec spec;
+          spec.target = target_set.At(cell.target_index);
+          spec.type = kind.type;
+          spec.port = kind.port;
+          spec.ttl = static_cast<uint8_t>(cell.ttl);
+          spec.attempt = static_cast<uint8_t>(config.attempts + retry);
+          specs.push_back(spec);
+        }
       }
     }
     if (specs.empty()) break;
@@ -331,6 +358,18 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
     if (retry + 1 < config.retries) (*session)->Wait(config.round_wait_s);
   }
   return (*session)->Finish(config.cooldown_s);
+}
+
+// Why some answers may be missing from the observations, or "" when the sweep was whole.
+std::string IncompleteReason(report::ScanStats& stats) {
+  // A stop between rounds or during the cooldown ends the sweep without the sender seeing it.
+  if (StopRequested()) stats.interrupted = true;
+  if (stats.interrupted) return "interrupted";
+  if (stats.pcap_dropped + stats.pcap_ifdropped > 0 || (stats.dpdk && stats.dpdk->imissed > 0)) {
+    return "capture_loss";
+  }
+  if (stats.send_errors > 0) return "send_errors";
+  return "";
 }
 
 }  // namespace
@@ -349,12 +388,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   absl::StatusOr<LocateConfig> config = ParseLocateConfig(*args);
   if (!config.ok()) return ReportError(config.status());
 
-  TargetOptions target_options;
-  target_options.specs = args->positional();
-  target_options.files = args->GetAll("targets-file");
-  target_options.blocklist_files = args->GetAll("blocklist-file");
-  target_options.allowlist_files = args->GetAll("allowlist-file");
-  target_options.allow_reserved = args->Has("allow-reserved");
+  TargetOptions target_options = TargetOptionsFromArgs(*args);
   target_options.max_targets = 65536;
   if (auto text = args->Get("max-targets")) {
     absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
@@ -362,8 +396,17 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     target_options.max_targets = static_cast<uint64_t>(*max);
   }
   for (uint32_t host : config->control_hosts) target_options.specs.push_back(wire::Ipv4ToString(host));
-  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
+  TargetingReport targeting;
+  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
   if (!target_set.ok()) return ReportError(target_set.status());
+  for (uint32_t host : config->control_hosts) {
+    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
+    if (!target_set->Contains(host)) {
+      return ReportError(absl::InvalidArgumentError(absl::StrCat(
+          "--control-host ", wire::Ipv4ToString(host),
+          " is left out by a blocklist or --skip-reserved; pick another control host")));
+    }
+  }
   if (config->shard_count > 1) {
     // Whole control groups go to one shard; explicit control hosts go to every shard.
     std::vector<targets::Ipv4Range> hosts;
@@ -411,16 +454,30 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   probe::ProbeCodec codec(*key);
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
+  // Outputs are opened now (an unwritable path fails before anything is sent) but
+  // written only once the run can start: a run refused later leaves them untouched.
+  PcapExitFlush evidence_exit_flush;  // outlives `evidence`
   std::unique_ptr<capture::PcapWriter> evidence;
   if (!config->pcap_out.empty()) {
     absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
-        capture::PcapWriter::Create(config->pcap_out, wire::LinkType::kRaw);
+        capture::PcapWriter::CreateDeferred(config->pcap_out, wire::LinkType::kRaw);
     if (!writer.ok()) return ReportError(writer.status());
     evidence = std::move(*writer);
+    evidence->SetWriteGuard(&evidence_exit_flush);
+    if (config->key_file.empty()) {
+      std::fprintf(stderr,
+                   "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
+                   "re-judged (the probe key is not saved)\n");
+    }
   }
   absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
   if (!sink.ok()) return ReportError(sink.status());
   OutputSink& out = **sink;
+  auto begin_outputs = [&]() -> absl::Status {
+    absl::Status status = out.Begin();
+    if (status.ok() && evidence != nullptr) status = evidence->Start();
+    return status;
+  };
 
   report::JsonLine line;
   if (!config->text) {
@@ -439,9 +496,9 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     meta.attempts = config->attempts;
     meta.rate_pps = offline ? 0 : config->rate_pps;
     meta.target_count = target_set->size();
+    AddTargetingToMeta(targeting, &meta);
     report::FormatMeta(meta, &line);
-    absl::Status status = out.Append(line.Finish());
-    if (status.ok()) status = out.Flush();
+    absl::Status status = out.Append(line.Finish());  // written by Begin()
     if (!status.ok()) return ReportError(status);
   }
 
@@ -449,6 +506,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   judge_options.source_address = config->source_address;
   judge_options.group_prefix_len = config->group_prefix_len;
   judge_options.control_hosts = config->control_hosts;
+  judge_options.false_accusation_rate = config->false_accusation_rate;
 
   LockedTable observations;
   observations.table = &*table;
@@ -462,6 +520,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     return out.CommitAppend(report::WriteReplyLine(reply, false, at));
   };
 
+  if (!config->quiet) NoteLeftOutTargets(targeting, target_set->size());
   InstallStopHandlers();
   absl::StatusOr<report::ScanStats> stats;
   if (offline) {
@@ -475,12 +534,23 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     matcher_config.max_reply_age_us =
         match::ReplyAgeForWait(std::max(config->round_wait_s, config->cooldown_s));
     match::Matcher matcher(codec, matcher_config);
-    stats = ReadCaptureFile(config->from_pcap, matcher, on_reply);
+    absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
+        capture::PcapSource::OpenOffline(config->from_pcap);
+    if (!source.ok()) return ReportError(source.status());
+    absl::Status begun = begin_outputs();
+    if (!begun.ok()) return ReportError(begun);
+    stats = ReadCapture(**source, config->from_pcap, matcher, on_reply);
+    if (stats.ok()) {
+      if (std::optional<std::string> cut = TruncationWarning(config->from_pcap, *stats)) {
+        PrintWarning(*cut);
+      }
+    }
   } else {
     absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());
     stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
-                      evidence.get(), on_reply);
+                      evidence.get(), on_reply, begin_outputs,
+                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, kOutputFlushIntervalNs); });
   }
   if (evidence != nullptr) {
     absl::Status closed = evidence->Close();
@@ -491,6 +561,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     return ReportError(stats.status());
   }
 
+  judge_options.incomplete_reason = IncompleteReason(*stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*table, judge_options);
   absl::Status status;
   if (config->text) {
@@ -523,6 +594,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
                  static_cast<unsigned long long>(stats->pcap_dropped + stats->pcap_ifdropped),
                  stats->duration_s, stats->interrupted ? " (interrupted)" : "");
   }
+  PrintHint(UnauthenticatedHint(*stats));
   return stats->interrupted ? kExitInterrupted : kExitOk;
 }
 

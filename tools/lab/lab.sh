@@ -35,6 +35,9 @@
 #   --ratelimit-hop J   router J rate-limits ICMP to --ratelimit-pps P (default
 #                       50): icmp_msgs_per_sec=P, icmp_msgs_burst=P,
 #                       icmp_ratelimit=1000/P ms (per-destination limiter)
+#   --loss J:PCT[,...]  router J drops PCT % of the packets it forwards, both
+#                       directions, at random (nft numgen; sch_netem is not
+#                       needed); the packets it sends itself (its ICMP) pass
 #   --ecmp-hop J        hop J is two parallel routers NAME-rJa / NAME-rJb
 #                       (b links: 198.18.(100+J-1).0/24 and 198.18.(100+J).0/24,
 #                       veths lnk<J-1>b / lnk<J>b on the outer routers); router
@@ -55,7 +58,7 @@
 #                  [--scenario NAME] [--port P] [--filtered A,B,...]
 #                  [--filter-router K] [--silent-hop J] [--ratelimit-hop J]
 #                  [--ratelimit-pps P] [--ecmp-hop J] [--inject-mode relay|tap]
-#                  [--truth FILE] --out FILE
+#                  [--loss J:PCT[,J:PCT...]] [--truth FILE] --out FILE
 #   lab.sh down NAME
 #   lab.sh list
 set -euo pipefail
@@ -87,6 +90,7 @@ usage:
                  [--filter-router K (1..N, default 2 or N if N < 2)]
                  [--silent-hop J] [--ratelimit-hop J [--ratelimit-pps P (50)]]
                  [--ecmp-hop J (2..N)] [--inject-mode relay|tap (default relay)]
+                 [--loss J:PCT[,J:PCT...] (router J drops PCT % of what it forwards)]
                  [--truth FILE (ground truth JSON)]
                  --out FILE
   lab.sh down NAME
@@ -401,6 +405,18 @@ table ip cutpoint_filter {
 EOT
 }
 
+install_loss() {  # ns pct: drop pct % of the forwarded packets, both directions
+  command -v nft >/dev/null || die "nft (nftables) not found"
+  ip netns exec "$1" nft -f - <<EOT || die "could not install random loss in $1"
+table ip cutpoint_loss {
+  chain forward {
+    type filter hook forward priority -10; policy accept;
+    numgen random mod 100 < $2 drop
+  }
+}
+EOT
+}
+
 install_silent() {  # ns: never send ICMP time exceeded
   command -v nft >/dev/null || die "nft (nftables) not found"
   ip netns exec "$1" nft -f - <<'EOT' || die "could not make $1 silent"
@@ -489,7 +505,7 @@ cmd_up() {
   local routers=3 prefix=198.19.1.0/24 open_ports=25,443 ratelimit=0
   local msgs=100000 listener="" injector="" out="" truth="" i
   local scenario=open port=25 filtered="" filter_router="" silent_hop="" rl_hop=""
-  local rl_pps=50 ecmp_hop="" inject_mode=relay prefix_given=0 filtered_given=0
+  local rl_pps=50 ecmp_hop="" inject_mode=relay prefix_given=0 filtered_given=0 loss=
   while [[ $# -gt 0 ]]; do
     [[ $1 == -h || $1 == --help ]] && usage
     [[ $# -ge 2 ]] || die "$1 needs a value"
@@ -512,6 +528,7 @@ cmd_up() {
       --ratelimit-pps) rl_pps=$2 ;;
       --ecmp-hop) ecmp_hop=$2 ;;
       --inject-mode) inject_mode=$2 ;;
+      --loss) loss=$2 ;;
       *) die "unknown argument '$1'" ;;
     esac
     shift 2
@@ -554,8 +571,8 @@ cmd_up() {
   if [[ $scenario == story ]]; then
     (( ! prefix_given && ! filtered_given )) ||
       die "--scenario story has fixed prefixes (198.19.1.0/24, 198.19.2.0/24) and filtered hosts"
-    [[ -z $filter_router$silent_hop$rl_hop$ecmp_hop ]] ||
-      die "--scenario story takes no --filter-router/--silent-hop/--ratelimit-hop/--ecmp-hop"
+    [[ -z $filter_router$silent_hop$rl_hop$ecmp_hop$loss ]] ||
+      die "--scenario story takes no --filter-router/--silent-hop/--ratelimit-hop/--ecmp-hop/--loss"
     (( routers == 3 )) || warn "--scenario story always has 3 router hops; --routers ignored"
   fi
 
@@ -596,7 +613,7 @@ cmd_up() {
   else
     up_chain "$name" "$state" "$out" "$truth" "$port" "$open_ports" "$inject_mode" \
       "$ratelimit" "$msgs" "$routers" "$prefix" "$scenario" "$filtered" "$filter_router" \
-      "$silent_hop" "$rl_hop" "$rl_pps" "$ecmp_hop" "${ports[@]}"
+      "$silent_hop" "$rl_hop" "$rl_pps" "$ecmp_hop" "$loss" "${ports[@]}"
   fi
   cp -f -- "$out" "$state/topology.env"
   [[ -z $truth ]] || cp -f -- "$truth" "$state/truth.json"
@@ -613,8 +630,8 @@ hop_in_range() {  # flag value n lo
 up_chain() {
   local name=$1 state=$2 out=$3 truth=$4 port=$5 open_ports=$6 inject_mode=$7
   local ratelimit=$8 msgs=$9 n=${10} prefix=${11} scenario=${12} filtered=${13}
-  local k=${14} silent=${15} rl_hop=${16} rl_pps=${17} ecmp=${18}
-  shift 18
+  local k=${14} silent=${15} rl_hop=${16} rl_pps=${17} ecmp=${18} loss=${19}
+  shift 19
   local -a ports=("$@")
   local i ns a
 
@@ -631,6 +648,20 @@ up_chain() {
     (( n >= 2 )) || die "--ecmp-hop needs --routers >= 2"
     hop_in_range --ecmp-hop "$ecmp" "$n" 2
     ecmp=$((10#$ecmp))
+  fi
+  local -a loss_hops=() loss_pcts=()
+  if [[ -n $loss ]]; then
+    local item lh lp
+    local -a items=()
+    IFS=, read -r -a items <<<"$loss"
+    for item in "${items[@]}"; do
+      [[ $item =~ ^([0-9]+):([0-9]+)$ ]] || die "--loss: '$item' is not J:PCT"
+      lh=$((10#${BASH_REMATCH[1]})); lp=$((10#${BASH_REMATCH[2]}))
+      hop_in_range --loss "$lh" "$n"
+      (( lp >= 1 && lp <= 99 )) || die "--loss: PCT must be 1..99 (got '$lp')"
+      [[ $lh != "$ecmp" ]] || die "--loss: not on the ECMP hop"
+      loss_hops+=("$lh"); loss_pcts+=("$lp")
+    done
   fi
   [[ -z $silent ]] || silent=$((10#$silent))
   [[ -z $rl_hop ]] || rl_hop=$((10#$rl_hop))
@@ -718,6 +749,10 @@ up_chain() {
     [[ $rl_hop != "$ecmp" ]] || icmp_limits "$bns" "$rl_ms" "$rl_pps" "$rl_pps"
   fi
 
+  for (( i = 0; i < ${#loss_hops[@]}; i++ )); do
+    install_loss "${nodes[loss_hops[i]]}" "${loss_pcts[i]}"
+  done
+
   # ---- listener
   start_listener "${nodes[last]}" listener "${ports[@]}"
 
@@ -765,10 +800,16 @@ FILTER_ADDR=$faddr
 SILENT_HOP=$silent
 RATELIMIT_HOP=$rl_hop
 ECMP_HOP=$ecmp
+LOSS=$loss
 TRUTH=${truth:+$(cd -- "$(dirname -- "$truth")" && pwd)/$(basename -- "$truth")}
 STATE_DIR=$state"
   write_file "$out" "$env"
 
+  local loss_json="{" sep=""
+  for (( i = 0; i < ${#loss_hops[@]}; i++ )); do
+    loss_json+="$sep\"${loss_hops[i]}\": ${loss_pcts[i]}"; sep=", "
+  done
+  loss_json+="}"
   # ---- ground truth
   if [[ -n $truth ]]; then
     local hops="" verdict mech branch_a="" branch_b=""
@@ -806,6 +847,7 @@ STATE_DIR=$state"
   \"ratelimit_hop\": $(json_val "$rl_hop"),
   \"ratelimit_pps\": $( [[ -n $rl_hop ]] && echo "$rl_pps" || echo null ),
   \"ecmp_hop\": $(json_val "$ecmp"),
+  \"loss_pct\": $loss_json,
   \"ecmp_branch_addrs\": $ecmp_addrs,
   \"ecmp_filter_branch_addr\": $(json_val "$fbranch"),
   \"inject_mode\": $( [[ $scenario == inject ]] && echo "\"$inject_mode\"" || echo null ),
@@ -819,6 +861,7 @@ STATE_DIR=$state"
   [[ -z $k ]] || desc+=" at hop $k ($faddr) for $filtered port $port"
   [[ -z $silent ]] || desc+=", hop $silent silent"
   [[ -z $rl_hop ]] || desc+=", hop $rl_hop ICMP-limited to $rl_pps/s"
+  [[ -z $loss ]] || desc+=", random loss (hop:%) $loss"
   [[ -z $ecmp ]] || desc+=", hop $ecmp ECMP (a $LINK_NET.$((ecmp - 1)).2, b $LINK_NET.$((100 + ecmp - 1)).2)"
   log "lab '$name' up: ${nodes[0]} -> $n router(s) -> ${nodes[last]} ($prefix); $desc; topology in $out"
 }

@@ -148,7 +148,7 @@ TEST(FormatStatsTest, OneLineWithAllCounters) {
                    "\"stale\":6,\"future\":7}"),
             std::string::npos) << s;
   // Per forged TCP reply, and rejected (15) x that.
-  EXPECT_NE(s.find("\"forgery_acceptance_p\":1.5000e-10,\"expected_forged_accepted\":2.2500e-09,"),
+  EXPECT_NE(s.find("\"forgery_acceptance_p\":1.5e-10,\"expected_forged_accepted\":2.25e-09,"),
             std::string::npos) << s;
   EXPECT_NE(s.find("\"duration_s\":12.500000"), std::string::npos) << s;
   EXPECT_NE(s.find("\"interrupted\":false}"), std::string::npos) << s;
