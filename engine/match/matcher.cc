@@ -154,7 +154,9 @@ MatchOutcome Matcher::Authenticate(uint32_t target, ProbeType type, uint16_t por
   if (config_.targets != nullptr && !config_.targets->Contains(target)) {
     return Reject(RejectReason::kNotOurTarget, reason);
   }
-  if (decoded->ttl < config_.ttl_min || decoded->ttl > config_.ttl_max ||
+  // Plan checks come after the key's: every out_of_plan reply did authenticate, so a
+  // capture of another key's replies is all bad_flow_field / bad_mac (the wrong-key hint).
+  if (!InPlan(type, port) || decoded->ttl < config_.ttl_min || decoded->ttl > config_.ttl_max ||
       decoded->attempt >= config_.attempts) {
     return Reject(RejectReason::kOutOfPlan, reason);
   }
@@ -188,7 +190,6 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
                                    (wire::kTcpSyn | wire::kTcpAck);
   if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
   if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
-  if (!InPlan(ProbeType::kTcpSyn, tcp.sport)) return Reject(RejectReason::kOutOfPlan, reason);
   uint32_t target = packet.ip.src;
   probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.sport);
   if (flow.fields.tcp_sport != tcp.dport) return Reject(RejectReason::kBadFlowField, reason);
@@ -209,7 +210,6 @@ MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t r
                                      ReplyRecord* out, RejectReason* reason) const {
   const wire::IcmpFields& icmp = packet.icmp;
   uint32_t target = packet.ip.src;
-  if (!InPlan(ProbeType::kIcmpEcho, 0)) return Reject(RejectReason::kOutOfPlan, reason);
   probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
   if (flow.fields.icmp_id != icmp.id) return Reject(RejectReason::kBadFlowField, reason);
   if (icmp.payload_len < 6) return Reject(RejectReason::kShortQuote, reason);
@@ -243,7 +243,6 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
     wire::TcpFields tcp;
     wire::ReadTcpPrefix(l4, quote.transport_len, &tcp);
     if (tcp.sport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
-    if (!InPlan(ProbeType::kTcpSyn, tcp.dport)) return Reject(RejectReason::kOutOfPlan, reason);
     probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
     if (flow.fields.tcp_sport != tcp.sport) return Reject(RejectReason::kBadFlowField, reason);
     outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.dport, flow, tcp.seq, recv_time_us,
@@ -253,7 +252,6 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
       return Reject(RejectReason::kShortQuote, reason);
     }
     if (l4[0] != wire::kIcmpEchoRequest) return MatchOutcome::kUnrelated;
-    if (!InPlan(ProbeType::kIcmpEcho, 0)) return Reject(RejectReason::kOutOfPlan, reason);
     probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
     if (wire::LoadBe16(l4 + 4) != flow.fields.icmp_id ||
         wire::LoadBe16(l4 + 2) != flow.fields.icmp_checksum) {

@@ -64,8 +64,8 @@ struct MatcherConfig {
   uint8_t ttl_min = 1;
   uint8_t ttl_max = 255;
   uint8_t attempts = probe::kMaxAttempts;
-  // The plan's probe types (ProbeTypeBit) and TCP destination ports: replies to anything
-  // else are rejected as out of plan, before any key work.
+  // The plan's probe types (ProbeTypeBit) and TCP destination ports: authentic replies to
+  // anything else are rejected as out of plan.
   uint8_t probe_types = kAllProbeTypes;
   PortSet tcp_ports;
   // The oldest reply accepted, by its send tick relative to its own receive time (the

@@ -2,7 +2,7 @@
 """Sprays forged replies at the prober from inside a lab namespace: SYN-ACKs and RSTs in
 targets' names to random ports in the keyed range (1024-65535) with random acks, from the
 planned ports 25 and 443 and, for a quarter of the SYN-ACKs, from ports outside the plan
-(80, 8080); ICMP time exceeded from a router (the sprayer's own address: a router drops
+(80, 8080: they fail the keyed port check like the others); ICMP time exceeded from a router (the sprayer's own address: a router drops
 packets forged with its own address as source) quoting TCP SYNs "from" the prober with
 random ports and sequence numbers; and echo replies with random identifiers. None carries a
 valid probe identity, so a scan must count every one as rejected. Lab addresses only
