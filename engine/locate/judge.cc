@@ -455,16 +455,10 @@ class Judge {
           {"single_probe", absl::StrCat("only ", rst_probes, " test probe drew a RST; an "
                                         "injection needs it on ", kMinEvidenceProbes,
                                         " independent probes")});
-      if (first_synack != 0) {
-        verdict->verdict = VerdictKind::kReachable;
-        verdict->evidence.push_back(
-            {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
-        verdict->supporting = CountTestTargetReplies(view) - rst_probes;
-        verdict->contradicting = rst_probes;
-      } else {
-        verdict->verdict = VerdictKind::kInconclusive;
-        verdict->reason = "single_probe";
-      }
+      // Nor `reachable` when the SYN-ACK came too: an on-path injector lets the SYN on,
+      // and its other RSTs may just be lost.
+      verdict->verdict = VerdictKind::kInconclusive;
+      verdict->reason = "single_probe";
       return;
     }
     verdict->verdict = VerdictKind::kRstInjection;
