@@ -126,10 +126,17 @@ class Judge {
 
   std::vector<uint64_t> TargetsToSweepDeeper(int swept_ttl_max) const {
     std::vector<uint64_t> deeper;
+    if (swept_ttl_max >= layout_.ttl_max) return deeper;
     const targets::TargetSet& targets = table_.targets();
     for (uint64_t i = 0; i < targets.size(); ++i) {
       TargetView view(table_, i);
       const GroupHops* group = GroupOf(view.address());
+      if (view.own_distance() != 0 && SilenceUndecided(view)) {
+        // Its controls reach it, its test does not: the rows past the destination are
+        // where the silence test gets its evidence.
+        deeper.push_back(i);
+        continue;
+      }
       if (view.own_distance() != 0 || (group != nullptr && group->distance != 0)) continue;
       // The path is still alive if anything — this target's probes or its group's —
       // answered in the upper half of the swept TTLs (silent hops at the very top of a
@@ -158,6 +165,18 @@ class Judge {
   }
 
  private:
+  // The test probe never reached the target (no SYN-ACK, RST or unreachable) and its
+  // silence does not prove a drop yet.
+  bool SilenceUndecided(const TargetView& view) const {
+    int max_te = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      const Cell& test = view.Test(ttl);
+      if (test.target_replied() || test.unreach_attempts || test.other_attempts) return false;
+      if (test.te_attempts) max_te = ttl;
+    }
+    return !SilenceProvesDrop(TestSilence(table_, view.index(), max_te));
+  }
+
   bool SilenceProvesDrop(const SilenceTest& silence) const {
     return silence.test_probes >= kMinEvidenceProbes && silence.p <= threshold_;
   }

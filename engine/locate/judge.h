@@ -41,7 +41,9 @@ std::vector<CellRef> SilentTestCells(const ObservationTable& table, const JudgeO
                                      int ttl_limit);
 // Targets whose destination has not been reached yet (by any probe of the target or of
 // its group) while their path still answered near `swept_ttl_max`: the sweep should go
-// deeper for them. Targets already reached stop: sweeping ends past the destination.
+// deeper for them. Targets already reached stop: sweeping ends past the destination —
+// except a target whose controls reach it while its test probe stays silent and that
+// silence proves nothing yet: rows past the destination are its evidence.
 std::vector<uint64_t> TargetsToSweepDeeper(const ObservationTable& table,
                                            const JudgeOptions& options, int swept_ttl_max);
 

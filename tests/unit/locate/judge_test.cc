@@ -256,9 +256,12 @@ TEST_F(JudgeTest, SweepGoesDeeperOnlyWhileTheDestinationIsUnreachedAndThePathAli
     }
   }
   EXPECT_EQ(TargetsToSweepDeeper(*table_, JudgeOptions{}, 4).size(), 16u);
-  // One host's echo reaches the destination: its whole group stops.
+  // One host's echo reaches the destination: its whole group stops — but for that host,
+  // whose test probe is silent while its control reached it (its evidence lies deeper).
   Add(kPrefix + 3, ProbeType::kIcmpEcho, 0, 4, ReplyKind::kEchoReply, kPrefix + 3);
-  EXPECT_TRUE(TargetsToSweepDeeper(*table_, JudgeOptions{}, 4).empty());
+  std::vector<uint64_t> deeper = TargetsToSweepDeeper(*table_, JudgeOptions{}, 4);
+  ASSERT_EQ(deeper.size(), 1u);
+  EXPECT_EQ(targets_.At(deeper[0]), kPrefix + 3);
 }
 
 TEST_F(JudgeTest, NoRepliesAtAllIsInconclusive) {
@@ -397,6 +400,18 @@ TEST_F(JudgeTest, ThreeSilentRowsAreNotEnoughEvenWithoutLoss) {
   const Verdict v = Of(JudgeEverything(), kPrefix + 7);
   EXPECT_EQ(v.verdict, VerdictKind::kInconclusive);
   EXPECT_EQ(v.reason, "loss");
+}
+
+TEST_F(JudgeTest, UndecidedSilenceSweepsPastTheDestination) {
+  // Swept TTLs 1..5 only, once: target 7's test is silent from hop 3 while its controls
+  // reach it at 5 — three rows prove nothing, so its sweep goes on past the destination;
+  // the reached targets stop.
+  for (uint32_t i = 0; i < 16; ++i) {
+    Path(kPrefix + i, i == 7 ? 2 : 0, {}, 1, [](int ttl, int, int) { return ttl <= 5; });
+  }
+  std::vector<uint64_t> deeper = TargetsToSweepDeeper(*table_, JudgeOptions{}, 5);
+  ASSERT_EQ(deeper.size(), 1u);
+  EXPECT_EQ(targets_.At(deeper[0]), kPrefix + 7);
 }
 
 TEST_F(JudgeTest, DecidedTargetsAreNotRetried) {
