@@ -422,12 +422,20 @@ class Judge {
         break;
       }
     }
-    if (first_synack != 0) {
+    // Both answers to one probe: an injector raced the target. On different probes they
+    // are what the target itself does when a SYN of the flow (its ports are the same for
+    // every TTL and attempt) finds the connection a lost SYN-ACK left half-open.
+    int double_answer_ttl = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max && double_answer_ttl == 0; ++ttl) {
+      if ((view.Test(ttl).rst_attempts & view.Test(ttl).synack_attempts) != 0) double_answer_ttl = ttl;
+    }
+    if (double_answer_ttl != 0) {
       ++injected;
       raced = true;
       verdict->evidence.push_back(
-          {"rst_and_syn_ack", absl::StrCat("the target also answered SYN-ACK (TTL ", first_synack,
-                                           "): the RST raced the real reply")});
+          {"rst_and_syn_ack", absl::StrCat("the probe with TTL ", double_answer_ttl,
+                                           " drew a RST and the target's SYN-ACK: the RST raced "
+                                           "the real reply")});
     }
     if (view.Test(first_rst).target_rtt_us >= 0 && view.Test(first_rst).te_rtt_us < 0) {
       // An RTT close to an earlier hop's rather than the target's is reported for the reader.
@@ -454,6 +462,18 @@ class Judge {
     }
     verdict->supporting = injected;
     verdict->contradicting = genuine;
+    if (injected == 0 && first_synack != 0) {
+      verdict->verdict = VerdictKind::kReachable;
+      verdict->evidence.push_back(
+          {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
+      verdict->evidence.push_back(
+          {"rst_from_half_open", absl::StrCat("the RST at TTL ", first_rst, " answered another probe "
+                                              "and is like the target's own replies: a SYN into "
+                                              "the connection a lost SYN-ACK left half-open")});
+      verdict->supporting = CountTestTargetReplies(view);
+      verdict->contradicting = 0;
+      return;
+    }
     if (injected == 0) {
       verdict->verdict = VerdictKind::kClosed;
       verdict->evidence.push_back(

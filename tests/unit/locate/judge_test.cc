@@ -333,6 +333,23 @@ TEST_F(JudgeTest, OneForgedRstOnAReachableTargetIsNoInjection) {
   EXPECT_TRUE(named);
 }
 
+// Under loss: a SYN-ACK lost on the way back leaves the target half-open, and the next
+// SYN of the same flow draws the target's own RST — on another probe than any SYN-ACK.
+TEST_F(JudgeTest, TargetsOwnRstFromAHalfOpenConnectionIsNoInjection) {
+  for (uint32_t i = 0; i < 16; ++i) {
+    Path(kPrefix + i, 0, {}, probe::kMaxAttempts,
+         [i](int ttl, int attempt, int kind) { return i != 4 || kind != 0 || ttl < 5 || attempt == 0; });
+  }
+  for (int ttl = 6; ttl <= 7; ++ttl) {  // attempt 1 at TTL 6 and 7: the target's RST
+    Add(kPrefix + 4, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kRst, kPrefix + 4, 60, 0, 1);
+  }
+  const Verdict v = Of(JudgeEverything(), kPrefix + 4);
+  EXPECT_EQ(v.verdict, VerdictKind::kReachable);
+  bool named = false;
+  for (const Evidence& e : v.evidence) named = named || e.name == "rst_from_half_open";
+  EXPECT_TRUE(named);
+}
+
 TEST_F(JudgeTest, OneRstOnASilentTargetIsInconclusive) {
   for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 4 ? 2 : 0);
   Add(kPrefix + 4, ProbeType::kTcpSyn, 25, 3, ReplyKind::kRst, kPrefix + 4, 64, 777, 0);
