@@ -106,8 +106,18 @@ class Judge {
       TargetView view(table_, i);
       const GroupHops* group = GroupOf(view.address());
       bool reached = false;
+      int blocking_probes = 0, blocking_ttl = 0;  // RSTs and unreachables drawn by the test
       for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
-        reached = reached || view.Test(ttl).target_replied() || view.Test(ttl).unreach_attempts;
+        const Cell& test = view.Test(ttl);
+        reached = reached || test.target_replied() || test.unreach_attempts;
+        int here = __builtin_popcount(test.rst_attempts | test.unreach_attempts);
+        if (here != 0 && blocking_ttl == 0) blocking_ttl = ttl;
+        blocking_probes += here;
+      }
+      if (blocking_probes == 1 && blocking_ttl <= ttl_limit) {
+        // One RST or unreachable is no verdict (kMinEvidenceProbes): ask that hop again.
+        cells.push_back({i, blocking_ttl});
+        continue;
       }
       if (reached) continue;
       int max_te = 0;

@@ -36,7 +36,8 @@ struct CellRef {
 // Test-probe cells that drew nothing at a TTL <= ttl_limit where a control of the same
 // host or of its group got an answer: a lost ICMP error or a filter. Re-probing them
 // (the whole row: test and controls) tells the two apart. Targets whose silence already
-// proves a drop (see silence_test.h) are decided and left out.
+// proves a drop (see silence_test.h) are decided and left out. A target whose test drew
+// a single RST or unreachable gets that cell re-probed: a verdict needs two.
 std::vector<CellRef> SilentTestCells(const ObservationTable& table, const JudgeOptions& options,
                                      int ttl_limit);
 // Targets whose destination has not been reached yet (by any probe of the target or of

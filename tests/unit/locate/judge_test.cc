@@ -368,6 +368,15 @@ TEST_F(JudgeTest, RstInjectionCountsItsEvidenceProbes) {
   EXPECT_EQ(v.evidence_probes, 2);
 }
 
+TEST_F(JudgeTest, ASingleRstIsProbedAgain) {
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 4 ? 2 : 0, {}, 1);
+  Add(kPrefix + 4, ProbeType::kTcpSyn, 25, 3, ReplyKind::kRst, kPrefix + 4, 64, 777, 0);
+  std::vector<CellRef> cells = SilentTestCells(*table_, JudgeOptions{}, kTtlMax);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(targets_.At(cells[0].target_index), kPrefix + 4);
+  EXPECT_EQ(cells[0].ttl, 3);
+}
+
 TEST_F(JudgeTest, OneAdminProhibitedIsInconclusive) {
   for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 5 ? 2 : 0);
   Add(kPrefix + 5, ProbeType::kTcpSyn, 25, 3, ReplyKind::kDestUnreachable, Hop(2), 63, 1, 0, 13);
