@@ -6,7 +6,7 @@
 #
 # CASE (one ctest test each): open, drop, rst, inject, icmp,
 # drop_silent_next, rst_silent_prev, icmp_ratelimit, drop_ecmp, story, offline,
-# loss_open, loss_drop, interrupt, resume.
+# drop_ratelimit, loss_open, loss_drop, interrupt, resume.
 # Builds the lab with tools/lab/lab.sh (--truth writes the ground truth),
 # runs `cutpoint locate` over the WHOLE prefix (filtered and unfiltered
 # targets mixed) from inside the prober namespace, and checks every verdict
@@ -73,6 +73,7 @@ case $TEST_CASE in
   drop_silent_next) LAB_ARGS=(--scenario drop --filter-router 2 --silent-hop 3) ;;
   rst_silent_prev)  LAB_ARGS=(--scenario rst --filter-router 3 --silent-hop 2) ;;
   icmp_ratelimit)   LAB_ARGS=(--scenario icmp --filter-router 3 --ratelimit-hop 2 --ratelimit-pps 50) ;;
+  drop_ratelimit)   LAB_ARGS=(--scenario drop --filter-router 2 --ratelimit-hop 3 --ratelimit-pps 50) ;;
   drop_ecmp)        LAB_ARGS=(--scenario drop --ecmp-hop 2 --filter-router 2 --filtered "$ecmp_filtered") ;;
   story|offline|interrupt|resume) LAB_ARGS=(--scenario story) ;;
   loss_open)        LAB_ARGS=(--scenario open --loss 2:30) ;;
