@@ -5,7 +5,7 @@
 #
 #   bench/offline_match.sh [REPLIES=3000000] [RUNS=3]
 #
-# 1. `cutpoint scan --dry-run --allow-reserved -S 198.18.0.1 --key-file K --seed 1
+# 1. `cutpoint scan --dry-run --allow-reserved 198.18.0.0/15 -S 198.18.0.1 --key-file K --seed 1
 #    -p 25-(25+N-1) 198.19.0.0/16` prints every probe with its bytes;
 # 2. a small Python generator turns the first REPLIES of them into the SYN-ACK each target
 #    would send (addresses and ports swapped, ack = seq + 1, flags SA, MSS option, valid IP and
@@ -102,7 +102,7 @@ EOF
 
 log "generating $REPLIES SYN-ACKs (198.19.0.0/16 x ports 25-$((25 + NPORTS - 1)))"
 gen_start=$(date +%s.%N)
-"$CUTPOINT" scan --dry-run --allow-reserved -i lo -S 198.18.0.1 --key-file "$KEY" --seed 1 \
+"$CUTPOINT" scan --dry-run --allow-reserved 198.18.0.0/15 -i lo -S 198.18.0.1 --key-file "$KEY" --seed 1 \
     -p "25-$((25 + NPORTS - 1))" -q -o - 198.19.0.0/16 | python3 "$WORK/gen.py" "$PCAP" "$REPLIES"
 log "capture: $(stat -c %s "$PCAP") bytes in $(printf '%.1f' "$(echo "$(date +%s.%N) - $gen_start" | bc -l)") s"
 

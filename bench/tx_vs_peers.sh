@@ -203,7 +203,7 @@ run_one() {
   local cmd=()
   case $tool in
     cutpoint)
-      cmd=("$CUTPOINT" scan --allow-reserved --rate max --cooldown 0 -q -o /dev/null
+      cmd=("$CUTPOINT" scan --allow-reserved 198.18.0.0/15 --rate max --cooldown 0 -q -o /dev/null
            -i a0 -S "$SRC" -p "$PORT_LO-$PORT_HI" --tx "$backend" --sender-threads "$threads"
            --key-file "$WORK/key" "$TARGET") ;;
     zmap)
@@ -249,7 +249,7 @@ run_one() {
 
 DEFAULT_CONFIGS="cutpoint:raw:1 cutpoint:afpacket:1 zmap:-:1 masscan:-:1 cutpoint:raw:2 cutpoint:afpacket:2 zmap:-:2"
 # AF_XDP when this build has it (one TX queue per sender thread: a0 has two).
-if "$CUTPOINT" scan --help 2>&1 | grep -q afxdp && ! "$CUTPOINT" scan --allow-reserved --dry-run \
+if "$CUTPOINT" scan --help 2>&1 | grep -q afxdp && ! "$CUTPOINT" scan --allow-reserved 198.18.0.0/15 --dry-run \
     -o /dev/null -S "$SRC" -p 1 --tx afxdp 198.19.0.0/32 2>&1 | grep -q "no AF_XDP support"; then
   DEFAULT_CONFIGS="cutpoint:afxdp:1 $DEFAULT_CONFIGS cutpoint:afxdp:2"
 fi

@@ -41,12 +41,12 @@ if ! "$cutpoint" locate --help >/dev/null 2>&1; then
   echo "demo.sh: this build has no 'cutpoint locate'" >&2
   exit 1
 fi
-ip netns exec "$PROBER_NS" "$cutpoint" locate --allow-reserved -i "$PROBER_IF" \
+ip netns exec "$PROBER_NS" "$cutpoint" locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" \
   -p 25 --control-port 443 --ttl 1-8 --rate 20000 --key-file "$work/probe.key" \
   -o "$work/out.ndjson" --pcap-out "$work/evidence.pcap" "${prefixes[@]}"
 
 echo "== the same verdicts, re-judged offline from the saved capture $work/evidence.pcap" >&2
-"$cutpoint" locate --allow-reserved --from-pcap "$work/evidence.pcap" \
+"$cutpoint" locate --allow-reserved 198.18.0.0/15 --from-pcap "$work/evidence.pcap" \
   --key-file "$work/probe.key" -p 25 --control-port 443 --ttl 1-8 --format text -q \
   "${prefixes[@]}" >"$work/verdicts.txt"
 # Header, every non-reachable row, and the mail hosts' reachable neighbours.

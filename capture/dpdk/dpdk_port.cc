@@ -122,8 +122,12 @@ absl::Status InitEal(absl::string_view eal_args) {
     std::string own_prefix = absl::StrCat("--file-prefix=cutpoint-", getpid());
     for (const std::string& a : eal.argv_storage) {
       if (a == own_prefix) {
-        own_runtime_dir = new std::string(rte_eal_get_runtime_dir());
-        atexit(RemoveOwnRuntimeDir);
+        // Empty once the EAL is up (--no-shconf: no files), so removed now: at exit the
+        // process may run as an unprivileged user that cannot remove it any more.
+        if (rmdir(rte_eal_get_runtime_dir()) != 0) {
+          own_runtime_dir = new std::string(rte_eal_get_runtime_dir());
+          atexit(RemoveOwnRuntimeDir);
+        }
       }
     }
   }

@@ -86,15 +86,25 @@ bool ClassicRecordReader::Fill(size_t want) {
   return filled_ >= want;
 }
 
+bool ClassicRecordReader::FillOrLookAgain(size_t want) {
+  if (Fill(want)) return true;
+  if (!at_eof_ || read_failed_) return false;
+  at_eof_ = false;  // a file still being written may have grown since
+  return Fill(want);
+}
+
 ClassicRecordReader::Result ClassicRecordReader::Next(ClassicRecord* record) {
-  if (!Fill(kRecordHeaderLen)) {
-    return filled_ == consumed_ && !read_failed_ ? Result::kEnd : Result::kHandOver;
+  // The end of the file inside a record (not a read error, not a full buffer): a cut.
+  auto short_of = [&] { return at_eof_ && !read_failed_ ? Result::kTruncated : Result::kHandOver; };
+  if (!FillOrLookAgain(kRecordHeaderLen)) {
+    if (filled_ == consumed_ && !read_failed_) return Result::kEnd;
+    return short_of();
   }
   const uint8_t* header = buffer_.get() + consumed_;
   uint32_t caplen = Load32(header + 8, swapped_);
   uint32_t wire_len = Load32(header + 12, swapped_);
   if (caplen > snapshot_ || caplen > wire_len) return Result::kHandOver;
-  if (!Fill(kRecordHeaderLen + caplen)) return Result::kHandOver;
+  if (!FillOrLookAgain(kRecordHeaderLen + caplen)) return short_of();
   header = buffer_.get() + consumed_;  // Fill may have moved the bytes
   uint32_t fraction = Load32(header + 4, swapped_);
   record->seconds = Load32(header, swapped_);

@@ -4,8 +4,9 @@
 //
 // It only ever handles the plain case — a whole 16-byte record header followed by all
 // its captured bytes, caplen within the snapshot length and not above the wire length.
-// Anything else (end of file in the middle of a record, odd lengths, a record larger than
-// the buffer) is left to libpcap:
+// A file that ends inside such a record is cut short: Next() returns kTruncated with the
+// offset of that record (what is before it was read, as tcpdump does). Anything else
+// (odd lengths, a record larger than the buffer, a read error) is left to libpcap:
 // Next() returns kHandOver with the file offset of that record, the caller seeks
 // libpcap's stream there and libpcap reads (and judges) the rest of the file, so errors
 // and edge cases stay exactly libpcap's. The file header was already read and checked by
@@ -39,16 +40,19 @@ class ClassicRecordReader {
   static std::optional<ClassicRecordReader> ForFile(int fd, const uint8_t* header,
                                                     uint32_t snapshot, uint64_t file_size);
 
-  enum class Result : uint8_t { kRecord, kEnd, kHandOver };
+  enum class Result : uint8_t { kRecord, kEnd, kHandOver, kTruncated };
   Result Next(ClassicRecord* record);
 
-  // The file offset libpcap must continue from after kHandOver.
+  // The file offset of the next record: where libpcap must continue after kHandOver,
+  // where the record cut short by the end of the file starts after kTruncated.
   uint64_t hand_over_offset() const { return file_offset_ + consumed_; }
 
  private:
   ClassicRecordReader(int fd, bool swapped, bool nanos, uint32_t snapshot, size_t buffer_len);
   // Makes at least `want` bytes available after consumed_ (false at end of file).
   bool Fill(size_t want);
+  // Fill, and at the end of the file one more read before calling the record cut short.
+  bool FillOrLookAgain(size_t want);
 
   int fd_;
   bool swapped_;

@@ -162,10 +162,12 @@ absl::StatusOr<NextResult> PcapSource::Frame(int64_t seconds, int64_t micros, si
   frame->len = caplen;
   frame->wire_len = wire_len;
   frame->time_us = seconds * 1000000 + micros;
+  ++frames_read_;
   return NextResult::kFrame;
 }
 
 absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
+  if (truncation_.has_value()) return NextResult::kEnd;
   if (records_.has_value()) {
     ClassicRecord record;
     switch (records_->Next(&record)) {
@@ -173,6 +175,9 @@ absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
         return Frame(record.seconds, record.micros, record.caplen, record.wire_len, record.data,
                      frame);
       case ClassicRecordReader::Result::kEnd:
+        return NextResult::kEnd;
+      case ClassicRecordReader::Result::kTruncated:
+        truncation_ = CaptureTruncation{records_->hand_over_offset(), frames_read_};
         return NextResult::kEnd;
       case ClassicRecordReader::Result::kHandOver:
         if (fseeko(pcap_file(handle_), static_cast<off_t>(records_->hand_over_offset()),
@@ -186,6 +191,8 @@ absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
   }
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
+  // Where this read starts: the offset of a record libpcap then finds cut short.
+  off_t read_from = live_ ? -1 : ftello(pcap_file(handle_));
   int result = pcap_next_ex(handle_, &header, &data);
   if (result == 0 && wait && live_ && selectable_fd_ >= 0) {
     pollfd ready{selectable_fd_, POLLIN, 0};
@@ -197,6 +204,14 @@ absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
   }
   if (result == 0) return NextResult::kTimeout;
   if (result == PCAP_ERROR_BREAK) return NextResult::kEnd;
+  // libpcap's words for the end of the file inside a record or block, pcap and pcapng
+  // alike ("truncated dump file; ...", "truncated pcapng dump file; ...").
+  if (!live_ && std::strncmp(pcap_geterr(handle_), "truncated", 9) == 0) {
+    truncation_ = CaptureTruncation{};
+    if (read_from >= 0) truncation_->offset = static_cast<uint64_t>(read_from);
+    truncation_->frames_before = frames_read_;
+    return NextResult::kEnd;
+  }
   return absl::DataLossError(absl::StrCat(live_ ? "capture failed: " : "corrupt pcap: ",
                                           pcap_geterr(handle_)));
 }

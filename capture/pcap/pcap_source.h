@@ -41,6 +41,13 @@ struct LiveCaptureOptions {
   bool inbound_only = true;
 };
 
+// A capture file that ends inside a record (a copy cut short, a capture killed mid-write):
+// read up to the cut, as tcpdump does, and say so.
+struct CaptureTruncation {
+  std::optional<uint64_t> offset;  // where the record cut short starts; none for a pipe
+  uint64_t frames_before = 0;      // whole frames read before it
+};
+
 // Where received frames come from: libpcap (live or a file), or a kernel-bypass port.
 // Frames are borrowed: valid only until the next call to Next().
 class FrameSource {
@@ -49,6 +56,8 @@ class FrameSource {
   virtual wire::LinkType link_type() const = 0;
   virtual absl::StatusOr<NextResult> Next(CapturedFrame* frame, bool wait = true) = 0;
   virtual CaptureCounters Counters() const = 0;
+  // Set once Next() returned kEnd at a cut (files only).
+  virtual std::optional<CaptureTruncation> truncation() const { return std::nullopt; }
 };
 
 class PcapSource final : public FrameSource {
@@ -63,8 +72,10 @@ class PcapSource final : public FrameSource {
   wire::LinkType link_type() const override { return link_type_; }
 
   // Blocks up to the timeout for the next frame (`wait` false: returns kTimeout at once
-  // when none is buffered). Errors (e.g. a truncated file) name the problem.
+  // when none is buffered). A file that ends inside a record ends there (kEnd, and
+  // truncation() says where); other errors (a corrupt file) name the problem.
   absl::StatusOr<NextResult> Next(CapturedFrame* frame, bool wait = true) override;
+  std::optional<CaptureTruncation> truncation() const override { return truncation_; }
 
   // Live captures only; offline returns zeros.
   CaptureCounters Counters() const override;
@@ -84,6 +95,8 @@ class PcapSource final : public FrameSource {
   std::optional<ClassicRecordReader> records_;
   wire::LinkType link_type_;
   bool live_;
+  uint64_t frames_read_ = 0;
+  std::optional<CaptureTruncation> truncation_;
   int selectable_fd_ = -1;
   int timeout_ms_ = 50;
 };

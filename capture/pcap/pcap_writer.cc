@@ -1,56 +1,184 @@
 #include "capture/pcap/pcap_writer.h"
 
-#include <pcap/pcap.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 
 namespace cutpoint::capture {
 namespace {
 
-int DltFor(wire::LinkType link) {
-  switch (link) {
-    case wire::LinkType::kRaw:
-    case wire::LinkType::kIpv4: return DLT_RAW;
-    default: return static_cast<int>(link);  // DLT and LINKTYPE agree for the others
-  }
+constexpr size_t kFlushBytes = 64 * 1024;
+constexpr size_t kFileHeaderBytes = 24;
+constexpr size_t kRecordHeaderBytes = 16;
+
+uint32_t LinkTypeNumber(wire::LinkType link) {
+  // Bare IPv4 is written as LINKTYPE_RAW (101), which every reader knows.
+  return link == wire::LinkType::kIpv4 ? static_cast<uint32_t>(wire::LinkType::kRaw)
+                                       : static_cast<uint32_t>(link);
+}
+
+void Put32(std::vector<uint8_t>& out, uint32_t value) {  // host order, as libpcap writes
+  uint8_t bytes[4];
+  std::memcpy(bytes, &value, 4);
+  out.insert(out.end(), bytes, bytes + 4);
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PcapWriter>> PcapWriter::Create(const std::string& path,
                                                                wire::LinkType link, int snaplen) {
-  pcap_t* dead = pcap_open_dead_with_tstamp_precision(DltFor(link), snaplen,
-                                                      PCAP_TSTAMP_PRECISION_MICRO);
-  if (dead == nullptr) return absl::InternalError("pcap_open_dead failed");
-  pcap_dumper_t* dumper = pcap_dump_open(dead, path.c_str());
-  if (dumper == nullptr) {
-    std::string message = pcap_geterr(dead);
-    pcap_close(dead);
-    return absl::InvalidArgumentError(absl::StrCat("cannot write pcap '", path, "': ", message));
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot write pcap '", path, "': ", strerror(errno)));
   }
-  return std::unique_ptr<PcapWriter>(new PcapWriter(dead, dumper));
+  return FromFd(fd, path, link, snaplen);
 }
 
-PcapWriter::~PcapWriter() {
-  if (dumper_ != nullptr) pcap_dump_close(dumper_);
-  pcap_close(dead_);
+absl::StatusOr<std::unique_ptr<PcapWriter>> PcapWriter::CreateDeferred(const std::string& path,
+                                                                       wire::LinkType link,
+                                                                       int snaplen) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  bool created = fd >= 0;
+  if (fd < 0 && errno == EEXIST) fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot write pcap '", path, "': ", strerror(errno)));
+  }
+  std::unique_ptr<PcapWriter> writer = FromFd(fd, path, link, snaplen);
+  writer->started_ = false;
+  writer->created_ = created;
+  return writer;
+}
+
+absl::Status PcapWriter::Start() {
+  if (started_ || fd_ < 0) return error_;
+  started_ = true;
+  if (ftruncate(fd_, 0) != 0 || lseek(fd_, 0, SEEK_SET) != 0) {
+    error_ = absl::UnavailableError(absl::StrCat("writing pcap '", name_, "': ", strerror(errno)));
+  }
+  file_end_ = 0;
+  PublishPending();
+  return error_;
+}
+
+std::unique_ptr<PcapWriter> PcapWriter::FromFd(int fd, std::string name, wire::LinkType link,
+                                               int snaplen) {
+  return std::unique_ptr<PcapWriter>(new PcapWriter(fd, std::move(name), link, snaplen));
+}
+
+PcapWriter::PcapWriter(int fd, std::string name, wire::LinkType link, int snaplen)
+    : fd_(fd), name_(std::move(name)), file_end_(lseek(fd, 0, SEEK_CUR)) {
+  buffer_.reserve(kFlushBytes + 2 * kRecordHeaderBytes + 65536);
+  Put32(buffer_, 0xa1b2c3d4);  // microsecond timestamps
+  Put32(buffer_, 2 | (4u << 16));  // version 2.4 (major, minor as two 16-bit fields)
+  Put32(buffer_, 0);            // thiszone
+  Put32(buffer_, 0);            // sigfigs
+  Put32(buffer_, static_cast<uint32_t>(snaplen));
+  Put32(buffer_, LinkTypeNumber(link));
+  header_bytes_ = kFileHeaderBytes;
+}
+
+PcapWriter::~PcapWriter() { (void)Close(); }
+
+void PcapWriter::SetWriteGuard(WriteGuard* guard) {
+  guard_ = guard;
+  if (guard_ == nullptr) return;
+  guard_->Attach(fd_);
+  PublishPending();
+}
+
+void PcapWriter::PublishPending() {
+  if (guard_ == nullptr) return;
+  // Nothing before Start(): the file is not ours to write yet.
+  bool live = started_ && error_.ok() && fd_ >= 0;
+  guard_->Publish(buffer_.data(), live ? buffer_.size() : 0, file_end_);
 }
 
 void PcapWriter::Write(int64_t time_us, const uint8_t* data, size_t len) {
-  pcap_pkthdr header{};
-  header.ts.tv_sec = time_us / 1000000;
-  header.ts.tv_usec = time_us % 1000000;
-  header.caplen = static_cast<bpf_u_int32>(len);
-  header.len = static_cast<bpf_u_int32>(len);
-  pcap_dump(reinterpret_cast<u_char*>(dumper_), &header, data);
+  if (!error_.ok() || fd_ < 0) return;
+  size_t needed = buffer_.size() + kRecordHeaderBytes + len;
+  if (needed > buffer_.capacity()) {  // rare: the buffer moves, under the guard
+    if (guard_ != nullptr) guard_->Lock();
+    buffer_.reserve(needed * 2);
+    PublishPending();
+    if (guard_ != nullptr) guard_->Unlock();
+  }
+  Put32(buffer_, static_cast<uint32_t>(time_us / 1000000));
+  Put32(buffer_, static_cast<uint32_t>(time_us % 1000000));
+  Put32(buffer_, static_cast<uint32_t>(len));
+  Put32(buffer_, static_cast<uint32_t>(len));
+  buffer_.insert(buffer_.end(), data, data + len);
+  PublishPending();
+  if (buffer_.size() >= kFlushBytes && started_) (void)Flush();
+}
+
+absl::Status PcapWriter::Flush() {
+  if (!error_.ok() || buffer_.empty() || fd_ < 0 || !started_) return error_;
+  if (guard_ != nullptr) guard_->Lock();
+  error_ = WriteOut(buffer_.data(), buffer_.size());
+  buffer_.clear();
+  header_bytes_ = 0;
+  PublishPending();
+  if (guard_ != nullptr) guard_->Unlock();
+  return error_;
 }
 
 absl::Status PcapWriter::Close() {
-  if (dumper_ == nullptr) return absl::OkStatus();
-  bool flushed = pcap_dump_flush(dumper_) == 0;
-  pcap_dump_close(dumper_);
-  dumper_ = nullptr;
-  if (!flushed) return absl::DataLossError("writing pcap failed");
+  if (!started_ && fd_ >= 0) {  // the run never started: leave the file as it was
+    close(fd_);
+    fd_ = -1;
+    if (created_) unlink(name_.c_str());
+    return error_;
+  }
+  absl::Status status = Flush();
+  if (guard_ != nullptr) guard_->Publish(nullptr, 0, -1);  // the descriptor is going away
+  if (fd_ >= 0 && close(fd_) != 0 && status.ok()) {
+    status = absl::UnavailableError(absl::StrCat("writing pcap '", name_, "': ", strerror(errno)));
+    error_ = status;
+  }
+  fd_ = -1;
+  return status;
+}
+
+absl::Status PcapWriter::WriteOut(const uint8_t* data, size_t len) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t written = write(fd_, data + done, len - done);
+    if (written >= 0) {
+      done += static_cast<size_t>(written);
+      continue;
+    }
+    if (errno == EINTR) continue;
+    int error = errno;
+    // Keep the whole records that made it (the file header counts as one), cut the rest.
+    size_t keep = 0;
+    size_t at = header_bytes_;
+    if (at <= done) {
+      keep = at;
+      while (at + kRecordHeaderBytes <= len) {
+        uint32_t caplen;
+        std::memcpy(&caplen, data + at + 8, 4);
+        size_t next = at + kRecordHeaderBytes + caplen;
+        if (next > done) break;
+        keep = at = next;
+      }
+    }
+    bool cut = false;
+    if (file_end_ >= 0) {
+      off_t end = static_cast<off_t>(file_end_ + static_cast<int64_t>(keep));
+      cut = ftruncate(fd_, end) == 0;
+      if (cut) file_end_ = end;
+    }
+    return absl::UnavailableError(absl::StrCat("writing pcap '", name_, "': ", strerror(error),
+                                               cut ? " (the capture ends at its last whole record)" : ""));
+  }
+  if (file_end_ >= 0) file_end_ += static_cast<int64_t>(len);
   return absl::OkStatus();
 }
 

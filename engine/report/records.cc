@@ -40,6 +40,12 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   if (meta.target_count > 0) line->AddUint("targets", meta.target_count);
   if (meta.probe_count > 0) line->AddUint("probe_count", meta.probe_count);
   line->AddBool("dry_run", meta.dry_run);
+  if (!meta.blocklists.empty()) {
+    line->AddStringArray("blocklists", meta.blocklists);
+    line->AddUint("blocklisted", meta.blocklisted);
+  }
+  if (!meta.allowed_reserved.empty()) line->AddStringArray("allow_reserved", meta.allowed_reserved);
+  if (meta.skip_reserved) line->AddUint("reserved_skipped", meta.reserved_skipped);
 }
 
 absl::string_view ScanStatus(match::ReplyKind kind) {
@@ -160,6 +166,10 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
   if (stats.interrupted) {
     line->AddUint("probes_unsent", stats.probes_unsent);
     if (!stats.resume_file.empty()) line->AddString("resume_file", stats.resume_file);
+  }
+  if (stats.capture_truncated) {
+    line->AddBool("capture_truncated", true);
+    if (stats.truncated_at_byte) line->AddUint("truncated_at_byte", *stats.truncated_at_byte);
   }
 }
 

@@ -34,6 +34,12 @@ struct MetaInfo {
   uint64_t target_count = 0;
   uint64_t probe_count = 0;
   bool dry_run = false;
+  // Targeting: opt-out lists applied and what they and --skip-reserved left out.
+  std::vector<std::string> blocklists;
+  uint64_t blocklisted = 0;
+  std::vector<std::string> allowed_reserved;  // --allow-reserved prefixes
+  bool skip_reserved = false;
+  uint64_t reserved_skipped = 0;
 };
 
 struct RejectCounts {
@@ -83,6 +89,8 @@ struct ScanStats {
   bool interrupted = false;
   uint64_t probes_unsent = 0;  // interrupted: probes of the plan not sent
   std::string resume_file;     // interrupted with --resume: where to continue from
+  bool capture_truncated = false;  // a capture file ended inside a record: read up to there
+  std::optional<uint64_t> truncated_at_byte;  // where that record starts (unknown: a pipe)
 };
 
 void FormatMeta(const MetaInfo& meta, JsonLine* line);

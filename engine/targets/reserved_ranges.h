@@ -1,12 +1,15 @@
 // The IANA IPv4 special-purpose address registry (RFC 6890 and successors), plus
-// multicast and the reserved class E block. Probing any of these needs explicit consent.
+// multicast and the reserved class E block. Probing any of these needs explicit consent
+// (--allow-reserved PREFIX), and some of them can never be probed at all.
 #ifndef CUTPOINT_ENGINE_TARGETS_RESERVED_RANGES_H_
 #define CUTPOINT_ENGINE_TARGETS_RESERVED_RANGES_H_
 
 #include <span>
-#include "absl/strings/string_view.h"
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "engine/targets/target_set.h"
 
 namespace cutpoint::targets {
@@ -14,12 +17,30 @@ namespace cutpoint::targets {
 struct ReservedRange {
   Ipv4Range range;
   absl::string_view name;
+  // False for 0.0.0.0/8, 127.0.0.0/8, multicast, class E and the limited broadcast:
+  // a probe there is never meaningful on the internet nor in a lab (it loops back,
+  // floods a segment, or is dropped by every stack), so no flag unlocks them.
+  bool unlockable = true;
 };
 
+// Sorted by first address. 255.255.255.255/32 lies inside 240.0.0.0/4.
 std::span<const ReservedRange> ReservedRanges();
 
-// Error naming the first target range that overlaps a reserved range, OK otherwise.
-absl::Status CheckNoReservedTargets(const TargetSet& targets);
+// The union of every reserved range.
+TargetSet ReservedSet();
+
+// Parses --allow-reserved values, each "PREFIX[,PREFIX...]". Every prefix must lie inside
+// one unlockable reserved range (so "0.0.0.0/0" or a public prefix unlocks nothing by
+// accident); errors are InvalidArgument and name the offending prefix.
+absl::StatusOr<TargetSet> ParseAllowedReserved(std::span<const std::string> values);
+
+// OK when no address of `targets` lies in a reserved range outside `allowed`; otherwise
+// PermissionDenied naming every such reserved range at once (not only the first), each
+// with a target range that reaches into it.
+absl::Status CheckReservedTargets(const TargetSet& targets, const TargetSet& allowed);
+inline absl::Status CheckNoReservedTargets(const TargetSet& targets) {
+  return CheckReservedTargets(targets, TargetSet());
+}
 
 }  // namespace cutpoint::targets
 

@@ -18,7 +18,7 @@ if ! diff -u "$FIXTURES/locate_rst_lab.expected.ndjson" "$work/match.body"; then
   failures=$((failures + 1))
 fi
 
-"$CUTPOINT" locate --allow-reserved --from-pcap "$FIXTURES/locate_rst_lab.pcap" \
+"$CUTPOINT" locate --allow-reserved 198.18.0.0/15 --from-pcap "$FIXTURES/locate_rst_lab.pcap" \
   --key-file "$FIXTURES/locate_rst_lab.key" -S 198.18.0.1 -p 25 --control-port 443 --ttl 1-5 -q \
   198.19.1.0/30 | grep '"type":"verdict"' >"$work/verdicts" || failures=$((failures + 1))
 if ! diff -u "$FIXTURES/locate_rst_lab.verdicts.ndjson" "$work/verdicts"; then

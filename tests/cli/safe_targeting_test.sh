@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Safe targeting, proven on expanded target sets (--dry-run sends nothing): no address of
-# a blocklist, and no reserved address without --allow-reserved, is ever emitted; an
-# allowlist limits the scan to itself.
+# a blocklist, and no reserved address outside the --allow-reserved prefixes, is ever
+# emitted; an allowlist limits the scan to itself; --skip-reserved leaves out exactly the
+# reserved addresses that were not allowed.
 set -uo pipefail
 CUTPOINT=$1
 work=$(mktemp -d /tmp/cutpoint-safe.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 failures=0
+export CUTPOINT_DEFAULT_BLOCKLIST=""  # not the machine's /etc/cutpoint/blocklist.conf
 
 # 198.16.0.0/14 holds 198.18.0.0/15 (reserved): blocklisting it makes the rest probeable.
 python3 - "$work" <<'PY'
@@ -54,5 +56,48 @@ code=$?
 if [[ $code -ne 3 ]] || ! grep -q "198.18.0.0/15" "$work/err"; then
   echo "FAIL: reserved range not refused: exit $code $(cat "$work/err")"; failures=$((failures + 1))
 fi
-echo "cli.safe_targeting: $((2 - failures)) passed, $failures failed"
+# --skip-reserved and --allow-reserved PREFIX on 198.16.0.0/14 (holding 198.18.0.0/15)
+# plus a private and a multicast block: exactly the allowed reserved part survives.
+D=(scan --dry-run -S 198.18.0.1 -p 25)
+T=(198.16.0.0/14 10.0.0.0/30 224.0.0.0/30)
+"$CUTPOINT" "${D[@]}" --skip-reserved -o "$work/skip.ndjson" "${T[@]}" 2>"$work/err" ||
+  { echo "FAIL: --skip-reserved: $(cat "$work/err")"; failures=$((failures + 1)); }
+"$CUTPOINT" "${D[@]}" --skip-reserved --allow-reserved 198.18.0.0/15 -o "$work/skip15.ndjson" "${T[@]}" \
+  2>"$work/err" || { echo "FAIL: --skip-reserved --allow-reserved /15: $(cat "$work/err")"; failures=$((failures + 1)); }
+"$CUTPOINT" "${D[@]}" --skip-reserved --allow-reserved 198.18.0.0/16 -o "$work/skip16.ndjson" "${T[@]}" \
+  2>"$work/err" || { echo "FAIL: --skip-reserved --allow-reserved /16: $(cat "$work/err")"; failures=$((failures + 1)); }
+"$CUTPOINT" "${D[@]}" --skip-reserved -b "$work/blocklist.txt" -o "$work/skipblock.ndjson" "${T[@]}" \
+  2>"$work/err" || { echo "FAIL: --skip-reserved -b: $(cat "$work/err")"; failures=$((failures + 1)); }
+python3 - "$work" <<'PY' || failures=$((failures + 1))
+import ipaddress, json, sys
+d = sys.argv[1]
+def emitted(name):
+    out = [int(ipaddress.ip_address(json.loads(l)["target"])) for l in open(d + "/" + name) if '"probe"' in l]
+    assert len(out) == len(set(out)), "a target was emitted twice"
+    return set(out)
+def net(text):
+    return set(int(a) for a in ipaddress.ip_network(text))
+public = net("198.16.0.0/15")
+blocked = set()
+for l in open(d + "/blocklist.txt"):
+    l = l.split("#")[0].strip()
+    if l:
+        blocked |= net(l)
+for name, want in (("skip.ndjson", public), ("skip15.ndjson", public | net("198.18.0.0/15")),
+                   ("skip16.ndjson", public | net("198.18.0.0/16")),
+                   ("skipblock.ndjson", public - blocked)):
+    got = emitted(name)
+    assert got == want, "%s: expected %d targets, got %d (%d extra)" % (name, len(want), len(got), len(got - want))
+    meta = json.loads(open(d + "/" + name).readline())
+    assert meta["targets"] == len(want), meta
+print("skip-reserved: %d / %d / %d / %d targets emitted" % (len(public), len(public) + 2**17, len(public) + 2**16, len(public - blocked)))
+PY
+# Allowing part of a reserved range does not allow the rest of it.
+"$CUTPOINT" "${D[@]}" --allow-reserved 198.18.0.0/16 -o /dev/null 198.16.0.0/14 2>"$work/err"
+code=$?
+if [[ $code -ne 3 ]] || [[ $(cat "$work/err") != "cutpoint: target range 198.16.0.0/14 overlaps reserved range 198.18.0.0/15 (benchmarking, RFC 2544); pass --allow-reserved 198.18.0.0/15 (or a prefix inside it) to probe it deliberately, or --skip-reserved to leave it out" ]]; then
+  echo "FAIL: partly allowed range: exit $code $(cat "$work/err")"; failures=$((failures + 1))
+fi
+passed=$((failures > 4 ? 0 : 4 - failures))
+echo "cli.safe_targeting: $passed passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -23,7 +23,7 @@ dpdk=(--tx dpdk --dpdk-args "--no-huge --no-pci -m 256 --log-level=error --vdev 
 failures=0
 
 # Trace: unfiltered ports 443 and 81 plus ICMP echo (port 25 is filtered for .101/.102).
-timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" trace --allow-reserved -i "$PROBER_IF" \
+timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" trace --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" \
   -S "$PROBER_ADDR" -p 443,81 --probe tcp-syn,icmp-echo --ttl 1-5 --rate 20000 --cooldown 1 -q \
   "${dpdk[@]}" -o "$work/trace.ndjson" "$TARGET_PREFIX" 2>"$work/trace.err" || {
   echo "FAIL: trace --tx dpdk: $(cat "$work/trace.err")"; failures=$((failures + 1)); }
@@ -31,7 +31,7 @@ python3 "$HERE/check_trace.py" --topology "$work/topology.env" --ndjson "$work/t
   --ports 443,81 --max-unmatched 8 || failures=$((failures + 1))
 
 # Locate: the same verdicts as with the kernel backends.
-timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved -i "$PROBER_IF" \
+timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" \
   -S "$PROBER_ADDR" -p 25 --control-port 443 --ttl 1-5 --rate 20000 -q "${dpdk[@]}" \
   -o "$work/locate.ndjson" "$TARGET_PREFIX" 2>"$work/locate.err" || {
   echo "FAIL: locate --tx dpdk: $(cat "$work/locate.err")"; failures=$((failures + 1)); }

@@ -20,7 +20,7 @@ trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
 # shellcheck disable=SC1091
 source "$work/topology.env"
 count=2000
-ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
+ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --control-port 443 --ttl 1-5 --rate 2000 --round-wait 1 --cooldown 2 -q \
   -o "$work/out.ndjson" 198.19.1.0/24 2>"$work/err" &
 locate=$!

@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# Least privilege, in a lab: (1) as an unprivileged user with only the file capability
-# cap_net_raw, `cutpoint trace` works and holds no capability once its sockets are open;
-# (2) without the capability it fails with exit code 3 and a message naming CAP_NET_RAW;
-# (3) started as root with --user nobody it runs as that user with no capability.
+# Least privilege, proven per thread, in a lab. A running `cutpoint trace` is stopped
+# (SIGSTOP) while it sends — its status file exists, so sockets, capture and every thread
+# are up — and /proc/PID/task/*/status of every thread is read:
+#  (1) started as root, for every send backend (raw, afpacket, afxdp and dpdk when built;
+#      dpdk as a net_af_packet vdev on the prober's interface, with DPDK's interrupt and
+#      lcore threads): every thread CapEff, CapPrm, CapBnd 0, NoNewPrivs 1, all uids 65534
+#      (nobody, the default user);
+#  (2) --keep-root: uid 0 in every thread, still no capability, empty bounding set;
+#  (3) as an unprivileged user with only the file capability cap_net_raw: no capability,
+#      NoNewPrivs 1 (the bounding set cannot be emptied without CAP_SETPCAP); with
+#      cap_net_raw,cap_setpcap the bounding set is empty too;
+#  (4) refusals: no capability (exit 3, naming CAP_NET_RAW), --user root without
+#      --keep-root and an unknown --user (exit 2), a --resume file in a directory nobody
+#      cannot write (exit 3, before any probe).
 set -uo pipefail
 CUTPOINT=$1
 LISTENER=$2
@@ -20,68 +30,150 @@ trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
 source "$work/topology.env"
 install -m 0755 "$CUTPOINT" "$work/cutpoint"
 mkdir -m 0777 "$work/out"
+mkdir -m 0700 "$work/private"
 failures=0
+checks=0
 as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+zero=0000000000000000
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# Samples Uid/CapEff/CapPrm of a running cutpoint every 50 ms and prints the last sample
-# (taken while it probes, long after its sockets were opened).
-sample() {
-  local pid=$1 last=""
-  while kill -0 "$pid" 2>/dev/null; do
-    local probe_pid now
-    probe_pid=$(pgrep -n -x cutpoint)
-    now=$(grep -E '^(Uid|CapEff|CapPrm):' "/proc/$probe_pid/status" 2>/dev/null | tr '\n' ' ')
-    [[ -n $now ]] && last=$now
-    sleep 0.05
+# One line per thread of PID: "TID COMM UID-LIST CAPEFF CAPPRM CAPBND NONEWPRIVS".
+thread_table() {
+  local task
+  for task in /proc/"$1"/task/*; do
+    awk -v tid="${task##*/}" -v comm="$(cat "$task/comm" 2>/dev/null)" '
+      /^Uid:/ {uid = $2 "," $3 "," $4 "," $5}
+      /^CapEff:/ {eff = $2} /^CapPrm:/ {prm = $2} /^CapBnd:/ {bnd = $2}
+      /^NoNewPrivs:/ {nnp = $2}
+      END {print tid, comm, uid, eff, prm, bnd, nnp}' "$task/status" 2>/dev/null
   done
-  echo "$last"
 }
 
-EXTRA=()
-run_trace() {  # OUT COMMAND-PREFIX...; options after "trace" come from EXTRA
-  local out=$1
+# LABEL TABLE UID BND [COMM-PATTERN...]: every thread has uid UID (all four), no effective
+# or permitted capability, bounding set BND ("any": not checked), NoNewPrivs 1; each
+# COMM-PATTERN (an extended regex) names at least one thread.
+check_threads() {
+  local label=$1 table=$2 uid=$3 bnd=$4
+  shift 4
+  local bad
+  bad=$(awk -v uid="$uid,$uid,$uid,$uid" -v bnd="$bnd" -v zero=$zero '
+    $3 != uid || $4 != zero || $5 != zero || (bnd != "any" && $6 != bnd) || $7 != 1' "$table")
+  if [[ ! -s $table ]]; then
+    fail "$label: no thread status read"; return
+  fi
+  if [[ -n $bad ]]; then
+    fail "$label: threads with privileges left (tid comm uids CapEff CapPrm CapBnd NoNewPrivs):"
+    echo "$bad" | sed 's/^/    /'
+    return
+  fi
+  local pattern
+  for pattern in "$@"; do
+    if ! awk '{print $2}' "$table" | grep -Eq "$pattern"; then
+      fail "$label: no thread named /$pattern/ among: $(awk '{print $2}' "$table" | sort | uniq -c | tr -s ' \n' ' ')"
+      return
+    fi
+  done
+  echo "ok: $label: $(wc -l <"$table") threads ($(awk '{print $2}' "$table" | sort | uniq -c | tr -s ' \n' ' '))"
+}
+
+# LABEL RUNNER... -- TRACE-OPTIONS...: runs `RUNNER... trace` in the prober namespace with a
+# status file; once the status file exists the process is stopped, its threads are read
+# into $work/LABEL.threads, and it is resumed. Sets run_code.
+run_and_inspect() {
+  local label=$1
   shift
-  ip netns exec "$PROBER_NS" "$@" trace "${EXTRA[@]}" --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
-    -p 25 --ttl 1-3 --rate 40 --cooldown 1 -q -o "$out" "${TARGET_PREFIX%/*}/29"
+  local runner=()
+  while [[ $1 != -- ]]; do runner+=("$1"); shift; done
+  shift
+  local status_file=$work/out/$label.status table=$work/$label.threads
+  : >"$table"
+  # ~2.4 s of sending (48 probes at 20/s): the status file is first written after 1 s.
+  ip netns exec "$PROBER_NS" "${runner[@]}" trace --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" \
+    -S "$PROBER_ADDR" -p 25 --ttl 1-3 --rate 20 --cooldown 1 -q "$@" \
+    --status-file "$status_file" -o "$work/out/$label.ndjson" "${TARGET_PREFIX%/*}/29" \
+    2>"$work/$label.err" &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null && [[ ! -s $status_file ]]; do sleep 0.02; done
+  if kill -STOP "$pid" 2>/dev/null; then
+    thread_table "$pid" >"$table"
+    kill -CONT "$pid"
+  fi
+  wait "$pid"
+  run_code=$?
+  run_pid=$pid
 }
 
-# (1) file capability only.
+expect_success() {  # LABEL
+  checks=$((checks + 1))
+  if [[ $run_code -ne 0 ]]; then
+    fail "$1: exit $run_code: $(head -c 600 "$work/$1.err")"; return 1
+  fi
+  if ! grep -q '"kind":"syn_ack"' "$work/out/$1.ndjson"; then
+    fail "$1: no SYN-ACK matched"; return 1
+  fi
+}
+
+# (1) Started as root, every backend: default user nobody.
+backends=(raw afpacket afxdp dpdk)
+for backend in "${backends[@]}"; do
+  extra=(--tx "$backend")
+  patterns=(cp-capture cp-sender)
+  if [[ $backend == dpdk ]]; then
+    extra+=(--dpdk-args "--no-huge --no-pci -m 256 --log-level=error --vdev net_af_packet0,iface=$PROBER_IF,framecnt=8192")
+    patterns+=('eal-intr' 'worker')  # DPDK's interrupt thread and an lcore worker
+  fi
+  run_and_inspect "root-$backend" "$CUTPOINT" -- "${extra[@]}"
+  if [[ $run_code -ne 0 ]] && grep -q "no AF_XDP support\|no DPDK support" "$work/root-$backend.err"; then
+    echo "skip: --tx $backend not built"; continue
+  fi
+  expect_success "root-$backend" || continue
+  check_threads "root, --tx $backend" "$work/root-$backend.threads" 65534 $zero "${patterns[@]}"
+  # The EAL's private runtime directory is gone although the run ended as nobody.
+  if [[ $backend == dpdk && -e /var/run/dpdk/cutpoint-$run_pid ]]; then
+    fail "--tx dpdk left /var/run/dpdk/cutpoint-$run_pid behind"
+  fi
+done
+
+# (2) --keep-root: uid 0, still nothing else.
+run_and_inspect keep-root "$CUTPOINT" -- --keep-root
+expect_success keep-root && check_threads "--keep-root" "$work/keep-root.threads" 0 $zero cp-capture
+
+# (3) File capabilities only, as nobody.
 setcap cap_net_raw+ep "$work/cutpoint"
-run_trace "$work/out/capped.ndjson" "${as_nobody[@]}" "$work/cutpoint" 2>"$work/capped.err" &
-pid=$!
-sleep 0.3
-status=$(sample $pid)
-wait $pid
-code=$?
-if [[ $code -ne 0 ]]; then
-  echo "FAIL: capped run exit $code: $(cat "$work/capped.err")"; failures=$((failures + 1))
-elif [[ $status != *"CapEff:	0000000000000000"* || $status != *"CapPrm:	0000000000000000"* || $status != *"Uid:	65534"* ]]; then
-  echo "FAIL: capabilities not dropped after sockets opened: $status"; failures=$((failures + 1))
-elif ! grep -q '"kind":"syn_ack"' "$work/out/capped.ndjson"; then
-  echo "FAIL: no SYN-ACK matched in the unprivileged run"; failures=$((failures + 1))
-fi
+run_and_inspect capped "${as_nobody[@]}" "$work/cutpoint" --
+expect_success capped && check_threads "cap_net_raw as nobody" "$work/capped.threads" 65534 any cp-capture
+setcap cap_net_raw,cap_setpcap+ep "$work/cutpoint"
+run_and_inspect capped-setpcap "${as_nobody[@]}" "$work/cutpoint" --
+expect_success capped-setpcap &&
+  check_threads "cap_net_raw,cap_setpcap as nobody" "$work/capped-setpcap.threads" 65534 $zero cp-capture
 
-# (2) no capability: refused, exit 3, nothing sent.
+# (4) Refusals.
+expect_refusal() {  # LABEL CODE MESSAGE-REGEX RUNNER... -- OPTIONS...
+  local label=$1 code=$2 message=$3
+  shift 3
+  local runner=()
+  while [[ $1 != -- ]]; do runner+=("$1"); shift; done
+  shift
+  checks=$((checks + 1))
+  ip netns exec "$PROBER_NS" "${runner[@]}" trace --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" \
+    -S "$PROBER_ADDR" -p 25 --ttl 1-2 --rate 20 --cooldown 0 -q "$@" \
+    -o "$work/out/$label.ndjson" "${TARGET_PREFIX%/*}/30" 2>"$work/$label.err"
+  local got=$?
+  if [[ $got -ne $code ]] || ! grep -Eq -- "$message" "$work/$label.err"; then
+    fail "$label: exit $got (want $code), stderr: $(head -c 400 "$work/$label.err")"
+  elif grep -q '"type":"reply"' "$work/out/$label.ndjson" 2>/dev/null; then
+    fail "$label: refused, but replies were recorded (probes were sent)"
+  else
+    echo "ok: $label: exit $got, $(head -n 1 "$work/$label.err")"
+  fi
+}
 setcap -r "$work/cutpoint"
-run_trace "$work/out/denied.ndjson" "${as_nobody[@]}" "$work/cutpoint" 2>"$work/denied.err"
-code=$?
-if [[ $code -ne 3 ]] || ! grep -q "CAP_NET_RAW" "$work/denied.err"; then
-  echo "FAIL: unprivileged run without capability: exit $code, $(head -n 1 "$work/denied.err")"
-  failures=$((failures + 1))
-fi
+expect_refusal no-capability 3 "CAP_NET_RAW" "${as_nobody[@]}" "$work/cutpoint" --
+expect_refusal user-root 2 "--keep-root" "$CUTPOINT" -- --user root
+expect_refusal unknown-user 2 "unknown user 'cutpoint-no-such-user'" "$CUTPOINT" -- --user cutpoint-no-such-user
+expect_refusal user-and-keep-root 2 "exclude each other" "$CUTPOINT" -- --user nobody --keep-root
+expect_refusal resume-unwritable 3 "user nobody cannot write in $work/private" "$CUTPOINT" -- \
+  --key-file "$work/key" --resume "$work/private/scan.resume"
 
-# (3) root with --user nobody.
-EXTRA=(--user nobody)
-run_trace "$work/out/switched.ndjson" "$CUTPOINT" 2>"$work/switched.err" &
-pid=$!
-sleep 0.3
-status=$(sample $pid)
-wait $pid
-code=$?
-if [[ $code -ne 0 || $status != *"Uid:	65534"* || $status != *"CapEff:	0000000000000000"* ]]; then
-  echo "FAIL: --user nobody: exit $code, status '$status', $(head -n 1 "$work/switched.err")"
-  failures=$((failures + 1))
-fi
-
-echo "lab.least_privilege: $((3 - failures)) passed, $failures failed"
+echo "lab.least_privilege: $checks checks, $failures failed"
 [[ $failures -eq 0 ]]

@@ -131,7 +131,8 @@ case $TEST_CASE in
     RATE=2000
     STOP=(timeout --foreground -s INT --preserve-status 5.5)
     WANT_RC=130
-    EXTRA_ARGS=(--window 2 --resume "$TMP/locate.resume") ;;
+    EXTRA_ARGS=(--window 2 --resume "$TMP/locate.resume")
+    chmod 0777 "$TMP" ;;  # started as root, locate runs as nobody and writes the resume file here
   loss_*) CHECK_ARGS=(--allow-inconclusive loss --allow-inconclusive single_probe --lossy) ;;
   interrupt)
     # 21504 first-round probes at 2000/s: SIGINT after 3 s lands inside the first
@@ -145,7 +146,7 @@ case $TEST_CASE in
 esac
 
 set +e
-"${STOP[@]}" ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved \
+"${STOP[@]}" ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
   -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
   --ttl "$TTL" --rate "$RATE" --key-file "$TMP/key" -o "$TMP/out.ndjson" \
   "${PCAP_ARGS[@]}" "${EXTRA_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
@@ -158,7 +159,7 @@ if [[ $TEST_CASE == resume && $rc -eq $WANT_RC ]]; then
   echo "$LABEL: interrupted run: $(grep -c '^r ' "$TMP/locate.resume") replies saved, $(sed -n 3p "$TMP/locate.resume")"
   mv "$TMP/out.ndjson" "$TMP/interrupted.ndjson"
   set +e
-  timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved \
+  timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
     -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
     --ttl "$TTL" --rate 20000 --key-file "$TMP/key" -o "$TMP/out.ndjson" \
     "${EXTRA_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
@@ -181,7 +182,7 @@ if [[ $TEST_CASE == offline ]]; then
   [[ -s $TMP/evidence.pcap ]] || { echo "$LABEL: FAIL: --pcap-out wrote no capture" >&2; exit 1; }
   # Offline re-judgement: no privilege, no namespace needed.
   set +e
-  timeout 120 "$CUTPOINT" locate --allow-reserved --from-pcap "$TMP/evidence.pcap" \
+  timeout 120 "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 --from-pcap "$TMP/evidence.pcap" \
     --key-file "$TMP/key" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
     --ttl "$TTL" -o "$TMP/offline.ndjson" "${PREFIXES[@]}" 2>"$TMP/offline.stderr"
   rc=$?

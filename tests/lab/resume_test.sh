@@ -12,12 +12,13 @@ LAB=$HERE/../../tools/lab/lab.sh
 [[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
 name=cpres$$
 work=$(mktemp -d /tmp/cutpoint-resume.XXXXXX)
+chmod 0777 "$work"  # started as root, the scan runs as nobody and writes --resume here
 trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
 "$LAB" up "$name" --routers 1 --listener "$LISTENER" --out "$work/topology.env" >/dev/null 2>&1 </dev/null || {
   echo "FAIL: lab up"; exit 1; }
 # shellcheck disable=SC1091
 source "$work/topology.env"
-SCAN=(scan --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" -p 20-35 --cooldown 1
+SCAN=(scan --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" -p 20-35 --cooldown 1
       --key-file "$work/key" --resume "$work/resume" -q)
 # `ip netns exec` execs cutpoint in place, so $! is cutpoint itself and gets the signal.
 ip netns exec "$PROBER_NS" "$CUTPOINT" "${SCAN[@]}" --rate 1500 -o "$work/first.ndjson" \

@@ -19,7 +19,7 @@ trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
 source "$work/topology.env"
 rx() { ip -n "$PROBER_NS" -s -j link show "$PROBER_IF" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'; }
 before=$(rx)
-ip netns exec "$PROBER_NS" "$CUTPOINT" scan --allow-reserved -i "$PROBER_IF" -S "$PROBER_ADDR" \
+ip netns exec "$PROBER_NS" "$CUTPOINT" scan --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --rate max --tx afpacket --sender-threads 2 --cooldown 2 -q -o "$work/scan.ndjson" \
   "$TARGET_PREFIX" 2>"$work/err" || { echo "FAIL: scan: $(cat "$work/err")"; exit 1; }
 after=$(rx)

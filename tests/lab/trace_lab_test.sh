@@ -66,7 +66,7 @@ bash "$LAB" up "$NAME" --routers 3 --prefix 198.19.1.0/24 --open-ports 25,443 \
 source "$TMP/topology.env"
 
 set +e
-timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" trace --allow-reserved \
+timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" trace --allow-reserved 198.18.0.0/15 \
   -i "$PROBER_IF" -S "$PROBER_ADDR" -p 25,443,81 --probe tcp-syn,icmp-echo \
   --ttl 1-5 --rate 20000 --cooldown 2 --key-file "$TMP/key" \
   -o "$TMP/out.ndjson" "$TARGET_PREFIX" 2>"$TMP/cutpoint.stderr"

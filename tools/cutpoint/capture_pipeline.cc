@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/report/reply_line.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/scan_runner.h"
 
 namespace cutpoint::cli {
@@ -258,6 +259,7 @@ absl::StatusOr<report::ScanStats> MatchCaptureToSink(capture::FrameSource& sourc
     return absl::DataLossError(absl::StrCat(path, ": ", pipeline.read_error().message()));
   }
   report::ScanStats stats = pipeline.stats();
+  NoteTruncation(source, &stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }

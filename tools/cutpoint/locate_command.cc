@@ -25,9 +25,12 @@
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/locate_resume.h"
 #include "tools/cutpoint/output_sink.h"
+#include "tools/cutpoint/pcap_exit_flush.h"
+#include "tools/cutpoint/privileges.h"
 #include "tools/cutpoint/probe_options.h"
 #include "tools/cutpoint/scan_runner.h"
 #include "tools/cutpoint/signals.h"
@@ -86,6 +89,7 @@ struct LocateConfig {
   std::string from_pcap;
   std::string resume_path;
   std::string run_as_user;
+  bool keep_root = false;
   uint32_t shard_count = 1;
   uint32_t shard_index = 0;
   bool quiet = false;
@@ -213,6 +217,7 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   }
   config.quiet = args.Has("quiet");
   config.run_as_user = args.Get("user").value_or("");
+  config.keep_root = args.Has("keep-root");
   absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
   if (!shards.ok()) return shards.status();
   config.shard_count = shards->count;
@@ -291,12 +296,16 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
                                             const probe::ProbeCodec& codec, uint64_t seed,
                                             LockedTable& observations,
                                             capture::PcapWriter* evidence,
-                                            const ReplyHandler& on_reply, LocateRound* next) {
+                                            const ReplyHandler& on_reply,
+                                            std::function<absl::Status()> on_started,
+                                            std::function<absl::Status(int64_t)> on_tick,
+                                            LocateRound* next) {
   SessionConfig session_config;
   session_config.make_sender = tx.make_sender;
   session_config.make_capture = tx.make_capture;
   session_config.add_backend_stats = tx.add_stats;
   session_config.run_as_user = config.run_as_user;
+  session_config.keep_root = config.keep_root;
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
   session_config.rate_pps = config.rate_pps;
@@ -306,9 +315,16 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   session_config.matcher.ttl_max = config.ttl_max;
   session_config.matcher.attempts = static_cast<uint8_t>(config.attempts + config.retries);
   session_config.evidence = evidence;
+  session_config.on_started = std::move(on_started);
+  session_config.on_tick = std::move(on_tick);
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(session_config, codec, on_reply);
   if (!session.ok()) return session.status();
+  if (!config.resume_path.empty() && session_config.drop_privileges) {
+    // Saved (or removed) at the end, by the user the run switched to.
+    absl::Status writable = CheckWritableAfterDrop("--resume", config.resume_path);
+    if (!writable.ok()) return writable;
+  }
 
   // Sweep rounds: every target over the first TTL window, then deeper windows only for
   // targets whose destination has not answered yet while their path still does. `next`
@@ -427,12 +443,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   absl::StatusOr<LocateConfig> config = ParseLocateConfig(*args);
   if (!config.ok()) return ReportError(config.status());
 
-  TargetOptions target_options;
-  target_options.specs = args->positional();
-  target_options.files = args->GetAll("targets-file");
-  target_options.blocklist_files = args->GetAll("blocklist-file");
-  target_options.allowlist_files = args->GetAll("allowlist-file");
-  target_options.allow_reserved = args->Has("allow-reserved");
+  TargetOptions target_options = TargetOptionsFromArgs(*args);
   target_options.max_targets = 65536;
   if (auto text = args->Get("max-targets")) {
     absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
@@ -440,8 +451,17 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     target_options.max_targets = static_cast<uint64_t>(*max);
   }
   for (uint32_t host : config->control_hosts) target_options.specs.push_back(wire::Ipv4ToString(host));
-  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
+  TargetingReport targeting;
+  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
   if (!target_set.ok()) return ReportError(target_set.status());
+  for (uint32_t host : config->control_hosts) {
+    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
+    if (!target_set->Contains(host)) {
+      return ReportError(absl::InvalidArgumentError(absl::StrCat(
+          "--control-host ", wire::Ipv4ToString(host),
+          " is left out by a blocklist or --skip-reserved; pick another control host")));
+    }
+  }
   if (config->shard_count > 1) {
     // Whole control groups go to one shard; explicit control hosts go to every shard.
     std::vector<targets::Ipv4Range> hosts;
@@ -495,12 +515,14 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   next_round.swept_max = config->ttl_min - 1;
   std::string plan_id;
   std::vector<match::ReplyRecord> resumed_replies;
+  bool resuming = false;
   if (!config->resume_path.empty()) {
     plan_id = LocatePlanId(*config, *target_set, probe_names, probe::ProbeKeyFingerprint(*key), seed);
     absl::StatusOr<std::optional<LocateResumeState>> resumed =
         ReadLocateResume(config->resume_path, plan_id);
     if (!resumed.ok()) return ReportError(resumed.status());
     if (resumed->has_value()) {
+      resuming = true;
       next_round = (*resumed)->next;
       for (const match::ReplyRecord& reply : (*resumed)->replies) {
         // The cut round is sent again whole: its replies so far would be counted twice.
@@ -514,16 +536,32 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     }
   }
 
+  // Outputs are opened now (an unwritable path fails before anything is sent) but
+  // written only once the run can start: a run refused later leaves them untouched.
+  PcapExitFlush evidence_exit_flush;  // outlives `evidence`
   std::unique_ptr<capture::PcapWriter> evidence;
   if (!config->pcap_out.empty()) {
     absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
-        capture::PcapWriter::Create(config->pcap_out, wire::LinkType::kRaw);
+        capture::PcapWriter::CreateDeferred(config->pcap_out, wire::LinkType::kRaw);
     if (!writer.ok()) return ReportError(writer.status());
     evidence = std::move(*writer);
+    evidence->SetWriteGuard(&evidence_exit_flush);
+    if (config->key_file.empty()) {
+      std::fprintf(stderr,
+                   "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
+                   "re-judged (the probe key is not saved)\n");
+    }
   }
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
+  // A resumed run continues the interrupted run's output, after its last whole line.
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(
+      config->output, resuming ? OutputFile::Mode::kAppend : OutputFile::Mode::kReplace);
   if (!sink.ok()) return ReportError(sink.status());
   OutputSink& out = **sink;
+  auto begin_outputs = [&]() -> absl::Status {
+    absl::Status status = out.Begin();
+    if (status.ok() && evidence != nullptr) status = evidence->Start();
+    return status;
+  };
 
   report::JsonLine line;
   if (!config->text) {
@@ -542,9 +580,9 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     meta.attempts = config->attempts;
     meta.rate_pps = offline ? 0 : config->rate_pps;
     meta.target_count = target_set->size();
+    AddTargetingToMeta(targeting, &meta);
     report::FormatMeta(meta, &line);
-    absl::Status status = out.Append(line.Finish());
-    if (status.ok()) status = out.Flush();
+    absl::Status status = out.Append(line.Finish());  // written by Begin()
     if (!status.ok()) return ReportError(status);
   }
 
@@ -571,6 +609,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     return out.CommitAppend(report::WriteReplyLine(reply, false, at));
   };
 
+  if (!config->quiet) NoteLeftOutTargets(targeting, target_set->size());
   InstallStopHandlers();
   absl::StatusOr<report::ScanStats> stats;
   if (offline) {
@@ -580,12 +619,24 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     matcher_config.ttl_min = config->ttl_min;
     matcher_config.ttl_max = config->ttl_max;
     match::Matcher matcher(codec, matcher_config);
-    stats = ReadCaptureFile(config->from_pcap, matcher, on_reply);
+    absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
+        capture::PcapSource::OpenOffline(config->from_pcap);
+    if (!source.ok()) return ReportError(source.status());
+    absl::Status begun = begin_outputs();
+    if (!begun.ok()) return ReportError(begun);
+    stats = ReadCapture(**source, config->from_pcap, matcher, on_reply);
+    if (stats.ok()) {
+      if (std::optional<std::string> cut = TruncationWarning(config->from_pcap, *stats)) {
+        PrintWarning(*cut);
+      }
+    }
   } else {
     absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());
     stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
-                      evidence.get(), on_reply, &next_round);
+                      evidence.get(), on_reply, begin_outputs,
+                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, kOutputFlushIntervalNs); },
+                      &next_round);
   }
   if (evidence != nullptr) {
     absl::Status closed = evidence->Close();
@@ -644,6 +695,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
                  static_cast<unsigned long long>(stats->pcap_dropped + stats->pcap_ifdropped),
                  stats->duration_s, stats->interrupted ? " (interrupted)" : "");
   }
+  PrintHint(UnauthenticatedHint(*stats));
   return stats->interrupted ? kExitInterrupted : kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include "tools/cutpoint/capture_pipeline.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
@@ -23,6 +24,7 @@ constexpr OptionSpec kMatchOptions[] = {
     {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
     {"source-ip", 'S', "ADDR", "only accept replies addressed to ADDR (the prober)"},
     {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
+    {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
 };
 
@@ -84,6 +86,7 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   report::JsonLine line;
   report::FormatMeta(meta, &line);
   absl::Status status = (*sink)->Append(line.Finish());
+  if (status.ok()) status = (*sink)->Begin();  // the capture opened: the run can start
   if (!status.ok()) return ReportError(status);
 
   absl::StatusOr<report::ScanStats> stats =
@@ -92,10 +95,23 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
     (void)(*sink)->Flush();
     return ReportError(stats.status());
   }
+  if (std::optional<std::string> cut = TruncationWarning(*pcap_path, *stats)) PrintWarning(*cut);
   report::FormatStats(*stats, &line);
   status = (*sink)->Append(line.Finish());
   if (status.ok()) status = (*sink)->Flush();
   if (!status.ok()) return ReportError(status);
+  if (!args->Has("quiet")) {
+    std::fprintf(stderr,
+                 "cutpoint match: %llu packets in %.1f s; %llu replies matched, %llu rejected, "
+                 "%llu unmatched, %llu malformed%s\n",
+                 static_cast<unsigned long long>(stats->replies_seen + stats->probes_sent),
+                 stats->duration_s, static_cast<unsigned long long>(stats->matched),
+                 static_cast<unsigned long long>(stats->rejected),
+                 static_cast<unsigned long long>(stats->unmatched),
+                 static_cast<unsigned long long>(stats->malformed),
+                 stats->capture_truncated ? " (capture truncated)" : "");
+  }
+  PrintHint(UnauthenticatedHint(*stats));
   return kExitOk;
 }
 

@@ -1,10 +1,14 @@
 #include "tools/cutpoint/probe_options.h"
 
+#include <sys/stat.h>
 #include <time.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -15,6 +19,7 @@
 #include "capture/send/route_lookup.h"
 #include "capture/send/sender_factory.h"
 #include "engine/targets/reserved_ranges.h"
+#include "engine/targets/target_filter.h"
 #ifdef CUTPOINT_HAVE_DPDK
 #include "tools/cutpoint/dpdk_backend.h"
 #endif
@@ -149,16 +154,46 @@ absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view 
   return value;
 }
 
-absl::StatusOr<targets::TargetSet> LoadTargetFiles(const std::vector<std::string>& files) {
-  targets::TargetSetBuilder builder;
-  for (const std::string& file : files) {
-    absl::Status status = builder.AddFile(file, /*allow_empty=*/true);
-    if (!status.ok()) return status;
-  }
-  return std::move(builder).Build();
+TargetOptions TargetOptionsFromArgs(const ParsedArgs& args) {
+  TargetOptions options;
+  options.specs = args.positional();
+  options.files = args.GetAll("targets-file");
+  options.blocklist_files = args.GetAll("blocklist-file");
+  options.allowlist_files = args.GetAll("allowlist-file");
+  options.allow_reserved = args.GetAll("allow-reserved");
+  options.skip_reserved = args.Has("skip-reserved");
+  options.default_blocklist = !args.Has("no-default-blocklist");
+  return options;
 }
 
-absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options) {
+std::string DefaultBlocklistPath() {
+  const char* path = std::getenv("CUTPOINT_DEFAULT_BLOCKLIST");
+  return path != nullptr ? path : "/etc/cutpoint/blocklist.conf";
+}
+
+namespace {
+
+absl::StatusOr<targets::TargetSet> ReadPrefixLists(const std::vector<std::string>& files,
+                                                   absl::string_view what) {
+  std::vector<targets::Ipv4Range> ranges;
+  for (const std::string& file : files) {
+    absl::StatusOr<targets::TargetSet> list = targets::ReadPrefixList(file, what);
+    if (!list.ok()) return list.status();
+    ranges.insert(ranges.end(), list->ranges().begin(), list->ranges().end());
+  }
+  return targets::TargetSet::FromRanges(std::move(ranges));
+}
+
+}  // namespace
+
+absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options,
+                                               TargetingReport* report) {
+  targets::TargetFilter filter;
+  filter.skip_reserved = options.skip_reserved;
+  absl::StatusOr<targets::TargetSet> allowed = targets::ParseAllowedReserved(options.allow_reserved);
+  if (!allowed.ok()) return allowed.status();
+  filter.allowed_reserved = *std::move(allowed);
+
   targets::TargetSetBuilder builder;
   for (const std::string& spec : options.specs) {
     absl::Status status = builder.AddSpec(spec);
@@ -170,32 +205,75 @@ absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options) {
   }
   targets::TargetSet set = std::move(builder).Build();
   if (!options.allowlist_files.empty()) {
-    absl::StatusOr<targets::TargetSet> allowed = LoadTargetFiles(options.allowlist_files);
-    if (!allowed.ok()) return allowed.status();
+    absl::StatusOr<targets::TargetSet> allowlist =
+        ReadPrefixLists(options.allowlist_files, "allowlist");
+    if (!allowlist.ok()) return allowlist.status();
     // As in zmap: with no targets given, the allowlist is the scan.
-    set = set.empty() ? *std::move(allowed) : set.Intersect(*allowed);
-  }
-  if (!options.blocklist_files.empty()) {
-    absl::StatusOr<targets::TargetSet> blocked = LoadTargetFiles(options.blocklist_files);
-    if (!blocked.ok()) return blocked.status();
-    set = set.Subtract(*blocked);
+    if (set.empty()) {
+      set = *std::move(allowlist);
+    } else {
+      filter.allowlist = *std::move(allowlist);
+    }
   }
   if (set.empty()) {
-    return absl::InvalidArgumentError(
-        options.specs.empty() && options.files.empty() && options.allowlist_files.empty()
-            ? "no targets given (TARGET arguments or --targets-file)"
-            : "no targets left after the allow- and blocklists");
+    std::string message = "no targets given (TARGET arguments or --targets-file)";
+    // "--allow-reserved 198.18.0.1" in the old flag-only syntax ate the target.
+    if (!options.allow_reserved.empty()) {
+      absl::StrAppend(&message, "; --allow-reserved takes the prefixes to unlock: is '",
+                      options.allow_reserved.back(), "' meant as a target too?");
+    }
+    return absl::InvalidArgumentError(message);
   }
-  if (!options.allow_reserved) {
-    absl::Status reserved = targets::CheckNoReservedTargets(set);
-    if (!reserved.ok()) return reserved;
+
+  std::vector<std::string> blocklist_files = options.blocklist_files;
+  if (options.default_blocklist) {
+    // An absent default list is normal; one that exists is an opt-out and must be read.
+    std::string path = DefaultBlocklistPath();
+    struct stat info;
+    if (!path.empty() && (stat(path.c_str(), &info) == 0 || (errno != ENOENT && errno != ENOTDIR))) {
+      blocklist_files.push_back(path);
+    }
   }
-  if (options.max_targets != 0 && set.size() > options.max_targets) {
+  absl::StatusOr<targets::TargetSet> blocklist = ReadPrefixLists(blocklist_files, "blocklist");
+  if (!blocklist.ok()) return blocklist.status();
+  filter.blocklist = *std::move(blocklist);
+
+  absl::StatusOr<targets::FilteredTargets> filtered =
+      targets::FilterTargets(std::move(set), filter);
+  if (!filtered.ok()) return filtered.status();
+  if (options.max_targets != 0 && filtered->targets.size() > options.max_targets) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "target set has ", set.size(), " addresses, more than --max-targets ",
+        "target set has ", filtered->targets.size(), " addresses, more than --max-targets ",
         options.max_targets, "; raise --max-targets to confirm"));
   }
-  return set;
+  if (report != nullptr) {
+    report->blocklist_files = std::move(blocklist_files);
+    report->allowed_reserved.clear();
+    for (const targets::Ipv4Range& range : filter.allowed_reserved.ranges()) {
+      report->allowed_reserved.push_back(targets::FormatRange(range));
+    }
+    report->skip_reserved = options.skip_reserved;
+    report->blocklisted = filtered->blocklisted;
+    report->reserved_skipped = filtered->reserved_skipped;
+  }
+  return std::move(filtered->targets);
+}
+
+void AddTargetingToMeta(const TargetingReport& report, report::MetaInfo* meta) {
+  meta->blocklists = report.blocklist_files;
+  meta->blocklisted = report.blocklisted;
+  meta->allowed_reserved = report.allowed_reserved;
+  meta->skip_reserved = report.skip_reserved;
+  meta->reserved_skipped = report.reserved_skipped;
+}
+
+void NoteLeftOutTargets(const TargetingReport& report, uint64_t target_count) {
+  if (report.blocklisted == 0 && report.reserved_skipped == 0) return;
+  std::fprintf(stderr,
+               "cutpoint: left out %llu blocklisted and %llu reserved addresses; %llu targets\n",
+               static_cast<unsigned long long>(report.blocklisted),
+               static_cast<unsigned long long>(report.reserved_skipped),
+               static_cast<unsigned long long>(target_count));
 }
 
 absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,

@@ -14,6 +14,7 @@
 #include "tools/cutpoint/scan_runner.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_key.h"
+#include "engine/report/records.h"
 #include "engine/targets/target_set.h"
 
 namespace cutpoint::cli {
@@ -28,12 +29,17 @@ inline constexpr OptionSpec kCommonProbingOptions[] = {
     {"gateway-mac", 0, "MAC", "next-hop MAC for --tx afpacket/afxdp (default: the neighbour table)"},
     {"dpdk-args", 0, "ARGS", "EAL arguments for --tx dpdk, e.g. \"--no-huge --no-pci --vdev ...\""},
     {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
-    {"user", 0, "NAME", "started as root: switch to NAME once sockets are open"},
+    {"user", 0, "NAME", "started as root: run as NAME once sockets are open (default nobody)"},
+    {"keep-root", 0, "", "started as root: stay uid 0 (still without capabilities), no --user"},
     {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
-    {"blocklist-file", 'b', "FILE", "never probe the addresses/prefixes in FILE (zmap format)"},
+    {"blocklist-file", 'b', "FILE", "never probe the prefixes in FILE (zmap blocklist.conf format)"},
+    {"no-default-blocklist", 0, "", "ignore the opt-out list /etc/cutpoint/blocklist.conf"},
     {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
     {"seed", 0, "N", "permutation seed (default: derived from the key)"},
-    {"allow-reserved", 0, "", "allow targets in IANA special-purpose ranges (labs)"},
+    {"allow-reserved", 0, "PREFIX[,PREFIX...]",
+     "unlock these reserved prefixes, e.g. 198.18.0.0/15 (never 0/8, 127/8, multicast, class E, "
+     "broadcast)"},
+    {"skip-reserved", 0, "", "leave reserved ranges out of the targets instead of refusing the run"},
     {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
 };
@@ -65,13 +71,36 @@ struct TargetOptions {
   std::vector<std::string> files;  // --targets-file
   std::vector<std::string> blocklist_files;  // zmap-compatible: these are never probed
   std::vector<std::string> allowlist_files;  // zmap-compatible: only these are probed
-  bool allow_reserved = false;
+  std::vector<std::string> allow_reserved;  // --allow-reserved values
+  bool skip_reserved = false;
+  bool default_blocklist = true;  // read DefaultBlocklistPath() when it exists
   uint64_t max_targets = 0;  // 0: no limit
 };
 
-// Builds the target set; refuses reserved ranges unless allowed and sets larger than
-// max_targets.
-absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options);
+// The target words and the targeting flags above (all but max_targets).
+TargetOptions TargetOptionsFromArgs(const ParsedArgs& args);
+
+// The opt-out list read when present: /etc/cutpoint/blocklist.conf, or
+// $CUTPOINT_DEFAULT_BLOCKLIST when that is set (tests, packagers; empty: none).
+std::string DefaultBlocklistPath();
+
+// What LoadTargets left out and why, for the meta record and a note on stderr.
+struct TargetingReport {
+  std::vector<std::string> blocklist_files;   // applied, the default list included
+  std::vector<std::string> allowed_reserved;  // normalized --allow-reserved prefixes
+  bool skip_reserved = false;
+  uint64_t blocklisted = 0;       // addresses removed by the blocklists
+  uint64_t reserved_skipped = 0;  // reserved addresses removed by --skip-reserved
+};
+
+// Builds the target set: allowlist, blocklists (the default one included), then the
+// reserved ranges (refused unless allowed, or subtracted with --skip-reserved); refuses
+// sets larger than max_targets.
+absl::StatusOr<targets::TargetSet> LoadTargets(const TargetOptions& options,
+                                               TargetingReport* report = nullptr);
+void AddTargetingToMeta(const TargetingReport& report, report::MetaInfo* meta);
+// "cutpoint: left out ..." on stderr when anything was left out.
+void NoteLeftOutTargets(const TargetingReport& report, uint64_t target_count);
 
 std::string CurrentTimeRfc3339();
 

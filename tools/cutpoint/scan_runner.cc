@@ -1,6 +1,10 @@
 #include "tools/cutpoint/scan_runner.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -11,6 +15,7 @@
 #include "engine/probe/probe_builder.h"
 #include "engine/targets/permutation.h"
 #include "engine/wire/ipv4_address.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/privileges.h"
 
 namespace cutpoint::cli {
@@ -22,6 +27,7 @@ constexpr int64_t kMaxSleepNs = 1'000'000;
 constexpr int64_t kWaitSliceNs = 10'000'000;
 // Bounds the final read of the capture ring, should replies keep arriving at line rate.
 constexpr int64_t kMaxDrainNs = 5'000'000'000;
+constexpr int64_t kTickNs = 200'000'000;
 
 void SleepNanos(int64_t ns) {
   timespec duration{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
@@ -122,14 +128,25 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
     if (!sender.ok()) return sender.status();
     session->senders_.push_back(std::move(*sender));
   }
-  // Every socket is open: drop what is no longer needed before any other thread starts
-  // (capabilities are per thread; new threads inherit the dropped set).
+  // Every socket is open: drop what is no longer needed, in every thread there is (DPDK's
+  // already run); the threads started below inherit the dropped sets.
   if (config.drop_privileges) {
-    absl::Status dropped = DropPrivileges(config.run_as_user);
+    absl::Status dropped = DropPrivileges({config.run_as_user, config.keep_root});
     if (!dropped.ok()) return dropped;
+    if (!config.status_file.empty()) {
+      absl::Status writable = CheckWritableAfterDrop("--status-file", config.status_file);
+      if (!writable.ok()) return writable;
+    }
+  }
+  if (config.on_started) {
+    absl::Status started = config.on_started();
+    if (!started.ok()) return started;
   }
   session->started_ns_ = MonotonicNanos();
-  session->capture_thread_ = std::thread([s = session.get()] { s->CaptureLoop(); });
+  session->capture_thread_ = std::thread([s = session.get()] {
+    pthread_setname_np(pthread_self(), "cp-capture");  // names show in /proc and top
+    s->CaptureLoop();
+  });
   return session;
 }
 
@@ -142,12 +159,20 @@ void ProbeSession::RecordEvidence(int64_t time_us, const uint8_t* packet, size_t
   if (config_.evidence == nullptr) return;
   std::lock_guard<std::mutex> lock(evidence_mutex_);
   config_.evidence->Write(time_us, packet, len);
+  if (!config_.evidence->ok()) evidence_failed_.store(true, std::memory_order_relaxed);
+}
+
+absl::Status ProbeSession::EvidenceStatus() {
+  if (!evidence_failed_.load()) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(evidence_mutex_);
+  return config_.evidence->status();
 }
 
 void ProbeSession::CaptureLoop() {
   capture::CapturedFrame frame;
   match::ReplyRecord reply;
   int64_t next_counters_ns = 0;
+  int64_t next_tick_ns = 0;
   // After the deadline, frames already in the capture ring are still read (without
   // waiting for new ones), so every reply that reached the interface is accounted for.
   bool draining = false;
@@ -159,6 +184,15 @@ void ProbeSession::CaptureLoop() {
       drain_limit_ns = now_ns + kMaxDrainNs;
     }
     if (draining && now_ns >= drain_limit_ns) break;
+    if (config_.on_tick && now_ns >= next_tick_ns) {
+      absl::Status ticked = config_.on_tick(now_ns);
+      if (!ticked.ok()) {
+        capture_status_ = ticked;
+        capture_failed_ = true;
+        return;
+      }
+      next_tick_ns = now_ns + kTickNs;
+    }
     if (config_.progress && now_ns >= next_counters_ns) {
       capture::CaptureCounters counters = capture_->Counters();
       capture_drops_live_ = counters.dropped + counters.if_dropped;
@@ -219,7 +253,8 @@ void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, doubl
     uint64_t position = range.begin;
     while (position < range.end) {
       if (stop_requested.load(std::memory_order_relaxed) ||
-          capture_failed_.load(std::memory_order_relaxed)) {
+          capture_failed_.load(std::memory_order_relaxed) ||
+          evidence_failed_.load(std::memory_order_relaxed)) {
         return;
       }
       int64_t now_ns = MonotonicNanos();
@@ -311,10 +346,13 @@ void ProbeSession::ReportProgress(uint64_t total, uint64_t sent_before, int64_t 
     line.AddDouble("hit_rate_percent", hit);
     line.AddUint("capture_drops", capture_drops_live_.load());
     absl::string_view text = line.Finish();
+    // Temporary files are 0600 whatever the umask (fchmod: also one left by an older run).
     std::string temporary = config_.status_file + ".tmp";
-    if (std::FILE* out = std::fopen(temporary.c_str(), "w")) {
-      std::fwrite(text.data(), 1, text.size(), out);
-      if (std::fclose(out) == 0) std::rename(temporary.c_str(), config_.status_file.c_str());
+    int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+      bool written = fchmod(fd, 0600) == 0 &&
+                     write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+      if (close(fd) == 0 && written) std::rename(temporary.c_str(), config_.status_file.c_str());
     }
   }
   last_progress_ns_ = now_ns;
@@ -362,6 +400,7 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
   std::vector<std::thread> threads;
   for (auto& slot : slots) {
     threads.emplace_back([&, s = slot.get()] {
+      pthread_setname_np(pthread_self(), "cp-sender");
       SendSlice(*s, ordered, thread_rate, stop_requested);
       running.fetch_sub(1);
     });
@@ -383,7 +422,7 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
   if (checkpoint) checkpoint(left);
   if (remaining != nullptr) *remaining = std::move(left);
   if (capture_failed_) return capture_status_;
-  return absl::OkStatus();
+  return EvidenceStatus();
 }
 
 absl::Status ProbeSession::SendAll(const ProbeSource& source, uint64_t permutation_seed,
@@ -403,6 +442,7 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   capture_deadline_ns_ = MonotonicNanos() + static_cast<int64_t>(cooldown_s * 1e9);
   if (capture_thread_.joinable()) capture_thread_.join();
   if (capture_failed_) return capture_status_;
+  if (absl::Status evidence = EvidenceStatus(); !evidence.ok()) return evidence;
   capture::CaptureCounters counters = capture_->Counters();
   report::ScanStats stats = stats_;
   stats.probes_sent = probes_sent_.load();
@@ -415,15 +455,6 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   if (config_.add_backend_stats) config_.add_backend_stats(&stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns_) / 1e9;
   return stats;
-}
-
-absl::StatusOr<report::ScanStats> ReadCaptureFile(const std::string& path,
-                                                  const match::Matcher& matcher,
-                                                  const ReplyHandler& on_reply) {
-  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
-      capture::PcapSource::OpenOffline(path);
-  if (!source.ok()) return source.status();
-  return ReadCapture(**source, path, matcher, on_reply);
 }
 
 absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
@@ -448,6 +479,7 @@ absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
       if (!handled.ok()) return handled;
     }
   }
+  NoteTruncation(source, &stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
 }
@@ -484,6 +516,11 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(config, codec, on_reply);
   if (!session.ok()) return session.status();
+  if (config.drop_privileges && !options.resume_path.empty()) {
+    // Refused before any probe is sent, not at the first checkpoint.
+    absl::Status writable = CheckWritableAfterDrop("--resume", options.resume_path);
+    if (!writable.ok()) return writable;
+  }
   ShardSource source(*order);
   absl::Status checkpoint_status;
   CheckpointHandler checkpoint;

@@ -85,9 +85,16 @@ struct SessionConfig {
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
-  std::string run_as_user;      // and, started as root, switch to this user
+  std::string run_as_user;      // and, started as root, switch to this user (default nobody)
+  bool keep_root = false;       // or stay root (see privileges.h)
   bool progress = false;                    // a status line on stderr once a second
   std::string status_file;                  // the same numbers as JSON, rewritten each second
+  // Called once every socket is open and privileges are dropped, before the capture
+  // thread starts and any probe is sent: the run can start, so outputs may be written.
+  std::function<absl::Status()> on_started;
+  // Called on the capture thread (the one that calls the ReplyHandler) every ~200 ms,
+  // e.g. to flush output on a timer. An error stops the session.
+  std::function<absl::Status(int64_t now_ns)> on_tick;
 };
 
 // Called about once a second during Send() with the positions not yet sent.
@@ -122,6 +129,7 @@ class ProbeSession {
   ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec, ReplyHandler on_reply);
   void CaptureLoop();
   void RecordEvidence(int64_t time_us, const uint8_t* packet, size_t len);
+  absl::Status EvidenceStatus();
   void SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
                  const std::atomic<bool>& stop_requested);
   // Hand one batch to the sender, retrying until it took all of it: built straight into
@@ -143,6 +151,7 @@ class ProbeSession {
   std::atomic<bool> capture_failed_{false};
   absl::Status capture_status_;
   std::mutex evidence_mutex_;
+  std::atomic<bool> evidence_failed_{false};  // a --pcap-out write failed: stop, exit 4
   report::ScanStats stats_;  // reply counters: written by the capture thread only
   std::atomic<uint64_t> probes_sent_{0};
   std::atomic<uint64_t> send_errors_{0};
@@ -176,12 +185,9 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
 // Identifies a send order for --resume: a resumed run must use the same one.
 std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options);
 
-// Matches every frame of a capture file, calling `on_reply` for each matched reply; the
-// offline half of `match` and `locate --from-pcap`. A corrupt file is a DataLoss error.
-absl::StatusOr<report::ScanStats> ReadCaptureFile(const std::string& path,
-                                                  const match::Matcher& matcher,
-                                                  const ReplyHandler& on_reply);
-// The same over a capture already opened (e.g. to refuse a bad file before any output).
+// Matches every frame of an opened capture (opened first, so a bad file is refused before
+// any output), calling `on_reply` for each matched reply; the offline half of `match` and
+// `locate --from-pcap`. A corrupt file is a DataLoss error.
 absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
                                               const std::string& path,
                                               const match::Matcher& matcher,

@@ -20,6 +20,7 @@
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
 #include "tools/cutpoint/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
@@ -41,7 +42,7 @@ constexpr OptionSpec kTraceOptions[] = {
     {"key-file", 0, "FILE", "probe key: read it, or create it if missing (needed by match)"},
     {"shards", 0, "N", "split the targets into N disjoint shards (with --seed; default 1)"},
     {"shard", 0, "I", "send only shard I (0-based)"},
-    {"resume", 0, "FILE", "save progress to FILE; a run that finds FILE continues from it"},
+    {"resume", 0, "FILE", "save progress to FILE (0600); a run that finds FILE continues from it, appending to -o"},
     {"sender-threads", 0, "N", "sender threads, each with its own socket (default 1)"},
     {"progress", 0, "", "a status line on stderr once a second (default when stderr is a tty)"},
     {"status-file", 0, "FILE", "rewrite FILE once a second with the status as JSON"},
@@ -222,19 +223,15 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     PrintHelp(mode);
     return kExitOk;
   }
-  TargetOptions target_options;
-  target_options.specs = args->positional();
-  target_options.files = args->GetAll("targets-file");
-  target_options.blocklist_files = args->GetAll("blocklist-file");
-  target_options.allowlist_files = args->GetAll("allowlist-file");
-  target_options.allow_reserved = args->Has("allow-reserved");
+  TargetOptions target_options = TargetOptionsFromArgs(*args);
   target_options.max_targets = uint64_t{1} << 24;
   if (auto text = args->Get("max-targets")) {
     absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
     if (!max.ok()) return ReportError(max.status());
     target_options.max_targets = static_cast<uint64_t>(*max);
   }
-  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options);
+  TargetingReport targeting;
+  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
   if (!target_set.ok()) return ReportError(target_set.status());
   absl::StatusOr<TraceConfig> config = BuildConfig(mode, *args, *target_set);
   if (!config.ok()) return ReportError(config.status());
@@ -249,7 +246,16 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   probe::ProbeCodec codec(*key);
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
+  // Opened now (an unwritable path fails before anything is sent) but written only once
+  // the run can start (Begin): a run refused later leaves an existing file untouched. A
+  // resumed run appends to the output of the run it continues.
+  OutputFile::Mode output_mode = OutputFile::Mode::kReplace;
+  if (!config->resume_path.empty()) {
+    absl::StatusOr<ResumeState> resume = ReadResumeFile(config->resume_path);
+    if (!resume.ok()) return ReportError(resume.status());
+    if (!resume->order_id.empty()) output_mode = OutputFile::Mode::kAppend;
+  }
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output, output_mode);
   if (!sink.ok()) return ReportError(sink.status());
 
   report::MetaInfo meta;
@@ -268,18 +274,19 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   meta.target_count = target_count;
   meta.probe_count = plan->size();
   meta.dry_run = config->dry_run;
+  AddTargetingToMeta(targeting, &meta);
   report::JsonLine line;
   report::FormatMeta(meta, &line);
+  // Written by Begin(), before any probe leaves.
   absl::Status status = (*sink)->Append(line.Finish());
   if (!status.ok()) return ReportError(status);
-  // The meta record reaches the file before any probe leaves.
-  status = (*sink)->Flush();
-  if (!status.ok()) return ReportError(status);
 
+  if (!config->quiet) NoteLeftOutTargets(targeting, target_count);
   InstallStopHandlers();
   report::ScanStats stats;
   if (config->dry_run) {
-    status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
+    status = (*sink)->Begin();
+    if (status.ok()) status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
     if (!status.ok()) return ReportError(status);
   } else {
     absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, plan->targets().At(0),
@@ -290,12 +297,17 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.make_capture = tx->make_capture;
     session.add_backend_stats = tx->add_stats;
     session.run_as_user = args->Get("user").value_or("");
+    session.keep_root = args->Has("keep-root");
     session.source_address = config->source_address;
     session.interface = config->interface;
     session.rate_pps = config->rate_pps;
     session.sender_threads = config->sender_threads;
     session.progress = config->progress;
     session.status_file = config->status_file;
+    session.on_started = [&out = **sink] { return out.Begin(); };
+    session.on_tick = [&out = **sink](int64_t now_ns) {
+      return out.FlushIfDue(now_ns, kOutputFlushIntervalNs);
+    };
     session.matcher.source_address = config->source_address;
     session.matcher.targets = &plan->targets();
     session.matcher.ttl_min = plan->ttl_min();
@@ -340,6 +352,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
                  static_cast<unsigned long long>(stats.pcap_dropped + stats.pcap_ifdropped),
                  stats.interrupted ? " (interrupted)" : "");
   }
+  if (!config->dry_run) PrintHint(UnauthenticatedHint(stats));
   return stats.interrupted ? kExitInterrupted : kExitOk;
 }
 

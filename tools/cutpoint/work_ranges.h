@@ -36,7 +36,8 @@ std::string FormatResumeState(const ResumeState& state);
 absl::StatusOr<ResumeState> ParseResumeState(const std::string& text);
 // Reads the file if it exists (nullopt-like empty order_id if not).
 absl::StatusOr<ResumeState> ReadResumeFile(const std::string& path);
-// Writes atomically (temporary file + rename), so a crash leaves the old or the new state.
+// Writes atomically (temporary file + rename), so a crash leaves the old or the new state;
+// mode 0600 whatever the umask.
 absl::Status WriteResumeFile(const std::string& path, const ResumeState& state);
 
 }  // namespace cutpoint::cli

@@ -1,12 +1,16 @@
 // PcapSource reads regular classic pcap files with its own record reader and hands odd
 // records over to libpcap. Whatever the file, the frames and the final outcome must be
-// exactly what libpcap alone yields: each case here is read both ways and compared.
+// exactly what libpcap alone yields: each case here is read both ways and compared. The
+// one difference by design: where libpcap fails on a file cut short inside a record,
+// PcapSource ends there with the frames before the cut and the offset of the cut record.
 #include <pcap/pcap.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -72,7 +76,7 @@ Record MakeRecord(std::mt19937& rng, uint32_t len, bool nanos) {
 
 struct Outcome {
   std::vector<std::string> frames;  // "time_us caplen wire_len hexbytes"
-  std::string end;                  // "end" or the error's category + whether "truncated"
+  std::string end;  // "end", "cut at OFFSET after N", or "error" + whether "truncated"
 };
 
 std::string Describe(int64_t time_us, size_t caplen, size_t wire_len, const uint8_t* data) {
@@ -106,6 +110,10 @@ Outcome ReadWithSource(const std::string& path, bool expect_direct = true) {
     }
     if (*next == NextResult::kEnd) {
       outcome.end = "end";
+      if (std::optional<CaptureTruncation> cut = (*source)->truncation()) {
+        outcome.end = "cut at " + (cut->offset ? std::to_string(*cut->offset) : "?") + " after " +
+                      std::to_string(cut->frames_before);
+      }
       return outcome;
     }
     outcome.frames.push_back(Describe(frame.time_us, frame.len, frame.wire_len, frame.data));
@@ -145,7 +153,7 @@ Outcome ReadWithLibpcap(const std::string& path) {
 }
 
 class ClassicRecordReaderTest : public testing::Test {
- protected:
+ public:
   std::string Write(const Bytes& bytes) {
     std::string path = testing::TempDir() + "classic_" + std::to_string(getpid()) + "_" +
                        std::to_string(paths_.size()) + ".pcap";
@@ -221,18 +229,93 @@ TEST_F(ClassicRecordReaderTest, OddRecordsAreLibpcapsToJudge) {
   ExpectSameAsLibpcap(File(with_huge, false, false, 65535), 5, "error");
 }
 
-TEST_F(ClassicRecordReaderTest, EveryTruncationPointMatchesLibpcap) {
+// The offsets where each record of `file` starts, and the end of the file.
+std::vector<size_t> RecordStarts(const std::vector<Record>& records, size_t first) {
+  std::vector<size_t> starts = {first};
+  for (const Record& r : records) starts.push_back(starts.back() + 16 + r.data.size());
+  return starts;
+}
+
+// Every cut of `full` from `from` on: the frames libpcap yields before its "truncated"
+// error, then the end with the offset of the record cut short (or a clean end at a
+// record boundary).
+void ExpectEveryCutReadsUpToIt(ClassicRecordReaderTest* test, const Bytes& full, size_t from,
+                               const std::vector<size_t>& starts, bool expect_direct,
+                               std::string (ClassicRecordReaderTest::*write)(const Bytes&)) {
+  for (size_t cut = from; cut < full.size(); ++cut) {
+    SCOPED_TRACE(cut);
+    std::string path = (test->*write)(Bytes(full.begin(), full.begin() + static_cast<long>(cut)));
+    Outcome ours = ReadWithSource(path, expect_direct);
+    Outcome reference = ReadWithLibpcap(path);
+    EXPECT_EQ(ours.frames, reference.frames);
+    size_t whole = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), cut) -
+                                       starts.begin()) - 1;
+    EXPECT_EQ(ours.frames.size(), whole);
+    if (cut == starts[whole]) {
+      EXPECT_EQ(ours.end, "end");
+      EXPECT_EQ(reference.end, "end");
+    } else {
+      EXPECT_EQ(reference.end, "error truncated");
+      EXPECT_EQ(ours.end, "cut at " + std::to_string(starts[whole]) + " after " +
+                              std::to_string(whole));
+    }
+  }
+}
+
+TEST_F(ClassicRecordReaderTest, EveryTruncationPointReadsUpToTheCut) {
   std::vector<Record> records;
   for (int i = 0; i < 4; ++i) records.push_back(MakeRecord(rng_, 40 + 7 * i, false));
   Bytes full = File(records, true, false, 65535);
-  for (size_t cut = 24; cut < full.size(); ++cut) {
-    SCOPED_TRACE(cut);
-    std::string path = Write(Bytes(full.begin(), full.begin() + static_cast<long>(cut)));
-    Outcome ours = ReadWithSource(path);
-    Outcome reference = ReadWithLibpcap(path);
-    EXPECT_EQ(ours.frames, reference.frames);
-    EXPECT_EQ(ours.end, reference.end);
+  ExpectEveryCutReadsUpToIt(this, full, 24, RecordStarts(records, 24), /*expect_direct=*/true,
+                            &ClassicRecordReaderTest::Write);
+}
+
+TEST_F(ClassicRecordReaderTest, CutAfterAHandOverReadsUpToTheCutThroughLibpcap) {
+  // The second record's caplen is above the snapshot length: libpcap reads from there on.
+  std::vector<Record> records;
+  for (int i = 0; i < 4; ++i) records.push_back(MakeRecord(rng_, i == 1 ? 200 : 60, false));
+  Bytes full = File(records, false, false, 128);
+  std::vector<size_t> starts = RecordStarts(records, 24);
+  // libpcap trims the long record to the snapshot length; frames compare with libpcap's.
+  ExpectEveryCutReadsUpToIt(this, full, starts[2], starts, /*expect_direct=*/true,
+                            &ClassicRecordReaderTest::Write);
+}
+
+// pcapng (always libpcap's): section header, interface description (LINKTYPE_RAW), then
+// one enhanced packet block per record.
+Bytes PcapngFile(const std::vector<Record>& records, size_t* header_len) {
+  Bytes out = {0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0,
+               0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 28, 0, 0, 0,
+               1, 0, 0, 0, 20, 0, 0, 0, 101, 0, 0, 0, 0, 0, 4, 0, 20, 0, 0, 0};
+  *header_len = out.size();
+  for (const Record& r : records) {
+    uint32_t padded = static_cast<uint32_t>((r.data.size() + 3) & ~size_t{3});
+    uint32_t total = 32 + padded;
+    uint64_t micros = uint64_t{r.seconds} * 1000000 + r.fraction;
+    Put32(&out, 6, false);
+    Put32(&out, total, false);
+    Put32(&out, 0, false);
+    Put32(&out, static_cast<uint32_t>(micros >> 32), false);
+    Put32(&out, static_cast<uint32_t>(micros), false);
+    Put32(&out, r.caplen, false);
+    Put32(&out, r.wire_len, false);
+    out.insert(out.end(), r.data.begin(), r.data.end());
+    out.insert(out.end(), padded - r.data.size(), 0);
+    Put32(&out, total, false);
   }
+  return out;
+}
+
+TEST_F(ClassicRecordReaderTest, EveryTruncationPointOfAPcapngReadsUpToTheCut) {
+  std::vector<Record> records;
+  for (int i = 0; i < 4; ++i) records.push_back(MakeRecord(rng_, 41 + 7 * i, false));
+  size_t header_len = 0;
+  Bytes full = PcapngFile(records, &header_len);
+  std::vector<size_t> starts = {header_len};
+  for (const Record& r : records) starts.push_back(starts.back() + 32 + ((r.data.size() + 3) & ~size_t{3}));
+  ASSERT_EQ(starts.back(), full.size());
+  ExpectEveryCutReadsUpToIt(this, full, header_len, starts, /*expect_direct=*/false,
+                            &ClassicRecordReaderTest::Write);
 }
 
 TEST_F(ClassicRecordReaderTest, TimestampsOutOfRangeAreCorrupt) {

@@ -146,7 +146,7 @@ TEST_F(PcapTest, WriteReadAndMatchEveryLinkType) {
   }
 }
 
-TEST_F(PcapTest, TruncatedFileIsDataLossNotACrash) {
+TEST_F(PcapTest, TruncatedFileEndsAtTheCut) {
   std::string path = Track(TempPath("full.pcap"));
   {
     absl::StatusOr<std::unique_ptr<PcapWriter>> writer =
@@ -178,12 +178,18 @@ TEST_F(PcapTest, TruncatedFileIsDataLossNotACrash) {
       ASSERT_TRUE(next.ok()) << next.status();
       EXPECT_EQ(*next, NextResult::kFrame);
     }
+    EXPECT_FALSE((*source)->truncation().has_value());
     CapturedFrame frame;
-    absl::StatusOr<NextResult> bad = (*source)->Next(&frame);
-    ASSERT_FALSE(bad.ok());
-    EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
-    EXPECT_NE(bad.status().message().find("truncated"), absl::string_view::npos)
-        << bad.status().message();
+    absl::StatusOr<NextResult> end = (*source)->Next(&frame);
+    ASSERT_TRUE(end.ok()) << end.status();
+    EXPECT_EQ(*end, NextResult::kEnd);
+    std::optional<CaptureTruncation> cut = (*source)->truncation();
+    ASSERT_TRUE(cut.has_value());
+    EXPECT_EQ(cut->offset, full.size() - 16 - last_frame);  // where the last record starts
+    EXPECT_EQ(cut->frames_before, replies_.size() - 1);
+    end = (*source)->Next(&frame);  // and stays ended
+    ASSERT_TRUE(end.ok());
+    EXPECT_EQ(*end, NextResult::kEnd);
   }
 }
 

@@ -124,6 +124,7 @@ class CapturePipelineTest : public ::testing::Test {
     match::Matcher matcher(codec_, Config());
     absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(path_);
     EXPECT_TRUE(sink.ok());
+    EXPECT_TRUE((*sink)->Begin().ok());
     absl::StatusOr<report::ScanStats> stats =
         MatchCaptureToSink(source, "capture.pcap", matcher, **sink);
     EXPECT_TRUE((*sink)->Flush().ok());
@@ -190,6 +191,7 @@ TEST_F(CapturePipelineTest, WriteErrorStopsTheRun) {
   match::Matcher matcher(codec_, Config());
   absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open("/dev/full");
   ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Begin().ok());
   absl::StatusOr<report::ScanStats> stats = MatchCaptureToSink(source, "c.pcap", matcher, **sink);
   ASSERT_FALSE(stats.ok());
   EXPECT_NE(stats.status().message().find("/dev/full"), absl::string_view::npos)

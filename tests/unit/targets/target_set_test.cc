@@ -258,3 +258,110 @@ TEST(TargetFixtureTest, CommittedFixtureParses) {
 
 }  // namespace
 }  // namespace cutpoint::targets
+
+namespace cutpoint::targets {
+namespace {
+
+using testutil::Ip;
+
+TargetSet Set(std::vector<Ipv4Range> ranges) { return TargetSet::FromRanges(std::move(ranges)); }
+
+// Reference model over a small window of the space: a bitmap of addresses.
+std::vector<bool> Bitmap(const TargetSet& set, uint32_t base, uint32_t width) {
+  std::vector<bool> bits(width);
+  for (uint32_t i = 0; i < width; ++i) bits[i] = set.Contains(base + i);
+  return bits;
+}
+
+TEST(SubtractTest, AdjacentRangesLeaveTheRangeWhole) {
+  TargetSet base = Set({{Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)}});
+  TargetSet cut = Set({{Ip(10, 0, 0, 0), Ip(10, 0, 0, 9)}, {Ip(10, 0, 0, 21), Ip(10, 0, 0, 30)}});
+  TargetSet out = base.Subtract(cut);
+  ASSERT_EQ(out.ranges().size(), 1u);
+  EXPECT_EQ(out.ranges()[0], (Ipv4Range{Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)}));
+}
+
+TEST(SubtractTest, OverlappingCutsTrimBothEnds) {
+  TargetSet out = Set({{Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)}})
+                      .Subtract(Set({{Ip(10, 0, 0, 5), Ip(10, 0, 0, 12)},
+                                     {Ip(10, 0, 0, 18), Ip(10, 0, 0, 40)}}));
+  ASSERT_EQ(out.ranges().size(), 1u);
+  EXPECT_EQ(out.ranges()[0], (Ipv4Range{Ip(10, 0, 0, 13), Ip(10, 0, 0, 17)}));
+  EXPECT_EQ(out.size(), 5u);
+}
+
+TEST(SubtractTest, NestedCutsSplitAndOverlappingCutListsAllApply) {
+  // The cut list itself overlaps and nests (as zmap's blocklist.conf lines may): every
+  // line applies, not only the first that touches the target.
+  TargetSet cut = Set({{Ip(10, 0, 0, 0), Ip(10, 255, 255, 255)},    // 10/8
+                       {Ip(10, 1, 0, 0), Ip(10, 1, 255, 255)},      // nested in it
+                       {Ip(11, 0, 0, 0), Ip(11, 0, 0, 255)},
+                       {Ip(11, 0, 0, 128), Ip(11, 0, 1, 127)},      // overlaps the previous
+                       {Ip(12, 0, 0, 7), Ip(12, 0, 0, 7)}});
+  TargetSet out = Set({{Ip(9, 0, 0, 0), Ip(12, 255, 255, 255)}}).Subtract(cut);
+  std::vector<Ipv4Range> expected = {{Ip(9, 0, 0, 0), Ip(9, 255, 255, 255)},
+                                     {Ip(11, 0, 1, 128), Ip(12, 0, 0, 6)},
+                                     {Ip(12, 0, 0, 8), Ip(12, 255, 255, 255)}};
+  EXPECT_EQ(out.ranges(), expected);
+  // A cut nested inside one target range splits it.
+  TargetSet split = Set({{Ip(10, 0, 0, 0), Ip(10, 0, 0, 255)}})
+                        .Subtract(Set({{Ip(10, 0, 0, 64), Ip(10, 0, 0, 127)}}));
+  EXPECT_EQ(split.ranges(), (std::vector<Ipv4Range>{{Ip(10, 0, 0, 0), Ip(10, 0, 0, 63)},
+                                                    {Ip(10, 0, 0, 128), Ip(10, 0, 0, 255)}}));
+}
+
+TEST(SubtractTest, WholeSpaceAndItsEdges) {
+  TargetSet all = Set({{0, 0xffffffffu}});
+  EXPECT_TRUE(all.Subtract(all).empty());
+  EXPECT_TRUE(Set({{Ip(1, 2, 3, 0), Ip(1, 2, 3, 255)}}).Subtract(all).empty());
+  TargetSet ends = all.Subtract(Set({{0, 0}, {0xffffffffu, 0xffffffffu}}));
+  EXPECT_EQ(ends.ranges(), (std::vector<Ipv4Range>{{1, 0xfffffffeu}}));
+  EXPECT_EQ(ends.size(), (uint64_t{1} << 32) - 2);
+  EXPECT_EQ(all.Subtract(TargetSet()).size(), uint64_t{1} << 32);
+  EXPECT_TRUE(TargetSet().Subtract(all).empty());
+  // Halves: what is left of the space is exactly the other half.
+  TargetSet upper = all.Subtract(Set({{0, 0x7fffffffu}}));
+  EXPECT_EQ(upper.ranges(), (std::vector<Ipv4Range>{{0x80000000u, 0xffffffffu}}));
+}
+
+TEST(SubtractTest, SingleAddresses) {
+  std::vector<Ipv4Range> holes;
+  for (uint32_t a = Ip(192, 0, 2, 0); a <= Ip(192, 0, 2, 255); a += 2) holes.push_back({a, a});
+  TargetSet out = Set({{Ip(192, 0, 2, 0), Ip(192, 0, 2, 255)}}).Subtract(Set(holes));
+  EXPECT_EQ(out.size(), 128u);
+  EXPECT_EQ(out.ranges().size(), 128u);  // every odd address, none adjacent to another
+  EXPECT_FALSE(out.Contains(Ip(192, 0, 2, 0)));
+  EXPECT_TRUE(out.Contains(Ip(192, 0, 2, 255)));
+  // A /32 removed from a /32.
+  EXPECT_TRUE(Set({{Ip(8, 8, 8, 8), Ip(8, 8, 8, 8)}})
+                  .Subtract(Set({{Ip(8, 8, 8, 8), Ip(8, 8, 8, 8)}}))
+                  .empty());
+}
+
+TEST(SubtractTest, UnsortedInputMatchesTheBitmapModel) {
+  std::mt19937 rng(11);
+  const uint32_t base = Ip(100, 0, 0, 0), width = 4096;
+  for (int round = 0; round < 50; ++round) {
+    auto random_ranges = [&](int n) {
+      std::vector<Ipv4Range> ranges;  // deliberately unsorted, overlapping, repeated
+      for (int i = 0; i < n; ++i) {
+        uint32_t first = base + rng() % width;
+        uint32_t len = rng() % 3 == 0 ? 0 : rng() % 300;
+        ranges.push_back({first, std::min(first + len, base + width - 1)});
+      }
+      return ranges;
+    };
+    TargetSet a = Set(random_ranges(30)), b = Set(random_ranges(30));
+    std::vector<bool> bits_a = Bitmap(a, base, width), bits_b = Bitmap(b, base, width);
+    std::vector<bool> got = Bitmap(a.Subtract(b), base, width);
+    uint64_t expected_size = 0;
+    for (uint32_t i = 0; i < width; ++i) {
+      ASSERT_EQ(got[i], bits_a[i] && !bits_b[i]) << "round " << round << " offset " << i;
+      expected_size += bits_a[i] && !bits_b[i];
+    }
+    EXPECT_EQ(a.Subtract(b).size(), expected_size);
+  }
+}
+
+}  // namespace
+}  // namespace cutpoint::targets
