@@ -20,7 +20,8 @@ struct JudgeOptions {
   std::vector<uint32_t> control_hosts;  // extra host controls, shared by every group
   // The chance, per run, that loss alone makes any silent_drop (shared by the targets).
   double false_accusation_rate = 0.001;
-  // Why the evidence is incomplete ("interrupted", "capture_loss", "send_errors"), or
+  // Why the evidence is incomplete ("interrupted", "capture_loss", "send_errors",
+  // "capture_truncated"), or
   // empty: with a reason, no target gets a verdict that rests on missing answers — only
   // `reachable` stands (without a distance), everything else is inconclusive with it.
   std::string incomplete_reason;

@@ -424,6 +424,8 @@ std::string IncompleteReason(report::ScanStats& stats) {
     return "capture_loss";
   }
   if (stats.send_errors > 0) return "send_errors";
+  // Replies after the cut of a capture file are missing, not absent.
+  if (stats.capture_truncated) return "capture_truncated";
   return "";
 }
 
