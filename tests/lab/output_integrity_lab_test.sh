@@ -165,6 +165,7 @@ records=$(pcap_records "$work/small-copy/evidence.pcap") || fail "pcap: $records
 echo "pcap: exit $code, $records whole records"
 
 # resume (the run drops to `nobody`, which writes the resume file: a directory it may write)
+chmod 0711 "$work"  # lets the dropped-to user reach state/, nothing else
 mkdir -m 1777 "$work/state"
 (
   umask 000
