@@ -106,8 +106,18 @@ class Judge {
       TargetView view(table_, i);
       const GroupHops* group = GroupOf(view.address());
       bool reached = false;
+      int blocking_probes = 0, blocking_ttl = 0;  // RSTs and unreachables drawn by the test
       for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
-        reached = reached || view.Test(ttl).target_replied() || view.Test(ttl).unreach_attempts;
+        const Cell& test = view.Test(ttl);
+        reached = reached || test.target_replied() || test.unreach_attempts;
+        int here = __builtin_popcount(test.rst_attempts | test.unreach_attempts);
+        if (here != 0 && blocking_ttl == 0) blocking_ttl = ttl;
+        blocking_probes += here;
+      }
+      if (blocking_probes == 1 && blocking_ttl <= ttl_limit) {
+        // One RST or unreachable is no verdict (kMinEvidenceProbes): ask that hop again.
+        cells.push_back({i, blocking_ttl});
+        continue;
       }
       if (reached) continue;
       int max_te = 0;
@@ -126,10 +136,17 @@ class Judge {
 
   std::vector<uint64_t> TargetsToSweepDeeper(int swept_ttl_max) const {
     std::vector<uint64_t> deeper;
+    if (swept_ttl_max >= layout_.ttl_max) return deeper;
     const targets::TargetSet& targets = table_.targets();
     for (uint64_t i = 0; i < targets.size(); ++i) {
       TargetView view(table_, i);
       const GroupHops* group = GroupOf(view.address());
+      if (view.own_distance() != 0 && SilenceUndecided(view)) {
+        // Its controls reach it, its test does not: the rows past the destination are
+        // where the silence test gets its evidence.
+        deeper.push_back(i);
+        continue;
+      }
       if (view.own_distance() != 0 || (group != nullptr && group->distance != 0)) continue;
       // The path is still alive if anything — this target's probes or its group's —
       // answered in the upper half of the swept TTLs (silent hops at the very top of a
@@ -158,6 +175,18 @@ class Judge {
   }
 
  private:
+  // The test probe never reached the target (no SYN-ACK, RST or unreachable) and its
+  // silence does not prove a drop yet.
+  bool SilenceUndecided(const TargetView& view) const {
+    int max_te = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      const Cell& test = view.Test(ttl);
+      if (test.target_replied() || test.unreach_attempts || test.other_attempts) return false;
+      if (test.te_attempts) max_te = ttl;
+    }
+    return !SilenceProvesDrop(TestSilence(table_, view.index(), max_te));
+  }
+
   bool SilenceProvesDrop(const SilenceTest& silence) const {
     return silence.test_probes >= kMinEvidenceProbes && silence.p <= threshold_;
   }
@@ -403,12 +432,20 @@ class Judge {
         break;
       }
     }
-    if (first_synack != 0) {
+    // Both answers to one probe: an injector raced the target. On different probes they
+    // are what the target itself does when a SYN of the flow (its ports are the same for
+    // every TTL and attempt) finds the connection a lost SYN-ACK left half-open.
+    int double_answer_ttl = 0;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max && double_answer_ttl == 0; ++ttl) {
+      if ((view.Test(ttl).rst_attempts & view.Test(ttl).synack_attempts) != 0) double_answer_ttl = ttl;
+    }
+    if (double_answer_ttl != 0) {
       ++injected;
       raced = true;
       verdict->evidence.push_back(
-          {"rst_and_syn_ack", absl::StrCat("the target also answered SYN-ACK (TTL ", first_synack,
-                                           "): the RST raced the real reply")});
+          {"rst_and_syn_ack", absl::StrCat("the probe with TTL ", double_answer_ttl,
+                                           " drew a RST and the target's SYN-ACK: the RST raced "
+                                           "the real reply")});
     }
     if (view.Test(first_rst).target_rtt_us >= 0 && view.Test(first_rst).te_rtt_us < 0) {
       // An RTT close to an earlier hop's rather than the target's is reported for the reader.
@@ -435,6 +472,18 @@ class Judge {
     }
     verdict->supporting = injected;
     verdict->contradicting = genuine;
+    if (injected == 0 && first_synack != 0) {
+      verdict->verdict = VerdictKind::kReachable;
+      verdict->evidence.push_back(
+          {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
+      verdict->evidence.push_back(
+          {"rst_from_half_open", absl::StrCat("the RST at TTL ", first_rst, " answered another probe "
+                                              "and is like the target's own replies: a SYN into "
+                                              "the connection a lost SYN-ACK left half-open")});
+      verdict->supporting = CountTestTargetReplies(view);
+      verdict->contradicting = 0;
+      return;
+    }
     if (injected == 0) {
       verdict->verdict = VerdictKind::kClosed;
       verdict->evidence.push_back(
@@ -455,16 +504,10 @@ class Judge {
           {"single_probe", absl::StrCat("only ", rst_probes, " test probe drew a RST; an "
                                         "injection needs it on ", kMinEvidenceProbes,
                                         " independent probes")});
-      if (first_synack != 0) {
-        verdict->verdict = VerdictKind::kReachable;
-        verdict->evidence.push_back(
-            {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
-        verdict->supporting = CountTestTargetReplies(view) - rst_probes;
-        verdict->contradicting = rst_probes;
-      } else {
-        verdict->verdict = VerdictKind::kInconclusive;
-        verdict->reason = "single_probe";
-      }
+      // Nor `reachable` when the SYN-ACK came too: an on-path injector lets the SYN on,
+      // and its other RSTs may just be lost.
+      verdict->verdict = VerdictKind::kInconclusive;
+      verdict->reason = "single_probe";
       return;
     }
     verdict->verdict = VerdictKind::kRstInjection;

@@ -20,7 +20,8 @@ struct JudgeOptions {
   std::vector<uint32_t> control_hosts;  // extra host controls, shared by every group
   // The chance, per run, that loss alone makes any silent_drop (shared by the targets).
   double false_accusation_rate = 0.001;
-  // Why the evidence is incomplete ("interrupted", "capture_loss", "send_errors"), or
+  // Why the evidence is incomplete ("interrupted", "capture_loss", "send_errors",
+  // "capture_truncated"), or
   // empty: with a reason, no target gets a verdict that rests on missing answers — only
   // `reachable` stands (without a distance), everything else is inconclusive with it.
   std::string incomplete_reason;
@@ -36,12 +37,15 @@ struct CellRef {
 // Test-probe cells that drew nothing at a TTL <= ttl_limit where a control of the same
 // host or of its group got an answer: a lost ICMP error or a filter. Re-probing them
 // (the whole row: test and controls) tells the two apart. Targets whose silence already
-// proves a drop (see silence_test.h) are decided and left out.
+// proves a drop (see silence_test.h) are decided and left out. A target whose test drew
+// a single RST or unreachable gets that cell re-probed: a verdict needs two.
 std::vector<CellRef> SilentTestCells(const ObservationTable& table, const JudgeOptions& options,
                                      int ttl_limit);
 // Targets whose destination has not been reached yet (by any probe of the target or of
 // its group) while their path still answered near `swept_ttl_max`: the sweep should go
-// deeper for them. Targets already reached stop: sweeping ends past the destination.
+// deeper for them. Targets already reached stop: sweeping ends past the destination —
+// except a target whose controls reach it while its test probe stays silent and that
+// silence proves nothing yet: rows past the destination are its evidence.
 std::vector<uint64_t> TargetsToSweepDeeper(const ObservationTable& table,
                                            const JudgeOptions& options, int swept_ttl_max);
 

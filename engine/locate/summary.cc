@@ -87,8 +87,8 @@ std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts)
 }
 
 std::string FormatVerdictTable(const std::vector<Verdict>& verdicts) {
-  std::string out = absl::StrFormat("%-16s %5s  %-15s %-9s %-20s %-20s %4s  %-6s %s\n", "TARGET",
-                                    "PORT", "VERDICT", "MECHANISM", "AFTER", "BEFORE", "DIST",
+  std::string out = absl::StrFormat("%-16s %5s  %-15s %-12s %-20s %-20s %4s  %-6s %s\n", "TARGET",
+                                    "PORT", "VERDICT", "MECH/REASON", "AFTER", "BEFORE", "DIST",
                                     "SCOPE", "SUPPORT/CONTRA");
   for (const Verdict& v : verdicts) {
     std::string after = "-", before = "-";
@@ -96,9 +96,11 @@ std::string FormatVerdictTable(const std::vector<Verdict>& verdicts) {
       after = absl::StrCat(v.after_ttl, " ", v.after_addr == 0 ? "?" : Ipv4ToString(v.after_addr));
       if (v.before_ttl != 0) before = absl::StrCat(v.before_ttl, " ", Ipv4ToString(v.before_addr));
     }
-    std::string mechanism(MechanismName(v.mechanism));
+    // An inconclusive verdict has no mechanism; its reason takes the column.
+    std::string mechanism(v.verdict == VerdictKind::kInconclusive ? v.reason
+                                                                  : MechanismName(v.mechanism));
     std::string scope(ScopeName(v.scope));
-    absl::StrAppendFormat(&out, "%-16s %5d  %-15s %-9s %-20s %-20s %4s  %-6s %d/%d%s\n",
+    absl::StrAppendFormat(&out, "%-16s %5d  %-15s %-12s %-20s %-20s %4s  %-6s %d/%d%s\n",
                           Ipv4ToString(v.target), v.port, std::string(VerdictName(v.verdict)),
                           mechanism.empty() ? "-" : mechanism, after, before,
                           v.distance == 0 ? std::string("?") : absl::StrCat(v.distance),

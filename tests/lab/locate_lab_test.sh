@@ -6,7 +6,7 @@
 #
 # CASE (one ctest test each): open, drop, rst, inject, icmp,
 # drop_silent_next, rst_silent_prev, icmp_ratelimit, drop_ecmp, story, offline,
-# loss_open, loss_drop, interrupt.
+# drop_ratelimit, loss_open, loss_drop, interrupt, resume.
 # Builds the lab with tools/lab/lab.sh (--truth writes the ground truth),
 # runs `cutpoint locate` over the WHOLE prefix (filtered and unfiltered
 # targets mixed) from inside the prober namespace, and checks every verdict
@@ -18,6 +18,9 @@
 # `interrupt` sends SIGINT to a slow locate of the story lab's /23 during its
 # first round: exit 130, no target blocked falsely, every cut-short target
 # `inconclusive` (reason interrupted) unless a reply from it proves its verdict.
+# `resume` interrupts the same way with --resume STATE (2-TTL windows, so there are
+# several rounds), checks STATE is mode 0600, reruns the command to completion and
+# checks that run's verdicts like `story` (and that STATE is gone).
 # Needs root; exits 77 (ctest SKIP) otherwise, and while `cutpoint locate`
 # does not exist yet.  Nothing runs in the root network namespace.
 set -euo pipefail
@@ -70,13 +73,15 @@ case $TEST_CASE in
   drop_silent_next) LAB_ARGS=(--scenario drop --filter-router 2 --silent-hop 3) ;;
   rst_silent_prev)  LAB_ARGS=(--scenario rst --filter-router 3 --silent-hop 2) ;;
   icmp_ratelimit)   LAB_ARGS=(--scenario icmp --filter-router 3 --ratelimit-hop 2 --ratelimit-pps 50) ;;
+  drop_ratelimit)   LAB_ARGS=(--scenario drop --filter-router 2 --ratelimit-hop 3 --ratelimit-pps 50) ;;
   drop_ecmp)        LAB_ARGS=(--scenario drop --ecmp-hop 2 --filter-router 2 --filtered "$ecmp_filtered") ;;
-  story|offline|interrupt) LAB_ARGS=(--scenario story) ;;
+  story|offline|interrupt|resume) LAB_ARGS=(--scenario story) ;;
   loss_open)        LAB_ARGS=(--scenario open --loss 2:30) ;;
   loss_drop)        LAB_ARGS=(--scenario drop --filter-router 2 --loss 3:30) ;;
   *) echo "$LABEL: unknown scenario '$TEST_CASE'" >&2; exit 2 ;;
 esac
-[[ $TEST_CASE == story || $TEST_CASE == offline || $TEST_CASE == interrupt ]] ||
+[[ $TEST_CASE == story || $TEST_CASE == offline || $TEST_CASE == interrupt ||
+   $TEST_CASE == resume ]] ||
   LAB_ARGS+=(--routers "$ROUTERS" --prefix 198.19.1.0/24)
 
 # Reap labs left behind by earlier runs of this test that were killed (e.g.
@@ -117,13 +122,25 @@ RATE=20000
 STOP=(timeout 180)
 WANT_RC=0
 CHECK_ARGS=()
+EXTRA_ARGS=()
 case $TEST_CASE in
-  loss_*) CHECK_ARGS=(--allow-inconclusive loss --lossy) ;;
+  resume)
+    # As `interrupt`, with several rounds to continue from (6144 probes each at 2000/s:
+    # SIGINT after 5.5 s lands in the second one on this machine; the assertions hold
+    # wherever it lands); the check is on the rerun.
+    RATE=2000
+    STOP=(timeout --foreground -s INT --preserve-status 5.5)
+    WANT_RC=130
+    EXTRA_ARGS=(--window 2 --resume "$TMP/locate.resume")
+    chmod 0777 "$TMP" ;;  # started as root, locate runs as nobody and writes the resume file here
+  loss_*) CHECK_ARGS=(--allow-inconclusive loss --allow-inconclusive single_probe --lossy) ;;
   interrupt)
     # 21504 first-round probes at 2000/s: SIGINT after 3 s lands inside the first
     # round, whatever the machine's speed (the assertions hold wherever it lands).
+    # --foreground: one SIGINT to cutpoint only (otherwise timeout signals its whole
+    # process group too, and a second signal means "exit at once").
     RATE=2000
-    STOP=(timeout -s INT --preserve-status 3)
+    STOP=(timeout --foreground -s INT --preserve-status 3)
     WANT_RC=130
     CHECK_ARGS=(--allow-inconclusive interrupted --expect-interrupted) ;;
 esac
@@ -132,9 +149,26 @@ set +e
 "${STOP[@]}" ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
   -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
   --ttl "$TTL" --rate "$RATE" --key-file "$TMP/key" -o "$TMP/out.ndjson" \
-  "${PCAP_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
+  "${PCAP_ARGS[@]}" "${EXTRA_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
 rc=$?
 set -e
+if [[ $TEST_CASE == resume && $rc -eq $WANT_RC ]]; then
+  [[ -f $TMP/locate.resume ]] || { echo "$LABEL: FAIL: no resume file after SIGINT" >&2; exit 1; }
+  mode=$(stat -c %a "$TMP/locate.resume")
+  [[ $mode == 600 ]] || { echo "$LABEL: FAIL: resume file mode $mode, want 600" >&2; exit 1; }
+  echo "$LABEL: interrupted run: $(grep -c '^r ' "$TMP/locate.resume") replies saved, $(sed -n 3p "$TMP/locate.resume")"
+  mv "$TMP/out.ndjson" "$TMP/interrupted.ndjson"
+  set +e
+  timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
+    -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
+    --ttl "$TTL" --rate 20000 --key-file "$TMP/key" -o "$TMP/out.ndjson" \
+    "${EXTRA_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
+  rc=$?
+  set -e
+  WANT_RC=0
+  [[ ! -e $TMP/locate.resume ]] ||
+    { echo "$LABEL: FAIL: the completed rerun left its resume file" >&2; exit 1; }
+fi
 if [[ $rc -ne $WANT_RC ]]; then
   echo "$LABEL: FAIL: cutpoint locate exited with status $rc (want $WANT_RC); stderr:" >&2
   sed 's/^/  /' "$TMP/locate.stderr" >&2

@@ -164,10 +164,12 @@ records=$(pcap_records "$work/small-copy/evidence.pcap") || fail "pcap: $records
   -o "$work/rematch.ndjson" 2>"$work/rematch.err" || fail "pcap: cutpoint match on the cut capture: $(cat "$work/rematch.err")"
 echo "pcap: exit $code, $records whole records"
 
-# resume
+# resume (the run drops to `nobody`, which writes the resume file: a directory it may write)
+chmod 0711 "$work"  # lets the dropped-to user reach state/, nothing else
+mkdir -m 1777 "$work/state"
 (
   umask 000
-  SCAN=(scan "${COMMON[@]}" -p 20-35 --cooldown 1 --key-file "$work/rkey" --resume "$work/resume"
+  SCAN=(scan "${COMMON[@]}" -p 20-35 --cooldown 1 --key-file "$work/rkey" --resume "$work/state/resume"
         -o "$work/resumed.ndjson" "$TARGET_PREFIX")
   "${IN_LAB[@]}" "${SCAN[@]}" --rate 1500 2>"$work/r1.err" &
   pid=$!
@@ -175,7 +177,7 @@ echo "pcap: exit $code, $records whole records"
   kill -INT "$pid"
   wait "$pid"
   echo "first=$?" >"$work/resume.codes"
-  stat -c %a "$work/resume" >"$work/resume.mode"
+  stat -c %a "$work/state/resume" >"$work/resume.mode"
   "${IN_LAB[@]}" "${SCAN[@]}" --rate 20000 2>"$work/r2.err"
   echo "second=$?" >>"$work/resume.codes"
 )

@@ -2,7 +2,9 @@
 // together with its controls — the same host on control ports and ICMP echo, the other
 // targets of its network, explicit control hosts — interleaved in one randomized sweep;
 // every target gets a verdict saying whether, where and how the test probe is filtered.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -25,8 +27,10 @@
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/key_file.h"
+#include "tools/cutpoint/locate_resume.h"
 #include "tools/cutpoint/output_sink.h"
 #include "tools/cutpoint/pcap_exit_flush.h"
+#include "tools/cutpoint/privileges.h"
 #include "tools/cutpoint/probe_options.h"
 #include "tools/cutpoint/scan_runner.h"
 #include "tools/cutpoint/signals.h"
@@ -56,6 +60,8 @@ constexpr OptionSpec kLocateOptions[] = {
     {"key-file", 0, "FILE", "probe key: read it, or create it if missing"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
     {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
+    {"resume", 0, "FILE", "an interrupted run saves its progress to FILE (with --key-file); a "
+                          "run that finds FILE continues from it, and removes it when done"},
 };
 
 struct LocateConfig {
@@ -81,6 +87,7 @@ struct LocateConfig {
   std::optional<uint64_t> seed;
   std::string pcap_out;
   std::string from_pcap;
+  std::string resume_path;
   std::string run_as_user;
   bool keep_root = false;
   uint32_t shard_count = 1;
@@ -202,6 +209,12 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   config.key_file = args.Get("key-file").value_or("");
   config.pcap_out = args.Get("pcap-out").value_or("");
   config.from_pcap = args.Get("from-pcap").value_or("");
+  config.resume_path = args.Get("resume").value_or("");
+  if (!config.resume_path.empty() && (config.key_file.empty() || !config.from_pcap.empty())) {
+    return absl::InvalidArgumentError(
+        "--resume needs --key-file (the resumed run must probe with the same key), and no "
+        "--from-pcap");
+  }
   config.quiet = args.Has("quiet");
   config.run_as_user = args.Get("user").value_or("");
   config.keep_root = args.Has("keep-root");
@@ -285,7 +298,8 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
                                             capture::PcapWriter* evidence,
                                             const ReplyHandler& on_reply,
                                             std::function<absl::Status()> on_started,
-                                            std::function<absl::Status(int64_t)> on_tick) {
+                                            std::function<absl::Status(int64_t)> on_tick,
+                                            LocateRound* next) {
   SessionConfig session_config;
   session_config.make_sender = tx.make_sender;
   session_config.make_capture = tx.make_capture;
@@ -309,55 +323,99 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   absl::StatusOr<std::unique_ptr<ProbeSession>> session =
       ProbeSession::Start(session_config, codec, on_reply);
   if (!session.ok()) return session.status();
+  if (!config.resume_path.empty() && session_config.drop_privileges) {
+    // Saved (or removed) at the end, by the user the run switched to.
+    absl::Status writable = CheckWritableAfterDrop("--resume", config.resume_path);
+    if (!writable.ok()) return writable;
+  }
 
   // Sweep rounds: every target over the first TTL window, then deeper windows only for
-  // targets whose destination has not answered yet while their path still does.
-  std::vector<uint64_t> round_targets(target_set.size());
-  for (uint64_t i = 0; i < target_set.size(); ++i) round_targets[i] = i;
-  int ttl_lo = config.ttl_min;
-  int swept_max = config.ttl_min - 1;
-  uint64_t round = 0;
-  while (!round_targets.empty() && ttl_lo <= config.ttl_max) {
-    int ttl_hi = std::min<int>(config.ttl_max, ttl_lo + config.window - 1);
-    RoundSource source(target_set, round_targets, layout.kinds, ttl_lo, ttl_hi, 0, config.attempts);
-    absl::Status sent = (*session)->SendAll(source, seed + round++, StopRequested());
+  // targets whose destination has not answered yet while their path still does. `next`
+  // always names the round being sent (or to send), for --resume.
+  std::vector<uint64_t> round_targets;
+  {
+    std::lock_guard<std::mutex> lock(observations.mutex);
+    if (next->retry) {
+      // Resumed in the retry phase: the windows are done.
+    } else if (next->ttl_lo == config.ttl_min) {
+      round_targets.resize(target_set.size());
+      for (uint64_t i = 0; i < target_set.size(); ++i) round_targets[i] = i;
+    } else {
+      round_targets =
+          locate::TargetsToSweepDeeper(*observations.table, judge_options, next->swept_max);
+    }
+  }
+  while (!next->retry && !round_targets.empty() && next->ttl_lo <= config.ttl_max) {
+    int ttl_hi = std::min<int>(config.ttl_max, next->ttl_lo + config.window - 1);
+    RoundSource source(target_set, round_targets, layout.kinds, next->ttl_lo, ttl_hi, 0,
+                       config.attempts);
+    absl::Status sent = (*session)->SendAll(source, seed + next->index, StopRequested());
     if (!sent.ok()) return sent;
     if (StopRequested()) break;
     (*session)->Wait(config.round_wait_s);
-    swept_max = ttl_hi;
-    ttl_lo = ttl_hi + 1;
-    if (ttl_lo > config.ttl_max) break;
+    if (StopRequested()) break;
+    ++next->index;
+    next->swept_max = ttl_hi;
+    next->ttl_lo = ttl_hi + 1;
+    if (next->ttl_lo > config.ttl_max) break;
     std::lock_guard<std::mutex> lock(observations.mutex);
-    round_targets = locate::TargetsToSweepDeeper(*observations.table, judge_options, swept_max);
+    round_targets = locate::TargetsToSweepDeeper(*observations.table, judge_options, ttl_hi);
+  }
+  if (StopRequested()) return (*session)->Finish(config.cooldown_s);
+  if (!next->retry) {
+    next->retry = true;
+    next->retry_index = 0;
   }
   // Retry rounds: re-probe test cells that stayed silent where controls answered, so a
   // lost ICMP error is not read as a drop — until the silence proves a drop or the
   // attempts run out. Whole rows (the test and every control at that TTL and attempt):
   // the silence test compares them row by row.
-  for (int retry = 0; retry < config.retries && !StopRequested(); ++retry) {
+  for (; next->retry_index < config.retries && !StopRequested(); ++next->retry_index) {
     std::vector<probe::ProbeSpec> specs;
     {
       std::lock_guard<std::mutex> lock(observations.mutex);
       for (const locate::CellRef& cell :
-           locate::SilentTestCells(*observations.table, judge_options, swept_max)) {
+           locate::SilentTestCells(*observations.table, judge_options, next->swept_max)) {
         for (const targets::ProbeKind& kind : layout.kinds) {
           probe::ProbeSpec spec;
           spec.target = target_set.At(cell.target_index);
           spec.type = kind.type;
           spec.port = kind.port;
           spec.ttl = static_cast<uint8_t>(cell.ttl);
-          spec.attempt = static_cast<uint8_t>(config.attempts + retry);
+          spec.attempt = static_cast<uint8_t>(config.attempts + next->retry_index);
           specs.push_back(spec);
         }
       }
     }
     if (specs.empty()) break;
     ListSource source(std::move(specs));
-    absl::Status sent = (*session)->SendAll(source, seed + round++, StopRequested());
+    absl::Status sent = (*session)->SendAll(source, seed + next->index, StopRequested());
     if (!sent.ok()) return sent;
-    if (retry + 1 < config.retries) (*session)->Wait(config.round_wait_s);
+    if (StopRequested()) break;
+    if (next->retry_index + 1 < config.retries) (*session)->Wait(config.round_wait_s);
+    if (StopRequested()) break;
+    ++next->index;
   }
   return (*session)->Finish(config.cooldown_s);
+}
+
+// Everything a resumed run must share with the run it continues.
+std::string LocatePlanId(const LocateConfig& config, const targets::TargetSet& targets,
+                         const std::vector<std::string>& probe_names, const std::string& key_id,
+                         uint64_t seed) {
+  uint64_t ranges_hash = 1469598103934665603ull;  // FNV-1a over the target ranges
+  for (const targets::Ipv4Range& range : targets.ranges()) {
+    for (uint32_t word : {range.first, range.last}) {
+      ranges_hash = (ranges_hash ^ word) * 1099511628211ull;
+    }
+  }
+  std::string probes;
+  for (const std::string& name : probe_names) absl::StrAppend(&probes, probes.empty() ? "" : ",", name);
+  for (char& c : probes) c = c == ' ' ? '_' : c;
+  return absl::StrCat("targets=", targets.size(), "/", absl::Hex(ranges_hash), " probes=", probes,
+                      " ttl=", config.ttl_min, "-", config.ttl_max, " window=", config.window,
+                      " attempts=", config.attempts, "+", config.retries,
+                      " group=", config.group_prefix_len, " key=", key_id, " seed=", seed);
 }
 
 // Why some answers may be missing from the observations, or "" when the sweep was whole.
@@ -369,6 +427,8 @@ std::string IncompleteReason(report::ScanStats& stats) {
     return "capture_loss";
   }
   if (stats.send_errors > 0) return "send_errors";
+  // Replies after the cut of a capture file are missing, not absent.
+  if (stats.capture_truncated) return "capture_truncated";
   return "";
 }
 
@@ -454,6 +514,33 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   probe::ProbeCodec codec(*key);
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
+  // Read before any output is opened: a resume file of another run is refused untouched.
+  LocateRound next_round;
+  next_round.ttl_lo = config->ttl_min;
+  next_round.swept_max = config->ttl_min - 1;
+  std::string plan_id;
+  std::vector<match::ReplyRecord> resumed_replies;
+  bool resuming = false;
+  if (!config->resume_path.empty()) {
+    plan_id = LocatePlanId(*config, *target_set, probe_names, probe::ProbeKeyFingerprint(*key), seed);
+    absl::StatusOr<std::optional<LocateResumeState>> resumed =
+        ReadLocateResume(config->resume_path, plan_id);
+    if (!resumed.ok()) return ReportError(resumed.status());
+    if (resumed->has_value()) {
+      resuming = true;
+      next_round = (*resumed)->next;
+      for (const match::ReplyRecord& reply : (*resumed)->replies) {
+        // The cut round is sent again whole: its replies so far would be counted twice.
+        if (BeforeRound(reply, next_round, config->attempts)) resumed_replies.push_back(reply);
+      }
+      if (!config->quiet) {
+        std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
+                     config->resume_path.c_str(), static_cast<unsigned long long>(next_round.index),
+                     resumed_replies.size());
+      }
+    }
+  }
+
   // Outputs are opened now (an unwritable path fails before anything is sent) but
   // written only once the run can start: a run refused later leaves them untouched.
   PcapExitFlush evidence_exit_flush;  // outlives `evidence`
@@ -470,7 +557,9 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
                    "re-judged (the probe key is not saved)\n");
     }
   }
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output);
+  // A resumed run continues the interrupted run's output, after its last whole line.
+  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(
+      config->output, resuming ? OutputFile::Mode::kAppend : OutputFile::Mode::kReplace);
   if (!sink.ok()) return ReportError(sink.status());
   OutputSink& out = **sink;
   auto begin_outputs = [&]() -> absl::Status {
@@ -510,10 +599,15 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
 
   LockedTable observations;
   observations.table = &*table;
+  // With --resume, every reply is kept for the resume file (the table's whole input).
+  std::vector<match::ReplyRecord> seen_replies = std::move(resumed_replies);
+  for (const match::ReplyRecord& reply : seen_replies) table->Add(reply);
+  bool keep_replies = !config->resume_path.empty();
   ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
     {
       std::lock_guard<std::mutex> lock(observations.mutex);
       observations.table->Add(reply);
+      if (keep_replies) seen_replies.push_back(reply);
     }
     if (config->text) return absl::OkStatus();
     char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
@@ -550,7 +644,8 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     if (!tx.ok()) return ReportError(tx.status());
     stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
                       evidence.get(), on_reply, begin_outputs,
-                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, kOutputFlushIntervalNs); });
+                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, kOutputFlushIntervalNs); },
+                      &next_round);
   }
   if (evidence != nullptr) {
     absl::Status closed = evidence->Close();
@@ -562,6 +657,21 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   }
 
   judge_options.incomplete_reason = IncompleteReason(*stats);
+  if (!config->resume_path.empty()) {
+    absl::Status saved;
+    if (judge_options.incomplete_reason == "interrupted") {
+      saved = WriteLocateResume(config->resume_path, {plan_id, next_round, seen_replies});
+      stats->resume_file = config->resume_path;
+      if (saved.ok() && !config->quiet) {
+        std::fprintf(stderr, "cutpoint locate: progress saved; rerun the same command to continue "
+                             "(--resume %s)\n", config->resume_path.c_str());
+      }
+    } else if (std::remove(config->resume_path.c_str()) != 0 && errno != ENOENT) {
+      saved = absl::UnavailableError(absl::StrCat("cannot remove resume file '",
+                                                  config->resume_path, "': ", std::strerror(errno)));
+    }
+    if (!saved.ok()) ReportError(saved);
+  }
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*table, judge_options);
   absl::Status status;
   if (config->text) {
