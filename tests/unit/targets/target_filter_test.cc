@@ -4,6 +4,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "engine/targets/reserved_ranges.h"
 #include "gtest/gtest.h"
 #include "test_util.h"
@@ -22,7 +24,10 @@ TargetSet Everything() { return TargetSet::FromRanges({{0, 0xffffffffu}}); }
 class PrefixListTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& contents) {
-    path_ = ::testing::TempDir() + "/cutpoint_blocklist_test.conf";
+    // One file per test and process: ctest -j runs the cases of this suite side by side.
+    path_ = ::testing::TempDir() + "/cutpoint_blocklist_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+            std::to_string(getpid()) + ".conf";
     std::ofstream(path_) << contents;
     return path_;
   }
