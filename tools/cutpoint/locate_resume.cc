@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "tools/cutpoint/private_file.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -114,33 +115,7 @@ absl::Status WriteLocateResume(const std::string& path, const LocateResumeState&
                     r.from, " ", r.icmp_code, " ", r.reply_ttl, " ", r.reply_ipid, " ", r.rtt_us,
                     "\n");
   }
-  // Written beside the target and renamed over it: a crash leaves the old file whole.
-  std::string temporary = absl::StrCat(path, ".tmp");
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write resume file '", temporary, "': ", std::strerror(errno)));
-  }
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int error = errno;
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      return absl::UnavailableError(
-          absl::StrCat("cannot write resume file '", temporary, "': ", std::strerror(error)));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    int error = errno;
-    ::unlink(temporary.c_str());
-    return absl::UnavailableError(
-        absl::StrCat("cannot write resume file '", path, "': ", std::strerror(error)));
-  }
-  return absl::OkStatus();
+  return WritePrivateFileAtomically(path, text, "resume file", /*durable=*/true);
 }
 
 }  // namespace cutpoint::cli

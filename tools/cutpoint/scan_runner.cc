@@ -1,7 +1,5 @@
 #include "tools/cutpoint/scan_runner.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 #include "engine/wire/ipv4_address.h"
 #include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/privileges.h"
+#include "tools/cutpoint/private_file.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -353,14 +352,8 @@ void ProbeSession::ReportProgress(uint64_t total, uint64_t sent_before, int64_t 
     line.AddDouble("hit_rate_percent", hit);
     line.AddUint("capture_drops", capture_drops_live_.load());
     absl::string_view text = line.Finish();
-    // Temporary files are 0600 whatever the umask (fchmod: also one left by an older run).
-    std::string temporary = config_.status_file + ".tmp";
-    int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd >= 0) {
-      bool written = fchmod(fd, 0600) == 0 &&
-                     write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-      if (close(fd) == 0 && written) std::rename(temporary.c_str(), config_.status_file.c_str());
-    }
+    // Best effort, once a second: a failed write leaves the previous status in place.
+    (void)WritePrivateFileAtomically(config_.status_file, text, "status file", /*durable=*/false);
   }
   last_progress_ns_ = now_ns;
   last_progress_sent_ = sent;

@@ -1,10 +1,5 @@
 #include "tools/cutpoint/work_ranges.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -15,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "tools/cutpoint/private_file.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -107,37 +103,7 @@ absl::StatusOr<ResumeState> ReadResumeFile(const std::string& path) {
 }
 
 absl::Status WriteResumeFile(const std::string& path, const ResumeState& state) {
-  std::string temporary = path + ".tmp";
-  auto failed = [&](const std::string& what) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot write resume file '", what, "': ", strerror(errno)));
-  };
-  // 0600 whatever the umask: the file describes the scan's send order. fchmod also
-  // tightens a temporary left behind by an older run.
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return failed(temporary);
-  std::string text = FormatResumeState(state);
-  bool ok = fchmod(fd, 0600) == 0;
-  size_t done = 0;
-  while (ok && done < text.size()) {
-    ssize_t written = write(fd, text.data() + done, text.size() - done);
-    if (written < 0 && errno == EINTR) continue;
-    ok = written > 0;
-    if (ok) done += static_cast<size_t>(written);
-  }
-  absl::Status status = ok ? absl::OkStatus() : failed(temporary);
-  if (close(fd) != 0 && status.ok()) status = failed(temporary);
-  if (!status.ok()) {
-    unlink(temporary.c_str());
-    return status;
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    status = absl::UnavailableError(
-        absl::StrCat("cannot replace resume file '", path, "': ", strerror(errno)));
-    unlink(temporary.c_str());
-    return status;
-  }
-  return absl::OkStatus();
+  return WritePrivateFileAtomically(path, FormatResumeState(state), "resume file", /*durable=*/false);
 }
 
 }  // namespace cutpoint::cli
