@@ -27,8 +27,8 @@
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
 #include "gtest/gtest.h"
-#include "tools/cutpoint/dpdk_backend.h"
-#include "tools/cutpoint/scan_runner.h"
+#include "capture/dpdk/dpdk_backend.h"
+#include "session/probe_session.h"
 #include "test_util.h"
 
 namespace cutpoint::capture {
@@ -413,7 +413,7 @@ TEST(DpdkPcap, ReceivedRepliesMatchLikeTheOfflineCapture) {
 // The CLI path (--tx dpdk): OpenDpdkBackend's senders under a ProbeSession, which builds
 // probes straight into mbufs; with an evidence file it builds them into its batch first
 // and the sender copies them. Either way the wire bytes are ProbeBuilder's.
-class AllSpecs final : public cli::ProbeSource {
+class AllSpecs final : public session::ProbeSource {
  public:
   explicit AllSpecs(uint64_t n) : n_(n) {}
   uint64_t size() const override { return n_; }
@@ -441,13 +441,13 @@ std::vector<Bytes> SentFrames() {
 // Runs one session sending AllSpecs(n) in order on `device`; returns its stats.
 absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
                                                 const std::string& device = "net_pcap0") {
-  cli::DpdkBackendOptions backend;
+  DpdkBackendOptions backend;
   backend.eal_args = shared->eal_args;
   backend.device = device;
   backend.gateway_mac = kGatewayMac;
-  absl::StatusOr<cli::TxSetup> tx = cli::OpenDpdkBackend(backend);
+  absl::StatusOr<TxSetup> tx = OpenDpdkBackend(backend);
   if (!tx.ok()) return tx.status();
-  cli::SessionConfig config;
+  session::SessionConfig config;
   config.make_sender = tx->make_sender;
   config.make_capture = tx->make_capture;
   config.add_backend_stats = tx->add_stats;
@@ -455,7 +455,7 @@ absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
   config.drop_privileges = false;
   config.evidence = evidence;
   probe::ProbeCodec codec(TestKey());
-  absl::StatusOr<std::unique_ptr<cli::ProbeSession>> session = cli::ProbeSession::Start(
+  absl::StatusOr<std::unique_ptr<session::ProbeSession>> session = session::ProbeSession::Start(
       config, codec, [](const match::ReplyRecord&) { return absl::OkStatus(); });
   if (!session.ok()) return session.status();
   std::atomic<bool> stop{false};

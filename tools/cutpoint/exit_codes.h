@@ -3,6 +3,7 @@
 #define CUTPOINT_TOOLS_CUTPOINT_EXIT_CODES_H_
 
 #include "absl/status/status.h"
+#include "session/signals.h"
 
 namespace cutpoint::cli {
 
@@ -11,7 +12,7 @@ inline constexpr int kExitInternal = 1;     // a bug: please report
 inline constexpr int kExitBadInput = 2;     // usage, targets, flags, pcaps: fix the input
 inline constexpr int kExitPrivilege = 3;    // missing CAP_NET_RAW / root, or refused range
 inline constexpr int kExitRuntime = 4;      // network or I/O fault: worth a retry
-inline constexpr int kExitInterrupted = 130;
+inline constexpr int kExitInterrupted = session::kInterruptedExitStatus;
 
 // Maps a status to an exit code and prints "cutpoint: <message>" to stderr.
 int ReportError(const absl::Status& status);

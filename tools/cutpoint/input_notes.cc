@@ -6,13 +6,6 @@
 
 namespace cutpoint::cli {
 
-void NoteTruncation(const capture::FrameSource& source, report::ScanStats* stats) {
-  std::optional<capture::CaptureTruncation> cut = source.truncation();
-  if (!cut) return;
-  stats->capture_truncated = true;
-  stats->truncated_at_byte = cut->offset;
-}
-
 std::optional<std::string> TruncationWarning(const std::string& path,
                                              const report::ScanStats& stats) {
   if (!stats.capture_truncated) return std::nullopt;

@@ -13,9 +13,6 @@
 
 namespace cutpoint::cli {
 
-// If `source` ended at a cut: marks `stats` (capture_truncated, truncated_at_byte).
-void NoteTruncation(const capture::FrameSource& source, report::ScanStats* stats);
-
 // For a capture read into `stats` that was cut short: the warning naming the offset.
 std::optional<std::string> TruncationWarning(const std::string& path,
                                              const report::ScanStats& stats);

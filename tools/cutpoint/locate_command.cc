@@ -26,14 +26,14 @@
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
-#include "tools/cutpoint/key_file.h"
-#include "tools/cutpoint/locate_resume.h"
-#include "tools/cutpoint/output_sink.h"
-#include "tools/cutpoint/pcap_exit_flush.h"
-#include "tools/cutpoint/privileges.h"
+#include "session/key_file.h"
+#include "session/locate_resume.h"
+#include "session/output_sink.h"
+#include "session/pcap_exit_flush.h"
+#include "session/privileges.h"
 #include "tools/cutpoint/probe_options.h"
-#include "tools/cutpoint/scan_runner.h"
-#include "tools/cutpoint/signals.h"
+#include "session/probe_session.h"
+#include "session/signals.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -234,7 +234,7 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
 }
 
 // One sweep round: the given targets × every kind × a TTL window × attempts.
-class RoundSource final : public ProbeSource {
+class RoundSource final : public session::ProbeSource {
  public:
   RoundSource(const targets::TargetSet& targets, std::vector<uint64_t> target_indices,
               const std::vector<targets::ProbeKind>& kinds, int ttl_lo, int ttl_hi,
@@ -273,7 +273,7 @@ class RoundSource final : public ProbeSource {
   int attempt_count_;
 };
 
-class ListSource final : public ProbeSource {
+class ListSource final : public session::ProbeSource {
  public:
   explicit ListSource(std::vector<probe::ProbeSpec> specs) : specs_(std::move(specs)) {}
   uint64_t size() const override { return specs_.size(); }
@@ -289,18 +289,18 @@ struct LockedTable {
   locate::ObservationTable* table = nullptr;
 };
 
-absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const TxSetup& tx,
+absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const capture::TxSetup& tx,
                                             const targets::TargetSet& target_set,
                                             const locate::LocateLayout& layout,
                                             const locate::JudgeOptions& judge_options,
                                             const probe::ProbeCodec& codec, uint64_t seed,
                                             LockedTable& observations,
                                             capture::PcapWriter* evidence,
-                                            const ReplyHandler& on_reply,
+                                            const session::ReplyHandler& on_reply,
                                             std::function<absl::Status()> on_started,
                                             std::function<absl::Status(int64_t)> on_tick,
-                                            LocateRound* next) {
-  SessionConfig session_config;
+                                            session::LocateRound* next) {
+  session::SessionConfig session_config;
   session_config.make_sender = tx.make_sender;
   session_config.make_capture = tx.make_capture;
   session_config.add_backend_stats = tx.add_stats;
@@ -320,12 +320,12 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   session_config.evidence = evidence;
   session_config.on_started = std::move(on_started);
   session_config.on_tick = std::move(on_tick);
-  absl::StatusOr<std::unique_ptr<ProbeSession>> session =
-      ProbeSession::Start(session_config, codec, on_reply);
+  absl::StatusOr<std::unique_ptr<session::ProbeSession>> session =
+      session::ProbeSession::Start(session_config, codec, on_reply);
   if (!session.ok()) return session.status();
   if (!config.resume_path.empty() && session_config.drop_privileges) {
     // Saved (or removed) at the end, by the user the run switched to.
-    absl::Status writable = CheckWritableAfterDrop("--resume", config.resume_path);
+    absl::Status writable = session::CheckWritableAfterDrop("--resume", config.resume_path);
     if (!writable.ok()) return writable;
   }
 
@@ -349,11 +349,11 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
     int ttl_hi = std::min<int>(config.ttl_max, next->ttl_lo + config.window - 1);
     RoundSource source(target_set, round_targets, layout.kinds, next->ttl_lo, ttl_hi, 0,
                        config.attempts);
-    absl::Status sent = (*session)->SendAll(source, seed + next->index, StopRequested());
+    absl::Status sent = (*session)->SendAll(source, seed + next->index, session::StopRequested());
     if (!sent.ok()) return sent;
-    if (StopRequested()) break;
+    if (session::StopRequested()) break;
     (*session)->Wait(config.round_wait_s);
-    if (StopRequested()) break;
+    if (session::StopRequested()) break;
     ++next->index;
     next->swept_max = ttl_hi;
     next->ttl_lo = ttl_hi + 1;
@@ -361,7 +361,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
     std::lock_guard<std::mutex> lock(observations.mutex);
     round_targets = locate::TargetsToSweepDeeper(*observations.table, judge_options, ttl_hi);
   }
-  if (StopRequested()) return (*session)->Finish(config.cooldown_s);
+  if (session::StopRequested()) return (*session)->Finish(config.cooldown_s);
   if (!next->retry) {
     next->retry = true;
     next->retry_index = 0;
@@ -370,7 +370,7 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
   // lost ICMP error is not read as a drop — until the silence proves a drop or the
   // attempts run out. Whole rows (the test and every control at that TTL and attempt):
   // the silence test compares them row by row.
-  for (; next->retry_index < config.retries && !StopRequested(); ++next->retry_index) {
+  for (; next->retry_index < config.retries && !session::StopRequested(); ++next->retry_index) {
     std::vector<probe::ProbeSpec> specs;
     {
       std::lock_guard<std::mutex> lock(observations.mutex);
@@ -389,11 +389,11 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const Tx
     }
     if (specs.empty()) break;
     ListSource source(std::move(specs));
-    absl::Status sent = (*session)->SendAll(source, seed + next->index, StopRequested());
+    absl::Status sent = (*session)->SendAll(source, seed + next->index, session::StopRequested());
     if (!sent.ok()) return sent;
-    if (StopRequested()) break;
+    if (session::StopRequested()) break;
     if (next->retry_index + 1 < config.retries) (*session)->Wait(config.round_wait_s);
-    if (StopRequested()) break;
+    if (session::StopRequested()) break;
     ++next->index;
   }
   return (*session)->Finish(config.cooldown_s);
@@ -421,7 +421,7 @@ std::string LocatePlanId(const LocateConfig& config, const targets::TargetSet& t
 // Why some answers may be missing from the observations, or "" when the sweep was whole.
 std::string IncompleteReason(report::ScanStats& stats) {
   // A stop between rounds or during the cooldown ends the sweep without the sender seeing it.
-  if (StopRequested()) stats.interrupted = true;
+  if (session::StopRequested()) stats.interrupted = true;
   if (stats.interrupted) return "interrupted";
   if (stats.pcap_dropped + stats.pcap_ifdropped > 0 || (stats.dpdk && stats.dpdk->imissed > 0)) {
     return "capture_loss";
@@ -507,15 +507,15 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   absl::StatusOr<locate::ObservationTable> table = locate::ObservationTable::Create(&*target_set, layout);
   if (!table.ok()) return ReportError(table.status());
 
-  absl::StatusOr<probe::ProbeKey> key = offline ? ReadProbeKey(config->key_file)
-                                      : config->key_file.empty() ? GenerateProbeKey()
-                                                                 : ReadOrCreateProbeKey(config->key_file);
+  absl::StatusOr<probe::ProbeKey> key = offline ? session::ReadProbeKey(config->key_file)
+                                      : config->key_file.empty() ? session::GenerateProbeKey()
+                                                                 : session::ReadOrCreateProbeKey(config->key_file);
   if (!key.ok()) return ReportError(key.status());
   probe::ProbeCodec codec(*key);
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
   // Read before any output is opened: a resume file of another run is refused untouched.
-  LocateRound next_round;
+  session::LocateRound next_round;
   next_round.ttl_lo = config->ttl_min;
   next_round.swept_max = config->ttl_min - 1;
   std::string plan_id;
@@ -523,15 +523,15 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   bool resuming = false;
   if (!config->resume_path.empty()) {
     plan_id = LocatePlanId(*config, *target_set, probe_names, probe::ProbeKeyFingerprint(*key), seed);
-    absl::StatusOr<std::optional<LocateResumeState>> resumed =
-        ReadLocateResume(config->resume_path, plan_id);
+    absl::StatusOr<std::optional<session::LocateResumeState>> resumed =
+        session::ReadLocateResume(config->resume_path, plan_id);
     if (!resumed.ok()) return ReportError(resumed.status());
     if (resumed->has_value()) {
       resuming = true;
       next_round = (*resumed)->next;
       for (const match::ReplyRecord& reply : (*resumed)->replies) {
         // The cut round is sent again whole: its replies so far would be counted twice.
-        if (BeforeRound(reply, next_round, config->attempts)) resumed_replies.push_back(reply);
+        if (session::BeforeRound(reply, next_round, config->attempts)) resumed_replies.push_back(reply);
       }
       if (!config->quiet) {
         std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
@@ -543,7 +543,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
 
   // Outputs are opened now (an unwritable path fails before anything is sent) but
   // written only once the run can start: a run refused later leaves them untouched.
-  PcapExitFlush evidence_exit_flush;  // outlives `evidence`
+  session::PcapExitFlush evidence_exit_flush;  // outlives `evidence`
   std::unique_ptr<capture::PcapWriter> evidence;
   if (!config->pcap_out.empty()) {
     absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
@@ -558,10 +558,10 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     }
   }
   // A resumed run continues the interrupted run's output, after its last whole line.
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(
-      config->output, resuming ? OutputFile::Mode::kAppend : OutputFile::Mode::kReplace);
+  absl::StatusOr<std::unique_ptr<session::OutputSink>> sink = session::OutputSink::Open(
+      config->output, resuming ? session::OutputFile::Mode::kAppend : session::OutputFile::Mode::kReplace);
   if (!sink.ok()) return ReportError(sink.status());
-  OutputSink& out = **sink;
+  session::OutputSink& out = **sink;
   auto begin_outputs = [&]() -> absl::Status {
     absl::Status status = out.Begin();
     if (status.ok() && evidence != nullptr) status = evidence->Start();
@@ -603,7 +603,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   std::vector<match::ReplyRecord> seen_replies = std::move(resumed_replies);
   for (const match::ReplyRecord& reply : seen_replies) table->Add(reply);
   bool keep_replies = !config->resume_path.empty();
-  ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
+  session::ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
     {
       std::lock_guard<std::mutex> lock(observations.mutex);
       observations.table->Add(reply);
@@ -615,7 +615,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   };
 
   if (!config->quiet) NoteLeftOutTargets(targeting, target_set->size());
-  InstallStopHandlers();
+  session::InstallStopHandlers();
   absl::StatusOr<report::ScanStats> stats;
   if (offline) {
     match::MatcherConfig matcher_config;
@@ -633,18 +633,18 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     if (!source.ok()) return ReportError(source.status());
     absl::Status begun = begin_outputs();
     if (!begun.ok()) return ReportError(begun);
-    stats = ReadCapture(**source, config->from_pcap, matcher, on_reply);
+    stats = session::ReadCapture(**source, config->from_pcap, matcher, on_reply);
     if (stats.ok()) {
       if (std::optional<std::string> cut = TruncationWarning(config->from_pcap, *stats)) {
         PrintWarning(*cut);
       }
     }
   } else {
-    absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
+    absl::StatusOr<capture::TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());
     stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
                       evidence.get(), on_reply, begin_outputs,
-                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, kOutputFlushIntervalNs); },
+                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs); },
                       &next_round);
   }
   if (evidence != nullptr) {
@@ -660,7 +660,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   if (!config->resume_path.empty()) {
     absl::Status saved;
     if (judge_options.incomplete_reason == "interrupted") {
-      saved = WriteLocateResume(config->resume_path, {plan_id, next_round, seen_replies});
+      saved = session::WriteLocateResume(config->resume_path, {plan_id, next_round, seen_replies});
       stats->resume_file = config->resume_path;
       if (saved.ok() && !config->quiet) {
         std::fprintf(stderr, "cutpoint locate: progress saved; rerun the same command to continue "

@@ -9,14 +9,14 @@
 #include "engine/report/records.h"
 #include "engine/wire/ipv4_address.h"
 #include "tools/cutpoint/arg_parser.h"
-#include "tools/cutpoint/capture_pipeline.h"
+#include "session/capture_pipeline.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
-#include "tools/cutpoint/key_file.h"
-#include "tools/cutpoint/output_sink.h"
+#include "session/key_file.h"
+#include "session/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
-#include "tools/cutpoint/scan_runner.h"
+#include "session/probe_session.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -92,12 +92,12 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   } else {
     notes.push_back("no --port: TCP replies for any port accepted");
   }
-  absl::StatusOr<probe::ProbeKey> key = ReadProbeKey(*key_path);
+  absl::StatusOr<probe::ProbeKey> key = session::ReadProbeKey(*key_path);
   if (!key.ok()) return ReportError(key.status());
   absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
       capture::PcapSource::OpenOffline(*pcap_path);
   if (!source.ok()) return ReportError(source.status());
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(args->Get("output").value_or("-"));
+  absl::StatusOr<std::unique_ptr<session::OutputSink>> sink = session::OutputSink::Open(args->Get("output").value_or("-"));
   if (!sink.ok()) return ReportError(sink.status());
 
   probe::ProbeCodec codec(*key);
@@ -123,7 +123,7 @@ int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string
   if (!status.ok()) return ReportError(status);
 
   absl::StatusOr<report::ScanStats> stats =
-      MatchCaptureToSink(**source, *pcap_path, matcher, **sink);
+      session::MatchCaptureToSink(**source, *pcap_path, matcher, **sink);
   if (!stats.ok()) {
     (void)(*sink)->Flush();
     return ReportError(stats.status());

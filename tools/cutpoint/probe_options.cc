@@ -22,9 +22,6 @@
 #include "capture/send/sender_factory.h"
 #include "engine/targets/reserved_ranges.h"
 #include "engine/targets/target_filter.h"
-#ifdef CUTPOINT_HAVE_DPDK
-#include "tools/cutpoint/dpdk_backend.h"
-#endif
 
 namespace cutpoint::cli {
 namespace {
@@ -278,38 +275,21 @@ void NoteLeftOutTargets(const TargetingReport& report, uint64_t target_count) {
                static_cast<unsigned long long>(target_count));
 }
 
-absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
-                                    uint32_t first_target, int sender_threads) {
-  std::optional<std::array<uint8_t, 6>> mac;
+absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
+                                             uint32_t first_target, int sender_threads) {
+  capture::BackendOptions options;
   if (auto text = args.Get("gateway-mac")) {
     absl::StatusOr<std::array<uint8_t, 6>> parsed = capture::ParseMac(*text);
     if (!parsed.ok()) return parsed.status();
-    mac = *parsed;
+    options.gateway_mac = *parsed;
   }
-  std::string tx = args.Get("tx").value_or("raw");
-  if (tx == "dpdk") {
-#ifdef CUTPOINT_HAVE_DPDK
-    DpdkBackendOptions options;
-    options.eal_args = args.Get("dpdk-args").value_or("");
-    options.device = args.Get("dpdk-port").value_or("");
-    options.sender_threads = sender_threads;
-    options.gateway_mac = mac;
-    options.interface = interface;
-    options.first_target = first_target;
-    return OpenDpdkBackend(options);
-#else
-    return absl::FailedPreconditionError("this build has no DPDK support (libdpdk not found)");
-#endif
-  }
-  absl::StatusOr<capture::TxBackend> backend = capture::ParseTxBackend(tx);
-  if (!backend.ok()) return backend.status();
-  TxSetup setup;
-  // Senders are made one per sending thread; AF_XDP gives each its own TX queue.
-  auto next_index = std::make_shared<std::atomic<uint32_t>>(0);
-  setup.make_sender = [backend = *backend, interface, first_target, mac, next_index]() {
-    return capture::CreateSender(backend, interface, first_target, mac, next_index->fetch_add(1));
-  };
-  return setup;
+  options.tx = args.Get("tx").value_or("raw");
+  options.dpdk_eal_args = args.Get("dpdk-args").value_or("");
+  options.dpdk_device = args.Get("dpdk-port").value_or("");
+  options.interface = interface;
+  options.first_target = first_target;
+  options.sender_threads = sender_threads;
+  return capture::OpenBackend(options);
 }
 
 uint64_t SeedFromKey(const probe::ProbeKey& key) {

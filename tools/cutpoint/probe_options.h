@@ -11,7 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "tools/cutpoint/arg_parser.h"
-#include "tools/cutpoint/scan_runner.h"
+#include "capture/backend.h"
+#include "session/probe_session.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_key.h"
 #include "engine/report/records.h"
@@ -117,12 +118,7 @@ absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_a
 // --dpdk-args and --dpdk-port: factories that open one sender per sender thread on
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
 // side on the same port.
-struct TxSetup {
-  SenderFactory make_sender;
-  CaptureFactory make_capture;  // empty: libpcap on the interface
-  BackendStatsHook add_stats;   // empty: the backend has no counters of its own
-};
-absl::StatusOr<TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
+absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
                                     uint32_t first_target, int sender_threads);
 
 }  // namespace cutpoint::cli

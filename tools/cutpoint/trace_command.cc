@@ -21,11 +21,11 @@
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
-#include "tools/cutpoint/key_file.h"
-#include "tools/cutpoint/output_sink.h"
+#include "session/key_file.h"
+#include "session/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
-#include "tools/cutpoint/scan_runner.h"
-#include "tools/cutpoint/signals.h"
+#include "session/probe_session.h"
+#include "session/signals.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -184,7 +184,7 @@ absl::StatusOr<TraceConfig> BuildConfig(Mode mode, const ParsedArgs& args,
 }
 
 absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& plan,
-                         const probe::ProbeCodec& codec, uint64_t seed, OutputSink& sink,
+                         const probe::ProbeCodec& codec, uint64_t seed, session::OutputSink& sink,
                          report::ScanStats* stats) {
   probe::ProbeBuilder builder(codec, config.source_address);
   absl::StatusOr<targets::ShardOrder> order =
@@ -192,9 +192,9 @@ absl::Status WriteDryRun(const TraceConfig& config, const targets::ProbePlan& pl
   if (!order.ok()) return order.status();
   report::JsonLine line;
   uint8_t packet[probe::kMaxProbeLen];
-  int64_t send_us = WallClockMicros();
+  int64_t send_us = session::WallClockMicros();
   for (uint64_t i = 0; i < order->size(); ++i) {
-    if (StopRequested().load(std::memory_order_relaxed)) {
+    if (session::StopRequested().load(std::memory_order_relaxed)) {
       stats->interrupted = true;
       stats->probes_unsent = order->size() - i;
       break;
@@ -241,7 +241,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   if (!plan.ok()) return ReportError(plan.status());
 
   absl::StatusOr<probe::ProbeKey> key =
-      config->key_file.empty() ? GenerateProbeKey() : ReadOrCreateProbeKey(config->key_file);
+      config->key_file.empty() ? session::GenerateProbeKey() : session::ReadOrCreateProbeKey(config->key_file);
   if (!key.ok()) return ReportError(key.status());
   probe::ProbeCodec codec(*key);
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
@@ -249,13 +249,13 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   // Opened now (an unwritable path fails before anything is sent) but written only once
   // the run can start (Begin): a run refused later leaves an existing file untouched. A
   // resumed run appends to the output of the run it continues.
-  OutputFile::Mode output_mode = OutputFile::Mode::kReplace;
+  session::OutputFile::Mode output_mode = session::OutputFile::Mode::kReplace;
   if (!config->resume_path.empty()) {
-    absl::StatusOr<ResumeState> resume = ReadResumeFile(config->resume_path);
+    absl::StatusOr<session::ResumeState> resume = session::ReadResumeFile(config->resume_path);
     if (!resume.ok()) return ReportError(resume.status());
-    if (!resume->order_id.empty()) output_mode = OutputFile::Mode::kAppend;
+    if (!resume->order_id.empty()) output_mode = session::OutputFile::Mode::kAppend;
   }
-  absl::StatusOr<std::unique_ptr<OutputSink>> sink = OutputSink::Open(config->output, output_mode);
+  absl::StatusOr<std::unique_ptr<session::OutputSink>> sink = session::OutputSink::Open(config->output, output_mode);
   if (!sink.ok()) return ReportError(sink.status());
 
   report::MetaInfo meta;
@@ -282,17 +282,17 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
   if (!status.ok()) return ReportError(status);
 
   if (!config->quiet) NoteLeftOutTargets(targeting, target_count);
-  InstallStopHandlers();
+  session::InstallStopHandlers();
   report::ScanStats stats;
   if (config->dry_run) {
     status = (*sink)->Begin();
     if (status.ok()) status = WriteDryRun(*config, *plan, codec, seed, **sink, &stats);
     if (!status.ok()) return ReportError(status);
   } else {
-    absl::StatusOr<TxSetup> tx = MakeTxSetup(*args, config->interface, plan->targets().At(0),
+    absl::StatusOr<capture::TxSetup> tx = MakeTxSetup(*args, config->interface, plan->targets().At(0),
                                              config->sender_threads);
     if (!tx.ok()) return ReportError(tx.status());
-    SessionConfig session;
+    session::SessionConfig session;
     session.make_sender = tx->make_sender;
     session.make_capture = tx->make_capture;
     session.add_backend_stats = tx->add_stats;
@@ -306,7 +306,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.status_file = config->status_file;
     session.on_started = [&out = **sink] { return out.Begin(); };
     session.on_tick = [&out = **sink](int64_t now_ns) {
-      return out.FlushIfDue(now_ns, kOutputFlushIntervalNs);
+      return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs);
     };
     session.matcher.source_address = config->source_address;
     session.matcher.targets = &plan->targets();
@@ -315,21 +315,21 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.matcher.attempts = plan->attempts();
     match::RestrictToKinds(plan->kinds(), &session.matcher);
     session.matcher.max_reply_age_us = match::ReplyAgeForWait(config->cooldown_s);
-    LiveScanOptions options;
+    session::LiveScanOptions options;
     options.seed = seed;
     options.shard_count = config->shard_count;
     options.shard_index = config->shard_index;
     options.cooldown_s = config->cooldown_s;
     options.resume_path = config->resume_path;
-    OutputSink& out = **sink;
+    session::OutputSink& out = **sink;
     bool with_status = mode == Mode::kScan;
-    absl::StatusOr<report::ScanStats> result = RunLiveScan(
+    absl::StatusOr<report::ScanStats> result = session::RunLiveScan(
         session, codec, *plan, options,
         [&](const match::ReplyRecord& reply) {
           char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
           return out.CommitAppend(report::WriteReplyLine(reply, with_status, at));
         },
-        StopRequested());
+        session::StopRequested());
     if (!result.ok()) {
       (void)out.Flush();
       return ReportError(result.status());

@@ -1,0 +1,121 @@
+#include "session/locate_resume.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "session/private_file.h"
+
+namespace cutpoint::session {
+namespace {
+
+constexpr char kMagic[] = "cutpoint-locate-resume 1";
+
+absl::Status Corrupt(const std::string& path, int line_number, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat("resume file '", path, "' line ", line_number,
+                                                 ": ", what, "; remove it to start over"));
+}
+
+}  // namespace
+
+bool BeforeRound(const match::ReplyRecord& reply, const LocateRound& next, int attempts) {
+  if (next.retry) return reply.attempt < attempts + next.retry_index;
+  return reply.attempt < attempts && reply.probe_ttl < next.ttl_lo;
+}
+
+absl::StatusOr<std::optional<LocateResumeState>> ReadLocateResume(const std::string& path,
+                                                                  const std::string& plan) {
+  struct stat info;
+  if (::stat(path.c_str(), &info) != 0 && errno == ENOENT) {
+    return std::optional<LocateResumeState>();
+  }
+  std::ifstream in(path);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read resume file '", path, "': ", std::strerror(errno)));
+  }
+  LocateResumeState state;
+  std::string line;
+  int line_number = 0;
+  bool have_next = false;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line_number == 1) {
+      if (line != kMagic) return Corrupt(path, 1, "not a locate resume file");
+      continue;
+    }
+    std::istringstream fields(line);
+    std::string tag;
+    fields >> tag;
+    if (tag == "plan") {
+      state.plan = line.size() > 5 ? line.substr(5) : "";
+      if (state.plan != plan) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "resume file '", path, "' belongs to another locate run (", state.plan,
+            "; this one is ", plan, "): use the same targets, probes, TTLs, attempts and key"));
+      }
+    } else if (tag == "next") {
+      std::string phase;
+      LocateRound& next = state.next;
+      int position = 0;
+      if (!(fields >> next.index >> phase >> position >> next.swept_max) ||
+          (phase != "window" && phase != "retry")) {
+        return Corrupt(path, line_number, "bad 'next' record");
+      }
+      next.retry = phase == "retry";
+      (next.retry ? next.retry_index : next.ttl_lo) = position;
+      have_next = true;
+    } else if (tag == "r") {
+      uint32_t target, from;
+      unsigned type, port, ttl, attempt, kind, code, reply_ttl, ipid;
+      int64_t rtt;
+      if (!(fields >> target >> type >> port >> ttl >> attempt >> kind >> from >> code >>
+            reply_ttl >> ipid >> rtt) ||
+          type > 255 || port > 65535 || ttl > 255 || attempt > 255 || kind > 255 || code > 255 ||
+          reply_ttl > 255 || ipid > 65535) {
+        return Corrupt(path, line_number, "bad reply record");
+      }
+      match::ReplyRecord reply;
+      reply.target = target;
+      reply.probe_type = static_cast<probe::ProbeType>(type);
+      reply.port = static_cast<uint16_t>(port);
+      reply.probe_ttl = static_cast<uint8_t>(ttl);
+      reply.attempt = static_cast<uint8_t>(attempt);
+      reply.kind = static_cast<match::ReplyKind>(kind);
+      reply.from = from;
+      reply.icmp_code = static_cast<uint8_t>(code);
+      reply.reply_ttl = static_cast<uint8_t>(reply_ttl);
+      reply.reply_ipid = static_cast<uint16_t>(ipid);
+      reply.rtt_us = rtt;
+      state.replies.push_back(reply);
+    } else {
+      return Corrupt(path, line_number, "unknown record");
+    }
+  }
+  if (line_number == 0) return Corrupt(path, 1, "empty");
+  if (state.plan != plan || !have_next) return Corrupt(path, line_number, "no plan or next record");
+  return std::optional<LocateResumeState>(std::move(state));
+}
+
+absl::Status WriteLocateResume(const std::string& path, const LocateResumeState& state) {
+  std::string text = absl::StrCat(kMagic, "\nplan ", state.plan, "\nnext ", state.next.index, " ",
+                                  state.next.retry ? "retry " : "window ",
+                                  state.next.retry ? state.next.retry_index : state.next.ttl_lo,
+                                  " ", state.next.swept_max, "\n");
+  for (const match::ReplyRecord& r : state.replies) {
+    absl::StrAppend(&text, "r ", r.target, " ", static_cast<unsigned>(r.probe_type), " ", r.port,
+                    " ", r.probe_ttl, " ", r.attempt, " ", static_cast<unsigned>(r.kind), " ",
+                    r.from, " ", r.icmp_code, " ", r.reply_ttl, " ", r.reply_ipid, " ", r.rtt_us,
+                    "\n");
+  }
+  return WritePrivateFileAtomically(path, text, "resume file", /*durable=*/true);
+}
+
+}  // namespace cutpoint::session

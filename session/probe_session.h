@@ -1,0 +1,207 @@
+// Live probing: a ProbeSession owns the capture (a thread feeding the matcher) and the
+// send backend, and sends any number of passes of probes through them in keyed random
+// order at the configured rate. `trace` sends one pass; `locate` sends adaptive rounds.
+#ifndef CUTPOINT_SESSION_PROBE_SESSION_H_
+#define CUTPOINT_SESSION_PROBE_SESSION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "capture/backend.h"
+#include "capture/frame_source.h"
+#include "capture/pcap/pcap_writer.h"
+#include "capture/send/packet_sender.h"
+#include "capture/send/probe_burst_sender.h"
+#include "engine/match/matcher.h"
+#include "engine/match/reply_record.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/report/records.h"
+#include "engine/targets/permutation.h"
+#include "engine/targets/probe_plan.h"
+#include "engine/targets/shard_order.h"
+#include "session/work_ranges.h"
+
+namespace cutpoint::session {
+
+// Any indexable set of probes.
+class ProbeSource {
+ public:
+  virtual ~ProbeSource() = default;
+  virtual uint64_t size() const = 0;
+  virtual probe::ProbeSpec At(uint64_t index) const = 0;
+};
+
+// `inner` walked in a keyed random order.
+class PermutedSource final : public ProbeSource {
+ public:
+  PermutedSource(const ProbeSource& inner, uint64_t seed)
+      : inner_(inner), permutation_(inner.size(), seed) {}
+  uint64_t size() const override { return inner_.size(); }
+  probe::ProbeSpec At(uint64_t index) const override { return inner_.At(permutation_.At(index)); }
+
+ private:
+  const ProbeSource& inner_;
+  targets::KeyedPermutation permutation_;
+};
+
+// One shard of a plan, already in its keyed send order.
+class ShardSource final : public ProbeSource {
+ public:
+  explicit ShardSource(const targets::ShardOrder& order) : order_(order) {}
+  uint64_t size() const override { return order_.size(); }
+  probe::ProbeSpec At(uint64_t index) const override { return order_.At(index); }
+
+ private:
+  const targets::ShardOrder& order_;
+};
+
+// Called on the capture thread for every matched reply, in capture order. An error
+// stops the session.
+using ReplyHandler = std::function<absl::Status(const match::ReplyRecord&)>;
+
+using capture::BackendStatsHook;
+using capture::CaptureFactory;
+using capture::SenderFactory;
+
+struct SessionConfig {
+  uint32_t source_address = 0;
+  std::string interface;
+  double rate_pps = 0;  // <= 0: as fast as the backend goes; shared by all sender threads
+  int sender_threads = 1;
+  SenderFactory make_sender;    // default: a raw socket bound to `interface`
+  CaptureFactory make_capture;  // default: libpcap live capture on `interface`
+  BackendStatsHook add_backend_stats;  // called by Finish(), if set
+  match::MatcherConfig matcher;
+  capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
+  bool drop_privileges = true;  // once sockets are open: no capability is needed any more
+  std::string run_as_user;      // and, started as root, switch to this user (default nobody)
+  bool keep_root = false;       // or stay root (see privileges.h)
+  bool progress = false;                    // a status line on stderr once a second
+  std::string status_file;                  // the same numbers as JSON, rewritten each second
+  // Called once every socket is open and privileges are dropped, before the capture
+  // thread starts and any probe is sent: the run can start, so outputs may be written.
+  std::function<absl::Status()> on_started;
+  // Called on the capture thread (the one that calls the ReplyHandler) every ~200 ms,
+  // e.g. to flush output on a timer. An error stops the session.
+  std::function<absl::Status(int64_t now_ns)> on_tick;
+};
+
+// Called about once a second during Send() with the positions not yet sent.
+using CheckpointHandler = std::function<void(const std::vector<PositionRange>& remaining)>;
+
+class ProbeSession {
+ public:
+  static absl::StatusOr<std::unique_ptr<ProbeSession>> Start(const SessionConfig& config,
+                                                              const probe::ProbeCodec& codec,
+                                                              ReplyHandler on_reply);
+  ~ProbeSession();
+
+  // Sends the probes at `work` positions of `ordered` (already in send order), split
+  // among the sender threads; returns early when a stop is requested or the capture
+  // failed. `remaining` (optional) receives the positions not sent.
+  absl::Status Send(const ProbeSource& ordered, const std::vector<PositionRange>& work,
+                    const std::atomic<bool>& stop_requested,
+                    std::vector<PositionRange>* remaining = nullptr,
+                    const CheckpointHandler& checkpoint = nullptr);
+  // Convenience: every probe of `source`, in a keyed random order.
+  absl::Status SendAll(const ProbeSource& source, uint64_t permutation_seed,
+                       const std::atomic<bool>& stop_requested);
+  // Lets replies arrive for `seconds` (less if the capture fails).
+  void Wait(double seconds);
+  // Captures for the cooldown, stops the capture thread and returns the counters.
+  absl::StatusOr<report::ScanStats> Finish(double cooldown_s);
+
+ private:
+  struct SenderSlot;
+  struct SendBatch;
+
+  ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec, ReplyHandler on_reply);
+  void CaptureLoop();
+  void RecordEvidence(int64_t time_us, const uint8_t* packet, size_t len);
+  absl::Status EvidenceStatus();
+  void SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
+                 const std::atomic<bool>& stop_requested);
+  // Hand one batch to the sender, retrying until it took all of it: built straight into
+  // the backend's buffers, or built here (and recorded as evidence) and then sent.
+  void SendInPlace(capture::ProbeBurstSender& sender, const probe::ProbeBuilder& builder,
+                   std::span<const probe::ProbeSpec> specs, int64_t send_us);
+  void SendBuilt(capture::PacketSender& sender, const probe::ProbeBuilder& builder,
+                 SendBatch& batch, size_t count, int64_t send_us);
+  void ReportProgress(uint64_t total, uint64_t sent_before, int64_t send_started_ns);
+
+  SessionConfig config_;
+  const probe::ProbeCodec& codec_;
+  ReplyHandler on_reply_;
+  match::Matcher matcher_;
+  std::unique_ptr<capture::FrameSource> capture_;
+  std::vector<std::unique_ptr<capture::PacketSender>> senders_;
+  std::thread capture_thread_;
+  std::atomic<int64_t> capture_deadline_ns_{INT64_MAX};
+  std::atomic<bool> capture_failed_{false};
+  absl::Status capture_status_;
+  std::mutex evidence_mutex_;
+  std::atomic<bool> evidence_failed_{false};  // a --pcap-out write failed: stop, exit 4
+  report::ScanStats stats_;  // reply counters: written by the capture thread only
+  std::atomic<uint64_t> probes_sent_{0};
+  std::atomic<uint64_t> send_errors_{0};
+  std::atomic<uint64_t> matched_live_{0};
+  std::atomic<uint64_t> capture_drops_live_{0};
+  bool interrupted_ = false;
+  int64_t started_ns_ = 0;
+  int64_t last_progress_ns_ = 0;
+  uint64_t last_progress_sent_ = 0;
+  uint64_t last_progress_matched_ = 0;
+};
+
+// One pass over `plan`, then the cooldown: the whole of `trace`.
+// Probes one shard of a plan: the whole of `trace` and `scan`. With `resume_path`, the
+// positions left unsent are saved there (once a second and at the end) and a run that
+// finds the file continues from it.
+struct LiveScanOptions {
+  uint64_t seed = 0;
+  uint32_t shard_count = 1;
+  uint32_t shard_index = 0;
+  double cooldown_s = 2;
+  std::string resume_path;
+};
+absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
+                                              const probe::ProbeCodec& codec,
+                                              const targets::ProbePlan& plan,
+                                              const LiveScanOptions& options,
+                                              const ReplyHandler& on_reply,
+                                              const std::atomic<bool>& stop_requested);
+
+// Identifies a send order for --resume: a resumed run must use the same one.
+std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options);
+
+// Matches every frame of an opened capture (opened first, so a bad file is refused before
+// any output), calling `on_reply` for each matched reply; the offline half of `match` and
+// `locate --from-pcap`. A corrupt file is a DataLoss error.
+absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
+                                              const std::string& path,
+                                              const match::Matcher& matcher,
+                                              const ReplyHandler& on_reply);
+
+// If `source` ended at a cut: marks `stats` (capture_truncated, truncated_at_byte).
+void NoteTruncation(const capture::FrameSource& source, report::ScanStats* stats);
+
+// The BPF expression that passes only packets that can be replies to our probes.
+std::string ReplyCaptureFilter(uint32_t source_address);
+
+void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
+                  report::ScanStats* stats);
+
+int64_t WallClockMicros();
+int64_t MonotonicNanos();
+
+}  // namespace cutpoint::session
+
+#endif  // CUTPOINT_SESSION_PROBE_SESSION_H_

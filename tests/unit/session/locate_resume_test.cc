@@ -1,0 +1,90 @@
+// The `locate --resume` state file: round trip, refusal of another run's file, and which
+// replies a resumed run keeps.
+#include "session/locate_resume.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+namespace cutpoint::session {
+namespace {
+
+std::string TempPath(const char* name) {
+  return std::string(::testing::TempDir()) + "/" + name + std::to_string(::getpid());
+}
+
+match::ReplyRecord Reply(uint8_t ttl, uint8_t attempt) {
+  match::ReplyRecord r;
+  r.target = 0xc6130165;
+  r.probe_type = probe::ProbeType::kTcpSyn;
+  r.port = 25;
+  r.probe_ttl = ttl;
+  r.attempt = attempt;
+  r.kind = match::ReplyKind::kTimeExceeded;
+  r.from = 0xc6120202;
+  r.icmp_code = 0;
+  r.reply_ttl = 61;
+  r.reply_ipid = 4242;
+  r.rtt_us = 1234;
+  return r;
+}
+
+TEST(LocateResumeTest, RoundTripsThePositionAndTheReplies) {
+  std::string path = TempPath("locate_resume_rt");
+  LocateResumeState state;
+  state.plan = "targets=512/abc probes=tcp-syn:25 ttl=1-7";
+  state.next = {3, true, 0, 1, 7};
+  state.replies = {Reply(3, 0), Reply(7, 2)};
+  ASSERT_TRUE(WriteLocateResume(path, state).ok());
+  struct stat info;
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+
+  absl::StatusOr<std::optional<LocateResumeState>> read = ReadLocateResume(path, state.plan);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_TRUE(read->has_value());
+  const LocateResumeState& got = **read;
+  EXPECT_EQ(got.next.index, 3u);
+  EXPECT_TRUE(got.next.retry);
+  EXPECT_EQ(got.next.retry_index, 1);
+  EXPECT_EQ(got.next.swept_max, 7);
+  ASSERT_EQ(got.replies.size(), 2u);
+  EXPECT_EQ(got.replies[1].probe_ttl, 7);
+  EXPECT_EQ(got.replies[1].attempt, 2);
+  EXPECT_EQ(got.replies[1].from, 0xc6120202u);
+  EXPECT_EQ(got.replies[1].reply_ipid, 4242);
+  EXPECT_EQ(got.replies[1].rtt_us, 1234);
+  EXPECT_EQ(got.replies[1].kind, match::ReplyKind::kTimeExceeded);
+
+  absl::StatusOr<std::optional<LocateResumeState>> other = ReadLocateResume(path, "another plan");
+  EXPECT_FALSE(other.ok());
+  std::remove(path.c_str());
+}
+
+TEST(LocateResumeTest, MissingFileStartsOverAndGarbageIsRefused) {
+  std::string path = TempPath("locate_resume_missing");
+  absl::StatusOr<std::optional<LocateResumeState>> none = ReadLocateResume(path, "p");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  std::ofstream(path) << "cutpoint-locate-resume 1\nplan p\nnext 0 window 1 0\nr 1 2 3\n";
+  EXPECT_FALSE(ReadLocateResume(path, "p").ok());
+  std::remove(path.c_str());
+}
+
+TEST(LocateResumeTest, TheCutRoundIsSentAgainSoItsRepliesAreDropped) {
+  const int attempts = 2;
+  LocateRound window{1, false, 3, 0, 2};  // cut while sending TTLs 3.. (attempts 0, 1)
+  EXPECT_TRUE(BeforeRound(Reply(2, 1), window, attempts));
+  EXPECT_FALSE(BeforeRound(Reply(3, 0), window, attempts));
+  LocateRound retry{4, true, 0, 1, 7};  // cut while sending attempt 2 + 1
+  EXPECT_TRUE(BeforeRound(Reply(7, 1), retry, attempts));
+  EXPECT_TRUE(BeforeRound(Reply(5, 2), retry, attempts));
+  EXPECT_FALSE(BeforeRound(Reply(5, 3), retry, attempts));
+}
+
+}  // namespace
+}  // namespace cutpoint::session
