@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::targets {
 namespace {
@@ -60,22 +61,22 @@ absl::Status CheckAllowedPrefix(absl::string_view item, const Ipv4Range& range) 
   for (const ReservedRange& reserved : kReserved) {
     if (!Overlaps(range, reserved.range)) continue;
     if (!reserved.unlockable) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--allow-reserved ", item, ": ", FormatRange(reserved.range), " (", reserved.name,
-          ") is never probed; --allow-reserved cannot unlock it"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--allow-reserved ", item, ": ", FormatRange(reserved.range), " (",
+                       reserved.name, ") is never probed; --allow-reserved cannot unlock it"));
     }
     if (overlapped == nullptr) overlapped = &reserved;
     if (Inside(range, reserved.range)) holder = &reserved;
   }
   if (holder != nullptr) return absl::OkStatus();
   if (overlapped != nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--allow-reserved ", item, " reaches beyond reserved range ", Describe(*overlapped),
-        "; name that range or a prefix inside it"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--allow-reserved ", item, " reaches beyond reserved range ",
+                     Describe(*overlapped), "; name that range or a prefix inside it"));
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--allow-reserved ", item,
-      " is not a reserved range (only IANA special-purpose prefixes need unlocking)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--allow-reserved ", item,
+                   " is not a reserved range (only IANA special-purpose prefixes need unlocking)"));
 }
 
 // The target range that holds `address` (which is in `targets`).
@@ -113,8 +114,7 @@ absl::StatusOr<TargetSet> ParseAllowedReserved(std::span<const std::string> valu
         return absl::InvalidArgumentError(
             absl::StrCat("--allow-reserved '", value, "': ", range.status().message()));
       }
-      absl::Status status = CheckAllowedPrefix(item, *range);
-      if (!status.ok()) return status;
+      RETURN_IF_ERROR(CheckAllowedPrefix(item, *range));
       allowed.push_back(*range);
     }
   }
@@ -160,14 +160,16 @@ absl::Status CheckReservedTargets(const TargetSet& targets, const TargetSet& all
                       " (or a prefix inside it) to probe it deliberately, or --skip-reserved to "
                       "leave it out");
     } else {
-      absl::StrAppend(&message, "; --allow-reserved cannot unlock it: pass --skip-reserved to "
-                                "leave it out");
+      absl::StrAppend(&message,
+                      "; --allow-reserved cannot unlock it: pass --skip-reserved to "
+                      "leave it out");
     }
   } else {
     absl::StrAppend(&message, "; pass --skip-reserved to leave them out");
     if (any_unlockable) {
-      absl::StrAppend(&message, ", or --allow-reserved PREFIX[,PREFIX...] to probe them "
-                                "deliberately",
+      absl::StrAppend(&message,
+                      ", or --allow-reserved PREFIX[,PREFIX...] to probe them "
+                      "deliberately",
                       any_never ? " (except those never probed)" : "");
     }
   }

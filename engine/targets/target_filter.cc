@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "engine/targets/reserved_ranges.h"
 
 namespace cutpoint::targets {
@@ -44,8 +45,7 @@ absl::StatusOr<FilteredTargets> FilterTargets(TargetSet targets, const TargetFil
                                             " reserved addresses left out)")
                              : ""));
   }
-  absl::Status reserved = CheckReservedTargets(targets, filter.allowed_reserved);
-  if (!reserved.ok()) return reserved;
+  RETURN_IF_ERROR(CheckReservedTargets(targets, filter.allowed_reserved));
   out.targets = std::move(targets);
   return out;
 }

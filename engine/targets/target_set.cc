@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "engine/base/status_macros.h"
 #include "engine/wire/ipv4_address.h"
 
 namespace cutpoint::targets {
@@ -34,7 +35,8 @@ absl::StatusOr<Ipv4Range> ParseTargetSpec(absl::string_view spec) {
     address_text = spec.substr(0, slash);
     absl::string_view len_text = spec.substr(slash + 1);
     if (len_text.empty() || len_text.size() > 2 ||
-        !std::all_of(len_text.begin(), len_text.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        !std::all_of(len_text.begin(), len_text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }) ||
         !absl::SimpleAtoi(len_text, &prefix_len) || prefix_len > 32) {
       return absl::InvalidArgumentError(
           absl::StrCat("bad prefix length in target '", spec, "' (expected /0 to /32)"));
@@ -106,8 +108,8 @@ TargetSet TargetSet::Subtract(const TargetSet& removed) const {
     uint64_t first = range.first;
     const uint64_t last = range.last;
     while (j < removed.ranges_.size() && removed.ranges_[j].last < first) ++j;
-    for (size_t k = j; k < removed.ranges_.size() && removed.ranges_[k].first <= last && first <= last;
-         ++k) {
+    for (size_t k = j;
+         k < removed.ranges_.size() && removed.ranges_[k].first <= last && first <= last; ++k) {
       const Ipv4Range& cut = removed.ranges_[k];
       if (cut.first > first) out.push_back({static_cast<uint32_t>(first), cut.first - 1});
       first = uint64_t{cut.last} + 1;
@@ -134,9 +136,8 @@ TargetSet TargetSet::Intersect(const TargetSet& kept) const {
 }
 
 absl::Status TargetSetBuilder::AddSpec(absl::string_view spec) {
-  absl::StatusOr<Ipv4Range> range = ParseTargetSpec(spec);
-  if (!range.ok()) return range.status();
-  ranges_.push_back(*range);
+  ASSIGN_OR_RETURN(Ipv4Range range, ParseTargetSpec(spec));
+  ranges_.push_back(range);
   return absl::OkStatus();
 }
 
@@ -161,10 +162,10 @@ absl::Status TargetSetBuilder::AddFile(const std::string& path, bool allow_empty
   if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read target file '", path, "'"));
   std::stringstream contents;
   contents << in.rdbuf();
-  if (in.bad()) return absl::InvalidArgumentError(absl::StrCat("cannot read target file '", path, "'"));
+  if (in.bad())
+    return absl::InvalidArgumentError(absl::StrCat("cannot read target file '", path, "'"));
   size_t before = ranges_.size();
-  absl::Status status = AddText(contents.str(), path);
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(AddText(contents.str(), path));
   if (ranges_.size() == before && !allow_empty) {
     return absl::InvalidArgumentError(absl::StrCat("target file '", path, "' lists no targets"));
   }
