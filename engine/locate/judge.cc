@@ -1,10 +1,12 @@
 #include "engine/locate/judge.h"
 
 #include <algorithm>
+#include <string>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "engine/locate/silence_test.h"
 #include "engine/wire/ipv4_address.h"
 
@@ -18,6 +20,10 @@ constexpr uint8_t kAdminProhibitedCodes[] = {9, 10, 13};
 bool IsAdminProhibited(uint8_t code) {
   return std::find(std::begin(kAdminProhibitedCodes), std::end(kAdminProhibitedCodes), code) !=
          std::end(kAdminProhibitedCodes);
+}
+
+Evidence SynAckEvidence(int first_synack) {
+  return {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)};
 }
 
 // Per TTL: who answered the controls of a group of targets.
@@ -43,7 +49,8 @@ class TargetView {
           genuine_ipid_ = cell.synack_attempts ? cell.synack_ipid : cell.rst_ipid;
           has_genuine_tcp_ = true;
         }
-        if (genuine_echo_ttl_ == 0 && cell.echo_attempts != 0) genuine_echo_ttl_ = cell.echo_reply_ttl;
+        if (genuine_echo_ttl_ == 0 && cell.echo_attempts != 0)
+          genuine_echo_ttl_ = cell.echo_reply_ttl;
         if (cell.answered()) max_control_answer_ttl_ = ttl;
       }
     }
@@ -154,8 +161,9 @@ class Judge {
       bool alive = false;
       int from_ttl = std::max<int>(layout_.ttl_min, (layout_.ttl_min + swept_ttl_max + 1) / 2);
       for (int ttl = from_ttl; ttl <= swept_ttl_max && !alive; ++ttl) {
-        alive = view.AnyAnswered(ttl) ||
-                (group != nullptr && group->answering_targets[static_cast<size_t>(Offset(ttl))] > 0);
+        alive =
+            view.AnyAnswered(ttl) ||
+            (group != nullptr && group->answering_targets[static_cast<size_t>(Offset(ttl))] > 0);
       }
       if (alive) deeper.push_back(i);
     }
@@ -250,7 +258,8 @@ class Judge {
 
   void AddToGroup(uint64_t index, GroupHops* group) const {
     TargetView view(table_, index);
-    if (view.own_distance() != 0 && (group->distance == 0 || view.own_distance() < group->distance)) {
+    if (view.own_distance() != 0 &&
+        (group->distance == 0 || view.own_distance() < group->distance)) {
       group->distance = view.own_distance();
     }
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
@@ -306,8 +315,8 @@ class Judge {
     }
     if (verdict->before_ttl > verdict->after_ttl + 1) {
       verdict->evidence.push_back(
-          {"silent_hops", absl::StrCat("no probe drew an answer from hop(s) ", verdict->after_ttl + 1,
-                                       "..", verdict->before_ttl - 1,
+          {"silent_hops", absl::StrCat("no probe drew an answer from hop(s) ",
+                                       verdict->after_ttl + 1, "..", verdict->before_ttl - 1,
                                        "; the filter may sit on any hop of the interval")});
     }
   }
@@ -341,8 +350,7 @@ class Judge {
       JudgeRst(view, group, first_rst, first_synack, &verdict);
     } else if (first_synack != 0) {
       verdict.verdict = VerdictKind::kReachable;
-      verdict.evidence.push_back(
-          {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
+      verdict.evidence.push_back(SynAckEvidence(first_synack));
       verdict.supporting = CountTestTargetReplies(view);
     } else if (first_unreach != 0) {
       JudgeUnreachable(view, group, first_unreach, &verdict);
@@ -362,9 +370,8 @@ class Judge {
         std::string name = probe_kind.type == probe::ProbeType::kIcmpEcho
                                ? std::string("ICMP echo")
                                : absl::StrCat("TCP port ", probe_kind.port);
-        verdict->evidence.push_back(
-            {"same_host_control_passes",
-             absl::StrCat(name, " of this host answers from TTL ", ttl)});
+        verdict->evidence.push_back({"same_host_control_passes",
+                                     absl::StrCat(name, " of this host answers from TTL ", ttl)});
         break;
       }
     }
@@ -378,44 +385,73 @@ class Judge {
     return count;
   }
 
+  // What a RST in the target's name says about who sent it: signs of a forgery
+  // (`injected`), signs of the target itself (`genuine`), and whether the probe went on
+  // past the sender (`raced`).
+  struct RstTally {
+    int injected = 0;
+    int genuine = 0;
+    bool raced = false;  // the probe went on past the injector
+  };
+
   void JudgeRst(const TargetView& view, const GroupHops* group, int first_rst, int first_synack,
                 Verdict* verdict) const {
+    RstTally tally;
+    CompareRstWithTarget(view, first_rst, &tally, verdict);
+    FindRstRaces(view, first_rst, &tally, verdict);
+    AddRstRtt(view, first_rst, verdict);
+    ExcuseOneHopShort(view, first_rst, &tally, verdict);
+    verdict->supporting = tally.injected;
+    verdict->contradicting = tally.genuine;
+    if (tally.injected == 0) {
+      ReadRstAsTargets(view, first_rst, first_synack, tally.genuine, verdict);
+      return;
+    }
+    AccuseRstInjection(view, group, first_rst, tally.raced, verdict);
+  }
+
+  // The RST against the target's distance and its genuine TCP replies (IP TTL, IP ID).
+  void CompareRstWithTarget(const TargetView& view, int first_rst, RstTally* tally,
+                            Verdict* verdict) const {
     const Cell& rst_cell = view.Test(first_rst);
     int distance = verdict->distance;
-    int injected = 0, genuine = 0;
-    bool raced = false;  // the probe went on past the injector
     if (distance != 0 && first_rst < distance) {
-      ++injected;
+      ++tally->injected;
       verdict->evidence.push_back(
           {"rst_below_distance",
            absl::StrCat("RST in the target's name answered a probe with TTL ", first_rst,
                         "; the target is ", distance, " hops away")});
     } else if (distance != 0) {
-      ++genuine;
+      ++tally->genuine;
     }
-    if (view.has_genuine_tcp()) {
-      if (rst_cell.rst_reply_ttl != view.genuine_tcp_ttl()) {
-        ++injected;
-        verdict->evidence.push_back(
-            {"rst_ttl_differs", absl::StrCat("RST arrived with IP TTL ", rst_cell.rst_reply_ttl,
-                                             "; the target's own TCP replies arrive with TTL ",
-                                             view.genuine_tcp_ttl())});
-      } else {
-        ++genuine;
-      }
-      if ((view.genuine_ipid() == 0) != (rst_cell.rst_ipid == 0)) {
-        ++injected;
-        verdict->evidence.push_back(
-            {"rst_ipid_differs", absl::StrCat("RST IP ID ", rst_cell.rst_ipid,
-                                              "; the target's own TCP replies use IP ID ",
-                                              view.genuine_ipid())});
-      }
+    if (!view.has_genuine_tcp()) return;
+    if (rst_cell.rst_reply_ttl != view.genuine_tcp_ttl()) {
+      ++tally->injected;
+      verdict->evidence.push_back(
+          {"rst_ttl_differs", absl::StrCat("RST arrived with IP TTL ", rst_cell.rst_reply_ttl,
+                                           "; the target's own TCP replies arrive with TTL ",
+                                           view.genuine_tcp_ttl())});
+    } else {
+      ++tally->genuine;
     }
+    if ((view.genuine_ipid() == 0) != (rst_cell.rst_ipid == 0)) {
+      ++tally->injected;
+      verdict->evidence.push_back(
+          {"rst_ipid_differs",
+           absl::StrCat("RST IP ID ", rst_cell.rst_ipid,
+                        "; the target's own TCP replies use IP ID ", view.genuine_ipid())});
+    }
+  }
+
+  // Answers beside the RST: a time exceeded for the same probe, later hops still
+  // expiring probes, the target's SYN-ACK for the same probe.
+  void FindRstRaces(const TargetView& view, int first_rst, RstTally* tally,
+                    Verdict* verdict) const {
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
       const Cell& cell = view.Test(ttl);
       if ((cell.rst_attempts & cell.te_attempts) != 0 && cell.te_from != view.address()) {
-        ++injected;
-        raced = true;
+        ++tally->injected;
+        tally->raced = true;
         verdict->evidence.push_back(
             {"rst_and_time_exceeded",
              absl::StrCat("the probe with TTL ", ttl, " drew both a RST and a time exceeded from ",
@@ -425,7 +461,7 @@ class Judge {
     }
     for (int ttl = first_rst + 1; ttl <= layout_.ttl_max; ++ttl) {
       if (view.Test(ttl).te_attempts != 0) {
-        raced = true;
+        tally->raced = true;
         verdict->evidence.push_back(
             {"probe_travelled_on", absl::StrCat("after the RST at TTL ", first_rst,
                                                 ", probes still expired at hop ", ttl)});
@@ -437,62 +473,78 @@ class Judge {
     // every TTL and attempt) finds the connection a lost SYN-ACK left half-open.
     int double_answer_ttl = 0;
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max && double_answer_ttl == 0; ++ttl) {
-      if ((view.Test(ttl).rst_attempts & view.Test(ttl).synack_attempts) != 0) double_answer_ttl = ttl;
+      if ((view.Test(ttl).rst_attempts & view.Test(ttl).synack_attempts) != 0) {
+        double_answer_ttl = ttl;
+      }
     }
     if (double_answer_ttl != 0) {
-      ++injected;
-      raced = true;
+      ++tally->injected;
+      tally->raced = true;
       verdict->evidence.push_back(
           {"rst_and_syn_ack", absl::StrCat("the probe with TTL ", double_answer_ttl,
                                            " drew a RST and the target's SYN-ACK: the RST raced "
                                            "the real reply")});
     }
-    if (view.Test(first_rst).target_rtt_us >= 0 && view.Test(first_rst).te_rtt_us < 0) {
-      // An RTT close to an earlier hop's rather than the target's is reported for the reader.
-      const Cell* hop_cell = nullptr;
-      for (int ttl = first_rst - 1; ttl >= layout_.ttl_min && hop_cell == nullptr; --ttl) {
-        if (view.Test(ttl).te_rtt_us >= 0) hop_cell = &view.Test(ttl);
-      }
-      if (hop_cell != nullptr) {
-        verdict->evidence.push_back(
-            {"rst_rtt", absl::StrCat("RST RTT ", view.Test(first_rst).target_rtt_us,
-                                     " us; last hop before it answered in ", hop_cell->te_rtt_us,
-                                     " us")});
-      }
+  }
+
+  // An RTT close to an earlier hop's rather than the target's is reported for the reader.
+  void AddRstRtt(const TargetView& view, int first_rst, Verdict* verdict) const {
+    const Cell& rst_cell = view.Test(first_rst);
+    if (rst_cell.target_rtt_us < 0 || rst_cell.te_rtt_us >= 0) return;
+    const Cell* hop_cell = nullptr;
+    for (int ttl = first_rst - 1; ttl >= layout_.ttl_min && hop_cell == nullptr; --ttl) {
+      if (view.Test(ttl).te_rtt_us >= 0) hop_cell = &view.Test(ttl);
     }
-    // One hop short of the distance with nothing else amiss is what an unequal-length
-    // load-balanced path does to a genuine reply: do not call that an injection.
-    bool only_one_short = injected == 1 && distance != 0 && first_rst == distance - 1 &&
-                          view.has_genuine_tcp() && rst_cell.rst_reply_ttl == view.genuine_tcp_ttl();
-    if (only_one_short) {
-      injected = 0;
-      verdict->evidence.push_back(
-          {"rst_one_hop_short", "RST one hop short of the distance but otherwise like the "
-                                "target's own replies: read as a shorter load-balanced path"});
+    if (hop_cell != nullptr) {
+      verdict->evidence.push_back({"rst_rtt", absl::StrCat("RST RTT ", rst_cell.target_rtt_us,
+                                                           " us; last hop before it answered in ",
+                                                           hop_cell->te_rtt_us, " us")});
     }
-    verdict->supporting = injected;
-    verdict->contradicting = genuine;
-    if (injected == 0 && first_synack != 0) {
+  }
+
+  // One hop short of the distance with nothing else amiss is what an unequal-length
+  // load-balanced path does to a genuine reply: do not call that an injection.
+  void ExcuseOneHopShort(const TargetView& view, int first_rst, RstTally* tally,
+                         Verdict* verdict) const {
+    int distance = verdict->distance;
+    bool only_one_short = tally->injected == 1 && distance != 0 && first_rst == distance - 1 &&
+                          view.has_genuine_tcp() &&
+                          view.Test(first_rst).rst_reply_ttl == view.genuine_tcp_ttl();
+    if (!only_one_short) return;
+    tally->injected = 0;
+    verdict->evidence.push_back({"rst_one_hop_short",
+                                 "RST one hop short of the distance but otherwise like the "
+                                 "target's own replies: read as a shorter load-balanced path"});
+  }
+
+  // Nothing marks the RST as forged: the target's own, `closed` — or `reachable` when a
+  // SYN-ACK came too and the RST answered a SYN into a half-open connection.
+  void ReadRstAsTargets(const TargetView& view, int first_rst, int first_synack, int genuine,
+                        Verdict* verdict) const {
+    if (first_synack != 0) {
       verdict->verdict = VerdictKind::kReachable;
+      verdict->evidence.push_back(SynAckEvidence(first_synack));
       verdict->evidence.push_back(
-          {"syn_ack", absl::StrCat("SYN-ACK from the target to the probe with TTL ", first_synack)});
-      verdict->evidence.push_back(
-          {"rst_from_half_open", absl::StrCat("the RST at TTL ", first_rst, " answered another probe "
+          {"rst_from_half_open", absl::StrCat("the RST at TTL ", first_rst,
+                                              " answered another probe "
                                               "and is like the target's own replies: a SYN into "
                                               "the connection a lost SYN-ACK left half-open")});
       verdict->supporting = CountTestTargetReplies(view);
       verdict->contradicting = 0;
       return;
     }
-    if (injected == 0) {
-      verdict->verdict = VerdictKind::kClosed;
-      verdict->evidence.push_back(
-          {"rst_from_target", absl::StrCat("RST from the target at TTL ", first_rst,
-                                           ", consistent with its own replies")});
-      verdict->supporting = genuine + 1;
-      verdict->contradicting = 0;
-      return;
-    }
+    verdict->verdict = VerdictKind::kClosed;
+    verdict->evidence.push_back(
+        {"rst_from_target", absl::StrCat("RST from the target at TTL ", first_rst,
+                                         ", consistent with its own replies")});
+    verdict->supporting = genuine + 1;
+    verdict->contradicting = 0;
+  }
+
+  // A forged RST: rst_injection once it is on kMinEvidenceProbes probes, in_path unless
+  // the probe went on past the injector.
+  void AccuseRstInjection(const TargetView& view, const GroupHops* group, int first_rst, bool raced,
+                          Verdict* verdict) const {
     int rst_probes = 0;
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
       rst_probes += __builtin_popcount(view.Test(ttl).rst_attempts);
@@ -501,9 +553,10 @@ class Judge {
     if (rst_probes < kMinEvidenceProbes) {
       // One RST is one packet: a forger's lucky guess or a stray. Never an accusation.
       verdict->evidence.push_back(
-          {"single_probe", absl::StrCat("only ", rst_probes, " test probe drew a RST; an "
-                                        "injection needs it on ", kMinEvidenceProbes,
-                                        " independent probes")});
+          {"single_probe", absl::StrCat("only ", rst_probes,
+                                        " test probe drew a RST; an "
+                                        "injection needs it on ",
+                                        kMinEvidenceProbes, " independent probes")});
       // Nor `reachable` when the SYN-ACK came too: an on-path injector lets the SYN on,
       // and its other RSTs may just be lost.
       verdict->verdict = VerdictKind::kInconclusive;
@@ -514,8 +567,9 @@ class Judge {
     verdict->mechanism = raced ? Mechanism::kOnPath : Mechanism::kInPath;
     if (!raced) {
       verdict->evidence.push_back(
-          {"probe_stopped", "no time exceeded from later hops and no SYN-ACK for the test probe: "
-                            "the device dropped the SYN and answered in the target's name"});
+          {"probe_stopped",
+           "no time exceeded from later hops and no SYN-ACK for the test probe: "
+           "the device dropped the SYN and answered in the target's name"});
     }
     Locate(view, group, first_rst, verdict);
   }
@@ -535,9 +589,9 @@ class Judge {
         }
       }
     }
-    std::string detail = absl::StrCat("destination unreachable code ", cell.unreach_code, " from ",
-                                      Ipv4ToString(cell.unreach_from), " for the probe with TTL ",
-                                      first_unreach);
+    std::string detail =
+        absl::StrCat("destination unreachable code ", cell.unreach_code, " from ",
+                     Ipv4ToString(cell.unreach_from), " for the probe with TTL ", first_unreach);
     if (IsAdminProhibited(cell.unreach_code) && !controls_same) {
       int prohibited_probes = 0;
       for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
@@ -553,9 +607,10 @@ class Judge {
         verdict->verdict = VerdictKind::kInconclusive;
         verdict->reason = "single_probe";
         verdict->evidence.push_back(
-            {"single_probe", absl::StrCat("only ", prohibited_probes, " test probe drew it; a "
-                                          "verdict needs ", kMinEvidenceProbes,
-                                          " independent probes")});
+            {"single_probe", absl::StrCat("only ", prohibited_probes,
+                                          " test probe drew it; a "
+                                          "verdict needs ",
+                                          kMinEvidenceProbes, " independent probes")});
         return;
       }
       verdict->verdict = VerdictKind::kIcmpProhibited;
@@ -569,56 +624,37 @@ class Judge {
     Locate(view, group, first_unreach, verdict);
   }
 
+  // Per TTL around the test's last answer (`max_te`): TTLs beyond it where a control
+  // answered, and TTLs up to it where a control answered and the test did not.
+  struct SilenceTally {
+    int beyond = 0;
+    int lossy_before = 0;
+  };
+
   void JudgeSilence(const TargetView& view, const GroupHops* group, int max_te,
                     Verdict* verdict) const {
-    int beyond = 0, lossy_before = 0, first_beyond = 0;
-    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
-      bool controls = ControlsAnswered(view, group, ttl);
-      if (ttl > max_te && controls) {
-        ++beyond;
-        if (first_beyond == 0) first_beyond = ttl;
-      }
-      if (ttl <= max_te && controls && !view.Test(ttl).answered()) ++lossy_before;
-    }
+    SilenceTally tally = TallySilence(view, group, max_te);
     bool own_reached = view.own_distance() != 0;
     bool group_reached = group != nullptr && group->distance != 0;
-    bool any_control = view.max_control_answer_ttl() != 0 ||
-                       (group != nullptr && std::any_of(group->answering_targets.begin(),
-                                                        group->answering_targets.end(),
-                                                        [](int n) { return n > 0; }));
+    bool any_control = AnyControlAnswered(view, group);
     if (max_te == 0 && !any_control) {
       verdict->verdict = VerdictKind::kInconclusive;
       verdict->reason = "no_replies";
       return;
     }
-    if (beyond == 0) {
-      // The controls die where the test dies: nothing singles out the test probe.
-      verdict->verdict = any_control ? VerdictKind::kUnreachable : VerdictKind::kInconclusive;
-      if (!any_control) verdict->reason = "no_controls";
-      verdict->evidence.push_back(
-          {"controls_stop_too",
-           absl::StrCat("test and controls get no answer beyond hop ",
-                        std::max(max_te, view.max_control_answer_ttl()))});
-      verdict->has_location = true;
-      verdict->after_ttl = max_te;
-      verdict->after_addr = max_te == 0 ? 0 : view.Test(max_te).te_from;
+    if (tally.beyond == 0) {
+      ControlsStopToo(view, max_te, any_control, verdict);
       return;
     }
-    verdict->supporting = beyond + (own_reached ? 1 : 0);
-    verdict->contradicting = lossy_before;
-    if (beyond < 2 && !own_reached && !group_reached) {
+    verdict->supporting = tally.beyond + (own_reached ? 1 : 0);
+    verdict->contradicting = tally.lossy_before;
+    if (tally.beyond < 2 && !own_reached && !group_reached) {
       verdict->verdict = VerdictKind::kInconclusive;
       verdict->reason = "weak_evidence";
       return;
     }
     SilenceTest silence = TestSilence(table_, view.index(), max_te);
-    verdict->has_silence_test = true;
-    verdict->test_probes = silence.test_probes;
-    verdict->control_probes = silence.control_probes;
-    verdict->control_passes = silence.control_passes;
-    verdict->p = silence.p;
-    verdict->threshold = threshold_;
-    verdict->evidence_probes = silence.test_probes;
+    RecordSilenceTest(silence, verdict);
     if (silence.control_passes == 0) {
       // This host's controls die where its test dies; only other hosts get further. A
       // host that is down or unrouted looks the same: no accusation.
@@ -634,32 +670,84 @@ class Judge {
       verdict->verdict = VerdictKind::kInconclusive;
       verdict->reason = "loss";
       verdict->evidence.push_back(
-          {"silence_explained_by_loss",
-           absl::StrFormat("%d silent test probe(s) beyond hop %d where controls answered %d of "
-                           "%d: chance %.3g under the controls' loss, above the budget %.3g",
-                           silence.test_probes, max_te, silence.control_passes,
-                           silence.control_probes, silence.p, threshold_)});
+          {"silence_explained_by_loss", SilenceTestDetail(silence, max_te, "above")});
       return;
     }
+    AccuseSilentDrop(view, group, max_te, tally, silence, verdict);
+  }
+
+  SilenceTally TallySilence(const TargetView& view, const GroupHops* group, int max_te) const {
+    SilenceTally tally;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      bool controls = ControlsAnswered(view, group, ttl);
+      if (ttl > max_te && controls) ++tally.beyond;
+      if (ttl <= max_te && controls && !view.Test(ttl).answered()) ++tally.lossy_before;
+    }
+    return tally;
+  }
+
+  // Did any control of this host, or any probe of another host of its group, answer?
+  bool AnyControlAnswered(const TargetView& view, const GroupHops* group) const {
+    return view.max_control_answer_ttl() != 0 ||
+           (group != nullptr &&
+            std::any_of(group->answering_targets.begin(), group->answering_targets.end(),
+                        [](int n) { return n > 0; }));
+  }
+
+  // The controls die where the test dies: nothing singles out the test probe.
+  void ControlsStopToo(const TargetView& view, int max_te, bool any_control,
+                       Verdict* verdict) const {
+    verdict->verdict = any_control ? VerdictKind::kUnreachable : VerdictKind::kInconclusive;
+    if (!any_control) verdict->reason = "no_controls";
+    verdict->evidence.push_back(
+        {"controls_stop_too", absl::StrCat("test and controls get no answer beyond hop ",
+                                           std::max(max_te, view.max_control_answer_ttl()))});
+    verdict->has_location = true;
+    verdict->after_ttl = max_te;
+    verdict->after_addr = max_te == 0 ? 0 : view.Test(max_te).te_from;
+  }
+
+  void RecordSilenceTest(const SilenceTest& silence, Verdict* verdict) const {
+    verdict->has_silence_test = true;
+    verdict->test_probes = silence.test_probes;
+    verdict->control_probes = silence.control_probes;
+    verdict->control_passes = silence.control_passes;
+    verdict->p = silence.p;
+    verdict->threshold = threshold_;
+    verdict->evidence_probes = silence.test_probes;
+  }
+
+  // The silence test's figures against the budget; `against` is "above" or "within".
+  std::string SilenceTestDetail(const SilenceTest& silence, int max_te,
+                                absl::string_view against) const {
+    return absl::StrFormat(
+        "%d silent test probe(s) beyond hop %d where controls answered %d of %d: chance %.3g "
+        "under the controls' loss, %s the budget %.3g",
+        silence.test_probes, max_te, silence.control_passes, silence.control_probes, silence.p,
+        against, threshold_);
+  }
+
+  // The test's silence is beyond what the controls' loss explains: silent_drop.
+  void AccuseSilentDrop(const TargetView& view, const GroupHops* group, int max_te,
+                        const SilenceTally& tally, const SilenceTest& silence,
+                        Verdict* verdict) const {
     verdict->verdict = VerdictKind::kSilentDrop;
     verdict->evidence.push_back(
-        {"silence_beyond_loss",
-         absl::StrFormat("%d silent test probe(s) beyond hop %d where controls answered %d of %d: "
-                         "chance %.3g under the controls' loss, within the budget %.3g",
-                         silence.test_probes, max_te, silence.control_passes,
-                         silence.control_probes, silence.p, threshold_)});
+        {"silence_beyond_loss", SilenceTestDetail(silence, max_te, "within")});
     verdict->evidence.push_back(
-        {"test_silent_beyond", absl::StrCat("test probes get no answer beyond hop ", max_te, "; controls get answers at ",
-                                           beyond, " TTL(s) beyond it")});
-    if (own_reached) {
+        {"test_silent_beyond",
+         absl::StrCat("test probes get no answer beyond hop ", max_te, "; controls get answers at ",
+                      tally.beyond, " TTL(s) beyond it")});
+    if (view.own_distance() != 0) {
       verdict->evidence.push_back(
-          {"controls_reach_target", absl::StrCat("this host answers its control probes from TTL ",
-                                                 view.own_distance())});
+          {"controls_reach_target",
+           absl::StrCat("this host answers its control probes from TTL ", view.own_distance())});
     }
-    if (lossy_before > 0) {
+    if (tally.lossy_before > 0) {
       verdict->evidence.push_back(
-          {"lossy_hops_before", absl::StrCat(lossy_before, " hop(s) before the filter answered "
-                                                           "controls but not the test probe")});
+          {"lossy_hops_before", absl::StrCat(tally.lossy_before,
+                                             " hop(s) before the filter answered "
+                                             "controls but not the test probe")});
     }
     Locate(view, group, max_te + 1, verdict);
   }
@@ -691,8 +779,8 @@ class Judge {
       } else if (others > 0) {
         v.scope = Scope::kPrefix;
         v.evidence.push_back(
-            {"other_hosts_blocked", absl::StrCat("none of ", others, " other host(s) answer on port ",
-                                                 v.port)});
+            {"other_hosts_blocked",
+             absl::StrCat("none of ", others, " other host(s) answer on port ", v.port)});
       } else {
         v.scope = Scope::kPort;
       }
