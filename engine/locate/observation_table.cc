@@ -14,6 +14,18 @@ void KeepMinRtt(int32_t* slot, int64_t rtt_us) {
   if (*slot < 0 || rtt < *slot) *slot = rtt;
 }
 
+// A SYN-ACK or RST in the target's name: the first one of the cell keeps its IP TTL and
+// IP ID, the fingerprint the judge compares a suspect RST with.
+void KeepTcpReply(const match::ReplyRecord& reply, uint8_t attempt_bit, uint8_t* attempts,
+                  uint8_t* reply_ttl, uint16_t* ipid, int32_t* rtt_slot) {
+  if (*attempts == 0) {
+    *reply_ttl = reply.reply_ttl;
+    *ipid = reply.reply_ipid;
+  }
+  *attempts |= attempt_bit;
+  KeepMinRtt(rtt_slot, reply.rtt_us);
+}
+
 }  // namespace
 
 ObservationTable::ObservationTable(const targets::TargetSet* targets, LocateLayout layout)
@@ -24,12 +36,14 @@ absl::StatusOr<ObservationTable> ObservationTable::Create(const targets::TargetS
   if (layout.kinds.empty() || layout.ttl_min == 0 || layout.ttl_min > layout.ttl_max) {
     return absl::InvalidArgumentError("bad locate layout");
   }
-  uint64_t cells = targets->size() * layout.kinds.size() * static_cast<uint64_t>(layout.ttl_count());
+  uint64_t cells =
+      targets->size() * layout.kinds.size() * static_cast<uint64_t>(layout.ttl_count());
   if (cells > kMaxCells) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "locate over ", targets->size(), " targets x ", layout.kinds.size(), " probe kinds x ",
-        layout.ttl_count(), " TTLs is too large to judge in one run; split the targets "
-        "(e.g. per /16) or narrow the TTL range"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("locate over ", targets->size(), " targets x ", layout.kinds.size(),
+                     " probe kinds x ", layout.ttl_count(),
+                     " TTLs is too large to judge in one run; split the targets "
+                     "(e.g. per /16) or narrow the TTL range"));
   }
   ObservationTable table(targets, std::move(layout));
   table.cells_.resize(cells);
@@ -73,20 +87,12 @@ bool ObservationTable::Add(const match::ReplyRecord& reply) {
       cell.unreach_attempts |= attempt_bit;
       break;
     case match::ReplyKind::kSynAck:
-      if (cell.synack_attempts == 0) {
-        cell.synack_reply_ttl = reply.reply_ttl;
-        cell.synack_ipid = reply.reply_ipid;
-      }
-      cell.synack_attempts |= attempt_bit;
-      KeepMinRtt(&cell.target_rtt_us, reply.rtt_us);
+      KeepTcpReply(reply, attempt_bit, &cell.synack_attempts, &cell.synack_reply_ttl,
+                   &cell.synack_ipid, &cell.target_rtt_us);
       break;
     case match::ReplyKind::kRst:
-      if (cell.rst_attempts == 0) {
-        cell.rst_reply_ttl = reply.reply_ttl;
-        cell.rst_ipid = reply.reply_ipid;
-      }
-      cell.rst_attempts |= attempt_bit;
-      KeepMinRtt(&cell.target_rtt_us, reply.rtt_us);
+      KeepTcpReply(reply, attempt_bit, &cell.rst_attempts, &cell.rst_reply_ttl, &cell.rst_ipid,
+                   &cell.target_rtt_us);
       break;
     case match::ReplyKind::kEchoReply:
       if (cell.echo_attempts == 0) cell.echo_reply_ttl = reply.reply_ttl;

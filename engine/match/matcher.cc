@@ -24,12 +24,22 @@ void FillReplyHeader(const wire::ParsedPacket& packet, int64_t recv_time_us, Rep
   out->recv_time_us = recv_time_us;
 }
 
+void FillIcmpHeader(const wire::IcmpFields& icmp, ReplyRecord* out) {
+  out->is_icmp = true;
+  out->icmp_type = icmp.type;
+  out->icmp_code = icmp.code;
+}
+
 ReplyKind IcmpErrorKind(uint8_t type) {
   switch (type) {
-    case wire::kIcmpTimeExceeded: return ReplyKind::kTimeExceeded;
-    case wire::kIcmpDestUnreachable: return ReplyKind::kDestUnreachable;
-    case wire::kIcmpParamProblem: return ReplyKind::kParamProblem;
-    default: return ReplyKind::kOther;
+    case wire::kIcmpTimeExceeded:
+      return ReplyKind::kTimeExceeded;
+    case wire::kIcmpDestUnreachable:
+      return ReplyKind::kDestUnreachable;
+    case wire::kIcmpParamProblem:
+      return ReplyKind::kParamProblem;
+    default:
+      return ReplyKind::kOther;
   }
 }
 
@@ -89,9 +99,12 @@ MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size
                                  RejectReason* reason) const {
   wire::FrameView view;
   switch (wire::LocateIpv4(link, frame, len, &view)) {
-    case wire::FrameStatus::kIpv4: break;
-    case wire::FrameStatus::kNotIpv4: return MatchOutcome::kNotIpv4;
-    case wire::FrameStatus::kTruncated: return MatchOutcome::kMalformed;
+    case wire::FrameStatus::kIpv4:
+      break;
+    case wire::FrameStatus::kNotIpv4:
+      return MatchOutcome::kNotIpv4;
+    case wire::FrameStatus::kTruncated:
+      return MatchOutcome::kMalformed;
   }
   return MatchIpv4(view.l3, view.l3_len, recv_time_us, out, reason);
 }
@@ -107,11 +120,14 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
   } storage;
   wire::ParsedPacket& parsed = storage.packet;
   switch (wire::ParseIpv4Packet(packet, len, &parsed)) {
-    case wire::ParseStatus::kOk: break;
+    case wire::ParseStatus::kOk:
+      break;
     case wire::ParseStatus::kTruncated:
-    case wire::ParseStatus::kBadHeader: return MatchOutcome::kMalformed;
+    case wire::ParseStatus::kBadHeader:
+      return MatchOutcome::kMalformed;
     case wire::ParseStatus::kFragment:
-    case wire::ParseStatus::kUnsupported: return MatchOutcome::kUnrelated;
+    case wire::ParseStatus::kUnsupported:
+      return MatchOutcome::kUnrelated;
   }
   if (IsOwnProbe(parsed, recv_time_us)) return MatchOutcome::kOwnProbe;
   if (config_.source_address != 0 && parsed.ip.dst != config_.source_address) {
@@ -132,7 +148,8 @@ bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us)
   uint32_t target = packet.ip.dst;
   if (packet.has_tcp) {
     const wire::TcpFields& tcp = packet.tcp;
-    if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn) return false;
+    if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn)
+      return false;
     if (tcp.sport < probe::kFlowPortMin) return false;
     probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
     return flow.fields.tcp_sport == tcp.sport &&
@@ -186,8 +203,8 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
                                ReplyRecord* out, RejectReason* reason) const {
   const wire::TcpFields& tcp = packet.tcp;
   bool is_rst = (tcp.flags & wire::kTcpRst) != 0;
-  bool is_syn_ack = !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) ==
-                                   (wire::kTcpSyn | wire::kTcpAck);
+  bool is_syn_ack =
+      !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) == (wire::kTcpSyn | wire::kTcpAck);
   if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
   if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
   uint32_t target = packet.ip.src;
@@ -220,9 +237,7 @@ MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t r
   if (outcome != MatchOutcome::kMatched) return outcome;
   FillReplyHeader(packet, recv_time_us, out);
   out->kind = ReplyKind::kEchoReply;
-  out->is_icmp = true;
-  out->icmp_type = icmp.type;
-  out->icmp_code = icmp.code;
+  FillIcmpHeader(icmp, out);
   return MatchOutcome::kMatched;
 }
 
@@ -261,17 +276,15 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
     // Routers that quote more than 8 bytes return the payload's send-time bits too.
     std::optional<uint16_t> send_us_low16;
     if (quote.transport_len >= 14) send_us_low16 = wire::LoadBe16(l4 + 12);
-    outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, flow, word, recv_time_us,
-                           send_us_low16, out, reason);
+    outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, flow, word, recv_time_us, send_us_low16,
+                           out, reason);
   } else {
     return MatchOutcome::kUnrelated;
   }
   if (outcome != MatchOutcome::kMatched) return outcome;
   FillReplyHeader(packet, recv_time_us, out);
   out->kind = IcmpErrorKind(packet.icmp.type);
-  out->is_icmp = true;
-  out->icmp_type = packet.icmp.type;
-  out->icmp_code = packet.icmp.code;
+  FillIcmpHeader(packet.icmp, out);
   out->has_quote = true;
   out->quoted_ttl = quote.ip.ttl;
   out->quoted_ipid = quote.ip.id;

@@ -89,40 +89,43 @@ void JsonLine::AddString(absl::string_view key, absl::string_view value) {
   Quoted(value);
 }
 
-void JsonLine::AddInt(absl::string_view key, int64_t value) {
-  Key(key);
+template <typename Integer>
+void JsonLine::PutInteger(Integer value) {
   Reserve(24);
   auto result = std::to_chars(buffer_.data() + len_, buffer_.data() + len_ + 24, value);
   len_ = static_cast<size_t>(result.ptr - buffer_.data());
+}
+
+// JSON has no NaN or infinity: those go out as null.
+template <typename... Format>
+void JsonLine::PutDouble(double value, Format... format) {
+  if (!std::isfinite(value)) {
+    Put("null", 4);
+    return;
+  }
+  char digits[64];
+  auto result = std::to_chars(digits, digits + sizeof(digits), value, format...);
+  Put(digits, static_cast<size_t>(result.ptr - digits));
+}
+
+void JsonLine::AddInt(absl::string_view key, int64_t value) {
+  Key(key);
+  PutInteger(value);
 }
 
 void JsonLine::AddUint(absl::string_view key, uint64_t value) {
   Key(key);
-  Reserve(24);
-  auto result = std::to_chars(buffer_.data() + len_, buffer_.data() + len_ + 24, value);
-  len_ = static_cast<size_t>(result.ptr - buffer_.data());
+  PutInteger(value);
 }
 
 void JsonLine::AddDouble(absl::string_view key, double value) {
   Key(key);
-  if (!std::isfinite(value)) {
-    Put("null", 4);
-    return;
-  }
-  char digits[64];
-  auto result = std::to_chars(digits, digits + sizeof(digits), value, std::chars_format::fixed, 6);
-  Put(digits, static_cast<size_t>(result.ptr - digits));
+  PutDouble(value, std::chars_format::fixed, 6);
 }
 
 void JsonLine::AddNumber(absl::string_view key, double value) {
   Key(key);
-  if (!std::isfinite(value)) {
-    Put("null", 4);
-    return;
-  }
-  char digits[64];
-  auto result = std::to_chars(digits, digits + sizeof(digits), value);
-  Put(digits, static_cast<size_t>(result.ptr - digits));
+  PutDouble(value);
 }
 
 void JsonLine::AddBool(absl::string_view key, bool value) {
@@ -142,16 +145,8 @@ void JsonLine::AddIpv4(absl::string_view key, uint32_t address) {
   buffer_[len_++] = '"';
 }
 
-void JsonLine::AddStringArray(absl::string_view key, std::span<const std::string> values) {
-  BeginArray(key);
-  for (const std::string& value : values) {
-    Separator();
-    Quoted(value);
-  }
-  EndArray();
-}
-
-void JsonLine::AddStringArray(absl::string_view key, std::span<const absl::string_view> values) {
+template <typename Strings>
+void JsonLine::AddStrings(absl::string_view key, const Strings& values) {
   BeginArray(key);
   for (absl::string_view value : values) {
     Separator();
@@ -160,33 +155,43 @@ void JsonLine::AddStringArray(absl::string_view key, std::span<const absl::strin
   EndArray();
 }
 
-void JsonLine::BeginArray(absl::string_view key) {
-  Key(key);
-  Put("[", 1);
+void JsonLine::AddStringArray(absl::string_view key, std::span<const std::string> values) {
+  AddStrings(key, values);
+}
+
+void JsonLine::AddStringArray(absl::string_view key, std::span<const absl::string_view> values) {
+  AddStrings(key, values);
+}
+
+// A nested array or object starts with no element before its first one.
+void JsonLine::Open(char bracket) {
+  Put(&bracket, 1);
   need_comma_ = false;
 }
 
-void JsonLine::EndArray() {
-  Put("]", 1);
+void JsonLine::Close(char bracket) {
+  Put(&bracket, 1);
   need_comma_ = true;
 }
 
+void JsonLine::BeginArray(absl::string_view key) {
+  Key(key);
+  Open('[');
+}
+
+void JsonLine::EndArray() { Close(']'); }
+
 void JsonLine::BeginObject() {
   Separator();
-  Put("{", 1);
-  need_comma_ = false;
+  Open('{');
 }
 
 void JsonLine::BeginObject(absl::string_view key) {
   Key(key);
-  Put("{", 1);
-  need_comma_ = false;
+  Open('{');
 }
 
-void JsonLine::EndObject() {
-  Put("}", 1);
-  need_comma_ = true;
-}
+void JsonLine::EndObject() { Close('}'); }
 
 absl::string_view JsonLine::Finish() {
   Put("}\n", 2);

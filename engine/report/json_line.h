@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace cutpoint::report {
@@ -44,6 +45,14 @@ class JsonLine {
   void Separator();
   void Reserve(size_t more);
   void Put(const char* data, size_t n);
+  template <typename Integer>
+  void PutInteger(Integer value);
+  template <typename... Format>
+  void PutDouble(double value, Format... format);
+  template <typename Strings>
+  void AddStrings(absl::string_view key, const Strings& values);
+  void Open(char bracket);
+  void Close(char bracket);
 
   std::string buffer_;  // storage; bytes [0, len_) are the line
   size_t len_ = 0;

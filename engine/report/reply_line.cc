@@ -131,82 +131,103 @@ inline char* Ipv4(char* out, uint32_t address) {
   return out;
 }
 
-}  // namespace
+// A numeric field: its key (a literal with the leading comma and the colon) and value.
+template <size_t N>
+inline char* SmallField(char* out, const char (&key)[N], uint32_t value) {
+  return Small(Lit(out, key), value);
+}
 
-// Field order and presence mirror FormatReply exactly; names of enums go out unescaped,
-// which reply_line_test.cc checks against the escaping reference for every value.
-char* WriteReplyLine(const match::ReplyRecord& reply, bool with_status, char* out) {
+template <size_t N>
+inline char* IntField(char* out, const char (&key)[N], int64_t value) {
+  return Int(Lit(out, key), value);
+}
+
+template <size_t N>
+inline char* BoolField(char* out, const char (&key)[N], bool value) {
+  return Bool(Lit(out, key), value);
+}
+
+// The probe: target, probe type, port (TCP only), TTL, attempt; then the reply's kind
+// and, for scans, its status. Ends inside the open quote of the last string.
+inline char* WriteProbeFields(const match::ReplyRecord& reply, bool with_status, char* out) {
   out = Lit(out, "{\"type\":\"reply\",\"target\":");
   out = Ipv4(out, reply.target);
   out = Lit(out, ",\"probe\":\"");
   out = Text(out, probe::ProbeTypeName(reply.probe_type));
   if (reply.probe_type == probe::ProbeType::kTcpSyn) {
-    out = Lit(out, "\",\"port\":");
-    out = Small(out, reply.port);
-    out = Lit(out, ",\"ttl\":");
+    out = SmallField(out, "\",\"port\":", reply.port);
+    out = SmallField(out, ",\"ttl\":", reply.probe_ttl);
   } else {
-    out = Lit(out, "\",\"ttl\":");
+    out = SmallField(out, "\",\"ttl\":", reply.probe_ttl);
   }
-  out = Small(out, reply.probe_ttl);
-  out = Lit(out, ",\"attempt\":");
-  out = Small(out, reply.attempt);
+  out = SmallField(out, ",\"attempt\":", reply.attempt);
   out = Lit(out, ",\"kind\":\"");
   out = Text(out, match::ReplyKindName(reply.kind));
   if (with_status) {
     out = Lit(out, "\",\"status\":\"");
     out = Text(out, ScanStatus(reply.kind));
   }
+  return out;
+}
+
+// The reply's own header fields and timing, closing the quote left open above.
+inline char* WriteReplyFields(const match::ReplyRecord& reply, char* out) {
   out = Lit(out, "\",\"from\":");
   out = Ipv4(out, reply.from);
-  out = Lit(out, ",\"reply_ttl\":");
-  out = Small(out, reply.reply_ttl);
-  out = Lit(out, ",\"ipid\":");
-  out = Small(out, reply.reply_ipid);
-  out = Lit(out, ",\"rtt_us\":");
-  out = Int(out, reply.rtt_us);
-  out = Lit(out, ",\"rtt_exact\":");
-  out = Bool(out, reply.rtt_exact);
-  out = Lit(out, ",\"time_us\":");
-  out = Int(out, reply.recv_time_us);
+  out = SmallField(out, ",\"reply_ttl\":", reply.reply_ttl);
+  out = SmallField(out, ",\"ipid\":", reply.reply_ipid);
+  out = IntField(out, ",\"rtt_us\":", reply.rtt_us);
+  out = BoolField(out, ",\"rtt_exact\":", reply.rtt_exact);
+  return IntField(out, ",\"time_us\":", reply.recv_time_us);
+}
+
+// What only some replies carry: ICMP type and code, TCP flags and window, the quoted
+// probe header of an ICMP error.
+inline char* WriteOptionalFields(const match::ReplyRecord& reply, char* out) {
   if (reply.is_icmp) {
-    out = Lit(out, ",\"icmp_type\":");
-    out = Small(out, reply.icmp_type);
-    out = Lit(out, ",\"icmp_code\":");
-    out = Small(out, reply.icmp_code);
+    out = SmallField(out, ",\"icmp_type\":", reply.icmp_type);
+    out = SmallField(out, ",\"icmp_code\":", reply.icmp_code);
   }
   if (reply.is_tcp) {
     out = Lit(out, ",\"tcp_flags\":\"");
     out += FormatTcpFlags(reply.tcp_flags, out);
-    out = Lit(out, "\",\"tcp_window\":");
-    out = Small(out, reply.tcp_window);
+    out = SmallField(out, "\",\"tcp_window\":", reply.tcp_window);
   }
   if (reply.has_quote) {
-    out = Lit(out, ",\"quoted_ttl\":");
-    out = Small(out, reply.quoted_ttl);
-    out = Lit(out, ",\"quoted_ipid\":");
-    out = Small(out, reply.quoted_ipid);
-    out = Lit(out, ",\"quoted_len\":");
-    out = Small(out, reply.quoted_len);
+    out = SmallField(out, ",\"quoted_ttl\":", reply.quoted_ttl);
+    out = SmallField(out, ",\"quoted_ipid\":", reply.quoted_ipid);
+    out = SmallField(out, ",\"quoted_len\":", reply.quoted_len);
   }
+  return out;
+}
+
+inline char* WriteMplsStack(const wire::MplsStack& stack, char* out) {
   // The stack never holds more than kMaxMplsEntries; the clamp keeps the bound honest.
-  int mpls = std::min<int>(reply.mpls.count, wire::kMaxMplsEntries);
-  if (mpls > 0) {
-    out = Lit(out, ",\"mpls\":[");
-    for (int i = 0; i < mpls; ++i) {
-      const wire::MplsEntry& entry = reply.mpls.entries[i];
-      if (i > 0) *out++ = ',';
-      out = Lit(out, "{\"label\":");
-      out = Small(out, entry.label);
-      out = Lit(out, ",\"tc\":");
-      out = Small(out, entry.exp);
-      out = Lit(out, ",\"s\":");
-      out = Bool(out, entry.bottom);
-      out = Lit(out, ",\"ttl\":");
-      out = Small(out, entry.ttl);
-      *out++ = '}';
-    }
-    *out++ = ']';
+  int mpls = std::min<int>(stack.count, wire::kMaxMplsEntries);
+  if (mpls == 0) return out;
+  out = Lit(out, ",\"mpls\":[");
+  for (int i = 0; i < mpls; ++i) {
+    const wire::MplsEntry& entry = stack.entries[i];
+    if (i > 0) *out++ = ',';
+    out = SmallField(out, "{\"label\":", entry.label);
+    out = SmallField(out, ",\"tc\":", entry.exp);
+    out = BoolField(out, ",\"s\":", entry.bottom);
+    out = SmallField(out, ",\"ttl\":", entry.ttl);
+    *out++ = '}';
   }
+  *out++ = ']';
+  return out;
+}
+
+}  // namespace
+
+// Field order and presence mirror FormatReply exactly; names of enums go out unescaped,
+// which reply_line_test.cc checks against the escaping reference for every value.
+char* WriteReplyLine(const match::ReplyRecord& reply, bool with_status, char* out) {
+  out = WriteProbeFields(reply, with_status, out);
+  out = WriteReplyFields(reply, out);
+  out = WriteOptionalFields(reply, out);
+  out = WriteMplsStack(reply.mpls, out);
   return Lit(out, "}\n");
 }
 
