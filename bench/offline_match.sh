@@ -31,7 +31,8 @@ RUNS=${2:-3}
 [[ $RUNS =~ ^[0-9]+$ && $RUNS -gt 0 ]] || { echo "RUNS must be a positive integer" >&2; exit 2; }
 
 cd "$(dirname "$0")/.."
-REPO=$(pwd)
+# shellcheck source-path=SCRIPTDIR source=bench_lib.sh
+source bench/bench_lib.sh
 WORK=$(mktemp -d /tmp/cutpoint-offline-match.XXXXXX)
 cleanup() {
   local rc=$?
@@ -43,15 +44,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 log() { echo "offline_match: $*" >&2; }
 
-for t in cc python3 jq bc /usr/bin/time; do
-  command -v "$t" >/dev/null || { echo "offline_match.sh: '$t' not found (tools/setup.sh)" >&2; exit 2; }
-done
-if [[ -z ${SKIP_BUILD:-} ]]; then
-  log "building cutpoint (tools/build.sh release)"
-  tools/build.sh release >/dev/null
-fi
-CUTPOINT=$REPO/build/release/tools/cutpoint/cutpoint
-[[ -x $CUTPOINT ]] || { echo "offline_match.sh: $CUTPOINT missing" >&2; exit 2; }
+BENCH_HINT=" (tools/setup.sh)" bench_require offline_match.sh cc python3 jq bc /usr/bin/time
+bench_build_cutpoint offline_match
 cc -O2 -Wall -o "$WORK/pcap_read_loop" bench/pcap_read_loop.c -lpcap
 
 NPORTS=$(( (REPLIES + 65535) / 65536 ))

@@ -33,7 +33,8 @@ ROUNDS=${2:-3}
 [[ $(id -u) -eq 0 ]] || { echo "tx_vs_peers.sh: needs root (network namespaces)" >&2; exit 3; }
 
 cd "$(dirname "$0")/.."
-REPO=$(pwd)
+# shellcheck source-path=SCRIPTDIR source=bench_lib.sh
+source bench/bench_lib.sh
 
 NPORTS=$(( (PROBES + 65535) / 65536 ))
 (( NPORTS <= 1000 )) || { echo "PROBES too large (max 65536000)" >&2; exit 2; }
@@ -92,15 +93,8 @@ if [[ -z ${SKIP_INSTALL:-} ]]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2
   fi
 fi
-for t in zmap masscan jq nft bc /usr/bin/time python3; do
-  command -v "$t" >/dev/null || { echo "tx_vs_peers.sh: '$t' not found" >&2; exit 2; }
-done
-if [[ -z ${SKIP_BUILD:-} ]]; then
-  log "building cutpoint (tools/build.sh release)"
-  tools/build.sh release >/dev/null
-fi
-CUTPOINT=$REPO/build/release/tools/cutpoint/cutpoint
-[[ -x $CUTPOINT ]] || { echo "tx_vs_peers.sh: $CUTPOINT missing" >&2; exit 2; }
+bench_require tx_vs_peers.sh zmap masscan jq nft bc /usr/bin/time python3
+bench_build_cutpoint tx_vs_peers
 
 # --- the sink ----------------------------------------------------------------------------------
 log "namespaces $NSA (sender) and $NSB (sink)"
