@@ -4,21 +4,17 @@
 # /24 must meet every expectation of the kernel-backend trace test, and `cutpoint locate
 # --tx dpdk` on the drop scenario must give the ground-truth verdicts.
 set -uo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
+lab_usage 3 "CUTPOINT_BINARY LISTENER_BINARY INJECTOR_BINARY" "$@"
 CUTPOINT=$1
 LISTENER=$2
 INJECTOR=$3
-HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../../tools/lab/lab.sh
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
-name=cpdp$$
-work=$(mktemp -d /tmp/cutpoint-dpdk.XXXXXX)
-trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$LAB" up "$name" --scenario drop --routers 3 --filter-router 2 --prefix 198.19.1.0/24 \
-  --open-ports 25,443 --listener "$LISTENER" --injector "$INJECTOR" \
-  --out "$work/topology.env" --truth "$work/truth.json" >/dev/null 2>&1 </dev/null || {
-  echo "FAIL: lab up"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/topology.env"
+lab_test_init lab.dpdk
+lab_workdir cutpoint-dpdk
+work=$LAB_WORK
+lab_up cpdp --scenario drop --routers 3 --filter-router 2 --prefix 198.19.1.0/24 \
+  --open-ports 25,443 --listener "$LISTENER" --injector "$INJECTOR" --truth "$work/truth.json"
 dpdk=(--tx dpdk --dpdk-args "--no-huge --no-pci -m 256 --log-level=error --vdev net_af_packet0,iface=$PROBER_IF,framecnt=8192")
 failures=0
 
@@ -27,7 +23,7 @@ timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" trace --allow-reserved 198.18
   -S "$PROBER_ADDR" -p 443,81 --probe tcp-syn,icmp-echo --ttl 1-5 --rate 20000 --cooldown 1 -q \
   "${dpdk[@]}" -o "$work/trace.ndjson" "$TARGET_PREFIX" 2>"$work/trace.err" || {
   echo "FAIL: trace --tx dpdk: $(cat "$work/trace.err")"; failures=$((failures + 1)); }
-python3 "$HERE/check_trace.py" --topology "$work/topology.env" --ndjson "$work/trace.ndjson" \
+python3 "$LAB_TEST_DIR/check_trace.py" --topology "$work/topology.env" --ndjson "$work/trace.ndjson" \
   --ports 443,81 --max-unmatched 8 || failures=$((failures + 1))
 
 # Locate: the same verdicts as with the kernel backends.
@@ -35,7 +31,7 @@ timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.1
   -S "$PROBER_ADDR" -p 25 --control-port 443 --ttl 1-5 --rate 20000 -q "${dpdk[@]}" \
   -o "$work/locate.ndjson" "$TARGET_PREFIX" 2>"$work/locate.err" || {
   echo "FAIL: locate --tx dpdk: $(cat "$work/locate.err")"; failures=$((failures + 1)); }
-python3 "$HERE/check_locate.py" --label lab.dpdk --truth "$work/truth.json" \
+python3 "$LAB_TEST_DIR/check_locate.py" --label lab.dpdk --truth "$work/truth.json" \
   --ndjson "$work/locate.ndjson" || failures=$((failures + 1))
 
 echo "lab.dpdk: $((2 - failures)) passed, $failures failed"

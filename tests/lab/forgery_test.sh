@@ -7,21 +7,17 @@
 # (stale or bad MAC) but for the odd one in 2^13 that the 12-bit MAC lets through, verdicts
 # unchanged.
 set -uo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
+lab_usage 3 "CUTPOINT_BINARY LISTENER_BINARY INJECTOR_BINARY" "$@"
 CUTPOINT=$1
 LISTENER=$2
 INJECTOR=$3
-HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../../tools/lab/lab.sh
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
-name=cpf$$
-work=$(mktemp -d /tmp/cutpoint-forgery.XXXXXX)
-trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$LAB" up "$name" --scenario drop --routers 3 --filter-router 2 --prefix 198.19.1.0/24 \
-  --open-ports 25,443 --listener "$LISTENER" --injector "$INJECTOR" \
-  --out "$work/topology.env" --truth "$work/truth.json" >/dev/null 2>&1 </dev/null || {
-  echo "FAIL: lab up"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/topology.env"
+lab_test_init lab.forgery
+lab_workdir cutpoint-forgery
+work=$LAB_WORK
+lab_up cpf --scenario drop --routers 3 --filter-router 2 --prefix 198.19.1.0/24 \
+  --open-ports 25,443 --listener "$LISTENER" --injector "$INJECTOR" --truth "$work/truth.json"
 count=2000
 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --control-port 443 --ttl 1-5 --rate 2000 --round-wait 1 --cooldown 2 -q \
@@ -29,12 +25,13 @@ ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 -i 
   -o "$work/out.ndjson" 198.19.1.0/24 2>"$work/err" &
 locate=$!
 sleep 0.5  # the capture is open before the first forged packet, and stays open past the last
-ip netns exec "$DEST_NS" python3 "$HERE/spray_forged.py" "$PROBER_ADDR" 198.19.1.0 "$DEST_ADDR" \
+ip netns exec "$DEST_NS" python3 "$LAB_TEST_DIR/spray_forged.py" "$PROBER_ADDR" 198.19.1.0 "$DEST_ADDR" \
   "$count" 1.5 >"$work/sprayed" 2>"$work/spray.err" || { echo "FAIL: spray: $(cat "$work/spray.err")"; exit 1; }
 wait $locate || { echo "FAIL: locate: $(cat "$work/err")"; exit 1; }
 python3 - "$work/out.ndjson" "$count" <<'PY' || exit 1
-import json, sys
-stats = [json.loads(l) for l in open(sys.argv[1])][-1]
+import sys
+from ndjson import load
+stats = load(sys.argv[1])[-1]
 sprayed = int(sys.argv[2])
 print("lab.forgery: sprayed %d forged packets; rejected %d %s, matched %d, unmatched %d"
       % (sprayed, stats["rejected"], stats["rejected_by_reason"], stats["matched"], stats["unmatched"]))
@@ -45,7 +42,7 @@ p = stats["forgery_acceptance_p"]
 if not 0 < p <= 2 ** -32 or abs(stats["expected_forged_accepted"] - stats["rejected"] * p) > 1e-3 * stats["rejected"] * p:
     sys.exit("FAIL: forgery_acceptance_p %g / expected_forged_accepted %g" % (p, stats["expected_forged_accepted"]))
 PY
-python3 "$HERE/check_locate.py" --label lab.forgery --truth "$work/truth.json" --ndjson "$work/out.ndjson" || exit 1
+python3 "$LAB_TEST_DIR/check_locate.py" --label lab.forgery --truth "$work/truth.json" --ndjson "$work/out.ndjson" || exit 1
 
 # Replay: the genuine replies of that run, sent again during a second run under the same
 # key. Their probes were sent more than 2 s (the run's reply age) before: each must be
@@ -56,18 +53,19 @@ ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 -i 
   --key-file "$work/key" -o "$work/second.ndjson" 198.19.1.0/24 2>"$work/err2" &
 locate=$!
 sleep 0.5
-ip netns exec "$DEST_NS" python3 "$HERE/replay_replies.py" "$work/first.pcap" "$PROBER_ADDR" \
+ip netns exec "$DEST_NS" python3 "$LAB_TEST_DIR/replay_replies.py" "$work/first.pcap" "$PROBER_ADDR" \
   198.19.1.0/24 1.5 >"$work/replayed" 2>"$work/replay.err" || { echo "FAIL: replay: $(cat "$work/replay.err")"; exit 1; }
 wait $locate || { echo "FAIL: second locate: $(cat "$work/err2")"; exit 1; }
 python3 - "$work/second.ndjson" "$(cat "$work/replayed")" "$work/out.ndjson" <<'PY' || exit 1
-import json, sys
-stats = [json.loads(l) for l in open(sys.argv[1])][-1]
+import sys
+from ndjson import load
+stats = load(sys.argv[1])[-1]
 replayed = int(sys.argv[2])
 # The evidence file also holds the forgeries sprayed into the first run (replayed too, and
 # rejected at the port check as before); the genuine replies are the first run's matched
 # TCP and echo replies.
-genuine = sum(1 for l in open(sys.argv[3])
-              if '"type":"reply"' in l and json.loads(l)["kind"] in ("syn_ack", "rst", "echo_reply"))
+genuine = sum(1 for r in load(sys.argv[3])
+              if r["type"] == "reply" and r["kind"] in ("syn_ack", "rst", "echo_reply"))
 by = stats["rejected_by_reason"]
 print("lab.forgery: replayed %d packets of the first run (%d genuine replies); rejected %d "
       "(stale %d, bad_mac %d), matched %d" % (replayed, genuine, stats["rejected"], by["stale"],
@@ -83,5 +81,5 @@ print("lab.forgery: %d replayed replies accepted (%.2f expected by chance)" % (a
 if accepted > 3 or by["stale"] + by["bad_mac"] < genuine - accepted:
     sys.exit("FAIL: replayed %d (%d genuine), rejected %d %s" % (replayed, genuine, stats["rejected"], by))
 PY
-python3 "$HERE/check_locate.py" --label lab.forgery.replay --truth "$work/truth.json" \
+python3 "$LAB_TEST_DIR/check_locate.py" --label lab.forgery.replay --truth "$work/truth.json" \
   --ndjson "$work/second.ndjson"

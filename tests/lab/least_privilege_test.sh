@@ -14,20 +14,16 @@
 #      --keep-root and an unknown --user (exit 2), a --resume file in a directory nobody
 #      cannot write (exit 3, before any probe).
 set -uo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
+lab_usage 2 "CUTPOINT_BINARY LISTENER_BINARY" "$@"
 CUTPOINT=$1
 LISTENER=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../../tools/lab/lab.sh
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
-command -v setcap >/dev/null && command -v setpriv >/dev/null || { echo "SKIP: setcap/setpriv missing"; exit 77; }
-name=cplp$$
-work=$(mktemp -d /tmp/cutpoint-privilege.XXXXXX)
+lab_test_init lab.least_privilege setcap setpriv
+lab_workdir cutpoint-privilege
+work=$LAB_WORK
 chmod 755 "$work"
-trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$LAB" up "$name" --routers 1 --listener "$LISTENER" --out "$work/topology.env" >/dev/null 2>&1 </dev/null || {
-  echo "FAIL: lab up"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/topology.env"
+lab_up cplp --routers 1 --listener "$LISTENER"
 install -m 0755 "$CUTPOINT" "$work/cutpoint"
 mkdir -m 0777 "$work/out"
 mkdir -m 0700 "$work/private"

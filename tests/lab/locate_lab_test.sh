@@ -24,39 +24,23 @@
 # Needs root; exits 77 (ctest SKIP) otherwise, and while `cutpoint locate`
 # does not exist yet.  Nothing runs in the root network namespace.
 set -euo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
 
-if [[ $# -ne 4 ]]; then
-  echo "usage: $0 CASE CUTPOINT_BINARY LISTENER_BINARY INJECTOR_BINARY" >&2
-  exit 2
-fi
+lab_usage 4 "CASE CUTPOINT_BINARY LISTENER_BINARY INJECTOR_BINARY" "$@"
 TEST_CASE=$1
 CUTPOINT=$2
 LISTENER=$3
 INJECTOR=$4
 LABEL="lab.locate.$TEST_CASE"
-
-if [[ $(id -u) -ne 0 ]]; then
-  echo "SKIP: needs root"
-  exit 77
-fi
-for tool in ip python3 nft; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "SKIP: needs $tool"
-    exit 77
-  fi
-done
-for bin in "$CUTPOINT" "$LISTENER" "$INJECTOR"; do
-  [[ -x $bin ]] || { echo "$LABEL: binary '$bin' not executable" >&2; exit 1; }
-done
+lab_test_init "$LABEL" ip python3 nft
+lab_need_executable "$CUTPOINT" "$LISTENER" "$INJECTOR"
 # Until `cutpoint locate` lands, skip rather than fail.
 if ! "$CUTPOINT" locate --help >/dev/null 2>&1; then
   echo "SKIP: 'cutpoint locate' is not available in $CUTPOINT"
   exit 77
 fi
 
-HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-LAB="$HERE/../../tools/lab/lab.sh"
-NAME="cpl$$"
 ROUTERS=4
 TTL=1-7
 PORT=25
@@ -84,36 +68,10 @@ esac
    $TEST_CASE == resume ]] ||
   LAB_ARGS+=(--routers "$ROUTERS" --prefix 198.19.1.0/24)
 
-# Reap labs left behind by earlier runs of this test that were killed (e.g.
-# by a ctest timeout): state dir /run/cutpoint-lab/cpl<PID>, PID gone.
-for d in /run/cutpoint-lab/cpl*/; do
-  [[ -d $d ]] || continue
-  old=$(basename "$d")
-  pid=${old#cpl}
-  if [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null; then
-    echo "$LABEL: removing stale lab $old"
-    LAB_QUIET=1 bash "$LAB" down "$old" || true
-  fi
-done
-
-TMP=$(mktemp -d "/tmp/cutpoint-locate-$TEST_CASE.XXXXXX")
-RESULT=1
-cleanup() {
-  LAB_QUIET=1 bash "$LAB" down "$NAME" || true
-  if [[ $RESULT -eq 0 ]]; then
-    rm -rf -- "$TMP"
-  else
-    echo "$LABEL: artifacts kept in $TMP" >&2
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-bash "$LAB" up "$NAME" "${LAB_ARGS[@]}" --open-ports 25,443 --port "$PORT" \
-  --listener "$LISTENER" --injector "$INJECTOR" \
-  --out "$TMP/topology.env" --truth "$TMP/truth.json"
-# shellcheck disable=SC1091
-source "$TMP/topology.env"
+lab_workdir "cutpoint-locate-$TEST_CASE"
+TMP=$LAB_WORK
+lab_up cpl "${LAB_ARGS[@]}" --open-ports 25,443 --port "$PORT" \
+  --listener "$LISTENER" --injector "$INJECTOR" --truth "$TMP/truth.json"
 read -r -a PREFIXES <<<"$TARGET_PREFIXES"
 
 PCAP_ARGS=()
@@ -195,6 +153,5 @@ if [[ $TEST_CASE == offline ]]; then
   COMPARE=(--compare "$TMP/offline.ndjson")
 fi
 
-python3 "$HERE/check_locate.py" --label "$LABEL" --truth "$TMP/truth.json" \
+python3 "$LAB_TEST_DIR/check_locate.py" --label "$LABEL" --truth "$TMP/truth.json" \
   --ndjson "$TMP/out.ndjson" "${COMPARE[@]}" "${CHECK_ARGS[@]}"
-RESULT=0

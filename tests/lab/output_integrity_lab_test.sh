@@ -17,18 +17,15 @@
 #            under umask 000.
 # tmpfs mounts live in private mount namespaces: nothing leaks. Needs root (77 otherwise).
 set -uo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
+lab_usage 2 "CUTPOINT_BINARY LISTENER_BINARY" "$@"
 CUTPOINT=$1
 LISTENER=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../../tools/lab/lab.sh
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
-name=cpout$$
-work=$(mktemp -d /tmp/cutpoint-output-lab.XXXXXX)
-trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$LAB" up "$name" --routers 1 --listener "$LISTENER" --out "$work/topology.env" >/dev/null 2>&1 </dev/null || {
-  echo "FAIL: lab up"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/topology.env"
+lab_test_init lab.output_integrity
+lab_workdir cutpoint-output-lab
+work=$LAB_WORK
+lab_up cpout --routers 1 --listener "$LISTENER"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 COMMON=(--allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" -q)
@@ -97,8 +94,9 @@ wait "$pid"
 code=$?
 lines=$(check_lines "$work/twice.ndjson" 2>&1) || fail "signal: $lines"
 distinct=$(python3 -c '
-import json, sys
-print(len({(r["target"], r["port"]) for r in map(json.loads, open(sys.argv[1])) if r["type"] == "reply"}))' \
+import sys
+from ndjson import load
+print(len({(r["target"], r["port"]) for r in load(sys.argv[1]) if r["type"] == "reply"}))' \
   "$work/twice.ndjson" 2>/dev/null)
 [[ $code -eq 130 ]] || fail "signal: exit $code, expected 130"
 (($(date +%s) - start <= 5)) || fail "signal: the second SIGINT did not exit at once"
@@ -184,8 +182,9 @@ mkdir -m 1777 "$work/state"
 [[ $(cat "$work/resume.mode" 2>/dev/null) == 600 ]] ||
   fail "resume: resume file mode $(cat "$work/resume.mode" 2>/dev/null) under umask 000, expected 600"
 python3 - "$work/resumed.ndjson" "$(tr '\n' ' ' <"$work/resume.codes")" <<'PY' || failures=$((failures + 1))
-import collections, json, sys
-records = [json.loads(l) for l in open(sys.argv[1])]
+import collections, sys
+from ndjson import load
+records = load(sys.argv[1])
 types = [r["type"] for r in records]
 runs, current = [], None
 for r in records:

@@ -5,19 +5,16 @@
 # --sender-threads finishes the rest: the two runs' replies are disjoint and together
 # cover all 4096 (target, port) pairs once — nothing repeated, nothing skipped.
 set -uo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
+lab_usage 2 "CUTPOINT_BINARY LISTENER_BINARY" "$@"
 CUTPOINT=$1
 LISTENER=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../../tools/lab/lab.sh
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
-name=cpres$$
-work=$(mktemp -d /tmp/cutpoint-resume.XXXXXX)
+lab_test_init lab.resume
+lab_workdir cutpoint-resume
+work=$LAB_WORK
 chmod 0777 "$work"  # started as root, the scan runs as nobody and writes --resume here
-trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$LAB" up "$name" --routers 1 --listener "$LISTENER" --out "$work/topology.env" >/dev/null 2>&1 </dev/null || {
-  echo "FAIL: lab up"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/topology.env"
+lab_up cpres --routers 1 --listener "$LISTENER"
 SCAN=(scan --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" -p 20-35 --cooldown 1
       --key-file "$work/key" --resume "$work/resume" -q)
 # `ip netns exec` execs cutpoint in place, so $! is cutpoint itself and gets the signal.
@@ -32,13 +29,14 @@ ip netns exec "$PROBER_NS" "$CUTPOINT" "${SCAN[@]}" --rate 20000 --sender-thread
   -o "$work/second.ndjson" "$TARGET_PREFIX" 2>"$work/second.err"
 second_code=$?
 python3 - "$work" "$first_code" "$second_code" <<'PY'
-import json, sys
+import sys
+from ndjson import load
 d, first_code, second_code = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def load(name):
-    records = [json.loads(l) for l in open(d + "/" + name)]
+def run(name):
+    records = load(d + "/" + name)
     return records[-1], [(r["target"], r["port"]) for r in records if r["type"] == "reply"]
-s1, r1 = load("first.ndjson")
-s2, r2 = load("second.ndjson")
+s1, r1 = run("first.ndjson")
+s2, r2 = run("second.ndjson")
 problems = []
 if first_code != 130 or not s1["interrupted"]: problems.append("first run: exit %d, interrupted %s" % (first_code, s1["interrupted"]))
 if s1.get("probes_unsent") != 4096 - s1["probes_sent"]: problems.append("probes_unsent %s" % s1.get("probes_unsent"))

@@ -5,18 +5,15 @@
 # interface's receive counter delta. Also: all 65536 targets answer SYN-ACK on port 25
 # unless capture drops were reported, and nothing is rejected or unmatched.
 set -uo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
+lab_usage 2 "CUTPOINT_BINARY LISTENER_BINARY" "$@"
 CUTPOINT=$1
 LISTENER=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../../tools/lab/lab.sh
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
-name=cpload$$
-work=$(mktemp -d /tmp/cutpoint-load.XXXXXX)
-trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$LAB" up "$name" --routers 1 --prefix 198.19.0.0/16 --open-ports 25 --listener "$LISTENER" \
-  --out "$work/topology.env" >/dev/null 2>&1 </dev/null || { echo "FAIL: lab up"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/topology.env"
+lab_test_init lab.scan_load
+lab_workdir cutpoint-load
+work=$LAB_WORK
+lab_up cpload --routers 1 --prefix 198.19.0.0/16 --open-ports 25 --listener "$LISTENER"
 rx() { ip -n "$PROBER_NS" -s -j link show "$PROBER_IF" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'; }
 before=$(rx)
 ip netns exec "$PROBER_NS" "$CUTPOINT" scan --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
@@ -24,8 +21,9 @@ ip netns exec "$PROBER_NS" "$CUTPOINT" scan --allow-reserved 198.18.0.0/15 -i "$
   "$TARGET_PREFIX" 2>"$work/err" || { echo "FAIL: scan: $(cat "$work/err")"; exit 1; }
 after=$(rx)
 python3 - "$work/scan.ndjson" "$((after - before))" <<'PY'
-import json, sys
-records = [json.loads(line) for line in open(sys.argv[1])]
+import sys
+from ndjson import load
+records = load(sys.argv[1])
 rx_delta = int(sys.argv[2])
 stats = records[-1]
 assert stats["type"] == "stats", "no stats record"

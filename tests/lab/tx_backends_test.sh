@@ -17,61 +17,20 @@
 # Ethernet header included, are identical. Needs root; exits 77 (ctest SKIP)
 # otherwise. Nothing runs in the root network namespace.
 set -euo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 TX_PROBE_TOOL LISTENER_BINARY" >&2
-  exit 2
-fi
+lab_usage 2 "TX_PROBE_TOOL LISTENER_BINARY" "$@"
 TOOL=$1
 LISTENER=$2
-
-if [[ $(id -u) -ne 0 ]]; then
-  echo "SKIP: needs root"
-  exit 77
-fi
-for tool in ip python3; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "SKIP: needs $tool"
-    exit 77
-  fi
-done
-[[ -x $TOOL ]] || { echo "lab.tx_backends: '$TOOL' not executable" >&2; exit 1; }
-[[ -x $LISTENER ]] || { echo "lab.tx_backends: '$LISTENER' not executable" >&2; exit 1; }
-
-HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-LAB="$HERE/../../tools/lab/lab.sh"
-NAME="cptx$$"
-
-# Reap labs of earlier runs of this test that were killed (PID gone).
-for d in /run/cutpoint-lab/cptx*/; do
-  [[ -d $d ]] || continue
-  old=$(basename "$d")
-  pid=${old#cptx}
-  if [[ $pid =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null; then
-    echo "lab.tx_backends: removing stale lab $old"
-    LAB_QUIET=1 bash "$LAB" down "$old" || true
-  fi
-done
-
-TMP=$(mktemp -d /tmp/cutpoint-tx-test.XXXXXX)
-RESULT=1
+lab_test_init lab.tx_backends ip python3
+lab_need_executable "$TOOL" "$LISTENER"
 CAPTURE_PID=""
-cleanup() {
-  if [[ -n $CAPTURE_PID ]]; then kill "$CAPTURE_PID" 2>/dev/null || true; fi
-  LAB_QUIET=1 bash "$LAB" down "$NAME" || true
-  if [[ $RESULT -eq 0 ]]; then
-    rm -rf -- "$TMP"
-  else
-    echo "lab.tx_backends: artifacts kept in $TMP" >&2
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-LAB_QUIET=1 bash "$LAB" up "$NAME" --routers 1 --prefix 198.19.1.0/24 \
-  --listener "$LISTENER" --out "$TMP/topology.env"
-# shellcheck disable=SC1091
-source "$TMP/topology.env"
+stop_capture() { if [[ -n $CAPTURE_PID ]]; then kill "$CAPTURE_PID" 2>/dev/null || true; fi; }
+lab_at_exit stop_capture
+lab_workdir cutpoint-tx-test
+TMP=$LAB_WORK
+lab_up cptx --routers 1 --prefix 198.19.1.0/24 --listener "$LISTENER"
 ROUTER_NS="$LAB_NAME-r1"
 ROUTER_IF=lnk0   # the router's prober-facing veth
 ip netns list | awk '{print $1}' | grep -qx "$ROUTER_NS" ||
@@ -165,5 +124,4 @@ for other in backends[1:]:
               f"(Ethernet + IPv4)")
 sys.exit(0 if ok else 1)
 PY
-RESULT=0
 echo "lab.tx_backends: PASS"

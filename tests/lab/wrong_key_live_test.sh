@@ -7,19 +7,16 @@
 # Ordering, not timing: A starts only once B is sending (B's status file exists), and B keeps
 # capturing (--cooldown) until well after A's last reply.
 set -uo pipefail
+# shellcheck source=lab_test_lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
+lab_usage 2 "CUTPOINT_BINARY LISTENER_BINARY" "$@"
 CUTPOINT=$1
 LISTENER=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../../tools/lab/lab.sh
-[[ $(id -u) -eq 0 ]] || { echo "SKIP: needs root"; exit 77; }
-name=cpwk$$
-work=$(mktemp -d /tmp/cutpoint-wrong-key.XXXXXX)
+lab_test_init lab.wrong_key_live
+lab_workdir cutpoint-wrong-key
+work=$LAB_WORK
 chmod 0777 "$work"  # started as root, cutpoint runs as nobody and writes --status-file here
-trap '"$LAB" down "$name" >/dev/null 2>&1; rm -rf "$work"' EXIT
-"$LAB" up "$name" --routers 1 --listener "$LISTENER" --out "$work/topology.env" >/dev/null 2>&1 </dev/null || {
-  echo "FAIL: lab up"; exit 1; }
-# shellcheck disable=SC1091
-source "$work/topology.env"
+lab_up cpwk --routers 1 --listener "$LISTENER"
 failures=0
 base=${TARGET_PREFIX%/*}
 
@@ -39,7 +36,7 @@ a_code=$?
 wait "$b"
 b_code=$?
 
-stat_of() { tail -n 1 "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"; }
+stat_of() { python3 -c 'import sys; from ndjson import load; print(load(sys.argv[1])[-1][sys.argv[2]])' "$1" "$2"; }
 if [[ $a_code -ne 0 || $b_code -ne 0 ]]; then
   echo "FAIL: exit codes A $a_code, B $b_code: $(cat "$work/a.err" "$work/b.err")"; failures=$((failures + 1))
 else
