@@ -42,6 +42,8 @@ import re
 import sys
 from collections import Counter, defaultdict
 
+from ndjson import Problems, framing_problems, is_dotted, is_int, read_records
+
 VERDICTS = {"silent_drop", "rst_injection", "icmp_prohibited", "reachable", "closed",
             "unreachable", "inconclusive"}
 BLOCKING = {"silent_drop", "rst_injection", "icmp_prohibited"}
@@ -55,74 +57,14 @@ TIMING_KEY = re.compile(r"(^|_)(rtt|time|ts|timestamp|us|ms|duration|elapsed|sta
 TIMING_TEXT = re.compile(r"\b\d+(\.\d+)?\s*(us|µs|ms|s)\b")
 
 
-def is_int(v):
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def is_dotted(v):
-    if not isinstance(v, str):
-        return False
-    try:
-        return isinstance(ipaddress.ip_address(v), ipaddress.IPv4Address)
-    except ValueError:
-        return False
-
-
-class Problems:
-    def __init__(self):
-        self.by_cat = defaultdict(list)
-        self.counts = Counter()
-        self.records = []  # offending verdict records
-
-    def add(self, cat, msg, rec=None):
-        self.counts[cat] += 1
-        if len(self.by_cat[cat]) < MAX_LISTED:
-            self.by_cat[cat].append(msg)
-        if rec is not None and len(self.records) < MAX_RECORDS and rec not in self.records:
-            self.records.append(rec)
-
-    def __bool__(self):
-        return bool(self.counts)
-
-    def report(self, out):
-        for cat, n in self.counts.items():
-            print(f"  {cat}: {n}", file=out)
-            for msg in self.by_cat[cat]:
-                print(f"    - {msg}", file=out)
-            if n > len(self.by_cat[cat]):
-                print(f"    ... and {n - len(self.by_cat[cat])} more", file=out)
-        if self.records:
-            print("  offending verdict records:", file=out)
-            for rec in self.records:
-                print(f"    {json.dumps(rec, sort_keys=True)}", file=out)
-
-
 def load_ndjson(path, probs, tag):
     """Returns (records, raw line count); records are (lineno, dict)."""
-    with open(path, encoding="utf-8") as f:
-        raw = f.read().split("\n")
-    if raw and raw[-1] == "":
-        raw.pop()
-    records = []
-    for lineno, line in enumerate(raw, 1):
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            probs.add("json", f"{tag} line {lineno}: invalid JSON ({e}): {line[:120]!r}")
-            continue
-        if not isinstance(rec, dict) or not isinstance(rec.get("type"), str):
-            probs.add("json", f"{tag} line {lineno}: not an object with a 'type': {line[:120]!r}")
-            continue
-        records.append((lineno, rec))
-    if records:
-        if records[0][0] != 1 or records[0][1]["type"] != "meta":
-            probs.add("framing", f"{tag}: first line is not type=meta")
-        if records[-1][0] != len(raw) or records[-1][1]["type"] != "stats":
-            probs.add("framing", f"{tag}: last line is not type=stats")
-        for lineno, rec in records[1:-1]:
-            if rec["type"] in ("meta", "stats"):
-                probs.add("framing", f"{tag} line {lineno}: extra {rec['type']} record")
-    return records, len(raw)
+    def bad_line(lineno, why, line):
+        probs.add("json", f"{tag} line {lineno}: {why}: {line[:120]!r}")
+    records, line_count = read_records(path, bad_line)
+    for msg in framing_problems(records, line_count):
+        probs.add("framing", f"{tag}: {msg}")
+    return records, line_count
 
 
 def check_schema(rec, where, probs):
@@ -300,7 +242,7 @@ def main():
         print(f"{label}: cannot read truth: {e!r}", file=sys.stderr)
         return 2
 
-    probs = Problems()
+    probs = Problems(MAX_LISTED, MAX_RECORDS)
     try:
         records, _ = load_ndjson(args.ndjson, probs, "output")
     except OSError as e:
@@ -308,7 +250,7 @@ def main():
         return 2
     if not records:
         print(f"{label}: FAIL: no records in {args.ndjson}", file=sys.stderr)
-        probs.report(sys.stderr)
+        probs.report(sys.stderr, "offending verdict records")
         return 1
 
     verdicts = defaultdict(list)  # (target, port) -> [rec]
@@ -361,7 +303,7 @@ def main():
                   f"blocked (all hashed to branch b? run again; p = 2^-{len(ecmp_candidates)})")
 
     if args.compare:
-        cprobs = Problems()
+        cprobs = Problems(MAX_LISTED, MAX_RECORDS)
         try:
             other, _ = load_ndjson(args.compare, cprobs, "compare")
         except OSError as e:
@@ -392,7 +334,7 @@ def main():
 
     if probs:
         print(f"{label}: FAIL ({n_targets} targets; verdicts {dict(counts)})", file=sys.stderr)
-        probs.report(sys.stderr)
+        probs.report(sys.stderr, "offending verdict records")
         return 1
     extra = ""
     if ecmp_candidates:

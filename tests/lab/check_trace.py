@@ -23,7 +23,9 @@ import argparse
 import ipaddress
 import json
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
+
+from ndjson import Problems, framing_problems, is_dotted, is_int, read_records
 
 ICMP_KINDS = {"echo_reply", "time_exceeded", "dest_unreachable", "param_problem"}
 ICMP_ERROR_KINDS = {"time_exceeded", "dest_unreachable", "param_problem"}
@@ -50,41 +52,6 @@ def load_topology(path):
         if key not in topo:
             raise ValueError(f"{path}: missing {key}")
     return topo
-
-
-def is_int(v):
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def is_dotted(v):
-    if not isinstance(v, str):
-        return False
-    try:
-        return isinstance(ipaddress.ip_address(v), ipaddress.IPv4Address)
-    except ValueError:
-        return False
-
-
-class Problems:
-    def __init__(self):
-        self.by_cat = defaultdict(list)
-        self.counts = Counter()
-
-    def add(self, cat, msg):
-        self.counts[cat] += 1
-        if len(self.by_cat[cat]) < MAX_LISTED:
-            self.by_cat[cat].append(msg)
-
-    def __bool__(self):
-        return bool(self.counts)
-
-    def report(self, out):
-        for cat, n in self.counts.items():
-            print(f"  {cat}: {n}", file=out)
-            for msg in self.by_cat[cat]:
-                print(f"    - {msg}", file=out)
-            if n > len(self.by_cat[cat]):
-                print(f"    ... and {n - len(self.by_cat[cat])} more", file=out)
 
 
 def check_reply_schema(rec, where, probs):
@@ -212,31 +179,16 @@ def main():
             return ("syn_ack", target)
         return ("rst", target)
 
-    probs = Problems()
+    probs = Problems(MAX_LISTED)
 
     # ---- parse
-    records = []
+    def bad_line(lineno, why, line):
+        probs.add("json", f"line {lineno}: {why}: {line[:120]!r}")
     try:
-        with open(args.ndjson, encoding="utf-8") as f:
-            raw_lines = f.read().split("\n")
+        records, line_count = read_records(args.ndjson, bad_line)
     except OSError as e:
         print(f"check_trace: cannot read NDJSON: {e}", file=sys.stderr)
         return 2
-    if raw_lines and raw_lines[-1] == "":
-        raw_lines.pop()
-    for lineno, line in enumerate(raw_lines, 1):
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            probs.add("json", f"line {lineno}: invalid JSON ({e}): {line[:120]!r}")
-            continue
-        if not isinstance(rec, dict):
-            probs.add("json", f"line {lineno}: not a JSON object: {line[:120]!r}")
-            continue
-        if "type" not in rec:
-            probs.add("json", f"line {lineno}: object without 'type': {line[:120]!r}")
-            continue
-        records.append((lineno, rec))
 
     if not records:
         print("lab.trace: FAIL: no records in NDJSON output", file=sys.stderr)
@@ -244,15 +196,14 @@ def main():
         return 1
 
     # ---- framing: meta first, stats last, replies in between
-    first_no, first = records[0]
-    last_no, last = records[-1]
-    if first_no != 1 or first["type"] != "meta":
-        probs.add("framing", f"first line is not type=meta (line {first_no}: type={first.get('type')!r})")
-    if last_no != len(raw_lines) or last["type"] != "stats":
-        probs.add("framing", f"last line is not type=stats (line {last_no}: type={last.get('type')!r})")
+    for msg in framing_problems(records, line_count):
+        probs.add("framing", msg)
+    last = records[-1][1]
     stats = last if last["type"] == "stats" else None
     replies = []
     for lineno, rec in records[1:-1] if len(records) >= 2 else []:
+        if rec["type"] in ("meta", "stats"):
+            continue  # a framing problem, listed above
         if rec["type"] != "reply":
             probs.add("framing", f"line {lineno}: type={rec['type']!r}, expected 'reply'")
             continue
