@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "engine/report/reply_line.h"
 #include "session/clock.h"
 #include "session/stats_accounting.h"
@@ -245,7 +246,7 @@ absl::StatusOr<report::ScanStats> MatchCaptureToSink(capture::FrameSource& sourc
   int64_t started_ns = MonotonicNanos();
   Pipeline pipeline(source, matcher, sink);
   pipeline.Run();
-  if (!pipeline.write_error().ok()) return pipeline.write_error();
+  RETURN_IF_ERROR(pipeline.write_error());
   if (!pipeline.read_error().ok()) {
     return absl::DataLossError(absl::StrCat(path, ": ", pipeline.read_error().message()));
   }

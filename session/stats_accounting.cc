@@ -14,6 +14,33 @@ bool MatchAndCount(const match::Matcher& matcher, wire::LinkType link,
   return outcome == match::MatchOutcome::kMatched;
 }
 
+namespace {
+
+// The counter of one rejection reason; none for kNone.
+uint64_t* ReasonCounter(match::RejectReason reason, report::RejectCounts* by) {
+  switch (reason) {
+    case match::RejectReason::kBadFlowField:
+      return &by->bad_flow_field;
+    case match::RejectReason::kBadMac:
+      return &by->bad_mac;
+    case match::RejectReason::kNotOurTarget:
+      return &by->not_our_target;
+    case match::RejectReason::kOutOfPlan:
+      return &by->out_of_plan;
+    case match::RejectReason::kShortQuote:
+      return &by->short_quote;
+    case match::RejectReason::kStale:
+      return &by->stale;
+    case match::RejectReason::kFuture:
+      return &by->future;
+    case match::RejectReason::kNone:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
                   report::ScanStats* stats) {
   if (outcome == match::MatchOutcome::kOwnProbe) {
@@ -25,36 +52,10 @@ void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
     case match::MatchOutcome::kMatched:
       ++stats->matched;
       break;
-    case match::MatchOutcome::kRejected: {
+    case match::MatchOutcome::kRejected:
       ++stats->rejected;
-      report::RejectCounts& by = stats->rejected_by_reason;
-      switch (reason) {
-        case match::RejectReason::kBadFlowField:
-          ++by.bad_flow_field;
-          break;
-        case match::RejectReason::kBadMac:
-          ++by.bad_mac;
-          break;
-        case match::RejectReason::kNotOurTarget:
-          ++by.not_our_target;
-          break;
-        case match::RejectReason::kOutOfPlan:
-          ++by.out_of_plan;
-          break;
-        case match::RejectReason::kShortQuote:
-          ++by.short_quote;
-          break;
-        case match::RejectReason::kStale:
-          ++by.stale;
-          break;
-        case match::RejectReason::kFuture:
-          ++by.future;
-          break;
-        case match::RejectReason::kNone:
-          break;
-      }
+      if (uint64_t* counter = ReasonCounter(reason, &stats->rejected_by_reason)) ++*counter;
       break;
-    }
     case match::MatchOutcome::kUnrelated:
     case match::MatchOutcome::kNotIpv4:
       ++stats->unmatched;
