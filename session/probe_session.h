@@ -2,6 +2,10 @@
 // send backend, and sends any number of passes of probes through them in keyed random
 // order at the configured rate. `trace` sends one pass (RunLiveScan, live_scan.h);
 // `locate` sends adaptive rounds.
+//
+// Threads: the capture thread ("cp-capture") matches, counts and calls the ReplyHandler
+// and on_tick; each Send() runs one sender thread ("cp-sender") per backend sender; the
+// thread calling Send() and Finish() paces checkpoints and progress observers.
 #ifndef CUTPOINT_SESSION_PROBE_SESSION_H_
 #define CUTPOINT_SESSION_PROBE_SESSION_H_
 
@@ -50,7 +54,8 @@ struct SessionConfig {
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
   std::string run_as_user;      // and, started as root, switch to this user (default nobody)
   bool keep_root = false;       // or stay root (see privileges.h)
-  // Told the progress (see progress.h); not owned, must outlive the session.
+  // Told the progress (progress.h) instead of anything printed: not owned, they must
+  // outlive the session.
   std::vector<ProgressObserver*> progress;
   // Called once every socket is open and privileges are dropped, before the capture
   // thread starts and any probe is sent: the run can start, so outputs may be written.
@@ -72,7 +77,8 @@ class ProbeSession {
 
   // Sends the probes at `work` positions of `ordered` (already in send order), split
   // among the sender threads; returns early when a stop is requested or the capture
-  // failed. `remaining` (optional) receives the positions not sent.
+  // failed. `remaining` (optional) receives the positions not sent. Progress: kSending
+  // about once a second, then kSent or kInterrupted.
   absl::Status Send(const ProbeSource& ordered, const std::vector<PositionRange>& work,
                     const std::atomic<bool>& stop_requested,
                     std::vector<PositionRange>* remaining = nullptr,
@@ -82,7 +88,8 @@ class ProbeSession {
                        const std::atomic<bool>& stop_requested);
   // Lets replies arrive for `seconds` (less if the capture fails).
   void Wait(double seconds);
-  // Captures for the cooldown, stops the capture thread and returns the counters.
+  // Captures for the cooldown (progress kCooldown about once a second), stops the
+  // capture thread, reports kFinished and returns the counters.
   absl::StatusOr<report::ScanStats> Finish(double cooldown_s);
 
  private:
