@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "engine/report/reply_line.h"
-#include "session/probe_session.h"
+#include "session/clock.h"
+#include "session/stats_accounting.h"
 
 namespace cutpoint::session {
 namespace {
@@ -29,16 +31,11 @@ struct FrameRef {
   int64_t time_us;
 };
 
-struct Verdict {
-  match::MatchOutcome outcome;
-  match::RejectReason reason;
-};
-
 struct Batch {
   uint64_t seq = 0;
   std::vector<uint8_t> bytes = std::vector<uint8_t>(kBatchBytes + 2048);  // copied frames
   std::vector<FrameRef> frames;
-  std::vector<Verdict> verdicts;
+  report::ScanStats counts;  // the outcomes of `frames`, added up in capture order
   std::string text = std::string(kBatchFrames * kTypicalLineBytes, '\0');
   size_t text_len = 0;
 };
@@ -50,7 +47,6 @@ class Pipeline {
     for (auto& batch : storage_) {
       batch = std::make_unique<Batch>();
       batch->frames.reserve(kBatchFrames);
-      batch->verdicts.reserve(kBatchFrames);
       free_.push_back(batch.get());
     }
   }
@@ -169,16 +165,15 @@ class Pipeline {
   }
 
   void Process(Batch* batch) {
-    batch->verdicts.resize(batch->frames.size());
+    batch->counts = report::ScanStats();
     batch->text_len = 0;
     match::ReplyRecord reply;
-    for (size_t i = 0; i < batch->frames.size(); ++i) {
-      const FrameRef& frame = batch->frames[i];
-      Verdict& verdict = batch->verdicts[i];
-      verdict.reason = match::RejectReason::kNone;
-      verdict.outcome = matcher_.MatchFrame(link_, batch->bytes.data() + frame.offset, frame.len,
-                                            frame.time_us, &reply, &verdict.reason);
-      if (verdict.outcome != match::MatchOutcome::kMatched) continue;
+    for (const FrameRef& ref : batch->frames) {
+      capture::CapturedFrame frame;
+      frame.data = batch->bytes.data() + ref.offset;
+      frame.len = ref.len;
+      frame.time_us = ref.time_us;
+      if (!MatchAndCount(matcher_, link_, frame, &reply, &batch->counts)) continue;
       if (batch->text_len + report::kMaxReplyLineBytes > batch->text.size()) {
         batch->text.resize(batch->text.size() * 2);  // only for unusually long lines
       }
@@ -210,12 +205,10 @@ class Pipeline {
     writing_ = false;
   }
 
-  // Only the writer runs this: the counters and the sink see frames in capture order.
+  // Only the writer runs this: batches reach the totals and the sink in capture order.
   bool Write(const Batch* batch) {
     if (!write_error_.ok()) return false;
-    for (const Verdict& verdict : batch->verdicts) {
-      CountOutcome(verdict.outcome, verdict.reason, &stats_);
-    }
+    AddOutcomeCounts(batch->counts, &stats_);
     if (batch->text_len == 0) return true;
     write_error_ = sink_.AppendLines(absl::string_view(batch->text.data(), batch->text_len));
     return write_error_.ok();
@@ -232,7 +225,7 @@ class Pipeline {
   std::vector<Batch*> free_;
   std::array<Batch*, kBatches> ready_{};  // read, not yet matched; oldest first
   size_t ready_count_ = 0;
-  std::array<Batch*, kBatches> done_{};   // matched, waiting for their turn to be written
+  std::array<Batch*, kBatches> done_{};  // matched, waiting for their turn to be written
   uint64_t next_write_ = 0;
   uint64_t total_ = 0;
   bool reading_done_ = false;
@@ -247,13 +240,13 @@ class Pipeline {
 }  // namespace
 
 absl::StatusOr<report::ScanStats> MatchCaptureToSink(capture::FrameSource& source,
-                                                    const std::string& path,
-                                                    const match::Matcher& matcher,
-                                                    OutputSink& sink) {
+                                                     const std::string& path,
+                                                     const match::Matcher& matcher,
+                                                     OutputSink& sink) {
   int64_t started_ns = MonotonicNanos();
   Pipeline pipeline(source, matcher, sink);
   pipeline.Run();
-  if (!pipeline.write_error().ok()) return pipeline.write_error();
+  RETURN_IF_ERROR(pipeline.write_error());
   if (!pipeline.read_error().ok()) {
     return absl::DataLossError(absl::StrCat(path, ": ", pipeline.read_error().message()));
   }

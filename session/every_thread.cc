@@ -18,14 +18,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::session {
 namespace {
 
-constexpr int kMaxSlots = 1024;    // threads signalled per pass; more go to the next pass
-constexpr int kMaxPasses = 64;     // task-list re-reads before "threads keep appearing"
-constexpr int kPending = -1;       // results are 0 or an errno value
-constexpr int kGone = -2;          // the thread exited before it ran the function
+constexpr int kMaxSlots = 1024;  // threads signalled per pass; more go to the next pass
+constexpr int kMaxPasses = 64;   // task-list re-reads before "threads keep appearing"
+constexpr int kPending = -1;     // results are 0 or an errno value
+constexpr int kGone = -2;        // the thread exited before it ran the function
 
 struct Slot {
   std::atomic<pid_t> tid{0};
@@ -62,7 +63,8 @@ absl::Status ListThreads(std::vector<pid_t>* tids) {
   tids->clear();
   DIR* dir = opendir("/proc/self/task");
   if (dir == nullptr) {
-    return absl::InternalError(absl::StrCat("cannot list threads: /proc/self/task: ", strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("cannot list threads: /proc/self/task: ", strerror(errno)));
   }
   while (dirent* entry = readdir(dir)) {
     char* end = nullptr;
@@ -112,8 +114,8 @@ absl::Status InstallHandler(int signal_number) {
   if (ours) return absl::OkStatus();
   if ((current.sa_flags & SA_SIGINFO) != 0 ||
       (current.sa_handler != SIG_DFL && current.sa_handler != SIG_IGN)) {
-    return absl::InternalError(
-        absl::StrCat("signal ", signal_number, " is already in use by another part of the program"));
+    return absl::InternalError(absl::StrCat("signal ", signal_number,
+                                            " is already in use by another part of the program"));
   }
   struct sigaction action {};
   action.sa_sigaction = Handler;
@@ -164,10 +166,10 @@ absl::Status RunPass(const std::vector<pid_t>& tids, int signal_number,
         if (g_slots[i].result.load(std::memory_order_acquire) != kPending) continue;
         pid_t tid = g_slots[i].tid.load(std::memory_order_relaxed);
         if (!ThreadAlive(tid)) continue;
-        return absl::DeadlineExceededError(absl::StrCat(
-            "thread ", DescribeThread(tid), " did not answer signal ", signal_number, " within ",
-            timeout.count(), " ms",
-            SignalBlocked(tid, signal_number) ? " (it blocks that signal)" : ""));
+        return absl::DeadlineExceededError(
+            absl::StrCat("thread ", DescribeThread(tid), " did not answer signal ", signal_number,
+                         " within ", timeout.count(), " ms",
+                         SignalBlocked(tid, signal_number) ? " (it blocks that signal)" : ""));
       }
       break;  // every thread still pending has exited
     }
@@ -193,8 +195,8 @@ int EveryThreadSignal() { return SIGRTMIN + 5; }
 bool IsSanitizerRuntimeThread(int tid) {
 #if defined(__SANITIZE_THREAD__)
   // Every signal but SIGKILL, SIGSTOP and glibc's 32 and 33 (left open for setuid).
-  unsigned long long open = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)) | (1ull << 31) |
-                            (1ull << 32);
+  unsigned long long open =
+      (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)) | (1ull << 31) | (1ull << 32);
   return (BlockedSignals(static_cast<pid_t>(tid)) | open) == ~0ull;
 #else
   (void)tid;
@@ -205,7 +207,7 @@ bool IsSanitizerRuntimeThread(int tid) {
 absl::Status RunInEveryThread(ThreadFunction fn, std::chrono::milliseconds timeout, int* threads) {
   std::lock_guard<std::mutex> lock(g_one_at_a_time);
   int signal_number = EveryThreadSignal();
-  if (absl::Status installed = InstallHandler(signal_number); !installed.ok()) return installed;
+  RETURN_IF_ERROR(InstallHandler(signal_number));
   g_function.store(fn, std::memory_order_release);
   pid_t self = ThreadId();
   if (int result = fn(); result != 0) {
@@ -216,7 +218,7 @@ absl::Status RunInEveryThread(ThreadFunction fn, std::chrono::milliseconds timeo
   std::vector<pid_t> listed;
   std::vector<pid_t> pending;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
-    if (absl::Status listed_ok = ListThreads(&listed); !listed_ok.ok()) return listed_ok;
+    RETURN_IF_ERROR(ListThreads(&listed));
     pending.clear();
     for (pid_t tid : listed) {
       if (done.count(tid) != 0) continue;
@@ -232,11 +234,10 @@ absl::Status RunInEveryThread(ThreadFunction fn, std::chrono::milliseconds timeo
       if (threads != nullptr) *threads = static_cast<int>(listed.size());
       return absl::OkStatus();
     }
-    if (absl::Status ran = RunPass(pending, signal_number, timeout, &done); !ran.ok()) return ran;
+    RETURN_IF_ERROR(RunPass(pending, signal_number, timeout, &done));
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat("threads kept appearing: the thread list was not stable after ", kMaxPasses,
-                   " passes"));
+  return absl::DeadlineExceededError(absl::StrCat(
+      "threads kept appearing: the thread list was not stable after ", kMaxPasses, " passes"));
 }
 
 }  // namespace cutpoint::session

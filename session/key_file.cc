@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::session {
 
@@ -28,22 +29,22 @@ absl::StatusOr<probe::ProbeKey> ReadProbeKey(const std::string& path) {
   text << in.rdbuf();
   absl::StatusOr<probe::ProbeKey> key = probe::ProbeKeyFromHex(text.str());
   if (!key.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("key file '", path, "': ", key.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("key file '", path, "': ", key.status().message()));
   }
   return key;
 }
 
 absl::StatusOr<probe::ProbeKey> ReadOrCreateProbeKey(const std::string& path) {
   if (access(path.c_str(), F_OK) == 0) return ReadProbeKey(path);
-  absl::StatusOr<probe::ProbeKey> key = GenerateProbeKey();
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(probe::ProbeKey key, GenerateProbeKey());
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     if (errno == EEXIST) return ReadProbeKey(path);
     return absl::InvalidArgumentError(
         absl::StrCat("cannot create key file '", path, "': ", strerror(errno)));
   }
-  std::string text = probe::ProbeKeyToHex(*key) + "\n";
+  std::string text = probe::ProbeKeyToHex(key) + "\n";
   bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   bool closed = close(fd) == 0;
   if (!written || !closed) {

@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::session {
 namespace {
 
 absl::Status WriteError(const std::string& path, int error) {
-  return absl::InvalidArgumentError(absl::StrCat("cannot write output '", path, "': ", strerror(error)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("cannot write output '", path, "': ", strerror(error)));
 }
 
 // The offset just past the last '\n' of the file (0 if none), reading backwards.
@@ -23,7 +25,8 @@ absl::StatusOr<off_t> EndOfLastLine(int fd, const std::string& path) {
   char chunk[4096];
   off_t end = info.st_size;
   while (end > 0) {
-    off_t begin = end > static_cast<off_t>(sizeof(chunk)) ? end - static_cast<off_t>(sizeof(chunk)) : 0;
+    off_t begin =
+        end > static_cast<off_t>(sizeof(chunk)) ? end - static_cast<off_t>(sizeof(chunk)) : 0;
     ssize_t got = pread(fd, chunk, static_cast<size_t>(end - begin), begin);
     if (got < 0) {
       if (errno == EINTR) continue;
@@ -73,11 +76,10 @@ absl::StatusOr<int> OutputFile::Commit(Mode mode) {
   if (S_ISREG(info.st_mode)) {
     off_t keep = 0;
     if (mode == Mode::kAppend) {
-      absl::StatusOr<off_t> end = EndOfLastLine(fd_, path_);
-      if (!end.ok()) return end.status();
-      keep = *end;
+      ASSIGN_OR_RETURN(keep, EndOfLastLine(fd_, path_));
     }
-    if (ftruncate(fd_, keep) != 0 || lseek(fd_, keep, SEEK_SET) < 0) return WriteError(path_, errno);
+    if (ftruncate(fd_, keep) != 0 || lseek(fd_, keep, SEEK_SET) < 0)
+      return WriteError(path_, errno);
   }
   int fd = fd_;
   fd_ = -1;

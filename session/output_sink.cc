@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "session/signals.h"
 
 namespace cutpoint::session {
@@ -32,9 +33,8 @@ absl::StatusOr<std::unique_ptr<OutputSink>> OutputSink::Open(const std::string& 
     return std::unique_ptr<OutputSink>(
         new OutputSink(std::nullopt, mode, STDOUT_FILENO, false, "<stdout>"));
   }
-  absl::StatusOr<OutputFile> file = OutputFile::Open(path);
-  if (!file.ok()) return file.status();
-  return std::unique_ptr<OutputSink>(new OutputSink(std::move(*file), mode, -1, true, path));
+  ASSIGN_OR_RETURN(OutputFile file, OutputFile::Open(path));
+  return std::unique_ptr<OutputSink>(new OutputSink(std::move(file), mode, -1, true, path));
 }
 
 std::unique_ptr<OutputSink> OutputSink::ForFd(int fd, std::string name) {
@@ -110,10 +110,9 @@ absl::Status OutputSink::CommitAppend(const char* end) {
 
 absl::Status OutputSink::AppendLines(absl::string_view lines) {
   if (lines.size() < kFlushBytes / 4 || !begun_) return Append(lines);
-  absl::Status status = Flush();
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(Flush());
   if (attached()) exit_flush::Lock();
-  status = WriteAll(lines.data(), lines.size());
+  absl::Status status = WriteAll(lines.data(), lines.size());
   if (attached()) {
     exit_flush::Publish(exit_slot_, buffer_.get(), len_, file_end_);
     exit_flush::Unlock();
@@ -161,9 +160,9 @@ absl::Status OutputSink::WriteAll(const char* data, size_t len) {
       cut = ftruncate(fd_, end) == 0 && lseek(fd_, end, SEEK_SET) == end;
       if (cut) file_end_ = end;
     }
-    return absl::UnavailableError(absl::StrCat(
-        "writing ", path_, ": ", strerror(error),
-        cut ? " (the output ends at its last whole line)" : ""));
+    return absl::UnavailableError(
+        absl::StrCat("writing ", path_, ": ", strerror(error),
+                     cut ? " (the output ends at its last whole line)" : ""));
   }
   if (file_end_ >= 0) file_end_ += static_cast<int64_t>(len);
   return absl::OkStatus();

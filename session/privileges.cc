@@ -17,6 +17,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "session/every_thread.h"
 
 namespace cutpoint::session {
@@ -108,8 +109,8 @@ int VerifyDropped() {
 absl::Status InEveryThread(ThreadFunction function, absl::string_view what) {
   absl::Status status = RunInEveryThread(function, kThreadTimeout);
   if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat("dropping privileges failed: ", what, ": ",
-                                                  status.message()));
+  return absl::Status(status.code(),
+                      absl::StrCat("dropping privileges failed: ", what, ": ", status.message()));
 }
 
 absl::Status SwitchUser(const RunAs& run_as) {
@@ -175,9 +176,10 @@ absl::StatusOr<RunAs> ResolveRunAs(const PrivilegeOptions& options) {
     return run_as;
   }
   if (names_root) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--user ", name, ": cutpoint keeps uid 0 only when told so with --keep-root (it "
-        "still drops every capability)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--user ", name,
+                     ": cutpoint keeps uid 0 only when told so with --keep-root (it "
+                     "still drops every capability)"));
   }
   run_as.switch_user = true;
   run_as.name = entry->pw_name;
@@ -187,27 +189,20 @@ absl::StatusOr<RunAs> ResolveRunAs(const PrivilegeOptions& options) {
 }
 
 absl::Status DropPrivileges(const PrivilegeOptions& options) {
-  absl::StatusOr<RunAs> run_as = ResolveRunAs(options);
-  if (!run_as.ok()) return run_as.status();
+  ASSIGN_OR_RETURN(RunAs run_as, ResolveRunAs(options));
   g_last_cap = LastCapability();
   // Emptying the bounding set needs CAP_SETPCAP; a process started with only
   // cap_net_raw has no way to, and relies on NO_NEW_PRIVS instead.
   g_drop_bounding = HoldsEffective(CAP_SETPCAP);
   g_check_uid = false;
-  if (absl::Status status = InEveryThread(DropBoundingSetAndNewPrivileges,
-                                          "bounding set and NO_NEW_PRIVS");
-      !status.ok()) {
-    return status;
-  }
-  if (run_as->switch_user) {
-    if (absl::Status switched = SwitchUser(*run_as); !switched.ok()) return switched;
-    g_expected_uid = run_as->uid;
+  RETURN_IF_ERROR(InEveryThread(DropBoundingSetAndNewPrivileges, "bounding set and NO_NEW_PRIVS"));
+  if (run_as.switch_user) {
+    RETURN_IF_ERROR(SwitchUser(run_as));
+    g_expected_uid = run_as.uid;
     g_check_uid = true;
-    g_switched_to = new std::string(run_as->name);
+    g_switched_to = new std::string(run_as.name);
   }
-  if (absl::Status status = InEveryThread(ClearCapabilitySets, "capability sets"); !status.ok()) {
-    return status;
-  }
+  RETURN_IF_ERROR(InEveryThread(ClearCapabilitySets, "capability sets"));
   absl::Status verified = InEveryThread(VerifyDropped, "a thread still holds a privilege");
   if (!verified.ok()) return absl::PermissionDeniedError(verified.message());
   return absl::OkStatus();
@@ -231,11 +226,10 @@ absl::Status CheckWritableAfterDrop(const std::string& flag, const std::string& 
   std::string user = CurrentUserName();
   return absl::PermissionDeniedError(absl::StrCat(
       flag, " ", path, ": user ", user, " cannot write in ", directory,
-      g_switched_to != nullptr
-          ? absl::StrCat(" (started as root, cutpoint runs as ", user,
-                         " once its sockets are open): pick a directory ", user,
-                         " can write, another --user, or --keep-root")
-          : ""));
+      g_switched_to != nullptr ? absl::StrCat(" (started as root, cutpoint runs as ", user,
+                                              " once its sockets are open): pick a directory ",
+                                              user, " can write, another --user, or --keep-root")
+                               : ""));
 }
 
 long long EffectiveCapabilities() {

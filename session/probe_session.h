@@ -1,6 +1,11 @@
 // Live probing: a ProbeSession owns the capture (a thread feeding the matcher) and the
 // send backend, and sends any number of passes of probes through them in keyed random
-// order at the configured rate. `trace` sends one pass; `locate` sends adaptive rounds.
+// order at the configured rate. `trace` sends one pass (RunLiveScan, live_scan.h);
+// `locate` sends adaptive rounds.
+//
+// Threads: the capture thread ("cp-capture") matches, counts and calls the ReplyHandler
+// and on_tick; each Send() runs one sender thread ("cp-sender") per backend sender; the
+// thread calling Send() and Finish() paces checkpoints and progress observers.
 #ifndef CUTPOINT_SESSION_PROBE_SESSION_H_
 #define CUTPOINT_SESSION_PROBE_SESSION_H_
 
@@ -12,6 +17,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -24,48 +30,12 @@
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/report/records.h"
-#include "engine/targets/permutation.h"
-#include "engine/targets/probe_plan.h"
-#include "engine/targets/shard_order.h"
+#include "session/probe_source.h"
+#include "session/progress.h"
+#include "session/reply_handler.h"
 #include "session/work_ranges.h"
 
 namespace cutpoint::session {
-
-// Any indexable set of probes.
-class ProbeSource {
- public:
-  virtual ~ProbeSource() = default;
-  virtual uint64_t size() const = 0;
-  virtual probe::ProbeSpec At(uint64_t index) const = 0;
-};
-
-// `inner` walked in a keyed random order.
-class PermutedSource final : public ProbeSource {
- public:
-  PermutedSource(const ProbeSource& inner, uint64_t seed)
-      : inner_(inner), permutation_(inner.size(), seed) {}
-  uint64_t size() const override { return inner_.size(); }
-  probe::ProbeSpec At(uint64_t index) const override { return inner_.At(permutation_.At(index)); }
-
- private:
-  const ProbeSource& inner_;
-  targets::KeyedPermutation permutation_;
-};
-
-// One shard of a plan, already in its keyed send order.
-class ShardSource final : public ProbeSource {
- public:
-  explicit ShardSource(const targets::ShardOrder& order) : order_(order) {}
-  uint64_t size() const override { return order_.size(); }
-  probe::ProbeSpec At(uint64_t index) const override { return order_.At(index); }
-
- private:
-  const targets::ShardOrder& order_;
-};
-
-// Called on the capture thread for every matched reply, in capture order. An error
-// stops the session.
-using ReplyHandler = std::function<absl::Status(const match::ReplyRecord&)>;
 
 using capture::BackendStatsHook;
 using capture::CaptureFactory;
@@ -76,16 +46,17 @@ struct SessionConfig {
   std::string interface;
   double rate_pps = 0;  // <= 0: as fast as the backend goes; shared by all sender threads
   int sender_threads = 1;
-  SenderFactory make_sender;    // default: a raw socket bound to `interface`
-  CaptureFactory make_capture;  // default: libpcap live capture on `interface`
+  SenderFactory make_sender;           // default: a raw socket bound to `interface`
+  CaptureFactory make_capture;         // default: libpcap live capture on `interface`
   BackendStatsHook add_backend_stats;  // called by Finish(), if set
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
   std::string run_as_user;      // and, started as root, switch to this user (default nobody)
   bool keep_root = false;       // or stay root (see privileges.h)
-  bool progress = false;                    // a status line on stderr once a second
-  std::string status_file;                  // the same numbers as JSON, rewritten each second
+  // Told the progress (progress.h) instead of anything printed: not owned, they must
+  // outlive the session.
+  std::vector<ProgressObserver*> progress;
   // Called once every socket is open and privileges are dropped, before the capture
   // thread starts and any probe is sent: the run can start, so outputs may be written.
   std::function<absl::Status()> on_started;
@@ -100,13 +71,14 @@ using CheckpointHandler = std::function<void(const std::vector<PositionRange>& r
 class ProbeSession {
  public:
   static absl::StatusOr<std::unique_ptr<ProbeSession>> Start(const SessionConfig& config,
-                                                              const probe::ProbeCodec& codec,
-                                                              ReplyHandler on_reply);
+                                                             const probe::ProbeCodec& codec,
+                                                             ReplyHandler on_reply);
   ~ProbeSession();
 
   // Sends the probes at `work` positions of `ordered` (already in send order), split
   // among the sender threads; returns early when a stop is requested or the capture
-  // failed. `remaining` (optional) receives the positions not sent.
+  // failed. `remaining` (optional) receives the positions not sent. Progress: kSending
+  // about once a second, then kSent or kInterrupted.
   absl::Status Send(const ProbeSource& ordered, const std::vector<PositionRange>& work,
                     const std::atomic<bool>& stop_requested,
                     std::vector<PositionRange>* remaining = nullptr,
@@ -116,17 +88,35 @@ class ProbeSession {
                        const std::atomic<bool>& stop_requested);
   // Lets replies arrive for `seconds` (less if the capture fails).
   void Wait(double seconds);
-  // Captures for the cooldown, stops the capture thread and returns the counters.
+  // Captures for the cooldown (progress kCooldown about once a second), stops the
+  // capture thread, reports kFinished and returns the counters.
   absl::StatusOr<report::ScanStats> Finish(double cooldown_s);
 
  private:
   struct SenderSlot;
   struct SendBatch;
+  using Slots = std::vector<std::unique_ptr<SenderSlot>>;
+  struct CaptureTimers {
+    int64_t next_tick_ns = 0;
+    int64_t next_counters_ns = 0;
+  };
 
   ProbeSession(const SessionConfig& config, const probe::ProbeCodec& codec, ReplyHandler on_reply);
+  absl::Status OpenCapture();
+  absl::Status OpenSenders();
+  absl::Status BeforeFirstProbe();
+
+  // The capture thread: captures until the deadline has passed and the ring is read.
   void CaptureLoop();
+  absl::Status Capture();
+  absl::Status Tick(int64_t now_ns, CaptureTimers* timers);
+  absl::Status HandleFrame(const capture::CapturedFrame& frame, match::ReplyRecord* reply);
   void RecordEvidence(int64_t time_us, const uint8_t* packet, size_t len);
   absl::Status EvidenceStatus();
+
+  // The sender threads.
+  Slots MakeSlots(const std::vector<PositionRange>& work) const;
+  static std::vector<PositionRange> Remaining(const Slots& slots);
   void SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
                  const std::atomic<bool>& stop_requested);
   // Hand one batch to the sender, retrying until it took all of it: built straight into
@@ -135,7 +125,14 @@ class ProbeSession {
                    std::span<const probe::ProbeSpec> specs, int64_t send_us);
   void SendBuilt(capture::PacketSender& sender, const probe::ProbeBuilder& builder,
                  SendBatch& batch, size_t count, int64_t send_us);
-  void ReportProgress(uint64_t total, uint64_t sent_before, int64_t send_started_ns);
+  bool Stopping(const std::atomic<bool>& stop_requested) const;
+
+  // The calling thread, while senders run and during the cooldown.
+  void WatchSenders(const Slots& slots, const std::atomic<int>& running,
+                    const CheckpointHandler& checkpoint, int64_t started_ns);
+  void WatchCooldown(int64_t deadline_ns);
+  void ReportProgress(ProgressPhase phase);
+  uint64_t SentCounter() const;
 
   SessionConfig config_;
   const probe::ProbeCodec& codec_;
@@ -146,61 +143,21 @@ class ProbeSession {
   std::thread capture_thread_;
   std::atomic<int64_t> capture_deadline_ns_{INT64_MAX};
   std::atomic<bool> capture_failed_{false};
-  absl::Status capture_status_;
+  absl::Status capture_status_;  // set by the capture thread before capture_failed_
   std::mutex evidence_mutex_;
   std::atomic<bool> evidence_failed_{false};  // a --pcap-out write failed: stop, exit 4
-  report::ScanStats stats_;  // reply counters: written by the capture thread only
+  report::ScanStats stats_;                   // reply counters: written by the capture thread only
   std::atomic<uint64_t> probes_sent_{0};
   std::atomic<uint64_t> send_errors_{0};
   std::atomic<uint64_t> matched_live_{0};
   std::atomic<uint64_t> capture_drops_live_{0};
   bool interrupted_ = false;
   int64_t started_ns_ = 0;
-  int64_t last_progress_ns_ = 0;
-  uint64_t last_progress_sent_ = 0;
-  uint64_t last_progress_matched_ = 0;
+  ProgressMeter progress_meter_;  // the calling thread's
 };
-
-// One pass over `plan`, then the cooldown: the whole of `trace`.
-// Probes one shard of a plan: the whole of `trace` and `scan`. With `resume_path`, the
-// positions left unsent are saved there (once a second and at the end) and a run that
-// finds the file continues from it.
-struct LiveScanOptions {
-  uint64_t seed = 0;
-  uint32_t shard_count = 1;
-  uint32_t shard_index = 0;
-  double cooldown_s = 2;
-  std::string resume_path;
-};
-absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
-                                              const probe::ProbeCodec& codec,
-                                              const targets::ProbePlan& plan,
-                                              const LiveScanOptions& options,
-                                              const ReplyHandler& on_reply,
-                                              const std::atomic<bool>& stop_requested);
-
-// Identifies a send order for --resume: a resumed run must use the same one.
-std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options);
-
-// Matches every frame of an opened capture (opened first, so a bad file is refused before
-// any output), calling `on_reply` for each matched reply; the offline half of `match` and
-// `locate --from-pcap`. A corrupt file is a DataLoss error.
-absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source,
-                                              const std::string& path,
-                                              const match::Matcher& matcher,
-                                              const ReplyHandler& on_reply);
-
-// If `source` ended at a cut: marks `stats` (capture_truncated, truncated_at_byte).
-void NoteTruncation(const capture::FrameSource& source, report::ScanStats* stats);
 
 // The BPF expression that passes only packets that can be replies to our probes.
 std::string ReplyCaptureFilter(uint32_t source_address);
-
-void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
-                  report::ScanStats* stats);
-
-int64_t WallClockMicros();
-int64_t MonotonicNanos();
 
 }  // namespace cutpoint::session
 

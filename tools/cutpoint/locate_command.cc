@@ -33,6 +33,7 @@
 #include "session/privileges.h"
 #include "tools/cutpoint/probe_options.h"
 #include "session/probe_session.h"
+#include "session/offline_capture.h"
 #include "session/signals.h"
 
 namespace cutpoint::cli {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,10 @@
 #include "session/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
 #include "session/probe_session.h"
+#include "session/clock.h"
+#include "session/live_scan.h"
+#include "session/status_file.h"
+#include "tools/cutpoint/progress_line.h"
 #include "session/signals.h"
 
 namespace cutpoint::cli {
@@ -302,8 +307,12 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
     session.interface = config->interface;
     session.rate_pps = config->rate_pps;
     session.sender_threads = config->sender_threads;
-    session.progress = config->progress;
-    session.status_file = config->status_file;
+    ProgressLine progress_line;
+    std::optional<session::StatusFileObserver> status_file;
+    if (config->progress) session.progress.push_back(&progress_line);
+    if (!config->status_file.empty()) {
+      session.progress.push_back(&status_file.emplace(config->status_file));
+    }
     session.on_started = [&out = **sink] { return out.Begin(); };
     session.on_tick = [&out = **sink](int64_t now_ns) {
       return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs);

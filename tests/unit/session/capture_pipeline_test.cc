@@ -13,7 +13,7 @@
 #include "engine/report/json_line.h"
 #include "gtest/gtest.h"
 #include "test_util.h"
-#include "session/probe_session.h"
+#include "session/stats_accounting.h"
 
 namespace cutpoint::session {
 namespace {

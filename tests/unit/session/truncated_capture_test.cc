@@ -18,7 +18,7 @@
 #include "test_util.h"
 #include "session/capture_pipeline.h"
 #include "tools/cutpoint/input_notes.h"
-#include "session/probe_session.h"
+#include "session/offline_capture.h"
 
 namespace cutpoint::session {
 namespace {

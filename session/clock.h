@@ -1,0 +1,17 @@
+// The session's clocks: wall-clock microseconds for what goes on the wire and into records
+// (probe send times, capture timestamps share that clock), monotonic nanoseconds for
+// pacing, deadlines and durations.
+#ifndef CUTPOINT_SESSION_CLOCK_H_
+#define CUTPOINT_SESSION_CLOCK_H_
+
+#include <cstdint>
+
+namespace cutpoint::session {
+
+int64_t WallClockMicros();
+int64_t MonotonicNanos();
+void SleepNanos(int64_t ns);
+
+}  // namespace cutpoint::session
+
+#endif  // CUTPOINT_SESSION_CLOCK_H_
