@@ -14,6 +14,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "capture/send/route_lookup.h"
+#include "engine/base/status_macros.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
@@ -269,6 +270,44 @@ session::SessionConfig LiveSessionConfig(const LocateConfig& config, const captu
   return session_config;
 }
 
+// With --resume, reads the resume file (a file of another run is refused untouched).
+absl::StatusOr<std::unique_ptr<session::LocateSweep>> OpenSweep(
+    const LocateConfig& config, const session::LocateSweepConfig& sweep_config,
+    locate::ObservationTable& table, const std::vector<std::string>& probe_names,
+    const probe::ProbeKey& key) {
+  std::string plan_id;
+  if (!config.resume_path.empty()) {
+    plan_id = session::LocatePlanId(sweep_config, table, probe_names, config.group_prefix_len,
+                                    probe::ProbeKeyFingerprint(key));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<session::LocateSweep> sweep,
+                   session::LocateSweep::Open(sweep_config, &table, plan_id));
+  if (sweep->resuming() && !config.quiet) {
+    std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
+                 config.resume_path.c_str(), static_cast<unsigned long long>(sweep->next().index),
+                 sweep->resumed_replies());
+  }
+  return sweep;
+}
+
+// With --resume, once the run is over: an interrupted run saves where it stopped, a
+// finished one removes the file. A failure is reported; the verdicts are still written.
+void ConcludeResume(const LocateConfig& config, session::LocateSweep& sweep, bool interrupted,
+                    report::ScanStats* stats) {
+  if (config.resume_path.empty()) return;
+  absl::Status saved = sweep.Conclude(interrupted);
+  if (interrupted) {
+    stats->resume_file = config.resume_path;
+    if (saved.ok() && !config.quiet) {
+      std::fprintf(stderr,
+                   "cutpoint locate: progress saved; rerun the same command to continue "
+                   "(--resume %s)\n",
+                   config.resume_path.c_str());
+    }
+  }
+  if (!saved.ok()) ReportError(saved);
+}
+
 }  // namespace
 
 int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
@@ -353,21 +392,10 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
 
   // Read before any output is opened: a resume file of another run is refused untouched.
   session::LocateSweepConfig sweep_config = SweepConfigOf(*config, seed);
-  std::string plan_id;
-  if (!config->resume_path.empty()) {
-    plan_id = session::LocatePlanId(sweep_config, *table, probe_names, config->group_prefix_len,
-                                    probe::ProbeKeyFingerprint(*key));
-  }
   absl::StatusOr<std::unique_ptr<session::LocateSweep>> sweep =
-      session::LocateSweep::Open(sweep_config, &*table, plan_id);
+      OpenSweep(*config, sweep_config, *table, probe_names, *key);
   if (!sweep.ok()) return ReportError(sweep.status());
   bool resuming = (*sweep)->resuming();
-  if (resuming && !config->quiet) {
-    std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
-                 config->resume_path.c_str(),
-                 static_cast<unsigned long long>((*sweep)->next().index),
-                 (*sweep)->resumed_replies());
-  }
 
   // Outputs are opened now (an unwritable path fails before anything is sent) but
   // written only once the run can start: a run refused later leaves them untouched.
@@ -465,18 +493,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   }
 
   judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &*stats);
-  if (!config->resume_path.empty()) {
-    bool interrupted = judge_options.incomplete_reason == "interrupted";
-    absl::Status saved = (*sweep)->Conclude(interrupted);
-    if (interrupted) {
-      stats->resume_file = config->resume_path;
-      if (saved.ok() && !config->quiet) {
-        std::fprintf(stderr, "cutpoint locate: progress saved; rerun the same command to continue "
-                             "(--resume %s)\n", config->resume_path.c_str());
-      }
-    }
-    if (!saved.ok()) ReportError(saved);
-  }
+  ConcludeResume(*config, **sweep, judge_options.incomplete_reason == "interrupted", &*stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*table, judge_options);
   absl::Status status;
   if (config->text) {
