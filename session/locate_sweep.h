@@ -33,6 +33,7 @@
 
 namespace cutpoint::session {
 
+// The sweep's own settings; its TTL range and probe kinds are the table's layout.
 struct LocateSweepConfig {
   int window = 8;           // TTLs per window round
   int attempts = 2;         // probes per (target, kind, TTL) in the window rounds
