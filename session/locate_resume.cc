@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "session/private_file.h"
 
 namespace cutpoint::session {
@@ -21,6 +22,74 @@ constexpr char kMagic[] = "cutpoint-locate-resume 1";
 absl::Status Corrupt(const std::string& path, int line_number, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("resume file '", path, "' line ", line_number,
                                                  ": ", what, "; remove it to start over"));
+}
+
+// "next <round> <window|retry> <ttl_lo or retry index> <swept_max>"
+bool ParseNext(std::istringstream& fields, LocateRound* next) {
+  std::string phase;
+  int position = 0;
+  if (!(fields >> next->index >> phase >> position >> next->swept_max) ||
+      (phase != "window" && phase != "retry")) {
+    return false;
+  }
+  next->retry = phase == "retry";
+  (next->retry ? next->retry_index : next->ttl_lo) = position;
+  return true;
+}
+
+// "r <target> <type> <port> <ttl> <attempt> <kind> <from> <code> <reply ttl> <ip id> <rtt>"
+std::optional<match::ReplyRecord> ParseReply(std::istringstream& fields) {
+  uint32_t target, from;
+  unsigned type, port, ttl, attempt, kind, code, reply_ttl, ipid;
+  int64_t rtt;
+  if (!(fields >> target >> type >> port >> ttl >> attempt >> kind >> from >> code >> reply_ttl >>
+        ipid >> rtt) ||
+      type > 255 || port > 65535 || ttl > 255 || attempt > 255 || kind > 255 || code > 255 ||
+      reply_ttl > 255 || ipid > 65535) {
+    return std::nullopt;
+  }
+  match::ReplyRecord reply;
+  reply.target = target;
+  reply.probe_type = static_cast<probe::ProbeType>(type);
+  reply.port = static_cast<uint16_t>(port);
+  reply.probe_ttl = static_cast<uint8_t>(ttl);
+  reply.attempt = static_cast<uint8_t>(attempt);
+  reply.kind = static_cast<match::ReplyKind>(kind);
+  reply.from = from;
+  reply.icmp_code = static_cast<uint8_t>(code);
+  reply.reply_ttl = static_cast<uint8_t>(reply_ttl);
+  reply.reply_ipid = static_cast<uint16_t>(ipid);
+  reply.rtt_us = rtt;
+  return reply;
+}
+
+// One line after the magic one, into `state`.
+absl::Status ReadRecord(const std::string& path, int line_number, const std::string& line,
+                        const std::string& plan, LocateResumeState* state, bool* have_next) {
+  std::istringstream fields(line);
+  std::string tag;
+  fields >> tag;
+  if (tag == "plan") {
+    state->plan = line.size() > 5 ? line.substr(5) : "";
+    if (state->plan != plan) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "resume file '", path, "' belongs to another locate run (", state->plan, "; this one is ",
+          plan, "): use the same targets, probes, TTLs, attempts and key"));
+    }
+    return absl::OkStatus();
+  }
+  if (tag == "next") {
+    if (!ParseNext(fields, &state->next)) return Corrupt(path, line_number, "bad 'next' record");
+    *have_next = true;
+    return absl::OkStatus();
+  }
+  if (tag == "r") {
+    std::optional<match::ReplyRecord> reply = ParseReply(fields);
+    if (!reply.has_value()) return Corrupt(path, line_number, "bad reply record");
+    state->replies.push_back(*reply);
+    return absl::OkStatus();
+  }
+  return Corrupt(path, line_number, "unknown record");
 }
 
 }  // namespace
@@ -51,53 +120,7 @@ absl::StatusOr<std::optional<LocateResumeState>> ReadLocateResume(const std::str
       if (line != kMagic) return Corrupt(path, 1, "not a locate resume file");
       continue;
     }
-    std::istringstream fields(line);
-    std::string tag;
-    fields >> tag;
-    if (tag == "plan") {
-      state.plan = line.size() > 5 ? line.substr(5) : "";
-      if (state.plan != plan) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "resume file '", path, "' belongs to another locate run (", state.plan,
-            "; this one is ", plan, "): use the same targets, probes, TTLs, attempts and key"));
-      }
-    } else if (tag == "next") {
-      std::string phase;
-      LocateRound& next = state.next;
-      int position = 0;
-      if (!(fields >> next.index >> phase >> position >> next.swept_max) ||
-          (phase != "window" && phase != "retry")) {
-        return Corrupt(path, line_number, "bad 'next' record");
-      }
-      next.retry = phase == "retry";
-      (next.retry ? next.retry_index : next.ttl_lo) = position;
-      have_next = true;
-    } else if (tag == "r") {
-      uint32_t target, from;
-      unsigned type, port, ttl, attempt, kind, code, reply_ttl, ipid;
-      int64_t rtt;
-      if (!(fields >> target >> type >> port >> ttl >> attempt >> kind >> from >> code >>
-            reply_ttl >> ipid >> rtt) ||
-          type > 255 || port > 65535 || ttl > 255 || attempt > 255 || kind > 255 || code > 255 ||
-          reply_ttl > 255 || ipid > 65535) {
-        return Corrupt(path, line_number, "bad reply record");
-      }
-      match::ReplyRecord reply;
-      reply.target = target;
-      reply.probe_type = static_cast<probe::ProbeType>(type);
-      reply.port = static_cast<uint16_t>(port);
-      reply.probe_ttl = static_cast<uint8_t>(ttl);
-      reply.attempt = static_cast<uint8_t>(attempt);
-      reply.kind = static_cast<match::ReplyKind>(kind);
-      reply.from = from;
-      reply.icmp_code = static_cast<uint8_t>(code);
-      reply.reply_ttl = static_cast<uint8_t>(reply_ttl);
-      reply.reply_ipid = static_cast<uint16_t>(ipid);
-      reply.rtt_us = rtt;
-      state.replies.push_back(reply);
-    } else {
-      return Corrupt(path, line_number, "unknown record");
-    }
+    RETURN_IF_ERROR(ReadRecord(path, line_number, line, plan, &state, &have_next));
   }
   if (line_number == 0) return Corrupt(path, 1, "empty");
   if (state.plan != plan || !have_next) return Corrupt(path, line_number, "no plan or next record");

@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
-#include <mutex>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -14,6 +14,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "capture/send/route_lookup.h"
+#include "engine/base/status_macros.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
@@ -28,6 +29,7 @@
 #include "tools/cutpoint/input_notes.h"
 #include "session/key_file.h"
 #include "session/locate_resume.h"
+#include "session/locate_sweep.h"
 #include "session/output_sink.h"
 #include "session/pcap_exit_flush.h"
 #include "session/privileges.h"
@@ -234,73 +236,24 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   return config;
 }
 
-// One sweep round: the given targets × every kind × a TTL window × attempts.
-class RoundSource final : public session::ProbeSource {
- public:
-  RoundSource(const targets::TargetSet& targets, std::vector<uint64_t> target_indices,
-              const std::vector<targets::ProbeKind>& kinds, int ttl_lo, int ttl_hi,
-              int attempt_lo, int attempt_count)
-      : targets_(targets),
-        target_indices_(std::move(target_indices)),
-        kinds_(kinds),
-        ttl_lo_(ttl_lo),
-        ttl_count_(ttl_hi - ttl_lo + 1),
-        attempt_lo_(attempt_lo),
-        attempt_count_(attempt_count) {}
-  uint64_t size() const override {
-    return target_indices_.size() * kinds_.size() * static_cast<uint64_t>(ttl_count_) *
-           static_cast<uint64_t>(attempt_count_);
-  }
-  probe::ProbeSpec At(uint64_t index) const override {
-    probe::ProbeSpec spec;
-    spec.attempt = static_cast<uint8_t>(attempt_lo_ + static_cast<int>(index % attempt_count_));
-    index /= static_cast<uint64_t>(attempt_count_);
-    spec.ttl = static_cast<uint8_t>(ttl_lo_ + static_cast<int>(index % ttl_count_));
-    index /= static_cast<uint64_t>(ttl_count_);
-    const targets::ProbeKind& kind = kinds_[index % kinds_.size()];
-    spec.type = kind.type;
-    spec.port = kind.port;
-    spec.target = targets_.At(target_indices_[index / kinds_.size()]);
-    return spec;
-  }
+// The sweep's part of the options.
+session::LocateSweepConfig SweepConfigOf(const LocateConfig& config, uint64_t seed) {
+  session::LocateSweepConfig sweep;
+  sweep.window = config.window;
+  sweep.attempts = config.attempts;
+  sweep.retries = config.retries;
+  sweep.round_wait_s = config.round_wait_s;
+  sweep.cooldown_s = config.cooldown_s;
+  sweep.seed = seed;
+  sweep.resume_path = config.resume_path;
+  return sweep;
+}
 
- private:
-  const targets::TargetSet& targets_;
-  std::vector<uint64_t> target_indices_;
-  const std::vector<targets::ProbeKind>& kinds_;
-  int ttl_lo_;
-  int ttl_count_;
-  int attempt_lo_;
-  int attempt_count_;
-};
-
-class ListSource final : public session::ProbeSource {
- public:
-  explicit ListSource(std::vector<probe::ProbeSpec> specs) : specs_(std::move(specs)) {}
-  uint64_t size() const override { return specs_.size(); }
-  probe::ProbeSpec At(uint64_t index) const override { return specs_[index]; }
-
- private:
-  std::vector<probe::ProbeSpec> specs_;
-};
-
-// Shared between the capture thread (Add) and the round planner (reads).
-struct LockedTable {
-  std::mutex mutex;
-  locate::ObservationTable* table = nullptr;
-};
-
-absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const capture::TxSetup& tx,
-                                            const targets::TargetSet& target_set,
-                                            const locate::LocateLayout& layout,
-                                            const locate::JudgeOptions& judge_options,
-                                            const probe::ProbeCodec& codec, uint64_t seed,
-                                            LockedTable& observations,
-                                            capture::PcapWriter* evidence,
-                                            const session::ReplyHandler& on_reply,
-                                            std::function<absl::Status()> on_started,
-                                            std::function<absl::Status(int64_t)> on_tick,
-                                            session::LocateRound* next) {
+// The live session of a locate run (the sweep sets its matcher).
+session::SessionConfig LiveSessionConfig(const LocateConfig& config, const capture::TxSetup& tx,
+                                         capture::PcapWriter* evidence,
+                                         std::function<absl::Status()> on_started,
+                                         session::OutputSink& out) {
   session::SessionConfig session_config;
   session_config.make_sender = tx.make_sender;
   session_config.make_capture = tx.make_capture;
@@ -310,127 +263,50 @@ absl::StatusOr<report::ScanStats> SweepLive(const LocateConfig& config, const ca
   session_config.source_address = config.source_address;
   session_config.interface = config.interface;
   session_config.rate_pps = config.rate_pps;
-  session_config.matcher.source_address = config.source_address;
-  session_config.matcher.targets = &target_set;
-  session_config.matcher.ttl_min = config.ttl_min;
-  session_config.matcher.ttl_max = config.ttl_max;
-  session_config.matcher.attempts = static_cast<uint8_t>(config.attempts + config.retries);
-  match::RestrictToKinds(layout.kinds, &session_config.matcher);
-  session_config.matcher.max_reply_age_us =
-      match::ReplyAgeForWait(std::max(config.round_wait_s, config.cooldown_s));
   session_config.evidence = evidence;
   session_config.on_started = std::move(on_started);
-  session_config.on_tick = std::move(on_tick);
-  absl::StatusOr<std::unique_ptr<session::ProbeSession>> session =
-      session::ProbeSession::Start(session_config, codec, on_reply);
-  if (!session.ok()) return session.status();
-  if (!config.resume_path.empty() && session_config.drop_privileges) {
-    // Saved (or removed) at the end, by the user the run switched to.
-    absl::Status writable = session::CheckWritableAfterDrop("--resume", config.resume_path);
-    if (!writable.ok()) return writable;
-  }
-
-  // Sweep rounds: every target over the first TTL window, then deeper windows only for
-  // targets whose destination has not answered yet while their path still does. `next`
-  // always names the round being sent (or to send), for --resume.
-  std::vector<uint64_t> round_targets;
-  {
-    std::lock_guard<std::mutex> lock(observations.mutex);
-    if (next->retry) {
-      // Resumed in the retry phase: the windows are done.
-    } else if (next->ttl_lo == config.ttl_min) {
-      round_targets.resize(target_set.size());
-      for (uint64_t i = 0; i < target_set.size(); ++i) round_targets[i] = i;
-    } else {
-      round_targets =
-          locate::TargetsToSweepDeeper(*observations.table, judge_options, next->swept_max);
-    }
-  }
-  while (!next->retry && !round_targets.empty() && next->ttl_lo <= config.ttl_max) {
-    int ttl_hi = std::min<int>(config.ttl_max, next->ttl_lo + config.window - 1);
-    RoundSource source(target_set, round_targets, layout.kinds, next->ttl_lo, ttl_hi, 0,
-                       config.attempts);
-    absl::Status sent = (*session)->SendAll(source, seed + next->index, session::StopRequested());
-    if (!sent.ok()) return sent;
-    if (session::StopRequested()) break;
-    (*session)->Wait(config.round_wait_s);
-    if (session::StopRequested()) break;
-    ++next->index;
-    next->swept_max = ttl_hi;
-    next->ttl_lo = ttl_hi + 1;
-    if (next->ttl_lo > config.ttl_max) break;
-    std::lock_guard<std::mutex> lock(observations.mutex);
-    round_targets = locate::TargetsToSweepDeeper(*observations.table, judge_options, ttl_hi);
-  }
-  if (session::StopRequested()) return (*session)->Finish(config.cooldown_s);
-  if (!next->retry) {
-    next->retry = true;
-    next->retry_index = 0;
-  }
-  // Retry rounds: re-probe test cells that stayed silent where controls answered, so a
-  // lost ICMP error is not read as a drop — until the silence proves a drop or the
-  // attempts run out. Whole rows (the test and every control at that TTL and attempt):
-  // the silence test compares them row by row.
-  for (; next->retry_index < config.retries && !session::StopRequested(); ++next->retry_index) {
-    std::vector<probe::ProbeSpec> specs;
-    {
-      std::lock_guard<std::mutex> lock(observations.mutex);
-      for (const locate::CellRef& cell :
-           locate::SilentTestCells(*observations.table, judge_options, next->swept_max)) {
-        for (const targets::ProbeKind& kind : layout.kinds) {
-          probe::ProbeSpec spec;
-          spec.target = target_set.At(cell.target_index);
-          spec.type = kind.type;
-          spec.port = kind.port;
-          spec.ttl = static_cast<uint8_t>(cell.ttl);
-          spec.attempt = static_cast<uint8_t>(config.attempts + next->retry_index);
-          specs.push_back(spec);
-        }
-      }
-    }
-    if (specs.empty()) break;
-    ListSource source(std::move(specs));
-    absl::Status sent = (*session)->SendAll(source, seed + next->index, session::StopRequested());
-    if (!sent.ok()) return sent;
-    if (session::StopRequested()) break;
-    if (next->retry_index + 1 < config.retries) (*session)->Wait(config.round_wait_s);
-    if (session::StopRequested()) break;
-    ++next->index;
-  }
-  return (*session)->Finish(config.cooldown_s);
+  session_config.on_tick = [&out](int64_t now_ns) {
+    return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs);
+  };
+  return session_config;
 }
 
-// Everything a resumed run must share with the run it continues.
-std::string LocatePlanId(const LocateConfig& config, const targets::TargetSet& targets,
-                         const std::vector<std::string>& probe_names, const std::string& key_id,
-                         uint64_t seed) {
-  uint64_t ranges_hash = 1469598103934665603ull;  // FNV-1a over the target ranges
-  for (const targets::Ipv4Range& range : targets.ranges()) {
-    for (uint32_t word : {range.first, range.last}) {
-      ranges_hash = (ranges_hash ^ word) * 1099511628211ull;
-    }
+// With --resume, reads the resume file (a file of another run is refused untouched).
+absl::StatusOr<std::unique_ptr<session::LocateSweep>> OpenSweep(
+    const LocateConfig& config, const session::LocateSweepConfig& sweep_config,
+    locate::ObservationTable& table, const std::vector<std::string>& probe_names,
+    const probe::ProbeKey& key) {
+  std::string plan_id;
+  if (!config.resume_path.empty()) {
+    plan_id = session::LocatePlanId(sweep_config, table, probe_names, config.group_prefix_len,
+                                    probe::ProbeKeyFingerprint(key));
   }
-  std::string probes;
-  for (const std::string& name : probe_names) absl::StrAppend(&probes, probes.empty() ? "" : ",", name);
-  for (char& c : probes) c = c == ' ' ? '_' : c;
-  return absl::StrCat("targets=", targets.size(), "/", absl::Hex(ranges_hash), " probes=", probes,
-                      " ttl=", config.ttl_min, "-", config.ttl_max, " window=", config.window,
-                      " attempts=", config.attempts, "+", config.retries,
-                      " group=", config.group_prefix_len, " key=", key_id, " seed=", seed);
+  ASSIGN_OR_RETURN(std::unique_ptr<session::LocateSweep> sweep,
+                   session::LocateSweep::Open(sweep_config, &table, plan_id));
+  if (sweep->resuming() && !config.quiet) {
+    std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
+                 config.resume_path.c_str(), static_cast<unsigned long long>(sweep->next().index),
+                 sweep->resumed_replies());
+  }
+  return sweep;
 }
 
-// Why some answers may be missing from the observations, or "" when the sweep was whole.
-std::string IncompleteReason(report::ScanStats& stats) {
-  // A stop between rounds or during the cooldown ends the sweep without the sender seeing it.
-  if (session::StopRequested()) stats.interrupted = true;
-  if (stats.interrupted) return "interrupted";
-  if (stats.pcap_dropped + stats.pcap_ifdropped > 0 || (stats.dpdk && stats.dpdk->imissed > 0)) {
-    return "capture_loss";
+// With --resume, once the run is over: an interrupted run saves where it stopped, a
+// finished one removes the file. A failure is reported; the verdicts are still written.
+void ConcludeResume(const LocateConfig& config, session::LocateSweep& sweep, bool interrupted,
+                    report::ScanStats* stats) {
+  if (config.resume_path.empty()) return;
+  absl::Status saved = sweep.Conclude(interrupted);
+  if (interrupted) {
+    stats->resume_file = config.resume_path;
+    if (saved.ok() && !config.quiet) {
+      std::fprintf(stderr,
+                   "cutpoint locate: progress saved; rerun the same command to continue "
+                   "(--resume %s)\n",
+                   config.resume_path.c_str());
+    }
   }
-  if (stats.send_errors > 0) return "send_errors";
-  // Replies after the cut of a capture file are missing, not absent.
-  if (stats.capture_truncated) return "capture_truncated";
-  return "";
+  if (!saved.ok()) ReportError(saved);
 }
 
 }  // namespace
@@ -516,31 +392,11 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   uint64_t seed = config->seed.value_or(SeedFromKey(*key));
 
   // Read before any output is opened: a resume file of another run is refused untouched.
-  session::LocateRound next_round;
-  next_round.ttl_lo = config->ttl_min;
-  next_round.swept_max = config->ttl_min - 1;
-  std::string plan_id;
-  std::vector<match::ReplyRecord> resumed_replies;
-  bool resuming = false;
-  if (!config->resume_path.empty()) {
-    plan_id = LocatePlanId(*config, *target_set, probe_names, probe::ProbeKeyFingerprint(*key), seed);
-    absl::StatusOr<std::optional<session::LocateResumeState>> resumed =
-        session::ReadLocateResume(config->resume_path, plan_id);
-    if (!resumed.ok()) return ReportError(resumed.status());
-    if (resumed->has_value()) {
-      resuming = true;
-      next_round = (*resumed)->next;
-      for (const match::ReplyRecord& reply : (*resumed)->replies) {
-        // The cut round is sent again whole: its replies so far would be counted twice.
-        if (session::BeforeRound(reply, next_round, config->attempts)) resumed_replies.push_back(reply);
-      }
-      if (!config->quiet) {
-        std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
-                     config->resume_path.c_str(), static_cast<unsigned long long>(next_round.index),
-                     resumed_replies.size());
-      }
-    }
-  }
+  session::LocateSweepConfig sweep_config = SweepConfigOf(*config, seed);
+  absl::StatusOr<std::unique_ptr<session::LocateSweep>> sweep =
+      OpenSweep(*config, sweep_config, *table, probe_names, *key);
+  if (!sweep.ok()) return ReportError(sweep.status());
+  bool resuming = (*sweep)->resuming();
 
   // Outputs are opened now (an unwritable path fails before anything is sent) but
   // written only once the run can start: a run refused later leaves them untouched.
@@ -598,18 +454,8 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   judge_options.control_hosts = config->control_hosts;
   judge_options.false_accusation_rate = config->false_accusation_rate;
 
-  LockedTable observations;
-  observations.table = &*table;
-  // With --resume, every reply is kept for the resume file (the table's whole input).
-  std::vector<match::ReplyRecord> seen_replies = std::move(resumed_replies);
-  for (const match::ReplyRecord& reply : seen_replies) table->Add(reply);
-  bool keep_replies = !config->resume_path.empty();
   session::ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
-    {
-      std::lock_guard<std::mutex> lock(observations.mutex);
-      observations.table->Add(reply);
-      if (keep_replies) seen_replies.push_back(reply);
-    }
+    (*sweep)->Add(reply);
     if (config->text) return absl::OkStatus();
     char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
     return out.CommitAppend(report::WriteReplyLine(reply, false, at));
@@ -619,16 +465,8 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   session::InstallStopHandlers();
   absl::StatusOr<report::ScanStats> stats;
   if (offline) {
-    match::MatcherConfig matcher_config;
-    matcher_config.source_address = config->source_address;
-    matcher_config.targets = &*target_set;
-    matcher_config.ttl_min = config->ttl_min;
-    matcher_config.ttl_max = config->ttl_max;
-    matcher_config.attempts = static_cast<uint8_t>(config->attempts + config->retries);
-    match::RestrictToKinds(layout.kinds, &matcher_config);
-    matcher_config.max_reply_age_us =
-        match::ReplyAgeForWait(std::max(config->round_wait_s, config->cooldown_s));
-    match::Matcher matcher(codec, matcher_config);
+    match::Matcher matcher(
+        codec, session::LocateMatcherConfig(sweep_config, *table, config->source_address));
     absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
         capture::PcapSource::OpenOffline(config->from_pcap);
     if (!source.ok()) return ReportError(source.status());
@@ -643,10 +481,8 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   } else {
     absl::StatusOr<capture::TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());
-    stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
-                      evidence.get(), on_reply, begin_outputs,
-                      [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs); },
-                      &next_round);
+    stats = (*sweep)->RunLive(LiveSessionConfig(*config, *tx, evidence.get(), begin_outputs, out),
+                              codec, on_reply, judge_options, session::StopRequested());
   }
   if (evidence != nullptr) {
     absl::Status closed = evidence->Close();
@@ -657,22 +493,8 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
     return ReportError(stats.status());
   }
 
-  judge_options.incomplete_reason = IncompleteReason(*stats);
-  if (!config->resume_path.empty()) {
-    absl::Status saved;
-    if (judge_options.incomplete_reason == "interrupted") {
-      saved = session::WriteLocateResume(config->resume_path, {plan_id, next_round, seen_replies});
-      stats->resume_file = config->resume_path;
-      if (saved.ok() && !config->quiet) {
-        std::fprintf(stderr, "cutpoint locate: progress saved; rerun the same command to continue "
-                             "(--resume %s)\n", config->resume_path.c_str());
-      }
-    } else if (std::remove(config->resume_path.c_str()) != 0 && errno != ENOENT) {
-      saved = absl::UnavailableError(absl::StrCat("cannot remove resume file '",
-                                                  config->resume_path, "': ", std::strerror(errno)));
-    }
-    if (!saved.ok()) ReportError(saved);
-  }
+  judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &*stats);
+  ConcludeResume(*config, **sweep, judge_options.incomplete_reason == "interrupted", &*stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*table, judge_options);
   absl::Status status;
   if (config->text) {

@@ -86,5 +86,41 @@ TEST(LocateResumeTest, TheCutRoundIsSentAgainSoItsRepliesAreDropped) {
   EXPECT_FALSE(BeforeRound(Reply(5, 3), retry, attempts));
 }
 
+TEST(LocateResumeTest, EachBadLineIsNamed) {
+  std::string path = TempPath("locate_resume_bad");
+  struct Case {
+    const char* text;
+    const char* message;
+  } cases[] = {
+      {"", "line 1: empty"},
+      {"cutpoint-scan-resume 1\n", "line 1: not a locate resume file"},
+      {"cutpoint-locate-resume 1\nplan p\nnext 0 sideways 1 0\n", "line 3: bad 'next' record"},
+      {"cutpoint-locate-resume 1\nplan p\nnext 0 window 1 0\nr 1 2 3 4 5 6 7 8 9 65536 1\n",
+       "line 4: bad reply record"},
+      {"cutpoint-locate-resume 1\nplan p\nwhat\n", "line 3: unknown record"},
+      {"cutpoint-locate-resume 1\nplan p\n", "line 2: no plan or next record"},
+      {"cutpoint-locate-resume 1\nplan q\nnext 0 window 1 0\n",
+       "belongs to another locate run (q; this one is p)"},
+  };
+  for (const Case& c : cases) {
+    std::ofstream(path) << c.text;
+    absl::StatusOr<std::optional<LocateResumeState>> read = ReadLocateResume(path, "p");
+    ASSERT_FALSE(read.ok()) << c.text;
+    EXPECT_NE(read.status().message().find(c.message), absl::string_view::npos) << read.status();
+  }
+  std::ofstream(path) << "cutpoint-locate-resume 1\nplan p\nnext 5 retry 1 9\n"
+                      << "r 1 0 25 3 1 2 7 0 60 9 100\n";
+  absl::StatusOr<std::optional<LocateResumeState>> read = ReadLocateResume(path, "p");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ((*read)->next.index, 5u);
+  EXPECT_TRUE((*read)->next.retry);
+  EXPECT_EQ((*read)->next.retry_index, 1);
+  EXPECT_EQ((*read)->next.swept_max, 9);
+  ASSERT_EQ((*read)->replies.size(), 1u);
+  EXPECT_EQ((*read)->replies[0].port, 25);
+  EXPECT_EQ((*read)->replies[0].reply_ipid, 9);
+  std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace cutpoint::session

@@ -1,0 +1,270 @@
+#include "session/locate_sweep.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
+#include "engine/targets/probe_plan.h"
+#include "engine/targets/target_set.h"
+#include "session/privileges.h"
+#include "session/probe_source.h"
+
+namespace cutpoint::session {
+namespace {
+
+// One window round: the given targets × every kind × a TTL window × attempts.
+class RoundSource final : public ProbeSource {
+ public:
+  RoundSource(const targets::TargetSet& targets, std::vector<uint64_t> target_indices,
+              const std::vector<targets::ProbeKind>& kinds, int ttl_lo, int ttl_hi, int attempt_lo,
+              int attempt_count)
+      : targets_(targets),
+        target_indices_(std::move(target_indices)),
+        kinds_(kinds),
+        ttl_lo_(ttl_lo),
+        ttl_count_(ttl_hi - ttl_lo + 1),
+        attempt_lo_(attempt_lo),
+        attempt_count_(attempt_count) {}
+  uint64_t size() const override {
+    return target_indices_.size() * kinds_.size() * static_cast<uint64_t>(ttl_count_) *
+           static_cast<uint64_t>(attempt_count_);
+  }
+  probe::ProbeSpec At(uint64_t index) const override {
+    probe::ProbeSpec spec;
+    spec.attempt = static_cast<uint8_t>(attempt_lo_ + static_cast<int>(index % attempt_count_));
+    index /= static_cast<uint64_t>(attempt_count_);
+    spec.ttl = static_cast<uint8_t>(ttl_lo_ + static_cast<int>(index % ttl_count_));
+    index /= static_cast<uint64_t>(ttl_count_);
+    const targets::ProbeKind& kind = kinds_[index % kinds_.size()];
+    spec.type = kind.type;
+    spec.port = kind.port;
+    spec.target = targets_.At(target_indices_[index / kinds_.size()]);
+    return spec;
+  }
+
+ private:
+  const targets::TargetSet& targets_;
+  std::vector<uint64_t> target_indices_;
+  const std::vector<targets::ProbeKind>& kinds_;
+  int ttl_lo_;
+  int ttl_count_;
+  int attempt_lo_;
+  int attempt_count_;
+};
+
+// The real thing behind the sweep's narrow interface.
+class SessionRunner final : public ProbeRunner {
+ public:
+  explicit SessionRunner(ProbeSession& session) : session_(session) {}
+  absl::Status SendAll(const ProbeSource& source, uint64_t seed,
+                       const std::atomic<bool>& stop) override {
+    return session_.SendAll(source, seed, stop);
+  }
+  void Wait(double seconds) override { session_.Wait(seconds); }
+
+ private:
+  ProbeSession& session_;
+};
+
+}  // namespace
+
+LocateSweep::LocateSweep(const LocateSweepConfig& config, locate::ObservationTable* table,
+                         std::string plan_id)
+    : config_(config), plan_id_(std::move(plan_id)), table_(table) {
+  next_.ttl_lo = table->layout().ttl_min;
+  next_.swept_max = table->layout().ttl_min - 1;
+}
+
+absl::StatusOr<std::unique_ptr<LocateSweep>> LocateSweep::Open(const LocateSweepConfig& config,
+                                                               locate::ObservationTable* table,
+                                                               std::string plan_id) {
+  std::unique_ptr<LocateSweep> sweep(new LocateSweep(config, table, std::move(plan_id)));
+  if (config.resume_path.empty()) return sweep;
+  ASSIGN_OR_RETURN(std::optional<LocateResumeState> resumed,
+                   ReadLocateResume(config.resume_path, sweep->plan_id_));
+  if (!resumed.has_value()) return sweep;
+  sweep->resuming_ = true;
+  sweep->next_ = resumed->next;
+  for (const match::ReplyRecord& reply : resumed->replies) {
+    // The cut round is sent again whole: its replies so far would be counted twice.
+    if (!BeforeRound(reply, sweep->next_, config.attempts)) continue;
+    sweep->Add(reply);
+    ++sweep->resumed_replies_;
+  }
+  return sweep;
+}
+
+void LocateSweep::Add(const match::ReplyRecord& reply) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  table_->Add(reply);
+  if (!config_.resume_path.empty()) seen_replies_.push_back(reply);
+}
+
+absl::Status LocateSweep::Run(ProbeRunner& runner, const locate::JudgeOptions& judge,
+                              const std::atomic<bool>& stop) {
+  RETURN_IF_ERROR(RunWindows(runner, judge, stop));
+  if (stop) return absl::OkStatus();
+  if (!next_.retry) {
+    next_.retry = true;
+    next_.retry_index = 0;
+  }
+  return RunRetries(runner, judge, stop);
+}
+
+// The targets of the window round next_ names.
+std::vector<uint64_t> LocateSweep::WindowTargets(const locate::JudgeOptions& judge) {
+  std::vector<uint64_t> round_targets;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (next_.retry) return round_targets;  // resumed in the retry phase: the windows are done
+  if (next_.ttl_lo == table_->layout().ttl_min) {
+    round_targets.resize(table_->targets().size());
+    for (uint64_t i = 0; i < round_targets.size(); ++i) round_targets[i] = i;
+    return round_targets;
+  }
+  return locate::TargetsToSweepDeeper(*table_, judge, next_.swept_max);
+}
+
+// Every target over the first TTL window, then deeper windows only for targets whose
+// destination has not answered yet while their path still does.
+absl::Status LocateSweep::RunWindows(ProbeRunner& runner, const locate::JudgeOptions& judge,
+                                     const std::atomic<bool>& stop) {
+  const int ttl_max = table_->layout().ttl_max;
+  std::vector<uint64_t> round_targets = WindowTargets(judge);
+  while (!next_.retry && !round_targets.empty() && next_.ttl_lo <= ttl_max) {
+    int ttl_hi = std::min<int>(ttl_max, next_.ttl_lo + config_.window - 1);
+    RoundSource source(table_->targets(), std::move(round_targets), table_->layout().kinds,
+                       next_.ttl_lo, ttl_hi, 0, config_.attempts);
+    RETURN_IF_ERROR(runner.SendAll(source, config_.seed + next_.index, stop));
+    if (stop) break;
+    runner.Wait(config_.round_wait_s);
+    if (stop) break;
+    ++next_.index;
+    next_.swept_max = ttl_hi;
+    next_.ttl_lo = ttl_hi + 1;
+    if (next_.ttl_lo > ttl_max) break;
+    std::lock_guard<std::mutex> lock(mutex_);
+    round_targets = locate::TargetsToSweepDeeper(*table_, judge, ttl_hi);
+  }
+  return absl::OkStatus();
+}
+
+// The rows of the retry round next_ names: the test and every control at each TTL where
+// the test stayed silent and a control answered (the silence test compares them row by
+// row), at this retry's attempt number.
+std::vector<probe::ProbeSpec> LocateSweep::RetryRows(const locate::JudgeOptions& judge) {
+  std::vector<probe::ProbeSpec> specs;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const locate::CellRef& cell : locate::SilentTestCells(*table_, judge, next_.swept_max)) {
+    for (const targets::ProbeKind& kind : table_->layout().kinds) {
+      probe::ProbeSpec spec;
+      spec.target = table_->targets().At(cell.target_index);
+      spec.type = kind.type;
+      spec.port = kind.port;
+      spec.ttl = static_cast<uint8_t>(cell.ttl);
+      spec.attempt = static_cast<uint8_t>(config_.attempts + next_.retry_index);
+      specs.push_back(spec);
+    }
+  }
+  return specs;
+}
+
+// Until the silence proves a drop or the attempts run out.
+absl::Status LocateSweep::RunRetries(ProbeRunner& runner, const locate::JudgeOptions& judge,
+                                     const std::atomic<bool>& stop) {
+  for (; next_.retry_index < config_.retries && !stop; ++next_.retry_index) {
+    std::vector<probe::ProbeSpec> specs = RetryRows(judge);
+    if (specs.empty()) break;
+    ListSource source(std::move(specs));
+    RETURN_IF_ERROR(runner.SendAll(source, config_.seed + next_.index, stop));
+    if (stop) break;
+    if (next_.retry_index + 1 < config_.retries) runner.Wait(config_.round_wait_s);
+    if (stop) break;
+    ++next_.index;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<report::ScanStats> LocateSweep::RunLive(SessionConfig session_config,
+                                                       const probe::ProbeCodec& codec,
+                                                       ReplyHandler on_reply,
+                                                       const locate::JudgeOptions& judge,
+                                                       const std::atomic<bool>& stop) {
+  session_config.matcher = LocateMatcherConfig(config_, *table_, session_config.source_address);
+  ASSIGN_OR_RETURN(std::unique_ptr<ProbeSession> session,
+                   ProbeSession::Start(session_config, codec, std::move(on_reply)));
+  if (!config_.resume_path.empty() && session_config.drop_privileges) {
+    // Saved (or removed) at the end, by the user the run switched to.
+    RETURN_IF_ERROR(CheckWritableAfterDrop("--resume", config_.resume_path));
+  }
+  SessionRunner runner(*session);
+  RETURN_IF_ERROR(Run(runner, judge, stop));
+  return session->Finish(config_.cooldown_s);
+}
+
+absl::Status LocateSweep::Conclude(bool interrupted) {
+  if (config_.resume_path.empty()) return absl::OkStatus();
+  if (interrupted) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return WriteLocateResume(config_.resume_path, {plan_id_, next_, seen_replies_});
+  }
+  if (std::remove(config_.resume_path.c_str()) != 0 && errno != ENOENT) {
+    return absl::UnavailableError(absl::StrCat("cannot remove resume file '", config_.resume_path,
+                                               "': ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+match::MatcherConfig LocateMatcherConfig(const LocateSweepConfig& config,
+                                         const locate::ObservationTable& table,
+                                         uint32_t source_address) {
+  match::MatcherConfig matcher;
+  matcher.source_address = source_address;
+  matcher.targets = &table.targets();
+  matcher.ttl_min = table.layout().ttl_min;
+  matcher.ttl_max = table.layout().ttl_max;
+  matcher.attempts = static_cast<uint8_t>(config.attempts + config.retries);
+  match::RestrictToKinds(table.layout().kinds, &matcher);
+  matcher.max_reply_age_us =
+      match::ReplyAgeForWait(std::max(config.round_wait_s, config.cooldown_s));
+  return matcher;
+}
+
+std::string LocatePlanId(const LocateSweepConfig& config, const locate::ObservationTable& table,
+                         const std::vector<std::string>& probe_names, int group_prefix_len,
+                         const std::string& key_id) {
+  uint64_t ranges_hash = 1469598103934665603ull;  // FNV-1a over the target ranges
+  for (const targets::Ipv4Range& range : table.targets().ranges()) {
+    for (uint32_t word : {range.first, range.last}) {
+      ranges_hash = (ranges_hash ^ word) * 1099511628211ull;
+    }
+  }
+  std::string probes;
+  for (const std::string& name : probe_names) {
+    absl::StrAppend(&probes, probes.empty() ? "" : ",", name);
+  }
+  for (char& c : probes) c = c == ' ' ? '_' : c;
+  const locate::LocateLayout& layout = table.layout();
+  return absl::StrCat("targets=", table.targets().size(), "/", absl::Hex(ranges_hash),
+                      " probes=", probes, " ttl=", layout.ttl_min, "-", layout.ttl_max,
+                      " window=", config.window, " attempts=", config.attempts, "+", config.retries,
+                      " group=", group_prefix_len, " key=", key_id, " seed=", config.seed);
+}
+
+std::string IncompleteReason(const std::atomic<bool>& stop, report::ScanStats* stats) {
+  if (stop) stats->interrupted = true;
+  if (stats->interrupted) return "interrupted";
+  if (stats->pcap_dropped + stats->pcap_ifdropped > 0 ||
+      (stats->dpdk && stats->dpdk->imissed > 0)) {
+    return "capture_loss";
+  }
+  if (stats->send_errors > 0) return "send_errors";
+  // Replies after the cut of a capture file are missing, not absent.
+  if (stats->capture_truncated) return "capture_truncated";
+  return "";
+}
+
+}  // namespace cutpoint::session

@@ -1,0 +1,132 @@
+// The locate sweep driver: which probes `cutpoint locate` sends, round by round, from
+// what it has observed so far (the verdicts themselves are engine/locate's).
+//
+// Rounds: every target over the first TTL window; deeper windows only for targets not
+// reached yet (locate::TargetsToSweepDeeper), so sweeping stops past the destination;
+// then retry rounds that re-probe the test cells that stayed silent where a control
+// answered (locate::SilentTestCells), whole rows (test and every control at that TTL),
+// one attempt number per retry, so a lost ICMP error is not read as a drop. A wait
+// between rounds lets their replies arrive before the next round is planned.
+//
+// With --resume, the round being sent is the cursor (LocateRound): an interrupted sweep
+// saves it with the replies of the rounds before it, and a rerun continues from there.
+#ifndef CUTPOINT_SESSION_LOCATE_SWEEP_H_
+#define CUTPOINT_SESSION_LOCATE_SWEEP_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/locate/judge.h"
+#include "engine/locate/observation_table.h"
+#include "engine/match/matcher.h"
+#include "engine/match/reply_record.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/report/records.h"
+#include "session/locate_resume.h"
+#include "session/probe_session.h"
+
+namespace cutpoint::session {
+
+// The sweep's own settings; its TTL range and probe kinds are the table's layout.
+struct LocateSweepConfig {
+  int window = 8;           // TTLs per window round
+  int attempts = 2;         // probes per (target, kind, TTL) in the window rounds
+  int retries = 2;          // retry rounds at most; retry i sends attempt `attempts + i`
+  double round_wait_s = 1;  // for replies, between rounds
+  double cooldown_s = 2;    // for replies, after the last round
+  uint64_t seed = 0;        // round i is sent in the keyed random order of seed + i
+  std::string resume_path;  // empty: no --resume
+};
+
+// What the sweep sends through: a ProbeSession, or a fake in tests. Replies reach the
+// sweep through the session's ReplyHandler, which should call LocateSweep::Add.
+class ProbeRunner {
+ public:
+  virtual ~ProbeRunner() = default;
+  // Every probe of `source`, in the keyed random order of `seed`; returns early on `stop`.
+  virtual absl::Status SendAll(const ProbeSource& source, uint64_t seed,
+                               const std::atomic<bool>& stop) = 0;
+  // Lets replies arrive for `seconds`.
+  virtual void Wait(double seconds) = 0;
+};
+
+class LocateSweep {
+ public:
+  // A sweep that fills `table` (which must outlive it). With config.resume_path, reads
+  // the resume file first: a file of another `plan_id` is refused, one of this plan
+  // moves the cursor and folds in the replies of the rounds before it.
+  static absl::StatusOr<std::unique_ptr<LocateSweep>> Open(const LocateSweepConfig& config,
+                                                           locate::ObservationTable* table,
+                                                           std::string plan_id);
+
+  bool resuming() const { return resuming_; }
+  size_t resumed_replies() const { return resumed_replies_; }
+  // The round being sent, or to send.
+  const LocateRound& next() const { return next_; }
+
+  // Folds one matched reply in; any thread (the capture thread, during a live run).
+  void Add(const match::ReplyRecord& reply);
+
+  // Sends the rounds from next() on, guided by `judge`; returns when they are done or on
+  // `stop` (next() then names the round cut short). The caller captures for the cooldown.
+  absl::Status Run(ProbeRunner& runner, const locate::JudgeOptions& judge,
+                   const std::atomic<bool>& stop);
+
+  // The live run: starts a ProbeSession on `session_config` (its matcher is set here;
+  // `on_reply` should call Add), runs the rounds and captures for the cooldown.
+  absl::StatusOr<report::ScanStats> RunLive(SessionConfig session_config,
+                                            const probe::ProbeCodec& codec, ReplyHandler on_reply,
+                                            const locate::JudgeOptions& judge,
+                                            const std::atomic<bool>& stop);
+
+  // With --resume, once the run is over: an interrupted sweep saves where it stopped, a
+  // finished one removes the file.
+  absl::Status Conclude(bool interrupted);
+
+ private:
+  LocateSweep(const LocateSweepConfig& config, locate::ObservationTable* table,
+              std::string plan_id);
+  absl::Status RunWindows(ProbeRunner& runner, const locate::JudgeOptions& judge,
+                          const std::atomic<bool>& stop);
+  absl::Status RunRetries(ProbeRunner& runner, const locate::JudgeOptions& judge,
+                          const std::atomic<bool>& stop);
+  std::vector<uint64_t> WindowTargets(const locate::JudgeOptions& judge);
+  std::vector<probe::ProbeSpec> RetryRows(const locate::JudgeOptions& judge);
+
+  const LocateSweepConfig config_;
+  const std::string plan_id_;
+  LocateRound next_;
+  bool resuming_ = false;
+  size_t resumed_replies_ = 0;
+  // Shared between the capture thread (Add) and the round planner (reads).
+  std::mutex mutex_;
+  locate::ObservationTable* const table_;
+  // With --resume, every reply is kept for the resume file (the table's whole input).
+  std::vector<match::ReplyRecord> seen_replies_;
+};
+
+// The matcher of a locate run, live or re-judging a capture: the table's TTLs and kinds,
+// every attempt the sweep may send, and replies as late as the longest wait.
+match::MatcherConfig LocateMatcherConfig(const LocateSweepConfig& config,
+                                         const locate::ObservationTable& table,
+                                         uint32_t source_address);
+
+// Everything a resumed run must share with the run it continues.
+std::string LocatePlanId(const LocateSweepConfig& config, const locate::ObservationTable& table,
+                         const std::vector<std::string>& probe_names, int group_prefix_len,
+                         const std::string& key_id);
+
+// Why some answers may be missing from the observations, or "" when the sweep was whole.
+// A stop between rounds or during the cooldown ends the sweep without the sender seeing
+// it: `stop` marks `stats` interrupted then.
+std::string IncompleteReason(const std::atomic<bool>& stop, report::ScanStats* stats);
+
+}  // namespace cutpoint::session
+
+#endif  // CUTPOINT_SESSION_LOCATE_SWEEP_H_
