@@ -14,6 +14,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "capture/send/route_lookup.h"
+#include "engine/base/status_macros.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
@@ -21,22 +22,28 @@
 #include "engine/report/reply_line.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/shard_order.h"
+#include "engine/targets/target_loading.h"
 #include "engine/wire/ipv4_address.h"
-#include "tools/cutpoint/arg_parser.h"
-#include "tools/cutpoint/commands.h"
-#include "tools/cutpoint/exit_codes.h"
-#include "tools/cutpoint/input_notes.h"
 #include "session/key_file.h"
 #include "session/locate_resume.h"
 #include "session/output_sink.h"
 #include "session/pcap_exit_flush.h"
 #include "session/privileges.h"
-#include "tools/cutpoint/probe_options.h"
 #include "session/probe_session.h"
 #include "session/signals.h"
+#include "tools/cutpoint/arg_parser.h"
+#include "tools/cutpoint/commands.h"
+#include "tools/cutpoint/common_config.h"
+#include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
+#include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/run_records.h"
 
 namespace cutpoint::cli {
 namespace {
+
+constexpr CommonDefaults kLocateDefaults = {
+    .max_targets = 65536, .ttl_min = 1, .ttl_max = 32, .attempts = 2};
 
 constexpr OptionSpec kLocateOptions[] = {
     {"port", 'p', "PORT", "the test port: TCP SYN probes to it are judged (required)"},
@@ -46,53 +53,35 @@ constexpr OptionSpec kLocateOptions[] = {
     {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
     {"shards", 0, "N", "split the groups (/LEN) into N disjoint shards (with --seed; default 1)"},
     {"shard", 0, "I", "judge only shard I (0-based); a group and its controls stay in one shard"},
-    {"ttl", 0, "MIN-MAX", "TTL range to sweep (default 1-32)"},
-    {"window", 0, "N", "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
-    {"attempts", 0, "N", "probes per (target, kind, TTL) in the sweep, 1-4 (default 2)"},
-    {"retries", 0, "N", "extra rounds re-probing the silent test cells of undecided targets, test "
-                        "and controls (default: up to 4 attempts in all)"},
+    {"window", 0, "N",
+     "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
+    {"retries", 0, "N",
+     "extra rounds re-probing the silent test cells of undecided targets, test "
+     "and controls (default: up to 4 attempts in all)"},
     {"false-accusation-rate", 0, "ALPHA",
      "chance per run that loss alone yields a silent_drop, shared by the targets (default 0.001)"},
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
-    {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 65536)"},
-    {"output", 'o', "FILE", "write output here (default: standard output)"},
     {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
-    {"key-file", 0, "FILE", "probe key: read it, or create it if missing"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
     {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
-    {"resume", 0, "FILE", "an interrupted run saves its progress to FILE (with --key-file); a "
-                          "run that finds FILE continues from it, and removes it when done"},
+    {"resume", 0, "FILE",
+     "an interrupted run saves its progress to FILE (with --key-file); a "
+     "run that finds FILE continues from it, and removes it when done"},
 };
 
-struct LocateConfig {
+struct LocateConfig : CommonProbingConfig {
   uint16_t test_port = 0;
   std::vector<uint16_t> control_ports = {443};
   bool echo_control = true;
   std::vector<uint32_t> control_hosts;
   int group_prefix_len = 24;
-  std::string interface;
-  uint32_t source_address = 0;
-  uint8_t ttl_min = 1;
-  uint8_t ttl_max = 32;
   int window = 8;
-  int attempts = 2;
   int retries = probe::kMaxAttempts - 2;
   double false_accusation_rate = 0.001;
-  double rate_pps = 1000;
   double round_wait_s = 1;
-  double cooldown_s = 2;
-  std::string output = "-";
   bool text = false;
-  std::string key_file;
-  std::optional<uint64_t> seed;
   std::string pcap_out;
   std::string from_pcap;
-  std::string resume_path;
-  std::string run_as_user;
-  bool keep_root = false;
-  uint32_t shard_count = 1;
-  uint32_t shard_index = 0;
-  bool quiet = false;
 };
 
 void PrintLocateHelp() {
@@ -105,132 +94,151 @@ void PrintLocateHelp() {
       "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md) or a text table;\n"
       "a summary goes to standard error.\n\n"
       "options:\n%s",
-      FormatOptionsHelp(WithCommonProbingOptions(kLocateOptions)).c_str());
+      ProbingOptionsHelp(kLocateOptions, kLocateDefaults).c_str());
 }
 
-absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
-  LocateConfig config;
+// -p, --control-port, --no-echo-control, --control-host.
+absl::Status ParseTestAndControls(const ParsedArgs& args, LocateConfig* config) {
   std::optional<std::string> port = args.Get("port");
   if (!port) return absl::InvalidArgumentError("locate needs the test port: -p PORT");
-  absl::StatusOr<std::vector<uint16_t>> test_ports = ParsePortList(*port);
-  if (!test_ports.ok()) return test_ports.status();
-  if (test_ports->size() != 1) {
+  ASSIGN_OR_RETURN(std::vector<uint16_t> test_ports, ParsePortList(*port));
+  if (test_ports.size() != 1) {
     return absl::InvalidArgumentError("locate judges one test port per run (-p PORT)");
   }
-  config.test_port = test_ports->front();
-  if (auto text = args.Get("control-port")) {
-    absl::StatusOr<std::vector<uint16_t>> ports = ParsePortList(*text);
-    if (!ports.ok()) return ports.status();
-    config.control_ports = *ports;
+  config->test_port = test_ports.front();
+  if (std::optional<std::string> text = args.Get("control-port")) {
+    ASSIGN_OR_RETURN(config->control_ports, ParsePortList(*text));
   }
-  for (uint16_t control : config.control_ports) {
-    if (control == config.test_port) {
+  for (uint16_t control : config->control_ports) {
+    if (control == config->test_port) {
       return absl::InvalidArgumentError(
           absl::StrCat("control port ", control, " is the test port; pick another"));
     }
   }
-  config.echo_control = !args.Has("no-echo-control");
+  config->echo_control = !args.Has("no-echo-control");
   for (const std::string& text : args.GetAll("control-host")) {
     std::optional<uint32_t> host = wire::ParseIpv4(text);
     if (!host) return absl::InvalidArgumentError(absl::StrCat("bad --control-host '", text, "'"));
-    config.control_hosts.push_back(*host);
+    config->control_hosts.push_back(*host);
   }
-  if (auto text = args.Get("group-prefix")) {
-    absl::StatusOr<int64_t> len = ParseInteger("--group-prefix", *text, 0, 32);
-    if (!len.ok()) return len.status();
-    config.group_prefix_len = static_cast<int>(*len);
-  }
-  if (auto text = args.Get("ttl")) {
-    absl::StatusOr<std::pair<uint8_t, uint8_t>> range = ParseTtlRange(*text);
-    if (!range.ok()) return range.status();
-    config.ttl_min = range->first;
-    config.ttl_max = range->second;
-  }
-  if (auto text = args.Get("window")) {
-    absl::StatusOr<int64_t> window = ParseInteger("--window", *text, 1, 255);
-    if (!window.ok()) return window.status();
-    config.window = static_cast<int>(*window);
-  }
-  if (auto text = args.Get("attempts")) {
-    absl::StatusOr<int64_t> attempts = ParseInteger("--attempts", *text, 1, probe::kMaxAttempts);
-    if (!attempts.ok()) return attempts.status();
-    config.attempts = static_cast<int>(*attempts);
-  }
-  if (auto text = args.Get("retries")) {
-    absl::StatusOr<int64_t> retries = ParseInteger("--retries", *text, 0, probe::kMaxAttempts - 1);
-    if (!retries.ok()) return retries.status();
-    config.retries = static_cast<int>(*retries);
-  }
-  if (!args.Has("retries")) config.retries = probe::kMaxAttempts - config.attempts;
-  if (auto text = args.Get("false-accusation-rate")) {
+  return absl::OkStatus();
+}
+
+// --group-prefix, --window, --retries, --false-accusation-rate, --round-wait, --format.
+absl::Status ParseSweepOptions(const ParsedArgs& args, LocateConfig* config) {
+  ASSIGN_OR_RETURN(config->group_prefix_len, IntegerOption(args, "group-prefix", 0, 32, 24));
+  ASSIGN_OR_RETURN(config->window, IntegerOption(args, "window", 1, 255, 8));
+  ASSIGN_OR_RETURN(config->retries,
+                   IntegerOption(args, "retries", 0, probe::kMaxAttempts - 1, config->retries));
+  if (std::optional<std::string> text = args.Get("false-accusation-rate")) {
     double alpha = 0;
     if (!absl::SimpleAtod(*text, &alpha) || !(alpha > 0 && alpha < 1)) {
       return absl::InvalidArgumentError(
           absl::StrCat("bad --false-accusation-rate '", *text, "' (a probability, 0 < ALPHA < 1)"));
     }
-    config.false_accusation_rate = alpha;
+    config->false_accusation_rate = alpha;
   }
-  if (config.attempts + config.retries > probe::kMaxAttempts) {
-    config.retries = probe::kMaxAttempts - config.attempts;
-  }
-  if (auto text = args.Get("rate")) {
-    absl::StatusOr<double> rate = ParseRate(*text);
-    if (!rate.ok()) return rate.status();
-    config.rate_pps = *rate;
-  }
-  if (auto text = args.Get("round-wait")) {
-    absl::StatusOr<double> wait = ParseSeconds("--round-wait", *text);
-    if (!wait.ok()) return wait.status();
-    config.round_wait_s = *wait;
-  }
-  if (auto text = args.Get("cooldown")) {
-    absl::StatusOr<double> cooldown = ParseSeconds("--cooldown", *text);
-    if (!cooldown.ok()) return cooldown.status();
-    config.cooldown_s = *cooldown;
-  }
-  if (auto text = args.Get("format")) {
+  ASSIGN_OR_RETURN(config->round_wait_s, SecondsOption(args, "round-wait", config->round_wait_s));
+  if (std::optional<std::string> text = args.Get("format")) {
     if (*text != "ndjson" && *text != "text") {
       return absl::InvalidArgumentError(absl::StrCat("bad --format '", *text, "' (ndjson, text)"));
     }
-    config.text = *text == "text";
+    config->text = *text == "text";
   }
-  if (auto text = args.Get("seed")) {
-    absl::StatusOr<int64_t> seed = ParseInteger("--seed", *text, 0, INT64_MAX);
-    if (!seed.ok()) return seed.status();
-    config.seed = static_cast<uint64_t>(*seed);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
+  LocateConfig config;
+  RETURN_IF_ERROR(ParseTestAndControls(args, &config));
+  RETURN_IF_ERROR(ParseSweepOptions(args, &config));
+  RETURN_IF_ERROR(ParseCommonProbingConfig(args, kLocateDefaults, &config));
+  // At most kMaxAttempts probes per cell in all; retries fill up to it by default.
+  if (!args.Has("retries") || config.attempts + config.retries > probe::kMaxAttempts) {
+    config.retries = probe::kMaxAttempts - config.attempts;
   }
-  if (auto text = args.Get("source-ip")) {
-    std::optional<uint32_t> source = wire::ParseIpv4(*text);
-    if (!source || *source == 0) return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
-    config.source_address = *source;
-  }
-  config.interface = args.Get("interface").value_or("");
-  config.output = args.Get("output").value_or("-");
-  config.key_file = args.Get("key-file").value_or("");
   config.pcap_out = args.Get("pcap-out").value_or("");
   config.from_pcap = args.Get("from-pcap").value_or("");
-  config.resume_path = args.Get("resume").value_or("");
   if (!config.resume_path.empty() && (config.key_file.empty() || !config.from_pcap.empty())) {
     return absl::InvalidArgumentError(
         "--resume needs --key-file (the resumed run must probe with the same key), and no "
         "--from-pcap");
   }
-  config.quiet = args.Has("quiet");
-  config.run_as_user = args.Get("user").value_or("");
-  config.keep_root = args.Has("keep-root");
-  absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
-  if (!shards.ok()) return shards.status();
-  config.shard_count = shards->count;
-  config.shard_index = shards->index;
-  if (!config.from_pcap.empty()) {
-    if (config.key_file.empty()) {
-      return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
-    }
-    if (!config.pcap_out.empty()) {
-      return absl::InvalidArgumentError("--from-pcap and --pcap-out exclude each other");
-    }
+  if (!config.from_pcap.empty() && config.key_file.empty()) {
+    return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
+  }
+  if (!config.from_pcap.empty() && !config.pcap_out.empty()) {
+    return absl::InvalidArgumentError("--from-pcap and --pcap-out exclude each other");
   }
   return config;
+}
+
+// Whole control groups go to one shard; explicit control hosts go to every shard.
+absl::StatusOr<targets::TargetSet> ShardOfGroups(const LocateConfig& config,
+                                                 const targets::TargetSet& target_set) {
+  std::vector<targets::Ipv4Range> hosts;
+  for (uint32_t host : config.control_hosts) hosts.push_back({host, host});
+  targets::TargetSet controls = targets::TargetSet::FromRanges(hosts);
+  ASSIGN_OR_RETURN(targets::TargetSet shard,
+                   targets::ShardByGroup(target_set.Subtract(controls), config.group_prefix_len,
+                                         *config.seed, config.shard_count, config.shard_index));
+  std::vector<targets::Ipv4Range> ranges = shard.ranges();
+  ranges.insert(ranges.end(), hosts.begin(), hosts.end());
+  targets::TargetSet result = targets::TargetSet::FromRanges(std::move(ranges));
+  if (result.empty()) return absl::InvalidArgumentError("this shard holds no targets");
+  return result;
+}
+
+// The targets with the control hosts among them, then this run's shard.
+absl::StatusOr<targets::TargetSet> LoadLocateTargets(const ParsedArgs& args,
+                                                     const LocateConfig& config,
+                                                     targets::TargetingReport* targeting) {
+  ASSIGN_OR_RETURN(targets::TargetOptions target_options,
+                   ParseTargetOptions(args, kLocateDefaults));
+  for (uint32_t host : config.control_hosts)
+    target_options.specs.push_back(wire::Ipv4ToString(host));
+  ASSIGN_OR_RETURN(targets::TargetSet target_set, targets::LoadTargets(target_options, targeting));
+  for (uint32_t host : config.control_hosts) {
+    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
+    if (!target_set.Contains(host)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--control-host ", wire::Ipv4ToString(host),
+          " is left out by a blocklist or --skip-reserved; pick another control host"));
+    }
+  }
+  if (config.shard_count == 1) return target_set;
+  return ShardOfGroups(config, target_set);
+}
+
+// The test probe and its controls, with their names for the meta record.
+locate::LocateLayout LayoutFor(const LocateConfig& config, std::vector<std::string>* probe_names) {
+  locate::LocateLayout layout;
+  layout.ttl_min = config.ttl_min;
+  layout.ttl_max = config.ttl_max;
+  layout.kinds.push_back({probe::ProbeType::kTcpSyn, config.test_port});
+  probe_names->push_back(absl::StrCat("tcp-syn:", config.test_port, " (test)"));
+  for (uint16_t port : config.control_ports) {
+    layout.kinds.push_back({probe::ProbeType::kTcpSyn, port});
+    probe_names->push_back(absl::StrCat("tcp-syn:", port));
+  }
+  if (config.echo_control) {
+    layout.kinds.push_back({probe::ProbeType::kIcmpEcho, 0});
+    probe_names->push_back("icmp-echo");
+  }
+  return layout;
+}
+
+report::MetaInfo LocateMeta(const std::vector<std::string>& argv, const probe::ProbeKey& key,
+                            const LocateConfig& config, const std::vector<std::string>& probe_names,
+                            uint64_t target_count, const targets::TargetingReport& targeting) {
+  ProbingMeta probing{&config, probe_names, target_count, &targeting};
+  report::MetaInfo meta = MakeMeta("locate", argv, key, &probing);
+  meta.pcap_file = config.from_pcap;
+  if (!config.from_pcap.empty()) {  // judged from a capture: nothing sent here
+    meta.interface.clear();
+    meta.rate_pps = 0;
+  }
+  return meta;
 }
 
 // One sweep round: the given targets × every kind × a TTL window × attempts.
@@ -432,110 +440,44 @@ std::string IncompleteReason(report::ScanStats& stats) {
   return "";
 }
 
-}  // namespace
-
-int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  absl::StatusOr<ParsedArgs> args = ParseArgs(WithCommonProbingOptions(kLocateOptions), words);
-  if (!args.ok()) {
-    ReportError(args.status());
-    std::fprintf(stderr, "see 'cutpoint locate --help'\n");
-    return kExitBadInput;
-  }
-  if (args->Has("help")) {
-    PrintLocateHelp();
-    return kExitOk;
-  }
-  absl::StatusOr<LocateConfig> config = ParseLocateConfig(*args);
-  if (!config.ok()) return ReportError(config.status());
-
-  TargetOptions target_options = TargetOptionsFromArgs(*args);
-  target_options.max_targets = 65536;
-  if (auto text = args->Get("max-targets")) {
-    absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
-    if (!max.ok()) return ReportError(max.status());
-    target_options.max_targets = static_cast<uint64_t>(*max);
-  }
-  for (uint32_t host : config->control_hosts) target_options.specs.push_back(wire::Ipv4ToString(host));
-  TargetingReport targeting;
-  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
-  if (!target_set.ok()) return ReportError(target_set.status());
-  for (uint32_t host : config->control_hosts) {
-    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
-    if (!target_set->Contains(host)) {
-      return ReportError(absl::InvalidArgumentError(absl::StrCat(
-          "--control-host ", wire::Ipv4ToString(host),
-          " is left out by a blocklist or --skip-reserved; pick another control host")));
-    }
-  }
-  if (config->shard_count > 1) {
-    // Whole control groups go to one shard; explicit control hosts go to every shard.
-    std::vector<targets::Ipv4Range> hosts;
-    for (uint32_t host : config->control_hosts) hosts.push_back({host, host});
-    targets::TargetSet controls = targets::TargetSet::FromRanges(hosts);
-    absl::StatusOr<targets::TargetSet> shard =
-        targets::ShardByGroup(target_set->Subtract(controls), config->group_prefix_len,
-                              *config->seed, config->shard_count, config->shard_index);
-    if (!shard.ok()) return ReportError(shard.status());
-    std::vector<targets::Ipv4Range> ranges = shard->ranges();
-    ranges.insert(ranges.end(), hosts.begin(), hosts.end());
-    *target_set = targets::TargetSet::FromRanges(std::move(ranges));
-    if (target_set->empty()) {
-      return ReportError(absl::InvalidArgumentError("this shard holds no targets"));
-    }
-  }
-
-  bool offline = !config->from_pcap.empty();
-  if (!offline && (config->source_address == 0 || config->interface.empty())) {
-    absl::Status resolved = ResolveSourceAndInterface(target_set->At(0), &config->source_address,
-                                                      &config->interface);
-    if (!resolved.ok()) return ReportError(resolved);
-  }
-
-  locate::LocateLayout layout;
-  layout.ttl_min = config->ttl_min;
-  layout.ttl_max = config->ttl_max;
-  layout.kinds.push_back({probe::ProbeType::kTcpSyn, config->test_port});
-  std::vector<std::string> probe_names = {absl::StrCat("tcp-syn:", config->test_port, " (test)")};
-  for (uint16_t port : config->control_ports) {
-    layout.kinds.push_back({probe::ProbeType::kTcpSyn, port});
-    probe_names.push_back(absl::StrCat("tcp-syn:", port));
-  }
-  if (config->echo_control) {
-    layout.kinds.push_back({probe::ProbeType::kIcmpEcho, 0});
-    probe_names.push_back("icmp-echo");
-  }
-  absl::StatusOr<locate::ObservationTable> table = locate::ObservationTable::Create(&*target_set, layout);
-  if (!table.ok()) return ReportError(table.status());
-
-  absl::StatusOr<probe::ProbeKey> key = offline ? session::ReadProbeKey(config->key_file)
-                                      : config->key_file.empty() ? session::GenerateProbeKey()
-                                                                 : session::ReadOrCreateProbeKey(config->key_file);
-  if (!key.ok()) return ReportError(key.status());
-  probe::ProbeCodec codec(*key);
-  uint64_t seed = config->seed.value_or(SeedFromKey(*key));
+absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const ParsedArgs& args) {
+  ASSIGN_OR_RETURN(LocateConfig config, ParseLocateConfig(args));
+  targets::TargetingReport targeting;
+  ASSIGN_OR_RETURN(targets::TargetSet target_set, LoadLocateTargets(args, config, &targeting));
+  bool offline = !config.from_pcap.empty();
+  if (!offline) RETURN_IF_ERROR(ResolveRoute(target_set.At(0), true, &config));
+  std::vector<std::string> probe_names;
+  locate::LocateLayout layout = LayoutFor(config, &probe_names);
+  ASSIGN_OR_RETURN(locate::ObservationTable table,
+                   locate::ObservationTable::Create(&target_set, layout));
+  // A capture is judged with the key it was probed with; never a new one.
+  ASSIGN_OR_RETURN(probe::ProbeKey key,
+                   offline ? session::ReadProbeKey(config.key_file) : KeyForRun(config));
+  probe::ProbeCodec codec(key);
+  uint64_t seed = config.seed.value_or(probe::SeedFromKey(key));
 
   // Read before any output is opened: a resume file of another run is refused untouched.
   session::LocateRound next_round;
-  next_round.ttl_lo = config->ttl_min;
-  next_round.swept_max = config->ttl_min - 1;
+  next_round.ttl_lo = config.ttl_min;
+  next_round.swept_max = config.ttl_min - 1;
   std::string plan_id;
   std::vector<match::ReplyRecord> resumed_replies;
   bool resuming = false;
-  if (!config->resume_path.empty()) {
-    plan_id = LocatePlanId(*config, *target_set, probe_names, probe::ProbeKeyFingerprint(*key), seed);
+  if (!config.resume_path.empty()) {
+    plan_id = LocatePlanId(config, target_set, probe_names, probe::ProbeKeyFingerprint(key), seed);
     absl::StatusOr<std::optional<session::LocateResumeState>> resumed =
-        session::ReadLocateResume(config->resume_path, plan_id);
+        session::ReadLocateResume(config.resume_path, plan_id);
     if (!resumed.ok()) return ReportError(resumed.status());
     if (resumed->has_value()) {
       resuming = true;
       next_round = (*resumed)->next;
       for (const match::ReplyRecord& reply : (*resumed)->replies) {
         // The cut round is sent again whole: its replies so far would be counted twice.
-        if (session::BeforeRound(reply, next_round, config->attempts)) resumed_replies.push_back(reply);
+        if (session::BeforeRound(reply, next_round, config.attempts)) resumed_replies.push_back(reply);
       }
-      if (!config->quiet) {
+      if (!config.quiet) {
         std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
-                     config->resume_path.c_str(), static_cast<unsigned long long>(next_round.index),
+                     config.resume_path.c_str(), static_cast<unsigned long long>(next_round.index),
                      resumed_replies.size());
       }
     }
@@ -545,13 +487,13 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   // written only once the run can start: a run refused later leaves them untouched.
   session::PcapExitFlush evidence_exit_flush;  // outlives `evidence`
   std::unique_ptr<capture::PcapWriter> evidence;
-  if (!config->pcap_out.empty()) {
+  if (!config.pcap_out.empty()) {
     absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
-        capture::PcapWriter::CreateDeferred(config->pcap_out, wire::LinkType::kRaw);
+        capture::PcapWriter::CreateDeferred(config.pcap_out, wire::LinkType::kRaw);
     if (!writer.ok()) return ReportError(writer.status());
     evidence = std::move(*writer);
     evidence->SetWriteGuard(&evidence_exit_flush);
-    if (config->key_file.empty()) {
+    if (config.key_file.empty()) {
       std::fprintf(stderr,
                    "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
                    "re-judged (the probe key is not saved)\n");
@@ -559,7 +501,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   }
   // A resumed run continues the interrupted run's output, after its last whole line.
   absl::StatusOr<std::unique_ptr<session::OutputSink>> sink = session::OutputSink::Open(
-      config->output, resuming ? session::OutputFile::Mode::kAppend : session::OutputFile::Mode::kReplace);
+      config.output, resuming ? session::OutputFile::Mode::kAppend : session::OutputFile::Mode::kReplace);
   if (!sink.ok()) return ReportError(sink.status());
   session::OutputSink& out = **sink;
   auto begin_outputs = [&]() -> absl::Status {
@@ -569,80 +511,64 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   };
 
   report::JsonLine line;
-  if (!config->text) {
-    report::MetaInfo meta;
-    meta.tool_version = CUTPOINT_VERSION;
-    meta.command = "locate";
-    meta.argv = argv;
-    meta.key_fingerprint = probe::ProbeKeyFingerprint(*key);
-    meta.start_time = CurrentTimeRfc3339();
-    meta.source_address = config->source_address;
-    meta.interface = offline ? "" : config->interface;
-    meta.pcap_file = config->from_pcap;
-    meta.probes = probe_names;
-    meta.ttl_min = config->ttl_min;
-    meta.ttl_max = config->ttl_max;
-    meta.attempts = config->attempts;
-    meta.rate_pps = offline ? 0 : config->rate_pps;
-    meta.target_count = target_set->size();
-    AddTargetingToMeta(targeting, &meta);
-    report::FormatMeta(meta, &line);
-    absl::Status status = out.Append(line.Finish());  // written by Begin()
-    if (!status.ok()) return ReportError(status);
+  if (!config.text) {
+    // Written by Begin().
+    RETURN_IF_ERROR(
+        AppendMeta(LocateMeta(argv, key, config, probe_names, target_set.size(), targeting), out));
   }
 
   locate::JudgeOptions judge_options;
-  judge_options.source_address = config->source_address;
-  judge_options.group_prefix_len = config->group_prefix_len;
-  judge_options.control_hosts = config->control_hosts;
-  judge_options.false_accusation_rate = config->false_accusation_rate;
+  judge_options.source_address = config.source_address;
+  judge_options.group_prefix_len = config.group_prefix_len;
+  judge_options.control_hosts = config.control_hosts;
+  judge_options.false_accusation_rate = config.false_accusation_rate;
 
   LockedTable observations;
-  observations.table = &*table;
+  observations.table = &table;
   // With --resume, every reply is kept for the resume file (the table's whole input).
   std::vector<match::ReplyRecord> seen_replies = std::move(resumed_replies);
-  for (const match::ReplyRecord& reply : seen_replies) table->Add(reply);
-  bool keep_replies = !config->resume_path.empty();
+  for (const match::ReplyRecord& reply : seen_replies) table.Add(reply);
+  bool keep_replies = !config.resume_path.empty();
   session::ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
     {
       std::lock_guard<std::mutex> lock(observations.mutex);
       observations.table->Add(reply);
       if (keep_replies) seen_replies.push_back(reply);
     }
-    if (config->text) return absl::OkStatus();
+    if (config.text) return absl::OkStatus();
     char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
     return out.CommitAppend(report::WriteReplyLine(reply, false, at));
   };
 
-  if (!config->quiet) NoteLeftOutTargets(targeting, target_set->size());
+  if (!config.quiet) NoteLeftOutTargets(targeting, target_set.size());
   session::InstallStopHandlers();
   absl::StatusOr<report::ScanStats> stats;
   if (offline) {
     match::MatcherConfig matcher_config;
-    matcher_config.source_address = config->source_address;
-    matcher_config.targets = &*target_set;
-    matcher_config.ttl_min = config->ttl_min;
-    matcher_config.ttl_max = config->ttl_max;
-    matcher_config.attempts = static_cast<uint8_t>(config->attempts + config->retries);
+    matcher_config.source_address = config.source_address;
+    matcher_config.targets = &target_set;
+    matcher_config.ttl_min = config.ttl_min;
+    matcher_config.ttl_max = config.ttl_max;
+    matcher_config.attempts = static_cast<uint8_t>(config.attempts + config.retries);
     match::RestrictToKinds(layout.kinds, &matcher_config);
     matcher_config.max_reply_age_us =
-        match::ReplyAgeForWait(std::max(config->round_wait_s, config->cooldown_s));
+        match::ReplyAgeForWait(std::max(config.round_wait_s, config.cooldown_s));
     match::Matcher matcher(codec, matcher_config);
     absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
-        capture::PcapSource::OpenOffline(config->from_pcap);
+        capture::PcapSource::OpenOffline(config.from_pcap);
     if (!source.ok()) return ReportError(source.status());
     absl::Status begun = begin_outputs();
     if (!begun.ok()) return ReportError(begun);
-    stats = session::ReadCapture(**source, config->from_pcap, matcher, on_reply);
+    stats = session::ReadCapture(**source, config.from_pcap, matcher, on_reply);
     if (stats.ok()) {
-      if (std::optional<std::string> cut = TruncationWarning(config->from_pcap, *stats)) {
+      if (std::optional<std::string> cut = TruncationWarning(config.from_pcap, *stats)) {
         PrintWarning(*cut);
       }
     }
   } else {
-    absl::StatusOr<capture::TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
+    absl::StatusOr<capture::TxSetup> tx = MakeTxSetup(args, config.interface, target_set.At(0), 1);
     if (!tx.ok()) return ReportError(tx.status());
-    stats = SweepLive(*config, *tx, *target_set, layout, judge_options, codec, seed, observations,
+    stats = SweepLive(config, *tx, target_set, layout, judge_options, codec, seed, observations,
                       evidence.get(), on_reply, begin_outputs,
                       [&out](int64_t now_ns) { return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs); },
                       &next_round);
@@ -657,24 +583,24 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   }
 
   judge_options.incomplete_reason = IncompleteReason(*stats);
-  if (!config->resume_path.empty()) {
+  if (!config.resume_path.empty()) {
     absl::Status saved;
     if (judge_options.incomplete_reason == "interrupted") {
-      saved = session::WriteLocateResume(config->resume_path, {plan_id, next_round, seen_replies});
-      stats->resume_file = config->resume_path;
-      if (saved.ok() && !config->quiet) {
+      saved = session::WriteLocateResume(config.resume_path, {plan_id, next_round, seen_replies});
+      stats->resume_file = config.resume_path;
+      if (saved.ok() && !config.quiet) {
         std::fprintf(stderr, "cutpoint locate: progress saved; rerun the same command to continue "
-                             "(--resume %s)\n", config->resume_path.c_str());
+                             "(--resume %s)\n", config.resume_path.c_str());
       }
-    } else if (std::remove(config->resume_path.c_str()) != 0 && errno != ENOENT) {
+    } else if (std::remove(config.resume_path.c_str()) != 0 && errno != ENOENT) {
       saved = absl::UnavailableError(absl::StrCat("cannot remove resume file '",
-                                                  config->resume_path, "': ", std::strerror(errno)));
+                                                  config.resume_path, "': ", std::strerror(errno)));
     }
     if (!saved.ok()) ReportError(saved);
   }
-  std::vector<locate::Verdict> verdicts = locate::JudgeAll(*table, judge_options);
+  std::vector<locate::Verdict> verdicts = locate::JudgeAll(table, judge_options);
   absl::Status status;
-  if (config->text) {
+  if (config.text) {
     status = out.Append(locate::FormatVerdictTable(verdicts));
   } else {
     for (const locate::Verdict& verdict : verdicts) {
@@ -690,7 +616,7 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   if (status.ok()) status = out.Flush();
   if (!status.ok()) return ReportError(status);
 
-  if (!config->quiet) {
+  if (!config.quiet) {
     for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
       std::fprintf(stderr, "%s\n", summary.c_str());
     }
@@ -706,6 +632,13 @@ int RunLocate(const std::vector<std::string>& argv, const std::vector<std::strin
   }
   PrintHint(UnauthenticatedHint(*stats));
   return stats->interrupted ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace
+
+int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunCommand("locate", WithCommonProbingOptions(kLocateOptions), words, PrintLocateHelp,
+                    [&](const ParsedArgs& args) { return RunLocateOrError(argv, args); });
 }
 
 }  // namespace cutpoint::cli
