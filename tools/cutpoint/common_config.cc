@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/wire/ipv4_address.h"
@@ -23,6 +24,22 @@ absl::Status ParseTtlOption(const ParsedArgs& args, const CommonDefaults& defaul
   ASSIGN_OR_RETURN(std::tie(config->ttl_min, config->ttl_max), ParseTtlRange(*text));
   if (defaults.one_ttl && config->ttl_min != config->ttl_max) {
     return absl::InvalidArgumentError("scan probes at one TTL (--ttl N); use trace for a range");
+  }
+  return absl::OkStatus();
+}
+
+// --shards N --shard I: I < N, and N > 1 only with an explicit --seed (shard boundaries
+// must not depend on a per-run key).
+absl::Status ParseShardOptions(const ParsedArgs& args, CommonProbingConfig* config) {
+  ASSIGN_OR_RETURN(config->shard_count, IntegerOption(args, "shards", 1, 1 << 20, 1));
+  ASSIGN_OR_RETURN(config->shard_index, IntegerOption(args, "shard", 0, (1 << 20) - 1, 0));
+  if (config->shard_index >= config->shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("--shard ", config->shard_index,
+                                                   " is not below --shards ", config->shard_count));
+  }
+  if (config->shard_count > 1 && !args.Has("seed")) {
+    return absl::InvalidArgumentError(
+        "--shards needs an explicit --seed, the same for every shard");
   }
   return absl::OkStatus();
 }
@@ -76,9 +93,7 @@ absl::Status ParseCommonProbingConfig(const ParsedArgs& args, const CommonDefaul
   if (args.Has("seed")) {
     ASSIGN_OR_RETURN(config->seed, IntegerOption(args, "seed", 0, INT64_MAX, 0));
   }
-  ASSIGN_OR_RETURN(ShardChoice shards, ParseShardOptions(args));
-  config->shard_count = shards.count;
-  config->shard_index = shards.index;
+  RETURN_IF_ERROR(ParseShardOptions(args, config));
   RETURN_IF_ERROR(ParseSourceOption(args, config));
   config->interface = args.Get("interface").value_or("");
   config->output = args.Get("output").value_or("-");
@@ -111,10 +126,18 @@ absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config) {
 }
 
 absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config) {
-  if (config->source_address != 0 && !(need_interface && config->interface.empty())) {
-    return absl::OkStatus();
+  if (config->source_address == 0) {
+    ASSIGN_OR_RETURN(capture::Route route, capture::LookupRoute(first_target));
+    config->source_address = route.source_address;
+    if (config->interface.empty()) config->interface = route.interface;
+  } else if (need_interface && config->interface.empty()) {
+    absl::StatusOr<std::string> holder = capture::InterfaceForAddress(config->source_address);
+    if (!holder.ok()) {
+      return absl::InvalidArgumentError("no interface holds --source-ip; pass --interface");
+    }
+    config->interface = *holder;
   }
-  return ResolveSourceAndInterface(first_target, &config->source_address, &config->interface);
+  return absl::OkStatus();
 }
 
 session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,

@@ -102,7 +102,8 @@ absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const ParsedArgs& args
 
 // The run's probe key: read from (or created at) --key-file, or a fresh one.
 absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config);
-// Fills a missing source address (and, if `need_interface`, interface) from the route.
+// Fills a missing source address and interface from the kernel's route to `first_target`,
+// or, given the source, the interface that holds it (if `need_interface`).
 absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config);
 // What every live probing session is given: backend, privileges, addresses, rate, and
 // the matcher's source and TTL range.

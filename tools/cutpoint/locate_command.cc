@@ -241,6 +241,36 @@ report::MetaInfo LocateMeta(const std::vector<std::string>& argv, const probe::P
   return meta;
 }
 
+// The verdicts after the replies (as NDJSON, then the stats record), and the flush.
+absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate::Verdict>& verdicts,
+                           const report::ScanStats& stats, session::OutputSink& out) {
+  if (config.text) {
+    RETURN_IF_ERROR(out.Append(locate::FormatVerdictTable(verdicts)));
+    return out.Flush();
+  }
+  report::JsonLine line;
+  for (const locate::Verdict& verdict : verdicts) {
+    report::FormatVerdict(verdict, &line);
+    RETURN_IF_ERROR(out.Append(line.Finish()));
+  }
+  return FinishWithStats(stats, out);
+}
+
+void PrintSummary(const std::vector<locate::Verdict>& verdicts, const report::ScanStats& stats) {
+  for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
+    std::fprintf(stderr, "%s\n", summary.c_str());
+  }
+  std::fprintf(stderr,
+               "cutpoint locate: %llu probes, %llu replies matched, %llu rejected, %llu "
+               "unmatched, %llu capture drops, %.1f s%s\n",
+               static_cast<unsigned long long>(stats.probes_sent),
+               static_cast<unsigned long long>(stats.matched),
+               static_cast<unsigned long long>(stats.rejected),
+               static_cast<unsigned long long>(stats.unmatched),
+               static_cast<unsigned long long>(stats.pcap_dropped + stats.pcap_ifdropped),
+               stats.duration_s, stats.interrupted ? " (interrupted)" : "");
+}
+
 // One sweep round: the given targets × every kind × a TTL window × attempts.
 class RoundSource final : public session::ProbeSource {
  public:
@@ -510,7 +540,6 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
     return status;
   };
 
-  report::JsonLine line;
   if (!config.text) {
     // Written by Begin().
     RETURN_IF_ERROR(
@@ -599,37 +628,8 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
     if (!saved.ok()) ReportError(saved);
   }
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(table, judge_options);
-  absl::Status status;
-  if (config.text) {
-    status = out.Append(locate::FormatVerdictTable(verdicts));
-  } else {
-    for (const locate::Verdict& verdict : verdicts) {
-      report::FormatVerdict(verdict, &line);
-      status = out.Append(line.Finish());
-      if (!status.ok()) break;
-    }
-    if (status.ok()) {
-      report::FormatStats(*stats, &line);
-      status = out.Append(line.Finish());
-    }
-  }
-  if (status.ok()) status = out.Flush();
-  if (!status.ok()) return ReportError(status);
-
-  if (!config.quiet) {
-    for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
-      std::fprintf(stderr, "%s\n", summary.c_str());
-    }
-    std::fprintf(stderr,
-                 "cutpoint locate: %llu probes, %llu replies matched, %llu rejected, %llu "
-                 "unmatched, %llu capture drops, %.1f s%s\n",
-                 static_cast<unsigned long long>(stats->probes_sent),
-                 static_cast<unsigned long long>(stats->matched),
-                 static_cast<unsigned long long>(stats->rejected),
-                 static_cast<unsigned long long>(stats->unmatched),
-                 static_cast<unsigned long long>(stats->pcap_dropped + stats->pcap_ifdropped),
-                 stats->duration_s, stats->interrupted ? " (interrupted)" : "");
-  }
+  RETURN_IF_ERROR(WriteVerdicts(config, verdicts, *stats, out));
+  if (!config.quiet) PrintSummary(verdicts, *stats);
   PrintHint(UnauthenticatedHint(*stats));
   return stats->interrupted ? kExitInterrupted : kExitOk;
 }

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "capture/send/neighbor_lookup.h"
-#include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
 
 namespace cutpoint::cli {
@@ -31,21 +30,6 @@ absl::StatusOr<uint32_t> ParseBounded(absl::string_view what, absl::string_view 
 }
 
 }  // namespace
-
-absl::StatusOr<ShardChoice> ParseShardOptions(const ParsedArgs& args) {
-  ShardChoice choice;
-  ASSIGN_OR_RETURN(choice.count, IntegerOption(args, "shards", 1, 1 << 20, 1));
-  ASSIGN_OR_RETURN(choice.index, IntegerOption(args, "shard", 0, (1 << 20) - 1, 0));
-  if (choice.index >= choice.count) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--shard ", choice.index, " is not below --shards ", choice.count));
-  }
-  if (choice.count > 1 && !args.Has("seed")) {
-    return absl::InvalidArgumentError(
-        "--shards needs an explicit --seed, the same for every shard");
-  }
-  return choice;
-}
 
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text) {
   std::vector<uint16_t> ports;
@@ -154,23 +138,6 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::
   options.first_target = first_target;
   options.sender_threads = sender_threads;
   return capture::OpenBackend(options);
-}
-
-absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_address,
-                                       std::string* interface) {
-  if (*source_address != 0) {
-    if (!interface->empty()) return absl::OkStatus();
-    absl::StatusOr<std::string> holder = capture::InterfaceForAddress(*source_address);
-    if (!holder.ok()) {
-      return absl::InvalidArgumentError("no interface holds --source-ip; pass --interface");
-    }
-    *interface = *holder;
-    return absl::OkStatus();
-  }
-  ASSIGN_OR_RETURN(capture::Route route, capture::LookupRoute(first_target));
-  *source_address = route.source_address;
-  if (interface->empty()) *interface = route.interface;
-  return absl::OkStatus();
 }
 
 }  // namespace cutpoint::cli

@@ -1,5 +1,4 @@
-// Parsing and validation of single option values, and the choices made from them that
-// need the system: the permutation seed, the route, the send backend.
+// Parsing and validation of single option values, and the send backend they choose.
 #ifndef CUTPOINT_TOOLS_CUTPOINT_PROBE_OPTIONS_H_
 #define CUTPOINT_TOOLS_CUTPOINT_PROBE_OPTIONS_H_
 
@@ -17,14 +16,6 @@
 
 namespace cutpoint::cli {
 
-// --shards N --shard I, validated: I < N, and N > 1 only with an explicit --seed (shard
-// boundaries must not depend on a per-run key).
-struct ShardChoice {
-  uint32_t count = 1;
-  uint32_t index = 0;
-};
-absl::StatusOr<ShardChoice> ParseShardOptions(const ParsedArgs& args);
-
 // "25", "25,443", "8000-8010,25". Ports 1..65535; duplicates removed, order kept.
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text);
 // "1-32" or "7". TTLs 1..255.
@@ -41,11 +32,6 @@ absl::StatusOr<int64_t> IntegerOption(const ParsedArgs& args, absl::string_view 
                                       int64_t max, int64_t fallback);
 absl::StatusOr<double> SecondsOption(const ParsedArgs& args, absl::string_view name,
                                      double fallback);
-
-// Fills a missing source address and/or interface from the kernel's route to
-// `first_target` (or, given a source, the interface that holds it).
-absl::Status ResolveSourceAndInterface(uint32_t first_target, uint32_t* source_address,
-                                       std::string* interface);
 
 // The send and receive backends chosen by --tx (raw, afpacket, afxdp, dpdk), --gateway-mac,
 // --dpdk-args and --dpdk-port: factories that open one sender per sender thread on
