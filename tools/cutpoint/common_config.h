@@ -50,7 +50,9 @@ struct CommonProbingConfig {
 };
 
 // Listed after a command's own options. The rows whose default differs between the
-// commands (ttl, attempts, max-targets) get it from ProbingOptionsHelp.
+// commands (ttl, attempts, max-targets) get it from ProbingOptionsHelp. --shards, --shard
+// and --resume are parsed here too, but each command words their rows: what a shard
+// holds and what a resumed run keeps differ.
 inline constexpr OptionSpec kCommonProbingOptions[] = {
     {"ttl", 0, "MIN-MAX", "probe TTL range"},
     {"attempts", 0, "N", "probes per (target, kind, TTL), 1-4"},

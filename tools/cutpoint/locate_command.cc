@@ -195,8 +195,9 @@ absl::StatusOr<targets::TargetSet> LoadLocateTargets(const ParsedArgs& args,
                                                      targets::TargetingReport* targeting) {
   ASSIGN_OR_RETURN(targets::TargetOptions target_options,
                    ParseTargetOptions(args, kLocateDefaults));
-  for (uint32_t host : config.control_hosts)
+  for (uint32_t host : config.control_hosts) {
     target_options.specs.push_back(wire::Ipv4ToString(host));
+  }
   ASSIGN_OR_RETURN(targets::TargetSet target_set, targets::LoadTargets(target_options, targeting));
   for (uint32_t host : config.control_hosts) {
     // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
