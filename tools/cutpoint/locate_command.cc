@@ -13,7 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
-#include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"

@@ -11,7 +11,6 @@
 #include "absl/strings/string_view.h"
 #include "capture/backend.h"
 #include "engine/probe/probe_codec.h"
-#include "engine/probe/probe_key.h"
 #include "tools/cutpoint/arg_parser.h"
 
 namespace cutpoint::cli {
