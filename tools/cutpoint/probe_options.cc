@@ -29,6 +29,25 @@ absl::StatusOr<uint32_t> ParseBounded(absl::string_view what, absl::string_view 
   return value;
 }
 
+absl::StatusOr<int64_t> ParseInteger(absl::string_view option, absl::string_view text, int64_t min,
+                                     int64_t max) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < min || value > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value '", text, "' for ", option, " (expected ", min, "..", max, ")"));
+  }
+  return value;
+}
+
+absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view text) {
+  double value = 0;
+  if (!absl::SimpleAtod(text, &value) || !std::isfinite(value) || value < 0 || value > 3600) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad value '", text, "' for ", option, " (expected seconds, 0..3600)"));
+  }
+  return value;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text) {
@@ -88,25 +107,6 @@ absl::StatusOr<std::vector<probe::ProbeType>> ParseProbeTypes(absl::string_view 
     if (std::find(types.begin(), types.end(), *type) == types.end()) types.push_back(*type);
   }
   return types;
-}
-
-absl::StatusOr<int64_t> ParseInteger(absl::string_view option, absl::string_view text, int64_t min,
-                                     int64_t max) {
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(text, &value) || value < min || value > max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad value '", text, "' for ", option, " (expected ", min, "..", max, ")"));
-  }
-  return value;
-}
-
-absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view text) {
-  double value = 0;
-  if (!absl::SimpleAtod(text, &value) || !std::isfinite(value) || value < 0 || value > 3600) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad value '", text, "' for ", option, " (expected seconds, 0..3600)"));
-  }
-  return value;
 }
 
 absl::StatusOr<int64_t> IntegerOption(const ParsedArgs& args, absl::string_view name, int64_t min,

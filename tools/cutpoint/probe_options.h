@@ -22,11 +22,9 @@ absl::StatusOr<std::pair<uint8_t, uint8_t>> ParseTtlRange(absl::string_view text
 // Packets per second > 0, or "max" (returned as 0).
 absl::StatusOr<double> ParseRate(absl::string_view text);
 absl::StatusOr<std::vector<probe::ProbeType>> ParseProbeTypes(absl::string_view text);
-absl::StatusOr<int64_t> ParseInteger(absl::string_view option, absl::string_view text, int64_t min,
-                                     int64_t max);
-absl::StatusOr<double> ParseSeconds(absl::string_view option, absl::string_view text);
 
-// Option `name` (without "--") parsed as above, or `fallback` when it is not given.
+// Option `name` (without "--"): an integer in [min, max], or seconds in [0, 3600]; or
+// `fallback` when it is not given.
 absl::StatusOr<int64_t> IntegerOption(const ParsedArgs& args, absl::string_view name, int64_t min,
                                       int64_t max, int64_t fallback);
 absl::StatusOr<double> SecondsOption(const ParsedArgs& args, absl::string_view name,
@@ -37,7 +35,7 @@ absl::StatusOr<double> SecondsOption(const ParsedArgs& args, absl::string_view n
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
 // side on the same port.
 absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
-                                             uint32_t first_target, int sender_threads);
+                                    uint32_t first_target, int sender_threads);
 
 }  // namespace cutpoint::cli
 
