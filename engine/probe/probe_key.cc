@@ -55,4 +55,14 @@ std::string ProbeKeyFingerprint(const ProbeKey& key) {
   return ToHex(digest, sizeof(digest));
 }
 
+uint64_t SeedFromKey(const ProbeKey& key) {
+  static constexpr char kLabel[] = "cutpoint permutation seed v1";  // nor equal any subkey
+  uint8_t digest[8];
+  crypto_generichash(digest, sizeof(digest), reinterpret_cast<const uint8_t*>(kLabel),
+                     sizeof(kLabel) - 1, key.bytes.data(), key.bytes.size());
+  uint64_t seed = 0;
+  for (int i = 7; i >= 0; --i) seed = (seed << 8) | digest[i];
+  return seed;
+}
+
 }  // namespace cutpoint::probe

@@ -27,6 +27,11 @@ absl::StatusOr<ProbeKey> ProbeKeyFromHex(absl::string_view text);
 // `meta` record so outputs can be tied to the key file that decodes them.
 std::string ProbeKeyFingerprint(const ProbeKey& key);
 
+// The permutation seed when none is given: derived from the key, so the same key file
+// reproduces the same send order (needed by --resume). One-way, under its own label: the
+// seed is written to resume files and may be shown; it reveals nothing of the key.
+uint64_t SeedFromKey(const ProbeKey& key);
+
 }  // namespace cutpoint::probe
 
 #endif  // CUTPOINT_ENGINE_PROBE_PROBE_KEY_H_

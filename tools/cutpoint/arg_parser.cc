@@ -46,7 +46,8 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const OptionSpec> specs,
         if (candidate.short_name != 0 && candidate.short_name == arg[1]) spec = &candidate;
       }
     }
-    if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown option '", arg, "'"));
+    if (spec == nullptr)
+      return absl::InvalidArgumentError(absl::StrCat("unknown option '", arg, "'"));
     std::vector<std::string>& values = parsed.values_[std::string(spec->long_name)];
     if (spec->value_name.empty()) {
       if (inline_value.has_value()) {
@@ -68,17 +69,26 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const OptionSpec> specs,
   return parsed;
 }
 
-std::string FormatOptionsHelp(std::span<const OptionSpec> specs) {
+std::string FormatOptionsHelp(std::span<const OptionSpec> specs,
+                              std::span<const OptionDefault> defaults) {
   std::string out;
   for (const OptionSpec& spec : specs) {
     std::string left = "  ";
-    if (spec.short_name != 0) absl::StrAppend(&left, "-", std::string(1, spec.short_name), ", ");
-    else absl::StrAppend(&left, "    ");
+    if (spec.short_name != 0)
+      absl::StrAppend(&left, "-", std::string(1, spec.short_name), ", ");
+    else
+      absl::StrAppend(&left, "    ");
     absl::StrAppend(&left, "--", spec.long_name);
     if (!spec.value_name.empty()) absl::StrAppend(&left, " ", spec.value_name);
-    if (left.size() < 30) left.resize(30, ' ');
-    else absl::StrAppend(&left, "\n", std::string(30, ' '));
-    absl::StrAppend(&out, left, spec.help, "\n");
+    if (left.size() < 30)
+      left.resize(30, ' ');
+    else
+      absl::StrAppend(&left, "\n", std::string(30, ' '));
+    absl::StrAppend(&out, left, spec.help);
+    for (const OptionDefault& value : defaults) {
+      if (value.long_name == spec.long_name) absl::StrAppend(&out, " (default ", value.text, ")");
+    }
+    absl::StrAppend(&out, "\n");
   }
   return out;
 }

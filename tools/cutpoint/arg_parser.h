@@ -7,16 +7,16 @@
 #include <optional>
 #include <span>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace cutpoint::cli {
 
 struct OptionSpec {
-  absl::string_view long_name;  // without "--"
-  char short_name = 0;         // 0: none
+  absl::string_view long_name;   // without "--"
+  char short_name = 0;           // 0: none
   absl::string_view value_name;  // empty: a flag without a value
   absl::string_view help;
 };
@@ -39,7 +39,15 @@ class ParsedArgs {
 absl::StatusOr<ParsedArgs> ParseArgs(std::span<const OptionSpec> specs,
                                      std::span<const std::string> args);
 
-std::string FormatOptionsHelp(std::span<const OptionSpec> specs);
+// A default that differs between the commands sharing an option row: the help says
+// "(default TEXT)" after the row's own text.
+struct OptionDefault {
+  absl::string_view long_name;
+  std::string text;
+};
+
+std::string FormatOptionsHelp(std::span<const OptionSpec> specs,
+                              std::span<const OptionDefault> defaults = {});
 
 }  // namespace cutpoint::cli
 

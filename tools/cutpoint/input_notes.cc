@@ -13,8 +13,8 @@ std::optional<std::string> TruncationWarning(const std::string& path,
                           ? absl::StrCat("at byte ", *stats.truncated_at_byte)
                           : std::string("at an unknown byte offset (not a seekable file)");
   // Every packet read is a probe of ours or counted in replies_seen.
-  return absl::StrCat(path == "-" ? std::string("standard input") : path, " is truncated ",
-                      where, ": a record cut short after ", stats.replies_seen + stats.probes_sent,
+  return absl::StrCat(path == "-" ? std::string("standard input") : path, " is truncated ", where,
+                      ": a record cut short after ", stats.replies_seen + stats.probes_sent,
                       " whole packets; using those");
 }
 
@@ -30,10 +30,21 @@ std::optional<std::string> UnauthenticatedHint(const report::ScanStats& stats) {
                       " reply-shaped packets authenticated: wrong --key-file?");
 }
 
-void PrintWarning(const std::string& text) { std::fprintf(stderr, "cutpoint: warning: %s\n", text.c_str()); }
+void PrintWarning(const std::string& text) {
+  std::fprintf(stderr, "cutpoint: warning: %s\n", text.c_str());
+}
 
 void PrintHint(const std::optional<std::string>& hint) {
   if (hint) std::fprintf(stderr, "cutpoint: hint: %s\n", hint->c_str());
+}
+
+void NoteLeftOutTargets(const targets::TargetingReport& report, uint64_t target_count) {
+  if (report.blocklisted == 0 && report.reserved_skipped == 0) return;
+  std::fprintf(stderr,
+               "cutpoint: left out %llu blocklisted and %llu reserved addresses; %llu targets\n",
+               static_cast<unsigned long long>(report.blocklisted),
+               static_cast<unsigned long long>(report.reserved_skipped),
+               static_cast<unsigned long long>(target_count));
 }
 
 }  // namespace cutpoint::cli

@@ -2,18 +2,17 @@
 // together with its controls — the same host on control ports and ICMP echo, the other
 // targets of its network, explicit control hosts — interleaved in one randomized sweep;
 // every target gets a verdict saying whether, where and how the test probe is filtered.
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
-#include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
@@ -22,24 +21,29 @@
 #include "engine/report/reply_line.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/shard_order.h"
+#include "engine/targets/target_loading.h"
 #include "engine/wire/ipv4_address.h"
-#include "tools/cutpoint/arg_parser.h"
-#include "tools/cutpoint/commands.h"
-#include "tools/cutpoint/exit_codes.h"
-#include "tools/cutpoint/input_notes.h"
 #include "session/key_file.h"
-#include "session/locate_resume.h"
 #include "session/locate_sweep.h"
+#include "session/offline_capture.h"
 #include "session/output_sink.h"
 #include "session/pcap_exit_flush.h"
 #include "session/privileges.h"
-#include "tools/cutpoint/probe_options.h"
 #include "session/probe_session.h"
-#include "session/offline_capture.h"
 #include "session/signals.h"
+#include "tools/cutpoint/arg_parser.h"
+#include "tools/cutpoint/commands.h"
+#include "tools/cutpoint/common_config.h"
+#include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/input_notes.h"
+#include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/run_records.h"
 
 namespace cutpoint::cli {
 namespace {
+
+constexpr CommonDefaults kLocateDefaults = {
+    .max_targets = 65536, .ttl_min = 1, .ttl_max = 32, .attempts = 2};
 
 constexpr OptionSpec kLocateOptions[] = {
     {"port", 'p', "PORT", "the test port: TCP SYN probes to it are judged (required)"},
@@ -49,53 +53,35 @@ constexpr OptionSpec kLocateOptions[] = {
     {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
     {"shards", 0, "N", "split the groups (/LEN) into N disjoint shards (with --seed; default 1)"},
     {"shard", 0, "I", "judge only shard I (0-based); a group and its controls stay in one shard"},
-    {"ttl", 0, "MIN-MAX", "TTL range to sweep (default 1-32)"},
-    {"window", 0, "N", "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
-    {"attempts", 0, "N", "probes per (target, kind, TTL) in the sweep, 1-4 (default 2)"},
-    {"retries", 0, "N", "extra rounds re-probing the silent test cells of undecided targets, test "
-                        "and controls (default: up to 4 attempts in all)"},
+    {"window", 0, "N",
+     "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
+    {"retries", 0, "N",
+     "extra rounds re-probing the silent test cells of undecided targets, test "
+     "and controls (default: up to 4 attempts in all)"},
     {"false-accusation-rate", 0, "ALPHA",
      "chance per run that loss alone yields a silent_drop, shared by the targets (default 0.001)"},
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
-    {"max-targets", 0, "N", "refuse target sets larger than N addresses (default 65536)"},
-    {"output", 'o', "FILE", "write output here (default: standard output)"},
     {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
-    {"key-file", 0, "FILE", "probe key: read it, or create it if missing"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
     {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
-    {"resume", 0, "FILE", "an interrupted run saves its progress to FILE (with --key-file); a "
-                          "run that finds FILE continues from it, and removes it when done"},
+    {"resume", 0, "FILE",
+     "an interrupted run saves its progress to FILE (with --key-file); a "
+     "run that finds FILE continues from it, and removes it when done"},
 };
 
-struct LocateConfig {
+struct LocateConfig : CommonProbingConfig {
   uint16_t test_port = 0;
   std::vector<uint16_t> control_ports = {443};
   bool echo_control = true;
   std::vector<uint32_t> control_hosts;
   int group_prefix_len = 24;
-  std::string interface;
-  uint32_t source_address = 0;
-  uint8_t ttl_min = 1;
-  uint8_t ttl_max = 32;
   int window = 8;
-  int attempts = 2;
   int retries = probe::kMaxAttempts - 2;
   double false_accusation_rate = 0.001;
-  double rate_pps = 1000;
   double round_wait_s = 1;
-  double cooldown_s = 2;
-  std::string output = "-";
   bool text = false;
-  std::string key_file;
-  std::optional<uint64_t> seed;
   std::string pcap_out;
   std::string from_pcap;
-  std::string resume_path;
-  std::string run_as_user;
-  bool keep_root = false;
-  uint32_t shard_count = 1;
-  uint32_t shard_index = 0;
-  bool quiet = false;
 };
 
 void PrintLocateHelp() {
@@ -108,132 +94,182 @@ void PrintLocateHelp() {
       "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md) or a text table;\n"
       "a summary goes to standard error.\n\n"
       "options:\n%s",
-      FormatOptionsHelp(WithCommonProbingOptions(kLocateOptions)).c_str());
+      ProbingOptionsHelp(kLocateOptions, kLocateDefaults).c_str());
 }
 
-absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
-  LocateConfig config;
+// -p, --control-port, --no-echo-control, --control-host.
+absl::Status ParseTestAndControls(const ParsedArgs& args, LocateConfig* config) {
   std::optional<std::string> port = args.Get("port");
   if (!port) return absl::InvalidArgumentError("locate needs the test port: -p PORT");
-  absl::StatusOr<std::vector<uint16_t>> test_ports = ParsePortList(*port);
-  if (!test_ports.ok()) return test_ports.status();
-  if (test_ports->size() != 1) {
+  ASSIGN_OR_RETURN(std::vector<uint16_t> test_ports, ParsePortList(*port));
+  if (test_ports.size() != 1) {
     return absl::InvalidArgumentError("locate judges one test port per run (-p PORT)");
   }
-  config.test_port = test_ports->front();
-  if (auto text = args.Get("control-port")) {
-    absl::StatusOr<std::vector<uint16_t>> ports = ParsePortList(*text);
-    if (!ports.ok()) return ports.status();
-    config.control_ports = *ports;
+  config->test_port = test_ports.front();
+  if (std::optional<std::string> text = args.Get("control-port")) {
+    ASSIGN_OR_RETURN(config->control_ports, ParsePortList(*text));
   }
-  for (uint16_t control : config.control_ports) {
-    if (control == config.test_port) {
+  for (uint16_t control : config->control_ports) {
+    if (control == config->test_port) {
       return absl::InvalidArgumentError(
           absl::StrCat("control port ", control, " is the test port; pick another"));
     }
   }
-  config.echo_control = !args.Has("no-echo-control");
+  config->echo_control = !args.Has("no-echo-control");
   for (const std::string& text : args.GetAll("control-host")) {
     std::optional<uint32_t> host = wire::ParseIpv4(text);
     if (!host) return absl::InvalidArgumentError(absl::StrCat("bad --control-host '", text, "'"));
-    config.control_hosts.push_back(*host);
+    config->control_hosts.push_back(*host);
   }
-  if (auto text = args.Get("group-prefix")) {
-    absl::StatusOr<int64_t> len = ParseInteger("--group-prefix", *text, 0, 32);
-    if (!len.ok()) return len.status();
-    config.group_prefix_len = static_cast<int>(*len);
-  }
-  if (auto text = args.Get("ttl")) {
-    absl::StatusOr<std::pair<uint8_t, uint8_t>> range = ParseTtlRange(*text);
-    if (!range.ok()) return range.status();
-    config.ttl_min = range->first;
-    config.ttl_max = range->second;
-  }
-  if (auto text = args.Get("window")) {
-    absl::StatusOr<int64_t> window = ParseInteger("--window", *text, 1, 255);
-    if (!window.ok()) return window.status();
-    config.window = static_cast<int>(*window);
-  }
-  if (auto text = args.Get("attempts")) {
-    absl::StatusOr<int64_t> attempts = ParseInteger("--attempts", *text, 1, probe::kMaxAttempts);
-    if (!attempts.ok()) return attempts.status();
-    config.attempts = static_cast<int>(*attempts);
-  }
-  if (auto text = args.Get("retries")) {
-    absl::StatusOr<int64_t> retries = ParseInteger("--retries", *text, 0, probe::kMaxAttempts - 1);
-    if (!retries.ok()) return retries.status();
-    config.retries = static_cast<int>(*retries);
-  }
-  if (!args.Has("retries")) config.retries = probe::kMaxAttempts - config.attempts;
-  if (auto text = args.Get("false-accusation-rate")) {
+  return absl::OkStatus();
+}
+
+// --group-prefix, --window, --retries, --false-accusation-rate, --round-wait, --format.
+absl::Status ParseSweepOptions(const ParsedArgs& args, LocateConfig* config) {
+  ASSIGN_OR_RETURN(config->group_prefix_len, IntegerOption(args, "group-prefix", 0, 32, 24));
+  ASSIGN_OR_RETURN(config->window, IntegerOption(args, "window", 1, 255, 8));
+  ASSIGN_OR_RETURN(config->retries,
+                   IntegerOption(args, "retries", 0, probe::kMaxAttempts - 1, config->retries));
+  if (std::optional<std::string> text = args.Get("false-accusation-rate")) {
     double alpha = 0;
     if (!absl::SimpleAtod(*text, &alpha) || !(alpha > 0 && alpha < 1)) {
       return absl::InvalidArgumentError(
           absl::StrCat("bad --false-accusation-rate '", *text, "' (a probability, 0 < ALPHA < 1)"));
     }
-    config.false_accusation_rate = alpha;
+    config->false_accusation_rate = alpha;
   }
-  if (config.attempts + config.retries > probe::kMaxAttempts) {
-    config.retries = probe::kMaxAttempts - config.attempts;
-  }
-  if (auto text = args.Get("rate")) {
-    absl::StatusOr<double> rate = ParseRate(*text);
-    if (!rate.ok()) return rate.status();
-    config.rate_pps = *rate;
-  }
-  if (auto text = args.Get("round-wait")) {
-    absl::StatusOr<double> wait = ParseSeconds("--round-wait", *text);
-    if (!wait.ok()) return wait.status();
-    config.round_wait_s = *wait;
-  }
-  if (auto text = args.Get("cooldown")) {
-    absl::StatusOr<double> cooldown = ParseSeconds("--cooldown", *text);
-    if (!cooldown.ok()) return cooldown.status();
-    config.cooldown_s = *cooldown;
-  }
-  if (auto text = args.Get("format")) {
+  ASSIGN_OR_RETURN(config->round_wait_s, SecondsOption(args, "round-wait", config->round_wait_s));
+  if (std::optional<std::string> text = args.Get("format")) {
     if (*text != "ndjson" && *text != "text") {
       return absl::InvalidArgumentError(absl::StrCat("bad --format '", *text, "' (ndjson, text)"));
     }
-    config.text = *text == "text";
+    config->text = *text == "text";
   }
-  if (auto text = args.Get("seed")) {
-    absl::StatusOr<int64_t> seed = ParseInteger("--seed", *text, 0, INT64_MAX);
-    if (!seed.ok()) return seed.status();
-    config.seed = static_cast<uint64_t>(*seed);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
+  LocateConfig config;
+  RETURN_IF_ERROR(ParseTestAndControls(args, &config));
+  RETURN_IF_ERROR(ParseSweepOptions(args, &config));
+  RETURN_IF_ERROR(ParseCommonProbingConfig(args, kLocateDefaults, &config));
+  // At most kMaxAttempts probes per cell in all; retries fill up to it by default.
+  if (!args.Has("retries") || config.attempts + config.retries > probe::kMaxAttempts) {
+    config.retries = probe::kMaxAttempts - config.attempts;
   }
-  if (auto text = args.Get("source-ip")) {
-    std::optional<uint32_t> source = wire::ParseIpv4(*text);
-    if (!source || *source == 0) return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
-    config.source_address = *source;
-  }
-  config.interface = args.Get("interface").value_or("");
-  config.output = args.Get("output").value_or("-");
-  config.key_file = args.Get("key-file").value_or("");
   config.pcap_out = args.Get("pcap-out").value_or("");
   config.from_pcap = args.Get("from-pcap").value_or("");
-  config.resume_path = args.Get("resume").value_or("");
   if (!config.resume_path.empty() && (config.key_file.empty() || !config.from_pcap.empty())) {
     return absl::InvalidArgumentError(
         "--resume needs --key-file (the resumed run must probe with the same key), and no "
         "--from-pcap");
   }
-  config.quiet = args.Has("quiet");
-  config.run_as_user = args.Get("user").value_or("");
-  config.keep_root = args.Has("keep-root");
-  absl::StatusOr<ShardChoice> shards = ParseShardOptions(args);
-  if (!shards.ok()) return shards.status();
-  config.shard_count = shards->count;
-  config.shard_index = shards->index;
-  if (!config.from_pcap.empty()) {
-    if (config.key_file.empty()) {
-      return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
-    }
-    if (!config.pcap_out.empty()) {
-      return absl::InvalidArgumentError("--from-pcap and --pcap-out exclude each other");
-    }
+  if (!config.from_pcap.empty() && config.key_file.empty()) {
+    return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
+  }
+  if (!config.from_pcap.empty() && !config.pcap_out.empty()) {
+    return absl::InvalidArgumentError("--from-pcap and --pcap-out exclude each other");
   }
   return config;
+}
+
+// Whole control groups go to one shard; explicit control hosts go to every shard.
+absl::StatusOr<targets::TargetSet> ShardOfGroups(const LocateConfig& config,
+                                                 const targets::TargetSet& target_set) {
+  std::vector<targets::Ipv4Range> hosts;
+  for (uint32_t host : config.control_hosts) hosts.push_back({host, host});
+  targets::TargetSet controls = targets::TargetSet::FromRanges(hosts);
+  ASSIGN_OR_RETURN(targets::TargetSet shard,
+                   targets::ShardByGroup(target_set.Subtract(controls), config.group_prefix_len,
+                                         *config.seed, config.shard_count, config.shard_index));
+  std::vector<targets::Ipv4Range> ranges = shard.ranges();
+  ranges.insert(ranges.end(), hosts.begin(), hosts.end());
+  targets::TargetSet result = targets::TargetSet::FromRanges(std::move(ranges));
+  if (result.empty()) return absl::InvalidArgumentError("this shard holds no targets");
+  return result;
+}
+
+// The targets with the control hosts among them, then this run's shard.
+absl::StatusOr<targets::TargetSet> LoadLocateTargets(const ParsedArgs& args,
+                                                     const LocateConfig& config,
+                                                     targets::TargetingReport* targeting) {
+  ASSIGN_OR_RETURN(targets::TargetOptions target_options,
+                   ParseTargetOptions(args, kLocateDefaults));
+  for (uint32_t host : config.control_hosts) {
+    target_options.specs.push_back(wire::Ipv4ToString(host));
+  }
+  ASSIGN_OR_RETURN(targets::TargetSet target_set, targets::LoadTargets(target_options, targeting));
+  for (uint32_t host : config.control_hosts) {
+    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
+    if (!target_set.Contains(host)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--control-host ", wire::Ipv4ToString(host),
+          " is left out by a blocklist or --skip-reserved; pick another control host"));
+    }
+  }
+  if (config.shard_count == 1) return target_set;
+  return ShardOfGroups(config, target_set);
+}
+
+// The test probe and its controls, with their names for the meta record.
+locate::LocateLayout LayoutFor(const LocateConfig& config, std::vector<std::string>* probe_names) {
+  locate::LocateLayout layout;
+  layout.ttl_min = config.ttl_min;
+  layout.ttl_max = config.ttl_max;
+  layout.kinds.push_back({probe::ProbeType::kTcpSyn, config.test_port});
+  probe_names->push_back(absl::StrCat("tcp-syn:", config.test_port, " (test)"));
+  for (uint16_t port : config.control_ports) {
+    layout.kinds.push_back({probe::ProbeType::kTcpSyn, port});
+    probe_names->push_back(absl::StrCat("tcp-syn:", port));
+  }
+  if (config.echo_control) {
+    layout.kinds.push_back({probe::ProbeType::kIcmpEcho, 0});
+    probe_names->push_back("icmp-echo");
+  }
+  return layout;
+}
+
+report::MetaInfo LocateMeta(const std::vector<std::string>& argv, const probe::ProbeKey& key,
+                            const LocateConfig& config, const std::vector<std::string>& probe_names,
+                            uint64_t target_count, const targets::TargetingReport& targeting) {
+  ProbingMeta probing{&config, probe_names, target_count, &targeting};
+  report::MetaInfo meta = MakeMeta("locate", argv, key, &probing);
+  meta.pcap_file = config.from_pcap;
+  if (!config.from_pcap.empty()) {  // judged from a capture: nothing sent here
+    meta.interface.clear();
+    meta.rate_pps = 0;
+  }
+  return meta;
+}
+
+// The verdicts after the replies (as NDJSON, then the stats record), and the flush.
+absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate::Verdict>& verdicts,
+                           const report::ScanStats& stats, session::OutputSink& out) {
+  if (config.text) {
+    RETURN_IF_ERROR(out.Append(locate::FormatVerdictTable(verdicts)));
+    return out.Flush();
+  }
+  report::JsonLine line;
+  for (const locate::Verdict& verdict : verdicts) {
+    report::FormatVerdict(verdict, &line);
+    RETURN_IF_ERROR(out.Append(line.Finish()));
+  }
+  return FinishWithStats(stats, out);
+}
+
+void PrintSummary(const std::vector<locate::Verdict>& verdicts, const report::ScanStats& stats) {
+  for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
+    std::fprintf(stderr, "%s\n", summary.c_str());
+  }
+  std::fprintf(stderr,
+               "cutpoint locate: %llu probes, %llu replies matched, %llu rejected, %llu "
+               "unmatched, %llu capture drops, %.1f s%s\n",
+               static_cast<unsigned long long>(stats.probes_sent),
+               static_cast<unsigned long long>(stats.matched),
+               static_cast<unsigned long long>(stats.rejected),
+               static_cast<unsigned long long>(stats.unmatched),
+               static_cast<unsigned long long>(stats.pcap_dropped + stats.pcap_ifdropped),
+               stats.duration_s, stats.interrupted ? " (interrupted)" : "");
 }
 
 // The sweep's part of the options.
@@ -254,15 +290,7 @@ session::SessionConfig LiveSessionConfig(const LocateConfig& config, const captu
                                          capture::PcapWriter* evidence,
                                          std::function<absl::Status()> on_started,
                                          session::OutputSink& out) {
-  session::SessionConfig session_config;
-  session_config.make_sender = tx.make_sender;
-  session_config.make_capture = tx.make_capture;
-  session_config.add_backend_stats = tx.add_stats;
-  session_config.run_as_user = config.run_as_user;
-  session_config.keep_root = config.keep_root;
-  session_config.source_address = config.source_address;
-  session_config.interface = config.interface;
-  session_config.rate_pps = config.rate_pps;
+  session::SessionConfig session_config = SessionConfigFor(config, tx);
   session_config.evidence = evidence;
   session_config.on_started = std::move(on_started);
   session_config.on_tick = [&out](int64_t now_ns) {
@@ -309,226 +337,162 @@ void ConcludeResume(const LocateConfig& config, session::LocateSweep& sweep, boo
   if (!saved.ok()) ReportError(saved);
 }
 
-}  // namespace
-
-int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  absl::StatusOr<ParsedArgs> args = ParseArgs(WithCommonProbingOptions(kLocateOptions), words);
-  if (!args.ok()) {
-    ReportError(args.status());
-    std::fprintf(stderr, "see 'cutpoint locate --help'\n");
-    return kExitBadInput;
-  }
-  if (args->Has("help")) {
-    PrintLocateHelp();
-    return kExitOk;
-  }
-  absl::StatusOr<LocateConfig> config = ParseLocateConfig(*args);
-  if (!config.ok()) return ReportError(config.status());
-
-  TargetOptions target_options = TargetOptionsFromArgs(*args);
-  target_options.max_targets = 65536;
-  if (auto text = args->Get("max-targets")) {
-    absl::StatusOr<int64_t> max = ParseInteger("--max-targets", *text, 1, int64_t{1} << 32);
-    if (!max.ok()) return ReportError(max.status());
-    target_options.max_targets = static_cast<uint64_t>(*max);
-  }
-  for (uint32_t host : config->control_hosts) target_options.specs.push_back(wire::Ipv4ToString(host));
-  TargetingReport targeting;
-  absl::StatusOr<targets::TargetSet> target_set = LoadTargets(target_options, &targeting);
-  if (!target_set.ok()) return ReportError(target_set.status());
-  for (uint32_t host : config->control_hosts) {
-    // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
-    if (!target_set->Contains(host)) {
-      return ReportError(absl::InvalidArgumentError(absl::StrCat(
-          "--control-host ", wire::Ipv4ToString(host),
-          " is left out by a blocklist or --skip-reserved; pick another control host")));
-    }
-  }
-  if (config->shard_count > 1) {
-    // Whole control groups go to one shard; explicit control hosts go to every shard.
-    std::vector<targets::Ipv4Range> hosts;
-    for (uint32_t host : config->control_hosts) hosts.push_back({host, host});
-    targets::TargetSet controls = targets::TargetSet::FromRanges(hosts);
-    absl::StatusOr<targets::TargetSet> shard =
-        targets::ShardByGroup(target_set->Subtract(controls), config->group_prefix_len,
-                              *config->seed, config->shard_count, config->shard_index);
-    if (!shard.ok()) return ReportError(shard.status());
-    std::vector<targets::Ipv4Range> ranges = shard->ranges();
-    ranges.insert(ranges.end(), hosts.begin(), hosts.end());
-    *target_set = targets::TargetSet::FromRanges(std::move(ranges));
-    if (target_set->empty()) {
-      return ReportError(absl::InvalidArgumentError("this shard holds no targets"));
-    }
-  }
-
-  bool offline = !config->from_pcap.empty();
-  if (!offline && (config->source_address == 0 || config->interface.empty())) {
-    absl::Status resolved = ResolveSourceAndInterface(target_set->At(0), &config->source_address,
-                                                      &config->interface);
-    if (!resolved.ok()) return ReportError(resolved);
-  }
-
-  locate::LocateLayout layout;
-  layout.ttl_min = config->ttl_min;
-  layout.ttl_max = config->ttl_max;
-  layout.kinds.push_back({probe::ProbeType::kTcpSyn, config->test_port});
-  std::vector<std::string> probe_names = {absl::StrCat("tcp-syn:", config->test_port, " (test)")};
-  for (uint16_t port : config->control_ports) {
-    layout.kinds.push_back({probe::ProbeType::kTcpSyn, port});
-    probe_names.push_back(absl::StrCat("tcp-syn:", port));
-  }
-  if (config->echo_control) {
-    layout.kinds.push_back({probe::ProbeType::kIcmpEcho, 0});
-    probe_names.push_back("icmp-echo");
-  }
-  absl::StatusOr<locate::ObservationTable> table = locate::ObservationTable::Create(&*target_set, layout);
-  if (!table.ok()) return ReportError(table.status());
-
-  absl::StatusOr<probe::ProbeKey> key = offline ? session::ReadProbeKey(config->key_file)
-                                      : config->key_file.empty() ? session::GenerateProbeKey()
-                                                                 : session::ReadOrCreateProbeKey(config->key_file);
-  if (!key.ok()) return ReportError(key.status());
-  probe::ProbeCodec codec(*key);
-  uint64_t seed = config->seed.value_or(SeedFromKey(*key));
-
-  // Read before any output is opened: a resume file of another run is refused untouched.
-  session::LocateSweepConfig sweep_config = SweepConfigOf(*config, seed);
-  absl::StatusOr<std::unique_ptr<session::LocateSweep>> sweep =
-      OpenSweep(*config, sweep_config, *table, probe_names, *key);
-  if (!sweep.ok()) return ReportError(sweep.status());
-  bool resuming = (*sweep)->resuming();
-
-  // Outputs are opened now (an unwritable path fails before anything is sent) but
-  // written only once the run can start: a run refused later leaves them untouched.
+// The outputs, opened before anything is sent (an unwritable path fails first) but written
+// only once the run can start: a run refused later leaves them untouched.
+struct LocateOutputs {
   session::PcapExitFlush evidence_exit_flush;  // outlives `evidence`
   std::unique_ptr<capture::PcapWriter> evidence;
-  if (!config->pcap_out.empty()) {
-    absl::StatusOr<std::unique_ptr<capture::PcapWriter>> writer =
-        capture::PcapWriter::CreateDeferred(config->pcap_out, wire::LinkType::kRaw);
-    if (!writer.ok()) return ReportError(writer.status());
-    evidence = std::move(*writer);
-    evidence->SetWriteGuard(&evidence_exit_flush);
-    if (config->key_file.empty()) {
+  std::unique_ptr<session::OutputSink> sink;
+
+  absl::Status Begin() {
+    RETURN_IF_ERROR(sink->Begin());
+    return evidence != nullptr ? evidence->Start() : absl::OkStatus();
+  }
+};
+
+// A resumed run continues the interrupted run's output, after its last whole line.
+absl::StatusOr<std::unique_ptr<LocateOutputs>> OpenOutputs(const LocateConfig& config,
+                                                           bool resuming) {
+  auto outputs = std::make_unique<LocateOutputs>();
+  if (!config.pcap_out.empty()) {
+    ASSIGN_OR_RETURN(outputs->evidence,
+                     capture::PcapWriter::CreateDeferred(config.pcap_out, wire::LinkType::kRaw));
+    outputs->evidence->SetWriteGuard(&outputs->evidence_exit_flush);
+    if (config.key_file.empty()) {
       std::fprintf(stderr,
                    "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
                    "re-judged (the probe key is not saved)\n");
     }
   }
-  // A resumed run continues the interrupted run's output, after its last whole line.
-  absl::StatusOr<std::unique_ptr<session::OutputSink>> sink = session::OutputSink::Open(
-      config->output, resuming ? session::OutputFile::Mode::kAppend : session::OutputFile::Mode::kReplace);
-  if (!sink.ok()) return ReportError(sink.status());
-  session::OutputSink& out = **sink;
-  auto begin_outputs = [&]() -> absl::Status {
-    absl::Status status = out.Begin();
-    if (status.ok() && evidence != nullptr) status = evidence->Start();
-    return status;
-  };
+  ASSIGN_OR_RETURN(outputs->sink,
+                   session::OutputSink::Open(config.output, resuming
+                                                                ? session::OutputFile::Mode::kAppend
+                                                                : session::OutputFile::Mode::kReplace));
+  return outputs;
+}
 
-  report::JsonLine line;
-  if (!config->text) {
-    report::MetaInfo meta;
-    meta.tool_version = CUTPOINT_VERSION;
-    meta.command = "locate";
-    meta.argv = argv;
-    meta.key_fingerprint = probe::ProbeKeyFingerprint(*key);
-    meta.start_time = CurrentTimeRfc3339();
-    meta.source_address = config->source_address;
-    meta.interface = offline ? "" : config->interface;
-    meta.pcap_file = config->from_pcap;
-    meta.probes = probe_names;
-    meta.ttl_min = config->ttl_min;
-    meta.ttl_max = config->ttl_max;
-    meta.attempts = config->attempts;
-    meta.rate_pps = offline ? 0 : config->rate_pps;
-    meta.target_count = target_set->size();
-    AddTargetingToMeta(targeting, &meta);
-    report::FormatMeta(meta, &line);
-    absl::Status status = out.Append(line.Finish());  // written by Begin()
-    if (!status.ok()) return ReportError(status);
-  }
-
+locate::JudgeOptions JudgeOptionsFor(const LocateConfig& config) {
   locate::JudgeOptions judge_options;
-  judge_options.source_address = config->source_address;
-  judge_options.group_prefix_len = config->group_prefix_len;
-  judge_options.control_hosts = config->control_hosts;
-  judge_options.false_accusation_rate = config->false_accusation_rate;
+  judge_options.source_address = config.source_address;
+  judge_options.group_prefix_len = config.group_prefix_len;
+  judge_options.control_hosts = config.control_hosts;
+  judge_options.false_accusation_rate = config.false_accusation_rate;
+  return judge_options;
+}
 
+// Everything a locate run has once its options, targets and key are settled.
+struct LocateRun {
+  LocateConfig config;
+  targets::TargetingReport targeting;
+  targets::TargetSet target_set;
+  std::vector<std::string> probe_names;
+  locate::LocateLayout layout;
+  std::optional<locate::ObservationTable> table;
+  std::optional<probe::ProbeKey> key;
+};
+
+absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const ParsedArgs& args) {
+  auto run = std::make_unique<LocateRun>();
+  ASSIGN_OR_RETURN(run->config, ParseLocateConfig(args));
+  LocateConfig& config = run->config;
+  ASSIGN_OR_RETURN(run->target_set, LoadLocateTargets(args, config, &run->targeting));
+  bool offline = !config.from_pcap.empty();
+  if (!offline) RETURN_IF_ERROR(ResolveRoute(run->target_set.At(0), true, &config));
+  run->layout = LayoutFor(config, &run->probe_names);
+  ASSIGN_OR_RETURN(run->table, locate::ObservationTable::Create(&run->target_set, run->layout));
+  // A capture is judged with the key it was probed with; never a new one.
+  ASSIGN_OR_RETURN(run->key, offline ? session::ReadProbeKey(config.key_file) : KeyForRun(config));
+  return run;
+}
+
+// Judges a saved capture instead of probing.
+absl::StatusOr<report::ScanStats> JudgeCapture(const LocateRun& run,
+                                               const session::LocateSweepConfig& sweep_config,
+                                               const probe::ProbeCodec& codec,
+                                               LocateOutputs& outputs,
+                                               const session::ReplyHandler& on_reply) {
+  const LocateConfig& config = run.config;
+  match::Matcher matcher(
+      codec, session::LocateMatcherConfig(sweep_config, *run.table, config.source_address));
+  ASSIGN_OR_RETURN(std::unique_ptr<capture::PcapSource> source,
+                   capture::PcapSource::OpenOffline(config.from_pcap));
+  RETURN_IF_ERROR(outputs.Begin());
+  ASSIGN_OR_RETURN(report::ScanStats stats,
+                   session::ReadCapture(*source, config.from_pcap, matcher, on_reply));
+  if (std::optional<std::string> cut = TruncationWarning(config.from_pcap, stats)) {
+    PrintWarning(*cut);
+  }
+  return stats;
+}
+
+// Sweeps live, or judges the capture; the evidence file is closed either way.
+absl::StatusOr<report::ScanStats> ProbeOrRead(const ParsedArgs& args, const LocateRun& run,
+                                              const session::LocateSweepConfig& sweep_config,
+                                              const probe::ProbeCodec& codec,
+                                              session::LocateSweep& sweep,
+                                              const locate::JudgeOptions& judge_options,
+                                              LocateOutputs& outputs) {
+  const LocateConfig& config = run.config;
+  session::OutputSink& out = *outputs.sink;
   session::ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
-    (*sweep)->Add(reply);
-    if (config->text) return absl::OkStatus();
+    sweep.Add(reply);
+    if (config.text) return absl::OkStatus();
     char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
     return out.CommitAppend(report::WriteReplyLine(reply, false, at));
   };
-
-  if (!config->quiet) NoteLeftOutTargets(targeting, target_set->size());
-  session::InstallStopHandlers();
   absl::StatusOr<report::ScanStats> stats;
-  if (offline) {
-    match::Matcher matcher(
-        codec, session::LocateMatcherConfig(sweep_config, *table, config->source_address));
-    absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
-        capture::PcapSource::OpenOffline(config->from_pcap);
-    if (!source.ok()) return ReportError(source.status());
-    absl::Status begun = begin_outputs();
-    if (!begun.ok()) return ReportError(begun);
-    stats = session::ReadCapture(**source, config->from_pcap, matcher, on_reply);
-    if (stats.ok()) {
-      if (std::optional<std::string> cut = TruncationWarning(config->from_pcap, *stats)) {
-        PrintWarning(*cut);
-      }
-    }
+  if (!config.from_pcap.empty()) {
+    stats = JudgeCapture(run, sweep_config, codec, outputs, on_reply);
   } else {
-    absl::StatusOr<capture::TxSetup> tx = MakeTxSetup(*args, config->interface, target_set->At(0), 1);
-    if (!tx.ok()) return ReportError(tx.status());
-    stats = (*sweep)->RunLive(LiveSessionConfig(*config, *tx, evidence.get(), begin_outputs, out),
-                              codec, on_reply, judge_options, session::StopRequested());
+    absl::StatusOr<capture::TxSetup> tx =
+        MakeTxSetup(args, config.interface, run.target_set.At(0), 1);
+    if (!tx.ok()) return tx.status();
+    stats = sweep.RunLive(
+        LiveSessionConfig(config, *tx, outputs.evidence.get(), [&] { return outputs.Begin(); },
+                          out),
+        codec, on_reply, judge_options, session::StopRequested());
   }
-  if (evidence != nullptr) {
-    absl::Status closed = evidence->Close();
+  if (outputs.evidence != nullptr) {
+    absl::Status closed = outputs.evidence->Close();
     if (!closed.ok() && stats.ok()) stats = closed;
   }
-  if (!stats.ok()) {
-    (void)out.Flush();
-    return ReportError(stats.status());
-  }
+  return FlushedOnError(std::move(stats), out);
+}
 
-  judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &*stats);
-  ConcludeResume(*config, **sweep, judge_options.incomplete_reason == "interrupted", &*stats);
-  std::vector<locate::Verdict> verdicts = locate::JudgeAll(*table, judge_options);
-  absl::Status status;
-  if (config->text) {
-    status = out.Append(locate::FormatVerdictTable(verdicts));
-  } else {
-    for (const locate::Verdict& verdict : verdicts) {
-      report::FormatVerdict(verdict, &line);
-      status = out.Append(line.Finish());
-      if (!status.ok()) break;
-    }
-    if (status.ok()) {
-      report::FormatStats(*stats, &line);
-      status = out.Append(line.Finish());
-    }
+absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const ParsedArgs& args) {
+  ASSIGN_OR_RETURN(std::unique_ptr<LocateRun> run, PrepareLocate(args));
+  const LocateConfig& config = run->config;
+  probe::ProbeCodec codec(*run->key);
+  uint64_t seed = config.seed.value_or(probe::SeedFromKey(*run->key));
+  // Read before any output is opened: a resume file of another run is refused untouched.
+  session::LocateSweepConfig sweep_config = SweepConfigOf(config, seed);
+  ASSIGN_OR_RETURN(std::unique_ptr<session::LocateSweep> sweep,
+                   OpenSweep(config, sweep_config, *run->table, run->probe_names, *run->key));
+  ASSIGN_OR_RETURN(std::unique_ptr<LocateOutputs> outputs, OpenOutputs(config, sweep->resuming()));
+  if (!config.text) {
+    RETURN_IF_ERROR(AppendMeta(LocateMeta(argv, *run->key, config, run->probe_names,
+                                          run->target_set.size(), run->targeting),
+                               *outputs->sink));  // written by Begin()
   }
-  if (status.ok()) status = out.Flush();
-  if (!status.ok()) return ReportError(status);
+  locate::JudgeOptions judge_options = JudgeOptionsFor(config);
+  if (!config.quiet) NoteLeftOutTargets(run->targeting, run->target_set.size());
+  session::InstallStopHandlers();
+  ASSIGN_OR_RETURN(report::ScanStats stats, ProbeOrRead(args, *run, sweep_config, codec, *sweep,
+                                                        judge_options, *outputs));
+  judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &stats);
+  ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
+  std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
+  RETURN_IF_ERROR(WriteVerdicts(config, verdicts, stats, *outputs->sink));
+  if (!config.quiet) PrintSummary(verdicts, stats);
+  PrintHint(UnauthenticatedHint(stats));
+  return stats.interrupted ? kExitInterrupted : kExitOk;
+}
 
-  if (!config->quiet) {
-    for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
-      std::fprintf(stderr, "%s\n", summary.c_str());
-    }
-    std::fprintf(stderr,
-                 "cutpoint locate: %llu probes, %llu replies matched, %llu rejected, %llu "
-                 "unmatched, %llu capture drops, %.1f s%s\n",
-                 static_cast<unsigned long long>(stats->probes_sent),
-                 static_cast<unsigned long long>(stats->matched),
-                 static_cast<unsigned long long>(stats->rejected),
-                 static_cast<unsigned long long>(stats->unmatched),
-                 static_cast<unsigned long long>(stats->pcap_dropped + stats->pcap_ifdropped),
-                 stats->duration_s, stats->interrupted ? " (interrupted)" : "");
-  }
-  PrintHint(UnauthenticatedHint(*stats));
-  return stats->interrupted ? kExitInterrupted : kExitOk;
+}  // namespace
+
+int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunCommand("locate", WithCommonProbingOptions(kLocateOptions), words, PrintLocateHelp,
+                    [&](const ParsedArgs& args) { return RunLocateOrError(argv, args); });
 }
 
 }  // namespace cutpoint::cli

@@ -9,16 +9,17 @@
 namespace {
 
 void PrintUsage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: cutpoint COMMAND [options]\n\n"
-               "Cutpoint locates where and how a network path filters traffic.\n\n"
-               "commands:\n"
-               "  trace    probe targets x TTLs with TCP SYN / ICMP echo, NDJSON replies out\n"
-               "  scan     one probe per (target, port) at a fixed TTL: open / closed / unreachable\n"
-               "  locate   judge per target whether, where and how TCP SYNs to a port are filtered\n"
-               "  match    match the replies in a saved pcap to a scan's probes\n"
-               "  version  print the version\n\n"
-               "'cutpoint COMMAND --help' describes each command.\n");
+  std::fprintf(
+      out,
+      "usage: cutpoint COMMAND [options]\n\n"
+      "Cutpoint locates where and how a network path filters traffic.\n\n"
+      "commands:\n"
+      "  trace    probe targets x TTLs with TCP SYN / ICMP echo, NDJSON replies out\n"
+      "  scan     one probe per (target, port) at a fixed TTL: open / closed / unreachable\n"
+      "  locate   judge per target whether, where and how TCP SYNs to a port are filtered\n"
+      "  match    match the replies in a saved pcap to a scan's probes\n"
+      "  version  print the version\n\n"
+      "'cutpoint COMMAND --help' describes each command.\n");
 }
 
 }  // namespace

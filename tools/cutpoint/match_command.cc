@@ -1,22 +1,25 @@
 // `cutpoint match`: the live matcher run over a saved capture, given the scan's key.
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
+#include "engine/base/status_macros.h"
 #include "engine/match/matcher.h"
 #include "engine/report/records.h"
 #include "engine/wire/ipv4_address.h"
-#include "tools/cutpoint/arg_parser.h"
 #include "session/capture_pipeline.h"
+#include "session/key_file.h"
+#include "session/output_sink.h"
+#include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
-#include "session/key_file.h"
-#include "session/output_sink.h"
 #include "tools/cutpoint/probe_options.h"
-#include "session/probe_session.h"
+#include "tools/cutpoint/run_records.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -32,6 +35,14 @@ constexpr OptionSpec kMatchOptions[] = {
     {"help", 'h', "", "show this help"},
 };
 
+// The scan's plan as far as the flags give it: what the matcher accepts, and the probe
+// names and caveats for the meta record.
+struct MatchPlan {
+  match::MatcherConfig matcher;
+  std::vector<std::string> probe_names;
+  std::vector<std::string> notes;
+};
+
 void PrintMatchHelp() {
   std::printf(
       "usage: cutpoint match --pcap FILE --key-file FILE [options]\n\n"
@@ -41,111 +52,93 @@ void PrintMatchHelp() {
       FormatOptionsHelp(kMatchOptions).c_str());
 }
 
+// The plan, when given, is checked like a live run checks its own; without it a forged
+// reply for any port or probe type is judged on the key alone (said in meta).
+absl::StatusOr<MatchPlan> ParseMatchPlan(const ParsedArgs& args) {
+  MatchPlan plan;
+  if (std::optional<std::string> text = args.Get("source-ip")) {
+    std::optional<uint32_t> source = wire::ParseIpv4(*text);
+    if (!source) return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
+    plan.matcher.source_address = *source;
+  }
+  if (std::optional<std::string> text = args.Get("probe")) {
+    ASSIGN_OR_RETURN(std::vector<probe::ProbeType> types, ParseProbeTypes(*text));
+    plan.matcher.probe_types = 0;
+    for (probe::ProbeType type : types) plan.matcher.probe_types |= match::ProbeTypeBit(type);
+  } else {
+    plan.notes.push_back("no --probe: replies of any probe type accepted");
+  }
+  if (std::optional<std::string> text = args.Get("port")) {
+    ASSIGN_OR_RETURN(std::vector<uint16_t> ports, ParsePortList(*text));
+    bool tcp = (plan.matcher.probe_types & match::ProbeTypeBit(probe::ProbeType::kTcpSyn)) != 0;
+    for (uint16_t port : ports) {
+      plan.matcher.tcp_ports.Add(port);
+      if (tcp) plan.probe_names.push_back(absl::StrCat("tcp-syn:", port));
+    }
+  } else {
+    plan.notes.push_back("no --port: TCP replies for any port accepted");
+  }
+  if (args.Has("probe") &&
+      (plan.matcher.probe_types & match::ProbeTypeBit(probe::ProbeType::kIcmpEcho)) != 0) {
+    plan.probe_names.push_back("icmp-echo");
+  }
+  return plan;
+}
+
+void PrintSummary(const report::ScanStats& stats) {
+  std::fprintf(stderr,
+               "cutpoint match: %llu packets in %.1f s; %llu replies matched, %llu rejected, "
+               "%llu unmatched, %llu malformed%s\n",
+               static_cast<unsigned long long>(stats.replies_seen + stats.probes_sent),
+               stats.duration_s, static_cast<unsigned long long>(stats.matched),
+               static_cast<unsigned long long>(stats.rejected),
+               static_cast<unsigned long long>(stats.unmatched),
+               static_cast<unsigned long long>(stats.malformed),
+               stats.capture_truncated ? " (capture truncated)" : "");
+}
+
+absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const ParsedArgs& args) {
+  if (!args.positional().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument '", args.positional().front(), "'"));
+  }
+  std::optional<std::string> pcap_path = args.Get("pcap");
+  std::optional<std::string> key_path = args.Get("key-file");
+  if (!pcap_path || !key_path) {
+    return absl::InvalidArgumentError("match needs --pcap FILE and --key-file FILE");
+  }
+  ASSIGN_OR_RETURN(MatchPlan plan, ParseMatchPlan(args));
+  ASSIGN_OR_RETURN(probe::ProbeKey key, session::ReadProbeKey(*key_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<capture::PcapSource> source,
+                   capture::PcapSource::OpenOffline(*pcap_path));
+  ASSIGN_OR_RETURN(std::unique_ptr<session::OutputSink> sink,
+                   session::OutputSink::Open(args.Get("output").value_or("-")));
+
+  probe::ProbeCodec codec(key);
+  match::Matcher matcher(codec, plan.matcher);
+  report::MetaInfo meta = MakeMeta("match", argv, key);
+  meta.source_address = plan.matcher.source_address;
+  meta.pcap_file = *pcap_path;
+  meta.probes = plan.probe_names;
+  meta.notes = plan.notes;
+  RETURN_IF_ERROR(AppendMeta(meta, *sink));
+  RETURN_IF_ERROR(sink->Begin());  // the capture opened: the run can start
+
+  ASSIGN_OR_RETURN(
+      report::ScanStats stats,
+      FlushedOnError(session::MatchCaptureToSink(*source, *pcap_path, matcher, *sink), *sink));
+  if (std::optional<std::string> cut = TruncationWarning(*pcap_path, stats)) PrintWarning(*cut);
+  RETURN_IF_ERROR(FinishWithStats(stats, *sink));
+  if (!args.Has("quiet")) PrintSummary(stats);
+  PrintHint(UnauthenticatedHint(stats));
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  absl::StatusOr<ParsedArgs> args = ParseArgs(kMatchOptions, words);
-  if (!args.ok()) {
-    ReportError(args.status());
-    std::fprintf(stderr, "see 'cutpoint match --help'\n");
-    return kExitBadInput;
-  }
-  if (args->Has("help")) {
-    PrintMatchHelp();
-    return kExitOk;
-  }
-  if (!args->positional().empty()) {
-    return ReportError(absl::InvalidArgumentError(
-        absl::StrCat("unexpected argument '", args->positional().front(), "'")));
-  }
-  std::optional<std::string> pcap_path = args->Get("pcap");
-  std::optional<std::string> key_path = args->Get("key-file");
-  if (!pcap_path || !key_path) {
-    return ReportError(absl::InvalidArgumentError("match needs --pcap FILE and --key-file FILE"));
-  }
-  match::MatcherConfig matcher_config;
-  if (auto text = args->Get("source-ip")) {
-    std::optional<uint32_t> source = wire::ParseIpv4(*text);
-    if (!source) return ReportError(absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'")));
-    matcher_config.source_address = *source;
-  }
-  // The plan, when given, is checked like a live run checks its own; without it a
-  // forged reply for any port or probe type is judged on the key alone (said in meta).
-  std::vector<std::string> notes;
-  std::vector<std::string> plan_names;
-  if (auto text = args->Get("probe")) {
-    absl::StatusOr<std::vector<probe::ProbeType>> types = ParseProbeTypes(*text);
-    if (!types.ok()) return ReportError(types.status());
-    matcher_config.probe_types = 0;
-    for (probe::ProbeType type : *types) matcher_config.probe_types |= match::ProbeTypeBit(type);
-  } else {
-    notes.push_back("no --probe: replies of any probe type accepted");
-  }
-  if (auto text = args->Get("port")) {
-    absl::StatusOr<std::vector<uint16_t>> ports = ParsePortList(*text);
-    if (!ports.ok()) return ReportError(ports.status());
-    bool tcp = (matcher_config.probe_types & match::ProbeTypeBit(probe::ProbeType::kTcpSyn)) != 0;
-    for (uint16_t port : *ports) {
-      matcher_config.tcp_ports.Add(port);
-      if (tcp) plan_names.push_back(absl::StrCat("tcp-syn:", port));
-    }
-  } else {
-    notes.push_back("no --port: TCP replies for any port accepted");
-  }
-  absl::StatusOr<probe::ProbeKey> key = session::ReadProbeKey(*key_path);
-  if (!key.ok()) return ReportError(key.status());
-  absl::StatusOr<std::unique_ptr<capture::PcapSource>> source =
-      capture::PcapSource::OpenOffline(*pcap_path);
-  if (!source.ok()) return ReportError(source.status());
-  absl::StatusOr<std::unique_ptr<session::OutputSink>> sink = session::OutputSink::Open(args->Get("output").value_or("-"));
-  if (!sink.ok()) return ReportError(sink.status());
-
-  probe::ProbeCodec codec(*key);
-  match::Matcher matcher(codec, matcher_config);
-  report::MetaInfo meta;
-  meta.tool_version = CUTPOINT_VERSION;
-  meta.command = "match";
-  meta.argv = argv;
-  meta.key_fingerprint = probe::ProbeKeyFingerprint(*key);
-  meta.start_time = CurrentTimeRfc3339();
-  meta.source_address = matcher_config.source_address;
-  meta.pcap_file = *pcap_path;
-  if (args->Has("probe") &&
-      (matcher_config.probe_types & match::ProbeTypeBit(probe::ProbeType::kIcmpEcho)) != 0) {
-    plan_names.push_back("icmp-echo");
-  }
-  meta.probes = plan_names;
-  meta.notes = notes;
-  report::JsonLine line;
-  report::FormatMeta(meta, &line);
-  absl::Status status = (*sink)->Append(line.Finish());
-  if (status.ok()) status = (*sink)->Begin();  // the capture opened: the run can start
-  if (!status.ok()) return ReportError(status);
-
-  absl::StatusOr<report::ScanStats> stats =
-      session::MatchCaptureToSink(**source, *pcap_path, matcher, **sink);
-  if (!stats.ok()) {
-    (void)(*sink)->Flush();
-    return ReportError(stats.status());
-  }
-  if (std::optional<std::string> cut = TruncationWarning(*pcap_path, *stats)) PrintWarning(*cut);
-  report::FormatStats(*stats, &line);
-  status = (*sink)->Append(line.Finish());
-  if (status.ok()) status = (*sink)->Flush();
-  if (!status.ok()) return ReportError(status);
-  if (!args->Has("quiet")) {
-    std::fprintf(stderr,
-                 "cutpoint match: %llu packets in %.1f s; %llu replies matched, %llu rejected, "
-                 "%llu unmatched, %llu malformed%s\n",
-                 static_cast<unsigned long long>(stats->replies_seen + stats->probes_sent),
-                 stats->duration_s, static_cast<unsigned long long>(stats->matched),
-                 static_cast<unsigned long long>(stats->rejected),
-                 static_cast<unsigned long long>(stats->unmatched),
-                 static_cast<unsigned long long>(stats->malformed),
-                 stats->capture_truncated ? " (capture truncated)" : "");
-  }
-  PrintHint(UnauthenticatedHint(*stats));
-  return kExitOk;
+  return RunCommand("match", kMatchOptions, words, PrintMatchHelp,
+                    [&](const ParsedArgs& args) { return RunMatchOrError(argv, args); });
 }
 
 }  // namespace cutpoint::cli

@@ -2,14 +2,14 @@
 // mismatch messages) must not be key bytes.
 #include <cstdint>
 
+#include "engine/probe/probe_key.h"
 #include "gtest/gtest.h"
-#include "tools/cutpoint/probe_options.h"
 
-namespace cutpoint::cli {
+namespace cutpoint::probe {
 namespace {
 
-probe::ProbeKey Key(uint8_t offset) {
-  probe::ProbeKey key;
+ProbeKey Key(uint8_t offset) {
+  ProbeKey key;
   for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(i + offset);
   return key;
 }
@@ -22,11 +22,11 @@ TEST(SeedFromKeyTest, OneWayHashOfTheKeyNotItsBytes) {
   EXPECT_NE(SeedFromKey(Key(0)), 0x08090a0b0c0d0e0fu);
   // Every key byte matters, and nothing of the key shows in the seed's bytes.
   for (int i = 0; i < 16; ++i) {
-    probe::ProbeKey key = Key(0);
+    ProbeKey key = Key(0);
     key.bytes[i] ^= 1;
     EXPECT_NE(SeedFromKey(key), SeedFromKey(Key(0))) << i;
   }
 }
 
 }  // namespace
-}  // namespace cutpoint::cli
+}  // namespace cutpoint::probe

@@ -1,0 +1,95 @@
+#include "engine/targets/target_loading.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <optional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
+#include "engine/targets/reserved_ranges.h"
+#include "engine/targets/target_filter.h"
+
+namespace cutpoint::targets {
+namespace {
+
+absl::StatusOr<TargetSet> ReadPrefixLists(const std::vector<std::string>& files,
+                                          absl::string_view what) {
+  std::vector<Ipv4Range> ranges;
+  for (const std::string& file : files) {
+    ASSIGN_OR_RETURN(TargetSet list, ReadPrefixList(file, what));
+    ranges.insert(ranges.end(), list.ranges().begin(), list.ranges().end());
+  }
+  return TargetSet::FromRanges(std::move(ranges));
+}
+
+// The TARGET words and files; with an allowlist, it becomes the set when they name none
+// (as in zmap) and a filter on them otherwise.
+absl::StatusOr<TargetSet> ReadTargets(const TargetOptions& options,
+                                      std::optional<TargetSet>* allowlist_filter) {
+  TargetSetBuilder builder;
+  for (const std::string& spec : options.specs) RETURN_IF_ERROR(builder.AddSpec(spec));
+  for (const std::string& file : options.files) RETURN_IF_ERROR(builder.AddFile(file));
+  TargetSet set = std::move(builder).Build();
+  if (!options.allowlist_files.empty()) {
+    ASSIGN_OR_RETURN(TargetSet allowlist, ReadPrefixLists(options.allowlist_files, "allowlist"));
+    if (set.empty()) {
+      set = std::move(allowlist);
+    } else {
+      *allowlist_filter = std::move(allowlist);
+    }
+  }
+  if (set.empty()) {
+    std::string message = "no targets given (TARGET arguments or --targets-file)";
+    // "--allow-reserved 198.18.0.1" in the old flag-only syntax ate the target.
+    if (!options.allow_reserved.empty()) {
+      absl::StrAppend(&message, "; --allow-reserved takes the prefixes to unlock: is '",
+                      options.allow_reserved.back(), "' meant as a target too?");
+    }
+    return absl::InvalidArgumentError(message);
+  }
+  return set;
+}
+
+std::vector<std::string> BlocklistFiles(const TargetOptions& options) {
+  std::vector<std::string> files = options.blocklist_files;
+  // An absent default list is normal; one that exists is an opt-out and must be read.
+  const std::string& path = options.default_blocklist;
+  struct stat info;
+  if (!path.empty() && (stat(path.c_str(), &info) == 0 || (errno != ENOENT && errno != ENOTDIR))) {
+    files.push_back(path);
+  }
+  return files;
+}
+
+}  // namespace
+
+absl::StatusOr<TargetSet> LoadTargets(const TargetOptions& options, TargetingReport* report) {
+  TargetFilter filter;
+  filter.skip_reserved = options.skip_reserved;
+  ASSIGN_OR_RETURN(filter.allowed_reserved, ParseAllowedReserved(options.allow_reserved));
+  ASSIGN_OR_RETURN(TargetSet set, ReadTargets(options, &filter.allowlist));
+  std::vector<std::string> blocklist_files = BlocklistFiles(options);
+  ASSIGN_OR_RETURN(filter.blocklist, ReadPrefixLists(blocklist_files, "blocklist"));
+  ASSIGN_OR_RETURN(FilteredTargets filtered, FilterTargets(std::move(set), filter));
+  if (options.max_targets != 0 && filtered.targets.size() > options.max_targets) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target set has ", filtered.targets.size(), " addresses, more than --max-targets ",
+        options.max_targets, "; raise --max-targets to confirm"));
+  }
+  if (report != nullptr) {
+    report->blocklist_files = std::move(blocklist_files);
+    report->allowed_reserved.clear();
+    for (const Ipv4Range& range : filter.allowed_reserved.ranges()) {
+      report->allowed_reserved.push_back(FormatRange(range));
+    }
+    report->skip_reserved = options.skip_reserved;
+    report->blocklisted = filtered.blocklisted;
+    report->reserved_skipped = filtered.reserved_skipped;
+  }
+  return std::move(filtered.targets);
+}
+
+}  // namespace cutpoint::targets

@@ -1,0 +1,184 @@
+// The options trace, scan and locate share: one parser, each command's defaults, one
+// order of checks, and help that states each command's own defaults.
+#include "tools/cutpoint/common_config.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace cutpoint::cli {
+namespace {
+
+using testutil::Ip;
+
+constexpr CommonDefaults kTrace = {.max_targets = 1 << 24, .ttl_min = 1, .ttl_max = 32};
+constexpr CommonDefaults kScan = {
+    .max_targets = 1 << 24, .ttl_min = 64, .ttl_max = 64, .one_ttl = true};
+constexpr CommonDefaults kLocate = {
+    .max_targets = 65536, .ttl_min = 1, .ttl_max = 32, .attempts = 2};
+
+// The rows each command words for itself but the common parser reads.
+constexpr OptionSpec kOwnRows[] = {
+    {"shards", 0, "N", ""}, {"shard", 0, "I", ""}, {"resume", 0, "FILE", ""}};
+
+ParsedArgs Args(const std::vector<std::string>& words) {
+  absl::StatusOr<ParsedArgs> args = ParseArgs(WithCommonProbingOptions(kOwnRows), words);
+  EXPECT_TRUE(args.ok()) << args.status();
+  return args.ok() ? *std::move(args) : ParsedArgs();
+}
+
+absl::StatusOr<CommonProbingConfig> Parse(const std::vector<std::string>& words,
+                                          const CommonDefaults& defaults = kTrace) {
+  CommonProbingConfig config;
+  absl::Status status = ParseCommonProbingConfig(Args(words), defaults, &config);
+  if (!status.ok()) return status;
+  return config;
+}
+
+std::string Error(const std::vector<std::string>& words, const CommonDefaults& defaults = kTrace) {
+  absl::StatusOr<CommonProbingConfig> config = Parse(words, defaults);
+  return config.ok() ? "ok" : std::string(config.status().message());
+}
+
+TEST(CommonProbingConfigTest, EachCommandsDefaults) {
+  for (const CommonDefaults& defaults : {kTrace, kScan, kLocate}) {
+    absl::StatusOr<CommonProbingConfig> config = Parse({}, defaults);
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->ttl_min, defaults.ttl_min);
+    EXPECT_EQ(config->ttl_max, defaults.ttl_max);
+    EXPECT_EQ(config->attempts, defaults.attempts);
+    EXPECT_EQ(config->rate_pps, 1000);
+    EXPECT_EQ(config->cooldown_s, 2);
+    EXPECT_FALSE(config->seed.has_value());
+    EXPECT_EQ(config->shard_count, 1u);
+    EXPECT_EQ(config->source_address, 0u);
+    EXPECT_EQ(config->output, "-");
+    EXPECT_TRUE(config->key_file.empty());
+    EXPECT_FALSE(config->quiet);
+  }
+}
+
+TEST(CommonProbingConfigTest, ParsesEveryOption) {
+  absl::StatusOr<CommonProbingConfig> config =
+      Parse({"--ttl", "3-7",        "-r", "max",      "--attempts", "3",           "--cooldown",
+             "0.5",   "--seed",     "42", "--shards", "4",          "--shard",     "3",
+             "-S",    "198.18.0.1", "-i", "eth1",     "-o",         "out",         "--key-file",
+             "k",     "--resume",   "r",  "--user",   "u",          "--keep-root", "-q"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ttl_min, 3);
+  EXPECT_EQ(config->ttl_max, 7);
+  EXPECT_EQ(config->rate_pps, 0);  // "max"
+  EXPECT_EQ(config->attempts, 3);
+  EXPECT_EQ(config->cooldown_s, 0.5);
+  EXPECT_EQ(config->seed, 42u);
+  EXPECT_EQ(config->shard_count, 4u);
+  EXPECT_EQ(config->shard_index, 3u);
+  EXPECT_EQ(config->source_address, Ip(198, 18, 0, 1));
+  EXPECT_EQ(config->interface, "eth1");
+  EXPECT_EQ(config->output, "out");
+  EXPECT_EQ(config->key_file, "k");
+  EXPECT_EQ(config->resume_path, "r");
+  EXPECT_EQ(config->run_as_user, "u");
+  EXPECT_TRUE(config->keep_root);
+  EXPECT_TRUE(config->quiet);
+}
+
+TEST(CommonProbingConfigTest, ScanTakesOneTtl) {
+  EXPECT_EQ(Error({"--ttl", "1-5"}, kScan),
+            "scan probes at one TTL (--ttl N); use trace for a range");
+  absl::StatusOr<CommonProbingConfig> config = Parse({"--ttl", "9"}, kScan);
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->ttl_min, 9);
+  EXPECT_EQ(config->ttl_max, 9);
+  EXPECT_EQ(Error({"--ttl", "1-5"}, kTrace), "ok");
+}
+
+TEST(CommonProbingConfigTest, SameMessagesForEveryCommand) {
+  for (const CommonDefaults& defaults : {kTrace, kScan, kLocate}) {
+    EXPECT_EQ(Error({"-r", "0"}, defaults),
+              "bad rate '0' (expected packets per second > 0, or 'max')");
+    EXPECT_EQ(Error({"--attempts", "5"}, defaults), "bad value '5' for --attempts (expected 1..4)");
+    EXPECT_EQ(Error({"--cooldown", "-1"}, defaults),
+              "bad value '-1' for --cooldown (expected seconds, 0..3600)");
+    EXPECT_EQ(Error({"--seed", "x"}, defaults),
+              "bad value 'x' for --seed (expected 0..9223372036854775807)");
+    EXPECT_EQ(Error({"--ttl", "0"}, defaults), "bad TTL '0' (expected 1..255)");
+    EXPECT_EQ(Error({"--shards", "2"}, defaults),
+              "--shards needs an explicit --seed, the same for every shard");
+    EXPECT_EQ(Error({"--seed", "1", "--shards", "2", "--shard", "2"}, defaults),
+              "--shard 2 is not below --shards 2");
+    EXPECT_EQ(Error({"-S", "0.0.0.0"}, defaults), "bad --source-ip '0.0.0.0'");
+  }
+}
+
+// The documented order of checks: the first bad option in it is the one reported.
+TEST(CommonProbingConfigTest, FirstBadOptionInOrderWins) {
+  const std::vector<std::vector<std::string>> in_order = {
+      {"--ttl", "0"},  {"-r", "0"},       {"--attempts", "9"}, {"--cooldown", "x"},
+      {"--seed", "x"}, {"--shards", "0"}, {"-S", "bad"}};
+  for (size_t first = 0; first < in_order.size(); ++first) {
+    std::vector<std::string> words;
+    // The later ones first on the command line: the order of checks is not the order given.
+    for (size_t i = in_order.size(); i-- > first;) {
+      words.insert(words.end(), in_order[i].begin(), in_order[i].end());
+    }
+    EXPECT_EQ(Error(words), Error(in_order[first])) << in_order[first][0];
+  }
+}
+
+TEST(TargetOptionsTest, MaxTargetsPerCommandAndDefaultBlocklist) {
+  absl::StatusOr<targets::TargetOptions> trace = ParseTargetOptions(Args({"198.18.0.1"}), kTrace);
+  ASSERT_TRUE(trace.ok());
+  EXPECT_EQ(trace->max_targets, uint64_t{1} << 24);
+  EXPECT_EQ(trace->specs, std::vector<std::string>{"198.18.0.1"});
+  absl::StatusOr<targets::TargetOptions> locate = ParseTargetOptions(Args({}), kLocate);
+  ASSERT_TRUE(locate.ok());
+  EXPECT_EQ(locate->max_targets, 65536u);
+  absl::StatusOr<targets::TargetOptions> raised =
+      ParseTargetOptions(Args({"--max-targets", "4294967296"}), kLocate);
+  ASSERT_TRUE(raised.ok());
+  EXPECT_EQ(raised->max_targets, uint64_t{1} << 32);
+  EXPECT_EQ(ParseTargetOptions(Args({"--max-targets", "0"}), kLocate).status().message(),
+            "bad value '0' for --max-targets (expected 1..4294967296)");
+
+  setenv("CUTPOINT_DEFAULT_BLOCKLIST", "/some/optout.conf", 1);
+  EXPECT_EQ(ParseTargetOptions(Args({}), kTrace)->default_blocklist, "/some/optout.conf");
+  EXPECT_EQ(ParseTargetOptions(Args({"--no-default-blocklist"}), kTrace)->default_blocklist, "");
+  unsetenv("CUTPOINT_DEFAULT_BLOCKLIST");
+  EXPECT_EQ(ParseTargetOptions(Args({}), kTrace)->default_blocklist,
+            "/etc/cutpoint/blocklist.conf");
+}
+
+TEST(ProbingOptionsHelpTest, StatesEachCommandsDefaults) {
+  std::string trace = ProbingOptionsHelp({}, kTrace);
+  EXPECT_NE(trace.find("probe TTL range (default 1-32)\n"), std::string::npos) << trace;
+  EXPECT_NE(trace.find("1-4 (default 1)\n"), std::string::npos);
+  EXPECT_NE(trace.find("addresses (default 16777216)\n"), std::string::npos);
+  std::string scan = ProbingOptionsHelp({}, kScan);
+  EXPECT_NE(scan.find("probe TTL range (default 64; one TTL only, --ttl N)\n"), std::string::npos);
+  std::string locate = ProbingOptionsHelp({}, kLocate);
+  EXPECT_NE(locate.find("1-4 (default 2)\n"), std::string::npos);
+  EXPECT_NE(locate.find("addresses (default 65536)\n"), std::string::npos);
+  // A command's own row gets its default the same way.
+  constexpr OptionSpec kOwn[] = {{"probe", 0, "TYPES", "probe types"}};
+  const OptionDefault own_default[] = {{"probe", "tcp-syn"}};
+  EXPECT_NE(ProbingOptionsHelp(kOwn, kScan, own_default).find("probe types (default tcp-syn)\n"),
+            std::string::npos);
+}
+
+TEST(ResolveRouteTest, GivenSourceAndInterfaceNeedNoRoute) {
+  CommonProbingConfig config;
+  config.source_address = Ip(198, 18, 0, 1);
+  config.interface = "nosuch0";
+  EXPECT_TRUE(ResolveRoute(Ip(198, 19, 0, 1), true, &config).ok());
+  EXPECT_EQ(config.interface, "nosuch0");
+  config.interface.clear();
+  // A dry run needs no interface.
+  EXPECT_TRUE(ResolveRoute(Ip(198, 19, 0, 1), false, &config).ok());
+  EXPECT_TRUE(config.interface.empty());
+}
+
+}  // namespace
+}  // namespace cutpoint::cli

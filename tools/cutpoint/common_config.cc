@@ -1,0 +1,160 @@
+#include "tools/cutpoint/common_config.h"
+
+#include <cstdint>
+#include <cstdlib>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "capture/send/route_lookup.h"
+#include "engine/base/status_macros.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/wire/ipv4_address.h"
+#include "session/key_file.h"
+#include "tools/cutpoint/probe_options.h"
+
+namespace cutpoint::cli {
+namespace {
+
+absl::Status ParseTtlOption(const ParsedArgs& args, const CommonDefaults& defaults,
+                            CommonProbingConfig* config) {
+  config->ttl_min = defaults.ttl_min;
+  config->ttl_max = defaults.ttl_max;
+  std::optional<std::string> text = args.Get("ttl");
+  if (!text) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::tie(config->ttl_min, config->ttl_max), ParseTtlRange(*text));
+  if (defaults.one_ttl && config->ttl_min != config->ttl_max) {
+    return absl::InvalidArgumentError("scan probes at one TTL (--ttl N); use trace for a range");
+  }
+  return absl::OkStatus();
+}
+
+// --shards N --shard I: I < N, and N > 1 only with an explicit --seed (shard boundaries
+// must not depend on a per-run key).
+absl::Status ParseShardOptions(const ParsedArgs& args, CommonProbingConfig* config) {
+  ASSIGN_OR_RETURN(config->shard_count, IntegerOption(args, "shards", 1, 1 << 20, 1));
+  ASSIGN_OR_RETURN(config->shard_index, IntegerOption(args, "shard", 0, (1 << 20) - 1, 0));
+  if (config->shard_index >= config->shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat("--shard ", config->shard_index,
+                                                   " is not below --shards ", config->shard_count));
+  }
+  if (config->shard_count > 1 && !args.Has("seed")) {
+    return absl::InvalidArgumentError(
+        "--shards needs an explicit --seed, the same for every shard");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseSourceOption(const ParsedArgs& args, CommonProbingConfig* config) {
+  std::optional<std::string> text = args.Get("source-ip");
+  if (!text) return absl::OkStatus();
+  std::optional<uint32_t> source = wire::ParseIpv4(*text);
+  if (!source || *source == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
+  }
+  config->source_address = *source;
+  return absl::OkStatus();
+}
+
+// The operator's opt-out list: /etc/cutpoint/blocklist.conf, or $CUTPOINT_DEFAULT_BLOCKLIST
+// when that is set (tests, packagers; empty: none).
+std::string DefaultBlocklistPath() {
+  const char* path = std::getenv("CUTPOINT_DEFAULT_BLOCKLIST");
+  return path != nullptr ? path : "/etc/cutpoint/blocklist.conf";
+}
+
+}  // namespace
+
+std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own) {
+  std::vector<OptionSpec> all(own.begin(), own.end());
+  all.insert(all.end(), std::begin(kCommonProbingOptions), std::end(kCommonProbingOptions));
+  return all;
+}
+
+std::string ProbingOptionsHelp(std::span<const OptionSpec> own, const CommonDefaults& defaults,
+                               std::span<const OptionDefault> own_defaults) {
+  std::vector<OptionDefault> values(own_defaults.begin(), own_defaults.end());
+  values.push_back({"ttl", defaults.one_ttl
+                               ? absl::StrCat(defaults.ttl_min, "; one TTL only, --ttl N")
+                               : absl::StrCat(defaults.ttl_min, "-", defaults.ttl_max)});
+  values.push_back({"attempts", absl::StrCat(defaults.attempts)});
+  values.push_back({"max-targets", absl::StrCat(defaults.max_targets)});
+  return FormatOptionsHelp(WithCommonProbingOptions(own), values);
+}
+
+absl::Status ParseCommonProbingConfig(const ParsedArgs& args, const CommonDefaults& defaults,
+                                      CommonProbingConfig* config) {
+  RETURN_IF_ERROR(ParseTtlOption(args, defaults, config));
+  if (std::optional<std::string> text = args.Get("rate")) {
+    ASSIGN_OR_RETURN(config->rate_pps, ParseRate(*text));
+  }
+  ASSIGN_OR_RETURN(config->attempts,
+                   IntegerOption(args, "attempts", 1, probe::kMaxAttempts, defaults.attempts));
+  ASSIGN_OR_RETURN(config->cooldown_s, SecondsOption(args, "cooldown", config->cooldown_s));
+  if (args.Has("seed")) {
+    ASSIGN_OR_RETURN(config->seed, IntegerOption(args, "seed", 0, INT64_MAX, 0));
+  }
+  RETURN_IF_ERROR(ParseShardOptions(args, config));
+  RETURN_IF_ERROR(ParseSourceOption(args, config));
+  config->interface = args.Get("interface").value_or("");
+  config->output = args.Get("output").value_or("-");
+  config->key_file = args.Get("key-file").value_or("");
+  config->resume_path = args.Get("resume").value_or("");
+  config->run_as_user = args.Get("user").value_or("");
+  config->keep_root = args.Has("keep-root");
+  config->quiet = args.Has("quiet");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const ParsedArgs& args,
+                                                          const CommonDefaults& defaults) {
+  targets::TargetOptions options;
+  options.specs = args.positional();
+  options.files = args.GetAll("targets-file");
+  options.blocklist_files = args.GetAll("blocklist-file");
+  options.allowlist_files = args.GetAll("allowlist-file");
+  options.allow_reserved = args.GetAll("allow-reserved");
+  options.skip_reserved = args.Has("skip-reserved");
+  if (!args.Has("no-default-blocklist")) options.default_blocklist = DefaultBlocklistPath();
+  ASSIGN_OR_RETURN(options.max_targets, IntegerOption(args, "max-targets", 1, int64_t{1} << 32,
+                                                      static_cast<int64_t>(defaults.max_targets)));
+  return options;
+}
+
+absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config) {
+  return config.key_file.empty() ? session::GenerateProbeKey()
+                                 : session::ReadOrCreateProbeKey(config.key_file);
+}
+
+absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config) {
+  if (config->source_address == 0) {
+    ASSIGN_OR_RETURN(capture::Route route, capture::LookupRoute(first_target));
+    config->source_address = route.source_address;
+    if (config->interface.empty()) config->interface = route.interface;
+  } else if (need_interface && config->interface.empty()) {
+    absl::StatusOr<std::string> holder = capture::InterfaceForAddress(config->source_address);
+    if (!holder.ok()) {
+      return absl::InvalidArgumentError("no interface holds --source-ip; pass --interface");
+    }
+    config->interface = *holder;
+  }
+  return absl::OkStatus();
+}
+
+session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,
+                                        const capture::TxSetup& tx) {
+  session::SessionConfig session;
+  session.make_sender = tx.make_sender;
+  session.make_capture = tx.make_capture;
+  session.add_backend_stats = tx.add_stats;
+  session.run_as_user = config.run_as_user;
+  session.keep_root = config.keep_root;
+  session.source_address = config.source_address;
+  session.interface = config.interface;
+  session.rate_pps = config.rate_pps;
+  session.matcher.source_address = config.source_address;
+  session.matcher.ttl_min = config.ttl_min;
+  session.matcher.ttl_max = config.ttl_max;
+  return session;
+}
+
+}  // namespace cutpoint::cli

@@ -1,0 +1,117 @@
+// The options trace, scan and locate share, defined and parsed once: their option rows
+// and help, the probing configuration, the targeting options, and what follows from them
+// (the key, the route, the session's base configuration). Each command adds its own
+// options on top and passes the defaults that differ between the commands.
+#ifndef CUTPOINT_TOOLS_CUTPOINT_COMMON_CONFIG_H_
+#define CUTPOINT_TOOLS_CUTPOINT_COMMON_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "capture/backend.h"
+#include "engine/probe/probe_key.h"
+#include "engine/targets/target_loading.h"
+#include "session/probe_session.h"
+#include "tools/cutpoint/arg_parser.h"
+
+namespace cutpoint::cli {
+
+// The defaults that differ between the probing commands.
+struct CommonDefaults {
+  uint64_t max_targets = 0;
+  uint8_t ttl_min = 1;
+  uint8_t ttl_max = 32;
+  int attempts = 1;
+  bool one_ttl = false;  // scan: probes at one TTL (--ttl N), never a range
+};
+
+struct CommonProbingConfig {
+  uint8_t ttl_min = 1;
+  uint8_t ttl_max = 32;
+  int attempts = 1;
+  double rate_pps = 1000;  // 0: as fast as the backend goes ("max")
+  double cooldown_s = 2;
+  std::optional<uint64_t> seed;  // nullopt: SeedFromKey
+  uint32_t shard_count = 1;
+  uint32_t shard_index = 0;
+  uint32_t source_address = 0;  // 0: from the route (ResolveRoute)
+  std::string interface;        // empty: from the route
+  std::string output = "-";
+  std::string key_file;  // empty: a fresh key, not saved
+  std::string resume_path;
+  std::string run_as_user;
+  bool keep_root = false;
+  bool quiet = false;
+};
+
+// Listed after a command's own options. The rows whose default differs between the
+// commands (ttl, attempts, max-targets) get it from ProbingOptionsHelp. --shards, --shard
+// and --resume are parsed here too, but each command words their rows: what a shard
+// holds and what a resumed run keeps differ.
+inline constexpr OptionSpec kCommonProbingOptions[] = {
+    {"ttl", 0, "MIN-MAX", "probe TTL range"},
+    {"attempts", 0, "N", "probes per (target, kind, TTL), 1-4"},
+    {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
+    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
+    {"output", 'o', "FILE", "write the output here (default: standard output)"},
+    {"key-file", 0, "FILE",
+     "probe key: read it, or create it if missing (needed to re-match captures)"},
+    {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
+    {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
+    {"tx", 0, "BACKEND",
+     "raw (default), afpacket (TX ring, qdisc bypass), afxdp (AF_XDP socket) or dpdk"},
+    {"gateway-mac", 0, "MAC",
+     "next-hop MAC for --tx afpacket/afxdp (default: the neighbour table)"},
+    {"dpdk-args", 0, "ARGS", "EAL arguments for --tx dpdk, e.g. \"--no-huge --no-pci --vdev ...\""},
+    {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
+    {"user", 0, "NAME", "started as root: run as NAME once sockets are open (default nobody)"},
+    {"keep-root", 0, "", "started as root: stay uid 0 (still without capabilities), no --user"},
+    {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
+    {"max-targets", 0, "N", "refuse target sets larger than N addresses"},
+    {"blocklist-file", 'b', "FILE",
+     "never probe the prefixes in FILE (zmap blocklist.conf format)"},
+    {"no-default-blocklist", 0, "", "ignore the opt-out list /etc/cutpoint/blocklist.conf"},
+    {"allowlist-file", 'w', "FILE", "probe only addresses in FILE (zmap format)"},
+    {"seed", 0, "N", "permutation seed (default: derived from the key)"},
+    {"allow-reserved", 0, "PREFIX[,PREFIX...]",
+     "unlock these reserved prefixes, e.g. 198.18.0.0/15 (never 0/8, 127/8, multicast, class E, "
+     "broadcast)"},
+    {"skip-reserved", 0, "",
+     "leave reserved ranges out of the targets instead of refusing the run"},
+    {"quiet", 'q', "", "no summary on standard error"},
+    {"help", 'h', "", "show this help"},
+};
+
+// A command's own options followed by the common ones.
+std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own);
+// The "options:" help of a probing command, with its defaults (and those of its own
+// rows that differ between the commands it serves, e.g. scan's --probe).
+std::string ProbingOptionsHelp(std::span<const OptionSpec> own, const CommonDefaults& defaults,
+                               std::span<const OptionDefault> own_defaults = {});
+
+// The common options, checked in this order: --ttl, --rate, --attempts, --cooldown,
+// --seed, --shards/--shard, --source-ip. Fills the common part of a command's config.
+absl::Status ParseCommonProbingConfig(const ParsedArgs& args, const CommonDefaults& defaults,
+                                      CommonProbingConfig* config);
+// The TARGET words, the targeting flags and --max-targets.
+absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const ParsedArgs& args,
+                                                          const CommonDefaults& defaults);
+
+// The run's probe key: read from (or created at) --key-file, or a fresh one.
+absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config);
+// Fills a missing source address and interface from the kernel's route to `first_target`,
+// or, given the source, the interface that holds it (if `need_interface`).
+absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config);
+// What every live probing session is given: backend, privileges, addresses, rate, and
+// the matcher's source and TTL range.
+session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,
+                                        const capture::TxSetup& tx);
+
+}  // namespace cutpoint::cli
+
+#endif  // CUTPOINT_TOOLS_CUTPOINT_COMMON_CONFIG_H_
