@@ -1,16 +1,12 @@
 #include "engine/wire/frame.h"
 
 #include "engine/wire/byte_order.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::wire {
 namespace {
 
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr uint16_t kEtherTypeVlan = 0x8100;
-constexpr uint16_t kEtherTypeQinQ = 0x88a8;
-constexpr uint16_t kEtherTypeQinQLegacy = 0x9100;
 constexpr int kMaxVlanTags = 4;
-constexpr size_t kEthernetHeaderLen = 14;
 constexpr size_t kSllHeaderLen = 16;
 constexpr size_t kSll2HeaderLen = 20;
 constexpr size_t kNullHeaderLen = 4;
@@ -36,16 +32,19 @@ FrameStatus BareIp(const uint8_t* frame, size_t len, size_t offset, FrameView* o
 }  // namespace
 
 std::optional<LinkType> LinkTypeFromNumber(uint32_t linktype) {
-  switch (linktype) {
-    case 0: return LinkType::kNull;
-    case 1: return LinkType::kEthernet;
-    case 101: return LinkType::kRaw;
-    case 108: return LinkType::kLoop;
-    case 113: return LinkType::kLinuxSll;
-    case 228: return LinkType::kIpv4;
-    case 276: return LinkType::kLinuxSll2;
-    default: return std::nullopt;
+  // The enumerators are the LINKTYPE_* numbers: any one of them is a link we parse.
+  LinkType link = static_cast<LinkType>(linktype);
+  switch (link) {
+    case LinkType::kNull:
+    case LinkType::kEthernet:
+    case LinkType::kRaw:
+    case LinkType::kLoop:
+    case LinkType::kLinuxSll:
+    case LinkType::kIpv4:
+    case LinkType::kLinuxSll2:
+      return link;
   }
+  return std::nullopt;
 }
 
 absl::string_view LinkTypeName(LinkType link) {
@@ -65,13 +64,13 @@ FrameStatus LocateIpv4(LinkType link, const uint8_t* frame, size_t len, FrameVie
   switch (link) {
     case LinkType::kEthernet: {
       if (len < kEthernetHeaderLen) return FrameStatus::kTruncated;
-      size_t offset = 12;
+      size_t offset = kEthernetTypeOffset;
       uint16_t ethertype = LoadBe16(frame + offset);
       for (int tags = 0; ethertype == kEtherTypeVlan || ethertype == kEtherTypeQinQ ||
                          ethertype == kEtherTypeQinQLegacy;
            ++tags) {
         if (tags == kMaxVlanTags) return FrameStatus::kNotIpv4;
-        offset += 4;
+        offset += kVlanTagLen;
         if (offset + 2 > len) return FrameStatus::kTruncated;
         ethertype = LoadBe16(frame + offset);
       }
