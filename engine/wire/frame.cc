@@ -49,13 +49,20 @@ std::optional<LinkType> LinkTypeFromNumber(uint32_t linktype) {
 
 absl::string_view LinkTypeName(LinkType link) {
   switch (link) {
-    case LinkType::kNull: return "null";
-    case LinkType::kEthernet: return "ethernet";
-    case LinkType::kRaw: return "raw";
-    case LinkType::kLoop: return "loop";
-    case LinkType::kLinuxSll: return "linux-sll";
-    case LinkType::kIpv4: return "ipv4";
-    case LinkType::kLinuxSll2: return "linux-sll2";
+    case LinkType::kNull:
+      return "null";
+    case LinkType::kEthernet:
+      return "ethernet";
+    case LinkType::kRaw:
+      return "raw";
+    case LinkType::kLoop:
+      return "loop";
+    case LinkType::kLinuxSll:
+      return "linux-sll";
+    case LinkType::kIpv4:
+      return "ipv4";
+    case LinkType::kLinuxSll2:
+      return "linux-sll2";
   }
   return "unknown";
 }

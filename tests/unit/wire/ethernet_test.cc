@@ -21,8 +21,7 @@ Tins::EthernetII::address_type TinsMac(const MacAddress& mac) {
   return Tins::EthernetII::address_type(mac.data());
 }
 
-EthernetHeader Write(const MacAddress& destination, const MacAddress& source,
-                     uint16_t ethertype) {
+EthernetHeader Write(const MacAddress& destination, const MacAddress& source, uint16_t ethertype) {
   EthernetHeader header;
   header.fill(0xa5);  // every byte must be written
   WriteEthernetHeader(destination, source, ethertype, header.data());
