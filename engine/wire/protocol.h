@@ -11,6 +11,8 @@ inline constexpr uint8_t kProtoIcmp = 1;
 inline constexpr uint8_t kProtoTcp = 6;
 
 inline constexpr size_t kIpv4MinHeaderLen = 20;
+// RFC 791: every IPv4 link carries datagrams of 68 bytes unfragmented.
+inline constexpr size_t kIpv4MinMtu = 68;
 inline constexpr size_t kTcpMinHeaderLen = 20;
 inline constexpr size_t kIcmpHeaderLen = 8;
 // RFC 792: an ICMP error quotes the IP header plus at least 8 bytes of the datagram.

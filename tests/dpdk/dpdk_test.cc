@@ -39,8 +39,8 @@ using testutil::Ip;
 
 constexpr uint32_t kSource = Ip(192, 0, 2, 1);
 constexpr int64_t kSendUs = 1700000000123456;
-constexpr MacAddress kSourceMac = {0x02, 0xc0, 0xff, 0xee, 0x00, 0x01};
-constexpr MacAddress kGatewayMac = {0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
+constexpr wire::MacAddress kSourceMac = {0x02, 0xc0, 0xff, 0xee, 0x00, 0x01};
+constexpr wire::MacAddress kGatewayMac = {0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
 
 probe::ProbeKey TestKey() {
   probe::ProbeKey key;
