@@ -99,6 +99,32 @@ absl::Status SelectFrames(pcap_t* handle, const LiveCaptureOptions& options) {
   return absl::OkStatus();
 }
 
+// A pcap or pcapng file ("-": standard input) opened for libpcap.
+absl::StatusOr<PcapHandle> OpenCaptureFile(const std::string& path) {
+  char error[PCAP_ERRBUF_SIZE] = {0};
+  pcap_t* handle = nullptr;
+  if (path == "-") {  // libpcap's name for standard input
+    handle =
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, error);
+  } else {
+    // Opened here rather than by libpcap to give stdio a large buffer: libpcap freads each
+    // record in two small pieces, and with the default 4 KiB buffer a read(2) every ~50
+    // packets was a visible share of `match` over a file.
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read pcap '", path, "': ", path, ": ", std::strerror(errno)));
+    }
+    std::setvbuf(file, nullptr, _IOFBF, kOfflineReadBuffer);
+    handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, error);
+    if (handle == nullptr) std::fclose(file);  // pcap_close owns it only on success
+  }
+  if (handle == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read pcap '", path, "': ", error));
+  }
+  return PcapHandle(handle);
+}
+
 }  // namespace
 
 PcapSource::~PcapSource() { pcap_close(handle_); }
@@ -126,42 +152,21 @@ absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenLive(
 }
 
 absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::string& path) {
-  char error[PCAP_ERRBUF_SIZE] = {0};
-  pcap_t* handle = nullptr;
-  if (path == "-") {  // libpcap's name for standard input
-    handle =
-        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, error);
-  } else {
-    // Opened here rather than by libpcap to give stdio a large buffer: libpcap freads each
-    // record in two small pieces, and with the default 4 KiB buffer a read(2) every ~50
-    // packets was a visible share of `match` over a file.
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (file == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot read pcap '", path, "': ", path, ": ", std::strerror(errno)));
-    }
-    std::setvbuf(file, nullptr, _IOFBF, kOfflineReadBuffer);
-    handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, error);
-    if (handle == nullptr) std::fclose(file);  // pcap_close owns it only on success
-  }
-  if (handle == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read pcap '", path, "': ", error));
-  }
-  absl::StatusOr<wire::LinkType> link = LinkTypeFromDlt(pcap_datalink(handle));
+  ASSIGN_OR_RETURN(PcapHandle handle, OpenCaptureFile(path));
+  absl::StatusOr<wire::LinkType> link = LinkTypeFromDlt(pcap_datalink(handle.get()));
   if (!link.ok()) {  // the file's name goes in front of the reason
-    pcap_close(handle);
     return absl::InvalidArgumentError(absl::StrCat("pcap '", path, "': ", link.status().message()));
   }
-  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle, *link, false));
+  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle.release(), *link, false));
   // Regular classic pcap files: our record reader (see classic_record_reader.h).
-  int fd = path == "-" ? -1 : fileno(pcap_file(handle));
+  int fd = path == "-" ? -1 : fileno(pcap_file(source->handle_));
   struct stat info;
   uint8_t header[kPcapFileHeaderLen];
   if (fd >= 0 && fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
       pread(fd, header, sizeof(header), 0) == static_cast<ssize_t>(sizeof(header))) {
-    source->records_ =
-        ClassicRecordReader::ForFile(fd, header, static_cast<uint32_t>(pcap_snapshot(handle)),
-                                     static_cast<uint64_t>(info.st_size));
+    source->records_ = ClassicRecordReader::ForFile(
+        fd, header, static_cast<uint32_t>(pcap_snapshot(source->handle_)),
+        static_cast<uint64_t>(info.st_size));
   }
   return source;
 }

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "capture/send/ethernet_interface.h"
+#include "capture/send/unique_fd.h"
 #include "engine/base/status_macros.h"
 #include "engine/wire/ethernet.h"
 
@@ -51,14 +52,6 @@ uint32_t LoadStatus(uint8_t* frame) {
 void StoreStatus(uint8_t* frame, uint32_t status) {
   __atomic_store_n(&Header(frame)->tp_status, status, __ATOMIC_RELEASE);
 }
-
-// Closes the descriptor unless released.
-struct FdGuard {
-  int fd;
-  ~FdGuard() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 absl::Status Errno(absl::string_view what, const std::string& interface, int error) {
   std::string message =
@@ -174,28 +167,27 @@ absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
   const std::string& name = options.interface;
   RETURN_IF_ERROR(ValidateOptions(options));
   // Protocol 0: the socket is bound to no protocol and therefore receives nothing.
-  FdGuard fd{socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)};
-  if (fd.fd < 0) return Errno("socket", name, errno);
+  UniqueFd fd(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return Errno("socket", name, errno);
   ASSIGN_OR_RETURN(EthernetInterface interface, QueryEthernetInterface(name, "afpacket"));
   if (!interface.up) {
     return absl::FailedPreconditionError(absl::StrCat("interface '", name, "' is down"));
   }
-  ASSIGN_OR_RETURN(size_t vnet_header_len, ConfigureSocket(fd.fd, options));
+  ASSIGN_OR_RETURN(size_t vnet_header_len, ConfigureSocket(fd.get(), options));
   tpacket_req ring_request = RingGeometry(options);
-  ASSIGN_OR_RETURN(MappedRing ring, MapRing(fd.fd, ring_request, name));
+  ASSIGN_OR_RETURN(MappedRing ring, MapRing(fd.get(), ring_request, name));
   sockaddr_ll address{};
   address.sll_family = AF_PACKET;
   address.sll_protocol = 0;
   address.sll_ifindex = interface.ifindex;
-  if (bind(fd.fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
     int error = errno;
     munmap(ring.base, ring.bytes);
     return Errno("bind", name, error);
   }
 
   std::unique_ptr<AfPacketSender> sender(new AfPacketSender());
-  sender->fd_ = fd.fd;
-  fd.fd = -1;
+  sender->fd_ = fd.release();
   sender->ring_ = ring.base;
   sender->ring_bytes_ = ring.bytes;
   sender->frame_size_ = options.frame_size;

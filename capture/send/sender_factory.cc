@@ -48,14 +48,6 @@ absl::StatusOr<EthernetPath> ResolveEthernetPath(TxBackend backend, const std::s
   return path;
 }
 
-// A concrete sender as the interface the session sends through.
-template <typename Sender>
-absl::StatusOr<std::unique_ptr<PacketSender>> AsPacketSender(
-    absl::StatusOr<std::unique_ptr<Sender>> sender) {
-  if (!sender.ok()) return std::move(sender).status();
-  return std::unique_ptr<PacketSender>(*std::move(sender));
-}
-
 absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend backend,
                                                                    const EthernetPath& path,
                                                                    uint32_t sender_index) {
@@ -65,7 +57,7 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend bac
     options.interface = path.interface;
     options.destination_mac = path.destination_mac;
     options.queue_id = sender_index;
-    return AsPacketSender(AfXdpSender::Create(options));
+    return AfXdpSender::Create(options);
   }
 #else
   (void)backend;
@@ -74,7 +66,7 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend bac
   AfPacketOptions options;
   options.interface = path.interface;
   options.destination_mac = path.destination_mac;
-  return AsPacketSender(AfPacketSender::Create(options));
+  return AfPacketSender::Create(options);
 }
 
 }  // namespace
@@ -84,7 +76,7 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
     std::optional<wire::MacAddress> gateway_mac, uint32_t sender_index) {
   switch (backend) {
     case TxBackend::kRawSocket:
-      return AsPacketSender(RawSocketSender::Create(interface));
+      return RawSocketSender::Create(interface);
     case TxBackend::kDpdk:
       return absl::InvalidArgumentError(
           "the dpdk backend is not a kernel sender: open it with OpenBackend");
