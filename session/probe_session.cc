@@ -55,10 +55,13 @@ void NoteTruncation(const capture::FrameSource& source, report::ScanStats* stats
 }
 
 std::string ReplyCaptureFilter(uint32_t source_address) {
+  // TCP replies come back to the codec's keyed flow ports: kFlowPortMin up to the top of
+  // the port space.
   return absl::StrCat("dst host ", wire::Ipv4ToString(source_address),
                       " and ((icmp and icmp[icmptype] != icmp-echo) or "
-                      "(tcp and dst portrange 1024-65535 and "
-                      "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
+                      "(tcp and dst portrange ",
+                      probe::kFlowPortMin, "-", UINT16_MAX,
+                      " and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
 }
 
 void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
