@@ -29,7 +29,7 @@ struct BurstResult {
 // least an IPv4 header and at most `max_len` (what the frame and the MTU leave room for).
 inline bool IsSendableIpv4(const OutgoingPacket& packet, size_t max_len) {
   return packet.data != nullptr && packet.len >= wire::kIpv4MinHeaderLen && packet.len <= max_len &&
-         (packet.data[0] >> 4) == 4;
+         wire::IpVersion(packet.data) == wire::kIpv4Version;
 }
 
 class PacketSender {

@@ -2,6 +2,7 @@
 
 #include "engine/wire/byte_order.h"
 #include "engine/wire/ethernet.h"
+#include "engine/wire/protocol.h"
 
 namespace cutpoint::wire {
 namespace {
@@ -23,7 +24,7 @@ FrameStatus Payload(uint16_t ethertype, const uint8_t* frame, size_t len, size_t
 
 FrameStatus BareIp(const uint8_t* frame, size_t len, size_t offset, FrameView* out) {
   if (offset >= len) return FrameStatus::kTruncated;
-  if ((frame[offset] >> 4) != 4) return FrameStatus::kNotIpv4;
+  if (IpVersion(frame + offset) != kIpv4Version) return FrameStatus::kNotIpv4;
   out->l3 = frame + offset;
   out->l3_len = len - offset;
   return FrameStatus::kIpv4;

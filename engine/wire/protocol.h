@@ -7,6 +7,14 @@
 
 namespace cutpoint::wire {
 
+// The version nibble that opens every IPv4 header.
+inline constexpr uint8_t kIpv4Version = 4;
+inline constexpr uint8_t IpVersion(const uint8_t* ip_header) { return ip_header[0] >> 4; }
+// The IPv4 header length in bytes, from its IHL field (32-bit words).
+inline constexpr size_t Ipv4HeaderLen(const uint8_t* ip_header) {
+  return size_t{ip_header[0] & 0x0fu} * 4;
+}
+
 inline constexpr uint8_t kProtoIcmp = 1;
 inline constexpr uint8_t kProtoTcp = 6;
 
