@@ -12,6 +12,7 @@ constexpr size_t kSllHeaderLen = 16;
 constexpr size_t kSll2HeaderLen = 20;
 constexpr size_t kNullHeaderLen = 4;
 constexpr uint32_t kAfInet = 2;
+constexpr absl::string_view kUnknownLinkName = "unknown";
 
 FrameStatus Payload(uint16_t ethertype, const uint8_t* frame, size_t len, size_t offset,
                     FrameView* out) {
@@ -32,22 +33,6 @@ FrameStatus BareIp(const uint8_t* frame, size_t len, size_t offset, FrameView* o
 
 }  // namespace
 
-std::optional<LinkType> LinkTypeFromNumber(uint32_t linktype) {
-  // The enumerators are the LINKTYPE_* numbers: any one of them is a link we parse.
-  LinkType link = static_cast<LinkType>(linktype);
-  switch (link) {
-    case LinkType::kNull:
-    case LinkType::kEthernet:
-    case LinkType::kRaw:
-    case LinkType::kLoop:
-    case LinkType::kLinuxSll:
-    case LinkType::kIpv4:
-    case LinkType::kLinuxSll2:
-      return link;
-  }
-  return std::nullopt;
-}
-
 absl::string_view LinkTypeName(LinkType link) {
   switch (link) {
     case LinkType::kNull:
@@ -65,7 +50,14 @@ absl::string_view LinkTypeName(LinkType link) {
     case LinkType::kLinuxSll2:
       return "linux-sll2";
   }
-  return "unknown";
+  return kUnknownLinkName;
+}
+
+std::optional<LinkType> LinkTypeFromNumber(uint32_t linktype) {
+  // The enumerators are the LINKTYPE_* numbers, each named by LinkTypeName.
+  LinkType link = static_cast<LinkType>(linktype);
+  if (LinkTypeName(link) == kUnknownLinkName) return std::nullopt;
+  return link;
 }
 
 FrameStatus LocateIpv4(LinkType link, const uint8_t* frame, size_t len, FrameView* out) {
