@@ -34,9 +34,10 @@ struct TxSetup {
 struct BackendOptions {
   TxBackend tx = TxBackend::kRawSocket;
   std::optional<wire::MacAddress> gateway_mac;  // default: the neighbour table
-  std::string
-      dpdk_eal_args;  // dpdk: e.g. "--no-huge --no-pci -m 512 --vdev net_af_packet0,iface=eth0"
-  std::string dpdk_device;  // dpdk: the port by device name; empty: port 0
+  // dpdk: the EAL's arguments, e.g. "--no-huge --no-pci -m 512 --vdev net_af_packet0,iface=eth0",
+  // and the port by device name (empty: port 0).
+  std::string dpdk_eal_args;
+  std::string dpdk_device;
   std::string interface;
   uint32_t first_target = 0;
   int sender_threads = 1;

@@ -84,11 +84,7 @@ class DpdkFrameSource final : public FrameSource {
         const DpdkFrame& got = frames_[next_++];
         // Frames this host sent itself (a kernel's RSTs seen by an AF_PACKET-backed port)
         // are not replies: the software counterpart of capturing inbound only.
-        if (got.len >= wire::kEthernetSourceOffset + wire::kMacLen &&
-            std::memcmp(got.data + wire::kEthernetSourceOffset, own_mac_.data(), wire::kMacLen) ==
-                0) {
-          continue;
-        }
+        if (SentByThisHost(got)) continue;
         frame->data = got.data;
         frame->len = got.len;
         frame->wire_len = got.wire_len;
@@ -108,6 +104,12 @@ class DpdkFrameSource final : public FrameSource {
       timespec pause{0, 100'000};
       nanosleep(&pause, nullptr);
     }
+  }
+
+  bool SentByThisHost(const DpdkFrame& frame) const {
+    if (frame.len < wire::kEthernetSourceOffset + wire::kMacLen) return false;
+    const uint8_t* source = frame.data + wire::kEthernetSourceOffset;
+    return std::memcmp(source, own_mac_.data(), wire::kMacLen) == 0;
   }
 
   CaptureCounters Counters() const override {

@@ -3,9 +3,8 @@
 // started and promiscuous. Frames are Ethernet; the IPv4 probes go out behind a fixed
 // Ethernet header (source MAC: the port's own unless given; destination: the next hop).
 //
-// The EAL (DPDK's runtime) can be initialised once per process only: InitEal() does it on
-// first use and remembers the outcome; later calls with the same arguments return it,
-// other arguments are refused. Ports can be created, destroyed and created again.
+// The EAL is initialised on the first Create (see dpdk_eal.h). Ports can be created,
+// destroyed and created again.
 //
 // RX hands out borrowed views: the frames of one ReceiveBurst() stay valid until the next
 // ReceiveBurst() on that queue or the port's destruction, then their mbufs are freed.
@@ -23,7 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
+#include "capture/dpdk/dpdk_eal.h"
 #include "engine/wire/ethernet.h"
 
 struct rte_mempool;
@@ -72,12 +71,6 @@ struct DpdkFrame {
   size_t wire_len = 0;  // whole frame
   int64_t time_us = 0;  // wall clock at receive (one stamp per burst)
 };
-
-// Initialises the EAL once per process (see above). Errors name the EAL's complaint.
-absl::Status InitEal(absl::string_view eal_args);
-bool EalInitialized();
-// The argument vector InitEal passed (or would pass) to rte_eal_init.
-std::vector<std::string> EalArgv(absl::string_view eal_args);
 
 class DpdkPort {
  public:
