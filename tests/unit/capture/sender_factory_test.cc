@@ -77,6 +77,17 @@ TEST(TxBackendTest, RejectsOtherNames) {
   }
 }
 
+TEST(IsSendableIpv4Test, IPv4FromOneHeaderUpToTheLimit) {
+  uint8_t bytes[64] = {0x45};
+  EXPECT_TRUE(IsSendableIpv4({bytes, 20, 0}, 64));
+  EXPECT_TRUE(IsSendableIpv4({bytes, 64, 0}, 64));
+  EXPECT_FALSE(IsSendableIpv4({bytes, 19, 0}, 64)) << "shorter than an IPv4 header";
+  EXPECT_FALSE(IsSendableIpv4({bytes, 64, 0}, 63)) << "longer than the frame allows";
+  EXPECT_FALSE(IsSendableIpv4({nullptr, 20, 0}, 64));
+  bytes[0] = 0x60;
+  EXPECT_FALSE(IsSendableIpv4({bytes, 40, 0}, 64)) << "IPv6";
+}
+
 AfPacketOptions ValidOptions() {
   AfPacketOptions options;
   options.interface = "lo";
