@@ -3,7 +3,6 @@
 #ifndef CUTPOINT_CAPTURE_BACKEND_H_
 #define CUTPOINT_CAPTURE_BACKEND_H_
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -13,7 +12,9 @@
 #include "absl/status/statusor.h"
 #include "capture/frame_source.h"
 #include "capture/send/packet_sender.h"
+#include "capture/send/tx_backend.h"
 #include "engine/report/records.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
 
@@ -31,10 +32,12 @@ struct TxSetup {
 };
 
 struct BackendOptions {
-  std::string tx = "raw";  // raw, afpacket, afxdp or dpdk
-  std::optional<std::array<uint8_t, 6>> gateway_mac;  // default: the neighbour table
+  TxBackend tx = TxBackend::kRawSocket;
+  std::optional<wire::MacAddress> gateway_mac;  // default: the neighbour table
+  // dpdk: the EAL's arguments, e.g. "--no-huge --no-pci -m 512 --vdev net_af_packet0,iface=eth0",
+  // and the port by device name (empty: port 0).
   std::string dpdk_eal_args;
-  std::string dpdk_device;  // empty: port 0
+  std::string dpdk_device;
   std::string interface;
   uint32_t first_target = 0;
   int sender_threads = 1;
@@ -42,7 +45,8 @@ struct BackendOptions {
 
 // The send and receive backends: factories that open one sender per sender thread on
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
-// side on the same port.
+// side on the same port. The kernel backends open their senders when asked; dpdk opens
+// its port here. FailedPrecondition for a backend this build does not have.
 absl::StatusOr<TxSetup> OpenBackend(const BackendOptions& options);
 
 }  // namespace cutpoint::capture

@@ -35,10 +35,13 @@ constexpr int64_t kIdleWatchNs = 50'000'000;
 }  // namespace
 
 std::string ReplyCaptureFilter(uint32_t source_address) {
+  // TCP replies come back to the codec's keyed flow ports: kFlowPortMin up to the top of
+  // the port space.
   return absl::StrCat("dst host ", wire::Ipv4ToString(source_address),
                       " and ((icmp and icmp[icmptype] != icmp-echo) or "
-                      "(tcp and dst portrange 1024-65535 and "
-                      "tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
+                      "(tcp and dst portrange ",
+                      probe::kFlowPortMin, "-", UINT16_MAX,
+                      " and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
 }
 
 struct ProbeSession::SenderSlot {

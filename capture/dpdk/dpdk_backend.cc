@@ -2,16 +2,19 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
-#include <cstdio>
 #include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
 #include "capture/send/neighbor_lookup.h"
+#include "engine/base/status_macros.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
 namespace {
@@ -22,45 +25,48 @@ int64_t MonotonicNanos() {
   return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
 }
 
+// Sums the counters the stats record shows per TX queue.
+void AddSenderCounters(const DpdkSenderCounters& from, DpdkSenderCounters* to) {
+  to->frames_sent += from.frames_sent;
+  to->bursts += from.bursts;
+  to->tx_full += from.tx_full;
+  to->alloc_failures += from.alloc_failures;
+}
+
 // Keeps the shared port alive for as long as any sender or capture uses it.
 struct SharedPort {
-  std::unique_ptr<capture::DpdkPort> port;
+  std::unique_ptr<DpdkPort> port;
   std::atomic<uint16_t> next_tx_queue{0};
   // Per TX queue: the live sender's counters (read once its thread is done), and those
   // of senders already gone.
-  std::vector<const capture::DpdkSenderCounters*> live;
-  std::vector<capture::DpdkSenderCounters> retired;
+  std::vector<const DpdkSenderCounters*> live;
+  std::vector<DpdkSenderCounters> retired;
 };
 
-class QueueSender final : public capture::PacketSender {
+class QueueSender final : public PacketSender {
  public:
   QueueSender(std::shared_ptr<SharedPort> shared, uint16_t queue)
       : shared_(std::move(shared)), sender_(*shared_->port, queue) {
     shared_->live[queue] = &sender_.counters();
   }
   ~QueueSender() override {
-    const capture::DpdkSenderCounters& mine = sender_.counters();
-    capture::DpdkSenderCounters& total = shared_->retired[sender_.queue()];
-    total.frames_sent += mine.frames_sent;
-    total.bursts += mine.bursts;
-    total.tx_full += mine.tx_full;
-    total.alloc_failures += mine.alloc_failures;
+    AddSenderCounters(sender_.counters(), &shared_->retired[sender_.queue()]);
     shared_->live[sender_.queue()] = nullptr;
   }
-  capture::BurstResult SendBurst(std::span<const capture::OutgoingPacket> packets) override {
+  BurstResult SendBurst(std::span<const OutgoingPacket> packets) override {
     return sender_.SendBurst(packets);
   }
   // The session builds probes straight into mbufs through this.
-  capture::ProbeBurstSender* AsProbeBurstSender() override { return &sender_; }
+  ProbeBurstSender* AsProbeBurstSender() override { return &sender_; }
 
  private:
   std::shared_ptr<SharedPort> shared_;
-  capture::DpdkSender sender_;
+  DpdkSender sender_;
 };
 
 // RX queue 0 as a FrameSource: frames of one burst are handed out one by one; the burst
 // is refilled only when all were taken, which keeps the borrowed views valid.
-class DpdkFrameSource final : public capture::FrameSource {
+class DpdkFrameSource final : public FrameSource {
   static constexpr int kMaxOwnBursts = 16;
 
  public:
@@ -71,41 +77,44 @@ class DpdkFrameSource final : public capture::FrameSource {
 
   wire::LinkType link_type() const override { return wire::LinkType::kEthernet; }
 
-  absl::StatusOr<capture::NextResult> Next(capture::CapturedFrame* frame, bool wait) override {
+  absl::StatusOr<NextResult> Next(CapturedFrame* frame, bool wait) override {
     int64_t deadline_ns = wait ? MonotonicNanos() + 50'000'000 : 0;
     for (int bursts = 0;; ++bursts) {
       while (next_ < count_) {
-        const capture::DpdkFrame& got = frames_[next_++];
+        const DpdkFrame& got = frames_[next_++];
         // Frames this host sent itself (a kernel's RSTs seen by an AF_PACKET-backed port)
         // are not replies: the software counterpart of capturing inbound only.
-        if (got.len >= 12 && std::memcmp(got.data + 6, own_mac_.data(), own_mac_.size()) == 0) {
-          continue;
-        }
+        if (SentByThisHost(got)) continue;
         frame->data = got.data;
         frame->len = got.len;
         frame->wire_len = got.wire_len;
         frame->time_us = got.time_us;
-        return capture::NextResult::kFrame;
+        return NextResult::kFrame;
       }
       // Bursts of nothing but our own frames end the call like an empty ring would
       // (a port that receives without pause must not keep us here).
       if (bursts > 0 && (wait ? MonotonicNanos() >= deadline_ns : bursts >= kMaxOwnBursts)) {
-        return capture::NextResult::kTimeout;
+        return NextResult::kTimeout;
       }
-      absl::StatusOr<int> received = shared_->port->ReceiveBurst(std::span(frames_));
-      if (!received.ok()) return received.status();
+      ASSIGN_OR_RETURN(int received, shared_->port->ReceiveBurst(std::span(frames_)));
       next_ = 0;
-      count_ = static_cast<size_t>(*received);
+      count_ = static_cast<size_t>(received);
       if (count_ > 0) continue;
-      if (MonotonicNanos() >= deadline_ns) return capture::NextResult::kTimeout;
+      if (MonotonicNanos() >= deadline_ns) return NextResult::kTimeout;
       timespec pause{0, 100'000};
       nanosleep(&pause, nullptr);
     }
   }
 
-  capture::CaptureCounters Counters() const override {
-    capture::CaptureCounters counters;
-    absl::StatusOr<capture::DpdkPortStats> stats = shared_->port->Stats();
+  bool SentByThisHost(const DpdkFrame& frame) const {
+    if (frame.len < wire::kEthernetSourceOffset + wire::kMacLen) return false;
+    const uint8_t* source = frame.data + wire::kEthernetSourceOffset;
+    return std::memcmp(source, own_mac_.data(), wire::kMacLen) == 0;
+  }
+
+  CaptureCounters Counters() const override {
+    CaptureCounters counters;
+    absl::StatusOr<DpdkPortStats> stats = shared_->port->Stats();
     if (stats.ok()) {
       counters.received = stats->ipackets;
       counters.dropped = stats->imissed + stats->rx_nombuf;
@@ -116,17 +125,17 @@ class DpdkFrameSource final : public capture::FrameSource {
 
  private:
   std::shared_ptr<SharedPort> shared_;
-  std::vector<capture::DpdkFrame> frames_;
+  std::vector<DpdkFrame> frames_;
   size_t next_ = 0;
   size_t count_ = 0;
-  std::array<uint8_t, 6> own_mac_;
+  wire::MacAddress own_mac_;
 };
 
 // The "dpdk" object of the stats record: port counters and per-queue sender counters.
 void AddDpdkStats(const SharedPort& shared, report::ScanStats* stats) {
   report::DpdkStats dpdk;
   dpdk.device = shared.port->device_name();
-  absl::StatusOr<capture::DpdkPortStats> port = shared.port->Stats();
+  absl::StatusOr<DpdkPortStats> port = shared.port->Stats();
   if (port.ok()) {
     dpdk.ipackets = port->ipackets;
     dpdk.opackets = port->opackets;
@@ -138,60 +147,56 @@ void AddDpdkStats(const SharedPort& shared, report::ScanStats* stats) {
     dpdk.rx_nombuf = port->rx_nombuf;
   }
   for (size_t q = 0; q < shared.retired.size(); ++q) {
-    capture::DpdkSenderCounters c = shared.retired[q];
-    if (const capture::DpdkSenderCounters* live = shared.live[q]) {
-      c.frames_sent += live->frames_sent;
-      c.bursts += live->bursts;
-      c.tx_full += live->tx_full;
-      c.alloc_failures += live->alloc_failures;
-    }
+    DpdkSenderCounters c = shared.retired[q];
+    if (const DpdkSenderCounters* live = shared.live[q]) AddSenderCounters(*live, &c);
     dpdk.tx_queues.push_back({c.frames_sent, c.bursts, c.tx_full, c.alloc_failures});
   }
   stats->dpdk = std::move(dpdk);
 }
 
-}  // namespace
-
-absl::StatusOr<TxSetup> OpenDpdkBackend(const DpdkBackendOptions& options) {
-  if (options.eal_args.empty()) {
-    return absl::InvalidArgumentError(
-        "--tx dpdk needs --dpdk-args \"EAL ARGS\" (e.g. \"--no-huge --no-pci -m 512 "
-        "--vdev net_af_packet0,iface=eth0\")");
-  }
-  capture::DpdkOptions port_options;
-  port_options.eal_args = options.eal_args;
-  port_options.device = options.device;
-  port_options.tx_queues = static_cast<uint16_t>(std::max(1, options.sender_threads));
-  if (options.gateway_mac) {
-    port_options.destination_mac = *options.gateway_mac;
-  } else {
-    absl::StatusOr<capture::NextHop> hop =
-        capture::ResolveNextHop(options.first_target, options.interface);
-    if (!hop.ok()) return hop.status();
-    port_options.destination_mac = hop->mac;
-  }
-  absl::StatusOr<std::unique_ptr<capture::DpdkPort>> port = capture::DpdkPort::Create(port_options);
-  if (!port.ok()) return port.status();
-  auto shared = std::make_shared<SharedPort>();
-  shared->port = std::move(*port);
-  shared->live.assign(shared->port->tx_queues(), nullptr);
-  shared->retired.assign(shared->port->tx_queues(), {});
+// The factories over the one port: a TX queue per sender, RX queue 0 for the capture.
+TxSetup SharedPortSetup(std::shared_ptr<SharedPort> shared) {
   TxSetup setup;
-  setup.make_sender = [shared]() -> absl::StatusOr<std::unique_ptr<capture::PacketSender>> {
+  setup.make_sender = [shared]() -> absl::StatusOr<std::unique_ptr<PacketSender>> {
     uint16_t queue = shared->next_tx_queue.fetch_add(1);
     if (queue >= shared->port->tx_queues()) {
       return absl::InternalError("more DPDK sender threads than TX queues");
     }
-    return std::unique_ptr<capture::PacketSender>(new QueueSender(shared, queue));
+    return std::unique_ptr<PacketSender>(new QueueSender(shared, queue));
   };
   setup.make_capture =
-      [shared](const std::string&) -> absl::StatusOr<std::unique_ptr<capture::FrameSource>> {
+      [shared](const std::string&) -> absl::StatusOr<std::unique_ptr<FrameSource>> {
     // No BPF on a DPDK port: the matcher classifies every frame (unrelated ones are
     // counted as unmatched).
-    return std::unique_ptr<capture::FrameSource>(new DpdkFrameSource(shared));
+    return std::unique_ptr<FrameSource>(new DpdkFrameSource(shared));
   };
   setup.add_stats = [shared](report::ScanStats* stats) { AddDpdkStats(*shared, stats); };
   return setup;
+}
+
+}  // namespace
+
+absl::StatusOr<TxSetup> OpenDpdkBackend(const BackendOptions& options) {
+  if (options.dpdk_eal_args.empty()) {
+    return absl::InvalidArgumentError(
+        "--tx dpdk needs --dpdk-args \"EAL ARGS\" (e.g. \"--no-huge --no-pci -m 512 "
+        "--vdev net_af_packet0,iface=eth0\")");
+  }
+  DpdkOptions port_options;
+  port_options.eal_args = options.dpdk_eal_args;
+  port_options.device = options.dpdk_device;
+  port_options.tx_queues = static_cast<uint16_t>(std::max(1, options.sender_threads));
+  if (options.gateway_mac) {
+    port_options.destination_mac = *options.gateway_mac;
+  } else {
+    ASSIGN_OR_RETURN(NextHop hop, ResolveNextHop(options.first_target, options.interface));
+    port_options.destination_mac = hop.mac;
+  }
+  auto shared = std::make_shared<SharedPort>();
+  ASSIGN_OR_RETURN(shared->port, DpdkPort::Create(port_options));
+  shared->live.assign(shared->port->tx_queues(), nullptr);
+  shared->retired.assign(shared->port->tx_queues(), {});
+  return SharedPortSetup(std::move(shared));
 }
 
 }  // namespace cutpoint::capture

@@ -1,48 +1,26 @@
 #include "capture/dpdk/dpdk_port.h"
 
-#include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <mutex>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
+#include "engine/base/status_macros.h"
+#include "engine/wire/protocol.h"
 
 namespace cutpoint::capture {
 namespace {
-
-struct EalState {
-  std::mutex mu;
-  bool attempted = false;
-  std::string args;
-  absl::Status status;
-  std::vector<std::string> argv_storage;  // rte_eal_init may keep pointers into argv
-  std::vector<char*> argv;
-};
-
-EalState& Eal() {
-  static EalState* state = new EalState;
-  return *state;
-}
-
-bool HasFlag(const std::vector<std::string>& args, absl::string_view flag) {
-  for (const std::string& a : args) {
-    if (a == flag || absl::StartsWith(a, absl::StrCat(flag, "="))) return true;
-  }
-  return false;
-}
 
 int64_t WallClockUs() {
   timespec ts;
@@ -69,87 +47,8 @@ absl::Status RteError(absl::string_view what, int ret) {
 
 std::atomic<uint32_t> pool_counter{0};
 
-// The runtime directory of a private --file-prefix we chose (empty with --no-shconf):
-// removed at exit so runs leave nothing behind in /var/run/dpdk.
-std::string* own_runtime_dir = nullptr;
-void RemoveOwnRuntimeDir() {
-  if (own_runtime_dir != nullptr) rmdir(own_runtime_dir->c_str());
-}
-
-}  // namespace
-
-std::vector<std::string> EalArgv(absl::string_view eal_args) {
-  std::vector<std::string> user = absl::StrSplit(eal_args, absl::ByAnyChar(" \t\n"),
-                                                 absl::SkipEmpty());
-  std::vector<std::string> argv = {"cutpoint"};
-  if (!HasFlag(user, "--no-telemetry") && !HasFlag(user, "--telemetry")) {
-    argv.push_back("--no-telemetry");
-  }
-  bool own_runtime = HasFlag(user, "--in-memory") || HasFlag(user, "--file-prefix") ||
-                     HasFlag(user, "--proc-type") || HasFlag(user, "--no-shconf");
-  if (!own_runtime) {
-    if (HasFlag(user, "--no-huge") || HasFlag(user, "--legacy-mem")) {
-      // --in-memory is refused with --no-huge (it implies --legacy-mem): no shared config
-      // and a private runtime directory instead.
-      argv.push_back("--no-shconf");
-      argv.push_back(absl::StrCat("--file-prefix=cutpoint-", getpid()));
-    } else {
-      argv.push_back("--in-memory");
-    }
-  }
-  argv.insert(argv.end(), user.begin(), user.end());
-  return argv;
-}
-
-absl::Status InitEal(absl::string_view eal_args) {
-  EalState& eal = Eal();
-  std::lock_guard<std::mutex> lock(eal.mu);
-  if (eal.attempted) {
-    if (eal.args != eal_args) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "DPDK EAL already initialised with '", eal.args, "' (", eal.status.ok() ? "ok" : eal.status.message(),
-          "); it cannot be initialised again with '", eal_args, "'"));
-    }
-    return eal.status;
-  }
-  eal.attempted = true;
-  eal.args = std::string(eal_args);
-  eal.argv_storage = EalArgv(eal_args);
-  for (std::string& a : eal.argv_storage) eal.argv.push_back(a.data());
-  eal.argv.push_back(nullptr);
-  int ret = rte_eal_init(static_cast<int>(eal.argv.size() - 1), eal.argv.data());
-  if (ret >= 0) {
-    std::string own_prefix = absl::StrCat("--file-prefix=cutpoint-", getpid());
-    for (const std::string& a : eal.argv_storage) {
-      if (a == own_prefix) {
-        // Empty once the EAL is up (--no-shconf: no files), so removed now: at exit the
-        // process may run as an unprivileged user that cannot remove it any more.
-        if (rmdir(rte_eal_get_runtime_dir()) != 0) {
-          own_runtime_dir = new std::string(rte_eal_get_runtime_dir());
-          atexit(RemoveOwnRuntimeDir);
-        }
-      }
-    }
-  }
-  if (ret < 0) {
-    int error = rte_errno;
-    std::string hint;
-    if (error == EACCES || error == EPERM) hint = " (DPDK needs root or CAP_SYS_ADMIN etc.)";
-    if (error == ENOMEM) hint = " (no hugepages? try --no-huge -m 512)";
-    eal.status = absl::UnavailableError(
-        absl::StrCat("DPDK EAL init failed with '", absl::StrJoin(eal.argv_storage, " "),
-                     "': ", rte_strerror(error), hint));
-  }
-  return eal.status;
-}
-
-bool EalInitialized() {
-  EalState& eal = Eal();
-  std::lock_guard<std::mutex> lock(eal.mu);
-  return eal.attempted && eal.status.ok();
-}
-
-absl::StatusOr<std::unique_ptr<DpdkPort>> DpdkPort::Create(const DpdkOptions& options) {
+// The arguments, before the EAL is touched.
+absl::Status ValidateOptions(const DpdkOptions& options) {
   if (options.burst_size == 0 || options.burst_size > kDpdkMaxBurst) {
     return absl::InvalidArgumentError(
         absl::StrCat("DPDK burst size ", options.burst_size, " not in [1, ", kDpdkMaxBurst, "]"));
@@ -162,30 +61,82 @@ absl::StatusOr<std::unique_ptr<DpdkPort>> DpdkPort::Create(const DpdkOptions& op
                                                    " mbufs is too small for bursts of ",
                                                    options.burst_size));
   }
-  if (absl::Status s = InitEal(options.eal_args); !s.ok()) return s;
+  return absl::OkStatus();
+}
 
+// The port named by options.device, else options.port_id.
+absl::StatusOr<uint16_t> FindPort(const DpdkOptions& options) {
   uint16_t port = options.port_id;
-  if (!options.device.empty()) {
-    if (rte_eth_dev_get_port_by_name(options.device.c_str(), &port) != 0) {
-      return absl::NotFoundError(absl::StrCat("no DPDK port named '", options.device, "'; ",
-                                              AvailablePorts()));
-    }
+  if (!options.device.empty() && rte_eth_dev_get_port_by_name(options.device.c_str(), &port) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("no DPDK port named '", options.device, "'; ", AvailablePorts()));
   }
   if (!rte_eth_dev_is_valid_port(port)) {
     return absl::NotFoundError(absl::StrCat("no DPDK port ", port, "; ", AvailablePorts()));
   }
-  char name[RTE_ETH_NAME_MAX_LEN] = {};
-  rte_eth_dev_get_name_by_port(port, name);
+  return port;
+}
 
+absl::Status CheckQueueCounts(uint16_t port, const char* name, const DpdkOptions& options) {
   rte_eth_dev_info info;
   if (int ret = rte_eth_dev_info_get(port, &info); ret != 0) {
     return RteError(absl::StrCat("info of port ", port), ret);
   }
   if (options.rx_queues > info.max_rx_queues || options.tx_queues > info.max_tx_queues) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "DPDK port ", port, " (", name, ") has at most ", info.max_rx_queues, " RX and ",
-        info.max_tx_queues, " TX queues"));
+    return absl::InvalidArgumentError(absl::StrCat("DPDK port ", port, " (", name, ") has at most ",
+                                                   info.max_rx_queues, " RX and ",
+                                                   info.max_tx_queues, " TX queues"));
   }
+  return absl::OkStatus();
+}
+
+struct Descriptors {
+  uint16_t rx = 0;
+  uint16_t tx = 0;
+};
+
+// Configures the queue counts; returns the descriptor counts adjusted to the device.
+absl::StatusOr<Descriptors> ConfigurePort(uint16_t port, const std::string& name,
+                                          const DpdkOptions& options) {
+  rte_eth_conf conf;
+  memset(&conf, 0, sizeof(conf));
+  if (int ret = rte_eth_dev_configure(port, options.rx_queues, options.tx_queues, &conf);
+      ret != 0) {
+    return RteError(absl::StrCat("configure port ", port, " (", name, ")",
+                                 ret == -EBUSY ? ": in use (started)" : ""),
+                    ret);
+  }
+  Descriptors descriptors{options.rx_descriptors, options.tx_descriptors};
+  if (int ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &descriptors.rx, &descriptors.tx);
+      ret != 0) {
+    return RteError("descriptor counts", ret);
+  }
+  return descriptors;
+}
+
+absl::StatusOr<rte_mempool*> CreatePool(uint16_t port, const DpdkOptions& options, int socket) {
+  std::string pool_name = absl::StrCat("cutpoint", port, "_", pool_counter.fetch_add(1));
+  uint32_t cache = std::min<uint32_t>(options.mempool_cache, RTE_MEMPOOL_CACHE_MAX_SIZE);
+  cache = std::min(cache, options.mempool_size / 2);
+  rte_mempool* pool = rte_pktmbuf_pool_create(pool_name.c_str(), options.mempool_size, cache, 0,
+                                              RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+  if (pool == nullptr) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "DPDK mbuf pool of ", options.mempool_size, " mbufs: ", rte_strerror(rte_errno),
+        " (raise -m in the EAL arguments or lower the pool size)"));
+  }
+  return pool;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<DpdkPort>> DpdkPort::Create(const DpdkOptions& options) {
+  RETURN_IF_ERROR(ValidateOptions(options));
+  RETURN_IF_ERROR(InitEal(options.eal_args));
+  ASSIGN_OR_RETURN(uint16_t port, FindPort(options));
+  char name[RTE_ETH_NAME_MAX_LEN] = {};
+  rte_eth_dev_get_name_by_port(port, name);
+  RETURN_IF_ERROR(CheckQueueCounts(port, name, options));
 
   std::unique_ptr<DpdkPort> self(new DpdkPort);
   self->port_id_ = port;
@@ -195,74 +146,59 @@ absl::StatusOr<std::unique_ptr<DpdkPort>> DpdkPort::Create(const DpdkOptions& op
   self->burst_size_ = options.burst_size;
   self->mempool_size_ = options.mempool_size;
   self->held_.resize(options.rx_queues);
+  RETURN_IF_ERROR(self->ConfigureAndStart(options));
+  self->SetFraming(options);
+  rte_eth_stats_reset(port);
+  return self;
+}
 
-  rte_eth_conf conf;
-  memset(&conf, 0, sizeof(conf));
-  if (int ret = rte_eth_dev_configure(port, options.rx_queues, options.tx_queues, &conf);
-      ret != 0) {
-    return RteError(absl::StrCat("configure port ", port, " (", name, ")",
-                                 ret == -EBUSY ? ": in use (started)" : ""),
-                    ret);
-  }
-  uint16_t rxd = options.rx_descriptors, txd = options.tx_descriptors;
-  if (int ret = rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd); ret != 0) {
-    return RteError("descriptor counts", ret);
-  }
+absl::Status DpdkPort::ConfigureAndStart(const DpdkOptions& options) {
+  uint16_t port = port_id_;
+  ASSIGN_OR_RETURN(Descriptors descriptors, ConfigurePort(port, device_name_, options));
   int socket = rte_eth_dev_socket_id(port);
   if (socket < 0) socket = static_cast<int>(rte_socket_id());
-  std::string pool_name = absl::StrCat("cutpoint", port, "_", pool_counter.fetch_add(1));
-  uint32_t cache = std::min<uint32_t>(options.mempool_cache, RTE_MEMPOOL_CACHE_MAX_SIZE);
-  cache = std::min(cache, options.mempool_size / 2);
-  self->pool_ = rte_pktmbuf_pool_create(pool_name.c_str(), options.mempool_size, cache, 0,
-                                        RTE_MBUF_DEFAULT_BUF_SIZE, socket);
-  if (self->pool_ == nullptr) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "DPDK mbuf pool of ", options.mempool_size, " mbufs: ", rte_strerror(rte_errno),
-        " (raise -m in the EAL arguments or lower the pool size)"));
-  }
+  ASSIGN_OR_RETURN(pool_, CreatePool(port, options, socket));
   for (uint16_t q = 0; q < options.rx_queues; ++q) {
-    if (int ret = rte_eth_rx_queue_setup(port, q, rxd, static_cast<unsigned>(socket), nullptr,
-                                         self->pool_);
+    if (int ret = rte_eth_rx_queue_setup(port, q, descriptors.rx, static_cast<unsigned>(socket),
+                                         nullptr, pool_);
         ret != 0) {
       return RteError(absl::StrCat("RX queue ", q, " of port ", port), ret);
     }
   }
   for (uint16_t q = 0; q < options.tx_queues; ++q) {
-    if (int ret = rte_eth_tx_queue_setup(port, q, txd, static_cast<unsigned>(socket), nullptr);
+    if (int ret =
+            rte_eth_tx_queue_setup(port, q, descriptors.tx, static_cast<unsigned>(socket), nullptr);
         ret != 0) {
       return RteError(absl::StrCat("TX queue ", q, " of port ", port), ret);
     }
   }
   if (int ret = rte_eth_dev_start(port); ret != 0) {
-    return RteError(absl::StrCat("start port ", port, " (", name, ")"), ret);
+    return RteError(absl::StrCat("start port ", port, " (", device_name_, ")"), ret);
   }
-  self->started_ = true;
+  started_ = true;
   if (options.promiscuous) rte_eth_promiscuous_enable(port);  // -ENOTSUP is fine
+  return absl::OkStatus();
+}
 
+void DpdkPort::SetFraming(const DpdkOptions& options) {
   if (options.source_mac) {
-    self->source_mac_ = *options.source_mac;
+    source_mac_ = *options.source_mac;
   } else {
     rte_ether_addr addr;
-    if (rte_eth_macaddr_get(port, &addr) == 0) {
-      std::copy(std::begin(addr.addr_bytes), std::end(addr.addr_bytes), self->source_mac_.begin());
+    if (rte_eth_macaddr_get(port_id_, &addr) == 0) {
+      std::copy(std::begin(addr.addr_bytes), std::end(addr.addr_bytes), source_mac_.begin());
     }
   }
-  self->destination_mac_ = options.destination_mac;
-  std::copy(self->destination_mac_.begin(), self->destination_mac_.end(),
-            self->ethernet_header_.begin());
-  std::copy(self->source_mac_.begin(), self->source_mac_.end(),
-            self->ethernet_header_.begin() + 6);
-  self->ethernet_header_[12] = 0x08;
-  self->ethernet_header_[13] = 0x00;
-
-  size_t room = rte_pktmbuf_data_room_size(self->pool_) - RTE_PKTMBUF_HEADROOM;
-  size_t max_len = room - kDpdkEthernetHeaderLen;
+  destination_mac_ = options.destination_mac;
+  wire::WriteEthernetHeader(destination_mac_, source_mac_, wire::kEtherTypeIpv4,
+                            ethernet_header_.data());
+  size_t room = rte_pktmbuf_data_room_size(pool_) - RTE_PKTMBUF_HEADROOM;
+  size_t max_len = room - wire::kEthernetHeaderLen;
   uint16_t mtu = 0;
-  if (rte_eth_dev_get_mtu(port, &mtu) == 0 && mtu >= 68) max_len = std::min<size_t>(max_len, mtu);
-  self->max_packet_len_ = max_len;
-
-  rte_eth_stats_reset(port);
-  return self;
+  if (rte_eth_dev_get_mtu(port_id_, &mtu) == 0 && mtu >= wire::kIpv4MinMtu) {
+    max_len = std::min<size_t>(max_len, mtu);
+  }
+  max_packet_len_ = max_len;
 }
 
 DpdkPort::~DpdkPort() {

@@ -1,11 +1,10 @@
 // A DPDK ethdev port (a NIC bound to a poll-mode driver, or a virtual device such as
 // net_null / net_pcap / net_ring) set up for probing: one mbuf pool, N RX and N TX queues,
 // started and promiscuous. Frames are Ethernet; the IPv4 probes go out behind a fixed
-// 14-byte header (source MAC: the port's own unless given; destination: the next hop).
+// Ethernet header (source MAC: the port's own unless given; destination: the next hop).
 //
-// The EAL (DPDK's runtime) can be initialised once per process only: InitEal() does it on
-// first use and remembers the outcome; later calls with the same arguments return it,
-// other arguments are refused. Ports can be created, destroyed and created again.
+// The EAL is initialised on the first Create (see dpdk_eal.h). Ports can be created,
+// destroyed and created again.
 //
 // RX hands out borrowed views: the frames of one ReceiveBurst() stay valid until the next
 // ReceiveBurst() on that queue or the port's destruction, then their mbufs are freed.
@@ -13,7 +12,6 @@
 #ifndef CUTPOINT_CAPTURE_DPDK_DPDK_PORT_H_
 #define CUTPOINT_CAPTURE_DPDK_DPDK_PORT_H_
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -24,16 +22,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
+#include "capture/dpdk/dpdk_eal.h"
+#include "engine/wire/ethernet.h"
 
 struct rte_mempool;
 struct rte_mbuf;
 
 namespace cutpoint::capture {
 
-using MacAddress = std::array<uint8_t, 6>;
-
-inline constexpr size_t kDpdkEthernetHeaderLen = 14;
 inline constexpr uint16_t kDpdkMaxBurst = 512;
 
 struct DpdkOptions {
@@ -42,17 +38,17 @@ struct DpdkOptions {
   // a private runtime (--in-memory with hugepages; --no-shconf and a per-process
   // --file-prefix with --no-huge) so that concurrent runs do not collide.
   std::string eal_args;
-  std::string device;   // port by device name ("net_pcap0", "0000:03:00.0"); wins over port_id
+  std::string device;  // port by device name ("net_pcap0", "0000:03:00.0"); wins over port_id
   uint16_t port_id = 0;
   uint16_t rx_queues = 1;
   uint16_t tx_queues = 1;
   uint16_t rx_descriptors = 1024;  // adjusted to the device's limits
   uint16_t tx_descriptors = 1024;
-  uint16_t burst_size = 32;        // frames per rx/tx burst, 1..kDpdkMaxBurst
-  uint32_t mempool_size = 8191;    // mbufs (2^n - 1 is optimal)
-  uint32_t mempool_cache = 256;    // per-lcore cache
-  std::optional<MacAddress> source_mac;  // default: the port's own
-  MacAddress destination_mac{};          // the next hop (gateway); every frame goes to it
+  uint16_t burst_size = 32;                    // frames per rx/tx burst, 1..kDpdkMaxBurst
+  uint32_t mempool_size = 8191;                // mbufs (2^n - 1 is optimal)
+  uint32_t mempool_cache = 256;                // per-lcore cache
+  std::optional<wire::MacAddress> source_mac;  // default: the port's own
+  wire::MacAddress destination_mac{};          // the next hop (gateway); every frame goes to it
   bool promiscuous = true;
 };
 
@@ -62,7 +58,7 @@ struct DpdkPortStats {
   uint64_t opackets = 0;
   uint64_t ibytes = 0;
   uint64_t obytes = 0;
-  uint64_t imissed = 0;    // dropped by the device: RX queues full
+  uint64_t imissed = 0;  // dropped by the device: RX queues full
   uint64_t ierrors = 0;
   uint64_t oerrors = 0;
   uint64_t rx_nombuf = 0;  // RX mbuf allocation failures
@@ -75,12 +71,6 @@ struct DpdkFrame {
   size_t wire_len = 0;  // whole frame
   int64_t time_us = 0;  // wall clock at receive (one stamp per burst)
 };
-
-// Initialises the EAL once per process (see above). Errors name the EAL's complaint.
-absl::Status InitEal(absl::string_view eal_args);
-bool EalInitialized();
-// The argument vector InitEal passed (or would pass) to rte_eal_init.
-std::vector<std::string> EalArgv(absl::string_view eal_args);
 
 class DpdkPort {
  public:
@@ -104,12 +94,10 @@ class DpdkPort {
   uint16_t rx_queues() const { return rx_queues_; }
   uint16_t tx_queues() const { return tx_queues_; }
   uint16_t burst_size() const { return burst_size_; }
-  const MacAddress& source_mac() const { return source_mac_; }
-  const MacAddress& destination_mac() const { return destination_mac_; }
+  const wire::MacAddress& source_mac() const { return source_mac_; }
+  const wire::MacAddress& destination_mac() const { return destination_mac_; }
   // destination MAC, source MAC, EtherType IPv4.
-  const std::array<uint8_t, kDpdkEthernetHeaderLen>& ethernet_header() const {
-    return ethernet_header_;
-  }
+  const wire::EthernetHeader& ethernet_header() const { return ethernet_header_; }
   // Largest IPv4 packet one mbuf carries behind the Ethernet header (capped at the MTU).
   size_t max_packet_len() const { return max_packet_len_; }
   rte_mempool* mempool() const { return pool_; }
@@ -118,6 +106,9 @@ class DpdkPort {
 
  private:
   DpdkPort() = default;
+  // Create's steps once the port is known: queues, pool, start; then the frame header.
+  absl::Status ConfigureAndStart(const DpdkOptions& options);
+  void SetFraming(const DpdkOptions& options);
   void FreeHeld(uint16_t queue);
 
   uint16_t port_id_ = 0;
@@ -128,9 +119,9 @@ class DpdkPort {
   uint16_t burst_size_ = 0;
   uint32_t mempool_size_ = 0;
   rte_mempool* pool_ = nullptr;
-  MacAddress source_mac_{};
-  MacAddress destination_mac_{};
-  std::array<uint8_t, kDpdkEthernetHeaderLen> ethernet_header_{};
+  wire::MacAddress source_mac_{};
+  wire::MacAddress destination_mac_{};
+  wire::EthernetHeader ethernet_header_{};
   size_t max_packet_len_ = 0;
   std::vector<std::vector<rte_mbuf*>> held_;  // per RX queue: the last burst
 };

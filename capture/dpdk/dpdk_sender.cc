@@ -7,9 +7,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "engine/wire/ethernet.h"
+
 namespace cutpoint::capture {
 namespace {
-constexpr size_t kMinIpv4Len = 20;
 // Prefetch distance in mbufs (see SendProbes).
 constexpr uint16_t kPrefetchAhead = 4;
 }  // namespace
@@ -45,8 +46,7 @@ BurstResult DpdkSender::SendBurst(std::span<const OutgoingPacket> packets) {
     uint16_t valid = 0;
     for (size_t i = 0; i < chunk; ++i) {
       const OutgoingPacket& p = packets[next + i];
-      valid += p.data != nullptr && p.len >= kMinIpv4Len && p.len <= max_packet_len_ &&
-               (p.data[0] >> 4) == 4;
+      valid += IsSendableIpv4(p, max_packet_len_);
     }
     if (valid > 0 && rte_pktmbuf_alloc_bulk(port_.mempool(), mbufs, valid) != 0) {
       ++counters_.alloc_failures;
@@ -57,17 +57,16 @@ BurstResult DpdkSender::SendBurst(std::span<const OutgoingPacket> packets) {
     size_t failed = 0;
     for (size_t i = 0; i < chunk; ++i) {
       const OutgoingPacket& p = packets[next + i];
-      if (p.data == nullptr || p.len < kMinIpv4Len || p.len > max_packet_len_ ||
-          (p.data[0] >> 4) != 4) {
+      if (!IsSendableIpv4(p, max_packet_len_)) {
         ++counters_.rejected;
         ++failed;
         continue;
       }
       rte_mbuf* m = mbufs[n];
       uint8_t* out = rte_pktmbuf_mtod(m, uint8_t*);
-      memcpy(out, header, kDpdkEthernetHeaderLen);
-      memcpy(out + kDpdkEthernetHeaderLen, p.data, p.len);
-      m->data_len = static_cast<uint16_t>(kDpdkEthernetHeaderLen + p.len);
+      memcpy(out, header, wire::kEthernetHeaderLen);
+      memcpy(out + wire::kEthernetHeaderLen, p.data, p.len);
+      m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + p.len);
       m->pkt_len = m->data_len;
       failed_before[n] = failed;
       ++n;
@@ -89,9 +88,9 @@ BurstResult DpdkSender::SendBurst(std::span<const OutgoingPacket> packets) {
 
 size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
                               std::span<const probe::ProbeSpec> specs, int64_t send_us) {
-  static_assert(kDpdkEthernetHeaderLen + probe::kMaxProbeLen <= 128);
+  static_assert(wire::kEthernetHeaderLen + probe::kMaxProbeLen <= 128);
   // The Ethernet header as two overlapping 8-byte stores (bytes 0-7 and 6-13).
-  static_assert(kDpdkEthernetHeaderLen == 14);
+  static_assert(wire::kEthernetHeaderLen == 14);
   rte_mbuf* mbufs[kDpdkMaxBurst];
   rte_mempool* pool = port_.mempool();
   size_t done = 0;
@@ -117,7 +116,7 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
       uint8_t* out = static_cast<uint8_t*>(mbufs[i]->buf_addr) + RTE_PKTMBUF_HEADROOM;
       memcpy(out, &header_words_[0], 8);
       memcpy(out + 6, &header_words_[1], 8);
-      outs[i] = out + kDpdkEthernetHeaderLen;
+      outs[i] = out + wire::kEthernetHeaderLen;
     }
     // The whole burst at once: its AES blocks are computed together.
     builder.BuildBatch(specs.subspan(done, n), send_us, outs, lens);
@@ -125,7 +124,7 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
       rte_mbuf* m = mbufs[i];
       m->data_off = RTE_PKTMBUF_HEADROOM;
       m->ol_flags = 0;
-      m->data_len = static_cast<uint16_t>(kDpdkEthernetHeaderLen + lens[i]);
+      m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
       m->pkt_len = m->data_len;
     }
     uint16_t sent = Transmit(mbufs, n);

@@ -1,5 +1,5 @@
 // Sends IPv4 probes as Ethernet frames from a DPDK port's TX queue: per burst, mbufs are
-// allocated in bulk, filled (the port's 14-byte Ethernet header + the IPv4 bytes) and
+// allocated in bulk, filled (the port's Ethernet header + the IPv4 bytes) and
 // handed to the driver with one rte_eth_tx_burst(); mbufs the driver did not take are
 // freed and their packets left to the caller to retry.
 //

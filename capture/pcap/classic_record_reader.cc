@@ -6,12 +6,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "capture/pcap/pcap_format.h"
+
 namespace cutpoint::capture {
 namespace {
 
-constexpr uint32_t kMagicMicros = 0xa1b2c3d4;
-constexpr uint32_t kMagicNanos = 0xa1b23c4d;
-constexpr size_t kRecordHeaderLen = 16;
 constexpr size_t kMaxBufferLen = 4 << 20;
 constexpr size_t kMinBufferLen = 4096;
 // libpcap's largest snapshot for any link type; bigger records go to libpcap to refuse.
@@ -37,31 +36,38 @@ std::optional<ClassicRecordReader> ClassicRecordReader::ForFile(int fd, const ui
   uint32_t magic = Load32(header, false);
   bool swapped = false;
   bool nanos = false;
-  if (magic == kMagicMicros) {
-  } else if (magic == kMagicNanos) {
+  if (magic == kPcapMagicMicros) {
+  } else if (magic == kPcapMagicNanos) {
     nanos = true;
-  } else if (magic == __builtin_bswap32(kMagicMicros)) {
+  } else if (magic == __builtin_bswap32(kPcapMagicMicros)) {
     swapped = true;
-  } else if (magic == __builtin_bswap32(kMagicNanos)) {
+  } else if (magic == __builtin_bswap32(kPcapMagicNanos)) {
     swapped = true;
     nanos = true;
   } else {
     return std::nullopt;
   }
   // Version 2.4 only (what every writer since 1998 produces); libpcap reads the rest.
-  if (Load16(header + 4, swapped) != 2 || Load16(header + 6, swapped) != 4) return std::nullopt;
+  if (Load16(header + 4, swapped) != kPcapVersionMajor ||
+      Load16(header + 6, swapped) != kPcapVersionMinor) {
+    return std::nullopt;
+  }
   if (snapshot == 0 || snapshot > kMaxCaplen) snapshot = kMaxCaplen;
   // Small files (and fuzz inputs) get a small buffer; a file that grows while we read it
   // still works, through more refills or libpcap.
-  size_t buffer_len = static_cast<size_t>(
-      std::clamp<uint64_t>(file_size, kMinBufferLen, kMaxBufferLen));
+  size_t buffer_len =
+      static_cast<size_t>(std::clamp<uint64_t>(file_size, kMinBufferLen, kMaxBufferLen));
   return ClassicRecordReader(fd, swapped, nanos, snapshot, buffer_len);
 }
 
 ClassicRecordReader::ClassicRecordReader(int fd, bool swapped, bool nanos, uint32_t snapshot,
                                          size_t buffer_len)
-    : fd_(fd), swapped_(swapped), nanos_(nanos), snapshot_(snapshot),
-      buffer_(new uint8_t[buffer_len]), buffer_len_(buffer_len) {}
+    : fd_(fd),
+      swapped_(swapped),
+      nanos_(nanos),
+      snapshot_(snapshot),
+      buffer_(new uint8_t[buffer_len]),
+      buffer_len_(buffer_len) {}
 
 bool ClassicRecordReader::Fill(size_t want) {
   if (filled_ - consumed_ >= want) return true;
@@ -96,23 +102,23 @@ bool ClassicRecordReader::FillOrLookAgain(size_t want) {
 ClassicRecordReader::Result ClassicRecordReader::Next(ClassicRecord* record) {
   // The end of the file inside a record (not a read error, not a full buffer): a cut.
   auto short_of = [&] { return at_eof_ && !read_failed_ ? Result::kTruncated : Result::kHandOver; };
-  if (!FillOrLookAgain(kRecordHeaderLen)) {
+  if (!FillOrLookAgain(kPcapRecordHeaderLen)) {
     if (filled_ == consumed_ && !read_failed_) return Result::kEnd;
     return short_of();
   }
   const uint8_t* header = buffer_.get() + consumed_;
-  uint32_t caplen = Load32(header + 8, swapped_);
+  uint32_t caplen = Load32(header + kPcapRecordCaplenOffset, swapped_);
   uint32_t wire_len = Load32(header + 12, swapped_);
   if (caplen > snapshot_ || caplen > wire_len) return Result::kHandOver;
-  if (!FillOrLookAgain(kRecordHeaderLen + caplen)) return short_of();
+  if (!FillOrLookAgain(kPcapRecordHeaderLen + caplen)) return short_of();
   header = buffer_.get() + consumed_;  // Fill may have moved the bytes
   uint32_t fraction = Load32(header + 4, swapped_);
   record->seconds = Load32(header, swapped_);
   record->micros = nanos_ ? fraction / 1000 : fraction;
   record->caplen = caplen;
   record->wire_len = wire_len;
-  record->data = header + kRecordHeaderLen;
-  consumed_ += kRecordHeaderLen + caplen;
+  record->data = header + kPcapRecordHeaderLen;
+  consumed_ += kPcapRecordHeaderLen + caplen;
   return Result::kRecord;
 }
 

@@ -19,6 +19,8 @@
 #include <memory>
 #include <optional>
 
+#include "capture/pcap/pcap_format.h"
+
 namespace cutpoint::capture {
 
 struct ClassicRecord {
@@ -26,13 +28,11 @@ struct ClassicRecord {
   uint32_t caplen = 0;
   uint32_t wire_len = 0;
   int64_t seconds = 0;
-  int64_t micros = 0;             // sub-second part, in microseconds
+  int64_t micros = 0;  // sub-second part, in microseconds
 };
 
 class ClassicRecordReader {
  public:
-  static constexpr size_t kFileHeaderLen = 24;
-
   // For a classic pcap of `file_size` bytes whose 24-byte header is `header` (as read
   // from the file), read through `fd` (not owned) from offset 24. nullopt when the format
   // is not one this reader handles (pcapng, modified pcap, other versions): then libpcap
@@ -60,9 +60,9 @@ class ClassicRecordReader {
   uint32_t snapshot_;
   std::unique_ptr<uint8_t[]> buffer_;
   size_t buffer_len_;
-  size_t filled_ = 0;      // valid bytes in buffer_
-  size_t consumed_ = 0;    // bytes of buffer_ already handed out
-  uint64_t file_offset_ = kFileHeaderLen;  // file offset of buffer_[0]
+  size_t filled_ = 0;                          // valid bytes in buffer_
+  size_t consumed_ = 0;                        // bytes of buffer_ already handed out
+  uint64_t file_offset_ = kPcapFileHeaderLen;  // file offset of buffer_[0]
   bool at_eof_ = false;
   bool read_failed_ = false;
 };

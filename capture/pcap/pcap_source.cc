@@ -11,6 +11,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "capture/pcap/pcap_format.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::capture {
 namespace {
@@ -22,17 +24,22 @@ constexpr size_t kOfflineReadBuffer = 1 << 20;
 // libpcap reports DLT_* values; the engine speaks LINKTYPE_* numbers.
 absl::StatusOr<wire::LinkType> LinkTypeFromDlt(int dlt) {
   switch (dlt) {
-    case DLT_NULL: return wire::LinkType::kNull;
-    case DLT_EN10MB: return wire::LinkType::kEthernet;
+    case DLT_NULL:
+      return wire::LinkType::kNull;
+    case DLT_EN10MB:
+      return wire::LinkType::kEthernet;
     case DLT_RAW:
 #ifdef DLT_IPV4
     case DLT_IPV4:
 #endif
       return wire::LinkType::kRaw;
-    case DLT_LOOP: return wire::LinkType::kLoop;
-    case DLT_LINUX_SLL: return wire::LinkType::kLinuxSll;
+    case DLT_LOOP:
+      return wire::LinkType::kLoop;
+    case DLT_LINUX_SLL:
+      return wire::LinkType::kLinuxSll;
 #ifdef DLT_LINUX_SLL2
-    case DLT_LINUX_SLL2: return wire::LinkType::kLinuxSll2;
+    case DLT_LINUX_SLL2:
+      return wire::LinkType::kLinuxSll2;
 #endif
     default: {
       const char* name = pcap_datalink_val_to_name(dlt);
@@ -44,17 +51,14 @@ absl::StatusOr<wire::LinkType> LinkTypeFromDlt(int dlt) {
   }
 }
 
-}  // namespace
+// Owns a libpcap handle until it is handed to a PcapSource.
+struct PcapCloser {
+  void operator()(pcap_t* handle) const { pcap_close(handle); }
+};
+using PcapHandle = std::unique_ptr<pcap_t, PcapCloser>;
 
-PcapSource::~PcapSource() { pcap_close(handle_); }
-
-absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenLive(
-    const LiveCaptureOptions& options) {
-  char error[PCAP_ERRBUF_SIZE] = {0};
-  pcap_t* handle = pcap_create(options.interface.c_str(), error);
-  if (handle == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("capture on ", options.interface, ": ", error));
-  }
+// Applies the live options and activates the handle.
+absl::Status Activate(pcap_t* handle, const LiveCaptureOptions& options) {
   pcap_set_snaplen(handle, options.snaplen);
   pcap_set_promisc(handle, 0);
   pcap_set_timeout(handle, options.timeout_ms);
@@ -62,58 +66,46 @@ absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenLive(
   pcap_set_buffer_size(handle, options.buffer_bytes);
   pcap_set_tstamp_precision(handle, PCAP_TSTAMP_PRECISION_MICRO);
   int activated = pcap_activate(handle);
-  if (activated < 0) {
-    std::string message = pcap_geterr(handle);
-    pcap_close(handle);
-    if (activated == PCAP_ERROR_PERM_DENIED) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "capture on ", options.interface, ": ", message, " (needs CAP_NET_RAW)"));
-    }
-    if (activated == PCAP_ERROR_NO_SUCH_DEVICE) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown interface '", options.interface, "': ", message));
-    }
-    return absl::UnavailableError(absl::StrCat("capture on ", options.interface, ": ", message));
+  if (activated >= 0) return absl::OkStatus();
+  std::string message = pcap_geterr(handle);
+  if (activated == PCAP_ERROR_PERM_DENIED) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("capture on ", options.interface, ": ", message, " (needs CAP_NET_RAW)"));
   }
-  absl::StatusOr<wire::LinkType> link = LinkTypeFromDlt(pcap_datalink(handle));
-  if (!link.ok()) {
-    pcap_close(handle);
-    return link.status();
+  if (activated == PCAP_ERROR_NO_SUCH_DEVICE) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown interface '", options.interface, "': ", message));
   }
-  if (options.inbound_only && pcap_setdirection(handle, PCAP_D_IN) != 0) {
-    std::string message = pcap_geterr(handle);
-    pcap_close(handle);
-    return absl::UnavailableError(absl::StrCat("pcap_setdirection: ", message));
-  }
-  if (!options.filter.empty()) {
-    bpf_program program;
-    if (pcap_compile(handle, &program, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-        pcap_setfilter(handle, &program) != 0) {
-      std::string message = pcap_geterr(handle);
-      pcap_close(handle);
-      return absl::InvalidArgumentError(
-          absl::StrCat("capture filter '", options.filter, "': ", message));
-    }
-    pcap_freecode(&program);
-  }
-  // Non-blocking reads plus our own poll() bound how long Next() can block, whatever the
-  // TPACKET version's block-timeout semantics are.
-  if (pcap_setnonblock(handle, 1, error) != 0) {
-    pcap_close(handle);
-    return absl::UnavailableError(absl::StrCat("pcap_setnonblock: ", error));
-  }
-  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle, *link, true));
-  source->selectable_fd_ = pcap_get_selectable_fd(handle);
-  source->timeout_ms_ = options.timeout_ms;
-  return source;
+  return absl::UnavailableError(absl::StrCat("capture on ", options.interface, ": ", message));
 }
 
-absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::string& path) {
+// Inbound only and the BPF filter, as asked.
+absl::Status SelectFrames(pcap_t* handle, const LiveCaptureOptions& options) {
+  if (options.inbound_only && pcap_setdirection(handle, PCAP_D_IN) != 0) {
+    return absl::UnavailableError(absl::StrCat("pcap_setdirection: ", pcap_geterr(handle)));
+  }
+  if (options.filter.empty()) return absl::OkStatus();
+  bpf_program program;
+  if (pcap_compile(handle, &program, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("capture filter '", options.filter, "': ", pcap_geterr(handle)));
+  }
+  int set = pcap_setfilter(handle, &program);
+  pcap_freecode(&program);
+  if (set != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("capture filter '", options.filter, "': ", pcap_geterr(handle)));
+  }
+  return absl::OkStatus();
+}
+
+// A pcap or pcapng file ("-": standard input) opened for libpcap.
+absl::StatusOr<PcapHandle> OpenCaptureFile(const std::string& path) {
   char error[PCAP_ERRBUF_SIZE] = {0};
   pcap_t* handle = nullptr;
   if (path == "-") {  // libpcap's name for standard input
-    handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO,
-                                                     error);
+    handle =
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, error);
   } else {
     // Opened here rather than by libpcap to give stdio a large buffer: libpcap freads each
     // record in two small pieces, and with the default 4 KiB buffer a read(2) every ~50
@@ -130,21 +122,51 @@ absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::s
   if (handle == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("cannot read pcap '", path, "': ", error));
   }
-  absl::StatusOr<wire::LinkType> link = LinkTypeFromDlt(pcap_datalink(handle));
-  if (!link.ok()) {
-    pcap_close(handle);
+  return PcapHandle(handle);
+}
+
+}  // namespace
+
+PcapSource::~PcapSource() { pcap_close(handle_); }
+
+absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenLive(
+    const LiveCaptureOptions& options) {
+  char error[PCAP_ERRBUF_SIZE] = {0};
+  PcapHandle handle(pcap_create(options.interface.c_str(), error));
+  if (handle == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("capture on ", options.interface, ": ", error));
+  }
+  RETURN_IF_ERROR(Activate(handle.get(), options));
+  ASSIGN_OR_RETURN(wire::LinkType link, LinkTypeFromDlt(pcap_datalink(handle.get())));
+  RETURN_IF_ERROR(SelectFrames(handle.get(), options));
+  // Non-blocking reads plus our own poll() bound how long Next() can block, whatever the
+  // TPACKET version's block-timeout semantics are.
+  if (pcap_setnonblock(handle.get(), 1, error) != 0) {
+    return absl::UnavailableError(absl::StrCat("pcap_setnonblock: ", error));
+  }
+  int selectable_fd = pcap_get_selectable_fd(handle.get());
+  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle.release(), link, true));
+  source->selectable_fd_ = selectable_fd;
+  source->timeout_ms_ = options.timeout_ms;
+  return source;
+}
+
+absl::StatusOr<std::unique_ptr<PcapSource>> PcapSource::OpenOffline(const std::string& path) {
+  ASSIGN_OR_RETURN(PcapHandle handle, OpenCaptureFile(path));
+  absl::StatusOr<wire::LinkType> link = LinkTypeFromDlt(pcap_datalink(handle.get()));
+  if (!link.ok()) {  // the file's name goes in front of the reason
     return absl::InvalidArgumentError(absl::StrCat("pcap '", path, "': ", link.status().message()));
   }
-  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle, *link, false));
+  auto source = std::unique_ptr<PcapSource>(new PcapSource(handle.release(), *link, false));
   // Regular classic pcap files: our record reader (see classic_record_reader.h).
-  int fd = path == "-" ? -1 : fileno(pcap_file(handle));
+  int fd = path == "-" ? -1 : fileno(pcap_file(source->handle_));
   struct stat info;
-  uint8_t header[ClassicRecordReader::kFileHeaderLen];
+  uint8_t header[kPcapFileHeaderLen];
   if (fd >= 0 && fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
       pread(fd, header, sizeof(header), 0) == static_cast<ssize_t>(sizeof(header))) {
-    source->records_ =
-        ClassicRecordReader::ForFile(fd, header, static_cast<uint32_t>(pcap_snapshot(handle)),
-                                     static_cast<uint64_t>(info.st_size));
+    source->records_ = ClassicRecordReader::ForFile(
+        fd, header, static_cast<uint32_t>(pcap_snapshot(source->handle_)),
+        static_cast<uint64_t>(info.st_size));
   }
   return source;
 }
@@ -212,8 +234,8 @@ absl::StatusOr<NextResult> PcapSource::Next(CapturedFrame* frame, bool wait) {
     truncation_->frames_before = frames_read_;
     return NextResult::kEnd;
   }
-  return absl::DataLossError(absl::StrCat(live_ ? "capture failed: " : "corrupt pcap: ",
-                                          pcap_geterr(handle_)));
+  return absl::DataLossError(
+      absl::StrCat(live_ ? "capture failed: " : "corrupt pcap: ", pcap_geterr(handle_)));
 }
 
 CaptureCounters PcapSource::Counters() const {

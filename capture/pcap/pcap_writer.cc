@@ -8,13 +8,12 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "capture/pcap/pcap_format.h"
 
 namespace cutpoint::capture {
 namespace {
 
 constexpr size_t kFlushBytes = 64 * 1024;
-constexpr size_t kFileHeaderBytes = 24;
-constexpr size_t kRecordHeaderBytes = 16;
 
 uint32_t LinkTypeNumber(wire::LinkType link) {
   // Bare IPv4 is written as LINKTYPE_RAW (101), which every reader knows.
@@ -74,14 +73,16 @@ std::unique_ptr<PcapWriter> PcapWriter::FromFd(int fd, std::string name, wire::L
 
 PcapWriter::PcapWriter(int fd, std::string name, wire::LinkType link, int snaplen)
     : fd_(fd), name_(std::move(name)), file_end_(lseek(fd, 0, SEEK_CUR)) {
-  buffer_.reserve(kFlushBytes + 2 * kRecordHeaderBytes + 65536);
-  Put32(buffer_, 0xa1b2c3d4);  // microsecond timestamps
-  Put32(buffer_, 2 | (4u << 16));  // version 2.4 (major, minor as two 16-bit fields)
-  Put32(buffer_, 0);            // thiszone
-  Put32(buffer_, 0);            // sigfigs
+  buffer_.reserve(kFlushBytes + 2 * kPcapRecordHeaderLen + 65536);
+  Put32(buffer_, kPcapMagicMicros);
+  // Major, then minor, as two 16-bit fields in host order (on the little-endian hosts we
+  // build for).
+  Put32(buffer_, kPcapVersionMajor | (uint32_t{kPcapVersionMinor} << 16));
+  Put32(buffer_, 0);  // thiszone
+  Put32(buffer_, 0);  // sigfigs
   Put32(buffer_, static_cast<uint32_t>(snaplen));
   Put32(buffer_, LinkTypeNumber(link));
-  header_bytes_ = kFileHeaderBytes;
+  header_bytes_ = kPcapFileHeaderLen;
 }
 
 PcapWriter::~PcapWriter() { (void)Close(); }
@@ -102,7 +103,7 @@ void PcapWriter::PublishPending() {
 
 void PcapWriter::Write(int64_t time_us, const uint8_t* data, size_t len) {
   if (!error_.ok() || fd_ < 0) return;
-  size_t needed = buffer_.size() + kRecordHeaderBytes + len;
+  size_t needed = buffer_.size() + kPcapRecordHeaderLen + len;
   if (needed > buffer_.capacity()) {  // rare: the buffer moves, under the guard
     if (guard_ != nullptr) guard_->Lock();
     buffer_.reserve(needed * 2);
@@ -161,10 +162,10 @@ absl::Status PcapWriter::WriteOut(const uint8_t* data, size_t len) {
     size_t at = header_bytes_;
     if (at <= done) {
       keep = at;
-      while (at + kRecordHeaderBytes <= len) {
+      while (at + kPcapRecordHeaderLen <= len) {
         uint32_t caplen;
-        std::memcpy(&caplen, data + at + 8, 4);
-        size_t next = at + kRecordHeaderBytes + caplen;
+        std::memcpy(&caplen, data + at + kPcapRecordCaplenOffset, 4);
+        size_t next = at + kPcapRecordHeaderLen + caplen;
         if (next > done) break;
         keep = at = next;
       }
@@ -175,8 +176,9 @@ absl::Status PcapWriter::WriteOut(const uint8_t* data, size_t len) {
       cut = ftruncate(fd_, end) == 0;
       if (cut) file_end_ = end;
     }
-    return absl::UnavailableError(absl::StrCat("writing pcap '", name_, "': ", strerror(error),
-                                               cut ? " (the capture ends at its last whole record)" : ""));
+    return absl::UnavailableError(
+        absl::StrCat("writing pcap '", name_, "': ", strerror(error),
+                     cut ? " (the capture ends at its last whole record)" : ""));
   }
   if (file_end_ >= 0) file_end_ += static_cast<int64_t>(len);
   return absl::OkStatus();

@@ -4,7 +4,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,12 +18,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "capture/send/ethernet_interface.h"
+#include "capture/send/unique_fd.h"
+#include "engine/base/status_macros.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
 namespace {
 
-constexpr size_t kEthernetHeaderLen = 14;
-constexpr size_t kMinIpv4Len = 20;
 constexpr uint32_t kMinFrameSize = 128;
 constexpr uint32_t kMaxFrameSize = 2048;
 constexpr uint32_t kMaxFrameCount = 1u << 20;
@@ -53,17 +53,9 @@ void StoreStatus(uint8_t* frame, uint32_t status) {
   __atomic_store_n(&Header(frame)->tp_status, status, __ATOMIC_RELEASE);
 }
 
-// Closes the descriptor unless released.
-struct FdGuard {
-  int fd;
-  ~FdGuard() {
-    if (fd >= 0) close(fd);
-  }
-};
-
 absl::Status Errno(absl::string_view what, const std::string& interface, int error) {
-  std::string message = absl::StrCat("AF_PACKET ", what, " on '", interface, "': ",
-                                     strerror(error));
+  std::string message =
+      absl::StrCat("AF_PACKET ", what, " on '", interface, "': ", strerror(error));
   if (error == EPERM || error == EACCES) {
     return absl::PermissionDeniedError(absl::StrCat(
         message, " (run as root or grant CAP_NET_RAW: setcap cap_net_raw+ep cutpoint)"));
@@ -74,56 +66,49 @@ absl::Status Errno(absl::string_view what, const std::string& interface, int err
   return absl::UnavailableError(message);
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
-    const AfPacketOptions& options) {
+// The arguments, before anything touches the system.
+absl::Status ValidateOptions(const AfPacketOptions& options) {
   const std::string& name = options.interface;
   if (name.empty() || name.size() >= IFNAMSIZ) {
     return absl::InvalidArgumentError(absl::StrCat("invalid interface name '", name, "'"));
   }
   if (options.frame_size < kMinFrameSize || options.frame_size > kMaxFrameSize ||
       options.frame_size % TPACKET_ALIGNMENT != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "AF_PACKET frame size ", options.frame_size, " must be a multiple of ",
-        TPACKET_ALIGNMENT, " in [", kMinFrameSize, ", ", kMaxFrameSize, "]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("AF_PACKET frame size ", options.frame_size, " must be a multiple of ",
+                     TPACKET_ALIGNMENT, " in [", kMinFrameSize, ", ", kMaxFrameSize, "]"));
   }
   if (options.frame_count == 0 || options.frame_count > kMaxFrameCount) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "AF_PACKET frame count ", options.frame_count, " must be in [1, ", kMaxFrameCount, "]"));
+    return absl::InvalidArgumentError(absl::StrCat("AF_PACKET frame count ", options.frame_count,
+                                                   " must be in [1, ", kMaxFrameCount, "]"));
   }
-
-  if (options.destination_mac == std::array<uint8_t, 6>{}) {
+  if (options.destination_mac == wire::MacAddress{}) {
     return absl::InvalidArgumentError("AF_PACKET: the destination (gateway) MAC is all zero");
   }
+  return absl::OkStatus();
+}
 
-  // Protocol 0: the socket is bound to no protocol and therefore receives nothing.
-  FdGuard fd{socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)};
-  if (fd.fd < 0) return Errno("socket", name, errno);
-
-  absl::StatusOr<EthernetInterface> interface = QueryEthernetInterface(name, "afpacket");
-  if (!interface.ok()) return interface.status();
-  if (!interface->up) {
-    return absl::FailedPreconditionError(absl::StrCat("interface '", name, "' is down"));
+absl::Status SetPacketOption(int fd, int option, absl::string_view what,
+                             const std::string& interface) {
+  int on = 1;
+  if (setsockopt(fd, SOL_PACKET, option, &on, sizeof(on)) != 0) {
+    return Errno(what, interface, errno);
   }
-  int ifindex = interface->ifindex;
-  std::array<uint8_t, 6> interface_mac = interface->mac;
-  int mtu = interface->mtu;
+  return absl::OkStatus();
+}
 
+// TPACKET_V2, loss-tolerant, qdisc bypass and the virtio-net header as asked; returns the
+// length of the header each frame then starts with (0 without one).
+absl::StatusOr<size_t> ConfigureSocket(int fd, const AfPacketOptions& options) {
+  const std::string& name = options.interface;
   int version = TPACKET_V2;
-  if (setsockopt(fd.fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) != 0) {
+  if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) != 0) {
     return Errno("PACKET_VERSION", name, errno);
   }
   // A frame the kernel refuses is released and skipped instead of blocking the ring.
-  int loss = 1;
-  if (setsockopt(fd.fd, SOL_PACKET, PACKET_LOSS, &loss, sizeof(loss)) != 0) {
-    return Errno("PACKET_LOSS", name, errno);
-  }
+  RETURN_IF_ERROR(SetPacketOption(fd, PACKET_LOSS, "PACKET_LOSS", name));
   if (options.qdisc_bypass) {
-    int bypass = 1;
-    if (setsockopt(fd.fd, SOL_PACKET, PACKET_QDISC_BYPASS, &bypass, sizeof(bypass)) != 0) {
-      return Errno("PACKET_QDISC_BYPASS", name, errno);
-    }
+    RETURN_IF_ERROR(SetPacketOption(fd, PACKET_QDISC_BYPASS, "PACKET_QDISC_BYPASS", name));
   }
   // With a virtio-net header in front of each frame the kernel copies the first hdr_len
   // bytes into the skb's linear area. We set hdr_len to the whole frame, so the skb holds
@@ -131,60 +116,91 @@ absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
   // per-packet page allocation and copy (skb_copy_ubufs), and no header re-parsing.
   // Optional: kernels without it send the plain way.
   size_t vnet_header_len = 0;
-  if (options.linear_frames) {
-    int on = 1;
-    if (setsockopt(fd.fd, SOL_PACKET, PACKET_VNET_HDR, &on, sizeof(on)) == 0) {
-      vnet_header_len = sizeof(VnetHeader);
-    }
+  int on = 1;
+  if (options.linear_frames && setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &on, sizeof(on)) == 0) {
+    vnet_header_len = sizeof(VnetHeader);
   }
   int sndbuf = 4 << 20;
-  setsockopt(fd.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+  return vnet_header_len;
+}
 
+// Whole blocks of one page (or one frame, when frames are larger) holding at least
+// options.frame_count frames.
+tpacket_req RingGeometry(const AfPacketOptions& options) {
   long page = sysconf(_SC_PAGESIZE);
   uint32_t page_size = page > 0 ? static_cast<uint32_t>(page) : 4096;
   uint32_t block_size = std::max(page_size, options.frame_size);
   block_size = (block_size + page_size - 1) / page_size * page_size;
   uint32_t frames_per_block = block_size / options.frame_size;
   uint32_t block_count = (options.frame_count + frames_per_block - 1) / frames_per_block;
-  tpacket_req ring_request{};
-  ring_request.tp_block_size = block_size;
-  ring_request.tp_block_nr = block_count;
-  ring_request.tp_frame_size = options.frame_size;
-  ring_request.tp_frame_nr = block_count * frames_per_block;
-  if (setsockopt(fd.fd, SOL_PACKET, PACKET_TX_RING, &ring_request, sizeof(ring_request)) != 0) {
-    return Errno("PACKET_TX_RING", name, errno);
-  }
-  size_t ring_bytes = size_t{block_size} * block_count;
-  void* ring = mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd.fd, 0);
-  if (ring == MAP_FAILED) return Errno("mmap of the TX ring", name, errno);
+  tpacket_req request{};
+  request.tp_block_size = block_size;
+  request.tp_block_nr = block_count;
+  request.tp_frame_size = options.frame_size;
+  request.tp_frame_nr = block_count * frames_per_block;
+  return request;
+}
 
+struct MappedRing {
+  uint8_t* base = nullptr;
+  size_t bytes = 0;
+};
+
+absl::StatusOr<MappedRing> MapRing(int fd, const tpacket_req& request,
+                                   const std::string& interface) {
+  if (setsockopt(fd, SOL_PACKET, PACKET_TX_RING, &request, sizeof(request)) != 0) {
+    return Errno("PACKET_TX_RING", interface, errno);
+  }
+  MappedRing ring;
+  ring.bytes = size_t{request.tp_block_size} * request.tp_block_nr;
+  void* base = mmap(nullptr, ring.bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (base == MAP_FAILED) return Errno("mmap of the TX ring", interface, errno);
+  ring.base = static_cast<uint8_t*>(base);
+  return ring;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
+    const AfPacketOptions& options) {
+  const std::string& name = options.interface;
+  RETURN_IF_ERROR(ValidateOptions(options));
+  // Protocol 0: the socket is bound to no protocol and therefore receives nothing.
+  UniqueFd fd(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return Errno("socket", name, errno);
+  ASSIGN_OR_RETURN(EthernetInterface interface, QueryEthernetInterface(name, "afpacket"));
+  if (!interface.up) {
+    return absl::FailedPreconditionError(absl::StrCat("interface '", name, "' is down"));
+  }
+  ASSIGN_OR_RETURN(size_t vnet_header_len, ConfigureSocket(fd.get(), options));
+  tpacket_req ring_request = RingGeometry(options);
+  ASSIGN_OR_RETURN(MappedRing ring, MapRing(fd.get(), ring_request, name));
   sockaddr_ll address{};
   address.sll_family = AF_PACKET;
   address.sll_protocol = 0;
-  address.sll_ifindex = ifindex;
-  if (bind(fd.fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+  address.sll_ifindex = interface.ifindex;
+  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
     int error = errno;
-    munmap(ring, ring_bytes);
+    munmap(ring.base, ring.bytes);
     return Errno("bind", name, error);
   }
 
   std::unique_ptr<AfPacketSender> sender(new AfPacketSender());
-  sender->fd_ = fd.fd;
-  fd.fd = -1;
-  sender->ring_ = static_cast<uint8_t*>(ring);
-  sender->ring_bytes_ = ring_bytes;
+  sender->fd_ = fd.release();
+  sender->ring_ = ring.base;
+  sender->ring_bytes_ = ring.bytes;
   sender->frame_size_ = options.frame_size;
   sender->frame_count_ = ring_request.tp_frame_nr;
   sender->vnet_header_len_ = vnet_header_len;
-  size_t frame_room = options.frame_size - kTxDataOffset - vnet_header_len - kEthernetHeaderLen;
+  size_t frame_room =
+      options.frame_size - kTxDataOffset - vnet_header_len - wire::kEthernetHeaderLen;
   sender->max_packet_len_ =
-      std::min(frame_room, mtu > 0 ? static_cast<size_t>(mtu) : size_t{0});
+      std::min(frame_room, interface.mtu > 0 ? static_cast<size_t>(interface.mtu) : size_t{0});
   sender->destination_mac_ = options.destination_mac;
-  sender->source_mac_ = options.source_mac.value_or(interface_mac);
-  memcpy(sender->ethernet_header_.data(), sender->destination_mac_.data(), 6);
-  memcpy(sender->ethernet_header_.data() + 6, sender->source_mac_.data(), 6);
-  sender->ethernet_header_[12] = ETHERTYPE_IP >> 8;
-  sender->ethernet_header_[13] = ETHERTYPE_IP & 0xff;
+  sender->source_mac_ = options.source_mac.value_or(interface.mac);
+  wire::WriteEthernetHeader(sender->destination_mac_, sender->source_mac_, wire::kEtherTypeIpv4,
+                            sender->ethernet_header_.data());
   return sender;
 }
 
@@ -213,8 +229,7 @@ BurstResult AfPacketSender::SendBurst(std::span<const OutgoingPacket> packets) {
   size_t queued = 0;
   bool kicked = false;
   for (const OutgoingPacket& packet : packets) {
-    if (packet.data == nullptr || packet.len < kMinIpv4Len || packet.len > max_packet_len_ ||
-        (packet.data[0] >> 4) != 4) {
+    if (!IsSendableIpv4(packet, max_packet_len_)) {
       ++counters_.rejected;
       ++result.failed;
       continue;
@@ -243,15 +258,15 @@ BurstResult AfPacketSender::SendBurst(std::span<const OutgoingPacket> packets) {
     }
     tpacket2_hdr* header = Header(frame);
     uint8_t* data = frame + kTxDataOffset;
-    uint32_t frame_len = static_cast<uint32_t>(kEthernetHeaderLen + packet.len);
+    uint32_t frame_len = static_cast<uint32_t>(wire::kEthernetHeaderLen + packet.len);
     if (vnet_header_len_ != 0) {
       VnetHeader vnet{};  // no offloads; hdr_len: copy the whole frame (see Create)
       vnet.hdr_len = htole16(static_cast<uint16_t>(frame_len));
       memcpy(data, &vnet, sizeof(vnet));
       data += sizeof(vnet);
     }
-    memcpy(data, ethernet_header_.data(), kEthernetHeaderLen);
-    memcpy(data + kEthernetHeaderLen, packet.data, packet.len);
+    memcpy(data, ethernet_header_.data(), wire::kEthernetHeaderLen);
+    memcpy(data + wire::kEthernetHeaderLen, packet.data, packet.len);
     header->tp_len = static_cast<uint32_t>(vnet_header_len_ + frame_len);
     header->tp_snaplen = header->tp_len;
     StoreStatus(frame, TP_STATUS_SEND_REQUEST);

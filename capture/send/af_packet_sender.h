@@ -14,7 +14,6 @@
 #ifndef CUTPOINT_CAPTURE_SEND_AF_PACKET_SENDER_H_
 #define CUTPOINT_CAPTURE_SEND_AF_PACKET_SENDER_H_
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -23,13 +22,14 @@
 
 #include "absl/status/statusor.h"
 #include "capture/send/packet_sender.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
 
 struct AfPacketOptions {
-  std::string interface;                              // required, Ethernet (ARPHRD_ETHER)
-  std::array<uint8_t, 6> destination_mac{};           // the next hop (gateway) MAC
-  std::optional<std::array<uint8_t, 6>> source_mac;   // default: the interface's own
+  std::string interface;                       // required, Ethernet (ARPHRD_ETHER)
+  wire::MacAddress destination_mac{};          // the next hop (gateway) MAC
+  std::optional<wire::MacAddress> source_mac;  // default: the interface's own
   // Ring geometry: frame_size is a multiple of 16 in [128, 2048]; frame_count is rounded
   // up to fill whole blocks (one page per block, or one frame when frames are larger).
   uint32_t frame_size = 2048;
@@ -40,12 +40,12 @@ struct AfPacketOptions {
 };
 
 struct AfPacketCounters {
-  uint64_t frames_queued = 0;   // frames handed to the kernel (TP_STATUS_SEND_REQUEST)
-  uint64_t kicks = 0;           // send() calls
-  uint64_t ring_full = 0;       // bursts cut short because no frame was free
-  uint64_t rejected = 0;        // packets refused before queuing (length, not IPv4)
-  uint64_t wrong_format = 0;    // frames the kernel returned as TP_STATUS_WRONG_FORMAT
-  uint64_t send_errors = 0;     // send() failures other than EAGAIN/ENOBUFS/EINTR
+  uint64_t frames_queued = 0;  // frames handed to the kernel (TP_STATUS_SEND_REQUEST)
+  uint64_t kicks = 0;          // send() calls
+  uint64_t ring_full = 0;      // bursts cut short because no frame was free
+  uint64_t rejected = 0;       // packets refused before queuing (length, not IPv4)
+  uint64_t wrong_format = 0;   // frames the kernel returned as TP_STATUS_WRONG_FORMAT
+  uint64_t send_errors = 0;    // send() failures other than EAGAIN/ENOBUFS/EINTR
   int last_send_errno = 0;
 };
 
@@ -68,8 +68,8 @@ class AfPacketSender final : public PacketSender {
   uint32_t frame_count() const { return frame_count_; }
   uint32_t frame_size() const { return frame_size_; }
   size_t max_packet_len() const { return max_packet_len_; }
-  const std::array<uint8_t, 6>& source_mac() const { return source_mac_; }
-  const std::array<uint8_t, 6>& destination_mac() const { return destination_mac_; }
+  const wire::MacAddress& source_mac() const { return source_mac_; }
+  const wire::MacAddress& destination_mac() const { return destination_mac_; }
 
  private:
   AfPacketSender() = default;
@@ -82,12 +82,12 @@ class AfPacketSender final : public PacketSender {
   size_t ring_bytes_ = 0;
   uint32_t frame_size_ = 0;
   uint32_t frame_count_ = 0;
-  uint32_t cursor_ = 0;          // next frame to fill
-  size_t max_packet_len_ = 0;    // IPv4 bytes per frame: min(MTU, frame room)
-  size_t vnet_header_len_ = 0;   // virtio_net_hdr before each frame, 0 when not enabled
-  std::array<uint8_t, 14> ethernet_header_{};
-  std::array<uint8_t, 6> source_mac_{};
-  std::array<uint8_t, 6> destination_mac_{};
+  uint32_t cursor_ = 0;         // next frame to fill
+  size_t max_packet_len_ = 0;   // IPv4 bytes per frame: min(MTU, frame room)
+  size_t vnet_header_len_ = 0;  // virtio_net_hdr before each frame, 0 when not enabled
+  wire::EthernetHeader ethernet_header_{};
+  wire::MacAddress source_mac_{};
+  wire::MacAddress destination_mac_{};
   AfPacketCounters counters_;
 };
 

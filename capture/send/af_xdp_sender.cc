@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <linux/if_xdp.h>
-#include <net/ethernet.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -17,12 +16,12 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "capture/send/ethernet_interface.h"
+#include "engine/base/status_macros.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
 namespace {
 
-constexpr size_t kEthernetHeaderLen = 14;
-constexpr size_t kMinIpv4Len = 20;
 constexpr uint32_t kChunkSize = 2048;
 constexpr uint32_t kMinFrames = 64;
 constexpr uint32_t kMaxFrames = 1u << 18;
@@ -38,16 +37,17 @@ constexpr int kMaxKicksPerBurst = 64;
 absl::Status XskError(absl::string_view what, const std::string& interface, int error) {
   std::string message = absl::StrCat("AF_XDP ", what, " on '", interface, "': ", strerror(error));
   if (error == EPERM || error == EACCES) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        message, " (run as root or grant CAP_NET_RAW and CAP_NET_ADMIN)"));
+    return absl::PermissionDeniedError(
+        absl::StrCat(message, " (run as root or grant CAP_NET_RAW and CAP_NET_ADMIN)"));
   }
   if (error == ENODEV || error == ENXIO) {
     return absl::InvalidArgumentError(absl::StrCat("unknown interface '", interface, "'"));
   }
   if (error == EBUSY) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        message, " (queue already bound by another AF_XDP socket: one queue per sender "
-                 "thread; check `ethtool -l` or use fewer --sender-threads)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(message,
+                     " (queue already bound by another AF_XDP socket: one queue per sender "
+                     "thread; check `ethtool -l` or use fewer --sender-threads)"));
   }
   if (error == EOPNOTSUPP || error == EINVAL) {
     return absl::FailedPreconditionError(
@@ -67,6 +67,27 @@ uint32_t CountTxQueues(const std::string& name) {
   return count;
 }
 
+// One TX queue per sender: the queue must exist (when sysfs tells); the UMEM holds a
+// power of two of chunks.
+absl::Status ValidateQueueAndFrames(const AfXdpOptions& options) {
+  const std::string& name = options.interface;
+  uint32_t queues = CountTxQueues(name);
+  if (queues != 0 && options.queue_id >= queues) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "interface '", name, "' has ", queues,
+        " TX queue(s) and --tx afxdp needs one per sender thread (queue ", options.queue_id,
+        " requested): use --sender-threads ", queues,
+        " or fewer, or give the interface more queues (ethtool -L; veth: numtxqueues)"));
+  }
+  uint32_t frames = options.frame_count;
+  if (frames < kMinFrames || frames > kMaxFrames || (frames & (frames - 1)) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("AF_XDP frame count ", frames,
+                                                   " must be a power of two in [", kMinFrames, ", ",
+                                                   kMaxFrames, "]"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 struct AfXdpSender::Rings {
@@ -76,65 +97,53 @@ struct AfXdpSender::Rings {
 };
 
 absl::StatusOr<std::unique_ptr<AfXdpSender>> AfXdpSender::Create(const AfXdpOptions& options) {
-  const std::string& name = options.interface;
-  absl::StatusOr<EthernetInterface> facts = QueryEthernetInterface(name, "afxdp");
-  if (!facts.ok()) return facts.status();
-  uint32_t queues = CountTxQueues(name);
-  if (queues != 0 && options.queue_id >= queues) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "interface '", name, "' has ", queues, " TX queue(s) and --tx afxdp needs one per "
-        "sender thread (queue ", options.queue_id, " requested): use --sender-threads ",
-        queues, " or fewer, or give the interface more queues (ethtool -L; veth: numtxqueues)"));
-  }
-  uint32_t frames = options.frame_count;
-  if (frames < kMinFrames || frames > kMaxFrames || (frames & (frames - 1)) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("AF_XDP frame count ", frames,
-                                                   " must be a power of two in [", kMinFrames,
-                                                   ", ", kMaxFrames, "]"));
-  }
-
+  ASSIGN_OR_RETURN(EthernetInterface facts, QueryEthernetInterface(options.interface, "afxdp"));
+  RETURN_IF_ERROR(ValidateQueueAndFrames(options));
   std::unique_ptr<AfXdpSender> sender(new AfXdpSender());
-  sender->rings_ = std::make_unique<Rings>();
-  sender->buffer_bytes_ = size_t{frames} * kChunkSize;
-  void* buffer = mmap(nullptr, sender->buffer_bytes_, PROT_READ | PROT_WRITE,
+  RETURN_IF_ERROR(sender->OpenSocket(options));
+  uint32_t frames = options.frame_count;
+  sender->free_chunks_.reserve(frames);
+  for (uint32_t i = frames; i > 0; --i) {
+    sender->free_chunks_.push_back(uint64_t{i - 1} * kChunkSize);
+  }
+  sender->max_packet_len_ = std::min(size_t{kChunkSize} - wire::kEthernetHeaderLen,
+                                     static_cast<size_t>(std::max(facts.mtu, 0)));
+  wire::WriteEthernetHeader(options.destination_mac, options.source_mac.value_or(facts.mac),
+                            wire::kEtherTypeIpv4, sender->ethernet_header_.data());
+  return sender;
+}
+
+absl::Status AfXdpSender::OpenSocket(const AfXdpOptions& options) {
+  const std::string& name = options.interface;
+  uint32_t frames = options.frame_count;
+  rings_ = std::make_unique<Rings>();
+  buffer_bytes_ = size_t{frames} * kChunkSize;
+  void* buffer = mmap(nullptr, buffer_bytes_, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (buffer == MAP_FAILED) return XskError("UMEM mmap", name, errno);
-  sender->buffer_ = static_cast<uint8_t*>(buffer);
+  buffer_ = static_cast<uint8_t*>(buffer);
 
   xsk_umem_config umem_config{};
   umem_config.fill_size = XSK_RING_PROD__DEFAULT_NUM_DESCS;  // unused: no RX ring
   umem_config.comp_size = frames;
   umem_config.frame_size = kChunkSize;
   umem_config.frame_headroom = 0;
-  int rc = xsk_umem__create(&sender->umem_, buffer, sender->buffer_bytes_, &sender->rings_->fill,
-                            &sender->rings_->completion, &umem_config);
+  int rc = xsk_umem__create(&umem_, buffer, buffer_bytes_, &rings_->fill, &rings_->completion,
+                            &umem_config);
   if (rc != 0) return XskError("UMEM registration", name, -rc);
 
   xsk_socket_config socket_config{};
   socket_config.rx_size = 0;
   socket_config.tx_size = frames;
   socket_config.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
-  socket_config.bind_flags = static_cast<uint16_t>(
-      (options.zero_copy ? XDP_ZEROCOPY : XDP_COPY) | XDP_USE_NEED_WAKEUP);
-  rc = xsk_socket__create(&sender->socket_, name.c_str(), options.queue_id, sender->umem_,
-                          nullptr, &sender->rings_->tx, &socket_config);
-  if (rc != 0) {
-    return XskError(absl::StrCat("socket on queue ", options.queue_id), name, -rc);
-  }
+  socket_config.bind_flags =
+      static_cast<uint16_t>((options.zero_copy ? XDP_ZEROCOPY : XDP_COPY) | XDP_USE_NEED_WAKEUP);
+  rc = xsk_socket__create(&socket_, name.c_str(), options.queue_id, umem_, nullptr, &rings_->tx,
+                          &socket_config);
+  if (rc != 0) return XskError(absl::StrCat("socket on queue ", options.queue_id), name, -rc);
   int budget = kTxBudget;
-  setsockopt(xsk_socket__fd(sender->socket_), SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget,
-             sizeof(budget));
-
-  sender->free_chunks_.reserve(frames);
-  for (uint32_t i = frames; i > 0; --i) sender->free_chunks_.push_back(uint64_t{i - 1} * kChunkSize);
-  sender->max_packet_len_ =
-      std::min(size_t{kChunkSize} - kEthernetHeaderLen, static_cast<size_t>(std::max(facts->mtu, 0)));
-  std::array<uint8_t, 6> source_mac = options.source_mac.value_or(facts->mac);
-  memcpy(sender->ethernet_header_.data(), options.destination_mac.data(), 6);
-  memcpy(sender->ethernet_header_.data() + 6, source_mac.data(), 6);
-  sender->ethernet_header_[12] = ETHERTYPE_IP >> 8;
-  sender->ethernet_header_[13] = ETHERTYPE_IP & 0xff;
-  return sender;
+  setsockopt(xsk_socket__fd(socket_), SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget, sizeof(budget));
+  return absl::OkStatus();
 }
 
 AfXdpSender::~AfXdpSender() {
@@ -181,8 +190,7 @@ BurstResult AfXdpSender::SendBurst(std::span<const OutgoingPacket> packets) {
   uint32_t slots = wanted == 0 ? 0 : xsk_ring_prod__reserve(&rings_->tx, wanted, &index);
   uint32_t posted = 0;
   for (const OutgoingPacket& packet : packets) {
-    if (packet.data == nullptr || packet.len < kMinIpv4Len || packet.len > max_packet_len_ ||
-        (packet.data[0] >> 4) != 4) {
+    if (!IsSendableIpv4(packet, max_packet_len_)) {
       // Counted as failed only at the front, so that sent + failed stays a prefix.
       if (posted == 0) {
         ++counters_.rejected;
@@ -195,11 +203,11 @@ BurstResult AfXdpSender::SendBurst(std::span<const OutgoingPacket> packets) {
     uint64_t address = free_chunks_.back();
     free_chunks_.pop_back();
     uint8_t* frame = static_cast<uint8_t*>(xsk_umem__get_data(buffer_, address));
-    memcpy(frame, ethernet_header_.data(), kEthernetHeaderLen);
-    memcpy(frame + kEthernetHeaderLen, packet.data, packet.len);
+    memcpy(frame, ethernet_header_.data(), wire::kEthernetHeaderLen);
+    memcpy(frame + wire::kEthernetHeaderLen, packet.data, packet.len);
     xdp_desc* descriptor = xsk_ring_prod__tx_desc(&rings_->tx, index + posted);
     descriptor->addr = address;
-    descriptor->len = static_cast<uint32_t>(kEthernetHeaderLen + packet.len);
+    descriptor->len = static_cast<uint32_t>(wire::kEthernetHeaderLen + packet.len);
     descriptor->options = 0;
     ++posted;
   }

@@ -12,7 +12,6 @@
 #ifndef CUTPOINT_CAPTURE_SEND_AF_XDP_SENDER_H_
 #define CUTPOINT_CAPTURE_SEND_AF_XDP_SENDER_H_
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -20,8 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "capture/send/packet_sender.h"
+#include "engine/wire/ethernet.h"
 
 struct xsk_umem;
 struct xsk_socket;
@@ -29,12 +30,12 @@ struct xsk_socket;
 namespace cutpoint::capture {
 
 struct AfXdpOptions {
-  std::string interface;                 // required, Ethernet
-  uint32_t queue_id = 0;                 // the interface TX queue this socket owns
-  std::array<uint8_t, 6> destination_mac{};
-  std::optional<std::array<uint8_t, 6>> source_mac;  // default: the interface's own
-  uint32_t frame_count = 4096;           // UMEM chunks (power of two), 2048 bytes each
-  bool zero_copy = false;                // XDP_ZEROCOPY instead of XDP_COPY
+  std::string interface;  // required, Ethernet
+  uint32_t queue_id = 0;  // the interface TX queue this socket owns
+  wire::MacAddress destination_mac{};
+  std::optional<wire::MacAddress> source_mac;  // default: the interface's own
+  uint32_t frame_count = 4096;                 // UMEM chunks (power of two), 2048 bytes each
+  bool zero_copy = false;                      // XDP_ZEROCOPY instead of XDP_COPY
 };
 
 struct AfXdpCounters {
@@ -64,6 +65,8 @@ class AfXdpSender final : public PacketSender {
 
  private:
   AfXdpSender() = default;
+  // Maps the UMEM, registers it and binds the TX-only socket to options.queue_id.
+  absl::Status OpenSocket(const AfXdpOptions& options);
   void ReapCompletions();
   bool Kick();
 
@@ -76,7 +79,7 @@ class AfXdpSender final : public PacketSender {
   std::vector<uint64_t> free_chunks_;  // UMEM addresses ready to fill (a stack)
   uint32_t in_flight_ = 0;             // posted, not yet completed
   size_t max_packet_len_ = 0;
-  std::array<uint8_t, 14> ethernet_header_{};
+  wire::EthernetHeader ethernet_header_{};
   AfXdpCounters counters_;
 };
 

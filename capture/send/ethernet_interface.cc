@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "capture/send/unique_fd.h"
 
 namespace cutpoint::capture {
 namespace {
@@ -21,13 +22,6 @@ absl::Status IoctlError(absl::string_view what, const std::string& name, int err
   return absl::UnavailableError(absl::StrCat(what, " on '", name, "': ", strerror(error)));
 }
 
-struct SocketGuard {
-  int fd;
-  ~SocketGuard() {
-    if (fd >= 0) close(fd);
-  }
-};
-
 }  // namespace
 
 absl::StatusOr<EthernetInterface> QueryEthernetInterface(const std::string& name,
@@ -35,28 +29,29 @@ absl::StatusOr<EthernetInterface> QueryEthernetInterface(const std::string& name
   if (name.empty() || name.size() >= IFNAMSIZ) {
     return absl::InvalidArgumentError(absl::StrCat("invalid interface name '", name, "'"));
   }
-  SocketGuard socket_fd{socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
-  if (socket_fd.fd < 0) return IoctlError("socket", name, errno);
+  UniqueFd socket_fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (socket_fd.get() < 0) return IoctlError("socket", name, errno);
   ifreq request{};
   memcpy(request.ifr_name, name.c_str(), name.size() + 1);
   EthernetInterface facts;
-  if (ioctl(socket_fd.fd, SIOCGIFINDEX, &request) != 0) {
+  if (ioctl(socket_fd.get(), SIOCGIFINDEX, &request) != 0) {
     return IoctlError("SIOCGIFINDEX", name, errno);
   }
   facts.ifindex = request.ifr_ifindex;
-  if (ioctl(socket_fd.fd, SIOCGIFHWADDR, &request) != 0) {
+  if (ioctl(socket_fd.get(), SIOCGIFHWADDR, &request) != 0) {
     return IoctlError("SIOCGIFHWADDR", name, errno);
   }
   if (request.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "interface '", name, "' is not an Ethernet interface (ARPHRD ",
-        request.ifr_hwaddr.sa_family, "); the ", backend,
-        " backend writes Ethernet frames, use the raw backend instead"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("interface '", name, "' is not an Ethernet interface (ARPHRD ",
+                     request.ifr_hwaddr.sa_family, "); the ", backend,
+                     " backend writes Ethernet frames, use the raw backend instead"));
   }
   memcpy(facts.mac.data(), request.ifr_hwaddr.sa_data, facts.mac.size());
-  if (ioctl(socket_fd.fd, SIOCGIFMTU, &request) != 0) return IoctlError("SIOCGIFMTU", name, errno);
+  if (ioctl(socket_fd.get(), SIOCGIFMTU, &request) != 0)
+    return IoctlError("SIOCGIFMTU", name, errno);
   facts.mtu = request.ifr_mtu;
-  if (ioctl(socket_fd.fd, SIOCGIFFLAGS, &request) != 0) {
+  if (ioctl(socket_fd.get(), SIOCGIFFLAGS, &request) != 0) {
     return IoctlError("SIOCGIFFLAGS", name, errno);
   }
   facts.up = (request.ifr_flags & IFF_UP) != 0;

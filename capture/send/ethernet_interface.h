@@ -4,18 +4,18 @@
 #ifndef CUTPOINT_CAPTURE_SEND_ETHERNET_INTERFACE_H_
 #define CUTPOINT_CAPTURE_SEND_ETHERNET_INTERFACE_H_
 
-#include <array>
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
 
 struct EthernetInterface {
   int ifindex = 0;
-  std::array<uint8_t, 6> mac{};
+  wire::MacAddress mac{};
   int mtu = 0;
   bool up = false;
 };

@@ -5,12 +5,15 @@
 #include <bit>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "engine/base/status_macros.h"
+#include "engine/wire/ipv4_address.h"
 
 namespace cutpoint::capture {
 namespace {
@@ -21,6 +24,8 @@ constexpr uint32_t kRtfGateway = 0x0002;
 constexpr uint32_t kRtfReject = 0x0200;
 // /proc/net/arp flags (linux/if_arp.h).
 constexpr uint32_t kAtfCom = 0x02;
+// "aa:bb:cc:dd:ee:ff": two hex digits per byte, a colon between bytes.
+constexpr size_t kMacTextLen = 3 * wire::kMacLen - 1;
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -45,19 +50,6 @@ bool ParseDec(absl::string_view field, uint32_t* out) {
   return error == std::errc() && end == field.data() + field.size();
 }
 
-bool ParseDottedQuad(absl::string_view text, uint32_t* out) {
-  in_addr address{};
-  std::string copy(text);
-  if (inet_pton(AF_INET, copy.c_str(), &address) != 1) return false;
-  *out = ntohl(address.s_addr);
-  return true;
-}
-
-std::string Dotted(uint32_t address) {
-  return absl::StrCat(address >> 24, ".", (address >> 16) & 0xff, ".", (address >> 8) & 0xff,
-                      ".", address & 0xff);
-}
-
 std::vector<absl::string_view> Fields(absl::string_view line) {
   return absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
 }
@@ -74,11 +66,11 @@ absl::StatusOr<std::string> ReadFile(const char* path) {
 
 absl::StatusOr<MacAddress> ParseMac(absl::string_view text) {
   MacAddress mac{};
-  bool good = text.size() == 17;
-  for (size_t i = 0; good && i < 6; ++i) {
+  bool good = text.size() == kMacTextLen;
+  for (size_t i = 0; good && i < mac.size(); ++i) {
     int high = HexDigit(text[3 * i]);
     int low = HexDigit(text[3 * i + 1]);
-    if (high < 0 || low < 0 || (i < 5 && text[3 * i + 2] != ':')) {
+    if (high < 0 || low < 0 || (i + 1 < mac.size() && text[3 * i + 2] != ':')) {
       good = false;
       break;
     }
@@ -94,7 +86,7 @@ absl::StatusOr<MacAddress> ParseMac(absl::string_view text) {
 std::string FormatMac(const MacAddress& mac) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string text;
-  text.reserve(17);
+  text.reserve(kMacTextLen);
   for (size_t i = 0; i < mac.size(); ++i) {
     if (i > 0) text.push_back(':');
     text.push_back(kDigits[mac[i] >> 4]);
@@ -137,7 +129,7 @@ absl::StatusOr<RouteChoice> NextHopFromRouteTable(absl::string_view route_table,
     best.next_hop = best.via_gateway ? ntohl(raw_gateway) : destination;
   }
   if (!found) {
-    return absl::NotFoundError(absl::StrCat("no route to ", Dotted(destination),
+    return absl::NotFoundError(absl::StrCat("no route to ", wire::Ipv4ToString(destination),
                                             " on interface '", interface, "'"));
   }
   return best;
@@ -150,11 +142,9 @@ absl::StatusOr<MacAddress> MacFromArpTable(absl::string_view arp_table, uint32_t
   for (absl::string_view line : absl::StrSplit(arp_table, '\n')) {
     std::vector<absl::string_view> fields = Fields(line);
     if (fields.size() < 6 || fields[5] != interface) continue;
-    uint32_t entry_address, flags;
-    if (!ParseDottedQuad(fields[0], &entry_address) || entry_address != address ||
-        !ParseHex32(fields[2], &flags)) {
-      continue;
-    }
+    std::optional<uint32_t> entry_address = wire::ParseIpv4(fields[0]);
+    uint32_t flags;
+    if (entry_address != address || !ParseHex32(fields[2], &flags)) continue;
     absl::StatusOr<MacAddress> mac = ParseMac(fields[3]);
     if ((flags & kAtfCom) == 0 || !mac.ok() || *mac == MacAddress{}) {
       incomplete = true;
@@ -163,34 +153,29 @@ absl::StatusOr<MacAddress> MacFromArpTable(absl::string_view arp_table, uint32_t
     return *mac;
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "the MAC address of next hop ", Dotted(address), " on ", interface, " is ",
+      "the MAC address of next hop ", wire::Ipv4ToString(address), " on ", interface, " is ",
       incomplete ? "not resolved (incomplete ARP entry)" : "not in the ARP table",
       "; cutpoint sends no ARP itself: pass --gateway-mac aa:bb:cc:dd:ee:ff "
-      "(see `ip neigh show dev ", interface, "`, or ping the next hop once)"));
+      "(see `ip neigh show dev ",
+      interface, "`, or ping the next hop once)"));
 }
 
 absl::StatusOr<NextHop> ResolveNextHopFromTables(absl::string_view route_table,
-                                                 absl::string_view arp_table,
-                                                 uint32_t destination,
+                                                 absl::string_view arp_table, uint32_t destination,
                                                  const std::string& interface) {
-  absl::StatusOr<RouteChoice> route = NextHopFromRouteTable(route_table, destination, interface);
-  if (!route.ok()) return route.status();
-  absl::StatusOr<MacAddress> mac = MacFromArpTable(arp_table, route->next_hop, interface);
-  if (!mac.ok()) return mac.status();
+  ASSIGN_OR_RETURN(RouteChoice route, NextHopFromRouteTable(route_table, destination, interface));
   NextHop hop;
-  hop.address = route->next_hop;
-  hop.via_gateway = route->via_gateway;
-  hop.mac = *mac;
+  ASSIGN_OR_RETURN(hop.mac, MacFromArpTable(arp_table, route.next_hop, interface));
+  hop.address = route.next_hop;
+  hop.via_gateway = route.via_gateway;
   hop.interface = interface;
   return hop;
 }
 
 absl::StatusOr<NextHop> ResolveNextHop(uint32_t destination, const std::string& interface) {
-  absl::StatusOr<std::string> route_table = ReadFile("/proc/net/route");
-  if (!route_table.ok()) return route_table.status();
-  absl::StatusOr<std::string> arp_table = ReadFile("/proc/net/arp");
-  if (!arp_table.ok()) return arp_table.status();
-  return ResolveNextHopFromTables(*route_table, *arp_table, destination, interface);
+  ASSIGN_OR_RETURN(std::string route_table, ReadFile("/proc/net/route"));
+  ASSIGN_OR_RETURN(std::string arp_table, ReadFile("/proc/net/arp"));
+  return ResolveNextHopFromTables(route_table, arp_table, destination, interface);
 }
 
 }  // namespace cutpoint::capture

@@ -7,16 +7,16 @@
 #ifndef CUTPOINT_CAPTURE_SEND_NEIGHBOR_LOOKUP_H_
 #define CUTPOINT_CAPTURE_SEND_NEIGHBOR_LOOKUP_H_
 
-#include <array>
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
 
-using MacAddress = std::array<uint8_t, 6>;
+using MacAddress = wire::MacAddress;
 
 // Exactly "aa:bb:cc:dd:ee:ff": six two-digit hex groups (either case) joined by ':'.
 absl::StatusOr<MacAddress> ParseMac(absl::string_view text);
@@ -24,8 +24,8 @@ absl::StatusOr<MacAddress> ParseMac(absl::string_view text);
 std::string FormatMac(const MacAddress& mac);
 
 struct NextHop {
-  uint32_t address = 0;     // host order: the gateway, or the destination when on-link
-  bool via_gateway = false; // false: the destination is on-link
+  uint32_t address = 0;      // host order: the gateway, or the destination when on-link
+  bool via_gateway = false;  // false: the destination is on-link
   MacAddress mac{};
   std::string interface;
 };
@@ -50,8 +50,7 @@ absl::StatusOr<MacAddress> MacFromArpTable(absl::string_view arp_table, uint32_t
 
 // Both steps on the given texts.
 absl::StatusOr<NextHop> ResolveNextHopFromTables(absl::string_view route_table,
-                                                 absl::string_view arp_table,
-                                                 uint32_t destination,
+                                                 absl::string_view arp_table, uint32_t destination,
                                                  const std::string& interface);
 
 // Both steps on the live tables of the current network namespace.

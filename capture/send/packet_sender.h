@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <span>
 
+#include "engine/wire/protocol.h"
+
 namespace cutpoint::capture {
 
 class ProbeBurstSender;
@@ -22,6 +24,13 @@ struct BurstResult {
   size_t sent = 0;    // packets accepted by the backend, in order from the front
   size_t failed = 0;  // packets dropped with a hard error (counted, not retried)
 };
+
+// What the framing backends check before they copy a packet into a frame: IPv4 bytes, at
+// least an IPv4 header and at most `max_len` (what the frame and the MTU leave room for).
+inline bool IsSendableIpv4(const OutgoingPacket& packet, size_t max_len) {
+  return packet.data != nullptr && packet.len >= wire::kIpv4MinHeaderLen && packet.len <= max_len &&
+         wire::IpVersion(packet.data) == wire::kIpv4Version;
+}
 
 class PacketSender {
  public:

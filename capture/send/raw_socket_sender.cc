@@ -11,13 +11,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "capture/send/unique_fd.h"
 
 namespace cutpoint::capture {
 
 absl::StatusOr<std::unique_ptr<RawSocketSender>> RawSocketSender::Create(
     const std::string& interface) {
-  int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-  if (fd < 0) {
+  UniqueFd fd(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW));
+  if (fd.get() < 0) {
     int error = errno;
     if (error == EPERM || error == EACCES) {
       return absl::PermissionDeniedError(
@@ -26,11 +27,9 @@ absl::StatusOr<std::unique_ptr<RawSocketSender>> RawSocketSender::Create(
     }
     return absl::UnavailableError(absl::StrCat("raw socket: ", strerror(error)));
   }
-  if (!interface.empty() &&
-      setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
-                 static_cast<socklen_t>(interface.size())) != 0) {
+  if (!interface.empty() && setsockopt(fd.get(), SOL_SOCKET, SO_BINDTODEVICE, interface.c_str(),
+                                       static_cast<socklen_t>(interface.size())) != 0) {
     int error = errno;
-    close(fd);
     if (error == ENODEV) {
       return absl::InvalidArgumentError(absl::StrCat("unknown interface '", interface, "'"));
     }
@@ -38,8 +37,8 @@ absl::StatusOr<std::unique_ptr<RawSocketSender>> RawSocketSender::Create(
         absl::StrCat("bind raw socket to ", interface, ": ", strerror(error)));
   }
   int sndbuf = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-  return std::unique_ptr<RawSocketSender>(new RawSocketSender(fd));
+  setsockopt(fd.get(), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+  return std::unique_ptr<RawSocketSender>(new RawSocketSender(fd.release()));
 }
 
 RawSocketSender::~RawSocketSender() { close(fd_); }

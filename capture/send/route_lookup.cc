@@ -10,6 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "capture/send/unique_fd.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::capture {
 
@@ -33,27 +35,24 @@ absl::StatusOr<std::string> InterfaceForAddress(uint32_t address) {
 }
 
 absl::StatusOr<Route> LookupRoute(uint32_t destination) {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("socket: ", strerror(errno)));
+  // A connected UDP socket: the kernel picks the route and source, nothing is sent.
+  UniqueFd fd(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) return absl::UnavailableError(absl::StrCat("socket: ", strerror(errno)));
   sockaddr_in remote{};
   remote.sin_family = AF_INET;
   remote.sin_port = htons(9);
   remote.sin_addr.s_addr = htonl(destination);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) != 0) {
-    int error = errno;
-    close(fd);
-    return absl::UnavailableError(absl::StrCat("no route to the first target: ", strerror(error)));
+  if (connect(fd.get(), reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) != 0) {
+    return absl::UnavailableError(absl::StrCat("no route to the first target: ", strerror(errno)));
   }
   sockaddr_in local{};
   socklen_t local_len = sizeof(local);
-  int got = getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len);
-  close(fd);
-  if (got != 0) return absl::UnavailableError(absl::StrCat("getsockname: ", strerror(errno)));
+  if (getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &local_len) != 0) {
+    return absl::UnavailableError(absl::StrCat("getsockname: ", strerror(errno)));
+  }
   Route route;
   route.source_address = ntohl(local.sin_addr.s_addr);
-  absl::StatusOr<std::string> interface = InterfaceForAddress(route.source_address);
-  if (!interface.ok()) return interface.status();
-  route.interface = *interface;
+  ASSIGN_OR_RETURN(route.interface, InterfaceForAddress(route.source_address));
   return route;
 }
 

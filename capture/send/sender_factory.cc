@@ -11,101 +11,82 @@
 #include "capture/send/neighbor_lookup.h"
 #include "capture/send/raw_socket_sender.h"
 #include "capture/send/route_lookup.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::capture {
-
-absl::StatusOr<TxBackend> ParseTxBackend(absl::string_view name) {
-  if (name == "raw") return TxBackend::kRawSocket;
-  if (name == "afpacket") return TxBackend::kAfPacket;
-  if (name == "afxdp") {
-#ifdef CUTPOINT_HAVE_AFXDP
-    return TxBackend::kAfXdp;
-#else
-    return absl::FailedPreconditionError(
-        "this build has no AF_XDP support (libxdp not found); use --tx afpacket");
-#endif
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown TX backend '", name, "' (expected raw, afpacket, afxdp or dpdk)"));
-}
-
-absl::string_view TxBackendName(TxBackend backend) {
-  switch (backend) {
-    case TxBackend::kAfPacket:
-      return "afpacket";
-    case TxBackend::kAfXdp:
-      return "afxdp";
-    case TxBackend::kRawSocket:
-      break;
-  }
-  return "raw";
-}
-
 namespace {
 
 struct EthernetPath {
   std::string interface;
-  std::array<uint8_t, 6> destination_mac{};
+  wire::MacAddress destination_mac{};
 };
 
 // The interface and the one next-hop MAC every Ethernet frame goes to.
 absl::StatusOr<EthernetPath> ResolveEthernetPath(TxBackend backend, const std::string& interface,
                                                  uint32_t first_destination,
-                                                 std::optional<std::array<uint8_t, 6>> gateway_mac) {
+                                                 std::optional<wire::MacAddress> gateway_mac) {
   EthernetPath path;
   path.interface = interface;
   if (path.interface.empty()) {
-    absl::StatusOr<Route> route = LookupRoute(first_destination);
-    if (!route.ok()) return route.status();
-    path.interface = route->interface;
+    ASSIGN_OR_RETURN(Route route, LookupRoute(first_destination));
+    path.interface = route.interface;
   }
   if (gateway_mac.has_value()) {
     path.destination_mac = *gateway_mac;
     return path;
   }
-  absl::StatusOr<NextHop> hop = ResolveNextHop(first_destination, path.interface);
-  if (!hop.ok()) return hop.status();
-  if (!hop->via_gateway) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the targets are on-link on ", path.interface, " (no gateway): the ",
-        TxBackendName(backend), " backend sends every frame to one MAC; pass "
-        "--gateway-mac to confirm that MAC (", FormatMac(hop->mac),
-        " for the first target), or use --tx raw"));
+  ASSIGN_OR_RETURN(NextHop hop, ResolveNextHop(first_destination, path.interface));
+  if (!hop.via_gateway) {
+    return absl::FailedPreconditionError(absl::StrCat("the targets are on-link on ", path.interface,
+                                                      " (no gateway): the ", TxBackendName(backend),
+                                                      " backend sends every frame to one MAC; pass "
+                                                      "--gateway-mac to confirm that MAC (",
+                                                      FormatMac(hop.mac),
+                                                      " for the first target), or use --tx raw"));
   }
-  path.destination_mac = hop->mac;
+  path.destination_mac = hop.mac;
   return path;
+}
+
+absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend backend,
+                                                                   const EthernetPath& path,
+                                                                   uint32_t sender_index) {
+#ifdef CUTPOINT_HAVE_AFXDP
+  if (backend == TxBackend::kAfXdp) {
+    AfXdpOptions options;
+    options.interface = path.interface;
+    options.destination_mac = path.destination_mac;
+    options.queue_id = sender_index;
+    return AfXdpSender::Create(options);
+  }
+#else
+  (void)backend;
+  (void)sender_index;
+#endif
+  AfPacketOptions options;
+  options.interface = path.interface;
+  options.destination_mac = path.destination_mac;
+  return AfPacketSender::Create(options);
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
     TxBackend backend, const std::string& interface, uint32_t first_destination,
-    std::optional<std::array<uint8_t, 6>> gateway_mac, uint32_t sender_index) {
-  if (backend == TxBackend::kRawSocket) {
-    absl::StatusOr<std::unique_ptr<RawSocketSender>> raw = RawSocketSender::Create(interface);
-    if (!raw.ok()) return raw.status();
-    return std::unique_ptr<PacketSender>(std::move(*raw));
+    std::optional<wire::MacAddress> gateway_mac, uint32_t sender_index) {
+  switch (backend) {
+    case TxBackend::kRawSocket:
+      return RawSocketSender::Create(interface);
+    case TxBackend::kDpdk:
+      return absl::InvalidArgumentError(
+          "the dpdk backend is not a kernel sender: open it with OpenBackend");
+    case TxBackend::kAfPacket:
+    case TxBackend::kAfXdp:
+      break;
   }
-  absl::StatusOr<EthernetPath> path =
-      ResolveEthernetPath(backend, interface, first_destination, gateway_mac);
-  if (!path.ok()) return path.status();
-#ifdef CUTPOINT_HAVE_AFXDP
-  if (backend == TxBackend::kAfXdp) {
-    AfXdpOptions options;
-    options.interface = path->interface;
-    options.destination_mac = path->destination_mac;
-    options.queue_id = sender_index;
-    absl::StatusOr<std::unique_ptr<AfXdpSender>> sender = AfXdpSender::Create(options);
-    if (!sender.ok()) return sender.status();
-    return std::unique_ptr<PacketSender>(std::move(*sender));
-  }
-#endif
-  AfPacketOptions options;
-  options.interface = path->interface;
-  options.destination_mac = path->destination_mac;
-  absl::StatusOr<std::unique_ptr<AfPacketSender>> sender = AfPacketSender::Create(options);
-  if (!sender.ok()) return sender.status();
-  return std::unique_ptr<PacketSender>(std::move(*sender));
+  ASSIGN_OR_RETURN(EthernetPath path,
+                   ResolveEthernetPath(backend, interface, first_destination, gateway_mac));
+  return CreateEthernetSender(backend, path, sender_index);
 }
 
 }  // namespace cutpoint::capture

@@ -1,26 +1,20 @@
-// Chooses and builds the send backend: the raw IPv4 socket (the kernel routes and
+// Builds the send backends the kernel serves: the raw IPv4 socket (the kernel routes and
 // resolves the next hop), the AF_PACKET TX ring or an AF_XDP socket (both: Ethernet
 // frames to one next-hop MAC, taken from the caller or from the kernel's neighbour table).
 #ifndef CUTPOINT_CAPTURE_SEND_SENDER_FACTORY_H_
 #define CUTPOINT_CAPTURE_SEND_SENDER_FACTORY_H_
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "capture/send/packet_sender.h"
+#include "capture/send/tx_backend.h"
+#include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
-
-enum class TxBackend : uint8_t { kRawSocket, kAfPacket, kAfXdp };
-
-// "raw", "afpacket" or "afxdp" (FailedPrecondition when built without libxdp).
-absl::StatusOr<TxBackend> ParseTxBackend(absl::string_view name);
-absl::string_view TxBackendName(TxBackend backend);
 
 // kRawSocket: RawSocketSender bound to `interface` (when non-empty).
 // kAfPacket: AfPacketSender on `interface` (default: the interface of the route to
@@ -30,9 +24,10 @@ absl::string_view TxBackendName(TxBackend backend);
 // FailedPrecondition: other on-link targets would need other MACs.
 // kAfXdp: AfXdpSender, same interface and MAC rules as kAfPacket, on TX queue
 // `sender_index` (one queue per sending thread).
+// kDpdk: InvalidArgument; a DPDK port is opened by OpenBackend (capture/backend.h).
 absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
     TxBackend backend, const std::string& interface, uint32_t first_destination,
-    std::optional<std::array<uint8_t, 6>> gateway_mac, uint32_t sender_index = 0);
+    std::optional<wire::MacAddress> gateway_mac, uint32_t sender_index = 0);
 
 }  // namespace cutpoint::capture
 

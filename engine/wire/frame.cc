@@ -1,20 +1,18 @@
 #include "engine/wire/frame.h"
 
 #include "engine/wire/byte_order.h"
+#include "engine/wire/ethernet.h"
+#include "engine/wire/protocol.h"
 
 namespace cutpoint::wire {
 namespace {
 
-constexpr uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr uint16_t kEtherTypeVlan = 0x8100;
-constexpr uint16_t kEtherTypeQinQ = 0x88a8;
-constexpr uint16_t kEtherTypeQinQLegacy = 0x9100;
 constexpr int kMaxVlanTags = 4;
-constexpr size_t kEthernetHeaderLen = 14;
 constexpr size_t kSllHeaderLen = 16;
 constexpr size_t kSll2HeaderLen = 20;
 constexpr size_t kNullHeaderLen = 4;
 constexpr uint32_t kAfInet = 2;
+constexpr absl::string_view kUnknownLinkName = "unknown";
 
 FrameStatus Payload(uint16_t ethertype, const uint8_t* frame, size_t len, size_t offset,
                     FrameView* out) {
@@ -27,7 +25,7 @@ FrameStatus Payload(uint16_t ethertype, const uint8_t* frame, size_t len, size_t
 
 FrameStatus BareIp(const uint8_t* frame, size_t len, size_t offset, FrameView* out) {
   if (offset >= len) return FrameStatus::kTruncated;
-  if ((frame[offset] >> 4) != 4) return FrameStatus::kNotIpv4;
+  if (IpVersion(frame + offset) != kIpv4Version) return FrameStatus::kNotIpv4;
   out->l3 = frame + offset;
   out->l3_len = len - offset;
   return FrameStatus::kIpv4;
@@ -35,43 +33,44 @@ FrameStatus BareIp(const uint8_t* frame, size_t len, size_t offset, FrameView* o
 
 }  // namespace
 
-std::optional<LinkType> LinkTypeFromNumber(uint32_t linktype) {
-  switch (linktype) {
-    case 0: return LinkType::kNull;
-    case 1: return LinkType::kEthernet;
-    case 101: return LinkType::kRaw;
-    case 108: return LinkType::kLoop;
-    case 113: return LinkType::kLinuxSll;
-    case 228: return LinkType::kIpv4;
-    case 276: return LinkType::kLinuxSll2;
-    default: return std::nullopt;
-  }
-}
-
 absl::string_view LinkTypeName(LinkType link) {
   switch (link) {
-    case LinkType::kNull: return "null";
-    case LinkType::kEthernet: return "ethernet";
-    case LinkType::kRaw: return "raw";
-    case LinkType::kLoop: return "loop";
-    case LinkType::kLinuxSll: return "linux-sll";
-    case LinkType::kIpv4: return "ipv4";
-    case LinkType::kLinuxSll2: return "linux-sll2";
+    case LinkType::kNull:
+      return "null";
+    case LinkType::kEthernet:
+      return "ethernet";
+    case LinkType::kRaw:
+      return "raw";
+    case LinkType::kLoop:
+      return "loop";
+    case LinkType::kLinuxSll:
+      return "linux-sll";
+    case LinkType::kIpv4:
+      return "ipv4";
+    case LinkType::kLinuxSll2:
+      return "linux-sll2";
   }
-  return "unknown";
+  return kUnknownLinkName;
+}
+
+std::optional<LinkType> LinkTypeFromNumber(uint32_t linktype) {
+  // The enumerators are the LINKTYPE_* numbers, each named by LinkTypeName.
+  LinkType link = static_cast<LinkType>(linktype);
+  if (LinkTypeName(link) == kUnknownLinkName) return std::nullopt;
+  return link;
 }
 
 FrameStatus LocateIpv4(LinkType link, const uint8_t* frame, size_t len, FrameView* out) {
   switch (link) {
     case LinkType::kEthernet: {
       if (len < kEthernetHeaderLen) return FrameStatus::kTruncated;
-      size_t offset = 12;
+      size_t offset = kEthernetTypeOffset;
       uint16_t ethertype = LoadBe16(frame + offset);
       for (int tags = 0; ethertype == kEtherTypeVlan || ethertype == kEtherTypeQinQ ||
                          ethertype == kEtherTypeQinQLegacy;
            ++tags) {
         if (tags == kMaxVlanTags) return FrameStatus::kNotIpv4;
-        offset += 4;
+        offset += kVlanTagLen;
         if (offset + 2 > len) return FrameStatus::kTruncated;
         ethertype = LoadBe16(frame + offset);
       }

@@ -20,8 +20,8 @@ constexpr uint8_t kCtypeIncomingStack = 1;
 
 // Reads an IPv4 header; `len` may be shorter than total_len (quotes and snaplen).
 bool ReadIpv4Header(const uint8_t* p, size_t len, Ipv4Fields* out) {
-  if (len < kIpv4MinHeaderLen || (p[0] >> 4) != 4) return false;
-  size_t header_len = size_t{p[0] & 0x0fu} * 4;
+  if (len < kIpv4MinHeaderLen || IpVersion(p) != kIpv4Version) return false;
+  size_t header_len = Ipv4HeaderLen(p);
   if (header_len < kIpv4MinHeaderLen || header_len > len) return false;
   out->header_len = static_cast<uint8_t>(header_len);
   out->tos = p[1];
@@ -124,7 +124,9 @@ ParseStatus ParseIpv4Packet(const uint8_t* packet, size_t len, ParsedPacket* out
   static_assert(std::is_trivially_copyable_v<ParsedPacket>);
   std::memcpy(out, &kBlank, sizeof(kBlank));
   if (len < kIpv4MinHeaderLen) return ParseStatus::kTruncated;
-  if ((packet[0] >> 4) != 4 || (packet[0] & 0x0fu) < 5) return ParseStatus::kBadHeader;
+  if (IpVersion(packet) != kIpv4Version || Ipv4HeaderLen(packet) < kIpv4MinHeaderLen) {
+    return ParseStatus::kBadHeader;
+  }
   if (!ReadIpv4Header(packet, len, &out->ip)) return ParseStatus::kTruncated;
   const Ipv4Fields& ip = out->ip;
   if (ip.total_len < ip.header_len) return ParseStatus::kBadHeader;

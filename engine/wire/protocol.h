@@ -7,10 +7,20 @@
 
 namespace cutpoint::wire {
 
+// The version nibble that opens every IPv4 header.
+inline constexpr uint8_t kIpv4Version = 4;
+inline constexpr uint8_t IpVersion(const uint8_t* ip_header) { return ip_header[0] >> 4; }
+// The IPv4 header length in bytes, from its IHL field (32-bit words).
+inline constexpr size_t Ipv4HeaderLen(const uint8_t* ip_header) {
+  return size_t{ip_header[0] & 0x0fu} * 4;
+}
+
 inline constexpr uint8_t kProtoIcmp = 1;
 inline constexpr uint8_t kProtoTcp = 6;
 
 inline constexpr size_t kIpv4MinHeaderLen = 20;
+// RFC 791: every IPv4 link carries datagrams of 68 bytes unfragmented.
+inline constexpr size_t kIpv4MinMtu = 68;
 inline constexpr size_t kTcpMinHeaderLen = 20;
 inline constexpr size_t kIcmpHeaderLen = 8;
 // RFC 792: an ICMP error quotes the IP header plus at least 8 bytes of the datagram.

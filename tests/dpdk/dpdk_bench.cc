@@ -168,6 +168,6 @@ int main(int argc, char** argv) {
          static_cast<unsigned long>(stats.ok() ? stats->opackets : 0),
          static_cast<unsigned long>(stats.ok() ? stats->oerrors : 0),
          static_cast<unsigned long>(tx_full), static_cast<unsigned long>(alloc_failures),
-         cutpoint::capture::kDpdkEthernetHeaderLen + probe::kTcpSynProbeLen);
+         cutpoint::wire::kEthernetHeaderLen + probe::kTcpSynProbeLen);
   return stats.ok() && stats->opackets == sent ? 0 : 1;
 }

@@ -5,7 +5,7 @@
 //  * net_pcap rx_pcap=FILE: replies received through DpdkPort::ReceiveBurst match to
 //    exactly the records the offline pcap path produces (times aside: DPDK stamps at
 //    receive);
-//  * the CLI path (--tx dpdk): a ProbeSession over OpenDpdkBackend on net_pcap builds the
+//  * the CLI path (--tx dpdk): a ProbeSession over OpenBackend's dpdk on net_pcap builds the
 //    probes straight into mbufs, byte-identical to ProbeBuilder's; with an evidence file
 //    the recorded probes are exactly the wire bytes;
 //  * net_null: N probes sent is opackets == N; EAL/port error handling.
@@ -27,7 +27,7 @@
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
 #include "gtest/gtest.h"
-#include "capture/dpdk/dpdk_backend.h"
+#include "capture/backend.h"
 #include "session/probe_session.h"
 #include "test_util.h"
 
@@ -39,8 +39,8 @@ using testutil::Ip;
 
 constexpr uint32_t kSource = Ip(192, 0, 2, 1);
 constexpr int64_t kSendUs = 1700000000123456;
-constexpr MacAddress kSourceMac = {0x02, 0xc0, 0xff, 0xee, 0x00, 0x01};
-constexpr MacAddress kGatewayMac = {0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
+constexpr wire::MacAddress kSourceMac = {0x02, 0xc0, 0xff, 0xee, 0x00, 0x01};
+constexpr wire::MacAddress kGatewayMac = {0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
 
 probe::ProbeKey TestKey() {
   probe::ProbeKey key;
@@ -410,7 +410,7 @@ TEST(DpdkPcap, ReceivedRepliesMatchLikeTheOfflineCapture) {
   EXPECT_EQ((*port)->mbufs_available(), (*port)->mempool_size());
 }
 
-// The CLI path (--tx dpdk): OpenDpdkBackend's senders under a ProbeSession, which builds
+// The CLI path (--tx dpdk): OpenBackend's senders under a ProbeSession, which builds
 // probes straight into mbufs; with an evidence file it builds them into its batch first
 // and the sender copies them. Either way the wire bytes are ProbeBuilder's.
 class AllSpecs final : public session::ProbeSource {
@@ -441,11 +441,12 @@ std::vector<Bytes> SentFrames() {
 // Runs one session sending AllSpecs(n) in order on `device`; returns its stats.
 absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
                                                 const std::string& device = "net_pcap0") {
-  DpdkBackendOptions backend;
-  backend.eal_args = shared->eal_args;
-  backend.device = device;
+  BackendOptions backend;
+  backend.tx = TxBackend::kDpdk;
+  backend.dpdk_eal_args = shared->eal_args;
+  backend.dpdk_device = device;
   backend.gateway_mac = kGatewayMac;
-  absl::StatusOr<TxSetup> tx = OpenDpdkBackend(backend);
+  absl::StatusOr<TxSetup> tx = OpenBackend(backend);
   if (!tx.ok()) return tx.status();
   session::SessionConfig config;
   config.make_sender = tx->make_sender;

@@ -127,11 +127,13 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::
                                              uint32_t first_target, int sender_threads) {
   capture::BackendOptions options;
   if (auto text = args.Get("gateway-mac")) {
-    absl::StatusOr<std::array<uint8_t, 6>> parsed = capture::ParseMac(*text);
+    absl::StatusOr<capture::MacAddress> parsed = capture::ParseMac(*text);
     if (!parsed.ok()) return parsed.status();
     options.gateway_mac = *parsed;
   }
-  options.tx = args.Get("tx").value_or("raw");
+  absl::StatusOr<capture::TxBackend> tx = capture::ParseTxBackend(args.Get("tx").value_or("raw"));
+  if (!tx.ok()) return tx.status();
+  options.tx = *tx;
   options.dpdk_eal_args = args.Get("dpdk-args").value_or("");
   options.dpdk_device = args.Get("dpdk-port").value_or("");
   options.interface = interface;

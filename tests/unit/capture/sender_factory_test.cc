@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "capture/send/af_packet_sender.h"
+#include "capture/send/neighbor_lookup.h"
 #ifdef CUTPOINT_HAVE_AFXDP
 #include "capture/send/af_xdp_sender.h"
 #endif
@@ -36,13 +37,55 @@ TEST(TxBackendTest, AfXdpDependsOnTheBuild) {
 #endif
 }
 
+// libdpdk is an optional dependency like libxdp: without it "dpdk" is a known name
+// this build lacks, never an unknown one.
+TEST(TxBackendTest, DpdkDependsOnTheBuild) {
+  absl::StatusOr<TxBackend> dpdk = ParseTxBackend("dpdk");
+  EXPECT_EQ(TxBackendName(TxBackend::kDpdk), "dpdk");
+  if (dpdk.ok()) {
+    EXPECT_EQ(*dpdk, TxBackend::kDpdk);
+    EXPECT_TRUE(TxBackendBuilt(TxBackend::kDpdk).ok());
+    return;
+  }
+  EXPECT_EQ(dpdk.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(dpdk.status().message(), "this build has no DPDK support (libdpdk not found)");
+  EXPECT_EQ(TxBackendBuilt(TxBackend::kDpdk), dpdk.status());
+}
+
+TEST(TxBackendTest, NamesRoundTrip) {
+  for (TxBackend backend :
+       {TxBackend::kRawSocket, TxBackend::kAfPacket, TxBackend::kAfXdp, TxBackend::kDpdk}) {
+    absl::StatusOr<TxBackend> parsed = ParseTxBackend(TxBackendName(backend));
+    if (!parsed.ok()) continue;  // not in this build
+    EXPECT_EQ(*parsed, backend);
+  }
+}
+
+TEST(TxBackendTest, DpdkIsNoKernelSender) {
+  absl::StatusOr<std::unique_ptr<PacketSender>> sender =
+      CreateSender(TxBackend::kDpdk, "lo", 0x7f000001, MacAddress{0x02, 0, 0, 0, 0, 1});
+  ASSERT_FALSE(sender.ok());
+  EXPECT_EQ(sender.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(TxBackendTest, RejectsOtherNames) {
-  for (const char* bad : {"", "RAW", "af_packet", "afpacket ", "dpdk", "af_xdp", "xdp"}) {
+  for (const char* bad : {"", "RAW", "af_packet", "afpacket ", "DPDK", "af_xdp", "xdp"}) {
     absl::StatusOr<TxBackend> backend = ParseTxBackend(bad);
     ASSERT_FALSE(backend.ok()) << bad;
     EXPECT_EQ(backend.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_NE(backend.status().message().find("afpacket"), absl::string_view::npos);
   }
+}
+
+TEST(IsSendableIpv4Test, IPv4FromOneHeaderUpToTheLimit) {
+  uint8_t bytes[64] = {0x45};
+  EXPECT_TRUE(IsSendableIpv4({bytes, 20, 0}, 64));
+  EXPECT_TRUE(IsSendableIpv4({bytes, 64, 0}, 64));
+  EXPECT_FALSE(IsSendableIpv4({bytes, 19, 0}, 64)) << "shorter than an IPv4 header";
+  EXPECT_FALSE(IsSendableIpv4({bytes, 64, 0}, 63)) << "longer than the frame allows";
+  EXPECT_FALSE(IsSendableIpv4({nullptr, 20, 0}, 64));
+  bytes[0] = 0x60;
+  EXPECT_FALSE(IsSendableIpv4({bytes, 40, 0}, 64)) << "IPv6";
 }
 
 AfPacketOptions ValidOptions() {
@@ -74,8 +117,7 @@ TEST(AfPacketSenderTest, RejectsBadGeometryAndArgumentsBeforeTouchingTheSystem) 
 // Opens (never sends on) an AF_PACKET socket: without privilege the error names
 // CAP_NET_RAW; with it, loopback is refused as non-Ethernet and unknown names as such.
 TEST(AfPacketSenderTest, ExplainsPrivilegeInterfaceAndLinkTypeErrors) {
-  absl::StatusOr<std::unique_ptr<AfPacketSender>> loopback =
-      AfPacketSender::Create(ValidOptions());
+  absl::StatusOr<std::unique_ptr<AfPacketSender>> loopback = AfPacketSender::Create(ValidOptions());
   ASSERT_FALSE(loopback.ok());
   if (loopback.status().code() == absl::StatusCode::kPermissionDenied) {
     EXPECT_NE(loopback.status().message().find("CAP_NET_RAW"), absl::string_view::npos);
