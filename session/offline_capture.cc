@@ -1,6 +1,9 @@
 #include "session/offline_capture.h"
 
+#include <memory>
+
 #include "absl/strings/str_cat.h"
+#include "capture/pcap/pcap_source.h"
 #include "engine/base/status_macros.h"
 #include "session/clock.h"
 #include "session/stats_accounting.h"
@@ -35,6 +38,15 @@ absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source, cons
   NoteTruncation(source, &stats);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns) / 1e9;
   return stats;
+}
+
+absl::StatusOr<report::ScanStats> ReadCaptureFile(
+    const std::string& path, const match::Matcher& matcher, const ReplyHandler& on_reply,
+    const std::function<absl::Status()>& before_reading) {
+  ASSIGN_OR_RETURN(std::unique_ptr<capture::PcapSource> source,
+                   capture::PcapSource::OpenOffline(path));
+  RETURN_IF_ERROR(before_reading());
+  return ReadCapture(*source, path, matcher, on_reply);
 }
 
 }  // namespace cutpoint::session

@@ -4,6 +4,7 @@
 #ifndef CUTPOINT_SESSION_OFFLINE_CAPTURE_H_
 #define CUTPOINT_SESSION_OFFLINE_CAPTURE_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,6 +21,13 @@ namespace cutpoint::session {
 absl::StatusOr<report::ScanStats> ReadCapture(capture::FrameSource& source, const std::string& path,
                                               const match::Matcher& matcher,
                                               const ReplyHandler& on_reply);
+
+// Opens the capture file `path` ("-": standard input), calls `before_reading` (e.g. to
+// begin the outputs: the file opened, the run can start), then ReadCapture.
+absl::StatusOr<report::ScanStats> ReadCaptureFile(const std::string& path,
+                                                  const match::Matcher& matcher,
+                                                  const ReplyHandler& on_reply,
+                                                  const std::function<absl::Status()>& before_reading);
 
 }  // namespace cutpoint::session
 

@@ -56,4 +56,20 @@ absl::StatusOr<Route> LookupRoute(uint32_t destination) {
   return route;
 }
 
+absl::Status ResolveSource(uint32_t first_target, bool need_interface, uint32_t* source_address,
+                           std::string* interface) {
+  if (*source_address == 0) {
+    ASSIGN_OR_RETURN(Route route, LookupRoute(first_target));
+    *source_address = route.source_address;
+    if (interface->empty()) *interface = route.interface;
+  } else if (need_interface && interface->empty()) {
+    absl::StatusOr<std::string> holder = InterfaceForAddress(*source_address);
+    if (!holder.ok()) {
+      return absl::InvalidArgumentError("no interface holds --source-ip; pass --interface");
+    }
+    *interface = *holder;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace cutpoint::capture

@@ -107,4 +107,25 @@ bool ObservationTable::Add(const match::ReplyRecord& reply) {
   return true;
 }
 
+LocateLayout MakeLocateLayout(uint8_t ttl_min, uint8_t ttl_max, uint16_t test_port,
+                              const std::vector<uint16_t>& control_ports, bool echo_control,
+                              std::vector<std::string>* probe_names) {
+  LocateLayout layout;
+  layout.ttl_min = ttl_min;
+  layout.ttl_max = ttl_max;
+  std::vector<std::string> names;
+  layout.kinds.push_back({probe::ProbeType::kTcpSyn, test_port});
+  names.push_back(absl::StrCat("tcp-syn:", test_port, " (test)"));
+  for (uint16_t port : control_ports) {
+    layout.kinds.push_back({probe::ProbeType::kTcpSyn, port});
+    names.push_back(absl::StrCat("tcp-syn:", port));
+  }
+  if (echo_control) {
+    layout.kinds.push_back({probe::ProbeType::kIcmpEcho, 0});
+    names.push_back("icmp-echo");
+  }
+  if (probe_names != nullptr) *probe_names = std::move(names);
+  return layout;
+}
+
 }  // namespace cutpoint::locate

@@ -5,6 +5,7 @@
 #define CUTPOINT_ENGINE_LOCATE_OBSERVATION_TABLE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -52,6 +53,13 @@ struct LocateLayout {
 };
 
 inline constexpr int kTestKind = 0;
+
+// The layout of a locate run: the test probe (TCP SYN to `test_port`, kind kTestKind), then
+// SYNs to each control port, then ICMP echo if `echo_control`. `probe_names` (optional)
+// receives their names for the meta record ("tcp-syn:25 (test)", "tcp-syn:443", ...).
+LocateLayout MakeLocateLayout(uint8_t ttl_min, uint8_t ttl_max, uint16_t test_port,
+                              const std::vector<uint16_t>& control_ports, bool echo_control,
+                              std::vector<std::string>* probe_names = nullptr);
 
 class ObservationTable {
  public:

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 
 namespace cutpoint::targets {
 namespace {
@@ -71,6 +72,22 @@ probe::ProbeSpec ShardOrder::At(uint64_t position) const {
   uint64_t local = probe_order_.At(position);
   uint64_t target_index = TargetIndex(local / probes_per_target_);
   return plan_->SpecAt(target_index * probes_per_target_ + local % probes_per_target_);
+}
+
+absl::StatusOr<TargetSet> ShardByGroupKeepingHosts(const TargetSet& targets,
+                                                   const std::vector<uint32_t>& hosts,
+                                                   int group_prefix_len, uint64_t seed,
+                                                   uint32_t shard_count, uint32_t shard_index) {
+  std::vector<Ipv4Range> host_ranges;
+  for (uint32_t host : hosts) host_ranges.push_back({host, host});
+  TargetSet without_hosts = targets.Subtract(TargetSet::FromRanges(host_ranges));
+  ASSIGN_OR_RETURN(TargetSet shard, ShardByGroup(without_hosts, group_prefix_len, seed,
+                                                 shard_count, shard_index));
+  std::vector<Ipv4Range> ranges = shard.ranges();
+  ranges.insert(ranges.end(), host_ranges.begin(), host_ranges.end());
+  TargetSet result = TargetSet::FromRanges(std::move(ranges));
+  if (result.empty()) return absl::InvalidArgumentError("this shard holds no targets");
+  return result;
 }
 
 }  // namespace cutpoint::targets

@@ -54,6 +54,13 @@ class ShardOrder {
 absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, int group_prefix_len,
                                        uint64_t seed, uint32_t shard_count, uint32_t shard_index);
 
+// ShardByGroup over `targets` without `hosts`, then `hosts` added to every shard (e.g.
+// locate's explicit control hosts, which every shard needs). An empty shard is refused.
+absl::StatusOr<TargetSet> ShardByGroupKeepingHosts(const TargetSet& targets,
+                                                   const std::vector<uint32_t>& hosts,
+                                                   int group_prefix_len, uint64_t seed,
+                                                   uint32_t shard_count, uint32_t shard_index);
+
 // Derives independent sub-seeds (target order, per-shard probe order) from one seed.
 uint64_t DeriveSeed(uint64_t seed, uint64_t label);
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
+#include "engine/targets/plan_text.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/wire/ipv4_address.h"
 #include "session/key_file.h"
@@ -21,7 +22,7 @@ absl::Status ParseTtlOption(const ParsedArgs& args, const CommonDefaults& defaul
   config->ttl_max = defaults.ttl_max;
   std::optional<std::string> text = args.Get("ttl");
   if (!text) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::tie(config->ttl_min, config->ttl_max), ParseTtlRange(*text));
+  ASSIGN_OR_RETURN(std::tie(config->ttl_min, config->ttl_max), targets::ParseTtlRange(*text));
   if (defaults.one_ttl && config->ttl_min != config->ttl_max) {
     return absl::InvalidArgumentError("scan probes at one TTL (--ttl N); use trace for a range");
   }
@@ -126,18 +127,8 @@ absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config) {
 }
 
 absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config) {
-  if (config->source_address == 0) {
-    ASSIGN_OR_RETURN(capture::Route route, capture::LookupRoute(first_target));
-    config->source_address = route.source_address;
-    if (config->interface.empty()) config->interface = route.interface;
-  } else if (need_interface && config->interface.empty()) {
-    absl::StatusOr<std::string> holder = capture::InterfaceForAddress(config->source_address);
-    if (!holder.ok()) {
-      return absl::InvalidArgumentError("no interface holds --source-ip; pass --interface");
-    }
-    config->interface = *holder;
-  }
-  return absl::OkStatus();
+  return capture::ResolveSource(first_target, need_interface, &config->source_address,
+                                &config->interface);
 }
 
 session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,

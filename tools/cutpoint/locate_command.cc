@@ -14,6 +14,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "engine/base/status_macros.h"
+#include "engine/targets/plan_text.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
@@ -27,7 +28,7 @@
 #include "session/locate_sweep.h"
 #include "session/offline_capture.h"
 #include "session/output_sink.h"
-#include "session/pcap_exit_flush.h"
+#include "session/run_outputs.h"
 #include "session/privileges.h"
 #include "session/probe_session.h"
 #include "session/signals.h"
@@ -101,13 +102,13 @@ void PrintLocateHelp() {
 absl::Status ParseTestAndControls(const ParsedArgs& args, LocateConfig* config) {
   std::optional<std::string> port = args.Get("port");
   if (!port) return absl::InvalidArgumentError("locate needs the test port: -p PORT");
-  ASSIGN_OR_RETURN(std::vector<uint16_t> test_ports, ParsePortList(*port));
+  ASSIGN_OR_RETURN(std::vector<uint16_t> test_ports, targets::ParsePortList(*port));
   if (test_ports.size() != 1) {
     return absl::InvalidArgumentError("locate judges one test port per run (-p PORT)");
   }
   config->test_port = test_ports.front();
   if (std::optional<std::string> text = args.Get("control-port")) {
-    ASSIGN_OR_RETURN(config->control_ports, ParsePortList(*text));
+    ASSIGN_OR_RETURN(config->control_ports, targets::ParsePortList(*text));
   }
   for (uint16_t control : config->control_ports) {
     if (control == config->test_port) {
@@ -173,22 +174,6 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
   return config;
 }
 
-// Whole control groups go to one shard; explicit control hosts go to every shard.
-absl::StatusOr<targets::TargetSet> ShardOfGroups(const LocateConfig& config,
-                                                 const targets::TargetSet& target_set) {
-  std::vector<targets::Ipv4Range> hosts;
-  for (uint32_t host : config.control_hosts) hosts.push_back({host, host});
-  targets::TargetSet controls = targets::TargetSet::FromRanges(hosts);
-  ASSIGN_OR_RETURN(targets::TargetSet shard,
-                   targets::ShardByGroup(target_set.Subtract(controls), config.group_prefix_len,
-                                         *config.seed, config.shard_count, config.shard_index));
-  std::vector<targets::Ipv4Range> ranges = shard.ranges();
-  ranges.insert(ranges.end(), hosts.begin(), hosts.end());
-  targets::TargetSet result = targets::TargetSet::FromRanges(std::move(ranges));
-  if (result.empty()) return absl::InvalidArgumentError("this shard holds no targets");
-  return result;
-}
-
 // The targets with the control hosts among them, then this run's shard.
 absl::StatusOr<targets::TargetSet> LoadLocateTargets(const ParsedArgs& args,
                                                      const LocateConfig& config,
@@ -208,25 +193,10 @@ absl::StatusOr<targets::TargetSet> LoadLocateTargets(const ParsedArgs& args,
     }
   }
   if (config.shard_count == 1) return target_set;
-  return ShardOfGroups(config, target_set);
-}
-
-// The test probe and its controls, with their names for the meta record.
-locate::LocateLayout LayoutFor(const LocateConfig& config, std::vector<std::string>* probe_names) {
-  locate::LocateLayout layout;
-  layout.ttl_min = config.ttl_min;
-  layout.ttl_max = config.ttl_max;
-  layout.kinds.push_back({probe::ProbeType::kTcpSyn, config.test_port});
-  probe_names->push_back(absl::StrCat("tcp-syn:", config.test_port, " (test)"));
-  for (uint16_t port : config.control_ports) {
-    layout.kinds.push_back({probe::ProbeType::kTcpSyn, port});
-    probe_names->push_back(absl::StrCat("tcp-syn:", port));
-  }
-  if (config.echo_control) {
-    layout.kinds.push_back({probe::ProbeType::kIcmpEcho, 0});
-    probe_names->push_back("icmp-echo");
-  }
-  return layout;
+  // Whole control groups go to one shard; explicit control hosts go to every shard.
+  return targets::ShardByGroupKeepingHosts(target_set, config.control_hosts,
+                                           config.group_prefix_len, *config.seed,
+                                           config.shard_count, config.shard_index);
 }
 
 report::MetaInfo LocateMeta(const std::vector<std::string>& argv, const probe::ProbeKey& key,
@@ -337,37 +307,20 @@ void ConcludeResume(const LocateConfig& config, session::LocateSweep& sweep, boo
   if (!saved.ok()) ReportError(saved);
 }
 
-// The outputs, opened before anything is sent (an unwritable path fails first) but written
-// only once the run can start: a run refused later leaves them untouched.
-struct LocateOutputs {
-  session::PcapExitFlush evidence_exit_flush;  // outlives `evidence`
-  std::unique_ptr<capture::PcapWriter> evidence;
-  std::unique_ptr<session::OutputSink> sink;
-
-  absl::Status Begin() {
-    RETURN_IF_ERROR(sink->Begin());
-    return evidence != nullptr ? evidence->Start() : absl::OkStatus();
-  }
-};
-
 // A resumed run continues the interrupted run's output, after its last whole line.
-absl::StatusOr<std::unique_ptr<LocateOutputs>> OpenOutputs(const LocateConfig& config,
-                                                           bool resuming) {
-  auto outputs = std::make_unique<LocateOutputs>();
-  if (!config.pcap_out.empty()) {
-    ASSIGN_OR_RETURN(outputs->evidence,
-                     capture::PcapWriter::CreateDeferred(config.pcap_out, wire::LinkType::kRaw));
-    outputs->evidence->SetWriteGuard(&outputs->evidence_exit_flush);
-    if (config.key_file.empty()) {
-      std::fprintf(stderr,
-                   "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
-                   "re-judged (the probe key is not saved)\n");
-    }
+absl::StatusOr<std::unique_ptr<session::RunOutputs>> OpenOutputs(const LocateConfig& config,
+                                                                 bool resuming) {
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<session::RunOutputs> outputs,
+      session::RunOutputs::Open(config.output,
+                                resuming ? session::OutputFile::Mode::kAppend
+                                         : session::OutputFile::Mode::kReplace,
+                                config.pcap_out));
+  if (outputs->evidence() != nullptr && config.key_file.empty()) {
+    std::fprintf(stderr,
+                 "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
+                 "re-judged (the probe key is not saved)\n");
   }
-  ASSIGN_OR_RETURN(outputs->sink,
-                   session::OutputSink::Open(config.output, resuming
-                                                                ? session::OutputFile::Mode::kAppend
-                                                                : session::OutputFile::Mode::kReplace));
   return outputs;
 }
 
@@ -398,7 +351,9 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const ParsedArgs& args)
   ASSIGN_OR_RETURN(run->target_set, LoadLocateTargets(args, config, &run->targeting));
   bool offline = !config.from_pcap.empty();
   if (!offline) RETURN_IF_ERROR(ResolveRoute(run->target_set.At(0), true, &config));
-  run->layout = LayoutFor(config, &run->probe_names);
+  run->layout = locate::MakeLocateLayout(config.ttl_min, config.ttl_max, config.test_port,
+                                         config.control_ports, config.echo_control,
+                                         &run->probe_names);
   ASSIGN_OR_RETURN(run->table, locate::ObservationTable::Create(&run->target_set, run->layout));
   // A capture is judged with the key it was probed with; never a new one.
   ASSIGN_OR_RETURN(run->key, offline ? session::ReadProbeKey(config.key_file) : KeyForRun(config));
@@ -409,17 +364,15 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const ParsedArgs& args)
 absl::StatusOr<report::ScanStats> JudgeCapture(const LocateRun& run,
                                                const session::LocateSweepConfig& sweep_config,
                                                const probe::ProbeCodec& codec,
-                                               LocateOutputs& outputs,
+                                               session::RunOutputs& outputs,
                                                const session::ReplyHandler& on_reply) {
   const LocateConfig& config = run.config;
   match::Matcher matcher(
       codec, session::LocateMatcherConfig(sweep_config, *run.table, config.source_address));
-  ASSIGN_OR_RETURN(std::unique_ptr<capture::PcapSource> source,
-                   capture::PcapSource::OpenOffline(config.from_pcap));
-  RETURN_IF_ERROR(outputs.Begin());
   ASSIGN_OR_RETURN(report::ScanStats stats,
-                   session::ReadCapture(*source, config.from_pcap, matcher, on_reply));
-  if (std::optional<std::string> cut = TruncationWarning(config.from_pcap, stats)) {
+                   session::ReadCaptureFile(config.from_pcap, matcher, on_reply,
+                                            [&] { return outputs.Begin(); }));
+  if (std::optional<std::string> cut = report::TruncationWarning(config.from_pcap, stats)) {
     PrintWarning(*cut);
   }
   return stats;
@@ -431,9 +384,9 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const ParsedArgs& args, const Loca
                                               const probe::ProbeCodec& codec,
                                               session::LocateSweep& sweep,
                                               const locate::JudgeOptions& judge_options,
-                                              LocateOutputs& outputs) {
+                                              session::RunOutputs& outputs) {
   const LocateConfig& config = run.config;
-  session::OutputSink& out = *outputs.sink;
+  session::OutputSink& out = outputs.sink();
   session::ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
     sweep.Add(reply);
     if (config.text) return absl::OkStatus();
@@ -448,14 +401,11 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const ParsedArgs& args, const Loca
         MakeTxSetup(args, config.interface, run.target_set.At(0), 1);
     if (!tx.ok()) return tx.status();
     stats = sweep.RunLive(
-        LiveSessionConfig(config, *tx, outputs.evidence.get(), [&] { return outputs.Begin(); },
-                          out),
+        LiveSessionConfig(config, *tx, outputs.evidence(), [&] { return outputs.Begin(); }, out),
         codec, on_reply, judge_options, session::StopRequested());
   }
-  if (outputs.evidence != nullptr) {
-    absl::Status closed = outputs.evidence->Close();
-    if (!closed.ok() && stats.ok()) stats = closed;
-  }
+  absl::Status closed = outputs.CloseEvidence();
+  if (!closed.ok() && stats.ok()) stats = closed;
   return FlushedOnError(std::move(stats), out);
 }
 
@@ -468,11 +418,11 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
   session::LocateSweepConfig sweep_config = SweepConfigOf(config, seed);
   ASSIGN_OR_RETURN(std::unique_ptr<session::LocateSweep> sweep,
                    OpenSweep(config, sweep_config, *run->table, run->probe_names, *run->key));
-  ASSIGN_OR_RETURN(std::unique_ptr<LocateOutputs> outputs, OpenOutputs(config, sweep->resuming()));
+  ASSIGN_OR_RETURN(std::unique_ptr<session::RunOutputs> outputs, OpenOutputs(config, sweep->resuming()));
   if (!config.text) {
     RETURN_IF_ERROR(AppendMeta(LocateMeta(argv, *run->key, config, run->probe_names,
                                           run->target_set.size(), run->targeting),
-                               *outputs->sink));  // written by Begin()
+                               outputs->sink()));  // written by Begin()
   }
   locate::JudgeOptions judge_options = JudgeOptionsFor(config);
   if (!config.quiet) NoteLeftOutTargets(run->targeting, run->target_set.size());
@@ -482,9 +432,9 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
   judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &stats);
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
-  RETURN_IF_ERROR(WriteVerdicts(config, verdicts, stats, *outputs->sink));
+  RETURN_IF_ERROR(WriteVerdicts(config, verdicts, stats, outputs->sink()));
   if (!config.quiet) PrintSummary(verdicts, stats);
-  PrintHint(UnauthenticatedHint(stats));
+  PrintHint(report::UnauthenticatedHint(stats));
   return stats.interrupted ? kExitInterrupted : kExitOk;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
 #include "engine/base/status_macros.h"
+#include "engine/targets/plan_text.h"
 #include "engine/match/matcher.h"
 #include "engine/report/records.h"
 #include "engine/wire/ipv4_address.h"
@@ -62,14 +63,14 @@ absl::StatusOr<MatchPlan> ParseMatchPlan(const ParsedArgs& args) {
     plan.matcher.source_address = *source;
   }
   if (std::optional<std::string> text = args.Get("probe")) {
-    ASSIGN_OR_RETURN(std::vector<probe::ProbeType> types, ParseProbeTypes(*text));
+    ASSIGN_OR_RETURN(std::vector<probe::ProbeType> types, targets::ParseProbeTypes(*text));
     plan.matcher.probe_types = 0;
     for (probe::ProbeType type : types) plan.matcher.probe_types |= match::ProbeTypeBit(type);
   } else {
     plan.notes.push_back("no --probe: replies of any probe type accepted");
   }
   if (std::optional<std::string> text = args.Get("port")) {
-    ASSIGN_OR_RETURN(std::vector<uint16_t> ports, ParsePortList(*text));
+    ASSIGN_OR_RETURN(std::vector<uint16_t> ports, targets::ParsePortList(*text));
     bool tcp = (plan.matcher.probe_types & match::ProbeTypeBit(probe::ProbeType::kTcpSyn)) != 0;
     for (uint16_t port : ports) {
       plan.matcher.tcp_ports.Add(port);
@@ -127,10 +128,10 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   ASSIGN_OR_RETURN(
       report::ScanStats stats,
       FlushedOnError(session::MatchCaptureToSink(*source, *pcap_path, matcher, *sink), *sink));
-  if (std::optional<std::string> cut = TruncationWarning(*pcap_path, stats)) PrintWarning(*cut);
+  if (std::optional<std::string> cut = report::TruncationWarning(*pcap_path, stats)) PrintWarning(*cut);
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!args.Has("quiet")) PrintSummary(stats);
-  PrintHint(UnauthenticatedHint(stats));
+  PrintHint(report::UnauthenticatedHint(stats));
   return kExitOk;
 }
 

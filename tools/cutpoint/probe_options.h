@@ -15,13 +15,8 @@
 
 namespace cutpoint::cli {
 
-// "25", "25,443", "8000-8010,25". Ports 1..65535; duplicates removed, order kept.
-absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text);
-// "1-32" or "7". TTLs 1..255.
-absl::StatusOr<std::pair<uint8_t, uint8_t>> ParseTtlRange(absl::string_view text);
 // Packets per second > 0, or "max" (returned as 0).
 absl::StatusOr<double> ParseRate(absl::string_view text);
-absl::StatusOr<std::vector<probe::ProbeType>> ParseProbeTypes(absl::string_view text);
 
 // Option `name` (without "--"): an integer in [min, max], or seconds in [0, 3600]; or
 // `fallback` when it is not given.

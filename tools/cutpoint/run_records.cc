@@ -1,11 +1,10 @@
 #include "tools/cutpoint/run_records.h"
 
-#include <time.h>
-
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/report/json_line.h"
+#include "session/clock.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -37,7 +36,7 @@ report::MetaInfo MakeMeta(absl::string_view command, const std::vector<std::stri
   meta.command = std::string(command);
   meta.argv = argv;
   meta.key_fingerprint = probe::ProbeKeyFingerprint(key);
-  meta.start_time = CurrentTimeRfc3339();
+  meta.start_time = session::CurrentTimeRfc3339();
   if (probing != nullptr) AddProbing(*probing, &meta);
   return meta;
 }
@@ -59,17 +58,6 @@ absl::StatusOr<report::ScanStats> FlushedOnError(absl::StatusOr<report::ScanStat
                                                  session::OutputSink& sink) {
   if (!result.ok()) (void)sink.Flush();
   return result;
-}
-
-std::string CurrentTimeRfc3339() {
-  timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  tm utc;
-  gmtime_r(&now.tv_sec, &utc);
-  char text[40];
-  size_t len = strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &utc);
-  return absl::StrCat(absl::string_view(text, len), ".",
-                      absl::Dec(now.tv_nsec / 1000, absl::kZeroPad6), "Z");
 }
 
 }  // namespace cutpoint::cli

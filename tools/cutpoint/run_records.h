@@ -41,8 +41,6 @@ absl::Status FinishWithStats(const report::ScanStats& stats, session::OutputSink
 absl::StatusOr<report::ScanStats> FlushedOnError(absl::StatusOr<report::ScanStats> result,
                                                  session::OutputSink& sink);
 
-std::string CurrentTimeRfc3339();
-
 }  // namespace cutpoint::cli
 
 #endif  // CUTPOINT_TOOLS_CUTPOINT_RUN_RECORDS_H_

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
+#include "engine/targets/plan_text.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/report/records.h"
 #include "engine/report/reply_line.h"
@@ -19,6 +20,7 @@
 #include "session/output_sink.h"
 #include "session/probe_session.h"
 #include "session/clock.h"
+#include "session/dry_run.h"
 #include "session/live_scan.h"
 #include "session/status_file.h"
 #include "tools/cutpoint/progress_line.h"
@@ -92,12 +94,12 @@ void PrintHelp(Mode mode) {
 absl::Status ParseProbeKinds(Mode mode, const ParsedArgs& args, TraceConfig* config) {
   std::vector<uint16_t> ports = {80};
   if (std::optional<std::string> text = args.Get("port")) {
-    ASSIGN_OR_RETURN(ports, ParsePortList(*text));
+    ASSIGN_OR_RETURN(ports, targets::ParsePortList(*text));
   }
   std::vector<probe::ProbeType> types = {probe::ProbeType::kTcpSyn, probe::ProbeType::kIcmpEcho};
   if (mode == Mode::kScan) types = {probe::ProbeType::kTcpSyn};
   if (std::optional<std::string> text = args.Get("probe")) {
-    ASSIGN_OR_RETURN(types, ParseProbeTypes(*text));
+    ASSIGN_OR_RETURN(types, targets::ParseProbeTypes(*text));
   }
   for (probe::ProbeType type : types) {
     if (type == probe::ProbeType::kTcpSyn) {
@@ -140,34 +142,21 @@ absl::StatusOr<std::unique_ptr<session::OutputSink>> OpenOutput(const TraceConfi
   return session::OutputSink::Open(config.output, output_mode);
 }
 
-absl::StatusOr<report::ScanStats> DryRun(const TraceConfig& config, const targets::ProbePlan& plan,
-                                         const probe::ProbeCodec& codec, uint64_t seed,
-                                         session::OutputSink& sink) {
-  RETURN_IF_ERROR(sink.Begin());
-  probe::ProbeBuilder builder(codec, config.source_address);
-  ASSIGN_OR_RETURN(targets::ShardOrder order,
-                   targets::ShardOrder::Create(plan, seed, config.shard_count, config.shard_index));
-  report::ScanStats stats;
-  report::JsonLine line;
-  uint8_t packet[probe::kMaxProbeLen];
-  int64_t send_us = session::WallClockMicros();
-  for (uint64_t i = 0; i < order.size(); ++i) {
-    if (session::StopRequested().load(std::memory_order_relaxed)) {
-      stats.interrupted = true;
-      stats.probes_unsent = order.size() - i;
-      break;
-    }
-    probe::ProbeSpec spec = order.At(i);
-    size_t len = builder.Build(spec, send_us, packet);
-    report::FormatProbe(i, spec, packet, len, &line);
-    RETURN_IF_ERROR(sink.Append(line.Finish()));
-  }
-  return stats;
+// The send order of this run's shard, and where a resumable run keeps its progress.
+session::LiveScanOptions ScanOptionsOf(const TraceConfig& config, uint64_t seed) {
+  session::LiveScanOptions options;
+  options.seed = seed;
+  options.shard_count = config.shard_count;
+  options.shard_index = config.shard_index;
+  options.cooldown_s = config.cooldown_s;
+  options.resume_path = config.resume_path;
+  return options;
 }
 
 absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config,
                                             const ParsedArgs& args, const targets::ProbePlan& plan,
-                                            const probe::ProbeCodec& codec, uint64_t seed,
+                                            const probe::ProbeCodec& codec,
+                                            const session::LiveScanOptions& options,
                                             session::OutputSink& out) {
   ASSIGN_OR_RETURN(capture::TxSetup tx, MakeTxSetup(args, config.interface, plan.targets().At(0),
                                                     config.sender_threads));
@@ -185,12 +174,6 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
   session.matcher.attempts = plan.attempts();
   match::RestrictToKinds(plan.kinds(), &session.matcher);
   session.matcher.max_reply_age_us = match::ReplyAgeForWait(config.cooldown_s);
-  session::LiveScanOptions options;
-  options.seed = seed;
-  options.shard_count = config.shard_count;
-  options.shard_index = config.shard_index;
-  options.cooldown_s = config.cooldown_s;
-  options.resume_path = config.resume_path;
   bool with_status = mode == Mode::kScan;
   auto write_reply = [&](const match::ReplyRecord& reply) {
     char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
@@ -229,7 +212,8 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
                                  config.ttl_max, static_cast<uint8_t>(config.attempts)));
   ASSIGN_OR_RETURN(probe::ProbeKey key, KeyForRun(config));
   probe::ProbeCodec codec(key);
-  uint64_t seed = config.seed.value_or(probe::SeedFromKey(key));
+  session::LiveScanOptions options =
+      ScanOptionsOf(config, config.seed.value_or(probe::SeedFromKey(key)));
   ASSIGN_OR_RETURN(std::unique_ptr<session::OutputSink> sink, OpenOutput(config));
 
   ProbingMeta probing{&config, config.probe_names, target_count, &targeting};
@@ -241,12 +225,13 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   if (!config.quiet) NoteLeftOutTargets(targeting, target_count);
   session::InstallStopHandlers();
   ASSIGN_OR_RETURN(report::ScanStats stats,
-                   config.dry_run ? DryRun(config, plan, codec, seed, *sink)
-                                  : ProbeLive(mode, config, args, plan, codec, seed, *sink));
+                   config.dry_run ? session::WriteDryRun(plan, codec, config.source_address,
+                                                         options, *sink, session::StopRequested())
+                                  : ProbeLive(mode, config, args, plan, codec, options, *sink));
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!config.dry_run) {
     if (!config.quiet) PrintSummary(mode, stats, target_count);
-    PrintHint(UnauthenticatedHint(stats));
+    PrintHint(report::UnauthenticatedHint(stats));
   }
   return stats.interrupted ? kExitInterrupted : kExitOk;
 }

@@ -17,7 +17,7 @@
 #include "gtest/gtest.h"
 #include "test_util.h"
 #include "session/capture_pipeline.h"
-#include "tools/cutpoint/input_notes.h"
+#include "engine/report/run_notes.h"
 #include "session/offline_capture.h"
 
 namespace cutpoint::session {
@@ -210,20 +210,20 @@ TEST_F(TruncatedCaptureTest, PcapngCutAtEveryByte) {
 
 TEST(InputNotesTest, WrongKeyHintOnlyWhenNothingAuthenticated) {
   report::ScanStats stats;
-  EXPECT_FALSE(cli::UnauthenticatedHint(stats).has_value());  // nothing reply-shaped at all
+  EXPECT_FALSE(report::UnauthenticatedHint(stats).has_value());  // nothing reply-shaped at all
   stats.rejected = 7;
   stats.rejected_by_reason.bad_flow_field = 5;
   stats.rejected_by_reason.bad_mac = 2;
-  std::optional<std::string> hint = cli::UnauthenticatedHint(stats);
+  std::optional<std::string> hint = report::UnauthenticatedHint(stats);
   ASSERT_TRUE(hint.has_value());
   EXPECT_EQ(*hint, "0 of 7 reply-shaped packets authenticated: wrong --key-file?");
   report::ScanStats one_matched = stats;
   one_matched.matched = 1;
-  EXPECT_FALSE(cli::UnauthenticatedHint(one_matched).has_value());
+  EXPECT_FALSE(report::UnauthenticatedHint(one_matched).has_value());
   report::ScanStats one_authenticated = stats;  // authenticated, but for another target
   one_authenticated.rejected = 8;
   one_authenticated.rejected_by_reason.not_our_target = 1;
-  EXPECT_FALSE(cli::UnauthenticatedHint(one_authenticated).has_value());
+  EXPECT_FALSE(report::UnauthenticatedHint(one_authenticated).has_value());
 }
 
 }  // namespace
