@@ -20,8 +20,8 @@ namespace cutpoint::session {
 // the probes not listed).
 absl::StatusOr<report::ScanStats> WriteDryRun(const targets::ProbePlan& plan,
                                               const probe::ProbeCodec& codec,
-                                              uint32_t source_address,
-                                              const LiveScanOptions& order, OutputSink& sink,
+                                              uint32_t source_address, const LiveScanOptions& order,
+                                              OutputSink& sink,
                                               const std::atomic<bool>& stop_requested);
 
 }  // namespace cutpoint::session

@@ -4,8 +4,7 @@
 
 namespace cutpoint::report {
 
-std::optional<std::string> TruncationWarning(const std::string& path,
-                                             const ScanStats& stats) {
+std::optional<std::string> TruncationWarning(const std::string& path, const ScanStats& stats) {
   if (!stats.capture_truncated) return std::nullopt;
   std::string where = stats.truncated_at_byte
                           ? absl::StrCat("at byte ", *stats.truncated_at_byte)

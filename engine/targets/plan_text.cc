@@ -28,22 +28,30 @@ absl::StatusOr<uint32_t> ParseBounded(absl::string_view what, absl::string_view 
   return value;
 }
 
+// "A" or "A-B", each bound in [min, max]; `what` names the bound in errors.
+absl::StatusOr<std::pair<uint32_t, uint32_t>> ParseRange(absl::string_view what,
+                                                         absl::string_view text, uint32_t min,
+                                                         uint32_t max) {
+  std::pair<absl::string_view, absl::string_view> bounds =
+      absl::StrSplit(text, absl::MaxSplits('-', 1));
+  ASSIGN_OR_RETURN(uint32_t first, ParseBounded(what, bounds.first, min, max));
+  uint32_t last = first;
+  if (text.find('-') != absl::string_view::npos) {
+    ASSIGN_OR_RETURN(last, ParseBounded(what, bounds.second, min, max));
+  }
+  return std::make_pair(first, last);
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text) {
   std::vector<uint16_t> ports;
   for (absl::string_view item : absl::StrSplit(text, ',')) {
-    std::pair<absl::string_view, absl::string_view> bounds =
-        absl::StrSplit(item, absl::MaxSplits('-', 1));
-    ASSIGN_OR_RETURN(uint32_t first, ParseBounded("port", bounds.first, 1, 65535));
-    uint32_t last = first;
-    if (item.find('-') != absl::string_view::npos) {
-      ASSIGN_OR_RETURN(last, ParseBounded("port", bounds.second, 1, 65535));
-      if (last < first) {
-        return absl::InvalidArgumentError(absl::StrCat("bad port range '", item, "'"));
-      }
+    ASSIGN_OR_RETURN(auto range, ParseRange("port", item, 1, 65535));
+    if (range.second < range.first) {
+      return absl::InvalidArgumentError(absl::StrCat("bad port range '", item, "'"));
     }
-    for (uint32_t port = first; port <= last; ++port) {
+    for (uint32_t port = range.first; port <= range.second; ++port) {
       if (std::find(ports.begin(), ports.end(), port) == ports.end()) {
         ports.push_back(static_cast<uint16_t>(port));
       }
@@ -53,17 +61,11 @@ absl::StatusOr<std::vector<uint16_t>> ParsePortList(absl::string_view text) {
 }
 
 absl::StatusOr<std::pair<uint8_t, uint8_t>> ParseTtlRange(absl::string_view text) {
-  std::pair<absl::string_view, absl::string_view> bounds =
-      absl::StrSplit(text, absl::MaxSplits('-', 1));
-  ASSIGN_OR_RETURN(uint32_t first, ParseBounded("TTL", bounds.first, 1, 255));
-  uint32_t last = first;
-  if (text.find('-') != absl::string_view::npos) {
-    ASSIGN_OR_RETURN(last, ParseBounded("TTL", bounds.second, 1, 255));
-  }
-  if (last < first) {
+  ASSIGN_OR_RETURN(auto range, ParseRange("TTL", text, 1, 255));
+  if (range.second < range.first) {
     return absl::InvalidArgumentError(absl::StrCat("bad TTL range '", text, "' (MIN > MAX)"));
   }
-  return std::make_pair(static_cast<uint8_t>(first), static_cast<uint8_t>(last));
+  return std::make_pair(static_cast<uint8_t>(range.first), static_cast<uint8_t>(range.second));
 }
 
 absl::StatusOr<std::vector<probe::ProbeType>> ParseProbeTypes(absl::string_view text) {

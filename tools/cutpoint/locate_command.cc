@@ -14,12 +14,12 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "engine/base/status_macros.h"
-#include "engine/targets/plan_text.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
 #include "engine/report/records.h"
 #include "engine/report/reply_line.h"
+#include "engine/targets/plan_text.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/shard_order.h"
 #include "engine/targets/target_loading.h"
@@ -28,9 +28,9 @@
 #include "session/locate_sweep.h"
 #include "session/offline_capture.h"
 #include "session/output_sink.h"
-#include "session/run_outputs.h"
 #include "session/privileges.h"
 #include "session/probe_session.h"
+#include "session/run_outputs.h"
 #include "session/signals.h"
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
@@ -310,12 +310,11 @@ void ConcludeResume(const LocateConfig& config, session::LocateSweep& sweep, boo
 // A resumed run continues the interrupted run's output, after its last whole line.
 absl::StatusOr<std::unique_ptr<session::RunOutputs>> OpenOutputs(const LocateConfig& config,
                                                                  bool resuming) {
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<session::RunOutputs> outputs,
-      session::RunOutputs::Open(config.output,
-                                resuming ? session::OutputFile::Mode::kAppend
-                                         : session::OutputFile::Mode::kReplace,
-                                config.pcap_out));
+  ASSIGN_OR_RETURN(std::unique_ptr<session::RunOutputs> outputs,
+                   session::RunOutputs::Open(config.output,
+                                             resuming ? session::OutputFile::Mode::kAppend
+                                                      : session::OutputFile::Mode::kReplace,
+                                             config.pcap_out));
   if (outputs->evidence() != nullptr && config.key_file.empty()) {
     std::fprintf(stderr,
                  "cutpoint: warning: --pcap-out without --key-file: this capture can never be "
@@ -351,9 +350,9 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const ParsedArgs& args)
   ASSIGN_OR_RETURN(run->target_set, LoadLocateTargets(args, config, &run->targeting));
   bool offline = !config.from_pcap.empty();
   if (!offline) RETURN_IF_ERROR(ResolveRoute(run->target_set.At(0), true, &config));
-  run->layout = locate::MakeLocateLayout(config.ttl_min, config.ttl_max, config.test_port,
-                                         config.control_ports, config.echo_control,
-                                         &run->probe_names);
+  run->layout =
+      locate::MakeLocateLayout(config.ttl_min, config.ttl_max, config.test_port,
+                               config.control_ports, config.echo_control, &run->probe_names);
   ASSIGN_OR_RETURN(run->table, locate::ObservationTable::Create(&run->target_set, run->layout));
   // A capture is judged with the key it was probed with; never a new one.
   ASSIGN_OR_RETURN(run->key, offline ? session::ReadProbeKey(config.key_file) : KeyForRun(config));
@@ -400,9 +399,10 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const ParsedArgs& args, const Loca
     absl::StatusOr<capture::TxSetup> tx =
         MakeTxSetup(args, config.interface, run.target_set.At(0), 1);
     if (!tx.ok()) return tx.status();
-    stats = sweep.RunLive(
-        LiveSessionConfig(config, *tx, outputs.evidence(), [&] { return outputs.Begin(); }, out),
-        codec, on_reply, judge_options, session::StopRequested());
+    stats =
+        sweep.RunLive(LiveSessionConfig(
+                          config, *tx, outputs.evidence(), [&] { return outputs.Begin(); }, out),
+                      codec, on_reply, judge_options, session::StopRequested());
   }
   absl::Status closed = outputs.CloseEvidence();
   if (!closed.ok() && stats.ok()) stats = closed;
@@ -418,7 +418,8 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
   session::LocateSweepConfig sweep_config = SweepConfigOf(config, seed);
   ASSIGN_OR_RETURN(std::unique_ptr<session::LocateSweep> sweep,
                    OpenSweep(config, sweep_config, *run->table, run->probe_names, *run->key));
-  ASSIGN_OR_RETURN(std::unique_ptr<session::RunOutputs> outputs, OpenOutputs(config, sweep->resuming()));
+  ASSIGN_OR_RETURN(std::unique_ptr<session::RunOutputs> outputs,
+                   OpenOutputs(config, sweep->resuming()));
   if (!config.text) {
     RETURN_IF_ERROR(AppendMeta(LocateMeta(argv, *run->key, config, run->probe_names,
                                           run->target_set.size(), run->targeting),
@@ -427,8 +428,8 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
   locate::JudgeOptions judge_options = JudgeOptionsFor(config);
   if (!config.quiet) NoteLeftOutTargets(run->targeting, run->target_set.size());
   session::InstallStopHandlers();
-  ASSIGN_OR_RETURN(report::ScanStats stats, ProbeOrRead(args, *run, sweep_config, codec, *sweep,
-                                                        judge_options, *outputs));
+  ASSIGN_OR_RETURN(report::ScanStats stats,
+                   ProbeOrRead(args, *run, sweep_config, codec, *sweep, judge_options, *outputs));
   judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &stats);
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);

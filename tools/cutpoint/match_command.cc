@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
 #include "engine/base/status_macros.h"
-#include "engine/targets/plan_text.h"
 #include "engine/match/matcher.h"
 #include "engine/report/records.h"
+#include "engine/targets/plan_text.h"
 #include "engine/wire/ipv4_address.h"
 #include "session/capture_pipeline.h"
 #include "session/key_file.h"
@@ -128,7 +128,8 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   ASSIGN_OR_RETURN(
       report::ScanStats stats,
       FlushedOnError(session::MatchCaptureToSink(*source, *pcap_path, matcher, *sink), *sink));
-  if (std::optional<std::string> cut = report::TruncationWarning(*pcap_path, stats)) PrintWarning(*cut);
+  if (std::optional<std::string> cut = report::TruncationWarning(*pcap_path, stats))
+    PrintWarning(*cut);
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!args.Has("quiet")) PrintSummary(stats);
   PrintHint(report::UnauthenticatedHint(stats));

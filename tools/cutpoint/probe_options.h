@@ -30,7 +30,7 @@ absl::StatusOr<double> SecondsOption(const ParsedArgs& args, absl::string_view n
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
 // side on the same port.
 absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
-                                    uint32_t first_target, int sender_threads);
+                                             uint32_t first_target, int sender_threads);
 
 }  // namespace cutpoint::cli
 

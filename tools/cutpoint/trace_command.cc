@@ -10,21 +10,20 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
-#include "engine/targets/plan_text.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/report/records.h"
 #include "engine/report/reply_line.h"
+#include "engine/targets/plan_text.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/shard_order.h"
 #include "engine/targets/target_loading.h"
-#include "session/output_sink.h"
-#include "session/probe_session.h"
 #include "session/clock.h"
 #include "session/dry_run.h"
 #include "session/live_scan.h"
-#include "session/status_file.h"
-#include "tools/cutpoint/progress_line.h"
+#include "session/output_sink.h"
+#include "session/probe_session.h"
 #include "session/signals.h"
+#include "session/status_file.h"
 #include "session/work_ranges.h"
 #include "tools/cutpoint/arg_parser.h"
 #include "tools/cutpoint/commands.h"
@@ -32,6 +31,7 @@
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/progress_line.h"
 #include "tools/cutpoint/run_records.h"
 
 namespace cutpoint::cli {
@@ -165,7 +165,8 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
   ProgressLine progress_line;
   std::optional<session::StatusFileObserver> status_file;
   if (config.progress) session.progress.push_back(&progress_line);
-  if (!config.status_file.empty()) session.progress.push_back(&status_file.emplace(config.status_file));
+  if (!config.status_file.empty())
+    session.progress.push_back(&status_file.emplace(config.status_file));
   session.on_started = [&out] { return out.Begin(); };
   session.on_tick = [&out](int64_t now_ns) {
     return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs);

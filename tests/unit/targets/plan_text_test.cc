@@ -28,10 +28,11 @@ TEST(PlanTextTest, TtlRanges) {
 }
 
 TEST(PlanTextTest, ProbeTypes) {
-  absl::StatusOr<std::vector<probe::ProbeType>> types = ParseProbeTypes("icmp-echo,tcp-syn,icmp-echo");
+  absl::StatusOr<std::vector<probe::ProbeType>> types =
+      ParseProbeTypes("icmp-echo,tcp-syn,icmp-echo");
   ASSERT_TRUE(types.ok()) << types.status();
   EXPECT_EQ(*types, (std::vector<probe::ProbeType>{probe::ProbeType::kIcmpEcho,
-                                                    probe::ProbeType::kTcpSyn}));
+                                                   probe::ProbeType::kTcpSyn}));
   EXPECT_EQ(ParseProbeTypes("udp").status().message(),
             "unknown probe type 'udp' (expected tcp-syn, icmp-echo)");
 }
