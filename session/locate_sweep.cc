@@ -10,6 +10,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/target_set.h"
+#include "session/offline_capture.h"
 #include "session/privileges.h"
 #include "session/probe_source.h"
 
@@ -203,6 +204,13 @@ absl::StatusOr<report::ScanStats> LocateSweep::RunLive(SessionConfig session_con
   SessionRunner runner(*session);
   RETURN_IF_ERROR(Run(runner, judge, stop));
   return session->Finish(config_.cooldown_s);
+}
+
+absl::StatusOr<report::ScanStats> LocateSweep::ReadSavedCapture(
+    const std::string& path, const probe::ProbeCodec& codec, uint32_t source_address,
+    const ReplyHandler& on_reply, const std::function<absl::Status()>& before_reading) {
+  match::Matcher matcher(codec, LocateMatcherConfig(config_, *table_, source_address));
+  return ReadCaptureFile(path, matcher, on_reply, before_reading);
 }
 
 absl::Status LocateSweep::Conclude(bool interrupted) {

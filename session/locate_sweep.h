@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -84,6 +85,12 @@ class LocateSweep {
                                             const probe::ProbeCodec& codec, ReplyHandler on_reply,
                                             const locate::JudgeOptions& judge,
                                             const std::atomic<bool>& stop);
+
+  // `locate --from-pcap`: the replies of a capture taken earlier instead of probing, matched
+  // as the live run's capture would have (after `before_reading`: the file is open).
+  absl::StatusOr<report::ScanStats> ReadSavedCapture(
+      const std::string& path, const probe::ProbeCodec& codec, uint32_t source_address,
+      const ReplyHandler& on_reply, const std::function<absl::Status()>& before_reading);
 
   // With --resume, once the run is over: an interrupted sweep saves where it stopped, a
   // finished one removes the file.

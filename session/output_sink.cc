@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "capture/file/whole_write.h"
 #include "engine/base/status_macros.h"
 #include "session/signals.h"
 
@@ -142,30 +144,17 @@ absl::Status OutputSink::FlushIfDue(int64_t now_ns, int64_t interval_ns) {
 
 absl::Status OutputSink::WriteAll(const char* data, size_t len) {
   last_write_ns_ = NowNanos();
-  size_t done = 0;
-  while (done < len) {
-    ssize_t written = write(fd_, data + done, len - done);
-    if (written >= 0) {
-      done += static_cast<size_t>(written);
-      continue;
-    }
-    if (errno == EINTR) continue;
-    int error = errno;
-    // `data` starts at a line boundary: keep the whole lines that made it, cut the rest.
-    size_t keep = done;
-    while (keep > 0 && data[keep - 1] != '\n') --keep;
-    bool cut = false;
-    if (file_end_ >= 0) {
-      off_t end = static_cast<off_t>(file_end_ + static_cast<int64_t>(keep));
-      cut = ftruncate(fd_, end) == 0 && lseek(fd_, end, SEEK_SET) == end;
-      if (cut) file_end_ = end;
-    }
-    return absl::UnavailableError(
-        absl::StrCat("writing ", path_, ": ", strerror(error),
-                     cut ? " (the output ends at its last whole line)" : ""));
-  }
-  if (file_end_ >= 0) file_end_ += static_cast<int64_t>(len);
-  return absl::OkStatus();
+  // `data` starts at a line boundary: keep the whole lines that made it, cut the rest.
+  auto whole_lines = [data](size_t done) {
+    while (done > 0 && data[done - 1] != '\n') --done;
+    return done;
+  };
+  std::optional<capture::WholeWriteFailure> failed = capture::WriteWholeRecords(
+      fd_, reinterpret_cast<const uint8_t*>(data), len, &file_end_, whole_lines);
+  if (!failed) return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("writing ", path_, ": ", strerror(failed->error),
+                   failed->cut ? " (the output ends at its last whole line)" : ""));
 }
 
 }  // namespace cutpoint::session

@@ -91,8 +91,8 @@ ProbeSession::~ProbeSession() {
 
 absl::Status ProbeSession::OpenCapture() {
   std::string filter = ReplyCaptureFilter(config_.source_address);
-  if (config_.make_capture) {
-    ASSIGN_OR_RETURN(capture_, config_.make_capture(filter));
+  if (config_.backend.make_capture) {
+    ASSIGN_OR_RETURN(capture_, config_.backend.make_capture(filter));
     return absl::OkStatus();
   }
   capture::LiveCaptureOptions options;
@@ -105,8 +105,8 @@ absl::Status ProbeSession::OpenCapture() {
 absl::Status ProbeSession::OpenSenders() {
   for (int i = 0; i < std::max(1, config_.sender_threads); ++i) {
     std::unique_ptr<capture::PacketSender> sender;
-    if (config_.make_sender) {
-      ASSIGN_OR_RETURN(sender, config_.make_sender());
+    if (config_.backend.make_sender) {
+      ASSIGN_OR_RETURN(sender, config_.backend.make_sender());
     } else {
       ASSIGN_OR_RETURN(sender, capture::RawSocketSender::Create(config_.interface));
     }
@@ -398,7 +398,7 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   stats.send_errors = send_errors_.load();
   stats.interrupted = interrupted_;
   SetCaptureCounters(counters, &stats);
-  if (config_.add_backend_stats) config_.add_backend_stats(&stats);
+  if (config_.backend.add_stats) config_.backend.add_stats(&stats);
   stats.forgery_acceptance_p = match::ForgedTcpAcceptance(config_.matcher);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns_) / 1e9;
   return stats;

@@ -37,18 +37,14 @@
 
 namespace cutpoint::session {
 
-using capture::BackendStatsHook;
-using capture::CaptureFactory;
-using capture::SenderFactory;
-
 struct SessionConfig {
   uint32_t source_address = 0;
   std::string interface;
   double rate_pps = 0;  // <= 0: as fast as the backend goes; shared by all sender threads
   int sender_threads = 1;
-  SenderFactory make_sender;           // default: a raw socket bound to `interface`
-  CaptureFactory make_capture;         // default: libpcap live capture on `interface`
-  BackendStatsHook add_backend_stats;  // called by Finish(), if set
+  // The --tx backend. An empty make_sender: a raw socket bound to `interface`; an empty
+  // make_capture: libpcap live capture on it; add_stats is called by Finish(), if set.
+  capture::TxSetup backend;
   match::MatcherConfig matcher;
   capture::PcapWriter* evidence = nullptr;  // every probe sent and reply captured, if set
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "capture/file/whole_write.h"
 #include "capture/pcap/pcap_format.h"
 
 namespace cutpoint::capture {
@@ -148,40 +150,26 @@ absl::Status PcapWriter::Close() {
 }
 
 absl::Status PcapWriter::WriteOut(const uint8_t* data, size_t len) {
-  size_t done = 0;
-  while (done < len) {
-    ssize_t written = write(fd_, data + done, len - done);
-    if (written >= 0) {
-      done += static_cast<size_t>(written);
-      continue;
-    }
-    if (errno == EINTR) continue;
-    int error = errno;
-    // Keep the whole records that made it (the file header counts as one), cut the rest.
-    size_t keep = 0;
+  // Keep the whole records that made it (the file header counts as one), cut the rest.
+  auto whole_records = [&](size_t done) -> size_t {
     size_t at = header_bytes_;
-    if (at <= done) {
-      keep = at;
-      while (at + kPcapRecordHeaderLen <= len) {
-        uint32_t caplen;
-        std::memcpy(&caplen, data + at + kPcapRecordCaplenOffset, 4);
-        size_t next = at + kPcapRecordHeaderLen + caplen;
-        if (next > done) break;
-        keep = at = next;
-      }
+    if (at > done) return 0;
+    size_t keep = at;
+    while (at + kPcapRecordHeaderLen <= len) {
+      uint32_t caplen;
+      std::memcpy(&caplen, data + at + kPcapRecordCaplenOffset, 4);
+      size_t next = at + kPcapRecordHeaderLen + caplen;
+      if (next > done) break;
+      keep = at = next;
     }
-    bool cut = false;
-    if (file_end_ >= 0) {
-      off_t end = static_cast<off_t>(file_end_ + static_cast<int64_t>(keep));
-      cut = ftruncate(fd_, end) == 0;
-      if (cut) file_end_ = end;
-    }
-    return absl::UnavailableError(
-        absl::StrCat("writing pcap '", name_, "': ", strerror(error),
-                     cut ? " (the capture ends at its last whole record)" : ""));
-  }
-  if (file_end_ >= 0) file_end_ += static_cast<int64_t>(len);
-  return absl::OkStatus();
+    return keep;
+  };
+  std::optional<WholeWriteFailure> failed =
+      WriteWholeRecords(fd_, data, len, &file_end_, whole_records);
+  if (!failed) return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("writing pcap '", name_, "': ", strerror(failed->error),
+                   failed->cut ? " (the capture ends at its last whole record)" : ""));
 }
 
 }  // namespace cutpoint::capture

@@ -449,9 +449,7 @@ absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
   absl::StatusOr<TxSetup> tx = OpenBackend(backend);
   if (!tx.ok()) return tx.status();
   session::SessionConfig config;
-  config.make_sender = tx->make_sender;
-  config.make_capture = tx->make_capture;
-  config.add_backend_stats = tx->add_stats;
+  config.backend = *tx;
   config.source_address = kSource;
   config.drop_privileges = false;
   config.evidence = evidence;

@@ -134,9 +134,7 @@ absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProb
 session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,
                                         const capture::TxSetup& tx) {
   session::SessionConfig session;
-  session.make_sender = tx.make_sender;
-  session.make_capture = tx.make_capture;
-  session.add_backend_stats = tx.add_stats;
+  session.backend = tx;
   session.run_as_user = config.run_as_user;
   session.keep_root = config.keep_root;
   session.source_address = config.source_address;

@@ -3,11 +3,12 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace cutpoint::cli {
 
-void PrintWarning(const std::string& text) {
-  std::fprintf(stderr, "cutpoint: warning: %s\n", text.c_str());
+void PrintWarning(const std::optional<std::string>& warning) {
+  if (warning) std::fprintf(stderr, "cutpoint: warning: %s\n", warning->c_str());
 }
 
 void PrintHint(const std::optional<std::string>& hint) {
@@ -16,11 +17,8 @@ void PrintHint(const std::optional<std::string>& hint) {
 
 void NoteLeftOutTargets(const targets::TargetingReport& report, uint64_t target_count) {
   if (report.blocklisted == 0 && report.reserved_skipped == 0) return;
-  std::fprintf(stderr,
-               "cutpoint: left out %llu blocklisted and %llu reserved addresses; %llu targets\n",
-               static_cast<unsigned long long>(report.blocklisted),
-               static_cast<unsigned long long>(report.reserved_skipped),
-               static_cast<unsigned long long>(target_count));
+  absl::FPrintF(stderr, "cutpoint: left out %d blocklisted and %d reserved addresses; %d targets\n",
+                report.blocklisted, report.reserved_skipped, target_count);
 }
 
 }  // namespace cutpoint::cli

@@ -14,8 +14,8 @@
 
 namespace cutpoint::cli {
 
-// Prints "cutpoint: warning: ..." / "cutpoint: hint: ..." lines on standard error.
-void PrintWarning(const std::string& text);
+// Prints "cutpoint: warning: ..." / "cutpoint: hint: ..." on standard error, if there is one.
+void PrintWarning(const std::optional<std::string>& warning);
 void PrintHint(const std::optional<std::string>& hint);
 
 // "cutpoint: left out ..." when blocklists or --skip-reserved left targets out.

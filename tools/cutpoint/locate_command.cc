@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "engine/base/status_macros.h"
@@ -231,15 +232,12 @@ void PrintSummary(const std::vector<locate::Verdict>& verdicts, const report::Sc
   for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
     std::fprintf(stderr, "%s\n", summary.c_str());
   }
-  std::fprintf(stderr,
-               "cutpoint locate: %llu probes, %llu replies matched, %llu rejected, %llu "
-               "unmatched, %llu capture drops, %.1f s%s\n",
-               static_cast<unsigned long long>(stats.probes_sent),
-               static_cast<unsigned long long>(stats.matched),
-               static_cast<unsigned long long>(stats.rejected),
-               static_cast<unsigned long long>(stats.unmatched),
-               static_cast<unsigned long long>(stats.pcap_dropped + stats.pcap_ifdropped),
-               stats.duration_s, stats.interrupted ? " (interrupted)" : "");
+  absl::FPrintF(stderr,
+                "cutpoint locate: %d probes, %d replies matched, %d rejected, %d "
+                "unmatched, %d capture drops, %.1f s%s\n",
+                stats.probes_sent, stats.matched, stats.rejected, stats.unmatched,
+                stats.pcap_dropped + stats.pcap_ifdropped, stats.duration_s,
+                stats.interrupted ? " (interrupted)" : "");
 }
 
 // The sweep's part of the options.
@@ -282,9 +280,8 @@ absl::StatusOr<std::unique_ptr<session::LocateSweep>> OpenSweep(
   ASSIGN_OR_RETURN(std::unique_ptr<session::LocateSweep> sweep,
                    session::LocateSweep::Open(sweep_config, &table, plan_id));
   if (sweep->resuming() && !config.quiet) {
-    std::fprintf(stderr, "cutpoint locate: resuming from %s: round %llu, %zu replies kept\n",
-                 config.resume_path.c_str(), static_cast<unsigned long long>(sweep->next().index),
-                 sweep->resumed_replies());
+    absl::FPrintF(stderr, "cutpoint locate: resuming from %s: round %d, %d replies kept\n",
+                  config.resume_path, sweep->next().index, sweep->resumed_replies());
   }
   return sweep;
 }
@@ -359,27 +356,8 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const ParsedArgs& args)
   return run;
 }
 
-// Judges a saved capture instead of probing.
-absl::StatusOr<report::ScanStats> JudgeCapture(const LocateRun& run,
-                                               const session::LocateSweepConfig& sweep_config,
-                                               const probe::ProbeCodec& codec,
-                                               session::RunOutputs& outputs,
-                                               const session::ReplyHandler& on_reply) {
-  const LocateConfig& config = run.config;
-  match::Matcher matcher(
-      codec, session::LocateMatcherConfig(sweep_config, *run.table, config.source_address));
-  ASSIGN_OR_RETURN(report::ScanStats stats,
-                   session::ReadCaptureFile(config.from_pcap, matcher, on_reply,
-                                            [&] { return outputs.Begin(); }));
-  if (std::optional<std::string> cut = report::TruncationWarning(config.from_pcap, stats)) {
-    PrintWarning(*cut);
-  }
-  return stats;
-}
-
 // Sweeps live, or judges the capture; the evidence file is closed either way.
 absl::StatusOr<report::ScanStats> ProbeOrRead(const ParsedArgs& args, const LocateRun& run,
-                                              const session::LocateSweepConfig& sweep_config,
                                               const probe::ProbeCodec& codec,
                                               session::LocateSweep& sweep,
                                               const locate::JudgeOptions& judge_options,
@@ -392,17 +370,16 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const ParsedArgs& args, const Loca
     char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
     return out.CommitAppend(report::WriteReplyLine(reply, false, at));
   };
+  auto begin = [&] { return outputs.Begin(); };
   absl::StatusOr<report::ScanStats> stats;
   if (!config.from_pcap.empty()) {
-    stats = JudgeCapture(run, sweep_config, codec, outputs, on_reply);
+    stats = sweep.ReadSavedCapture(config.from_pcap, codec, config.source_address, on_reply, begin);
+    if (stats.ok()) PrintWarning(report::TruncationWarning(config.from_pcap, *stats));
   } else {
-    absl::StatusOr<capture::TxSetup> tx =
-        MakeTxSetup(args, config.interface, run.target_set.At(0), 1);
-    if (!tx.ok()) return tx.status();
-    stats =
-        sweep.RunLive(LiveSessionConfig(
-                          config, *tx, outputs.evidence(), [&] { return outputs.Begin(); }, out),
-                      codec, on_reply, judge_options, session::StopRequested());
+    ASSIGN_OR_RETURN(capture::TxSetup tx,
+                     MakeTxSetup(args, config.interface, run.target_set.At(0), 1));
+    stats = sweep.RunLive(LiveSessionConfig(config, tx, outputs.evidence(), begin, out), codec,
+                          on_reply, judge_options, session::StopRequested());
   }
   absl::Status closed = outputs.CloseEvidence();
   if (!closed.ok() && stats.ok()) stats = closed;
@@ -429,7 +406,7 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
   if (!config.quiet) NoteLeftOutTargets(run->targeting, run->target_set.size());
   session::InstallStopHandlers();
   ASSIGN_OR_RETURN(report::ScanStats stats,
-                   ProbeOrRead(args, *run, sweep_config, codec, *sweep, judge_options, *outputs));
+                   ProbeOrRead(args, *run, codec, *sweep, judge_options, *outputs));
   judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &stats);
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "capture/pcap/pcap_source.h"
 #include "engine/base/status_macros.h"
 #include "engine/match/matcher.h"
@@ -87,15 +88,12 @@ absl::StatusOr<MatchPlan> ParseMatchPlan(const ParsedArgs& args) {
 }
 
 void PrintSummary(const report::ScanStats& stats) {
-  std::fprintf(stderr,
-               "cutpoint match: %llu packets in %.1f s; %llu replies matched, %llu rejected, "
-               "%llu unmatched, %llu malformed%s\n",
-               static_cast<unsigned long long>(stats.replies_seen + stats.probes_sent),
-               stats.duration_s, static_cast<unsigned long long>(stats.matched),
-               static_cast<unsigned long long>(stats.rejected),
-               static_cast<unsigned long long>(stats.unmatched),
-               static_cast<unsigned long long>(stats.malformed),
-               stats.capture_truncated ? " (capture truncated)" : "");
+  absl::FPrintF(stderr,
+                "cutpoint match: %d packets in %.1f s; %d replies matched, %d rejected, "
+                "%d unmatched, %d malformed%s\n",
+                stats.replies_seen + stats.probes_sent, stats.duration_s, stats.matched,
+                stats.rejected, stats.unmatched, stats.malformed,
+                stats.capture_truncated ? " (capture truncated)" : "");
 }
 
 absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const ParsedArgs& args) {
@@ -128,8 +126,7 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   ASSIGN_OR_RETURN(
       report::ScanStats stats,
       FlushedOnError(session::MatchCaptureToSink(*source, *pcap_path, matcher, *sink), *sink));
-  if (std::optional<std::string> cut = report::TruncationWarning(*pcap_path, stats))
-    PrintWarning(*cut);
+  PrintWarning(report::TruncationWarning(*pcap_path, stats));
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!args.Has("quiet")) PrintSummary(stats);
   PrintHint(report::UnauthenticatedHint(stats));

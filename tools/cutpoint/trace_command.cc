@@ -9,15 +9,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "engine/base/status_macros.h"
-#include "engine/probe/probe_builder.h"
 #include "engine/report/records.h"
 #include "engine/report/reply_line.h"
 #include "engine/targets/plan_text.h"
 #include "engine/targets/probe_plan.h"
-#include "engine/targets/shard_order.h"
 #include "engine/targets/target_loading.h"
-#include "session/clock.h"
 #include "session/dry_run.h"
 #include "session/live_scan.h"
 #include "session/output_sink.h"
@@ -186,16 +184,12 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
 }
 
 void PrintSummary(Mode mode, const report::ScanStats& stats, uint64_t target_count) {
-  std::fprintf(stderr,
-               "cutpoint %s: %llu probes to %llu targets in %.1f s; %llu replies matched, "
-               "%llu rejected, %llu unmatched, %llu capture drops%s\n",
-               ModeName(mode), static_cast<unsigned long long>(stats.probes_sent),
-               static_cast<unsigned long long>(target_count), stats.duration_s,
-               static_cast<unsigned long long>(stats.matched),
-               static_cast<unsigned long long>(stats.rejected),
-               static_cast<unsigned long long>(stats.unmatched),
-               static_cast<unsigned long long>(stats.pcap_dropped + stats.pcap_ifdropped),
-               stats.interrupted ? " (interrupted)" : "");
+  absl::FPrintF(stderr,
+                "cutpoint %s: %d probes to %d targets in %.1f s; %d replies matched, "
+                "%d rejected, %d unmatched, %d capture drops%s\n",
+                ModeName(mode), stats.probes_sent, target_count, stats.duration_s, stats.matched,
+                stats.rejected, stats.unmatched, stats.pcap_dropped + stats.pcap_ifdropped,
+                stats.interrupted ? " (interrupted)" : "");
 }
 
 absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::string>& argv,

@@ -103,11 +103,11 @@ Sent RunSession(bool in_place, capture::PcapWriter* evidence, std::vector<int64_
   config.source_address = kSource;
   config.drop_privileges = false;
   config.evidence = evidence;
-  config.make_capture =
+  config.backend.make_capture =
       [](const std::string&) -> absl::StatusOr<std::unique_ptr<capture::FrameSource>> {
     return std::make_unique<SilentCapture>();
   };
-  config.make_sender = [&]() -> absl::StatusOr<std::unique_ptr<capture::PacketSender>> {
+  config.backend.make_sender = [&]() -> absl::StatusOr<std::unique_ptr<capture::PacketSender>> {
     auto fake = std::make_unique<RecordingSender>(&sent, in_place);
     sender = fake.get();
     return std::unique_ptr<capture::PacketSender>(std::move(fake));

@@ -184,12 +184,12 @@ inline SessionConfig FakeConfig(FakeNetwork* network, int senders = 1, bool in_p
   config.sender_threads = senders;
   config.drop_privileges = false;
   config.matcher.source_address = kSource;
-  config.make_capture =
+  config.backend.make_capture =
       [network, capture_failure](
           const std::string&) -> absl::StatusOr<std::unique_ptr<capture::FrameSource>> {
     return std::make_unique<FakeCapture>(network, capture_failure);
   };
-  config.make_sender = [network,
+  config.backend.make_sender = [network,
                         in_place]() -> absl::StatusOr<std::unique_ptr<capture::PacketSender>> {
     return std::make_unique<FakeSender>(network, in_place);
   };
