@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "capture/pcap/pcap_source.h"
+#include "file_size_limit.h"
 #include "gtest/gtest.h"
 
 namespace cutpoint::capture {
@@ -35,25 +36,7 @@ off_t FileSize(const std::string& path) {
   return stat(path.c_str(), &info) == 0 ? info.st_size : -1;
 }
 
-// Writes past `bytes` fail part-way (EFBIG, SIGXFSZ ignored): a full disk, without root.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    old_handler_ = signal(SIGXFSZ, SIG_IGN);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    EXPECT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    signal(SIGXFSZ, old_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  sighandler_t old_handler_;
-};
+using testutil::FileSizeLimit;
 
 // Frames of 40..139 bytes, each filled with its number.
 std::vector<uint8_t> FrameBytes(int n) { return std::vector<uint8_t>(40 + n % 100, static_cast<uint8_t>(n)); }

@@ -16,6 +16,7 @@
 
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
+#include "file_size_limit.h"
 #include "gtest/gtest.h"
 #include "session/pcap_exit_flush.h"
 #include "session/signals.h"
@@ -54,26 +55,7 @@ std::string Line(int n, size_t size) {
   return line + "\"}\n";
 }
 
-// Writes past `bytes` fail part-way (EFBIG, SIGXFSZ ignored): a full disk on any file
-// system, without root.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    old_handler_ = signal(SIGXFSZ, SIG_IGN);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    EXPECT_EQ(setrlimit(RLIMIT_FSIZE, &limit), 0);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    signal(SIGXFSZ, old_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  sighandler_t old_handler_;
-};
+using testutil::FileSizeLimit;
 
 TEST(OutputSinkTest, FailedWriteCutsTheFileBackToItsLastWholeLine) {
   std::string path = TempPath("cut");
