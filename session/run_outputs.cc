@@ -1,8 +1,23 @@
 #include "session/run_outputs.h"
 
 #include "engine/base/status_macros.h"
+#include "engine/report/reply_line.h"
 
 namespace cutpoint::session {
+
+ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status) {
+  return [&sink, with_status](const match::ReplyRecord& reply) {
+    char* at = sink.PrepareAppend(report::kMaxReplyLineBytes);
+    return sink.CommitAppend(report::WriteReplyLine(reply, with_status, at));
+  };
+}
+
+void AttachOutput(OutputSink& sink, SessionConfig* config) {
+  config->on_started = [&sink] { return sink.Begin(); };
+  config->on_tick = [&sink](int64_t now_ns) {
+    return sink.FlushIfDue(now_ns, kOutputFlushIntervalNs);
+  };
+}
 
 absl::StatusOr<std::unique_ptr<RunOutputs>> RunOutputs::Open(const std::string& output_path,
                                                              OutputFile::Mode mode,
@@ -20,6 +35,12 @@ absl::StatusOr<std::unique_ptr<RunOutputs>> RunOutputs::Open(const std::string& 
 absl::Status RunOutputs::Begin() {
   RETURN_IF_ERROR(sink_->Begin());
   return evidence_ != nullptr ? evidence_->Start() : absl::OkStatus();
+}
+
+void RunOutputs::AttachTo(SessionConfig* config) {
+  AttachOutput(*sink_, config);
+  config->on_started = [this] { return Begin(); };
+  config->evidence = evidence_.get();
 }
 
 absl::Status RunOutputs::CloseEvidence() {

@@ -13,8 +13,18 @@
 #include "session/output_file.h"
 #include "session/output_sink.h"
 #include "session/pcap_exit_flush.h"
+#include "session/probe_session.h"
+#include "session/reply_handler.h"
 
 namespace cutpoint::session {
+
+// Appends one `reply` record per matched reply to `sink` (`with_status`: with scan's
+// open / closed / unreachable field).
+ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status);
+
+// Wires `sink` into a live session: written from the moment the session can start
+// (sockets open, privileges dropped), flushed on the capture thread's timer.
+void AttachOutput(OutputSink& sink, SessionConfig* config);
 
 class RunOutputs {
  public:
@@ -28,6 +38,8 @@ class RunOutputs {
 
   // The run can start: both outputs are written from now on.
   absl::Status Begin();
+  // AttachOutput for both outputs: the evidence capture records every probe and reply.
+  void AttachTo(SessionConfig* config);
   // Closes the evidence capture, if any (its last whole records written).
   absl::Status CloseEvidence();
 

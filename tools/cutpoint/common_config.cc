@@ -16,7 +16,7 @@
 namespace cutpoint::cli {
 namespace {
 
-absl::Status ParseTtlOption(const ParsedArgs& args, const CommonDefaults& defaults,
+absl::Status ParseTtlOption(const cmdline::ParsedArgs& args, const CommonDefaults& defaults,
                             CommonProbingConfig* config) {
   config->ttl_min = defaults.ttl_min;
   config->ttl_max = defaults.ttl_max;
@@ -31,7 +31,7 @@ absl::Status ParseTtlOption(const ParsedArgs& args, const CommonDefaults& defaul
 
 // --shards N --shard I: I < N, and N > 1 only with an explicit --seed (shard boundaries
 // must not depend on a per-run key).
-absl::Status ParseShardOptions(const ParsedArgs& args, CommonProbingConfig* config) {
+absl::Status ParseShardOptions(const cmdline::ParsedArgs& args, CommonProbingConfig* config) {
   ASSIGN_OR_RETURN(config->shard_count, IntegerOption(args, "shards", 1, 1 << 20, 1));
   ASSIGN_OR_RETURN(config->shard_index, IntegerOption(args, "shard", 0, (1 << 20) - 1, 0));
   if (config->shard_index >= config->shard_count) {
@@ -45,7 +45,7 @@ absl::Status ParseShardOptions(const ParsedArgs& args, CommonProbingConfig* conf
   return absl::OkStatus();
 }
 
-absl::Status ParseSourceOption(const ParsedArgs& args, CommonProbingConfig* config) {
+absl::Status ParseSourceOption(const cmdline::ParsedArgs& args, CommonProbingConfig* config) {
   std::optional<std::string> text = args.Get("source-ip");
   if (!text) return absl::OkStatus();
   std::optional<uint32_t> source = wire::ParseIpv4(*text);
@@ -65,24 +65,24 @@ std::string DefaultBlocklistPath() {
 
 }  // namespace
 
-std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own) {
-  std::vector<OptionSpec> all(own.begin(), own.end());
+std::vector<cmdline::OptionSpec> WithCommonProbingOptions(std::span<const cmdline::OptionSpec> own) {
+  std::vector<cmdline::OptionSpec> all(own.begin(), own.end());
   all.insert(all.end(), std::begin(kCommonProbingOptions), std::end(kCommonProbingOptions));
   return all;
 }
 
-std::string ProbingOptionsHelp(std::span<const OptionSpec> own, const CommonDefaults& defaults,
-                               std::span<const OptionDefault> own_defaults) {
-  std::vector<OptionDefault> values(own_defaults.begin(), own_defaults.end());
+std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own, const CommonDefaults& defaults,
+                               std::span<const cmdline::OptionDefault> own_defaults) {
+  std::vector<cmdline::OptionDefault> values(own_defaults.begin(), own_defaults.end());
   values.push_back({"ttl", defaults.one_ttl
                                ? absl::StrCat(defaults.ttl_min, "; one TTL only, --ttl N")
                                : absl::StrCat(defaults.ttl_min, "-", defaults.ttl_max)});
   values.push_back({"attempts", absl::StrCat(defaults.attempts)});
   values.push_back({"max-targets", absl::StrCat(defaults.max_targets)});
-  return FormatOptionsHelp(WithCommonProbingOptions(own), values);
+  return cmdline::FormatOptionsHelp(WithCommonProbingOptions(own), values);
 }
 
-absl::Status ParseCommonProbingConfig(const ParsedArgs& args, const CommonDefaults& defaults,
+absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args, const CommonDefaults& defaults,
                                       CommonProbingConfig* config) {
   RETURN_IF_ERROR(ParseTtlOption(args, defaults, config));
   if (std::optional<std::string> text = args.Get("rate")) {
@@ -106,7 +106,7 @@ absl::Status ParseCommonProbingConfig(const ParsedArgs& args, const CommonDefaul
   return absl::OkStatus();
 }
 
-absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const ParsedArgs& args,
+absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const cmdline::ParsedArgs& args,
                                                           const CommonDefaults& defaults) {
   targets::TargetOptions options;
   options.specs = args.positional();

@@ -17,7 +17,7 @@
 #include "engine/probe/probe_key.h"
 #include "engine/targets/target_loading.h"
 #include "session/probe_session.h"
-#include "tools/cutpoint/arg_parser.h"
+#include "tools/args/arg_parser.h"
 
 namespace cutpoint::cli {
 
@@ -53,7 +53,7 @@ struct CommonProbingConfig {
 // commands (ttl, attempts, max-targets) get it from ProbingOptionsHelp. --shards, --shard
 // and --resume are parsed here too, but each command words their rows: what a shard
 // holds and what a resumed run keeps differ.
-inline constexpr OptionSpec kCommonProbingOptions[] = {
+inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
     {"ttl", 0, "MIN-MAX", "probe TTL range"},
     {"attempts", 0, "N", "probes per (target, kind, TTL), 1-4"},
     {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
@@ -88,18 +88,18 @@ inline constexpr OptionSpec kCommonProbingOptions[] = {
 };
 
 // A command's own options followed by the common ones.
-std::vector<OptionSpec> WithCommonProbingOptions(std::span<const OptionSpec> own);
+std::vector<cmdline::OptionSpec> WithCommonProbingOptions(std::span<const cmdline::OptionSpec> own);
 // The "options:" help of a probing command, with its defaults (and those of its own
 // rows that differ between the commands it serves, e.g. scan's --probe).
-std::string ProbingOptionsHelp(std::span<const OptionSpec> own, const CommonDefaults& defaults,
-                               std::span<const OptionDefault> own_defaults = {});
+std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own, const CommonDefaults& defaults,
+                               std::span<const cmdline::OptionDefault> own_defaults = {});
 
 // The common options, checked in this order: --ttl, --rate, --attempts, --cooldown,
 // --seed, --shards/--shard, --source-ip. Fills the common part of a command's config.
-absl::Status ParseCommonProbingConfig(const ParsedArgs& args, const CommonDefaults& defaults,
+absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args, const CommonDefaults& defaults,
                                       CommonProbingConfig* config);
 // The TARGET words, the targeting flags and --max-targets.
-absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const ParsedArgs& args,
+absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const cmdline::ParsedArgs& args,
                                                           const CommonDefaults& defaults);
 
 // The run's probe key: read from (or created at) --key-file, or a fresh one.

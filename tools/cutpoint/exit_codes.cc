@@ -34,10 +34,10 @@ int ReportError(const absl::Status& status) {
   return ExitCodeFor(status);
 }
 
-int RunCommand(absl::string_view name, std::span<const OptionSpec> options,
+int RunCommand(absl::string_view name, std::span<const cmdline::OptionSpec> options,
                const std::vector<std::string>& words, absl::FunctionRef<void()> print_help,
-               absl::FunctionRef<absl::StatusOr<int>(const ParsedArgs&)> run) {
-  absl::StatusOr<ParsedArgs> args = ParseArgs(options, words);
+               absl::FunctionRef<absl::StatusOr<int>(const cmdline::ParsedArgs&)> run) {
+  absl::StatusOr<cmdline::ParsedArgs> args = cmdline::ParseArgs(options, words);
   if (!args.ok()) {
     ReportError(args.status());
     std::fprintf(stderr, "see 'cutpoint %s --help'\n", std::string(name).c_str());

@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "session/signals.h"
-#include "tools/cutpoint/arg_parser.h"
+#include "tools/args/arg_parser.h"
 
 namespace cutpoint::cli {
 
@@ -31,9 +31,9 @@ int ExitCodeFor(const absl::Status& status);
 // Parses `words` with `options`. A usage error is printed with a pointer to
 // 'cutpoint NAME --help' (exit 2); --help calls `print_help` (exit 0); otherwise `run`
 // returns the exit code, or an error status for ReportError.
-int RunCommand(absl::string_view name, std::span<const OptionSpec> options,
+int RunCommand(absl::string_view name, std::span<const cmdline::OptionSpec> options,
                const std::vector<std::string>& words, absl::FunctionRef<void()> print_help,
-               absl::FunctionRef<absl::StatusOr<int>(const ParsedArgs&)> run);
+               absl::FunctionRef<absl::StatusOr<int>(const cmdline::ParsedArgs&)> run);
 
 }  // namespace cutpoint::cli
 

@@ -3,7 +3,6 @@
 // targets of its network, explicit control hosts — interleaved in one randomized sweep;
 // every target gets a verdict saying whether, where and how the test probe is filtered.
 #include <cstdio>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -12,28 +11,19 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "capture/pcap/pcap_source.h"
-#include "capture/pcap/pcap_writer.h"
 #include "engine/base/status_macros.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
 #include "engine/report/records.h"
-#include "engine/report/reply_line.h"
 #include "engine/targets/plan_text.h"
-#include "engine/targets/probe_plan.h"
-#include "engine/targets/shard_order.h"
 #include "engine/targets/target_loading.h"
 #include "engine/wire/ipv4_address.h"
 #include "session/key_file.h"
 #include "session/locate_sweep.h"
-#include "session/offline_capture.h"
-#include "session/output_sink.h"
-#include "session/privileges.h"
-#include "session/probe_session.h"
 #include "session/run_outputs.h"
 #include "session/signals.h"
-#include "tools/cutpoint/arg_parser.h"
+#include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/common_config.h"
 #include "tools/cutpoint/exit_codes.h"
@@ -47,7 +37,7 @@ namespace {
 constexpr CommonDefaults kLocateDefaults = {
     .max_targets = 65536, .ttl_min = 1, .ttl_max = 32, .attempts = 2};
 
-constexpr OptionSpec kLocateOptions[] = {
+constexpr cmdline::OptionSpec kLocateOptions[] = {
     {"port", 'p', "PORT", "the test port: TCP SYN probes to it are judged (required)"},
     {"control-port", 0, "PORTS", "control ports of the same host (default 443)"},
     {"no-echo-control", 0, "", "do not send ICMP echo controls"},
@@ -100,7 +90,7 @@ void PrintLocateHelp() {
 }
 
 // -p, --control-port, --no-echo-control, --control-host.
-absl::Status ParseTestAndControls(const ParsedArgs& args, LocateConfig* config) {
+absl::Status ParseTestAndControls(const cmdline::ParsedArgs& args, LocateConfig* config) {
   std::optional<std::string> port = args.Get("port");
   if (!port) return absl::InvalidArgumentError("locate needs the test port: -p PORT");
   ASSIGN_OR_RETURN(std::vector<uint16_t> test_ports, targets::ParsePortList(*port));
@@ -127,7 +117,7 @@ absl::Status ParseTestAndControls(const ParsedArgs& args, LocateConfig* config) 
 }
 
 // --group-prefix, --window, --retries, --false-accusation-rate, --round-wait, --format.
-absl::Status ParseSweepOptions(const ParsedArgs& args, LocateConfig* config) {
+absl::Status ParseSweepOptions(const cmdline::ParsedArgs& args, LocateConfig* config) {
   ASSIGN_OR_RETURN(config->group_prefix_len, IntegerOption(args, "group-prefix", 0, 32, 24));
   ASSIGN_OR_RETURN(config->window, IntegerOption(args, "window", 1, 255, 8));
   ASSIGN_OR_RETURN(config->retries,
@@ -150,7 +140,7 @@ absl::Status ParseSweepOptions(const ParsedArgs& args, LocateConfig* config) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
+absl::StatusOr<LocateConfig> ParseLocateConfig(const cmdline::ParsedArgs& args) {
   LocateConfig config;
   RETURN_IF_ERROR(ParseTestAndControls(args, &config));
   RETURN_IF_ERROR(ParseSweepOptions(args, &config));
@@ -176,7 +166,7 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const ParsedArgs& args) {
 }
 
 // The targets with the control hosts among them, then this run's shard.
-absl::StatusOr<targets::TargetSet> LoadLocateTargets(const ParsedArgs& args,
+absl::StatusOr<targets::TargetSet> LoadLocateTargets(const cmdline::ParsedArgs& args,
                                                      const LocateConfig& config,
                                                      targets::TargetingReport* targeting) {
   ASSIGN_OR_RETURN(targets::TargetOptions target_options,
@@ -253,20 +243,6 @@ session::LocateSweepConfig SweepConfigOf(const LocateConfig& config, uint64_t se
   return sweep;
 }
 
-// The live session of a locate run (the sweep sets its matcher).
-session::SessionConfig LiveSessionConfig(const LocateConfig& config, const capture::TxSetup& tx,
-                                         capture::PcapWriter* evidence,
-                                         std::function<absl::Status()> on_started,
-                                         session::OutputSink& out) {
-  session::SessionConfig session_config = SessionConfigFor(config, tx);
-  session_config.evidence = evidence;
-  session_config.on_started = std::move(on_started);
-  session_config.on_tick = [&out](int64_t now_ns) {
-    return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs);
-  };
-  return session_config;
-}
-
 // With --resume, reads the resume file (a file of another run is refused untouched).
 absl::StatusOr<std::unique_ptr<session::LocateSweep>> OpenSweep(
     const LocateConfig& config, const session::LocateSweepConfig& sweep_config,
@@ -340,7 +316,7 @@ struct LocateRun {
   std::optional<probe::ProbeKey> key;
 };
 
-absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const ParsedArgs& args) {
+absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const cmdline::ParsedArgs& args) {
   auto run = std::make_unique<LocateRun>();
   ASSIGN_OR_RETURN(run->config, ParseLocateConfig(args));
   LocateConfig& config = run->config;
@@ -357,36 +333,37 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const ParsedArgs& args)
 }
 
 // Sweeps live, or judges the capture; the evidence file is closed either way.
-absl::StatusOr<report::ScanStats> ProbeOrRead(const ParsedArgs& args, const LocateRun& run,
+absl::StatusOr<report::ScanStats> ProbeOrRead(const cmdline::ParsedArgs& args, const LocateRun& run,
                                               const probe::ProbeCodec& codec,
                                               session::LocateSweep& sweep,
                                               const locate::JudgeOptions& judge_options,
                                               session::RunOutputs& outputs) {
   const LocateConfig& config = run.config;
   session::OutputSink& out = outputs.sink();
+  session::ReplyHandler write_reply = session::WriteReplyRecords(out, /*with_status=*/false);
   session::ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
     sweep.Add(reply);
-    if (config.text) return absl::OkStatus();
-    char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
-    return out.CommitAppend(report::WriteReplyLine(reply, false, at));
+    return config.text ? absl::OkStatus() : write_reply(reply);
   };
-  auto begin = [&] { return outputs.Begin(); };
   absl::StatusOr<report::ScanStats> stats;
   if (!config.from_pcap.empty()) {
-    stats = sweep.ReadSavedCapture(config.from_pcap, codec, config.source_address, on_reply, begin);
+    stats = sweep.ReadSavedCapture(config.from_pcap, codec, config.source_address, on_reply,
+                                   [&] { return outputs.Begin(); });
     if (stats.ok()) PrintWarning(report::TruncationWarning(config.from_pcap, *stats));
   } else {
     ASSIGN_OR_RETURN(capture::TxSetup tx,
                      MakeTxSetup(args, config.interface, run.target_set.At(0), 1));
-    stats = sweep.RunLive(LiveSessionConfig(config, tx, outputs.evidence(), begin, out), codec,
-                          on_reply, judge_options, session::StopRequested());
+    session::SessionConfig live = SessionConfigFor(config, tx);  // the sweep sets the matcher
+    outputs.AttachTo(&live);
+    stats = sweep.RunLive(live, codec, on_reply, judge_options, session::StopRequested());
   }
   absl::Status closed = outputs.CloseEvidence();
   if (!closed.ok() && stats.ok()) stats = closed;
   return FlushedOnError(std::move(stats), out);
 }
 
-absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const ParsedArgs& args) {
+absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
+                                     const cmdline::ParsedArgs& args) {
   ASSIGN_OR_RETURN(std::unique_ptr<LocateRun> run, PrepareLocate(args));
   const LocateConfig& config = run->config;
   probe::ProbeCodec codec(*run->key);
@@ -420,7 +397,7 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv, const
 
 int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
   return RunCommand("locate", WithCommonProbingOptions(kLocateOptions), words, PrintLocateHelp,
-                    [&](const ParsedArgs& args) { return RunLocateOrError(argv, args); });
+                    [&](const cmdline::ParsedArgs& args) { return RunLocateOrError(argv, args); });
 }
 
 }  // namespace cutpoint::cli

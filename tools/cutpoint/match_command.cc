@@ -15,8 +15,7 @@
 #include "engine/wire/ipv4_address.h"
 #include "session/capture_pipeline.h"
 #include "session/key_file.h"
-#include "session/output_sink.h"
-#include "tools/cutpoint/arg_parser.h"
+#include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
@@ -26,7 +25,7 @@
 namespace cutpoint::cli {
 namespace {
 
-constexpr OptionSpec kMatchOptions[] = {
+constexpr cmdline::OptionSpec kMatchOptions[] = {
     {"pcap", 0, "FILE", "capture to read (pcap or pcapng)"},
     {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
     {"source-ip", 'S', "ADDR", "only accept replies addressed to ADDR (the prober)"},
@@ -51,12 +50,12 @@ void PrintMatchHelp() {
       "Matches every packet of a saved capture against the probes of the scan whose key\n"
       "is given, and writes the same reply records a live scan writes.\n\n"
       "options:\n%s",
-      FormatOptionsHelp(kMatchOptions).c_str());
+      cmdline::FormatOptionsHelp(kMatchOptions).c_str());
 }
 
 // The plan, when given, is checked like a live run checks its own; without it a forged
 // reply for any port or probe type is judged on the key alone (said in meta).
-absl::StatusOr<MatchPlan> ParseMatchPlan(const ParsedArgs& args) {
+absl::StatusOr<MatchPlan> ParseMatchPlan(const cmdline::ParsedArgs& args) {
   MatchPlan plan;
   if (std::optional<std::string> text = args.Get("source-ip")) {
     std::optional<uint32_t> source = wire::ParseIpv4(*text);
@@ -96,7 +95,7 @@ void PrintSummary(const report::ScanStats& stats) {
                 stats.capture_truncated ? " (capture truncated)" : "");
 }
 
-absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const ParsedArgs& args) {
+absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const cmdline::ParsedArgs& args) {
   if (!args.positional().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("unexpected argument '", args.positional().front(), "'"));
@@ -137,7 +136,7 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
 
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
   return RunCommand("match", kMatchOptions, words, PrintMatchHelp,
-                    [&](const ParsedArgs& args) { return RunMatchOrError(argv, args); });
+                    [&](const cmdline::ParsedArgs& args) { return RunMatchOrError(argv, args); });
 }
 
 }  // namespace cutpoint::cli

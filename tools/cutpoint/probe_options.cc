@@ -44,21 +44,21 @@ absl::StatusOr<double> ParseRate(absl::string_view text) {
   return rate;
 }
 
-absl::StatusOr<int64_t> IntegerOption(const ParsedArgs& args, absl::string_view name, int64_t min,
+absl::StatusOr<int64_t> IntegerOption(const cmdline::ParsedArgs& args, absl::string_view name, int64_t min,
                                       int64_t max, int64_t fallback) {
   std::optional<std::string> text = args.Get(name);
   if (!text) return fallback;
   return ParseInteger(absl::StrCat("--", name), *text, min, max);
 }
 
-absl::StatusOr<double> SecondsOption(const ParsedArgs& args, absl::string_view name,
+absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::string_view name,
                                      double fallback) {
   std::optional<std::string> text = args.Get(name);
   if (!text) return fallback;
   return ParseSeconds(absl::StrCat("--", name), *text);
 }
 
-absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
+absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
                                              uint32_t first_target, int sender_threads) {
   capture::BackendOptions options;
   if (auto text = args.Get("gateway-mac")) {

@@ -11,7 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "capture/backend.h"
 #include "engine/probe/probe_codec.h"
-#include "tools/cutpoint/arg_parser.h"
+#include "tools/args/arg_parser.h"
 
 namespace cutpoint::cli {
 
@@ -20,16 +20,16 @@ absl::StatusOr<double> ParseRate(absl::string_view text);
 
 // Option `name` (without "--"): an integer in [min, max], or seconds in [0, 3600]; or
 // `fallback` when it is not given.
-absl::StatusOr<int64_t> IntegerOption(const ParsedArgs& args, absl::string_view name, int64_t min,
+absl::StatusOr<int64_t> IntegerOption(const cmdline::ParsedArgs& args, absl::string_view name, int64_t min,
                                       int64_t max, int64_t fallback);
-absl::StatusOr<double> SecondsOption(const ParsedArgs& args, absl::string_view name,
+absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::string_view name,
                                      double fallback);
 
 // The send and receive backends chosen by --tx (raw, afpacket, afxdp, dpdk), --gateway-mac,
 // --dpdk-args and --dpdk-port: factories that open one sender per sender thread on
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
 // side on the same port.
-absl::StatusOr<capture::TxSetup> MakeTxSetup(const ParsedArgs& args, const std::string& interface,
+absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
                                              uint32_t first_target, int sender_threads);
 
 }  // namespace cutpoint::cli

@@ -12,18 +12,15 @@
 #include "absl/strings/str_format.h"
 #include "engine/base/status_macros.h"
 #include "engine/report/records.h"
-#include "engine/report/reply_line.h"
 #include "engine/targets/plan_text.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/target_loading.h"
 #include "session/dry_run.h"
 #include "session/live_scan.h"
-#include "session/output_sink.h"
-#include "session/probe_session.h"
+#include "session/run_outputs.h"
 #include "session/signals.h"
 #include "session/status_file.h"
-#include "session/work_ranges.h"
-#include "tools/cutpoint/arg_parser.h"
+#include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/common_config.h"
 #include "tools/cutpoint/exit_codes.h"
@@ -42,7 +39,7 @@ constexpr CommonDefaults kTraceDefaults = {
 constexpr CommonDefaults kScanDefaults = {
     .max_targets = uint64_t{1} << 24, .ttl_min = 64, .ttl_max = 64, .attempts = 1, .one_ttl = true};
 
-constexpr OptionSpec kTraceOptions[] = {
+constexpr cmdline::OptionSpec kTraceOptions[] = {
     {"port", 'p', "PORTS", "TCP destination ports, e.g. 25,443,8000-8010 (default 80)"},
     {"probe", 0, "TYPES", "probe types: tcp-syn,icmp-echo"},
     {"shards", 0, "N", "split the targets into N disjoint shards (with --seed; default 1)"},
@@ -83,13 +80,14 @@ void PrintHelp(Mode mode) {
         "in keyed random order: reply records say open / closed / unreachable (field\n"
         "\"status\") per target and port.\n\n");
   }
-  const OptionDefault probe_default[] = {{"probe", mode == Mode::kTrace ? "both" : "tcp-syn"}};
+  const cmdline::OptionDefault probe_default[] = {
+      {"probe", mode == Mode::kTrace ? "both" : "tcp-syn"}};
   std::printf("options:\n%s",
               ProbingOptionsHelp(kTraceOptions, DefaultsFor(mode), probe_default).c_str());
 }
 
 // --port and --probe: the probe kinds, and their names for the meta record.
-absl::Status ParseProbeKinds(Mode mode, const ParsedArgs& args, TraceConfig* config) {
+absl::Status ParseProbeKinds(Mode mode, const cmdline::ParsedArgs& args, TraceConfig* config) {
   std::vector<uint16_t> ports = {80};
   if (std::optional<std::string> text = args.Get("port")) {
     ASSIGN_OR_RETURN(ports, targets::ParsePortList(*text));
@@ -113,7 +111,7 @@ absl::Status ParseProbeKinds(Mode mode, const ParsedArgs& args, TraceConfig* con
   return absl::OkStatus();
 }
 
-absl::StatusOr<TraceConfig> ParseTraceConfig(Mode mode, const ParsedArgs& args) {
+absl::StatusOr<TraceConfig> ParseTraceConfig(Mode mode, const cmdline::ParsedArgs& args) {
   TraceConfig config;
   RETURN_IF_ERROR(ParseProbeKinds(mode, args, &config));
   RETURN_IF_ERROR(ParseCommonProbingConfig(args, DefaultsFor(mode), &config));
@@ -152,7 +150,8 @@ session::LiveScanOptions ScanOptionsOf(const TraceConfig& config, uint64_t seed)
 }
 
 absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config,
-                                            const ParsedArgs& args, const targets::ProbePlan& plan,
+                                            const cmdline::ParsedArgs& args,
+                                            const targets::ProbePlan& plan,
                                             const probe::ProbeCodec& codec,
                                             const session::LiveScanOptions& options,
                                             session::OutputSink& out) {
@@ -165,22 +164,15 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
   if (config.progress) session.progress.push_back(&progress_line);
   if (!config.status_file.empty())
     session.progress.push_back(&status_file.emplace(config.status_file));
-  session.on_started = [&out] { return out.Begin(); };
-  session.on_tick = [&out](int64_t now_ns) {
-    return out.FlushIfDue(now_ns, session::kOutputFlushIntervalNs);
-  };
+  session::AttachOutput(out, &session);
   session.matcher.targets = &plan.targets();
   session.matcher.attempts = plan.attempts();
   match::RestrictToKinds(plan.kinds(), &session.matcher);
   session.matcher.max_reply_age_us = match::ReplyAgeForWait(config.cooldown_s);
-  bool with_status = mode == Mode::kScan;
-  auto write_reply = [&](const match::ReplyRecord& reply) {
-    char* at = out.PrepareAppend(report::kMaxReplyLineBytes);
-    return out.CommitAppend(report::WriteReplyLine(reply, with_status, at));
-  };
-  return FlushedOnError(
-      session::RunLiveScan(session, codec, plan, options, write_reply, session::StopRequested()),
-      out);
+  return FlushedOnError(session::RunLiveScan(session, codec, plan, options,
+                                             session::WriteReplyRecords(out, mode == Mode::kScan),
+                                             session::StopRequested()),
+                        out);
 }
 
 void PrintSummary(Mode mode, const report::ScanStats& stats, uint64_t target_count) {
@@ -193,7 +185,7 @@ void PrintSummary(Mode mode, const report::ScanStats& stats, uint64_t target_cou
 }
 
 absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::string>& argv,
-                                           const ParsedArgs& args) {
+                                           const cmdline::ParsedArgs& args) {
   ASSIGN_OR_RETURN(targets::TargetOptions target_options,
                    ParseTargetOptions(args, DefaultsFor(mode)));
   targets::TargetingReport targeting;
@@ -235,7 +227,7 @@ int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
                     const std::vector<std::string>& words) {
   return RunCommand(
       ModeName(mode), WithCommonProbingOptions(kTraceOptions), words, [mode] { PrintHelp(mode); },
-      [&](const ParsedArgs& args) { return RunProbeCommandOrError(mode, argv, args); });
+      [&](const cmdline::ParsedArgs& args) { return RunProbeCommandOrError(mode, argv, args); });
 }
 
 }  // namespace

@@ -48,6 +48,9 @@
 #include <system_error>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "tools/args/arg_parser.h"
+
 namespace {
 
 constexpr const char* kProg = "cutpoint-lab-injector";
@@ -111,14 +114,6 @@ struct Options {
   bool verbose = false;
 };
 
-void usage() {
-  std::fprintf(stderr,
-               "usage: %s -i IFACE -t ADDR[,ADDR...] [-p PORT (25)] [--ttl N (64)] [--relay] "
-               "[-v]\n"
-               "  every ADDR must lie inside 198.18.0.0/15\n",
-               kProg);
-}
-
 bool parse_targets(std::string_view list, std::vector<uint32_t>& out) {
   while (!list.empty()) {
     size_t comma = list.find(',');
@@ -141,50 +136,49 @@ bool parse_targets(std::string_view list, std::vector<uint32_t>& out) {
   return true;
 }
 
+constexpr cutpoint::cmdline::OptionSpec kOptions[] = {
+    {"interface", 'i', "IFACE", "interface to watch and inject on (required)"},
+    {"targets", 't', "ADDR[,ADDR...]", "protected hosts, all inside 198.18.0.0/15 (required)"},
+    {"port", 'p', "PORT", "TCP port whose SYNs get a forged RST (default 25)"},
+    {"ttl", 0, "N", "IP TTL of the forged RSTs (default 64)"},
+    {"relay", 0, "", "forward each SYN itself, right after its RST (kernel forwarding off)"},
+    {"verbose", 'v', "", "log every injection"},
+    {"help", 'h', "", "show this help"},
+};
+
+void usage() {
+  std::fprintf(stderr, "usage: %s -i IFACE -t ADDR[,ADDR...] [options]\n%s", kProg,
+               cutpoint::cmdline::FormatOptionsHelp(kOptions).c_str());
+}
+
+bool fail(const std::string& message) {
+  std::fprintf(stderr, "%s: error: %s\n", kProg, message.c_str());
+  return false;
+}
+
 bool parse_args(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s: error: %s needs a value\n", kProg, name);
-        return nullptr;
-      }
-      return argv[++i];
-    };
-    if (a == "-i" || a == "--interface") {
-      const char* v = value("-i");
-      if (!v) return false;
-      o.iface = v;
-    } else if (a == "-t" || a == "--targets") {
-      const char* v = value("-t");
-      if (!v || !parse_targets(v, o.targets)) return false;
-    } else if (a == "-p" || a == "--port") {
-      const char* v = value("-p");
-      if (!v || !parse_uint(v, 1, 65535, o.port)) {
-        std::fprintf(stderr, "%s: error: invalid port (1-65535)\n", kProg);
-        return false;
-      }
-    } else if (a == "--ttl") {
-      const char* v = value("--ttl");
-      if (!v || !parse_uint(v, 1, 255, o.ttl)) {
-        std::fprintf(stderr, "%s: error: invalid --ttl (1-255)\n", kProg);
-        return false;
-      }
-    } else if (a == "--relay") {
-      o.relay = true;
-    } else if (a == "-v" || a == "--verbose") {
-      o.verbose = true;
-    } else if (a == "-h" || a == "--help") {
-      usage();
-      std::exit(0);
-    } else {
-      std::fprintf(stderr, "%s: error: unknown argument '%s'\n", kProg, argv[i]);
-      return false;
-    }
+  absl::StatusOr<cutpoint::cmdline::ParsedArgs> args =
+      cutpoint::cmdline::ParseArgs(kOptions, std::vector<std::string>(argv + 1, argv + argc));
+  if (!args.ok()) return fail(std::string(args.status().message()));
+  if (args->Has("help")) {
+    usage();
+    std::exit(0);
   }
+  if (!args->positional().empty()) return fail("unexpected argument '" + args->positional()[0] + "'");
+  o.iface = args->Get("interface").value_or("");
+  for (const std::string& list : args->GetAll("targets")) {
+    if (!parse_targets(list, o.targets)) return false;
+  }
+  if (auto v = args->Get("port"); v && !parse_uint(*v, 1, 65535, o.port)) {
+    return fail("invalid port (1-65535)");
+  }
+  if (auto v = args->Get("ttl"); v && !parse_uint(*v, 1, 255, o.ttl)) {
+    return fail("invalid --ttl (1-255)");
+  }
+  o.relay = args->Has("relay");
+  o.verbose = args->Has("verbose");
   if (o.iface.empty() || o.targets.empty()) {
-    std::fprintf(stderr, "%s: error: -i IFACE and -t ADDR[,ADDR...] are required\n", kProg);
-    return false;
+    return fail("-i IFACE and -t ADDR[,ADDR...] are required");
   }
   return true;
 }

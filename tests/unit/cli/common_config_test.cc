@@ -20,13 +20,13 @@ constexpr CommonDefaults kLocate = {
     .max_targets = 65536, .ttl_min = 1, .ttl_max = 32, .attempts = 2};
 
 // The rows each command words for itself but the common parser reads.
-constexpr OptionSpec kOwnRows[] = {
+constexpr cmdline::OptionSpec kOwnRows[] = {
     {"shards", 0, "N", ""}, {"shard", 0, "I", ""}, {"resume", 0, "FILE", ""}};
 
-ParsedArgs Args(const std::vector<std::string>& words) {
-  absl::StatusOr<ParsedArgs> args = ParseArgs(WithCommonProbingOptions(kOwnRows), words);
+cmdline::ParsedArgs Args(const std::vector<std::string>& words) {
+  absl::StatusOr<cmdline::ParsedArgs> args = cmdline::ParseArgs(WithCommonProbingOptions(kOwnRows), words);
   EXPECT_TRUE(args.ok()) << args.status();
-  return args.ok() ? *std::move(args) : ParsedArgs();
+  return args.ok() ? *std::move(args) : cmdline::ParsedArgs();
 }
 
 absl::StatusOr<CommonProbingConfig> Parse(const std::vector<std::string>& words,
@@ -162,8 +162,8 @@ TEST(ProbingOptionsHelpTest, StatesEachCommandsDefaults) {
   EXPECT_NE(locate.find("1-4 (default 2)\n"), std::string::npos);
   EXPECT_NE(locate.find("addresses (default 65536)\n"), std::string::npos);
   // A command's own row gets its default the same way.
-  constexpr OptionSpec kOwn[] = {{"probe", 0, "TYPES", "probe types"}};
-  const OptionDefault own_default[] = {{"probe", "tcp-syn"}};
+  constexpr cmdline::OptionSpec kOwn[] = {{"probe", 0, "TYPES", "probe types"}};
+  const cmdline::OptionDefault own_default[] = {{"probe", "tcp-syn"}};
   EXPECT_NE(ProbingOptionsHelp(kOwn, kScan, own_default).find("probe types (default tcp-syn)\n"),
             std::string::npos);
 }

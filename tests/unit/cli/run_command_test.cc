@@ -10,13 +10,13 @@
 namespace cutpoint::cli {
 namespace {
 
-constexpr OptionSpec kOptions[] = {{"rate", 'r', "PPS", "rate"}, {"help", 'h', "", "help"}};
+constexpr cmdline::OptionSpec kOptions[] = {{"rate", 'r', "PPS", "rate"}, {"help", 'h', "", "help"}};
 
 int RunTest(const std::vector<std::string>& words, absl::StatusOr<int> outcome, bool* helped,
             bool* ran) {
   return RunCommand(
       "test", kOptions, words, [&] { *helped = true; },
-      [&](const ParsedArgs&) {
+      [&](const cmdline::ParsedArgs&) {
         *ran = true;
         return outcome;
       });

@@ -1,7 +1,9 @@
-// A small GNU-style option parser for the subcommands: "--name value", "--name=value",
-// "-x value", repeated options, and positional arguments. Unknown options are errors.
-#ifndef CUTPOINT_TOOLS_CUTPOINT_ARG_PARSER_H_
-#define CUTPOINT_TOOLS_CUTPOINT_ARG_PARSER_H_
+// A small GNU-style option parser for Cutpoint's programs (the `cutpoint` subcommands and
+// the lab's tools): "--name value", "--name=value", "-x value", "-xvalue", repeated
+// options, positional arguments and "--". Unknown options are errors; so are a flag given
+// a value and an option missing its value. FormatOptionsHelp prints the table for --help.
+#ifndef CUTPOINT_TOOLS_ARGS_ARG_PARSER_H_
+#define CUTPOINT_TOOLS_ARGS_ARG_PARSER_H_
 
 #include <map>
 #include <optional>
@@ -12,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace cutpoint::cli {
+namespace cutpoint::cmdline {
 
 struct OptionSpec {
   absl::string_view long_name;   // without "--"
@@ -49,6 +51,6 @@ struct OptionDefault {
 std::string FormatOptionsHelp(std::span<const OptionSpec> specs,
                               std::span<const OptionDefault> defaults = {});
 
-}  // namespace cutpoint::cli
+}  // namespace cutpoint::cmdline
 
-#endif  // CUTPOINT_TOOLS_CUTPOINT_ARG_PARSER_H_
+#endif  // CUTPOINT_TOOLS_ARGS_ARG_PARSER_H_

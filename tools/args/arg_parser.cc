@@ -1,9 +1,9 @@
-#include "tools/cutpoint/arg_parser.h"
+#include "tools/args/arg_parser.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace cutpoint::cli {
+namespace cutpoint::cmdline {
 
 std::optional<std::string> ParsedArgs::Get(absl::string_view name) const {
   auto it = values_.find(std::string(name));
@@ -93,4 +93,4 @@ std::string FormatOptionsHelp(std::span<const OptionSpec> specs,
   return out;
 }
 
-}  // namespace cutpoint::cli
+}  // namespace cutpoint::cmdline
