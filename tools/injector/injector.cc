@@ -164,7 +164,8 @@ bool parse_args(int argc, char** argv, Options& o) {
     usage();
     std::exit(0);
   }
-  if (!args->positional().empty()) return fail("unexpected argument '" + args->positional()[0] + "'");
+  if (!args->positional().empty())
+    return fail("unexpected argument '" + args->positional()[0] + "'");
   o.iface = args->Get("interface").value_or("");
   for (const std::string& list : args->GetAll("targets")) {
     if (!parse_targets(list, o.targets)) return false;
@@ -337,6 +338,82 @@ void on_packet(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
   hd->inj->handle(bytes + off, h->caplen - off, h->len - off);
 }
 
+// The raw IPv4 socket the forged RSTs (and relayed SYNs) leave through; -1 on failure.
+int OpenRawSocket() {
+  int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (fd < 0) {
+    std::fprintf(stderr, "%s: error: raw socket: %s (needs CAP_NET_RAW)\n", kProg,
+                 std::strerror(errno));
+    return -1;
+  }
+  int one = 1;
+  if (::setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof one) != 0) {
+    std::fprintf(stderr, "%s: error: setsockopt(IP_HDRINCL): %s\n", kProg, std::strerror(errno));
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Inbound SYNs to the targets' port on the interface, non-blocking; nullptr on failure.
+pcap_t* OpenCapture(const Options& o) {
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* pc = ::pcap_create(o.iface.c_str(), errbuf);
+  if (!pc) {
+    std::fprintf(stderr, "%s: error: pcap_create(%s): %s\n", kProg, o.iface.c_str(), errbuf);
+    return nullptr;
+  }
+  auto fail = [&](const char* what, const char* why) -> pcap_t* {
+    std::fprintf(stderr, "%s: error: %s on %s: %s\n", kProg, what, o.iface.c_str(), why);
+    ::pcap_close(pc);
+    return nullptr;
+  };
+  ::pcap_set_snaplen(pc, 65535);
+  ::pcap_set_promisc(pc, 0);
+  ::pcap_set_immediate_mode(pc, 1);
+  ::pcap_set_buffer_size(pc, 4 << 20);
+  int rc = ::pcap_activate(pc);
+  if (rc < 0) return fail("pcap_activate", ::pcap_geterr(pc));
+  if (rc > 0)
+    std::fprintf(stderr, "%s: warning: pcap_activate: %s\n", kProg, ::pcap_statustostr(rc));
+  int lt = ::pcap_datalink(pc);
+  if (lt != DLT_EN10MB && lt != DLT_LINUX_SLL && lt != DLT_RAW) {
+    return fail("capture", ("unsupported link type " + std::to_string(lt)).c_str());
+  }
+  if (::pcap_setdirection(pc, PCAP_D_IN) != 0)
+    return fail("pcap_setdirection(in)", ::pcap_geterr(pc));
+  std::string filter = bpf_filter(o);
+  bpf_program prog{};
+  if (::pcap_compile(pc, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
+    return fail("pcap_compile", ::pcap_geterr(pc));
+  bool filtered = ::pcap_setfilter(pc, &prog) == 0;
+  ::pcap_freecode(&prog);
+  if (!filtered) return fail("pcap_setfilter", ::pcap_geterr(pc));
+  if (::pcap_setnonblock(pc, 1, errbuf) != 0) return fail("pcap_setnonblock", errbuf);
+  if (::pcap_get_selectable_fd(pc) < 0) return fail("capture", "no selectable fd");
+  return pc;
+}
+
+// Answers SYNs until SIGTERM/SIGINT; 0, or 4 on a capture error.
+int InjectUntilStopped(pcap_t* pc, Handler& hd) {
+  int pfd = ::pcap_get_selectable_fd(pc);
+  while (!g_stop) {
+    pollfd p{pfd, POLLIN, 0};
+    int n = ::poll(&p, 1, 200);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::fprintf(stderr, "%s: error: poll: %s\n", kProg, std::strerror(errno));
+      return 4;
+    }
+    int got = ::pcap_dispatch(pc, -1, on_packet, reinterpret_cast<u_char*>(&hd));
+    if (got < 0 && got != PCAP_ERROR_BREAK) {
+      std::fprintf(stderr, "%s: error: pcap_dispatch: %s\n", kProg, ::pcap_geterr(pc));
+      return 4;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -345,102 +422,25 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
-
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGINT, &sa, nullptr);
 
-  int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-  if (fd < 0) {
-    std::fprintf(stderr, "%s: error: raw socket: %s (needs CAP_NET_RAW)\n", kProg,
-                 std::strerror(errno));
-    return 3;
-  }
-  int one = 1;
-  if (::setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof one) != 0) {
-    std::fprintf(stderr, "%s: error: setsockopt(IP_HDRINCL): %s\n", kProg, std::strerror(errno));
-    ::close(fd);
-    return 3;
-  }
-
-  char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* pc = ::pcap_create(o.iface.c_str(), errbuf);
-  if (!pc) {
-    std::fprintf(stderr, "%s: error: pcap_create(%s): %s\n", kProg, o.iface.c_str(), errbuf);
+  int fd = OpenRawSocket();
+  if (fd < 0) return 3;
+  pcap_t* pc = OpenCapture(o);
+  if (pc == nullptr) {
     ::close(fd);
     return 4;
   }
-  auto fail = [&](const char* what) {
-    std::fprintf(stderr, "%s: error: %s on %s: %s\n", kProg, what, o.iface.c_str(),
-                 ::pcap_geterr(pc));
-    ::pcap_close(pc);
-    ::close(fd);
-    return 4;
-  };
-  ::pcap_set_snaplen(pc, 65535);
-  ::pcap_set_promisc(pc, 0);
-  ::pcap_set_immediate_mode(pc, 1);
-  ::pcap_set_buffer_size(pc, 4 << 20);
-  int rc = ::pcap_activate(pc);
-  if (rc < 0) return fail("pcap_activate");
-  if (rc > 0)
-    std::fprintf(stderr, "%s: warning: pcap_activate: %s\n", kProg, ::pcap_statustostr(rc));
-  int lt = ::pcap_datalink(pc);
-  if (lt != DLT_EN10MB && lt != DLT_LINUX_SLL && lt != DLT_RAW) {
-    std::fprintf(stderr, "%s: error: unsupported link type %d on %s\n", kProg, lt, o.iface.c_str());
-    ::pcap_close(pc);
-    ::close(fd);
-    return 4;
-  }
-  if (::pcap_setdirection(pc, PCAP_D_IN) != 0) return fail("pcap_setdirection(in)");
-  std::string filter = bpf_filter(o);
-  bpf_program prog{};
-  if (::pcap_compile(pc, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
-    return fail("pcap_compile");
-  if (::pcap_setfilter(pc, &prog) != 0) {
-    ::pcap_freecode(&prog);
-    return fail("pcap_setfilter");
-  }
-  ::pcap_freecode(&prog);
-  if (::pcap_setnonblock(pc, 1, errbuf) != 0) {
-    std::fprintf(stderr, "%s: error: pcap_setnonblock: %s\n", kProg, errbuf);
-    ::pcap_close(pc);
-    ::close(fd);
-    return 4;
-  }
-  int pfd = ::pcap_get_selectable_fd(pc);
-  if (pfd < 0) {
-    std::fprintf(stderr, "%s: error: %s has no selectable fd\n", kProg, o.iface.c_str());
-    ::pcap_close(pc);
-    ::close(fd);
-    return 4;
-  }
-
   Injector inj(o, fd);
-  Handler hd{&inj, lt};
+  Handler hd{&inj, ::pcap_datalink(pc)};
   std::fprintf(stderr, "%s: listening on %s: %zu target(s), port %u, ttl %u, relay %s\n", kProg,
                o.iface.c_str(), o.targets.size(), o.port, o.ttl, o.relay ? "on" : "off");
   std::fflush(stderr);
-
-  int status = 0;
-  while (!g_stop) {
-    pollfd p{pfd, POLLIN, 0};
-    int n = ::poll(&p, 1, 200);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::fprintf(stderr, "%s: error: poll: %s\n", kProg, std::strerror(errno));
-      status = 4;
-      break;
-    }
-    int got = ::pcap_dispatch(pc, -1, on_packet, reinterpret_cast<u_char*>(&hd));
-    if (got < 0 && got != PCAP_ERROR_BREAK) {
-      std::fprintf(stderr, "%s: error: pcap_dispatch: %s\n", kProg, ::pcap_geterr(pc));
-      status = 4;
-      break;
-    }
-  }
+  int status = InjectUntilStopped(pc, hd);
   std::fprintf(stderr, "%s: exiting: %lu RST(s) injected, %lu SYN(s) relayed\n", kProg,
                inj.injected(), inj.relayed());
   ::pcap_close(pc);
