@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/targets/shard_order.h"
-#include "session/privileges.h"
 #include "session/probe_source.h"
 #include "session/work_ranges.h"
 
@@ -69,12 +68,13 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
   std::string order_id = SendOrderId(plan, options);
   ASSIGN_OR_RETURN(std::vector<PositionRange> work,
                    WorkToDo(options.resume_path, order_id, order.size()));
-  ASSIGN_OR_RETURN(std::unique_ptr<ProbeSession> session,
-                   ProbeSession::Start(config, codec, on_reply));
-  if (config.drop_privileges && !options.resume_path.empty()) {
+  SessionConfig session_config = config;
+  if (!options.resume_path.empty()) {
     // Refused before any probe is sent, not at the first checkpoint.
-    RETURN_IF_ERROR(CheckWritableAfterDrop("--resume", options.resume_path));
+    session_config.written_after_drop.emplace_back("--resume", options.resume_path);
   }
+  ASSIGN_OR_RETURN(std::unique_ptr<ProbeSession> session,
+                   ProbeSession::Start(session_config, codec, on_reply));
   ShardSource source(order);
   ResumeSaver saver(options.resume_path, order_id);
   std::vector<PositionRange> remaining;

@@ -11,7 +11,6 @@
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/target_set.h"
 #include "session/offline_capture.h"
-#include "session/privileges.h"
 #include "session/probe_source.h"
 
 namespace cutpoint::session {
@@ -195,12 +194,12 @@ absl::StatusOr<report::ScanStats> LocateSweep::RunLive(SessionConfig session_con
                                                        const locate::JudgeOptions& judge,
                                                        const std::atomic<bool>& stop) {
   session_config.matcher = LocateMatcherConfig(config_, *table_, session_config.source_address);
+  if (!config_.resume_path.empty()) {
+    // Saved (or removed) at the end, by the user the run switched to.
+    session_config.written_after_drop.emplace_back("--resume", config_.resume_path);
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<ProbeSession> session,
                    ProbeSession::Start(session_config, codec, std::move(on_reply)));
-  if (!config_.resume_path.empty() && session_config.drop_privileges) {
-    // Saved (or removed) at the end, by the user the run switched to.
-    RETURN_IF_ERROR(CheckWritableAfterDrop("--resume", config_.resume_path));
-  }
   SessionRunner runner(*session);
   RETURN_IF_ERROR(Run(runner, judge, stop));
   return session->Finish(config_.cooldown_s);

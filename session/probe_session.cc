@@ -120,6 +120,9 @@ absl::Status ProbeSession::BeforeFirstProbe() {
   // already run); the threads started later inherit the dropped sets.
   if (config_.drop_privileges) {
     RETURN_IF_ERROR(DropPrivileges({config_.run_as_user, config_.keep_root}));
+    for (const auto& [flag, path] : config_.written_after_drop) {
+      RETURN_IF_ERROR(CheckWritableAfterDrop(flag, path));
+    }
   }
   for (ProgressObserver* observer : config_.progress) RETURN_IF_ERROR(observer->OnStart());
   if (config_.on_started) RETURN_IF_ERROR(config_.on_started());

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -50,6 +51,9 @@ struct SessionConfig {
   bool drop_privileges = true;  // once sockets are open: no capability is needed any more
   std::string run_as_user;      // and, started as root, switch to this user (default nobody)
   bool keep_root = false;       // or stay root (see privileges.h)
+  // Files the run writes later as the user it switched to ({flag, path}, e.g. --resume):
+  // with drop_privileges, refused right after the drop, before on_started begins outputs.
+  std::vector<std::pair<std::string, std::string>> written_after_drop;
   // Told the progress (progress.h) instead of anything printed: not owned, they must
   // outlive the session.
   std::vector<ProgressObserver*> progress;

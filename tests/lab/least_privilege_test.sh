@@ -168,8 +168,13 @@ expect_refusal no-capability 3 "CAP_NET_RAW" "${as_nobody[@]}" "$work/cutpoint" 
 expect_refusal user-root 2 "--keep-root" "$CUTPOINT" -- --user root
 expect_refusal unknown-user 2 "unknown user 'cutpoint-no-such-user'" "$CUTPOINT" -- --user cutpoint-no-such-user
 expect_refusal user-and-keep-root 2 "exclude each other" "$CUTPOINT" -- --user nobody --keep-root
+# Refused before the outputs begin: an earlier run's -o file stays as it was.
+printf 'an earlier run\n' >"$work/out/resume-unwritable.ndjson"
 expect_refusal resume-unwritable 3 "user nobody cannot write in $work/private" "$CUTPOINT" -- \
   --key-file "$work/key" --resume "$work/private/scan.resume"
+checks=$((checks + 1))
+[[ $(cat "$work/out/resume-unwritable.ndjson") == "an earlier run" ]] ||
+  fail "resume-unwritable: the refused run changed -o: $(head -c 200 "$work/out/resume-unwritable.ndjson")"
 
 echo "lab.least_privilege: $checks checks, $failures failed"
 [[ $failures -eq 0 ]]
