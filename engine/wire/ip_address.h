@@ -19,7 +19,7 @@ namespace cutpoint::wire {
 
 using Uint128 = unsigned __int128;
 
-enum class IpVersion : uint8_t { kV4 = 4, kV6 = 6 };
+enum class IpFamily : uint8_t { kV4 = 4, kV6 = 6 };
 
 // ::ffff:0:0/96, where IPv4 addresses live in the shared space.
 inline constexpr Uint128 kV4MappedBase = static_cast<Uint128>(0xffff) << 32;
@@ -44,7 +44,7 @@ class IpAddress {
   static IpAddress FromV6Bytes(const uint8_t* bytes);
 
   constexpr bool is_v4() const { return (value_ >> 32) == 0xffff; }
-  constexpr IpVersion version() const { return is_v4() ? IpVersion::kV4 : IpVersion::kV6; }
+  constexpr IpFamily family() const { return is_v4() ? IpFamily::kV4 : IpFamily::kV6; }
   // The IPv4 address in host order; meaningful only when is_v4().
   constexpr uint32_t v4() const { return static_cast<uint32_t>(value_); }
   constexpr Uint128 value() const { return value_; }
@@ -69,7 +69,7 @@ class IpAddress {
 };
 
 // The number of address bits of a family (32 or 128).
-constexpr int AddressBits(IpVersion version) { return version == IpVersion::kV4 ? 32 : 128; }
+constexpr int AddressBits(IpFamily family) { return family == IpFamily::kV4 ? 32 : 128; }
 
 // Parses a dotted quad (strict: no leading zeros, no shorthand) or an RFC 4291 IPv6
 // address (hex groups, "::", an embedded dotted quad in the last 32 bits). Refuses, with a

@@ -19,7 +19,7 @@ std::string Canonical(absl::string_view text) {
 TEST(IpAddressTest, Ipv4LivesInTheMappedBlock) {
   IpAddress a = IpAddress::V4(0xC6120001u);
   EXPECT_TRUE(a.is_v4());
-  EXPECT_EQ(a.version(), IpVersion::kV4);
+  EXPECT_EQ(a.family(), IpFamily::kV4);
   EXPECT_EQ(a.v4(), 0xC6120001u);
   EXPECT_EQ(a.high(), 0u);
   EXPECT_EQ(a.low(), 0x0000ffffC6120001ull);
