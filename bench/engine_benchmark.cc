@@ -73,7 +73,7 @@ void BM_ShardOrderStep(benchmark::State& state) {
   uint64_t before = g_allocations.load();
   for (auto _ : state) {
     probe::ProbeSpec spec = order->At(i++ % order->size());
-    sink += spec.target + spec.ttl;
+    sink += spec.target.low() + spec.ttl;
   }
   benchmark::DoNotOptimize(sink);
   CountAllocations(state, before);
@@ -88,7 +88,7 @@ void BM_CraftProbe(benchmark::State& state) {
   uint32_t target = kTarget;
   uint64_t before = g_allocations.load();
   for (auto _ : state) {
-    probe::ProbeSpec spec{target++, type, static_cast<uint16_t>(type == ProbeType::kTcpSyn ? 25 : 0), 7, 0};
+    probe::ProbeSpec spec{wire::IpAddress::V4(target++), type, static_cast<uint16_t>(type == ProbeType::kTcpSyn ? 25 : 0), 7, 0};
     benchmark::DoNotOptimize(builder.Build(spec, kSendUs, packet));
     benchmark::ClobberMemory();
   }
@@ -113,7 +113,7 @@ void BM_CraftBatch(benchmark::State& state) {
   uint64_t before = g_allocations.load();
   for (auto _ : state) {
     for (size_t i = 0; i < kBurst; ++i) {
-      specs[i] = {target++, type, static_cast<uint16_t>(type == ProbeType::kTcpSyn ? 25 : 0),
+      specs[i] = {wire::IpAddress::V4(target++), type, static_cast<uint16_t>(type == ProbeType::kTcpSyn ? 25 : 0),
                   static_cast<uint8_t>(1 + (i & 31)), 0};
     }
     builder.BuildBatch(specs, kSendUs, outs, lens);
@@ -173,11 +173,11 @@ void BM_MatchReply(benchmark::State& state) {
   probe::ProbeCodec codec(FixedKey());
   probe::ProbeBuilder builder(codec, kSource);
   match::MatcherConfig config;
-  config.source_address = kSource;
+  config.source_v4 = wire::IpAddress::V4(kSource);
   match::Matcher matcher(codec, config);
   uint8_t tcp_probe[probe::kMaxProbeLen], icmp_probe[probe::kMaxProbeLen];
-  size_t tcp_len = builder.Build({kTarget, ProbeType::kTcpSyn, 25, 7, 0}, kSendUs, tcp_probe);
-  size_t icmp_len = builder.Build({kTarget, ProbeType::kIcmpEcho, 0, 7, 0}, kSendUs, icmp_probe);
+  size_t tcp_len = builder.Build({wire::IpAddress::V4(kTarget), ProbeType::kTcpSyn, 25, 7, 0}, kSendUs, tcp_probe);
+  size_t icmp_len = builder.Build({wire::IpAddress::V4(kTarget), ProbeType::kIcmpEcho, 0, 7, 0}, kSendUs, icmp_probe);
   std::vector<uint8_t> reply;
   switch (state.range(0)) {
     case 0: reply = SynAckFor(tcp_probe, false); state.SetLabel("syn_ack"); break;
@@ -202,10 +202,10 @@ BENCHMARK(BM_MatchReply)->DenseRange(0, 5);
 // A time-exceeded reply with a quote: the most common record of a trace.
 match::ReplyRecord TimeExceededRecord() {
   match::ReplyRecord record;
-  record.target = kTarget;
+  record.target = wire::IpAddress::V4(kTarget);
   record.probe_ttl = 7;
   record.kind = match::ReplyKind::kTimeExceeded;
-  record.from = kRouter;
+  record.from = wire::IpAddress::V4(kRouter);
   record.reply_ttl = 62;
   record.is_icmp = true;
   record.icmp_type = 11;

@@ -10,12 +10,12 @@ namespace cutpoint::session {
 
 absl::StatusOr<report::ScanStats> WriteDryRun(const targets::ProbePlan& plan,
                                               const probe::ProbeCodec& codec,
-                                              uint32_t source_address,
+                                              const wire::SourceAddresses& sources,
                                               const LiveScanOptions& order_options,
                                               OutputSink& sink,
                                               const std::atomic<bool>& stop_requested) {
   RETURN_IF_ERROR(sink.Begin());
-  probe::ProbeBuilder builder(codec, source_address);
+  probe::ProbeBuilder builder(codec, sources.v4.value_or(wire::IpAddress()).v4());
   ASSIGN_OR_RETURN(targets::ShardOrder order,
                    targets::ShardOrder::Create(plan, order_options.seed, order_options.shard_count,
                                                order_options.shard_index));

@@ -10,17 +10,19 @@
 #include "engine/probe/probe_codec.h"
 #include "engine/report/records.h"
 #include "engine/targets/probe_plan.h"
+#include "engine/wire/source_addresses.h"
 #include "session/live_scan.h"
 #include "session/output_sink.h"
 
 namespace cutpoint::session {
 
 // Begins `sink` and appends one probe record per probe of the shard `order` names, as
-// built from `source_address` now; a stop ends the list early (stats: interrupted, with
+// built from `sources` now; a stop ends the list early (stats: interrupted, with
 // the probes not listed).
 absl::StatusOr<report::ScanStats> WriteDryRun(const targets::ProbePlan& plan,
                                               const probe::ProbeCodec& codec,
-                                              uint32_t source_address, const LiveScanOptions& order,
+                                              const wire::SourceAddresses& sources,
+                                              const LiveScanOptions& order,
                                               OutputSink& sink,
                                               const std::atomic<bool>& stop_requested);
 

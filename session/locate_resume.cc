@@ -10,8 +10,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
+#include "engine/wire/ip_address.h"
 #include "session/private_file.h"
 
 namespace cutpoint::session {
@@ -37,13 +39,35 @@ bool ParseNext(std::istringstream& fields, LocateRound* next) {
   return true;
 }
 
+// An address field: an IPv4 address as its 32-bit number (the format before IPv6), an
+// IPv6 address as its canonical text.
+std::string AddressField(const wire::IpAddress& address) {
+  return address.is_v4() ? absl::StrCat(address.v4()) : wire::IpAddressToString(address);
+}
+
+bool ReadAddressField(std::istringstream& fields, wire::IpAddress* address) {
+  std::string token;
+  if (!(fields >> token)) return false;
+  if (token.find(':') != std::string::npos) {
+    absl::StatusOr<wire::IpAddress> v6 = wire::ParseIpAddress(token);
+    if (!v6.ok() || v6->is_v4()) return false;
+    *address = *v6;
+    return true;
+  }
+  uint32_t v4 = 0;
+  if (!absl::SimpleAtoi(token, &v4)) return false;
+  *address = wire::IpAddress::V4(v4);
+  return true;
+}
+
 // "r <target> <type> <port> <ttl> <attempt> <kind> <from> <code> <reply ttl> <ip id> <rtt>"
 std::optional<match::ReplyRecord> ParseReply(std::istringstream& fields) {
-  uint32_t target, from;
+  wire::IpAddress target, from;
   unsigned type, port, ttl, attempt, kind, code, reply_ttl, ipid;
   int64_t rtt;
-  if (!(fields >> target >> type >> port >> ttl >> attempt >> kind >> from >> code >> reply_ttl >>
-        ipid >> rtt) ||
+  if (!ReadAddressField(fields, &target) ||
+      !(fields >> type >> port >> ttl >> attempt >> kind) || !ReadAddressField(fields, &from) ||
+      !(fields >> code >> reply_ttl >> ipid >> rtt) ||
       type > 255 || port > 65535 || ttl > 255 || attempt > 255 || kind > 255 || code > 255 ||
       reply_ttl > 255 || ipid > 65535) {
     return std::nullopt;
@@ -133,9 +157,9 @@ absl::Status WriteLocateResume(const std::string& path, const LocateResumeState&
                                   state.next.retry ? state.next.retry_index : state.next.ttl_lo,
                                   " ", state.next.swept_max, "\n");
   for (const match::ReplyRecord& r : state.replies) {
-    absl::StrAppend(&text, "r ", r.target, " ", static_cast<unsigned>(r.probe_type), " ", r.port,
-                    " ", r.probe_ttl, " ", r.attempt, " ", static_cast<unsigned>(r.kind), " ",
-                    r.from, " ", r.icmp_code, " ", r.reply_ttl, " ", r.reply_ipid, " ", r.rtt_us,
+    absl::StrAppend(&text, "r ", AddressField(r.target), " ", static_cast<unsigned>(r.probe_type),
+                    " ", r.port, " ", r.probe_ttl, " ", r.attempt, " ",
+                    static_cast<unsigned>(r.kind), " ", AddressField(r.from), " ", r.icmp_code, " ", r.reply_ttl, " ", r.reply_ipid, " ", r.rtt_us,
                     "\n");
   }
   return WritePrivateFileAtomically(path, text, "resume file", /*durable=*/true);

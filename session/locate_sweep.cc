@@ -193,7 +193,7 @@ absl::StatusOr<report::ScanStats> LocateSweep::RunLive(SessionConfig session_con
                                                        ReplyHandler on_reply,
                                                        const locate::JudgeOptions& judge,
                                                        const std::atomic<bool>& stop) {
-  session_config.matcher = LocateMatcherConfig(config_, *table_, session_config.source_address);
+  session_config.matcher = LocateMatcherConfig(config_, *table_, session_config.sources);
   if (!config_.resume_path.empty()) {
     // Saved (or removed) at the end, by the user the run switched to.
     session_config.written_after_drop.emplace_back("--resume", config_.resume_path);
@@ -206,9 +206,9 @@ absl::StatusOr<report::ScanStats> LocateSweep::RunLive(SessionConfig session_con
 }
 
 absl::StatusOr<report::ScanStats> LocateSweep::ReadSavedCapture(
-    const std::string& path, const probe::ProbeCodec& codec, uint32_t source_address,
+    const std::string& path, const probe::ProbeCodec& codec, const wire::SourceAddresses& sources,
     const ReplyHandler& on_reply, const std::function<absl::Status()>& before_reading) {
-  match::Matcher matcher(codec, LocateMatcherConfig(config_, *table_, source_address));
+  match::Matcher matcher(codec, LocateMatcherConfig(config_, *table_, sources));
   return ReadCaptureFile(path, matcher, on_reply, before_reading);
 }
 
@@ -227,9 +227,10 @@ absl::Status LocateSweep::Conclude(bool interrupted) {
 
 match::MatcherConfig LocateMatcherConfig(const LocateSweepConfig& config,
                                          const locate::ObservationTable& table,
-                                         uint32_t source_address) {
+                                         const wire::SourceAddresses& sources) {
   match::MatcherConfig matcher;
-  matcher.source_address = source_address;
+  matcher.source_v4 = sources.v4;
+  matcher.source_v6 = sources.v6;
   matcher.targets = &table.targets();
   matcher.ttl_min = table.layout().ttl_min;
   matcher.ttl_max = table.layout().ttl_max;
@@ -241,12 +242,18 @@ match::MatcherConfig LocateMatcherConfig(const LocateSweepConfig& config,
 }
 
 std::string LocatePlanId(const LocateSweepConfig& config, const locate::ObservationTable& table,
-                         const std::vector<std::string>& probe_names, int group_prefix_len,
+                         const std::vector<std::string>& probe_names,
+                         const targets::GroupPrefixes& group_prefixes,
                          const std::string& key_id) {
   uint64_t ranges_hash = 1469598103934665603ull;  // FNV-1a over the target ranges
-  for (const targets::Ipv4Range& range : table.targets().ranges()) {
-    for (uint32_t word : {range.first, range.last}) {
-      ranges_hash = (ranges_hash ^ word) * 1099511628211ull;
+  for (const targets::IpRange& range : table.targets().ranges()) {
+    // IPv4 ranges hash their two 32-bit addresses, as plan ids did before IPv6, so a
+    // resume file of an IPv4 run stays valid; IPv6 ranges hash all four 32-bit words.
+    for (const wire::IpAddress& address : {range.first, range.last}) {
+      for (int word = address.is_v4() ? 0 : 3; word >= 0; --word) {
+        ranges_hash = (ranges_hash ^ static_cast<uint32_t>(address.value() >> (32 * word))) *
+                      1099511628211ull;
+      }
     }
   }
   std::string probes;
@@ -258,7 +265,10 @@ std::string LocatePlanId(const LocateSweepConfig& config, const locate::Observat
   return absl::StrCat("targets=", table.targets().size(), "/", absl::Hex(ranges_hash),
                       " probes=", probes, " ttl=", layout.ttl_min, "-", layout.ttl_max,
                       " window=", config.window, " attempts=", config.attempts, "+", config.retries,
-                      " group=", group_prefix_len, " key=", key_id, " seed=", config.seed);
+                      " group=", group_prefixes.v4,
+                      // IPv4-only plans keep the id they had before IPv6 (resume files).
+                      table.targets().CountV6() == 0 ? "" : absl::StrCat("/", group_prefixes.v6),
+                      " key=", key_id, " seed=", config.seed);
 }
 
 std::string IncompleteReason(const std::atomic<bool>& stop, report::ScanStats* stats) {

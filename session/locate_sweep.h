@@ -29,6 +29,7 @@
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/report/records.h"
+#include "engine/wire/source_addresses.h"
 #include "session/locate_resume.h"
 #include "session/probe_session.h"
 
@@ -89,7 +90,8 @@ class LocateSweep {
   // `locate --from-pcap`: the replies of a capture taken earlier instead of probing, matched
   // as the live run's capture would have (after `before_reading`: the file is open).
   absl::StatusOr<report::ScanStats> ReadSavedCapture(
-      const std::string& path, const probe::ProbeCodec& codec, uint32_t source_address,
+      const std::string& path, const probe::ProbeCodec& codec,
+      const wire::SourceAddresses& sources,
       const ReplyHandler& on_reply, const std::function<absl::Status()>& before_reading);
 
   // With --resume, once the run is over: an interrupted sweep saves where it stopped, a
@@ -122,11 +124,12 @@ class LocateSweep {
 // every attempt the sweep may send, and replies as late as the longest wait.
 match::MatcherConfig LocateMatcherConfig(const LocateSweepConfig& config,
                                          const locate::ObservationTable& table,
-                                         uint32_t source_address);
+                                         const wire::SourceAddresses& sources);
 
 // Everything a resumed run must share with the run it continues.
 std::string LocatePlanId(const LocateSweepConfig& config, const locate::ObservationTable& table,
-                         const std::vector<std::string>& probe_names, int group_prefix_len,
+                         const std::vector<std::string>& probe_names,
+                         const targets::GroupPrefixes& group_prefixes,
                          const std::string& key_id);
 
 // Why some answers may be missing from the observations, or "" when the sweep was whole.

@@ -34,10 +34,10 @@ constexpr int64_t kIdleWatchNs = 50'000'000;
 
 }  // namespace
 
-std::string ReplyCaptureFilter(uint32_t source_address) {
+std::string ReplyCaptureFilter(const wire::SourceAddresses& sources) {
   // TCP replies come back to the codec's keyed flow ports: kFlowPortMin up to the top of
   // the port space.
-  return absl::StrCat("dst host ", wire::Ipv4ToString(source_address),
+  return absl::StrCat("dst host ", wire::IpAddressToString(sources.v4.value_or(wire::IpAddress())),
                       " and ((icmp and icmp[icmptype] != icmp-echo) or "
                       "(tcp and dst portrange ",
                       probe::kFlowPortMin, "-", UINT16_MAX,
@@ -90,7 +90,7 @@ ProbeSession::~ProbeSession() {
 }
 
 absl::Status ProbeSession::OpenCapture() {
-  std::string filter = ReplyCaptureFilter(config_.source_address);
+  std::string filter = ReplyCaptureFilter(config_.sources);
   if (config_.backend.make_capture) {
     ASSIGN_OR_RETURN(capture_, config_.backend.make_capture(filter));
     return absl::OkStatus();
@@ -210,7 +210,7 @@ bool ProbeSession::Stopping(const std::atomic<bool>& stop_requested) const {
 
 void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
                              const std::atomic<bool>& stop_requested) {
-  probe::ProbeBuilder builder(codec_, config_.source_address);
+  probe::ProbeBuilder builder(codec_, config_.sources.v4.value_or(wire::IpAddress()).v4());
   double burst = std::clamp(rate_pps * 0.002, 1.0, static_cast<double>(kSendBatch));
   pacing::TokenBucket bucket(rate_pps, burst, MonotonicNanos());
   // Backends with buffers of their own build probes into them (no batch, no copy); the
@@ -263,7 +263,7 @@ void ProbeSession::SendBuilt(capture::PacketSender& sender, const probe::ProbeBu
   builder.BuildBatch(std::span(batch.specs, count), send_us, batch.outs, batch.lens);
   for (size_t i = 0; i < count; ++i) {
     batch.packets[i] =
-        capture::OutgoingPacket{batch.slots[i], batch.lens[i], batch.specs[i].target};
+        capture::OutgoingPacket{batch.slots[i], batch.lens[i], batch.specs[i].target.v4()};
     RecordEvidence(send_us, batch.slots[i], batch.lens[i]);
   }
   size_t handed = 0;

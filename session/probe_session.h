@@ -30,6 +30,7 @@
 #include "engine/match/matcher.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
+#include "engine/wire/source_addresses.h"
 #include "engine/report/records.h"
 #include "session/probe_source.h"
 #include "session/progress.h"
@@ -39,7 +40,7 @@
 namespace cutpoint::session {
 
 struct SessionConfig {
-  uint32_t source_address = 0;
+  wire::SourceAddresses sources;
   std::string interface;
   double rate_pps = 0;  // <= 0: as fast as the backend goes; shared by all sender threads
   int sender_threads = 1;
@@ -157,7 +158,7 @@ class ProbeSession {
 };
 
 // The BPF expression that passes only packets that can be replies to our probes.
-std::string ReplyCaptureFilter(uint32_t source_address);
+std::string ReplyCaptureFilter(const wire::SourceAddresses& sources);
 
 }  // namespace cutpoint::session
 

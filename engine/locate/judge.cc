@@ -2,18 +2,19 @@
 
 #include <algorithm>
 #include <string>
-#include <unordered_map>
+#include "absl/container/flat_hash_map.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "engine/locate/silence_test.h"
-#include "engine/wire/ipv4_address.h"
+#include "engine/targets/group_prefix.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::locate {
 namespace {
 
-using wire::Ipv4ToString;
+using wire::IpAddressToString;
 
 constexpr uint8_t kAdminProhibitedCodes[] = {9, 10, 13};
 
@@ -29,7 +30,7 @@ Evidence SynAckEvidence(int first_synack) {
 // Per TTL: who answered the controls of a group of targets.
 struct GroupHops {
   std::vector<int> answering_targets;  // per TTL offset: targets with any answer there
-  std::vector<uint32_t> hop_addr;      // per TTL offset: a time-exceeded responder
+  std::vector<wire::IpAddress> hop_addr;  // per TTL offset: a time-exceeded responder
   int distance = 0;                    // smallest control distance among members
   std::vector<uint64_t> members;
 };
@@ -66,16 +67,16 @@ class TargetView {
   }
   bool AnyAnswered(int ttl) const { return ControlAnswered(ttl) || Test(ttl).answered(); }
   // The address a control saw at `ttl`: a hop's time exceeded, or the target itself.
-  uint32_t ControlHop(int ttl) const {
+  wire::IpAddress ControlHop(int ttl) const {
     for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
       const Cell& cell = table_.At(index_, kind, ttl);
       if (cell.target_replied()) return address_;
-      if (cell.te_from != 0) return cell.te_from;
+      if (cell.te_from != wire::IpAddress()) return cell.te_from;
     }
-    return 0;
+    return wire::IpAddress();
   }
 
-  uint32_t address() const { return address_; }
+  wire::IpAddress address() const { return address_; }
   uint64_t index() const { return index_; }
   int own_distance() const { return own_distance_; }
   int max_control_answer_ttl() const { return max_control_answer_ttl_; }
@@ -88,7 +89,7 @@ class TargetView {
   const ObservationTable& table_;
   uint64_t index_;
   const LocateLayout& layout_;
-  uint32_t address_ = 0;
+  wire::IpAddress address_;
   int own_distance_ = 0;
   int max_control_answer_ttl_ = 0;
   bool has_genuine_tcp_ = false;
@@ -222,10 +223,10 @@ class Judge {
                       "', which missing answers can fake")});
     *verdict = std::move(withheld);
   }
-  uint32_t GroupKey(uint32_t address) const {
-    return options_.group_prefix_len == 0 ? 0 : address >> (32 - options_.group_prefix_len);
+  wire::IpAddress GroupKey(const wire::IpAddress& address) const {
+    return targets::GroupOf(address, options_.group_prefixes);
   }
-  bool IsControlHost(uint32_t address) const {
+  bool IsControlHost(const wire::IpAddress& address) const {
     return std::find(options_.control_hosts.begin(), options_.control_hosts.end(), address) !=
            options_.control_hosts.end();
   }
@@ -235,7 +236,7 @@ class Judge {
     const targets::TargetSet& targets = table_.targets();
     size_t ttl_count = static_cast<size_t>(layout_.ttl_count());
     for (uint64_t i = 0; i < targets.size(); ++i) {
-      uint32_t address = targets.At(i);
+      wire::IpAddress address = targets.At(i);
       // Control hosts serve every group, so they are folded in below, not grouped.
       if (IsControlHost(address)) {
         control_host_indices_.push_back(i);
@@ -244,7 +245,7 @@ class Judge {
       GroupHops& group = groups_[GroupKey(address)];
       if (group.answering_targets.empty()) {
         group.answering_targets.assign(ttl_count, 0);
-        group.hop_addr.assign(ttl_count, 0);
+        group.hop_addr.assign(ttl_count, wire::IpAddress());
       }
       group.members.push_back(i);
     }
@@ -264,12 +265,12 @@ class Judge {
     }
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
       if (view.AnyAnswered(ttl)) ++group->answering_targets[static_cast<size_t>(Offset(ttl))];
-      uint32_t& hop = group->hop_addr[static_cast<size_t>(Offset(ttl))];
-      if (hop == 0) hop = view.ControlHop(ttl);
+      wire::IpAddress& hop = group->hop_addr[static_cast<size_t>(Offset(ttl))];
+      if (hop == wire::IpAddress()) hop = view.ControlHop(ttl);
     }
   }
 
-  const GroupHops* GroupOf(uint32_t address) const {
+  const GroupHops* GroupOf(const wire::IpAddress& address) const {
     auto it = groups_.find(GroupKey(address));
     return it == groups_.end() ? nullptr : &it->second;
   }
@@ -283,9 +284,9 @@ class Judge {
     return others > 0;
   }
 
-  uint32_t ControlsHop(const TargetView& view, const GroupHops* group, int ttl) const {
-    uint32_t own = view.ControlHop(ttl);
-    if (own != 0 || group == nullptr) return own;
+  wire::IpAddress ControlsHop(const TargetView& view, const GroupHops* group, int ttl) const {
+    wire::IpAddress own = view.ControlHop(ttl);
+    if (own != wire::IpAddress() || group == nullptr) return own;
     return group->hop_addr[static_cast<size_t>(Offset(ttl))];
   }
 
@@ -295,10 +296,10 @@ class Judge {
               Verdict* verdict) const {
     verdict->has_location = true;
     verdict->after_ttl = 0;  // the prober itself
-    verdict->after_addr = 0;
+    verdict->after_addr = wire::IpAddress();
     for (int ttl = std::min(divergence_ttl - 1, static_cast<int>(layout_.ttl_max));
          ttl >= layout_.ttl_min; --ttl) {
-      if (view.Test(ttl).te_from != 0) {
+      if (view.Test(ttl).te_from != wire::IpAddress()) {
         verdict->after_ttl = ttl;
         verdict->after_addr = view.Test(ttl).te_from;
         break;
@@ -306,8 +307,8 @@ class Judge {
     }
     for (int ttl = std::max(divergence_ttl, static_cast<int>(layout_.ttl_min));
          ttl <= layout_.ttl_max; ++ttl) {
-      uint32_t hop = ControlsHop(view, group, ttl);
-      if (hop != 0) {
+      wire::IpAddress hop = ControlsHop(view, group, ttl);
+      if (hop != wire::IpAddress()) {
         verdict->before_ttl = ttl;
         verdict->before_addr = hop;
         break;
@@ -455,7 +456,7 @@ class Judge {
         verdict->evidence.push_back(
             {"rst_and_time_exceeded",
              absl::StrCat("the probe with TTL ", ttl, " drew both a RST and a time exceeded from ",
-                          Ipv4ToString(cell.te_from))});
+                          IpAddressToString(cell.te_from))});
         break;
       }
     }
@@ -591,7 +592,7 @@ class Judge {
     }
     std::string detail =
         absl::StrCat("destination unreachable code ", cell.unreach_code, " from ",
-                     Ipv4ToString(cell.unreach_from), " for the probe with TTL ", first_unreach);
+                     IpAddressToString(cell.unreach_from), " for the probe with TTL ", first_unreach);
     if (IsAdminProhibited(cell.unreach_code) && !controls_same) {
       int prohibited_probes = 0;
       for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
@@ -704,7 +705,7 @@ class Judge {
                                            std::max(max_te, view.max_control_answer_ttl()))});
     verdict->has_location = true;
     verdict->after_ttl = max_te;
-    verdict->after_addr = max_te == 0 ? 0 : view.Test(max_te).te_from;
+    verdict->after_addr = max_te == 0 ? wire::IpAddress() : view.Test(max_te).te_from;
   }
 
   void RecordSilenceTest(const SilenceTest& silence, Verdict* verdict) const {
@@ -754,7 +755,7 @@ class Judge {
 
   // Scope: which controls still got through on the test port.
   void AssignScopes(std::vector<Verdict>& verdicts) const {
-    std::unordered_map<uint32_t, std::pair<int, int>> passing_by_group;  // (passing, total)
+    absl::flat_hash_map<wire::IpAddress, std::pair<int, int>> passing_by_group;  // (passing, total)
     int control_hosts_passing = 0;
     for (const Verdict& v : verdicts) {
       bool passes = v.verdict == VerdictKind::kReachable || v.verdict == VerdictKind::kClosed;
@@ -790,7 +791,7 @@ class Judge {
   const ObservationTable& table_;
   const JudgeOptions& options_;
   const LocateLayout& layout_;
-  std::unordered_map<uint32_t, GroupHops> groups_;
+  absl::flat_hash_map<wire::IpAddress, GroupHops> groups_;
   std::vector<uint64_t> control_host_indices_;
   double threshold_ = 0;
 };

@@ -11,13 +11,13 @@
 
 #include "engine/locate/observation_table.h"
 #include "engine/locate/verdict.h"
+#include "engine/targets/group_prefix.h"
 
 namespace cutpoint::locate {
 
 struct JudgeOptions {
-  uint32_t source_address = 0;  // reported as the hop-0 address
-  int group_prefix_len = 24;    // targets sharing this prefix control each other
-  std::vector<uint32_t> control_hosts;  // extra host controls, shared by every group
+  targets::GroupPrefixes group_prefixes;  // targets sharing a group prefix control each other
+  std::vector<wire::IpAddress> control_hosts;  // extra host controls, shared by every group
   // The chance, per run, that loss alone makes any silent_drop (shared by the targets).
   double false_accusation_rate = 0.001;
   // Why the evidence is incomplete ("interrupted", "capture_loss", "send_errors",

@@ -71,7 +71,7 @@ bool ObservationTable::Add(const match::ReplyRecord& reply) {
   uint8_t attempt_bit = static_cast<uint8_t>(1u << (reply.attempt & 7));
   switch (reply.kind) {
     case match::ReplyKind::kTimeExceeded:
-      if (cell.te_from == 0) {
+      if (cell.te_from == wire::IpAddress()) {
         cell.te_from = reply.from;
       } else if (cell.te_from != reply.from) {
         cell.te_from_varies = true;
@@ -80,7 +80,7 @@ bool ObservationTable::Add(const match::ReplyRecord& reply) {
       KeepMinRtt(&cell.te_rtt_us, reply.rtt_us);
       break;
     case match::ReplyKind::kDestUnreachable:
-      if (cell.unreach_from == 0) {
+      if (cell.unreach_from == wire::IpAddress()) {
         cell.unreach_from = reply.from;
         cell.unreach_code = reply.icmp_code;
       }

@@ -18,8 +18,8 @@ namespace cutpoint::locate {
 // One (target, kind, TTL): which replies arrived, per attempt as bit masks so that
 // "the same probe drew two answers" can be told apart from "two probes drew one each".
 struct Cell {
-  uint32_t te_from = 0;       // first time-exceeded responder
-  uint32_t unreach_from = 0;  // first destination-unreachable responder
+  wire::IpAddress te_from;       // first time-exceeded responder; :: for none
+  wire::IpAddress unreach_from;  // first destination-unreachable responder; :: for none
   int32_t te_rtt_us = -1;     // smallest RTT of a time exceeded
   int32_t target_rtt_us = -1;  // smallest RTT of a reply in the target's name
   uint8_t te_attempts = 0;

@@ -6,16 +6,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine/wire/ipv4_address.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::locate {
 namespace {
 
-using wire::Ipv4ToString;
+using wire::IpAddressToString;
 
-std::string Hop(int ttl, uint32_t addr) {
+std::string Hop(int ttl, const wire::IpAddress& addr) {
   if (ttl == 0) return "the prober";
-  return addr == 0 ? absl::StrCat("hop ", ttl) : absl::StrCat("hop ", ttl, " (", Ipv4ToString(addr), ")");
+  return addr == wire::IpAddress() ? absl::StrCat("hop ", ttl)
+                                    : absl::StrCat("hop ", ttl, " (", IpAddressToString(addr), ")");
 }
 
 std::string ScopeText(Scope scope, uint16_t port) {
@@ -50,13 +51,13 @@ std::string Describe(const Verdict& v) {
                           where, " on TCP ", v.port, ScopeText(v.scope, v.port));
     case VerdictKind::kIcmpProhibited:
       return absl::StrCat("ICMP administratively prohibited (code ", v.icmp_code, ") from ",
-                          Ipv4ToString(v.icmp_from), where, " on TCP ", v.port,
+                          IpAddressToString(v.icmp_from), where, " on TCP ", v.port,
                           ScopeText(v.scope, v.port));
     case VerdictKind::kReachable: return absl::StrCat("reachable on TCP ", v.port);
     case VerdictKind::kClosed: return absl::StrCat("closed (genuine RST) on TCP ", v.port);
     case VerdictKind::kUnreachable:
       return v.has_icmp ? absl::StrCat("unreachable (ICMP code ", v.icmp_code, " from ",
-                                       Ipv4ToString(v.icmp_from), ")")
+                                       IpAddressToString(v.icmp_from), ")")
                         : absl::StrCat("unreachable: test and controls die", where);
     case VerdictKind::kInconclusive: return absl::StrCat("inconclusive (", v.reason, ")");
   }
@@ -93,15 +94,15 @@ std::string FormatVerdictTable(const std::vector<Verdict>& verdicts) {
   for (const Verdict& v : verdicts) {
     std::string after = "-", before = "-";
     if (v.has_location) {
-      after = absl::StrCat(v.after_ttl, " ", v.after_addr == 0 ? "?" : Ipv4ToString(v.after_addr));
-      if (v.before_ttl != 0) before = absl::StrCat(v.before_ttl, " ", Ipv4ToString(v.before_addr));
+      after = absl::StrCat(v.after_ttl, " ", v.after_addr == wire::IpAddress() ? "?" : IpAddressToString(v.after_addr));
+      if (v.before_ttl != 0) before = absl::StrCat(v.before_ttl, " ", IpAddressToString(v.before_addr));
     }
     // An inconclusive verdict has no mechanism; its reason takes the column.
     std::string mechanism(v.verdict == VerdictKind::kInconclusive ? v.reason
                                                                   : MechanismName(v.mechanism));
     std::string scope(ScopeName(v.scope));
     absl::StrAppendFormat(&out, "%-16s %5d  %-15s %-12s %-20s %-20s %4s  %-6s %d/%d%s\n",
-                          Ipv4ToString(v.target), v.port, std::string(VerdictName(v.verdict)),
+                          IpAddressToString(v.target), v.port, std::string(VerdictName(v.verdict)),
                           mechanism.empty() ? "-" : mechanism, after, before,
                           v.distance == 0 ? std::string("?") : absl::StrCat(v.distance),
                           scope.empty() ? "-" : scope, v.supporting, v.contradicting,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::locate {
 
@@ -35,7 +36,7 @@ struct Evidence {
 };
 
 struct Verdict {
-  uint32_t target = 0;
+  wire::IpAddress target;
   uint16_t port = 0;
   bool control_host = false;  // probed only as a control (--control-host)
   VerdictKind verdict = VerdictKind::kInconclusive;
@@ -46,12 +47,12 @@ struct Verdict {
   // (0 = the prober) and at or before hop `before_ttl`.
   bool has_location = false;
   int after_ttl = 0;
-  uint32_t after_addr = 0;
+  wire::IpAddress after_addr;
   int before_ttl = 0;  // 0: unknown
-  uint32_t before_addr = 0;
+  wire::IpAddress before_addr;
 
   bool has_icmp = false;
-  uint32_t icmp_from = 0;
+  wire::IpAddress icmp_from;
   uint8_t icmp_code = 0;
 
   int distance = 0;  // probe TTL at which the target first answers; 0: unknown

@@ -18,7 +18,7 @@ MatchOutcome Reject(RejectReason why, RejectReason* reason) {
 }
 
 void FillReplyHeader(const wire::ParsedPacket& packet, int64_t recv_time_us, ReplyRecord* out) {
-  out->from = packet.ip.src;
+  out->from = wire::IpAddress::V4(packet.ip.src);
   out->reply_ttl = packet.ip.ttl;
   out->reply_ipid = packet.ip.id;
   out->recv_time_us = recv_time_us;
@@ -130,9 +130,7 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
       return MatchOutcome::kUnrelated;
   }
   if (IsOwnProbe(parsed, recv_time_us)) return MatchOutcome::kOwnProbe;
-  if (config_.source_address != 0 && parsed.ip.dst != config_.source_address) {
-    return MatchOutcome::kUnrelated;
-  }
+  if (NotOurAddress(wire::IpAddress::V4(parsed.ip.dst))) return MatchOutcome::kUnrelated;
   if (parsed.has_tcp) return MatchTcp(parsed, recv_time_us, out, reason);
   if (parsed.icmp.type == wire::kIcmpEchoReply) {
     return MatchEchoReply(parsed, recv_time_us, out, reason);
@@ -144,25 +142,25 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
 }
 
 bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us) const {
-  if (config_.source_address != 0 && packet.ip.src != config_.source_address) return false;
-  uint32_t target = packet.ip.dst;
+  if (NotOurAddress(wire::IpAddress::V4(packet.ip.src))) return false;
+  const wire::IpAddress target = wire::IpAddress::V4(packet.ip.dst);
   if (packet.has_tcp) {
     const wire::TcpFields& tcp = packet.tcp;
     if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn)
       return false;
     if (tcp.sport < probe::kFlowPortMin) return false;
-    probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
+    probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kTcpSyn, tcp.dport);
     return flow.fields.tcp_sport == tcp.sport &&
            codec_.DecodeWord(flow, tcp.seq, recv_time_us).has_value();
   }
   const wire::IcmpFields& icmp = packet.icmp;
   if (!packet.has_icmp || icmp.type != wire::kIcmpEchoRequest || icmp.payload_len < 4) return false;
-  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
+  probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kIcmpEcho, 0);
   return flow.fields.icmp_id == icmp.id &&
          codec_.DecodeWord(flow, wire::LoadBe32(icmp.payload), recv_time_us).has_value();
 }
 
-MatchOutcome Matcher::Authenticate(uint32_t target, ProbeType type, uint16_t port,
+MatchOutcome Matcher::Authenticate(const wire::IpAddress& target, ProbeType type, uint16_t port,
                                    const probe::FlowBlock& flow, uint32_t word,
                                    int64_t recv_time_us, std::optional<uint16_t> send_us_low16,
                                    ReplyRecord* out, RejectReason* reason) const {
@@ -207,8 +205,8 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
       !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) == (wire::kTcpSyn | wire::kTcpAck);
   if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
   if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
-  uint32_t target = packet.ip.src;
-  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.sport);
+  const wire::IpAddress target = wire::IpAddress::V4(packet.ip.src);
+  probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kTcpSyn, tcp.sport);
   if (flow.fields.tcp_sport != tcp.dport) return Reject(RejectReason::kBadFlowField, reason);
   // A reply a client stack would accept acknowledges seq + 1; that includes RSTs injected
   // in the target's name, which therefore name the probe TTL that triggered them.
@@ -226,8 +224,8 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
 MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t recv_time_us,
                                      ReplyRecord* out, RejectReason* reason) const {
   const wire::IcmpFields& icmp = packet.icmp;
-  uint32_t target = packet.ip.src;
-  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
+  const wire::IpAddress target = wire::IpAddress::V4(packet.ip.src);
+  probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kIcmpEcho, 0);
   if (flow.fields.icmp_id != icmp.id) return Reject(RejectReason::kBadFlowField, reason);
   if (icmp.payload_len < 6) return Reject(RejectReason::kShortQuote, reason);
   uint32_t word = wire::LoadBe32(icmp.payload);
@@ -245,10 +243,8 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
                                      ReplyRecord* out, RejectReason* reason) const {
   if (!packet.has_quote) return MatchOutcome::kMalformed;
   const wire::IcmpQuote& quote = packet.quote;
-  if (config_.source_address != 0 && quote.ip.src != config_.source_address) {
-    return MatchOutcome::kUnrelated;
-  }
-  uint32_t target = quote.ip.dst;
+  if (NotOurAddress(wire::IpAddress::V4(quote.ip.src))) return MatchOutcome::kUnrelated;
+  const wire::IpAddress target = wire::IpAddress::V4(quote.ip.dst);
   const uint8_t* l4 = quote.transport;
   MatchOutcome outcome;
   if (quote.ip.protocol == wire::kProtoTcp) {
@@ -258,7 +254,7 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
     wire::TcpFields tcp;
     wire::ReadTcpPrefix(l4, quote.transport_len, &tcp);
     if (tcp.sport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
-    probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
+    probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kTcpSyn, tcp.dport);
     if (flow.fields.tcp_sport != tcp.sport) return Reject(RejectReason::kBadFlowField, reason);
     outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.dport, flow, tcp.seq, recv_time_us,
                            quote.ip.id, out, reason);
@@ -267,7 +263,7 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
       return Reject(RejectReason::kShortQuote, reason);
     }
     if (l4[0] != wire::kIcmpEchoRequest) return MatchOutcome::kUnrelated;
-    probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
+    probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kIcmpEcho, 0);
     if (wire::LoadBe16(l4 + 4) != flow.fields.icmp_id ||
         wire::LoadBe16(l4 + 2) != flow.fields.icmp_checksum) {
       return Reject(RejectReason::kBadFlowField, reason);

@@ -59,7 +59,10 @@ inline constexpr uint8_t ProbeTypeBit(probe::ProbeType type) {
 inline constexpr uint8_t kAllProbeTypes = (1u << probe::kProbeTypeCount) - 1;
 
 struct MatcherConfig {
-  uint32_t source_address = 0;  // 0: accept replies to any address (offline analysis)
+  // The run's source address per family: replies must be addressed to it. Unset: accept
+  // replies to any address of that family (offline analysis).
+  std::optional<wire::IpAddress> source_v4;
+  std::optional<wire::IpAddress> source_v6;
   const targets::TargetSet* targets = nullptr;  // optional membership check
   uint8_t ttl_min = 1;
   uint8_t ttl_max = 255;
@@ -113,12 +116,18 @@ class Matcher {
                               ReplyRecord* out, RejectReason* reason) const;
   MatchOutcome MatchIcmpError(const wire::ParsedPacket& packet, int64_t recv_time_us,
                               ReplyRecord* out, RejectReason* reason) const;
+  // True when `address` is not the run's own source of its family.
+  bool NotOurAddress(const wire::IpAddress& address) const {
+    const std::optional<wire::IpAddress>& source =
+        address.is_v4() ? config_.source_v4 : config_.source_v6;
+    return source.has_value() && address != *source;
+  }
   bool InPlan(probe::ProbeType type, uint16_t port) const {
     return (config_.probe_types & ProbeTypeBit(type)) != 0 &&
            (type != probe::ProbeType::kTcpSyn || config_.tcp_ports.Contains(port));
   }
   // Authenticates the word for `flow` and fills the probe half of `out`.
-  MatchOutcome Authenticate(uint32_t target, probe::ProbeType type, uint16_t port,
+  MatchOutcome Authenticate(const wire::IpAddress& target, probe::ProbeType type, uint16_t port,
                             const probe::FlowBlock& flow, uint32_t word, int64_t recv_time_us,
                             std::optional<uint16_t> send_us_low16, ReplyRecord* out,
                             RejectReason* reason) const;

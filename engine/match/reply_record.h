@@ -8,6 +8,7 @@
 #include "absl/strings/string_view.h"
 
 #include "engine/probe/probe_codec.h"
+#include "engine/wire/ip_address.h"
 #include "engine/wire/packet_parser.h"
 
 namespace cutpoint::match {
@@ -27,7 +28,7 @@ std::optional<ReplyKind> ParseReplyKind(absl::string_view name);
 
 struct ReplyRecord {
   // The probe.
-  uint32_t target = 0;
+  wire::IpAddress target;
   probe::ProbeType probe_type = probe::ProbeType::kTcpSyn;
   uint16_t port = 0;  // TCP only
   uint8_t probe_ttl = 0;
@@ -35,7 +36,7 @@ struct ReplyRecord {
 
   // The reply.
   ReplyKind kind = ReplyKind::kOther;
-  uint32_t from = 0;  // responder (outer IP source)
+  wire::IpAddress from;  // responder (outer IP source)
   uint8_t reply_ttl = 0;
   uint16_t reply_ipid = 0;
   int64_t recv_time_us = 0;

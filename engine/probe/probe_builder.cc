@@ -110,13 +110,13 @@ size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, const ProbeStamp& stamp,
   // Linux rewrites a zero IP ID on raw sockets, so zero is never used.
   uint16_t ip_id = static_cast<uint16_t>(send_us & 0xffff);
   if (ip_id == 0) ip_id = 1;
-  StampIpv4(out, tcp_ip_sum_, ip_id, spec.ttl, spec.target);
+  StampIpv4(out, tcp_ip_sum_, ip_id, spec.ttl, spec.target.v4());
   uint8_t* tcp = out + kIpLen;
   StoreBe16(tcp, flow.tcp_sport);
   StoreBe16(tcp + 2, spec.port);
   StoreBe32(tcp + 4, word);
   StoreBe16(tcp + 16, Finish(tcp_sum_ + flow.tcp_sport + spec.port + Split32(word) +
-                             Split32(spec.target)));
+                             Split32(spec.target.v4())));
   return kTcpSynProbeLen;
 }
 
@@ -128,12 +128,12 @@ size_t ProbeBuilder::BuildIcmpEcho(const ProbeSpec& spec, const ProbeStamp& stam
   // The low half of the word is the IP ID, which must not be zero (see BuildTcpSyn): then
   // the probe claims an earlier tick (never a later one, which would read as future).
   if ((word & 0xffff) == 0) {
-    FlowBlock block = codec_.FlowBlockOf(spec.target, ProbeType::kIcmpEcho, 0);
+    FlowBlock block = codec_.FlowBlockOf(spec.target.v4(), ProbeType::kIcmpEcho, 0);
     for (int64_t tick = SendTick(send_us) - 1; (word & 0xffff) == 0; --tick) {
       word = codec_.EncodeWord(block, spec.ttl, spec.attempt, tick);
     }
   }
-  StampIpv4(out, icmp_ip_sum_, static_cast<uint16_t>(word), spec.ttl, spec.target);
+  StampIpv4(out, icmp_ip_sum_, static_cast<uint16_t>(word), spec.ttl, spec.target.v4());
   uint8_t* icmp = out + kIpLen;
   uint16_t send_low16 = static_cast<uint16_t>(send_us & 0xffff);
   StoreBe16(icmp + 2, flow.icmp_checksum);

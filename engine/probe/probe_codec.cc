@@ -58,7 +58,7 @@ void ProbeCodec::StampBatch(std::span<const ProbeSpec> specs, int64_t send_tick,
     const ProbeSpec* spec = specs.data() + begin;
     for (size_t i = 0; i < n; ++i) {
       uint16_t port = spec[i].type == ProbeType::kTcpSyn ? spec[i].port : 0;
-      blocks[i] = FlowInput(spec[i].target, spec[i].type, port);
+      blocks[i] = FlowInput(spec[i].target.v4(), spec[i].type, port);
     }
     aes_flow_.Encrypt(blocks, blocks, n);
     uint32_t pads[kChunk];

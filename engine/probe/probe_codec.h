@@ -61,6 +61,7 @@
 #include "absl/strings/string_view.h"
 #include "engine/probe/aes128.h"
 #include "engine/probe/probe_key.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::probe {
 
@@ -87,7 +88,7 @@ inline constexpr uint16_t kFlowPortMin = 1024;  // keyed TCP source ports: 1024.
 inline constexpr uint32_t kMacBits = 12;
 
 struct ProbeSpec {
-  uint32_t target = 0;
+  wire::IpAddress target;
   ProbeType type = ProbeType::kTcpSyn;
   uint16_t port = 0;  // TCP destination port; 0 for ICMP
   uint8_t ttl = 0;
@@ -143,7 +144,7 @@ class ProbeCodec {
 
   // The word for `spec` sent in tick `send_tick` (absolute, see SendTick).
   uint32_t EncodeWord(const ProbeSpec& spec, int64_t send_tick) const {
-    return EncodeWord(FlowBlockOf(spec.target, spec.type, spec.port), spec.ttl, spec.attempt,
+    return EncodeWord(FlowBlockOf(spec.target.v4(), spec.type, spec.port), spec.ttl, spec.attempt,
                       send_tick);
   }
   uint32_t EncodeWord(const FlowBlock& flow, uint8_t ttl, uint8_t attempt,

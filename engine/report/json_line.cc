@@ -137,11 +137,11 @@ void JsonLine::AddBool(absl::string_view key, bool value) {
   }
 }
 
-void JsonLine::AddIpv4(absl::string_view key, uint32_t address) {
+void JsonLine::AddIp(absl::string_view key, const wire::IpAddress& address) {
   Key(key);
-  Reserve(wire::kIpv4TextMax + 2);
+  Reserve(wire::kIpTextMax + 2);
   buffer_[len_++] = '"';
-  len_ += wire::FormatIpv4(address, buffer_.data() + len_);
+  len_ += wire::FormatIpAddress(address, buffer_.data() + len_);
   buffer_[len_++] = '"';
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::report {
 
@@ -25,7 +26,8 @@ class JsonLine {
   // Shortest round-trip form (e.g. 3.9e-06): for values that fixed notation would zero.
   void AddNumber(absl::string_view key, double value);
   void AddBool(absl::string_view key, bool value);
-  void AddIpv4(absl::string_view key, uint32_t address);
+  // Canonical text: dotted quad, or RFC 5952 for IPv6.
+  void AddIp(absl::string_view key, const wire::IpAddress& address);
   void AddStringArray(absl::string_view key, std::span<const std::string> values);
   void AddStringArray(absl::string_view key, std::span<const absl::string_view> values);
   // Nested arrays of objects: BeginArray, then BeginObject/.../EndObject per element.

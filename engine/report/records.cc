@@ -27,7 +27,8 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   line->AddString("key_fingerprint", meta.key_fingerprint);
   line->AddInt("probe_format", probe::kProbeFormat);
   line->AddString("start_time", meta.start_time);
-  if (meta.source_address != 0) line->AddIpv4("source", meta.source_address);
+  if (meta.source_v4) line->AddIp("source", *meta.source_v4);
+  if (meta.source_v6) line->AddIp("source_v6", *meta.source_v6);
   if (!meta.interface.empty()) line->AddString("interface", meta.interface);
   if (!meta.pcap_file.empty()) line->AddString("pcap", meta.pcap_file);
   if (!meta.probes.empty()) line->AddStringArray("probes", meta.probes);
@@ -65,19 +66,20 @@ absl::string_view ScanStatus(match::ReplyKind kind) {
 void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_status) {
   line->Begin();
   line->AddString("type", "reply");
-  line->AddIpv4("target", reply.target);
+  line->AddIp("target", reply.target);
   line->AddString("probe", probe::ProbeTypeName(reply.probe_type));
   if (reply.probe_type == probe::ProbeType::kTcpSyn) line->AddUint("port", reply.port);
   line->AddUint("ttl", reply.probe_ttl);
   line->AddUint("attempt", reply.attempt);
   line->AddString("kind", match::ReplyKindName(reply.kind));
   if (with_status) line->AddString("status", ScanStatus(reply.kind));
-  line->AddIpv4("from", reply.from);
+  line->AddIp("from", reply.from);
   line->AddUint("reply_ttl", reply.reply_ttl);
   line->AddUint("ipid", reply.reply_ipid);
   line->AddInt("rtt_us", reply.rtt_us);
   line->AddBool("rtt_exact", reply.rtt_exact);
   line->AddInt("time_us", reply.recv_time_us);
+  line->AddUint("ip_version", reply.target.is_v4() ? 4 : 6);
   if (reply.is_icmp) {
     line->AddUint("icmp_type", reply.icmp_type);
     line->AddUint("icmp_code", reply.icmp_code);
@@ -185,7 +187,7 @@ void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* pa
   line->Begin();
   line->AddString("type", "probe");
   line->AddUint("index", index);
-  line->AddIpv4("target", spec.target);
+  line->AddIp("target", spec.target);
   line->AddString("probe", probe::ProbeTypeName(spec.type));
   if (spec.type == probe::ProbeType::kTcpSyn) line->AddUint("port", spec.port);
   line->AddUint("ttl", spec.ttl);
@@ -206,7 +208,7 @@ namespace cutpoint::report {
 void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   line->Begin();
   line->AddString("type", "verdict");
-  line->AddIpv4("target", verdict.target);
+  line->AddIp("target", verdict.target);
   line->AddUint("port", verdict.port);
   line->AddString("verdict", locate::VerdictName(verdict.verdict));
   if (verdict.mechanism != locate::Mechanism::kNone) {
@@ -216,14 +218,14 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   if (verdict.control_host) line->AddBool("control_host", true);
   if (verdict.has_location) {
     line->AddInt("after_ttl", verdict.after_ttl);
-    if (verdict.after_addr != 0) line->AddIpv4("after_addr", verdict.after_addr);
+    if (verdict.after_addr != wire::IpAddress()) line->AddIp("after_addr", verdict.after_addr);
     if (verdict.before_ttl != 0) {
       line->AddInt("before_ttl", verdict.before_ttl);
-      line->AddIpv4("before_addr", verdict.before_addr);
+      line->AddIp("before_addr", verdict.before_addr);
     }
   }
   if (verdict.has_icmp) {
-    line->AddIpv4("icmp_from", verdict.icmp_from);
+    line->AddIp("icmp_from", verdict.icmp_from);
     line->AddUint("icmp_code", verdict.icmp_code);
   }
   if (verdict.distance != 0) line->AddInt("distance", verdict.distance);

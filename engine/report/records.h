@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/wire/ip_address.h"
+
 #include "engine/locate/verdict.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
@@ -23,7 +25,9 @@ struct MetaInfo {
   std::vector<std::string> argv;
   std::string key_fingerprint;
   std::string start_time;  // RFC 3339, UTC
-  uint32_t source_address = 0;  // 0: unknown (offline)
+  // The run's source address per family; unset: unknown (offline) or not used.
+  std::optional<wire::IpAddress> source_v4;
+  std::optional<wire::IpAddress> source_v6;
   std::string interface;
   std::string pcap_file;
   std::vector<std::string> probes;  // e.g. "tcp-syn:25", "icmp-echo"

@@ -131,6 +131,15 @@ inline char* Ipv4(char* out, uint32_t address) {
   return out;
 }
 
+// Canonical text between quotes: the table-driven dotted quad, or RFC 5952 for IPv6.
+inline char* Ip(char* out, const wire::IpAddress& address) {
+  if (address.is_v4()) return Ipv4(out, address.v4());
+  *out++ = '"';
+  out += wire::FormatIpAddress(address, out);
+  *out++ = '"';
+  return out;
+}
+
 // A numeric field: its key (a literal with the leading comma and the colon) and value.
 template <size_t N>
 inline char* SmallField(char* out, const char (&key)[N], uint32_t value) {
@@ -151,7 +160,7 @@ inline char* BoolField(char* out, const char (&key)[N], bool value) {
 // and, for scans, its status. Ends inside the open quote of the last string.
 inline char* WriteProbeFields(const match::ReplyRecord& reply, bool with_status, char* out) {
   out = Lit(out, "{\"type\":\"reply\",\"target\":");
-  out = Ipv4(out, reply.target);
+  out = Ip(out, reply.target);
   out = Lit(out, ",\"probe\":\"");
   out = Text(out, probe::ProbeTypeName(reply.probe_type));
   if (reply.probe_type == probe::ProbeType::kTcpSyn) {
@@ -173,12 +182,13 @@ inline char* WriteProbeFields(const match::ReplyRecord& reply, bool with_status,
 // The reply's own header fields and timing, closing the quote left open above.
 inline char* WriteReplyFields(const match::ReplyRecord& reply, char* out) {
   out = Lit(out, "\",\"from\":");
-  out = Ipv4(out, reply.from);
+  out = Ip(out, reply.from);
   out = SmallField(out, ",\"reply_ttl\":", reply.reply_ttl);
   out = SmallField(out, ",\"ipid\":", reply.reply_ipid);
   out = IntField(out, ",\"rtt_us\":", reply.rtt_us);
   out = BoolField(out, ",\"rtt_exact\":", reply.rtt_exact);
-  return IntField(out, ",\"time_us\":", reply.recv_time_us);
+  out = IntField(out, ",\"time_us\":", reply.recv_time_us);
+  return SmallField(out, ",\"ip_version\":", reply.target.is_v4() ? 4 : 6);
 }
 
 // What only some replies carry: ICMP type and code, TCP flags and window, the quoted

@@ -15,8 +15,15 @@ namespace {
 constexpr uint32_t Addr(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
   return a << 24 | b << 16 | c << 8 | d;
 }
-constexpr Ipv4Range Prefix(uint32_t first, int len) {
-  return Ipv4Range{first, first | (len == 0 ? ~0u : len == 32 ? 0u : ~0u >> len)};
+constexpr IpRange Prefix(uint32_t first, int len) {
+  return IpRange::V4(first, first | (len == 0 ? ~0u : len == 32 ? 0u : ~0u >> len));
+}
+// An IPv6 prefix from its top 64 bits (every registry entry but ::/128, ::1/128 and
+// ::ffff:0:0/96 has a zero low half) and its length.
+constexpr IpRange Prefix6(uint64_t high, uint64_t low, int len) {
+  const Uint128 first = (Uint128{high} << 64) | low;
+  const Uint128 host_mask = len == 128 ? 0 : (Uint128{1} << (128 - len)) - 1;
+  return IpRange{IpAddress::FromValue(first), IpAddress::FromValue(first | host_mask)};
 }
 
 constexpr bool kNever = false;
@@ -41,12 +48,39 @@ constexpr std::array kReserved = {
     ReservedRange{Prefix(Addr(224, 0, 0, 0), 4), "multicast, RFC 5771", kNever},
     ReservedRange{Prefix(Addr(240, 0, 0, 0), 4), "reserved for future use, RFC 1112", kNever},
     ReservedRange{Prefix(Addr(255, 255, 255, 255), 32), "limited broadcast, RFC 919", kNever},
+    // The IANA IPv6 special-purpose address registry, plus multicast. A block that holds
+    // more specific entries (2001::/23) comes before them.
+    ReservedRange{Prefix6(0, 0, 128), "unspecified address, RFC 4291", kNever},
+    ReservedRange{Prefix6(0, 1, 128), "loopback, RFC 4291", kNever},
+    // ::ffff:0:0/96 (IPv4-mapped) is where IPv4 targets live in the shared space; the
+    // parser refuses it in IPv6 form (engine/wire/ip_address.h, ParseTargetSpec).
+    ReservedRange{Prefix6(0x0064ff9b00000000ull, 0, 96), "IPv4/IPv6 translation, RFC 6052"},
+    ReservedRange{Prefix6(0x0064ff9b00010000ull, 0, 48), "local-use IPv4/IPv6 translation, RFC 8215"},
+    ReservedRange{Prefix6(0x0100000000000000ull, 0, 64), "discard-only, RFC 6666"},
+    ReservedRange{Prefix6(0x0100000000000001ull, 0, 64), "dummy IPv6 prefix, RFC 9780"},
+    ReservedRange{Prefix6(0x2001000000000000ull, 0, 23), "IETF protocol assignments, RFC 2928"},
+    ReservedRange{Prefix6(0x2001000000000000ull, 0, 32), "Teredo, RFC 4380"},
+    ReservedRange{Prefix6(0x2001000100000000ull, 0, 64), "PCP/TURN/DNS-SD anycast, RFC 7723"},
+    ReservedRange{Prefix6(0x2001000200000000ull, 0, 48), "benchmarking, RFC 5180"},
+    ReservedRange{Prefix6(0x2001000300000000ull, 0, 32), "AMT, RFC 7450"},
+    ReservedRange{Prefix6(0x2001000401120000ull, 0, 48), "AS112-v6, RFC 7535"},
+    ReservedRange{Prefix6(0x2001001000000000ull, 0, 28), "deprecated ORCHID, RFC 4843"},
+    ReservedRange{Prefix6(0x2001002000000000ull, 0, 28), "ORCHIDv2, RFC 7343"},
+    ReservedRange{Prefix6(0x2001003000000000ull, 0, 28), "drone remote ID, RFC 9374"},
+    ReservedRange{Prefix6(0x20010db800000000ull, 0, 32), "documentation, RFC 3849"},
+    ReservedRange{Prefix6(0x2002000000000000ull, 0, 16), "6to4, RFC 3056"},
+    ReservedRange{Prefix6(0x2620004f80000000ull, 0, 48), "direct delegation AS112, RFC 7534"},
+    ReservedRange{Prefix6(0x3fff000000000000ull, 0, 20), "documentation, RFC 9637"},
+    ReservedRange{Prefix6(0x5f00000000000000ull, 0, 16), "segment routing SIDs, RFC 9602"},
+    ReservedRange{Prefix6(0xfc00000000000000ull, 0, 7), "unique local, RFC 4193"},
+    ReservedRange{Prefix6(0xfe80000000000000ull, 0, 10), "link-local, RFC 4291"},
+    ReservedRange{Prefix6(0xff00000000000000ull, 0, 8), "multicast, RFC 4291", kNever},
 };
 
-bool Overlaps(const Ipv4Range& a, const Ipv4Range& b) {
+bool Overlaps(const IpRange& a, const IpRange& b) {
   return a.first <= b.last && b.first <= a.last;
 }
-bool Inside(const Ipv4Range& inner, const Ipv4Range& outer) {
+bool Inside(const IpRange& inner, const IpRange& outer) {
   return outer.first <= inner.first && inner.last <= outer.last;
 }
 
@@ -55,7 +89,7 @@ std::string Describe(const ReservedRange& reserved) {
                       reserved.unlockable ? "" : "; never probed", ")");
 }
 
-absl::Status CheckAllowedPrefix(absl::string_view item, const Ipv4Range& range) {
+absl::Status CheckAllowedPrefix(absl::string_view item, const IpRange& range) {
   const ReservedRange* holder = nullptr;
   const ReservedRange* overlapped = nullptr;
   for (const ReservedRange& reserved : kReserved) {
@@ -80,11 +114,23 @@ absl::Status CheckAllowedPrefix(absl::string_view item, const Ipv4Range& range) 
 }
 
 // The target range that holds `address` (which is in `targets`).
-Ipv4Range RangeHolding(const TargetSet& targets, uint32_t address) {
-  for (const Ipv4Range& range : targets.ranges()) {
+IpRange RangeHolding(const TargetSet& targets, const IpAddress& address) {
+  for (const IpRange& range : targets.ranges()) {
     if (range.first <= address && address <= range.last) return range;
   }
   return {address, address};
+}
+
+// True when a more specific registry entry inside `outer` holds all of `inside` (targets
+// in 2001:2::/48 are named as benchmarking, not as IETF protocol assignments).
+bool ExplainedByInnerEntry(const ReservedRange& outer, const TargetSet& inside) {
+  for (const ReservedRange& inner : kReserved) {
+    if (&inner == &outer || inner.range == outer.range || !Inside(inner.range, outer.range)) {
+      continue;
+    }
+    if (inside.Subtract(TargetSet::FromRanges({inner.range})).empty()) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -92,13 +138,13 @@ Ipv4Range RangeHolding(const TargetSet& targets, uint32_t address) {
 std::span<const ReservedRange> ReservedRanges() { return kReserved; }
 
 TargetSet ReservedSet() {
-  std::vector<Ipv4Range> ranges;
+  std::vector<IpRange> ranges;
   for (const ReservedRange& reserved : kReserved) ranges.push_back(reserved.range);
   return TargetSet::FromRanges(std::move(ranges));
 }
 
 absl::StatusOr<TargetSet> ParseAllowedReserved(std::span<const std::string> values) {
-  std::vector<Ipv4Range> allowed;
+  std::vector<IpRange> allowed;
   for (const std::string& value : values) {
     // The flag used to take no value: "--allow-reserved --ttl 1-5" must not read "--ttl".
     if (value.empty() || value[0] == '-') {
@@ -109,7 +155,7 @@ absl::StatusOr<TargetSet> ParseAllowedReserved(std::span<const std::string> valu
     }
     for (absl::string_view item : absl::StrSplit(value, ',')) {
       item = absl::StripAsciiWhitespace(item);
-      absl::StatusOr<Ipv4Range> range = ParseTargetSpec(item);
+      absl::StatusOr<IpRange> range = ParseTargetSpec(item);
       if (!range.ok()) {
         return absl::InvalidArgumentError(
             absl::StrCat("--allow-reserved '", value, "': ", range.status().message()));
@@ -124,13 +170,13 @@ absl::StatusOr<TargetSet> ParseAllowedReserved(std::span<const std::string> valu
 absl::Status CheckReservedTargets(const TargetSet& targets, const TargetSet& allowed) {
   struct Overlap {
     const ReservedRange* reserved;
-    Ipv4Range target;
+    IpRange target;
   };
   std::vector<Overlap> overlaps;
   for (const ReservedRange& reserved : kReserved) {
     TargetSet inside = targets.Intersect(TargetSet::FromRanges({reserved.range}));
     if (reserved.unlockable) inside = inside.Subtract(allowed);
-    if (inside.empty()) continue;
+    if (inside.empty() || ExplainedByInnerEntry(reserved, inside)) continue;
     overlaps.push_back({&reserved, RangeHolding(targets, inside.ranges().front().first)});
   }
   if (overlaps.empty()) return absl::OkStatus();

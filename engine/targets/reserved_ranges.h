@@ -1,5 +1,5 @@
-// The IANA IPv4 special-purpose address registry (RFC 6890 and successors), plus
-// multicast and the reserved class E block. Probing any of these needs explicit consent
+// The IANA IPv4 and IPv6 special-purpose address registries (RFC 6890 and successors),
+// plus multicast and the reserved class E block. Probing any of these needs explicit consent
 // (--allow-reserved PREFIX), and some of them can never be probed at all.
 #ifndef CUTPOINT_ENGINE_TARGETS_RESERVED_RANGES_H_
 #define CUTPOINT_ENGINE_TARGETS_RESERVED_RANGES_H_
@@ -15,7 +15,7 @@
 namespace cutpoint::targets {
 
 struct ReservedRange {
-  Ipv4Range range;
+  IpRange range;
   absl::string_view name;
   // False for 0.0.0.0/8, 127.0.0.0/8, multicast, class E and the limited broadcast:
   // a probe there is never meaningful on the internet nor in a lab (it loops back,
@@ -23,7 +23,8 @@ struct ReservedRange {
   bool unlockable = true;
 };
 
-// Sorted by first address. 255.255.255.255/32 lies inside 240.0.0.0/4.
+// IPv4 first, then IPv6; in each family by first address, a block before the blocks
+// inside it (255.255.255.255/32 lies inside 240.0.0.0/4, 2001:2::/48 inside 2001::/23).
 std::span<const ReservedRange> ReservedRanges();
 
 // The union of every reserved range.

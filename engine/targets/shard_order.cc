@@ -36,34 +36,36 @@ absl::StatusOr<ShardOrder> ShardOrder::Create(const ProbePlan& plan, uint64_t se
   return ShardOrder(plan, target_order, first, last, probe_order, per_target);
 }
 
-absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, int group_prefix_len,
+absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, const GroupPrefixes& prefixes,
                                        uint64_t seed, uint32_t shard_count, uint32_t shard_index) {
   if (shard_count == 0 || shard_index >= shard_count) {
     return absl::InvalidArgumentError(absl::StrCat("bad shard ", shard_index, " of ", shard_count,
                                                    " (shards are numbered 0..N-1)"));
   }
-  if (group_prefix_len < 0 || group_prefix_len > 32) {
+  if (prefixes.v4 < 0 || prefixes.v4 > 32 || prefixes.v6 < 1 || prefixes.v6 > 128) {
     return absl::InvalidArgumentError("bad group prefix length");
   }
-  int shift = 32 - group_prefix_len;
-  std::vector<uint64_t> groups;  // group numbers (address >> shift), ascending, distinct
-  for (const Ipv4Range& range : targets.ranges()) {
-    uint64_t first = uint64_t{range.first} >> shift;
-    uint64_t last = uint64_t{range.last} >> shift;
-    if (!groups.empty() && groups.back() == first) ++first;
-    for (uint64_t group = first; group <= last; ++group) groups.push_back(group);
-    if (groups.size() > (uint64_t{1} << 24)) {
-      return absl::InvalidArgumentError("too many groups to shard; use a shorter group prefix");
+  constexpr uint64_t kMaxGroups = uint64_t{1} << 24;
+  std::vector<IpAddress> groups;  // each group's first address, ascending, distinct
+  for (const IpRange& range : targets.ranges()) {
+    IpAddress group = GroupOf(range.first, prefixes);
+    while (true) {
+      if (groups.empty() || groups.back() != group) groups.push_back(group);
+      if (groups.size() > kMaxGroups) {
+        return absl::InvalidArgumentError("too many groups to shard; use a shorter group prefix");
+      }
+      IpAddress last = GroupLast(group, prefixes);
+      if (last >= range.last) break;
+      group = GroupOf(IpAddress::FromValue(last.value() + 1), prefixes);
     }
   }
   KeyedPermutation order(groups.size(), DeriveSeed(seed, 0x67726f7570));
   uint64_t begin = Split(groups.size(), shard_index, shard_count);
   uint64_t end = Split(groups.size(), shard_index + 1, shard_count);
-  std::vector<Ipv4Range> blocks;
+  std::vector<IpRange> blocks;
   for (uint64_t position = begin; position < end; ++position) {
-    uint64_t group = groups[order.At(position)];
-    blocks.push_back({static_cast<uint32_t>(group << shift),
-                      static_cast<uint32_t>((group << shift) | ((uint64_t{1} << shift) - 1))});
+    IpAddress group = groups[order.At(position)];
+    blocks.push_back({group, GroupLast(group, prefixes)});
   }
   return targets.Intersect(TargetSet::FromRanges(std::move(blocks)));
 }
@@ -75,15 +77,15 @@ probe::ProbeSpec ShardOrder::At(uint64_t position) const {
 }
 
 absl::StatusOr<TargetSet> ShardByGroupKeepingHosts(const TargetSet& targets,
-                                                   const std::vector<uint32_t>& hosts,
-                                                   int group_prefix_len, uint64_t seed,
+                                                   const std::vector<IpAddress>& hosts,
+                                                   const GroupPrefixes& prefixes, uint64_t seed,
                                                    uint32_t shard_count, uint32_t shard_index) {
-  std::vector<Ipv4Range> host_ranges;
-  for (uint32_t host : hosts) host_ranges.push_back({host, host});
+  std::vector<IpRange> host_ranges;
+  for (const IpAddress& host : hosts) host_ranges.push_back({host, host});
   TargetSet without_hosts = targets.Subtract(TargetSet::FromRanges(host_ranges));
-  ASSIGN_OR_RETURN(TargetSet shard, ShardByGroup(without_hosts, group_prefix_len, seed,
+  ASSIGN_OR_RETURN(TargetSet shard, ShardByGroup(without_hosts, prefixes, seed,
                                                  shard_count, shard_index));
-  std::vector<Ipv4Range> ranges = shard.ranges();
+  std::vector<IpRange> ranges = shard.ranges();
   ranges.insert(ranges.end(), host_ranges.begin(), host_ranges.end());
   TargetSet result = TargetSet::FromRanges(std::move(ranges));
   if (result.empty()) return absl::InvalidArgumentError("this shard holds no targets");

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/probe/probe_codec.h"
+#include "engine/targets/group_prefix.h"
 #include "engine/targets/permutation.h"
 #include "engine/targets/probe_plan.h"
 
@@ -48,17 +49,17 @@ class ShardOrder {
   uint64_t probes_per_target_;
 };
 
-// Shard of a target set that keeps whole groups (e.g. /24 control groups for `locate`)
+// Shard of a target set that keeps whole groups (locate's control groups, see group_prefix.h)
 // together: the groups present in `targets` are dealt to shards through a keyed
 // permutation, as targets are in ShardOrder. Memory is O(groups).
-absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, int group_prefix_len,
+absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, const GroupPrefixes& prefixes,
                                        uint64_t seed, uint32_t shard_count, uint32_t shard_index);
 
 // ShardByGroup over `targets` without `hosts`, then `hosts` added to every shard (e.g.
 // locate's explicit control hosts, which every shard needs). An empty shard is refused.
 absl::StatusOr<TargetSet> ShardByGroupKeepingHosts(const TargetSet& targets,
-                                                   const std::vector<uint32_t>& hosts,
-                                                   int group_prefix_len, uint64_t seed,
+                                                   const std::vector<IpAddress>& hosts,
+                                                   const GroupPrefixes& prefixes, uint64_t seed,
                                                    uint32_t shard_count, uint32_t shard_index);
 
 // Derives independent sub-seeds (target order, per-shard probe order) from one seed.

@@ -17,7 +17,7 @@ namespace {
 
 absl::StatusOr<TargetSet> ReadPrefixLists(const std::vector<std::string>& files,
                                           absl::string_view what) {
-  std::vector<Ipv4Range> ranges;
+  std::vector<IpRange> ranges;
   for (const std::string& file : files) {
     ASSIGN_OR_RETURN(TargetSet list, ReadPrefixList(file, what));
     ranges.insert(ranges.end(), list.ranges().begin(), list.ranges().end());
@@ -74,15 +74,22 @@ absl::StatusOr<TargetSet> LoadTargets(const TargetOptions& options, TargetingRep
   std::vector<std::string> blocklist_files = BlocklistFiles(options);
   ASSIGN_OR_RETURN(filter.blocklist, ReadPrefixLists(blocklist_files, "blocklist"));
   ASSIGN_OR_RETURN(FilteredTargets filtered, FilterTargets(std::move(set), filter));
-  if (options.max_targets != 0 && filtered.targets.size() > options.max_targets) {
+  const Uint128 size = filtered.targets.exact_size();
+  // An IPv6 prefix can hold more addresses than a run can index (2^63, the permutation's
+  // bound); IPv6 runs take hitlists, or prefixes small enough to confirm with --max-targets.
+  constexpr Uint128 kMaxRunTargets = Uint128{1} << 63;
+  if ((options.max_targets != 0 && size > options.max_targets) || size > kMaxRunTargets) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "target set has ", filtered.targets.size(), " addresses, more than --max-targets ",
-        options.max_targets, "; raise --max-targets to confirm"));
+        "target set has ", FormatCount(size), " addresses, more than --max-targets ", options.max_targets,
+        filtered.targets.CountV6() == 0
+            ? "; raise --max-targets to confirm"
+            : "; IPv6 prefixes are huge: list the hosts to probe (-f hitlist), or raise "
+              "--max-targets to confirm a small prefix"));
   }
   if (report != nullptr) {
     report->blocklist_files = std::move(blocklist_files);
     report->allowed_reserved.clear();
-    for (const Ipv4Range& range : filter.allowed_reserved.ranges()) {
+    for (const IpRange& range : filter.allowed_reserved.ranges()) {
       report->allowed_reserved.push_back(FormatRange(range));
     }
     report->skip_reserved = options.skip_reserved;

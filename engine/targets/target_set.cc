@@ -9,122 +9,200 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "engine/base/status_macros.h"
-#include "engine/wire/ipv4_address.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::targets {
 namespace {
 
-int PrefixLengthOf(const Ipv4Range& range) {
-  for (int len = 0; len <= 32; ++len) {
-    uint64_t block = uint64_t{1} << (32 - len);
-    if (range.size() == block && range.first % block == 0) return len;
+constexpr Uint128 kAllOnes = ~Uint128{0};
+
+// The prefix length of `range` within its family, or -1 when it is not one prefix.
+int PrefixLengthOf(const IpRange& range) {
+  const bool v4 = range.first.is_v4() && range.last.is_v4();
+  const int bits = v4 ? 32 : 128;
+  const Uint128 first = v4 ? range.first.v4() : range.first.value();
+  const Uint128 size = range.size();
+  for (int len = 0; len <= bits; ++len) {
+    if (len == 0 && bits == 128) continue;  // 2^128 does not fit; ::/0 is never a range
+    Uint128 block = Uint128{1} << (bits - len);
+    if (size == block && first % block == 0) return len;
   }
   return -1;
 }
 
+absl::StatusOr<int> ParsePrefixLength(absl::string_view spec, absl::string_view text, int bits) {
+  int prefix_len = 0;
+  if (text.empty() || text.size() > 3 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      (text.size() > 1 && text[0] == '0') || !absl::SimpleAtoi(text, &prefix_len) ||
+      prefix_len > bits) {
+    return absl::InvalidArgumentError(absl::StrCat("bad prefix length in target '", spec,
+                                                   "' (expected /0 to /", bits, ")"));
+  }
+  return prefix_len;
+}
+
 }  // namespace
 
-absl::StatusOr<Ipv4Range> ParseTargetSpec(absl::string_view spec) {
-  if (spec.find(':') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("target '", spec, "' is IPv6; only IPv4 targets are supported"));
-  }
+absl::StatusOr<IpRange> ParseTargetSpec(absl::string_view spec) {
   absl::string_view address_text = spec;
-  int prefix_len = 32;
-  if (size_t slash = spec.find('/'); slash != absl::string_view::npos) {
+  absl::string_view len_text;
+  const bool has_len = spec.find('/') != absl::string_view::npos;
+  if (has_len) {
+    size_t slash = spec.find('/');
     address_text = spec.substr(0, slash);
-    absl::string_view len_text = spec.substr(slash + 1);
-    if (len_text.empty() || len_text.size() > 2 ||
-        !std::all_of(len_text.begin(), len_text.end(),
-                     [](char c) { return c >= '0' && c <= '9'; }) ||
-        !absl::SimpleAtoi(len_text, &prefix_len) || prefix_len > 32) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad prefix length in target '", spec, "' (expected /0 to /32)"));
+    len_text = spec.substr(slash + 1);
+  }
+  absl::StatusOr<IpAddress> address = wire::ParseIpAddress(address_text);
+  if (!address.ok()) {
+    if (address.status().message() == wire::kNotAnAddress) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad target address '", spec, "' (expected a.b.c.d[/len] or an IPv6 address[/len])"));
     }
-  }
-  std::optional<uint32_t> address = wire::ParseIpv4(address_text);
-  if (!address) {
     return absl::InvalidArgumentError(
-        absl::StrCat("bad target address '", spec, "' (expected a.b.c.d or a.b.c.d/len)"));
+        absl::StrCat("bad target address '", spec, "': ", address.status().message()));
   }
-  uint32_t mask = prefix_len == 0 ? 0 : ~uint32_t{0} << (32 - prefix_len);
-  Ipv4Range range;
-  range.first = *address & mask;
-  range.last = range.first | ~mask;
+  const bool v4 = address->is_v4();
+  const int bits = v4 ? 32 : 128;
+  int prefix_len = bits;
+  if (has_len) {
+    ASSIGN_OR_RETURN(prefix_len, ParsePrefixLength(spec, len_text, bits));
+  }
+  if (!v4 && prefix_len == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target '", spec, "' is the whole IPv6 space (and holds all of IPv4); not a target set"));
+  }
+  const Uint128 host_mask = bits - prefix_len == 128 ? kAllOnes
+                                                       : (Uint128{1} << (bits - prefix_len)) - 1;
+  const Uint128 value = address->value();
+  IpRange range{IpAddress::FromValue(value & ~host_mask), IpAddress::FromValue(value | host_mask)};
+  // IPv4 lives in ::ffff:0:0/96: an IPv6 prefix over it would silently name IPv4 targets.
+  if (!v4 && range.first.value() <= (wire::kV4MappedBase | 0xffffffffu) &&
+      wire::kV4MappedBase <= range.last.value()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target '", spec, "' covers the IPv4-mapped block ::ffff:0:0/96; write IPv4 targets as "
+        "IPv4 (a.b.c.d[/len])"));
+  }
   return range;
 }
 
-std::string FormatRange(const Ipv4Range& range) {
+std::string FormatRange(const IpRange& range) {
   int len = PrefixLengthOf(range);
-  if (len >= 0) return absl::StrCat(wire::Ipv4ToString(range.first), "/", len);
-  return absl::StrCat(wire::Ipv4ToString(range.first), "-", wire::Ipv4ToString(range.last));
+  if (len >= 0) return absl::StrCat(wire::IpAddressToString(range.first), "/", len);
+  return absl::StrCat(wire::IpAddressToString(range.first), "-",
+                      wire::IpAddressToString(range.last));
 }
 
-TargetSet TargetSet::FromRanges(std::vector<Ipv4Range> ranges) {
+std::string FormatCount(Uint128 count) {
+  char digits[40];  // 2^128 has 39 digits
+  size_t len = 0;
+  do {
+    digits[len++] = static_cast<char>('0' + static_cast<int>(count % 10));
+    count /= 10;
+  } while (count != 0);
+  return std::string(std::make_reverse_iterator(digits + len), std::make_reverse_iterator(digits));
+}
+
+TargetSet TargetSet::FromRanges(std::vector<IpRange> ranges) {
   std::sort(ranges.begin(), ranges.end(),
-            [](const Ipv4Range& a, const Ipv4Range& b) { return a.first < b.first; });
+            [](const IpRange& a, const IpRange& b) { return a.first < b.first; });
   TargetSet set;
-  for (const Ipv4Range& range : ranges) {
-    if (!set.ranges_.empty() && uint64_t{range.first} <= uint64_t{set.ranges_.back().last} + 1) {
+  for (const IpRange& range : ranges) {
+    if (!set.ranges_.empty() && (set.ranges_.back().last.value() == kAllOnes ||
+                                 range.first.value() <= set.ranges_.back().last.value() + 1)) {
       set.ranges_.back().last = std::max(set.ranges_.back().last, range.last);
     } else {
       set.ranges_.push_back(range);
     }
   }
-  for (const Ipv4Range& range : set.ranges_) {
+  set.starts_.reserve(set.ranges_.size());
+  for (const IpRange& range : set.ranges_) {
     set.starts_.push_back(set.total_);
-    set.total_ += range.size();
+    Uint128 size = range.size();
+    set.total_ = (size == 0 || set.total_ > kAllOnes - size) ? kAllOnes : set.total_ + size;
   }
   return set;
 }
 
-uint32_t TargetSet::At(uint64_t index) const {
-  auto it = std::upper_bound(starts_.begin(), starts_.end(), index);
+uint64_t TargetSet::size() const {
+  return total_ > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(total_);
+}
+
+uint64_t TargetSet::CountV4() const {
+  const IpRange v4_block = IpRange::V4(0, UINT32_MAX);
+  Uint128 count = 0;
+  for (const IpRange& range : ranges_) {
+    IpAddress first = std::max(range.first, v4_block.first);
+    IpAddress last = std::min(range.last, v4_block.last);
+    if (first <= last) count += last.value() - first.value() + 1;
+  }
+  return static_cast<uint64_t>(count);
+}
+
+IpAddress TargetSet::At(uint64_t index) const {
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), Uint128{index});
   size_t range_index = static_cast<size_t>(it - starts_.begin()) - 1;
-  return ranges_[range_index].first + static_cast<uint32_t>(index - starts_[range_index]);
+  return IpAddress::FromValue(ranges_[range_index].first.value() + (index - starts_[range_index]));
 }
 
-bool TargetSet::Contains(uint32_t address) const {
-  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), address,
-                             [](uint32_t a, const Ipv4Range& r) { return a < r.first; });
-  if (it == ranges_.begin()) return false;
-  return address <= std::prev(it)->last;
+namespace {
+
+// The range that could hold `address` (the last one starting at or before it), or end.
+std::vector<IpRange>::const_iterator RangeAtOrBefore(const std::vector<IpRange>& ranges,
+                                                     const IpAddress& address) {
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
+                             [](const IpAddress& a, const IpRange& r) { return a < r.first; });
+  if (it == ranges.begin()) return ranges.end();
+  return std::prev(it);
 }
 
-int64_t TargetSet::IndexOf(uint32_t address) const {
-  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), address,
-                             [](uint32_t a, const Ipv4Range& r) { return a < r.first; });
-  if (it == ranges_.begin()) return -1;
-  --it;
-  if (address > it->last) return -1;
+}  // namespace
+
+bool TargetSet::Contains(const IpAddress& address) const {
+  auto it = RangeAtOrBefore(ranges_, address);
+  return it != ranges_.end() && address <= it->last;
+}
+
+int64_t TargetSet::IndexOf(const IpAddress& address) const {
+  auto it = RangeAtOrBefore(ranges_, address);
+  if (it == ranges_.end() || address > it->last) return -1;
   size_t range_index = static_cast<size_t>(it - ranges_.begin());
-  return static_cast<int64_t>(starts_[range_index] + (address - it->first));
+  Uint128 index = starts_[range_index] + (address.value() - it->first.value());
+  return index > INT64_MAX ? -1 : static_cast<int64_t>(index);
 }
 
 TargetSet TargetSet::Subtract(const TargetSet& removed) const {
-  std::vector<Ipv4Range> out;
+  std::vector<IpRange> out;
   size_t j = 0;
-  for (Ipv4Range range : ranges_) {
-    uint64_t first = range.first;
-    const uint64_t last = range.last;
-    while (j < removed.ranges_.size() && removed.ranges_[j].last < first) ++j;
-    for (size_t k = j;
-         k < removed.ranges_.size() && removed.ranges_[k].first <= last && first <= last; ++k) {
-      const Ipv4Range& cut = removed.ranges_[k];
-      if (cut.first > first) out.push_back({static_cast<uint32_t>(first), cut.first - 1});
-      first = uint64_t{cut.last} + 1;
+  for (IpRange range : ranges_) {
+    Uint128 first = range.first.value();
+    const Uint128 last = range.last.value();
+    bool done = false;
+    while (j < removed.ranges_.size() && removed.ranges_[j].last.value() < first) ++j;
+    for (size_t k = j; !done && k < removed.ranges_.size() &&
+                       removed.ranges_[k].first.value() <= last;
+         ++k) {
+      const IpRange& cut = removed.ranges_[k];
+      if (cut.first.value() > first) {
+        out.push_back({IpAddress::FromValue(first), IpAddress::FromValue(cut.first.value() - 1)});
+      }
+      if (cut.last.value() >= last) {
+        done = true;
+      } else {
+        first = cut.last.value() + 1;
+      }
     }
-    if (first <= last) out.push_back({static_cast<uint32_t>(first), static_cast<uint32_t>(last)});
+    if (!done) out.push_back({IpAddress::FromValue(first), IpAddress::FromValue(last)});
   }
   return FromRanges(std::move(out));
 }
 
 TargetSet TargetSet::Intersect(const TargetSet& kept) const {
-  std::vector<Ipv4Range> out;
+  std::vector<IpRange> out;
   size_t i = 0, j = 0;
   while (i < ranges_.size() && j < kept.ranges_.size()) {
-    uint32_t first = std::max(ranges_[i].first, kept.ranges_[j].first);
-    uint32_t last = std::min(ranges_[i].last, kept.ranges_[j].last);
+    IpAddress first = std::max(ranges_[i].first, kept.ranges_[j].first);
+    IpAddress last = std::min(ranges_[i].last, kept.ranges_[j].last);
     if (first <= last) out.push_back({first, last});
     if (ranges_[i].last < kept.ranges_[j].last) {
       ++i;
@@ -136,7 +214,7 @@ TargetSet TargetSet::Intersect(const TargetSet& kept) const {
 }
 
 absl::Status TargetSetBuilder::AddSpec(absl::string_view spec) {
-  ASSIGN_OR_RETURN(Ipv4Range range, ParseTargetSpec(spec));
+  ASSIGN_OR_RETURN(IpRange range, ParseTargetSpec(spec));
   ranges_.push_back(range);
   return absl::OkStatus();
 }

@@ -32,30 +32,22 @@ bool IsIpv6Char(char c) {
 
 absl::StatusOr<IpAddress> ParseIpv6(absl::string_view text) {
   if (text.find('%') != absl::string_view::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\": zone ids (%...) name a local link, not a target"));
+    return absl::InvalidArgumentError("zone ids (%...) name a local link, not a target");
   }
   // inet_pton needs a NUL-terminated string; the longest valid form fits in 45 bytes.
   char buf[kIpTextMax];
-  if (text.size() >= sizeof(buf)) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an IP address"));
-  }
+  if (text.size() >= sizeof(buf)) return absl::InvalidArgumentError(kNotAnAddress);
   for (char c : text) {
-    if (!IsIpv6Char(c)) {
-      return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an IP address"));
-    }
+    if (!IsIpv6Char(c)) return absl::InvalidArgumentError(kNotAnAddress);
   }
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
   uint8_t bytes[16];
-  if (inet_pton(AF_INET6, buf, bytes) != 1) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an IP address"));
-  }
+  if (inet_pton(AF_INET6, buf, bytes) != 1) return absl::InvalidArgumentError(kNotAnAddress);
   IpAddress address = IpAddress::FromV6Bytes(bytes);
   if (address.is_v4()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is an IPv4-mapped IPv6 address; write the IPv4 address ",
-                     IpAddressToString(address), " instead"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "an IPv4-mapped IPv6 address; write the IPv4 address ", IpAddressToString(address)));
   }
   return address;
 }
@@ -65,7 +57,7 @@ absl::StatusOr<IpAddress> ParseIpv6(absl::string_view text) {
 absl::StatusOr<IpAddress> ParseIpAddress(absl::string_view text) {
   if (text.find(':') == absl::string_view::npos) {
     std::optional<uint32_t> v4 = ParseIpv4(text);
-    if (!v4) return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an IP address"));
+    if (!v4) return absl::InvalidArgumentError(kNotAnAddress);
     return IpAddress::V4(*v4);
   }
   return ParseIpv6(text);

@@ -72,9 +72,11 @@ class IpAddress {
 constexpr int AddressBits(IpFamily family) { return family == IpFamily::kV4 ? 32 : 128; }
 
 // Parses a dotted quad (strict: no leading zeros, no shorthand) or an RFC 4291 IPv6
-// address (hex groups, "::", an embedded dotted quad in the last 32 bits). Refuses, with a
-// message that says why: zone ids ("fe80::1%eth0"), IPv4-mapped forms ("::ffff:1.2.3.4":
-// write the IPv4 address), brackets, whitespace and anything else.
+// address (hex groups, "::", an embedded dotted quad in the last 32 bits). Refuses zone
+// ids ("fe80::1%eth0"), IPv4-mapped forms ("::ffff:1.2.3.4": write the IPv4 address),
+// brackets, whitespace and anything else. The message says why without repeating the
+// text (callers name what was being parsed); kNotAnAddress when there is no better reason.
+inline constexpr absl::string_view kNotAnAddress = "not an IP address";
 absl::StatusOr<IpAddress> ParseIpAddress(absl::string_view text);
 
 // Writes the canonical text (dotted quad, or RFC 5952: lowercase, no leading zeros, the

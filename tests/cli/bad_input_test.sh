@@ -44,7 +44,16 @@ expect 2 "bad target address" -- trace "${S[@]}" 198.18.0.256
 expect 2 "bad target address" -- trace "${S[@]}" 010.1.2.3
 expect 2 "bad prefix length" -- trace "${S[@]}" 198.18.0.0/33
 expect 2 "bad prefix length" -- trace "${S[@]}" 198.18.0.0/
-expect 2 "IPv6" -- trace "${S[@]}" 2001:db8::/64
+expect 2 "zone ids" -- trace "${S[@]}" fe80::1%eth0
+expect 2 "IPv4-mapped" -- trace "${S[@]}" ::ffff:198.18.0.1
+expect 2 "IPv4-mapped" -- trace "${S[@]}" ::/64
+expect 2 "whole IPv6 space" -- trace "${S[@]}" ::/0
+expect 2 "bad prefix length" -- trace "${S[@]}" 2001:2::/129
+expect 2 "bad target address '[2001:2::1]'" -- trace "${S[@]}" [2001:2::1]
+expect 2 "bad target address '2001:2::1::2'" -- trace "${S[@]}" 2001:2::1::2
+expect 3 "2001:db8::/32 (documentation, RFC 3849)" -- trace "${S[@]}" 2001:db8::/64
+expect 3 "fe80::/10 (link-local, RFC 4291)" -- trace "${S[@]}" fe80::1
+expect 2 "list the hosts to probe (-f hitlist)" -- scan "${S[@]}" --allow-reserved 2001:2::/48 2001:2::/64
 expect 2 "no targets given" -- trace "${S[@]}"
 : >"$work/empty.txt"
 printf '# only a comment\n\n' >"$work/comments.txt"

@@ -49,7 +49,7 @@ same 2 "bad TTL '256' (expected 1..255)" -- --ttl 256
 same 2 "--shards needs an explicit --seed, the same for every shard" -- --shards 4
 same 2 "--shard 2 is not below --shards 2" -- --seed 1 --shards 2 --shard 2
 same 2 "bad value '0' for --shards (expected 1..1048576)" -- --shards 0
-same 2 "bad --source-ip '0.0.0.0'" -- -S 0.0.0.0
+same 2 "bad --source-ip '0.0.0.0': the unspecified address" -- -S 0.0.0.0
 same 2 "bad value '0' for --max-targets (expected 1..4294967296)" -- --max-targets 0
 same 2 "unknown option '--bogus'" -- --bogus
 same 2 "option --rate needs a value (PPS)" -- --rate

@@ -40,7 +40,7 @@ expect 3 "cutpoint: target range 224.0.0.1/32 overlaps reserved range 224.0.0.0/
   -- "${D[@]}" --allow-reserved 198.18.0.0/15 224.0.0.1
 expect 3 "cutpoint: target range 10.0.0.1/32 overlaps reserved range 10.0.0.0/8 (private, RFC 1918); pass --allow-reserved 10.0.0.0/8 (or a prefix inside it) to probe it deliberately, or --skip-reserved to leave it out" \
   -- "${D[@]}" --allow-reserved 198.18.0.0/15 10.0.0.1
-expect 3 "cutpoint: target range 255.255.255.255/32 overlaps reserved ranges 240.0.0.0/4 (reserved for future use, RFC 1112; never probed), 255.255.255.255/32 (limited broadcast, RFC 919; never probed); pass --skip-reserved to leave them out" \
+expect 3 "cutpoint: target range 255.255.255.255/32 overlaps reserved range 255.255.255.255/32 (limited broadcast, RFC 919; never probed); --allow-reserved cannot unlock it: pass --skip-reserved to leave it out" \
   -- "${D[@]}" --allow-reserved 198.18.0.0/15 255.255.255.255
 expect 0 "" -- "${D[@]}" --allow-reserved 198.18.0.0/15 198.19.1.0/24
 expect 0 "" -- "${D[@]}" --allow-reserved 192.0.2.0/24,198.18.0.0/15 --allow-reserved 10.9.0.0/16 192.0.2.1 198.18.0.1 10.9.1.1
@@ -211,7 +211,7 @@ fi
 
 # Blocklist syntax errors: file and line, exit 2.
 printf '# opt-outs\n10.0.0.0/8\n\nexample.com   # hostnames are not resolved\n' >"$work/bad.conf"
-expect 2 "cutpoint: blocklist $work/bad.conf:4: bad target address 'example.com' (expected a.b.c.d or a.b.c.d/len)" \
+expect 2 "cutpoint: blocklist $work/bad.conf:4: bad target address 'example.com' (expected a.b.c.d[/len] or an IPv6 address[/len])" \
   -- "${D[@]}" -b "$work/bad.conf" 1.1.1.1
 printf '1.2.3.0/24\n1.2.4.0/33\n' >"$work/bad2.conf"
 expect 2 "cutpoint: blocklist $work/bad2.conf:2: bad prefix length in target '1.2.4.0/33' (expected /0 to /32)" \

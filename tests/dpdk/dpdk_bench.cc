@@ -59,7 +59,7 @@ int Run(void* arg) {
   while (rte_rdtsc() < w.end_tsc) {
     for (uint16_t i = 0; i < w.burst; ++i, index += w.lcores) {
       probe::ProbeSpec& s = specs[i];
-      s.target = 0x0a000000u + static_cast<uint32_t>(index >> 5);  // 10.0.0.0/8
+      s.target = cutpoint::wire::IpAddress::V4(0x0a000000u + static_cast<uint32_t>(index >> 5));  // 10.0.0.0/8
       s.type = probe::ProbeType::kTcpSyn;
       s.port = 443;
       s.ttl = static_cast<uint8_t>(1 + (index & 31));

@@ -51,7 +51,7 @@ probe::ProbeKey TestKey() {
 // Probe i of the test plan: TCP SYN to 25/443 and ICMP echo, many targets and TTLs.
 probe::ProbeSpec SpecAt(size_t i) {
   probe::ProbeSpec s;
-  s.target = Ip(185, 70, 40, 0) + static_cast<uint32_t>(i % 251);
+  s.target = wire::IpAddress::V4(Ip(185, 70, 40, 0) + static_cast<uint32_t>(i % 251));
   s.type = i % 3 == 2 ? probe::ProbeType::kIcmpEcho : probe::ProbeType::kTcpSyn;
   s.port = s.type == probe::ProbeType::kTcpSyn ? (i % 3 == 0 ? 25 : 443) : 0;
   s.ttl = static_cast<uint8_t>(1 + i % 32);
@@ -252,7 +252,7 @@ TEST(DpdkPcap, SentProbesAreByteIdenticalToRawSocketProbes) {
     std::vector<OutgoingPacket> packets;
     for (size_t i = 0; i < kProbes / 2; ++i) {
       packets.push_back({expected[i].data(), static_cast<uint16_t>(expected[i].size()),
-                         SpecAt(i).target});
+                         SpecAt(i).target.v4()});
     }
     size_t done = 0;
     for (size_t chunk : {1, 7, 42}) {
@@ -330,7 +330,7 @@ void ExpectSameReply(const match::ReplyRecord& a, const match::ReplyRecord& b) {
 TEST(DpdkPcap, ReceivedRepliesMatchLikeTheOfflineCapture) {
   probe::ProbeCodec codec(TestKey());
   match::MatcherConfig config;
-  config.source_address = kSource;
+  config.source_v4 = wire::IpAddress::V4(kSource);
   match::Matcher matcher(codec, config);
 
   // Offline: the file through libpcap.
@@ -450,7 +450,7 @@ absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
   if (!tx.ok()) return tx.status();
   session::SessionConfig config;
   config.backend = *tx;
-  config.source_address = kSource;
+  config.sources.v4 = wire::IpAddress::V4(kSource);
   config.drop_privileges = false;
   config.evidence = evidence;
   probe::ProbeCodec codec(TestKey());

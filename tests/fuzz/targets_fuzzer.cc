@@ -14,7 +14,7 @@
 
 namespace {
 
-using cutpoint::targets::Ipv4Range;
+using cutpoint::targets::IpRange;
 using cutpoint::targets::TargetSet;
 
 void CheckIndex(const TargetSet& set, uint64_t index) {
@@ -33,7 +33,7 @@ void CheckAddress(const TargetSet& set, uint32_t address) {
 }
 
 void CheckSet(const TargetSet& set, const uint8_t* data, size_t size) {
-  const std::vector<Ipv4Range>& ranges = set.ranges();
+  const std::vector<IpRange>& ranges = set.ranges();
   uint64_t total = 0;
   for (size_t i = 0; i < ranges.size(); ++i) {
     FUZZ_CHECK(ranges[i].first <= ranges[i].last);
@@ -76,13 +76,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 1 << 16) return 0;
   absl::string_view text(reinterpret_cast<const char*>(data), size);
 
-  absl::StatusOr<Ipv4Range> range = targets::ParseTargetSpec(text);
+  absl::StatusOr<IpRange> range = targets::ParseTargetSpec(text);
   if (range.ok()) {
     FUZZ_CHECK(range->first <= range->last);
     // A parsed spec is one prefix: FormatRange prints it as a/len, which parses back.
     std::string formatted = targets::FormatRange(*range);
     FUZZ_CHECK(formatted.find('/') != std::string::npos);
-    absl::StatusOr<Ipv4Range> again = targets::ParseTargetSpec(formatted);
+    absl::StatusOr<IpRange> again = targets::ParseTargetSpec(formatted);
     FUZZ_CHECK(again.ok() && *again == *range);
   } else {
     FUZZ_CHECK(!range.status().message().empty());

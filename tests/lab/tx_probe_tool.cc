@@ -67,13 +67,13 @@ std::vector<Probe> BuildProbes(uint32_t source) {
     for (uint8_t ttl = 1; ttl <= kMaxTtl; ++ttl) {
       std::vector<probe::ProbeSpec> specs;
       for (uint16_t port : kPorts) {
-        specs.push_back({kTargetBase + t, probe::ProbeType::kTcpSyn, port, ttl, 0});
+        specs.push_back({wire::IpAddress::V4(kTargetBase + t), probe::ProbeType::kTcpSyn, port, ttl, 0});
       }
-      specs.push_back({kTargetBase + t, probe::ProbeType::kIcmpEcho, 0, ttl, 0});
+      specs.push_back({wire::IpAddress::V4(kTargetBase + t), probe::ProbeType::kIcmpEcho, 0, ttl, 0});
       for (const probe::ProbeSpec& spec : specs) {
         Probe p{};
         p.len = builder.Build(spec, kSendUs, p.bytes);
-        p.target = spec.target;
+        p.target = spec.target.v4();
         probes.push_back(p);
       }
     }

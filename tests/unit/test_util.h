@@ -9,20 +9,42 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 
 #include "engine/wire/checksum.h"
+#include "engine/wire/ip_address.h"
+
+namespace cutpoint::wire {
+// gtest prints addresses in their text form, and failure messages may stream them.
+inline std::ostream& operator<<(std::ostream& os, const IpAddress& address) {
+  return os << IpAddressToString(address);
+}
+inline void PrintTo(const IpAddress& address, std::ostream* os) { *os << address; }
+}  // namespace cutpoint::wire
 
 namespace cutpoint::testutil {
 
 using Bytes = std::vector<uint8_t>;
 
-constexpr uint32_t Ip(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
-  return a << 24 | b << 16 | c << 8 | d;
+// An IPv4 address written in a test: a host-order integer for the packet builders below,
+// and a wire::IpAddress wherever the engine takes one (targets, responders).
+struct Ipv4Literal {
+  uint32_t value;
+  constexpr operator uint32_t() const { return value; }  // NOLINT: implicit by design
+  constexpr operator wire::IpAddress() const {           // NOLINT: implicit by design
+    return wire::IpAddress::V4(value);
+  }
+};
+
+constexpr Ipv4Literal Ip(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+  return {a << 24 | b << 16 | c << 8 | d};
 }
+// The same for a host-order integer computed by the test.
+constexpr wire::IpAddress V4(uint32_t host_order) { return wire::IpAddress::V4(host_order); }
 
 inline void Put16(uint8_t* p, uint16_t v) {
   p[0] = static_cast<uint8_t>(v >> 8);

@@ -9,7 +9,8 @@
 #include "engine/base/status_macros.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/plan_text.h"
-#include "engine/wire/ipv4_address.h"
+#include "absl/strings/str_split.h"
+#include "engine/wire/ip_address.h"
 #include "session/key_file.h"
 #include "tools/cutpoint/probe_options.h"
 
@@ -48,13 +49,43 @@ absl::Status ParseShardOptions(const cmdline::ParsedArgs& args, CommonProbingCon
 absl::Status ParseSourceOption(const cmdline::ParsedArgs& args, CommonProbingConfig* config) {
   std::optional<std::string> text = args.Get("source-ip");
   if (!text) return absl::OkStatus();
-  std::optional<uint32_t> source = wire::ParseIpv4(*text);
-  if (!source || *source == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
-  }
-  config->source_address = *source;
+  ASSIGN_OR_RETURN(config->sources, ParseSourceAddresses(*text));
   return absl::OkStatus();
 }
+
+}  // namespace
+
+absl::StatusOr<wire::SourceAddresses> ParseSourceAddresses(absl::string_view text) {
+  wire::SourceAddresses sources;
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
+    ASSIGN_OR_RETURN(wire::IpAddress address, ParseAddressOption("--source-ip", text, item));
+    if (address == wire::IpAddress::V4(0) || address == wire::IpAddress()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --source-ip '", text, "': the unspecified address"));
+    }
+    std::optional<wire::IpAddress>& slot = sources.For(address.family());
+    if (slot) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad --source-ip '", text, "': one source address per family (IPv4, IPv6)"));
+    }
+    slot = address;
+  }
+  return sources;
+}
+
+absl::StatusOr<wire::IpAddress> ParseAddressOption(absl::string_view flag,
+                                                   absl::string_view value,
+                                                   absl::string_view item) {
+  absl::StatusOr<wire::IpAddress> address = wire::ParseIpAddress(item);
+  if (address.ok()) return address;
+  if (address.status().message() == wire::kNotAnAddress) {
+    return absl::InvalidArgumentError(absl::StrCat("bad ", flag, " '", value, "'"));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("bad ", flag, " '", value, "': ", address.status().message()));
+}
+
+namespace {
 
 // The operator's opt-out list: /etc/cutpoint/blocklist.conf, or $CUTPOINT_DEFAULT_BLOCKLIST
 // when that is set (tests, packagers; empty: none).
@@ -126,9 +157,16 @@ absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config) {
                                  : session::ReadOrCreateProbeKey(config.key_file);
 }
 
-absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config) {
-  return capture::ResolveSource(first_target, need_interface, &config->source_address,
-                                &config->interface);
+absl::Status ResolveRoute(const targets::TargetSet& targets, bool need_interface,
+                          CommonProbingConfig* config) {
+  if (targets.CountV6() != 0) {
+    return absl::UnimplementedError("IPv6 targets are not supported by this build yet");
+  }
+  uint32_t source = config->sources.v4 ? config->sources.v4->v4() : 0;
+  RETURN_IF_ERROR(
+      capture::ResolveSource(targets.At(0).v4(), need_interface, &source, &config->interface));
+  config->sources.v4 = wire::IpAddress::V4(source);
+  return absl::OkStatus();
 }
 
 session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,
@@ -137,10 +175,11 @@ session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,
   session.backend = tx;
   session.run_as_user = config.run_as_user;
   session.keep_root = config.keep_root;
-  session.source_address = config.source_address;
+  session.sources = config.sources;
   session.interface = config.interface;
   session.rate_pps = config.rate_pps;
-  session.matcher.source_address = config.source_address;
+  session.matcher.source_v4 = config.sources.v4;
+  session.matcher.source_v6 = config.sources.v6;
   session.matcher.ttl_min = config.ttl_min;
   session.matcher.ttl_max = config.ttl_max;
   return session;

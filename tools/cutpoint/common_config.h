@@ -16,6 +16,7 @@
 #include "capture/backend.h"
 #include "engine/probe/probe_key.h"
 #include "engine/targets/target_loading.h"
+#include "engine/wire/source_addresses.h"
 #include "session/probe_session.h"
 #include "tools/args/arg_parser.h"
 
@@ -39,7 +40,7 @@ struct CommonProbingConfig {
   std::optional<uint64_t> seed;  // nullopt: SeedFromKey
   uint32_t shard_count = 1;
   uint32_t shard_index = 0;
-  uint32_t source_address = 0;  // 0: from the route (ResolveRoute)
+  wire::SourceAddresses sources;  // unset families: from the route (ResolveRoute)
   std::string interface;        // empty: from the route
   std::string output = "-";
   std::string key_file;  // empty: a fresh key, not saved
@@ -62,7 +63,7 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
     {"key-file", 0, "FILE",
      "probe key: read it, or create it if missing (needed to re-match captures)"},
     {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
-    {"source-ip", 'S', "ADDR", "source address (default: from the route to the first target)"},
+    {"source-ip", 'S', "ADDR[,ADDR]", "source address, one per family (default: from the route to the first target)"},
     {"tx", 0, "BACKEND",
      "raw (default), afpacket (TX ring, qdisc bypass), afxdp (AF_XDP socket) or dpdk"},
     {"gateway-mac", 0, "MAC",
@@ -104,9 +105,18 @@ absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const cmdline::ParsedA
 
 // The run's probe key: read from (or created at) --key-file, or a fresh one.
 absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config);
-// Fills a missing source address and interface from the kernel's route to `first_target`,
-// or, given the source, the interface that holds it (if `need_interface`).
-absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config);
+// One address of option `flag` (`item`, a part of `value`): errors name the flag and value,
+// and why, unless the text is simply not an address.
+absl::StatusOr<wire::IpAddress> ParseAddressOption(absl::string_view flag,
+                                                   absl::string_view value,
+                                                   absl::string_view item);
+// "ADDR[,ADDR]": at most one source address per family (--source-ip).
+absl::StatusOr<wire::SourceAddresses> ParseSourceAddresses(absl::string_view text);
+// Fills, for each family `targets` holds, a missing source address (and the interface)
+// from the kernel's route to the family's first target, or, given the source, the
+// interface that holds it (if `need_interface`).
+absl::Status ResolveRoute(const targets::TargetSet& targets, bool need_interface,
+                          CommonProbingConfig* config);
 // What every live probing session is given: backend, privileges, addresses, rate, and
 // the matcher's source and TTL range.
 session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,

@@ -42,7 +42,8 @@ constexpr cmdline::OptionSpec kLocateOptions[] = {
     {"control-port", 0, "PORTS", "control ports of the same host (default 443)"},
     {"no-echo-control", 0, "", "do not send ICMP echo controls"},
     {"control-host", 0, "ADDR", "another host to use as control (repeatable)"},
-    {"group-prefix", 0, "LEN", "targets sharing a /LEN control each other (default 24)"},
+    {"group-prefix", 0, "LEN", "IPv4 targets sharing a /LEN control each other (default 24)"},
+    {"group-prefix6", 0, "LEN", "IPv6 targets sharing a /LEN control each other (default 48)"},
     {"shards", 0, "N", "split the groups (/LEN) into N disjoint shards (with --seed; default 1)"},
     {"shard", 0, "I", "judge only shard I (0-based); a group and its controls stay in one shard"},
     {"window", 0, "N",
@@ -65,8 +66,8 @@ struct LocateConfig : CommonProbingConfig {
   uint16_t test_port = 0;
   std::vector<uint16_t> control_ports = {443};
   bool echo_control = true;
-  std::vector<uint32_t> control_hosts;
-  int group_prefix_len = 24;
+  std::vector<wire::IpAddress> control_hosts;
+  targets::GroupPrefixes group_prefixes;
   int window = 8;
   int retries = probe::kMaxAttempts - 2;
   double false_accusation_rate = 0.001;
@@ -109,16 +110,16 @@ absl::Status ParseTestAndControls(const cmdline::ParsedArgs& args, LocateConfig*
   }
   config->echo_control = !args.Has("no-echo-control");
   for (const std::string& text : args.GetAll("control-host")) {
-    std::optional<uint32_t> host = wire::ParseIpv4(text);
-    if (!host) return absl::InvalidArgumentError(absl::StrCat("bad --control-host '", text, "'"));
-    config->control_hosts.push_back(*host);
+    ASSIGN_OR_RETURN(wire::IpAddress host, ParseAddressOption("--control-host", text, text));
+    config->control_hosts.push_back(host);
   }
   return absl::OkStatus();
 }
 
 // --group-prefix, --window, --retries, --false-accusation-rate, --round-wait, --format.
 absl::Status ParseSweepOptions(const cmdline::ParsedArgs& args, LocateConfig* config) {
-  ASSIGN_OR_RETURN(config->group_prefix_len, IntegerOption(args, "group-prefix", 0, 32, 24));
+  ASSIGN_OR_RETURN(config->group_prefixes.v4, IntegerOption(args, "group-prefix", 0, 32, 24));
+  ASSIGN_OR_RETURN(config->group_prefixes.v6, IntegerOption(args, "group-prefix6", 1, 128, 48));
   ASSIGN_OR_RETURN(config->window, IntegerOption(args, "window", 1, 255, 8));
   ASSIGN_OR_RETURN(config->retries,
                    IntegerOption(args, "retries", 0, probe::kMaxAttempts - 1, config->retries));
@@ -171,22 +172,22 @@ absl::StatusOr<targets::TargetSet> LoadLocateTargets(const cmdline::ParsedArgs& 
                                                      targets::TargetingReport* targeting) {
   ASSIGN_OR_RETURN(targets::TargetOptions target_options,
                    ParseTargetOptions(args, kLocateDefaults));
-  for (uint32_t host : config.control_hosts) {
-    target_options.specs.push_back(wire::Ipv4ToString(host));
+  for (const wire::IpAddress& host : config.control_hosts) {
+    target_options.specs.push_back(wire::IpAddressToString(host));
   }
   ASSIGN_OR_RETURN(targets::TargetSet target_set, targets::LoadTargets(target_options, targeting));
-  for (uint32_t host : config.control_hosts) {
+  for (const wire::IpAddress& host : config.control_hosts) {
     // A control the blocklist or --skip-reserved removed would silently weaken verdicts.
     if (!target_set.Contains(host)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--control-host ", wire::Ipv4ToString(host),
+          "--control-host ", wire::IpAddressToString(host),
           " is left out by a blocklist or --skip-reserved; pick another control host"));
     }
   }
   if (config.shard_count == 1) return target_set;
   // Whole control groups go to one shard; explicit control hosts go to every shard.
   return targets::ShardByGroupKeepingHosts(target_set, config.control_hosts,
-                                           config.group_prefix_len, *config.seed,
+                                           config.group_prefixes, *config.seed,
                                            config.shard_count, config.shard_index);
 }
 
@@ -250,7 +251,7 @@ absl::StatusOr<std::unique_ptr<session::LocateSweep>> OpenSweep(
     const probe::ProbeKey& key) {
   std::string plan_id;
   if (!config.resume_path.empty()) {
-    plan_id = session::LocatePlanId(sweep_config, table, probe_names, config.group_prefix_len,
+    plan_id = session::LocatePlanId(sweep_config, table, probe_names, config.group_prefixes,
                                     probe::ProbeKeyFingerprint(key));
   }
   ASSIGN_OR_RETURN(std::unique_ptr<session::LocateSweep> sweep,
@@ -298,8 +299,7 @@ absl::StatusOr<std::unique_ptr<session::RunOutputs>> OpenOutputs(const LocateCon
 
 locate::JudgeOptions JudgeOptionsFor(const LocateConfig& config) {
   locate::JudgeOptions judge_options;
-  judge_options.source_address = config.source_address;
-  judge_options.group_prefix_len = config.group_prefix_len;
+  judge_options.group_prefixes = config.group_prefixes;
   judge_options.control_hosts = config.control_hosts;
   judge_options.false_accusation_rate = config.false_accusation_rate;
   return judge_options;
@@ -322,7 +322,7 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const cmdline::ParsedAr
   LocateConfig& config = run->config;
   ASSIGN_OR_RETURN(run->target_set, LoadLocateTargets(args, config, &run->targeting));
   bool offline = !config.from_pcap.empty();
-  if (!offline) RETURN_IF_ERROR(ResolveRoute(run->target_set.At(0), true, &config));
+  if (!offline) RETURN_IF_ERROR(ResolveRoute(run->target_set, true, &config));
   run->layout =
       locate::MakeLocateLayout(config.ttl_min, config.ttl_max, config.test_port,
                                config.control_ports, config.echo_control, &run->probe_names);
@@ -347,7 +347,7 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const cmdline::ParsedArgs& args, c
   };
   absl::StatusOr<report::ScanStats> stats;
   if (!config.from_pcap.empty()) {
-    stats = sweep.ReadSavedCapture(config.from_pcap, codec, config.source_address, on_reply,
+    stats = sweep.ReadSavedCapture(config.from_pcap, codec, config.sources, on_reply,
                                    [&] { return outputs.Begin(); });
     if (stats.ok()) PrintWarning(report::TruncationWarning(config.from_pcap, *stats));
   } else {

@@ -28,7 +28,7 @@ namespace {
 constexpr cmdline::OptionSpec kMatchOptions[] = {
     {"pcap", 0, "FILE", "capture to read (pcap or pcapng)"},
     {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
-    {"source-ip", 'S', "ADDR", "only accept replies addressed to ADDR (the prober)"},
+    {"source-ip", 'S', "ADDR[,ADDR]", "only accept replies addressed to ADDR (the prober; one per family)"},
     {"port", 'p', "PORTS", "the scan's TCP ports: replies for others are rejected (default: any)"},
     {"probe", 0, "TYPES", "the scan's probe types: tcp-syn,icmp-echo (default: any)"},
     {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
@@ -58,9 +58,9 @@ void PrintMatchHelp() {
 absl::StatusOr<MatchPlan> ParseMatchPlan(const cmdline::ParsedArgs& args) {
   MatchPlan plan;
   if (std::optional<std::string> text = args.Get("source-ip")) {
-    std::optional<uint32_t> source = wire::ParseIpv4(*text);
-    if (!source) return absl::InvalidArgumentError(absl::StrCat("bad --source-ip '", *text, "'"));
-    plan.matcher.source_address = *source;
+    ASSIGN_OR_RETURN(wire::SourceAddresses sources, ParseSourceAddresses(*text));
+    plan.matcher.source_v4 = sources.v4;
+    plan.matcher.source_v6 = sources.v6;
   }
   if (std::optional<std::string> text = args.Get("probe")) {
     ASSIGN_OR_RETURN(std::vector<probe::ProbeType> types, targets::ParseProbeTypes(*text));
@@ -115,7 +115,8 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   probe::ProbeCodec codec(key);
   match::Matcher matcher(codec, plan.matcher);
   report::MetaInfo meta = MakeMeta("match", argv, key);
-  meta.source_address = plan.matcher.source_address;
+  meta.source_v4 = plan.matcher.source_v4;
+  meta.source_v6 = plan.matcher.source_v6;
   meta.pcap_file = *pcap_path;
   meta.probes = plan.probe_names;
   meta.notes = plan.notes;

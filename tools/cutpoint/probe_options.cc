@@ -59,7 +59,7 @@ absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::stri
 }
 
 absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
-                                             uint32_t first_target, int sender_threads) {
+                                             const wire::IpAddress& first_target, int sender_threads) {
   capture::BackendOptions options;
   if (auto text = args.Get("gateway-mac")) {
     absl::StatusOr<capture::MacAddress> parsed = capture::ParseMac(*text);
@@ -72,7 +72,7 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, co
   options.dpdk_eal_args = args.Get("dpdk-args").value_or("");
   options.dpdk_device = args.Get("dpdk-port").value_or("");
   options.interface = interface;
-  options.first_target = first_target;
+  options.first_target = first_target.v4();
   options.sender_threads = sender_threads;
   return capture::OpenBackend(options);
 }

@@ -30,7 +30,7 @@ absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::stri
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
 // side on the same port.
 absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
-                                             uint32_t first_target, int sender_threads);
+                                             const wire::IpAddress& first_target, int sender_threads);
 
 }  // namespace cutpoint::cli
 

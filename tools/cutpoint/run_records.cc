@@ -11,7 +11,8 @@ namespace {
 
 void AddProbing(const ProbingMeta& probing, report::MetaInfo* meta) {
   const CommonProbingConfig& config = *probing.config;
-  meta->source_address = config.source_address;
+  meta->source_v4 = config.sources.v4;
+  meta->source_v6 = config.sources.v6;
   meta->interface = config.interface;
   meta->probes = probing.probes;
   meta->ttl_min = config.ttl_min;

@@ -191,7 +191,7 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   targets::TargetingReport targeting;
   ASSIGN_OR_RETURN(targets::TargetSet target_set, targets::LoadTargets(target_options, &targeting));
   ASSIGN_OR_RETURN(TraceConfig config, ParseTraceConfig(mode, args));
-  RETURN_IF_ERROR(ResolveRoute(target_set.At(0), !config.dry_run, &config));
+  RETURN_IF_ERROR(ResolveRoute(target_set, !config.dry_run, &config));
   uint64_t target_count = target_set.size();
   ASSIGN_OR_RETURN(
       targets::ProbePlan plan,
@@ -212,7 +212,7 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   if (!config.quiet) NoteLeftOutTargets(targeting, target_count);
   session::InstallStopHandlers();
   ASSIGN_OR_RETURN(report::ScanStats stats,
-                   config.dry_run ? session::WriteDryRun(plan, codec, config.source_address,
+                   config.dry_run ? session::WriteDryRun(plan, codec, config.sources,
                                                          options, *sink, session::StopRequested())
                                   : ProbeLive(mode, config, args, plan, codec, options, *sink));
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));

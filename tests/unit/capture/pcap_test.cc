@@ -20,8 +20,8 @@ namespace {
 using testutil::Bytes;
 using testutil::Ip;
 
-constexpr uint32_t kSource = Ip(192, 0, 2, 1);
-constexpr uint32_t kTarget = Ip(185, 70, 40, 101);
+constexpr testutil::Ipv4Literal kSource = Ip(192, 0, 2, 1);
+constexpr testutil::Ipv4Literal kTarget = Ip(185, 70, 40, 101);
 constexpr int64_t kSendUs = 1700000000123456;
 
 std::string TempPath(const std::string& name) {
@@ -45,7 +45,7 @@ class PcapTest : public ::testing::Test {
     uint8_t buf[probe::kMaxProbeLen];
     auto spec = [](probe::ProbeType type, uint16_t port, uint8_t ttl) {
       probe::ProbeSpec s;
-      s.target = kTarget;
+      s.target = wire::IpAddress::V4(kTarget);
       s.type = type;
       s.port = port;
       s.ttl = ttl;
@@ -102,7 +102,7 @@ TEST_F(PcapTest, WriteReadAndMatchEveryLinkType) {
       {wire::LinkType::kLoop, wire::LinkType::kLoop},
   };
   match::MatcherConfig config;
-  config.source_address = kSource;
+  config.source_v4 = wire::IpAddress::V4(kSource);
   match::Matcher matcher(codec_, config);
   for (const Case& c : cases) {
     SCOPED_TRACE(wire::LinkTypeName(c.written));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "v4_ranges.h"
 #include "test_util.h"
 
 namespace cutpoint::cli {
@@ -53,7 +54,8 @@ TEST(CommonProbingConfigTest, EachCommandsDefaults) {
     EXPECT_EQ(config->cooldown_s, 2);
     EXPECT_FALSE(config->seed.has_value());
     EXPECT_EQ(config->shard_count, 1u);
-    EXPECT_EQ(config->source_address, 0u);
+    EXPECT_FALSE(config->sources.v4.has_value());
+  EXPECT_FALSE(config->sources.v6.has_value());
     EXPECT_EQ(config->output, "-");
     EXPECT_TRUE(config->key_file.empty());
     EXPECT_FALSE(config->quiet);
@@ -75,7 +77,7 @@ TEST(CommonProbingConfigTest, ParsesEveryOption) {
   EXPECT_EQ(config->seed, 42u);
   EXPECT_EQ(config->shard_count, 4u);
   EXPECT_EQ(config->shard_index, 3u);
-  EXPECT_EQ(config->source_address, Ip(198, 18, 0, 1));
+  EXPECT_EQ(config->sources.v4, testutil::V4(Ip(198, 18, 0, 1)));
   EXPECT_EQ(config->interface, "eth1");
   EXPECT_EQ(config->output, "out");
   EXPECT_EQ(config->key_file, "k");
@@ -109,7 +111,16 @@ TEST(CommonProbingConfigTest, SameMessagesForEveryCommand) {
               "--shards needs an explicit --seed, the same for every shard");
     EXPECT_EQ(Error({"--seed", "1", "--shards", "2", "--shard", "2"}, defaults),
               "--shard 2 is not below --shards 2");
-    EXPECT_EQ(Error({"-S", "0.0.0.0"}, defaults), "bad --source-ip '0.0.0.0'");
+    EXPECT_EQ(Error({"-S", "0.0.0.0"}, defaults),
+              "bad --source-ip '0.0.0.0': the unspecified address");
+    EXPECT_EQ(Error({"-S", "::"}, defaults), "bad --source-ip '::': the unspecified address");
+    EXPECT_EQ(Error({"-S", "198.18.0.1,198.18.0.2"}, defaults),
+              "bad --source-ip '198.18.0.1,198.18.0.2': one source address per family (IPv4, "
+              "IPv6)");
+    EXPECT_EQ(Error({"-S", "fe80::1%lo"}, defaults),
+              "bad --source-ip 'fe80::1%lo': zone ids (%...) name a local link, not a target");
+    EXPECT_EQ(Error({"-S", "198.18.0.1,nonsense"}, defaults),
+              "bad --source-ip '198.18.0.1,nonsense'");
   }
 }
 
@@ -170,13 +181,14 @@ TEST(ProbingOptionsHelpTest, StatesEachCommandsDefaults) {
 
 TEST(ResolveRouteTest, GivenSourceAndInterfaceNeedNoRoute) {
   CommonProbingConfig config;
-  config.source_address = Ip(198, 18, 0, 1);
+  config.sources.v4 = wire::IpAddress::V4(Ip(198, 18, 0, 1));
   config.interface = "nosuch0";
-  EXPECT_TRUE(ResolveRoute(Ip(198, 19, 0, 1), true, &config).ok());
+  const targets::TargetSet targets = testutil::V4Set({{Ip(198, 19, 0, 1), Ip(198, 19, 0, 1)}});
+  EXPECT_TRUE(ResolveRoute(targets, true, &config).ok());
   EXPECT_EQ(config.interface, "nosuch0");
   config.interface.clear();
   // A dry run needs no interface.
-  EXPECT_TRUE(ResolveRoute(Ip(198, 19, 0, 1), false, &config).ok());
+  EXPECT_TRUE(ResolveRoute(targets, false, &config).ok());
   EXPECT_TRUE(config.interface.empty());
 }
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <cmath>
 #include <functional>
 #include <random>
@@ -20,7 +22,7 @@ constexpr uint32_t kPrefix = 0xc6130100;  // 198.19.1.0
 constexpr int kDistance = 5;
 constexpr int kTtlMax = 7;
 
-uint32_t Hop(int ttl) { return 0xc6120002 + (static_cast<uint32_t>(ttl - 1) << 8); }  // 198.18.(ttl-1).2
+testutil::Ipv4Literal Hop(int ttl) { return {0xc6120002 + (static_cast<uint32_t>(ttl - 1) << 8)}; }  // 198.18.(ttl-1).2
 
 class JudgeTest : public testing::Test {
  protected:
@@ -41,13 +43,13 @@ class JudgeTest : public testing::Test {
            uint32_t from, uint8_t reply_ttl = 60, uint16_t ipid = 0, int attempt = 0,
            uint8_t code = 0) {
     match::ReplyRecord r;
-    r.target = target;
+    r.target = wire::IpAddress::V4(target);
     r.probe_type = type;
     r.port = port;
     r.probe_ttl = static_cast<uint8_t>(ttl);
     r.attempt = static_cast<uint8_t>(attempt);
     r.kind = kind;
-    r.from = from;
+    r.from = wire::IpAddress::V4(from);
     r.reply_ttl = reply_ttl;
     r.reply_ipid = ipid;
     r.icmp_code = code;
@@ -87,13 +89,12 @@ class JudgeTest : public testing::Test {
 
   std::vector<Verdict> JudgeEverything(const std::string& incomplete_reason = "") {
     JudgeOptions options;
-    options.source_address = 0xc6120001;
     options.incomplete_reason = incomplete_reason;
     return JudgeAll(*table_, options);
   }
   const Verdict& Of(const std::vector<Verdict>& verdicts, uint32_t target) {
     for (const Verdict& v : verdicts) {
-      if (v.target == target) return v;
+      if (v.target == wire::IpAddress::V4(target)) return v;
     }
     ADD_FAILURE() << "no verdict";
     return verdicts.front();
@@ -261,7 +262,7 @@ TEST_F(JudgeTest, SweepGoesDeeperOnlyWhileTheDestinationIsUnreachedAndThePathAli
   Add(kPrefix + 3, ProbeType::kIcmpEcho, 0, 4, ReplyKind::kEchoReply, kPrefix + 3);
   std::vector<uint64_t> deeper = TargetsToSweepDeeper(*table_, JudgeOptions{}, 4);
   ASSERT_EQ(deeper.size(), 1u);
-  EXPECT_EQ(targets_.At(deeper[0]), kPrefix + 3);
+  EXPECT_EQ(targets_.At(deeper[0]), wire::IpAddress::V4(kPrefix + 3));
 }
 
 TEST_F(JudgeTest, NoRepliesAtAllIsInconclusive) {
@@ -276,7 +277,7 @@ TEST_F(JudgeTest, RetriesTargetTheSilentTestCellsOnly) {
   std::vector<CellRef> cells = SilentTestCells(*table_, JudgeOptions{}, kTtlMax);
   ASSERT_EQ(cells.size(), static_cast<size_t>(kTtlMax - 2));
   for (const CellRef& cell : cells) {
-    EXPECT_EQ(targets_.At(cell.target_index), kPrefix + 7);
+    EXPECT_EQ(targets_.At(cell.target_index), wire::IpAddress::V4(kPrefix + 7));
     EXPECT_GT(cell.ttl, 2);
   }
   EXPECT_TRUE(TargetsToSweepDeeper(*table_, JudgeOptions{}, kTtlMax).empty());
@@ -373,7 +374,7 @@ TEST_F(JudgeTest, ASingleRstIsProbedAgain) {
   Add(kPrefix + 4, ProbeType::kTcpSyn, 25, 3, ReplyKind::kRst, kPrefix + 4, 64, 777, 0);
   std::vector<CellRef> cells = SilentTestCells(*table_, JudgeOptions{}, kTtlMax);
   ASSERT_EQ(cells.size(), 1u);
-  EXPECT_EQ(targets_.At(cells[0].target_index), kPrefix + 4);
+  EXPECT_EQ(targets_.At(cells[0].target_index), wire::IpAddress::V4(kPrefix + 4));
   EXPECT_EQ(cells[0].ttl, 3);
 }
 
@@ -437,7 +438,7 @@ TEST_F(JudgeTest, UndecidedSilenceSweepsPastTheDestination) {
   }
   std::vector<uint64_t> deeper = TargetsToSweepDeeper(*table_, JudgeOptions{}, 5);
   ASSERT_EQ(deeper.size(), 1u);
-  EXPECT_EQ(targets_.At(deeper[0]), kPrefix + 7);
+  EXPECT_EQ(targets_.At(deeper[0]), wire::IpAddress::V4(kPrefix + 7));
 }
 
 TEST_F(JudgeTest, DecidedTargetsAreNotRetried) {
@@ -467,13 +468,13 @@ LossOutcome SimulateRandomLoss(int attempts) {
     absl::StatusOr<ObservationTable> table = ObservationTable::Create(&targets, layout);
     EXPECT_TRUE(table.ok());
     for (uint64_t t = 0; t < targets.size(); ++t) {
-      uint32_t target = targets.At(t);
+      uint32_t target = targets.At(t).v4();
       for (int ttl = 1; ttl <= kTtlMax; ++ttl) {
         for (int kind = 0; kind < 3; ++kind) {
           for (int attempt = 0; attempt < attempts; ++attempt) {
             if (ttl > 2 && !passes(random)) continue;
             match::ReplyRecord r;
-            r.target = target;
+            r.target = wire::IpAddress::V4(target);
             r.probe_type = layout.kinds[static_cast<size_t>(kind)].type;
             r.port = layout.kinds[static_cast<size_t>(kind)].port;
             r.probe_ttl = static_cast<uint8_t>(ttl);
@@ -481,7 +482,7 @@ LossOutcome SimulateRandomLoss(int attempts) {
             r.kind = ttl < kDistance ? ReplyKind::kTimeExceeded
                      : kind == 2     ? ReplyKind::kEchoReply
                                      : ReplyKind::kSynAck;
-            r.from = ttl < kDistance ? Hop(ttl) : target;
+            r.from = wire::IpAddress::V4(ttl < kDistance ? Hop(ttl) : target);
             r.reply_ttl = 60;
             EXPECT_TRUE(table->Add(r));
           }

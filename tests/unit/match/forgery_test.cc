@@ -12,6 +12,7 @@
 #include "engine/probe/probe_codec.h"
 #include "engine/wire/byte_order.h"
 #include "gtest/gtest.h"
+#include "tests/unit/v4_ranges.h"
 
 #ifndef CUTPOINT_FORGERY_TRIALS
 #define CUTPOINT_FORGERY_TRIALS 100000000
@@ -47,7 +48,7 @@ probe::ProbeKey Key() {
 // 1 retry round, 2 s cooldown.
 MatcherConfig LocateDefaults(const targets::TargetSet* targets) {
   MatcherConfig config;
-  config.source_address = kSource;
+  config.source_v4 = wire::IpAddress::V4(kSource);
   config.targets = targets;
   config.ttl_min = 1;
   config.ttl_max = 32;
@@ -87,7 +88,7 @@ struct Tally {
 TEST(ForgeryTest, RandomForgedTcpRepliesAreNeverAccepted) {
   const uint64_t trials = CUTPOINT_FORGERY_TRIALS;
   probe::ProbeCodec codec(Key());
-  targets::TargetSet targets = targets::TargetSet::FromRanges({{kTargetNet, kTargetNet + 255}});
+  targets::TargetSet targets = testutil::V4Set({{kTargetNet, kTargetNet + 255}});
   MatcherConfig config = LocateDefaults(&targets);
   Matcher matcher(codec, config);
   Rng rng{1};
@@ -135,7 +136,7 @@ TEST(ForgeryTest, AForgerWhoKnowsThePortIsAcceptedAtTheFormulaRate) {
   // to 2 s old of the 1024 the tick field can hold) = 2^-16.5.
   const uint64_t trials = std::max<uint64_t>(CUTPOINT_FORGERY_TRIALS / 10, 2'000'000);
   probe::ProbeCodec codec(Key());
-  targets::TargetSet targets = targets::TargetSet::FromRanges({{kTargetNet, kTargetNet + 255}});
+  targets::TargetSet targets = testutil::V4Set({{kTargetNet, kTargetNet + 255}});
   MatcherConfig config = LocateDefaults(&targets);
   Matcher matcher(codec, config);
   const double p_known_port = 1.0 / 4096 * (32.0 * 3 / 1024) *

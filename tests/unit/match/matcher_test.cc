@@ -10,6 +10,7 @@
 
 #include "engine/probe/probe_builder.h"
 #include "gtest/gtest.h"
+#include "v4_ranges.h"
 #include "test_util.h"
 
 namespace cutpoint::match {
@@ -19,10 +20,10 @@ using probe::ProbeType;
 using testutil::Bytes;
 using testutil::Ip;
 
-constexpr uint32_t kSource = Ip(192, 0, 2, 1);
-constexpr uint32_t kTarget = Ip(185, 70, 40, 101);
-constexpr uint32_t kOffPlanTarget = Ip(185, 70, 41, 1);
-constexpr uint32_t kRouter = Ip(203, 0, 113, 9);
+constexpr testutil::Ipv4Literal kSource = Ip(192, 0, 2, 1);
+constexpr testutil::Ipv4Literal kTarget = Ip(185, 70, 40, 101);
+constexpr testutil::Ipv4Literal kOffPlanTarget = Ip(185, 70, 41, 1);
+constexpr testutil::Ipv4Literal kRouter = Ip(203, 0, 113, 9);
 constexpr int64_t kSendUs = 1700000000123456;
 constexpr int64_t kRttUs = 23456;
 constexpr int64_t kRecvUs = kSendUs + kRttUs;
@@ -37,7 +38,7 @@ probe::ProbeKey Key(uint8_t offset = 0) {
 probe::ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt,
                       uint32_t target = kTarget) {
   probe::ProbeSpec spec;
-  spec.target = target;
+  spec.target = wire::IpAddress::V4(target);
   spec.type = type;
   spec.port = port;
   spec.ttl = ttl;
@@ -88,9 +89,9 @@ void ExpectSameRecord(const ReplyRecord& a, const ReplyRecord& e) {
 class MatcherTest : public ::testing::Test {
  protected:
   MatcherTest()
-      : targets_(targets::TargetSet::FromRanges(
+      : targets_(testutil::V4Set(
             {{kTarget, kTarget}, {Ip(198, 51, 100, 0), Ip(198, 51, 100, 255)}})) {
-    config_.source_address = kSource;
+    config_.source_v4 = wire::IpAddress::V4(kSource);
     config_.targets = &targets_;
     config_.ttl_min = 1;
     config_.ttl_max = 32;
@@ -156,7 +157,7 @@ TEST_F(MatcherTest, SynAck) {
   EXPECT_EQ(reason, RejectReason::kNone);
   ReplyRecord e = ExpectedFor(spec);
   e.kind = ReplyKind::kSynAck;
-  e.from = kTarget;
+  e.from = wire::IpAddress::V4(kTarget);
   e.reply_ttl = 57;
   e.reply_ipid = 0x3333;
   e.rtt_us = kRecvUs - kTickStart;  // from the send tick only: an upper bound
@@ -181,7 +182,7 @@ TEST_F(MatcherTest, RstAckFromTarget) {
   ASSERT_EQ(Match(testutil::TcpReplyFor(Probe(spec), r), &rec), MatchOutcome::kMatched);
   ReplyRecord e = ExpectedFor(spec);
   e.kind = ReplyKind::kRst;
-  e.from = kTarget;
+  e.from = wire::IpAddress::V4(kTarget);
   e.reply_ttl = 49;
   e.reply_ipid = 0;
   e.rtt_us = kRecvUs - kTickStart;
@@ -217,7 +218,7 @@ TEST_F(MatcherTest, EchoReply) {
   ASSERT_EQ(Match(reply, &rec), MatchOutcome::kMatched);
   ReplyRecord e = ExpectedFor(spec);
   e.kind = ReplyKind::kEchoReply;
-  e.from = kTarget;
+  e.from = wire::IpAddress::V4(kTarget);
   e.reply_ttl = 60;
   e.reply_ipid = 0x5555;
   e.rtt_us = kRttUs;  // the echoed payload carries the send time's low bits
@@ -256,7 +257,7 @@ TEST_F(MatcherTest, TimeExceeded) {
     ASSERT_EQ(Match(testutil::BuildIcmpError(probe, err), &rec), MatchOutcome::kMatched);
     ReplyRecord e = ExpectedFor(spec);
     e.kind = ReplyKind::kTimeExceeded;
-    e.from = kRouter;
+    e.from = wire::IpAddress::V4(kRouter);
     e.reply_ttl = 251;
     e.reply_ipid = 0x7777;
     e.rtt_us = c.exact ? kRttUs : kRecvUs - kTickStart;
@@ -299,7 +300,7 @@ TEST_F(MatcherTest, DestUnreachableEveryCode) {
       EXPECT_EQ(rec.kind, ReplyKind::kDestUnreachable);
       EXPECT_EQ(rec.icmp_type, 3);
       EXPECT_EQ(rec.icmp_code, code);
-      EXPECT_EQ(rec.from, err.router);
+      EXPECT_EQ(rec.from, wire::IpAddress::V4(err.router));
       EXPECT_EQ(rec.target, kTarget);
       EXPECT_EQ(rec.probe_ttl, 12);
       EXPECT_EQ(rec.attempt, 2);

@@ -24,7 +24,7 @@ const int64_t kSendTimes[] = {kSendUs, kSendUs + 1, kSendUs + 1023, kSendUs + 77
 Bytes BuildProbe(const ProbeBuilder& builder, uint32_t target, ProbeType type, uint16_t port,
                  int ttl, int attempt, int64_t send_us) {
   ProbeSpec spec;
-  spec.target = target;
+  spec.target = wire::IpAddress::V4(target);
   spec.type = type;
   spec.port = port;
   spec.ttl = static_cast<uint8_t>(ttl);

@@ -27,7 +27,7 @@ using testutil::BytesEqual;
 
 ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt) {
   ProbeSpec spec;
-  spec.target = kTarget;
+  spec.target = wire::IpAddress::V4(kTarget);
   spec.type = type;
   spec.port = port;
   spec.ttl = ttl;
@@ -209,7 +209,7 @@ TEST_F(ProbeBuilderTest, BuildBatchIsByteIdenticalToBuild) {
         specs[i] = Spec(tcp ? ProbeType::kTcpSyn : ProbeType::kIcmpEcho,
                         tcp ? static_cast<uint16_t>(20 + i) : 0,
                         static_cast<uint8_t>(1 + i % 40), static_cast<uint8_t>(i % 4));
-        specs[i].target = kTarget + static_cast<uint32_t>(i / 2);
+        specs[i].target = wire::IpAddress::V4(kTarget + static_cast<uint32_t>(i / 2));
       }
       std::vector<std::array<uint8_t, kMaxProbeLen>> slots(n);
       std::vector<uint8_t*> outs(n);

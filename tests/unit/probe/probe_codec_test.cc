@@ -20,7 +20,7 @@ using testing_probe::kTarget;
 ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt,
                uint32_t target = kTarget) {
   ProbeSpec spec;
-  spec.target = target;
+  spec.target = wire::IpAddress::V4(target);
   spec.type = type;
   spec.port = port;
   spec.ttl = ttl;
@@ -189,7 +189,7 @@ TEST(ProbeCodecTest, StampBatchEqualsSingleEncoding) {
       std::vector<ProbeStamp> stamps(n);
       codec.StampBatch(specs, kSendTick, stamps.data());
       for (size_t i = 0; i < n; ++i) {
-        FlowFields flow = codec.Flow(specs[i].target, specs[i].type, specs[i].port);
+        FlowFields flow = codec.Flow(specs[i].target.v4(), specs[i].type, specs[i].port);
         ASSERT_EQ(stamps[i].flow.tcp_sport, flow.tcp_sport);
         ASSERT_EQ(stamps[i].flow.icmp_id, flow.icmp_id);
         ASSERT_EQ(stamps[i].flow.icmp_checksum, flow.icmp_checksum);

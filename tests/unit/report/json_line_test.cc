@@ -63,9 +63,10 @@ TEST(JsonLineTest, Numbers) {
 TEST(JsonLineTest, Ipv4) {
   JsonLine line;
   line.Begin();
-  line.AddIpv4("a", testutil::Ip(185, 70, 40, 101));
-  line.AddIpv4("z", 0);
-  EXPECT_EQ(Line(line), "{\"a\":\"185.70.40.101\",\"z\":\"0.0.0.0\"}\n");
+  line.AddIp("a", testutil::Ip(185, 70, 40, 101));
+  line.AddIp("z", testutil::V4(0));
+  line.AddIp("six", wire::ParseIpAddress("2001:2:0:0:0:0:0:1").value());
+  EXPECT_EQ(Line(line), "{\"a\":\"185.70.40.101\",\"z\":\"0.0.0.0\",\"six\":\"2001:2::1\"}\n");
 }
 
 TEST(JsonLineTest, ArraysAndNestedObjects) {

@@ -57,7 +57,7 @@ TEST(FormatReplyTest, TimeExceededWithMplsByteExact) {
             "{\"type\":\"reply\",\"target\":\"185.70.40.101\",\"probe\":\"tcp-syn\",\"port\":443,"
             "\"ttl\":7,\"attempt\":1,\"kind\":\"time_exceeded\",\"from\":\"203.0.113.9\","
             "\"reply_ttl\":250,\"ipid\":4660,\"rtt_us\":23456,\"rtt_exact\":true,"
-            "\"time_us\":1700000000146912,\"icmp_type\":11,\"icmp_code\":0,\"quoted_ttl\":1,"
+            "\"time_us\":1700000000146912,\"ip_version\":4,\"icmp_type\":11,\"icmp_code\":0,\"quoted_ttl\":1,"
             "\"quoted_ipid\":8768,\"quoted_len\":8,\"mpls\":[{\"label\":16005,\"tc\":0,"
             "\"s\":false,\"ttl\":1},{\"label\":299792,\"tc\":5,\"s\":true,\"ttl\":254}]}\n");
 }
@@ -85,7 +85,7 @@ TEST(FormatReplyTest, SynAckByteExact) {
             "{\"type\":\"reply\",\"target\":\"185.70.40.101\",\"probe\":\"tcp-syn\",\"port\":8443,"
             "\"ttl\":30,\"attempt\":0,\"kind\":\"syn_ack\",\"from\":\"185.70.40.101\","
             "\"reply_ttl\":57,\"ipid\":0,\"rtt_us\":24512,\"rtt_exact\":false,"
-            "\"time_us\":1700000000146912,\"tcp_flags\":\"SA\",\"tcp_window\":29200}\n");
+            "\"time_us\":1700000000146912,\"ip_version\":4,\"tcp_flags\":\"SA\",\"tcp_window\":29200}\n");
 }
 
 TEST(FormatReplyTest, EchoReplyHasNoPort) {
@@ -108,7 +108,7 @@ TEST(FormatReplyTest, EchoReplyHasNoPort) {
   EXPECT_EQ(Finish(line),
             "{\"type\":\"reply\",\"target\":\"1.1.1.1\",\"probe\":\"icmp-echo\",\"ttl\":12,"
             "\"attempt\":3,\"kind\":\"echo_reply\",\"from\":\"1.1.1.1\",\"reply_ttl\":58,"
-            "\"ipid\":65535,\"rtt_us\":3,\"rtt_exact\":true,\"time_us\":5,\"icmp_type\":0,"
+            "\"ipid\":65535,\"rtt_us\":3,\"rtt_exact\":true,\"time_us\":5,\"ip_version\":4,\"icmp_type\":0,"
             "\"icmp_code\":0}\n");
 }
 
@@ -208,7 +208,7 @@ TEST(FormatMetaTest, OneLineEscapedArgv) {
   meta.argv = {"cutpoint", "trace", "--note", "a \"quoted\"\nvalue"};
   meta.key_fingerprint = "f49644867b0897ea";
   meta.start_time = "2024-01-02T03:04:05Z";
-  meta.source_address = Ip(192, 0, 2, 1);
+  meta.source_v4 = wire::IpAddress::V4(Ip(192, 0, 2, 1));
   meta.interface = "eth0";
   meta.probes = {"tcp-syn:443", "icmp-echo"};
   meta.ttl_min = 1;

@@ -50,7 +50,7 @@ TEST(WriteReplyLineTest, SynAckByteExact) {
             "{\"type\":\"reply\",\"target\":\"185.70.40.101\",\"probe\":\"tcp-syn\",\"port\":8443,"
             "\"ttl\":30,\"attempt\":0,\"kind\":\"syn_ack\",\"from\":\"185.70.40.101\","
             "\"reply_ttl\":57,\"ipid\":0,\"rtt_us\":24512,\"rtt_exact\":false,"
-            "\"time_us\":1700000000146912,\"tcp_flags\":\"SA\",\"tcp_window\":29200}\n");
+            "\"time_us\":1700000000146912,\"ip_version\":4,\"tcp_flags\":\"SA\",\"tcp_window\":29200}\n");
   EXPECT_EQ(Fast(SynAck(), true), Reference(SynAck(), true));
   EXPECT_NE(Fast(SynAck(), true).find("\"kind\":\"syn_ack\",\"status\":\"open\",\"from\""),
             std::string::npos);
@@ -58,8 +58,8 @@ TEST(WriteReplyLineTest, SynAckByteExact) {
 
 TEST(WriteReplyLineTest, ExtremeAddressesAndIntegers) {
   match::ReplyRecord r = SynAck();
-  r.target = 0;
-  r.from = 0xffffffff;
+  r.target = wire::IpAddress::V4(0);
+  r.from = wire::IpAddress::V4(0xffffffff);
   r.port = 65535;
   r.probe_ttl = 255;
   r.attempt = 255;
@@ -74,7 +74,7 @@ TEST(WriteReplyLineTest, ExtremeAddressesAndIntegers) {
             "{\"type\":\"reply\",\"target\":\"0.0.0.0\",\"probe\":\"tcp-syn\",\"port\":65535,"
             "\"ttl\":255,\"attempt\":255,\"kind\":\"syn_ack\",\"from\":\"255.255.255.255\","
             "\"reply_ttl\":0,\"ipid\":65535,\"rtt_us\":-9223372036854775808,\"rtt_exact\":true,"
-            "\"time_us\":9223372036854775807,\"tcp_flags\":\"FSRPAUEC\",\"tcp_window\":0}\n");
+            "\"time_us\":9223372036854775807,\"ip_version\":4,\"tcp_flags\":\"FSRPAUEC\",\"tcp_window\":0}\n");
   EXPECT_EQ(Fast(r), Reference(r));
   r.tcp_flags = 0;
   r.rtt_us = -1;
@@ -103,13 +103,13 @@ TEST(WriteReplyLineTest, EveryDigitCountAndOctet) {
 
 TEST(WriteReplyLineTest, TimeExceededWithFullMplsStackFitsTheBound) {
   match::ReplyRecord r;
-  r.target = 0xffffffff;
+  r.target = wire::IpAddress::V4(0xffffffff);
   r.probe_type = probe::ProbeType::kTcpSyn;
   r.port = 65535;
   r.probe_ttl = 255;
   r.attempt = 255;
   r.kind = match::ReplyKind::kDestUnreachable;
-  r.from = 0xfefefefe;
+  r.from = wire::IpAddress::V4(0xfefefefe);
   r.reply_ttl = 255;
   r.reply_ipid = 65535;
   r.rtt_us = std::numeric_limits<int64_t>::min();
@@ -142,7 +142,7 @@ TEST(WriteReplyLineTest, EchoReplyHasNoPort) {
   EXPECT_EQ(Fast(r),
             "{\"type\":\"reply\",\"target\":\"1.1.1.1\",\"probe\":\"icmp-echo\",\"ttl\":12,"
             "\"attempt\":3,\"kind\":\"echo_reply\",\"from\":\"1.1.1.1\",\"reply_ttl\":58,"
-            "\"ipid\":65535,\"rtt_us\":3,\"rtt_exact\":true,\"time_us\":5,\"icmp_type\":0,"
+            "\"ipid\":65535,\"rtt_us\":3,\"rtt_exact\":true,\"time_us\":5,\"ip_version\":4,\"icmp_type\":0,"
             "\"icmp_code\":0}\n");
 }
 
@@ -160,13 +160,13 @@ TEST(WriteReplyLineTest, MatchesReferenceOnRandomRecords) {
   };
   for (int i = 0; i < 20000; ++i) {
     match::ReplyRecord r;
-    r.target = static_cast<uint32_t>(rng());
+    r.target = wire::IpAddress::V4(static_cast<uint32_t>(rng()));
     r.probe_type = pick(2) ? probe::ProbeType::kTcpSyn : probe::ProbeType::kIcmpEcho;
     r.port = static_cast<uint16_t>(rng());
     r.probe_ttl = static_cast<uint8_t>(rng());
     r.attempt = static_cast<uint8_t>(rng());
     r.kind = static_cast<match::ReplyKind>(pick(7));
-    r.from = static_cast<uint32_t>(rng());
+    r.from = wire::IpAddress::V4(static_cast<uint32_t>(rng()));
     r.reply_ttl = static_cast<uint8_t>(rng());
     r.reply_ipid = static_cast<uint16_t>(rng());
     r.recv_time_us = wide();

@@ -21,7 +21,7 @@ namespace {
 using testutil::Bytes;
 using testutil::Ip;
 
-constexpr uint32_t kSource = Ip(192, 0, 2, 1);
+constexpr testutil::Ipv4Literal kSource = Ip(192, 0, 2, 1);
 constexpr int64_t kSendUs = 1700000000123456;
 
 // Frames from memory; optionally a read error instead of frame `fail_at`.
@@ -133,7 +133,7 @@ class CapturePipelineTest : public ::testing::Test {
 
   static match::MatcherConfig Config() {
     match::MatcherConfig config;
-    config.source_address = kSource;
+    config.source_v4 = wire::IpAddress::V4(kSource);
     return config;
   }
 

@@ -14,6 +14,7 @@
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/target_set.h"
 #include "gtest/gtest.h"
+#include "v4_ranges.h"
 #include "session/work_ranges.h"
 #include "session_fakes.h"
 
@@ -93,7 +94,7 @@ TEST_F(LiveScanTest, InterruptedRunSavesWhatIsLeftAndTheNextRunSendsExactlyThat)
   EXPECT_EQ(sent_.size(), plan_.size());  // every probe of the plan, none twice
   for (uint64_t i = 0; i < plan_.size(); ++i) {
     probe::ProbeSpec spec = plan_.SpecAt(i);
-    EXPECT_TRUE(sent_.count({spec.target, spec.type == probe::ProbeType::kTcpSyn, spec.ttl}))
+    EXPECT_TRUE(sent_.count({spec.target.v4(), spec.type == probe::ProbeType::kTcpSyn, spec.ttl}))
         << "plan index " << i;
   }
   saved = ReadResumeFile(resume_path_);

@@ -19,13 +19,13 @@ std::string TempPath(const char* name) {
 
 match::ReplyRecord Reply(uint8_t ttl, uint8_t attempt) {
   match::ReplyRecord r;
-  r.target = 0xc6130165;
+  r.target = wire::IpAddress::V4(0xc6130165);
   r.probe_type = probe::ProbeType::kTcpSyn;
   r.port = 25;
   r.probe_ttl = ttl;
   r.attempt = attempt;
   r.kind = match::ReplyKind::kTimeExceeded;
-  r.from = 0xc6120202;
+  r.from = wire::IpAddress::V4(0xc6120202);
   r.icmp_code = 0;
   r.reply_ttl = 61;
   r.reply_ipid = 4242;
@@ -55,7 +55,7 @@ TEST(LocateResumeTest, RoundTripsThePositionAndTheReplies) {
   ASSERT_EQ(got.replies.size(), 2u);
   EXPECT_EQ(got.replies[1].probe_ttl, 7);
   EXPECT_EQ(got.replies[1].attempt, 2);
-  EXPECT_EQ(got.replies[1].from, 0xc6120202u);
+  EXPECT_EQ(got.replies[1].from, wire::IpAddress::V4(0xc6120202u));
   EXPECT_EQ(got.replies[1].reply_ipid, 4242);
   EXPECT_EQ(got.replies[1].rtt_us, 1234);
   EXPECT_EQ(got.replies[1].kind, match::ReplyKind::kTimeExceeded);

@@ -6,6 +6,8 @@
 #include "session/locate_sweep.h"
 
 #include <gtest/gtest.h>
+
+#include "test_util.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +39,7 @@ constexpr uint32_t kSource = 0xc6120001;  // 198.18.0.1
 constexpr uint64_t kSeed = 7;
 
 uint32_t Ip(const char* text) { return *wire::ParseIpv4(text); }
-uint32_t Hop(int ttl) { return 0xc6120002 + (static_cast<uint32_t>(ttl - 1) << 8); }
+testutil::Ipv4Literal Hop(int ttl) { return {0xc6120002 + (static_cast<uint32_t>(ttl - 1) << 8)}; }
 
 // A host and its path, as the simulated network treats the probes sent to it.
 struct Host {
@@ -54,7 +56,7 @@ class SimulatedNetwork {
 
   std::optional<match::ReplyRecord> Answer(const probe::ProbeSpec& probe) const {
     auto host = std::find_if(hosts_.begin(), hosts_.end(),
-                             [&](const Host& h) { return h.address == probe.target; });
+                             [&](const Host& h) { return wire::IpAddress::V4(h.address) == probe.target; });
     if (host == hosts_.end() || Lost(probe, host->loss_percent)) return std::nullopt;
     bool test = probe.type == ProbeType::kTcpSyn && probe.port == kTestPort;
     if (test && host->test_dropped_after != 0 && probe.ttl > host->test_dropped_after) {
@@ -75,7 +77,7 @@ class SimulatedNetwork {
     }
     if (probe.ttl > host->path_answers_until) return std::nullopt;
     reply.kind = ReplyKind::kTimeExceeded;
-    reply.from = Hop(probe.ttl);
+    reply.from = wire::IpAddress::V4(Hop(probe.ttl));
     reply.reply_ttl = static_cast<uint8_t>(64 - probe.ttl);
     return reply;
   }
@@ -85,7 +87,7 @@ class SimulatedNetwork {
   static bool Lost(const probe::ProbeSpec& p, int loss_percent) {
     if (loss_percent == 0) return false;
     uint64_t h = 1469598103934665603ull;
-    for (uint64_t word : {uint64_t{p.target}, uint64_t{static_cast<uint8_t>(p.type)},
+    for (uint64_t word : {p.target.low(), uint64_t{static_cast<uint8_t>(p.type)},
                           uint64_t{p.port}, uint64_t{p.ttl}, uint64_t{p.attempt}}) {
       h = (h ^ word) * 1099511628211ull;
       h ^= h >> 29;
@@ -183,7 +185,7 @@ class FakeRunner final : public ProbeRunner {
 };
 
 // A probe by what the sweep decides about it (its order aside).
-using ProbeId = std::tuple<uint32_t, int, int, int, int>;  // target, kind, port, ttl, attempt
+using ProbeId = std::tuple<wire::IpAddress, int, int, int, int>;  // target, kind, port, ttl, attempt
 ProbeId IdOf(const probe::ProbeSpec& p) {
   return {p.target, static_cast<int>(p.type), p.port, p.ttl, p.attempt};
 }
@@ -194,10 +196,10 @@ std::multiset<ProbeId> Ids(const SentRound& round) {
 }
 
 // Every kind of every target at every TTL and attempt: a whole window round.
-std::multiset<ProbeId> Grid(const std::vector<uint32_t>& targets, int ttl_lo, int ttl_hi,
+std::multiset<ProbeId> Grid(const std::vector<wire::IpAddress>& targets, int ttl_lo, int ttl_hi,
                             int attempt_lo, int attempt_count) {
   std::multiset<ProbeId> ids;
-  for (uint32_t target : targets) {
+  for (const wire::IpAddress& target : targets) {
     for (int ttl = ttl_lo; ttl <= ttl_hi; ++ttl) {
       for (int attempt = attempt_lo; attempt < attempt_lo + attempt_count; ++attempt) {
         ids.insert({target, static_cast<int>(ProbeType::kTcpSyn), kTestPort, ttl, attempt});
@@ -208,6 +210,12 @@ std::multiset<ProbeId> Grid(const std::vector<uint32_t>& targets, int ttl_lo, in
   }
   return ids;
 }
+std::multiset<ProbeId> Grid(std::initializer_list<uint32_t> targets, int ttl_lo, int ttl_hi,
+                            int attempt_lo, int attempt_count) {
+  std::vector<wire::IpAddress> addresses;
+  for (uint32_t target : targets) addresses.push_back(wire::IpAddress::V4(target));
+  return Grid(addresses, ttl_lo, ttl_hi, attempt_lo, attempt_count);
+}
 
 std::string Dump(const locate::ObservationTable& table) {
   std::string text;
@@ -216,7 +224,8 @@ std::string Dump(const locate::ObservationTable& table) {
     for (int kind = 0; kind < static_cast<int>(layout.kinds.size()); ++kind) {
       for (int ttl = layout.ttl_min; ttl <= layout.ttl_max; ++ttl) {
         const locate::Cell& c = table.At(i, kind, ttl);
-        absl::StrAppend(&text, i, "/", kind, "/", ttl, ": ", c.te_from, " ", c.unreach_from, " ",
+        absl::StrAppend(&text, i, "/", kind, "/", ttl, ": ", wire::IpAddressToString(c.te_from), " ",
+                        wire::IpAddressToString(c.unreach_from), " ",
                         c.te_rtt_us, " ", c.target_rtt_us, " ", c.te_attempts, " ",
                         c.unreach_attempts, " ", c.synack_attempts, " ", c.rst_attempts, " ",
                         c.echo_attempts, " ", c.other_attempts, " ", c.synack_reply_ttl, " ",
@@ -229,7 +238,7 @@ std::string Dump(const locate::ObservationTable& table) {
 
 std::string Describe(const locate::Verdict& v) {
   return absl::StrCat(
-      wire::Ipv4ToString(v.target), " ", locate::VerdictName(v.verdict),
+      wire::IpAddressToString(v.target), " ", locate::VerdictName(v.verdict),
       v.reason.empty() ? "" : absl::StrCat(" (", v.reason, ")"),
       v.has_location ? absl::StrCat(" after ", v.after_ttl, " before ", v.before_ttl) : "",
       " distance ", v.distance);
@@ -261,7 +270,7 @@ struct SweepRun {
   }
   const locate::Verdict& Of(uint32_t target) const {
     for (const locate::Verdict& v : verdicts) {
-      if (v.target == target) return v;
+      if (v.target == wire::IpAddress::V4(target)) return v;
     }
     ADD_FAILURE() << "no verdict for " << wire::Ipv4ToString(target);
     return verdicts.front();
@@ -271,8 +280,8 @@ struct SweepRun {
 class LocateSweepTest : public testing::Test {
  protected:
   void SetNetwork(std::vector<Host> hosts, int ttl_min, int ttl_max) {
-    std::vector<targets::Ipv4Range> ranges;
-    for (const Host& host : hosts) ranges.push_back({host.address, host.address});
+    std::vector<targets::IpRange> ranges;
+    for (const Host& host : hosts) ranges.push_back(targets::IpRange::V4(host.address, host.address));
     targets_ = targets::TargetSet::FromRanges(std::move(ranges));
     network_ = std::make_unique<SimulatedNetwork>(std::move(hosts));
     layout_.ttl_min = static_cast<uint8_t>(ttl_min);
@@ -295,8 +304,8 @@ class LocateSweepTest : public testing::Test {
 
   static locate::JudgeOptions Judge() {
     locate::JudgeOptions judge;
-    judge.source_address = kSource;
-    judge.group_prefix_len = 24;
+
+    judge.group_prefixes.v4 = 24;
     return judge;
   }
 
@@ -420,11 +429,11 @@ TEST_F(LocateSweepTest, LostAnswersAreAskedAgainNotReadAsADrop) {
   EXPECT_EQ(Ids(rounds[0]), Grid({lossy_near, lossy_far}, 1, 8, 0, 2));
 
   // Retry rounds re-ask whole rows, at test cells that had drawn nothing yet.
-  std::set<std::pair<uint32_t, int>> test_answered;
+  std::set<std::pair<wire::IpAddress, int>> test_answered;
   size_t answered = 0;
   for (size_t i = 0; i < rounds.size(); ++i) {
     if (i > 0) {
-      std::set<std::pair<uint32_t, int>> rows;
+      std::set<std::pair<wire::IpAddress, int>> rows;
       for (const probe::ProbeSpec& p : rounds[i].probes) {
         EXPECT_EQ(p.attempt, config.attempts + static_cast<int>(i) - 1);
         rows.insert({p.target, p.ttl});
@@ -625,15 +634,15 @@ TEST_F(LocateStoryTest, PlanIdNamesEverythingTheRoundsDependOn) {
       locate::ObservationTable::Create(&targets_, layout_);
   ASSERT_TRUE(table.ok());
   std::vector<std::string> names = {"tcp-syn:25 (test)", "tcp-syn:443", "icmp-echo"};
-  std::string id = LocatePlanId(StoryConfig(), *table, names, 24, "k3y");
+  std::string id = LocatePlanId(StoryConfig(), *table, names, targets::GroupPrefixes{24, 48}, "k3y");
   // The resume files of earlier runs must stay readable: the text is part of the format.
   EXPECT_EQ(id,
             "targets=6/b1907a2ef3b4a64 probes=tcp-syn:25_(test),tcp-syn:443,icmp-echo "
             "ttl=1-16 window=8 attempts=2+2 group=24 key=k3y seed=7");
   LocateSweepConfig other = StoryConfig();
   other.seed = 8;
-  EXPECT_NE(LocatePlanId(other, *table, names, 24, "k3y"), id);
-  EXPECT_NE(LocatePlanId(StoryConfig(), *table, names, 16, "k3y"), id);
+  EXPECT_NE(LocatePlanId(other, *table, names, targets::GroupPrefixes{24, 48}, "k3y"), id);
+  EXPECT_NE(LocatePlanId(StoryConfig(), *table, names, targets::GroupPrefixes{16, 48}, "k3y"), id);
 }
 
 TEST_F(LocateStoryTest, MatcherTakesEveryAttemptAndTheLongestWait) {
@@ -642,8 +651,8 @@ TEST_F(LocateStoryTest, MatcherTakesEveryAttemptAndTheLongestWait) {
   ASSERT_TRUE(table.ok());
   LocateSweepConfig config = StoryConfig();
   config.cooldown_s = 5;
-  match::MatcherConfig matcher = LocateMatcherConfig(config, *table, kSource);
-  EXPECT_EQ(matcher.source_address, kSource);
+  match::MatcherConfig matcher = LocateMatcherConfig(config, *table, wire::SourceAddresses{wire::IpAddress::V4(kSource), std::nullopt});
+  EXPECT_EQ(matcher.source_v4, wire::IpAddress::V4(kSource));
   EXPECT_EQ(matcher.targets, &targets_);
   EXPECT_EQ(matcher.ttl_min, 1);
   EXPECT_EQ(matcher.ttl_max, 16);

@@ -30,7 +30,7 @@ constexpr size_t kProbes = 300;
 
 probe::ProbeSpec SpecAt(uint64_t i) {
   probe::ProbeSpec s;
-  s.target = 0xc6336400u + static_cast<uint32_t>(i % 200);  // 198.51.100.0/24
+  s.target = wire::IpAddress::V4(0xc6336400u + static_cast<uint32_t>(i % 200));  // 198.51.100.0/24
   s.type = i % 2 == 0 ? probe::ProbeType::kTcpSyn : probe::ProbeType::kIcmpEcho;
   s.port = s.type == probe::ProbeType::kTcpSyn ? 443 : 0;
   s.ttl = static_cast<uint8_t>(1 + i % 30);
@@ -100,7 +100,7 @@ Sent RunSession(bool in_place, capture::PcapWriter* evidence, std::vector<int64_
   Sent sent;
   RecordingSender* sender = nullptr;
   SessionConfig config;
-  config.source_address = kSource;
+  config.sources.v4 = wire::IpAddress::V4(kSource);
   config.drop_privileges = false;
   config.evidence = evidence;
   config.backend.make_capture =
@@ -182,7 +182,7 @@ ListSource Numbered(size_t count) {
   std::vector<probe::ProbeSpec> specs;
   for (size_t i = 0; i < count; ++i) {
     probe::ProbeSpec spec;
-    spec.target = kBase + static_cast<uint32_t>(i);
+    spec.target = wire::IpAddress::V4(kBase + static_cast<uint32_t>(i));
     spec.type = i % 2 == 0 ? probe::ProbeType::kTcpSyn : probe::ProbeType::kIcmpEcho;
     spec.port = spec.type == probe::ProbeType::kTcpSyn ? 443 : 0;
     spec.ttl = static_cast<uint8_t>(1 + i % 16);
@@ -278,7 +278,7 @@ TEST(ProbeSessionRunTest, RepliesAreMatchedAndCounted) {
   ASSERT_EQ(run.replies.size(), answered);
   std::vector<bool> seen(kCount, false);
   for (const match::ReplyRecord& reply : run.replies) {
-    uint64_t i = reply.target - kBase;
+    uint64_t i = reply.target.v4() - kBase;
     ASSERT_LT(i, kCount);
     EXPECT_EQ(i % 3, 0u) << "probe " << i;
     EXPECT_FALSE(seen[i]) << "probe " << i;

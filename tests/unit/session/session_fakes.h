@@ -180,10 +180,10 @@ class FakeCapture final : public capture::FrameSource {
 inline SessionConfig FakeConfig(FakeNetwork* network, int senders = 1, bool in_place = false,
                                 absl::Status capture_failure = absl::OkStatus()) {
   SessionConfig config;
-  config.source_address = kSource;
+  config.sources.v4 = wire::IpAddress::V4(kSource);
   config.sender_threads = senders;
   config.drop_privileges = false;
-  config.matcher.source_address = kSource;
+  config.matcher.source_v4 = wire::IpAddress::V4(kSource);
   config.backend.make_capture =
       [network, capture_failure](
           const std::string&) -> absl::StatusOr<std::unique_ptr<capture::FrameSource>> {

@@ -26,7 +26,7 @@ namespace {
 using testutil::Bytes;
 using testutil::Ip;
 
-constexpr uint32_t kSource = Ip(192, 0, 2, 1);
+constexpr testutil::Ipv4Literal kSource = Ip(192, 0, 2, 1);
 constexpr int64_t kSendUs = 1700000000123456;
 
 void Put32(Bytes* out, uint32_t value) {
@@ -179,7 +179,7 @@ class TruncatedCaptureTest : public ::testing::Test {
 
   static match::MatcherConfig Config() {
     match::MatcherConfig config;
-    config.source_address = kSource;
+    config.source_v4 = wire::IpAddress::V4(kSource);
     return config;
   }
 

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "gtest/gtest.h"
+#include "v4_ranges.h"
 #include "test_util.h"
 
 namespace cutpoint::targets {
@@ -13,7 +14,7 @@ using probe::ProbeType;
 using testutil::Ip;
 
 TargetSet ThreeTargets() {
-  return TargetSet::FromRanges({{Ip(185, 70, 40, 100), Ip(185, 70, 40, 101)},
+  return testutil::V4Set({{Ip(185, 70, 40, 100), Ip(185, 70, 40, 101)},
                                 {Ip(1, 1, 1, 1), Ip(1, 1, 1, 1)}});
 }
 
@@ -56,11 +57,11 @@ TEST(ProbePlanTest, EdgesAccepted) {
   EXPECT_EQ(full->size(), 3u * 2 * 255 * 4);
   // The whole IPv4 space, full TTL range, 4 attempts, two kinds still fits in 64 bits.
   absl::StatusOr<ProbePlan> huge =
-      ProbePlan::Create(TargetSet::FromRanges({{0, 0xffffffffu}}), kKinds, 1, 255, 4);
+      ProbePlan::Create(testutil::V4Set({{0, 0xffffffffu}}), kKinds, 1, 255, 4);
   ASSERT_TRUE(huge.ok());
   EXPECT_EQ(huge->size(), (uint64_t{1} << 32) * 2 * 255 * 4);
   probe::ProbeSpec last = huge->SpecAt(huge->size() - 1);
-  EXPECT_EQ(last.target, 0xffffffffu);
+  EXPECT_EQ(last.target, testutil::V4(0xffffffffu));
   EXPECT_EQ(last.ttl, 255);
   EXPECT_EQ(last.attempt, 3);
 }
@@ -76,7 +77,7 @@ TEST(ProbePlanTest, SpecAtCoversEveryProbeExactlyOnce) {
   EXPECT_EQ(plan->attempts(), 2);
   EXPECT_EQ(plan->kinds().size(), 3u);
   EXPECT_EQ(plan->targets().size(), 3u);
-  std::set<std::tuple<uint32_t, int, uint16_t, int, int>> seen;
+  std::set<std::tuple<wire::IpAddress, int, uint16_t, int, int>> seen;
   for (uint64_t i = 0; i < plan->size(); ++i) {
     probe::ProbeSpec s = plan->SpecAt(i);
     ASSERT_TRUE(plan->targets().Contains(s.target));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 #include <map>
 #include <set>
 #include <tuple>
@@ -21,7 +23,7 @@ ProbePlan MakePlan(const char* prefix, uint8_t ttl_max) {
   return *std::move(plan);
 }
 
-using ProbeKey = std::tuple<uint32_t, int, uint16_t, int, int>;
+using ProbeKey = std::tuple<wire::IpAddress, int, uint16_t, int, int>;
 ProbeKey KeyOf(const probe::ProbeSpec& s) {
   return {s.target, static_cast<int>(s.type), s.port, s.ttl, s.attempt};
 }
@@ -37,7 +39,7 @@ TEST(ShardOrderTest, ShardsAreDisjointCompleteAndKeepTargetsWhole) {
       for (uint64_t i = 0; i < order->size(); ++i) {
         probe::ProbeSpec spec = order->At(i);
         EXPECT_TRUE(seen.insert(KeyOf(spec)).second) << "probe sent twice";
-        auto [it, inserted] = shard_of_target.emplace(spec.target, shard);
+        auto [it, inserted] = shard_of_target.emplace(spec.target.v4(), shard);
         EXPECT_EQ(it->second, shard) << "a target's probes span two shards";
       }
     }
@@ -52,7 +54,7 @@ TEST(ShardOrderTest, BoundariesDependOnlyOnSeedAndShardCount) {
   absl::StatusOr<ShardOrder> b = ShardOrder::Create(plan, 5, 4, 2);
   absl::StatusOr<ShardOrder> other_seed = ShardOrder::Create(plan, 6, 4, 2);
   ASSERT_TRUE(a.ok() && b.ok() && other_seed.ok());
-  std::set<uint32_t> targets_a, targets_b, targets_other;
+  std::set<wire::IpAddress> targets_a, targets_b, targets_other;
   for (uint64_t i = 0; i < a->target_count(); ++i) targets_a.insert(plan.targets().At(a->TargetIndex(i)));
   for (uint64_t i = 0; i < b->target_count(); ++i) targets_b.insert(plan.targets().At(b->TargetIndex(i)));
   for (uint64_t i = 0; i < other_seed->target_count(); ++i) {
@@ -102,7 +104,7 @@ TEST(TargetSetAlgebraTest, SubtractAndIntersectMatchABruteForceModel) {
   TargetSet both = base.Intersect(other);
   uint64_t expect_minus = 0, expect_both = 0;
   for (uint64_t i = 0; i < base.size(); ++i) {
-    uint32_t address = base.At(i);
+    wire::IpAddress address = base.At(i);
     bool in_other = other.Contains(address);
     EXPECT_EQ(minus.Contains(address), !in_other) << address;
     EXPECT_EQ(both.Contains(address), in_other) << address;
@@ -131,20 +133,20 @@ TEST(ShardByGroupTest, GroupsStayWholeAndShardsPartitionTheTargets) {
     uint64_t total = 0;
     std::map<uint32_t, uint32_t> shard_of_group;
     for (uint32_t shard = 0; shard < shards; ++shard) {
-      absl::StatusOr<TargetSet> part = ShardByGroup(all, 24, 11, shards, shard);
+      absl::StatusOr<TargetSet> part = ShardByGroup(all, GroupPrefixes{24, 48}, 11, shards, shard);
       ASSERT_TRUE(part.ok());
       total += part->size();
       for (uint64_t i = 0; i < part->size(); ++i) {
-        uint32_t address = part->At(i);
+        wire::IpAddress address = part->At(i);
         EXPECT_TRUE(all.Contains(address));
-        auto [it, inserted] = shard_of_group.emplace(address >> 8, shard);
+        auto [it, inserted] = shard_of_group.emplace(address.v4() >> 8, shard);
         EXPECT_EQ(it->second, shard) << "a /24 split across shards";
       }
     }
     EXPECT_EQ(total, all.size()) << shards;
     EXPECT_EQ(shard_of_group.size(), 9u);
   }
-  EXPECT_FALSE(ShardByGroup(all, 24, 1, 2, 2).ok());
+  EXPECT_FALSE(ShardByGroup(all, GroupPrefixes{24, 48}, 1, 2, 2).ok());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "v4_ranges.h"
 #include "test_util.h"
 
 namespace cutpoint::targets {
@@ -19,50 +20,50 @@ bool Contains(absl::string_view haystack, absl::string_view needle) {
 }
 
 TEST(ParseTargetSpecTest, SingleAddressesAndPrefixes) {
-  absl::StatusOr<Ipv4Range> one = ParseTargetSpec("198.18.0.1");
+  absl::StatusOr<IpRange> one = ParseTargetSpec("198.18.0.1");
   ASSERT_TRUE(one.ok()) << one.status();
-  EXPECT_EQ(*one, (Ipv4Range{Ip(198, 18, 0, 1), Ip(198, 18, 0, 1)}));
+  EXPECT_EQ(*one, (IpRange{Ip(198, 18, 0, 1), Ip(198, 18, 0, 1)}));
   EXPECT_EQ(one->size(), 1u);
 
-  absl::StatusOr<Ipv4Range> net = ParseTargetSpec("198.18.0.0/24");
+  absl::StatusOr<IpRange> net = ParseTargetSpec("198.18.0.0/24");
   ASSERT_TRUE(net.ok());
-  EXPECT_EQ(*net, (Ipv4Range{Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}));
+  EXPECT_EQ(*net, (IpRange{Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}));
   EXPECT_EQ(net->size(), 256u);
 
-  absl::StatusOr<Ipv4Range> all = ParseTargetSpec("0.0.0.0/0");
+  absl::StatusOr<IpRange> all = ParseTargetSpec("0.0.0.0/0");
   ASSERT_TRUE(all.ok());
-  EXPECT_EQ(all->first, 0u);
-  EXPECT_EQ(all->last, 0xffffffffu);
+  EXPECT_EQ(all->first, testutil::V4(0u));
+  EXPECT_EQ(all->last, testutil::V4(0xffffffffu));
   EXPECT_EQ(all->size(), uint64_t{1} << 32);
 
-  absl::StatusOr<Ipv4Range> host = ParseTargetSpec("185.70.40.101/32");
+  absl::StatusOr<IpRange> host = ParseTargetSpec("185.70.40.101/32");
   ASSERT_TRUE(host.ok());
   EXPECT_EQ(host->size(), 1u);
-  absl::StatusOr<Ipv4Range> slash31 = ParseTargetSpec("185.70.40.101/31");
+  absl::StatusOr<IpRange> slash31 = ParseTargetSpec("185.70.40.101/31");
   ASSERT_TRUE(slash31.ok());
-  EXPECT_EQ(*slash31, (Ipv4Range{Ip(185, 70, 40, 100), Ip(185, 70, 40, 101)}));
-  absl::StatusOr<Ipv4Range> slash1 = ParseTargetSpec("200.1.1.1/1");
+  EXPECT_EQ(*slash31, (IpRange{Ip(185, 70, 40, 100), Ip(185, 70, 40, 101)}));
+  absl::StatusOr<IpRange> slash1 = ParseTargetSpec("200.1.1.1/1");
   ASSERT_TRUE(slash1.ok());
-  EXPECT_EQ(*slash1, (Ipv4Range{0x80000000u, 0xffffffffu}));
+  EXPECT_EQ(*slash1, IpRange::V4(0x80000000u, 0xffffffffu));
 }
 
 TEST(ParseTargetSpecTest, HostBitsAreMasked) {
-  absl::StatusOr<Ipv4Range> r = ParseTargetSpec("198.18.0.7/24");
+  absl::StatusOr<IpRange> r = ParseTargetSpec("198.18.0.7/24");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(*r, (Ipv4Range{Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}));
-  absl::StatusOr<Ipv4Range> r16 = ParseTargetSpec("10.20.30.40/12");
+  EXPECT_EQ(*r, (IpRange{Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}));
+  absl::StatusOr<IpRange> r16 = ParseTargetSpec("10.20.30.40/12");
   ASSERT_TRUE(r16.ok());
-  EXPECT_EQ(*r16, (Ipv4Range{Ip(10, 16, 0, 0), Ip(10, 31, 255, 255)}));
+  EXPECT_EQ(*r16, (IpRange{Ip(10, 16, 0, 0), Ip(10, 31, 255, 255)}));
 }
 
 TEST(ParseTargetSpecTest, Rejects) {
   struct Case { const char* spec; const char* message; };
   const Case cases[] = {
-      {"", "bad target address"},
-      {"1.2.3", "bad target address"},
-      {"1.2.3.256", "bad target address"},
-      {"01.2.3.4", "bad target address"},
-      {"example.com", "bad target address"},
+      {"", "bad target"},
+      {"1.2.3", "bad target"},
+      {"1.2.3.256", "bad target"},
+      {"01.2.3.4", "bad target"},
+      {"example.com", "bad target"},
       {"1.2.3.4/33", "bad prefix length"},
       {"1.2.3.4/-1", "bad prefix length"},
       {"1.2.3.4/", "bad prefix length"},
@@ -71,13 +72,21 @@ TEST(ParseTargetSpecTest, Rejects) {
       {"1.2.3.4/008", "bad prefix length"},
       {"1.2.3.4/100", "bad prefix length"},
       {"1.2.3.4/24/8", "bad prefix length"},
-      {"/24", "bad target address"},
-      {"::1", "IPv6"},
-      {"2001:db8::1", "IPv6"},
-      {"2001:db8::/32", "IPv6"},
+      {"/24", "bad target"},
+      {"2001:db8::1/129", "bad prefix length"},
+      {"2001:db8::1/", "bad prefix length"},
+      {"fe80::1%eth0", "zone"},
+      {"fe80::1%eth0/64", "zone"},
+      {"::ffff:198.18.0.1", "IPv4-mapped"},
+      {"::ffff:198.18.0.0/120", "IPv4-mapped"},
+      {"::/0", "whole IPv6 space"},
+      {"::/64", "IPv4-mapped"},
+      {"[2001:db8::1]", "bad target"},
+      {"2001:db8::1::2", "bad target"},
+      {"2001:db8:::1", "bad target"},
   };
   for (const Case& c : cases) {
-    absl::StatusOr<Ipv4Range> r = ParseTargetSpec(c.spec);
+    absl::StatusOr<IpRange> r = ParseTargetSpec(c.spec);
     ASSERT_FALSE(r.ok()) << "'" << c.spec << "'";
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_TRUE(Contains(r.status().message(), c.message))
@@ -86,18 +95,35 @@ TEST(ParseTargetSpecTest, Rejects) {
   }
 }
 
-TEST(ParseTargetSpecTest, Ipv6WithLongPrefixSaysIpv6) {
-  for (const char* spec : {"2001:db8::/64", "2001:db8::/48", "::/128"}) {
-    absl::StatusOr<Ipv4Range> r = ParseTargetSpec(spec);
-    ASSERT_FALSE(r.ok());
-    EXPECT_TRUE(Contains(r.status().message(), "IPv6")) << spec << ": " << r.status().message();
-  }
+TEST(ParseTargetSpecTest, Ipv6AddressesAndPrefixes) {
+  absl::StatusOr<IpRange> one = ParseTargetSpec("2001:2::1");
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_EQ(one->first, wire::IpAddress::V6(0x2001000200000000ull, 1));
+  EXPECT_EQ(one->size(), 1u);
+  absl::StatusOr<IpRange> net = ParseTargetSpec("2001:2:0:ff00::17/120");
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(FormatRange(*net), "2001:2:0:ff00::/120");
+  EXPECT_EQ(net->size(), 256u);
+  absl::StatusOr<IpRange> wide = ParseTargetSpec("2001:2::/48");
+  ASSERT_TRUE(wide.ok());
+  EXPECT_EQ(wide->size(), wire::Uint128{1} << 80);
+  // Mixed with IPv4 in one set: both families, ordered, no overlap.
+  TargetSet set = TargetSet::FromRanges({*net, IpRange::V4(Ip(198, 18, 0, 0), Ip(198, 18, 0, 3))});
+  EXPECT_EQ(set.size(), 260u);
+  EXPECT_EQ(set.CountV4(), 4u);
+  EXPECT_EQ(set.CountV6(), 256u);
+  EXPECT_EQ(set.At(0), testutil::V4(Ip(198, 18, 0, 0)));
+  EXPECT_EQ(wire::IpAddressToString(set.At(4)), "2001:2:0:ff00::");
+  EXPECT_EQ(set.IndexOf(wire::ParseIpAddress("2001:2:0:ff00::ff").value()), 259);
+  EXPECT_EQ(set.IndexOf(wire::ParseIpAddress("2001:2:0:ff00::100").value()), -1);
+  // A set too big to index saturates instead of wrapping.
+  EXPECT_EQ(TargetSet::FromRanges({*wide}).size(), UINT64_MAX);
 }
 
 TEST(FormatRangeTest, PrefixesAndSpans) {
   EXPECT_EQ(FormatRange({Ip(198, 18, 0, 0), Ip(198, 18, 0, 255)}), "198.18.0.0/24");
   EXPECT_EQ(FormatRange({Ip(1, 2, 3, 4), Ip(1, 2, 3, 4)}), "1.2.3.4/32");
-  EXPECT_EQ(FormatRange({0, 0xffffffffu}), "0.0.0.0/0");
+  EXPECT_EQ(FormatRange(IpRange::V4(0, 0xffffffffu)), "0.0.0.0/0");
   EXPECT_EQ(FormatRange({Ip(1, 2, 3, 4), Ip(1, 2, 3, 9)}), "1.2.3.4-1.2.3.9");
   EXPECT_EQ(FormatRange({Ip(1, 2, 3, 1), Ip(1, 2, 3, 2)}), "1.2.3.1-1.2.3.2");  // unaligned
 }
@@ -113,8 +139,8 @@ TEST(TargetSetTest, MergesOverlapsAndAdjacentRanges) {
       {Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)},     // duplicate
   });
   ASSERT_EQ(set.ranges().size(), 2u);
-  EXPECT_EQ(set.ranges()[0], (Ipv4Range{Ip(10, 0, 0, 0), Ip(10, 0, 0, 31)}));
-  EXPECT_EQ(set.ranges()[1], (Ipv4Range{Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)}));
+  EXPECT_EQ(set.ranges()[0], (IpRange{Ip(10, 0, 0, 0), Ip(10, 0, 0, 31)}));
+  EXPECT_EQ(set.ranges()[1], (IpRange{Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)}));
   EXPECT_EQ(set.size(), 33u);
   EXPECT_FALSE(set.empty());
   EXPECT_TRUE(TargetSet().empty());
@@ -122,43 +148,43 @@ TEST(TargetSetTest, MergesOverlapsAndAdjacentRanges) {
 }
 
 TEST(TargetSetTest, EdgesOfTheAddressSpace) {
-  TargetSet set = TargetSet::FromRanges({{0xfffffff0u, 0xffffffffu}, {0, 3}, {4, 4}});
+  TargetSet set = testutil::V4Set({{0xfffffff0u, 0xffffffffu}, {0, 3}, {4, 4}});
   ASSERT_EQ(set.ranges().size(), 2u);
   EXPECT_EQ(set.size(), 5u + 16u);
-  EXPECT_EQ(set.At(0), 0u);
-  EXPECT_EQ(set.At(4), 4u);
-  EXPECT_EQ(set.At(5), 0xfffffff0u);
-  EXPECT_EQ(set.At(20), 0xffffffffu);
-  EXPECT_TRUE(set.Contains(0xffffffffu));
-  EXPECT_FALSE(set.Contains(5));
-  TargetSet everything = TargetSet::FromRanges({{0, 0xffffffffu}, {5, 6}});
+  EXPECT_EQ(set.At(0), testutil::V4(0u));
+  EXPECT_EQ(set.At(4), testutil::V4(4u));
+  EXPECT_EQ(set.At(5), testutil::V4(0xfffffff0u));
+  EXPECT_EQ(set.At(20), testutil::V4(0xffffffffu));
+  EXPECT_TRUE(set.Contains(testutil::V4(0xffffffffu)));
+  EXPECT_FALSE(set.Contains(testutil::V4(5)));
+  TargetSet everything = testutil::V4Set({{0, 0xffffffffu}, {5, 6}});
   EXPECT_EQ(everything.size(), uint64_t{1} << 32);
-  EXPECT_EQ(everything.At((uint64_t{1} << 32) - 1), 0xffffffffu);
+  EXPECT_EQ(everything.At((uint64_t{1} << 32) - 1), testutil::V4(0xffffffffu));
 }
 
 TEST(TargetSetTest, AtAndContainsAreConsistent) {
   std::mt19937 rng(5);
-  std::vector<Ipv4Range> ranges;
+  std::vector<IpRange> ranges;
   std::set<uint32_t> expected;
   for (int i = 0; i < 40; ++i) {
     uint32_t first = Ip(100, 0, 0, 0) + rng() % 3000;
     uint32_t last = first + rng() % 40;
-    ranges.push_back({first, last});
+    ranges.push_back(IpRange::V4(first, last));
     for (uint32_t a = first; a <= last; ++a) expected.insert(a);
   }
   TargetSet set = TargetSet::FromRanges(ranges);
   ASSERT_EQ(set.size(), expected.size());
   uint64_t index = 0;
   for (uint32_t address : expected) {
-    ASSERT_EQ(set.At(index), address) << index;
+    ASSERT_EQ(set.At(index), testutil::V4(address)) << index;
     ++index;
   }
   for (uint32_t a = Ip(100, 0, 0, 0) - 5; a < Ip(100, 0, 0, 0) + 3100; ++a) {
-    ASSERT_EQ(set.Contains(a), expected.count(a) == 1) << a;
+    ASSERT_EQ(set.Contains(testutil::V4(a)), expected.count(a) == 1) << a;
   }
   // Ranges are sorted, disjoint and non-adjacent.
   for (size_t i = 1; i < set.ranges().size(); ++i) {
-    EXPECT_GT(uint64_t{set.ranges()[i].first}, uint64_t{set.ranges()[i - 1].last} + 1);
+    EXPECT_GT(set.ranges()[i].first.value(), set.ranges()[i - 1].last.value() + 1);
   }
 }
 
@@ -239,12 +265,12 @@ TEST_F(TargetFileTest, EmptyOrCommentOnlyFile) {
 }
 
 TEST_F(TargetFileTest, BadLineInFileNamesPathAndLine) {
-  std::string path = Write("bad.txt", "185.70.40.101\n\n# c\n::1\n");
+  std::string path = Write("bad.txt", "185.70.40.101\n\n# c\n::ffff:1.2.3.4\n");
   TargetSetBuilder builder;
   absl::Status status = builder.AddFile(path);
   ASSERT_FALSE(status.ok());
   EXPECT_TRUE(Contains(status.message(), path + ":4: ")) << status.message();
-  EXPECT_TRUE(Contains(status.message(), "IPv6")) << status.message();
+  EXPECT_TRUE(Contains(status.message(), "IPv4-mapped")) << status.message();
 }
 
 TEST(TargetFixtureTest, CommittedFixtureParses) {
@@ -264,12 +290,12 @@ namespace {
 
 using testutil::Ip;
 
-TargetSet Set(std::vector<Ipv4Range> ranges) { return TargetSet::FromRanges(std::move(ranges)); }
+TargetSet Set(std::vector<IpRange> ranges) { return TargetSet::FromRanges(std::move(ranges)); }
 
 // Reference model over a small window of the space: a bitmap of addresses.
 std::vector<bool> Bitmap(const TargetSet& set, uint32_t base, uint32_t width) {
   std::vector<bool> bits(width);
-  for (uint32_t i = 0; i < width; ++i) bits[i] = set.Contains(base + i);
+  for (uint32_t i = 0; i < width; ++i) bits[i] = set.Contains(testutil::V4(base + i));
   return bits;
 }
 
@@ -278,7 +304,7 @@ TEST(SubtractTest, AdjacentRangesLeaveTheRangeWhole) {
   TargetSet cut = Set({{Ip(10, 0, 0, 0), Ip(10, 0, 0, 9)}, {Ip(10, 0, 0, 21), Ip(10, 0, 0, 30)}});
   TargetSet out = base.Subtract(cut);
   ASSERT_EQ(out.ranges().size(), 1u);
-  EXPECT_EQ(out.ranges()[0], (Ipv4Range{Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)}));
+  EXPECT_EQ(out.ranges()[0], (IpRange{Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)}));
 }
 
 TEST(SubtractTest, OverlappingCutsTrimBothEnds) {
@@ -286,7 +312,7 @@ TEST(SubtractTest, OverlappingCutsTrimBothEnds) {
                       .Subtract(Set({{Ip(10, 0, 0, 5), Ip(10, 0, 0, 12)},
                                      {Ip(10, 0, 0, 18), Ip(10, 0, 0, 40)}}));
   ASSERT_EQ(out.ranges().size(), 1u);
-  EXPECT_EQ(out.ranges()[0], (Ipv4Range{Ip(10, 0, 0, 13), Ip(10, 0, 0, 17)}));
+  EXPECT_EQ(out.ranges()[0], (IpRange{Ip(10, 0, 0, 13), Ip(10, 0, 0, 17)}));
   EXPECT_EQ(out.size(), 5u);
 }
 
@@ -299,34 +325,34 @@ TEST(SubtractTest, NestedCutsSplitAndOverlappingCutListsAllApply) {
                        {Ip(11, 0, 0, 128), Ip(11, 0, 1, 127)},      // overlaps the previous
                        {Ip(12, 0, 0, 7), Ip(12, 0, 0, 7)}});
   TargetSet out = Set({{Ip(9, 0, 0, 0), Ip(12, 255, 255, 255)}}).Subtract(cut);
-  std::vector<Ipv4Range> expected = {{Ip(9, 0, 0, 0), Ip(9, 255, 255, 255)},
+  std::vector<IpRange> expected = {{Ip(9, 0, 0, 0), Ip(9, 255, 255, 255)},
                                      {Ip(11, 0, 1, 128), Ip(12, 0, 0, 6)},
                                      {Ip(12, 0, 0, 8), Ip(12, 255, 255, 255)}};
   EXPECT_EQ(out.ranges(), expected);
   // A cut nested inside one target range splits it.
   TargetSet split = Set({{Ip(10, 0, 0, 0), Ip(10, 0, 0, 255)}})
                         .Subtract(Set({{Ip(10, 0, 0, 64), Ip(10, 0, 0, 127)}}));
-  EXPECT_EQ(split.ranges(), (std::vector<Ipv4Range>{{Ip(10, 0, 0, 0), Ip(10, 0, 0, 63)},
+  EXPECT_EQ(split.ranges(), (std::vector<IpRange>{{Ip(10, 0, 0, 0), Ip(10, 0, 0, 63)},
                                                     {Ip(10, 0, 0, 128), Ip(10, 0, 0, 255)}}));
 }
 
 TEST(SubtractTest, WholeSpaceAndItsEdges) {
-  TargetSet all = Set({{0, 0xffffffffu}});
+  TargetSet all = testutil::V4Set({{0, 0xffffffffu}});
   EXPECT_TRUE(all.Subtract(all).empty());
   EXPECT_TRUE(Set({{Ip(1, 2, 3, 0), Ip(1, 2, 3, 255)}}).Subtract(all).empty());
-  TargetSet ends = all.Subtract(Set({{0, 0}, {0xffffffffu, 0xffffffffu}}));
-  EXPECT_EQ(ends.ranges(), (std::vector<Ipv4Range>{{1, 0xfffffffeu}}));
+  TargetSet ends = all.Subtract(testutil::V4Set({{0, 0}, {0xffffffffu, 0xffffffffu}}));
+  EXPECT_EQ(ends.ranges(), testutil::V4Ranges({{1, 0xfffffffeu}}));
   EXPECT_EQ(ends.size(), (uint64_t{1} << 32) - 2);
   EXPECT_EQ(all.Subtract(TargetSet()).size(), uint64_t{1} << 32);
   EXPECT_TRUE(TargetSet().Subtract(all).empty());
   // Halves: what is left of the space is exactly the other half.
-  TargetSet upper = all.Subtract(Set({{0, 0x7fffffffu}}));
-  EXPECT_EQ(upper.ranges(), (std::vector<Ipv4Range>{{0x80000000u, 0xffffffffu}}));
+  TargetSet upper = all.Subtract(testutil::V4Set({{0, 0x7fffffffu}}));
+  EXPECT_EQ(upper.ranges(), testutil::V4Ranges({{0x80000000u, 0xffffffffu}}));
 }
 
 TEST(SubtractTest, SingleAddresses) {
-  std::vector<Ipv4Range> holes;
-  for (uint32_t a = Ip(192, 0, 2, 0); a <= Ip(192, 0, 2, 255); a += 2) holes.push_back({a, a});
+  std::vector<IpRange> holes;
+  for (uint32_t a = Ip(192, 0, 2, 0); a <= Ip(192, 0, 2, 255); a += 2) holes.push_back(IpRange::V4(a, a));
   TargetSet out = Set({{Ip(192, 0, 2, 0), Ip(192, 0, 2, 255)}}).Subtract(Set(holes));
   EXPECT_EQ(out.size(), 128u);
   EXPECT_EQ(out.ranges().size(), 128u);  // every odd address, none adjacent to another
@@ -343,11 +369,11 @@ TEST(SubtractTest, UnsortedInputMatchesTheBitmapModel) {
   const uint32_t base = Ip(100, 0, 0, 0), width = 4096;
   for (int round = 0; round < 50; ++round) {
     auto random_ranges = [&](int n) {
-      std::vector<Ipv4Range> ranges;  // deliberately unsorted, overlapping, repeated
+      std::vector<IpRange> ranges;  // deliberately unsorted, overlapping, repeated
       for (int i = 0; i < n; ++i) {
         uint32_t first = base + rng() % width;
         uint32_t len = rng() % 3 == 0 ? 0 : rng() % 300;
-        ranges.push_back({first, std::min(first + len, base + width - 1)});
+        ranges.push_back(IpRange::V4(first, std::min(first + len, base + width - 1)));
       }
       return ranges;
     };

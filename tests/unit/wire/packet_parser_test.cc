@@ -14,9 +14,9 @@ namespace {
 using testutil::Bytes;
 using testutil::Ip;
 
-constexpr uint32_t kUs = Ip(192, 0, 2, 1);
-constexpr uint32_t kTarget = Ip(185, 70, 40, 101);
-constexpr uint32_t kRouter = Ip(203, 0, 113, 9);
+constexpr testutil::Ipv4Literal kUs = Ip(192, 0, 2, 1);
+constexpr testutil::Ipv4Literal kTarget = Ip(185, 70, 40, 101);
+constexpr testutil::Ipv4Literal kRouter = Ip(203, 0, 113, 9);
 
 Bytes TcpSyn(uint8_t ttl = 5) {
   testutil::Ipv4Spec ip;
