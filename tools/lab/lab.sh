@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cutpoint network-namespace lab.
+# Cutpoint network-namespace lab, dual stack (IPv4 and IPv6 on every link).
 #
 # Chain topology (every scenario except "story"):
 #
@@ -13,51 +13,92 @@
 # other port draws a kernel RST.  Router k answers TTL expiry from its inbound
 # (prober-facing) address 198.18.(k-1).2.
 #
+# IPv6 (2001:2::/48, RFC 5180 benchmarking space, nothing else): the link with
+# IPv4 subnet 198.18.X.0/24 also has 2001:2:0:X::/64, X's decimal digits
+# written as the hextet (198.18.102.2 <-> 2001:2:0:102::2; link 0 is
+# 2001:2::/64), left ::1, right ::2, added with nodad and permanent neighbour
+# entries (no DAD, router solicitation, autoconf or link-local address: the
+# lab stays quiet).  The destination owns an IPv6 target prefix too: target i
+# of the IPv4 prefix is target i of the IPv6 prefix, and by default the IPv6
+# prefix is the IPv4 one's twin in 2001:2:0:ff00::/112, which mirrors
+# 198.19.0.0/16 address for address: 198.19.C.D <-> 2001:2:0:ff00::(C*256+D)
+# in hex (198.19.1.0/24 -> 2001:2:0:ff00::100/120, so 198.19.1.101 ->
+# 2001:2:0:ff00::165).  --prefix6 moves it (same size, inside that /112).
+# Routers forward IPv6 and route 2001:2:0:ff00::/56 towards the destination,
+# 2001:2::/52 (the links) back.  Linux sources an ICMPv6 error from the
+# address of the interface it leaves through, which on the way back to the
+# prober is the inbound one: router k answers hop-limit expiry from
+# 2001:2:0:(k-1)::2 (tests/lab/lab6_selfcheck_test.sh checks it).
+#
 # Scenarios (--scenario) put a filter for the TEST PORT (--port, default 25)
-# of a SUBSET of the prefix (--filtered, default prefix+101 and prefix+102) on
-# router k (--filter-router K, default 2); other targets, other ports and ICMP
-# stay untouched as controls:
+# of a SUBSET of the prefix (--filtered, default prefix+101 and prefix+102,
+# and their IPv6 twins) on router k (--filter-router K, default 2); other
+# targets, other ports and ICMP stay untouched as controls.  --filter-family
+# 4|6|both (default both) filters one family only: --filter-family 4 leaves the
+# twins reachable over IPv6.  IPv6 addresses in --filtered add to the twins.
 #   open     no filter
-#   drop     nft forward rule: silent drop
+#   drop     nft forward rule (inet table): silent drop
 #   rst      nft forward rule: reject with tcp reset (in-path, SYN dropped)
 #   inject   cutpoint-lab-injector on router k's lnk<k-1>: forged RST|ACK in
-#            the target's name (TTL 64, random IP ID, no DF); the SYN travels
-#            on (relayed by the injector right after its RST, so the forged
-#            RST always arrives before the real SYN-ACK; --inject-mode tap
-#            leaves forwarding to the kernel and lets them race)
+#            the target's name (TTL / hop limit 64, random IP ID, no DF, IPv6
+#            flow label 0); the SYN travels on (relayed by the injector right
+#            after its RST, so the forged RST always arrives before the real
+#            SYN-ACK; --inject-mode tap leaves forwarding to the kernel and
+#            lets them race; --inject-ttl-mode remaining[+N] gives the RST the
+#            SYN's arriving TTL plus N instead of 64)
 #   icmp     nft forward rule: reject with icmp admin-prohibited (type 3/13)
+#            and ICMPv6 destination unreachable code 1 admin-prohibited, or
+#            code 5 policy-fail / 6 reject-route (--icmp6-code)
+#   blackhole  blackhole routes (ip route / ip -6 route add blackhole) on
+#            router k for the filtered hosts: every protocol of those hosts,
+#            controls and expiring probes included, dies silently there
 #   story    the ProtonMail story: prober - r1 - r2 - { r3a - da (198.19.1.0/24,
 #            .101/.102 silently dropped on the test port by r3a),
 #            r3b - db (198.19.2.0/24, .101/.102 get forged RSTs injected
-#            on-path by an injector on r3b) }.  r2 routes by prefix.
+#            on-path by an injector on r3b) }.  r2 routes by prefix.  IPv6:
+#            da owns 2001:2:0:ff00::100/120, db 2001:2:0:ff00::200/120, the
+#            twins of the filtered hosts are filtered alike.
 # Harder paths (chain scenarios, combinable):
-#   --silent-hop J      router J never sends ICMP time exceeded (nft output rule)
+#   --silent-hop J      router J never sends ICMP / ICMPv6 time exceeded (nft
+#                       output rule)
 #   --ratelimit-hop J   router J rate-limits ICMP to --ratelimit-pps P (default
-#                       50): icmp_msgs_per_sec=P, icmp_msgs_burst=P,
-#                       icmp_ratelimit=1000/P ms (per-destination limiter)
+#                       50): icmp_msgs_per_sec=P, icmp_msgs_burst=P (one
+#                       global limiter for both families), and the per-
+#                       destination limiters icmp_ratelimit=1000/P ms and
+#                       net.ipv6.icmp.ratelimit=1000/P ms (measured: equal
+#                       values give equal rates on this kernel)
 #   --loss J:PCT[,...]  router J drops PCT % of the packets it forwards, both
-#                       directions, at random (nft numgen; sch_netem is not
-#                       needed); the packets it sends itself (its ICMP) pass
+#                       directions and families, at random (nft numgen;
+#                       sch_netem is not needed); the packets it sends itself
+#                       (its ICMP) pass
 #   --ecmp-hop J        hop J is two parallel routers NAME-rJa / NAME-rJb
 #                       (b links: 198.18.(100+J-1).0/24 and 198.18.(100+J).0/24,
 #                       veths lnk<J-1>b / lnk<J>b on the outer routers); router
-#                       J-1 splits by L4 flow hash (multipath route,
-#                       fib_multipath_hash_policy=1).  With --filter-router J
-#                       only branch a filters.  Returns go through branch a;
-#                       router J+1 answers from its lnk<J> address either way.
+#                       J-1 splits IPv4 by L4 flow hash (multipath route,
+#                       fib_multipath_hash_policy=1) and IPv6 by source,
+#                       destination, flow label and next header
+#                       (net.ipv6.fib_multipath_hash_policy=0): an IPv6 flow
+#                       keeps its branch only while its flow label stays.
+#                       With --filter-router J only branch a filters.  Returns
+#                       go through branch a; router J+1 answers from its
+#                       lnk<J> address (both families) either way.
 #
 # --truth FILE writes the ground truth as JSON (see tests/lab/README.md).
 #
 # Nothing is created in, or changed on, the root network namespace.  All
-# addresses come from 198.18.0.0/15 (RFC 2544 benchmarking space).
+# addresses come from 198.18.0.0/15 (RFC 2544) and 2001:2::/48 (RFC 5180).
 #
 # Usage:
-#   lab.sh up NAME [--routers N] [--prefix CIDR] [--open-ports P,P,...]
-#                  [--icmp-ratelimit-ms MS] [--icmp-msgs-per-sec N]
+#   lab.sh up NAME [--routers N] [--prefix CIDR] [--prefix6 CIDR6]
+#                  [--open-ports P,P,...]
+#                  [--icmp-ratelimit-ms MS] [--icmp6-ratelimit-ms MS]
+#                  [--icmp-msgs-per-sec N]
 #                  [--listener PATH] [--injector PATH]
 #                  [--scenario NAME] [--port P] [--filtered A,B,...]
+#                  [--filter-family 4|6|both] [--icmp6-code admin|policy|reject-route]
 #                  [--filter-router K] [--silent-hop J] [--ratelimit-hop J]
 #                  [--ratelimit-pps P] [--ecmp-hop J] [--inject-mode relay|tap]
+#                  [--inject-ttl-mode fixed|remaining[+N]]
 #                  [--loss J:PCT[,J:PCT...]] [--truth FILE] --out FILE
 #   lab.sh down NAME
 #   lab.sh list
@@ -66,6 +107,9 @@ set -euo pipefail
 readonly STATE_ROOT=/run/cutpoint-lab
 readonly CLOSED_PORT=81
 readonly LINK_NET=198.18        # link k = 198.18.k.0/24
+readonly LINKS6=2001:2::/52     # every IPv6 link (2001:2:0:X::/64, X <= 255 in decimal digits)
+readonly TARGETS6=2001:2:0:ff00::/56  # routed towards the destination, like 198.19.0.0/16
+readonly TWIN6=2001:2:0:ff00    # 198.19.0.0/16 <-> 2001:2:0:ff00::/112, address for address
 readonly NS_SUFFIX_RE='(p|d[ab]?|r[0-9]+[ab]?)'
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly SCRIPT_DIR
@@ -79,17 +123,23 @@ usage() {
 usage:
   lab.sh up NAME [--routers N (1..30, default 3)]
                  [--prefix CIDR (inside 198.19.0.0/16, default 198.19.1.0/24)]
+                 [--prefix6 CIDR6 (inside 2001:2:0:ff00::/112, as large as --prefix;
+                                   default its twin, 198.19.1.0/24 -> 2001:2:0:ff00::100/120)]
                  [--open-ports P,P,... (default 25,443; "" for none)]
                  [--icmp-ratelimit-ms MS (default 0 = unlimited)]
-                 [--icmp-msgs-per-sec N (default 100000)]
+                 [--icmp6-ratelimit-ms MS (net.ipv6.icmp.ratelimit, default as IPv4)]
+                 [--icmp-msgs-per-sec N (default 100000, both families)]
                  [--listener PATH (cutpoint-lab-listener binary)]
                  [--injector PATH (cutpoint-lab-injector binary)]
-                 [--scenario open|drop|rst|inject|icmp|story (default open)]
+                 [--scenario open|drop|rst|inject|icmp|blackhole|story (default open)]
                  [--port P (filtered test port, default 25)]
-                 [--filtered A,B,... (default prefix+101,prefix+102)]
+                 [--filtered A,B,... (IPv4 or IPv6; default prefix+101,prefix+102)]
+                 [--filter-family 4|6|both (default both: IPv4 hosts and their twins)]
+                 [--icmp6-code admin|policy|reject-route (ICMPv6 code 1|5|6, default admin)]
                  [--filter-router K (1..N, default 2 or N if N < 2)]
                  [--silent-hop J] [--ratelimit-hop J [--ratelimit-pps P (50)]]
                  [--ecmp-hop J (2..N)] [--inject-mode relay|tap (default relay)]
+                 [--inject-ttl-mode fixed|remaining[+N] (forged RST TTL, default fixed 64)]
                  [--loss J:PCT[,J:PCT...] (router J drops PCT % of what it forwards)]
                  [--truth FILE (ground truth JSON)]
                  --out FILE
@@ -136,33 +186,82 @@ int2ip() {
   echo "$(( (n >> 24) & 255 )).$(( (n >> 16) & 255 )).$(( (n >> 8) & 255 )).$(( n & 255 ))"
 }
 
-# Sends one ICMP echo from NS to ADDR with TTL; prints nothing, returns status.
-echo_probe() {
-  local ns=$1 addr=$2
-  if command -v ping >/dev/null; then
-    ip netns exec "$ns" ping -n -q -c1 -W1 "$addr" >/dev/null 2>&1
+# IPv6 address of side SIDE (1 = left, 2 = right) of the link whose IPv4 subnet
+# is 198.18.OCT.0/24: OCT's decimal digits as the fourth hextet, RFC 5952 text.
+link6() {
+  if (( $1 == 0 )); then echo "2001:2::$2"; else echo "2001:2:0:$1::$2"; fi
+}
+
+# Text of 2001:2:0:ff00::V (0 <= V < 65536), RFC 5952.
+twin6_text() {
+  if (( $1 == 0 )); then echo "$TWIN6::"; else printf '%s::%x\n' "$TWIN6" "$1"; fi
+}
+
+# V for an address 2001:2:0:ff00::V in any RFC 4291 text form (no embedded
+# IPv4 part); fails for anything outside 2001:2:0:ff00::/112.
+twin6_value() {
+  local a=${1,,} h i
+  local -a hs=() head=() tail=()
+  [[ $a =~ ^[0-9a-f:]+$ && $a != *:::* ]] || return 1
+  if [[ $a == *::* ]]; then
+    [[ ${a#*::} != *::* ]] || return 1
+    [[ -z ${a%%::*} ]] || IFS=: read -r -a head <<<"${a%%::*}"
+    [[ -z ${a#*::} ]] || IFS=: read -r -a tail <<<"${a#*::}"
+    (( ${#head[@]} + ${#tail[@]} <= 7 )) || return 1
+    hs=("${head[@]}")
+    for (( i = ${#head[@]} + ${#tail[@]}; i < 8; i++ )); do hs+=(0); done
+    hs+=("${tail[@]}")
   else
-    ip netns exec "$ns" python3 - "$addr" <<'PY' >/dev/null 2>&1
+    IFS=: read -r -a hs <<<"$a"
+  fi
+  (( ${#hs[@]} == 8 )) || return 1
+  for h in "${hs[@]}"; do [[ $h =~ ^[0-9a-f]{1,4}$ ]] || return 1; done
+  local top=""
+  for (( i = 0; i < 7; i++ )); do top+="$((16#${hs[i]})):"; done
+  [[ $top == 8193:2:0:65280:0:0:0: ]] || return 1
+  echo $((16#${hs[7]}))
+}
+
+# Sends an ICMP (ICMPv6 for an IPv6 ADDR) echo from NS to ADDR (without ping:
+# one every 0.1 s until one is answered, so random --loss costs little);
+# prints nothing, returns status.
+echo_probe() {
+  local ns=$1 addr=$2 v6=0
+  [[ $addr == *:* ]] && v6=1
+  if command -v ping >/dev/null; then
+    local -a fam=()
+    (( v6 )) && fam=(-6)
+    ip netns exec "$ns" ping "${fam[@]}" -n -q -c1 -W1 "$addr" >/dev/null 2>&1
+  else
+    ip netns exec "$ns" python3 - "$addr" "$v6" <<'PY' >/dev/null 2>&1
 import os, select, socket, struct, sys, time
-dst = sys.argv[1]
+dst, v6 = sys.argv[1], sys.argv[2] == "1"
 def csum(b):
     if len(b) % 2: b += b"\0"
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     s = (s >> 16) + (s & 0xFFFF); s += s >> 16
     return ~s & 0xFFFF
 ident = os.getpid() & 0xFFFF
-hdr = struct.pack("!BBHHH", 8, 0, 0, ident, 1) + b"cutpoint-lab"
-pkt = hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-s.sendto(pkt, (dst, 0))
+# ICMPv6: the kernel fills in the checksum (RFC 3542) and hands over no IP header.
+req, rep = (128, 129) if v6 else (8, 0)
+hdr = struct.pack("!BBHHH", req, 0, 0, ident, 1) + b"cutpoint-lab"
+pkt = hdr if v6 else hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
+if v6:
+    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
 end = time.time() + 1.0
+resend = 0.0
 while time.time() < end:
-    r, _, _ = select.select([s], [], [], max(0.0, end - time.time()))
-    if not r: break
+    if time.time() >= resend:
+        s.sendto(pkt, (dst, 0))
+        resend = time.time() + 0.1
+    r, _, _ = select.select([s], [], [], max(0.0, min(end, resend) - time.time()))
+    if not r: continue
     data, src = s.recvfrom(2048)
-    ihl = (data[0] & 15) * 4
-    t, _, _, i, _ = struct.unpack("!BBHHH", data[ihl:ihl + 8])
-    if t == 0 and i == ident and src[0] == dst: sys.exit(0)
+    off = 0 if v6 else (data[0] & 15) * 4
+    t, _, _, i, _ = struct.unpack("!BBHHH", data[off:off + 8])
+    if t == rep and i == ident and src[0] == dst: sys.exit(0)
 sys.exit(1)
 PY
   fi
@@ -309,21 +408,40 @@ mk_ns() {
   local ns=$1
   ip netns add "$ns"
   ip -n "$ns" link set lo up
-  # Keep the lab quiet: no IPv6 (router solicitations, MLD, DAD).
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1 || true
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
+  # IPv6 on but quiet: every address is static (nodad, permanent neighbours),
+  # so no DAD, router solicitation, autoconf or link-local address -- set
+  # before the veths exist, which take the "default" values.  The MLD reports
+  # of joined groups cannot be turned off; their repeats come 10 ms apart
+  # instead of 1 s, so they are over before the lab is.
+  local c
+  local -a kv=()
+  for c in all default; do
+    kv+=("net.ipv6.conf.$c.disable_ipv6=0" "net.ipv6.conf.$c.accept_dad=0"
+         "net.ipv6.conf.$c.dad_transmits=0" "net.ipv6.conf.$c.accept_ra=0"
+         "net.ipv6.conf.$c.router_solicitations=0" "net.ipv6.conf.$c.autoconf=0"
+         "net.ipv6.conf.$c.mldv1_unsolicited_report_interval=10"
+         "net.ipv6.conf.$c.mldv2_unsolicited_report_interval=10")
+  done
+  kv+=(net.ipv6.conf.default.addr_gen_mode=1)
+  ip netns exec "$ns" sysctl -qw "${kv[@]}" >/dev/null 2>&1 || true
+  [[ $(ip netns exec "$ns" sysctl -n net.ipv6.conf.default.disable_ipv6 2>/dev/null) == 0 ]] ||
+    die "IPv6 is not available in $ns (the lab is dual stack)"
   ns_sysctl "$ns" net.ipv4.conf.all.rp_filter 0 || true
   ns_sysctl "$ns" net.ipv4.conf.default.rp_filter 0 || true
 }
 
 # mk_link LEFT_NS LEFT_IF RIGHT_NS RIGHT_IF OCTET: veth pair created directly
-# inside the two namespaces, subnet 198.18.OCTET.0/24, left .1, right .2,
-# software checksums, static neighbour entries.
+# inside the two namespaces, subnet 198.18.OCTET.0/24, left .1, right .2, and
+# 2001:2:0:OCTET::/64 (link6), left ::1, right ::2, software checksums, static
+# neighbour entries.
 mk_link() {
-  local lns=$1 lif=$2 rns=$3 rif=$4 oct=$5 lmac rmac
+  local lns=$1 lif=$2 rns=$3 rif=$4 oct=$5 lmac rmac l6 r6
+  l6=$(link6 "$oct" 1); r6=$(link6 "$oct" 2)
   ip link add "$lif" netns "$lns" type veth peer name "$rif" netns "$rns"
   ip -n "$lns" addr add "$LINK_NET.$oct.1/24" dev "$lif"
   ip -n "$rns" addr add "$LINK_NET.$oct.2/24" dev "$rif"
+  ip -n "$lns" addr add "$l6/64" dev "$lif" nodad
+  ip -n "$rns" addr add "$r6/64" dev "$rif" nodad
   ip -n "$lns" link set "$lif" up
   ip -n "$rns" link set "$rif" up
   # Checksum offload on veth leaves CHECKSUM_PARTIAL packets whose on-wire
@@ -335,17 +453,24 @@ mk_link() {
   rmac=$(ip -n "$rns" -br link show dev "$rif" | awk '{print $3}')
   ip -n "$lns" neigh replace "$LINK_NET.$oct.2" lladdr "$rmac" dev "$lif" nud permanent
   ip -n "$rns" neigh replace "$LINK_NET.$oct.1" lladdr "$lmac" dev "$rif" nud permanent
+  ip -n "$lns" neigh replace "$r6" lladdr "$rmac" dev "$lif" nud permanent
+  ip -n "$rns" neigh replace "$l6" lladdr "$lmac" dev "$rif" nud permanent
 }
 
-icmp_limits() {  # ns ratelimit_ms msgs_per_sec burst
+# icmp_limits NS RATELIMIT_MS MSGS_PER_SEC BURST RATELIMIT6_MS: the per-destination
+# limiters of each family, and the one global limiter (icmp_msgs_*) that ICMPv6
+# shares with ICMP.
+icmp_limits() {
   ns_sysctl "$1" net.ipv4.icmp_ratelimit "$2" || true
   ns_sysctl "$1" net.ipv4.icmp_msgs_per_sec "$3" || true
   ns_sysctl "$1" net.ipv4.icmp_msgs_burst "$4" || true
+  ns_sysctl "$1" net.ipv6.icmp.ratelimit "$5" || true
 }
 
 router_sysctls() {
   ns_sysctl "$1" net.ipv4.ip_forward 1
   ns_sysctl "$1" net.ipv4.icmp_errors_use_inbound_ifaddr 1
+  ns_sysctl "$1" net.ipv6.conf.all.forwarding 1
 }
 
 # start_listener NS TAG PORT...: cutpoint-lab-listener inside NS.
@@ -356,13 +481,14 @@ start_listener() {
   echo $! >"$UP_STATE/$tag.pid"
 }
 
-wait_listener() {  # ns tag port...
-  local ns=$1 tag=$2 p listening ok try; shift 2
+wait_listener() {  # ns tag port...: listening on each port in both families
+  local ns=$1 tag=$2 p v4 v6 ok try; shift 2
   for p in "$@"; do
     ok=0
     for (( try = 0; try < 40; try++ )); do
-      listening=$(ip netns exec "$ns" ss -Hltn "sport = :$p" 2>/dev/null || true)
-      if [[ -n $listening ]]; then ok=1; break; fi
+      v4=$(ip netns exec "$ns" ss -Hltn -f inet "sport = :$p" 2>/dev/null || true)
+      v6=$(ip netns exec "$ns" ss -Hltn -f inet6 "sport = :$p" 2>/dev/null || true)
+      if [[ -n $v4 && -n $v6 ]]; then ok=1; break; fi
       kill -0 "$(<"$UP_STATE/$tag.pid")" 2>/dev/null ||
         die "listener exited: $(tr '\n' ' ' <"$UP_STATE/$tag.log")"
       sleep 0.1
@@ -380,35 +506,53 @@ wait_reach() {  # prober_ns addr
   die "prober cannot reach $2 through the lab (ICMP echo failed)"
 }
 
-# install_filter NS ACTION PORT ADDR,ADDR,...: nft forward-chain filter.
+# install_filter NS ACTION PORT ADDRS4 ADDRS6 [ICMP6_TYPE]: nft forward-chain
+# filter (one inet table) for the comma-separated IPv4 and IPv6 hosts (either
+# list may be empty).
 install_filter() {
-  local ns=$1 action=$2 port=$3 csv=$4 rule
+  local ns=$1 action=$2 port=$3 csv4=$4 csv6=$5 icmp6=${6:-admin-prohibited} rule4 rule6
   case $action in
-    drop) rule="drop" ;;
-    rst) rule="reject with tcp reset" ;;
-    icmp) rule="reject with icmp type admin-prohibited" ;;
-    relay) rule="tcp flags & (syn | ack) == syn drop" ;;  # the injector relays them
+    drop) rule4="drop"; rule6=$rule4 ;;
+    rst) rule4="reject with tcp reset"; rule6=$rule4 ;;
+    icmp) rule4="reject with icmp type admin-prohibited"; rule6="reject with icmpv6 type $icmp6" ;;
+    relay) rule4="tcp flags & (syn | ack) == syn drop"; rule6=$rule4 ;;  # the injector relays them
     *) die "internal: unknown filter action '$action'" ;;
   esac
   command -v nft >/dev/null || die "nft (nftables) not found"
+  local sets="" rules=""
+  if [[ -n $csv4 ]]; then
+    sets+="  set filtered4 { type ipv4_addr; elements = { ${csv4//,/, } } }"$'\n'
+    rules+="    ip daddr @filtered4 tcp dport $port $rule4"$'\n'
+  fi
+  if [[ -n $csv6 ]]; then
+    sets+="  set filtered6 { type ipv6_addr; elements = { ${csv6//,/, } } }"$'\n'
+    rules+="    ip6 daddr @filtered6 tcp dport $port $rule6"$'\n'
+  fi
   ip netns exec "$ns" nft -f - <<EOT || die "could not install the $action filter in $ns"
-table ip cutpoint_filter {
-  set filtered {
-    type ipv4_addr
-    elements = { ${csv//,/, } }
-  }
-  chain forward {
+table inet cutpoint_filter {
+$sets  chain forward {
     type filter hook forward priority 0; policy accept;
-    ip daddr @filtered tcp dport $port $rule
-  }
+$rules  }
 }
 EOT
 }
 
-install_loss() {  # ns pct: drop pct % of the forwarded packets, both directions
+# install_blackhole NS ADDRS4 ADDRS6: blackhole routes for those hosts -- every
+# packet to them dies silently, expiring ones too (the route lookup comes
+# before the hop-limit check).
+install_blackhole() {
+  local ns=$1 a
+  local -a l4=() l6=()
+  [[ -z $2 ]] || IFS=, read -r -a l4 <<<"$2"
+  [[ -z $3 ]] || IFS=, read -r -a l6 <<<"$3"
+  for a in "${l4[@]}"; do ip -n "$ns" route add blackhole "$a/32"; done
+  for a in "${l6[@]}"; do ip -n "$ns" -6 route add blackhole "$a/128"; done
+}
+
+install_loss() {  # ns pct: drop pct % of the forwarded packets, both directions and families
   command -v nft >/dev/null || die "nft (nftables) not found"
   ip netns exec "$1" nft -f - <<EOT || die "could not install random loss in $1"
-table ip cutpoint_loss {
+table inet cutpoint_loss {
   chain forward {
     type filter hook forward priority -10; policy accept;
     numgen random mod 100 < $2 drop
@@ -417,24 +561,27 @@ table ip cutpoint_loss {
 EOT
 }
 
-install_silent() {  # ns: never send ICMP time exceeded
+install_silent() {  # ns: never send ICMP or ICMPv6 time exceeded
   command -v nft >/dev/null || die "nft (nftables) not found"
   ip netns exec "$1" nft -f - <<'EOT' || die "could not make $1 silent"
-table ip cutpoint_silent {
+table inet cutpoint_silent {
   chain output {
     type filter hook output priority 0; policy accept;
     icmp type time-exceeded drop
+    icmpv6 type time-exceeded drop
   }
 }
 EOT
 }
 
-# start_injector NS IFACE TAG PORT ADDR,ADDR,... MODE
+# start_injector NS IFACE TAG PORT ADDR,ADDR,... MODE TTL_MODE (addresses of
+# both families)
 start_injector() {
-  local ns=$1 ifname=$2 tag=$3 port=$4 csv=$5 mode=$6 try
+  local ns=$1 ifname=$2 tag=$3 port=$4 csv=$5 mode=$6 ttl_mode=${7:-fixed} try
   local -a extra=()
   [[ $mode == relay ]] && extra=(--relay)
-  ip netns exec "$ns" "$UP_INJECTOR" -i "$ifname" -t "$csv" -p "$port" --ttl 64 "${extra[@]}" \
+  ip netns exec "$ns" "$UP_INJECTOR" -i "$ifname" -t "$csv" -p "$port" --ttl 64 \
+    --ttl-mode "$ttl_mode" "${extra[@]}" \
     </dev/null >"$UP_STATE/$tag.log" 2>&1 &
   echo $! >"$UP_STATE/$tag.pid"
   for (( try = 0; try < 50; try++ )); do
@@ -467,12 +614,21 @@ write_file() {  # path content: atomic write
 verdict_of() {
   case $1 in
     drop) echo silent_drop ;; rst|inject) echo rst_injection ;; icmp) echo icmp_prohibited ;;
+    blackhole) echo inconclusive ;;
     *) echo "" ;;
   esac
 }
 mechanism_of() {
   case $1 in drop|rst|icmp) echo in_path ;; inject) echo on_path ;; *) echo "" ;; esac
 }
+# Why a blackholed host stays inconclusive: its controls die where its test dies.
+reason_of() { case $1 in blackhole) echo host_silent ;; *) echo "" ;; esac; }
+
+# --icmp6-code NAME -> the nft reject type and the ICMPv6 code it sends.
+icmp6_type() {
+  case $1 in admin) echo admin-prohibited ;; policy) echo policy-fail ;; *) echo reject-route ;; esac
+}
+icmp6_code_num() { case $1 in admin) echo 1 ;; policy) echo 5 ;; *) echo 6 ;; esac; }
 
 # Validates PREFIX (CIDR inside 198.19.0.0/16); sets P_NET (int), P_PLEN, P_TEXT.
 parse_prefix() {
@@ -497,103 +653,222 @@ parse_prefix() {
   P_NET=$net; P_PLEN=$plen; P_TEXT="$paddr/$plen"
 }
 
+# Validates PREFIX6 (CIDR inside 2001:2:0:ff00::/112 with as many addresses as
+# an IPv4 prefix of length PLEN4, so target i of one is target i of the other);
+# sets P6_BASE (the value of its first address, see twin6_value) and
+# P6_TEXT (RFC 5952).
+parse_prefix6() {
+  local prefix=$1 want=$(( $2 + 96 )) addr plen base
+  [[ $prefix =~ ^([0-9A-Fa-f:]+)/([0-9]{1,3})$ ]] ||
+    die "--prefix6 must look like ADDR/LEN (got '$prefix')"
+  addr=${BASH_REMATCH[1]}; plen=$((10#${BASH_REMATCH[2]}))
+  base=$(twin6_value "$addr") || die "--prefix6 must lie inside $TWIN6::/112 (got '$prefix')"
+  (( plen == want )) ||
+    die "--prefix6 must be a /$want, as large as the IPv4 prefix (got '$prefix')"
+  (( base % (1 << (128 - plen)) == 0 )) || die "--prefix6 '$prefix' has host bits set"
+  P6_BASE=$base; P6_TEXT="$(twin6_text "$base")/$plen"
+}
+
+# The IPv6 twin of 198.19.0.0/16 prefix NET/PLEN (NET an integer), as CIDR text.
+twin6_prefix() {
+  echo "$(twin6_text $(( $1 - $(ip2int 198.19.0.0) )))/$(( $2 + 96 ))"
+}
+
+# split_filtered CSV NET SIZE BASE6 PREFIX PREFIX6: sets F4 and F6, the IPv4 and
+# IPv6 hosts to filter under --filter-family ($FAMILY): the IPv4 hosts of CSV
+# (inside PREFIX), and the twins of those (same index in PREFIX6) plus the IPv6
+# hosts of CSV (inside PREFIX6).  RFC 5952 text, no duplicates.
+split_filtered() {
+  local csv=$1 net=$2 size=$3 base6=$4 prefix=$5 prefix6=$6 a ai v
+  local -a items=() l4=() l6=()
+  local -A seen=()
+  IFS=, read -r -a items <<<"$csv"
+  (( ${#items[@]} >= 1 )) || die "--filtered is empty"
+  for a in "${items[@]}"; do
+    if [[ $a == *:* ]]; then
+      v=$(twin6_value "$a") && (( v >= base6 && v < base6 + size )) ||
+        die "--filtered: $a is not inside $prefix6"
+      [[ $FAMILY != 4 ]] || die "--filtered: $a is IPv6, but --filter-family is 4"
+    else
+      [[ $a =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || die "--filtered: '$a' is not an IP address"
+      ai=$(ip2int "$a")
+      (( ai >= net && ai < net + size )) || die "--filtered: $a is not inside $prefix"
+      if [[ $FAMILY != 6 && -z ${seen[$a]:-} ]]; then l4+=("$a"); seen[$a]=1; fi
+      [[ $FAMILY != 4 ]] || continue
+      v=$(( base6 + ai - net ))
+    fi
+    a=$(twin6_text "$v")
+    if [[ -z ${seen[$a]:-} ]]; then l6+=("$a"); seen[$a]=1; fi
+  done
+  F4=$(IFS=,; echo "${l4[*]}"); F6=$(IFS=,; echo "${l6[*]}")
+}
+
+csv_join() {  # a b ... -> the non-empty ones joined by commas
+  local out="" x
+  for x in "$@"; do [[ -z $x ]] || out+="${out:+,}$x"; done
+  echo "$out"
+}
+
+# router_routes NS FWD_OCT FWD_IF BACK_OCT BACK_IF [P4 P6]: a router's routes
+# of both families towards the targets (P4/P6, default all of them) through
+# the right side of link FWD_OCT, and back to the links through the left side
+# of link BACK_OCT.
+router_routes() {
+  local ns=$1 fo=$2 fif=$3 bo=$4 bif=$5 p4=${6:-198.19.0.0/16} p6=${7:-$TARGETS6}
+  ip -n "$ns" route add "$p4" via "$LINK_NET.$fo.2" dev "$fif"
+  ip -n "$ns" route add 198.18.0.0/16 via "$LINK_NET.$bo.1" dev "$bif"
+  ip -n "$ns" -6 route add "$p6" via "$(link6 "$fo" 2)" dev "$fif"
+  ip -n "$ns" -6 route add "$LINKS6" via "$(link6 "$bo" 1)" dev "$bif"
+}
+
+# prober_routes NS: default routes of both families through router 1.
+prober_routes() {
+  ip -n "$1" route add default via "$LINK_NET.0.2" dev lnk0
+  ip -n "$1" -6 route add default via "$(link6 0 2)" dev lnk0
+}
+
+# dest_routes NS OCT IF P4 P6: default routes through the left side of link
+# OCT, and AnyIP: every address of P4 and P6 is local.
+dest_routes() {
+  ip -n "$1" route add default via "$LINK_NET.$2.1" dev "$3"
+  ip -n "$1" -6 route add default via "$(link6 "$2" 1)" dev "$3"
+  ip -n "$1" route add local "$4" dev lo
+  ip -n "$1" -6 route add local "$5" dev lo
+}
+
+# wait_up PROBER_NS ADDR4 ADDR6 LISTENER_NS TAG: the prober reaches the
+# destination in both families, and the listener listens.
+wait_up() {
+  wait_reach "$1" "$2"
+  wait_reach "$1" "$3"
+  (( ${#PORTS[@]} == 0 )) || wait_listener "$4" "$5" "${PORTS[@]}"
+}
+
 # ---------------------------------------------------------------- up
-cmd_up() {
-  [[ $# -ge 1 ]] || usage
-  local name=$1; shift
-  validate_name "$name"
-  local routers=3 prefix=198.19.1.0/24 open_ports=25,443 ratelimit=0
-  local msgs=100000 listener="" injector="" out="" truth="" i
-  local scenario=open port=25 filtered="" filter_router="" silent_hop="" rl_hop=""
-  local rl_pps=50 ecmp_hop="" inject_mode=relay prefix_given=0 filtered_given=0 loss=
+# The options of `up`, read by up_chain / up_story and their helpers.
+ROUTERS=3 PREFIX=198.19.1.0/24 PREFIX6="" OPEN_PORTS=25,443 RATELIMIT=0 RATELIMIT6=""
+MSGS=100000 LISTENER="" INJECTOR="" OUT="" TRUTH="" SCENARIO=open PORT=25 FILTERED=""
+FILTER_ROUTER="" SILENT_HOP="" RL_HOP="" RL_PPS=50 ECMP_HOP="" INJECT_MODE=relay LOSS=""
+FAMILY=both ICMP6_CODE=admin TTL_MODE=fixed PREFIX_GIVEN=0 FILTERED_GIVEN=0
+PORTS=()
+
+parse_up_options() {
   while [[ $# -gt 0 ]]; do
     [[ $1 == -h || $1 == --help ]] && usage
     [[ $# -ge 2 ]] || die "$1 needs a value"
     case $1 in
-      --routers) routers=$2 ;;
-      --prefix) prefix=$2; prefix_given=1 ;;
-      --open-ports) open_ports=$2 ;;
-      --icmp-ratelimit-ms) ratelimit=$2 ;;
-      --icmp-msgs-per-sec) msgs=$2 ;;
-      --listener) listener=$2 ;;
-      --injector) injector=$2 ;;
-      --out) out=$2 ;;
-      --truth) truth=$2 ;;
-      --scenario) scenario=$2 ;;
-      --port) port=$2 ;;
-      --filtered) filtered=$2; filtered_given=1 ;;
-      --filter-router) filter_router=$2 ;;
-      --silent-hop) silent_hop=$2 ;;
-      --ratelimit-hop) rl_hop=$2 ;;
-      --ratelimit-pps) rl_pps=$2 ;;
-      --ecmp-hop) ecmp_hop=$2 ;;
-      --inject-mode) inject_mode=$2 ;;
-      --loss) loss=$2 ;;
+      --routers) ROUTERS=$2 ;;
+      --prefix) PREFIX=$2; PREFIX_GIVEN=1 ;;
+      --prefix6) PREFIX6=$2 ;;
+      --open-ports) OPEN_PORTS=$2 ;;
+      --icmp-ratelimit-ms) RATELIMIT=$2 ;;
+      --icmp6-ratelimit-ms) RATELIMIT6=$2 ;;
+      --icmp-msgs-per-sec) MSGS=$2 ;;
+      --listener) LISTENER=$2 ;;
+      --injector) INJECTOR=$2 ;;
+      --out) OUT=$2 ;;
+      --truth) TRUTH=$2 ;;
+      --scenario) SCENARIO=$2 ;;
+      --port) PORT=$2 ;;
+      --filtered) FILTERED=$2; FILTERED_GIVEN=1 ;;
+      --filter-family) FAMILY=$2 ;;
+      --icmp6-code) ICMP6_CODE=$2 ;;
+      --filter-router) FILTER_ROUTER=$2 ;;
+      --silent-hop) SILENT_HOP=$2 ;;
+      --ratelimit-hop) RL_HOP=$2 ;;
+      --ratelimit-pps) RL_PPS=$2 ;;
+      --ecmp-hop) ECMP_HOP=$2 ;;
+      --inject-mode) INJECT_MODE=$2 ;;
+      --inject-ttl-mode) TTL_MODE=$2 ;;
+      --loss) LOSS=$2 ;;
       *) die "unknown argument '$1'" ;;
     esac
     shift 2
   done
+}
 
-  # ---- validation
-  [[ -n $out ]] || die "--out FILE is required"
-  is_uint "$routers" && (( routers >= 1 && routers <= 30 )) ||
-    die "--routers must be an integer in 1..30 (got '$routers')"
-  is_uint "$ratelimit" || die "--icmp-ratelimit-ms must be a non-negative integer (got '$ratelimit')"
-  is_uint "$msgs" && (( msgs >= 1 )) ||
-    die "--icmp-msgs-per-sec must be a positive integer (got '$msgs')"
-  case $scenario in
-    open|drop|rst|inject|icmp|story) ;;
-    *) die "--scenario must be one of open, drop, rst, inject, icmp, story (got '$scenario')" ;;
+check_up_options() {
+  [[ -n $OUT ]] || die "--out FILE is required"
+  is_uint "$ROUTERS" && (( ROUTERS >= 1 && ROUTERS <= 30 )) ||
+    die "--routers must be an integer in 1..30 (got '$ROUTERS')"
+  is_uint "$RATELIMIT" || die "--icmp-ratelimit-ms must be a non-negative integer (got '$RATELIMIT')"
+  [[ -n $RATELIMIT6 ]] || RATELIMIT6=$RATELIMIT
+  is_uint "$RATELIMIT6" ||
+    die "--icmp6-ratelimit-ms must be a non-negative integer (got '$RATELIMIT6')"
+  is_uint "$MSGS" && (( MSGS >= 1 )) ||
+    die "--icmp-msgs-per-sec must be a positive integer (got '$MSGS')"
+  case $SCENARIO in
+    open|drop|rst|inject|icmp|blackhole|story) ;;
+    *) die "--scenario must be one of open, drop, rst, inject, icmp, blackhole, story (got '$SCENARIO')" ;;
   esac
-  is_uint "$port" && (( 10#$port >= 1 && 10#$port <= 65535 )) || die "--port: invalid port '$port'"
-  port=$((10#$port))
-  (( port != CLOSED_PORT )) || die "--port must not be the lab's closed port $CLOSED_PORT"
-  [[ $inject_mode == relay || $inject_mode == tap ]] ||
-    die "--inject-mode must be relay or tap (got '$inject_mode')"
-  is_uint "$rl_pps" && (( rl_pps >= 1 )) || die "--ratelimit-pps must be a positive integer"
+  is_uint "$PORT" && (( 10#$PORT >= 1 && 10#$PORT <= 65535 )) || die "--port: invalid port '$PORT'"
+  PORT=$((10#$PORT))
+  (( PORT != CLOSED_PORT )) || die "--port must not be the lab's closed port $CLOSED_PORT"
+  [[ $INJECT_MODE == relay || $INJECT_MODE == tap ]] ||
+    die "--inject-mode must be relay or tap (got '$INJECT_MODE')"
+  [[ $TTL_MODE =~ ^(fixed|remaining(\+[0-9]{1,3})?)$ ]] ||
+    die "--inject-ttl-mode must be fixed or remaining[+N] (got '$TTL_MODE')"
+  [[ $FAMILY == 4 || $FAMILY == 6 || $FAMILY == both ]] ||
+    die "--filter-family must be 4, 6 or both (got '$FAMILY')"
+  [[ $ICMP6_CODE == admin || $ICMP6_CODE == policy || $ICMP6_CODE == reject-route ]] ||
+    die "--icmp6-code must be admin, policy or reject-route (got '$ICMP6_CODE')"
+  is_uint "$RL_PPS" && (( RL_PPS >= 1 )) || die "--ratelimit-pps must be a positive integer"
+  check_open_ports
+  if [[ $SCENARIO == story ]]; then
+    (( ! PREFIX_GIVEN && ! FILTERED_GIVEN )) && [[ -z $PREFIX6 ]] ||
+      die "--scenario story has fixed prefixes (198.19.1.0/24, 198.19.2.0/24 and twins) and filtered hosts"
+    [[ -z $FILTER_ROUTER$SILENT_HOP$RL_HOP$ECMP_HOP$LOSS ]] ||
+      die "--scenario story takes no --filter-router/--silent-hop/--ratelimit-hop/--ecmp-hop/--loss"
+    (( ROUTERS == 3 )) || warn "--scenario story always has 3 router hops; --routers ignored"
+  fi
+}
 
-  local -a ports=()
-  if [[ -n $open_ports ]]; then
-    local p
-    IFS=, read -r -a ports <<<"$open_ports"
-    for p in "${ports[@]}"; do
+check_open_ports() {
+  local p i
+  PORTS=()
+  if [[ -n $OPEN_PORTS ]]; then
+    IFS=, read -r -a PORTS <<<"$OPEN_PORTS"
+    for p in "${PORTS[@]}"; do
       is_uint "$p" && (( 10#$p >= 1 && 10#$p <= 65535 )) ||
-        die "--open-ports: invalid port '$p' in '$open_ports'"
+        die "--open-ports: invalid port '$p' in '$OPEN_PORTS'"
       (( 10#$p != CLOSED_PORT )) ||
         die "--open-ports must not contain $CLOSED_PORT (the lab's closed port)"
     done
   fi
-  for (( i = 0; i < ${#ports[@]}; i++ )); do ports[i]=$((10#${ports[i]})); done
-  open_ports=$(IFS=,; echo "${ports[*]}")
-  [[ ,$open_ports, == *,$port,* ]] ||
-    warn "test port $port is not among the open ports ($open_ports): unfiltered targets will answer RST"
+  for (( i = 0; i < ${#PORTS[@]}; i++ )); do PORTS[i]=$((10#${PORTS[i]})); done
+  OPEN_PORTS=$(IFS=,; echo "${PORTS[*]}")
+  [[ ,$OPEN_PORTS, == *,$PORT,* ]] ||
+    warn "test port $PORT is not among the open ports ($OPEN_PORTS): unfiltered targets will answer RST"
+}
 
-  if [[ $scenario == story ]]; then
-    (( ! prefix_given && ! filtered_given )) ||
-      die "--scenario story has fixed prefixes (198.19.1.0/24, 198.19.2.0/24) and filtered hosts"
-    [[ -z $filter_router$silent_hop$rl_hop$ecmp_hop$loss ]] ||
-      die "--scenario story takes no --filter-router/--silent-hop/--ratelimit-hop/--ecmp-hop/--loss"
-    (( routers == 3 )) || warn "--scenario story always has 3 router hops; --routers ignored"
-  fi
-
-  need_root
-  if (( ${#ports[@]} > 0 )); then
-    if [[ -z $listener ]]; then
-      listener=$(find_listener) ||
+find_up_binaries() {
+  if (( ${#PORTS[@]} > 0 )); then
+    if [[ -z $LISTENER ]]; then
+      LISTENER=$(find_listener) ||
         die "cannot find cutpoint-lab-listener; build it or pass --listener PATH"
     fi
-    UP_LISTENER=$(abs_exe --listener "$listener")
+    UP_LISTENER=$(abs_exe --listener "$LISTENER")
   fi
-  if [[ $scenario == inject || $scenario == story ]]; then
-    if [[ -z $injector ]]; then
-      injector=$(find_injector) ||
+  if [[ $SCENARIO == inject || $SCENARIO == story ]]; then
+    if [[ -z $INJECTOR ]]; then
+      INJECTOR=$(find_injector) ||
         die "cannot find cutpoint-lab-injector; build it or pass --injector PATH"
     fi
-    UP_INJECTOR=$(abs_exe --injector "$injector")
+    UP_INJECTOR=$(abs_exe --injector "$INJECTOR")
   fi
-  if [[ $scenario != open ]] && ! command -v nft >/dev/null; then
-    die "--scenario $scenario needs nft (nftables)"
+  if [[ $SCENARIO != open && $SCENARIO != blackhole ]] && ! command -v nft >/dev/null; then
+    die "--scenario $SCENARIO needs nft (nftables)"
   fi
+}
+
+cmd_up() {
+  [[ $# -ge 1 ]] || usage
+  local name=$1; shift
+  validate_name "$name"
+  parse_up_options "$@"
+  check_up_options
+  need_root
+  find_up_binaries
 
   # ---- idempotence: remove any previous lab with this name
   if [[ -n $(lab_namespaces "$name") || -d $STATE_ROOT/$name ]]; then
@@ -607,16 +882,13 @@ cmd_up() {
   UP_STATE=$state
   mkdir -p "$state"
 
-  if [[ $scenario == story ]]; then
-    up_story "$name" "$state" "$out" "$truth" "$port" "$open_ports" "$inject_mode" \
-      "$ratelimit" "$msgs" "${ports[@]}"
+  if [[ $SCENARIO == story ]]; then
+    up_story "$name" "$state"
   else
-    up_chain "$name" "$state" "$out" "$truth" "$port" "$open_ports" "$inject_mode" \
-      "$ratelimit" "$msgs" "$routers" "$prefix" "$scenario" "$filtered" "$filter_router" \
-      "$silent_hop" "$rl_hop" "$rl_pps" "$ecmp_hop" "$loss" "${ports[@]}"
+    up_chain "$name" "$state"
   fi
-  cp -f -- "$out" "$state/topology.env"
-  [[ -z $truth ]] || cp -f -- "$truth" "$state/truth.json"
+  cp -f -- "$OUT" "$state/topology.env"
+  [[ -z $TRUTH ]] || cp -f -- "$TRUTH" "$state/truth.json"
   UP_DONE=1
   trap - EXIT
 }
@@ -627,19 +899,45 @@ hop_in_range() {  # flag value n lo
   is_uint "$v" && (( 10#$v >= lo && 10#$v <= n )) || die "$flag must be in $lo..$n (got '$v')"
 }
 
-up_chain() {
-  local name=$1 state=$2 out=$3 truth=$4 port=$5 open_ports=$6 inject_mode=$7
-  local ratelimit=$8 msgs=$9 n=${10} prefix=${11} scenario=${12} filtered=${13}
-  local k=${14} silent=${15} rl_hop=${16} rl_pps=${17} ecmp=${18} loss=${19}
-  shift 19
-  local -a ports=("$@")
-  local i ns a
+abs_path() { echo "$(cd -- "$(dirname -- "$1")" && pwd)/$(basename -- "$1")"; }
 
-  parse_prefix "$prefix"
-  prefix=$P_TEXT
-  local net=$P_NET plen=$P_PLEN size=$(( 1 << (32 - P_PLEN) ))
-  local first_addr
-  first_addr=$(int2ip "$net")
+# The chain_* helpers run inside up_chain and work on its local variables.
+up_chain() {
+  local name=$1 state=$2 n=$ROUTERS k=$FILTER_ROUTER silent=$SILENT_HOP rl_hop=$RL_HOP
+  local ecmp=$ECMP_HOP scenario=$SCENARIO filtered=$FILTERED filtered6=""
+  local prefix net plen size prefix6 base6 first_addr first_addr6 i
+  local -a loss_hops=() loss_pcts=()
+  chain_validate
+  chain_filtered
+
+  local last=$((n + 1))
+  local -a nodes=("$name-p")
+  for (( i = 1; i <= n; i++ )); do
+    if [[ $i == "$ecmp" ]]; then nodes+=("$name-r${i}a"); else nodes+=("$name-r$i"); fi
+  done
+  nodes+=("$name-d")
+  local bns=""
+  [[ -z $ecmp ]] || bns="$name-r${ecmp}b"
+
+  chain_network
+  chain_paths
+  start_listener "${nodes[last]}" listener "${PORTS[@]}"
+  local fns="" fif="" faddr="" faddr6=""
+  [[ -z $k ]] || chain_filter
+  chain_first_unfiltered
+  wait_up "${nodes[0]}" "$first_addr" "$first_addr6" "${nodes[last]}" listener
+
+  chain_env
+  [[ -z $TRUTH ]] || chain_truth
+  chain_log
+}
+
+chain_validate() {
+  parse_prefix "$PREFIX"
+  prefix=$P_TEXT; net=$P_NET; plen=$P_PLEN; size=$(( 1 << (32 - P_PLEN) ))
+  [[ -n $PREFIX6 ]] || PREFIX6=$(twin6_prefix "$net" "$plen")
+  parse_prefix6 "$PREFIX6" "$plen"
+  prefix6=$P6_TEXT; base6=$P6_BASE
 
   hop_in_range --filter-router "$k" "$n"
   hop_in_range --silent-hop "$silent" "$n"
@@ -649,11 +947,10 @@ up_chain() {
     hop_in_range --ecmp-hop "$ecmp" "$n" 2
     ecmp=$((10#$ecmp))
   fi
-  local -a loss_hops=() loss_pcts=()
-  if [[ -n $loss ]]; then
+  if [[ -n $LOSS ]]; then
     local item lh lp
     local -a items=()
-    IFS=, read -r -a items <<<"$loss"
+    IFS=, read -r -a items <<<"$LOSS"
     for item in "${items[@]}"; do
       [[ $item =~ ^([0-9]+):([0-9]+)$ ]] || die "--loss: '$item' is not J:PCT"
       lh=$((10#${BASH_REMATCH[1]})); lp=$((10#${BASH_REMATCH[2]}))
@@ -665,39 +962,26 @@ up_chain() {
   fi
   [[ -z $silent ]] || silent=$((10#$silent))
   [[ -z $rl_hop ]] || rl_hop=$((10#$rl_hop))
+}
 
-  local -a flist=()
+chain_filtered() {
   if [[ $scenario == open ]]; then
     [[ -z $filtered && -z $k ]] || warn "--scenario open: --filtered/--filter-router ignored"
     filtered=""; k=""
-  else
-    if [[ -z $k ]]; then k=$(( n >= 2 ? 2 : n )); fi
-    k=$((10#$k))
-    if [[ -z $filtered ]]; then
-      (( plen <= 24 )) || die "--filtered is required for prefixes longer than /24"
-      filtered="$(int2ip $((net + 101))),$(int2ip $((net + 102)))"
-    fi
-    IFS=, read -r -a flist <<<"$filtered"
-    (( ${#flist[@]} >= 1 )) || die "--filtered is empty"
-    for a in "${flist[@]}"; do
-      [[ $a =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] || die "--filtered: '$a' is not an IPv4 address"
-      local ai
-      ai=$(ip2int "$a")
-      (( ai >= net && ai < net + size )) || die "--filtered: $a is not inside $prefix"
-    done
-    filtered=$(IFS=,; echo "${flist[*]}")
+    return 0
   fi
+  if [[ -z $k ]]; then k=$(( n >= 2 ? 2 : n )); fi
+  k=$((10#$k))
+  if [[ -z $filtered ]]; then
+    (( plen <= 24 )) || die "--filtered is required for prefixes longer than /24"
+    filtered="$(int2ip $((net + 101))),$(int2ip $((net + 102)))"
+  fi
+  split_filtered "$filtered" "$net" "$size" "$base6" "$prefix" "$prefix6"
+  filtered=$F4; filtered6=$F6
+}
 
-  local last=$((n + 1))
-  local -a nodes=("$name-p")
-  for (( i = 1; i <= n; i++ )); do
-    if [[ $i == "$ecmp" ]]; then nodes+=("$name-r${i}a"); else nodes+=("$name-r$i"); fi
-  done
-  nodes+=("$name-d")
-  local bns=""
-  [[ -z $ecmp ]] || bns="$name-r${ecmp}b"
-
-  # ---- namespaces and links
+chain_network() {
+  local ns
   for ns in "${nodes[@]}" $bns; do mk_ns "$ns"; done
   for (( i = 0; i <= n; i++ )); do
     mk_link "${nodes[i]}" "lnk$i" "${nodes[i + 1]}" "lnk$i" "$i"
@@ -710,129 +994,165 @@ up_chain() {
   # ---- sysctls (inside the namespaces only)
   for (( i = 1; i <= n; i++ )); do router_sysctls "${nodes[i]}"; done
   [[ -z $bns ]] || router_sysctls "$bns"
-  for (( i = 1; i <= last; i++ )); do icmp_limits "${nodes[i]}" "$ratelimit" "$msgs" "$msgs"; done
-  [[ -z $bns ]] || icmp_limits "$bns" "$ratelimit" "$msgs" "$msgs"
+  for ns in "${nodes[@]:1}" $bns; do
+    icmp_limits "$ns" "$RATELIMIT" "$MSGS" "$MSGS" "$RATELIMIT6"
+  done
 
   # ---- routes
-  ip -n "${nodes[0]}" route add default via "$LINK_NET.0.2" dev lnk0
+  prober_routes "${nodes[0]}"
   for (( i = 1; i <= n; i++ )); do
-    ns=${nodes[i]}
-    ip -n "$ns" route add 198.19.0.0/16 via "$LINK_NET.$i.2" dev "lnk$i"
-    ip -n "$ns" route add 198.18.0.0/16 via "$LINK_NET.$((i - 1)).1" dev "lnk$((i - 1))"
+    router_routes "${nodes[i]}" "$i" "lnk$i" $((i - 1)) "lnk$((i - 1))"
   done
-  ip -n "${nodes[last]}" route add default via "$LINK_NET.$n.1" dev "lnk$n"
-  # AnyIP: every address of the prefix is local on the destination.
-  ip -n "${nodes[last]}" route add local "$prefix" dev lo
-  if [[ -n $ecmp ]]; then
-    local up=${nodes[ecmp - 1]}
-    ns_sysctl "$up" net.ipv4.fib_multipath_hash_policy 1 ||
-      die "cannot set fib_multipath_hash_policy in $up"
-    ip -n "$up" route replace 198.19.0.0/16 \
-      nexthop via "$LINK_NET.$((ecmp - 1)).2" dev "lnk$((ecmp - 1))" weight 1 \
-      nexthop via "$LINK_NET.$((100 + ecmp - 1)).2" dev "lnk$((ecmp - 1))b" weight 1
-    ip -n "$bns" route add 198.19.0.0/16 via "$LINK_NET.$((100 + ecmp)).2" dev "lnk$ecmp"
-    ip -n "$bns" route add 198.18.0.0/16 via "$LINK_NET.$((100 + ecmp - 1)).1" dev "lnk$((ecmp - 1))"
-    # Returns go through branch a; the node after the pair answers from its
-    # lnk<J> address whichever branch a probe came through.
-    (( ecmp + 1 > n )) ||
-      ns_sysctl "${nodes[ecmp + 1]}" net.ipv4.icmp_errors_use_inbound_ifaddr 0
-  fi
+  dest_routes "${nodes[last]}" "$n" "lnk$n" "$prefix" "$prefix6"
+  [[ -z $ecmp ]] || chain_ecmp_routes
+}
 
-  # ---- harder paths
+# Router J-1 splits: IPv4 by the L4 flow hash, IPv6 by source, destination, flow
+# label and next header (policy 0: the IPv6 default, set anyway).
+chain_ecmp_routes() {
+  local up=${nodes[ecmp - 1]} a=$((ecmp - 1)) b=$((100 + ecmp - 1))
+  ns_sysctl "$up" net.ipv4.fib_multipath_hash_policy 1 ||
+    die "cannot set fib_multipath_hash_policy in $up"
+  ns_sysctl "$up" net.ipv6.fib_multipath_hash_policy 0 ||
+    die "cannot set net.ipv6.fib_multipath_hash_policy in $up"
+  ip -n "$up" route replace 198.19.0.0/16 \
+    nexthop via "$LINK_NET.$a.2" dev "lnk$a" weight 1 \
+    nexthop via "$LINK_NET.$b.2" dev "lnk${a}b" weight 1
+  ip -n "$up" -6 route del "$TARGETS6"
+  ip -n "$up" -6 route add "$TARGETS6" \
+    nexthop via "$(link6 "$a" 2)" dev "lnk$a" weight 1 \
+    nexthop via "$(link6 "$b" 2)" dev "lnk${a}b" weight 1
+  router_routes "$bns" $((100 + ecmp)) "lnk$ecmp" "$b" "lnk$a"
+  # Returns go through branch a; the node after the pair answers from its
+  # lnk<J> address whichever branch a probe came through (IPv6 does that by
+  # itself: it sources errors from the interface they leave through).
+  (( ecmp + 1 > n )) ||
+    ns_sysctl "${nodes[ecmp + 1]}" net.ipv4.icmp_errors_use_inbound_ifaddr 0
+}
+
+# Silent hop, ICMP rate limit, random loss.
+chain_paths() {
   if [[ -n $silent ]]; then
     install_silent "${nodes[silent]}"
     [[ $silent != "$ecmp" ]] || install_silent "$bns"
   fi
   if [[ -n $rl_hop ]]; then
-    local rl_ms=$(( 1000 / rl_pps )); (( rl_ms >= 1 )) || rl_ms=1
-    icmp_limits "${nodes[rl_hop]}" "$rl_ms" "$rl_pps" "$rl_pps"
-    [[ $rl_hop != "$ecmp" ]] || icmp_limits "$bns" "$rl_ms" "$rl_pps" "$rl_pps"
+    local rl_ms=$(( 1000 / RL_PPS )); (( rl_ms >= 1 )) || rl_ms=1
+    icmp_limits "${nodes[rl_hop]}" "$rl_ms" "$RL_PPS" "$RL_PPS" "$rl_ms"
+    [[ $rl_hop != "$ecmp" ]] || icmp_limits "$bns" "$rl_ms" "$RL_PPS" "$RL_PPS" "$rl_ms"
   fi
-
   for (( i = 0; i < ${#loss_hops[@]}; i++ )); do
     install_loss "${nodes[loss_hops[i]]}" "${loss_pcts[i]}"
   done
+}
 
-  # ---- listener
-  start_listener "${nodes[last]}" listener "${ports[@]}"
+# The filter on router k (branch a when k is the ECMP hop).
+chain_filter() {
+  fns=${nodes[k]}; fif="lnk$((k - 1))"
+  faddr="$LINK_NET.$((k - 1)).2"; faddr6=$(link6 $((k - 1)) 2)
+  case $scenario in
+    drop|rst|icmp)
+      install_filter "$fns" "$scenario" "$PORT" "$filtered" "$filtered6" "$(icmp6_type "$ICMP6_CODE")" ;;
+    blackhole) install_blackhole "$fns" "$filtered" "$filtered6" ;;
+    inject)
+      [[ $INJECT_MODE == tap ]] || install_filter "$fns" relay "$PORT" "$filtered" "$filtered6"
+      start_injector "$fns" "$fif" injector "$PORT" "$(csv_join "$filtered" "$filtered6")" \
+        "$INJECT_MODE" "$TTL_MODE" ;;
+  esac
+}
 
-  # ---- filter (router k; branch a when k is the ECMP hop)
-  local fns="" fif="" faddr=""
-  if [[ -n $k ]]; then
-    fns=${nodes[k]}; fif="lnk$((k - 1))"; faddr="$LINK_NET.$((k - 1)).2"
-    case $scenario in
-      drop|rst|icmp) install_filter "$fns" "$scenario" "$port" "$filtered" ;;
-      inject)
-        [[ $inject_mode == tap ]] || install_filter "$fns" relay "$port" "$filtered"
-        start_injector "$fns" "$fif" injector "$port" "$filtered" "$inject_mode" ;;
-    esac
-  fi
+# The first target pair (same index) that no blackhole swallows: the one the
+# lab waits to reach.
+chain_first_unfiltered() {
+  local j a4 a6
+  for (( j = 0; j < size; j++ )); do
+    a4=$(int2ip $((net + j))); a6=$(twin6_text $((base6 + j)))
+    if [[ ,$filtered,$filtered6, != *,$a4,* && ,$filtered,$filtered6, != *,$a6,* ]]; then
+      first_addr=$a4; first_addr6=$a6
+      return 0
+    fi
+  done
+  die "every target is filtered: nothing to check the lab with"
+}
 
-  # ---- wait until it works
-  wait_reach "${nodes[0]}" "$first_addr"
-  (( ${#ports[@]} == 0 )) || wait_listener "${nodes[last]}" listener "${ports[@]}"
-
-  # ---- topology file
-  local env
+chain_env() {
+  local env j icmp6=""
+  [[ $scenario != icmp ]] || icmp6=$(icmp6_code_num "$ICMP6_CODE")
   env="LAB_NAME=$name
 SCENARIO=$scenario
 PROBER_NS=${nodes[0]}
 PROBER_IF=lnk0
 PROBER_ADDR=$LINK_NET.0.1
 PROBER_GW=$LINK_NET.0.2
+PROBER_ADDR6=$(link6 0 1)
+PROBER_GW6=$(link6 0 2)
 ROUTERS=$n"
-  for (( i = 1; i <= n; i++ )); do env+=$'\n'"HOP_$i=$LINK_NET.$((i - 1)).2"; done
+  for (( j = 1; j <= n; j++ )); do env+=$'\n'"HOP_$j=$LINK_NET.$((j - 1)).2"; done
   [[ -z $ecmp ]] || env+=$'\n'"HOP_${ecmp}B=$LINK_NET.$((100 + ecmp - 1)).2"
+  for (( j = 1; j <= n; j++ )); do env+=$'\n'"HOP6_$j=$(link6 $((j - 1)) 2)"; done
+  [[ -z $ecmp ]] || env+=$'\n'"HOP6_${ecmp}B=$(link6 $((100 + ecmp - 1)) 2)"
   env+="
 DEST_NS=${nodes[last]}
 DEST_ADDR=$LINK_NET.$n.2
+DEST_ADDR6=$(link6 "$n" 2)
 DEST_DISTANCE=$last
 TARGET_PREFIX=$prefix
 TARGET_PREFIXES=$prefix
-OPEN_PORTS=$open_ports
+TARGET_PREFIX6=$prefix6
+TARGET_PREFIXES6=$prefix6
+OPEN_PORTS=$OPEN_PORTS
 CLOSED_PORT=$CLOSED_PORT
-TEST_PORT=$port
+TEST_PORT=$PORT
 FILTERED=$filtered
+FILTERED6=$filtered6
+FILTER_FAMILY=$FAMILY
 FILTER_ROUTER=$k
 FILTER_NS=$fns
 FILTER_IF=$fif
 FILTER_ADDR=$faddr
+FILTER_ADDR6=$faddr6
+ICMP6_CODE=$icmp6
 SILENT_HOP=$silent
 RATELIMIT_HOP=$rl_hop
 ECMP_HOP=$ecmp
-LOSS=$loss
-TRUTH=${truth:+$(cd -- "$(dirname -- "$truth")" && pwd)/$(basename -- "$truth")}
+LOSS=$LOSS
+TRUTH=${TRUTH:+$(abs_path "$TRUTH")}
 STATE_DIR=$state"
-  write_file "$out" "$env"
+  write_file "$OUT" "$env"
+}
 
-  local loss_json="{" sep=""
-  for (( i = 0; i < ${#loss_hops[@]}; i++ )); do
-    loss_json+="$sep\"${loss_hops[i]}\": ${loss_pcts[i]}"; sep=", "
+# JSON object {"1": hop 1's address, ...} of family FAM (4 or 6), routers 1..N.
+hops_json() {
+  local fam=$1 n=$2 j a out=""
+  for (( j = 1; j <= n; j++ )); do
+    if [[ $fam == 4 ]]; then a="$LINK_NET.$((j - 1)).2"; else a=$(link6 $((j - 1)) 2); fi
+    out+="${out:+, }\"$j\": \"$a\""
   done
-  loss_json+="}"
-  # ---- ground truth
-  if [[ -n $truth ]]; then
-    local hops="" verdict mech branch_a="" branch_b=""
-    for (( i = 1; i <= n; i++ )); do
-      [[ -n $hops ]] && hops+=", "
-      hops+="\"$i\": \"$LINK_NET.$((i - 1)).2\""
-    done
-    verdict=$(verdict_of "$scenario"); mech=$(mechanism_of "$scenario")
-    if [[ -n $ecmp ]]; then
-      branch_a="$LINK_NET.$((ecmp - 1)).2"; branch_b="$LINK_NET.$((100 + ecmp - 1)).2"
-    fi
-    local fbranch=""
-    [[ -n $ecmp && $k == "$ecmp" ]] && fbranch=$branch_a
-    local ecmp_addrs=null
-    [[ -z $ecmp ]] || ecmp_addrs="{\"a\": \"$branch_a\", \"b\": \"$branch_b\"}"
-    local filters="[]" fl
-    fl=$(json_list "$filtered")
-    if [[ -n $k ]]; then
-      filters="[{\"prefix\": \"$prefix\", \"filtered\": $fl, \"filter_router\": $k, \"filter_addr\": \"$faddr\", \"filter_ns\": \"$fns\", \"expected_verdict\": $(json_val "$verdict"), \"mechanism\": $(json_val "$mech"), \"distance\": $last, \"ecmp_filter_branch_addr\": $(json_val "$fbranch")}]"
-    fi
-    write_file "$truth" "{
+  echo "{$out}"
+}
+
+chain_truth() {
+  local j hops hops6 verdict mech reason branch_a="" branch_b="" ecmp_addrs=null ecmp_addrs6=null
+  local fbranch="" fbranch6="" icmp6=null loss_json="" filters="[]" fl fl6
+  hops=$(hops_json 4 "$n"); hops6=$(hops_json 6 "$n")
+  verdict=$(verdict_of "$scenario"); mech=$(mechanism_of "$scenario"); reason=$(reason_of "$scenario")
+  [[ $scenario != icmp ]] || icmp6=$(icmp6_code_num "$ICMP6_CODE")
+  if [[ -n $ecmp ]]; then
+    branch_a="$LINK_NET.$((ecmp - 1)).2"; branch_b="$LINK_NET.$((100 + ecmp - 1)).2"
+    ecmp_addrs="{\"a\": \"$branch_a\", \"b\": \"$branch_b\"}"
+    ecmp_addrs6="{\"a\": \"$(link6 $((ecmp - 1)) 2)\", \"b\": \"$(link6 $((100 + ecmp - 1)) 2)\"}"
+    [[ $k != "$ecmp" ]] || { fbranch=$branch_a; fbranch6=$(link6 $((ecmp - 1)) 2); }
+  fi
+  for (( j = 0; j < ${#loss_hops[@]}; j++ )); do
+    loss_json+="${loss_json:+, }\"${loss_hops[j]}\": ${loss_pcts[j]}"
+  done
+  fl=$(json_list "$filtered"); fl6=$(json_list "$filtered6")
+  if [[ -n $k ]]; then
+    filters="[{\"prefix\": \"$prefix\", \"filtered\": $fl, \"filter_router\": $k, \"filter_addr\": \"$faddr\", \"filter_ns\": \"$fns\", \"expected_verdict\": $(json_val "$verdict"), \"mechanism\": $(json_val "$mech"), \"distance\": $last, \"ecmp_filter_branch_addr\": $(json_val "$fbranch"), \"prefix6\": \"$prefix6\", \"filtered6\": $fl6, \"filter_addr6\": \"$faddr6\", \"icmp6_code\": $icmp6, \"expected_reason\": $(json_val "$reason"), \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6")}]"
+  fi
+  write_file "$TRUTH" "{
   \"scenario\": \"$scenario\",
-  \"port\": $port,
+  \"port\": $PORT,
   \"prefix\": \"$prefix\",
   \"prefixes\": [\"$prefix\"],
   \"filtered\": $fl,
@@ -842,41 +1162,75 @@ STATE_DIR=$state"
   \"mechanism\": $(json_val "$mech"),
   \"distance\": $last,
   \"prober_addr\": \"$LINK_NET.0.1\",
-  \"hops\": {$hops},
+  \"hops\": $hops,
   \"silent_hop\": $(json_val "$silent"),
   \"ratelimit_hop\": $(json_val "$rl_hop"),
-  \"ratelimit_pps\": $( [[ -n $rl_hop ]] && echo "$rl_pps" || echo null ),
+  \"ratelimit_pps\": $( [[ -n $rl_hop ]] && echo "$RL_PPS" || echo null ),
   \"ecmp_hop\": $(json_val "$ecmp"),
-  \"loss_pct\": $loss_json,
+  \"loss_pct\": {$loss_json},
   \"ecmp_branch_addrs\": $ecmp_addrs,
   \"ecmp_filter_branch_addr\": $(json_val "$fbranch"),
-  \"inject_mode\": $( [[ $scenario == inject ]] && echo "\"$inject_mode\"" || echo null ),
-  \"open_ports\": $(json_list "$open_ports" 0),
+  \"inject_mode\": $( [[ $scenario == inject ]] && echo "\"$INJECT_MODE\"" || echo null ),
+  \"open_ports\": $(json_list "$OPEN_PORTS" 0),
   \"closed_port\": $CLOSED_PORT,
-  \"networks\": [{\"prefix\": \"$prefix\", \"distance\": $last, \"hops\": {$hops}}],
-  \"filters\": $filters
+  \"networks\": [{\"prefix\": \"$prefix\", \"distance\": $last, \"hops\": $hops, \"prefix6\": \"$prefix6\", \"hops6\": $hops6}],
+  \"filters\": $filters,
+  \"prefix6\": \"$prefix6\",
+  \"prefixes6\": [\"$prefix6\"],
+  \"filtered6\": $fl6,
+  \"filter_family\": \"$FAMILY\",
+  \"filter_addr6\": $(json_val "$faddr6"),
+  \"icmp6_code\": $icmp6,
+  \"expected_reason\": $(json_val "$reason"),
+  \"prober_addr6\": \"$(link6 0 1)\",
+  \"hops6\": $hops6,
+  \"ecmp_branch_addrs6\": $ecmp_addrs6,
+  \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6"),
+  \"inject_ttl_mode\": $( [[ $scenario == inject ]] && echo "\"$TTL_MODE\"" || echo null )
 }"
-  fi
+}
+
+chain_log() {
   local desc="$scenario"
-  [[ -z $k ]] || desc+=" at hop $k ($faddr) for $filtered port $port"
+  [[ -z $k ]] || desc+=" at hop $k ($faddr, $faddr6) for ${filtered:-no IPv4 host}; ${filtered6:-no IPv6 host} port $PORT"
   [[ -z $silent ]] || desc+=", hop $silent silent"
-  [[ -z $rl_hop ]] || desc+=", hop $rl_hop ICMP-limited to $rl_pps/s"
-  [[ -z $loss ]] || desc+=", random loss (hop:%) $loss"
+  [[ -z $rl_hop ]] || desc+=", hop $rl_hop ICMP-limited to $RL_PPS/s"
+  [[ -z $LOSS ]] || desc+=", random loss (hop:%) $LOSS"
   [[ -z $ecmp ]] || desc+=", hop $ecmp ECMP (a $LINK_NET.$((ecmp - 1)).2, b $LINK_NET.$((100 + ecmp - 1)).2)"
-  log "lab '$name' up: ${nodes[0]} -> $n router(s) -> ${nodes[last]} ($prefix); $desc; topology in $out"
+  log "lab '$name' up: ${nodes[0]} -> $n router(s) -> ${nodes[last]} ($prefix, $prefix6); $desc; topology in $OUT"
 }
 
 # The ProtonMail story: two transit ISPs behind r2, one drops, one injects.
+# The story_* helpers run inside up_story and work on its local variables.
 up_story() {
-  local name=$1 state=$2 out=$3 truth=$4 port=$5 open_ports=$6 inject_mode=$7
-  local ratelimit=$8 msgs=$9
-  shift 9
-  local -a ports=("$@")
+  local name=$1 state=$2
   local p=$name-p r1=$name-r1 r2=$name-r2 r3a=$name-r3a r3b=$name-r3b da=$name-da db=$name-db
-  local pa=198.19.1.0/24 pb=198.19.2.0/24
-  local fa=198.19.1.101,198.19.1.102 fb=198.19.2.101,198.19.2.102
-  local ns
+  local pa=198.19.1.0/24 pb=198.19.2.0/24 pa6 pb6
+  local fa4 fa6 fb4 fb6
+  pa6=$(twin6_prefix "$(ip2int 198.19.1.0)" 24); pb6=$(twin6_prefix "$(ip2int 198.19.2.0)" 24)
+  split_filtered 198.19.1.101,198.19.1.102 "$(ip2int 198.19.1.0)" 256 $((0x100)) "$pa" "$pa6"
+  fa4=$F4; fa6=$F6
+  split_filtered 198.19.2.101,198.19.2.102 "$(ip2int 198.19.2.0)" 256 $((0x200)) "$pb" "$pb6"
+  fb4=$F4; fb6=$F6
 
+  story_network
+  start_listener "$da" listener "${PORTS[@]}"
+  start_listener "$db" listener-b "${PORTS[@]}"
+
+  [[ -z $fa4$fa6 ]] || install_filter "$r3a" drop "$PORT" "$fa4" "$fa6"
+  [[ $INJECT_MODE == tap ]] || install_filter "$r3b" relay "$PORT" "$fb4" "$fb6"
+  start_injector "$r3b" lnk2 injector "$PORT" "$(csv_join "$fb4" "$fb6")" "$INJECT_MODE" "$TTL_MODE"
+
+  wait_up "$p" 198.19.1.0 "$(twin6_text $((0x100)))" "$da" listener
+  wait_up "$p" 198.19.2.0 "$(twin6_text $((0x200)))" "$db" listener-b
+
+  story_env
+  [[ -z $TRUTH ]] || story_truth
+  log "lab '$name' up (story): $p -> r1 -> r2 -> { r3a (drops $(csv_join "$fa4" "$fa6"):$PORT) -> $pa, $pa6 ; r3b (injects RST for $(csv_join "$fb4" "$fb6"):$PORT) -> $pb, $pb6 }; topology in $OUT"
+}
+
+story_network() {
+  local ns
   for ns in "$p" "$r1" "$r2" "$r3a" "$r3b" "$da" "$db"; do mk_ns "$ns"; done
   mk_link "$p" lnk0 "$r1" lnk0 0
   mk_link "$r1" lnk1 "$r2" lnk1 1
@@ -886,69 +1240,66 @@ up_story() {
   mk_link "$r3b" lnk3 "$db" lnk3 103
   for ns in "$r1" "$r2" "$r3a" "$r3b"; do router_sysctls "$ns"; done
   for ns in "$r1" "$r2" "$r3a" "$r3b" "$da" "$db"; do
-    icmp_limits "$ns" "$ratelimit" "$msgs" "$msgs"
+    icmp_limits "$ns" "$RATELIMIT" "$MSGS" "$MSGS" "$RATELIMIT6"
   done
 
-  ip -n "$p" route add default via "$LINK_NET.0.2" dev lnk0
-  ip -n "$r1" route add 198.19.0.0/16 via "$LINK_NET.1.2" dev lnk1
-  ip -n "$r1" route add 198.18.0.0/16 via "$LINK_NET.0.1" dev lnk0
-  ip -n "$r2" route add "$pa" via "$LINK_NET.2.2" dev lnk2
+  prober_routes "$p"
+  router_routes "$r1" 1 lnk1 0 lnk0
+  router_routes "$r2" 2 lnk2 1 lnk1 "$pa" "$pa6"   # r2 routes by prefix
   ip -n "$r2" route add "$pb" via "$LINK_NET.102.2" dev lnk2b
-  ip -n "$r2" route add 198.18.0.0/16 via "$LINK_NET.1.1" dev lnk1
-  ip -n "$r3a" route add "$pa" via "$LINK_NET.3.2" dev lnk3
-  ip -n "$r3a" route add 198.18.0.0/16 via "$LINK_NET.2.1" dev lnk2
-  ip -n "$r3b" route add "$pb" via "$LINK_NET.103.2" dev lnk3
-  ip -n "$r3b" route add 198.18.0.0/16 via "$LINK_NET.102.1" dev lnk2
-  ip -n "$da" route add default via "$LINK_NET.3.1" dev lnk3
-  ip -n "$da" route add local "$pa" dev lo
-  ip -n "$db" route add default via "$LINK_NET.103.1" dev lnk3
-  ip -n "$db" route add local "$pb" dev lo
+  ip -n "$r2" -6 route add "$pb6" via "$(link6 102 2)" dev lnk2b
+  router_routes "$r3a" 3 lnk3 2 lnk2 "$pa" "$pa6"
+  router_routes "$r3b" 103 lnk3 102 lnk2 "$pb" "$pb6"
+  dest_routes "$da" 3 lnk3 "$pa" "$pa6"
+  dest_routes "$db" 103 lnk3 "$pb" "$pb6"
+}
 
-  start_listener "$da" listener "${ports[@]}"
-  start_listener "$db" listener-b "${ports[@]}"
-
-  install_filter "$r3a" drop "$port" "$fa"
-  [[ $inject_mode == tap ]] || install_filter "$r3b" relay "$port" "$fb"
-  start_injector "$r3b" lnk2 injector "$port" "$fb" "$inject_mode"
-
-  wait_reach "$p" 198.19.1.0
-  wait_reach "$p" 198.19.2.0
-  if (( ${#ports[@]} > 0 )); then
-    wait_listener "$da" listener "${ports[@]}"
-    wait_listener "$db" listener-b "${ports[@]}"
-  fi
-
-  write_file "$out" "LAB_NAME=$name
+story_env() {
+  write_file "$OUT" "LAB_NAME=$name
 SCENARIO=story
 PROBER_NS=$p
 PROBER_IF=lnk0
 PROBER_ADDR=$LINK_NET.0.1
 PROBER_GW=$LINK_NET.0.2
+PROBER_ADDR6=$(link6 0 1)
+PROBER_GW6=$(link6 0 2)
 ROUTERS=3
 HOP_1=$LINK_NET.0.2
 HOP_2=$LINK_NET.1.2
 HOP_3=$LINK_NET.2.2
 HOP_3B=$LINK_NET.102.2
+HOP6_1=$(link6 0 2)
+HOP6_2=$(link6 1 2)
+HOP6_3=$(link6 2 2)
+HOP6_3B=$(link6 102 2)
 DEST_NS=$da
 DEST_NS_B=$db
 DEST_DISTANCE=4
 TARGET_PREFIX=$pa
 TARGET_PREFIXES=\"$pa $pb\"
-OPEN_PORTS=$open_ports
+TARGET_PREFIX6=$pa6
+TARGET_PREFIXES6=\"$pa6 $pb6\"
+OPEN_PORTS=$OPEN_PORTS
 CLOSED_PORT=$CLOSED_PORT
-TEST_PORT=$port
-FILTERED=$fa,$fb
-TRUTH=${truth:+$(cd -- "$(dirname -- "$truth")" && pwd)/$(basename -- "$truth")}
+TEST_PORT=$PORT
+FILTERED=$(csv_join "$fa4" "$fb4")
+FILTERED6=$(csv_join "$fa6" "$fb6")
+FILTER_FAMILY=$FAMILY
+TRUTH=${TRUTH:+$(abs_path "$TRUTH")}
 STATE_DIR=$state"
+}
 
-  if [[ -n $truth ]]; then
-    local h12="\"1\": \"$LINK_NET.0.2\", \"2\": \"$LINK_NET.1.2\""
-    write_file "$truth" "{
+story_truth() {
+  local h12 h12_6 a3_6 b3_6
+  h12="\"1\": \"$LINK_NET.0.2\", \"2\": \"$LINK_NET.1.2\""
+  h12_6="\"1\": \"$(link6 0 2)\", \"2\": \"$(link6 1 2)\""
+  a3_6=$(link6 2 2); b3_6=$(link6 102 2)
+  write_file "$TRUTH" "{
   \"scenario\": \"story\",
-  \"port\": $port,
+  \"port\": $PORT,
   \"prefix\": null,
   \"prefixes\": [\"$pa\", \"$pb\"],
-  \"filtered\": $(json_list "$fa,$fb"),
+  \"filtered\": $(json_list "$(csv_join "$fa4" "$fb4")"),
   \"filter_router\": 3,
   \"filter_addr\": null,
   \"expected_verdict\": null,
@@ -961,20 +1312,30 @@ STATE_DIR=$state"
   \"ecmp_hop\": null,
   \"ecmp_branch_addrs\": null,
   \"ecmp_filter_branch_addr\": null,
-  \"inject_mode\": \"$inject_mode\",
-  \"open_ports\": $(json_list "$open_ports" 0),
+  \"inject_mode\": \"$INJECT_MODE\",
+  \"open_ports\": $(json_list "$OPEN_PORTS" 0),
   \"closed_port\": $CLOSED_PORT,
   \"networks\": [
-    {\"prefix\": \"$pa\", \"distance\": 4, \"hops\": {$h12, \"3\": \"$LINK_NET.2.2\"}, \"transit\": \"ISP 1 (r3a)\"},
-    {\"prefix\": \"$pb\", \"distance\": 4, \"hops\": {$h12, \"3\": \"$LINK_NET.102.2\"}, \"transit\": \"ISP 2 (r3b)\"}
+    {\"prefix\": \"$pa\", \"distance\": 4, \"hops\": {$h12, \"3\": \"$LINK_NET.2.2\"}, \"transit\": \"ISP 1 (r3a)\", \"prefix6\": \"$pa6\", \"hops6\": {$h12_6, \"3\": \"$a3_6\"}},
+    {\"prefix\": \"$pb\", \"distance\": 4, \"hops\": {$h12, \"3\": \"$LINK_NET.102.2\"}, \"transit\": \"ISP 2 (r3b)\", \"prefix6\": \"$pb6\", \"hops6\": {$h12_6, \"3\": \"$b3_6\"}}
   ],
   \"filters\": [
-    {\"prefix\": \"$pa\", \"filtered\": $(json_list "$fa"), \"filter_router\": 3, \"filter_addr\": \"$LINK_NET.2.2\", \"filter_ns\": \"$r3a\", \"expected_verdict\": \"silent_drop\", \"mechanism\": \"in_path\", \"distance\": 4, \"ecmp_filter_branch_addr\": null},
-    {\"prefix\": \"$pb\", \"filtered\": $(json_list "$fb"), \"filter_router\": 3, \"filter_addr\": \"$LINK_NET.102.2\", \"filter_ns\": \"$r3b\", \"expected_verdict\": \"rst_injection\", \"mechanism\": \"on_path\", \"distance\": 4, \"ecmp_filter_branch_addr\": null}
-  ]
+    {\"prefix\": \"$pa\", \"filtered\": $(json_list "$fa4"), \"filter_router\": 3, \"filter_addr\": \"$LINK_NET.2.2\", \"filter_ns\": \"$r3a\", \"expected_verdict\": \"silent_drop\", \"mechanism\": \"in_path\", \"distance\": 4, \"ecmp_filter_branch_addr\": null, \"prefix6\": \"$pa6\", \"filtered6\": $(json_list "$fa6"), \"filter_addr6\": \"$a3_6\", \"icmp6_code\": null, \"expected_reason\": null, \"ecmp_filter_branch_addr6\": null},
+    {\"prefix\": \"$pb\", \"filtered\": $(json_list "$fb4"), \"filter_router\": 3, \"filter_addr\": \"$LINK_NET.102.2\", \"filter_ns\": \"$r3b\", \"expected_verdict\": \"rst_injection\", \"mechanism\": \"on_path\", \"distance\": 4, \"ecmp_filter_branch_addr\": null, \"prefix6\": \"$pb6\", \"filtered6\": $(json_list "$fb6"), \"filter_addr6\": \"$b3_6\", \"icmp6_code\": null, \"expected_reason\": null, \"ecmp_filter_branch_addr6\": null}
+  ],
+  \"prefix6\": null,
+  \"prefixes6\": [\"$pa6\", \"$pb6\"],
+  \"filtered6\": $(json_list "$(csv_join "$fa6" "$fb6")"),
+  \"filter_family\": \"$FAMILY\",
+  \"filter_addr6\": null,
+  \"icmp6_code\": null,
+  \"expected_reason\": null,
+  \"prober_addr6\": \"$(link6 0 1)\",
+  \"hops6\": {$h12_6},
+  \"ecmp_branch_addrs6\": null,
+  \"ecmp_filter_branch_addr6\": null,
+  \"inject_ttl_mode\": \"$TTL_MODE\"
 }"
-  fi
-  log "lab '$name' up (story): $p -> r1 -> r2 -> { r3a (drops $fa:$port) -> $pa ; r3b (injects RST for $fb:$port) -> $pb }; topology in $out"
 }
 
 main() {

@@ -3,8 +3,15 @@
 //
 // Usage: cutpoint-lab-listener PORT...
 //
-// Listens on 0.0.0.0:PORT for every PORT given (backlog 4096, SO_REUSEADDR),
-// accepts connections and closes them immediately. Exits 0 on SIGTERM/SIGINT.
+// Listens on 0.0.0.0:PORT and [::]:PORT for every PORT given (backlog 4096,
+// SO_REUSEADDR), accepts connections and closes them immediately. Exits 0 on
+// SIGTERM/SIGINT.
+//
+// The IPv6 socket is IPV6_V6ONLY, so the IPv4 one keeps its own port (and
+// IPv4 peers are never seen as ::ffff: addresses). Neither needs
+// IPV6_TRANSPARENT or IP_FREEBIND: the lab makes the target prefixes local on
+// the destination (AnyIP, `ip -6 route add local PREFIX dev lo`), and a
+// wildcard socket accepts connections to every local address.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -39,35 +46,43 @@ bool parse_port(std::string_view s, unsigned& port) {
   return true;
 }
 
-int open_listener(unsigned port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+// A non-blocking listening socket on the wildcard address of FAMILY (AF_INET
+// or AF_INET6); -1 after a message on failure.
+int open_listener(int family, unsigned port) {
+  const char* name = family == AF_INET6 ? "[::]" : "0.0.0.0";
+  int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
-    std::fprintf(stderr, "cutpoint-lab-listener: socket: %s\n", std::strerror(errno));
+    std::fprintf(stderr, "cutpoint-lab-listener: socket (%s): %s\n", name, std::strerror(errno));
     return -1;
   }
+  auto fail = [&](const char* what) {
+    std::fprintf(stderr, "cutpoint-lab-listener: %s %s:%u: %s\n", what, name, port,
+                 std::strerror(errno));
+    ::close(fd);
+    return -1;
+  };
   int one = 1;
-  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
-    std::fprintf(stderr, "cutpoint-lab-listener: setsockopt(SO_REUSEADDR): %s\n",
-                 std::strerror(errno));
-    ::close(fd);
-    return -1;
+  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0)
+    return fail("setsockopt(SO_REUSEADDR)");
+  sockaddr_storage storage{};
+  socklen_t len = 0;
+  if (family == AF_INET6) {
+    if (::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0)
+      return fail("setsockopt(IPV6_V6ONLY)");
+    auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+    a->sin6_family = AF_INET6;
+    a->sin6_addr = in6addr_any;
+    a->sin6_port = htons(static_cast<uint16_t>(port));
+    len = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl(INADDR_ANY);
+    a->sin_port = htons(static_cast<uint16_t>(port));
+    len = sizeof *a;
   }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    std::fprintf(stderr, "cutpoint-lab-listener: bind 0.0.0.0:%u: %s\n", port,
-                 std::strerror(errno));
-    ::close(fd);
-    return -1;
-  }
-  if (::listen(fd, 4096) != 0) {
-    std::fprintf(stderr, "cutpoint-lab-listener: listen on port %u: %s\n", port,
-                 std::strerror(errno));
-    ::close(fd);
-    return -1;
-  }
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&storage), len) != 0) return fail("bind");
+  if (::listen(fd, 4096) != 0) return fail("listen on");
   return fd;
 }
 
@@ -99,12 +114,14 @@ int main(int argc, char** argv) {
 
   std::vector<pollfd> fds;
   for (unsigned port : ports) {
-    int fd = open_listener(port);
-    if (fd < 0) {
-      for (auto& p : fds) ::close(p.fd);
-      return 1;
+    for (int family : {AF_INET, AF_INET6}) {
+      int fd = open_listener(family, port);
+      if (fd < 0) {
+        for (auto& p : fds) ::close(p.fd);
+        return 1;
+      }
+      fds.push_back(pollfd{fd, POLLIN, 0});
     }
-    fds.push_back(pollfd{fd, POLLIN, 0});
   }
 
   while (!g_stop) {

@@ -22,9 +22,11 @@ def main(path):
             targets.add(record["target"])
         elif record["type"] == "stats":
             stats = record
-    print("%-14s %4s  %-15s %-15s %7s" % ("probe", "ttl", "kind", "from", "replies"))
+    # IPv6 responders (up to 39 characters) widen the "from" column.
+    width = max([15] + [len(key[3]) for key in counts])
+    print("%-14s %4s  %-15s %-*s %7s" % ("probe", "ttl", "kind", width, "from", "replies"))
     for (probe, ttl, kind, responder), n in sorted(counts.items()):
-        print("%-14s %4d  %-15s %-15s %7d" % (probe, ttl, kind, responder, n))
+        print("%-14s %4d  %-15s %-*s %7d" % (probe, ttl, kind, width, responder, n))
     if stats:
         print("targets answering: %d; probes sent %d, matched %d, rejected %d, unmatched %d, "
               "capture drops %d, %.2f s" % (len(targets), stats["probes_sent"], stats["matched"],
