@@ -98,10 +98,11 @@ MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size
                                  int64_t recv_time_us, ReplyRecord* out,
                                  RejectReason* reason) const {
   wire::FrameView view;
-  switch (wire::LocateIpv4(link, frame, len, &view)) {
+  switch (wire::LocateIp(link, frame, len, &view)) {
     case wire::FrameStatus::kIpv4:
       break;
-    case wire::FrameStatus::kNotIpv4:
+    case wire::FrameStatus::kIpv6:  // not matched yet: outcome as before IPv6 parsing
+    case wire::FrameStatus::kNotIp:
       return MatchOutcome::kNotIpv4;
     case wire::FrameStatus::kTruncated:
       return MatchOutcome::kMalformed;

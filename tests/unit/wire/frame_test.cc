@@ -90,33 +90,33 @@ TEST(FrameTest, NonIpv4Payloads) {
   ipv6[0] = 0x60;
   FrameView view;
   EXPECT_EQ(Locate(LinkType::kEthernet, testutil::WrapEthernet(ip, {}, 0x0806), &view),
-            FrameStatus::kNotIpv4);  // ARP
+            FrameStatus::kNotIp);  // ARP
   EXPECT_EQ(Locate(LinkType::kEthernet, testutil::WrapEthernet(ipv6, {}, 0x86dd), &view),
-            FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
   EXPECT_EQ(Locate(LinkType::kEthernet, testutil::WrapEthernet(ipv6, {0x8100}, 0x86dd), &view),
-            FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
   EXPECT_EQ(Locate(LinkType::kLinuxSll, testutil::WrapSll(ipv6, 0x86dd), &view),
-            FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
   EXPECT_EQ(Locate(LinkType::kLinuxSll2, testutil::WrapSll2(ipv6, 0x86dd), &view),
-            FrameStatus::kNotIpv4);
-  EXPECT_EQ(Locate(LinkType::kRaw, ipv6, &view), FrameStatus::kNotIpv4);
-  EXPECT_EQ(Locate(LinkType::kIpv4, ipv6, &view), FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
+  EXPECT_EQ(Locate(LinkType::kRaw, ipv6, &view), FrameStatus::kNotIp);
+  EXPECT_EQ(Locate(LinkType::kIpv4, ipv6, &view), FrameStatus::kNotIp);
   // AF_INET6 is 24/28/30 depending on the BSD; none of them is AF_INET (2).
   EXPECT_EQ(Locate(LinkType::kNull, testutil::WrapNull(ipv6, 24, false), &view),
-            FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
   EXPECT_EQ(Locate(LinkType::kNull, testutil::WrapNull(ipv6, 30, true), &view),
-            FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
   EXPECT_EQ(Locate(LinkType::kLoop, testutil::WrapNull(ipv6, 24, true), &view),
-            FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
   // AF_INET header but the payload is not version 4.
   EXPECT_EQ(Locate(LinkType::kNull, testutil::WrapNull(ipv6, 2, false), &view),
-            FrameStatus::kNotIpv4);
+            FrameStatus::kNotIp);
 }
 
 TEST(FrameTest, TooManyVlanTagsIsNotIpv4) {
   Bytes frame = testutil::WrapEthernet(SamplePacket(), {0x88a8, 0x8100, 0x8100, 0x8100, 0x8100});
   FrameView view;
-  EXPECT_EQ(Locate(LinkType::kEthernet, frame, &view), FrameStatus::kNotIpv4);
+  EXPECT_EQ(Locate(LinkType::kEthernet, frame, &view), FrameStatus::kNotIp);
 }
 
 TEST(FrameTest, TruncatedHeaders) {
@@ -164,12 +164,12 @@ TEST(FrameTest, LinkTypeNumbersAndNames) {
   const Case cases[] = {{0, LinkType::kNull, "null"},       {1, LinkType::kEthernet, "ethernet"},
                         {101, LinkType::kRaw, "raw"},       {108, LinkType::kLoop, "loop"},
                         {113, LinkType::kLinuxSll, "linux-sll"}, {228, LinkType::kIpv4, "ipv4"},
-                        {276, LinkType::kLinuxSll2, "linux-sll2"}};
+                        {229, LinkType::kIpv6, "ipv6"},   {276, LinkType::kLinuxSll2, "linux-sll2"}};
   for (const Case& c : cases) {
     EXPECT_EQ(LinkTypeFromNumber(c.number), c.link);
     EXPECT_EQ(LinkTypeName(c.link), c.name);
   }
-  for (uint32_t bad : {2u, 12u, 14u, 105u, 127u, 147u, 229u, 0xffffffffu}) {
+  for (uint32_t bad : {2u, 12u, 14u, 105u, 127u, 147u, 230u, 0xffffffffu}) {
     EXPECT_FALSE(LinkTypeFromNumber(bad).has_value()) << bad;
   }
 }
