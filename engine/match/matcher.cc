@@ -18,7 +18,7 @@ MatchOutcome Reject(RejectReason why, RejectReason* reason) {
 }
 
 void FillReplyHeader(const wire::ParsedPacket& packet, int64_t recv_time_us, ReplyRecord* out) {
-  out->from = packet.ip.src;
+  out->from = packet.ip.src.v4();
   out->reply_ttl = packet.ip.ttl;
   out->reply_ipid = packet.ip.id;
   out->recv_time_us = recv_time_us;
@@ -131,7 +131,7 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
       return MatchOutcome::kUnrelated;
   }
   if (IsOwnProbe(parsed, recv_time_us)) return MatchOutcome::kOwnProbe;
-  if (config_.source_address != 0 && parsed.ip.dst != config_.source_address) {
+  if (config_.source_address != 0 && parsed.ip.dst.v4() != config_.source_address) {
     return MatchOutcome::kUnrelated;
   }
   if (parsed.has_tcp) return MatchTcp(parsed, recv_time_us, out, reason);
@@ -145,8 +145,8 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
 }
 
 bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us) const {
-  if (config_.source_address != 0 && packet.ip.src != config_.source_address) return false;
-  uint32_t target = packet.ip.dst;
+  if (config_.source_address != 0 && packet.ip.src.v4() != config_.source_address) return false;
+  uint32_t target = packet.ip.dst.v4();
   if (packet.has_tcp) {
     const wire::TcpFields& tcp = packet.tcp;
     if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn)
@@ -208,7 +208,7 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
       !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) == (wire::kTcpSyn | wire::kTcpAck);
   if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
   if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
-  uint32_t target = packet.ip.src;
+  uint32_t target = packet.ip.src.v4();
   probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.sport);
   if (flow.fields.tcp_sport != tcp.dport) return Reject(RejectReason::kBadFlowField, reason);
   // A reply a client stack would accept acknowledges seq + 1; that includes RSTs injected
@@ -227,7 +227,7 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
 MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t recv_time_us,
                                      ReplyRecord* out, RejectReason* reason) const {
   const wire::IcmpFields& icmp = packet.icmp;
-  uint32_t target = packet.ip.src;
+  uint32_t target = packet.ip.src.v4();
   probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
   if (flow.fields.icmp_id != icmp.id) return Reject(RejectReason::kBadFlowField, reason);
   if (icmp.payload_len < 6) return Reject(RejectReason::kShortQuote, reason);
@@ -246,10 +246,10 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
                                      ReplyRecord* out, RejectReason* reason) const {
   if (!packet.has_quote) return MatchOutcome::kMalformed;
   const wire::IcmpQuote& quote = packet.quote;
-  if (config_.source_address != 0 && quote.ip.src != config_.source_address) {
+  if (config_.source_address != 0 && quote.ip.src.v4() != config_.source_address) {
     return MatchOutcome::kUnrelated;
   }
-  uint32_t target = quote.ip.dst;
+  uint32_t target = quote.ip.dst.v4();
   const uint8_t* l4 = quote.transport;
   MatchOutcome outcome;
   if (quote.ip.protocol == wire::kProtoTcp) {

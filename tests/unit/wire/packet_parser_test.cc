@@ -78,8 +78,8 @@ TEST(PacketParserTest, TcpSynAck) {
   Bytes packet = testutil::BuildTcpPacket(ip, tcp);
   ParsedPacket parsed;
   ASSERT_EQ(Parse(packet, &parsed), ParseStatus::kOk);
-  EXPECT_EQ(parsed.ip.src, kTarget);
-  EXPECT_EQ(parsed.ip.dst, kUs);
+  EXPECT_EQ(parsed.ip.src.v4(), kTarget);
+  EXPECT_EQ(parsed.ip.dst.v4(), kUs);
   EXPECT_EQ(parsed.ip.ttl, 57);
   EXPECT_EQ(parsed.ip.id, 0x4321);
   EXPECT_EQ(parsed.ip.tos, 0x10);
@@ -147,8 +147,8 @@ TEST(PacketParserTest, IcmpEchoReply) {
 
 void ExpectQuotesProbe(const ParsedPacket& parsed, const Bytes& probe, size_t transport_len) {
   ASSERT_TRUE(parsed.has_quote);
-  EXPECT_EQ(parsed.quote.ip.src, kUs);
-  EXPECT_EQ(parsed.quote.ip.dst, kTarget);
+  EXPECT_EQ(parsed.quote.ip.src.v4(), kUs);
+  EXPECT_EQ(parsed.quote.ip.dst.v4(), kTarget);
   EXPECT_EQ(parsed.quote.ip.protocol, probe[9]);
   EXPECT_EQ(parsed.quote.ip.id, testutil::Get16(&probe[4]));
   EXPECT_EQ(parsed.quote.ip.total_len, probe.size());
@@ -167,8 +167,8 @@ TEST(PacketParserTest, TimeExceededQuotingEightBytes) {
     ASSERT_EQ(packet.size(), 20u + 8 + 20 + 8);
     ParsedPacket parsed;
     ASSERT_EQ(Parse(packet, &parsed), ParseStatus::kOk);
-    EXPECT_EQ(parsed.ip.src, kRouter);
-    EXPECT_EQ(parsed.ip.dst, kUs);
+    EXPECT_EQ(parsed.ip.src.v4(), kRouter);
+    EXPECT_EQ(parsed.ip.dst.v4(), kUs);
     EXPECT_EQ(parsed.ip.ttl, 250);
     EXPECT_EQ(parsed.icmp.type, 11);
     EXPECT_EQ(parsed.icmp.code, 0);
