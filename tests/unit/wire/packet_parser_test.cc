@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "test_util.h"
+#include "wire/parse_test_util.h"
 
 namespace cutpoint::wire {
 namespace {
@@ -503,6 +504,72 @@ TEST(PacketParserTest, ReadTcpPrefixPartial) {
   TcpFields h;
   ReadTcpPrefix(tcp.data(), 16, &h);
   EXPECT_EQ(h.window, 999);
+}
+
+// The timestamp option is read for both families: IPv6 SYN-ACKs echo the send time in TSecr.
+TEST(PacketParserTest, TcpTimestampOption) {
+  testutil::Ipv4Spec ip;
+  ip.src = kTarget;
+  ip.dst = kUs;
+  testutil::TcpSpec tcp{443, 40001, 1, 2, 0x12, 29200,
+                        {2, 4, 5, 0xb4, 1, 1, 8, 10, 0xa1, 0xa2, 0xa3, 0xa4, 0xb1, 0xb2, 0xb3, 0xb4}};
+  Bytes packet = testutil::BuildTcpPacket(ip, tcp);
+  ParsedPacket parsed;
+  ASSERT_EQ(Parse(packet, &parsed), ParseStatus::kOk);
+  ASSERT_TRUE(parsed.tcp.has_timestamp);
+  EXPECT_EQ(parsed.tcp.tsval, 0xa1a2a3a4u);
+  EXPECT_EQ(parsed.tcp.tsecr, 0xb1b2b3b4u);
+  // The same header read from a quote: whole header only.
+  const uint8_t* header = packet.data() + 20;
+  TcpFields whole;
+  ReadTcpHeader(header, 36, &whole);
+  EXPECT_TRUE(whole.has_timestamp);
+  EXPECT_EQ(whole.tsecr, 0xb1b2b3b4u);
+  EXPECT_EQ(whole.window, 29200);
+  TcpFields cut;
+  ReadTcpHeader(header, 35, &cut);
+  EXPECT_FALSE(cut.has_timestamp);
+  EXPECT_EQ(cut.window, 29200);
+  TcpFields eight;
+  ReadTcpHeader(header, 8, &eight);
+  EXPECT_FALSE(eight.has_timestamp);
+  EXPECT_EQ(eight.seq, 1u);
+  // No options: no timestamp.
+  ASSERT_EQ(Parse(TcpSyn(), &parsed), ParseStatus::kOk);
+  EXPECT_FALSE(parsed.tcp.has_timestamp);
+}
+
+// ParsePacket hands IPv4 to the IPv4 parser: the same answer, field for field.
+TEST(PacketParserTest, ParsePacketOnIpv4IsParseIpv4Packet) {
+  testutil::IcmpErrorSpec e;
+  e.router = kRouter;
+  e.quote_transport = SIZE_MAX;
+  e.form = testutil::ExtensionForm::kLengthField;
+  e.extension = testutil::MplsExtension(kLabels);
+  Bytes error = testutil::BuildIcmpError(TcpSyn(), e);
+  Bytes fragment = TcpSyn();
+  fragment[7] = 0x10;
+  Bytes udp = TcpSyn();
+  udp[9] = 17;
+  for (const Bytes& packet : {TcpSyn(), IcmpEcho(), error, fragment, udp, Bytes(10, 0x45)}) {
+    ParsedPacket a, b;
+    ParseStatus sa = parsetest::ParseCopy(&ParseIpv4Packet, packet, &a);
+    ParseStatus sb = parsetest::ParseCopy(&ParsePacket, packet, &b);
+    ASSERT_EQ(sa, sb);
+    EXPECT_EQ(a.ip.family, IpFamily::kV4);
+    EXPECT_EQ(a.ip.src, b.ip.src);
+    EXPECT_EQ(a.ip.header_len, b.ip.header_len);
+    EXPECT_EQ(a.has_tcp, b.has_tcp);
+    EXPECT_EQ(a.has_icmp, b.has_icmp);
+    EXPECT_EQ(a.has_quote, b.has_quote);
+    EXPECT_EQ(a.quote.transport_len, b.quote.transport_len);
+    EXPECT_EQ(a.quote.mpls.count, b.quote.mpls.count);
+    if (sa == ParseStatus::kOk) {
+      EXPECT_TRUE(a.ip.src.is_v4());
+      EXPECT_EQ(a.ip.flow_label, 0u);
+      EXPECT_EQ(a.ip.extension_count, 0);
+    }
+  }
 }
 
 }  // namespace
