@@ -113,8 +113,8 @@ MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size
 MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_time_us,
                                 ReplyRecord* out, RejectReason* reason) const {
   if (reason != nullptr) *reason = RejectReason::kNone;
-  // ParseIpv4Packet clears every field itself: the local is left uninitialised rather
-  // than cleared twice per packet.
+  // ParseIpv4Packet clears every part it reports itself: the local is left uninitialised
+  // rather than cleared twice per packet.
   union Storage {
     Storage() {}
     wire::ParsedPacket packet;

@@ -107,8 +107,10 @@ enum class ParseStatus : uint8_t {
 };
 
 // Parses `len` bytes starting at an IPv4 or IPv6 header, by its version nibble. Never
-// reads outside [packet, packet+len). On kFragment, `ip` is filled; on other errors the
-// fields parsed so far may be, but has_tcp/has_icmp/has_quote are false.
+// reads outside [packet, packet+len). `ip` is always cleared first, then filled as far as
+// parsed (on kFragment: all of it); `tcp`, `icmp` and `quote` are cleared and filled only
+// when their has_* flag is set, and hold stale values otherwise (clearing all of them per
+// packet cost as much as parsing). On any status but kOk the flags are false.
 ParseStatus ParsePacket(const uint8_t* packet, size_t len, ParsedPacket* out);
 // The same for one family only: anything else is kBadHeader (kTruncated when too short).
 ParseStatus ParseIpv4Packet(const uint8_t* packet, size_t len, ParsedPacket* out);

@@ -62,8 +62,9 @@ ParseStatus Parse(const Bytes& packet, ParsedPacket* out) {
   }
   // Re-point into the caller's vector so the pointers stay valid after `copy` dies.
   auto rebase = [&](const uint8_t* p) { return p == nullptr ? p : packet.data() + (p - begin); };
-  out->icmp.payload = rebase(out->icmp.payload);
-  out->quote.transport = rebase(out->quote.transport);
+  // Only the parts the flags report are filled (the others may be stale).
+  if (out->has_icmp) out->icmp.payload = rebase(out->icmp.payload);
+  if (out->has_quote) out->quote.transport = rebase(out->quote.transport);
   return status;
 }
 
@@ -562,8 +563,10 @@ TEST(PacketParserTest, ParsePacketOnIpv4IsParseIpv4Packet) {
     EXPECT_EQ(a.has_tcp, b.has_tcp);
     EXPECT_EQ(a.has_icmp, b.has_icmp);
     EXPECT_EQ(a.has_quote, b.has_quote);
-    EXPECT_EQ(a.quote.transport_len, b.quote.transport_len);
-    EXPECT_EQ(a.quote.mpls.count, b.quote.mpls.count);
+    if (a.has_quote) {
+      EXPECT_EQ(a.quote.transport_len, b.quote.transport_len);
+      EXPECT_EQ(a.quote.mpls.count, b.quote.mpls.count);
+    }
     if (sa == ParseStatus::kOk) {
       EXPECT_TRUE(a.ip.src.is_v4());
       EXPECT_EQ(a.ip.flow_label, 0u);

@@ -37,8 +37,9 @@ inline ParseStatus ParseCopy(ParseFn parse, const std::vector<uint8_t>& packet,
     EXPECT_LE(out->quote.transport + out->quote.transport_len, end);
   }
   auto rebase = [&](const uint8_t* p) { return p == nullptr ? p : packet.data() + (p - begin); };
-  out->icmp.payload = rebase(out->icmp.payload);
-  out->quote.transport = rebase(out->quote.transport);
+  // Only the parts the flags report are filled (the others may be stale).
+  if (out->has_icmp) out->icmp.payload = rebase(out->icmp.payload);
+  if (out->has_quote) out->quote.transport = rebase(out->quote.transport);
   return status;
 }
 
