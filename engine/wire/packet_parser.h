@@ -15,6 +15,8 @@
 namespace cutpoint::wire {
 
 // The network header of either family. IPv4-only and IPv6-only fields are 0 in the other.
+// `family` is the header's version: an IPv4-mapped address in an IPv6 header (::ffff:a.b.c.d)
+// still reads is_v4() in the shared address space.
 struct IpFields {
   IpAddress src;  // IPv4 addresses as IpAddress::V4
   IpAddress dst;
