@@ -415,6 +415,8 @@ Bytes Pcapng(uint16_t linktype, const std::vector<Bytes>& frames, int tsresol_ex
   return out;
 }
 
+void WriteIpv6Captures(const std::vector<Named>& replies);
+
 // IPv6 replies for frame_match_fuzzer, icmp_quote_fuzzer (family bit set) and pcap_fuzzer.
 void WriteIpv6Seeds() {
   Bytes syn = SynProbe6(5);
@@ -465,7 +467,11 @@ void WriteIpv6Seeds() {
     Write("icmp_quote_fuzzer", seed.name, input);
   }
   WriteFrameSeeds(replies, true, {"synack6", "te6_tcp_mpls"});
+  WriteIpv6Captures(replies);
+}
 
+// pcap_fuzzer: IPv6 captures (LINKTYPE_IPV6 229 too, which pcap_source may refuse).
+void WriteIpv6Captures(const std::vector<Named>& replies) {
   auto frames_in = [&](wire::LinkType link, std::initializer_list<const char*> names) {
     std::vector<Bytes> frames;
     for (const char* name : names) {
