@@ -18,7 +18,7 @@ MatchOutcome Reject(RejectReason why, RejectReason* reason) {
 }
 
 void FillReplyHeader(const wire::ParsedPacket& packet, int64_t recv_time_us, ReplyRecord* out) {
-  out->from = wire::IpAddress::V4(packet.ip.src);
+  out->from = packet.ip.src;
   out->reply_ttl = packet.ip.ttl;
   out->reply_ipid = packet.ip.id;
   out->recv_time_us = recv_time_us;
@@ -98,10 +98,11 @@ MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size
                                  int64_t recv_time_us, ReplyRecord* out,
                                  RejectReason* reason) const {
   wire::FrameView view;
-  switch (wire::LocateIpv4(link, frame, len, &view)) {
+  switch (wire::LocateIp(link, frame, len, &view)) {
     case wire::FrameStatus::kIpv4:
       break;
-    case wire::FrameStatus::kNotIpv4:
+    case wire::FrameStatus::kIpv6:  // not matched yet: outcome as before IPv6 parsing
+    case wire::FrameStatus::kNotIp:
       return MatchOutcome::kNotIpv4;
     case wire::FrameStatus::kTruncated:
       return MatchOutcome::kMalformed;
@@ -112,8 +113,8 @@ MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size
 MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_time_us,
                                 ReplyRecord* out, RejectReason* reason) const {
   if (reason != nullptr) *reason = RejectReason::kNone;
-  // ParseIpv4Packet clears every field itself: the local is left uninitialised rather
-  // than cleared twice per packet.
+  // ParseIpv4Packet clears every part it reports itself: the local is left uninitialised
+  // rather than cleared twice per packet.
   union Storage {
     Storage() {}
     wire::ParsedPacket packet;
@@ -130,7 +131,7 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
       return MatchOutcome::kUnrelated;
   }
   if (IsOwnProbe(parsed, recv_time_us)) return MatchOutcome::kOwnProbe;
-  if (NotOurAddress(wire::IpAddress::V4(parsed.ip.dst))) return MatchOutcome::kUnrelated;
+  if (NotOurAddress(parsed.ip.dst)) return MatchOutcome::kUnrelated;
   if (parsed.has_tcp) return MatchTcp(parsed, recv_time_us, out, reason);
   if (parsed.icmp.type == wire::kIcmpEchoReply) {
     return MatchEchoReply(parsed, recv_time_us, out, reason);
@@ -142,8 +143,8 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
 }
 
 bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us) const {
-  if (NotOurAddress(wire::IpAddress::V4(packet.ip.src))) return false;
-  const wire::IpAddress target = wire::IpAddress::V4(packet.ip.dst);
+  if (NotOurAddress(packet.ip.src)) return false;
+  const wire::IpAddress target = packet.ip.dst;
   if (packet.has_tcp) {
     const wire::TcpFields& tcp = packet.tcp;
     if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn)
@@ -205,7 +206,7 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
       !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) == (wire::kTcpSyn | wire::kTcpAck);
   if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
   if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
-  const wire::IpAddress target = wire::IpAddress::V4(packet.ip.src);
+  const wire::IpAddress target = packet.ip.src;
   probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kTcpSyn, tcp.sport);
   if (flow.fields.tcp_sport != tcp.dport) return Reject(RejectReason::kBadFlowField, reason);
   // A reply a client stack would accept acknowledges seq + 1; that includes RSTs injected
@@ -224,7 +225,7 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
 MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t recv_time_us,
                                      ReplyRecord* out, RejectReason* reason) const {
   const wire::IcmpFields& icmp = packet.icmp;
-  const wire::IpAddress target = wire::IpAddress::V4(packet.ip.src);
+  const wire::IpAddress target = packet.ip.src;
   probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kIcmpEcho, 0);
   if (flow.fields.icmp_id != icmp.id) return Reject(RejectReason::kBadFlowField, reason);
   if (icmp.payload_len < 6) return Reject(RejectReason::kShortQuote, reason);
@@ -243,8 +244,8 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
                                      ReplyRecord* out, RejectReason* reason) const {
   if (!packet.has_quote) return MatchOutcome::kMalformed;
   const wire::IcmpQuote& quote = packet.quote;
-  if (NotOurAddress(wire::IpAddress::V4(quote.ip.src))) return MatchOutcome::kUnrelated;
-  const wire::IpAddress target = wire::IpAddress::V4(quote.ip.dst);
+  if (NotOurAddress(quote.ip.src)) return MatchOutcome::kUnrelated;
+  const wire::IpAddress target = quote.ip.dst;
   const uint8_t* l4 = quote.transport;
   MatchOutcome outcome;
   if (quote.ip.protocol == wire::kProtoTcp) {

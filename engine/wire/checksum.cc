@@ -53,4 +53,14 @@ uint16_t TransportChecksumIpv4(uint32_t src, uint32_t dst, uint8_t protocol,
   return FinishChecksum(AddChecksumBytes(sum, segment, len));
 }
 
+uint16_t TransportChecksumIpv6(const uint8_t* src, const uint8_t* dst, uint8_t next_header,
+                               const uint8_t* segment, size_t len) {
+  // The 32-bit length and the next header (its upper three bytes zero) as 16-bit words.
+  uint32_t sum = static_cast<uint32_t>(len >> 16) + static_cast<uint32_t>(len & 0xffff) +
+                 next_header;
+  sum = AddChecksumBytes(sum, src, 16);
+  sum = AddChecksumBytes(sum, dst, 16);
+  return FinishChecksum(AddChecksumBytes(sum, segment, len));
+}
+
 }  // namespace cutpoint::wire

@@ -25,6 +25,12 @@ uint16_t InternetChecksum(const uint8_t* data, size_t len);
 uint16_t TransportChecksumIpv4(uint32_t src, uint32_t dst, uint8_t protocol,
                                const uint8_t* segment, size_t len);
 
+// TCP/UDP/ICMPv6 checksum over the IPv6 pseudo-header (RFC 8200 8.1: the 16-byte source
+// and destination addresses in network order, the upper-layer length, the next header) and
+// `segment` (checksum field included as-is). A received segment sums to 0 when intact.
+uint16_t TransportChecksumIpv6(const uint8_t* src, const uint8_t* dst, uint8_t next_header,
+                               const uint8_t* segment, size_t len);
+
 }  // namespace cutpoint::wire
 
 #endif  // CUTPOINT_ENGINE_WIRE_CHECKSUM_H_

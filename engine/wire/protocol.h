@@ -49,6 +49,50 @@ inline constexpr bool IcmpTypeQuotes(uint8_t type) {
          type == kIcmpTimeExceeded || type == kIcmpParamProblem;
 }
 
+// ---- IPv6 parsing (engine/wire frame and packet parser) ----------------------------------
+
+inline constexpr uint8_t kIpv6Version = 6;
+inline constexpr size_t kIpv6HeaderLen = 40;
+
+// RFC 8200 next-header values the parser walks through; ESP and "no next header" end a
+// chain (nothing after them can be read).
+inline constexpr uint8_t kIpv6HopByHop = 0;
+inline constexpr uint8_t kIpv6Routing = 43;
+inline constexpr uint8_t kIpv6Fragment = 44;
+inline constexpr uint8_t kIpv6Esp = 50;
+inline constexpr uint8_t kIpv6Ah = 51;
+inline constexpr uint8_t kIpv6NoNextHeader = 59;
+inline constexpr uint8_t kIpv6DestOptions = 60;
+inline constexpr size_t kIpv6FragmentHeaderLen = 8;
+// More than any sane chain holds (RFC 8200 4.1 orders at most 7); a longer one is refused.
+inline constexpr int kMaxIpv6ExtensionHeaders = 8;
+
+inline constexpr uint8_t kProtoIcmpv6 = 58;
+inline constexpr size_t kIcmpv6HeaderLen = 8;
+
+inline constexpr uint8_t kIcmpv6DestUnreachable = 1;
+inline constexpr uint8_t kIcmpv6PacketTooBig = 2;
+inline constexpr uint8_t kIcmpv6TimeExceeded = 3;
+inline constexpr uint8_t kIcmpv6ParamProblem = 4;
+inline constexpr uint8_t kIcmpv6EchoRequest = 128;
+inline constexpr uint8_t kIcmpv6EchoReply = 129;
+
+// True for the ICMPv6 error types whose body quotes the invoking packet (RFC 4443).
+inline constexpr bool Icmpv6TypeQuotes(uint8_t type) {
+  return type >= kIcmpv6DestUnreachable && type <= kIcmpv6ParamProblem;
+}
+// RFC 4884 5.1: only these ICMPv6 types carry the length field (octet 4, 64-bit words).
+inline constexpr bool Icmpv6TypeHasLength(uint8_t type) {
+  return type == kIcmpv6DestUnreachable || type == kIcmpv6TimeExceeded;
+}
+
+inline constexpr uint8_t kTcpOptionEnd = 0;
+inline constexpr uint8_t kTcpOptionNop = 1;
+inline constexpr uint8_t kTcpOptionTimestamp = 8;
+inline constexpr uint8_t kTcpTimestampLen = 10;
+
+// ---- end of the IPv6 parsing block ---------------------------------------------------------
+
 }  // namespace cutpoint::wire
 
 #endif  // CUTPOINT_ENGINE_WIRE_PROTOCOL_H_

@@ -1,7 +1,8 @@
 // Fuzzes the receive path on one captured frame: the first byte picks the link type among
-// every wire::LinkType, the rest is the frame. Runs wire::LocateIpv4, wire::ParseIpv4Packet
-// and match::Matcher::MatchFrame under an open config and a scoped one (source address,
-// target set, TTL and attempt plan), and report::FormatReply on every match.
+// every wire::LinkType, the rest is the frame. Runs wire::LocateIp (and LocateIpv4),
+// wire::ParsePacket on IPv4 and IPv6 packets, and match::Matcher::MatchFrame under an
+// open config and a scoped one (source address, target set, TTL and attempt plan), and
+// report::FormatReply on every match.
 #include <cstddef>
 #include <cstdint>
 

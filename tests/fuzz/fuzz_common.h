@@ -36,6 +36,10 @@ inline constexpr uint32_t kTargetNet = 0xc6120100;
 inline constexpr uint32_t kTargetHost = 0xcb007107;
 // 198.18.2.1: a router on the path.
 inline constexpr uint32_t kRouter = 0xc6120201;
+// The same roles in IPv6 (lab addressing 2001:2::/48), network order.
+inline constexpr uint8_t kSource6[16] = {0x20, 0x01, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+inline constexpr uint8_t kTarget6[16] = {0x20, 0x01, 0, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7};
+inline constexpr uint8_t kRouter6[16] = {0x20, 0x01, 0, 0x02, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1};
 // A plausible capture time (2024-01-01T00:00:00Z), microseconds.
 inline constexpr int64_t kRecvTimeUs = int64_t{1704067200} * 1000000;
 
@@ -50,11 +54,12 @@ inline targets::TargetSet FixedTargets() {
       {{kTargetNet, kTargetNet + 255}, {kTargetHost, kTargetHost}});
 }
 
-// Every link type the engine parses, selectable by one fuzz byte.
+// Every link type the engine parses, selectable by one fuzz byte (new ones go last, so
+// saved inputs keep their framing).
 inline constexpr wire::LinkType kLinkTypes[] = {
     wire::LinkType::kNull,     wire::LinkType::kEthernet, wire::LinkType::kRaw,
     wire::LinkType::kLoop,     wire::LinkType::kLinuxSll, wire::LinkType::kIpv4,
-    wire::LinkType::kLinuxSll2,
+    wire::LinkType::kLinuxSll2, wire::LinkType::kIpv6,
 };
 inline constexpr size_t kLinkTypeCount = sizeof(kLinkTypes) / sizeof(kLinkTypes[0]);
 
@@ -81,27 +86,56 @@ inline void WriteIpv4Header(uint8_t* ip, uint16_t total_len, uint16_t id, uint8_
   wire::StoreBe16(ip + 10, wire::InternetChecksum(ip, 20));
 }
 
-// Wraps an IPv4 packet in the link header of `link`.
+// The link type of `link`'s kind that carries `packet`'s IP version: a bare-IPv4 link
+// cannot carry IPv6 and the other way round.
+inline wire::LinkType LinkFor(wire::LinkType link, const std::vector<uint8_t>& packet) {
+  bool v6 = !packet.empty() && (packet[0] >> 4) == 6;
+  if (v6 && link == wire::LinkType::kIpv4) return wire::LinkType::kIpv6;
+  if (!v6 && link == wire::LinkType::kIpv6) return wire::LinkType::kIpv4;
+  return link;
+}
+
+// Writes a 40-byte IPv6 header (16-byte addresses in network order).
+inline void WriteIpv6Header(uint8_t* ip, uint16_t payload_len, uint32_t flow_label,
+                            uint8_t next_header, uint8_t hop_limit, const uint8_t* src,
+                            const uint8_t* dst) {
+  wire::StoreBe32(ip, (6u << 28) | (flow_label & 0xfffff));
+  wire::StoreBe16(ip + 4, payload_len);
+  ip[6] = next_header;
+  ip[7] = hop_limit;
+  for (int i = 0; i < 16; ++i) {
+    ip[8 + i] = src[i];
+    ip[24 + i] = dst[i];
+  }
+}
+
+// Wraps an IPv4 or IPv6 packet (by its version nibble) in the link header of `link`;
+// use LinkFor(link, packet) as the frame's link type.
 inline std::vector<uint8_t> Frame(wire::LinkType link, const std::vector<uint8_t>& packet) {
+  bool v6 = !packet.empty() && (packet[0] >> 4) == 6;
+  uint8_t type_high = v6 ? 0x86 : 0x08;
+  uint8_t type_low = v6 ? 0xdd : 0x00;
   std::vector<uint8_t> header;
   switch (link) {
     case wire::LinkType::kEthernet:
-      header = {0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00};
+      header = {0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, type_high, type_low};
       break;
     case wire::LinkType::kLinuxSll:
-      header = {0, 0, 0, 1, 0, 6, 0x02, 0, 0, 0, 0, 0x02, 0, 0, 0x08, 0x00};
+      header = {0, 0, 0, 1, 0, 6, 0x02, 0, 0, 0, 0, 0x02, 0, 0, type_high, type_low};
       break;
     case wire::LinkType::kLinuxSll2:
-      header = {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 0x02, 0, 0, 0, 0, 0x02, 0, 0};
+      header = {type_high, type_low, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 0x02, 0, 0, 0, 0, 0x02, 0, 0};
       break;
     case wire::LinkType::kNull:
-      header = {2, 0, 0, 0};  // AF_INET, little-endian host
+      // AF_INET / AF_INET6 (Linux's 10), little-endian host.
+      header = {static_cast<uint8_t>(v6 ? 10 : 2), 0, 0, 0};
       break;
     case wire::LinkType::kLoop:
-      header = {0, 0, 0, 2};
+      header = {0, 0, 0, static_cast<uint8_t>(v6 ? 24 : 2)};  // OpenBSD's AF_INET6
       break;
     case wire::LinkType::kRaw:
     case wire::LinkType::kIpv4:
+    case wire::LinkType::kIpv6:
       break;
   }
   header.insert(header.end(), packet.begin(), packet.end());

@@ -1,7 +1,7 @@
 // The checks every packet-facing fuzz target runs on one captured frame: locate the IPv4
-// header, parse it, match it under an open (offline) and a scoped (live scan) matcher
-// config, and format matched replies as NDJSON, asserting the invariants the headers
-// promise along the way.
+// or IPv6 header, parse it, match it under an open (offline) and a scoped (live scan)
+// matcher config, and format matched replies as NDJSON, asserting the invariants the
+// headers promise along the way.
 #ifndef CUTPOINT_TESTS_FUZZ_FUZZ_MATCH_H_
 #define CUTPOINT_TESTS_FUZZ_FUZZ_MATCH_H_
 
@@ -53,33 +53,63 @@ inline bool Within(const uint8_t* p, size_t n, const uint8_t* begin, const uint8
   return p >= begin && p <= end && n <= static_cast<size_t>(end - p);
 }
 
-// Parses an IPv4 packet and checks that every view it hands out stays inside the input.
+// The smallest header of `family`.
+inline size_t MinHeaderLen(wire::IpFamily family) {
+  return family == wire::IpFamily::kV4 ? wire::kIpv4MinHeaderLen : wire::kIpv6HeaderLen;
+}
+
+// What the parser promises about one network header (outer or quoted).
+inline void CheckIpFields(const wire::IpFields& ip) {
+  FUZZ_CHECK(ip.header_len >= MinHeaderLen(ip.family));
+  if (ip.family == wire::IpFamily::kV4) {
+    FUZZ_CHECK(ip.extension_count == 0 && ip.flow_label == 0 && !ip.has_fragment_header);
+  } else {
+    FUZZ_CHECK(ip.extension_count <= wire::kMaxIpv6ExtensionHeaders);
+    FUZZ_CHECK(ip.id == 0 && ip.frag == 0 && ip.flow_label <= 0xfffff);
+    FUZZ_CHECK(ip.has_fragment_header || (ip.fragment_offset == 0 && !ip.more_fragments));
+  }
+}
+
+inline void CheckQuote(const wire::ParsedPacket& parsed) {
+  const wire::IcmpQuote& quote = parsed.quote;
+  bool v6 = parsed.ip.family == wire::IpFamily::kV6;
+  FUZZ_CHECK(parsed.has_icmp && (v6 ? wire::Icmpv6TypeQuotes(parsed.icmp.type)
+                                    : wire::IcmpTypeQuotes(parsed.icmp.type)));
+  FUZZ_CHECK(quote.ip.family == parsed.ip.family);
+  CheckIpFields(quote.ip);
+  FUZZ_CHECK(quote.transport == parsed.icmp.payload + quote.ip.header_len);
+  FUZZ_CHECK(Within(quote.transport, quote.transport_len, parsed.icmp.payload,
+                    parsed.icmp.payload + parsed.icmp.payload_len));
+  if (quote.ip.fragment_offset != 0) FUZZ_CHECK(quote.transport_len == 0);
+  FUZZ_CHECK(quote.mpls.count <= wire::kMaxMplsEntries);
+  if (!quote.has_extensions) FUZZ_CHECK(quote.mpls.count == 0);
+  // RFC 4884 defines no extensions for ICMPv6 packet too big or parameter problem.
+  if (v6 && !wire::Icmpv6TypeHasLength(parsed.icmp.type)) FUZZ_CHECK(!quote.has_extensions);
+}
+
+// Parses an IPv4 or IPv6 packet and checks that every view it hands out stays inside the
+// input.
 inline wire::ParseStatus ParseAndCheck(const uint8_t* packet, size_t len,
                                        wire::ParsedPacket* parsed) {
-  wire::ParseStatus status = wire::ParseIpv4Packet(packet, len, parsed);
+  wire::ParseStatus status = wire::ParsePacket(packet, len, parsed);
   const uint8_t* end = packet + len;
   if (status != wire::ParseStatus::kOk) {
     FUZZ_CHECK(!parsed->has_tcp && !parsed->has_icmp && !parsed->has_quote);
     return status;
   }
-  FUZZ_CHECK(parsed->ip.header_len >= wire::kIpv4MinHeaderLen && parsed->ip.header_len <= len);
+  const wire::IpFields& ip = parsed->ip;
+  FUZZ_CHECK(static_cast<uint8_t>(ip.family) == (packet[0] >> 4));
+  CheckIpFields(ip);
+  FUZZ_CHECK(ip.header_len <= len);
   FUZZ_CHECK(parsed->has_tcp != parsed->has_icmp);
-  FUZZ_CHECK(parsed->ip.protocol == (parsed->has_tcp ? wire::kProtoTcp : wire::kProtoIcmp));
+  uint8_t icmp_protocol = ip.family == wire::IpFamily::kV4 ? wire::kProtoIcmp : wire::kProtoIcmpv6;
+  FUZZ_CHECK(ip.protocol == (parsed->has_tcp ? wire::kProtoTcp : icmp_protocol));
   if (parsed->has_icmp) {
     const wire::IcmpFields& icmp = parsed->icmp;
-    FUZZ_CHECK(icmp.payload == packet + parsed->ip.header_len + wire::kIcmpHeaderLen);
+    FUZZ_CHECK(icmp.payload == packet + ip.header_len + wire::kIcmpHeaderLen);
     FUZZ_CHECK(Within(icmp.payload, icmp.payload_len, packet, end));
   }
-  if (parsed->has_quote) {
-    const wire::IcmpQuote& quote = parsed->quote;
-    FUZZ_CHECK(parsed->has_icmp && wire::IcmpTypeQuotes(parsed->icmp.type));
-    FUZZ_CHECK(quote.ip.header_len >= wire::kIpv4MinHeaderLen);
-    FUZZ_CHECK(quote.transport == parsed->icmp.payload + quote.ip.header_len);
-    FUZZ_CHECK(Within(quote.transport, quote.transport_len, parsed->icmp.payload,
-                      parsed->icmp.payload + parsed->icmp.payload_len));
-    FUZZ_CHECK(quote.mpls.count <= wire::kMaxMplsEntries);
-    if (!quote.has_extensions) FUZZ_CHECK(quote.mpls.count == 0);
-  }
+  if (parsed->has_quote) CheckQuote(*parsed);
   return status;
 }
 
@@ -101,7 +131,7 @@ inline void CheckReplyLine(const match::ReplyRecord& record) {
 inline void CheckMatched(const match::ReplyRecord& r, const wire::ParsedPacket& parsed,
                          int64_t recv_time_us) {
   FUZZ_CHECK(r.probe_ttl >= 1 && r.attempt < probe::kMaxAttempts);
-  FUZZ_CHECK(r.from == parsed.ip.src && r.reply_ttl == parsed.ip.ttl);
+  FUZZ_CHECK(r.from == parsed.ip.src.v4() && r.reply_ttl == parsed.ip.ttl);
   FUZZ_CHECK(r.recv_time_us == recv_time_us);
   FUZZ_CHECK(r.is_tcp == parsed.has_tcp && r.is_icmp == parsed.has_icmp);
   FUZZ_CHECK(r.has_quote == parsed.has_quote);
@@ -147,12 +177,17 @@ inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
   MatchFixture& fx = MatchFixture::Get();
 
   wire::FrameView view;
-  wire::FrameStatus frame_status = wire::LocateIpv4(link, frame, len, &view);
+  wire::FrameStatus frame_status = wire::LocateIp(link, frame, len, &view);
   wire::ParsedPacket parsed;
   bool parsed_ok = false;
-  if (frame_status == wire::FrameStatus::kIpv4) {
+  if (frame_status == wire::FrameStatus::kIpv4 || frame_status == wire::FrameStatus::kIpv6) {
     FUZZ_CHECK(view.l3 >= frame && view.l3_len >= 1 && view.l3 + view.l3_len == frame + len);
     parsed_ok = ParseAndCheck(view.l3, view.l3_len, &parsed) == wire::ParseStatus::kOk;
+    // The IPv4-only view agrees on IPv4 and sees nothing in IPv6.
+    wire::FrameView v4_view;
+    wire::FrameStatus v4_status = wire::LocateIpv4(link, frame, len, &v4_view);
+    FUZZ_CHECK(v4_status == (frame_status == wire::FrameStatus::kIpv4 ? frame_status
+                                                                       : wire::FrameStatus::kNotIp));
   }
 
   match::ReplyRecord open_record;
@@ -160,14 +195,17 @@ inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
   match::MatchOutcome open_outcome =
       fx.open.MatchFrame(link, frame, len, recv_time_us, &open_record, &open_reason);
   switch (frame_status) {
-    case wire::FrameStatus::kNotIpv4:
+    case wire::FrameStatus::kNotIp:
       FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
+      break;
+    case wire::FrameStatus::kIpv6:
+      // Whatever the matcher makes of IPv6 (engine/match), the invariants below hold.
       break;
     case wire::FrameStatus::kTruncated:
       FUZZ_CHECK(open_outcome == match::MatchOutcome::kMalformed);
       break;
     case wire::FrameStatus::kIpv4: {
-      // MatchFrame is LocateIpv4 + MatchIpv4.
+      // MatchFrame on IPv4 is LocateIp + MatchIpv4.
       match::ReplyRecord direct;
       match::RejectReason direct_reason = match::RejectReason::kNone;
       match::MatchOutcome direct_outcome =

@@ -5,6 +5,7 @@
 //   build/fuzz/seed_corpus_gen tests/fuzz/corpus
 //
 // Deterministic: rerunning it rewrites the same files.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -156,6 +157,172 @@ Bytes IcmpError(uint8_t type, uint8_t code, uint8_t length_field, const Bytes& b
   return reply;
 }
 
+// IPv6 ------------------------------------------------------------------------------------
+// Probes laid out as the IPv6 spec says (TCP SYN 76 bytes with MSS NOP NOP TS, ICMPv6 echo
+// 56 bytes), built by hand here: they seed the IPv6 parsing paths (extension headers,
+// ICMPv6 quotes, RFC 4884), whatever the matcher does with IPv6.
+
+struct ExtHeader {
+  uint8_t type;
+  Bytes bytes;  // byte 0 (next header) is filled in by Ipv6Packet
+};
+
+ExtHeader HopByHop() { return {wire::kIpv6HopByHop, {0, 0, 1, 4, 0, 0, 0, 0}}; }
+ExtHeader DestOptions() {
+  return {wire::kIpv6DestOptions, {0, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}};
+}
+ExtHeader Routing() { return {wire::kIpv6Routing, {0, 0, 0, 0, 0, 0, 0, 0}}; }
+ExtHeader Fragment(uint16_t offset_units, bool more) {
+  uint16_t word = static_cast<uint16_t>(offset_units << 3 | (more ? 1 : 0));
+  return {wire::kIpv6Fragment,
+          {0, 0, static_cast<uint8_t>(word >> 8), static_cast<uint8_t>(word), 0, 0, 0xbe, 0xef}};
+}
+
+// 16-byte addresses in network order; `upper` is the transport (already checksummed).
+Bytes Ipv6Packet(const uint8_t* src, const uint8_t* dst, uint8_t hop_limit, uint32_t flow,
+                 const std::vector<ExtHeader>& chain, uint8_t upper_type, const Bytes& upper) {
+  Bytes packet(40);
+  size_t ext_len = 0;
+  for (const ExtHeader& ext : chain) ext_len += ext.bytes.size();
+  uint8_t first = chain.empty() ? upper_type : chain.front().type;
+  fuzz::WriteIpv6Header(packet.data(), static_cast<uint16_t>(ext_len + upper.size()), flow,
+                        first, hop_limit, src, dst);
+  for (size_t i = 0; i < chain.size(); ++i) {
+    Bytes ext = chain[i].bytes;
+    ext[0] = i + 1 < chain.size() ? chain[i + 1].type : upper_type;
+    packet.insert(packet.end(), ext.begin(), ext.end());
+  }
+  packet.insert(packet.end(), upper.begin(), upper.end());
+  return packet;
+}
+
+Bytes Tcp6(const uint8_t* src, const uint8_t* dst, uint16_t sport, uint16_t dport, uint32_t seq,
+           uint32_t ack, uint8_t flags, uint32_t tsval, uint32_t tsecr) {
+  Bytes tcp(36, 0);
+  wire::StoreBe16(&tcp[0], sport);
+  wire::StoreBe16(&tcp[2], dport);
+  wire::StoreBe32(&tcp[4], seq);
+  wire::StoreBe32(&tcp[8], ack);
+  tcp[12] = 9 << 4;
+  tcp[13] = flags;
+  wire::StoreBe16(&tcp[14], 65535);
+  const uint8_t options[] = {2, 4, 0x05, 0xa0, 1, 1, 8, 10};
+  std::memcpy(&tcp[20], options, sizeof(options));
+  wire::StoreBe32(&tcp[28], tsval);
+  wire::StoreBe32(&tcp[32], tsecr);
+  wire::StoreBe16(&tcp[16], wire::TransportChecksumIpv6(src, dst, wire::kProtoTcp, tcp.data(),
+                                                        tcp.size()));
+  return tcp;
+}
+
+Bytes Icmpv6(const uint8_t* src, const uint8_t* dst, uint8_t type, uint8_t code, uint32_t word,
+             const Bytes& body) {
+  Bytes icmp(8);
+  icmp[0] = type;
+  icmp[1] = code;
+  wire::StoreBe32(&icmp[4], word);
+  icmp.insert(icmp.end(), body.begin(), body.end());
+  wire::StoreBe16(&icmp[2], wire::TransportChecksumIpv6(src, dst, wire::kProtoIcmpv6,
+                                                        icmp.data(), icmp.size()));
+  return icmp;
+}
+
+constexpr uint32_t kProbeWord6 = 0x05c0ffee;
+constexpr uint32_t kSendUsLow32 = static_cast<uint32_t>(kSendUs);
+
+Bytes SynProbe6(uint8_t hop_limit, const std::vector<ExtHeader>& chain = {}) {
+  Bytes tcp = Tcp6(fuzz::kSource6, fuzz::kTarget6, 40001, 25, kProbeWord6, 0, wire::kTcpSyn,
+                   kSendUsLow32, 0);
+  return Ipv6Packet(fuzz::kSource6, fuzz::kTarget6, hop_limit, 0x5eed1, chain, wire::kProtoTcp,
+                    tcp);
+}
+
+Bytes EchoProbe6(uint8_t hop_limit) {
+  Bytes payload = {0x05, 0xc0, 0xff, 0xee, 0x12, 0x34, 0xab, 0xcd};
+  Bytes icmp = Icmpv6(fuzz::kSource6, fuzz::kTarget6, wire::kIcmpv6EchoRequest, 0,
+                      0xec400000u | (kProbeWord6 >> 16), payload);
+  return Ipv6Packet(fuzz::kSource6, fuzz::kTarget6, hop_limit, 0x5eed2, {}, wire::kProtoIcmpv6,
+                    icmp);
+}
+
+Bytes TcpReply6(uint8_t flags, const std::vector<ExtHeader>& chain = {}) {
+  Bytes tcp = Tcp6(fuzz::kTarget6, fuzz::kSource6, 25, 40001, 0x5eed0001, kProbeWord6 + 1, flags,
+                   0x77665544, kSendUsLow32);
+  return Ipv6Packet(fuzz::kTarget6, fuzz::kSource6, 57, 0x5eed1, chain, wire::kProtoTcp, tcp);
+}
+
+Bytes EchoReply6(const Bytes& probe) {
+  Bytes icmp(probe.begin() + 40, probe.end());
+  icmp[0] = wire::kIcmpv6EchoReply;
+  icmp[2] = icmp[3] = 0;
+  wire::StoreBe16(&icmp[2], wire::TransportChecksumIpv6(fuzz::kTarget6, fuzz::kSource6,
+                                                        wire::kProtoIcmpv6, icmp.data(),
+                                                        icmp.size()));
+  return Ipv6Packet(fuzz::kTarget6, fuzz::kSource6, 57, 0x5eed2, {}, wire::kProtoIcmpv6, icmp);
+}
+
+// The ICMPv6 error body for `probe` and the RFC 4884 length field (64-bit words).
+Bytes QuoteBody6(const Bytes& probe, QuoteStyle style, uint8_t* length_field) {
+  Bytes quoted = probe;
+  quoted[7] = 1;  // the hop limit the probe had left at the router
+  *length_field = 0;
+  if (style == QuoteStyle::kEightBytes) {
+    quoted.resize(std::min<size_t>(quoted.size(), 48));  // some stacks still cut short
+  }
+  if (style == QuoteStyle::kRfc4884Mpls || style == QuoteStyle::kLegacyMpls) {
+    quoted.resize(128, 0);
+    if (style == QuoteStyle::kRfc4884Mpls) *length_field = 128 / 8;
+    Bytes ext = MplsExtension({{24001, 0, false, 1}, {16, 5, true, 1}});
+    quoted.insert(quoted.end(), ext.begin(), ext.end());
+  }
+  return quoted;
+}
+
+// The full ICMPv6 error from the router; `word` is octets 4-7 (MTU, pointer), the RFC 4884
+// length goes into octet 4.
+Bytes IcmpError6(uint8_t type, uint8_t code, uint32_t word, uint8_t length_field,
+                 const Bytes& body, const std::vector<ExtHeader>& outer_chain = {}) {
+  word |= uint32_t{length_field} << 24;
+  Bytes icmp = Icmpv6(fuzz::kRouter6, fuzz::kSource6, type, code, word, body);
+  return Ipv6Packet(fuzz::kRouter6, fuzz::kSource6, 61, 0, outer_chain, wire::kProtoIcmpv6, icmp);
+}
+
+struct Named {
+  std::string name;
+  Bytes packet;
+};
+
+// The kLinkTypes indices whose links carry IPv4 (`v6` false) or IPv6 packets, in order.
+std::vector<size_t> CarrierLinks(bool v6) {
+  std::vector<size_t> links;
+  for (size_t i = 0; i < fuzz::kLinkTypeCount; ++i) {
+    wire::LinkType link = fuzz::kLinkTypes[i];
+    if (link != (v6 ? wire::LinkType::kIpv4 : wire::LinkType::kIpv6)) links.push_back(i);
+  }
+  return links;
+}
+
+// frame_match_fuzzer: every reply in one framing each (rotating over the links that carry
+// its family), the replies named in `everywhere` in all of them.
+void WriteFrameSeeds(const std::vector<Named>& replies, bool v6,
+                     const std::vector<std::string>& everywhere) {
+  std::vector<size_t> links = CarrierLinks(v6);
+  size_t rotation = 0;
+  for (const Named& reply : replies) {
+    bool all = std::find(everywhere.begin(), everywhere.end(), reply.name) != everywhere.end();
+    for (size_t k = 0; k < links.size(); ++k) {
+      if (!all && k != rotation % links.size()) continue;
+      size_t link = links[k];
+      Bytes input = {static_cast<uint8_t>(link)};
+      Bytes frame = fuzz::Frame(fuzz::kLinkTypes[link], reply.packet);
+      input.insert(input.end(), frame.begin(), frame.end());
+      Write("frame_match_fuzzer",
+            reply.name + "_" + std::string(wire::LinkTypeName(fuzz::kLinkTypes[link])), input);
+    }
+    ++rotation;
+  }
+}
+
 // pcap files -----------------------------------------------------------------------------
 
 void Put16(Bytes* out, uint16_t v, bool big) {
@@ -248,6 +415,84 @@ Bytes Pcapng(uint16_t linktype, const std::vector<Bytes>& frames, int tsresol_ex
   return out;
 }
 
+void WriteIpv6Captures(const std::vector<Named>& replies);
+
+// IPv6 replies for frame_match_fuzzer, icmp_quote_fuzzer (family bit set) and pcap_fuzzer.
+void WriteIpv6Seeds() {
+  Bytes syn = SynProbe6(5);
+  Bytes syn_ext = SynProbe6(5, {HopByHop(), DestOptions(), Fragment(0, false)});
+  Bytes echo = EchoProbe6(3);
+  std::vector<Named> replies = {
+      {"synack6", TcpReply6(wire::kTcpSyn | wire::kTcpAck)},
+      {"rst6", TcpReply6(wire::kTcpRst | wire::kTcpAck)},
+      {"synack6_ext", TcpReply6(wire::kTcpSyn | wire::kTcpAck, {HopByHop(), Routing()})},
+      {"synack6_fragment_later", TcpReply6(wire::kTcpSyn | wire::kTcpAck, {Fragment(185, false)})},
+      {"echo_reply6", EchoReply6(echo)},
+  };
+  struct QuoteSeed6 {
+    std::string name;
+    uint8_t type, code;
+    uint32_t word;
+    const Bytes* probe;
+    QuoteStyle style;
+    bool outer_hop_by_hop;
+  };
+  const std::vector<QuoteSeed6> quote_seeds = {
+      {"te6_tcp_full", 3, 0, 0, &syn, QuoteStyle::kFull, false},
+      {"te6_tcp_48", 3, 0, 0, &syn, QuoteStyle::kEightBytes, false},
+      {"te6_echo_full", 3, 0, 0, &echo, QuoteStyle::kFull, false},
+      {"te6_tcp_mpls", 3, 0, 0, &syn, QuoteStyle::kRfc4884Mpls, false},
+      {"te6_quote_ext", 3, 0, 0, &syn_ext, QuoteStyle::kFull, true},
+      {"unreach6_admin_tcp_mpls", 1, 1, 0, &syn, QuoteStyle::kRfc4884Mpls, false},
+      {"unreach6_policy_echo_legacy_mpls", 1, 5, 0, &echo, QuoteStyle::kLegacyMpls, false},
+      {"unreach6_port", 1, 4, 0, &syn, QuoteStyle::kFull, true},
+      {"ptb6", 2, 0, 1280, &syn, QuoteStyle::kFull, false},
+      {"param6", 4, 1, 40, &syn_ext, QuoteStyle::kFull, false},
+  };
+  std::vector<size_t> links = CarrierLinks(true);
+  for (size_t i = 0; i < quote_seeds.size(); ++i) {
+    const QuoteSeed6& seed = quote_seeds[i];
+    uint8_t len_field = 0;
+    Bytes body = QuoteBody6(*seed.probe, seed.style, &len_field);
+    std::vector<ExtHeader> outer;
+    if (seed.outer_hop_by_hop) outer.push_back(HopByHop());
+    replies.push_back({seed.name, IcmpError6(seed.type, seed.code, seed.word, len_field, body,
+                                             outer)});
+    // icmp_quote_fuzzer: family bit + type index, code, octet 4, link index + hop-by-hop bit.
+    uint8_t octet4 = seed.type == 2 || seed.type == 4 ? static_cast<uint8_t>(seed.word >> 24)
+                                                      : len_field;
+    Bytes input = {static_cast<uint8_t>(0x80 | (seed.type - 1)), seed.code, octet4,
+                   static_cast<uint8_t>(links[i % links.size()] | (seed.outer_hop_by_hop ? 0x80 : 0))};
+    input.insert(input.end(), body.begin(), body.end());
+    Write("icmp_quote_fuzzer", seed.name, input);
+  }
+  WriteFrameSeeds(replies, true, {"synack6", "te6_tcp_mpls"});
+  WriteIpv6Captures(replies);
+}
+
+// pcap_fuzzer: IPv6 captures (LINKTYPE_IPV6 229 too, which pcap_source may refuse).
+void WriteIpv6Captures(const std::vector<Named>& replies) {
+  auto frames_in = [&](wire::LinkType link, std::initializer_list<const char*> names) {
+    std::vector<Bytes> frames;
+    for (const char* name : names) {
+      for (const Named& reply : replies) {
+        if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
+      }
+    }
+    return frames;
+  };
+  Write("pcap_fuzzer", "ethernet6_usec_le.pcap",
+        Pcap(1, frames_in(wire::LinkType::kEthernet, {"synack6", "te6_tcp_mpls", "echo_reply6"}),
+             false, false));
+  Write("pcap_fuzzer", "sll2_6_usec_le.pcap",
+        Pcap(276, frames_in(wire::LinkType::kLinuxSll2, {"unreach6_port", "ptb6"}), false, false));
+  Write("pcap_fuzzer", "raw6_nsec.pcapng",
+        Pcapng(101, frames_in(wire::LinkType::kRaw, {"te6_quote_ext", "param6"}), 9));
+  Write("pcap_fuzzer", "ipv6_usec_be.pcap",
+        Pcap(229, frames_in(wire::LinkType::kIpv6, {"rst6", "unreach6_admin_tcp_mpls"}), false,
+             true));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -266,10 +511,6 @@ int main(int argc, char** argv) {
   Bytes syn_out_of_plan = Probe(Tcp(target, 25, 40, 3));    // open matches, scoped rejects
   Bytes syn_not_ours = Probe(Tcp(0x08080808, 25, 64));      // open matches, scoped rejects
 
-  struct Named {
-    std::string name;
-    Bytes packet;
-  };
   uint8_t len_field = 0;
   std::vector<Named> replies = {
       {"synack", TcpReply(syn, wire::kTcpSyn | wire::kTcpAck, 57, 0)},
@@ -316,26 +557,13 @@ int main(int argc, char** argv) {
     replies.push_back({seed.name, IcmpError(seed.type, seed.code, len_field, body)});
     // icmp_quote_fuzzer: type index, code, RFC 4884 length, link index, body.
     Bytes input = {type_index(seed.type), seed.code, len_field,
-                   static_cast<uint8_t>(i % fuzz::kLinkTypeCount)};
+                   static_cast<uint8_t>(i % CarrierLinks(false).size())};
     input.insert(input.end(), body.begin(), body.end());
     Write("icmp_quote_fuzzer", seed.name, input);
   }
 
-  // frame_match_fuzzer: every reply in one framing each (rotating), the key replies in all.
-  size_t rotation = 0;
-  for (const Named& reply : replies) {
-    bool everywhere = reply.name == "synack" || reply.name == "te_tcp_mpls" ||
-                      reply.name == "echo_reply";
-    for (size_t link = 0; link < fuzz::kLinkTypeCount; ++link) {
-      if (!everywhere && link != rotation % fuzz::kLinkTypeCount) continue;
-      Bytes input = {static_cast<uint8_t>(link)};
-      Bytes frame = fuzz::Frame(fuzz::kLinkTypes[link], reply.packet);
-      input.insert(input.end(), frame.begin(), frame.end());
-      Write("frame_match_fuzzer",
-            reply.name + "_" + std::string(wire::LinkTypeName(fuzz::kLinkTypes[link])), input);
-    }
-    ++rotation;
-  }
+  WriteFrameSeeds(replies, false, {"synack", "te_tcp_mpls", "echo_reply"});
+  WriteIpv6Seeds();
   {
     // 802.1Q + 802.1ad tagged Ethernet, an ARP frame, an IPv6 frame.
     Bytes qinq = {1, 0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02,

@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "test_util.h"
+#include "wire/parse_test_util.h"
 
 namespace cutpoint::wire {
 namespace {
@@ -61,8 +62,9 @@ ParseStatus Parse(const Bytes& packet, ParsedPacket* out) {
   }
   // Re-point into the caller's vector so the pointers stay valid after `copy` dies.
   auto rebase = [&](const uint8_t* p) { return p == nullptr ? p : packet.data() + (p - begin); };
-  out->icmp.payload = rebase(out->icmp.payload);
-  out->quote.transport = rebase(out->quote.transport);
+  // Only the parts the flags report are filled (the others may be stale).
+  if (out->has_icmp) out->icmp.payload = rebase(out->icmp.payload);
+  if (out->has_quote) out->quote.transport = rebase(out->quote.transport);
   return status;
 }
 
@@ -78,8 +80,8 @@ TEST(PacketParserTest, TcpSynAck) {
   Bytes packet = testutil::BuildTcpPacket(ip, tcp);
   ParsedPacket parsed;
   ASSERT_EQ(Parse(packet, &parsed), ParseStatus::kOk);
-  EXPECT_EQ(parsed.ip.src, kTarget);
-  EXPECT_EQ(parsed.ip.dst, kUs);
+  EXPECT_EQ(parsed.ip.src.v4(), kTarget);
+  EXPECT_EQ(parsed.ip.dst.v4(), kUs);
   EXPECT_EQ(parsed.ip.ttl, 57);
   EXPECT_EQ(parsed.ip.id, 0x4321);
   EXPECT_EQ(parsed.ip.tos, 0x10);
@@ -147,8 +149,8 @@ TEST(PacketParserTest, IcmpEchoReply) {
 
 void ExpectQuotesProbe(const ParsedPacket& parsed, const Bytes& probe, size_t transport_len) {
   ASSERT_TRUE(parsed.has_quote);
-  EXPECT_EQ(parsed.quote.ip.src, kUs);
-  EXPECT_EQ(parsed.quote.ip.dst, kTarget);
+  EXPECT_EQ(parsed.quote.ip.src.v4(), kUs);
+  EXPECT_EQ(parsed.quote.ip.dst.v4(), kTarget);
   EXPECT_EQ(parsed.quote.ip.protocol, probe[9]);
   EXPECT_EQ(parsed.quote.ip.id, testutil::Get16(&probe[4]));
   EXPECT_EQ(parsed.quote.ip.total_len, probe.size());
@@ -167,8 +169,8 @@ TEST(PacketParserTest, TimeExceededQuotingEightBytes) {
     ASSERT_EQ(packet.size(), 20u + 8 + 20 + 8);
     ParsedPacket parsed;
     ASSERT_EQ(Parse(packet, &parsed), ParseStatus::kOk);
-    EXPECT_EQ(parsed.ip.src, kRouter);
-    EXPECT_EQ(parsed.ip.dst, kUs);
+    EXPECT_EQ(parsed.ip.src.v4(), kRouter);
+    EXPECT_EQ(parsed.ip.dst.v4(), kUs);
     EXPECT_EQ(parsed.ip.ttl, 250);
     EXPECT_EQ(parsed.icmp.type, 11);
     EXPECT_EQ(parsed.icmp.code, 0);
@@ -503,6 +505,74 @@ TEST(PacketParserTest, ReadTcpPrefixPartial) {
   TcpFields h;
   ReadTcpPrefix(tcp.data(), 16, &h);
   EXPECT_EQ(h.window, 999);
+}
+
+// The timestamp option is read for both families: IPv6 SYN-ACKs echo the send time in TSecr.
+TEST(PacketParserTest, TcpTimestampOption) {
+  testutil::Ipv4Spec ip;
+  ip.src = kTarget;
+  ip.dst = kUs;
+  testutil::TcpSpec tcp{443, 40001, 1, 2, 0x12, 29200,
+                        {2, 4, 5, 0xb4, 1, 1, 8, 10, 0xa1, 0xa2, 0xa3, 0xa4, 0xb1, 0xb2, 0xb3, 0xb4}};
+  Bytes packet = testutil::BuildTcpPacket(ip, tcp);
+  ParsedPacket parsed;
+  ASSERT_EQ(Parse(packet, &parsed), ParseStatus::kOk);
+  ASSERT_TRUE(parsed.tcp.has_timestamp);
+  EXPECT_EQ(parsed.tcp.tsval, 0xa1a2a3a4u);
+  EXPECT_EQ(parsed.tcp.tsecr, 0xb1b2b3b4u);
+  // The same header read from a quote: whole header only.
+  const uint8_t* header = packet.data() + 20;
+  TcpFields whole;
+  ReadTcpHeader(header, 36, &whole);
+  EXPECT_TRUE(whole.has_timestamp);
+  EXPECT_EQ(whole.tsecr, 0xb1b2b3b4u);
+  EXPECT_EQ(whole.window, 29200);
+  TcpFields cut;
+  ReadTcpHeader(header, 35, &cut);
+  EXPECT_FALSE(cut.has_timestamp);
+  EXPECT_EQ(cut.window, 29200);
+  TcpFields eight;
+  ReadTcpHeader(header, 8, &eight);
+  EXPECT_FALSE(eight.has_timestamp);
+  EXPECT_EQ(eight.seq, 1u);
+  // No options: no timestamp.
+  ASSERT_EQ(Parse(TcpSyn(), &parsed), ParseStatus::kOk);
+  EXPECT_FALSE(parsed.tcp.has_timestamp);
+}
+
+// ParsePacket hands IPv4 to the IPv4 parser: the same answer, field for field.
+TEST(PacketParserTest, ParsePacketOnIpv4IsParseIpv4Packet) {
+  testutil::IcmpErrorSpec e;
+  e.router = kRouter;
+  e.quote_transport = SIZE_MAX;
+  e.form = testutil::ExtensionForm::kLengthField;
+  e.extension = testutil::MplsExtension(kLabels);
+  Bytes error = testutil::BuildIcmpError(TcpSyn(), e);
+  Bytes fragment = TcpSyn();
+  fragment[7] = 0x10;
+  Bytes udp = TcpSyn();
+  udp[9] = 17;
+  for (const Bytes& packet : {TcpSyn(), IcmpEcho(), error, fragment, udp, Bytes(10, 0x45)}) {
+    ParsedPacket a, b;
+    ParseStatus sa = parsetest::ParseCopy(&ParseIpv4Packet, packet, &a);
+    ParseStatus sb = parsetest::ParseCopy(&ParsePacket, packet, &b);
+    ASSERT_EQ(sa, sb);
+    EXPECT_EQ(a.ip.family, IpFamily::kV4);
+    EXPECT_EQ(a.ip.src, b.ip.src);
+    EXPECT_EQ(a.ip.header_len, b.ip.header_len);
+    EXPECT_EQ(a.has_tcp, b.has_tcp);
+    EXPECT_EQ(a.has_icmp, b.has_icmp);
+    EXPECT_EQ(a.has_quote, b.has_quote);
+    if (a.has_quote) {
+      EXPECT_EQ(a.quote.transport_len, b.quote.transport_len);
+      EXPECT_EQ(a.quote.mpls.count, b.quote.mpls.count);
+    }
+    if (sa == ParseStatus::kOk) {
+      EXPECT_TRUE(a.ip.src.is_v4());
+      EXPECT_EQ(a.ip.flow_label, 0u);
+      EXPECT_EQ(a.ip.extension_count, 0);
+    }
+  }
 }
 
 }  // namespace
