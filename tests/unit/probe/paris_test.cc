@@ -14,6 +14,8 @@ using testing_probe::FixedKey;
 using testing_probe::kSendUs;
 using testing_probe::kSource;
 using testing_probe::kTarget;
+using testing_probe::Sources;
+using testing_probe::V4;
 using testutil::Bytes;
 using testutil::Get16;
 using testutil::Get32;
@@ -24,7 +26,7 @@ const int64_t kSendTimes[] = {kSendUs, kSendUs + 1, kSendUs + 1023, kSendUs + 77
 Bytes BuildProbe(const ProbeBuilder& builder, uint32_t target, ProbeType type, uint16_t port,
                  int ttl, int attempt, int64_t send_us) {
   ProbeSpec spec;
-  spec.target = target;
+  spec.target = V4(target);
   spec.type = type;
   spec.port = port;
   spec.ttl = static_cast<uint8_t>(ttl);
@@ -36,7 +38,7 @@ Bytes BuildProbe(const ProbeBuilder& builder, uint32_t target, ProbeType type, u
 
 TEST(ParisTest, TcpFlowFieldsConstant) {
   ProbeCodec codec(FixedKey());
-  ProbeBuilder builder(codec, kSource);
+  ProbeBuilder builder(codec, Sources());
   Bytes first = BuildProbe(builder, kTarget, ProbeType::kTcpSyn, 443, 1, 0, kSendUs);
   std::set<uint32_t> seqs;
   for (int ttl = 1; ttl <= 32; ++ttl) {
@@ -64,7 +66,7 @@ TEST(ParisTest, TcpFlowFieldsConstant) {
 
 TEST(ParisTest, IcmpFlowFieldsConstantAndChecksumValid) {
   ProbeCodec codec(FixedKey());
-  ProbeBuilder builder(codec, kSource);
+  ProbeBuilder builder(codec, Sources());
   Bytes first = BuildProbe(builder, kTarget, ProbeType::kIcmpEcho, 0, 1, 0, kSendUs);
   for (int ttl = 1; ttl <= 32; ++ttl) {
     for (int attempt = 0; attempt < 4; ++attempt) {
@@ -88,7 +90,7 @@ TEST(ParisTest, IcmpFlowFieldsConstantAndChecksumValid) {
 
 TEST(ParisTest, DifferentFlowsGetDifferentFields) {
   ProbeCodec codec(FixedKey());
-  ProbeBuilder builder(codec, kSource);
+  ProbeBuilder builder(codec, Sources());
   std::set<uint16_t> sports, ids, sums;
   const int kTargets = 200;
   for (int i = 0; i < kTargets; ++i) {
@@ -105,7 +107,7 @@ TEST(ParisTest, DifferentFlowsGetDifferentFields) {
   // Different destination ports of one target are different flows too.
   std::set<uint16_t> per_port;
   for (uint16_t port : {22, 25, 80, 443, 8080, 8443, 53, 123}) {
-    per_port.insert(codec.Flow(kTarget, ProbeType::kTcpSyn, port).tcp_sport);
+    per_port.insert(codec.Flow(V4(kTarget), ProbeType::kTcpSyn, port).tcp_sport);
   }
   EXPECT_GE(per_port.size(), 7u);
 }

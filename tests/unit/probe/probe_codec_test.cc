@@ -16,11 +16,12 @@ namespace {
 using testing_probe::FixedKey;
 using testing_probe::kSendUs;
 using testing_probe::kTarget;
+using testing_probe::V4;
 
 ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt,
                uint32_t target = kTarget) {
   ProbeSpec spec;
-  spec.target = target;
+  spec.target = V4(target);
   spec.type = type;
   spec.port = port;
   spec.ttl = ttl;
@@ -103,10 +104,10 @@ TEST(ProbeCodecTest, GoldenValuesFromIndependentImplementation) {
   EXPECT_EQ(kSendTick & kTickMask, 514);
   for (AesBackend backend : {AesBackend::kAuto, AesBackend::kOpenSsl}) {
     ProbeCodec codec(FixedKey(), backend);
-    FlowBlock tcp = codec.FlowBlockOf(kTarget, ProbeType::kTcpSyn, 443);
+    FlowBlock tcp = codec.FlowBlockOf(V4(kTarget), ProbeType::kTcpSyn, 443);
     EXPECT_EQ(tcp.fields.tcp_sport, 62524);
     EXPECT_EQ(tcp.pad, 0xa1420523u);
-    FlowBlock icmp = codec.FlowBlockOf(kTarget, ProbeType::kIcmpEcho, 0);
+    FlowBlock icmp = codec.FlowBlockOf(V4(kTarget), ProbeType::kIcmpEcho, 0);
     EXPECT_EQ(icmp.fields.icmp_id, 0x6b82);
     EXPECT_EQ(icmp.fields.icmp_checksum, 0x383a);
     EXPECT_EQ(icmp.pad, 0x97f09544u);
@@ -120,14 +121,14 @@ TEST(ProbeCodecTest, GoldenValuesFromIndependentImplementation) {
 
 TEST(ProbeCodecTest, WordLayoutUnderThePad) {
   ProbeCodec codec(FixedKey());
-  FlowBlock flow = codec.FlowBlockOf(kTarget, ProbeType::kTcpSyn, 80);
+  FlowBlock flow = codec.FlowBlockOf(V4(kTarget), ProbeType::kTcpSyn, 80);
   int64_t tick = (int64_t{1} << 38) + 0x2bc;
   uint32_t fields = codec.EncodeWord(flow, 200, 3, tick) ^ flow.pad;
   EXPECT_EQ(fields >> 24, 200u);
   EXPECT_EQ((fields >> 22) & 3, 3u);
   EXPECT_EQ((fields >> 12) & 0x3ff, 0x2bcu);
   // The pad differs per flow, so the same fields look different on every flow.
-  FlowBlock other = codec.FlowBlockOf(kTarget, ProbeType::kTcpSyn, 81);
+  FlowBlock other = codec.FlowBlockOf(V4(kTarget), ProbeType::kTcpSyn, 81);
   EXPECT_NE(flow.pad, other.pad);
 }
 
@@ -155,7 +156,7 @@ TEST(ProbeCodecTest, RoundTripAllTtlsAttemptsAndAges) {
   const Flow flows[] = {{ProbeType::kTcpSyn, 443}, {ProbeType::kTcpSyn, 1},
                         {ProbeType::kTcpSyn, 65535}, {ProbeType::kIcmpEcho, 0}};
   for (const Flow& f : flows) {
-    FlowBlock block = codec.FlowBlockOf(kTarget, f.type, f.port);
+    FlowBlock block = codec.FlowBlockOf(V4(kTarget), f.type, f.port);
     for (int ttl = 1; ttl <= 255; ++ttl) {
       for (uint8_t attempt = 0; attempt < kMaxAttempts; ++attempt) {
         for (int64_t age_us : age_us_samples) {
@@ -204,7 +205,7 @@ TEST(ProbeCodecTest, TtlZeroNeverDecodes) {
   for (int64_t tick = kSendTick; tick < kSendTick + 1024; tick += 7) {
     uint32_t word = codec.EncodeWord(Spec(ProbeType::kTcpSyn, 443, 0, 0), tick);
     EXPECT_FALSE(
-        codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, tick * kTickUs).has_value());
+        codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, tick * kTickUs).has_value());
   }
 }
 
@@ -220,12 +221,12 @@ TEST(ProbeCodecTest, WrongKeyOrWrongFlowFails) {
     int64_t tick = kSendTick + static_cast<int64_t>(rng() % 100000);
     int64_t recv = tick * kTickUs + 5000;
     uint32_t word = codec.EncodeWord(spec, tick);
-    ASSERT_TRUE(codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, recv).has_value());
-    wrong_key += other.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, recv).has_value();
+    ASSERT_TRUE(codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, recv).has_value());
+    wrong_key += other.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, recv).has_value();
     wrong_target +=
-        codec.DecodeWord(kTarget + 1, ProbeType::kTcpSyn, 443, word, recv).has_value();
-    wrong_port += codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 444, word, recv).has_value();
-    wrong_type += codec.DecodeWord(kTarget, ProbeType::kIcmpEcho, 443, word, recv).has_value();
+        codec.DecodeWord(V4(kTarget + 1), ProbeType::kTcpSyn, 443, word, recv).has_value();
+    wrong_port += codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 444, word, recv).has_value();
+    wrong_type += codec.DecodeWord(V4(kTarget), ProbeType::kIcmpEcho, 443, word, recv).has_value();
   }
   // A 12-bit MAC (and TTL != 0 under the pad) lets ~1/4096 through: ~5 of 20000.
   EXPECT_LE(wrong_key, 15);
@@ -247,7 +248,7 @@ TEST(ProbeCodecTest, ReplayFromAnotherRunFailsTheMac) {
     uint32_t word = codec.EncodeWord(spec, tick);
     int64_t later_runs = 1 + static_cast<int64_t>(rng() % 1000);
     int64_t recv = (tick + 1024 * later_runs) * kTickUs + 3000;
-    accepted += codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, recv).has_value();
+    accepted += codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, recv).has_value();
   }
   EXPECT_LE(accepted, 15);  // ~5 expected by chance (2^-12)
 }
@@ -263,7 +264,7 @@ TEST(ProbeCodecTest, SingleBitFlips) {
     uint32_t word = codec.EncodeWord(spec, kSendTick);
     for (int bit = 0; bit < 32; ++bit) {
       bool passes =
-          codec.DecodeWord(kTarget, ProbeType::kIcmpEcho, 0, word ^ (1u << bit), kRecvUs)
+          codec.DecodeWord(V4(kTarget), ProbeType::kIcmpEcho, 0, word ^ (1u << bit), kRecvUs)
               .has_value();
       if (bit < static_cast<int>(kMacBits)) {
         ASSERT_FALSE(passes) << "MAC bit " << bit << " of word " << std::hex << word;
@@ -278,13 +279,13 @@ TEST(ProbeCodecTest, SingleBitFlips) {
 
 TEST(ProbeCodecTest, FlowFieldsDependOnlyOnFlow) {
   ProbeCodec codec(FixedKey());
-  FlowFields a = codec.Flow(kTarget, ProbeType::kTcpSyn, 443);
-  FlowFields b = codec.Flow(kTarget, ProbeType::kTcpSyn, 443);
+  FlowFields a = codec.Flow(V4(kTarget), ProbeType::kTcpSyn, 443);
+  FlowFields b = codec.Flow(V4(kTarget), ProbeType::kTcpSyn, 443);
   EXPECT_EQ(a.tcp_sport, b.tcp_sport);
   EXPECT_EQ(a.icmp_id, b.icmp_id);
   EXPECT_EQ(a.icmp_checksum, b.icmp_checksum);
   ProbeCodec other(FixedKey(3));
-  EXPECT_NE(other.Flow(kTarget, ProbeType::kTcpSyn, 443).tcp_sport, a.tcp_sport);
+  EXPECT_NE(other.Flow(V4(kTarget), ProbeType::kTcpSyn, 443).tcp_sport, a.tcp_sport);
 }
 
 TEST(ProbeCodecTest, SourcePortsSpreadOverTheKeyedRange) {
@@ -292,7 +293,7 @@ TEST(ProbeCodecTest, SourcePortsSpreadOverTheKeyedRange) {
   uint16_t lowest = 65535, highest = 0;
   std::set<uint16_t> seen;
   for (uint32_t i = 0; i < 20000; ++i) {
-    uint16_t port = codec.Flow(kTarget + i, ProbeType::kTcpSyn, 443).tcp_sport;
+    uint16_t port = codec.Flow(V4(kTarget + i), ProbeType::kTcpSyn, 443).tcp_sport;
     lowest = std::min(lowest, port);
     highest = std::max(highest, port);
     seen.insert(port);
