@@ -2,9 +2,12 @@
 #ifndef CUTPOINT_TESTS_UNIT_PROBE_PROBE_TEST_UTIL_H_
 #define CUTPOINT_TESTS_UNIT_PROBE_PROBE_TEST_UTIL_H_
 
+#include <cstring>
+
 #include "engine/probe/probe_builder.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_key.h"
+#include "engine/wire/checksum.h"
 #include "engine/wire/ip_address.h"
 #include "test_util.h"
 
@@ -30,6 +33,18 @@ inline constexpr wire::IpAddress kTarget6 = wire::IpAddress::V6(0x20010002000000
 
 // A dual-stack prober.
 inline ProbeSources Sources() { return ProbeSources{V4(kSource), kSource6}; }
+
+// The folded checksum of an IPv6 packet's upper-layer message with its pseudo-header
+// (RFC 8200 8.1: source, destination, upper-layer length, next header), from the packet's
+// own bytes: 0 when the stored TCP or ICMPv6 checksum is right. No extension headers.
+inline uint16_t Ipv6MessageChecksum(const uint8_t* packet, size_t len) {
+  uint8_t pseudo[40] = {};
+  std::memcpy(pseudo, packet + 8, 32);  // source, destination
+  testutil::Put32(pseudo + 32, static_cast<uint32_t>(len - 40));
+  pseudo[39] = packet[6];
+  uint32_t sum = wire::AddChecksumBytes(0, pseudo, sizeof(pseudo));
+  return wire::FinishChecksum(wire::AddChecksumBytes(sum, packet + 40, len - 40));
+}
 
 }  // namespace cutpoint::probe::testing_probe
 
