@@ -10,10 +10,12 @@
 
 namespace cutpoint::probe {
 
-// A block as two little-endian 64-bit words: lo = bytes 0..7, hi = bytes 8..15.
+// A block as two little-endian 64-bit words: lo = bytes 0..7, hi = bytes 8..15. Trivial,
+// so scratch arrays on the crafting path are not zeroed: `Block128 b{}` is zero, a bare
+// `Block128 b;` is not initialized.
 struct Block128 {
-  uint64_t lo = 0;
-  uint64_t hi = 0;
+  uint64_t lo;
+  uint64_t hi;
   friend bool operator==(const Block128&, const Block128&) = default;
 };
 

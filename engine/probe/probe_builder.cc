@@ -31,12 +31,12 @@ inline uint16_t Finish(uint32_t sum) {
 }
 
 inline uint32_t Split32(uint32_t value) { return (value >> 16) + (value & 0xffff); }
-inline uint32_t Split64(uint64_t value) {
-  return Split32(static_cast<uint32_t>(value >> 32)) + Split32(static_cast<uint32_t>(value));
-}
-// The unfolded sum of an IPv6 address's eight 16-bit words (< 2^19).
+// The unfolded sum of an IPv6 address's eight 16-bit words (< 2^18): the four 32-bit
+// words add up below 2^34, and 2^16 = 1 in one's complement arithmetic.
 inline uint32_t AddressSum(const wire::IpAddress& address) {
-  return Split64(address.high()) + Split64(address.low());
+  uint64_t high = address.high(), low = address.low();
+  uint64_t sum = (high >> 32) + (high & 0xffffffff) + (low >> 32) + (low & 0xffffffff);
+  return static_cast<uint32_t>((sum & 0xffff) + ((sum >> 16) & 0xffff) + (sum >> 32));
 }
 
 void PrepareIpv4Header(uint8_t* ip, uint16_t total_len, uint8_t protocol, uint32_t source) {
@@ -134,6 +134,122 @@ ProbeBuilder::ProbeBuilder(const ProbeCodec& codec, const ProbeSources& sources)
   v6_ = PrepareIpv6(sources_.v6.value_or(wire::IpAddress()));
 }
 
+// The low half of an IPv4 ICMP word is the IP ID, which must not be zero (see BuildTcpSyn):
+// then the probe claims an earlier tick (never a later one, which would read as future).
+// Rare (1 in 65536), so kept out of the crafting loop.
+[[gnu::cold, gnu::noinline]] uint32_t ProbeBuilder::EarlierTickWord(const ProbeSpec& spec,
+                                                                    int64_t send_us) const {
+  FlowBlock block = codec_.FlowBlockOf(spec.target, ProbeType::kIcmpEcho, 0);
+  uint32_t word = 0;
+  for (int64_t tick = SendTick(send_us) - 1; (word & 0xffff) == 0; --tick) {
+    word = codec_.EncodeWord(block, spec.ttl, spec.attempt, tick);
+  }
+  return word;
+}
+
+// The crafting functions are inlined into Build and BuildBatch's loop (GCC keeps them out
+// of line otherwise: calls per probe on the senders' path).
+[[gnu::always_inline]] inline size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec,
+                                                               const ProbeStamp& stamp,
+                                                               int64_t send_us,
+                                                               uint8_t* out) const {
+  std::memcpy(out, v4_.tcp, kTcpSynProbeLen);
+  const FlowFields& flow = stamp.flow;
+  uint32_t word = stamp.word;
+  uint32_t target = spec.target.v4();
+  // The IP ID carries the low 16 bits of the send time for ICMP quotes (finer RTTs).
+  // Linux rewrites a zero IP ID on raw sockets, so zero is never used.
+  uint16_t ip_id = static_cast<uint16_t>(send_us & 0xffff);
+  if (ip_id == 0) ip_id = 1;
+  StampIpv4(out, v4_.tcp_ip_sum, ip_id, spec.ttl, target);
+  uint8_t* tcp = out + kIpLen;
+  StoreBe16(tcp, flow.tcp_sport);
+  StoreBe16(tcp + 2, spec.port);
+  StoreBe32(tcp + kTcpSeqAt, word);
+  StoreBe16(tcp + kTcpChecksumAt,
+            Finish(v4_.tcp_sum + flow.tcp_sport + spec.port + Split32(word) + Split32(target)));
+  return kTcpSynProbeLen;
+}
+
+[[gnu::always_inline]] inline size_t ProbeBuilder::BuildIcmpEcho(const ProbeSpec& spec,
+                                                                 const ProbeStamp& stamp,
+                                                                 int64_t send_us,
+                                                                 uint8_t* out) const {
+  std::memcpy(out, v4_.icmp, kIcmpEchoProbeLen);
+  const FlowFields& flow = stamp.flow;
+  uint32_t word = stamp.word;
+  if ((word & 0xffff) == 0) word = EarlierTickWord(spec, send_us);
+  StampIpv4(out, v4_.icmp_ip_sum, static_cast<uint16_t>(word), spec.ttl, spec.target.v4());
+  uint8_t* icmp = out + kIpLen;
+  uint16_t send_low16 = static_cast<uint16_t>(send_us & 0xffff);
+  StoreBe16(icmp + kEchoChecksumAt, flow.icmp_checksum);
+  StoreBe16(icmp + kEchoIdAt, flow.icmp_id);
+  StoreBe16(icmp + kEchoSeqAt, static_cast<uint16_t>(word >> 16));
+  StoreBe32(icmp + kEchoWordAt, word);
+  StoreBe16(icmp + kEchoSendUsLow16At, send_low16);
+  // Compensation word: makes the message sum to 0xffff with the checksum field fixed at
+  // the flow's constant value, so the checksum (hashed by some balancers) never varies.
+  uint32_t partial = (uint32_t{wire::kIcmpEchoRequest} << 8) + flow.icmp_checksum + flow.icmp_id +
+                     (word >> 16) + Split32(word) + send_low16;
+  StoreBe16(icmp + kEchoCompensationAt, Finish(partial));
+  return kIcmpEchoProbeLen;
+}
+
+[[gnu::always_inline]] inline size_t ProbeBuilder::BuildTcpSynV6(const ProbeSpec& spec,
+                                                                 const ProbeStamp& stamp,
+                                                                 int64_t send_us,
+                                                                 uint8_t* out) const {
+  std::memcpy(out, v6_.tcp, kTcpSynProbeLenV6);
+  const FlowFields& flow = stamp.flow;
+  StampIpv6(out, flow.flow_label, spec.ttl, spec.target);
+  uint8_t* tcp = out + kIp6Len;
+  // No IP ID in IPv6: the send time rides in TSval, quoted by ICMPv6 errors and echoed in
+  // the TSecr of SYN-ACKs.
+  uint32_t tsval = SynTsval(send_us);
+  StoreBe16(tcp, flow.tcp_sport);
+  StoreBe16(tcp + 2, spec.port);
+  StoreBe32(tcp + kTcpSeqAt, stamp.word);
+  StoreBe32(tcp + kSynV6TsvalAt, tsval);
+  StoreBe16(tcp + kTcpChecksumAt, Finish(v6_.tcp_sum + AddressSum(spec.target) + flow.tcp_sport +
+                                         spec.port + Split32(stamp.word) + Split32(tsval)));
+  return kTcpSynProbeLenV6;
+}
+
+[[gnu::always_inline]] inline size_t ProbeBuilder::BuildIcmpEchoV6(const ProbeSpec& spec,
+                                                                   const ProbeStamp& stamp,
+                                                                   int64_t send_us,
+                                                                   uint8_t* out) const {
+  std::memcpy(out, v6_.icmp, kIcmpEchoProbeLenV6);
+  const FlowFields& flow = stamp.flow;
+  uint32_t word = stamp.word;
+  StampIpv6(out, flow.flow_label, spec.ttl, spec.target);
+  uint8_t* icmp = out + kIp6Len;
+  uint16_t send_low16 = static_cast<uint16_t>(send_us & 0xffff);
+  StoreBe16(icmp + kEchoChecksumAt, flow.icmp_checksum);
+  StoreBe16(icmp + kEchoIdAt, flow.icmp_id);
+  StoreBe16(icmp + kEchoSeqAt, static_cast<uint16_t>(word >> 16));
+  StoreBe32(icmp + kEchoWordAt, word);
+  StoreBe16(icmp + kEchoSendUsLow16At, send_low16);
+  // Compensation word, as for IPv4, but the ICMPv6 checksum also covers the pseudo-header:
+  // its sum (source, destination, length, next header) is absorbed too.
+  uint32_t partial = v6_.icmp_sum + AddressSum(spec.target) + flow.icmp_checksum + flow.icmp_id +
+                     (word >> 16) + Split32(word) + send_low16;
+  StoreBe16(icmp + kEchoCompensationAt, Finish(partial));
+  return kIcmpEchoProbeLenV6;
+}
+
+[[gnu::always_inline]] inline size_t ProbeBuilder::BuildStamped(const ProbeSpec& spec,
+                                                                const ProbeStamp& stamp,
+                                                                int64_t send_us,
+                                                                uint8_t* out) const {
+  bool tcp = spec.type == ProbeType::kTcpSyn;
+  if (spec.target.is_v4()) {
+    return tcp ? BuildTcpSyn(spec, stamp, send_us, out) : BuildIcmpEcho(spec, stamp, send_us, out);
+  }
+  return tcp ? BuildTcpSynV6(spec, stamp, send_us, out)
+             : BuildIcmpEchoV6(spec, stamp, send_us, out);
+}
+
 size_t ProbeBuilder::Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const {
   ProbeStamp stamp;
   codec_.StampBatch(std::span(&spec, 1), SendTick(send_us), &stamp);
@@ -153,104 +269,6 @@ void ProbeBuilder::BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us,
           BuildStamped(specs[begin + i], stamps[i], send_us, outs[begin + i]));
     }
   }
-}
-
-size_t ProbeBuilder::BuildStamped(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
-                                  uint8_t* out) const {
-  bool tcp = spec.type == ProbeType::kTcpSyn;
-  if (spec.target.is_v4()) {
-    return tcp ? BuildTcpSyn(spec, stamp, send_us, out) : BuildIcmpEcho(spec, stamp, send_us, out);
-  }
-  return tcp ? BuildTcpSynV6(spec, stamp, send_us, out)
-             : BuildIcmpEchoV6(spec, stamp, send_us, out);
-}
-
-size_t ProbeBuilder::BuildTcpSyn(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
-                                 uint8_t* out) const {
-  std::memcpy(out, v4_.tcp, kTcpSynProbeLen);
-  const FlowFields& flow = stamp.flow;
-  uint32_t word = stamp.word;
-  uint32_t target = spec.target.v4();
-  // The IP ID carries the low 16 bits of the send time for ICMP quotes (finer RTTs).
-  // Linux rewrites a zero IP ID on raw sockets, so zero is never used.
-  uint16_t ip_id = static_cast<uint16_t>(send_us & 0xffff);
-  if (ip_id == 0) ip_id = 1;
-  StampIpv4(out, v4_.tcp_ip_sum, ip_id, spec.ttl, target);
-  uint8_t* tcp = out + kIpLen;
-  StoreBe16(tcp, flow.tcp_sport);
-  StoreBe16(tcp + 2, spec.port);
-  StoreBe32(tcp + kTcpSeqAt, word);
-  StoreBe16(tcp + kTcpChecksumAt,
-            Finish(v4_.tcp_sum + flow.tcp_sport + spec.port + Split32(word) + Split32(target)));
-  return kTcpSynProbeLen;
-}
-
-size_t ProbeBuilder::BuildIcmpEcho(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
-                                   uint8_t* out) const {
-  std::memcpy(out, v4_.icmp, kIcmpEchoProbeLen);
-  const FlowFields& flow = stamp.flow;
-  uint32_t word = stamp.word;
-  // The low half of the word is the IP ID, which must not be zero (see BuildTcpSyn): then
-  // the probe claims an earlier tick (never a later one, which would read as future).
-  if ((word & 0xffff) == 0) {
-    FlowBlock block = codec_.FlowBlockOf(spec.target, ProbeType::kIcmpEcho, 0);
-    for (int64_t tick = SendTick(send_us) - 1; (word & 0xffff) == 0; --tick) {
-      word = codec_.EncodeWord(block, spec.ttl, spec.attempt, tick);
-    }
-  }
-  StampIpv4(out, v4_.icmp_ip_sum, static_cast<uint16_t>(word), spec.ttl, spec.target.v4());
-  uint8_t* icmp = out + kIpLen;
-  uint16_t send_low16 = static_cast<uint16_t>(send_us & 0xffff);
-  StoreBe16(icmp + kEchoChecksumAt, flow.icmp_checksum);
-  StoreBe16(icmp + kEchoIdAt, flow.icmp_id);
-  StoreBe16(icmp + kEchoSeqAt, static_cast<uint16_t>(word >> 16));
-  StoreBe32(icmp + kEchoWordAt, word);
-  StoreBe16(icmp + kEchoSendUsLow16At, send_low16);
-  // Compensation word: makes the message sum to 0xffff with the checksum field fixed at
-  // the flow's constant value, so the checksum (hashed by some balancers) never varies.
-  uint32_t partial = (uint32_t{wire::kIcmpEchoRequest} << 8) + flow.icmp_checksum + flow.icmp_id +
-                     (word >> 16) + Split32(word) + send_low16;
-  StoreBe16(icmp + kEchoCompensationAt, Finish(partial));
-  return kIcmpEchoProbeLen;
-}
-
-size_t ProbeBuilder::BuildTcpSynV6(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
-                                   uint8_t* out) const {
-  std::memcpy(out, v6_.tcp, kTcpSynProbeLenV6);
-  const FlowFields& flow = stamp.flow;
-  StampIpv6(out, flow.flow_label, spec.ttl, spec.target);
-  uint8_t* tcp = out + kIp6Len;
-  // No IP ID in IPv6: the send time rides in TSval, quoted by ICMPv6 errors and echoed in
-  // the TSecr of SYN-ACKs.
-  uint32_t tsval = SynTsval(send_us);
-  StoreBe16(tcp, flow.tcp_sport);
-  StoreBe16(tcp + 2, spec.port);
-  StoreBe32(tcp + kTcpSeqAt, stamp.word);
-  StoreBe32(tcp + kSynV6TsvalAt, tsval);
-  StoreBe16(tcp + kTcpChecksumAt, Finish(v6_.tcp_sum + AddressSum(spec.target) + flow.tcp_sport +
-                                         spec.port + Split32(stamp.word) + Split32(tsval)));
-  return kTcpSynProbeLenV6;
-}
-
-size_t ProbeBuilder::BuildIcmpEchoV6(const ProbeSpec& spec, const ProbeStamp& stamp,
-                                     int64_t send_us, uint8_t* out) const {
-  std::memcpy(out, v6_.icmp, kIcmpEchoProbeLenV6);
-  const FlowFields& flow = stamp.flow;
-  uint32_t word = stamp.word;
-  StampIpv6(out, flow.flow_label, spec.ttl, spec.target);
-  uint8_t* icmp = out + kIp6Len;
-  uint16_t send_low16 = static_cast<uint16_t>(send_us & 0xffff);
-  StoreBe16(icmp + kEchoChecksumAt, flow.icmp_checksum);
-  StoreBe16(icmp + kEchoIdAt, flow.icmp_id);
-  StoreBe16(icmp + kEchoSeqAt, static_cast<uint16_t>(word >> 16));
-  StoreBe32(icmp + kEchoWordAt, word);
-  StoreBe16(icmp + kEchoSendUsLow16At, send_low16);
-  // Compensation word, as for IPv4, but the ICMPv6 checksum also covers the pseudo-header:
-  // its sum (source, destination, length, next header) is absorbed too.
-  uint32_t partial = v6_.icmp_sum + AddressSum(spec.target) + flow.icmp_checksum + flow.icmp_id +
-                     (word >> 16) + Split32(word) + send_low16;
-  StoreBe16(icmp + kEchoCompensationAt, Finish(partial));
-  return kIcmpEchoProbeLenV6;
 }
 
 }  // namespace cutpoint::probe

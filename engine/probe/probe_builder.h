@@ -69,6 +69,7 @@ class ProbeBuilder {
   static Ipv4Templates PrepareIpv4(uint32_t source);
   static Ipv6Templates PrepareIpv6(const wire::IpAddress& source);
 
+  uint32_t EarlierTickWord(const ProbeSpec& spec, int64_t send_us) const;
   size_t BuildStamped(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
                       uint8_t* out) const;
   size_t BuildTcpSyn(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,

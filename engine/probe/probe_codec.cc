@@ -85,21 +85,23 @@ void ProbeCodec::StampBatch(std::span<const ProbeSpec> specs, int64_t send_tick,
   // Chunks of kStampChunk: every flow block of the chunk, then every probe block, each
   // pass keeping several independent AES chains in flight.
   Block128 blocks[kStampChunk];
-  uint32_t pads[kStampChunk];
+  uint32_t padded_fields[kStampChunk];  // the word but its MAC bits: fields ^ pad
   for (size_t begin = 0; begin < specs.size(); begin += kStampChunk) {
     size_t n = std::min(kStampChunk, specs.size() - begin);
     const ProbeSpec* spec = specs.data() + begin;
+    ProbeStamp* stamp = out + begin;
     FlowBlocks(spec, n, blocks);
     for (size_t i = 0; i < n; ++i) {
-      FlowBlock flow = FlowFromF(blocks[i]);
-      out[begin + i].flow = flow.fields;
-      pads[i] = flow.pad;
-      blocks[i] = ProbeInput(blocks[i], spec[i].ttl, spec[i].attempt & 0x3, send_tick);
+      uint8_t attempt = spec[i].attempt & 0x3;
+      SetFlowFields(blocks[i], &stamp[i].flow);
+      padded_fields[i] =
+          WordFields(spec[i].ttl, attempt, send_tick, 0) ^ static_cast<uint32_t>(blocks[i].hi);
+      blocks[i] = ProbeInput(blocks[i], spec[i].ttl, attempt, send_tick);
     }
     aes_mac_.Encrypt(blocks, blocks, n);
+    // The MAC bits are 0 in the fields, so XOR-ing them in after the pad is the same.
     for (size_t i = 0; i < n; ++i) {
-      out[begin + i].word = WordFields(spec[i].ttl, spec[i].attempt, send_tick,
-                                       static_cast<uint16_t>(blocks[i].lo)) ^ pads[i];
+      stamp[i].word = padded_fields[i] ^ (static_cast<uint32_t>(blocks[i].lo) & kMacMask);
     }
   }
 }

@@ -129,7 +129,7 @@ struct FlowFields {
 
 // The per-flow block F and what is read from it.
 struct FlowBlock {
-  Block128 f;
+  Block128 f{};
   FlowFields fields;
   uint32_t pad = 0;
 };
@@ -218,15 +218,20 @@ class ProbeCodec {
   static FlowBlock FlowFromF(const Block128& f) {
     FlowBlock flow;
     flow.f = f;
-    // 32 hash bits onto 64512 ports: no port gets more than 66577 / 2^32 of the flows.
-    flow.fields.tcp_sport = static_cast<uint16_t>(
-        kFlowPortMin + (((f.lo & 0xffffffff) * (65536 - kFlowPortMin)) >> 32));
-    flow.fields.icmp_id = static_cast<uint16_t>(f.lo >> 32);
-    flow.fields.icmp_checksum = static_cast<uint16_t>(f.lo >> 48);
+    SetFlowFields(f, &flow.fields);
     flow.pad = static_cast<uint32_t>(f.hi);
-    uint32_t label = static_cast<uint32_t>(f.hi >> 32) & kFlowLabelMask;
-    flow.fields.flow_label = label != 0 ? label : 1;  // 0 would read as "unlabelled"
     return flow;
+  }
+  // Writes the fields in place: a FlowFields built on the stack and copied whole costs a
+  // failed store-to-load forwarding per probe on the crafting path.
+  static void SetFlowFields(const Block128& f, FlowFields* fields) {
+    // 32 hash bits onto 64512 ports: no port gets more than 66577 / 2^32 of the flows.
+    fields->tcp_sport = static_cast<uint16_t>(
+        kFlowPortMin + (((f.lo & 0xffffffff) * (65536 - kFlowPortMin)) >> 32));
+    fields->icmp_id = static_cast<uint16_t>(f.lo >> 32);
+    fields->icmp_checksum = static_cast<uint16_t>(f.lo >> 48);
+    uint32_t label = static_cast<uint32_t>(f.hi >> 32) & kFlowLabelMask;
+    fields->flow_label = label != 0 ? label : 1;  // 0 would read as "unlabelled"
   }
   static uint32_t WordFields(uint8_t ttl, uint8_t attempt, int64_t send_tick, uint16_t mac) {
     return (uint32_t{ttl} << 24) | (uint32_t{attempt & 0x3u} << 22) |

@@ -48,7 +48,7 @@ Block128 EvpAes128(const uint8_t key[16], Block128 in) {
   EXPECT_EQ(EVP_EncryptUpdate(ctx, out, &len, bytes, 16), 1);
   EXPECT_EQ(len, 16);
   EVP_CIPHER_CTX_free(ctx);
-  Block128 result;
+  Block128 result{};
   for (int i = 7; i >= 0; --i) {
     result.lo = (result.lo << 8) | out[i];
     result.hi = (result.hi << 8) | out[8 + i];
