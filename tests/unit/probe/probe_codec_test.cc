@@ -62,32 +62,47 @@ TEST(Aes128Test, Fips197Vector) {
   for (int i = 0; i < 16; ++i) key[i] = static_cast<uint8_t>(i);
   Block128 plain{0x7766554433221100, 0xffeeddccbbaa9988};
   Block128 expected{0x30047b6ad8e0c469, 0x5ac5b47080b7cdd8};
-  for (AesBackend backend : {AesBackend::kAuto, AesBackend::kAesNi, AesBackend::kOpenSsl}) {
+  for (AesBackend backend :
+       {AesBackend::kAuto, AesBackend::kAesNi, AesBackend::kOpenSsl, AesBackend::kAesNi128}) {
     Aes128 aes(key, backend);
     EXPECT_EQ(aes.Encrypt(plain), expected) << static_cast<int>(backend);
+    // The same block 20 times: batches take the wide paths (VAES when the CPU has it).
+    std::vector<Block128> batch(20, plain);
+    aes.Encrypt(batch.data(), batch.data(), batch.size());
+    for (const Block128& b : batch) EXPECT_EQ(b, expected) << static_cast<int>(backend);
   }
 }
 
 TEST(Aes128Test, EveryBackendMatchesEvpOnRandomBlocks) {
   // Without AES-NI both codecs take the OpenSSL path; the comparison with EVP still holds.
   if (!CpuHasAesNi()) std::printf("note: no AES-NI on this CPU, only the OpenSSL path runs\n");
+  if (!Aes128(FixedKey().bytes.data()).uses_vaes()) {
+    std::printf("note: no VAES on this CPU, its path does not run\n");
+  }
   std::mt19937_64 rng(2026);
   for (int k = 0; k < 20; ++k) {
     uint8_t key[16];
     for (uint8_t& b : key) b = static_cast<uint8_t>(rng());
     Aes128 aesni(key, AesBackend::kAesNi);
+    Aes128 aesni128(key, AesBackend::kAesNi128);
     Aes128 openssl(key, AesBackend::kOpenSsl);
     EXPECT_EQ(aesni.uses_aesni(), CpuHasAesNi());
+    EXPECT_EQ(aesni128.uses_aesni(), CpuHasAesNi());
+    EXPECT_FALSE(aesni128.uses_vaes());
     EXPECT_FALSE(openssl.uses_aesni());
-    // Batches of every size up to 19 cover the 8-, 4- and 1-wide paths.
-    for (size_t n = 1; n < 20; ++n) {
-      std::vector<Block128> in(n), fast(n), slow(n);
+    EXPECT_FALSE(openssl.uses_vaes());
+    // Batches of every size up to 40 cover the VAES 16- and 4-wide paths with their tails
+    // and the AES-NI 8-, 4- and 1-wide paths.
+    for (size_t n = 1; n <= 40; ++n) {
+      std::vector<Block128> in(n), fast(n), narrow(n), slow(n);
       for (Block128& b : in) b = {rng(), rng()};
       aesni.Encrypt(in.data(), fast.data(), n);
+      aesni128.Encrypt(in.data(), narrow.data(), n);
       openssl.Encrypt(in.data(), slow.data(), n);
       for (size_t i = 0; i < n; ++i) {
         Block128 oracle = EvpAes128(key, in[i]);
         ASSERT_EQ(fast[i], oracle) << "key " << k << " n " << n << " i " << i;
+        ASSERT_EQ(narrow[i], oracle) << "key " << k << " n " << n << " i " << i;
         ASSERT_EQ(slow[i], oracle) << "key " << k << " n " << n << " i " << i;
       }
       // In place.
