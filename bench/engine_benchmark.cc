@@ -80,53 +80,7 @@ void BM_ShardOrderStep(benchmark::State& state) {
 }
 BENCHMARK(BM_ShardOrderStep);
 
-void BM_CraftProbe(benchmark::State& state) {
-  probe::ProbeCodec codec(FixedKey());
-  probe::ProbeBuilder builder(codec, kSource);
-  ProbeType type = state.range(0) == 0 ? ProbeType::kTcpSyn : ProbeType::kIcmpEcho;
-  alignas(64) uint8_t packet[probe::kMaxProbeLen];
-  uint32_t target = kTarget;
-  uint64_t before = g_allocations.load();
-  for (auto _ : state) {
-    probe::ProbeSpec spec{wire::IpAddress::V4(target++), type, static_cast<uint16_t>(type == ProbeType::kTcpSyn ? 25 : 0), 7, 0};
-    benchmark::DoNotOptimize(builder.Build(spec, kSendUs, packet));
-    benchmark::ClobberMemory();
-  }
-  CountAllocations(state, before);
-  state.SetLabel(type == ProbeType::kTcpSyn ? "tcp-syn" : "icmp-echo");
-}
-BENCHMARK(BM_CraftProbe)->Arg(0)->Arg(1);
-
-// The senders' path: a 64-probe burst (one pacing batch) through BuildBatch, which
-// computes the AES blocks of the burst together. Reported per probe.
-void BM_CraftBatch(benchmark::State& state) {
-  constexpr size_t kBurst = 64;
-  probe::ProbeCodec codec(FixedKey());
-  probe::ProbeBuilder builder(codec, kSource);
-  ProbeType type = state.range(0) == 0 ? ProbeType::kTcpSyn : ProbeType::kIcmpEcho;
-  alignas(64) static uint8_t packets[kBurst][probe::kMaxProbeLen];
-  uint8_t* outs[kBurst];
-  uint16_t lens[kBurst];
-  probe::ProbeSpec specs[kBurst];
-  for (size_t i = 0; i < kBurst; ++i) outs[i] = packets[i];
-  uint32_t target = kTarget;
-  uint64_t before = g_allocations.load();
-  for (auto _ : state) {
-    for (size_t i = 0; i < kBurst; ++i) {
-      specs[i] = {wire::IpAddress::V4(target++), type, static_cast<uint16_t>(type == ProbeType::kTcpSyn ? 25 : 0),
-                  static_cast<uint8_t>(1 + (i & 31)), 0};
-    }
-    builder.BuildBatch(specs, kSendUs, outs, lens);
-    benchmark::DoNotOptimize(lens);
-    benchmark::ClobberMemory();
-  }
-  state.SetItemsProcessed(state.iterations() * kBurst);
-  state.counters["allocs_per_item"] = benchmark::Counter(
-      static_cast<double>(g_allocations.load() - before) /
-      static_cast<double>(state.iterations() * kBurst));
-  state.SetLabel(type == ProbeType::kTcpSyn ? "tcp-syn" : "icmp-echo");
-}
-BENCHMARK(BM_CraftBatch)->Arg(0)->Arg(1);
+// Crafting (BM_CraftProbe, BM_CraftBatch, IPv4 and IPv6): bench/craft_benchmark.cc.
 
 // Replies built the way responders build them, from our own probe bytes.
 std::vector<uint8_t> SynAckFor(const uint8_t* probe, bool rst) {
@@ -171,7 +125,7 @@ std::vector<uint8_t> EchoReplyFor(const uint8_t* probe, size_t probe_len) {
 
 void BM_MatchReply(benchmark::State& state) {
   probe::ProbeCodec codec(FixedKey());
-  probe::ProbeBuilder builder(codec, kSource);
+  probe::ProbeBuilder builder(codec, probe::ProbeSources{wire::IpAddress::V4(kSource), std::nullopt});
   match::MatcherConfig config;
   config.source_v4 = wire::IpAddress::V4(kSource);
   match::Matcher matcher(codec, config);

@@ -15,7 +15,7 @@ absl::StatusOr<report::ScanStats> WriteDryRun(const targets::ProbePlan& plan,
                                               OutputSink& sink,
                                               const std::atomic<bool>& stop_requested) {
   RETURN_IF_ERROR(sink.Begin());
-  probe::ProbeBuilder builder(codec, sources.v4.value_or(wire::IpAddress()).v4());
+  probe::ProbeBuilder builder(codec, sources);
   ASSIGN_OR_RETURN(targets::ShardOrder order,
                    targets::ShardOrder::Create(plan, order_options.seed, order_options.shard_count,
                                                order_options.shard_index));

@@ -100,6 +100,7 @@ bool ObservationTable::Add(const match::ReplyRecord& reply) {
       KeepMinRtt(&cell.target_rtt_us, reply.rtt_us);
       break;
     case match::ReplyKind::kParamProblem:
+    case match::ReplyKind::kPacketTooBig:
     case match::ReplyKind::kOther:
       cell.other_attempts |= attempt_bit;
       break;

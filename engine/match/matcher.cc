@@ -4,6 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "engine/probe/probe_layout.h"
 #include "engine/wire/byte_order.h"
 #include "engine/wire/protocol.h"
 
@@ -28,6 +29,32 @@ void FillIcmpHeader(const wire::IcmpFields& icmp, ReplyRecord* out) {
   out->is_icmp = true;
   out->icmp_type = icmp.type;
   out->icmp_code = icmp.code;
+}
+
+ReplyKind Icmpv6ErrorKind(uint8_t type) {
+  switch (type) {
+    case wire::kIcmpv6TimeExceeded:
+      return ReplyKind::kTimeExceeded;
+    case wire::kIcmpv6DestUnreachable:
+      return ReplyKind::kDestUnreachable;
+    case wire::kIcmpv6PacketTooBig:
+      return ReplyKind::kPacketTooBig;
+    case wire::kIcmpv6ParamProblem:
+      return ReplyKind::kParamProblem;
+    default:
+      return ReplyKind::kOther;
+  }
+}
+
+bool IsV6(const wire::ParsedPacket& packet) { return packet.ip.family == wire::IpFamily::kV6; }
+
+uint8_t EchoRequestType(bool v6) { return v6 ? wire::kIcmpv6EchoRequest : wire::kIcmpEchoRequest; }
+
+// The low 16 bits of the send time an IPv6 SYN carries in its TSval (probe_layout.h): from
+// a quote's TSval, or a SYN-ACK's TSecr.
+std::optional<uint16_t> SendUsFromTimestamp(const wire::TcpFields& tcp, uint32_t stamp) {
+  if (!tcp.has_timestamp || stamp == 0) return std::nullopt;
+  return probe::SendUsLow16FromTsval(stamp);
 }
 
 ReplyKind IcmpErrorKind(uint8_t type) {
@@ -98,19 +125,24 @@ MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size
                                  int64_t recv_time_us, ReplyRecord* out,
                                  RejectReason* reason) const {
   wire::FrameView view;
-  switch (wire::LocateIp(link, frame, len, &view)) {
+  const wire::FrameStatus status = wire::LocateIp(link, frame, len, &view);
+  switch (status) {
     case wire::FrameStatus::kIpv4:
+    case wire::FrameStatus::kIpv6:
       break;
-    case wire::FrameStatus::kIpv6:  // not matched yet: outcome as before IPv6 parsing
     case wire::FrameStatus::kNotIp:
       return MatchOutcome::kNotIpv4;
     case wire::FrameStatus::kTruncated:
       return MatchOutcome::kMalformed;
   }
-  return MatchIpv4(view.l3, view.l3_len, recv_time_us, out, reason);
+  // The link layer's protocol and the packet's version nibble must agree: IPv4 bytes in an
+  // IPv6 frame are nobody's reply.
+  const uint8_t want = status == wire::FrameStatus::kIpv4 ? 4 : 6;
+  if (view.l3_len == 0 || wire::IpVersion(view.l3) != want) return MatchOutcome::kNotIpv4;
+  return MatchIp(view.l3, view.l3_len, recv_time_us, out, reason);
 }
 
-MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_time_us,
+MatchOutcome Matcher::MatchIp(const uint8_t* packet, size_t len, int64_t recv_time_us,
                                 ReplyRecord* out, RejectReason* reason) const {
   if (reason != nullptr) *reason = RejectReason::kNone;
   // ParseIpv4Packet clears every part it reports itself: the local is left uninitialised
@@ -120,7 +152,7 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
     wire::ParsedPacket packet;
   } storage;
   wire::ParsedPacket& parsed = storage.packet;
-  switch (wire::ParseIpv4Packet(packet, len, &parsed)) {
+  switch (wire::ParsePacket(packet, len, &parsed)) {
     case wire::ParseStatus::kOk:
       break;
     case wire::ParseStatus::kTruncated:
@@ -133,10 +165,12 @@ MatchOutcome Matcher::MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_
   if (IsOwnProbe(parsed, recv_time_us)) return MatchOutcome::kOwnProbe;
   if (NotOurAddress(parsed.ip.dst)) return MatchOutcome::kUnrelated;
   if (parsed.has_tcp) return MatchTcp(parsed, recv_time_us, out, reason);
-  if (parsed.icmp.type == wire::kIcmpEchoReply) {
+  if (!parsed.has_icmp) return MatchOutcome::kUnrelated;
+  const bool v6 = IsV6(parsed);
+  if (parsed.icmp.type == (v6 ? wire::kIcmpv6EchoReply : wire::kIcmpEchoReply)) {
     return MatchEchoReply(parsed, recv_time_us, out, reason);
   }
-  if (wire::IcmpTypeQuotes(parsed.icmp.type)) {
+  if (v6 ? wire::Icmpv6TypeQuotes(parsed.icmp.type) : wire::IcmpTypeQuotes(parsed.icmp.type)) {
     return MatchIcmpError(parsed, recv_time_us, out, reason);
   }
   return MatchOutcome::kUnrelated;
@@ -150,13 +184,15 @@ bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us)
     if ((tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst)) != wire::kTcpSyn)
       return false;
     if (tcp.sport < probe::kFlowPortMin) return false;
-    probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kTcpSyn, tcp.dport);
+    probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
     return flow.fields.tcp_sport == tcp.sport &&
            codec_.DecodeWord(flow, tcp.seq, recv_time_us).has_value();
   }
   const wire::IcmpFields& icmp = packet.icmp;
-  if (!packet.has_icmp || icmp.type != wire::kIcmpEchoRequest || icmp.payload_len < 4) return false;
-  probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kIcmpEcho, 0);
+  if (!packet.has_icmp || icmp.type != EchoRequestType(IsV6(packet)) || icmp.payload_len < 4) {
+    return false;
+  }
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
   return flow.fields.icmp_id == icmp.id &&
          codec_.DecodeWord(flow, wire::LoadBe32(icmp.payload), recv_time_us).has_value();
 }
@@ -207,12 +243,15 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
   if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
   if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
   const wire::IpAddress target = packet.ip.src;
-  probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kTcpSyn, tcp.sport);
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.sport);
   if (flow.fields.tcp_sport != tcp.dport) return Reject(RejectReason::kBadFlowField, reason);
   // A reply a client stack would accept acknowledges seq + 1; that includes RSTs injected
   // in the target's name, which therefore name the probe TTL that triggered them.
+  // IPv6 probes carry the send time in TSval; a server that keeps timestamps echoes it.
+  std::optional<uint16_t> send_us_low16;
+  if (IsV6(packet) && is_syn_ack) send_us_low16 = SendUsFromTimestamp(tcp, tcp.tsecr);
   MatchOutcome outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.sport, flow, tcp.ack - 1,
-                                      recv_time_us, std::nullopt, out, reason);
+                                      recv_time_us, send_us_low16, out, reason);
   if (outcome != MatchOutcome::kMatched) return outcome;
   FillReplyHeader(packet, recv_time_us, out);
   out->kind = is_rst ? ReplyKind::kRst : ReplyKind::kSynAck;
@@ -226,7 +265,7 @@ MatchOutcome Matcher::MatchEchoReply(const wire::ParsedPacket& packet, int64_t r
                                      ReplyRecord* out, RejectReason* reason) const {
   const wire::IcmpFields& icmp = packet.icmp;
   const wire::IpAddress target = packet.ip.src;
-  probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kIcmpEcho, 0);
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
   if (flow.fields.icmp_id != icmp.id) return Reject(RejectReason::kBadFlowField, reason);
   if (icmp.payload_len < 6) return Reject(RejectReason::kShortQuote, reason);
   uint32_t word = wire::LoadBe32(icmp.payload);
@@ -245,42 +284,22 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
   if (!packet.has_quote) return MatchOutcome::kMalformed;
   const wire::IcmpQuote& quote = packet.quote;
   if (NotOurAddress(quote.ip.src)) return MatchOutcome::kUnrelated;
-  const wire::IpAddress target = quote.ip.dst;
-  const uint8_t* l4 = quote.transport;
+  // A quoted non-first fragment holds no transport header: nothing of ours to read.
+  if (quote.ip.has_fragment_header && quote.ip.fragment_offset != 0) {
+    return MatchOutcome::kUnrelated;
+  }
+  const bool v6 = quote.ip.family == wire::IpFamily::kV6;
   MatchOutcome outcome;
   if (quote.ip.protocol == wire::kProtoTcp) {
-    if (quote.transport_len < wire::kQuotedTransportMin) {
-      return Reject(RejectReason::kShortQuote, reason);
-    }
-    wire::TcpFields tcp;
-    wire::ReadTcpPrefix(l4, quote.transport_len, &tcp);
-    if (tcp.sport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
-    probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kTcpSyn, tcp.dport);
-    if (flow.fields.tcp_sport != tcp.sport) return Reject(RejectReason::kBadFlowField, reason);
-    outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.dport, flow, tcp.seq, recv_time_us,
-                           quote.ip.id, out, reason);
-  } else if (quote.ip.protocol == wire::kProtoIcmp) {
-    if (quote.transport_len < wire::kQuotedTransportMin) {
-      return Reject(RejectReason::kShortQuote, reason);
-    }
-    if (l4[0] != wire::kIcmpEchoRequest) return MatchOutcome::kUnrelated;
-    probe::FlowBlock flow = codec_.FlowBlockOf(target.v4(), ProbeType::kIcmpEcho, 0);
-    if (wire::LoadBe16(l4 + 4) != flow.fields.icmp_id ||
-        wire::LoadBe16(l4 + 2) != flow.fields.icmp_checksum) {
-      return Reject(RejectReason::kBadFlowField, reason);
-    }
-    uint32_t word = (uint32_t{wire::LoadBe16(l4 + 6)} << 16) | quote.ip.id;
-    // Routers that quote more than 8 bytes return the payload's send-time bits too.
-    std::optional<uint16_t> send_us_low16;
-    if (quote.transport_len >= 14) send_us_low16 = wire::LoadBe16(l4 + 12);
-    outcome = Authenticate(target, ProbeType::kIcmpEcho, 0, flow, word, recv_time_us, send_us_low16,
-                           out, reason);
+    outcome = AuthenticateQuotedSyn(quote, v6, recv_time_us, out, reason);
+  } else if (quote.ip.protocol == (v6 ? wire::kProtoIcmpv6 : wire::kProtoIcmp)) {
+    outcome = AuthenticateQuotedEcho(quote, v6, recv_time_us, out, reason);
   } else {
     return MatchOutcome::kUnrelated;
   }
   if (outcome != MatchOutcome::kMatched) return outcome;
   FillReplyHeader(packet, recv_time_us, out);
-  out->kind = IcmpErrorKind(packet.icmp.type);
+  out->kind = IsV6(packet) ? Icmpv6ErrorKind(packet.icmp.type) : IcmpErrorKind(packet.icmp.type);
   FillIcmpHeader(packet.icmp, out);
   out->has_quote = true;
   out->quoted_ttl = quote.ip.ttl;
@@ -288,6 +307,58 @@ MatchOutcome Matcher::MatchIcmpError(const wire::ParsedPacket& packet, int64_t r
   out->quoted_len = static_cast<uint16_t>(quote.transport_len);
   out->mpls = quote.mpls;
   return MatchOutcome::kMatched;
+}
+
+MatchOutcome Matcher::AuthenticateQuotedSyn(const wire::IcmpQuote& quote, bool v6,
+                                             int64_t recv_time_us, ReplyRecord* out,
+                                             RejectReason* reason) const {
+  if (quote.transport_len < wire::kQuotedTransportMin) {
+    return Reject(RejectReason::kShortQuote, reason);
+  }
+  const wire::IpAddress& target = quote.ip.dst;
+  wire::TcpFields tcp;
+  // IPv6 errors quote the whole probe, TSval (the send time) included.
+  if (v6) {
+    wire::ReadTcpHeader(quote.transport, quote.transport_len, &tcp);
+  } else {
+    wire::ReadTcpPrefix(quote.transport, quote.transport_len, &tcp);
+  }
+  if (tcp.sport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.dport);
+  if (flow.fields.tcp_sport != tcp.sport) return Reject(RejectReason::kBadFlowField, reason);
+  std::optional<uint16_t> send_us_low16 =
+      v6 ? SendUsFromTimestamp(tcp, tcp.tsval) : std::optional<uint16_t>(quote.ip.id);
+  return Authenticate(target, ProbeType::kTcpSyn, tcp.dport, flow, tcp.seq, recv_time_us,
+                      send_us_low16, out, reason);
+}
+
+MatchOutcome Matcher::AuthenticateQuotedEcho(const wire::IcmpQuote& quote, bool v6,
+                                              int64_t recv_time_us, ReplyRecord* out,
+                                              RejectReason* reason) const {
+  const uint8_t* l4 = quote.transport;
+  // IPv6 has no IP ID: the whole word rides in the payload, which an ICMPv6 error quotes.
+  const size_t needed = v6 ? probe::kEchoWordAt + 4 : wire::kQuotedTransportMin;
+  if (quote.transport_len < needed) return Reject(RejectReason::kShortQuote, reason);
+  if (l4[0] != EchoRequestType(v6)) return MatchOutcome::kUnrelated;
+  const wire::IpAddress& target = quote.ip.dst;
+  probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kIcmpEcho, 0);
+  if (wire::LoadBe16(l4 + probe::kEchoIdAt) != flow.fields.icmp_id ||
+      wire::LoadBe16(l4 + probe::kEchoChecksumAt) != flow.fields.icmp_checksum) {
+    return Reject(RejectReason::kBadFlowField, reason);
+  }
+  const uint16_t seq = wire::LoadBe16(l4 + probe::kEchoSeqAt);
+  uint32_t word = (uint32_t{seq} << 16) | quote.ip.id;
+  if (v6) {
+    word = wire::LoadBe32(l4 + probe::kEchoWordAt);
+    if (static_cast<uint16_t>(word >> 16) != seq) return Reject(RejectReason::kBadMac, reason);
+  }
+  // Routers that quote more than 8 bytes return the payload's send-time bits too.
+  std::optional<uint16_t> send_us_low16;
+  if (quote.transport_len >= probe::kEchoSendUsLow16At + 2) {
+    send_us_low16 = wire::LoadBe16(l4 + probe::kEchoSendUsLow16At);
+  }
+  return Authenticate(target, ProbeType::kIcmpEcho, 0, flow, word, recv_time_us, send_us_low16,
+                      out, reason);
 }
 
 }  // namespace cutpoint::match

@@ -23,7 +23,7 @@ enum class MatchOutcome : uint8_t {
   kRejected,   // reply-shaped, addressed to us, failed validation (forged, stale, mangled)
   kUnrelated,  // not a reply to any probe of ours
   kMalformed,  // truncated or corrupt headers
-  kNotIpv4,
+  kNotIpv4,  // not an IP packet at all (ARP, ...); the name predates IPv6
   kOwnProbe,   // one of our own probes (captures that hold both directions)
 };
 
@@ -105,8 +105,13 @@ class Matcher {
   MatchOutcome MatchFrame(wire::LinkType link, const uint8_t* frame, size_t len,
                           int64_t recv_time_us, ReplyRecord* out,
                           RejectReason* reason = nullptr) const;
+  // An IPv4 or IPv6 packet (by its version nibble).
+  MatchOutcome MatchIp(const uint8_t* packet, size_t len, int64_t recv_time_us,
+                       ReplyRecord* out, RejectReason* reason = nullptr) const;
   MatchOutcome MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_time_us,
-                         ReplyRecord* out, RejectReason* reason = nullptr) const;
+                         ReplyRecord* out, RejectReason* reason = nullptr) const {
+    return MatchIp(packet, len, recv_time_us, out, reason);
+  }
 
  private:
   bool IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us) const;
@@ -122,6 +127,11 @@ class Matcher {
         address.is_v4() ? config_.source_v4 : config_.source_v6;
     return source.has_value() && address != *source;
   }
+  MatchOutcome AuthenticateQuotedSyn(const wire::IcmpQuote& quote, bool v6, int64_t recv_time_us,
+                                     ReplyRecord* out, RejectReason* reason) const;
+  MatchOutcome AuthenticateQuotedEcho(const wire::IcmpQuote& quote, bool v6,
+                                      int64_t recv_time_us, ReplyRecord* out,
+                                      RejectReason* reason) const;
   bool InPlan(probe::ProbeType type, uint16_t port) const {
     return (config_.probe_types & ProbeTypeBit(type)) != 0 &&
            (type != probe::ProbeType::kTcpSyn || config_.tcp_ports.Contains(port));

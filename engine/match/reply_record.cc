@@ -5,8 +5,9 @@
 namespace cutpoint::match {
 namespace {
 
-constexpr std::array<absl::string_view, 7> kKindNames = {
-    "syn_ack", "rst", "echo_reply", "time_exceeded", "dest_unreachable", "param_problem", "other"};
+constexpr std::array<absl::string_view, 8> kKindNames = {
+    "syn_ack",       "rst",   "echo_reply",    "time_exceeded", "dest_unreachable",
+    "param_problem", "other", "packet_too_big"};
 
 }  // namespace
 

@@ -21,6 +21,7 @@ enum class ReplyKind : uint8_t {
   kDestUnreachable,
   kParamProblem,
   kOther,
+  kPacketTooBig,  // ICMPv6 type 2 (after kOther: resume files store kinds by number)
 };
 
 absl::string_view ReplyKindName(ReplyKind kind);

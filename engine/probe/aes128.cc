@@ -99,6 +99,41 @@ __attribute__((target("aes,sse4.1"))) void EncryptAesNi(const uint8_t round_keys
   for (; i < n; ++i) EncryptWide<1>(rk, in + i, out + i);
 }
 
+// VAES (256-bit AESENC: two blocks per instruction), when the CPU has it: a burst's
+// blocks, 16 in flight, take half the AES instructions of the 128-bit path.
+template <int W>
+__attribute__((target("vaes,avx2"), always_inline)) inline void EncryptWide256(
+    const __m256i* rk, const Block128* in, Block128* out) {
+  __m256i b[W];
+  for (int i = 0; i < W; ++i) {
+    b[i] = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 2 * i)),
+                            rk[0]);
+  }
+  for (int r = 1; r < 10; ++r) {
+    for (int i = 0; i < W; ++i) b[i] = _mm256_aesenc_epi128(b[i], rk[r]);
+  }
+  for (int i = 0; i < W; ++i) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * i),
+                        _mm256_aesenclast_epi128(b[i], rk[10]));
+  }
+}
+
+__attribute__((target("vaes,avx2"))) void EncryptVaes(const uint8_t round_keys[11][16],
+                                                       const Block128* in, Block128* out,
+                                                       size_t n) {
+  __m256i rk[11];
+  for (int i = 0; i < 11; ++i) {
+    rk[i] = _mm256_broadcastsi128_si256(
+        _mm_load_si128(reinterpret_cast<const __m128i*>(round_keys[i])));
+  }
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) EncryptWide256<8>(rk, in + i, out + i);
+  for (; i + 4 <= n; i += 4) EncryptWide256<2>(rk, in + i, out + i);
+  if (i < n) EncryptAesNi(round_keys, in + i, out + i, n - i);
+}
+
+bool CpuHasVaes() { return __builtin_cpu_supports("vaes") && __builtin_cpu_supports("avx2"); }
+
 #endif  // CUTPOINT_HAVE_AESNI_CODE
 
 }  // namespace
@@ -115,12 +150,19 @@ Aes128::Aes128(const uint8_t key[16], AesBackend backend) {
   AES_set_encrypt_key(key, 128, reinterpret_cast<AES_KEY*>(openssl_key_));
   aesni_ = backend != AesBackend::kOpenSsl && CpuHasAesNi();
 #ifdef CUTPOINT_HAVE_AESNI_CODE
+  vaes_ = aesni_ && backend != AesBackend::kAesNi128 && CpuHasVaes();
+#endif
+#ifdef CUTPOINT_HAVE_AESNI_CODE
   if (aesni_) ExpandKeyAesNi(key, round_keys_);
 #endif
 }
 
 void Aes128::Encrypt(const Block128* in, Block128* out, size_t n) const {
 #ifdef CUTPOINT_HAVE_AESNI_CODE
+  if (vaes_ && n >= 4) {
+    EncryptVaes(round_keys_, in, out, n);
+    return;
+  }
   if (aesni_) {
     EncryptAesNi(round_keys_, in, out, n);
     return;

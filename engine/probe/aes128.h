@@ -1,7 +1,8 @@
 // AES-128 encryption of independent 16-byte blocks: the PRF behind probe identity
-// (probe_codec.h). AES-NI when the CPU has it (checked at run time), else OpenSSL's
-// libcrypto; both give the same bytes (FIPS-197), which the unit tests check against
-// OpenSSL's EVP interface.
+// (probe_codec.h). AES-NI when the CPU has it (checked at run time; batches of 4 or more
+// blocks through 256-bit VAES when the CPU has that too), else OpenSSL's libcrypto; all
+// give the same bytes (FIPS-197), which the unit tests check against OpenSSL's EVP
+// interface.
 #ifndef CUTPOINT_ENGINE_PROBE_AES128_H_
 #define CUTPOINT_ENGINE_PROBE_AES128_H_
 
@@ -10,17 +11,20 @@
 
 namespace cutpoint::probe {
 
-// A block as two little-endian 64-bit words: lo = bytes 0..7, hi = bytes 8..15.
+// A block as two little-endian 64-bit words: lo = bytes 0..7, hi = bytes 8..15. Trivial,
+// so scratch arrays on the crafting path are not zeroed: `Block128 b{}` is zero, a bare
+// `Block128 b;` is not initialized.
 struct Block128 {
-  uint64_t lo = 0;
-  uint64_t hi = 0;
+  uint64_t lo;
+  uint64_t hi;
   friend bool operator==(const Block128&, const Block128&) = default;
 };
 
 enum class AesBackend : uint8_t {
-  kAuto,     // AES-NI if the CPU supports it, else OpenSSL
-  kAesNi,    // requires CpuHasAesNi()
+  kAuto,   // AES-NI if the CPU supports it (with VAES when it has that too), else OpenSSL
+  kAesNi,  // requires CpuHasAesNi(); VAES for batches when the CPU has it
   kOpenSsl,
+  kAesNi128,  // AES-NI without VAES (tests, comparisons)
 };
 
 bool CpuHasAesNi();
@@ -31,9 +35,10 @@ class Aes128 {
   explicit Aes128(const uint8_t key[16], AesBackend backend = AesBackend::kAuto);
 
   bool uses_aesni() const { return aesni_; }
+  bool uses_vaes() const { return vaes_; }
 
   // out[i] = AES(in[i]) for i < n; `in` and `out` may be the same array. Up to 8 blocks
-  // are in flight at once on AES-NI, so batches hide the instruction latency.
+  // (16 with VAES) are in flight at once, so batches hide the instruction latency.
   void Encrypt(const Block128* in, Block128* out, size_t n) const;
   Block128 Encrypt(Block128 in) const {
     Block128 out;
@@ -47,6 +52,7 @@ class Aes128 {
   alignas(16) uint8_t round_keys_[11][16] = {};  // AES-NI key schedule
   alignas(16) uint8_t openssl_key_[256] = {};    // OpenSSL's AES_KEY (opaque here; see .cc)
   bool aesni_ = false;
+  bool vaes_ = false;
 };
 
 }  // namespace cutpoint::probe

@@ -1,56 +1,89 @@
-// Crafts probe packets (IPv4 header onwards) into caller-owned buffers: a send batch slot,
-// a ring slot or an mbuf. Constant bytes come from a template prepared once; per probe
-// only the identity fields and checksums are stamped. No allocation, no syscalls.
+// Crafts probe packets (IP header onwards) into caller-owned buffers: a send batch slot,
+// a ring slot or an mbuf. IPv4 targets get IPv4 probes, IPv6 targets IPv6 probes (layouts
+// in probe_layout.h). Constant bytes come from templates prepared once per family; per
+// probe only the identity fields and checksums are stamped. No allocation, no syscalls.
 #ifndef CUTPOINT_ENGINE_PROBE_PROBE_BUILDER_H_
 #define CUTPOINT_ENGINE_PROBE_PROBE_BUILDER_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "engine/probe/probe_codec.h"
+#include "engine/probe/probe_layout.h"
+#include "engine/wire/ip_address.h"
+#include "engine/wire/source_addresses.h"
 
 namespace cutpoint::probe {
 
-inline constexpr size_t kTcpSynProbeLen = 20 + 24;   // IPv4 + TCP with MSS option
-inline constexpr size_t kIcmpEchoProbeLen = 20 + 16;  // IPv4 + ICMP echo with 8-byte payload
-inline constexpr size_t kMaxProbeLen = kTcpSynProbeLen;
-inline constexpr uint16_t kSynMss = 1460;
-inline constexpr uint16_t kSynWindow = 65535;
+// The source address of each family a run sends from (a dual-stack run has both).
+// The run's source per family (v4: an IpAddress::V4, v6: an IPv6 address).
+using ProbeSources = wire::SourceAddresses;
 
 class ProbeBuilder {
  public:
-  ProbeBuilder(const ProbeCodec& codec, uint32_t source_address);
+  // Prepares the templates of each family that has a source. An address in the other
+  // family's slot counts as no source for its slot's family.
+  ProbeBuilder(const ProbeCodec& codec, const ProbeSources& sources);
+
+  // Whether probes to targets of `family` can be built. Building one for a family without
+  // a source is a programming error the caller prevents (the session checks every target
+  // family before sending): such a probe carries the unspecified source address (0.0.0.0
+  // or ::) and must not be sent.
+  bool HasSource(wire::IpFamily family) const {
+    return family == wire::IpFamily::kV4 ? sources_.v4.has_value() : sources_.v6.has_value();
+  }
+  const ProbeSources& sources() const { return sources_; }
 
   // Writes the probe for `spec` sent at `send_us` (microseconds, wall clock) into `out`,
-  // which must hold kMaxProbeLen bytes. Returns the packet length.
+  // which must hold kMaxProbeLen bytes. Returns the packet length (ProbeLen).
   size_t Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const;
 
   // The same for a burst sent at `send_us`: specs[i] into outs[i], its length into
-  // lens[i]. Byte-identical to Build() per probe, but the keyed blocks of the whole burst
-  // are computed together (see ProbeCodec::StampBatch): the path senders use.
+  // lens[i]; families may be mixed. Byte-identical to Build() per probe, but the keyed
+  // blocks of the whole burst are computed together (see ProbeCodec::StampBatch): the
+  // path senders use.
   void BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us, uint8_t* const* outs,
                   uint16_t* lens) const;
 
-  uint32_t source_address() const { return source_; }
-
  private:
+  // Constant bytes per family and the sums of their constant 16-bit words (identity
+  // fields, TTL and checksums are zero in the templates; the transport sums include the
+  // constant part of the pseudo-header).
+  struct Ipv4Templates {
+    uint32_t tcp_ip_sum = 0;
+    uint32_t icmp_ip_sum = 0;
+    uint32_t tcp_sum = 0;
+    uint8_t tcp[kTcpSynProbeLen] = {};
+    uint8_t icmp[kIcmpEchoProbeLen] = {};
+  };
+  struct Ipv6Templates {
+    uint32_t tcp_sum = 0;
+    uint32_t icmp_sum = 0;
+    uint8_t tcp[kTcpSynProbeLenV6] = {};
+    uint8_t icmp[kIcmpEchoProbeLenV6] = {};
+  };
+
+  static Ipv4Templates PrepareIpv4(uint32_t source);
+  static Ipv6Templates PrepareIpv6(const wire::IpAddress& source);
+
+  uint32_t EarlierTickWord(const ProbeSpec& spec, int64_t send_us) const;
   size_t BuildStamped(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
                       uint8_t* out) const;
   size_t BuildTcpSyn(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
                      uint8_t* out) const;
   size_t BuildIcmpEcho(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
                        uint8_t* out) const;
-
-  static uint32_t TemplateIpSum(const uint8_t* ip);
+  size_t BuildTcpSynV6(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
+                       uint8_t* out) const;
+  size_t BuildIcmpEchoV6(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
+                         uint8_t* out) const;
 
   const ProbeCodec& codec_;
-  uint32_t source_;
-  uint32_t tcp_ip_sum_ = 0;    // constant IPv4 header words of the TCP template
-  uint32_t icmp_ip_sum_ = 0;   // same for the ICMP template
-  uint32_t tcp_sum_ = 0;       // constant pseudo-header + TCP template words
-  uint8_t tcp_template_[kTcpSynProbeLen];
-  uint8_t icmp_template_[kIcmpEchoProbeLen];
+  ProbeSources sources_;
+  Ipv4Templates v4_;
+  Ipv6Templates v6_;
 };
 
 }  // namespace cutpoint::probe

@@ -47,31 +47,61 @@ uint32_t ProbeCodec::EncodeWord(const FlowBlock& flow, uint8_t ttl, uint8_t atte
   return WordFields(ttl, attempt, send_tick, static_cast<uint16_t>(m.lo)) ^ flow.pad;
 }
 
+FlowBlock ProbeCodec::FlowBlockOf(const wire::IpAddress& target, ProbeType type,
+                                  uint16_t port) const {
+  if (target.is_v4()) return FlowFromF(aes_flow_.Encrypt(FlowInput(target.v4(), type, port)));
+  Block128 a = aes_flow_.Encrypt(AddressInputV6(target));
+  return FlowFromF(aes_flow_.Encrypt(FlowInputV6(a, type, port)));
+}
+
+void ProbeCodec::FlowBlocks(const ProbeSpec* specs, size_t n, Block128* f) const {
+  uint8_t v6_at[kStampChunk];  // positions of the IPv6 specs
+  size_t v6_count = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const ProbeSpec& spec = specs[i];
+    if (spec.target.is_v4()) {
+      uint16_t port = spec.type == ProbeType::kTcpSyn ? spec.port : 0;
+      f[i] = FlowInput(spec.target.v4(), spec.type, port);
+    } else {
+      f[i] = AddressInputV6(spec.target);
+      v6_at[v6_count++] = static_cast<uint8_t>(i);
+    }
+  }
+  aes_flow_.Encrypt(f, f, n);
+  if (v6_count == 0) return;
+  // The second stage depends on the first: gathered so its blocks are in flight together.
+  Block128 second[kStampChunk];
+  for (size_t k = 0; k < v6_count; ++k) {
+    const ProbeSpec& spec = specs[v6_at[k]];
+    uint16_t port = spec.type == ProbeType::kTcpSyn ? spec.port : 0;
+    second[k] = FlowInputV6(f[v6_at[k]], spec.type, port);
+  }
+  aes_flow_.Encrypt(second, second, v6_count);
+  for (size_t k = 0; k < v6_count; ++k) f[v6_at[k]] = second[k];
+}
+
 void ProbeCodec::StampBatch(std::span<const ProbeSpec> specs, int64_t send_tick,
                             ProbeStamp* out) const {
-  // Chunks of up to 32: every flow block of the chunk, then every probe block, each pass
-  // keeping several independent AES chains in flight.
-  constexpr size_t kChunk = 32;
-  Block128 blocks[kChunk];
-  for (size_t begin = 0; begin < specs.size(); begin += kChunk) {
-    size_t n = std::min(kChunk, specs.size() - begin);
+  // Chunks of kStampChunk: every flow block of the chunk, then every probe block, each
+  // pass keeping several independent AES chains in flight.
+  Block128 blocks[kStampChunk];
+  uint32_t padded_fields[kStampChunk];  // the word but its MAC bits: fields ^ pad
+  for (size_t begin = 0; begin < specs.size(); begin += kStampChunk) {
+    size_t n = std::min(kStampChunk, specs.size() - begin);
     const ProbeSpec* spec = specs.data() + begin;
+    ProbeStamp* stamp = out + begin;
+    FlowBlocks(spec, n, blocks);
     for (size_t i = 0; i < n; ++i) {
-      uint16_t port = spec[i].type == ProbeType::kTcpSyn ? spec[i].port : 0;
-      blocks[i] = FlowInput(spec[i].target.v4(), spec[i].type, port);
-    }
-    aes_flow_.Encrypt(blocks, blocks, n);
-    uint32_t pads[kChunk];
-    for (size_t i = 0; i < n; ++i) {
-      FlowBlock flow = FlowFromF(blocks[i]);
-      out[begin + i].flow = flow.fields;
-      pads[i] = flow.pad;
-      blocks[i] = ProbeInput(blocks[i], spec[i].ttl, spec[i].attempt & 0x3, send_tick);
+      uint8_t attempt = spec[i].attempt & 0x3;
+      SetFlowFields(blocks[i], &stamp[i].flow);
+      padded_fields[i] =
+          WordFields(spec[i].ttl, attempt, send_tick, 0) ^ static_cast<uint32_t>(blocks[i].hi);
+      blocks[i] = ProbeInput(blocks[i], spec[i].ttl, attempt, send_tick);
     }
     aes_mac_.Encrypt(blocks, blocks, n);
+    // The MAC bits are 0 in the fields, so XOR-ing them in after the pad is the same.
     for (size_t i = 0; i < n; ++i) {
-      out[begin + i].word = WordFields(spec[i].ttl, spec[i].attempt, send_tick,
-                                       static_cast<uint16_t>(blocks[i].lo)) ^ pads[i];
+      stamp[i].word = padded_fields[i] ^ (static_cast<uint32_t>(blocks[i].lo) & kMacMask);
     }
   }
 }

@@ -18,7 +18,8 @@
 // The PRF is AES-128 (AES-NI, or OpenSSL's libcrypto without it). Two AES keys come from
 // the 128-bit probe key: Kf || Km = BLAKE2b-256(key = probe key, "cutpoint probe subkeys v3").
 // Blocks are 16 bytes, written here as two little-endian 64-bit words (lo = bytes 0..7).
-//   Per flow:  F = AES(Kf, lo = target | port << 32 | type << 48 | 0x01 << 56, hi = 0)
+//   Per flow (IPv4 target, host order):
+//              F = AES(Kf, lo = target | port << 32 | type << 48 | 0x01 << 56, hi = 0)
 //     TCP source port = 1024 + ((F.lo mod 2^32) * 64512 >> 32)   (1024..65535)
 //     ICMP identifier = (F.lo >> 32) mod 2^16, ICMP checksum = F.lo >> 48
 //     pad             = F.hi mod 2^32
@@ -32,9 +33,26 @@
 // offline capture is judged against its own clock; one taken on a host whose clock runs
 // more than kFutureTicks behind the prober's does not decode.
 //
+// IPv6 targets. 128 address bits do not fit beside port and type in one block, so the
+// flow block takes two dependent blocks under Kf:
+//   A = AES(Kf, lo = address bits 63..0, hi = address bits 127..64)
+//   F = AES(Kf, lo = A.lo ^ (port | type << 16 | 0x06 << 56), hi = A.hi)
+// and tcp_sport, icmp_id, icmp_checksum and pad come from F by the formulas above. The
+// families never share an F input: an IPv4 input has hi = 0, an IPv6 one hi = A.hi, a
+// keyed value (0 with probability 2^-64); A itself never leaves the codec. The word is
+// built and checked exactly as for IPv4.
+//   IPv6 flow label = (F.hi >> 32) mod 2^20, or 1 when that is 0 (RFC 6437: 0 means
+//   "unlabelled"). It is computed for IPv4 flows too (same formula; no IPv4 field uses it).
+// IPv6 has no IP ID, so the send time rides elsewhere: the TCP SYN carries a timestamp
+// option with TSval = send_us mod 2^32 (TSecr 0), which ICMPv6 errors quote and SYN-ACKs
+// echo in TSecr. The ICMPv6 echo has sequence = word >> 16 and the IPv4 payload layout
+// (word, send_us low 16, compensation word); with no IP ID to rewrite, it needs no rule
+// against a zero low half.
+//
 // Paris flow constancy: the fields per-flow load balancers hash (TCP source port; ICMP
-// identifier and checksum, the latter held constant by a compensating payload word) come
-// from F alone, so every TTL and attempt of one flow follows one path.
+// identifier and checksum, the latter held constant by a compensating payload word that
+// also absorbs the IPv6 pseudo-header; the IPv6 flow label) come from F alone, so every
+// TTL (hop limit) and attempt of one flow follows one path.
 //
 // Forgery. A TCP reply returns 48 bits of ours: its destination port (our source port)
 // and ack - 1 (the word). A forger who knows the plan and the targets but not the key
@@ -47,9 +65,14 @@
 // ForgedTcpAcceptance() in engine/match computes it for a matcher's plan; the defaults
 // (locate TTL 1-32 x 3 rounds' attempts, 2 s wait: 2^-32.5; trace 1-32 x 1: 2^-34; scan
 // TTL 64 x 1: 2^-39) are all below 2^-32. Why 12 MAC bits: 48 returned bits minus the 16
-// of the port leave 32, of which TTL, attempt and tick take 20. Crafting computes the
-// two AES blocks of a whole send batch together (StampBatch), so AES latency hides
-// behind independent blocks; matching takes two dependent blocks per reply.
+// of the port leave 32, of which TTL, attempt and tick take 20. IPv6 changes nothing here:
+// a SYN-ACK or RST returns the same 48 bits (its flow label is the target's own, not ours,
+// and TSecr is a clock, not a key), so p is the same formula. Only ICMPv6 errors, which
+// quote our IPv6 header, return the flow label: 20 more keyed bits a matcher may check
+// (about 2^-20 more per forged quote). Crafting computes the AES blocks of a whole send
+// batch together (StampBatch: every IPv4 F and IPv6 A, then every IPv6 F, then every
+// per-probe block), so AES latency hides behind independent blocks; matching takes two
+// dependent blocks per IPv4 reply, three per IPv6 reply.
 #ifndef CUTPOINT_ENGINE_PROBE_PROBE_CODEC_H_
 #define CUTPOINT_ENGINE_PROBE_PROBE_CODEC_H_
 
@@ -86,9 +109,10 @@ inline constexpr int64_t kFutureTicks = 16;
 inline constexpr int64_t kMaxAgeTicks = kTickMask - kFutureTicks;
 inline constexpr uint16_t kFlowPortMin = 1024;  // keyed TCP source ports: 1024..65535
 inline constexpr uint32_t kMacBits = 12;
+inline constexpr uint32_t kFlowLabelMask = 0xfffff;  // the IPv6 flow label's 20 bits
 
 struct ProbeSpec {
-  wire::IpAddress target;
+  wire::IpAddress target;  // IPv4 targets: IpAddress::V4(host order)
   ProbeType type = ProbeType::kTcpSyn;
   uint16_t port = 0;  // TCP destination port; 0 for ICMP
   uint8_t ttl = 0;
@@ -100,11 +124,12 @@ struct FlowFields {
   uint16_t tcp_sport = 0;
   uint16_t icmp_id = 0;
   uint16_t icmp_checksum = 0;
+  uint32_t flow_label = 0;  // from the codec: 20 bits, never 0; sent only by IPv6 probes
 };
 
 // The per-flow block F and what is read from it.
 struct FlowBlock {
-  Block128 f;
+  Block128 f{};
   FlowFields fields;
   uint32_t pad = 0;
 };
@@ -135,23 +160,24 @@ class ProbeCodec {
  public:
   explicit ProbeCodec(const ProbeKey& key, AesBackend backend = AesBackend::kAuto);
 
-  FlowBlock FlowBlockOf(uint32_t target, ProbeType type, uint16_t port) const {
-    return FlowFromF(aes_flow_.Encrypt(FlowInput(target, type, port)));
-  }
-  FlowFields Flow(uint32_t target, ProbeType type, uint16_t port) const {
+  // One AES block for an IPv4 target, two dependent ones for an IPv6 target.
+  FlowBlock FlowBlockOf(const wire::IpAddress& target, ProbeType type, uint16_t port) const;
+  FlowFields Flow(const wire::IpAddress& target, ProbeType type, uint16_t port) const {
     return FlowBlockOf(target, type, port).fields;
   }
 
   // The word for `spec` sent in tick `send_tick` (absolute, see SendTick).
   uint32_t EncodeWord(const ProbeSpec& spec, int64_t send_tick) const {
-    return EncodeWord(FlowBlockOf(spec.target.v4(), spec.type, spec.port), spec.ttl, spec.attempt,
+    return EncodeWord(FlowBlockOf(spec.target, spec.type, spec.port), spec.ttl, spec.attempt,
                       send_tick);
   }
   uint32_t EncodeWord(const FlowBlock& flow, uint8_t ttl, uint8_t attempt,
                       int64_t send_tick) const;
 
   // Flow fields and word of every spec, all sent in `send_tick` (the crafting path): the
-  // AES blocks of the batch are computed together. ICMP specs are stamped with port 0.
+  // AES blocks of the batch are computed together, in three passes over chunks of
+  // kStampChunk specs (IPv4 F and IPv6 A; IPv6 F; the per-probe blocks), so mixed and
+  // IPv6-only batches keep independent blocks in flight. ICMP specs are stamped with port 0.
   void StampBatch(std::span<const ProbeSpec> specs, int64_t send_tick, ProbeStamp* out) const;
 
   // Authenticates `word` for the flow, received at `recv_us`. Returns nullopt when the MAC
@@ -159,10 +185,12 @@ class ProbeCodec {
   // up to kFutureTicks after the receive tick: the caller judges the age.
   std::optional<DecodedWord> DecodeWord(const FlowBlock& flow, uint32_t word,
                                         int64_t recv_us) const;
-  std::optional<DecodedWord> DecodeWord(uint32_t target, ProbeType type, uint16_t port,
-                                        uint32_t word, int64_t recv_us) const {
+  std::optional<DecodedWord> DecodeWord(const wire::IpAddress& target, ProbeType type,
+                                        uint16_t port, uint32_t word, int64_t recv_us) const {
     return DecodeWord(FlowBlockOf(target, type, port), word, recv_us);
   }
+
+  static constexpr size_t kStampChunk = 32;
 
   const ProbeKey& key() const { return key_; }
   bool uses_aesni() const { return aes_flow_.uses_aesni(); }
@@ -173,6 +201,16 @@ class ProbeCodec {
                         (uint64_t{static_cast<uint8_t>(type)} << 48) | (uint64_t{0x01} << 56),
                     0};
   }
+  // IPv6, first stage: the address alone (A = AES(Kf, this)).
+  static Block128 AddressInputV6(const wire::IpAddress& target) {
+    return Block128{target.low(), target.high()};
+  }
+  // IPv6, second stage: F = AES(Kf, this) from the first stage's A.
+  static Block128 FlowInputV6(const Block128& a, ProbeType type, uint16_t port) {
+    return Block128{a.lo ^ (uint64_t{port} | (uint64_t{static_cast<uint8_t>(type)} << 16) |
+                            (uint64_t{0x06} << 56)),
+                    a.hi};
+  }
   static Block128 ProbeInput(const Block128& f, uint8_t ttl, uint8_t attempt, int64_t send_tick) {
     return Block128{f.lo ^ static_cast<uint64_t>(send_tick),
                     f.hi ^ (uint64_t{ttl} | (uint64_t{attempt} << 8))};
@@ -180,13 +218,20 @@ class ProbeCodec {
   static FlowBlock FlowFromF(const Block128& f) {
     FlowBlock flow;
     flow.f = f;
-    // 32 hash bits onto 64512 ports: no port gets more than 66577 / 2^32 of the flows.
-    flow.fields.tcp_sport = static_cast<uint16_t>(
-        kFlowPortMin + (((f.lo & 0xffffffff) * (65536 - kFlowPortMin)) >> 32));
-    flow.fields.icmp_id = static_cast<uint16_t>(f.lo >> 32);
-    flow.fields.icmp_checksum = static_cast<uint16_t>(f.lo >> 48);
+    SetFlowFields(f, &flow.fields);
     flow.pad = static_cast<uint32_t>(f.hi);
     return flow;
+  }
+  // Writes the fields in place: a FlowFields built on the stack and copied whole costs a
+  // failed store-to-load forwarding per probe on the crafting path.
+  static void SetFlowFields(const Block128& f, FlowFields* fields) {
+    // 32 hash bits onto 64512 ports: no port gets more than 66577 / 2^32 of the flows.
+    fields->tcp_sport = static_cast<uint16_t>(
+        kFlowPortMin + (((f.lo & 0xffffffff) * (65536 - kFlowPortMin)) >> 32));
+    fields->icmp_id = static_cast<uint16_t>(f.lo >> 32);
+    fields->icmp_checksum = static_cast<uint16_t>(f.lo >> 48);
+    uint32_t label = static_cast<uint32_t>(f.hi >> 32) & kFlowLabelMask;
+    fields->flow_label = label != 0 ? label : 1;  // 0 would read as "unlabelled"
   }
   static uint32_t WordFields(uint8_t ttl, uint8_t attempt, int64_t send_tick, uint16_t mac) {
     return (uint32_t{ttl} << 24) | (uint32_t{attempt & 0x3u} << 22) |
@@ -195,6 +240,10 @@ class ProbeCodec {
 
  private:
   static constexpr uint32_t kMacMask = (1u << kMacBits) - 1;
+
+  // F of specs[0..n), n <= kStampChunk, into `f`: the first stage of every spec in one
+  // pass, then the IPv6 second stages in another.
+  void FlowBlocks(const ProbeSpec* specs, size_t n, Block128* f) const;
 
   ProbeKey key_;
   Aes128 aes_flow_;

@@ -58,6 +58,7 @@ absl::string_view ScanStatus(match::ReplyKind kind) {
     case match::ReplyKind::kDestUnreachable: return "unreachable";
     case match::ReplyKind::kTimeExceeded: return "expired";
     case match::ReplyKind::kParamProblem:
+    case match::ReplyKind::kPacketTooBig:
     case match::ReplyKind::kOther: break;
   }
   return "other";

@@ -51,7 +51,7 @@ int64_t NowUs() {
 
 int Run(void* arg) {
   Worker& w = *static_cast<Worker*>(arg);
-  probe::ProbeBuilder builder(*w.codec, 0xc0000201);  // 192.0.2.1
+  probe::ProbeBuilder builder(*w.codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(0xc0000201), std::nullopt});  // 192.0.2.1
   DpdkSender sender(*w.port, w.queue);
   std::vector<probe::ProbeSpec> specs(w.burst);
   uint64_t index = w.queue;  // probe i*lcores + queue: every probe unique across lcores

@@ -82,7 +82,7 @@ Shared* shared = nullptr;
 // The reply capture fed to net_pcap's RX: for a set of probes, what targets and routers
 // would answer, plus frames that must not match (forged, unrelated, not IPv4).
 std::vector<Bytes> ReplyFrames(const probe::ProbeCodec& codec, int64_t send_us) {
-  probe::ProbeBuilder builder(codec, kSource);
+  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   std::vector<Bytes> frames;
   uint8_t buf[probe::kMaxProbeLen];
   for (size_t i = 0; i < 60; ++i) {
@@ -237,7 +237,7 @@ TEST(DpdkPortTest, PortInUseIsRefusedAndCanBeCreatedAgain) {
 TEST(DpdkPcap, SentProbesAreByteIdenticalToRawSocketProbes) {
   constexpr size_t kProbes = 100;
   probe::ProbeCodec codec(TestKey());
-  probe::ProbeBuilder builder(codec, kSource);
+  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   // What the raw-socket backend sends: ProbeBuilder output, probe by probe.
   std::vector<Bytes> expected;
   for (size_t i = 0; i < kProbes; ++i) {
@@ -488,7 +488,7 @@ TEST(DpdkCli, SessionBuildsProbesInPlaceByteIdenticalToProbeBuilder) {
   std::vector<Bytes> frames = SentFrames();
   ASSERT_EQ(frames.size(), kProbes);
   probe::ProbeCodec codec(TestKey());
-  probe::ProbeBuilder builder(codec, kSource);
+  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   // The send time is the session's: find it (one per batch) within the run.
   int64_t send_us = before;
   auto built = [&](size_t i, int64_t t) {
@@ -557,7 +557,7 @@ TEST(DpdkNull, EveryProbeSentIsCounted) {
   absl::StatusOr<std::unique_ptr<DpdkPort>> port = DpdkPort::Create(Options("net_null0"));
   ASSERT_TRUE(port.ok()) << port.status();
   probe::ProbeCodec codec(TestKey());
-  probe::ProbeBuilder builder(codec, kSource);
+  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   DpdkSender sender(**port);
   std::vector<probe::ProbeSpec> specs(256);
   size_t sent = 0;

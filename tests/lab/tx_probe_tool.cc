@@ -61,7 +61,7 @@ std::vector<Probe> BuildProbes(uint32_t source) {
   probe::ProbeKey key;
   for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xc0 + i);
   probe::ProbeCodec codec(key);
-  probe::ProbeBuilder builder(codec, source);
+  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(source), std::nullopt});
   std::vector<Probe> probes;
   for (uint32_t t = 1; t <= kTargetCount; ++t) {
     for (uint8_t ttl = 1; ttl <= kMaxTtl; ++ttl) {

@@ -41,7 +41,7 @@ void WriteAll(const std::string& path, const Bytes& bytes) {
 class PcapTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    probe::ProbeBuilder builder(codec_, kSource);
+    probe::ProbeBuilder builder(codec_, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
     uint8_t buf[probe::kMaxProbeLen];
     auto spec = [](probe::ProbeType type, uint16_t port, uint8_t ttl) {
       probe::ProbeSpec s;

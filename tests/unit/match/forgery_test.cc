@@ -146,7 +146,7 @@ TEST(ForgeryTest, AForgerWhoKnowsThePortIsAcceptedAtTheFormulaRate) {
   uint16_t our_port[256][2];
   for (uint32_t t = 0; t < 256; ++t) {
     for (int k = 0; k < 2; ++k) {
-      our_port[t][k] = codec.Flow(kTargetNet + t, probe::ProbeType::kTcpSyn, kPorts[k]).tcp_sport;
+      our_port[t][k] = codec.Flow(wire::IpAddress::V4(kTargetNet + t), probe::ProbeType::kTcpSyn, kPorts[k]).tcp_sport;
     }
   }
   Rng rng{2};

@@ -100,7 +100,8 @@ class MatcherTest : public ::testing::Test {
 
   Bytes Probe(const probe::ProbeSpec& spec, int64_t send_us = kSendUs,
               const probe::ProbeCodec* codec = nullptr) const {
-    probe::ProbeBuilder builder(codec != nullptr ? *codec : codec_, kSource);
+    probe::ProbeBuilder builder(codec != nullptr ? *codec : codec_,
+                                probe::ProbeSources{wire::IpAddress::V4(kSource), std::nullopt});
     uint8_t buf[probe::kMaxProbeLen];
     size_t len = builder.Build(spec, send_us, buf);
     return Bytes(buf, buf + len);

@@ -1,5 +1,6 @@
 // Paris-traceroute flow constancy: the header fields per-flow load balancers hash must be
 // identical for every TTL, attempt and send time of one flow.
+#include <random>
 #include <set>
 
 #include "engine/probe/probe_builder.h"
@@ -11,9 +12,13 @@ namespace cutpoint::probe {
 namespace {
 
 using testing_probe::FixedKey;
+using testing_probe::Ipv6MessageChecksum;
 using testing_probe::kSendUs;
 using testing_probe::kSource;
 using testing_probe::kTarget;
+using testing_probe::kTarget6;
+using testing_probe::Sources;
+using testing_probe::V4;
 using testutil::Bytes;
 using testutil::Get16;
 using testutil::Get32;
@@ -24,7 +29,7 @@ const int64_t kSendTimes[] = {kSendUs, kSendUs + 1, kSendUs + 1023, kSendUs + 77
 Bytes BuildProbe(const ProbeBuilder& builder, uint32_t target, ProbeType type, uint16_t port,
                  int ttl, int attempt, int64_t send_us) {
   ProbeSpec spec;
-  spec.target = wire::IpAddress::V4(target);
+  spec.target = V4(target);
   spec.type = type;
   spec.port = port;
   spec.ttl = static_cast<uint8_t>(ttl);
@@ -36,7 +41,7 @@ Bytes BuildProbe(const ProbeBuilder& builder, uint32_t target, ProbeType type, u
 
 TEST(ParisTest, TcpFlowFieldsConstant) {
   ProbeCodec codec(FixedKey());
-  ProbeBuilder builder(codec, kSource);
+  ProbeBuilder builder(codec, Sources());
   Bytes first = BuildProbe(builder, kTarget, ProbeType::kTcpSyn, 443, 1, 0, kSendUs);
   std::set<uint32_t> seqs;
   for (int ttl = 1; ttl <= 32; ++ttl) {
@@ -64,7 +69,7 @@ TEST(ParisTest, TcpFlowFieldsConstant) {
 
 TEST(ParisTest, IcmpFlowFieldsConstantAndChecksumValid) {
   ProbeCodec codec(FixedKey());
-  ProbeBuilder builder(codec, kSource);
+  ProbeBuilder builder(codec, Sources());
   Bytes first = BuildProbe(builder, kTarget, ProbeType::kIcmpEcho, 0, 1, 0, kSendUs);
   for (int ttl = 1; ttl <= 32; ++ttl) {
     for (int attempt = 0; attempt < 4; ++attempt) {
@@ -88,7 +93,7 @@ TEST(ParisTest, IcmpFlowFieldsConstantAndChecksumValid) {
 
 TEST(ParisTest, DifferentFlowsGetDifferentFields) {
   ProbeCodec codec(FixedKey());
-  ProbeBuilder builder(codec, kSource);
+  ProbeBuilder builder(codec, Sources());
   std::set<uint16_t> sports, ids, sums;
   const int kTargets = 200;
   for (int i = 0; i < kTargets; ++i) {
@@ -105,9 +110,89 @@ TEST(ParisTest, DifferentFlowsGetDifferentFields) {
   // Different destination ports of one target are different flows too.
   std::set<uint16_t> per_port;
   for (uint16_t port : {22, 25, 80, 443, 8080, 8443, 53, 123}) {
-    per_port.insert(codec.Flow(kTarget, ProbeType::kTcpSyn, port).tcp_sport);
+    per_port.insert(codec.Flow(V4(kTarget), ProbeType::kTcpSyn, port).tcp_sport);
   }
   EXPECT_GE(per_port.size(), 7u);
+}
+
+Bytes BuildProbe6(const ProbeBuilder& builder, const wire::IpAddress& target, ProbeType type,
+                  uint16_t port, int ttl, int attempt, int64_t send_us) {
+  ProbeSpec spec{target, type, port, static_cast<uint8_t>(ttl), static_cast<uint8_t>(attempt)};
+  uint8_t buf[kMaxProbeLen];
+  size_t len = builder.Build(spec, send_us, buf);
+  return Bytes(buf, buf + len);
+}
+
+// The fields per-flow balancers hash in an IPv6 probe: flow label, and the TCP source port
+// or the ICMPv6 identifier and checksum (the addresses and destination port are the flow).
+struct FlowKey6 {
+  uint32_t flow_label;
+  uint16_t sport_or_id;
+  uint16_t icmp_checksum;
+  friend bool operator==(const FlowKey6&, const FlowKey6&) = default;
+};
+
+FlowKey6 KeyOf(const Bytes& p) {
+  const uint8_t* l4 = p.data() + kIpv6HeaderLen;
+  bool icmp = p[kIpv6NextHeaderAt] == kNextHeaderIcmpv6;
+  return {Ipv6FlowLabel(p.data()), Get16(l4 + (icmp ? kEchoIdAt : 0)),
+          icmp ? Get16(l4 + kEchoChecksumAt) : uint16_t{0}};
+}
+
+TEST(ParisTest, Ipv6FlowFieldsConstantForEveryHopLimitAndAttempt) {
+  ProbeCodec codec(FixedKey());
+  ProbeBuilder builder(codec, Sources());
+  std::mt19937_64 rng(41);
+  for (int flow = 0; flow < 48; ++flow) {
+    wire::IpAddress target =
+        flow % 4 == 0 ? kTarget6
+                      : wire::IpAddress::V6(0x2001000200000000 | (rng() & 0xffff), rng());
+    ProbeType type = flow % 3 == 2 ? ProbeType::kIcmpEcho : ProbeType::kTcpSyn;
+    uint16_t port = type == ProbeType::kTcpSyn ? static_cast<uint16_t>(1 + rng() % 65535) : 0;
+    SCOPED_TRACE(testing::Message() << "flow " << flow << " port " << port);
+    FlowKey6 first = KeyOf(BuildProbe6(builder, target, type, port, 1, 0, kSendUs));
+    ASSERT_NE(first.flow_label, 0u);
+    EXPECT_EQ(first.flow_label, codec.Flow(target, type, port).flow_label);
+    for (int ttl = 1; ttl <= 32; ++ttl) {
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        for (int64_t send_us : {kSendUs + ttl * 1000 + attempt, kSendUs + 5000000}) {
+          Bytes p = BuildProbe6(builder, target, type, port, ttl, attempt, send_us);
+          ASSERT_EQ(KeyOf(p), first) << "ttl " << ttl << " attempt " << attempt;
+          ASSERT_EQ(p[kIpv6HopLimitAt], ttl);
+          ASSERT_EQ(p[1] >> 4, 0) << "traffic class";
+          ASSERT_EQ(Ipv6MessageChecksum(p.data(), p.size()), 0) << "checksum invalid";
+        }
+      }
+    }
+  }
+}
+
+TEST(ParisTest, Ipv6DifferentFlowsGetDifferentLabels) {
+  ProbeCodec codec(FixedKey());
+  ProbeBuilder builder(codec, Sources());
+  std::set<uint32_t> labels, sports, ids, sums;
+  const int kTargets = 500;
+  for (int i = 0; i < kTargets; ++i) {
+    wire::IpAddress target = wire::IpAddress::V6(kTarget6.high(), kTarget6.low() + i * 7919);
+    Bytes tcp = BuildProbe6(builder, target, ProbeType::kTcpSyn, 443, 5, 0, kSendUs);
+    Bytes icmp = BuildProbe6(builder, target, ProbeType::kIcmpEcho, 0, 5, 0, kSendUs);
+    labels.insert(KeyOf(tcp).flow_label);
+    labels.insert(KeyOf(icmp).flow_label);
+    sports.insert(KeyOf(tcp).sport_or_id);
+    ids.insert(KeyOf(icmp).sport_or_id);
+    sums.insert(KeyOf(icmp).icmp_checksum);
+  }
+  // 1000 labels of 2^20 (~0.5 colliding pairs expected); 500 of 2^16 (~1.9).
+  EXPECT_GE(labels.size(), 995u);
+  EXPECT_GE(sports.size(), 490u);
+  EXPECT_GE(ids.size(), 490u);
+  EXPECT_GE(sums.size(), 490u);
+  // Different destination ports of one target are different flows too.
+  std::set<uint32_t> per_port;
+  for (uint16_t port : {22, 25, 80, 443, 8080, 8443, 53, 123}) {
+    per_port.insert(codec.Flow(kTarget6, ProbeType::kTcpSyn, port).flow_label);
+  }
+  EXPECT_EQ(per_port.size(), 8u);
 }
 
 }  // namespace

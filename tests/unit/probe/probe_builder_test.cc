@@ -22,12 +22,14 @@ using testing_probe::FixedKey;
 using testing_probe::kSendUs;
 using testing_probe::kSource;
 using testing_probe::kTarget;
+using testing_probe::Sources;
+using testing_probe::V4;
 using testutil::Bytes;
 using testutil::BytesEqual;
 
 ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt) {
   ProbeSpec spec;
-  spec.target = wire::IpAddress::V4(kTarget);
+  spec.target = V4(kTarget);
   spec.type = type;
   spec.port = port;
   spec.ttl = ttl;
@@ -38,7 +40,7 @@ ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt) {
 class ProbeBuilderTest : public ::testing::Test {
  protected:
   ProbeCodec codec_{FixedKey()};
-  ProbeBuilder builder_{codec_, kSource};
+  ProbeBuilder builder_{codec_, Sources()};
 
   Bytes Build(const ProbeSpec& spec, int64_t send_us) {
     uint8_t buf[kMaxProbeLen + 8];
@@ -79,7 +81,7 @@ TEST_F(ProbeBuilderTest, TcpSynParsedByLibtins) {
 
     const Tins::TCP* tcp = ip.find_pdu<Tins::TCP>();
     ASSERT_NE(tcp, nullptr);
-    EXPECT_EQ(tcp->sport(), codec_.Flow(kTarget, ProbeType::kTcpSyn, c.port).tcp_sport);
+    EXPECT_EQ(tcp->sport(), codec_.Flow(V4(kTarget), ProbeType::kTcpSyn, c.port).tcp_sport);
     EXPECT_GE(tcp->sport(), kFlowPortMin);
     EXPECT_EQ(tcp->dport(), c.port);
     EXPECT_EQ(tcp->seq(), codec_.EncodeWord(spec, SendTick(c.send_us)));
@@ -92,7 +94,7 @@ TEST_F(ProbeBuilderTest, TcpSynParsedByLibtins) {
     EXPECT_EQ(tcp->options().size(), 1u);
     EXPECT_EQ(tcp->find_pdu<Tins::RawPDU>(), nullptr) << "no payload";
     std::optional<DecodedWord> decoded =
-        codec_.DecodeWord(kTarget, ProbeType::kTcpSyn, c.port, tcp->seq(), c.send_us + 1000);
+        codec_.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, c.port, tcp->seq(), c.send_us + 1000);
     ASSERT_TRUE(decoded.has_value());
     EXPECT_EQ(decoded->ttl, c.ttl);
     EXPECT_EQ(decoded->attempt, c.attempt);
@@ -107,7 +109,7 @@ TEST_F(ProbeBuilderTest, TcpSynParsedByLibtins) {
     expected_ip.ttl(c.ttl);
     expected_ip.tos(0);
     expected_ip.flags(static_cast<Tins::IP::Flags>(0));
-    Tins::TCP expected_tcp(c.port, codec_.Flow(kTarget, ProbeType::kTcpSyn, c.port).tcp_sport);
+    Tins::TCP expected_tcp(c.port, codec_.Flow(V4(kTarget), ProbeType::kTcpSyn, c.port).tcp_sport);
     expected_tcp.seq(codec_.EncodeWord(spec, SendTick(c.send_us)));
     expected_tcp.flags(Tins::TCP::SYN);
     expected_tcp.window(kSynWindow);
@@ -127,7 +129,7 @@ TEST_F(ProbeBuilderTest, TcpIpIdIsNeverZero) {
 TEST_F(ProbeBuilderTest, IcmpEchoParsedByLibtins) {
   const struct { uint8_t ttl; uint8_t attempt; int64_t send_us; } cases[] = {
       {7, 1, kSendUs}, {1, 0, kSendUs + 1}, {32, 3, kSendUs + 987654321}, {255, 2, 5}};
-  FlowFields flow = codec_.Flow(kTarget, ProbeType::kIcmpEcho, 0);
+  FlowFields flow = codec_.Flow(V4(kTarget), ProbeType::kIcmpEcho, 0);
   for (const auto& c : cases) {
     SCOPED_TRACE(testing::Message() << "ttl " << int{c.ttl} << " send " << c.send_us);
     // A port in the spec is ignored for ICMP.
@@ -201,7 +203,7 @@ TEST_F(ProbeBuilderTest, BuildBatchIsByteIdenticalToBuild) {
   // for bursts that cross the 32-probe stamping chunks.
   for (AesBackend backend : {AesBackend::kAuto, AesBackend::kOpenSsl}) {
     ProbeCodec codec(FixedKey(), backend);
-    ProbeBuilder batch_builder(codec, kSource);
+    ProbeBuilder batch_builder(codec, Sources());
     for (size_t n : {size_t{1}, size_t{5}, size_t{32}, size_t{64}, size_t{77}}) {
       std::vector<ProbeSpec> specs(n);
       for (size_t i = 0; i < n; ++i) {
@@ -209,7 +211,7 @@ TEST_F(ProbeBuilderTest, BuildBatchIsByteIdenticalToBuild) {
         specs[i] = Spec(tcp ? ProbeType::kTcpSyn : ProbeType::kIcmpEcho,
                         tcp ? static_cast<uint16_t>(20 + i) : 0,
                         static_cast<uint8_t>(1 + i % 40), static_cast<uint8_t>(i % 4));
-        specs[i].target = wire::IpAddress::V4(kTarget + static_cast<uint32_t>(i / 2));
+        specs[i].target = V4(kTarget + static_cast<uint32_t>(i / 2));
       }
       std::vector<std::array<uint8_t, kMaxProbeLen>> slots(n);
       std::vector<uint8_t*> outs(n);
@@ -241,7 +243,7 @@ TEST_F(ProbeBuilderTest, IcmpWordWithZeroLowHalfClaimsAnEarlierTick) {
       uint32_t word = uint32_t{testutil::Get16(&bytes[26])} << 16 | ip_id;
       EXPECT_EQ(testutil::Get32(&bytes[28]), word);
       std::optional<DecodedWord> d =
-          codec_.DecodeWord(kTarget, ProbeType::kIcmpEcho, 0, word, send_us + 100);
+          codec_.DecodeWord(V4(kTarget), ProbeType::kIcmpEcho, 0, word, send_us + 100);
       ASSERT_TRUE(d.has_value());
       EXPECT_EQ(d->ttl, ttl);
       EXPECT_LT(d->send_tick, tick);
@@ -253,8 +255,31 @@ TEST_F(ProbeBuilderTest, IcmpWordWithZeroLowHalfClaimsAnEarlierTick) {
   GTEST_SKIP() << "no word with a zero low half for this key";
 }
 
-TEST_F(ProbeBuilderTest, SourceAddressAccessor) {
-  EXPECT_EQ(builder_.source_address(), kSource);
+TEST_F(ProbeBuilderTest, SourcesPerFamily) {
+  EXPECT_EQ(builder_.sources().v4, V4(kSource));
+  EXPECT_EQ(builder_.sources().v6, testing_probe::kSource6);
+  EXPECT_TRUE(builder_.HasSource(wire::IpFamily::kV4));
+  EXPECT_TRUE(builder_.HasSource(wire::IpFamily::kV6));
+  ProbeBuilder v4_only(codec_, ProbeSources{V4(kSource), std::nullopt});
+  EXPECT_TRUE(v4_only.HasSource(wire::IpFamily::kV4));
+  EXPECT_FALSE(v4_only.HasSource(wire::IpFamily::kV6));
+  ProbeBuilder v6_only(codec_, ProbeSources{std::nullopt, testing_probe::kSource6});
+  EXPECT_FALSE(v6_only.HasSource(wire::IpFamily::kV4));
+  EXPECT_TRUE(v6_only.HasSource(wire::IpFamily::kV6));
+  // An address in the other family's slot is no source.
+  ProbeBuilder swapped(codec_, ProbeSources{testing_probe::kSource6, V4(kSource)});
+  EXPECT_FALSE(swapped.HasSource(wire::IpFamily::kV4));
+  EXPECT_FALSE(swapped.HasSource(wire::IpFamily::kV6));
+}
+
+TEST_F(ProbeBuilderTest, Ipv4BytesDoNotDependOnTheIpv6Source) {
+  ProbeBuilder v4_only(codec_, ProbeSources{V4(kSource), std::nullopt});
+  for (ProbeType type : {ProbeType::kTcpSyn, ProbeType::kIcmpEcho}) {
+    ProbeSpec spec = Spec(type, type == ProbeType::kTcpSyn ? 443 : 0, 9, 2);
+    uint8_t buf[kMaxProbeLen];
+    size_t len = v4_only.Build(spec, kSendUs, buf);
+    EXPECT_TRUE(BytesEqual(Build(spec, kSendUs), Bytes(buf, buf + len)));
+  }
 }
 
 }  // namespace

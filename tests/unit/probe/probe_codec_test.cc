@@ -16,11 +16,12 @@ namespace {
 using testing_probe::FixedKey;
 using testing_probe::kSendUs;
 using testing_probe::kTarget;
+using testing_probe::V4;
 
 ProbeSpec Spec(ProbeType type, uint16_t port, uint8_t ttl, uint8_t attempt,
                uint32_t target = kTarget) {
   ProbeSpec spec;
-  spec.target = wire::IpAddress::V4(target);
+  spec.target = V4(target);
   spec.type = type;
   spec.port = port;
   spec.ttl = ttl;
@@ -47,7 +48,7 @@ Block128 EvpAes128(const uint8_t key[16], Block128 in) {
   EXPECT_EQ(EVP_EncryptUpdate(ctx, out, &len, bytes, 16), 1);
   EXPECT_EQ(len, 16);
   EVP_CIPHER_CTX_free(ctx);
-  Block128 result;
+  Block128 result{};
   for (int i = 7; i >= 0; --i) {
     result.lo = (result.lo << 8) | out[i];
     result.hi = (result.hi << 8) | out[8 + i];
@@ -61,32 +62,47 @@ TEST(Aes128Test, Fips197Vector) {
   for (int i = 0; i < 16; ++i) key[i] = static_cast<uint8_t>(i);
   Block128 plain{0x7766554433221100, 0xffeeddccbbaa9988};
   Block128 expected{0x30047b6ad8e0c469, 0x5ac5b47080b7cdd8};
-  for (AesBackend backend : {AesBackend::kAuto, AesBackend::kAesNi, AesBackend::kOpenSsl}) {
+  for (AesBackend backend :
+       {AesBackend::kAuto, AesBackend::kAesNi, AesBackend::kOpenSsl, AesBackend::kAesNi128}) {
     Aes128 aes(key, backend);
     EXPECT_EQ(aes.Encrypt(plain), expected) << static_cast<int>(backend);
+    // The same block 20 times: batches take the wide paths (VAES when the CPU has it).
+    std::vector<Block128> batch(20, plain);
+    aes.Encrypt(batch.data(), batch.data(), batch.size());
+    for (const Block128& b : batch) EXPECT_EQ(b, expected) << static_cast<int>(backend);
   }
 }
 
 TEST(Aes128Test, EveryBackendMatchesEvpOnRandomBlocks) {
   // Without AES-NI both codecs take the OpenSSL path; the comparison with EVP still holds.
   if (!CpuHasAesNi()) std::printf("note: no AES-NI on this CPU, only the OpenSSL path runs\n");
+  if (!Aes128(FixedKey().bytes.data()).uses_vaes()) {
+    std::printf("note: no VAES on this CPU, its path does not run\n");
+  }
   std::mt19937_64 rng(2026);
   for (int k = 0; k < 20; ++k) {
     uint8_t key[16];
     for (uint8_t& b : key) b = static_cast<uint8_t>(rng());
     Aes128 aesni(key, AesBackend::kAesNi);
+    Aes128 aesni128(key, AesBackend::kAesNi128);
     Aes128 openssl(key, AesBackend::kOpenSsl);
     EXPECT_EQ(aesni.uses_aesni(), CpuHasAesNi());
+    EXPECT_EQ(aesni128.uses_aesni(), CpuHasAesNi());
+    EXPECT_FALSE(aesni128.uses_vaes());
     EXPECT_FALSE(openssl.uses_aesni());
-    // Batches of every size up to 19 cover the 8-, 4- and 1-wide paths.
-    for (size_t n = 1; n < 20; ++n) {
-      std::vector<Block128> in(n), fast(n), slow(n);
+    EXPECT_FALSE(openssl.uses_vaes());
+    // Batches of every size up to 40 cover the VAES 16- and 4-wide paths with their tails
+    // and the AES-NI 8-, 4- and 1-wide paths.
+    for (size_t n = 1; n <= 40; ++n) {
+      std::vector<Block128> in(n), fast(n), narrow(n), slow(n);
       for (Block128& b : in) b = {rng(), rng()};
       aesni.Encrypt(in.data(), fast.data(), n);
+      aesni128.Encrypt(in.data(), narrow.data(), n);
       openssl.Encrypt(in.data(), slow.data(), n);
       for (size_t i = 0; i < n; ++i) {
         Block128 oracle = EvpAes128(key, in[i]);
         ASSERT_EQ(fast[i], oracle) << "key " << k << " n " << n << " i " << i;
+        ASSERT_EQ(narrow[i], oracle) << "key " << k << " n " << n << " i " << i;
         ASSERT_EQ(slow[i], oracle) << "key " << k << " n " << n << " i " << i;
       }
       // In place.
@@ -103,10 +119,10 @@ TEST(ProbeCodecTest, GoldenValuesFromIndependentImplementation) {
   EXPECT_EQ(kSendTick & kTickMask, 514);
   for (AesBackend backend : {AesBackend::kAuto, AesBackend::kOpenSsl}) {
     ProbeCodec codec(FixedKey(), backend);
-    FlowBlock tcp = codec.FlowBlockOf(kTarget, ProbeType::kTcpSyn, 443);
+    FlowBlock tcp = codec.FlowBlockOf(V4(kTarget), ProbeType::kTcpSyn, 443);
     EXPECT_EQ(tcp.fields.tcp_sport, 62524);
     EXPECT_EQ(tcp.pad, 0xa1420523u);
-    FlowBlock icmp = codec.FlowBlockOf(kTarget, ProbeType::kIcmpEcho, 0);
+    FlowBlock icmp = codec.FlowBlockOf(V4(kTarget), ProbeType::kIcmpEcho, 0);
     EXPECT_EQ(icmp.fields.icmp_id, 0x6b82);
     EXPECT_EQ(icmp.fields.icmp_checksum, 0x383a);
     EXPECT_EQ(icmp.pad, 0x97f09544u);
@@ -120,14 +136,14 @@ TEST(ProbeCodecTest, GoldenValuesFromIndependentImplementation) {
 
 TEST(ProbeCodecTest, WordLayoutUnderThePad) {
   ProbeCodec codec(FixedKey());
-  FlowBlock flow = codec.FlowBlockOf(kTarget, ProbeType::kTcpSyn, 80);
+  FlowBlock flow = codec.FlowBlockOf(V4(kTarget), ProbeType::kTcpSyn, 80);
   int64_t tick = (int64_t{1} << 38) + 0x2bc;
   uint32_t fields = codec.EncodeWord(flow, 200, 3, tick) ^ flow.pad;
   EXPECT_EQ(fields >> 24, 200u);
   EXPECT_EQ((fields >> 22) & 3, 3u);
   EXPECT_EQ((fields >> 12) & 0x3ff, 0x2bcu);
   // The pad differs per flow, so the same fields look different on every flow.
-  FlowBlock other = codec.FlowBlockOf(kTarget, ProbeType::kTcpSyn, 81);
+  FlowBlock other = codec.FlowBlockOf(V4(kTarget), ProbeType::kTcpSyn, 81);
   EXPECT_NE(flow.pad, other.pad);
 }
 
@@ -155,7 +171,7 @@ TEST(ProbeCodecTest, RoundTripAllTtlsAttemptsAndAges) {
   const Flow flows[] = {{ProbeType::kTcpSyn, 443}, {ProbeType::kTcpSyn, 1},
                         {ProbeType::kTcpSyn, 65535}, {ProbeType::kIcmpEcho, 0}};
   for (const Flow& f : flows) {
-    FlowBlock block = codec.FlowBlockOf(kTarget, f.type, f.port);
+    FlowBlock block = codec.FlowBlockOf(V4(kTarget), f.type, f.port);
     for (int ttl = 1; ttl <= 255; ++ttl) {
       for (uint8_t attempt = 0; attempt < kMaxAttempts; ++attempt) {
         for (int64_t age_us : age_us_samples) {
@@ -189,7 +205,7 @@ TEST(ProbeCodecTest, StampBatchEqualsSingleEncoding) {
       std::vector<ProbeStamp> stamps(n);
       codec.StampBatch(specs, kSendTick, stamps.data());
       for (size_t i = 0; i < n; ++i) {
-        FlowFields flow = codec.Flow(specs[i].target.v4(), specs[i].type, specs[i].port);
+        FlowFields flow = codec.Flow(specs[i].target, specs[i].type, specs[i].port);
         ASSERT_EQ(stamps[i].flow.tcp_sport, flow.tcp_sport);
         ASSERT_EQ(stamps[i].flow.icmp_id, flow.icmp_id);
         ASSERT_EQ(stamps[i].flow.icmp_checksum, flow.icmp_checksum);
@@ -204,7 +220,7 @@ TEST(ProbeCodecTest, TtlZeroNeverDecodes) {
   for (int64_t tick = kSendTick; tick < kSendTick + 1024; tick += 7) {
     uint32_t word = codec.EncodeWord(Spec(ProbeType::kTcpSyn, 443, 0, 0), tick);
     EXPECT_FALSE(
-        codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, tick * kTickUs).has_value());
+        codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, tick * kTickUs).has_value());
   }
 }
 
@@ -220,12 +236,12 @@ TEST(ProbeCodecTest, WrongKeyOrWrongFlowFails) {
     int64_t tick = kSendTick + static_cast<int64_t>(rng() % 100000);
     int64_t recv = tick * kTickUs + 5000;
     uint32_t word = codec.EncodeWord(spec, tick);
-    ASSERT_TRUE(codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, recv).has_value());
-    wrong_key += other.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, recv).has_value();
+    ASSERT_TRUE(codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, recv).has_value());
+    wrong_key += other.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, recv).has_value();
     wrong_target +=
-        codec.DecodeWord(kTarget + 1, ProbeType::kTcpSyn, 443, word, recv).has_value();
-    wrong_port += codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 444, word, recv).has_value();
-    wrong_type += codec.DecodeWord(kTarget, ProbeType::kIcmpEcho, 443, word, recv).has_value();
+        codec.DecodeWord(V4(kTarget + 1), ProbeType::kTcpSyn, 443, word, recv).has_value();
+    wrong_port += codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 444, word, recv).has_value();
+    wrong_type += codec.DecodeWord(V4(kTarget), ProbeType::kIcmpEcho, 443, word, recv).has_value();
   }
   // A 12-bit MAC (and TTL != 0 under the pad) lets ~1/4096 through: ~5 of 20000.
   EXPECT_LE(wrong_key, 15);
@@ -247,7 +263,7 @@ TEST(ProbeCodecTest, ReplayFromAnotherRunFailsTheMac) {
     uint32_t word = codec.EncodeWord(spec, tick);
     int64_t later_runs = 1 + static_cast<int64_t>(rng() % 1000);
     int64_t recv = (tick + 1024 * later_runs) * kTickUs + 3000;
-    accepted += codec.DecodeWord(kTarget, ProbeType::kTcpSyn, 443, word, recv).has_value();
+    accepted += codec.DecodeWord(V4(kTarget), ProbeType::kTcpSyn, 443, word, recv).has_value();
   }
   EXPECT_LE(accepted, 15);  // ~5 expected by chance (2^-12)
 }
@@ -263,7 +279,7 @@ TEST(ProbeCodecTest, SingleBitFlips) {
     uint32_t word = codec.EncodeWord(spec, kSendTick);
     for (int bit = 0; bit < 32; ++bit) {
       bool passes =
-          codec.DecodeWord(kTarget, ProbeType::kIcmpEcho, 0, word ^ (1u << bit), kRecvUs)
+          codec.DecodeWord(V4(kTarget), ProbeType::kIcmpEcho, 0, word ^ (1u << bit), kRecvUs)
               .has_value();
       if (bit < static_cast<int>(kMacBits)) {
         ASSERT_FALSE(passes) << "MAC bit " << bit << " of word " << std::hex << word;
@@ -278,13 +294,13 @@ TEST(ProbeCodecTest, SingleBitFlips) {
 
 TEST(ProbeCodecTest, FlowFieldsDependOnlyOnFlow) {
   ProbeCodec codec(FixedKey());
-  FlowFields a = codec.Flow(kTarget, ProbeType::kTcpSyn, 443);
-  FlowFields b = codec.Flow(kTarget, ProbeType::kTcpSyn, 443);
+  FlowFields a = codec.Flow(V4(kTarget), ProbeType::kTcpSyn, 443);
+  FlowFields b = codec.Flow(V4(kTarget), ProbeType::kTcpSyn, 443);
   EXPECT_EQ(a.tcp_sport, b.tcp_sport);
   EXPECT_EQ(a.icmp_id, b.icmp_id);
   EXPECT_EQ(a.icmp_checksum, b.icmp_checksum);
   ProbeCodec other(FixedKey(3));
-  EXPECT_NE(other.Flow(kTarget, ProbeType::kTcpSyn, 443).tcp_sport, a.tcp_sport);
+  EXPECT_NE(other.Flow(V4(kTarget), ProbeType::kTcpSyn, 443).tcp_sport, a.tcp_sport);
 }
 
 TEST(ProbeCodecTest, SourcePortsSpreadOverTheKeyedRange) {
@@ -292,7 +308,7 @@ TEST(ProbeCodecTest, SourcePortsSpreadOverTheKeyedRange) {
   uint16_t lowest = 65535, highest = 0;
   std::set<uint16_t> seen;
   for (uint32_t i = 0; i < 20000; ++i) {
-    uint16_t port = codec.Flow(kTarget + i, ProbeType::kTcpSyn, 443).tcp_sport;
+    uint16_t port = codec.Flow(V4(kTarget + i), ProbeType::kTcpSyn, 443).tcp_sport;
     lowest = std::min(lowest, port);
     highest = std::max(highest, port);
     seen.insert(port);

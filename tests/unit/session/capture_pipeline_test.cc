@@ -61,8 +61,8 @@ class CapturePipelineTest : public ::testing::Test {
     probe::ProbeKey other_key;
     other_key.bytes.fill(0x5a);
     probe::ProbeCodec other(other_key);
-    probe::ProbeBuilder ours(codec_, kSource);
-    probe::ProbeBuilder theirs(other, kSource);
+    probe::ProbeBuilder ours(codec_, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
+    probe::ProbeBuilder theirs(other, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
     uint8_t buf[probe::kMaxProbeLen];
     for (uint32_t i = 0; i < 3000; ++i) {
       probe::ProbeSpec spec;

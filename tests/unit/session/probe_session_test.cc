@@ -136,7 +136,7 @@ TEST(ProbeSessionTest, InPlaceSendersGetSpecsAndRetriesKeepTheSendTime) {
   ASSERT_EQ(sent.packets.size(), kProbes);
   ASSERT_EQ(times.size(), kProbes);
   probe::ProbeCodec codec(TestKey());
-  probe::ProbeBuilder builder(codec, kSource);
+  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   for (size_t i = 0; i < kProbes; ++i) {
     uint8_t expected[probe::kMaxProbeLen];
     size_t len = builder.Build(SpecAt(i), times[i], expected);
@@ -236,7 +236,7 @@ TEST(ProbeSessionRunTest, RepliesAreMatchedAndCounted) {
   probe::ProbeKey other_key;
   other_key.bytes.fill(0x5a);
   probe::ProbeCodec other(other_key);
-  probe::ProbeBuilder theirs(other, kSource);
+  probe::ProbeBuilder theirs(other, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   fakes::FakeNetwork network([&](const testutil::Bytes& probe) {
     uint64_t i = PositionOf(probe);
     std::vector<fakes::Answer> answers;

@@ -36,7 +36,7 @@ void Put32(Bytes* out, uint32_t value) {
 class TruncatedCaptureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    probe::ProbeBuilder builder(codec_, kSource);
+    probe::ProbeBuilder builder(codec_, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
     uint8_t buf[probe::kMaxProbeLen];
     for (uint32_t i = 0; i < 5; ++i) {  // SYN-ACKs, an echo reply, an ICMP error
       probe::ProbeSpec spec;
