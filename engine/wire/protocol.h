@@ -7,8 +7,9 @@
 
 namespace cutpoint::wire {
 
-// The version nibble that opens every IPv4 header.
+// The version nibble that opens every IPv4 header, and every IPv6 header.
 inline constexpr uint8_t kIpv4Version = 4;
+inline constexpr uint8_t kIpv6Version = 6;
 inline constexpr uint8_t IpVersion(const uint8_t* ip_header) { return ip_header[0] >> 4; }
 // The IPv4 header length in bytes, from its IHL field (32-bit words).
 inline constexpr size_t Ipv4HeaderLen(const uint8_t* ip_header) {
@@ -17,8 +18,11 @@ inline constexpr size_t Ipv4HeaderLen(const uint8_t* ip_header) {
 
 inline constexpr uint8_t kProtoIcmp = 1;
 inline constexpr uint8_t kProtoTcp = 6;
+inline constexpr uint8_t kProtoIcmpv6 = 58;
 
 inline constexpr size_t kIpv4MinHeaderLen = 20;
+// The fixed IPv6 header (RFC 8200); extension headers follow it.
+inline constexpr size_t kIpv6HeaderLen = 40;
 // RFC 791: every IPv4 link carries datagrams of 68 bytes unfragmented.
 inline constexpr size_t kIpv4MinMtu = 68;
 inline constexpr size_t kTcpMinHeaderLen = 20;
