@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
+#include "capture/reply_filter.h"
 #include "capture/send/raw_socket_sender.h"
 #include "engine/base/status_macros.h"
 #include "engine/pacing/token_bucket.h"
@@ -35,13 +36,9 @@ constexpr int64_t kIdleWatchNs = 50'000'000;
 }  // namespace
 
 std::string ReplyCaptureFilter(uint32_t source_address) {
-  // TCP replies come back to the codec's keyed flow ports: kFlowPortMin up to the top of
-  // the port space.
-  return absl::StrCat("dst host ", wire::Ipv4ToString(source_address),
-                      " and ((icmp and icmp[icmptype] != icmp-echo) or "
-                      "(tcp and dst portrange ",
-                      probe::kFlowPortMin, "-", UINT16_MAX,
-                      " and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
+  capture::FamilyAddresses sources;
+  sources.v4 = wire::IpAddress::V4(source_address);
+  return capture::ReplyCaptureFilter(sources);
 }
 
 struct ProbeSession::SenderSlot {
@@ -263,7 +260,8 @@ void ProbeSession::SendBuilt(capture::PacketSender& sender, const probe::ProbeBu
   builder.BuildBatch(std::span(batch.specs, count), send_us, batch.outs, batch.lens);
   for (size_t i = 0; i < count; ++i) {
     batch.packets[i] =
-        capture::OutgoingPacket{batch.slots[i], batch.lens[i], batch.specs[i].target};
+        capture::OutgoingPacket{batch.slots[i], batch.lens[i],
+                                wire::IpAddress::V4(batch.specs[i].target)};
     RecordEvidence(send_us, batch.slots[i], batch.lens[i]);
   }
   size_t handed = 0;

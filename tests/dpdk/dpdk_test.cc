@@ -179,7 +179,7 @@ DpdkOptions Options(const std::string& device) {
   o.eal_args = shared->eal_args;
   o.device = device;
   o.source_mac = kSourceMac;
-  o.destination_mac = kGatewayMac;
+  o.destination_macs.v4 = kGatewayMac;
   o.mempool_size = 4095;
   o.burst_size = 32;
   return o;
@@ -252,7 +252,7 @@ TEST(DpdkPcap, SentProbesAreByteIdenticalToRawSocketProbes) {
     std::vector<OutgoingPacket> packets;
     for (size_t i = 0; i < kProbes / 2; ++i) {
       packets.push_back({expected[i].data(), static_cast<uint16_t>(expected[i].size()),
-                         SpecAt(i).target});
+                         wire::IpAddress::V4(SpecAt(i).target)});
     }
     size_t done = 0;
     for (size_t chunk : {1, 7, 42}) {
@@ -445,7 +445,7 @@ absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
   backend.tx = TxBackend::kDpdk;
   backend.dpdk_eal_args = shared->eal_args;
   backend.dpdk_device = device;
-  backend.gateway_mac = kGatewayMac;
+  backend.gateway_macs.v4 = kGatewayMac;
   absl::StatusOr<TxSetup> tx = OpenBackend(backend);
   if (!tx.ok()) return tx.status();
   session::SessionConfig config;
@@ -579,15 +579,15 @@ TEST(DpdkNull, EveryProbeSentIsCounted) {
   // The PacketSender path counts bad packets as failed, in order, and sends the rest.
   uint8_t good[probe::kMaxProbeLen];
   size_t len = builder.Build(SpecAt(1), kSendUs, good);
-  uint8_t not_ipv4[40] = {0x60};
+  uint8_t not_ipv4[40] = {0x60};  // IPv6, and the port has no IPv6 next hop
   std::vector<OutgoingPacket> packets;
   for (int i = 0; i < 100; ++i) {
     if (i % 10 == 3) {
-      packets.push_back({not_ipv4, sizeof(not_ipv4), 0});
+      packets.push_back({not_ipv4, sizeof(not_ipv4), {}});
     } else if (i % 10 == 7) {
-      packets.push_back({good, 12, 0});  // shorter than an IPv4 header
+      packets.push_back({good, 12, {}});  // shorter than an IPv4 header
     } else {
-      packets.push_back({good, static_cast<uint16_t>(len), 0});
+      packets.push_back({good, static_cast<uint16_t>(len), {}});
     }
   }
   ASSERT_TRUE((*port)->ResetStats().ok());

@@ -127,8 +127,12 @@ absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config) {
 }
 
 absl::Status ResolveRoute(uint32_t first_target, bool need_interface, CommonProbingConfig* config) {
-  return capture::ResolveSource(first_target, need_interface, &config->source_address,
-                                &config->interface);
+  std::optional<wire::IpAddress> source;
+  if (config->source_address != 0) source = wire::IpAddress::V4(config->source_address);
+  RETURN_IF_ERROR(capture::ResolveSource(wire::IpAddress::V4(first_target), need_interface,
+                                         &source, &config->interface));
+  config->source_address = source->v4();
+  return absl::OkStatus();
 }
 
 session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,

@@ -64,7 +64,7 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, co
   if (auto text = args.Get("gateway-mac")) {
     absl::StatusOr<capture::MacAddress> parsed = capture::ParseMac(*text);
     if (!parsed.ok()) return parsed.status();
-    options.gateway_mac = *parsed;
+    options.gateway_macs.v4 = *parsed;
   }
   absl::StatusOr<capture::TxBackend> tx = capture::ParseTxBackend(args.Get("tx").value_or("raw"));
   if (!tx.ok()) return tx.status();
@@ -72,7 +72,7 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, co
   options.dpdk_eal_args = args.Get("dpdk-args").value_or("");
   options.dpdk_device = args.Get("dpdk-port").value_or("");
   options.interface = interface;
-  options.first_target = first_target;
+  options.first_targets.v4 = wire::IpAddress::V4(first_target);
   options.sender_threads = sender_threads;
   return capture::OpenBackend(options);
 }
