@@ -29,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "capture/backend.h"
 #include "session/probe_session.h"
+#include "capture/ipv6_test_packets.h"
 #include "test_util.h"
 
 namespace cutpoint::capture {
@@ -296,6 +297,92 @@ TEST(DpdkPcap, SentProbesAreByteIdenticalToRawSocketProbes) {
   absl::StatusOr<NextResult> end = (*source)->Next(&frame);
   ASSERT_TRUE(end.ok()) << end.status();
   EXPECT_EQ(*end, NextResult::kEnd);
+}
+
+constexpr wire::MacAddress kGatewayMac6 = {0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x66};
+
+// The dual-stack frames read back from net_pcap's TX file: each behind its own family's
+// header (EtherType and next hop).
+void ExpectFramesInTxFile(const std::vector<Bytes>& expected) {
+  absl::StatusOr<std::unique_ptr<PcapSource>> source = PcapSource::OpenOffline(shared->tx_path);
+  ASSERT_TRUE(source.ok()) << source.status();
+  for (size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE(absl::StrCat("frame ", i));
+    CapturedFrame frame;
+    ASSERT_EQ(*(*source)->Next(&frame), NextResult::kFrame);
+    bool v6 = expected[i][0] >> 4 == 6;
+    const wire::MacAddress& next_hop = v6 ? kGatewayMac6 : kGatewayMac;
+    Bytes header(next_hop.begin(), next_hop.end());
+    header.insert(header.end(), kSourceMac.begin(), kSourceMac.end());
+    header.push_back(v6 ? 0x86 : 0x08);
+    header.push_back(v6 ? 0xdd : 0x00);
+    ASSERT_EQ(frame.len, 14 + expected[i].size());
+    EXPECT_TRUE(testutil::BytesEqual(frame.data, 14, header));
+    EXPECT_TRUE(testutil::BytesEqual(frame.data + 14, frame.len - 14, expected[i]));
+  }
+  CapturedFrame frame;
+  EXPECT_EQ(*(*source)->Next(&frame), NextResult::kEnd);
+}
+
+TEST(DpdkPcap, DualStackFramesCarryTheirFamilysEtherTypeAndNextHop) {
+  probe::ProbeCodec codec(TestKey());
+  probe::ProbeBuilder builder(codec, kSource);
+  std::vector<Bytes> expected;
+  std::vector<OutgoingPacket> packets;
+  testv6::Ipv6Probe v6;
+  v6.source = *wire::ParseIpAddress("2001:2::1");
+  for (size_t i = 0; i < 40; ++i) {  // IPv4 and IPv6 interleaved, runs of 1 to 3
+    if (i % 5 < 2) {
+      uint8_t buf[probe::kMaxProbeLen];
+      expected.emplace_back(buf, buf + builder.Build(SpecAt(i), kSendUs, buf));
+    } else {
+      v6.destination = wire::IpAddress::V6(0x2001000200000001, i);
+      v6.hop_limit = static_cast<uint8_t>(1 + i % 8);
+      expected.push_back(i % 2 ? testv6::TcpSyn(v6) : testv6::IcmpEcho(v6));
+    }
+  }
+  for (const Bytes& b : expected) packets.push_back({b.data(), static_cast<uint16_t>(b.size()), {}});
+  std::vector<probe::ProbeSpec> specs;
+  for (size_t i = 40; i < 50; ++i) {
+    specs.push_back(SpecAt(i));
+    uint8_t buf[probe::kMaxProbeLen];
+    expected.emplace_back(buf, buf + builder.Build(SpecAt(i), kSendUs, buf));
+  }
+  {
+    DpdkOptions options = Options("net_pcap0");
+    options.destination_macs.v6 = kGatewayMac6;
+    absl::StatusOr<std::unique_ptr<DpdkPort>> port = DpdkPort::Create(options);
+    ASSERT_TRUE(port.ok()) << port.status();
+    DpdkSender sender(**port);
+    BurstResult r = sender.SendBurst(packets);
+    EXPECT_EQ(r.sent, packets.size());
+    EXPECT_EQ(r.failed, 0u);
+    EXPECT_EQ(sender.SendProbes(builder, specs, kSendUs), specs.size());
+    EXPECT_EQ(sender.counters().rejected, 0u);
+  }
+  ExpectFramesInTxFile(expected);
+}
+
+// A port with a next hop for IPv6 only: IPv4 probes built in place are dropped, counted,
+// and consumed (never retried forever); IPv4 packets handed over fail.
+TEST(DpdkPcap, AFamilyWithoutNextHopIsRefused) {
+  probe::ProbeCodec codec(TestKey());
+  probe::ProbeBuilder builder(codec, kSource);
+  DpdkOptions options = Options("net_null0");
+  options.destination_macs = {std::nullopt, kGatewayMac6};
+  absl::StatusOr<std::unique_ptr<DpdkPort>> port = DpdkPort::Create(options);
+  ASSERT_TRUE(port.ok()) << port.status();
+  DpdkSender sender(**port);
+  std::vector<probe::ProbeSpec> specs = {SpecAt(0), SpecAt(1), SpecAt(2)};
+  EXPECT_EQ(sender.SendProbes(builder, specs, kSendUs), specs.size());
+  EXPECT_EQ(sender.counters().rejected, specs.size());
+  EXPECT_EQ(sender.counters().frames_sent, 0u);
+  uint8_t buf[probe::kMaxProbeLen];
+  size_t len = builder.Build(SpecAt(0), kSendUs, buf);
+  OutgoingPacket packet{buf, static_cast<uint16_t>(len), {}};
+  BurstResult r = sender.SendBurst(std::span(&packet, 1));
+  EXPECT_EQ(r.failed, 1u);
+  EXPECT_EQ((*port)->mbufs_available(), (*port)->mempool_size()) << "every mbuf came back";
 }
 
 struct Matched {
