@@ -55,8 +55,8 @@ struct BackendOptions {
 
 // The send and receive backends: factories that open one sender per sender thread on
 // `interface`, framing each family for its next hop (towards that family's first
-// target), and (dpdk) the receive side on the same port. The kernel backends open their senders when asked; dpdk opens
-// its port here. FailedPrecondition for a backend this build does not have.
+// target), and (dpdk) the receive side on the same port. The kernel backends open their senders
+// when asked; dpdk opens its port here. FailedPrecondition for a backend this build does not have.
 absl::StatusOr<TxSetup> OpenBackend(const BackendOptions& options);
 
 }  // namespace cutpoint::capture

@@ -23,11 +23,11 @@ std::string Ipv6Part(const wire::IpAddress& source) {
   // Offsets into the fixed header (ip6[6]: next header) and, only when the next header is
   // the transport itself, into the transport header right behind it (40).
   constexpr size_t kL4 = wire::kIpv6HeaderLen;
-  return absl::StrCat(
-      "(ip6 dst host ", wire::IpAddressToString(source), " and not (ip6[6] == ",
-      wire::kProtoIcmpv6, " and (ip6[", kL4, "] == 128 or (ip6[", kL4, "] >= 133 and ip6[", kL4,
-      "] <= 137))) and not (ip6[6] == ", wire::kProtoTcp, " and (ip6[", kL4 + 2,
-      ":2] < ", probe::kFlowPortMin, " or ip6[", kL4 + 13, "] & 0x06 == 0)))");
+  return absl::StrCat("(ip6 dst host ", wire::IpAddressToString(source),
+                      " and not (ip6[6] == ", wire::kProtoIcmpv6, " and (ip6[", kL4,
+                      "] == 128 or (ip6[", kL4, "] >= 133 and ip6[", kL4,
+                      "] <= 137))) and not (ip6[6] == ", wire::kProtoTcp, " and (ip6[", kL4 + 2,
+                      ":2] < ", probe::kFlowPortMin, " or ip6[", kL4 + 13, "] & 0x06 == 0)))");
 }
 
 }  // namespace

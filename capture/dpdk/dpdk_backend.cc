@@ -10,9 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
-#include "absl/strings/str_cat.h"
 #include "capture/send/neighbor_lookup.h"
 #include "engine/base/status_macros.h"
 #include "engine/probe/probe_builder.h"

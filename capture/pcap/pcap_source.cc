@@ -45,7 +45,8 @@ absl::StatusOr<wire::LinkType> LinkTypeFromDlt(int dlt) {
     default: {
       // Past the few DLTs above that differ by platform, DLT and LINKTYPE numbers agree
       // (LINKTYPE_IPV6 = DLT_IPV6 = 229): whatever the engine reads passes through.
-      if (std::optional<wire::LinkType> link = wire::LinkTypeFromNumber(static_cast<uint32_t>(dlt))) {
+      if (std::optional<wire::LinkType> link =
+              wire::LinkTypeFromNumber(static_cast<uint32_t>(dlt))) {
         return *link;
       }
       const char* name = pcap_datalink_val_to_name(dlt);

@@ -33,7 +33,7 @@ namespace cutpoint::capture {
 struct AfXdpOptions {
   std::string interface;  // required, Ethernet
   uint32_t queue_id = 0;  // the interface TX queue this socket owns
-  wire::NextHopMacs destination_macs;  // per family; a family without one is refused
+  wire::NextHopMacs destination_macs;          // per family; a family without one is refused
   std::optional<wire::MacAddress> source_mac;  // default: the interface's own
   uint32_t frame_count = 4096;                 // UMEM chunks (power of two), 2048 bytes each
   bool zero_copy = false;                      // XDP_ZEROCOPY instead of XDP_COPY

@@ -180,8 +180,8 @@ absl::StatusOr<NextHop> ResolveNextHopFromTables(absl::string_view route_table,
 
 absl::StatusOr<NextHop> ResolveNextHopV6FromTables(const NetlinkRoute& route,
                                                    std::span<const NetlinkNeighbor> neighbors,
-                                                   const wire::IpAddress& destination,
-                                                   int ifindex, const std::string& interface) {
+                                                   const wire::IpAddress& destination, int ifindex,
+                                                   const std::string& interface) {
   if (route.type != RTN_UNICAST || route.oif != ifindex) {
     return absl::NotFoundError(absl::StrCat("no route to ", wire::IpAddressToString(destination),
                                             " on interface '", interface, "'"));
@@ -199,14 +199,14 @@ absl::StatusOr<NextHop> ResolveNextHopV6FromTables(const NetlinkRoute& route,
       return hop;
     }
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "the MAC address of next hop ", wire::IpAddressToString(hop.address), " on ", interface,
-      " is ",
-      listed ? "not resolved (incomplete or failed neighbour entry)"
-             : "not in the IPv6 neighbour table",
-      "; cutpoint sends no neighbour solicitation itself: pass --gateway-mac "
-      "aa:bb:cc:dd:ee:ff (see `ip -6 neigh show dev ",
-      interface, "`, or ping the next hop once)"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("the MAC address of next hop ", wire::IpAddressToString(hop.address), " on ",
+                   interface, " is ",
+                   listed ? "not resolved (incomplete or failed neighbour entry)"
+                          : "not in the IPv6 neighbour table",
+                   "; cutpoint sends no neighbour solicitation itself: pass --gateway-mac "
+                   "aa:bb:cc:dd:ee:ff (see `ip -6 neigh show dev ",
+                   interface, "`, or ping the next hop once)"));
 }
 
 bool NeighborBeingResolved(std::span<const NetlinkNeighbor> neighbors,

@@ -68,8 +68,8 @@ absl::StatusOr<NextHop> ResolveNextHopFromTables(absl::string_view route_table,
 // not known (UnresolvedNeighborError).
 absl::StatusOr<NextHop> ResolveNextHopV6FromTables(const NetlinkRoute& route,
                                                    std::span<const NetlinkNeighbor> neighbors,
-                                                   const wire::IpAddress& destination,
-                                                   int ifindex, const std::string& interface);
+                                                   const wire::IpAddress& destination, int ifindex,
+                                                   const std::string& interface);
 
 // True when the table has `address` on `ifindex` in NUD_INCOMPLETE: worth waiting for.
 bool NeighborBeingResolved(std::span<const NetlinkNeighbor> neighbors,

@@ -210,8 +210,8 @@ absl::StatusOr<NetlinkRoute> ParseRouteReply(std::span<const uint8_t> datagram) 
   return absl::InternalError("netlink: no route in the reply");
 }
 
-absl::Status ParseNeighborDump(std::span<const uint8_t> datagram,
-                               std::vector<NetlinkNeighbor>* out, bool* done) {
+absl::Status ParseNeighborDump(std::span<const uint8_t> datagram, std::vector<NetlinkNeighbor>* out,
+                               bool* done) {
   std::vector<Message> messages;
   if (!SplitMessages(datagram, &messages)) return absl::InternalError("netlink: bad length");
   for (const Message& message : messages) {

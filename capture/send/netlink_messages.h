@@ -48,8 +48,8 @@ absl::StatusOr<NetlinkRoute> ParseRouteReply(std::span<const uint8_t> datagram);
 
 // Appends the RTM_NEWNEIGH entries of one dump datagram to `out`; sets `*done` at
 // NLMSG_DONE. Errors as ParseRouteReply.
-absl::Status ParseNeighborDump(std::span<const uint8_t> datagram,
-                               std::vector<NetlinkNeighbor>* out, bool* done);
+absl::Status ParseNeighborDump(std::span<const uint8_t> datagram, std::vector<NetlinkNeighbor>* out,
+                               bool* done);
 
 // NUD_VALID (REACHABLE, STALE, DELAY, PROBE, PERMANENT, NOARP): the link address can be
 // used, as the ARP table's ATF_COM says for IPv4.

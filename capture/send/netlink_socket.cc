@@ -23,9 +23,9 @@ absl::Status Errno(absl::string_view what) {
 
 }  // namespace
 
-absl::Status NetlinkExchange(std::span<const uint8_t> request,
-                             const std::function<absl::StatusOr<bool>(std::span<const uint8_t>)>&
-                                 on_datagram) {
+absl::Status NetlinkExchange(
+    std::span<const uint8_t> request,
+    const std::function<absl::StatusOr<bool>(std::span<const uint8_t>)>& on_datagram) {
   UniqueFd fd(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
   if (fd.get() < 0) return Errno("socket");
   sockaddr_nl kernel{};
@@ -53,23 +53,23 @@ absl::Status NetlinkExchange(std::span<const uint8_t> request,
 absl::StatusOr<NetlinkRoute> QueryRoute(const wire::IpAddress& destination, int oif) {
   NetlinkRoute route;
   std::vector<uint8_t> request = RouteRequest(destination, oif, 1);
-  RETURN_IF_ERROR(NetlinkExchange(request, [&](std::span<const uint8_t> datagram)
-                                               -> absl::StatusOr<bool> {
-    ASSIGN_OR_RETURN(route, ParseRouteReply(datagram));
-    return true;
-  }));
+  RETURN_IF_ERROR(
+      NetlinkExchange(request, [&](std::span<const uint8_t> datagram) -> absl::StatusOr<bool> {
+        ASSIGN_OR_RETURN(route, ParseRouteReply(datagram));
+        return true;
+      }));
   return route;
 }
 
 absl::StatusOr<std::vector<NetlinkNeighbor>> QueryNeighbors(int family) {
   std::vector<NetlinkNeighbor> neighbors;
   std::vector<uint8_t> request = NeighborDumpRequest(family, 1);
-  RETURN_IF_ERROR(NetlinkExchange(request, [&](std::span<const uint8_t> datagram)
-                                               -> absl::StatusOr<bool> {
-    bool done = false;
-    RETURN_IF_ERROR(ParseNeighborDump(datagram, &neighbors, &done));
-    return done;
-  }));
+  RETURN_IF_ERROR(
+      NetlinkExchange(request, [&](std::span<const uint8_t> datagram) -> absl::StatusOr<bool> {
+        bool done = false;
+        RETURN_IF_ERROR(ParseNeighborDump(datagram, &neighbors, &done));
+        return done;
+      }));
   return neighbors;
 }
 

@@ -19,9 +19,9 @@ namespace cutpoint::capture {
 // Sends `request`, then hands each reply datagram to `on_datagram` until it returns true
 // (the answer is complete) or an error. A reply that takes longer than a second is
 // Unavailable.
-absl::Status NetlinkExchange(std::span<const uint8_t> request,
-                             const std::function<absl::StatusOr<bool>(std::span<const uint8_t>)>&
-                                 on_datagram);
+absl::Status NetlinkExchange(
+    std::span<const uint8_t> request,
+    const std::function<absl::StatusOr<bool>(std::span<const uint8_t>)>& on_datagram);
 
 // The kernel's route to `destination` (through interface `oif` when non-zero).
 absl::StatusOr<NetlinkRoute> QueryRoute(const wire::IpAddress& destination, int oif);

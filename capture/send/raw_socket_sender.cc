@@ -34,9 +34,10 @@ absl::StatusOr<UniqueFd> OpenRawSocket(int family, const std::string& interface)
   if (fd.get() < 0) {
     int error = errno;
     if (error == EPERM || error == EACCES) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          name, ": permission denied (run as root or grant CAP_NET_RAW: "
-                "setcap cap_net_raw+ep cutpoint)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(name,
+                       ": permission denied (run as root or grant CAP_NET_RAW: "
+                       "setcap cap_net_raw+ep cutpoint)"));
     }
     return absl::UnavailableError(absl::StrCat(name, ": ", strerror(error)));
   }

@@ -78,8 +78,8 @@ absl::StatusOr<Route> LookupRouteV6(const wire::IpAddress& destination) {
         absl::StrCat("no route to the first target ", target, ": ", found.status().message()));
   }
   if (found->type != RTN_UNICAST && found->type != RTN_LOCAL) {
-    return absl::UnavailableError(absl::StrCat("no route to the first target ", target,
-                                               " (route type ", found->type, ")"));
+    return absl::UnavailableError(
+        absl::StrCat("no route to the first target ", target, " (route type ", found->type, ")"));
   }
   char name[IF_NAMESIZE] = {0};
   if (found->oif <= 0 || if_indextoname(static_cast<unsigned>(found->oif), name) == nullptr) {
@@ -124,8 +124,7 @@ absl::StatusOr<Route> LookupRoute(const wire::IpAddress& destination) {
 }
 
 absl::Status ResolveSource(const wire::IpAddress& first_target, bool need_interface,
-                           std::optional<wire::IpAddress>* source_address,
-                           std::string* interface) {
+                           std::optional<wire::IpAddress>* source_address, std::string* interface) {
   if (*source_address && (*source_address)->family() != first_target.family()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the source address ", wire::IpAddressToString(**source_address), " is IPv",

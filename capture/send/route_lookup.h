@@ -30,8 +30,7 @@ absl::StatusOr<std::string> InterfaceForAddress(const wire::IpAddress& address);
 // holds it (when `need_interface`). A source of the other family than the target is
 // InvalidArgument.
 absl::Status ResolveSource(const wire::IpAddress& first_target, bool need_interface,
-                           std::optional<wire::IpAddress>* source_address,
-                           std::string* interface);
+                           std::optional<wire::IpAddress>* source_address, std::string* interface);
 
 // The same per family for a dual-stack run: one source for each family `first_targets`
 // has (a given source of a family without targets is left alone). When the interface is

@@ -45,8 +45,8 @@ absl::StatusOr<wire::MacAddress> NextHopMac(absl::string_view backend,
   ASSIGN_OR_RETURN(NextHop hop, ResolveNextHop(first_target, interface));
   if (!hop.via_gateway) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the IPv", static_cast<int>(first_target.family()), " targets are on-link on ",
-        interface, " (no gateway): the ", backend,
+        "the IPv", static_cast<int>(first_target.family()), " targets are on-link on ", interface,
+        " (no gateway): the ", backend,
         " backend sends every frame of a family to one MAC; pass --gateway-mac to confirm that "
         "MAC (",
         FormatMac(hop.mac), " for the first target), or use --tx raw"));
@@ -88,8 +88,8 @@ absl::StatusOr<EthernetPath> ResolveEthernetPath(absl::string_view backend,
   EthernetPath path;
   path.interface = interface;
   if (path.interface.empty()) {
-      ASSIGN_OR_RETURN(path.interface, RouteInterface(first_targets));
-    }
+    ASSIGN_OR_RETURN(path.interface, RouteInterface(first_targets));
+  }
   wire::NextHopMacs given = gateway_macs;
   for (wire::IpFamily family : kBothFamilies) {
     const std::optional<wire::IpAddress>& first = first_targets.of(family);
@@ -111,7 +111,8 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(TxBackend backend,
   switch (backend) {
     case TxBackend::kRawSocket: {
       SendFamilies families;
-      if (!first_targets.empty()) families = {first_targets.v4.has_value(), first_targets.v6.has_value()};
+      if (!first_targets.empty())
+        families = {first_targets.v4.has_value(), first_targets.v6.has_value()};
       return RawSocketSender::Create(interface, families);
     }
     case TxBackend::kDpdk:

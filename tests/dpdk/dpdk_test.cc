@@ -20,16 +20,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "capture/backend.h"
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
+#include "capture/ipv6_test_packets.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
 #include "gtest/gtest.h"
-#include "capture/backend.h"
 #include "session/probe_session.h"
-#include "capture/ipv6_test_packets.h"
 #include "test_util.h"
 
 namespace cutpoint::capture {
@@ -341,7 +341,8 @@ TEST(DpdkPcap, DualStackFramesCarryTheirFamilysEtherTypeAndNextHop) {
       expected.push_back(i % 2 ? testv6::TcpSyn(v6) : testv6::IcmpEcho(v6));
     }
   }
-  for (const Bytes& b : expected) packets.push_back({b.data(), static_cast<uint16_t>(b.size()), {}});
+  for (const Bytes& b : expected)
+    packets.push_back({b.data(), static_cast<uint16_t>(b.size()), {}});
   std::vector<probe::ProbeSpec> specs;
   for (size_t i = 40; i < 50; ++i) {
     specs.push_back(SpecAt(i));

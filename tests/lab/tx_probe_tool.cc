@@ -6,7 +6,8 @@
 //
 //   tx_probe_tool expect SOURCE
 //       prints the probes' IP bytes, one hex line each, in send order
-//   tx_probe_tool send raw|afpacket|afpacket-small|afxdp|afxdp-small|dpdk INTERFACE SOURCE [GATEWAY_MAC]
+//   tx_probe_tool send raw|afpacket|afpacket-small|afxdp|afxdp-small|dpdk INTERFACE SOURCE
+//   [GATEWAY_MAC]
 //       sends them once (afpacket, afxdp, dpdk: the gateway MAC from the neighbour table
 //       unless given; afpacket-small: 128-byte frames, one page holds all 32: the ring
 //       fills and wraps; afxdp-small: 64 UMEM chunks, so chunks are reused from the
@@ -80,7 +81,8 @@ std::vector<Probe> BuildProbes4(uint32_t source) {
       for (const probe::ProbeSpec& spec : specs) {
         uint8_t bytes[probe::kMaxProbeLen];
         size_t len = builder.Build(spec, kSendUs, bytes);
-        probes.push_back({std::vector<uint8_t>(bytes, bytes + len), wire::IpAddress::V4(spec.target)});
+        probes.push_back(
+            {std::vector<uint8_t>(bytes, bytes + len), wire::IpAddress::V4(spec.target)});
       }
     }
   }
@@ -126,7 +128,8 @@ std::string Hex(const uint8_t* data, size_t len) {
 }
 
 int Expect(const wire::IpAddress& source) {
-  for (const Probe& p : BuildProbes(source)) std::cout << Hex(p.bytes.data(), p.bytes.size()) << "\n";
+  for (const Probe& p : BuildProbes(source))
+    std::cout << Hex(p.bytes.data(), p.bytes.size()) << "\n";
   return 0;
 }
 
@@ -149,7 +152,8 @@ absl::StatusOr<wire::NextHopMacs> NextHops(const std::vector<Probe>& probes,
 }
 
 template <typename T>
-absl::StatusOr<std::unique_ptr<capture::PacketSender>> AsSender(absl::StatusOr<std::unique_ptr<T>> made) {
+absl::StatusOr<std::unique_ptr<capture::PacketSender>> AsSender(
+    absl::StatusOr<std::unique_ptr<T>> made) {
   if (!made.ok()) return made.status();
   return std::unique_ptr<capture::PacketSender>(std::move(*made));
 }
@@ -162,10 +166,11 @@ struct DpdkSending {
 DpdkSending dpdk_sending;
 
 absl::StatusOr<std::unique_ptr<capture::PacketSender>> OpenDpdk(const std::string& interface,
-                                                                 const wire::NextHopMacs& macs) {
+                                                                const wire::NextHopMacs& macs) {
   capture::DpdkOptions options;
-  options.eal_args = absl::StrCat("--no-huge --no-pci -m 256 --log-level=error --vdev net_af_packet0,iface=",
-                                  interface, ",framecnt=2048");
+  options.eal_args = absl::StrCat(
+      "--no-huge --no-pci -m 256 --log-level=error --vdev net_af_packet0,iface=", interface,
+      ",framecnt=2048");
   options.destination_macs = macs;
   absl::StatusOr<std::unique_ptr<capture::DpdkPort>> port = capture::DpdkPort::Create(options);
   if (!port.ok()) return port.status();
@@ -180,7 +185,8 @@ absl::StatusOr<std::unique_ptr<capture::PacketSender>> OpenSender(const std::str
                                                                   const char* mac_text) {
   capture::FamilyAddresses first;
   first.AddFirst(probes.front().target);
-  if (name == "raw") return capture::CreateSender(capture::TxBackend::kRawSocket, interface, first, {});
+  if (name == "raw")
+    return capture::CreateSender(capture::TxBackend::kRawSocket, interface, first, {});
   absl::StatusOr<wire::NextHopMacs> macs = NextHops(probes, interface, mac_text);
   if (!macs.ok()) return macs.status();
   if (name == "afpacket-small") {
@@ -209,7 +215,8 @@ absl::StatusOr<std::unique_ptr<capture::PacketSender>> OpenSender(const std::str
   absl::StatusOr<capture::TxBackend> backend = capture::ParseTxBackend(name);
   if (!backend.ok()) return backend.status();
   // Through the factory with the MAC it resolved itself (the neighbour table path).
-  return capture::CreateSender(*backend, interface, first, mac_text != nullptr ? *macs : wire::NextHopMacs{});
+  return capture::CreateSender(*backend, interface, first,
+                               mac_text != nullptr ? *macs : wire::NextHopMacs{});
 }
 
 void PrintCounters(capture::PacketSender* sender) {
@@ -228,9 +235,8 @@ void PrintCounters(capture::PacketSender* sender) {
     bool flushed = xsk->Flush(1000);
     const capture::AfXdpCounters& c = xsk->counters();
     std::cout << " queued=" << c.frames_queued << " completed=" << c.completed
-              << " kicks=" << c.kicks << " ring_full=" << c.ring_full
-              << " rejected=" << c.rejected << " send_errors=" << c.send_errors
-              << " flushed=" << flushed;
+              << " kicks=" << c.kicks << " ring_full=" << c.ring_full << " rejected=" << c.rejected
+              << " send_errors=" << c.send_errors << " flushed=" << flushed;
   }
 #endif
 #ifdef CUTPOINT_HAVE_DPDK
@@ -334,7 +340,8 @@ int Capture(const std::string& interface, const wire::IpAddress& source, size_t 
 
 int Usage() {
   std::cerr << "usage: tx_probe_tool expect SOURCE\n"
-               "       tx_probe_tool send raw|afpacket|afpacket-small|afxdp|afxdp-small|dpdk INTERFACE SOURCE [GATEWAY_MAC]\n"
+               "       tx_probe_tool send raw|afpacket|afpacket-small|afxdp|afxdp-small|dpdk "
+               "INTERFACE SOURCE [GATEWAY_MAC]\n"
                "       tx_probe_tool backends\n"
                "       tx_probe_tool capture INTERFACE SOURCE COUNT TIMEOUT_MS OUT READY\n";
   return 2;

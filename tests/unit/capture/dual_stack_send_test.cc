@@ -47,8 +47,14 @@ TEST(EthernetFramingTest, EachFamilyGetsItsEtherTypeAndNextHop) {
   wire::EthernetFraming framing(wire::NextHopMacs{kRouter4, kRouter6}, kOwn);
   std::vector<uint8_t> v6 = testv6::TcpSyn(LabProbe());
   uint8_t v4[20] = {0x45};
-  EXPECT_EQ(Hex(framing.HeaderFor(v4)), "020a0b0c0d04" "02c0ffee0001" "0800");
-  EXPECT_EQ(Hex(framing.HeaderFor(v6.data())), "020a0b0c0d06" "02c0ffee0001" "86dd");
+  EXPECT_EQ(Hex(framing.HeaderFor(v4)),
+            "020a0b0c0d04"
+            "02c0ffee0001"
+            "0800");
+  EXPECT_EQ(Hex(framing.HeaderFor(v6.data())),
+            "020a0b0c0d06"
+            "02c0ffee0001"
+            "86dd");
   EXPECT_EQ(wire::EthernetFraming::Slot(v4), 0u);
   EXPECT_EQ(wire::EthernetFraming::Slot(v6.data()), 1u);
   EXPECT_TRUE(framing.frames(0));
@@ -126,15 +132,16 @@ TEST(EthernetPathTest, GivenMacsPerFamilyAreUsedAsGiven) {
   first.AddFirst(V6("2001:2:0:1::5"));
   first.AddFirst(V6("2001:2:0:1::6"));  // not the first: ignored
   EXPECT_EQ(first.v6, V6("2001:2:0:1::5"));
-  absl::StatusOr<EthernetPath> path =
-      ResolveEthernetPath("afpacket", "cpt-nosuchif0", first, wire::NextHopMacs{kRouter4, kRouter6});
+  absl::StatusOr<EthernetPath> path = ResolveEthernetPath("afpacket", "cpt-nosuchif0", first,
+                                                          wire::NextHopMacs{kRouter4, kRouter6});
   ASSERT_TRUE(path.ok()) << path.status();
   EXPECT_EQ(path->interface, "cpt-nosuchif0");
   EXPECT_EQ(path->next_hops.v4, kRouter4);
   EXPECT_EQ(path->next_hops.v6, kRouter6);
   // A family without targets gets no next hop, even when a MAC was given for it.
   first.v4.reset();
-  path = ResolveEthernetPath("afpacket", "cpt-nosuchif0", first, wire::NextHopMacs{kRouter4, kRouter6});
+  path = ResolveEthernetPath("afpacket", "cpt-nosuchif0", first,
+                             wire::NextHopMacs{kRouter4, kRouter6});
   ASSERT_TRUE(path.ok()) << path.status();
   EXPECT_FALSE(path->next_hops.v4.has_value());
 }
@@ -142,8 +149,7 @@ TEST(EthernetPathTest, GivenMacsPerFamilyAreUsedAsGiven) {
 TEST(ResolveSourceTest, ASourceOfTheOtherFamilyIsRefused) {
   std::optional<wire::IpAddress> source = V6("2001:2::1");
   std::string interface = "eth0";
-  absl::Status status =
-      ResolveSource(wire::IpAddress::V4(0xc6130101), false, &source, &interface);
+  absl::Status status = ResolveSource(wire::IpAddress::V4(0xc6130101), false, &source, &interface);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("2001:2::1 is IPv6"), absl::string_view::npos) << status;
 }

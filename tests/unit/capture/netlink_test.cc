@@ -161,9 +161,9 @@ TEST(NetlinkRequestTest, RouteRequestIsWhatTheKernelAnswered) {
 }
 
 TEST(ResolveNextHopV6Test, GatewayRouteResolvesTheGatewaysMac) {
-  absl::StatusOr<NextHop> hop = ResolveNextHopV6FromTables(
-      *ParseRouteReply(Bytes(kRouteViaGateway)), DumpEntries(), V6("2001:2:0:1::5"), kIfindex,
-      "v6a");
+  absl::StatusOr<NextHop> hop =
+      ResolveNextHopV6FromTables(*ParseRouteReply(Bytes(kRouteViaGateway)), DumpEntries(),
+                                 V6("2001:2:0:1::5"), kIfindex, "v6a");
   ASSERT_TRUE(hop.ok()) << hop.status();
   EXPECT_TRUE(hop->via_gateway);
   EXPECT_EQ(hop->address, V6("2001:2::2"));
