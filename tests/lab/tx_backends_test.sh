@@ -17,7 +17,9 @@
 # 2001:2::2/64 without DAD, 2001:2:0:1::/64 routed via 2001:2::2): the same backends send
 # 240 hand-made IPv6 probes (20 targets x {SYN 25, SYN 443 (76 bytes), ICMPv6 echo (56
 # bytes)} x hop limit 1..4, checksums valid) from -a, captured on -b's v6b (the gateway MAC
-# from the IPv6 neighbour table over rtnetlink, or given to the small variants).
+# from the IPv6 neighbour table over rtnetlink, or given to the small variants). Then the
+# pair gets IPv4 as well and the IPv4 and IPv6 sets go out interleaved, one packet of each
+# family after the other, through every backend.
 # Checks per family that every probe arrived each time, that the IP bytes are exactly the
 # crafted ones (the kernel filled or changed nothing), that the Ethernet header is the
 # next hop's with EtherType 0x0800 or 0x86DD, and that the whole frames are identical
@@ -94,7 +96,7 @@ send_all() {
   done
 }
 
-# check_frames TAG GATEWAY_MAC SENDER_MAC ETHERTYPE: the byte checks described above.
+# check_frames TAG GATEWAY_MAC SENDER_MAC ETHERTYPE|auto: the byte checks described above.
 check_frames() {
   python3 - "$TMP" "$@" "${BACKENDS[@]}" <<'PY'
 import sys
@@ -109,10 +111,15 @@ frames = {}
 for backend in backends:
     captured = lines(f"captured.{tag}.{backend}.hex")
     frames[backend] = captured
-    eth = {c[:28] for c in captured}
-    want_eth = router_mac.replace(":", "") + prober_mac.replace(":", "") + ethertype
-    if eth != {want_eth}:
-        print(f"FAIL {tag} {backend}: Ethernet headers {sorted(eth)} != {want_eth}")
+    macs = router_mac.replace(":", "") + prober_mac.replace(":", "")
+    # "auto": each frame's EtherType follows its IP version nibble.
+    def want_eth(frame):
+        if ethertype != "auto":
+            return macs + ethertype
+        return macs + ("86dd" if frame[28] == "6" else "0800")
+    bad = sorted({c[:28] for c in captured if c[:28] != want_eth(c)})
+    if bad:
+        print(f"FAIL {tag} {backend}: Ethernet headers {bad[:3]} not {macs} + {ethertype}")
         ok = False
     ip = [c[28:] for c in captured]
     if len(ip) != len(expected):
@@ -183,4 +190,19 @@ V6B_MAC=$(ip netns exec "$NS6B" cat /sys/class/net/v6b/address)
 V6A_MAC=$(ip netns exec "$NS6A" cat /sys/class/net/v6a/address)
 send_all v6 "$NS6A" v6a 2001:2::1 "$NS6B" v6b "$V6B_MAC"
 check_frames v6 "$V6B_MAC" "$V6A_MAC" 86dd
+
+# ---- Both families in every burst: the pair gets IPv4 too (198.18.254.0/24, and
+# 198.19.1.0/24 via 198.18.254.2), the two sets go out interleaved one by one (the raw
+# backend: one sendmmsg per same-family run; the framing backends: a header per packet).
+ip -n "$NS6A" addr add 198.18.254.1/24 dev v6a
+ip -n "$NS6B" addr add 198.18.254.2/24 dev v6b
+ip -n "$NS6A" route add 198.19.1.0/24 via 198.18.254.2 dev v6a
+ip netns exec "$NS6A" python3 -c \
+  "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('198.18.254.2', 9))"
+for _ in $(seq 40); do
+  ip -n "$NS6A" -4 neigh show 198.18.254.2 dev v6a | grep -q lladdr && break
+  sleep 0.05
+done
+send_all mixed "$NS6A" v6a 198.18.254.1,2001:2::1 "$NS6B" v6b "$V6B_MAC"
+check_frames mixed "$V6B_MAC" "$V6A_MAC" auto
 echo "lab.tx_backends: PASS"

@@ -2,7 +2,8 @@
 // fixed send time, so the bytes are reproducible) through a chosen TX backend, and
 // captures them elsewhere in the lab. Meant to run only inside lab namespaces. The
 // family of SOURCE picks the set: IPv4 (built by ProbeBuilder) or IPv6 (hand-made: TCP
-// SYN, 76 bytes, and ICMPv6 echo, 56 bytes, to 2001:2:0:1::/64).
+// SYN, 76 bytes, and ICMPv6 echo, 56 bytes, to 2001:2:0:1::/64); SOURCE may also be
+// V4SOURCE,V6SOURCE: both sets interleaved one by one (every burst mixes families).
 //
 //   tx_probe_tool expect SOURCE
 //       prints the probes' IP bytes, one hex line each, in send order
@@ -33,6 +34,7 @@
 #include "../unit/capture/ipv6_test_packets.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/send/af_packet_sender.h"
 #ifdef CUTPOINT_HAVE_AFXDP
@@ -113,8 +115,27 @@ std::vector<Probe> BuildProbes6(const wire::IpAddress& source) {
   return probes;
 }
 
-std::vector<Probe> BuildProbes(const wire::IpAddress& source) {
-  return source.is_v4() ? BuildProbes4(source.v4()) : BuildProbes6(source);
+// One family's set, or (two sources, one per family) both sets interleaved one by one,
+// so that every burst alternates families.
+std::vector<Probe> BuildProbes(const std::vector<wire::IpAddress>& sources) {
+  auto one = [](const wire::IpAddress& source) {
+    return source.is_v4() ? BuildProbes4(source.v4()) : BuildProbes6(source);
+  };
+  std::vector<Probe> first = one(sources.front());
+  if (sources.size() == 1) return first;
+  std::vector<Probe> second = one(sources.back());
+  std::vector<Probe> mixed;
+  for (size_t i = 0; i < std::max(first.size(), second.size()); ++i) {
+    if (i < first.size()) mixed.push_back(first[i]);
+    if (i < second.size()) mixed.push_back(second[i]);
+  }
+  return mixed;
+}
+
+capture::FamilyAddresses FirstTargets(const std::vector<Probe>& probes) {
+  capture::FamilyAddresses first;
+  for (const Probe& p : probes) first.AddFirst(p.target);
+  return first;
 }
 
 std::string Hex(const uint8_t* data, size_t len) {
@@ -127,27 +148,30 @@ std::string Hex(const uint8_t* data, size_t len) {
   return text;
 }
 
-int Expect(const wire::IpAddress& source) {
+int Expect(const std::vector<wire::IpAddress>& source) {
   for (const Probe& p : BuildProbes(source))
     std::cout << Hex(p.bytes.data(), p.bytes.size()) << "\n";
   return 0;
 }
 
-// The next hop of the probes' family: given, or from the neighbour table.
-absl::StatusOr<wire::NextHopMacs> NextHops(const std::vector<Probe>& probes,
+// The next hop of each family the probes have: given (one MAC for both), or from the
+// neighbour tables.
+absl::StatusOr<wire::NextHopMacs> NextHops(const capture::FamilyAddresses& first,
                                            const std::string& interface, const char* mac_text) {
-  std::optional<wire::MacAddress> mac;
-  if (mac_text != nullptr) {
-    absl::StatusOr<wire::MacAddress> parsed = capture::ParseMac(mac_text);
-    if (!parsed.ok()) return parsed.status();
-    mac = *parsed;
-  } else {
-    absl::StatusOr<capture::NextHop> hop = capture::ResolveNextHop(probes.front().target, interface);
-    if (!hop.ok()) return hop.status();
-    mac = hop->mac;
-  }
   wire::NextHopMacs macs;
-  (probes.front().target.is_v4() ? macs.v4 : macs.v6) = mac;
+  for (wire::IpFamily family : capture::kBothFamilies) {
+    if (!first.of(family)) continue;
+    std::optional<wire::MacAddress>& mac = family == wire::IpFamily::kV4 ? macs.v4 : macs.v6;
+    if (mac_text != nullptr) {
+      absl::StatusOr<wire::MacAddress> parsed = capture::ParseMac(mac_text);
+      if (!parsed.ok()) return parsed.status();
+      mac = *parsed;
+    } else {
+      absl::StatusOr<capture::NextHop> hop = capture::ResolveNextHop(*first.of(family), interface);
+      if (!hop.ok()) return hop.status();
+      mac = hop->mac;
+    }
+  }
   return macs;
 }
 
@@ -183,11 +207,10 @@ absl::StatusOr<std::unique_ptr<capture::PacketSender>> OpenSender(const std::str
                                                                   const std::string& interface,
                                                                   const std::vector<Probe>& probes,
                                                                   const char* mac_text) {
-  capture::FamilyAddresses first;
-  first.AddFirst(probes.front().target);
+  capture::FamilyAddresses first = FirstTargets(probes);
   if (name == "raw")
     return capture::CreateSender(capture::TxBackend::kRawSocket, interface, first, {});
-  absl::StatusOr<wire::NextHopMacs> macs = NextHops(probes, interface, mac_text);
+  absl::StatusOr<wire::NextHopMacs> macs = NextHops(first, interface, mac_text);
   if (!macs.ok()) return macs.status();
   if (name == "afpacket-small") {
     capture::AfPacketOptions options;
@@ -196,7 +219,7 @@ absl::StatusOr<std::unique_ptr<capture::PacketSender>> OpenSender(const std::str
     // The smallest frames that hold the longest probe: 128 bytes leave 72 for the packet
     // (32 of TPACKET2 header room, 10 of virtio-net header, 14 of Ethernet), enough for
     // IPv4's 44; IPv6's 76-byte SYN needs 144 (28 frames a page).
-    options.frame_size = probes.front().target.is_v4() ? 128 : 144;
+    options.frame_size = first.v6 ? 144 : 128;
     options.frame_count = 8;
     return AsSender(capture::AfPacketSender::Create(options));
   }
@@ -249,7 +272,7 @@ void PrintCounters(capture::PacketSender* sender) {
 }
 
 int Send(const std::string& backend_name, const std::string& interface,
-         const wire::IpAddress& source, const char* gateway_mac_text) {
+         const std::vector<wire::IpAddress>& source, const char* gateway_mac_text) {
   std::vector<Probe> probes = BuildProbes(source);
   absl::StatusOr<std::unique_ptr<capture::PacketSender>> sender =
       OpenSender(backend_name, interface, probes, gateway_mac_text);
@@ -302,13 +325,15 @@ std::string CaptureFilter(const wire::IpAddress& source) {
          "(ip6[6] == 58 and ip6[40] == 128))";
 }
 
-int Capture(const std::string& interface, const wire::IpAddress& source, size_t count,
-            int timeout_ms, const std::string& out_path, const std::string& ready_path) {
+int Capture(const std::string& interface, const std::vector<wire::IpAddress>& sources,
+            size_t count, int timeout_ms, const std::string& out_path,
+            const std::string& ready_path) {
   capture::LiveCaptureOptions options;
   options.interface = interface;
   options.snaplen = 256;
   options.inbound_only = true;
-  options.filter = CaptureFilter(source);
+  options.filter = "(" + CaptureFilter(sources.front()) + ")";
+  if (sources.size() > 1) options.filter += " or (" + CaptureFilter(sources.back()) + ")";
   absl::StatusOr<std::unique_ptr<capture::PcapSource>> source_or =
       capture::PcapSource::OpenLive(options);
   if (!source_or.ok()) {
@@ -365,14 +390,23 @@ int main(int argc, char** argv) {
   }
   int source_arg = command == "expect" || command == "send" ? (command == "expect" ? 2 : 4) : 3;
   if (argc <= source_arg) return Usage();
-  absl::StatusOr<wire::IpAddress> source = wire::ParseIpAddress(argv[source_arg]);
-  if (!source.ok()) return Usage();
-  if (command == "expect" && argc == 3) return Expect(*source);
+  // SOURCE, or V4SOURCE,V6SOURCE for both sets interleaved.
+  std::vector<wire::IpAddress> source;
+  for (absl::string_view text : absl::StrSplit(argv[source_arg], ',')) {
+    absl::StatusOr<wire::IpAddress> parsed = wire::ParseIpAddress(text);
+    if (!parsed.ok()) return Usage();
+    source.push_back(*parsed);
+  }
+  if (source.empty() || source.size() > 2 ||
+      (source.size() == 2 && source[0].family() == source[1].family())) {
+    return Usage();
+  }
+  if (command == "expect" && argc == 3) return Expect(source);
   if (command == "send" && (argc == 5 || argc == 6)) {
-    return Send(argv[2], argv[3], *source, argc == 6 ? argv[5] : nullptr);
+    return Send(argv[2], argv[3], source, argc == 6 ? argv[5] : nullptr);
   }
   if (command == "capture" && argc == 8) {
-    return Capture(argv[2], *source, std::stoul(argv[4]), std::stoi(argv[5]), argv[6], argv[7]);
+    return Capture(argv[2], source, std::stoul(argv[4]), std::stoi(argv[5]), argv[6], argv[7]);
   }
   return Usage();
 }
