@@ -188,6 +188,10 @@ ip -n "$NS6A" -6 neigh show 2001:2::2 dev v6a | grep -q lladdr ||
   { echo "lab.tx_backends: FAIL: 2001:2::2 not resolved inside the IPv6 pair" >&2; exit 1; }
 V6B_MAC=$(ip netns exec "$NS6B" cat /sys/class/net/v6b/address)
 V6A_MAC=$(ip netns exec "$NS6A" cat /sys/class/net/v6a/address)
+# The IPv6 route lookup (RTM_GETROUTE: source and interface; next hop and its MAC).
+route=$(ip netns exec "$NS6A" "$TOOL" route 2001:2:0:1::5)
+[[ $route == "2001:2::1 v6a 2001:2::2 $V6B_MAC" ]] ||
+  { echo "lab.tx_backends: FAIL: route to 2001:2:0:1::5 read as '$route'" >&2; exit 1; }
 send_all v6 "$NS6A" v6a 2001:2::1 "$NS6B" v6b "$V6B_MAC"
 check_frames v6 "$V6B_MAC" "$V6A_MAC" 86dd
 

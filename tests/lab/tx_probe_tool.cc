@@ -15,6 +15,9 @@
 //       completion ring; dpdk: a net_af_packet port on INTERFACE, no hugepages)
 //   tx_probe_tool backends
 //       prints the backends this build can test
+//   tx_probe_tool route DESTINATION
+//       prints the source address and interface of the kernel's route to DESTINATION
+//       (capture::LookupRoute), and the next hop and its MAC on that interface
 //   tx_probe_tool capture INTERFACE SOURCE COUNT TIMEOUT_MS OUT_FILE READY_FILE
 //       captures inbound probes from SOURCE (SYN or echo request to 198.19.1.0/24 or
 //       2001:2:0:1::/64), writes each whole frame as a hex line; touches READY_FILE once
@@ -46,6 +49,7 @@
 #endif
 #include "capture/send/neighbor_lookup.h"
 #include "capture/send/packet_sender.h"
+#include "capture/send/route_lookup.h"
 #include "capture/send/sender_factory.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/probe/probe_codec.h"
@@ -363,11 +367,29 @@ int Capture(const std::string& interface, const std::vector<wire::IpAddress>& so
   return got == count ? 0 : 3;
 }
 
+int PrintRoute(const wire::IpAddress& destination) {
+  absl::StatusOr<capture::Route> route = capture::LookupRoute(destination);
+  if (!route.ok()) {
+    std::cerr << route.status() << "\n";
+    return 1;
+  }
+  absl::StatusOr<capture::NextHop> hop = capture::ResolveNextHop(destination, route->interface);
+  if (!hop.ok()) {
+    std::cerr << hop.status() << "\n";
+    return 1;
+  }
+  std::cout << wire::IpAddressToString(route->source_address) << " " << route->interface << " "
+            << wire::IpAddressToString(hop->address) << " " << capture::FormatMac(hop->mac)
+            << std::endl;
+  return 0;
+}
+
 int Usage() {
   std::cerr << "usage: tx_probe_tool expect SOURCE\n"
                "       tx_probe_tool send raw|afpacket|afpacket-small|afxdp|afxdp-small|dpdk "
                "INTERFACE SOURCE [GATEWAY_MAC]\n"
                "       tx_probe_tool backends\n"
+               "       tx_probe_tool route DESTINATION\n"
                "       tx_probe_tool capture INTERFACE SOURCE COUNT TIMEOUT_MS OUT READY\n";
   return 2;
 }
@@ -387,6 +409,10 @@ int main(int argc, char** argv) {
 #endif
     std::cout << "\n";
     return 0;
+  }
+  if (command == "route" && argc == 3) {
+    absl::StatusOr<wire::IpAddress> destination = wire::ParseIpAddress(argv[2]);
+    return destination.ok() ? PrintRoute(*destination) : Usage();
   }
   int source_arg = command == "expect" || command == "send" ? (command == "expect" ? 2 : 4) : 3;
   if (argc <= source_arg) return Usage();
