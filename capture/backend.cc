@@ -20,9 +20,9 @@ TxSetup OpenKernelBackend(const BackendOptions& options) {
   auto next_index = std::make_shared<std::atomic<uint32_t>>(0);
   TxSetup setup;
   setup.make_sender = [backend = options.tx, interface = options.interface,
-                       first_target = options.first_target, mac = options.gateway_mac,
+                       first_targets = options.first_targets, macs = options.gateway_macs,
                        next_index]() {
-    return CreateSender(backend, interface, first_target, mac, next_index->fetch_add(1));
+    return CreateSender(backend, interface, first_targets, macs, next_index->fetch_add(1));
   };
   return setup;
 }

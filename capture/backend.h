@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "capture/frame_source.h"
+#include "capture/send/family_addresses.h"
 #include "capture/send/packet_sender.h"
 #include "capture/send/tx_backend.h"
 #include "engine/report/records.h"
@@ -31,22 +32,31 @@ struct TxSetup {
   BackendStatsHook add_stats;   // empty: the backend has no counters of its own
 };
 
+// Dual stack: every field that depends on the IP family is per family. A family is set up
+// (a raw socket of it, a next hop for it) only when `first_targets` has a target of it;
+// packets of another family are refused by the senders (counted as send errors).
 struct BackendOptions {
   TxBackend tx = TxBackend::kRawSocket;
-  std::optional<wire::MacAddress> gateway_mac;  // default: the neighbour table
+  // The first target of each family the run has: where that family's next hop (and the
+  // interface, when none is given) is looked up. A dual-stack run sets both.
+  FamilyAddresses first_targets;
+  // The next-hop MAC of each family (--gateway-mac); a family without one: the kernel's
+  // neighbour table (ARP for IPv4, the IPv6 neighbour table over rtnetlink). The Ethernet
+  // backends frame IPv4 packets with EtherType 0x0800 to `v4` and IPv6 packets with
+  // 0x86DD to `v6` (wire::EthernetFraming: both headers made once, one compare a packet).
+  wire::NextHopMacs gateway_macs;
   // dpdk: the EAL's arguments, e.g. "--no-huge --no-pci -m 512 --vdev net_af_packet0,iface=eth0",
   // and the port by device name (empty: port 0).
   std::string dpdk_eal_args;
   std::string dpdk_device;
   std::string interface;
-  uint32_t first_target = 0;
   int sender_threads = 1;
 };
 
 // The send and receive backends: factories that open one sender per sender thread on
-// `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
-// side on the same port. The kernel backends open their senders when asked; dpdk opens
-// its port here. FailedPrecondition for a backend this build does not have.
+// `interface`, framing each family for its next hop (towards that family's first
+// target), and (dpdk) the receive side on the same port. The kernel backends open their senders
+// when asked; dpdk opens its port here. FailedPrecondition for a backend this build does not have.
 absl::StatusOr<TxSetup> OpenBackend(const BackendOptions& options);
 
 }  // namespace cutpoint::capture

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "capture/pcap/pcap_source.h"
+#include "capture/reply_filter.h"
 #include "capture/send/raw_socket_sender.h"
 #include "engine/base/status_macros.h"
 #include "engine/pacing/token_bucket.h"
@@ -35,13 +36,7 @@ constexpr int64_t kIdleWatchNs = 50'000'000;
 }  // namespace
 
 std::string ReplyCaptureFilter(const wire::SourceAddresses& sources) {
-  // TCP replies come back to the codec's keyed flow ports: kFlowPortMin up to the top of
-  // the port space.
-  return absl::StrCat("dst host ", wire::IpAddressToString(sources.v4.value_or(wire::IpAddress())),
-                      " and ((icmp and icmp[icmptype] != icmp-echo) or "
-                      "(tcp and dst portrange ",
-                      probe::kFlowPortMin, "-", UINT16_MAX,
-                      " and tcp[tcpflags] & (tcp-syn|tcp-rst) != 0))");
+  return capture::ReplyCaptureFilter(sources);
 }
 
 struct ProbeSession::SenderSlot {
@@ -180,7 +175,8 @@ absl::Status ProbeSession::HandleFrame(const capture::CapturedFrame& frame,
   wire::LinkType link = capture_->link_type();
   if (config_.evidence != nullptr) {
     wire::FrameView view;
-    if (wire::LocateIpv4(link, frame.data, frame.len, &view) == wire::FrameStatus::kIpv4) {
+    const wire::FrameStatus status = wire::LocateIp(link, frame.data, frame.len, &view);
+    if (status == wire::FrameStatus::kIpv4 || status == wire::FrameStatus::kIpv6) {
       RecordEvidence(frame.time_us, view.l3, view.l3_len);
     }
   }
@@ -263,7 +259,7 @@ void ProbeSession::SendBuilt(capture::PacketSender& sender, const probe::ProbeBu
   builder.BuildBatch(std::span(batch.specs, count), send_us, batch.outs, batch.lens);
   for (size_t i = 0; i < count; ++i) {
     batch.packets[i] =
-        capture::OutgoingPacket{batch.slots[i], batch.lens[i], batch.specs[i].target.v4()};
+        capture::OutgoingPacket{batch.slots[i], batch.lens[i], batch.specs[i].target};
     RecordEvidence(send_us, batch.slots[i], batch.lens[i]);
   }
   size_t handed = 0;

@@ -10,10 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
 #include "capture/send/neighbor_lookup.h"
 #include "engine/base/status_macros.h"
+#include "engine/probe/probe_builder.h"
 #include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
@@ -154,6 +156,12 @@ void AddDpdkStats(const SharedPort& shared, report::ScanStats* stats) {
   stats->dpdk = std::move(dpdk);
 }
 
+absl::StatusOr<wire::MacAddress> MacTowards(const wire::IpAddress& target,
+                                            const std::string& interface) {
+  ASSIGN_OR_RETURN(NextHop hop, ResolveNextHop(target, interface));
+  return hop.mac;
+}
+
 // The factories over the one port: a TX queue per sender, RX queue 0 for the capture.
 TxSetup SharedPortSetup(std::shared_ptr<SharedPort> shared) {
   TxSetup setup;
@@ -174,6 +182,27 @@ TxSetup SharedPortSetup(std::shared_ptr<SharedPort> shared) {
   return setup;
 }
 
+// Per family the run has: the given MAC, or the kernel's neighbour for the next hop
+// towards its first target on options.interface (the interface the vdev or NIC serves).
+absl::StatusOr<wire::NextHopMacs> NextHopMacsFor(const BackendOptions& options) {
+  wire::NextHopMacs macs;
+  const FamilyAddresses& first = options.first_targets;
+  if (first.v4) {
+    macs.v4 = options.gateway_macs.v4;
+    if (!macs.v4) {
+      ASSIGN_OR_RETURN(macs.v4, MacTowards(*first.v4, options.interface));
+    }
+  }
+  if (first.v6) {
+    macs.v6 = options.gateway_macs.v6;
+    if (!macs.v6) {
+      ASSIGN_OR_RETURN(macs.v6, MacTowards(*first.v6, options.interface));
+    }
+  }
+  if (first.empty()) macs = options.gateway_macs;  // no targets: whatever was given
+  return macs;
+}
+
 }  // namespace
 
 absl::StatusOr<TxSetup> OpenDpdkBackend(const BackendOptions& options) {
@@ -186,14 +215,14 @@ absl::StatusOr<TxSetup> OpenDpdkBackend(const BackendOptions& options) {
   port_options.eal_args = options.dpdk_eal_args;
   port_options.device = options.dpdk_device;
   port_options.tx_queues = static_cast<uint16_t>(std::max(1, options.sender_threads));
-  if (options.gateway_mac) {
-    port_options.destination_mac = *options.gateway_mac;
-  } else {
-    ASSIGN_OR_RETURN(NextHop hop, ResolveNextHop(options.first_target, options.interface));
-    port_options.destination_mac = hop.mac;
-  }
+  ASSIGN_OR_RETURN(port_options.destination_macs, NextHopMacsFor(options));
   auto shared = std::make_shared<SharedPort>();
   ASSIGN_OR_RETURN(shared->port, DpdkPort::Create(port_options));
+  if (shared->port->max_packet_len() < probe::kMaxProbeLen) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("DPDK port ", shared->port->device_name(), " carries packets of at most ",
+                     shared->port->max_packet_len(), " bytes; probes need ", probe::kMaxProbeLen));
+  }
   shared->live.assign(shared->port->tx_queues(), nullptr);
   shared->retired.assign(shared->port->tx_queues(), {});
   return SharedPortSetup(std::move(shared));

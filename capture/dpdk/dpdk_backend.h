@@ -9,9 +9,10 @@
 namespace cutpoint::capture {
 
 // Opens the port named by options.dpdk_device (empty: port 0) after initialising the EAL
-// with options.dpdk_eal_args (required), with one TX queue per sender thread. Frames go
-// to options.gateway_mac, or else to the kernel's neighbour for the next hop towards
-// options.first_target on options.interface. options.tx is not read.
+// with options.dpdk_eal_args (required), with one TX queue per sender thread. Frames of
+// each family the run has go to that family's options.gateway_macs entry, or else to the
+// kernel's neighbour for the next hop towards that family's first target on
+// options.interface. The port must carry probe::kMaxProbeLen bytes. options.tx is not read.
 absl::StatusOr<TxSetup> OpenDpdkBackend(const BackendOptions& options);
 
 }  // namespace cutpoint::capture

@@ -189,9 +189,7 @@ void DpdkPort::SetFraming(const DpdkOptions& options) {
       std::copy(std::begin(addr.addr_bytes), std::end(addr.addr_bytes), source_mac_.begin());
     }
   }
-  destination_mac_ = options.destination_mac;
-  wire::WriteEthernetHeader(destination_mac_, source_mac_, wire::kEtherTypeIpv4,
-                            ethernet_header_.data());
+  framing_ = wire::EthernetFraming(options.destination_macs, source_mac_);
   size_t room = rte_pktmbuf_data_room_size(pool_) - RTE_PKTMBUF_HEADROOM;
   size_t max_len = room - wire::kEthernetHeaderLen;
   uint16_t mtu = 0;

@@ -1,7 +1,8 @@
 // A DPDK ethdev port (a NIC bound to a poll-mode driver, or a virtual device such as
 // net_null / net_pcap / net_ring) set up for probing: one mbuf pool, N RX and N TX queues,
-// started and promiscuous. Frames are Ethernet; the IPv4 probes go out behind a fixed
-// Ethernet header (source MAC: the port's own unless given; destination: the next hop).
+// started and promiscuous. Frames are Ethernet; the IPv4 and IPv6 probes go out behind a
+// fixed Ethernet header per family (source MAC: the port's own unless given; destination:
+// that family's next hop; EtherType 0x0800 or 0x86DD).
 //
 // The EAL is initialised on the first Create (see dpdk_eal.h). Ports can be created,
 // destroyed and created again.
@@ -48,7 +49,9 @@ struct DpdkOptions {
   uint32_t mempool_size = 8191;                // mbufs (2^n - 1 is optimal)
   uint32_t mempool_cache = 256;                // per-lcore cache
   std::optional<wire::MacAddress> source_mac;  // default: the port's own
-  wire::MacAddress destination_mac{};          // the next hop (gateway); every frame goes to it
+  // The next hop (gateway) per family; every frame of a family goes to it. A family
+  // without one is refused by the senders.
+  wire::NextHopMacs destination_macs;
   bool promiscuous = true;
 };
 
@@ -95,10 +98,9 @@ class DpdkPort {
   uint16_t tx_queues() const { return tx_queues_; }
   uint16_t burst_size() const { return burst_size_; }
   const wire::MacAddress& source_mac() const { return source_mac_; }
-  const wire::MacAddress& destination_mac() const { return destination_mac_; }
-  // destination MAC, source MAC, EtherType IPv4.
-  const wire::EthernetHeader& ethernet_header() const { return ethernet_header_; }
-  // Largest IPv4 packet one mbuf carries behind the Ethernet header (capped at the MTU).
+  // Per family: destination MAC, source MAC, EtherType.
+  const wire::EthernetFraming& framing() const { return framing_; }
+  // Largest IP packet one mbuf carries behind the Ethernet header (capped at the MTU).
   size_t max_packet_len() const { return max_packet_len_; }
   rte_mempool* mempool() const { return pool_; }
   uint32_t mbufs_available() const;  // free mbufs in the pool (incl. lcore caches)
@@ -120,8 +122,7 @@ class DpdkPort {
   uint32_t mempool_size_ = 0;
   rte_mempool* pool_ = nullptr;
   wire::MacAddress source_mac_{};
-  wire::MacAddress destination_mac_{};
-  wire::EthernetHeader ethernet_header_{};
+  wire::EthernetFraming framing_;
   size_t max_packet_len_ = 0;
   std::vector<std::vector<rte_mbuf*>> held_;  // per RX queue: the last burst
 };

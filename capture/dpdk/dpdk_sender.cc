@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "capture/send/ethernet_limits.h"
 #include "engine/wire/ethernet.h"
 
 namespace cutpoint::capture {
@@ -19,9 +20,13 @@ DpdkSender::DpdkSender(DpdkPort& port, uint16_t queue)
     : port_(port),
       queue_(queue),
       burst_(port.burst_size()),
-      max_packet_len_(port.max_packet_len()) {
-  memcpy(&header_words_[0], port.ethernet_header().data(), 8);
-  memcpy(&header_words_[1], port.ethernet_header().data() + 6, 8);
+      limits_(FramedLimits(port.framing(), port.max_packet_len())) {
+  for (size_t slot = 0; slot < 2; ++slot) {
+    const wire::EthernetHeader& header = port.framing().header(slot);
+    memcpy(&header_words_[slot][0], header.data(), 8);
+    memcpy(&header_words_[slot][1], header.data() + 6, 8);
+    framed_[slot] = port.framing().frames(slot);
+  }
 }
 
 uint16_t DpdkSender::Transmit(rte_mbuf** mbufs, uint16_t n) {
@@ -38,16 +43,13 @@ uint16_t DpdkSender::Transmit(rte_mbuf** mbufs, uint16_t n) {
 BurstResult DpdkSender::SendBurst(std::span<const OutgoingPacket> packets) {
   BurstResult result;
   rte_mbuf* mbufs[kDpdkMaxBurst];
-  const uint8_t* header = port_.ethernet_header().data();
+  const wire::EthernetFraming& framing = port_.framing();
   size_t next = 0;
   while (next < packets.size()) {
     size_t chunk = std::min<size_t>(packets.size() - next, burst_);
     // One mbuf per packet that passes the checks.
     uint16_t valid = 0;
-    for (size_t i = 0; i < chunk; ++i) {
-      const OutgoingPacket& p = packets[next + i];
-      valid += IsSendableIpv4(p, max_packet_len_);
-    }
+    for (size_t i = 0; i < chunk; ++i) valid += IsSendableIp(packets[next + i], limits_);
     if (valid > 0 && rte_pktmbuf_alloc_bulk(port_.mempool(), mbufs, valid) != 0) {
       ++counters_.alloc_failures;
       break;  // pool empty (frames still in flight): nothing of this chunk attempted
@@ -57,14 +59,14 @@ BurstResult DpdkSender::SendBurst(std::span<const OutgoingPacket> packets) {
     size_t failed = 0;
     for (size_t i = 0; i < chunk; ++i) {
       const OutgoingPacket& p = packets[next + i];
-      if (!IsSendableIpv4(p, max_packet_len_)) {
+      if (!IsSendableIp(p, limits_)) {
         ++counters_.rejected;
         ++failed;
         continue;
       }
       rte_mbuf* m = mbufs[n];
       uint8_t* out = rte_pktmbuf_mtod(m, uint8_t*);
-      memcpy(out, header, wire::kEthernetHeaderLen);
+      memcpy(out, framing.HeaderFor(p.data).data(), wire::kEthernetHeaderLen);
       memcpy(out + wire::kEthernetHeaderLen, p.data, p.len);
       m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + p.len);
       m->pkt_len = m->data_len;
@@ -86,10 +88,36 @@ BurstResult DpdkSender::SendBurst(std::span<const OutgoingPacket> packets) {
   return result;
 }
 
+uint16_t DpdkSender::FrameBuilt(rte_mbuf** mbufs, uint8_t* const* outs, const uint16_t* lens,
+                                uint16_t n, uint16_t* origin) {
+  uint16_t kept = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    size_t slot = wire::EthernetFraming::Slot(outs[i]);
+    rte_mbuf* m = mbufs[i];
+    if (!framed_[slot]) {  // no next hop for this family: a set-up error, never sent
+      ++counters_.rejected;
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    // The Ethernet header as two overlapping 8-byte stores (bytes 0-7 and 6-13).
+    uint8_t* frame = outs[i] - wire::kEthernetHeaderLen;
+    memcpy(frame, &header_words_[slot][0], 8);
+    memcpy(frame + 6, &header_words_[slot][1], 8);
+    m->data_off = RTE_PKTMBUF_HEADROOM;
+    m->ol_flags = 0;
+    m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
+    m->pkt_len = m->data_len;
+    mbufs[kept] = m;
+    origin[kept++] = i;
+  }
+  origin[kept] = n;
+  return kept;
+}
+
 size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
                               std::span<const probe::ProbeSpec> specs, int64_t send_us) {
+  // An IPv6 SYN probe and its Ethernet header fit the first two cache lines of the data.
   static_assert(wire::kEthernetHeaderLen + probe::kMaxProbeLen <= 128);
-  // The Ethernet header as two overlapping 8-byte stores (bytes 0-7 and 6-13).
   static_assert(wire::kEthernetHeaderLen == 14);
   rte_mbuf* mbufs[kDpdkMaxBurst];
   rte_mempool* pool = port_.mempool();
@@ -98,7 +126,7 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
     uint16_t n = static_cast<uint16_t>(std::min<size_t>(specs.size() - done, burst_));
     // Raw mbufs: a pool's free mbufs always have refcnt 1, nb_segs 1 and no next segment
     // (rte_pktmbuf_free restores them), so only the first cache line's fields a TX driver
-    // reads are set below; rte_pktmbuf_alloc_bulk would also reset the second line.
+    // reads are set (FrameBuilt); rte_pktmbuf_alloc_bulk would also reset the second line.
     if (rte_mempool_get_bulk(pool, reinterpret_cast<void**>(mbufs), n) != 0) {
       ++counters_.alloc_failures;
       break;
@@ -113,23 +141,17 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
         __builtin_prefetch(
             static_cast<uint8_t*>(mbufs[i + kPrefetchAhead]->buf_addr) + RTE_PKTMBUF_HEADROOM, 1);
       }
-      uint8_t* out = static_cast<uint8_t*>(mbufs[i]->buf_addr) + RTE_PKTMBUF_HEADROOM;
-      memcpy(out, &header_words_[0], 8);
-      memcpy(out + 6, &header_words_[1], 8);
-      outs[i] = out + wire::kEthernetHeaderLen;
+      outs[i] = static_cast<uint8_t*>(mbufs[i]->buf_addr) + RTE_PKTMBUF_HEADROOM +
+                wire::kEthernetHeaderLen;
     }
-    // The whole burst at once: its AES blocks are computed together.
+    // The whole burst at once: its AES blocks are computed together. The family of each
+    // probe (its header) is read from what was built.
     builder.BuildBatch(specs.subspan(done, n), send_us, outs, lens);
-    for (uint16_t i = 0; i < n; ++i) {
-      rte_mbuf* m = mbufs[i];
-      m->data_off = RTE_PKTMBUF_HEADROOM;
-      m->ol_flags = 0;
-      m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
-      m->pkt_len = m->data_len;
-    }
-    uint16_t sent = Transmit(mbufs, n);
-    done += sent;
-    if (sent < n) break;
+    uint16_t origin[kDpdkMaxBurst + 1];
+    uint16_t kept = FrameBuilt(mbufs, outs, lens, n, origin);
+    uint16_t sent = kept > 0 ? Transmit(mbufs, kept) : 0;
+    done += origin[sent];
+    if (sent < kept) break;
   }
   return done;
 }

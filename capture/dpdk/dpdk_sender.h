@@ -1,7 +1,7 @@
-// Sends IPv4 probes as Ethernet frames from a DPDK port's TX queue: per burst, mbufs are
-// allocated in bulk, filled (the port's Ethernet header + the IPv4 bytes) and
-// handed to the driver with one rte_eth_tx_burst(); mbufs the driver did not take are
-// freed and their packets left to the caller to retry.
+// Sends IPv4 and IPv6 probes as Ethernet frames from a DPDK port's TX queue: per burst,
+// mbufs are allocated in bulk, filled (the port's Ethernet header of the packet's family +
+// the IP bytes) and handed to the driver with one rte_eth_tx_burst(); mbufs the driver
+// did not take are freed and their packets left to the caller to retry.
 //
 // SendProbes() is the fast path (the ProbeBurstSender capability, used by the CLI's
 // ProbeSession): probes are built by a probe::ProbeBuilder straight into the mbufs, no
@@ -28,7 +28,7 @@ struct DpdkSenderCounters {
   uint64_t bursts = 0;          // rte_eth_tx_burst calls
   uint64_t tx_full = 0;         // frames the driver did not take (TX ring full), freed
   uint64_t alloc_failures = 0;  // bursts cut short: mempool empty
-  uint64_t rejected = 0;        // packets refused before queuing (length, not IPv4)
+  uint64_t rejected = 0;        // refused before queuing (length, not IP, no next hop)
 };
 
 class DpdkSender final : public PacketSender, public ProbeBurstSender {
@@ -37,12 +37,16 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
   explicit DpdkSender(DpdkPort& port, uint16_t queue = 0);
 
   // Sends in chunks of the port's burst size until the driver stops taking frames.
-  // Packets shorter than an IPv4 header, not IPv4 or longer than max_packet_len() count
-  // as failed; packets after sent + failed were not attempted (TX ring or pool full).
+  // Packets shorter than their IP header, neither IPv4 nor IPv6, of a family without a
+  // next hop or longer than max_packet_len() count as failed; packets after sent + failed
+  // were not attempted (TX ring or pool full).
   BurstResult SendBurst(std::span<const OutgoingPacket> packets) override;
 
   // Builds specs[i] sent at `send_us` into mbufs and sends them (one rte_eth_tx_burst per
-  // chunk of burst size). Returns how many were sent, from the front.
+  // chunk of burst size), each behind its family's header (chosen after the build, by the
+  // version nibble). Returns how many were sent, from the front. A probe of a family the
+  // port has no next hop for is dropped (counters().rejected) and counted as consumed.
+  // The port must carry probe::kMaxProbeLen bytes (OpenDpdkBackend checks).
   size_t SendProbes(const probe::ProbeBuilder& builder, std::span<const probe::ProbeSpec> specs,
                     int64_t send_us) override;
   ProbeBurstSender* AsProbeBurstSender() override { return this; }
@@ -53,12 +57,19 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
  private:
   // Transmits mbufs[0..n), frees what the driver did not take; returns how many it took.
   uint16_t Transmit(rte_mbuf** mbufs, uint16_t n);
+  // Puts the header in front of each built probe outs[i] (lens[i] bytes) of mbufs[0..n),
+  // keeping the framed ones at the front of `mbufs`; origin[k]: the spec index of kept
+  // mbuf k, origin[kept] = n. Returns how many were kept.
+  uint16_t FrameBuilt(rte_mbuf** mbufs, uint8_t* const* outs, const uint16_t* lens, uint16_t n,
+                      uint16_t* origin);
 
   DpdkPort& port_;
   uint16_t queue_;
   uint16_t burst_;
-  size_t max_packet_len_;
-  uint64_t header_words_[2];  // the port's Ethernet header, bytes 0-7 and 6-13
+  SendLimits limits_;
+  // Per family (wire::EthernetFraming::Slot): the header as bytes 0-7 and 6-13.
+  uint64_t header_words_[2][2];
+  bool framed_[2];
   DpdkSenderCounters counters_;
 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -42,6 +43,12 @@ absl::StatusOr<wire::LinkType> LinkTypeFromDlt(int dlt) {
       return wire::LinkType::kLinuxSll2;
 #endif
     default: {
+      // Past the few DLTs above that differ by platform, DLT and LINKTYPE numbers agree
+      // (LINKTYPE_IPV6 = DLT_IPV6 = 229): whatever the engine reads passes through.
+      if (std::optional<wire::LinkType> link =
+              wire::LinkTypeFromNumber(static_cast<uint32_t>(dlt))) {
+        return *link;
+      }
       const char* name = pcap_datalink_val_to_name(dlt);
       return absl::InvalidArgumentError(absl::StrCat("unsupported link type ", dlt, " (",
                                                      name != nullptr ? name : "unknown",

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "capture/send/ethernet_interface.h"
+#include "capture/send/ethernet_limits.h"
 #include "capture/send/unique_fd.h"
 #include "engine/base/status_macros.h"
 #include "engine/wire/ethernet.h"
@@ -82,10 +83,7 @@ absl::Status ValidateOptions(const AfPacketOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat("AF_PACKET frame count ", options.frame_count,
                                                    " must be in [1, ", kMaxFrameCount, "]"));
   }
-  if (options.destination_mac == wire::MacAddress{}) {
-    return absl::InvalidArgumentError("AF_PACKET: the destination (gateway) MAC is all zero");
-  }
-  return absl::OkStatus();
+  return ValidateNextHops(options.destination_macs, "AF_PACKET");
 }
 
 absl::Status SetPacketOption(int fd, int option, absl::string_view what,
@@ -197,10 +195,9 @@ absl::StatusOr<std::unique_ptr<AfPacketSender>> AfPacketSender::Create(
       options.frame_size - kTxDataOffset - vnet_header_len - wire::kEthernetHeaderLen;
   sender->max_packet_len_ =
       std::min(frame_room, interface.mtu > 0 ? static_cast<size_t>(interface.mtu) : size_t{0});
-  sender->destination_mac_ = options.destination_mac;
   sender->source_mac_ = options.source_mac.value_or(interface.mac);
-  wire::WriteEthernetHeader(sender->destination_mac_, sender->source_mac_, wire::kEtherTypeIpv4,
-                            sender->ethernet_header_.data());
+  sender->framing_ = wire::EthernetFraming(options.destination_macs, sender->source_mac_);
+  sender->limits_ = FramedLimits(sender->framing_, sender->max_packet_len_);
   return sender;
 }
 
@@ -229,7 +226,7 @@ BurstResult AfPacketSender::SendBurst(std::span<const OutgoingPacket> packets) {
   size_t queued = 0;
   bool kicked = false;
   for (const OutgoingPacket& packet : packets) {
-    if (!IsSendableIpv4(packet, max_packet_len_)) {
+    if (!IsSendableIp(packet, limits_)) {
       ++counters_.rejected;
       ++result.failed;
       continue;
@@ -265,7 +262,7 @@ BurstResult AfPacketSender::SendBurst(std::span<const OutgoingPacket> packets) {
       memcpy(data, &vnet, sizeof(vnet));
       data += sizeof(vnet);
     }
-    memcpy(data, ethernet_header_.data(), wire::kEthernetHeaderLen);
+    memcpy(data, framing_.HeaderFor(packet.data).data(), wire::kEthernetHeaderLen);
     memcpy(data + wire::kEthernetHeaderLen, packet.data, packet.len);
     header->tp_len = static_cast<uint32_t>(vnet_header_len_ + frame_len);
     header->tp_snaplen = header->tp_len;

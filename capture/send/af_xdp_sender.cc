@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "capture/send/ethernet_interface.h"
+#include "capture/send/ethernet_limits.h"
 #include "engine/base/status_macros.h"
 #include "engine/wire/ethernet.h"
 
@@ -97,6 +98,7 @@ struct AfXdpSender::Rings {
 };
 
 absl::StatusOr<std::unique_ptr<AfXdpSender>> AfXdpSender::Create(const AfXdpOptions& options) {
+  RETURN_IF_ERROR(ValidateNextHops(options.destination_macs, "AF_XDP"));
   ASSIGN_OR_RETURN(EthernetInterface facts, QueryEthernetInterface(options.interface, "afxdp"));
   RETURN_IF_ERROR(ValidateQueueAndFrames(options));
   std::unique_ptr<AfXdpSender> sender(new AfXdpSender());
@@ -106,10 +108,11 @@ absl::StatusOr<std::unique_ptr<AfXdpSender>> AfXdpSender::Create(const AfXdpOpti
   for (uint32_t i = frames; i > 0; --i) {
     sender->free_chunks_.push_back(uint64_t{i - 1} * kChunkSize);
   }
-  sender->max_packet_len_ = std::min(size_t{kChunkSize} - wire::kEthernetHeaderLen,
-                                     static_cast<size_t>(std::max(facts.mtu, 0)));
-  wire::WriteEthernetHeader(options.destination_mac, options.source_mac.value_or(facts.mac),
-                            wire::kEtherTypeIpv4, sender->ethernet_header_.data());
+  size_t max_packet_len = std::min(size_t{kChunkSize} - wire::kEthernetHeaderLen,
+                                   static_cast<size_t>(std::max(facts.mtu, 0)));
+  sender->framing_ =
+      wire::EthernetFraming(options.destination_macs, options.source_mac.value_or(facts.mac));
+  sender->limits_ = FramedLimits(sender->framing_, max_packet_len);
   return sender;
 }
 
@@ -190,7 +193,7 @@ BurstResult AfXdpSender::SendBurst(std::span<const OutgoingPacket> packets) {
   uint32_t slots = wanted == 0 ? 0 : xsk_ring_prod__reserve(&rings_->tx, wanted, &index);
   uint32_t posted = 0;
   for (const OutgoingPacket& packet : packets) {
-    if (!IsSendableIpv4(packet, max_packet_len_)) {
+    if (!IsSendableIp(packet, limits_)) {
       // Counted as failed only at the front, so that sent + failed stays a prefix.
       if (posted == 0) {
         ++counters_.rejected;
@@ -203,7 +206,7 @@ BurstResult AfXdpSender::SendBurst(std::span<const OutgoingPacket> packets) {
     uint64_t address = free_chunks_.back();
     free_chunks_.pop_back();
     uint8_t* frame = static_cast<uint8_t*>(xsk_umem__get_data(buffer_, address));
-    memcpy(frame, ethernet_header_.data(), wire::kEthernetHeaderLen);
+    memcpy(frame, framing_.HeaderFor(packet.data).data(), wire::kEthernetHeaderLen);
     memcpy(frame + wire::kEthernetHeaderLen, packet.data, packet.len);
     xdp_desc* descriptor = xsk_ring_prod__tx_desc(&rings_->tx, index + posted);
     descriptor->addr = address;

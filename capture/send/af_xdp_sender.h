@@ -1,5 +1,6 @@
-// Sends crafted IPv4 packets as Ethernet frames through an AF_XDP socket (libxdp's xsk
-// API): frames are written into a UMEM chunk behind a 14-byte Ethernet header, posted on
+// Sends crafted IPv4 and IPv6 packets as Ethernet frames through an AF_XDP socket (libxdp's
+// xsk API): frames are written into a UMEM chunk behind the 14-byte Ethernet header of the
+// packet's family (EtherType and next-hop MAC, see wire::EthernetFraming), posted on
 // the socket's TX ring and handed to the kernel with one sendto() per burst; finished
 // chunks come back on the completion ring and are reused. TX only: no XDP program is
 // loaded (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD) and the socket has no RX ring, so the
@@ -32,7 +33,7 @@ namespace cutpoint::capture {
 struct AfXdpOptions {
   std::string interface;  // required, Ethernet
   uint32_t queue_id = 0;  // the interface TX queue this socket owns
-  wire::MacAddress destination_mac{};
+  wire::NextHopMacs destination_macs;          // per family; a family without one is refused
   std::optional<wire::MacAddress> source_mac;  // default: the interface's own
   uint32_t frame_count = 4096;                 // UMEM chunks (power of two), 2048 bytes each
   bool zero_copy = false;                      // XDP_ZEROCOPY instead of XDP_COPY
@@ -43,7 +44,7 @@ struct AfXdpCounters {
   uint64_t completed = 0;      // chunks the kernel returned on the completion ring
   uint64_t kicks = 0;          // sendto() calls
   uint64_t ring_full = 0;      // bursts cut short because no chunk or slot was free
-  uint64_t rejected = 0;       // packets refused before queuing (length, not IPv4)
+  uint64_t rejected = 0;       // packets refused before queuing (length, not IP, no next hop)
   uint64_t send_errors = 0;    // sendto() failures other than EAGAIN/EBUSY/ENOBUFS/EINTR
   int last_send_errno = 0;
 };
@@ -78,8 +79,8 @@ class AfXdpSender final : public PacketSender {
   size_t buffer_bytes_ = 0;
   std::vector<uint64_t> free_chunks_;  // UMEM addresses ready to fill (a stack)
   uint32_t in_flight_ = 0;             // posted, not yet completed
-  size_t max_packet_len_ = 0;
-  wire::EthernetHeader ethernet_header_{};
+  SendLimits limits_;  // per family: what a chunk and the MTU leave room for, 0 unframed
+  wire::EthernetFraming framing_;
   AfXdpCounters counters_;
 };
 

@@ -1,17 +1,23 @@
 #include "capture/send/neighbor_lookup.h"
 
 #include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sys/socket.h>
 
 #include <bit>
 #include <charconv>
+#include <chrono>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "capture/send/netlink_socket.h"
 #include "engine/base/status_macros.h"
 #include "engine/wire/ipv4_address.h"
 
@@ -166,16 +172,90 @@ absl::StatusOr<NextHop> ResolveNextHopFromTables(absl::string_view route_table,
   ASSIGN_OR_RETURN(RouteChoice route, NextHopFromRouteTable(route_table, destination, interface));
   NextHop hop;
   ASSIGN_OR_RETURN(hop.mac, MacFromArpTable(arp_table, route.next_hop, interface));
-  hop.address = route.next_hop;
+  hop.address = wire::IpAddress::V4(route.next_hop);
   hop.via_gateway = route.via_gateway;
   hop.interface = interface;
   return hop;
 }
 
-absl::StatusOr<NextHop> ResolveNextHop(uint32_t destination, const std::string& interface) {
+absl::StatusOr<NextHop> ResolveNextHopV6FromTables(const NetlinkRoute& route,
+                                                   std::span<const NetlinkNeighbor> neighbors,
+                                                   const wire::IpAddress& destination, int ifindex,
+                                                   const std::string& interface) {
+  if (route.type != RTN_UNICAST || route.oif != ifindex) {
+    return absl::NotFoundError(absl::StrCat("no route to ", wire::IpAddressToString(destination),
+                                            " on interface '", interface, "'"));
+  }
+  NextHop hop;
+  hop.via_gateway = route.gateway.has_value();
+  hop.address = route.gateway.value_or(destination);
+  hop.interface = interface;
+  bool listed = false;
+  for (const NetlinkNeighbor& entry : neighbors) {
+    if (entry.ifindex != ifindex || entry.address != hop.address) continue;
+    listed = true;
+    if (NeighborUsable(entry.state) && entry.lladdr && *entry.lladdr != MacAddress{}) {
+      hop.mac = *entry.lladdr;
+      return hop;
+    }
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("the MAC address of next hop ", wire::IpAddressToString(hop.address), " on ",
+                   interface, " is ",
+                   listed ? "not resolved (incomplete or failed neighbour entry)"
+                          : "not in the IPv6 neighbour table",
+                   "; cutpoint sends no neighbour solicitation itself: pass --gateway-mac "
+                   "aa:bb:cc:dd:ee:ff (see `ip -6 neigh show dev ",
+                   interface, "`, or ping the next hop once)"));
+}
+
+bool NeighborBeingResolved(std::span<const NetlinkNeighbor> neighbors,
+                           const wire::IpAddress& address, int ifindex) {
+  for (const NetlinkNeighbor& entry : neighbors) {
+    if (entry.ifindex == ifindex && entry.address == address && NeighborPending(entry.state)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// The IPv6 way on the live tables: waits while the kernel resolves the entry.
+absl::StatusOr<NextHop> ResolveNextHopV6(const wire::IpAddress& destination,
+                                         const std::string& interface, NeighborWait wait) {
+  int ifindex = static_cast<int>(if_nametoindex(interface.c_str()));
+  if (ifindex == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown interface '", interface, "'"));
+  }
+  absl::StatusOr<NetlinkRoute> route = QueryRoute(destination, ifindex);
+  if (!route.ok()) {
+    return absl::NotFoundError(absl::StrCat("no route to ", wire::IpAddressToString(destination),
+                                            " on interface '", interface,
+                                            "': ", route.status().message()));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait.timeout_ms);
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<NetlinkNeighbor> neighbors, QueryNeighbors(AF_INET6));
+    absl::StatusOr<NextHop> hop =
+        ResolveNextHopV6FromTables(*route, neighbors, destination, ifindex, interface);
+    wire::IpAddress next = route->gateway.value_or(destination);
+    if (hop.ok() || !NeighborBeingResolved(neighbors, next, ifindex) ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return hop;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait.poll_ms));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<NextHop> ResolveNextHop(const wire::IpAddress& destination,
+                                       const std::string& interface, NeighborWait wait) {
+  if (!destination.is_v4()) return ResolveNextHopV6(destination, interface, wait);
   ASSIGN_OR_RETURN(std::string route_table, ReadFile("/proc/net/route"));
   ASSIGN_OR_RETURN(std::string arp_table, ReadFile("/proc/net/arp"));
-  return ResolveNextHopFromTables(route_table, arp_table, destination, interface);
+  return ResolveNextHopFromTables(route_table, arp_table, destination.v4(), interface);
 }
 
 }  // namespace cutpoint::capture

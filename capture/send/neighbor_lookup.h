@@ -1,18 +1,25 @@
 // The link-layer next hop for a destination: which neighbour (the gateway, or the
 // destination itself when it is on-link) and its MAC address, read from the kernel's
-// tables (/proc/net/route, /proc/net/arp). Sends nothing: an unresolved neighbour is an
-// error that tells the user to pass the MAC explicitly, never an ARP request.
+// tables: IPv4 from /proc/net/route and /proc/net/arp, IPv6 over rtnetlink (the kernel's
+// route to the destination through the interface, RTM_GETROUTE, and the neighbour table,
+// RTM_GETNEIGH). Sends nothing: an unresolved neighbour is an error that tells the user to
+// pass the MAC explicitly, never an ARP request or a neighbour solicitation (the IPv6
+// lookup only waits a moment for an entry the kernel is resolving already).
 //
-// The parsing is split from the file reading so it can be tested on sample texts.
+// The parsing is split from the reading so it can be tested on sample texts and canned
+// netlink messages.
 #ifndef CUTPOINT_CAPTURE_SEND_NEIGHBOR_LOOKUP_H_
 #define CUTPOINT_CAPTURE_SEND_NEIGHBOR_LOOKUP_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "capture/send/netlink_messages.h"
 #include "engine/wire/ethernet.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::capture {
 
@@ -24,7 +31,7 @@ absl::StatusOr<MacAddress> ParseMac(absl::string_view text);
 std::string FormatMac(const MacAddress& mac);
 
 struct NextHop {
-  uint32_t address = 0;      // host order: the gateway, or the destination when on-link
+  wire::IpAddress address;   // the gateway, or the destination when on-link
   bool via_gateway = false;  // false: the destination is on-link
   MacAddress mac{};
   std::string interface;
@@ -53,8 +60,31 @@ absl::StatusOr<NextHop> ResolveNextHopFromTables(absl::string_view route_table,
                                                  absl::string_view arp_table, uint32_t destination,
                                                  const std::string& interface);
 
-// Both steps on the live tables of the current network namespace.
-absl::StatusOr<NextHop> ResolveNextHop(uint32_t destination, const std::string& interface);
+// IPv6, from the kernel's route to `destination` through interface `ifindex` (named
+// `interface`) and the neighbour table: the next hop (the route's gateway, or the
+// destination when on-link) and its MAC when the entry is usable (NeighborUsable).
+// NotFound when the route is not a unicast route through that interface;
+// FailedPrecondition naming the address, the interface and --gateway-mac when the MAC is
+// not known (UnresolvedNeighborError).
+absl::StatusOr<NextHop> ResolveNextHopV6FromTables(const NetlinkRoute& route,
+                                                   std::span<const NetlinkNeighbor> neighbors,
+                                                   const wire::IpAddress& destination, int ifindex,
+                                                   const std::string& interface);
+
+// True when the table has `address` on `ifindex` in NUD_INCOMPLETE: worth waiting for.
+bool NeighborBeingResolved(std::span<const NetlinkNeighbor> neighbors,
+                           const wire::IpAddress& address, int ifindex);
+
+// How long the live IPv6 lookup waits for an entry the kernel is resolving (incomplete).
+struct NeighborWait {
+  int timeout_ms = 1000;
+  int poll_ms = 50;
+};
+
+// Both steps on the live tables of the current network namespace (the destination's
+// family picks the IPv4 or the IPv6 way).
+absl::StatusOr<NextHop> ResolveNextHop(const wire::IpAddress& destination,
+                                       const std::string& interface, NeighborWait wait = {});
 
 }  // namespace cutpoint::capture
 

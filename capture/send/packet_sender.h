@@ -1,4 +1,4 @@
-// The send side of every backend: bursts of complete IPv4 packets in, a count out.
+// The send side of every backend: bursts of complete IPv4 or IPv6 packets in, a count out.
 // One virtual call per burst, never per packet. A backend with buffers of its own (DPDK
 // mbufs) may also offer to build probes into them directly: see probe_burst_sender.h.
 #ifndef CUTPOINT_CAPTURE_SEND_PACKET_SENDER_H_
@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 
+#include "engine/wire/ip_address.h"
 #include "engine/wire/protocol.h"
 
 namespace cutpoint::capture {
@@ -15,9 +16,9 @@ namespace cutpoint::capture {
 class ProbeBurstSender;
 
 struct OutgoingPacket {
-  const uint8_t* data = nullptr;  // IPv4 header onwards
+  const uint8_t* data = nullptr;  // IPv4 or IPv6 header onwards
   uint16_t len = 0;
-  uint32_t destination = 0;  // host order
+  wire::IpAddress destination;  // of the packet's own family (the raw socket's sendto)
 };
 
 struct BurstResult {
@@ -25,11 +26,22 @@ struct BurstResult {
   size_t failed = 0;  // packets dropped with a hard error (counted, not retried)
 };
 
-// What the framing backends check before they copy a packet into a frame: IPv4 bytes, at
-// least an IPv4 header and at most `max_len` (what the frame and the MTU leave room for).
-inline bool IsSendableIpv4(const OutgoingPacket& packet, size_t max_len) {
-  return packet.data != nullptr && packet.len >= wire::kIpv4MinHeaderLen && packet.len <= max_len &&
-         wire::IpVersion(packet.data) == wire::kIpv4Version;
+// The longest packet a backend takes per family, indexed by wire::EthernetFraming::Slot
+// (0: IPv4, 1: IPv6): what the frame and the MTU leave room for, or 0 when the backend
+// is not set up for that family (no socket, no next hop) and refuses its packets.
+struct SendLimits {
+  size_t max_len[2] = {0, 0};
+};
+
+// What every backend checks before it sends a packet: IPv4 or IPv6 by the version nibble,
+// at least that version's fixed header and at most its family's limit.
+inline bool IsSendableIp(const OutgoingPacket& packet, const SendLimits& limits) {
+  if (packet.data == nullptr || packet.len < wire::kIpv4MinHeaderLen) return false;
+  uint8_t version = wire::IpVersion(packet.data);
+  bool v6 = version == wire::kIpv6Version;
+  size_t min_len = v6 ? wire::kIpv6HeaderLen : wire::kIpv4MinHeaderLen;
+  return (v6 || version == wire::kIpv4Version) && packet.len >= min_len &&
+         packet.len <= limits.max_len[v6];
 }
 
 class PacketSender {

@@ -16,36 +16,42 @@
 namespace cutpoint::capture {
 namespace {
 
-struct EthernetPath {
-  std::string interface;
-  wire::MacAddress destination_mac{};
-};
+std::optional<wire::MacAddress>& MacOf(wire::NextHopMacs& macs, wire::IpFamily family) {
+  return family == wire::IpFamily::kV4 ? macs.v4 : macs.v6;
+}
 
-// The interface and the one next-hop MAC every Ethernet frame goes to.
-absl::StatusOr<EthernetPath> ResolveEthernetPath(TxBackend backend, const std::string& interface,
-                                                 uint32_t first_destination,
-                                                 std::optional<wire::MacAddress> gateway_mac) {
-  EthernetPath path;
-  path.interface = interface;
-  if (path.interface.empty()) {
-    ASSIGN_OR_RETURN(Route route, LookupRoute(first_destination));
-    path.interface = route.interface;
+// The interface the routes to the first targets leave by; both families must agree.
+absl::StatusOr<std::string> RouteInterface(const FamilyAddresses& first_targets) {
+  std::string chosen;
+  for (wire::IpFamily family : kBothFamilies) {
+    const std::optional<wire::IpAddress>& first = first_targets.of(family);
+    if (!first) continue;
+    ASSIGN_OR_RETURN(Route route, LookupRoute(*first));
+    if (chosen.empty()) {
+      chosen = route.interface;
+    } else if (route.interface != chosen) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the IPv4 targets leave by ", chosen, " and the IPv6 targets by ",
+                       route.interface, ": one interface sends every frame, pass --interface"));
+    }
   }
-  if (gateway_mac.has_value()) {
-    path.destination_mac = *gateway_mac;
-    return path;
-  }
-  ASSIGN_OR_RETURN(NextHop hop, ResolveNextHop(first_destination, path.interface));
+  return chosen;
+}
+
+// One family's next-hop MAC from the kernel's tables: its first target's gateway's.
+absl::StatusOr<wire::MacAddress> NextHopMac(absl::string_view backend,
+                                            const wire::IpAddress& first_target,
+                                            const std::string& interface) {
+  ASSIGN_OR_RETURN(NextHop hop, ResolveNextHop(first_target, interface));
   if (!hop.via_gateway) {
-    return absl::FailedPreconditionError(absl::StrCat("the targets are on-link on ", path.interface,
-                                                      " (no gateway): the ", TxBackendName(backend),
-                                                      " backend sends every frame to one MAC; pass "
-                                                      "--gateway-mac to confirm that MAC (",
-                                                      FormatMac(hop.mac),
-                                                      " for the first target), or use --tx raw"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the IPv", static_cast<int>(first_target.family()), " targets are on-link on ", interface,
+        " (no gateway): the ", backend,
+        " backend sends every frame of a family to one MAC; pass --gateway-mac to confirm that "
+        "MAC (",
+        FormatMac(hop.mac), " for the first target), or use --tx raw"));
   }
-  path.destination_mac = hop.mac;
-  return path;
+  return hop.mac;
 }
 
 absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend backend,
@@ -55,7 +61,7 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend bac
   if (backend == TxBackend::kAfXdp) {
     AfXdpOptions options;
     options.interface = path.interface;
-    options.destination_mac = path.destination_mac;
+    options.destination_macs = path.next_hops;
     options.queue_id = sender_index;
     return AfXdpSender::Create(options);
   }
@@ -65,18 +71,50 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend bac
 #endif
   AfPacketOptions options;
   options.interface = path.interface;
-  options.destination_mac = path.destination_mac;
+  options.destination_macs = path.next_hops;
   return AfPacketSender::Create(options);
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
-    TxBackend backend, const std::string& interface, uint32_t first_destination,
-    std::optional<wire::MacAddress> gateway_mac, uint32_t sender_index) {
+absl::StatusOr<EthernetPath> ResolveEthernetPath(absl::string_view backend,
+                                                 const std::string& interface,
+                                                 const FamilyAddresses& first_targets,
+                                                 const wire::NextHopMacs& gateway_macs) {
+  if (first_targets.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", backend, " backend needs a first target to find its next hop"));
+  }
+  EthernetPath path;
+  path.interface = interface;
+  if (path.interface.empty()) {
+    ASSIGN_OR_RETURN(path.interface, RouteInterface(first_targets));
+  }
+  wire::NextHopMacs given = gateway_macs;
+  for (wire::IpFamily family : kBothFamilies) {
+    const std::optional<wire::IpAddress>& first = first_targets.of(family);
+    if (!first) continue;
+    std::optional<wire::MacAddress>& mac = MacOf(path.next_hops, family);
+    mac = MacOf(given, family);
+    if (!mac) {
+      ASSIGN_OR_RETURN(mac, NextHopMac(backend, *first, path.interface));
+    }
+  }
+  return path;
+}
+
+absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(TxBackend backend,
+                                                           const std::string& interface,
+                                                           const FamilyAddresses& first_targets,
+                                                           const wire::NextHopMacs& gateway_macs,
+                                                           uint32_t sender_index) {
   switch (backend) {
-    case TxBackend::kRawSocket:
-      return RawSocketSender::Create(interface);
+    case TxBackend::kRawSocket: {
+      SendFamilies families;
+      if (!first_targets.empty())
+        families = {first_targets.v4.has_value(), first_targets.v6.has_value()};
+      return RawSocketSender::Create(interface, families);
+    }
     case TxBackend::kDpdk:
       return absl::InvalidArgumentError(
           "the dpdk backend is not a kernel sender: open it with OpenBackend");
@@ -84,8 +122,8 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
     case TxBackend::kAfXdp:
       break;
   }
-  ASSIGN_OR_RETURN(EthernetPath path,
-                   ResolveEthernetPath(backend, interface, first_destination, gateway_mac));
+  ASSIGN_OR_RETURN(EthernetPath path, ResolveEthernetPath(TxBackendName(backend), interface,
+                                                          first_targets, gateway_macs));
   return CreateEthernetSender(backend, path, sender_index);
 }
 

@@ -139,6 +139,24 @@ uint64_t TargetSet::CountV4() const {
   return static_cast<uint64_t>(count);
 }
 
+wire::SourceAddresses TargetSet::FirstOfEachFamily() const {
+  const IpRange v4_block = IpRange::V4(0, UINT32_MAX);
+  wire::SourceAddresses first;
+  for (const IpRange& range : ranges_) {
+    // A range never straddles the IPv4 block (ParseTargetSpec refuses IPv6 prefixes over it),
+    // but a hand-built one may: clip it.
+    if (range.last >= v4_block.first && range.first <= v4_block.last) {
+      first.AddFirst(std::max(range.first, v4_block.first));
+    }
+    if (range.first < v4_block.first || range.last > v4_block.last) {
+      first.AddFirst(range.first < v4_block.first
+                         ? range.first
+                         : IpAddress::FromValue(v4_block.last.value() + 1));
+    }
+  }
+  return first;
+}
+
 IpAddress TargetSet::At(uint64_t index) const {
   auto it = std::upper_bound(starts_.begin(), starts_.end(), Uint128{index});
   size_t range_index = static_cast<size_t>(it - starts_.begin()) - 1;

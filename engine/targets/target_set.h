@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "engine/wire/ip_address.h"
+#include "engine/wire/source_addresses.h"
 
 namespace cutpoint::targets {
 
@@ -61,6 +62,9 @@ class TargetSet {
   // Addresses of each family (IPv4 is exactly the ::ffff:0:0/96 block).
   uint64_t CountV4() const;
   uint64_t CountV6() const { return size() - CountV4(); }
+  // The lowest address of each family in the set (unset for a family it lacks): where a
+  // run looks up that family's route, source and next hop.
+  wire::SourceAddresses FirstOfEachFamily() const;
 
   // Set algebra for block- and allow-lists, linear in the number of ranges.
   TargetSet Subtract(const TargetSet& removed) const;

@@ -7,8 +7,9 @@
 
 namespace cutpoint::wire {
 
-// The version nibble that opens every IPv4 header.
+// The version nibble that opens every IPv4 header, and every IPv6 header.
 inline constexpr uint8_t kIpv4Version = 4;
+inline constexpr uint8_t kIpv6Version = 6;
 inline constexpr uint8_t IpVersion(const uint8_t* ip_header) { return ip_header[0] >> 4; }
 // The IPv4 header length in bytes, from its IHL field (32-bit words).
 inline constexpr size_t Ipv4HeaderLen(const uint8_t* ip_header) {
@@ -17,8 +18,11 @@ inline constexpr size_t Ipv4HeaderLen(const uint8_t* ip_header) {
 
 inline constexpr uint8_t kProtoIcmp = 1;
 inline constexpr uint8_t kProtoTcp = 6;
+inline constexpr uint8_t kProtoIcmpv6 = 58;
 
 inline constexpr size_t kIpv4MinHeaderLen = 20;
+// The fixed IPv6 header (RFC 8200); extension headers follow it.
+inline constexpr size_t kIpv6HeaderLen = 40;
 // RFC 791: every IPv4 link carries datagrams of 68 bytes unfragmented.
 inline constexpr size_t kIpv4MinMtu = 68;
 inline constexpr size_t kTcpMinHeaderLen = 20;
@@ -51,8 +55,6 @@ inline constexpr bool IcmpTypeQuotes(uint8_t type) {
 
 // ---- IPv6 parsing (engine/wire frame and packet parser) ----------------------------------
 
-inline constexpr uint8_t kIpv6Version = 6;
-inline constexpr size_t kIpv6HeaderLen = 40;
 
 // RFC 8200 next-header values the parser walks through; ESP and "no next header" end a
 // chain (nothing after them can be read).
@@ -67,7 +69,6 @@ inline constexpr size_t kIpv6FragmentHeaderLen = 8;
 // More than any sane chain holds (RFC 8200 4.1 orders at most 7); a longer one is refused.
 inline constexpr int kMaxIpv6ExtensionHeaders = 8;
 
-inline constexpr uint8_t kProtoIcmpv6 = 58;
 inline constexpr size_t kIcmpv6HeaderLen = 8;
 
 inline constexpr uint8_t kIcmpv6DestUnreachable = 1;

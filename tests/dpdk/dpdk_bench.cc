@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   options.tx_queues = static_cast<uint16_t>(lcores);
   options.burst_size = static_cast<uint16_t>(burst);
   options.mempool_size = 16383;
-  options.destination_mac = {0x02, 0, 0, 0, 0, 0x01};
+  options.destination_macs.v4 = cutpoint::wire::MacAddress{0x02, 0, 0, 0, 0, 0x01};
   auto port = DpdkPort::Create(options);
   if (!port.ok()) {
     fprintf(stderr, "cutpoint-dpdk-bench: %s\n", std::string(port.status().message()).c_str());

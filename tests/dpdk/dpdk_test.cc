@@ -20,14 +20,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "capture/backend.h"
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
+#include "capture/ipv6_test_packets.h"
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
 #include "gtest/gtest.h"
-#include "capture/backend.h"
 #include "session/probe_session.h"
 #include "test_util.h"
 
@@ -179,7 +180,7 @@ DpdkOptions Options(const std::string& device) {
   o.eal_args = shared->eal_args;
   o.device = device;
   o.source_mac = kSourceMac;
-  o.destination_mac = kGatewayMac;
+  o.destination_macs.v4 = kGatewayMac;
   o.mempool_size = 4095;
   o.burst_size = 32;
   return o;
@@ -252,7 +253,7 @@ TEST(DpdkPcap, SentProbesAreByteIdenticalToRawSocketProbes) {
     std::vector<OutgoingPacket> packets;
     for (size_t i = 0; i < kProbes / 2; ++i) {
       packets.push_back({expected[i].data(), static_cast<uint16_t>(expected[i].size()),
-                         SpecAt(i).target.v4()});
+                         SpecAt(i).target});
     }
     size_t done = 0;
     for (size_t chunk : {1, 7, 42}) {
@@ -296,6 +297,93 @@ TEST(DpdkPcap, SentProbesAreByteIdenticalToRawSocketProbes) {
   absl::StatusOr<NextResult> end = (*source)->Next(&frame);
   ASSERT_TRUE(end.ok()) << end.status();
   EXPECT_EQ(*end, NextResult::kEnd);
+}
+
+constexpr wire::MacAddress kGatewayMac6 = {0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x66};
+
+// The dual-stack frames read back from net_pcap's TX file: each behind its own family's
+// header (EtherType and next hop).
+void ExpectFramesInTxFile(const std::vector<Bytes>& expected) {
+  absl::StatusOr<std::unique_ptr<PcapSource>> source = PcapSource::OpenOffline(shared->tx_path);
+  ASSERT_TRUE(source.ok()) << source.status();
+  for (size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE(absl::StrCat("frame ", i));
+    CapturedFrame frame;
+    ASSERT_EQ(*(*source)->Next(&frame), NextResult::kFrame);
+    bool v6 = expected[i][0] >> 4 == 6;
+    const wire::MacAddress& next_hop = v6 ? kGatewayMac6 : kGatewayMac;
+    Bytes header(next_hop.begin(), next_hop.end());
+    header.insert(header.end(), kSourceMac.begin(), kSourceMac.end());
+    header.push_back(v6 ? 0x86 : 0x08);
+    header.push_back(v6 ? 0xdd : 0x00);
+    ASSERT_EQ(frame.len, 14 + expected[i].size());
+    EXPECT_TRUE(testutil::BytesEqual(frame.data, 14, header));
+    EXPECT_TRUE(testutil::BytesEqual(frame.data + 14, frame.len - 14, expected[i]));
+  }
+  CapturedFrame frame;
+  EXPECT_EQ(*(*source)->Next(&frame), NextResult::kEnd);
+}
+
+TEST(DpdkPcap, DualStackFramesCarryTheirFamilysEtherTypeAndNextHop) {
+  probe::ProbeCodec codec(TestKey());
+  probe::ProbeBuilder builder(codec, probe::ProbeSources{wire::IpAddress::V4(kSource), std::nullopt});
+  std::vector<Bytes> expected;
+  std::vector<OutgoingPacket> packets;
+  testv6::Ipv6Probe v6;
+  v6.source = *wire::ParseIpAddress("2001:2::1");
+  for (size_t i = 0; i < 40; ++i) {  // IPv4 and IPv6 interleaved, runs of 1 to 3
+    if (i % 5 < 2) {
+      uint8_t buf[probe::kMaxProbeLen];
+      expected.emplace_back(buf, buf + builder.Build(SpecAt(i), kSendUs, buf));
+    } else {
+      v6.destination = wire::IpAddress::V6(0x2001000200000001, i);
+      v6.hop_limit = static_cast<uint8_t>(1 + i % 8);
+      expected.push_back(i % 2 ? testv6::TcpSyn(v6) : testv6::IcmpEcho(v6));
+    }
+  }
+  for (const Bytes& b : expected)
+    packets.push_back({b.data(), static_cast<uint16_t>(b.size()), {}});
+  std::vector<probe::ProbeSpec> specs;
+  for (size_t i = 40; i < 50; ++i) {
+    specs.push_back(SpecAt(i));
+    uint8_t buf[probe::kMaxProbeLen];
+    expected.emplace_back(buf, buf + builder.Build(SpecAt(i), kSendUs, buf));
+  }
+  {
+    DpdkOptions options = Options("net_pcap0");
+    options.destination_macs.v6 = kGatewayMac6;
+    absl::StatusOr<std::unique_ptr<DpdkPort>> port = DpdkPort::Create(options);
+    ASSERT_TRUE(port.ok()) << port.status();
+    DpdkSender sender(**port);
+    BurstResult r = sender.SendBurst(packets);
+    EXPECT_EQ(r.sent, packets.size());
+    EXPECT_EQ(r.failed, 0u);
+    EXPECT_EQ(sender.SendProbes(builder, specs, kSendUs), specs.size());
+    EXPECT_EQ(sender.counters().rejected, 0u);
+  }
+  ExpectFramesInTxFile(expected);
+}
+
+// A port with a next hop for IPv6 only: IPv4 probes built in place are dropped, counted,
+// and consumed (never retried forever); IPv4 packets handed over fail.
+TEST(DpdkPcap, AFamilyWithoutNextHopIsRefused) {
+  probe::ProbeCodec codec(TestKey());
+  probe::ProbeBuilder builder(codec, probe::ProbeSources{wire::IpAddress::V4(kSource), std::nullopt});
+  DpdkOptions options = Options("net_null0");
+  options.destination_macs = {std::nullopt, kGatewayMac6};
+  absl::StatusOr<std::unique_ptr<DpdkPort>> port = DpdkPort::Create(options);
+  ASSERT_TRUE(port.ok()) << port.status();
+  DpdkSender sender(**port);
+  std::vector<probe::ProbeSpec> specs = {SpecAt(0), SpecAt(1), SpecAt(2)};
+  EXPECT_EQ(sender.SendProbes(builder, specs, kSendUs), specs.size());
+  EXPECT_EQ(sender.counters().rejected, specs.size());
+  EXPECT_EQ(sender.counters().frames_sent, 0u);
+  uint8_t buf[probe::kMaxProbeLen];
+  size_t len = builder.Build(SpecAt(0), kSendUs, buf);
+  OutgoingPacket packet{buf, static_cast<uint16_t>(len), {}};
+  BurstResult r = sender.SendBurst(std::span(&packet, 1));
+  EXPECT_EQ(r.failed, 1u);
+  EXPECT_EQ((*port)->mbufs_available(), (*port)->mempool_size()) << "every mbuf came back";
 }
 
 struct Matched {
@@ -445,7 +533,7 @@ absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
   backend.tx = TxBackend::kDpdk;
   backend.dpdk_eal_args = shared->eal_args;
   backend.dpdk_device = device;
-  backend.gateway_mac = kGatewayMac;
+  backend.gateway_macs.v4 = kGatewayMac;
   absl::StatusOr<TxSetup> tx = OpenBackend(backend);
   if (!tx.ok()) return tx.status();
   session::SessionConfig config;
@@ -579,15 +667,15 @@ TEST(DpdkNull, EveryProbeSentIsCounted) {
   // The PacketSender path counts bad packets as failed, in order, and sends the rest.
   uint8_t good[probe::kMaxProbeLen];
   size_t len = builder.Build(SpecAt(1), kSendUs, good);
-  uint8_t not_ipv4[40] = {0x60};
+  uint8_t not_ipv4[40] = {0x60};  // IPv6, and the port has no IPv6 next hop
   std::vector<OutgoingPacket> packets;
   for (int i = 0; i < 100; ++i) {
     if (i % 10 == 3) {
-      packets.push_back({not_ipv4, sizeof(not_ipv4), 0});
+      packets.push_back({not_ipv4, sizeof(not_ipv4), {}});
     } else if (i % 10 == 7) {
-      packets.push_back({good, 12, 0});  // shorter than an IPv4 header
+      packets.push_back({good, 12, {}});  // shorter than an IPv4 header
     } else {
-      packets.push_back({good, static_cast<uint16_t>(len), 0});
+      packets.push_back({good, static_cast<uint16_t>(len), {}});
     }
   }
   ASSERT_TRUE((*port)->ResetStats().ok());

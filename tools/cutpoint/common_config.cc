@@ -159,13 +159,8 @@ absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config) {
 
 absl::Status ResolveRoute(const targets::TargetSet& targets, bool need_interface,
                           CommonProbingConfig* config) {
-  if (targets.CountV6() != 0) {
-    return absl::UnimplementedError("IPv6 targets are not supported by this build yet");
-  }
-  uint32_t source = config->sources.v4 ? config->sources.v4->v4() : 0;
-  RETURN_IF_ERROR(
-      capture::ResolveSource(targets.At(0).v4(), need_interface, &source, &config->interface));
-  config->sources.v4 = wire::IpAddress::V4(source);
+  RETURN_IF_ERROR(capture::ResolveSources(targets.FirstOfEachFamily(), need_interface, &config->sources,
+                                          &config->interface));
   return absl::OkStatus();
 }
 

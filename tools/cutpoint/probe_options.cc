@@ -59,12 +59,16 @@ absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::stri
 }
 
 absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
-                                             const wire::IpAddress& first_target, int sender_threads) {
+                                             const targets::TargetSet& targets,
+                                             int sender_threads) {
   capture::BackendOptions options;
   if (auto text = args.Get("gateway-mac")) {
-    absl::StatusOr<capture::MacAddress> parsed = capture::ParseMac(*text);
-    if (!parsed.ok()) return parsed.status();
-    options.gateway_mac = *parsed;
+    ASSIGN_OR_RETURN(capture::MacAddress mac, capture::ParseMac(*text));
+    options.gateway_macs.v4 = mac;
+    options.gateway_macs.v6 = mac;
+  }
+  if (auto text = args.Get("gateway-mac6")) {
+    ASSIGN_OR_RETURN(options.gateway_macs.v6, capture::ParseMac(*text));
   }
   absl::StatusOr<capture::TxBackend> tx = capture::ParseTxBackend(args.Get("tx").value_or("raw"));
   if (!tx.ok()) return tx.status();
@@ -72,7 +76,7 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, co
   options.dpdk_eal_args = args.Get("dpdk-args").value_or("");
   options.dpdk_device = args.Get("dpdk-port").value_or("");
   options.interface = interface;
-  options.first_target = first_target.v4();
+  options.first_targets = targets.FirstOfEachFamily();
   options.sender_threads = sender_threads;
   return capture::OpenBackend(options);
 }

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "capture/backend.h"
 #include "engine/probe/probe_codec.h"
+#include "engine/targets/target_set.h"
 #include "tools/args/arg_parser.h"
 
 namespace cutpoint::cli {
@@ -30,7 +31,8 @@ absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::stri
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
 // side on the same port.
 absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
-                                             const wire::IpAddress& first_target, int sender_threads);
+                                             const targets::TargetSet& targets,
+                                             int sender_threads);
 
 }  // namespace cutpoint::cli
 

@@ -155,7 +155,7 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
                                             const probe::ProbeCodec& codec,
                                             const session::LiveScanOptions& options,
                                             session::OutputSink& out) {
-  ASSIGN_OR_RETURN(capture::TxSetup tx, MakeTxSetup(args, config.interface, plan.targets().At(0),
+  ASSIGN_OR_RETURN(capture::TxSetup tx, MakeTxSetup(args, config.interface, plan.targets(),
                                                     config.sender_threads));
   session::SessionConfig session = SessionConfigFor(config, tx);
   session.sender_threads = config.sender_threads;

@@ -197,7 +197,7 @@ TEST(ResolveNextHopTest, GatewayRouteResolvesTheGatewaysMac) {
                     ArpLine("198.18.0.2", "0x2", "06:5a:01:02:03:04", "lnk0");
   absl::StatusOr<NextHop> hop = ResolveNextHopFromTables(routes, arp, Ip(198, 19, 1, 1), "lnk0");
   ASSERT_TRUE(hop.ok()) << hop.status();
-  EXPECT_EQ(hop->address, Ip(198, 18, 0, 2));
+  EXPECT_EQ(hop->address, wire::IpAddress::V4(Ip(198, 18, 0, 2)));
   EXPECT_TRUE(hop->via_gateway);
   EXPECT_EQ(FormatMac(hop->mac), "06:5a:01:02:03:04");
   EXPECT_EQ(hop->interface, "lnk0");
@@ -212,7 +212,7 @@ TEST(ResolveNextHopTest, OnLinkDestinationResolvesItsOwnMac) {
   absl::StatusOr<NextHop> hop =
       ResolveNextHopFromTables(routes, arp, Ip(198, 18, 0, 77), "lnk0");
   ASSERT_TRUE(hop.ok()) << hop.status();
-  EXPECT_EQ(hop->address, Ip(198, 18, 0, 77));
+  EXPECT_EQ(hop->address, wire::IpAddress::V4(Ip(198, 18, 0, 77)));
   EXPECT_FALSE(hop->via_gateway);
   EXPECT_EQ(FormatMac(hop->mac), "06:5a:01:02:03:77");
 }
@@ -241,11 +241,11 @@ TEST(ResolveNextHopTest, ParsesARealLookingSnapshot) {
       "10.0.2.1         0x1         0x2         52:55:0a:00:02:01     *        ens3\n";
   absl::StatusOr<NextHop> to_lab = ResolveNextHopFromTables(routes, arp, Ip(198, 19, 1, 1), "ens3");
   ASSERT_TRUE(to_lab.ok()) << to_lab.status();
-  EXPECT_EQ(to_lab->address, Ip(10, 0, 2, 2));
+  EXPECT_EQ(to_lab->address, wire::IpAddress::V4(Ip(10, 0, 2, 2)));
   EXPECT_EQ(FormatMac(to_lab->mac), "52:55:0a:00:02:02");
   absl::StatusOr<NextHop> elsewhere = ResolveNextHopFromTables(routes, arp, Ip(8, 8, 8, 8), "ens3");
   ASSERT_TRUE(elsewhere.ok());
-  EXPECT_EQ(elsewhere->address, Ip(10, 0, 2, 1));
+  EXPECT_EQ(elsewhere->address, wire::IpAddress::V4(Ip(10, 0, 2, 1)));
 }
 
 }  // namespace

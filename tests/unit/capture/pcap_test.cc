@@ -233,6 +233,38 @@ TEST_F(PcapTest, UnsupportedLinkTypeIsNamed) {
       << source.status().message();
 }
 
+// LINKTYPE_IPV6 (229, bare IPv6 packets) and any other link type the engine's frame
+// locator knows reach it unchanged: capture/ keeps no list of its own beyond the DLTs
+// whose numbers differ from their LINKTYPE. Until the engine reads 229 the file is
+// refused, naming it.
+TEST_F(PcapTest, LinkTypesTheEngineReadsPassThrough) {
+  std::string path = Track(TempPath("ipv6.pcap"));
+  pcap_t* dead = pcap_open_dead(229 /* DLT_IPV6 */, 65535);
+  ASSERT_NE(dead, nullptr);
+  pcap_dumper_t* dumper = pcap_dump_open(dead, path.c_str());
+  ASSERT_NE(dumper, nullptr) << pcap_geterr(dead);
+  Bytes packet(40, 0);
+  packet[0] = 0x60;
+  pcap_pkthdr header{};
+  header.caplen = header.len = static_cast<bpf_u_int32>(packet.size());
+  pcap_dump(reinterpret_cast<u_char*>(dumper), &header, packet.data());
+  pcap_dump_close(dumper);
+  pcap_close(dead);
+
+  absl::StatusOr<std::unique_ptr<PcapSource>> source = PcapSource::OpenOffline(path);
+  std::optional<wire::LinkType> known = wire::LinkTypeFromNumber(229);
+  if (known.has_value()) {
+    ASSERT_TRUE(source.ok()) << source.status();
+    EXPECT_EQ((*source)->link_type(), *known);
+    CapturedFrame frame;
+    ASSERT_EQ(*(*source)->Next(&frame), NextResult::kFrame);
+    EXPECT_EQ(frame.len, 40u);
+  } else {
+    ASSERT_FALSE(source.ok());
+    EXPECT_NE(source.status().message().find("229"), absl::string_view::npos) << source.status();
+  }
+}
+
 TEST_F(PcapTest, WriterReportsUnwritablePath) {
   absl::StatusOr<std::unique_ptr<PcapWriter>> writer =
       PcapWriter::Create("/nonexistent-dir/cutpoint/x.pcap", wire::LinkType::kRaw);

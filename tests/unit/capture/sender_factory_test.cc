@@ -63,7 +63,8 @@ TEST(TxBackendTest, NamesRoundTrip) {
 
 TEST(TxBackendTest, DpdkIsNoKernelSender) {
   absl::StatusOr<std::unique_ptr<PacketSender>> sender =
-      CreateSender(TxBackend::kDpdk, "lo", 0x7f000001, MacAddress{0x02, 0, 0, 0, 0, 1});
+      CreateSender(TxBackend::kDpdk, "lo", FamilyAddresses{wire::IpAddress::V4(0x7f000001), {}},
+                   wire::NextHopMacs{MacAddress{0x02, 0, 0, 0, 0, 1}, {}});
   ASSERT_FALSE(sender.ok());
   EXPECT_EQ(sender.status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -77,21 +78,39 @@ TEST(TxBackendTest, RejectsOtherNames) {
   }
 }
 
-TEST(IsSendableIpv4Test, IPv4FromOneHeaderUpToTheLimit) {
+TEST(IsSendableIpTest, IPv4FromOneHeaderUpToItsFamilysLimit) {
   uint8_t bytes[64] = {0x45};
-  EXPECT_TRUE(IsSendableIpv4({bytes, 20, 0}, 64));
-  EXPECT_TRUE(IsSendableIpv4({bytes, 64, 0}, 64));
-  EXPECT_FALSE(IsSendableIpv4({bytes, 19, 0}, 64)) << "shorter than an IPv4 header";
-  EXPECT_FALSE(IsSendableIpv4({bytes, 64, 0}, 63)) << "longer than the frame allows";
-  EXPECT_FALSE(IsSendableIpv4({nullptr, 20, 0}, 64));
+  SendLimits v4_only{{64, 0}};
+  EXPECT_TRUE(IsSendableIp({bytes, 20, {}}, v4_only));
+  EXPECT_TRUE(IsSendableIp({bytes, 64, {}}, v4_only));
+  EXPECT_FALSE(IsSendableIp({bytes, 19, {}}, v4_only)) << "shorter than an IPv4 header";
+  EXPECT_FALSE(IsSendableIp({bytes, 64, {}}, SendLimits{{63, 0}})) << "longer than allowed";
+  EXPECT_FALSE(IsSendableIp({nullptr, 20, {}}, v4_only));
   bytes[0] = 0x60;
-  EXPECT_FALSE(IsSendableIpv4({bytes, 40, 0}, 64)) << "IPv6";
+  EXPECT_FALSE(IsSendableIp({bytes, 40, {}}, v4_only)) << "IPv6 without an IPv6 next hop";
+}
+
+TEST(IsSendableIpTest, IPv6FromItsFixedHeaderUpToItsFamilysLimit) {
+  uint8_t bytes[80] = {0x60};
+  SendLimits both{{64, 76}};
+  EXPECT_TRUE(IsSendableIp({bytes, 40, {}}, both));
+  EXPECT_TRUE(IsSendableIp({bytes, 76, {}}, both)) << "the IPv6 SYN probe";
+  EXPECT_FALSE(IsSendableIp({bytes, 77, {}}, both)) << "IPv6's own limit, not IPv4's";
+  EXPECT_FALSE(IsSendableIp({bytes, 39, {}}, both)) << "shorter than the IPv6 header";
+  EXPECT_FALSE(IsSendableIp({bytes, 20, {}}, both)) << "an IPv4 header's length is not enough";
+  EXPECT_FALSE(IsSendableIp({bytes, 56, {}}, SendLimits{{64, 0}})) << "IPv6 not set up";
+  bytes[0] = 0x45;
+  EXPECT_FALSE(IsSendableIp({bytes, 64, {}}, SendLimits{{0, 76}})) << "IPv4 not set up";
+  for (uint8_t version : {0, 5, 7, 15}) {
+    bytes[0] = static_cast<uint8_t>(version << 4);
+    EXPECT_FALSE(IsSendableIp({bytes, 60, {}}, both)) << "version " << int(version);
+  }
 }
 
 AfPacketOptions ValidOptions() {
   AfPacketOptions options;
   options.interface = "lo";
-  options.destination_mac = {0x02, 0, 0, 0, 0, 1};
+  options.destination_macs.v4 = MacAddress{0x02, 0, 0, 0, 0, 1};
   return options;
 }
 
@@ -110,7 +129,13 @@ TEST(AfPacketSenderTest, RejectsBadGeometryAndArgumentsBeforeTouchingTheSystem) 
   options.interface = "an-interface-name-too-long";
   EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
   options = ValidOptions();
-  options.destination_mac = {};
+  options.destination_macs.v4 = MacAddress{};
+  EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
+  options.destination_macs = {};
+  absl::Status no_family = AfPacketSender::Create(options).status();
+  EXPECT_EQ(no_family.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(no_family.message().find("either IP family"), absl::string_view::npos) << no_family;
+  options.destination_macs.v6 = MacAddress{};
   EXPECT_EQ(AfPacketSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -137,7 +162,9 @@ TEST(AfPacketSenderTest, ExplainsPrivilegeInterfaceAndLinkTypeErrors) {
 #ifdef CUTPOINT_HAVE_AFXDP
 TEST(AfXdpSenderTest, RejectsBadArgumentsBeforeOpeningASocket) {
   AfXdpOptions options;
-  options.destination_mac = {0x02, 0, 0, 0, 0, 1};
+  EXPECT_EQ(AfXdpSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument)
+      << "no next hop for either family";
+  options.destination_macs.v6 = MacAddress{0x02, 0, 0, 0, 0, 1};
   options.interface = "";
   EXPECT_EQ(AfXdpSender::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
   options.interface = "cpnoexist0";
