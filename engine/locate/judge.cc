@@ -16,9 +16,18 @@ namespace {
 
 using wire::IpAddressToString;
 
+// ICMP: net/host administratively prohibited (9, 10) and communication administratively
+// prohibited (13). ICMPv6 (RFC 4443): administratively prohibited (1), source address
+// failed ingress/egress policy (5) and reject route to destination (6) - each a policy
+// decision, not a missing route.
 constexpr uint8_t kAdminProhibitedCodes[] = {9, 10, 13};
+constexpr uint8_t kAdminProhibitedCodesV6[] = {1, 5, 6};
 
-bool IsAdminProhibited(uint8_t code) {
+bool IsAdminProhibited(uint8_t code, bool v6) {
+  if (v6) {
+    return std::find(std::begin(kAdminProhibitedCodesV6), std::end(kAdminProhibitedCodesV6),
+                     code) != std::end(kAdminProhibitedCodesV6);
+  }
   return std::find(std::begin(kAdminProhibitedCodes), std::end(kAdminProhibitedCodes), code) !=
          std::end(kAdminProhibitedCodes);
 }
@@ -590,14 +599,16 @@ class Judge {
         }
       }
     }
+    const bool v6 = !view.address().is_v4();
     std::string detail =
-        absl::StrCat("destination unreachable code ", cell.unreach_code, " from ",
+        absl::StrCat(v6 ? "ICMPv6 " : "", "destination unreachable code ", cell.unreach_code,
+                     " from ",
                      IpAddressToString(cell.unreach_from), " for the probe with TTL ", first_unreach);
-    if (IsAdminProhibited(cell.unreach_code) && !controls_same) {
+    if (IsAdminProhibited(cell.unreach_code, v6) && !controls_same) {
       int prohibited_probes = 0;
       for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
         const Cell& test = view.Test(ttl);
-        if (IsAdminProhibited(test.unreach_code)) {
+        if (IsAdminProhibited(test.unreach_code, v6)) {
           prohibited_probes += __builtin_popcount(test.unreach_attempts);
         }
       }

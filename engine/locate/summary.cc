@@ -66,31 +66,62 @@ std::string Describe(const Verdict& v) {
 
 }  // namespace
 
+namespace {
+
+bool IsBlocking(const std::string& text) {
+  return text.rfind("reachable", 0) != 0 && text.rfind("closed", 0) != 0;
+}
+
+const char* FamilyName(bool v4) { return v4 ? "IPv4" : "IPv6"; }
+
+}  // namespace
+
 std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts) {
-  std::map<std::string, int> groups;
-  std::vector<std::string> order;
-  int judged = 0;
+  // Keyed by (family, description): a dual-stack run reads per family, so a filter on one
+  // family and not the other stands out.
+  std::map<std::pair<bool, std::string>, int> groups;
+  std::vector<std::pair<bool, std::string>> order;
+  int judged[2] = {0, 0};    // by family: [IPv6, IPv4]
+  int blocking[2] = {0, 0};
   for (const Verdict& v : verdicts) {
     if (v.control_host) continue;
-    ++judged;
-    std::string text = Describe(v);
-    if (groups[text]++ == 0) order.push_back(text);
+    const bool v4 = v.target.is_v4();
+    ++judged[v4];
+    std::pair<bool, std::string> key{v4, Describe(v)};
+    if (IsBlocking(key.second)) ++blocking[v4];
+    if (groups[key]++ == 0) order.push_back(key);
   }
+  const bool dual_stack = judged[0] != 0 && judged[1] != 0;
   // Blocking groups first: they are what the reader is looking for.
-  std::stable_partition(order.begin(), order.end(), [&](const std::string& text) {
-    return text.rfind("reachable", 0) != 0 && text.rfind("closed", 0) != 0;
-  });
+  std::stable_partition(order.begin(), order.end(),
+                        [&](const auto& key) { return IsBlocking(key.second); });
   std::vector<std::string> lines;
-  for (const std::string& text : order) {
-    lines.push_back(absl::StrCat(groups[text], " of ", judged, " targets: ", text));
+  for (const auto& key : order) {
+    lines.push_back(absl::StrCat(groups[key], " of ", judged[key.first],
+                                 dual_stack ? absl::StrCat(" ", FamilyName(key.first)) : "",
+                                 " targets: ", key.second));
+  }
+  if (dual_stack && (blocking[0] == 0) != (blocking[1] == 0)) {
+    const bool filtered_v4 = blocking[1] != 0;
+    lines.push_back(absl::StrCat(
+        "families differ: ", blocking[filtered_v4], " of ", judged[filtered_v4], " ",
+        FamilyName(filtered_v4), " targets filtered, no ", FamilyName(!filtered_v4),
+        " target is -> the filter is specific to ", FamilyName(filtered_v4)));
   }
   return lines;
 }
 
 std::string FormatVerdictTable(const std::vector<Verdict>& verdicts) {
-  std::string out = absl::StrFormat("%-16s %5s  %-15s %-12s %-20s %-20s %4s  %-6s %s\n", "TARGET",
-                                    "PORT", "VERDICT", "MECH/REASON", "AFTER", "BEFORE", "DIST",
-                                    "SCOPE", "SUPPORT/CONTRA");
+  // IPv6 addresses widen the address columns (up to 39 characters, RFC 5952).
+  int address_width = 15;
+  for (const Verdict& v : verdicts) {
+    address_width = std::max<int>(address_width, IpAddressToString(v.target).size());
+  }
+  const int hop_width = address_width + 4;
+  std::string out = absl::StrFormat("%-*s %5s  %-15s %-12s %-*s %-*s %4s  %-6s %s\n",
+                                    address_width + 1, "TARGET", "PORT", "VERDICT",
+                                    "MECH/REASON", hop_width, "AFTER", hop_width, "BEFORE",
+                                    "DIST", "SCOPE", "SUPPORT/CONTRA");
   for (const Verdict& v : verdicts) {
     std::string after = "-", before = "-";
     if (v.has_location) {
@@ -101,9 +132,10 @@ std::string FormatVerdictTable(const std::vector<Verdict>& verdicts) {
     std::string mechanism(v.verdict == VerdictKind::kInconclusive ? v.reason
                                                                   : MechanismName(v.mechanism));
     std::string scope(ScopeName(v.scope));
-    absl::StrAppendFormat(&out, "%-16s %5d  %-15s %-12s %-20s %-20s %4s  %-6s %d/%d%s\n",
-                          IpAddressToString(v.target), v.port, std::string(VerdictName(v.verdict)),
-                          mechanism.empty() ? "-" : mechanism, after, before,
+    absl::StrAppendFormat(&out, "%-*s %5d  %-15s %-12s %-*s %-*s %4s  %-6s %d/%d%s\n",
+                          address_width + 1, IpAddressToString(v.target), v.port,
+                          std::string(VerdictName(v.verdict)),
+                          mechanism.empty() ? "-" : mechanism, hop_width, after, hop_width, before,
                           v.distance == 0 ? std::string("?") : absl::StrCat(v.distance),
                           scope.empty() ? "-" : scope, v.supporting, v.contradicting,
                           v.control_host ? "  (control host)" : "");

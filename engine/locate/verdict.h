@@ -17,7 +17,7 @@ enum class VerdictKind : uint8_t {
   kClosed,          // genuine RST from the target
   kSilentDrop,      // test probes vanish after a hop the controls pass
   kRstInjection,    // a RST in the target's name that the target did not send
-  kIcmpProhibited,  // destination unreachable, code 9, 10 or 13
+  kIcmpProhibited,  // destination unreachable, code 9, 10 or 13 (ICMPv6: 1, 5 or 6)
   kUnreachable,     // every probe dies the same way, or another unreachable code
   kInconclusive,
 };
