@@ -1,6 +1,7 @@
 #include "engine/report/records.h"
 
 #include "engine/probe/probe_codec.h"
+#include "engine/probe/probe_layout.h"
 
 #include "engine/wire/protocol.h"
 
@@ -193,9 +194,10 @@ void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* pa
   if (spec.type == probe::ProbeType::kTcpSyn) line->AddUint("port", spec.port);
   line->AddUint("ttl", spec.ttl);
   line->AddUint("attempt", spec.attempt);
-  char hex[2 * 64 + 1];
+  // Every probe fits (the IPv6 SYN is the longest); a longer buffer is cut, never overrun.
+  char hex[2 * probe::kMaxProbeLen];
   size_t hex_len = 0;
-  for (size_t i = 0; i < len && i < 64; ++i) {
+  for (size_t i = 0; i < len && i < probe::kMaxProbeLen; ++i) {
     hex[hex_len++] = kHex[packet[i] >> 4];
     hex[hex_len++] = kHex[packet[i] & 0xf];
   }

@@ -3,6 +3,9 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "engine/wire/ip_address.h"
+#include "absl/strings/str_cat.h"
+#include "engine/probe/probe_layout.h"
 #include "test_util.h"
 
 namespace cutpoint::report {
@@ -269,6 +272,24 @@ TEST(FormatProbeTest, HexBytes) {
   EXPECT_EQ(Finish(line),
             "{\"type\":\"probe\",\"index\":0,\"target\":\"185.70.40.101\",\"probe\":\"icmp-echo\","
             "\"ttl\":4,\"attempt\":2,\"bytes\":\"\"}\n");
+}
+
+// The whole IPv6 SYN (76 bytes, the longest probe) is written, and its target in RFC 5952.
+TEST(FormatProbeTest, WholeIpv6Probe) {
+  probe::ProbeSpec spec;
+  spec.target = wire::ParseIpAddress("2001:2:0:0:0:0:0:1").value();
+  spec.type = probe::ProbeType::kTcpSyn;
+  spec.port = 25;
+  spec.ttl = 64;
+  uint8_t bytes[probe::kTcpSynProbeLenV6];
+  for (size_t i = 0; i < sizeof(bytes); ++i) bytes[i] = static_cast<uint8_t>(i);
+  JsonLine line;
+  FormatProbe(1, spec, bytes, sizeof(bytes), &line);
+  std::string text = Finish(line);
+  EXPECT_NE(text.find("\"target\":\"2001:2::1\""), std::string::npos) << text;
+  std::string hex;
+  for (size_t i = 0; i < sizeof(bytes); ++i) absl::StrAppend(&hex, absl::Hex(bytes[i], absl::kZeroPad2));
+  EXPECT_NE(text.find("\"bytes\":\"" + hex + "\"}"), std::string::npos) << text;
 }
 
 }  // namespace
