@@ -1,8 +1,8 @@
 // Helper for tests/lab/tx_backends_test.sh: sends one fixed set of probes (fixed key,
 // fixed send time, so the bytes are reproducible) through a chosen TX backend, and
 // captures them elsewhere in the lab. Meant to run only inside lab namespaces. The
-// family of SOURCE picks the set: IPv4 (built by ProbeBuilder) or IPv6 (hand-made: TCP
-// SYN, 76 bytes, and ICMPv6 echo, 56 bytes, to 2001:2:0:1::/64); SOURCE may also be
+// family of SOURCE picks the set: IPv4 or IPv6 (TCP SYN, 76 bytes, and ICMPv6 echo, 56
+// bytes, to 2001:2:0:1::/64), both built by the product's ProbeBuilder; SOURCE may also be
 // V4SOURCE,V6SOURCE: both sets interleaved one by one (every burst mixes families).
 //
 //   tx_probe_tool expect SOURCE
@@ -32,9 +32,9 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <functional>
 #include <vector>
 
-#include "../unit/capture/ipv6_test_packets.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -71,52 +71,48 @@ struct Probe {
   wire::IpAddress target;
 };
 
-std::vector<Probe> BuildProbes4(uint32_t source) {
+probe::ProbeKey ToolKey() {
   probe::ProbeKey key;
   for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xc0 + i);
-  probe::ProbeCodec codec(key);
-  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(source), std::nullopt});
+  return key;
+}
+
+// Per target: tcp-syn to each port and icmp-echo, at TTL 1..kMaxTtl, built by the
+// product's ProbeBuilder (so every backend is checked on the exact bytes a run sends).
+std::vector<Probe> BuildFamilyProbes(const wire::IpAddress& source, uint32_t target_count,
+                                     const std::function<wire::IpAddress(uint32_t)>& target_of) {
+  probe::ProbeCodec codec(ToolKey());
+  probe::ProbeSources sources;
+  sources.For(source.family()) = source;
+  probe::ProbeBuilder builder(codec, sources);
   std::vector<Probe> probes;
-  for (uint32_t t = 1; t <= kTargetCount; ++t) {
+  for (uint32_t t = 1; t <= target_count; ++t) {
     for (uint8_t ttl = 1; ttl <= kMaxTtl; ++ttl) {
       std::vector<probe::ProbeSpec> specs;
       for (uint16_t port : kPorts) {
-        specs.push_back({wire::IpAddress::V4(kTargetBase + t), probe::ProbeType::kTcpSyn, port, ttl, 0});
+        specs.push_back({target_of(t), probe::ProbeType::kTcpSyn, port, ttl, 0});
       }
-      specs.push_back({wire::IpAddress::V4(kTargetBase + t), probe::ProbeType::kIcmpEcho, 0, ttl, 0});
+      specs.push_back({target_of(t), probe::ProbeType::kIcmpEcho, 0, ttl, 0});
       for (const probe::ProbeSpec& spec : specs) {
         uint8_t bytes[probe::kMaxProbeLen];
         size_t len = builder.Build(spec, kSendUs, bytes);
-        probes.push_back(
-            {std::vector<uint8_t>(bytes, bytes + len), spec.target});
+        probes.push_back({std::vector<uint8_t>(bytes, bytes + len), spec.target});
       }
     }
   }
   return probes;
 }
 
-// The same shape in IPv6: per target a flow label and ports of its own, per probe a word.
+std::vector<Probe> BuildProbes4(uint32_t source) {
+  return BuildFamilyProbes(wire::IpAddress::V4(source), kTargetCount,
+                           [](uint32_t t) { return wire::IpAddress::V4(kTargetBase + t); });
+}
+
+// IPv6: the builder's 76-byte SYNs (flow label, TS option) and 56-byte ICMPv6 echoes.
 std::vector<Probe> BuildProbes6(const wire::IpAddress& source) {
-  std::vector<Probe> probes;
-  for (uint32_t t = 1; t <= kTargetCount6; ++t) {
-    testv6::Ipv6Probe p;
-    p.source = source;
-    p.destination = wire::IpAddress::V6(0x2001000200000001, t);
-    for (uint8_t hop = 1; hop <= kMaxTtl; ++hop) {
-      p.hop_limit = hop;
-      p.word = 0x5a000000 | t << 8 | hop;
-      for (uint16_t port : kPorts) {
-        p.flow_label = 0x10000 | t << 4 | port % 16;
-        p.id = static_cast<uint16_t>(40000 + t * 7 + port);
-        p.port = port;
-        probes.push_back({testv6::TcpSyn(p, static_cast<uint32_t>(kSendUs)), p.destination});
-      }
-      p.flow_label = 0x20000 | t;
-      p.id = static_cast<uint16_t>(0x6000 + t);
-      probes.push_back({testv6::IcmpEcho(p), p.destination});
-    }
-  }
-  return probes;
+  return BuildFamilyProbes(source, kTargetCount6, [](uint32_t t) {
+    return wire::IpAddress::V6(0x2001000200000001, t);
+  });
 }
 
 // One family's set, or (two sources, one per family) both sets interleaved one by one,
