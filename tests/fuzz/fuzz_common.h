@@ -50,8 +50,8 @@ inline probe::ProbeKey FixedKey() {
 }
 
 inline targets::TargetSet FixedTargets() {
-  return targets::TargetSet::FromRanges(
-      {{kTargetNet, kTargetNet + 255}, {kTargetHost, kTargetHost}});
+  return targets::TargetSet::FromRanges({targets::IpRange::V4(kTargetNet, kTargetNet + 255),
+                                         targets::IpRange::V4(kTargetHost, kTargetHost)});
 }
 
 // Every link type the engine parses, selectable by one fuzz byte (new ones go last, so

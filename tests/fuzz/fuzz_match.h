@@ -34,7 +34,12 @@ struct MatchFixture {
   // A live scan's config: its address, targets, TTLs, attempts, ports and types, and
   // replies at most 2 s old.
   static match::MatcherConfig ScopedConfig(const targets::TargetSet* targets) {
-    match::MatcherConfig config{kSource, targets, 1, 32, 2};
+    match::MatcherConfig config;
+    config.source_v4 = wire::IpAddress::V4(kSource);
+    config.targets = targets;
+    config.ttl_min = 1;
+    config.ttl_max = 32;
+    config.attempts = 2;
     match::RestrictToKinds({{probe::ProbeType::kTcpSyn, 25},
                             {probe::ProbeType::kTcpSyn, 443},
                             {probe::ProbeType::kIcmpEcho, 0}},
@@ -131,7 +136,8 @@ inline void CheckReplyLine(const match::ReplyRecord& record) {
 inline void CheckMatched(const match::ReplyRecord& r, const wire::ParsedPacket& parsed,
                          int64_t recv_time_us) {
   FUZZ_CHECK(r.probe_ttl >= 1 && r.attempt < probe::kMaxAttempts);
-  FUZZ_CHECK(r.from == parsed.ip.src.v4() && r.reply_ttl == parsed.ip.ttl);
+  FUZZ_CHECK(r.from == parsed.ip.src && r.reply_ttl == parsed.ip.ttl);
+  FUZZ_CHECK(r.target.family() == parsed.ip.family);
   FUZZ_CHECK(r.recv_time_us == recv_time_us);
   FUZZ_CHECK(r.is_tcp == parsed.has_tcp && r.is_icmp == parsed.has_icmp);
   FUZZ_CHECK(r.has_quote == parsed.has_quote);
@@ -198,18 +204,21 @@ inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
     case wire::FrameStatus::kNotIp:
       FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
       break;
-    case wire::FrameStatus::kIpv6:
-      // Whatever the matcher makes of IPv6 (engine/match), the invariants below hold.
-      break;
     case wire::FrameStatus::kTruncated:
       FUZZ_CHECK(open_outcome == match::MatchOutcome::kMalformed);
       break;
-    case wire::FrameStatus::kIpv4: {
-      // MatchFrame on IPv4 is LocateIp + MatchIpv4.
+    case wire::FrameStatus::kIpv4:
+    case wire::FrameStatus::kIpv6: {
+      // MatchFrame is LocateIp + MatchIp, once link and version nibble agree.
+      if (wire::IpVersion(view.l3) != (frame_status == wire::FrameStatus::kIpv4 ? 4 : 6)) {
+        FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
+        parsed_ok = false;
+        break;
+      }
       match::ReplyRecord direct;
       match::RejectReason direct_reason = match::RejectReason::kNone;
       match::MatchOutcome direct_outcome =
-          fx.open.MatchIpv4(view.l3, view.l3_len, recv_time_us, &direct, &direct_reason);
+          fx.open.MatchIp(view.l3, view.l3_len, recv_time_us, &direct, &direct_reason);
       FUZZ_CHECK(direct_outcome == open_outcome && direct_reason == open_reason);
       if (direct_outcome == match::MatchOutcome::kMatched) {
         FUZZ_CHECK(SameRecord(direct, open_record));

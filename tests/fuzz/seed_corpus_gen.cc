@@ -47,17 +47,17 @@ const probe::ProbeCodec& Codec() {
 constexpr int64_t kSendUs = fuzz::kRecvTimeUs - 15000;
 
 Bytes Probe(const probe::ProbeSpec& spec) {
-  probe::ProbeBuilder builder(Codec(), fuzz::kSource);
+  probe::ProbeBuilder builder(Codec(), probe::ProbeSources{wire::IpAddress::V4(fuzz::kSource), std::nullopt});
   uint8_t buffer[probe::kMaxProbeLen];
   size_t len = builder.Build(spec, kSendUs, buffer);
   return Bytes(buffer, buffer + len);
 }
 
 probe::ProbeSpec Tcp(uint32_t target, uint16_t port, uint8_t ttl, uint8_t attempt = 0) {
-  return {target, probe::ProbeType::kTcpSyn, port, ttl, attempt};
+  return {wire::IpAddress::V4(target), probe::ProbeType::kTcpSyn, port, ttl, attempt};
 }
 probe::ProbeSpec Echo(uint32_t target, uint8_t ttl, uint8_t attempt = 0) {
-  return {target, probe::ProbeType::kIcmpEcho, 0, ttl, attempt};
+  return {wire::IpAddress::V4(target), probe::ProbeType::kIcmpEcho, 0, ttl, attempt};
 }
 
 // The target's TCP answer to a SYN probe: SYN-ACK (0x12) or RST-ACK (0x14).

@@ -17,33 +17,43 @@ namespace {
 using cutpoint::targets::IpRange;
 using cutpoint::targets::TargetSet;
 
+using cutpoint::wire::IpAddress;
+using cutpoint::wire::Uint128;
+
 void CheckIndex(const TargetSet& set, uint64_t index) {
-  uint32_t address = set.At(index);
+  IpAddress address = set.At(index);
   FUZZ_CHECK(set.Contains(address));
-  FUZZ_CHECK(set.IndexOf(address) == static_cast<int64_t>(index));
+  if (set.exact_size() <= Uint128{INT64_MAX}) {
+    FUZZ_CHECK(set.IndexOf(address) == static_cast<int64_t>(index));
+  }
 }
 
-void CheckAddress(const TargetSet& set, uint32_t address) {
+void CheckAddress(const TargetSet& set, Uint128 value) {
+  const IpAddress address = IpAddress::FromValue(value);
   int64_t index = set.IndexOf(address);
-  FUZZ_CHECK(set.Contains(address) == (index >= 0));
   if (index >= 0) {
+    FUZZ_CHECK(set.Contains(address));
     FUZZ_CHECK(static_cast<uint64_t>(index) < set.size());
     FUZZ_CHECK(set.At(static_cast<uint64_t>(index)) == address);
+  } else if (set.exact_size() <= Uint128{INT64_MAX}) {
+    FUZZ_CHECK(!set.Contains(address));
   }
 }
 
 void CheckSet(const TargetSet& set, const uint8_t* data, size_t size) {
   const std::vector<IpRange>& ranges = set.ranges();
-  uint64_t total = 0;
+  Uint128 total = 0;
+  bool saturated = false;
   for (size_t i = 0; i < ranges.size(); ++i) {
     FUZZ_CHECK(ranges[i].first <= ranges[i].last);
     // Sorted, and merged: neither overlapping nor adjacent.
-    if (i > 0) FUZZ_CHECK(uint64_t{ranges[i - 1].last} + 1 < ranges[i].first);
-    total += ranges[i].size();
+    if (i > 0) FUZZ_CHECK(ranges[i - 1].last.value() + 1 < ranges[i].first.value());
+    const Uint128 range_size = ranges[i].size();
+    if (range_size == 0 || total + range_size < total) saturated = true;
+    total += range_size;
   }
-  FUZZ_CHECK(total == set.size());
+  if (!saturated) FUZZ_CHECK(total == set.exact_size());
   FUZZ_CHECK(set.empty() == (set.size() == 0));
-  FUZZ_CHECK(set.size() <= (uint64_t{1} << 32));
 
   if (!set.empty()) {
     CheckIndex(set, 0);
@@ -60,13 +70,15 @@ void CheckSet(const TargetSet& set, const uint8_t* data, size_t size) {
   // Range edges and their neighbours, in and out of the set.
   size_t probes = ranges.size() < 16 ? ranges.size() : 16;
   for (size_t i = 0; i < probes; ++i) {
-    for (uint32_t address : {ranges[i].first, ranges[i].last, ranges[i].first - 1,
-                             ranges[i].last + 1, ranges[i].first + (ranges[i].last - ranges[i].first) / 2}) {
-      CheckAddress(set, address);
+    const Uint128 first = ranges[i].first.value(), last = ranges[i].last.value();
+    for (Uint128 value : {first, last, first - 1, last + 1, first + (last - first) / 2}) {
+      CheckAddress(set, value);
     }
   }
+  CheckAddress(set, IpAddress::V4(0).value());
+  CheckAddress(set, IpAddress::V4(0xffffffffu).value());
   CheckAddress(set, 0);
-  CheckAddress(set, 0xffffffffu);
+  CheckAddress(set, ~Uint128{0});
 }
 
 }  // namespace
