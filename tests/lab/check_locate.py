@@ -31,6 +31,16 @@ and an unfiltered one never blocked. --lossy also accepts a distance one or more
 too long for a verdict that is not blocking (every control at the true distance lost).
 --expect-interrupted: the stats record must say `interrupted: true`.
 
+IPv6 (issue 12): --family 4|6|both chooses which of the truth's prefixes were scanned
+(default 4: the IPv4 prefixes only, as before). An IPv6 target is checked against the
+truth's `*6` twins: `prefix6`/`hops6` per network, `prober_addr6`, per filter `filtered6`,
+`filter_addr6`, `icmp6_code` (the ICMPv6 code icmp_prohibited must name, where IPv4 wants
+13), `ecmp_filter_branch_addr6`, `ecmp_branch_addrs6`; addresses in IPv6 records must be
+RFC 5952 text. A filter whose `expected_verdict` is `inconclusive` (blackhole) wants
+exactly that verdict with the truth's `expected_reason`. --expect-scope SCOPE: every
+blocking verdict must carry that `scope`. --table prints an "expected vs got" table of
+the filtered targets (and a count line for the unfiltered ones) to stdout.
+
 Exits 0 when everything holds, 1 otherwise (listing the first problems and the
 offending verdict records), 2 on usage/input errors.
 """
@@ -43,6 +53,30 @@ import sys
 from collections import Counter, defaultdict
 
 from ndjson import Problems, framing_problems, is_dotted, is_int, read_records
+
+
+def is_ip6_text(v):
+    """An IPv6 address in RFC 5952 text (lower case, longest zero run compressed)."""
+    if not isinstance(v, str):
+        return False
+    try:
+        a = ipaddress.ip_address(v)
+    except ValueError:
+        return False
+    return isinstance(a, ipaddress.IPv6Address) and str(a) == v
+
+
+def is_addr(v, version):
+    """Dotted IPv4 for version 4, RFC 5952 IPv6 for version 6."""
+    return is_dotted(v) if version == 4 else is_ip6_text(v)
+
+
+def version_of(target):
+    """4 or 6 for a target string (6 for any parseable IPv6 text), None if unparseable."""
+    try:
+        return ipaddress.ip_address(target).version
+    except (ValueError, TypeError):
+        return None
 
 VERDICTS = {"silent_drop", "rst_injection", "icmp_prohibited", "reachable", "closed",
             "unreachable", "inconclusive"}
@@ -75,9 +109,16 @@ def check_schema(rec, where, probs):
             ok = False
     if not ok:
         return False
-    if not is_dotted(rec["target"]):
+    version = version_of(rec["target"])
+    if version == 6:
+        if not is_ip6_text(rec["target"]):
+            probs.add("schema", f"{where}: target {rec['target']!r} is not RFC 5952 IPv6", rec)
+            ok = False
+    elif not is_dotted(rec["target"]):
         probs.add("schema", f"{where}: target {rec['target']!r} is not dotted IPv4", rec)
         ok = False
+    fam = "IPv6 (RFC 5952)" if version == 6 else "dotted IPv4"
+    version = 6 if version == 6 else 4
     if not (is_int(rec["port"]) and 0 < rec["port"] <= 65535):
         probs.add("schema", f"{where}: port {rec['port']!r} invalid", rec)
         ok = False
@@ -94,11 +135,13 @@ def check_schema(rec, where, probs):
             if not is_int(rec.get(f)):
                 probs.add("schema", f"{where}: {v} without integer '{f}'", rec)
         for f in ("after_addr", "before_addr"):
-            if f in rec and not is_dotted(rec[f]):
-                probs.add("schema", f"{where}: {f} {rec[f]!r} is not dotted IPv4", rec)
+            if f in rec and not is_addr(rec[f], version):
+                probs.add("schema", f"{where}: {f} {rec[f]!r} is not {fam}", rec)
     if v == "icmp_prohibited":
-        if not is_dotted(rec.get("icmp_from")) or not is_int(rec.get("icmp_code")):
+        if not is_addr(rec.get("icmp_from"), version) or not is_int(rec.get("icmp_code")):
             probs.add("schema", f"{where}: icmp_prohibited without icmp_from/icmp_code", rec)
+    if version == 6 and rec.get("ip_version", 6) != 6:
+        probs.add("schema", f"{where}: IPv6 target with ip_version {rec.get('ip_version')!r}", rec)
     if "distance" in rec and not is_int(rec["distance"]):
         probs.add("schema", f"{where}: distance {rec['distance']!r} is not an integer", rec)
     if "scope" in rec and rec["scope"] not in SCOPES:
@@ -127,25 +170,42 @@ def strip_timing(v):
     return v
 
 
+def family_filter(f, version):
+    """The filter entry `f` as seen by targets of IP version `version`: for 6 the `*6`
+    twins replace filter_addr, ecmp_filter_branch_addr and the ICMP code (IPv4: 13)."""
+    if version == 4:
+        return dict(f, icmp_code=13)
+    return dict(f, filter_addr=f.get("filter_addr6"),
+                ecmp_filter_branch_addr=f.get("ecmp_filter_branch_addr6"),
+                icmp_code=f.get("icmp6_code"))
+
+
 class Truth:
-    def __init__(self, path):
+    def __init__(self, path, families=(4,)):
         with open(path, encoding="utf-8") as f:
             t = json.load(f)
         self.raw = t
         self.scenario = t["scenario"]
         self.port = int(t["port"])
-        self.prober = t["prober_addr"]
+        self.prober = {4: t["prober_addr"], 6: t.get("prober_addr6")}
         self.open_ports = set(t.get("open_ports") or [])
         self.networks = []
         for n in t["networks"]:
-            self.networks.append((ipaddress.ip_network(n["prefix"]), int(n["distance"]),
-                                  {int(k): v for k, v in n["hops"].items()}))
+            if 4 in families:
+                self.networks.append((ipaddress.ip_network(n["prefix"]), int(n["distance"]),
+                                      {int(k): v for k, v in n["hops"].items()}))
+            if 6 in families:
+                self.networks.append((ipaddress.ip_network(n["prefix6"]), int(n["distance"]),
+                                      {int(k): v for k, v in n["hops6"].items()}))
         self.filter_of = {}
         for f in t.get("filters") or []:
-            for a in f["filtered"]:
-                self.filter_of[a] = f
+            for a in f["filtered"] if 4 in families else []:
+                self.filter_of[a] = family_filter(f, 4)
+            for a in f.get("filtered6") or [] if 6 in families else []:
+                self.filter_of[a] = family_filter(f, 6)
         self.ecmp_hop = t.get("ecmp_hop")
-        self.ecmp_addrs = t.get("ecmp_branch_addrs") or {}
+        self.ecmp_addrs = {4: t.get("ecmp_branch_addrs") or {},
+                           6: t.get("ecmp_branch_addrs6") or {}}
 
     def network(self, target):
         a = ipaddress.ip_address(target)
@@ -160,25 +220,35 @@ class Truth:
         if net is None:
             return set()
         _, dist, hops = net
+        version = version_of(target)
         if ttl == 0:
-            return {self.prober}
+            return {self.prober[version]}
         if ttl == dist:
             return {target}
         if self.ecmp_hop is not None and ttl == self.ecmp_hop:
             if blocking_filter is not None and blocking_filter.get("ecmp_filter_branch_addr"):
                 return {blocking_filter["ecmp_filter_branch_addr"]}
-            return set(self.ecmp_addrs.values())
+            return set(self.ecmp_addrs[version].values())
+        if version == 6 and self.ecmp_hop is not None and ttl == self.ecmp_hop + 1:
+            # Not in the truth (lab.sh says router J+1 answers from its lnk<J> address
+            # either way, which holds for IPv4 only): Linux answers IPv6 hop-limit expiry
+            # of a probe that came through branch b from its b-link address
+            # 2001:2:0:(100+J)::2 (measured), so either of router J+1's addresses is right.
+            b_link = ipaddress.ip_address(f"2001:2:0:{100 + int(self.ecmp_hop)}::2")
+            return {hops[ttl], str(b_link)} if ttl in hops else set()
         return {hops[ttl]} if ttl in hops else set()
 
 
 def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
-                     interrupted=False):
+                     interrupted=False, expect_scope=None):
     """Checks one (target, test port) verdict; returns 'blocked'/'passed'/None."""
     target, v = rec["target"], rec["verdict"]
     net = truth.network(target)
     _, dist, _ = net
     f = truth.filter_of.get(target)
-    if v == "inconclusive" and rec.get("reason") in allowed_inconclusive:
+    expected = f["expected_verdict"] if f is not None else "reachable"
+    if (v == "inconclusive" and rec.get("reason") in allowed_inconclusive
+            and expected != "inconclusive"):
         return "inconclusive"
     got_dist = rec.get("distance")
     long_ok = lossy and v not in BLOCKING and is_int(got_dist) and got_dist > dist
@@ -191,7 +261,6 @@ def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
             cat = "false_block" if v in BLOCKING else "unfiltered_not_reachable"
             probs.add(cat, f"{target} (unfiltered): verdict {v!r}, expected 'reachable'", rec)
         return None
-    expected = f["expected_verdict"]
     candidate = f.get("ecmp_filter_branch_addr") is not None
     if candidate and v == "reachable":
         return "passed"
@@ -199,6 +268,14 @@ def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
         probs.add("wrong_verdict", f"{target} (filtered at hop {f['filter_router']}): verdict "
                   f"{v!r}, expected {expected!r}" + (" or 'reachable'" if candidate else ""), rec)
         return None
+    if expected == "inconclusive":  # blackhole: the host says nothing at all
+        if rec.get("reason") != f.get("expected_reason"):
+            probs.add("wrong_reason", f"{target}: inconclusive with reason "
+                      f"{rec.get('reason')!r}, expected {f.get('expected_reason')!r}", rec)
+        return "inconclusive"
+    if expect_scope is not None and rec.get("scope") != expect_scope:
+        probs.add("wrong_scope", f"{target}: scope {rec.get('scope')!r}, expected "
+                  f"{expect_scope!r}", rec)
     if expected == "rst_injection" and rec.get("mechanism") != f["mechanism"]:
         probs.add("wrong_mechanism", f"{target}: mechanism {rec.get('mechanism')!r}, "
                   f"expected {f['mechanism']!r}", rec)
@@ -215,10 +292,62 @@ def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
                 probs.add("wrong_location", f"{target}: {side}_addr {got!r} at TTL {ttl}, truth "
                           f"{sorted(want) if want else 'no such hop'}", rec)
     if expected == "icmp_prohibited":
-        if rec.get("icmp_from") != f["filter_addr"] or rec.get("icmp_code") != 13:
+        if (rec.get("icmp_from") != f["filter_addr"]
+                or rec.get("icmp_code") != f["icmp_code"]):
             probs.add("wrong_icmp", f"{target}: icmp_from {rec.get('icmp_from')!r} code "
-                      f"{rec.get('icmp_code')!r}, expected {f['filter_addr']} code 13", rec)
+                      f"{rec.get('icmp_code')!r}, expected {f['filter_addr']} code "
+                      f"{f['icmp_code']}", rec)
     return "blocked"
+
+
+def describe_expected(f, truth):
+    """The truth's expectation for a filtered target, one table cell."""
+    v = f["expected_verdict"]
+    if v == "inconclusive":
+        return f"inconclusive ({f.get('expected_reason')}) at hop {f['filter_router']}"
+    parts = [v]
+    if v == "rst_injection":
+        parts.append(f["mechanism"])
+    where = f["ecmp_filter_branch_addr"] or f["filter_addr"]
+    parts.append(f"hop {f['filter_router']} ({where})")
+    if v == "icmp_prohibited":
+        parts.append(f"code {f['icmp_code']}")
+    if f.get("ecmp_filter_branch_addr"):
+        parts.append("or reachable via branch b")
+    return " ".join(parts)
+
+
+def describe_got(rec):
+    """One verdict record, one table cell."""
+    v = rec["verdict"]
+    if v == "inconclusive":
+        return f"inconclusive ({rec.get('reason')})"
+    parts = [v]
+    if rec.get("mechanism"):
+        parts.append(rec["mechanism"])
+    if is_int(rec.get("after_ttl")):
+        parts.append(f"after {rec['after_ttl']} ({rec.get('after_addr')}) "
+                     f"before {rec.get('before_ttl')} ({rec.get('before_addr')})")
+    if v == "icmp_prohibited":
+        parts.append(f"code {rec.get('icmp_code')} from {rec.get('icmp_from')}")
+    if rec.get("scope"):
+        parts.append(f"scope {rec['scope']}")
+    return " ".join(parts)
+
+
+def print_table(label, rows, unfiltered):
+    """rows: (target, expected, got, ok); unfiltered: Counter of their verdicts."""
+    print(f"{label}: expected vs got")
+    w_t = max([len("target")] + [len(r[0]) for r in rows])
+    w_e = max([len("expected")] + [len(r[1]) for r in rows])
+    print(f"  {'target':<{w_t}}  {'expected':<{w_e}}  got")
+    for target, exp, got, ok in rows:
+        print(f"  {target:<{w_t}}  {exp:<{w_e}}  {got}{'' if ok else '   <-- MISMATCH'}")
+    n = sum(unfiltered.values())
+    if n:
+        bad = n - unfiltered.get("reachable", 0)
+        print(f"  {str(n) + ' unfiltered':<{w_t}}  {'reachable':<{w_e}}  "
+              f"{dict(sorted(unfiltered.items()))}{'   <-- MISMATCH' if bad else ''}")
 
 
 def main():
@@ -233,11 +362,17 @@ def main():
                     help="random loss in the lab: non-blocking verdicts may see a longer distance")
     ap.add_argument("--expect-interrupted", action="store_true",
                     help="the stats record must say interrupted")
+    ap.add_argument("--family", choices=("4", "6", "both"), default="4",
+                    help="which of the truth's prefixes were scanned (default 4)")
+    ap.add_argument("--expect-scope", choices=sorted(SCOPES),
+                    help="every blocking verdict must carry this scope")
+    ap.add_argument("--table", action="store_true",
+                    help="print an expected-vs-got table of the filtered targets")
     args = ap.parse_args()
     label = args.label
 
     try:
-        truth = Truth(args.truth)
+        truth = Truth(args.truth, (4, 6) if args.family == "both" else (int(args.family),))
     except (OSError, ValueError, KeyError) as e:
         print(f"{label}: cannot read truth: {e!r}", file=sys.stderr)
         return 2
@@ -263,6 +398,8 @@ def main():
     counts = Counter()
     filtered_counts = Counter()
     blocked = passed = 0
+    table_rows = []
+    unfiltered_counts = Counter()
     stats = [rec for _, rec in records if rec["type"] == "stats"]
     if args.expect_interrupted and not (stats and stats[-1].get("interrupted") is True):
         probs.add("interrupted", "the stats record does not say interrupted: true")
@@ -279,12 +416,18 @@ def main():
                     continue
             rec = got[0]
             counts[rec["verdict"]] += 1
+            n_probs = sum(probs.counts.values())
             r = verdict_problems(rec, truth, probs, set(args.allow_inconclusive), args.lossy,
-                                 args.expect_interrupted)
+                                 args.expect_interrupted, args.expect_scope)
             blocked += r == "blocked"
             passed += r == "passed"
-            if truth.filter_of.get(target) is not None:
+            f = truth.filter_of.get(target)
+            if f is not None:
                 filtered_counts[rec["verdict"]] += 1
+                ok = sum(probs.counts.values()) == n_probs
+                table_rows.append((target, describe_expected(f, truth), describe_got(rec), ok))
+            else:
+                unfiltered_counts[rec["verdict"]] += 1
     for (target, port), recs in verdicts.items():
         if truth.network(target) is None:
             probs.add("unexpected", f"verdict for {target}:{port}, outside the scanned prefixes",
@@ -332,6 +475,9 @@ def main():
                           f"{diff}: live={json.dumps(a, sort_keys=True)} "
                           f"offline={json.dumps(b, sort_keys=True)}")
 
+    if args.table:
+        print_table(label, table_rows, unfiltered_counts)
+        sys.stdout.flush()
     if probs:
         print(f"{label}: FAIL ({n_targets} targets; verdicts {dict(counts)})", file=sys.stderr)
         probs.report(sys.stderr, "offending verdict records")

@@ -15,6 +15,11 @@ correct answer:
   TTL >= DEST_DISTANCE: tcp-syn to an open port -> syn_ack from the target,
                         tcp-syn to CLOSED_PORT  -> rst from the target,
                         icmp-echo               -> echo_reply from the target.
+--family 6 checks the IPv6 twin instead (TARGET_PREFIX6, HOP6_1..HOP6_N: ICMPv6 time
+exceeded type 3, echo reply type 129), --family both a mixed run of both prefixes. With
+--family 6 or both every reply must carry `ip_version` (4 or 6, its target's family)
+and IPv6 addresses (`target`, `from`) must be RFC 5952 text; the default, --family 4,
+checks as before.
 Exits 0 when every expectation is met and the output is well formed,
 1 otherwise (listing the first problems), 2 on usage/input errors.
 """
@@ -26,6 +31,27 @@ import sys
 from collections import Counter
 
 from ndjson import Problems, framing_problems, is_dotted, is_int, read_records
+
+
+def is_ip6_text(v):
+    """An IPv6 address in RFC 5952 text (lower case, longest zero run compressed)."""
+    if not isinstance(v, str):
+        return False
+    try:
+        a = ipaddress.ip_address(v)
+    except ValueError:
+        return False
+    return isinstance(a, ipaddress.IPv6Address) and str(a) == v
+
+
+def version_of(v):
+    try:
+        return ipaddress.ip_address(v).version
+    except (ValueError, TypeError):
+        return None
+
+# (time exceeded, echo reply) ICMP types per IP version.
+ICMP_TYPES = {4: (11, 0), 6: (3, 129)}
 
 ICMP_KINDS = {"echo_reply", "time_exceeded", "dest_unreachable", "param_problem"}
 ICMP_ERROR_KINDS = {"time_exceeded", "dest_unreachable", "param_problem"}
@@ -54,7 +80,7 @@ def load_topology(path):
     return topo
 
 
-def check_reply_schema(rec, where, probs):
+def check_reply_schema(rec, where, probs, want_ip_version=False):
     """Returns True when the record is usable for the expectation checks."""
     ok = True
     for f in REQUIRED:
@@ -63,12 +89,16 @@ def check_reply_schema(rec, where, probs):
             ok = False
     if not ok:
         return False
-    if not is_dotted(rec["target"]):
-        probs.add("schema", f"{where}: target {rec['target']!r} is not a dotted IPv4 string")
-        ok = False
-    if not is_dotted(rec["from"]):
-        probs.add("schema", f"{where}: from {rec['from']!r} is not a dotted IPv4 string")
-        ok = False
+    version = 6 if version_of(rec["target"]) == 6 else 4
+    for f in ("target", "from"):
+        if version == 6 and not is_ip6_text(rec[f]):
+            probs.add("schema", f"{where}: {f} {rec[f]!r} is not RFC 5952 IPv6 text")
+            ok = False
+        elif version == 4 and not is_dotted(rec[f]):
+            probs.add("schema", f"{where}: {f} {rec[f]!r} is not a dotted IPv4 string")
+            ok = False
+    if want_ip_version and rec.get("ip_version") != version:
+        probs.add("schema", f"{where}: ip_version {rec.get('ip_version')!r}, target is IPv{version}")
     if rec["probe"] not in PROBES:
         probs.add("schema", f"{where}: probe {rec['probe']!r} not one of {sorted(PROBES)}")
         ok = False
@@ -125,9 +155,10 @@ def check_reply_schema(rec, where, probs):
             probs.add("schema", f"{where}: {kind} reply without 'quoted_ttl'")
         elif not is_int(rec["quoted_ttl"]):
             probs.add("schema", f"{where}: quoted_ttl {rec['quoted_ttl']!r} is not an integer")
-    if kind == "time_exceeded" and icmp_kind and rec.get("icmp_type") not in (None, 11):
+    te_type, echo_type = ICMP_TYPES[version]
+    if kind == "time_exceeded" and icmp_kind and rec.get("icmp_type") not in (None, te_type):
         probs.add("schema", f"{where}: time_exceeded with icmp_type {rec.get('icmp_type')!r}")
-    if kind == "echo_reply" and rec.get("icmp_type") not in (None, 0):
+    if kind == "echo_reply" and rec.get("icmp_type") not in (None, echo_type):
         probs.add("schema", f"{where}: echo_reply with icmp_type {rec.get('icmp_type')!r}")
     return ok
 
@@ -145,6 +176,8 @@ def main():
                          "chatter reaches the matcher and is counted as unmatched)")
     ap.add_argument("--no-icmp-echo", action="store_true",
                     help="icmp-echo was not probed")
+    ap.add_argument("--family", choices=("4", "6", "both"), default="4",
+                    help="which target prefix was traced: IPv4 (default), IPv6, both")
     args = ap.parse_args()
 
     try:
@@ -154,8 +187,16 @@ def main():
         return 2
 
     dest_distance = int(topo["DEST_DISTANCE"])
-    hops = {i: topo[f"HOP_{i}"] for i in range(1, int(topo["ROUTERS"]) + 1)}
-    prefix = ipaddress.ip_network(topo["TARGET_PREFIX"], strict=True)
+    n_routers = int(topo["ROUTERS"])
+    families = (4, 6) if args.family == "both" else (int(args.family),)
+    try:
+        hops = {v: {i: topo[f"HOP{'' if v == 4 else '6'}_{i}"] for i in range(1, n_routers + 1)}
+                for v in families}
+        prefixes = [ipaddress.ip_network(topo["TARGET_PREFIX" if v == 4 else "TARGET_PREFIX6"],
+                                         strict=True) for v in families]
+    except KeyError as e:
+        print(f"check_trace: topology lacks {e}", file=sys.stderr)
+        return 2
     open_ports = {int(p) for p in topo.get("OPEN_PORTS", "").split(",") if p}
     closed_port = int(topo["CLOSED_PORT"])
     if args.ports is not None:
@@ -172,7 +213,7 @@ def main():
     def expected(target, probe, port, ttl):
         """(kind, from) the lab must produce for this probe."""
         if ttl < dest_distance:
-            return ("time_exceeded", hops[ttl])
+            return ("time_exceeded", hops[version_of(target)][ttl])
         if probe == "icmp-echo":
             return ("echo_reply", target)
         if port in open_ports:
@@ -212,15 +253,16 @@ def main():
     # ---- replies
     got = Counter()  # (target, probe, port, ttl) -> number of correct replies
     kinds = Counter()
+    versions = Counter()  # ip_version -> correct replies
     for lineno, rec in replies:
         where = f"line {lineno}"
-        if not check_reply_schema(rec, where, probs):
+        if not check_reply_schema(rec, where, probs, args.family != "4"):
             continue
         kinds[rec["kind"]] += 1
         target, probe, ttl = rec["target"], rec["probe"], rec["ttl"]
         port = rec.get("port") if probe == "tcp-syn" else None
         key = (target, probe, port, ttl)
-        if (ipaddress.ip_address(target) not in prefix or ttl not in ttls
+        if (not any(ipaddress.ip_address(target) in p for p in prefixes) or ttl not in ttls
                 or (probe, port) not in slots):
             probs.add("unexpected", f"{where}: reply for unprobed {key}: kind={rec['kind']} from={rec['from']}")
             continue
@@ -230,11 +272,12 @@ def main():
                                f"expected kind={want[0]} from={want[1]}")
             continue
         got[key] += 1
+        versions[rec.get("ip_version", version_of(target))] += 1
 
     # ---- expectations
     missing = 0
     n_expect = 0
-    for addr in prefix:
+    for addr in (a for p in prefixes for a in p):
         target = str(addr)
         for probe, port in slots:
             for ttl in ttls:
@@ -248,7 +291,7 @@ def main():
     dups = sum(1 for v in got.values() if v > 1)
 
     # ---- stats
-    expected_sent = prefix.num_addresses * len(slots) * len(ttls)
+    expected_sent = sum(p.num_addresses for p in prefixes) * len(slots) * len(ttls)
     if stats is not None:
         want_stats = {
             "probes_sent": expected_sent,
@@ -275,6 +318,8 @@ def main():
         return 1
 
     extra = f", {dups} duplicated" if dups else ""
+    if args.family != "4":
+        extra += f"; correct replies by ip_version {dict(sorted(versions.items()))}"
     print(f"lab.trace: {expected_sent} probes, {len(replies)} replies matched{extra}, "
           f"all {n_expect} expectations met")
     return 0
