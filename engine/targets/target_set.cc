@@ -148,10 +148,10 @@ wire::SourceAddresses TargetSet::FirstOfEachFamily() const {
     if (range.last >= v4_block.first && range.first <= v4_block.last) {
       first.AddFirst(std::max(range.first, v4_block.first));
     }
-    if (range.first < v4_block.first || range.last > v4_block.last) {
-      first.AddFirst(range.first < v4_block.first
-                         ? range.first
-                         : IpAddress::FromValue(v4_block.last.value() + 1));
+    // IPv6 below the block (::/96 and the like) and above it (everything else).
+    if (range.first < v4_block.first) first.AddFirst(range.first);
+    if (range.last > v4_block.last) {
+      first.AddFirst(std::max(range.first, IpAddress::FromValue(v4_block.last.value() + 1)));
     }
   }
   return first;

@@ -116,6 +116,19 @@ TEST(ParseTargetSpecTest, Ipv6AddressesAndPrefixes) {
   EXPECT_EQ(wire::IpAddressToString(set.At(4)), "2001:2:0:ff00::");
   EXPECT_EQ(set.IndexOf(wire::ParseIpAddress("2001:2:0:ff00::ff").value()), 259);
   EXPECT_EQ(set.IndexOf(wire::ParseIpAddress("2001:2:0:ff00::100").value()), -1);
+  // Where a run looks up each family's route: the lowest target of that family.
+  wire::SourceAddresses first = set.FirstOfEachFamily();
+  EXPECT_EQ(first.v4, testutil::V4(Ip(198, 18, 0, 0)));
+  ASSERT_TRUE(first.v6.has_value());
+  EXPECT_EQ(wire::IpAddressToString(*first.v6), "2001:2:0:ff00::");
+  EXPECT_FALSE(TargetSet::FromRanges({*net}).FirstOfEachFamily().v4.has_value());
+  EXPECT_EQ(TargetSet::FromRanges({*net}).FirstOfEachFamily().v6, set.At(4));
+  EXPECT_FALSE(testutil::V4Set({{1, 2}}).FirstOfEachFamily().v6.has_value());
+  // A hand-built range across the IPv4 block yields both families' first addresses.
+  const IpRange across{wire::IpAddress::V6(0, 5), wire::IpAddress::V6(1, 0)};
+  wire::SourceAddresses both = TargetSet::FromRanges({across}).FirstOfEachFamily();
+  EXPECT_EQ(both.v4, testutil::V4(0));
+  EXPECT_EQ(both.v6, wire::IpAddress::V6(0, 5));
   // A set too big to index saturates instead of wrapping.
   EXPECT_EQ(TargetSet::FromRanges({*wide}).size(), UINT64_MAX);
 }
