@@ -5,10 +5,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <cstring>
 #include <vector>
 
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
+#include "engine/probe/probe_layout.h"
 #include "engine/report/records.h"
 #include "engine/report/reply_line.h"
 #include "engine/targets/permutation.h"
@@ -152,6 +154,85 @@ void BM_MatchReply(benchmark::State& state) {
   CountAllocations(state, before);
 }
 BENCHMARK(BM_MatchReply)->DenseRange(0, 5);
+
+// The same replies over IPv6, built from the IPv6 probes (76-byte SYN, 56-byte echo):
+// offsets are the IPv6 header's (addresses at 8 and 24, next header 6, hop limit 7).
+constexpr uint8_t kRouter6[16] = {0x20, 0x01, 0, 2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2};
+
+// A reply of `payload_len` bytes after an IPv6 header from `src` to `dst`.
+std::vector<uint8_t> Ipv6Reply(const uint8_t* src, const uint8_t* dst, uint8_t next_header,
+                               size_t payload_len) {
+  std::vector<uint8_t> reply(40 + payload_len, 0);
+  reply[0] = 0x60;
+  wire::StoreBe16(&reply[4], static_cast<uint16_t>(payload_len));
+  reply[6] = next_header;
+  reply[7] = 60;
+  std::memcpy(&reply[8], src, 16);
+  std::memcpy(&reply[24], dst, 16);
+  return reply;
+}
+
+std::vector<uint8_t> SynAckForV6(const uint8_t* probe, bool rst) {
+  std::vector<uint8_t> reply = Ipv6Reply(probe + 24, probe + 8, 6, 32);
+  uint8_t* tcp = reply.data() + 40;
+  std::memcpy(tcp, probe + 42, 2);      // sport = probe dport
+  std::memcpy(tcp + 2, probe + 40, 2);  // dport = probe sport
+  wire::StoreBe32(tcp + 8, wire::LoadBe32(probe + 44) + 1);
+  tcp[12] = 8 << 4;
+  tcp[13] = rst ? 0x14 : 0x12;
+  // NOP NOP TS: TSecr echoes the probe's TSval (the send time), as Linux servers do.
+  const uint8_t timestamp_option[] = {1, 1, 8, 10};
+  std::memcpy(tcp + 20, timestamp_option, sizeof(timestamp_option));
+  wire::StoreBe32(tcp + 28, wire::LoadBe32(probe + 40 + probe::kSynV6TsvalAt));
+  return reply;
+}
+
+std::vector<uint8_t> IcmpErrorForV6(const uint8_t* probe, size_t probe_len, uint8_t type) {
+  std::vector<uint8_t> reply = Ipv6Reply(kRouter6, probe + 8, 58, 8 + probe_len);
+  uint8_t* icmp = reply.data() + 40;
+  icmp[0] = type;
+  std::memcpy(icmp + 8, probe, probe_len);
+  icmp[8 + 7] = 1;  // quoted hop limit
+  return reply;
+}
+
+std::vector<uint8_t> EchoReplyForV6(const uint8_t* probe, size_t probe_len) {
+  std::vector<uint8_t> reply = Ipv6Reply(probe + 24, probe + 8, 58, probe_len - 40);
+  std::memcpy(reply.data() + 40, probe + 40, probe_len - 40);
+  reply[40] = 129;
+  return reply;
+}
+
+void BM_MatchReplyV6(benchmark::State& state) {
+  probe::ProbeCodec codec(FixedKey());
+  const wire::IpAddress source = wire::IpAddress::V6(0x2001000200000000ull, 1);
+  const wire::IpAddress target = wire::IpAddress::V6(0x200100020000ff00ull, 0x107);
+  probe::ProbeBuilder builder(codec, probe::ProbeSources{std::nullopt, source});
+  match::MatcherConfig config;
+  config.source_v6 = source;
+  match::Matcher matcher(codec, config);
+  uint8_t tcp_probe[probe::kMaxProbeLen], icmp_probe[probe::kMaxProbeLen];
+  size_t tcp_len = builder.Build({target, ProbeType::kTcpSyn, 25, 7, 0}, kSendUs, tcp_probe);
+  size_t icmp_len = builder.Build({target, ProbeType::kIcmpEcho, 0, 7, 0}, kSendUs, icmp_probe);
+  std::vector<uint8_t> reply;
+  switch (state.range(0)) {
+    case 0: reply = SynAckForV6(tcp_probe, false); state.SetLabel("syn_ack"); break;
+    case 1: reply = SynAckForV6(tcp_probe, true); state.SetLabel("rst"); break;
+    case 2: reply = EchoReplyForV6(icmp_probe, icmp_len); state.SetLabel("echo_reply"); break;
+    case 3: reply = IcmpErrorForV6(tcp_probe, tcp_len, 3); state.SetLabel("time_exceeded(tcp)"); break;
+    case 4: reply = IcmpErrorForV6(icmp_probe, icmp_len, 3); state.SetLabel("time_exceeded(icmp)"); break;
+    default: reply = IcmpErrorForV6(tcp_probe, tcp_len, 1); state.SetLabel("dest_unreachable"); break;
+  }
+  match::ReplyRecord record;
+  uint64_t before = g_allocations.load();
+  for (auto _ : state) {
+    match::MatchOutcome outcome = matcher.MatchIp(reply.data(), reply.size(), kSendUs + 1500, &record);
+    if (outcome != match::MatchOutcome::kMatched) state.SkipWithError("reply did not match");
+    benchmark::DoNotOptimize(record);
+  }
+  CountAllocations(state, before);
+}
+BENCHMARK(BM_MatchReplyV6)->DenseRange(0, 5);
 
 // A time-exceeded reply with a quote: the most common record of a trace.
 match::ReplyRecord TimeExceededRecord() {
