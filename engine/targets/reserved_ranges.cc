@@ -121,14 +121,18 @@ IpRange RangeHolding(const TargetSet& targets, const IpAddress& address) {
   return {address, address};
 }
 
-// True when a more specific registry entry inside `outer` holds all of `inside` (targets
-// in 2001:2::/48 are named as benchmarking, not as IETF protocol assignments).
-bool ExplainedByInnerEntry(const ReservedRange& outer, const TargetSet& inside) {
+// True when a more specific registry entry inside `outer` holds every target of `targets`
+// in `refused` (the part of `outer` not allowed): targets in 2001:2::/48 are named as
+// benchmarking, not as IETF protocol assignments.
+bool ExplainedByInnerEntry(const ReservedRange& outer, const TargetSet& targets,
+                           const TargetSet& refused) {
   for (const ReservedRange& inner : kReserved) {
     if (&inner == &outer || inner.range == outer.range || !Inside(inner.range, outer.range)) {
       continue;
     }
-    if (inside.Subtract(TargetSet::FromRanges({inner.range})).empty()) return true;
+    if (!targets.FirstOverlap(refused.Subtract(TargetSet::FromRanges({inner.range})))) {
+      return true;
+    }
   }
   return false;
 }
@@ -174,10 +178,12 @@ absl::Status CheckReservedTargets(const TargetSet& targets, const TargetSet& all
   };
   std::vector<Overlap> overlaps;
   for (const ReservedRange& reserved : kReserved) {
-    TargetSet inside = targets.Intersect(TargetSet::FromRanges({reserved.range}));
-    if (reserved.unlockable) inside = inside.Subtract(allowed);
-    if (inside.empty() || ExplainedByInnerEntry(reserved, inside)) continue;
-    overlaps.push_back({&reserved, RangeHolding(targets, inside.ranges().front().first)});
+    // Only the small sets are built: a hitlist of millions is searched, never copied.
+    TargetSet refused = TargetSet::FromRanges({reserved.range});
+    if (reserved.unlockable) refused = refused.Subtract(allowed);
+    std::optional<IpAddress> first = targets.FirstOverlap(refused);
+    if (!first || ExplainedByInnerEntry(reserved, targets, refused)) continue;
+    overlaps.push_back({&reserved, RangeHolding(targets, *first)});
   }
   if (overlaps.empty()) return absl::OkStatus();
 

@@ -30,7 +30,8 @@ absl::StatusOr<FilteredTargets> FilterTargets(TargetSet targets, const TargetFil
   FilteredTargets out;
   if (filter.allowlist.has_value()) targets = targets.Intersect(*filter.allowlist);
   const uint64_t before_blocklist = targets.size();
-  targets = targets.Subtract(filter.blocklist);
+  // Set algebra copies the set; a hitlist of millions is copied only when a list applies.
+  if (!filter.blocklist.empty()) targets = targets.Subtract(filter.blocklist);
   out.blocklisted = before_blocklist - targets.size();
   if (filter.skip_reserved) {
     // The unlockable part of `allowed_reserved` survives; never-probed ranges never do.

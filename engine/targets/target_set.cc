@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -106,15 +105,20 @@ std::string FormatCount(Uint128 count) {
 TargetSet TargetSet::FromRanges(std::vector<IpRange> ranges) {
   std::sort(ranges.begin(), ranges.end(),
             [](const IpRange& a, const IpRange& b) { return a.first < b.first; });
-  TargetSet set;
-  for (const IpRange& range : ranges) {
-    if (!set.ranges_.empty() && (set.ranges_.back().last.value() == kAllOnes ||
-                                 range.first.value() <= set.ranges_.back().last.value() + 1)) {
-      set.ranges_.back().last = std::max(set.ranges_.back().last, range.last);
+  // Merged in place: a hitlist's vector is the set's, never copied.
+  size_t kept = 0;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const IpRange range = ranges[i];
+    if (kept != 0 && (ranges[kept - 1].last.value() == kAllOnes ||
+                      range.first.value() <= ranges[kept - 1].last.value() + 1)) {
+      ranges[kept - 1].last = std::max(ranges[kept - 1].last, range.last);
     } else {
-      set.ranges_.push_back(range);
+      ranges[kept++] = range;
     }
   }
+  ranges.resize(kept);
+  TargetSet set;
+  set.ranges_ = std::move(ranges);
   set.starts_.reserve(set.ranges_.size());
   for (const IpRange& range : set.ranges_) {
     set.starts_.push_back(set.total_);
@@ -189,8 +193,19 @@ int64_t TargetSet::IndexOf(const IpAddress& address) const {
   return index > INT64_MAX ? -1 : static_cast<int64_t>(index);
 }
 
+std::optional<IpAddress> TargetSet::FirstOverlap(const TargetSet& other) const {
+  for (const IpRange& wanted : other.ranges_) {
+    // The first of our ranges that ends at or after `wanted` starts.
+    auto it = std::lower_bound(ranges_.begin(), ranges_.end(), wanted.first,
+                               [](const IpRange& r, const IpAddress& a) { return r.last < a; });
+    if (it != ranges_.end() && it->first <= wanted.last) return std::max(it->first, wanted.first);
+  }
+  return std::nullopt;
+}
+
 TargetSet TargetSet::Subtract(const TargetSet& removed) const {
   std::vector<IpRange> out;
+  out.reserve(ranges_.size() + removed.ranges_.size());
   size_t j = 0;
   for (IpRange range : ranges_) {
     Uint128 first = range.first.value();
@@ -237,31 +252,58 @@ absl::Status TargetSetBuilder::AddSpec(absl::string_view spec) {
   return absl::OkStatus();
 }
 
-absl::Status TargetSetBuilder::AddText(absl::string_view text, absl::string_view origin) {
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    if (size_t hash = line.find('#'); hash != absl::string_view::npos) line = line.substr(0, hash);
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty()) continue;
-    absl::Status status = AddSpec(line);
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(origin, ":", line_number, ": ", status.message()));
-    }
+absl::Status TargetSetBuilder::AddLine(absl::string_view line, absl::string_view origin,
+                                       int line_number) {
+  if (size_t hash = line.find('#'); hash != absl::string_view::npos) line = line.substr(0, hash);
+  line = absl::StripAsciiWhitespace(line);
+  if (line.empty()) return absl::OkStatus();
+  absl::Status status = AddSpec(line);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin, ":", line_number, ": ", status.message()));
   }
   return absl::OkStatus();
 }
 
+absl::Status TargetSetBuilder::AddText(absl::string_view text, absl::string_view origin) {
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    RETURN_IF_ERROR(AddLine(line, origin, ++line_number));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Lines in the file (an upper bound on the specs it holds), so a hitlist of millions of
+// addresses is stored once, in a vector of exactly its size, not grown by doubling.
+size_t CountLines(std::ifstream& in) {
+  size_t lines = 1;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) {
+    lines += static_cast<size_t>(std::count(chunk, chunk + in.gcount(), '\n'));
+  }
+  in.clear();
+  in.seekg(0);
+  return lines;
+}
+
+}  // namespace
+
 absl::Status TargetSetBuilder::AddFile(const std::string& path, bool allow_empty) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read target file '", path, "'"));
-  std::stringstream contents;
-  contents << in.rdbuf();
-  if (in.bad())
+  const auto unreadable = [&] {
     return absl::InvalidArgumentError(absl::StrCat("cannot read target file '", path, "'"));
-  size_t before = ranges_.size();
-  RETURN_IF_ERROR(AddText(contents.str(), path));
+  };
+  std::ifstream in(path);
+  if (!in) return unreadable();
+  // Read line by line: the file's text is never held whole (hitlists are hundreds of MB).
+  ranges_.reserve(ranges_.size() + CountLines(in));
+  if (!in) return unreadable();
+  const size_t before = ranges_.size();
+  std::string line;
+  int line_number = 0;
+  while (std::getline(in, line)) RETURN_IF_ERROR(AddLine(line, path, ++line_number));
+  if (in.bad()) return unreadable();
   if (ranges_.size() == before && !allow_empty) {
     return absl::InvalidArgumentError(absl::StrCat("target file '", path, "' lists no targets"));
   }

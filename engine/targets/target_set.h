@@ -5,6 +5,7 @@
 #define CUTPOINT_ENGINE_TARGETS_TARGET_SET_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ class TargetSet {
   // run looks up that family's route, source and next hop.
   wire::SourceAddresses FirstOfEachFamily() const;
 
+  // The lowest address in both sets, or nullopt: O(other's ranges x log(ranges)) and no
+  // copy, for checks of a huge set (a hitlist) against a small one (the reserved ranges).
+  std::optional<IpAddress> FirstOverlap(const TargetSet& other) const;
+
   // Set algebra for block- and allow-lists, linear in the number of ranges.
   TargetSet Subtract(const TargetSet& removed) const;
   TargetSet Intersect(const TargetSet& kept) const;
@@ -87,6 +92,9 @@ class TargetSetBuilder {
   TargetSet Build() &&;
 
  private:
+  // One line of a file or text: '#' comments and blank lines skipped; errors name the line.
+  absl::Status AddLine(absl::string_view line, absl::string_view origin, int line_number);
+
   std::vector<IpRange> ranges_;
 };
 

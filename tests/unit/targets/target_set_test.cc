@@ -129,6 +129,12 @@ TEST(ParseTargetSpecTest, Ipv6AddressesAndPrefixes) {
   wire::SourceAddresses both = TargetSet::FromRanges({across}).FirstOfEachFamily();
   EXPECT_EQ(both.v4, testutil::V4(0));
   EXPECT_EQ(both.v6, wire::IpAddress::V6(0, 5));
+  // FirstOverlap searches without copying: the lowest common address, or none.
+  EXPECT_EQ(set.FirstOverlap(testutil::V4Set({{Ip(198, 18, 0, 2), Ip(198, 18, 0, 9)}})),
+            testutil::V4(Ip(198, 18, 0, 2)));
+  EXPECT_EQ(set.FirstOverlap(TargetSet::FromRanges({*wide})), set.At(4));
+  EXPECT_FALSE(set.FirstOverlap(testutil::V4Set({{Ip(198, 18, 0, 4), Ip(198, 18, 1, 0)}})));
+  EXPECT_FALSE(set.FirstOverlap(TargetSet()).has_value());
   // A set too big to index saturates instead of wrapping.
   EXPECT_EQ(TargetSet::FromRanges({*wide}).size(), UINT64_MAX);
 }
