@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/locate/dual_stack_summary.h"
 #include "engine/wire/ip_address.h"
 
 namespace cutpoint::locate {
@@ -33,7 +34,9 @@ std::string ScopeText(Scope scope, uint16_t port) {
   return "";
 }
 
-std::string Describe(const Verdict& v) {
+}  // namespace
+
+std::string DescribeVerdict(const Verdict& v) {
   std::string where;
   if (v.has_location) {
     where = absl::StrCat(" after ", Hop(v.after_ttl, v.after_addr));
@@ -64,13 +67,15 @@ std::string Describe(const Verdict& v) {
   return "";
 }
 
-}  // namespace
-
 namespace {
 
-bool IsBlocking(const std::string& text) {
+// Groups that are not plainly reachable or closed lead the summary (inconclusive ones
+// too): they are what the reader is looking for.
+bool ListsFirst(const std::string& text) {
   return text.rfind("reachable", 0) != 0 && text.rfind("closed", 0) != 0;
 }
+
+bool Passes(VerdictKind kind) { return kind == VerdictKind::kReachable || kind == VerdictKind::kClosed; }
 
 const char* FamilyName(bool v4) { return v4 ? "IPv4" : "IPv6"; }
 
@@ -83,31 +88,35 @@ std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts)
   std::vector<std::pair<bool, std::string>> order;
   int judged[2] = {0, 0};    // by family: [IPv6, IPv4]
   int blocking[2] = {0, 0};
+  int passing[2] = {0, 0};
   for (const Verdict& v : verdicts) {
     if (v.control_host) continue;
     const bool v4 = v.target.is_v4();
     ++judged[v4];
-    std::pair<bool, std::string> key{v4, Describe(v)};
-    if (IsBlocking(key.second)) ++blocking[v4];
+    blocking[v4] += IsBlocking(v.verdict);
+    passing[v4] += Passes(v.verdict);
+    std::pair<bool, std::string> key{v4, DescribeVerdict(v)};
     if (groups[key]++ == 0) order.push_back(key);
   }
   const bool dual_stack = judged[0] != 0 && judged[1] != 0;
-  // Blocking groups first: they are what the reader is looking for.
   std::stable_partition(order.begin(), order.end(),
-                        [&](const auto& key) { return IsBlocking(key.second); });
+                        [&](const auto& key) { return ListsFirst(key.second); });
   std::vector<std::string> lines;
   for (const auto& key : order) {
     lines.push_back(absl::StrCat(groups[key], " of ", judged[key.first],
                                  dual_stack ? absl::StrCat(" ", FamilyName(key.first)) : "",
                                  " targets: ", key.second));
   }
-  if (dual_stack && (blocking[0] == 0) != (blocking[1] == 0)) {
+  // "Specific to one family" needs the other family reached, not merely unaccused.
+  if (dual_stack && (blocking[0] == 0) != (blocking[1] == 0) &&
+      passing[blocking[1] == 0 ? 1 : 0] != 0) {
     const bool filtered_v4 = blocking[1] != 0;
     lines.push_back(absl::StrCat(
         "families differ: ", blocking[filtered_v4], " of ", judged[filtered_v4], " ",
         FamilyName(filtered_v4), " targets filtered, no ", FamilyName(!filtered_v4),
         " target is -> the filter is specific to ", FamilyName(filtered_v4)));
   }
+  for (std::string& line : CompareDualStackHosts(verdicts)) lines.push_back(std::move(line));
   return lines;
 }
 

@@ -12,7 +12,13 @@ namespace cutpoint::locate {
 // One line per group of targets that got the same verdict at the same place, e.g.
 // "2 of 256 targets: silent drop after hop 4 (198.18.3.2), before hop 5 (198.18.4.2) on
 // TCP 25; other hosts of the prefix reachable -> filter keys on destination host".
+// With dual-stack pairs (Verdict::dual_stack_peer), the host-by-host comparison of
+// engine/locate/dual_stack_summary.h follows.
 std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts);
+
+// One verdict in words, e.g. "silent drop after hop 4 (198.18.3.2), before hop 5
+// (198.18.4.2) on TCP 25; other hosts of the network reachable on this port -> …".
+std::string DescribeVerdict(const Verdict& verdict);
 
 // A fixed-width table, one row per verdict, header first.
 std::string FormatVerdictTable(const std::vector<Verdict>& verdicts);

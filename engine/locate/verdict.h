@@ -39,6 +39,9 @@ struct Verdict {
   wire::IpAddress target;
   uint16_t port = 0;
   bool control_host = false;  // probed only as a control (--control-host)
+  // The same host's address in the other family (a dual-stack pair in the target list);
+  // :: when unpaired.
+  wire::IpAddress dual_stack_peer;
   VerdictKind verdict = VerdictKind::kInconclusive;
   Mechanism mechanism = Mechanism::kNone;
   std::string reason;  // inconclusive only

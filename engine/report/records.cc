@@ -219,6 +219,9 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   }
   if (!verdict.reason.empty()) line->AddString("reason", verdict.reason);
   if (verdict.control_host) line->AddBool("control_host", true);
+  if (verdict.dual_stack_peer != wire::IpAddress()) {
+    line->AddIp("dual_stack_peer", verdict.dual_stack_peer);
+  }
   if (verdict.has_location) {
     line->AddInt("after_ttl", verdict.after_ttl);
     if (verdict.after_addr != wire::IpAddress()) line->AddIp("after_addr", verdict.after_addr);

@@ -28,10 +28,12 @@ absl::StatusOr<TargetSet> ReadPrefixLists(const std::vector<std::string>& files,
 // The TARGET words and files; with an allowlist, it becomes the set when they name none
 // (as in zmap) and a filter on them otherwise.
 absl::StatusOr<TargetSet> ReadTargets(const TargetOptions& options,
-                                      std::optional<TargetSet>* allowlist_filter) {
+                                      std::optional<TargetSet>* allowlist_filter,
+                                      std::vector<DualStackPair>* dual_stack_pairs) {
   TargetSetBuilder builder;
   for (const std::string& spec : options.specs) RETURN_IF_ERROR(builder.AddSpec(spec));
   for (const std::string& file : options.files) RETURN_IF_ERROR(builder.AddFile(file));
+  *dual_stack_pairs = builder.TakeDualStackPairs();
   TargetSet set = std::move(builder).Build();
   if (!options.allowlist_files.empty()) {
     ASSIGN_OR_RETURN(TargetSet allowlist, ReadPrefixLists(options.allowlist_files, "allowlist"));
@@ -70,7 +72,8 @@ absl::StatusOr<TargetSet> LoadTargets(const TargetOptions& options, TargetingRep
   TargetFilter filter;
   filter.skip_reserved = options.skip_reserved;
   ASSIGN_OR_RETURN(filter.allowed_reserved, ParseAllowedReserved(options.allow_reserved));
-  ASSIGN_OR_RETURN(TargetSet set, ReadTargets(options, &filter.allowlist));
+  std::vector<DualStackPair> dual_stack_pairs;
+  ASSIGN_OR_RETURN(TargetSet set, ReadTargets(options, &filter.allowlist, &dual_stack_pairs));
   std::vector<std::string> blocklist_files = BlocklistFiles(options);
   ASSIGN_OR_RETURN(filter.blocklist, ReadPrefixLists(blocklist_files, "blocklist"));
   ASSIGN_OR_RETURN(FilteredTargets filtered, FilterTargets(std::move(set), filter));
@@ -95,6 +98,11 @@ absl::StatusOr<TargetSet> LoadTargets(const TargetOptions& options, TargetingRep
     report->skip_reserved = options.skip_reserved;
     report->blocklisted = filtered.blocklisted;
     report->reserved_skipped = filtered.reserved_skipped;
+    // A pair loses its meaning with either address left out.
+    std::erase_if(dual_stack_pairs, [&](const DualStackPair& pair) {
+      return !filtered.targets.Contains(pair.v4) || !filtered.targets.Contains(pair.v6);
+    });
+    report->dual_stack_pairs = std::move(dual_stack_pairs);
   }
   return std::move(filtered.targets);
 }

@@ -30,6 +30,8 @@ struct TargetingReport {
   bool skip_reserved = false;
   uint64_t blocklisted = 0;       // addresses removed by the blocklists
   uint64_t reserved_skipped = 0;  // reserved addresses removed by --skip-reserved
+  // Dual-stack hosts declared in the targets with both addresses left in the set.
+  std::vector<DualStackPair> dual_stack_pairs;
 };
 
 // Builds the target set: allowlist, blocklists (the default one included), then the

@@ -247,6 +247,13 @@ TargetSet TargetSet::Intersect(const TargetSet& kept) const {
 }
 
 absl::Status TargetSetBuilder::AddSpec(absl::string_view spec) {
+  if (IsDualStackEntry(spec)) {
+    ASSIGN_OR_RETURN(DualStackPair pair, ParseDualStackPair(spec));
+    ranges_.push_back({pair.v4, pair.v4});
+    ranges_.push_back({pair.v6, pair.v6});
+    dual_stack_pairs_.push_back(pair);
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(IpRange range, ParseTargetSpec(spec));
   ranges_.push_back(range);
   return absl::OkStatus();

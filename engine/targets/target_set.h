@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/targets/dual_stack.h"
 #include "engine/wire/ip_address.h"
 #include "engine/wire/source_addresses.h"
 
@@ -82,7 +84,9 @@ class TargetSet {
 };
 
 // Collects targets from command-line words and files (one spec per line, '#' comments,
-// blank lines ignored). Errors name the file and line.
+// blank lines ignored). Errors name the file and line. A spec of two addresses, one per
+// family, is a dual-stack host (engine/targets/dual_stack.h): both are targets, and the
+// pair is kept.
 class TargetSetBuilder {
  public:
   absl::Status AddSpec(absl::string_view spec);
@@ -90,12 +94,15 @@ class TargetSetBuilder {
   // `allow_empty`: a file of only comments is fine (block- and allowlists).
   absl::Status AddFile(const std::string& path, bool allow_empty = false);
   TargetSet Build() &&;
+  // The dual-stack hosts declared so far, in input order.
+  std::vector<DualStackPair> TakeDualStackPairs() { return std::move(dual_stack_pairs_); }
 
  private:
   // One line of a file or text: '#' comments and blank lines skipped; errors name the line.
   absl::Status AddLine(absl::string_view line, absl::string_view origin, int line_number);
 
   std::vector<IpRange> ranges_;
+  std::vector<DualStackPair> dual_stack_pairs_;
 };
 
 }  // namespace cutpoint::targets

@@ -62,6 +62,13 @@ expect 2 "lists no targets" -- trace "${S[@]}" -f "$work/empty.txt"
 expect 2 "lists no targets" -- trace "${S[@]}" -f "$work/comments.txt"
 expect 2 "bad.txt:2" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15 -f "$work/bad.txt"
 expect 2 "cannot read target file" -- trace "${S[@]}" -f "$work/missing.txt"
+# Dual-stack host lines: one IPv4 and one IPv6 host address.
+printf '198.18.0.1 2001:2::1\n198.18.0.2 198.18.0.3\n' >"$work/pair_family.txt"
+printf '198.18.0.0/24 2001:2::1\n' >"$work/pair_prefix.txt"
+expect 2 "pair_family.txt:2: '198.18.0.2 198.18.0.3' names two addresses of one family" -- \
+  trace "${S[@]}" --allow-reserved 198.18.0.0/15,2001:2::/48 -f "$work/pair_family.txt"
+expect 2 "'198.18.0.0/24': " -- trace "${S[@]}" --allow-reserved 198.18.0.0/15,2001:2::/48 -f "$work/pair_prefix.txt"
+expect 2 "holds 3 words" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15,2001:2::/48 "198.18.0.1,2001:2::1,2001:2::2"
 expect 2 "more than --max-targets" -- scan "${S[@]}" --allow-reserved 198.18.0.0/15 --max-targets 1000 198.18.0.0/15
 expect 3 "reserved range 198.18.0.0/15" -- trace "${S[@]}" 198.18.0.1
 expect 3 "reserved range 10.0.0.0/8" -- scan "${S[@]}" 10.1.2.3

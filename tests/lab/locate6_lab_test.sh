@@ -12,8 +12,10 @@
 # checks every verdict against the truth's IPv6 fields with check_locate.py --family 6
 # (verdict, mechanism, filter hop and its addresses, ICMPv6 code, scope `host`; a
 # blocking verdict on an unfiltered target fails). `mixed` filters IPv4 only
-# (--filter-family 4) and locates both prefixes in one run: the IPv4 hosts are
-# `silent_drop`, their IPv6 twins `reachable`, and the summary says the families differ.
+# (--filter-family 4) and locates both prefixes in one run, from a target file that pairs
+# each IPv4 host with its IPv6 twin on one line: the IPv4 hosts are `silent_drop`, their
+# IPv6 twins `reachable`, each verdict names its `dual_stack_peer`, and the summary says
+# the families differ, host by host.
 # Each case prints an "expected vs got" table. Needs root; exits 77 (ctest SKIP)
 # otherwise. Nothing runs in the root network namespace; only 198.18.0.0/15 and
 # 2001:2::/48 are probed.
@@ -61,7 +63,11 @@ lab_up cp6 "${LAB_ARGS[@]}" --filter-family "$FAMILY" --routers "$ROUTERS" \
   --listener "$LISTENER" --injector "$INJECTOR" --truth "$TMP/truth.json"
 
 if [[ $TEST_CASE == mixed ]]; then
-  TARGETS=("$TARGET_PREFIX6" "$TARGET_PREFIX")
+  # One dual-stack host per line: 198.19.1.D and the D-th address of the IPv6 prefix.
+  twin6() { python3 -c 'import ipaddress,sys; print(ipaddress.ip_network(sys.argv[1]).network_address + int(sys.argv[2]))' "$TARGET_PREFIX6" "$1"; }
+  python3 -c 'import ipaddress,sys; b=ipaddress.ip_network(sys.argv[1]).network_address
+for d in range(256): print(f"198.19.1.{d} {b + d}")' "$TARGET_PREFIX6" >"$TMP/hosts.txt"
+  TARGETS=(-f "$TMP/hosts.txt")
   SOURCES=("$PROBER_ADDR6,$PROBER_ADDR")
   CHECK_FAMILY=both
 else
@@ -97,4 +103,25 @@ if [[ $TEST_CASE == mixed ]]; then
     exit 1
   fi
   echo "$LABEL: summary says: $want"
+  want="dual-stack hosts on TCP $PORT: $n4 filtered on IPv4 only, 0 on IPv6 only, 0 on both, $((256 - n4)) on neither, 0 undecided"
+  if ! grep -qF -- "$want" "$TMP/locate.stderr"; then
+    echo "$LABEL: FAIL: the summary lacks the line: $want" >&2
+    exit 1
+  fi
+  for host in ${FILTERED//,/ }; do
+    twin=$(twin6 "${host##*.}")
+    if ! grep -qF -- "dual-stack host $host / $twin: filtered on IPv4 only -- IPv4: silent drop" "$TMP/locate.stderr"; then
+      echo "$LABEL: FAIL: the summary does not name dual-stack host $host / $twin as filtered on IPv4 only" >&2
+      exit 1
+    fi
+    peer=$(python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("type") == "verdict" and r["target"] == sys.argv[2]: print(r.get("dual_stack_peer", ""))' "$TMP/out.ndjson" "$host")
+    if [[ $peer != "$twin" ]]; then
+      echo "$LABEL: FAIL: the verdict of $host names dual_stack_peer '$peer', want $twin" >&2
+      exit 1
+    fi
+  done
+  echo "$LABEL: summary names each host filtered on IPv4 only; verdicts carry dual_stack_peer"
 fi

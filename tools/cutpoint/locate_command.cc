@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/base/status_macros.h"
+#include "engine/locate/dual_stack_summary.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
@@ -387,6 +388,7 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
   judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &stats);
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
+  locate::MarkDualStackPeers(run->targeting.dual_stack_pairs, &verdicts);
   RETURN_IF_ERROR(WriteVerdicts(config, verdicts, stats, outputs->sink()));
   if (!config.quiet) PrintSummary(verdicts, stats);
   PrintHint(report::UnauthenticatedHint(stats));

@@ -292,5 +292,32 @@ TEST(FormatProbeTest, WholeIpv6Probe) {
   EXPECT_NE(text.find("\"bytes\":\"" + hex + "\"}"), std::string::npos) << text;
 }
 
+// A located IPv6 verdict of a dual-stack host, field by field in the documented order.
+TEST(FormatVerdictTest, DualStackPeerFollowsTheTargetsOwnFields) {
+  locate::Verdict v;
+  v.target = wire::IpAddress::V6(0x2001000200000000ULL, 0x165);
+  v.dual_stack_peer = Ip(198, 19, 1, 101);
+  v.port = 25;
+  v.verdict = locate::VerdictKind::kSilentDrop;
+  v.has_location = true;
+  v.after_ttl = 2;
+  v.after_addr = wire::IpAddress::V6(0x2001000200000001ULL, 2);
+  v.scope = locate::Scope::kHost;
+  v.supporting = 3;
+  JsonLine line;
+  FormatVerdict(v, &line);
+  const std::string s = Finish(line);
+  ExpectOneLine(s);
+  EXPECT_EQ(s,
+            "{\"type\":\"verdict\",\"target\":\"2001:2::165\",\"port\":25,\"verdict\":"
+            "\"silent_drop\",\"dual_stack_peer\":\"198.19.1.101\",\"after_ttl\":2,\"after_addr\":"
+            "\"2001:2:0:1::2\",\"scope\":\"host\",\"evidence\":[],\"confidence\":{\"supporting\":3,"
+            "\"contradicting\":0}}\n");
+  locate::Verdict unpaired = v;
+  unpaired.dual_stack_peer = wire::IpAddress();
+  FormatVerdict(unpaired, &line);
+  EXPECT_EQ(Finish(line).find("dual_stack_peer"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cutpoint::report
