@@ -34,9 +34,8 @@ struct PortCounts {
 std::string HostLine(const Verdict& v4, const Verdict& v6) {
   const bool v4_filtered = SideOf(v4) == Side::kFiltered;
   return absl::StrCat("dual-stack host ", IpAddressToString(v4.target), " / ",
-                      IpAddressToString(v6.target), ": filtered on ",
-                      v4_filtered ? "IPv4" : "IPv6", " only -- IPv4: ", DescribeVerdict(v4),
-                      "; IPv6: ", DescribeVerdict(v6));
+                      IpAddressToString(v6.target), ": filtered on ", v4_filtered ? "IPv4" : "IPv6",
+                      " only -- IPv4: ", DescribeVerdict(v4), "; IPv6: ", DescribeVerdict(v6));
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #ifndef CUTPOINT_ENGINE_TARGETS_DUAL_STACK_H_
 #define CUTPOINT_ENGINE_TARGETS_DUAL_STACK_H_
 
-
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "engine/wire/ip_address.h"

@@ -56,8 +56,8 @@ TEST(DualStackSummaryTest, PeersAreMarkedBothWays) {
 }
 
 TEST(DualStackSummaryTest, HostFilteredOnOneFamilyIsNamed) {
-  const std::vector<std::string> lines =
-      CompareDualStackHosts(Hosts({{kReach, kReach}, {kDrop, kReach}, {kReach, kDrop}, {kDrop, kDrop}}));
+  const std::vector<std::string> lines = CompareDualStackHosts(
+      Hosts({{kReach, kReach}, {kDrop, kReach}, {kReach, kDrop}, {kDrop, kDrop}}));
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0],
             "dual-stack hosts on TCP 25: 1 filtered on IPv4 only, 1 on IPv6 only, 1 on both, 1 on "
@@ -77,16 +77,19 @@ TEST(DualStackSummaryTest, UndecidedSideIsNeverCalledFamilySpecific) {
   const std::vector<std::string> lines = CompareDualStackHosts(
       Hosts({{kDrop, VerdictKind::kInconclusive}, {VerdictKind::kUnreachable, kReach}}));
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_NE(lines[0].find("0 filtered on IPv4 only, 0 on IPv6 only, 0 on both, 0 on neither, 2 undecided"),
+  EXPECT_NE(lines[0].find(
+                "0 filtered on IPv4 only, 0 on IPv6 only, 0 on both, 0 on neither, 2 undecided"),
             std::string::npos)
       << lines[0];
 }
 
 TEST(DualStackSummaryTest, ManyHostsAreCountedNotListed) {
-  std::vector<std::pair<VerdictKind, VerdictKind>> kinds(kMaxDualStackHostLines + 5, {kDrop, kReach});
+  std::vector<std::pair<VerdictKind, VerdictKind>> kinds(kMaxDualStackHostLines + 5,
+                                                         {kDrop, kReach});
   const std::vector<std::string> lines = CompareDualStackHosts(Hosts(kinds));
   ASSERT_EQ(lines.size(), 1u + kMaxDualStackHostLines + 1u);
-  EXPECT_EQ(lines.back().rfind("... and 5 more dual-stack hosts filtered on one family only", 0), 0u)
+  EXPECT_EQ(lines.back().rfind("... and 5 more dual-stack hosts filtered on one family only", 0),
+            0u)
       << lines.back();
 }
 

@@ -42,14 +42,16 @@ TEST(DualStackPairTest, MalformedPairsSayWhatAPairIs) {
     absl::StatusOr<DualStackPair> pair = ParseDualStackPair(c.entry);
     ASSERT_FALSE(pair.ok()) << c.entry;
     EXPECT_NE(pair.status().message().find(c.says), absl::string_view::npos) << pair.status();
-    EXPECT_NE(pair.status().message().find("one IPv4 and one IPv6 address"), absl::string_view::npos)
+    EXPECT_NE(pair.status().message().find("one IPv4 and one IPv6 address"),
+              absl::string_view::npos)
         << pair.status();
   }
 }
 
 TEST(DualStackPairTest, BuilderTargetsBothAddressesAndKeepsThePair) {
   TargetSetBuilder builder;
-  ASSERT_TRUE(builder.AddText("# host, pair\n198.51.100.7 2001:db8::7\n198.51.100.9\n", "list").ok());
+  ASSERT_TRUE(
+      builder.AddText("# host, pair\n198.51.100.7 2001:db8::7\n198.51.100.9\n", "list").ok());
   absl::Status bad = builder.AddText("\n198.51.100.8 198.51.100.9\n", "list");
   EXPECT_NE(bad.message().find("list:2: "), absl::string_view::npos) << bad;
   ASSERT_TRUE(builder.AddSpec("2001:db8::8,198.51.100.8").ok());
