@@ -20,12 +20,22 @@ std::string Hop(int ttl, const wire::IpAddress& addr) {
                                     : absl::StrCat("hop ", ttl, " (", IpAddressToString(addr), ")");
 }
 
-std::string ScopeText(Scope scope, uint16_t port) {
-  switch (scope) {
+bool HasEvidence(const Verdict& v, absl::string_view name) {
+  return std::any_of(v.evidence.begin(), v.evidence.end(),
+                     [&](const Evidence& e) { return e.name == name; });
+}
+
+std::string ScopeText(const Verdict& v) {
+  switch (v.scope) {
     case Scope::kHost:
       return "; other hosts of the network reachable on this port -> filter keys on the destination host";
     case Scope::kPrefix:
-      return absl::StrCat("; every host of the network blocked on port ", port,
+      // A block of adjacent targets cut alike while the rest of their network passes.
+      if (HasEvidence(v, "other_hosts_pass")) {
+        return "; every host of its prefix blocked alike, other hosts of the network reachable "
+               "on this port -> filter keys on the destination prefix";
+      }
+      return absl::StrCat("; every host of the network blocked on port ", v.port,
                           " -> filter keys on the port for the whole network");
     case Scope::kPort:
       return "; other probes to the host pass -> filter keys on the port";
@@ -48,14 +58,14 @@ std::string DescribeVerdict(const Verdict& v) {
   }
   switch (v.verdict) {
     case VerdictKind::kSilentDrop:
-      return absl::StrCat("silent drop", where, " on TCP ", v.port, ScopeText(v.scope, v.port));
+      return absl::StrCat("silent drop", where, " on TCP ", v.port, ScopeText(v));
     case VerdictKind::kRstInjection:
       return absl::StrCat("RST injected ", v.mechanism == Mechanism::kOnPath ? "on-path" : "in-path",
-                          where, " on TCP ", v.port, ScopeText(v.scope, v.port));
+                          where, " on TCP ", v.port, ScopeText(v));
     case VerdictKind::kIcmpProhibited:
       return absl::StrCat("ICMP administratively prohibited (code ", v.icmp_code, ") from ",
                           IpAddressToString(v.icmp_from), where, " on TCP ", v.port,
-                          ScopeText(v.scope, v.port));
+                          ScopeText(v));
     case VerdictKind::kReachable: return absl::StrCat("reachable on TCP ", v.port);
     case VerdictKind::kClosed: return absl::StrCat("closed (genuine RST) on TCP ", v.port);
     case VerdictKind::kUnreachable:
@@ -75,6 +85,20 @@ bool ListsFirst(const std::string& text) {
   return text.rfind("reachable", 0) != 0 && text.rfind("closed", 0) != 0;
 }
 
+// "; cut: 198.19.0.8/29, 198.19.1.101/32" (the first kMaxCutsListed prefixes).
+constexpr size_t kMaxCutsListed = 8;
+std::string CutList(const std::vector<absl::string_view>& prefixes) {
+  if (prefixes.empty()) return "";
+  std::string text = "; cut: ";
+  for (size_t i = 0; i < prefixes.size() && i < kMaxCutsListed; ++i) {
+    absl::StrAppend(&text, i == 0 ? "" : ", ", prefixes[i]);
+  }
+  if (prefixes.size() > kMaxCutsListed) {
+    absl::StrAppend(&text, " and ", prefixes.size() - kMaxCutsListed, " more prefixes");
+  }
+  return text;
+}
+
 bool Passes(VerdictKind kind) { return kind == VerdictKind::kReachable || kind == VerdictKind::kClosed; }
 
 const char* FamilyName(bool v4) { return v4 ? "IPv4" : "IPv6"; }
@@ -85,6 +109,7 @@ std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts)
   // Keyed by (family, description): a dual-stack run reads per family, so a filter on one
   // family and not the other stands out.
   std::map<std::pair<bool, std::string>, int> groups;
+  std::map<std::pair<bool, std::string>, std::vector<absl::string_view>> cut_prefixes;
   std::vector<std::pair<bool, std::string>> order;
   int judged[2] = {0, 0};    // by family: [IPv6, IPv4]
   int blocking[2] = {0, 0};
@@ -97,6 +122,10 @@ std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts)
     passing[v4] += Passes(v.verdict);
     std::pair<bool, std::string> key{v4, DescribeVerdict(v)};
     if (groups[key]++ == 0) order.push_back(key);
+    if (!v.cut_prefix.empty()) {
+      std::vector<absl::string_view>& prefixes = cut_prefixes[key];
+      if (prefixes.empty() || prefixes.back() != v.cut_prefix) prefixes.push_back(v.cut_prefix);
+    }
   }
   const bool dual_stack = judged[0] != 0 && judged[1] != 0;
   std::stable_partition(order.begin(), order.end(),
@@ -105,7 +134,7 @@ std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts)
   for (const auto& key : order) {
     lines.push_back(absl::StrCat(groups[key], " of ", judged[key.first],
                                  dual_stack ? absl::StrCat(" ", FamilyName(key.first)) : "",
-                                 " targets: ", key.second));
+                                 " targets: ", key.second, CutList(cut_prefixes[key])));
   }
   // "Specific to one family" needs the other family reached, not merely unaccused.
   if (dual_stack && (blocking[0] == 0) != (blocking[1] == 0) &&
@@ -118,6 +147,16 @@ std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts)
   }
   for (std::string& line : CompareDualStackHosts(verdicts)) lines.push_back(std::move(line));
   return lines;
+}
+
+std::string FormatCutLines(const std::vector<Cut>& cuts) {
+  std::string out;
+  for (const Cut& cut : cuts) {
+    absl::StrAppend(&out, "cut ", cut.verdict->cut_prefix, ": ", cut.targets,
+                    cut.targets == 1 ? " target, " : " targets, ", DescribeVerdict(*cut.verdict),
+                    "\n");
+  }
+  return out;
 }
 
 std::string FormatVerdictTable(const std::vector<Verdict>& verdicts) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/locate/cuts.h"
 #include "engine/locate/verdict.h"
 
 namespace cutpoint::locate {
@@ -19,6 +20,10 @@ std::vector<std::string> SummarizeVerdicts(const std::vector<Verdict>& verdicts)
 // One verdict in words, e.g. "silent drop after hop 4 (198.18.3.2), before hop 5
 // (198.18.4.2) on TCP 25; other hosts of the network reachable on this port -> …".
 std::string DescribeVerdict(const Verdict& verdict);
+
+// "cut 198.19.0.8/29: 8 targets, silent drop after hop 5 (…) on TCP 25; …", one line
+// per filtered prefix (engine/locate/cuts.h), for the text output after the table.
+std::string FormatCutLines(const std::vector<Cut>& cuts);
 
 // A fixed-width table, one row per verdict, header first.
 std::string FormatVerdictTable(const std::vector<Verdict>& verdicts);

@@ -60,6 +60,9 @@ struct Verdict {
 
   int distance = 0;  // probe TTL at which the target first answers; 0: unknown
   Scope scope = Scope::kNone;
+  // Blocking verdicts: the CIDR block of adjacent targets with this same finding that
+  // holds this one ("198.19.0.8/29"; a lone target's own /32 or /128), see cuts.h.
+  std::string cut_prefix;
   std::vector<Evidence> evidence;
   int supporting = 0;
   int contradicting = 0;

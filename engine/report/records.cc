@@ -236,6 +236,7 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   }
   if (verdict.distance != 0) line->AddInt("distance", verdict.distance);
   if (verdict.scope != locate::Scope::kNone) line->AddString("scope", locate::ScopeName(verdict.scope));
+  if (!verdict.cut_prefix.empty()) line->AddString("cut_prefix", verdict.cut_prefix);
   line->BeginArray("evidence");
   for (const locate::Evidence& evidence : verdict.evidence) {
     line->BeginObject();
@@ -256,6 +257,40 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
     line->AddNumber("threshold", verdict.threshold);
   }
   line->EndObject();
+}
+
+void FormatCut(const locate::Cut& cut, JsonLine* line) {
+  const locate::Verdict& v = *cut.verdict;
+  line->Begin();
+  line->AddString("type", "cut");
+  line->AddString("prefix", v.cut_prefix);
+  line->AddUint("targets", cut.targets);
+  line->AddUint("port", v.port);
+  line->AddString("verdict", locate::VerdictName(v.verdict));
+  if (v.mechanism != locate::Mechanism::kNone) {
+    line->AddString("mechanism", locate::MechanismName(v.mechanism));
+  }
+  if (v.has_location) {
+    line->AddInt("after_ttl", v.after_ttl);
+    if (v.after_addr != wire::IpAddress()) line->AddIp("after_addr", v.after_addr);
+    if (v.before_ttl != 0) {
+      line->AddInt("before_ttl", v.before_ttl);
+      // Each target's own address when the probe died at the destination's hop.
+      if (v.before_addr == v.target) {
+        line->AddBool("before_is_destination", true);
+      } else {
+        line->AddIp("before_addr", v.before_addr);
+      }
+    }
+  }
+  if (v.has_icmp) {
+    line->AddIp("icmp_from", v.icmp_from);
+    line->AddUint("icmp_code", v.icmp_code);
+  }
+  if (v.scope != locate::Scope::kNone) line->AddString("scope", locate::ScopeName(v.scope));
+  std::vector<absl::string_view> evidence;
+  for (const locate::Evidence& e : v.evidence) evidence.push_back(e.name);
+  line->AddStringArray("evidence", evidence);
 }
 
 }  // namespace cutpoint::report

@@ -10,6 +10,7 @@
 
 #include "engine/wire/ip_address.h"
 
+#include "engine/locate/cuts.h"
 #include "engine/locate/verdict.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
@@ -115,6 +116,8 @@ void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* pa
                  JsonLine* line);
 
 void FormatVerdict(const locate::Verdict& verdict, JsonLine* line);
+// A filtered prefix (engine/locate/cuts.h): the shared finding of its targets.
+void FormatCut(const locate::Cut& cut, JsonLine* line);
 
 // "SA", "RA", "R", ...: one letter per set flag in the order F S R P A U E C.
 size_t FormatTcpFlags(uint8_t flags, char out[9]);

@@ -239,6 +239,47 @@ class Truth:
         return {hops[ttl]} if ttl in hops else set()
 
 
+def check_cuts(records, truth, probs):
+    """`cut` records and the verdicts' `cut_prefix`: a prefix holds its target, names only
+    filtered targets (a prefix claim over an unfiltered host is a false accusation), and
+    its record counts exactly the verdicts that name it, all with its verdict."""
+    members = defaultdict(list)  # cut_prefix -> verdict records
+    for _, rec in records:
+        if rec["type"] != "verdict" or "cut_prefix" not in rec:
+            continue
+        try:
+            net = ipaddress.ip_network(rec["cut_prefix"])
+        except ValueError:
+            probs.add("schema", f"{rec['target']}: cut_prefix {rec['cut_prefix']!r} is no prefix", rec)
+            continue
+        if ipaddress.ip_address(rec["target"]) not in net:
+            probs.add("cut", f"{rec['target']}: outside its cut_prefix {net}", rec)
+        if rec["verdict"] not in BLOCKING:
+            probs.add("cut", f"{rec['target']}: cut_prefix on a {rec['verdict']!r} verdict", rec)
+        members[(str(net), rec["port"])].append(rec)
+    cuts = [rec for _, rec in records if rec["type"] == "cut"]
+    for cut in cuts:
+        key = (cut.get("prefix"), cut.get("port"))
+        got = members.pop(key, [])
+        try:
+            net = ipaddress.ip_network(cut.get("prefix"))
+        except (TypeError, ValueError):
+            probs.add("schema", f"cut record with prefix {cut.get('prefix')!r}", cut)
+            continue
+        if not (is_int(cut.get("targets")) and cut["targets"] == net.num_addresses == len(got)):
+            probs.add("cut", f"cut {net}: targets {cut.get('targets')!r}, {net.num_addresses} "
+                      f"addresses, {len(got)} verdicts name it", cut)
+        if any(r["verdict"] != cut.get("verdict") for r in got):
+            probs.add("cut", f"cut {net}: verdict {cut.get('verdict')!r} differs from its targets'", cut)
+        for addr in (net if net.num_addresses <= 1 << 16 else ()):
+            if str(addr) not in truth.filter_of and truth.network(str(addr)) is not None:
+                probs.add("false_cut", f"cut {net} holds {addr}, which is not filtered", cut)
+                break
+    for (prefix, port), recs in members.items():
+        probs.add("cut", f"{len(recs)} verdicts name cut_prefix {prefix} (port {port}) but no "
+                  "cut record does", recs[0])
+
+
 def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
                      interrupted=False, expect_scope=None):
     """Checks one (target, test port) verdict; returns 'blocked'/'passed'/None."""
@@ -274,8 +315,12 @@ def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
                       f"{rec.get('reason')!r}, expected {f.get('expected_reason')!r}", rec)
         return "inconclusive"
     if expect_scope is not None and rec.get("scope") != expect_scope:
-        probs.add("wrong_scope", f"{target}: scope {rec.get('scope')!r}, expected "
-                  f"{expect_scope!r}", rec)
+        # Adjacent filtered targets cut alike form a prefix (its every address filtered,
+        # which check_cuts verifies): scope `prefix` is the more precise word for them.
+        if not (expect_scope == "host" and rec.get("scope") == "prefix"
+                and "cut_prefix" in rec):
+            probs.add("wrong_scope", f"{target}: scope {rec.get('scope')!r}, expected "
+                      f"{expect_scope!r}", rec)
     if expected == "rst_injection" and rec.get("mechanism") != f["mechanism"]:
         probs.add("wrong_mechanism", f"{target}: mechanism {rec.get('mechanism')!r}, "
                   f"expected {f['mechanism']!r}", rec)
@@ -395,6 +440,7 @@ def main():
         if check_schema(rec, f"line {lineno}", probs):
             verdicts[(rec["target"], rec["port"])].append(rec)
 
+    check_cuts(records, truth, probs)
     counts = Counter()
     filtered_counts = Counter()
     blocked = passed = 0

@@ -6,7 +6,7 @@
 #
 # CASE (one ctest test each): open, drop, rst, inject, icmp,
 # drop_silent_next, rst_silent_prev, icmp_ratelimit, drop_ecmp, story, offline,
-# drop_ratelimit, loss_open, loss_drop, interrupt, resume.
+# drop_ratelimit, loss_open, loss_drop, interrupt, resume, drop_prefix.
 # Builds the lab with tools/lab/lab.sh (--truth writes the ground truth),
 # runs `cutpoint locate` over the WHOLE prefix (filtered and unfiltered
 # targets mixed) from inside the prober namespace, and checks every verdict
@@ -21,6 +21,9 @@
 # `resume` interrupts the same way with --resume STATE (2-TTL windows, so there are
 # several rounds), checks STATE is mode 0600, reruns the command to completion and
 # checks that run's verdicts like `story` (and that STATE is gone).
+# `drop_prefix` filters the eight hosts of 198.19.1.8/29 alike: their verdicts must name
+# that cut prefix with scope `prefix`, one `cut` record must cover them, and the summary
+# must speak of the prefix.
 # Needs root; exits 77 (ctest SKIP) otherwise, and while `cutpoint locate`
 # does not exist yet.  Nothing runs in the root network namespace.
 set -euo pipefail
@@ -59,6 +62,7 @@ case $TEST_CASE in
   icmp_ratelimit)   LAB_ARGS=(--scenario icmp --filter-router 3 --ratelimit-hop 2 --ratelimit-pps 50) ;;
   drop_ratelimit)   LAB_ARGS=(--scenario drop --filter-router 2 --ratelimit-hop 3 --ratelimit-pps 50) ;;
   drop_ecmp)        LAB_ARGS=(--scenario drop --ecmp-hop 2 --filter-router 2 --filtered "$ecmp_filtered") ;;
+  drop_prefix)      LAB_ARGS=(--scenario drop --filter-router 2 --filtered "$(seq -s, -f '198.19.1.%g' 8 15)") ;;
   story|offline|interrupt|resume) LAB_ARGS=(--scenario story) ;;
   loss_open)        LAB_ARGS=(--scenario open --loss 2:30) ;;
   loss_drop)        LAB_ARGS=(--scenario drop --filter-router 2 --loss 3:30) ;;
@@ -155,3 +159,18 @@ fi
 
 python3 "$LAB_TEST_DIR/check_locate.py" --label "$LABEL" --truth "$TMP/truth.json" \
   --ndjson "$TMP/out.ndjson" "${COMPARE[@]}" "${CHECK_ARGS[@]}"
+
+if [[ $TEST_CASE == drop_prefix ]]; then
+  python3 - "$TMP/out.ndjson" "$LABEL" <<'PY'
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1])]
+cuts = [r for r in records if r["type"] == "cut"]
+want = {"prefix": "198.19.1.8/29", "targets": 8, "verdict": "silent_drop", "after_ttl": 2,
+        "scope": "prefix"}
+if len(cuts) != 1 or any(cuts[0].get(k) != v for k, v in want.items()):
+    sys.exit(f"{sys.argv[2]}: FAIL: cut records {cuts}, want one with {want}")
+print(f"{sys.argv[2]}: one cut record: {json.dumps(cuts[0])}")
+PY
+  grep -qF "; cut: 198.19.1.8/29" "$TMP/locate.stderr" ||
+    { echo "$LABEL: FAIL: the summary does not name the cut prefix 198.19.1.8/29" >&2; exit 1; }
+fi

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/base/status_macros.h"
+#include "engine/locate/cuts.h"
 #include "engine/locate/dual_stack_summary.h"
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
@@ -207,14 +208,20 @@ report::MetaInfo LocateMeta(const std::vector<std::string>& argv, const probe::P
 
 // The verdicts after the replies (as NDJSON, then the stats record), and the flush.
 absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate::Verdict>& verdicts,
-                           const report::ScanStats& stats, session::OutputSink& out) {
+                           const std::vector<locate::Cut>& cuts, const report::ScanStats& stats,
+                           session::OutputSink& out) {
   if (config.text) {
     RETURN_IF_ERROR(out.Append(locate::FormatVerdictTable(verdicts)));
+    RETURN_IF_ERROR(out.Append(locate::FormatCutLines(cuts)));
     return out.Flush();
   }
   report::JsonLine line;
   for (const locate::Verdict& verdict : verdicts) {
     report::FormatVerdict(verdict, &line);
+    RETURN_IF_ERROR(out.Append(line.Finish()));
+  }
+  for (const locate::Cut& cut : cuts) {
+    report::FormatCut(cut, &line);
     RETURN_IF_ERROR(out.Append(line.Finish()));
   }
   return FinishWithStats(stats, out);
@@ -389,7 +396,8 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
   locate::MarkDualStackPeers(run->targeting.dual_stack_pairs, &verdicts);
-  RETURN_IF_ERROR(WriteVerdicts(config, verdicts, stats, outputs->sink()));
+  const std::vector<locate::Cut> cuts = locate::FindCuts(&verdicts);
+  RETURN_IF_ERROR(WriteVerdicts(config, verdicts, cuts, stats, outputs->sink()));
   if (!config.quiet) PrintSummary(verdicts, stats);
   PrintHint(report::UnauthenticatedHint(stats));
   return stats.interrupted ? kExitInterrupted : kExitOk;

@@ -1,6 +1,7 @@
 #include "engine/report/records.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "engine/wire/ip_address.h"
@@ -317,6 +318,40 @@ TEST(FormatVerdictTest, DualStackPeerFollowsTheTargetsOwnFields) {
   unpaired.dual_stack_peer = wire::IpAddress();
   FormatVerdict(unpaired, &line);
   EXPECT_EQ(Finish(line).find("dual_stack_peer"), std::string::npos);
+}
+
+// A cut record: the block, its size, and the finding its targets share.
+TEST(FormatCutTest, NamesThePrefixAndTheSharedFinding) {
+  std::vector<locate::Verdict> verdicts;
+  for (uint8_t i = 8; i < 16; ++i) {
+    locate::Verdict v;
+    v.target = Ip(198, 19, 0, i);
+    v.port = 25;
+    v.verdict = locate::VerdictKind::kRstInjection;
+    v.mechanism = locate::Mechanism::kInPath;
+    v.has_location = true;
+    v.after_ttl = 4;
+    v.after_addr = Ip(198, 18, 3, 2);
+    v.before_ttl = 5;
+    v.before_addr = v.target;
+    v.scope = locate::Scope::kHost;
+    v.evidence = {{"rst_below_distance", "RST at TTL 5"}, {"other_hosts_pass", "9 of 9"}};
+    verdicts.push_back(v);
+  }
+  const std::vector<locate::Cut> cuts = locate::FindCuts(&verdicts);
+  ASSERT_EQ(cuts.size(), 1u);
+  JsonLine line;
+  FormatCut(cuts[0], &line);
+  const std::string s = Finish(line);
+  ExpectOneLine(s);
+  EXPECT_EQ(s,
+            "{\"type\":\"cut\",\"prefix\":\"198.19.0.8/29\",\"targets\":8,\"port\":25,"
+            "\"verdict\":\"rst_injection\",\"mechanism\":\"in_path\",\"after_ttl\":4,"
+            "\"after_addr\":\"198.18.3.2\",\"before_ttl\":5,\"before_is_destination\":true,"
+            "\"scope\":\"prefix\",\"evidence\":[\"rst_below_distance\",\"other_hosts_pass\"]}\n");
+  FormatVerdict(verdicts[3], &line);
+  EXPECT_NE(Finish(line).find("\"scope\":\"prefix\",\"cut_prefix\":\"198.19.0.8/29\""),
+            std::string::npos);
 }
 
 }  // namespace
