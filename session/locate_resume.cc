@@ -26,17 +26,27 @@ absl::Status Corrupt(const std::string& path, int line_number, absl::string_view
                                                  ": ", what, "; remove it to start over"));
 }
 
-// "next <round> <window|retry> <ttl_lo or retry index> <swept_max>"
+// "next <round> <screen|window|retry> <screen attempt, ttl_lo or retry index> <swept_max>"
 bool ParseNext(std::istringstream& fields, LocateRound* next) {
   std::string phase;
   int position = 0;
   if (!(fields >> next->index >> phase >> position >> next->swept_max) ||
-      (phase != "window" && phase != "retry")) {
+      (phase != "window" && phase != "retry" && phase != "screen")) {
     return false;
   }
   next->retry = phase == "retry";
-  (next->retry ? next->retry_index : next->ttl_lo) = position;
+  next->screening = phase == "screen";
+  (next->screening ? next->screen_attempt : next->retry ? next->retry_index : next->ttl_lo) =
+      position;
   return true;
+}
+
+const char* PhaseName(const LocateRound& next) {
+  return next.screening ? "screen" : next.retry ? "retry" : "window";
+}
+
+int PhasePosition(const LocateRound& next) {
+  return next.screening ? next.screen_attempt : next.retry ? next.retry_index : next.ttl_lo;
 }
 
 // An address field: an IPv4 address as its 32-bit number (the format before IPv6), an
@@ -118,7 +128,11 @@ absl::Status ReadRecord(const std::string& path, int line_number, const std::str
 
 }  // namespace
 
-bool BeforeRound(const match::ReplyRecord& reply, const LocateRound& next, int attempts) {
+bool BeforeRound(const match::ReplyRecord& reply, const LocateRound& next, int attempts,
+                 int screen_ttl) {
+  const bool screen_reply = screen_ttl != 0 && reply.probe_ttl == screen_ttl;
+  if (next.screening) return screen_reply && reply.attempt < next.screen_attempt;
+  if (screen_reply && reply.attempt < attempts) return true;  // the screen is over
   if (next.retry) return reply.attempt < attempts + next.retry_index;
   return reply.attempt < attempts && reply.probe_ttl < next.ttl_lo;
 }
@@ -153,9 +167,8 @@ absl::StatusOr<std::optional<LocateResumeState>> ReadLocateResume(const std::str
 
 absl::Status WriteLocateResume(const std::string& path, const LocateResumeState& state) {
   std::string text = absl::StrCat(kMagic, "\nplan ", state.plan, "\nnext ", state.next.index, " ",
-                                  state.next.retry ? "retry " : "window ",
-                                  state.next.retry ? state.next.retry_index : state.next.ttl_lo,
-                                  " ", state.next.swept_max, "\n");
+                                  PhaseName(state.next), " ", PhasePosition(state.next), " ",
+                                  state.next.swept_max, "\n");
   for (const match::ReplyRecord& r : state.replies) {
     absl::StrAppend(&text, "r ", AddressField(r.target), " ", static_cast<unsigned>(r.probe_type),
                     " ", r.port, " ", r.probe_ttl, " ", r.attempt, " ",

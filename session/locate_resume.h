@@ -9,7 +9,7 @@
 // Text, one record a line, mode 0600, replaced atomically:
 //   cutpoint-locate-resume 1
 //   plan <identity of targets, probes, TTLs, attempts, key fingerprint, seed>
-//   next <round> <phase: window|retry> <ttl_lo or retry index> <swept_max>
+//   next <round> <phase: screen|window|retry> <screen attempt, ttl_lo or retry index> <swept_max>
 //   r <target> <probe type> <port> <ttl> <attempt> <kind> <from> <icmp code> <reply ttl> <ip id> <rtt us>
 #ifndef CUTPOINT_SESSION_LOCATE_RESUME_H_
 #define CUTPOINT_SESSION_LOCATE_RESUME_H_
@@ -32,6 +32,10 @@ struct LocateRound {
   int ttl_lo = 0;
   int retry_index = 0;
   int swept_max = 0;    // highest TTL swept by the windows before it
+  // A screened sweep (engine/locate/screen.h) starts with screen rounds at TTL max, one
+  // per attempt: while `screening`, the round is screen attempt `screen_attempt`.
+  bool screening = false;
+  int screen_attempt = 0;
 };
 
 struct LocateResumeState {
@@ -46,8 +50,11 @@ absl::StatusOr<std::optional<LocateResumeState>> ReadLocateResume(const std::str
 absl::Status WriteLocateResume(const std::string& path, const LocateResumeState& state);
 
 // Whether `reply` answers a probe of a round before `next` (window rounds send attempts
-// below `attempts`; retry round i sends attempt attempts + i).
-bool BeforeRound(const match::ReplyRecord& reply, const LocateRound& next, int attempts);
+// below `attempts`; retry round i sends attempt attempts + i). `screen_ttl`: the TTL of
+// a screened sweep's screen rounds (attempt a in screen round a; its windows and retries
+// stay below that TTL), 0 for a sweep without them.
+bool BeforeRound(const match::ReplyRecord& reply, const LocateRound& next, int attempts,
+                 int screen_ttl = 0);
 
 }  // namespace cutpoint::session
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
+#include "engine/locate/screen.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/target_set.h"
 #include "session/offline_capture.h"
@@ -77,6 +78,12 @@ LocateSweep::LocateSweep(const LocateSweepConfig& config, locate::ObservationTab
     : config_(config), plan_id_(std::move(plan_id)), table_(table) {
   next_.ttl_lo = table->layout().ttl_min;
   next_.swept_max = table->layout().ttl_min - 1;
+  next_.screening = Screening();
+}
+
+// A single TTL leaves nothing to screen for: the screen would be the whole sweep.
+bool LocateSweep::Screening() const {
+  return config_.screen && table_->layout().ttl_min < table_->layout().ttl_max;
 }
 
 absl::StatusOr<std::unique_ptr<LocateSweep>> LocateSweep::Open(const LocateSweepConfig& config,
@@ -91,7 +98,10 @@ absl::StatusOr<std::unique_ptr<LocateSweep>> LocateSweep::Open(const LocateSweep
   sweep->next_ = resumed->next;
   for (const match::ReplyRecord& reply : resumed->replies) {
     // The cut round is sent again whole: its replies so far would be counted twice.
-    if (!BeforeRound(reply, sweep->next_, config.attempts)) continue;
+    if (!BeforeRound(reply, sweep->next_, config.attempts,
+                     sweep->Screening() ? table->layout().ttl_max : 0)) {
+      continue;
+    }
     sweep->Add(reply);
     ++sweep->resumed_replies_;
   }
@@ -106,13 +116,64 @@ void LocateSweep::Add(const match::ReplyRecord& reply) {
 
 absl::Status LocateSweep::Run(ProbeRunner& runner, const locate::JudgeOptions& judge,
                               const std::atomic<bool>& stop) {
-  RETURN_IF_ERROR(RunWindows(runner, judge, stop));
+  locate::JudgeOptions guided = judge;
+  if (Screening()) {
+    RETURN_IF_ERROR(RunScreen(runner, stop));
+    if (stop) return absl::OkStatus();
+    guided.swept = Swept(judge);
+  }
+  RETURN_IF_ERROR(RunWindows(runner, guided, stop));
   if (stop) return absl::OkStatus();
   if (!next_.retry) {
     next_.retry = true;
     next_.retry_index = 0;
   }
-  return RunRetries(runner, judge, stop);
+  return RunRetries(runner, guided, stop);
+}
+
+// Screen attempt 0 to every target, then attempt i to those not clean yet, at TTL max.
+absl::Status LocateSweep::RunScreen(ProbeRunner& runner, const std::atomic<bool>& stop) {
+  const int ttl_max = table_->layout().ttl_max;
+  while (next_.screening && !stop) {
+    std::vector<uint64_t> round_targets;
+    if (next_.screen_attempt == 0) {
+      round_targets.resize(table_->targets().size());
+      for (uint64_t i = 0; i < round_targets.size(); ++i) round_targets[i] = i;
+    } else {
+      std::lock_guard<std::mutex> lock(mutex_);
+      round_targets = locate::TargetsToRescreen(*table_, next_.screen_attempt);
+    }
+    if (!round_targets.empty()) {
+      RoundSource source(table_->targets(), std::move(round_targets), table_->layout().kinds,
+                         ttl_max, ttl_max, next_.screen_attempt, 1);
+      RETURN_IF_ERROR(runner.SendAll(source, config_.seed + next_.index, stop));
+      screen_probes_ += source.size();
+      if (stop) break;
+      runner.Wait(config_.round_wait_s);
+      if (stop) break;
+      ++next_.index;
+    }
+    if (++next_.screen_attempt >= config_.attempts) next_.screening = false;
+  }
+  return absl::OkStatus();
+}
+
+const std::vector<bool>* LocateSweep::Swept(const locate::JudgeOptions& judge) {
+  if (!Screening()) return nullptr;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!swept_known_) {
+    locate::ScreenOptions options;
+    options.attempts = config_.attempts;
+    options.sample_rate = config_.screen_sample;
+    options.group_companions = config_.screen_companions;
+    options.seed = config_.seed;
+    options.group_prefixes = judge.group_prefixes;
+    options.control_hosts = judge.control_hosts;
+    swept_ = locate::TargetsToSweep(*table_, options);
+    swept_targets_ = static_cast<uint64_t>(std::count(swept_.begin(), swept_.end(), true));
+    swept_known_ = true;
+  }
+  return &swept_;
 }
 
 // The targets of the window round next_ names.
@@ -121,8 +182,11 @@ std::vector<uint64_t> LocateSweep::WindowTargets(const locate::JudgeOptions& jud
   std::lock_guard<std::mutex> lock(mutex_);
   if (next_.retry) return round_targets;  // resumed in the retry phase: the windows are done
   if (next_.ttl_lo == table_->layout().ttl_min) {
-    round_targets.resize(table_->targets().size());
-    for (uint64_t i = 0; i < round_targets.size(); ++i) round_targets[i] = i;
+    for (uint64_t i = 0; i < table_->targets().size(); ++i) {
+      if (judge.swept == nullptr || (*judge.swept)[static_cast<size_t>(i)]) {
+        round_targets.push_back(i);
+      }
+    }
     return round_targets;
   }
   return locate::TargetsToSweepDeeper(*table_, judge, next_.swept_max);
@@ -132,7 +196,8 @@ std::vector<uint64_t> LocateSweep::WindowTargets(const locate::JudgeOptions& jud
 // destination has not answered yet while their path still does.
 absl::Status LocateSweep::RunWindows(ProbeRunner& runner, const locate::JudgeOptions& judge,
                                      const std::atomic<bool>& stop) {
-  const int ttl_max = table_->layout().ttl_max;
+  // A screened sweep has TTL max from its screen.
+  const int ttl_max = table_->layout().ttl_max - (Screening() ? 1 : 0);
   std::vector<uint64_t> round_targets = WindowTargets(judge);
   while (!next_.retry && !round_targets.empty() && next_.ttl_lo <= ttl_max) {
     int ttl_hi = std::min<int>(ttl_max, next_.ttl_lo + config_.window - 1);
@@ -268,7 +333,11 @@ std::string LocatePlanId(const LocateSweepConfig& config, const locate::Observat
                       " group=", group_prefixes.v4,
                       // IPv4-only plans keep the id they had before IPv6 (resume files).
                       table.targets().CountV6() == 0 ? "" : absl::StrCat("/", group_prefixes.v6),
-                      " key=", key_id, " seed=", config.seed);
+                      " key=", key_id, " seed=", config.seed,
+                      // Plans without a screen keep the id they had before it.
+                      config.screen ? absl::StrCat(" screen=", config.screen_sample, "/",
+                                                   config.screen_companions)
+                                    : "");
 }
 
 std::string IncompleteReason(const std::atomic<bool>& stop, report::ScanStats* stats) {

@@ -1,6 +1,10 @@
 // The locate sweep driver: which probes `cutpoint locate` sends, round by round, from
 // what it has observed so far (the verdicts themselves are engine/locate's).
 //
+// A screened sweep starts with screen rounds: every target's test and controls at TTL max,
+// attempt 0, then attempt i for the targets not clean yet; only the targets screen.h
+// picks are swept below TTL max then (the windows stop one TTL short of it).
+//
 // Rounds: every target over the first TTL window; deeper windows only for targets not
 // reached yet (locate::TargetsToSweepDeeper), so sweeping stops past the destination;
 // then retry rounds that re-probe the test cells that stayed silent where a control
@@ -44,6 +48,12 @@ struct LocateSweepConfig {
   double cooldown_s = 2;    // for replies, after the last round
   uint64_t seed = 0;        // round i is sent in the keyed random order of seed + i
   std::string resume_path;  // empty: no --resume
+  // Screen first (engine/locate/screen.h): every target at TTL max, then the sweep for the
+  // suspicious ones, a keyed sample of the rest and a few of their siblings. false: every
+  // target gets the whole sweep (`--sweep all`).
+  bool screen = false;
+  double screen_sample = 0.01;
+  int screen_companions = 2;
 };
 
 // What the sweep sends through: a ProbeSession, or a fake in tests. Replies reach the
@@ -98,9 +108,18 @@ class LocateSweep {
   // finished one removes the file.
   absl::Status Conclude(bool interrupted);
 
+  // For the verdicts (JudgeOptions::swept): which targets a screened sweep swept, from
+  // the screen's answers; null without screening.
+  const std::vector<bool>* Swept(const locate::JudgeOptions& judge);
+  // Probes sent so far, by phase (the screen's share of a screened run).
+  uint64_t screen_probes() const { return screen_probes_; }
+  uint64_t swept_targets() const { return swept_targets_; }
+
  private:
   LocateSweep(const LocateSweepConfig& config, locate::ObservationTable* table,
               std::string plan_id);
+  bool Screening() const;
+  absl::Status RunScreen(ProbeRunner& runner, const std::atomic<bool>& stop);
   absl::Status RunWindows(ProbeRunner& runner, const locate::JudgeOptions& judge,
                           const std::atomic<bool>& stop);
   absl::Status RunRetries(ProbeRunner& runner, const locate::JudgeOptions& judge,
@@ -118,6 +137,10 @@ class LocateSweep {
   locate::ObservationTable* const table_;
   // With --resume, every reply is kept for the resume file (the table's whole input).
   std::vector<match::ReplyRecord> seen_replies_;
+  std::vector<bool> swept_;  // a screened sweep's choice, once the screen is over
+  bool swept_known_ = false;
+  uint64_t screen_probes_ = 0;
+  uint64_t swept_targets_ = 0;
 };
 
 // The matcher of a locate run, live or re-judging a capture: the table's TTLs and kinds,

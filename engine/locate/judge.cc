@@ -47,10 +47,12 @@ struct GroupHops {
 // What one target's own probes saw, digested once.
 class TargetView {
  public:
-  TargetView(const ObservationTable& table, uint64_t index)
+  // Digests TTLs up to `reach_ttl_max` (a sweep's guidance looks only at the TTLs swept
+  // so far: a screened run's answers at TTL max say nothing about the TTLs between).
+  TargetView(const ObservationTable& table, uint64_t index, int reach_ttl_max)
       : table_(table), index_(index), layout_(table.layout()) {
     address_ = table.targets().At(index);
-    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+    for (int ttl = layout_.ttl_min; ttl <= reach_ttl_max; ++ttl) {
       for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
         const Cell& cell = table.At(index, kind, ttl);
         if (cell.target_replied() && own_distance_ == 0) own_distance_ = ttl;
@@ -109,8 +111,11 @@ class TargetView {
 
 class Judge {
  public:
-  Judge(const ObservationTable& table, const JudgeOptions& options)
-      : table_(table), options_(options), layout_(table.layout()) {
+  Judge(const ObservationTable& table, const JudgeOptions& options, int reach_ttl_max = 0)
+      : table_(table),
+        options_(options),
+        layout_(table.layout()),
+        reach_ttl_max_(reach_ttl_max != 0 ? reach_ttl_max : layout_.ttl_max) {
     BuildGroups();
     threshold_ = AccusationThreshold(options_.false_accusation_rate,
                                      table_.targets().size() - control_host_indices_.size());
@@ -120,7 +125,7 @@ class Judge {
     std::vector<CellRef> cells;
     const targets::TargetSet& targets = table_.targets();
     for (uint64_t i = 0; i < targets.size(); ++i) {
-      TargetView view(table_, i);
+      TargetView view(table_, i, reach_ttl_max_);
       const GroupHops* group = GroupOf(view.address());
       bool reached = false;
       int blocking_probes = 0, blocking_ttl = 0;  // RSTs and unreachables drawn by the test
@@ -156,7 +161,7 @@ class Judge {
     if (swept_ttl_max >= layout_.ttl_max) return deeper;
     const targets::TargetSet& targets = table_.targets();
     for (uint64_t i = 0; i < targets.size(); ++i) {
-      TargetView view(table_, i);
+      TargetView view(table_, i, reach_ttl_max_);
       const GroupHops* group = GroupOf(view.address());
       if (view.own_distance() != 0 && SilenceUndecided(view)) {
         // Its controls reach it, its test does not: the rows past the destination are
@@ -266,9 +271,13 @@ class Judge {
     }
   }
 
+  bool Swept(uint64_t index) const {
+    return options_.swept == nullptr || (*options_.swept)[static_cast<size_t>(index)];
+  }
+
   void AddToGroup(uint64_t index, GroupHops* group) const {
-    TargetView view(table_, index);
-    if (view.own_distance() != 0 &&
+    TargetView view(table_, index, reach_ttl_max_);
+    if (Swept(index) && view.own_distance() != 0 &&
         (group->distance == 0 || view.own_distance() < group->distance)) {
       group->distance = view.own_distance();
     }
@@ -332,14 +341,20 @@ class Judge {
   }
 
   Verdict JudgeOne(uint64_t index) const {
-    TargetView view(table_, index);
+    TargetView view(table_, index, reach_ttl_max_);
     const GroupHops* group = GroupOf(view.address());
     Verdict verdict;
     verdict.target = view.address();
     verdict.port = layout_.kinds[kTestKind].port;
     verdict.control_host = IsControlHost(view.address());
     verdict.distance = view.own_distance();
-    if (verdict.distance == 0 && group != nullptr && group->distance != 0) {
+    if (!Swept(index)) {
+      // Clean at TTL max (screen.h): reachable, distance unmeasured.
+      verdict.distance = 0;
+      verdict.evidence.push_back(
+          {"screened", absl::StrCat("the test drew a SYN-ACK at TTL ", layout_.ttl_max,
+                                    " in the screening round and nothing else; not swept")});
+    } else if (verdict.distance == 0 && group != nullptr && group->distance != 0) {
       verdict.distance = group->distance;
       verdict.evidence.push_back(
           {"distance_from_other_hosts",
@@ -802,6 +817,7 @@ class Judge {
   const ObservationTable& table_;
   const JudgeOptions& options_;
   const LocateLayout& layout_;
+  const int reach_ttl_max_;
   absl::flat_hash_map<wire::IpAddress, GroupHops> groups_;
   std::vector<uint64_t> control_host_indices_;
   double threshold_ = 0;
@@ -820,7 +836,7 @@ std::vector<CellRef> SilentTestCells(const ObservationTable& table, const JudgeO
 
 std::vector<uint64_t> TargetsToSweepDeeper(const ObservationTable& table,
                                            const JudgeOptions& options, int swept_ttl_max) {
-  return Judge(table, options).TargetsToSweepDeeper(swept_ttl_max);
+  return Judge(table, options, swept_ttl_max).TargetsToSweepDeeper(swept_ttl_max);
 }
 
 }  // namespace cutpoint::locate

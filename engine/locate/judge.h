@@ -25,6 +25,10 @@ struct JudgeOptions {
   // empty: with a reason, no target gets a verdict that rests on missing answers — only
   // `reachable` stands (without a distance), everything else is inconclusive with it.
   std::string incomplete_reason;
+  // A screened run (screen.h): per target, whether it was swept. Null: every target was.
+  // A target judged on the screen alone has answers at TTL max only, so its first answer
+  // says nothing about its distance.
+  const std::vector<bool>* swept = nullptr;
 };
 
 std::vector<Verdict> JudgeAll(const ObservationTable& table, const JudgeOptions& options);

@@ -239,6 +239,58 @@ class Truth:
         return {hops[ttl]} if ttl in hops else set()
 
 
+FINDING_KEYS = ("verdict", "mechanism", "reason", "after_ttl", "after_addr", "before_ttl",
+                "before_addr", "icmp_from", "icmp_code", "scope", "cut_prefix", "control_host",
+                "dual_stack_peer")
+
+
+def finding(rec):
+    """What a verdict or cut record finds, without how much evidence it took."""
+    f = {k: rec.get(k) for k in FINDING_KEYS}
+    if rec["type"] == "cut":
+        f.update(prefix=rec.get("prefix"), targets=rec.get("targets"),
+                 before_is_destination=rec.get("before_is_destination"))
+    if rec.get("verdict") in BLOCKING:
+        ev = rec.get("evidence", [])
+        f["evidence"] = sorted(set(e["name"] if isinstance(e, dict) else e for e in ev))
+    return f
+
+
+def compare_findings(records, path, probs):
+    cprobs = Problems(MAX_LISTED, MAX_RECORDS)
+    try:
+        other, _ = load_ndjson(path, cprobs, "compare")
+    except OSError as e:
+        print(f"cannot read {path}: {e}", file=sys.stderr)
+        return None
+
+    def index(recs):
+        out = {}
+        for _, rec in recs:
+            if rec["type"] == "verdict":
+                out[("verdict", rec.get("target"), rec.get("port"))] = rec
+            elif rec["type"] == "cut":
+                out[("cut", rec.get("prefix"), rec.get("port"))] = rec
+        return out
+
+    mine, theirs = index(records), index(other)
+    for key in sorted(set(mine) | set(theirs), key=str):
+        a, b = mine.get(key), theirs.get(key)
+        if a is None or b is None:
+            probs.add("compare_findings", f"{key}: only in {'--ndjson' if b is None else path}")
+            continue
+        fa, fb = finding(a), finding(b)
+        da, db = a.get("distance"), b.get("distance")
+        if da is not None and db is not None and da != db:
+            fa["distance"], fb["distance"] = da, db
+        if fa != fb:
+            diff = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
+            probs.add("compare_findings", f"{key[1]}:{key[2]}: the findings differ in {diff}: "
+                      f"{json.dumps({k: fa.get(k) for k in diff})} vs "
+                      f"{json.dumps({k: fb.get(k) for k in diff})}")
+    return len(mine)
+
+
 def check_cuts(records, truth, probs):
     """`cut` records and the verdicts' `cut_prefix`: a prefix holds its target, names only
     filtered targets (a prefix claim over an unfiltered host is a false accusation), and
@@ -295,7 +347,10 @@ def verdict_problems(rec, truth, probs, allowed_inconclusive=(), lossy=False,
     long_ok = lossy and v not in BLOCKING and is_int(got_dist) and got_dist > dist
     # An interrupted run states no distance: what it saw may lack the nearest answers.
     withheld_ok = interrupted and "distance" not in rec
-    if got_dist != dist and not long_ok and not withheld_ok:
+    # Judged on the screen alone (clean at TTL max, not swept): no distance is measured.
+    screened_ok = "distance" not in rec and v == "reachable" and any(
+        e.get("name") == "screened" for e in rec.get("evidence", []))
+    if got_dist != dist and not long_ok and not withheld_ok and not screened_ok:
         probs.add("distance", f"{target}: distance {rec.get('distance')!r}, truth {dist}", rec)
     if f is None:
         if v != "reachable":
@@ -401,6 +456,11 @@ def main():
     ap.add_argument("--ndjson", required=True)
     ap.add_argument("--label", default="lab.locate")
     ap.add_argument("--compare", help="NDJSON whose verdict records must equal --ndjson's")
+    ap.add_argument("--compare-findings", metavar="FILE",
+                    help="NDJSON of the same lab located another way (e.g. --sweep all): every "
+                         "verdict's finding (verdict, mechanism, reason, location, ICMP, scope, "
+                         "cut prefix; evidence names of blocking verdicts; distance where both "
+                         "state it) and every cut record must equal --ndjson's")
     ap.add_argument("--allow-inconclusive", action="append", default=[], metavar="REASON",
                     help="any target may be inconclusive with this reason")
     ap.add_argument("--lossy", action="store_true",
@@ -521,6 +581,11 @@ def main():
                           f"{diff}: live={json.dumps(a, sort_keys=True)} "
                           f"offline={json.dumps(b, sort_keys=True)}")
 
+    if args.compare_findings:
+        n_compared = compare_findings(records, args.compare_findings, probs)
+        if n_compared is None:
+            return 2
+
     if args.table:
         print_table(label, table_rows, unfiltered_counts)
         sys.stdout.flush()
@@ -533,6 +598,8 @@ def main():
         extra = f"; ECMP candidates: {blocked} blocked on branch a, {passed} passed via b"
     if args.compare:
         extra += f"; offline verdicts identical ({len(records)} lines)"
+    if args.compare_findings:
+        extra += f"; findings identical to {args.compare_findings} ({n_compared} verdicts and cuts)"
     if truth.filter_of:
         extra += f"; filtered targets: {dict(sorted(filtered_counts.items()))}"
     print(f"{label}: {n_targets} targets, verdicts {dict(sorted(counts.items()))}, "

@@ -55,6 +55,12 @@ constexpr cmdline::OptionSpec kLocateOptions[] = {
      "and controls (default: up to 4 attempts in all)"},
     {"false-accusation-rate", 0, "ALPHA",
      "chance per run that loss alone yields a silent_drop, shared by the targets (default 0.001)"},
+    {"sweep", 0, "MODE",
+     "screen (default): probe every target at the highest TTL first and sweep the TTLs only "
+     "for targets whose test differs from the controls, a keyed sample and a few siblings; "
+     "all: sweep every target"},
+    {"screen-sample", 0, "RATE",
+     "share of clean screened targets swept anyway, as a guard (default 0.01)"},
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
     {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
@@ -74,6 +80,8 @@ struct LocateConfig : CommonProbingConfig {
   int retries = probe::kMaxAttempts - 2;
   double false_accusation_rate = 0.001;
   double round_wait_s = 1;
+  bool screen = true;         // --sweep screen|all
+  double screen_sample = 0.01;
   bool text = false;
   std::string pcap_out;
   std::string from_pcap;
@@ -134,6 +142,20 @@ absl::Status ParseSweepOptions(const cmdline::ParsedArgs& args, LocateConfig* co
     config->false_accusation_rate = alpha;
   }
   ASSIGN_OR_RETURN(config->round_wait_s, SecondsOption(args, "round-wait", config->round_wait_s));
+  if (std::optional<std::string> mode = args.Get("sweep")) {
+    if (*mode != "screen" && *mode != "all") {
+      return absl::InvalidArgumentError(absl::StrCat("bad --sweep '", *mode, "' (screen, all)"));
+    }
+    config->screen = *mode == "screen";
+  }
+  if (std::optional<std::string> text = args.Get("screen-sample")) {
+    double rate = 0;
+    if (!absl::SimpleAtod(*text, &rate) || !(rate >= 0 && rate <= 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --screen-sample '", *text, "' (a share, 0 to 1)"));
+    }
+    config->screen_sample = rate;
+  }
   if (std::optional<std::string> text = args.Get("format")) {
     if (*text != "ndjson" && *text != "text") {
       return absl::InvalidArgumentError(absl::StrCat("bad --format '", *text, "' (ndjson, text)"));
@@ -246,6 +268,8 @@ session::LocateSweepConfig SweepConfigOf(const LocateConfig& config, uint64_t se
   sweep.attempts = config.attempts;
   sweep.retries = config.retries;
   sweep.round_wait_s = config.round_wait_s;
+  sweep.screen = config.screen;
+  sweep.screen_sample = config.screen_sample;
   sweep.cooldown_s = config.cooldown_s;
   sweep.seed = seed;
   sweep.resume_path = config.resume_path;
@@ -393,6 +417,7 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
   ASSIGN_OR_RETURN(report::ScanStats stats,
                    ProbeOrRead(args, *run, codec, *sweep, judge_options, *outputs));
   judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &stats);
+  judge_options.swept = sweep->Swept(judge_options);
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
   locate::MarkDualStackPeers(run->targeting.dual_stack_pairs, &verdicts);
