@@ -17,6 +17,7 @@
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
 #include "engine/wire/frame.h"
+#include "tests/support/fixed_key.h"
 
 // Aborts (a libFuzzer crash) with the failed invariant; active in every build type.
 #define FUZZ_CHECK(cond)                                                              \
@@ -46,11 +47,8 @@ inline constexpr uint8_t kRouter6[16] = {0x20, 0x01, 0, 0x02, 0, 0, 0, 2, 0, 0, 
 // A plausible capture time (2024-01-01T00:00:00Z), microseconds.
 inline constexpr int64_t kRecvTimeUs = int64_t{1704067200} * 1000000;
 
-inline probe::ProbeKey FixedKey() {
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xc0 + i);
-  return key;
-}
+// The fixed key every probe of the seeds is crafted under.
+inline probe::ProbeKey FixedKey() { return test_support::FixedProbeKey(); }
 
 inline targets::TargetSet FixedTargets() {
   return targets::TargetSet::FromRanges({targets::IpRange::V4(kTargetNet, kTargetNet + 255),

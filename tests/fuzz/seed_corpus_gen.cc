@@ -441,6 +441,18 @@ Bytes Pcapng(uint16_t linktype, const std::vector<Bytes>& frames, int tsresol_ex
   return out;
 }
 
+// The replies called `names`, in that order, each framed for `link`.
+std::vector<Bytes> FramesOf(const std::vector<Named>& replies, wire::LinkType link,
+                            std::initializer_list<const char*> names) {
+  std::vector<Bytes> frames;
+  for (const char* name : names) {
+    for (const Named& reply : replies) {
+      if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
+    }
+  }
+  return frames;
+}
+
 void WriteIpv6Captures(const std::vector<Named>& replies);
 
 // IPv6 replies for frame_match_fuzzer, icmp_quote_fuzzer (family bit set) and pcap_fuzzer.
@@ -516,13 +528,7 @@ void WriteIpv6Seeds() {
 // pcap_fuzzer: IPv6 captures (LINKTYPE_IPV6 229 too, which pcap_source may refuse).
 void WriteIpv6Captures(const std::vector<Named>& replies) {
   auto frames_in = [&](wire::LinkType link, std::initializer_list<const char*> names) {
-    std::vector<Bytes> frames;
-    for (const char* name : names) {
-      for (const Named& reply : replies) {
-        if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
-      }
-    }
-    return frames;
+    return FramesOf(replies, link, names);
   };
   Write("pcap_fuzzer", "ethernet6_usec_le.pcap",
         Pcap(1, frames_in(wire::LinkType::kEthernet, {"synack6", "te6_tcp_mpls", "echo_reply6"}),
@@ -626,13 +632,7 @@ int main(int argc, char** argv) {
 
   // pcap_fuzzer: small captures in several link types and file formats.
   auto frames_in = [&](wire::LinkType link, std::initializer_list<const char*> names) {
-    std::vector<Bytes> frames;
-    for (const char* name : names) {
-      for (const Named& reply : replies) {
-        if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
-      }
-    }
-    return frames;
+    return FramesOf(replies, link, names);
   };
   Write("pcap_fuzzer", "ethernet_usec_le.pcap",
         Pcap(1, frames_in(wire::LinkType::kEthernet, {"synack", "te_tcp_8", "echo_reply"}),
