@@ -123,7 +123,7 @@ void BM_MatchReply(benchmark::State& state) {
   uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     match::MatchOutcome outcome =
-        matcher.MatchIpv4(reply.data(), reply.size(), kSendUs + 1500, &record);
+        matcher.MatchIp(reply.data(), reply.size(), kSendUs + 1500, &record);
     if (outcome != match::MatchOutcome::kMatched) state.SkipWithError("reply did not match");
     benchmark::DoNotOptimize(record);
   }

@@ -205,7 +205,7 @@ inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
       fx.open.MatchFrame(link, frame, len, recv_time_us, &open_record, &open_reason);
   switch (frame_status) {
     case wire::FrameStatus::kNotIp:
-      FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
+      FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIp);
       break;
     case wire::FrameStatus::kTruncated:
       FUZZ_CHECK(open_outcome == match::MatchOutcome::kMalformed);
@@ -214,7 +214,7 @@ inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
     case wire::FrameStatus::kIpv6: {
       // MatchFrame is LocateIp + MatchIp, once link and version nibble agree.
       if (wire::IpVersion(view.l3) != (frame_status == wire::FrameStatus::kIpv4 ? 4 : 6)) {
-        FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
+        FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIp);
         parsed_ok = false;
         break;
       }
