@@ -470,7 +470,7 @@ void WriteIpv6Seeds() {
       {"synack6", TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck)},
       {"synack6_443", TcpReply6(syn_443, wire::kTcpSyn | wire::kTcpAck)},
       {"rst6", TcpReply6(syn, wire::kTcpRst | wire::kTcpAck)},
-      {"synack6_ext", TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck, {HopByHop(), DestOptions()})},
+      {"synack6_ext", TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck, {HopByHop(), Routing()})},
       {"synack6_atomic_fragment",
        TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck, {HopByHop(), Fragment(0, false)})},
       {"synack6_fragment_later",
