@@ -54,6 +54,7 @@
 #include "engine/probe/probe_builder.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_key.h"
+#include "tests/support/fixed_key.h"
 
 namespace {
 
@@ -71,17 +72,11 @@ struct Probe {
   wire::IpAddress target;
 };
 
-probe::ProbeKey ToolKey() {
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xc0 + i);
-  return key;
-}
-
 // Per target: tcp-syn to each port and icmp-echo, at TTL 1..kMaxTtl, built by the
 // product's ProbeBuilder (so every backend is checked on the exact bytes a run sends).
 std::vector<Probe> BuildFamilyProbes(const wire::IpAddress& source, uint32_t target_count,
                                      const std::function<wire::IpAddress(uint32_t)>& target_of) {
-  probe::ProbeCodec codec(ToolKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeSources sources;
   sources.For(source.family()) = source;
   probe::ProbeBuilder builder(codec, sources);
