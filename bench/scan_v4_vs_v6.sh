@@ -103,7 +103,8 @@ EOT
   { echo "scan_v4_vs_v6.sh: unexpected links in $NSB" >&2; exit 4; }
 [[ $(ip -n "$NSB" -j route show | jq -r '[.[].dst] | join(",")') == "198.18.0.0/24" ]] ||
   { echo "scan_v4_vs_v6.sh: unexpected IPv4 routes in $NSB" >&2; exit 4; }
-[[ -z $(ip -n "$NSB" -6 -j route show | jq -r '.[].dst' | grep -v -e '^2001:2::/64$' -e '^fe80::/64$' -e '^multicast$' -e '^ff00::/8$') ]] ||
+! ip -n "$NSB" -6 -j route show | jq -r '.[].dst' |
+  grep -qv -e '^2001:2::/64$' -e '^fe80::/64$' -e '^multicast$' -e '^ff00::/8$' ||
   { echo "scan_v4_vs_v6.sh: unexpected IPv6 routes in $NSB" >&2; exit 4; }
 
 # --- targets -----------------------------------------------------------------------------------
@@ -130,6 +131,7 @@ counter() { ip -n "$NSB" -s -j link show dev b0 | jq -r '.[0].stats64.rx.packets
 # run_one BACKEND FAMILY ROUND [perf-data]
 run_one() {
   local backend=$1 family=$2 round=$3 perf=${4:-}
+  # shellcheck disable=SC2054  # the commas are cutpoint's list syntax
   local cmd=("$CUTPOINT" scan --allow-reserved 198.18.0.0/15,2001:2::/48 --rate max --cooldown 0
              -q -o "$WORK/out.ndjson" -i a0 -S 198.18.0.1,2001:2::1 -p "$PORTS" --tx "$backend"
              --key-file "$WORK/key" -f "$WORK/$family.txt")
