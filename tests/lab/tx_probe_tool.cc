@@ -133,6 +133,20 @@ capture::FamilyAddresses FirstTargets(const std::vector<Probe>& probes) {
   return first;
 }
 
+// The source of each family, read from the first probe of that family (bytes 8-23 of an
+// IPv6 header, 12-15 of an IPv4 one): what a run passes to the raw sender as -S.
+capture::FamilyAddresses FirstSources(const std::vector<Probe>& probes) {
+  capture::FamilyAddresses sources;
+  for (const Probe& p : probes) {
+    const uint8_t* b = p.bytes.data();
+    sources.AddFirst((b[0] >> 4) == 6
+                         ? wire::IpAddress::FromV6Bytes(b + 8)
+                         : wire::IpAddress::V4(uint32_t{b[12]} << 24 | uint32_t{b[13]} << 16 |
+                                               uint32_t{b[14]} << 8 | b[15]));
+  }
+  return sources;
+}
+
 std::string Hex(const uint8_t* data, size_t len) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string text;
@@ -204,7 +218,8 @@ absl::StatusOr<std::unique_ptr<capture::PacketSender>> OpenSender(const std::str
                                                                   const char* mac_text) {
   capture::FamilyAddresses first = FirstTargets(probes);
   if (name == "raw")
-    return capture::CreateSender(capture::TxBackend::kRawSocket, interface, first, {});
+    return capture::CreateSender(capture::TxBackend::kRawSocket, interface, first, {}, 0,
+                                 FirstSources(probes));
   absl::StatusOr<wire::NextHopMacs> macs = NextHops(first, interface, mac_text);
   if (!macs.ok()) return macs.status();
   if (name == "afpacket-small") {
