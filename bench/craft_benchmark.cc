@@ -3,25 +3,12 @@
 // Its own binary, linking only engine/probe, so crafting can be measured alone.
 #include <benchmark/benchmark.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 
 #include "engine/probe/probe_builder.h"
 #include "engine/wire/ip_address.h"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "bench_support.h"
+#include "tests/support/fixed_key.h"
 
 namespace cutpoint {
 namespace {
@@ -36,12 +23,6 @@ constexpr IpAddress kTarget6 = IpAddress::V6(0x2001000200010000, 0x107);  // 200
 constexpr int64_t kSendUs = 1'795'000'000'000'000;
 constexpr size_t kBurst = 64;  // one pacing batch
 
-probe::ProbeKey FixedKey() {
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(i * 7 + 1);
-  return key;
-}
-
 // Arguments: type (0 TCP SYN, 1 ICMP echo), family (4, 6, or 0 for alternating).
 ProbeType TypeArg(const benchmark::State& state) {
   return state.range(0) == 0 ? ProbeType::kTcpSyn : ProbeType::kIcmpEcho;
@@ -55,9 +36,7 @@ IpAddress NthTarget(const benchmark::State& state, uint64_t i) {
 }
 
 void Label(benchmark::State& state, uint64_t items, uint64_t allocs_before) {
-  state.SetItemsProcessed(static_cast<int64_t>(items));
-  state.counters["allocs_per_item"] = benchmark::Counter(
-      static_cast<double>(g_allocations.load() - allocs_before) / static_cast<double>(items));
+  bench::CountAllocations(state, allocs_before, static_cast<int64_t>(items));
   const char* family = state.range(1) == 4 ? "ipv4" : state.range(1) == 6 ? "ipv6" : "mixed";
   state.SetLabel(std::string(TypeArg(state) == ProbeType::kTcpSyn ? "tcp-syn " : "icmp-echo ") +
                  family);
@@ -73,13 +52,13 @@ void BatchArgs(benchmark::internal::Benchmark* b) {
 
 // One probe at a time through Build (two or three dependent AES blocks, no overlap).
 void BM_CraftProbe(benchmark::State& state) {
-  probe::ProbeCodec codec(FixedKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, {kSource, kSource6});
   ProbeType type = TypeArg(state);
   uint16_t port = type == ProbeType::kTcpSyn ? 25 : 0;
   alignas(64) uint8_t packet[probe::kMaxProbeLen];
   uint64_t i = 0;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     probe::ProbeSpec spec{NthTarget(state, i++), type, port, 7, 0};
     benchmark::DoNotOptimize(builder.Build(spec, kSendUs, packet));
@@ -92,7 +71,7 @@ BENCHMARK(BM_CraftProbe)->Apply(CraftArgs);
 // The senders' path: a 64-probe burst through BuildBatch, which computes the AES blocks of
 // the burst together. Reported per probe.
 void BM_CraftBatch(benchmark::State& state) {
-  probe::ProbeCodec codec(FixedKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, {kSource, kSource6});
   ProbeType type = TypeArg(state);
   uint16_t port = type == ProbeType::kTcpSyn ? 25 : 0;
@@ -102,7 +81,7 @@ void BM_CraftBatch(benchmark::State& state) {
   probe::ProbeSpec specs[kBurst];
   for (size_t i = 0; i < kBurst; ++i) outs[i] = packets[i];
   uint64_t n = 0;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     for (size_t i = 0; i < kBurst; ++i) {
       specs[i] = {NthTarget(state, n++), type, port, static_cast<uint8_t>(1 + (i & 31)), 0};
@@ -117,13 +96,13 @@ BENCHMARK(BM_CraftBatch)->Apply(BatchArgs);
 
 // The keyed part alone: flow fields and words of a 64-probe burst (StampBatch).
 void BM_StampBatch(benchmark::State& state) {
-  probe::ProbeCodec codec(FixedKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   ProbeType type = TypeArg(state);
   uint16_t port = type == ProbeType::kTcpSyn ? 25 : 0;
   probe::ProbeSpec specs[kBurst];
   probe::ProbeStamp stamps[kBurst];
   uint64_t n = 0;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     for (size_t i = 0; i < kBurst; ++i) {
       specs[i] = {NthTarget(state, n++), type, port, static_cast<uint8_t>(1 + (i & 31)), 0};

@@ -2,9 +2,6 @@
 // allocations per item (counted by a global operator new hook).
 #include <benchmark/benchmark.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <cstring>
 #include <vector>
 
@@ -18,22 +15,13 @@
 #include "engine/targets/shard_order.h"
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "bench_support.h"
+#include "tests/support/fixed_key.h"
 
 namespace cutpoint {
 namespace {
 
+using bench::CountAllocations;
 using probe::ProbeType;
 
 constexpr uint32_t kSource = 0xc6120001;  // 198.18.0.1
@@ -41,22 +29,10 @@ constexpr uint32_t kRouter = 0xc6120202;  // 198.18.2.2
 constexpr uint32_t kTarget = 0xc6130107;  // 198.19.1.7
 constexpr int64_t kSendUs = 1'795'000'000'000'000;
 
-probe::ProbeKey FixedKey() {
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(i * 7 + 1);
-  return key;
-}
-
-void CountAllocations(benchmark::State& state, uint64_t before) {
-  state.SetItemsProcessed(state.iterations());
-  state.counters["allocs_per_item"] = benchmark::Counter(
-      static_cast<double>(g_allocations.load() - before) / static_cast<double>(state.iterations()));
-}
-
 void BM_PermutationStep(benchmark::State& state) {
   targets::KeyedPermutation permutation(uint64_t{1} << 24, 42);
   uint64_t i = 0, sink = 0;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     sink += permutation.At(i++ & ((uint64_t{1} << 24) - 1));
   }
@@ -72,7 +48,7 @@ void BM_ShardOrderStep(benchmark::State& state) {
       std::move(builder).Build(), {{ProbeType::kTcpSyn, 25}, {ProbeType::kIcmpEcho, 0}}, 1, 32, 1);
   absl::StatusOr<targets::ShardOrder> order = targets::ShardOrder::Create(*plan, 7, 1, 0);
   uint64_t i = 0, sink = 0;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     probe::ProbeSpec spec = order->At(i++ % order->size());
     sink += spec.target.low() + spec.ttl;
@@ -126,7 +102,7 @@ std::vector<uint8_t> EchoReplyFor(const uint8_t* probe, size_t probe_len) {
 }
 
 void BM_MatchReply(benchmark::State& state) {
-  probe::ProbeCodec codec(FixedKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, probe::ProbeSources{wire::IpAddress::V4(kSource), std::nullopt});
   match::MatcherConfig config;
   config.source_v4 = wire::IpAddress::V4(kSource);
@@ -144,10 +120,10 @@ void BM_MatchReply(benchmark::State& state) {
     default: reply = IcmpErrorFor(tcp_probe, tcp_len, 3); state.SetLabel("dest_unreachable"); break;
   }
   match::ReplyRecord record;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     match::MatchOutcome outcome =
-        matcher.MatchIpv4(reply.data(), reply.size(), kSendUs + 1500, &record);
+        matcher.MatchIp(reply.data(), reply.size(), kSendUs + 1500, &record);
     if (outcome != match::MatchOutcome::kMatched) state.SkipWithError("reply did not match");
     benchmark::DoNotOptimize(record);
   }
@@ -204,7 +180,7 @@ std::vector<uint8_t> EchoReplyForV6(const uint8_t* probe, size_t probe_len) {
 }
 
 void BM_MatchReplyV6(benchmark::State& state) {
-  probe::ProbeCodec codec(FixedKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   const wire::IpAddress source = wire::IpAddress::V6(0x2001000200000000ull, 1);
   const wire::IpAddress target = wire::IpAddress::V6(0x200100020000ff00ull, 0x107);
   probe::ProbeBuilder builder(codec, probe::ProbeSources{std::nullopt, source});
@@ -224,7 +200,7 @@ void BM_MatchReplyV6(benchmark::State& state) {
     default: reply = IcmpErrorForV6(tcp_probe, tcp_len, 1); state.SetLabel("dest_unreachable"); break;
   }
   match::ReplyRecord record;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     match::MatchOutcome outcome = matcher.MatchIp(reply.data(), reply.size(), kSendUs + 1500, &record);
     if (outcome != match::MatchOutcome::kMatched) state.SkipWithError("reply did not match");
@@ -254,7 +230,7 @@ void BM_FormatReplyRecord(benchmark::State& state) {
   report::JsonLine line;
   report::FormatReply(record, &line);  // warm the reused buffer
   (void)line.Finish();
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     report::FormatReply(record, &line);
     benchmark::DoNotOptimize(line.Finish().size());
@@ -268,7 +244,7 @@ void BM_WriteReplyLine(benchmark::State& state) {
   match::ReplyRecord record = TimeExceededRecord();
   record.recv_time_us = 1700000000146912;
   static char buffer[report::kMaxReplyLineBytes];
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     benchmark::DoNotOptimize(report::WriteReplyLine(record, false, buffer));
     benchmark::ClobberMemory();

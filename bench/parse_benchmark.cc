@@ -4,10 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 #include <vector>
 
 #include "engine/wire/byte_order.h"
@@ -15,22 +12,12 @@
 #include "engine/wire/frame.h"
 #include "engine/wire/packet_parser.h"
 #include "engine/wire/protocol.h"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-void* operator new(size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+#include "bench_support.h"
 
 namespace cutpoint::wire {
 namespace {
 
+using bench::CountAllocations;
 using Bytes = std::vector<uint8_t>;
 
 // vector::insert at the end trips GCC 12's -Warray-bounds at -O3 (a false positive).
@@ -143,12 +130,6 @@ const char* const kNames[] = {
     "v6 unreach, ext headers outside and in the quote",
 };
 
-void CountAllocations(benchmark::State& state, uint64_t before) {
-  state.SetItemsProcessed(state.iterations());
-  state.counters["allocs_per_item"] = benchmark::Counter(
-      static_cast<double>(g_allocations.load() - before) / static_cast<double>(state.iterations()));
-}
-
 void BM_ParseReply(benchmark::State& state) {
   Bytes reply = Reply(static_cast<int>(state.range(0)));
   state.SetLabel(kNames[state.range(0)]);
@@ -157,7 +138,7 @@ void BM_ParseReply(benchmark::State& state) {
     state.SkipWithError("reply did not parse");
     return;
   }
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     benchmark::DoNotOptimize(ParsePacket(reply.data(), reply.size(), &parsed));
     benchmark::DoNotOptimize(parsed);
@@ -175,7 +156,7 @@ void BM_LocateAndParseFrame(benchmark::State& state) {
   Append(&frame, packet);
   state.SetLabel(kNames[state.range(0)]);
   ParsedPacket parsed;
-  uint64_t before = g_allocations.load();
+  uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
     FrameView view;
     FrameStatus status = LocateIp(LinkType::kEthernet, frame.data(), frame.size(), &view);

@@ -21,8 +21,8 @@ TxSetup OpenKernelBackend(const BackendOptions& options) {
   TxSetup setup;
   setup.make_sender = [backend = options.tx, interface = options.interface,
                        first_targets = options.first_targets, macs = options.gateway_macs,
-                       next_index]() {
-    return CreateSender(backend, interface, first_targets, macs, next_index->fetch_add(1));
+                       sources = options.sources, next_index]() {
+    return CreateSender(backend, interface, first_targets, macs, next_index->fetch_add(1), sources);
   };
   return setup;
 }

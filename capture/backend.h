@@ -45,6 +45,10 @@ struct BackendOptions {
   // backends frame IPv4 packets with EtherType 0x0800 to `v4` and IPv6 packets with
   // 0x86DD to `v6` (wire::EthernetFraming: both headers made once, one compare a packet).
   wire::NextHopMacs gateway_macs;
+  // The run's source address of each family. raw: the IPv6 socket is bound to the IPv6
+  // one, which spares the kernel a source-address selection per packet (see
+  // RawSocketSender::Create); the packets' bytes do not depend on it.
+  FamilyAddresses sources;
   // dpdk: the EAL's arguments, e.g. "--no-huge --no-pci -m 512 --vdev net_af_packet0,iface=eth0",
   // and the port by device name (empty: port 0).
   std::string dpdk_eal_args;

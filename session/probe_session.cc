@@ -35,10 +35,6 @@ constexpr int64_t kIdleWatchNs = 50'000'000;
 
 }  // namespace
 
-std::string ReplyCaptureFilter(const wire::SourceAddresses& sources) {
-  return capture::ReplyCaptureFilter(sources);
-}
-
 struct ProbeSession::SenderSlot {
   capture::PacketSender* sender = nullptr;
   std::vector<PositionRange> work;
@@ -85,7 +81,7 @@ ProbeSession::~ProbeSession() {
 }
 
 absl::Status ProbeSession::OpenCapture() {
-  std::string filter = ReplyCaptureFilter(config_.sources);
+  std::string filter = capture::ReplyCaptureFilter(config_.sources);
   if (config_.backend.make_capture) {
     ASSIGN_OR_RETURN(capture_, config_.backend.make_capture(filter));
     return absl::OkStatus();

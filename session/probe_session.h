@@ -157,9 +157,6 @@ class ProbeSession {
   ProgressMeter progress_meter_;  // the calling thread's
 };
 
-// The BPF expression that passes only packets that can be replies to our probes.
-std::string ReplyCaptureFilter(const wire::SourceAddresses& sources);
-
 }  // namespace cutpoint::session
 
 #endif  // CUTPOINT_SESSION_PROBE_SESSION_H_

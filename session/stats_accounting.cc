@@ -57,7 +57,7 @@ void CountOutcome(match::MatchOutcome outcome, match::RejectReason reason,
       if (uint64_t* counter = ReasonCounter(reason, &stats->rejected_by_reason)) ++*counter;
       break;
     case match::MatchOutcome::kUnrelated:
-    case match::MatchOutcome::kNotIpv4:
+    case match::MatchOutcome::kNotIp:
       ++stats->unmatched;
       break;
     case match::MatchOutcome::kMalformed:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan) into build/fuzz, replays
 # every saved reproducer in tests/fuzz/regressions/<target>/, then fuzzes each target for
-# SECONDS (default 60) starting from a temporary copy of tests/fuzz/corpus/<target>/, so
-# the repository is never modified. Prints one summary line per target; exits non-zero if
+# SECONDS (default 60) starting from a temporary copy of the seeds the build generates
+# (build/fuzz/seed_corpus/<target>/: real replies to real probes, tests/fuzz/seed_corpus_gen.cc)
+# plus any inputs kept in tests/fuzz/corpus/<target>/, so the repository is never modified. Prints one summary line per target; exits non-zero if
 # a regression replay or a fuzzing run crashed, naming the crash artifact.
 #
 #   tools/fuzz.sh [SECONDS]
@@ -73,7 +74,9 @@ for target in "${targets[@]}"; do
   corpus=$work/corpus/$target
   artifacts=$build/artifacts/$target
   mkdir -p "$corpus" "$artifacts"
-  if [[ -d tests/fuzz/corpus/$target ]]; then cp -r "tests/fuzz/corpus/$target/." "$corpus/"; fi
+  for seeds in "$build/seed_corpus/$target" "tests/fuzz/corpus/$target"; do
+    if [[ -d $seeds ]]; then cp -r "$seeds/." "$corpus/"; fi
+  done
   log=$build/logs/$target.log
   echo "== fuzzing $target for ${seconds}s (log: $log)" >&2
   status=0

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -60,11 +62,29 @@ absl::StatusOr<UniqueFd> OpenRawSocket(int family, const std::string& interface)
   return fd;
 }
 
+// Binds a raw IPv6 socket to `source` so rawv6_sendmsg takes the flow's source from the
+// socket instead of selecting one per packet; IPv4 needs no bind (its route lookup takes
+// the cached preferred source, while a bound source adds a local-address check per
+// packet). False when the kernel refuses (a source it does not own): sending still works.
+bool BindV6Source(int fd, const wire::IpAddress& source) {
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  source.ToV6Bytes(address.sin6_addr.s6_addr);
+  return bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+}
+
+inline void StoreBe64(uint8_t* p, uint64_t v) {
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  std::memcpy(p, &v, sizeof(v));
+}
+
 void FillAddress(const wire::IpAddress& destination, bool v6, SocketAddress* out) {
   if (v6) {
     out->v6 = sockaddr_in6{};
     out->v6.sin6_family = AF_INET6;
-    destination.ToV6Bytes(out->v6.sin6_addr.s6_addr);
+    // Two 64-bit stores: IpAddress::ToV6Bytes' byte loop cost ~9 ns a probe here (perf).
+    StoreBe64(out->v6.sin6_addr.s6_addr, destination.high());
+    StoreBe64(out->v6.sin6_addr.s6_addr + 8, destination.low());
   } else {
     out->v4 = sockaddr_in{};
     out->v4.sin_family = AF_INET;
@@ -75,7 +95,8 @@ void FillAddress(const wire::IpAddress& destination, bool v6, SocketAddress* out
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RawSocketSender>> RawSocketSender::Create(
-    const std::string& interface, SendFamilies families) {
+    const std::string& interface, SendFamilies families,
+    const std::optional<wire::IpAddress>& source6) {
   if (!families.v4 && !families.v6) {
     return absl::InvalidArgumentError("raw socket sender: no address family to send");
   }
@@ -86,6 +107,9 @@ absl::StatusOr<std::unique_ptr<RawSocketSender>> RawSocketSender::Create(
     ASSIGN_OR_RETURN(UniqueFd fd, OpenRawSocket(slot == 0 ? AF_INET : AF_INET6, interface));
     sender->fds_[slot] = fd.release();
     sender->limits_.max_len[slot] = kMaxRawLen;
+  }
+  if (sender->fds_[1] >= 0 && source6 && !source6->is_v4()) {
+    sender->v6_bound_ = BindV6Source(sender->fds_[1], *source6);
   }
   return sender;
 }

@@ -7,10 +7,12 @@
 #define CUTPOINT_CAPTURE_SEND_RAW_SOCKET_SENDER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "capture/send/packet_sender.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::capture {
 
@@ -25,15 +27,23 @@ class RawSocketSender final : public PacketSender {
   static constexpr size_t kMaxBurst = 64;
 
   // Binds to `interface` when non-empty so probes leave where replies are captured.
-  // At least one family.
-  static absl::StatusOr<std::unique_ptr<RawSocketSender>> Create(const std::string& interface,
-                                                                 SendFamilies families = {});
+  // At least one family. The IPv6 socket is also bound to `source6` when given and local:
+  // an unbound raw IPv6 socket makes the kernel select a source address for every packet
+  // (ipv6_dev_get_saddr, ~90 ns of the ~200 ns the IPv6 route lookup cost, bench/README
+  // 2026-12-01) although the header it sends carries its own. A source the kernel does not
+  // own (EADDRNOTAVAIL) leaves the socket unbound: same bytes, slower.
+  static absl::StatusOr<std::unique_ptr<RawSocketSender>> Create(
+      const std::string& interface, SendFamilies families = {},
+      const std::optional<wire::IpAddress>& source6 = std::nullopt);
   ~RawSocketSender() override;
 
   // Consecutive packets of one family go out in one sendmmsg (up to kMaxBurst): a burst
   // that alternates families costs one call per run. Packets of a family without a
   // socket, or whose destination is of the other family, count as failed.
   BurstResult SendBurst(std::span<const OutgoingPacket> packets) override;
+
+  // Whether the IPv6 socket is bound to its source address (tests).
+  bool v6_source_bound() const { return v6_bound_; }
 
  private:
   RawSocketSender() = default;
@@ -45,6 +55,7 @@ class RawSocketSender final : public PacketSender {
   int SendRun(std::span<const OutgoingPacket> run, bool v6);
 
   int fds_[2] = {-1, -1};  // [0] AF_INET, [1] AF_INET6
+  bool v6_bound_ = false;  // the AF_INET6 socket is bound to the IPv6 source
   SendLimits limits_;
 };
 

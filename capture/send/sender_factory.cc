@@ -103,17 +103,15 @@ absl::StatusOr<EthernetPath> ResolveEthernetPath(absl::string_view backend,
   return path;
 }
 
-absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(TxBackend backend,
-                                                           const std::string& interface,
-                                                           const FamilyAddresses& first_targets,
-                                                           const wire::NextHopMacs& gateway_macs,
-                                                           uint32_t sender_index) {
+absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
+    TxBackend backend, const std::string& interface, const FamilyAddresses& first_targets,
+    const wire::NextHopMacs& gateway_macs, uint32_t sender_index, const FamilyAddresses& sources) {
   switch (backend) {
     case TxBackend::kRawSocket: {
       SendFamilies families;
       if (!first_targets.empty())
         families = {first_targets.v4.has_value(), first_targets.v6.has_value()};
-      return RawSocketSender::Create(interface, families);
+      return RawSocketSender::Create(interface, families, sources.v6);
     }
     case TxBackend::kDpdk:
       return absl::InvalidArgumentError(

@@ -19,7 +19,8 @@ namespace cutpoint::capture {
 
 // The families a sender is set up for are those `first_targets` has (a run with no
 // target at all: IPv4, as before dual stack). Per family:
-// kRawSocket: a raw socket of that family, bound to `interface` (when non-empty).
+// kRawSocket: a raw socket of that family, bound to `interface` (when non-empty); the
+// IPv6 one also to `sources.v6` when that is a local address (RawSocketSender::Create).
 // kAfPacket: AfPacketSender on `interface` (default: the interface of the route to the
 // first target; IPv4's when both families have one, and both routes must agree), framing
 // each family's packets for `gateway_macs` of that family, or else the MAC of the next
@@ -34,7 +35,8 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(TxBackend backend,
                                                            const std::string& interface,
                                                            const FamilyAddresses& first_targets,
                                                            const wire::NextHopMacs& gateway_macs,
-                                                           uint32_t sender_index = 0);
+                                                           uint32_t sender_index = 0,
+                                                           const FamilyAddresses& sources = {});
 
 // The Ethernet backends' set-up, shared with dpdk: the interface (given, or the route's)
 // and the next-hop MAC of each family `first_targets` has, by the rules above. `backend`

@@ -131,14 +131,14 @@ MatchOutcome Matcher::MatchFrame(wire::LinkType link, const uint8_t* frame, size
     case wire::FrameStatus::kIpv6:
       break;
     case wire::FrameStatus::kNotIp:
-      return MatchOutcome::kNotIpv4;
+      return MatchOutcome::kNotIp;
     case wire::FrameStatus::kTruncated:
       return MatchOutcome::kMalformed;
   }
   // The link layer's protocol and the packet's version nibble must agree: IPv4 bytes in an
   // IPv6 frame are nobody's reply.
   const uint8_t want = status == wire::FrameStatus::kIpv4 ? 4 : 6;
-  if (view.l3_len == 0 || wire::IpVersion(view.l3) != want) return MatchOutcome::kNotIpv4;
+  if (view.l3_len == 0 || wire::IpVersion(view.l3) != want) return MatchOutcome::kNotIp;
   return MatchIp(view.l3, view.l3_len, recv_time_us, out, reason);
 }
 

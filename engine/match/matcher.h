@@ -23,7 +23,7 @@ enum class MatchOutcome : uint8_t {
   kRejected,   // reply-shaped, addressed to us, failed validation (forged, stale, mangled)
   kUnrelated,  // not a reply to any probe of ours
   kMalformed,  // truncated or corrupt headers
-  kNotIpv4,  // not an IP packet at all (ARP, ...); the name predates IPv6
+  kNotIp,      // not an IP packet at all (ARP, ...)
   kOwnProbe,   // one of our own probes (captures that hold both directions)
 };
 
@@ -108,10 +108,6 @@ class Matcher {
   // An IPv4 or IPv6 packet (by its version nibble).
   MatchOutcome MatchIp(const uint8_t* packet, size_t len, int64_t recv_time_us,
                        ReplyRecord* out, RejectReason* reason = nullptr) const;
-  MatchOutcome MatchIpv4(const uint8_t* packet, size_t len, int64_t recv_time_us,
-                         ReplyRecord* out, RejectReason* reason = nullptr) const {
-    return MatchIp(packet, len, recv_time_us, out, reason);
-  }
 
  private:
   bool IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us) const;

@@ -21,6 +21,7 @@
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
 #include "engine/probe/probe_builder.h"
+#include "tests/support/fixed_key.h"
 
 namespace {
 
@@ -124,9 +125,7 @@ int main(int argc, char** argv) {
             lcores);
     return 1;
   }
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(i * 7 + 1);
-  probe::ProbeCodec codec(key);
+  probe::ProbeCodec codec(cutpoint::test_support::FixedProbeKey());
   uint64_t hz = rte_get_tsc_hz();
   uint64_t end = rte_rdtsc() + static_cast<uint64_t>(seconds * static_cast<double>(hz));
   std::vector<Worker> workers(lcores);

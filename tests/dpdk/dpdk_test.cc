@@ -30,6 +30,7 @@
 #include "engine/probe/probe_builder.h"
 #include "gtest/gtest.h"
 #include "session/probe_session.h"
+#include "tests/support/fixed_key.h"
 #include "test_util.h"
 
 namespace cutpoint::capture {
@@ -42,12 +43,6 @@ constexpr uint32_t kSource = Ip(192, 0, 2, 1);
 constexpr int64_t kSendUs = 1700000000123456;
 constexpr wire::MacAddress kSourceMac = {0x02, 0xc0, 0xff, 0xee, 0x00, 0x01};
 constexpr wire::MacAddress kGatewayMac = {0x02, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
-
-probe::ProbeKey TestKey() {
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xa0 + i);
-  return key;
-}
 
 // Probe i of the test plan: TCP SYN to 25/443 and ICMP echo, many targets and TTLs.
 probe::ProbeSpec SpecAt(size_t i) {
@@ -147,7 +142,7 @@ class DpdkEnvironment : public ::testing::Environment {
     ASSERT_EQ(system(absl::StrCat("mkdir -p '", shared->dir, "'").c_str()), 0);
     shared->rx_path = shared->dir + "/replies.pcap";
     shared->tx_path = shared->dir + "/sent.pcap";
-    probe::ProbeCodec codec(TestKey());
+    probe::ProbeCodec codec(test_support::FixedProbeKey());
     shared->reply_send_us = NowUs();
     std::vector<Bytes> frames = ReplyFrames(codec, shared->reply_send_us);
     absl::StatusOr<std::unique_ptr<PcapWriter>> writer =
@@ -237,7 +232,7 @@ TEST(DpdkPortTest, PortInUseIsRefusedAndCanBeCreatedAgain) {
 
 TEST(DpdkPcap, SentProbesAreByteIdenticalToRawSocketProbes) {
   constexpr size_t kProbes = 100;
-  probe::ProbeCodec codec(TestKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   // What the raw-socket backend sends: ProbeBuilder output, probe by probe.
   std::vector<Bytes> expected;
@@ -325,7 +320,7 @@ void ExpectFramesInTxFile(const std::vector<Bytes>& expected) {
 }
 
 TEST(DpdkPcap, DualStackFramesCarryTheirFamilysEtherTypeAndNextHop) {
-  probe::ProbeCodec codec(TestKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, probe::ProbeSources{wire::IpAddress::V4(kSource), std::nullopt});
   std::vector<Bytes> expected;
   std::vector<OutgoingPacket> packets;
@@ -367,7 +362,7 @@ TEST(DpdkPcap, DualStackFramesCarryTheirFamilysEtherTypeAndNextHop) {
 // A port with a next hop for IPv6 only: IPv4 probes built in place are dropped, counted,
 // and consumed (never retried forever); IPv4 packets handed over fail.
 TEST(DpdkPcap, AFamilyWithoutNextHopIsRefused) {
-  probe::ProbeCodec codec(TestKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, probe::ProbeSources{wire::IpAddress::V4(kSource), std::nullopt});
   DpdkOptions options = Options("net_null0");
   options.destination_macs = {std::nullopt, kGatewayMac6};
@@ -416,7 +411,7 @@ void ExpectSameReply(const match::ReplyRecord& a, const match::ReplyRecord& b) {
 }
 
 TEST(DpdkPcap, ReceivedRepliesMatchLikeTheOfflineCapture) {
-  probe::ProbeCodec codec(TestKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   match::MatcherConfig config;
   config.source_v4 = wire::IpAddress::V4(kSource);
   match::Matcher matcher(codec, config);
@@ -541,7 +536,7 @@ absl::StatusOr<report::ScanStats> RunCliSession(size_t n, PcapWriter* evidence,
   config.sources.v4 = wire::IpAddress::V4(kSource);
   config.drop_privileges = false;
   config.evidence = evidence;
-  probe::ProbeCodec codec(TestKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   absl::StatusOr<std::unique_ptr<session::ProbeSession>> session = session::ProbeSession::Start(
       config, codec, [](const match::ReplyRecord&) { return absl::OkStatus(); });
   if (!session.ok()) return session.status();
@@ -575,7 +570,7 @@ TEST(DpdkCli, SessionBuildsProbesInPlaceByteIdenticalToProbeBuilder) {
   EXPECT_GE(stats->dpdk->tx_queues[0].bursts, (kProbes + 31) / 32);
   std::vector<Bytes> frames = SentFrames();
   ASSERT_EQ(frames.size(), kProbes);
-  probe::ProbeCodec codec(TestKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   // The send time is the session's: find it (one per batch) within the run.
   int64_t send_us = before;
@@ -644,7 +639,7 @@ TEST(DpdkNull, EveryProbeSentIsCounted) {
   constexpr size_t kProbes = 100000;
   absl::StatusOr<std::unique_ptr<DpdkPort>> port = DpdkPort::Create(Options("net_null0"));
   ASSERT_TRUE(port.ok()) << port.status();
-  probe::ProbeCodec codec(TestKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   DpdkSender sender(**port);
   std::vector<probe::ProbeSpec> specs(256);

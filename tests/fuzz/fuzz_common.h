@@ -17,6 +17,7 @@
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
 #include "engine/wire/frame.h"
+#include "tests/support/fixed_key.h"
 
 // Aborts (a libFuzzer crash) with the failed invariant; active in every build type.
 #define FUZZ_CHECK(cond)                                                              \
@@ -39,19 +40,20 @@ inline constexpr uint32_t kRouter = 0xc6120201;
 // The same roles in IPv6 (lab addressing 2001:2::/48), network order.
 inline constexpr uint8_t kSource6[16] = {0x20, 0x01, 0, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 inline constexpr uint8_t kTarget6[16] = {0x20, 0x01, 0, 0x02, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7};
+// 2001:2:0:1::/120, the IPv6 targets of the scan (kTarget6 among them).
+inline constexpr wire::IpAddress kTargetNet6First = wire::IpAddress::V6(0x2001000200000001ull, 0);
+inline constexpr wire::IpAddress kTargetNet6Last = wire::IpAddress::V6(0x2001000200000001ull, 0xff);
 inline constexpr uint8_t kRouter6[16] = {0x20, 0x01, 0, 0x02, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1};
 // A plausible capture time (2024-01-01T00:00:00Z), microseconds.
 inline constexpr int64_t kRecvTimeUs = int64_t{1704067200} * 1000000;
 
-inline probe::ProbeKey FixedKey() {
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xc0 + i);
-  return key;
-}
+// The fixed key every probe of the seeds is crafted under.
+inline probe::ProbeKey FixedKey() { return test_support::FixedProbeKey(); }
 
 inline targets::TargetSet FixedTargets() {
   return targets::TargetSet::FromRanges({targets::IpRange::V4(kTargetNet, kTargetNet + 255),
-                                         targets::IpRange::V4(kTargetHost, kTargetHost)});
+                                         targets::IpRange::V4(kTargetHost, kTargetHost),
+                                         targets::IpRange{kTargetNet6First, kTargetNet6Last}});
 }
 
 // Every link type the engine parses, selectable by one fuzz byte (new ones go last, so

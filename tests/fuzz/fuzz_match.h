@@ -31,11 +31,12 @@ struct MatchFixture {
   match::Matcher scoped{codec, scoped_config};
   report::JsonLine line;
 
-  // A live scan's config: its address, targets, TTLs, attempts, ports and types, and
-  // replies at most 2 s old.
+  // A live scan's config: its address of each family, targets, TTLs, attempts, ports and
+  // types, and replies at most 2 s old.
   static match::MatcherConfig ScopedConfig(const targets::TargetSet* targets) {
     match::MatcherConfig config;
     config.source_v4 = wire::IpAddress::V4(kSource);
+    config.source_v6 = wire::IpAddress::FromV6Bytes(kSource6);
     config.targets = targets;
     config.ttl_min = 1;
     config.ttl_max = 32;
@@ -148,7 +149,9 @@ inline void CheckMatched(const match::ReplyRecord& r, const wire::ParsedPacket& 
     FUZZ_CHECK(r.kind == match::ReplyKind::kSynAck || r.kind == match::ReplyKind::kRst);
   }
   if (r.has_quote) FUZZ_CHECK(r.quoted_len >= wire::kQuotedTransportMin);
-  if (r.kind == match::ReplyKind::kEchoReply) FUZZ_CHECK(r.icmp_type == wire::kIcmpEchoReply);
+  if (r.kind == match::ReplyKind::kEchoReply) {
+    FUZZ_CHECK(r.icmp_type == (r.target.is_v4() ? wire::kIcmpEchoReply : wire::kIcmpv6EchoReply));
+  }
   if (recv_time_us >= 0) {
     // The send tick is rebuilt at most kMaxAgeTicks (~4.1 s) back, and replies from
     // the future are rejected.
@@ -202,7 +205,7 @@ inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
       fx.open.MatchFrame(link, frame, len, recv_time_us, &open_record, &open_reason);
   switch (frame_status) {
     case wire::FrameStatus::kNotIp:
-      FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
+      FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIp);
       break;
     case wire::FrameStatus::kTruncated:
       FUZZ_CHECK(open_outcome == match::MatchOutcome::kMalformed);
@@ -211,7 +214,7 @@ inline bool MatchAndCheck(wire::LinkType link, const uint8_t* frame, size_t len,
     case wire::FrameStatus::kIpv6: {
       // MatchFrame is LocateIp + MatchIp, once link and version nibble agree.
       if (wire::IpVersion(view.l3) != (frame_status == wire::FrameStatus::kIpv4 ? 4 : 6)) {
-        FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIpv4);
+        FUZZ_CHECK(open_outcome == match::MatchOutcome::kNotIp);
         parsed_ok = false;
         break;
       }

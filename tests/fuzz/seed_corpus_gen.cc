@@ -2,9 +2,10 @@
 // probe::ProbeBuilder under the fixed fuzz key, so they authenticate), in every link
 // framing, plus target lists and small pcap/pcapng files.
 //
-//   build/fuzz/seed_corpus_gen tests/fuzz/corpus
+//   build/fuzz/seed_corpus_gen DIR
 //
-// Deterministic: rerunning it rewrites the same files.
+// The fuzz build runs it into build/fuzz/seed_corpus (tests/fuzz/CMakeLists.txt), which
+// tools/fuzz.sh fuzzes from. Deterministic: rerunning it rewrites the same files.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -47,7 +48,8 @@ const probe::ProbeCodec& Codec() {
 constexpr int64_t kSendUs = fuzz::kRecvTimeUs - 15000;
 
 Bytes Probe(const probe::ProbeSpec& spec) {
-  probe::ProbeBuilder builder(Codec(), probe::ProbeSources{wire::IpAddress::V4(fuzz::kSource), std::nullopt});
+  probe::ProbeBuilder builder(Codec(), probe::ProbeSources{wire::IpAddress::V4(fuzz::kSource),
+                                                          wire::IpAddress::FromV6Bytes(fuzz::kSource6)});
   uint8_t buffer[probe::kMaxProbeLen];
   size_t len = builder.Build(spec, kSendUs, buffer);
   return Bytes(buffer, buffer + len);
@@ -158,9 +160,10 @@ Bytes IcmpError(uint8_t type, uint8_t code, uint8_t length_field, const Bytes& b
 }
 
 // IPv6 ------------------------------------------------------------------------------------
-// Probes laid out as the IPv6 spec says (TCP SYN 76 bytes with MSS NOP NOP TS, ICMPv6 echo
-// 56 bytes), built by hand here: they seed the IPv6 parsing paths (extension headers,
-// ICMPv6 quotes, RFC 4884), whatever the matcher does with IPv6.
+// Probes crafted by probe::ProbeBuilder under the fixed key, exactly as a run sends them
+// (TCP SYN 76 bytes with MSS NOP NOP TS, ICMPv6 echo 56 bytes), and the replies a target or
+// a router sends for them: they authenticate, so the fuzzers start on the matcher's IPv6
+// accept paths, not only its parsing.
 
 struct ExtHeader {
   uint8_t type;
@@ -196,20 +199,37 @@ Bytes Ipv6Packet(const uint8_t* src, const uint8_t* dst, uint8_t hop_limit, uint
   return packet;
 }
 
+const uint8_t* Src6(const Bytes& packet) { return packet.data() + 8; }
+const uint8_t* Dst6(const Bytes& packet) { return packet.data() + 24; }
+
+// The same IPv6 packet (no extension headers of its own) with `chain` inserted after the
+// fixed header: a probe as a middlebox that adds options or an atomic fragment header
+// forwards it (the transport, and so its checksum, is unchanged).
+Bytes WithChain(const Bytes& packet, const std::vector<ExtHeader>& chain) {
+  Bytes upper(packet.begin() + 40, packet.end());
+  return Ipv6Packet(Src6(packet), Dst6(packet), packet[7], wire::LoadBe32(packet.data()) & 0xfffff,
+                    chain, packet[6], upper);
+}
+
+// A TCP header from `src` to `dst`; with `timestamps`, the options a Linux SYN-ACK carries
+// (MSS, NOP, NOP, TS) and TSval/TSecr, else none (an RST).
 Bytes Tcp6(const uint8_t* src, const uint8_t* dst, uint16_t sport, uint16_t dport, uint32_t seq,
-           uint32_t ack, uint8_t flags, uint32_t tsval, uint32_t tsecr) {
-  Bytes tcp(36, 0);
+           uint32_t ack, uint8_t flags, uint16_t window, bool timestamps, uint32_t tsval = 0,
+           uint32_t tsecr = 0) {
+  Bytes tcp(timestamps ? 36 : 20, 0);
   wire::StoreBe16(&tcp[0], sport);
   wire::StoreBe16(&tcp[2], dport);
   wire::StoreBe32(&tcp[4], seq);
   wire::StoreBe32(&tcp[8], ack);
-  tcp[12] = 9 << 4;
+  tcp[12] = static_cast<uint8_t>((tcp.size() / 4) << 4);
   tcp[13] = flags;
-  wire::StoreBe16(&tcp[14], 65535);
-  const uint8_t options[] = {2, 4, 0x05, 0xa0, 1, 1, 8, 10};
-  std::memcpy(&tcp[20], options, sizeof(options));
-  wire::StoreBe32(&tcp[28], tsval);
-  wire::StoreBe32(&tcp[32], tsecr);
+  wire::StoreBe16(&tcp[14], window);
+  if (timestamps) {
+    const uint8_t options[] = {2, 4, 0x05, 0xa0, 1, 1, 8, 10};
+    std::memcpy(&tcp[20], options, sizeof(options));
+    wire::StoreBe32(&tcp[28], tsval);
+    wire::StoreBe32(&tcp[32], tsecr);
+  }
   wire::StoreBe16(&tcp[16], wire::TransportChecksumIpv6(src, dst, wire::kProtoTcp, tcp.data(),
                                                         tcp.size()));
   return tcp;
@@ -227,38 +247,44 @@ Bytes Icmpv6(const uint8_t* src, const uint8_t* dst, uint8_t type, uint8_t code,
   return icmp;
 }
 
-constexpr uint32_t kProbeWord6 = 0x05c0ffee;
-constexpr uint32_t kSendUsLow32 = static_cast<uint32_t>(kSendUs);
-
-Bytes SynProbe6(uint8_t hop_limit, const std::vector<ExtHeader>& chain = {}) {
-  Bytes tcp = Tcp6(fuzz::kSource6, fuzz::kTarget6, 40001, 25, kProbeWord6, 0, wire::kTcpSyn,
-                   kSendUsLow32, 0);
-  return Ipv6Packet(fuzz::kSource6, fuzz::kTarget6, hop_limit, 0x5eed1, chain, wire::kProtoTcp,
-                    tcp);
+wire::IpAddress Target6(uint8_t last_byte) {
+  uint8_t bytes[16];
+  std::memcpy(bytes, fuzz::kTarget6, 16);
+  bytes[15] = last_byte;
+  return wire::IpAddress::FromV6Bytes(bytes);
 }
 
-Bytes EchoProbe6(uint8_t hop_limit) {
-  Bytes payload = {0x05, 0xc0, 0xff, 0xee, 0x12, 0x34, 0xab, 0xcd};
-  Bytes icmp = Icmpv6(fuzz::kSource6, fuzz::kTarget6, wire::kIcmpv6EchoRequest, 0,
-                      0xec400000u | (kProbeWord6 >> 16), payload);
-  return Ipv6Packet(fuzz::kSource6, fuzz::kTarget6, hop_limit, 0x5eed2, {}, wire::kProtoIcmpv6,
-                    icmp);
+probe::ProbeSpec Tcp6Spec(const wire::IpAddress& target, uint16_t port, uint8_t hop_limit,
+                          uint8_t attempt = 0) {
+  return {target, probe::ProbeType::kTcpSyn, port, hop_limit, attempt};
+}
+probe::ProbeSpec Echo6Spec(const wire::IpAddress& target, uint8_t hop_limit, uint8_t attempt = 0) {
+  return {target, probe::ProbeType::kIcmpEcho, 0, hop_limit, attempt};
 }
 
-Bytes TcpReply6(uint8_t flags, const std::vector<ExtHeader>& chain = {}) {
-  Bytes tcp = Tcp6(fuzz::kTarget6, fuzz::kSource6, 25, 40001, 0x5eed0001, kProbeWord6 + 1, flags,
-                   0x77665544, kSendUsLow32);
-  return Ipv6Packet(fuzz::kTarget6, fuzz::kSource6, 57, 0x5eed1, chain, wire::kProtoTcp, tcp);
+// The target's TCP answer to an IPv6 SYN probe: a SYN-ACK that keeps timestamps (TSecr
+// echoes the probe's TSval, the send time) or an RST-ACK; both acknowledge seq + 1.
+Bytes TcpReply6(const Bytes& probe, uint8_t flags, const std::vector<ExtHeader>& chain = {}) {
+  const uint8_t* syn = probe.data() + 40;
+  const uint8_t* target = Dst6(probe);
+  const uint8_t* source = Src6(probe);
+  bool syn_ack = (flags & wire::kTcpSyn) != 0;
+  Bytes tcp = Tcp6(target, source, wire::LoadBe16(syn + 2), wire::LoadBe16(syn),
+                   syn_ack ? 0x5eed0001u : 0, wire::LoadBe32(syn + probe::kTcpSeqAt) + 1, flags,
+                   syn_ack ? 64800 : 0, syn_ack, 0x77665544,
+                   wire::LoadBe32(syn + probe::kSynV6TsvalAt));
+  return Ipv6Packet(target, source, 57, 0x5eed1, chain, wire::kProtoTcp, tcp);
 }
 
+// The target's ICMPv6 echo reply: the request's identifier, sequence and payload.
 Bytes EchoReply6(const Bytes& probe) {
   Bytes icmp(probe.begin() + 40, probe.end());
   icmp[0] = wire::kIcmpv6EchoReply;
   icmp[2] = icmp[3] = 0;
-  wire::StoreBe16(&icmp[2], wire::TransportChecksumIpv6(fuzz::kTarget6, fuzz::kSource6,
+  wire::StoreBe16(&icmp[2], wire::TransportChecksumIpv6(Dst6(probe), Src6(probe),
                                                         wire::kProtoIcmpv6, icmp.data(),
                                                         icmp.size()));
-  return Ipv6Packet(fuzz::kTarget6, fuzz::kSource6, 57, 0x5eed2, {}, wire::kProtoIcmpv6, icmp);
+  return Ipv6Packet(Dst6(probe), Src6(probe), 57, 0x5eed2, {}, wire::kProtoIcmpv6, icmp);
 }
 
 // The ICMPv6 error body for `probe` and the RFC 4884 length field (64-bit words).
@@ -415,19 +441,46 @@ Bytes Pcapng(uint16_t linktype, const std::vector<Bytes>& frames, int tsresol_ex
   return out;
 }
 
+// The replies called `names`, in that order, each framed for `link`.
+std::vector<Bytes> FramesOf(const std::vector<Named>& replies, wire::LinkType link,
+                            std::initializer_list<const char*> names) {
+  std::vector<Bytes> frames;
+  for (const char* name : names) {
+    for (const Named& reply : replies) {
+      if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
+    }
+  }
+  return frames;
+}
+
 void WriteIpv6Captures(const std::vector<Named>& replies);
 
 // IPv6 replies for frame_match_fuzzer, icmp_quote_fuzzer (family bit set) and pcap_fuzzer.
 void WriteIpv6Seeds() {
-  Bytes syn = SynProbe6(5);
-  Bytes syn_ext = SynProbe6(5, {HopByHop(), DestOptions(), Fragment(0, false)});
-  Bytes echo = EchoProbe6(3);
+  const wire::IpAddress target = Target6(7);
+  Bytes syn = Probe(Tcp6Spec(target, 25, 5));
+  Bytes syn_443 = Probe(Tcp6Spec(target, 443, 9, 1));
+  Bytes echo = Probe(Echo6Spec(target, 3));
+  Bytes echo_host = Probe(Echo6Spec(Target6(0x42), 12, 1));
+  // The probe as a router forwarded it with options and an atomic fragment header added.
+  Bytes syn_ext = WithChain(syn, {HopByHop(), DestOptions(), Fragment(0, false)});
+  Bytes syn_out_of_plan = Probe(Tcp6Spec(target, 25, 40, 3));  // open matches, scoped rejects
+  Bytes syn_not_ours = Probe(Tcp6Spec(wire::IpAddress::V6(0x20010db800000000ull, 1), 25, 8));
   std::vector<Named> replies = {
-      {"synack6", TcpReply6(wire::kTcpSyn | wire::kTcpAck)},
-      {"rst6", TcpReply6(wire::kTcpRst | wire::kTcpAck)},
-      {"synack6_ext", TcpReply6(wire::kTcpSyn | wire::kTcpAck, {HopByHop(), Routing()})},
-      {"synack6_fragment_later", TcpReply6(wire::kTcpSyn | wire::kTcpAck, {Fragment(185, false)})},
+      {"synack6", TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck)},
+      {"synack6_443", TcpReply6(syn_443, wire::kTcpSyn | wire::kTcpAck)},
+      {"rst6", TcpReply6(syn, wire::kTcpRst | wire::kTcpAck)},
+      {"synack6_ext", TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck, {HopByHop(), Routing()})},
+      {"synack6_atomic_fragment",
+       TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck, {HopByHop(), Fragment(0, false)})},
+      {"synack6_fragment_later",
+       TcpReply6(syn, wire::kTcpSyn | wire::kTcpAck, {Fragment(185, false)})},
+      {"synack6_out_of_plan", TcpReply6(syn_out_of_plan, wire::kTcpSyn | wire::kTcpAck)},
+      {"synack6_not_ours", TcpReply6(syn_not_ours, wire::kTcpSyn | wire::kTcpAck)},
       {"echo_reply6", EchoReply6(echo)},
+      {"echo_reply6_host", EchoReply6(echo_host)},
+      {"own_probe6", syn},  // a capture of both directions holds our probes too
+      {"own_echo_probe6", echo},
   };
   struct QuoteSeed6 {
     std::string name;
@@ -444,8 +497,10 @@ void WriteIpv6Seeds() {
       {"te6_tcp_mpls", 3, 0, 0, &syn, QuoteStyle::kRfc4884Mpls, false},
       {"te6_quote_ext", 3, 0, 0, &syn_ext, QuoteStyle::kFull, true},
       {"unreach6_admin_tcp_mpls", 1, 1, 0, &syn, QuoteStyle::kRfc4884Mpls, false},
+      {"unreach6_address_echo", 1, 3, 0, &echo_host, QuoteStyle::kFull, false},
+      {"unreach6_port", 1, 4, 0, &syn_443, QuoteStyle::kFull, true},
       {"unreach6_policy_echo_legacy_mpls", 1, 5, 0, &echo, QuoteStyle::kLegacyMpls, false},
-      {"unreach6_port", 1, 4, 0, &syn, QuoteStyle::kFull, true},
+      {"unreach6_reject_route", 1, 6, 0, &syn, QuoteStyle::kFull, false},
       {"ptb6", 2, 0, 1280, &syn, QuoteStyle::kFull, false},
       {"param6", 4, 1, 40, &syn_ext, QuoteStyle::kFull, false},
   };
@@ -473,13 +528,7 @@ void WriteIpv6Seeds() {
 // pcap_fuzzer: IPv6 captures (LINKTYPE_IPV6 229 too, which pcap_source may refuse).
 void WriteIpv6Captures(const std::vector<Named>& replies) {
   auto frames_in = [&](wire::LinkType link, std::initializer_list<const char*> names) {
-    std::vector<Bytes> frames;
-    for (const char* name : names) {
-      for (const Named& reply : replies) {
-        if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
-      }
-    }
-    return frames;
+    return FramesOf(replies, link, names);
   };
   Write("pcap_fuzzer", "ethernet6_usec_le.pcap",
         Pcap(1, frames_in(wire::LinkType::kEthernet, {"synack6", "te6_tcp_mpls", "echo_reply6"}),
@@ -520,6 +569,7 @@ int main(int argc, char** argv) {
       {"echo_reply", EchoReply(echo, 57, 0x2222)},
       {"synack_out_of_plan", TcpReply(syn_out_of_plan, wire::kTcpSyn | wire::kTcpAck, 57, 0)},
       {"synack_not_ours", TcpReply(syn_not_ours, wire::kTcpSyn | wire::kTcpAck, 57, 0)},
+      {"own_probe", syn},  // a capture of both directions holds our probes too
   };
   struct QuoteSeed {
     std::string name;
@@ -582,13 +632,7 @@ int main(int argc, char** argv) {
 
   // pcap_fuzzer: small captures in several link types and file formats.
   auto frames_in = [&](wire::LinkType link, std::initializer_list<const char*> names) {
-    std::vector<Bytes> frames;
-    for (const char* name : names) {
-      for (const Named& reply : replies) {
-        if (reply.name == name) frames.push_back(fuzz::Frame(link, reply.packet));
-      }
-    }
-    return frames;
+    return FramesOf(replies, link, names);
   };
   Write("pcap_fuzzer", "ethernet_usec_le.pcap",
         Pcap(1, frames_in(wire::LinkType::kEthernet, {"synack", "te_tcp_8", "echo_reply"}),

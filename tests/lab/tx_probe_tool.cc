@@ -54,6 +54,7 @@
 #include "engine/probe/probe_builder.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_key.h"
+#include "tests/support/fixed_key.h"
 
 namespace {
 
@@ -71,17 +72,11 @@ struct Probe {
   wire::IpAddress target;
 };
 
-probe::ProbeKey ToolKey() {
-  probe::ProbeKey key;
-  for (size_t i = 0; i < key.bytes.size(); ++i) key.bytes[i] = static_cast<uint8_t>(0xc0 + i);
-  return key;
-}
-
 // Per target: tcp-syn to each port and icmp-echo, at TTL 1..kMaxTtl, built by the
 // product's ProbeBuilder (so every backend is checked on the exact bytes a run sends).
 std::vector<Probe> BuildFamilyProbes(const wire::IpAddress& source, uint32_t target_count,
                                      const std::function<wire::IpAddress(uint32_t)>& target_of) {
-  probe::ProbeCodec codec(ToolKey());
+  probe::ProbeCodec codec(test_support::FixedProbeKey());
   probe::ProbeSources sources;
   sources.For(source.family()) = source;
   probe::ProbeBuilder builder(codec, sources);
@@ -136,6 +131,20 @@ capture::FamilyAddresses FirstTargets(const std::vector<Probe>& probes) {
   capture::FamilyAddresses first;
   for (const Probe& p : probes) first.AddFirst(p.target);
   return first;
+}
+
+// The source of each family, read from the first probe of that family (bytes 8-23 of an
+// IPv6 header, 12-15 of an IPv4 one): what a run passes to the raw sender as -S.
+capture::FamilyAddresses FirstSources(const std::vector<Probe>& probes) {
+  capture::FamilyAddresses sources;
+  for (const Probe& p : probes) {
+    const uint8_t* b = p.bytes.data();
+    sources.AddFirst((b[0] >> 4) == 6
+                         ? wire::IpAddress::FromV6Bytes(b + 8)
+                         : wire::IpAddress::V4(uint32_t{b[12]} << 24 | uint32_t{b[13]} << 16 |
+                                               uint32_t{b[14]} << 8 | b[15]));
+  }
+  return sources;
 }
 
 std::string Hex(const uint8_t* data, size_t len) {
@@ -209,7 +218,8 @@ absl::StatusOr<std::unique_ptr<capture::PacketSender>> OpenSender(const std::str
                                                                   const char* mac_text) {
   capture::FamilyAddresses first = FirstTargets(probes);
   if (name == "raw")
-    return capture::CreateSender(capture::TxBackend::kRawSocket, interface, first, {});
+    return capture::CreateSender(capture::TxBackend::kRawSocket, interface, first, {}, 0,
+                                 FirstSources(probes));
   absl::StatusOr<wire::NextHopMacs> macs = NextHops(first, interface, mac_text);
   if (!macs.ok()) return macs.status();
   if (name == "afpacket-small") {

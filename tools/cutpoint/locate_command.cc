@@ -384,7 +384,7 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const cmdline::ParsedArgs& args, c
     if (stats.ok()) PrintWarning(report::TruncationWarning(config.from_pcap, *stats));
   } else {
     ASSIGN_OR_RETURN(capture::TxSetup tx,
-                     MakeTxSetup(args, config.interface, run.target_set, 1));
+                     MakeTxSetup(args, config.interface, run.target_set, config.sources, 1));
     session::SessionConfig live = SessionConfigFor(config, tx);  // the sweep sets the matcher
     outputs.AttachTo(&live);
     stats = sweep.RunLive(live, codec, on_reply, judge_options, session::StopRequested());

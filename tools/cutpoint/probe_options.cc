@@ -58,8 +58,10 @@ absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::stri
   return ParseSeconds(absl::StrCat("--", name), *text);
 }
 
-absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
+absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
+                                             const std::string& interface,
                                              const targets::TargetSet& targets,
+                                             const wire::SourceAddresses& sources,
                                              int sender_threads) {
   capture::BackendOptions options;
   if (auto text = args.Get("gateway-mac")) {
@@ -77,6 +79,7 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, co
   options.dpdk_device = args.Get("dpdk-port").value_or("");
   options.interface = interface;
   options.first_targets = targets.FirstOfEachFamily();
+  options.sources = sources;
   options.sender_threads = sender_threads;
   return capture::OpenBackend(options);
 }

@@ -12,6 +12,7 @@
 #include "capture/backend.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/target_set.h"
+#include "engine/wire/source_addresses.h"
 #include "tools/args/arg_parser.h"
 
 namespace cutpoint::cli {
@@ -29,9 +30,12 @@ absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::stri
 // The send and receive backends chosen by --tx (raw, afpacket, afxdp, dpdk), --gateway-mac,
 // --dpdk-args and --dpdk-port: factories that open one sender per sender thread on
 // `interface`, framing for the next hop towards `first_target`, and (dpdk) the receive
-// side on the same port.
-absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args, const std::string& interface,
+// side on the same port. `sources` are the run's source addresses (--tx raw binds its IPv6
+// socket to the IPv6 one).
+absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
+                                             const std::string& interface,
                                              const targets::TargetSet& targets,
+                                             const wire::SourceAddresses& sources,
                                              int sender_threads);
 
 }  // namespace cutpoint::cli

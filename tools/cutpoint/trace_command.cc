@@ -156,7 +156,7 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
                                             const session::LiveScanOptions& options,
                                             session::OutputSink& out) {
   ASSIGN_OR_RETURN(capture::TxSetup tx, MakeTxSetup(args, config.interface, plan.targets(),
-                                                    config.sender_threads));
+                                                    config.sources, config.sender_threads));
   session::SessionConfig session = SessionConfigFor(config, tx);
   session.sender_threads = config.sender_threads;
   ProgressLine progress_line;

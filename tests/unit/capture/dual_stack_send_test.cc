@@ -120,6 +120,26 @@ TEST(RawSocketSenderTest, NeedsAFamily) {
   EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// The IPv6 socket binds to a local source (the kernel then skips its per-packet source
+// selection) and stays usable, unbound, with one the host does not own. Opens sockets,
+// sends nothing; skipped without CAP_NET_RAW.
+TEST(RawSocketSenderTest, BindsTheIpv6SocketToALocalSourceOnly) {
+  absl::StatusOr<std::unique_ptr<RawSocketSender>> local =
+      RawSocketSender::Create("", SendFamilies{false, true}, V6("::1"));
+  if (local.status().code() == absl::StatusCode::kPermissionDenied)
+    GTEST_SKIP() << "no CAP_NET_RAW";
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_TRUE((*local)->v6_source_bound());
+  absl::StatusOr<std::unique_ptr<RawSocketSender>> foreign =
+      RawSocketSender::Create("", SendFamilies{false, true}, V6("2001:db8::1"));
+  ASSERT_TRUE(foreign.ok()) << foreign.status();
+  EXPECT_FALSE((*foreign)->v6_source_bound());
+  absl::StatusOr<std::unique_ptr<RawSocketSender>> none =
+      RawSocketSender::Create("", SendFamilies{false, true});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE((*none)->v6_source_bound());
+}
+
 TEST(EthernetPathTest, NeedsAFirstTarget) {
   absl::StatusOr<EthernetPath> path = ResolveEthernetPath("afpacket", "eth0", {}, {});
   EXPECT_EQ(path.status().code(), absl::StatusCode::kInvalidArgument);

@@ -106,7 +106,7 @@ TEST(ForgeryTest, RandomForgedTcpRepliesAreNeverAccepted) {
     // Received over a 10 s stretch of a run, so the forgeries meet every tick.
     int64_t recv_us = kStartUs + static_cast<int64_t>(i % 10'000'000);
     RejectReason reason = RejectReason::kNone;
-    MatchOutcome outcome = matcher.MatchIpv4(packet, sizeof(packet), recv_us, &record, &reason);
+    MatchOutcome outcome = matcher.MatchIp(packet, sizeof(packet), recv_us, &record, &reason);
     if (outcome == MatchOutcome::kMatched) ++tally.matched;
     if (outcome == MatchOutcome::kUnrelated) ++tally.unrelated;  // our port < 1024
     ++tally.by_reason[static_cast<int>(reason)];
@@ -161,7 +161,7 @@ TEST(ForgeryTest, AForgerWhoKnowsThePortIsAcceptedAtTheFormulaRate) {
                   ((r >> 9) & 1) != 0);
     int64_t recv_us = kStartUs + static_cast<int64_t>(i % 10'000'000) * 7;
     RejectReason reason = RejectReason::kNone;
-    if (matcher.MatchIpv4(packet, sizeof(packet), recv_us, &record, &reason) ==
+    if (matcher.MatchIp(packet, sizeof(packet), recv_us, &record, &reason) ==
         MatchOutcome::kMatched) {
       ++tally.matched;
     }

@@ -667,11 +667,11 @@ TEST_F(MatcherTest, UnrelatedTraffic) {
   EXPECT_EQ(Match(testutil::BuildIcmpError(testutil::BuildIcmpPacket(icmp, 0, 0, 0, Bytes(8, 0)),
                                            err), &rec),
             MatchOutcome::kUnrelated);
-  // Non-IPv4 frames.
+  // Non-IP frames.
   Matcher matcher(codec_, config_);
   Bytes arp = testutil::WrapEthernet(Bytes(28, 0), {}, 0x0806);
   EXPECT_EQ(RunFrame(matcher, wire::LinkType::kEthernet, arp, kRecvUs, &rec, nullptr),
-            MatchOutcome::kNotIpv4);
+            MatchOutcome::kNotIp);
 }
 
 TEST_F(MatcherTest, IcmpErrorWithoutParsableQuoteIsMalformed) {
