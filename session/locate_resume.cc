@@ -78,7 +78,8 @@ std::optional<match::ReplyRecord> ParseReply(std::istringstream& fields) {
   if (!ReadAddressField(fields, &target) ||
       !(fields >> type >> port >> ttl >> attempt >> kind) || !ReadAddressField(fields, &from) ||
       !(fields >> code >> reply_ttl >> ipid >> rtt) ||
-      type > 255 || port > 65535 || ttl > 255 || attempt > 255 || kind > 255 || code > 255 ||
+      type > 255 || port > 65535 || ttl > 255 || attempt > 255 ||
+      kind > static_cast<unsigned>(match::ReplyKind::kHalfOpenAck) || code > 255 ||
       reply_ttl > 255 || ipid > 65535) {
     return std::nullopt;
   }

@@ -362,11 +362,12 @@ class Judge {
                         group->distance)});
     }
 
-    int first_rst = 0, first_synack = 0, first_unreach = 0, max_te = 0;
+    int first_rst = 0, first_synack = 0, first_unreach = 0, max_te = 0, first_half_open = 0;
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
       const Cell& cell = view.Test(ttl);
       if (cell.rst_attempts && first_rst == 0) first_rst = ttl;
       if (cell.synack_attempts && first_synack == 0) first_synack = ttl;
+      if (cell.half_open_attempts && first_half_open == 0) first_half_open = ttl;
       if (cell.unreach_attempts && first_unreach == 0) first_unreach = ttl;
       if (cell.te_attempts) max_te = ttl;
     }
@@ -376,6 +377,16 @@ class Judge {
     } else if (first_synack != 0) {
       verdict.verdict = VerdictKind::kReachable;
       verdict.evidence.push_back(SynAckEvidence(first_synack));
+      verdict.supporting = CountTestTargetReplies(view);
+    } else if (first_half_open != 0) {
+      // The target answers the test's SYNs from a half-open connection of this flow (an
+      // earlier SYN got through and our RST to its SYN-ACK was lost): not a silence.
+      verdict.verdict = VerdictKind::kReachable;
+      verdict.evidence.push_back(
+          {"ack_from_half_open",
+           absl::StrCat("the target answers the test flow's SYNs with a challenge ACK of a "
+                        "half-open connection opened by the SYN with TTL ",
+                        first_half_open, ": the port is open and the SYNs reach it")});
       verdict.supporting = CountTestTargetReplies(view);
     } else if (first_unreach != 0) {
       JudgeUnreachable(view, group, first_unreach, &verdict);
@@ -405,7 +416,8 @@ class Judge {
   int CountTestTargetReplies(const TargetView& view) const {
     int count = 0;
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
-      count += __builtin_popcount(view.Test(ttl).synack_attempts | view.Test(ttl).rst_attempts);
+      const Cell& test = view.Test(ttl);
+      count += __builtin_popcount(test.synack_attempts | test.rst_attempts | test.half_open_attempts);
     }
     return count;
   }

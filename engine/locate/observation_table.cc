@@ -94,6 +94,9 @@ bool ObservationTable::Add(const match::ReplyRecord& reply) {
       KeepTcpReply(reply, attempt_bit, &cell.rst_attempts, &cell.rst_reply_ttl, &cell.rst_ipid,
                    &cell.target_rtt_us);
       break;
+    case match::ReplyKind::kHalfOpenAck:
+      cell.half_open_attempts |= attempt_bit;
+      break;
     case match::ReplyKind::kEchoReply:
       if (cell.echo_attempts == 0) cell.echo_reply_ttl = reply.reply_ttl;
       cell.echo_attempts |= attempt_bit;

@@ -26,6 +26,7 @@ struct Cell {
   uint8_t unreach_attempts = 0;
   uint8_t synack_attempts = 0;
   uint8_t rst_attempts = 0;
+  uint8_t half_open_attempts = 0;  // challenge ACKs: an earlier SYN of the flow got through
   uint8_t echo_attempts = 0;
   uint8_t other_attempts = 0;
   uint8_t unreach_code = 0;
@@ -38,9 +39,11 @@ struct Cell {
 
   bool answered() const {
     return (te_attempts | unreach_attempts | synack_attempts | rst_attempts | echo_attempts |
-            other_attempts) != 0;
+            half_open_attempts | other_attempts) != 0;
   }
-  bool target_replied() const { return (synack_attempts | rst_attempts | echo_attempts) != 0; }
+  bool target_replied() const {
+    return (synack_attempts | rst_attempts | echo_attempts | half_open_attempts) != 0;
+  }
 };
 
 // The probe kinds of a locate run, by role: kinds[0] is the test (TCP SYN to the test

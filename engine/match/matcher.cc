@@ -200,7 +200,7 @@ bool Matcher::IsOwnProbe(const wire::ParsedPacket& packet, int64_t recv_time_us)
 MatchOutcome Matcher::Authenticate(const wire::IpAddress& target, ProbeType type, uint16_t port,
                                    const probe::FlowBlock& flow, uint32_t word,
                                    int64_t recv_time_us, std::optional<uint16_t> send_us_low16,
-                                   ReplyRecord* out, RejectReason* reason) const {
+                                   ReplyRecord* out, RejectReason* reason, bool any_age) const {
   std::optional<probe::DecodedWord> decoded = codec_.DecodeWord(flow, word, recv_time_us);
   if (!decoded) return Reject(RejectReason::kBadMac, reason);
   if (config_.targets != nullptr && !config_.targets->Contains(target)) {
@@ -216,7 +216,8 @@ MatchOutcome Matcher::Authenticate(const wire::IpAddress& target, ProbeType type
   // file): a genuine reply older than the run waits for is a replay or a stray.
   int64_t age_ticks = probe::SendTick(recv_time_us) - decoded->send_tick;
   if (age_ticks < 0) return Reject(RejectReason::kFuture, reason);
-  if (age_ticks > max_age_ticks_) return Reject(RejectReason::kStale, reason);
+  // A half-open connection's ACK acknowledges a SYN of any age (`any_age`).
+  if (age_ticks > max_age_ticks_ && !any_age) return Reject(RejectReason::kStale, reason);
   // Cleared only now, as most packets of a busy capture are not ours; by a copy from a
   // blank constant, which compiles to vector stores (`*out = {}` became a slow `rep stos`).
   static constexpr ReplyRecord kBlank{};
@@ -240,7 +241,12 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
   bool is_rst = (tcp.flags & wire::kTcpRst) != 0;
   bool is_syn_ack =
       !is_rst && (tcp.flags & (wire::kTcpSyn | wire::kTcpAck)) == (wire::kTcpSyn | wire::kTcpAck);
-  if (!is_rst && !is_syn_ack) return MatchOutcome::kUnrelated;
+  // An ACK without SYN, FIN or RST: the challenge ACK of a half-open connection (we never
+  // complete a handshake, so no other ACK can acknowledge our SYN).
+  bool is_half_open_ack =
+      (tcp.flags & (wire::kTcpSyn | wire::kTcpAck | wire::kTcpRst | wire::kTcpFin)) ==
+      wire::kTcpAck;
+  if (!is_rst && !is_syn_ack && !is_half_open_ack) return MatchOutcome::kUnrelated;
   if (tcp.dport < probe::kFlowPortMin) return MatchOutcome::kUnrelated;
   const wire::IpAddress target = packet.ip.src;
   probe::FlowBlock flow = codec_.FlowBlockOf(target, ProbeType::kTcpSyn, tcp.sport);
@@ -250,11 +256,16 @@ MatchOutcome Matcher::MatchTcp(const wire::ParsedPacket& packet, int64_t recv_ti
   // IPv6 probes carry the send time in TSval; a server that keeps timestamps echoes it.
   std::optional<uint16_t> send_us_low16;
   if (IsV6(packet) && is_syn_ack) send_us_low16 = SendUsFromTimestamp(tcp, tcp.tsecr);
+  // The challenge ACK acknowledges the earlier SYN that opened the connection, maybe from
+  // an earlier run: its age is no staleness, and its RTT is that SYN's age.
   MatchOutcome outcome = Authenticate(target, ProbeType::kTcpSyn, tcp.sport, flow, tcp.ack - 1,
-                                      recv_time_us, send_us_low16, out, reason);
+                                      recv_time_us, send_us_low16, out, reason,
+                                      /*any_age=*/is_half_open_ack);
   if (outcome != MatchOutcome::kMatched) return outcome;
   FillReplyHeader(packet, recv_time_us, out);
-  out->kind = is_rst ? ReplyKind::kRst : ReplyKind::kSynAck;
+  out->kind = is_rst               ? ReplyKind::kRst
+              : is_half_open_ack ? ReplyKind::kHalfOpenAck
+                                 : ReplyKind::kSynAck;
   out->is_tcp = true;
   out->tcp_flags = tcp.flags;
   out->tcp_window = tcp.window;

@@ -136,7 +136,7 @@ class Matcher {
   MatchOutcome Authenticate(const wire::IpAddress& target, probe::ProbeType type, uint16_t port,
                             const probe::FlowBlock& flow, uint32_t word, int64_t recv_time_us,
                             std::optional<uint16_t> send_us_low16, ReplyRecord* out,
-                            RejectReason* reason) const;
+                            RejectReason* reason, bool any_age = false) const;
 
   const probe::ProbeCodec& codec_;
   MatcherConfig config_;

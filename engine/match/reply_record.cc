@@ -5,9 +5,9 @@
 namespace cutpoint::match {
 namespace {
 
-constexpr std::array<absl::string_view, 8> kKindNames = {
-    "syn_ack",       "rst",   "echo_reply",    "time_exceeded", "dest_unreachable",
-    "param_problem", "other", "packet_too_big"};
+constexpr std::array<absl::string_view, 9> kKindNames = {
+    "syn_ack",       "rst",   "echo_reply",     "time_exceeded", "dest_unreachable",
+    "param_problem", "other", "packet_too_big", "half_open_ack"};
 
 }  // namespace
 

@@ -22,6 +22,11 @@ enum class ReplyKind : uint8_t {
   kParamProblem,
   kOther,
   kPacketTooBig,  // ICMPv6 type 2 (after kOther: resume files store kinds by number)
+  // A bare ACK from the target to one of our SYNs' flows: its TCP holds a half-open
+  // connection from an earlier SYN of that flow (whose SYN-ACK our RST did not close) and
+  // answers a new SYN with a challenge ACK (RFC 5961 4.2, RFC 793 SYN-RECEIVED) that
+  // acknowledges that earlier SYN. The SYN reached the listening port.
+  kHalfOpenAck,
 };
 
 absl::string_view ReplyKindName(ReplyKind kind);

@@ -54,6 +54,7 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
 absl::string_view ScanStatus(match::ReplyKind kind) {
   switch (kind) {
     case match::ReplyKind::kSynAck: return "open";
+    case match::ReplyKind::kHalfOpenAck: return "open";  // the port took an earlier SYN
     case match::ReplyKind::kRst: return "closed";
     case match::ReplyKind::kEchoReply: return "up";
     case match::ReplyKind::kDestUnreachable: return "unreachable";

@@ -146,7 +146,8 @@ inline void CheckMatched(const match::ReplyRecord& r, const wire::ParsedPacket& 
   if (r.probe_type == probe::ProbeType::kIcmpEcho) FUZZ_CHECK(r.port == 0);
   if (r.is_tcp) {
     FUZZ_CHECK(r.probe_type == probe::ProbeType::kTcpSyn);
-    FUZZ_CHECK(r.kind == match::ReplyKind::kSynAck || r.kind == match::ReplyKind::kRst);
+    FUZZ_CHECK(r.kind == match::ReplyKind::kSynAck || r.kind == match::ReplyKind::kRst ||
+               r.kind == match::ReplyKind::kHalfOpenAck);
   }
   if (r.has_quote) FUZZ_CHECK(r.quoted_len >= wire::kQuotedTransportMin);
   if (r.kind == match::ReplyKind::kEchoReply) {

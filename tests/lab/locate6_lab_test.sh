@@ -92,6 +92,8 @@ echo "$LABEL: cutpoint locate summary:"
 sed 's/^/  /' "$TMP/locate.stderr"
 
 # Screen-then-sweep (the default) must find what the full sweep finds.
+# Apart by more than the destination's half-open lifetime (tools/lab/lab.sh: ~3 s).
+sleep 4
 set +e
 timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" locate \
   --allow-reserved 198.18.0.0/15,2001:2::/48 -i "$PROBER_IF" -S "${SOURCES[0]}" \

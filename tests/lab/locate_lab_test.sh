@@ -147,6 +147,7 @@ COMPARE=()
 case $TEST_CASE in
   loss_*|interrupt|resume|offline) ;;
   *)
+    sleep 4  # apart by more than the destination's half-open lifetime (tools/lab/lab.sh)
     set +e
     timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
       -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \

@@ -477,6 +477,11 @@ router_sysctls() {
 start_listener() {
   local ns=$1 tag=$2; shift 2
   (( $# > 0 )) || return 0
+  # A SYN-ACK whose RST from the prober is lost (a filter on another ECMP branch drops it)
+  # leaves a half-open connection that answers later SYNs of the same (Paris-constant)
+  # flow with a challenge ACK; one SYN-ACK retransmission ends it after ~3 s instead of
+  # ~63 s, so runs a few seconds apart do not meet each other's.
+  ns_sysctl "$ns" net.ipv4.tcp_synack_retries 1 || die "cannot set tcp_synack_retries in $ns"
   ip netns exec "$ns" "$UP_LISTENER" "$@" </dev/null >"$UP_STATE/$tag.log" 2>&1 &
   echo $! >"$UP_STATE/$tag.pid"
 }
