@@ -247,7 +247,7 @@ TargetSet TargetSet::Intersect(const TargetSet& kept) const {
 }
 
 absl::Status TargetSetBuilder::AddSpec(absl::string_view spec) {
-  if (IsDualStackEntry(spec)) {
+  if (pairs_ == Pairs::kAccepted && IsDualStackEntry(spec)) {
     ASSIGN_OR_RETURN(DualStackPair pair, ParseDualStackPair(spec));
     ranges_.push_back({pair.v4, pair.v4});
     ranges_.push_back({pair.v6, pair.v6});

@@ -89,6 +89,10 @@ class TargetSet {
 // pair is kept.
 class TargetSetBuilder {
  public:
+  // Block- and allowlists (zmap's format) take prefixes only: no dual-stack pairs.
+  enum class Pairs : bool { kRefused, kAccepted };
+  explicit TargetSetBuilder(Pairs pairs = Pairs::kAccepted) : pairs_(pairs) {}
+
   absl::Status AddSpec(absl::string_view spec);
   absl::Status AddText(absl::string_view text, absl::string_view origin);
   // `allow_empty`: a file of only comments is fine (block- and allowlists).
@@ -101,6 +105,7 @@ class TargetSetBuilder {
   // One line of a file or text: '#' comments and blank lines skipped; errors name the line.
   absl::Status AddLine(absl::string_view line, absl::string_view origin, int line_number);
 
+  Pairs pairs_;
   std::vector<IpRange> ranges_;
   std::vector<DualStackPair> dual_stack_pairs_;
 };
