@@ -204,11 +204,17 @@ TargetSet TargetSet::FromHostsAndRanges(std::vector<IpAddress> hosts, std::vecto
   SortAndMerge(ranges);
   std::sort(hosts.begin(), hosts.end());
   hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+  TargetSet set;
+  if (hosts.empty()) {
+    // A list of prefixes only: its merged ranges are the runs, kept without a copy.
+    set.ranges_ = std::move(ranges);
+    set.ComputeStarts();
+    return set;
+  }
   // Hosts that join a range or each other leave hosts_: counted first, so the runs of two
   // or more get a vector of their exact size, then written while hosts compact in place.
   size_t runs = 0;
   VisitRuns(hosts, ranges, [&](const IpRange& run) { runs += run.first != run.last; });
-  TargetSet set;
   set.ranges_.reserve(runs);
   size_t lone = 0;
   VisitRuns(hosts, ranges, [&](const IpRange& run) {
@@ -226,18 +232,20 @@ TargetSet TargetSet::FromHostsAndRanges(std::vector<IpAddress> hosts, std::vecto
 
 void TargetSet::ComputeStarts() {
   starts_.clear();
-  hosts_below_.clear();
   starts_.reserve(ranges_.size());
-  hosts_below_.reserve(ranges_.size());
   Uint128 in_ranges = 0;
   size_t hosts_below = 0;
   for (const IpRange& range : ranges_) {
     while (hosts_below < hosts_.size() && hosts_[hosts_below] < range.first) ++hosts_below;
-    hosts_below_.push_back(hosts_below);
     starts_.push_back(SaturatingAdd(in_ranges, hosts_below));
     in_ranges = SaturatingAdd(in_ranges, SizeOf(range));
   }
   total_ = SaturatingAdd(in_ranges, hosts_.size());
+}
+
+size_t TargetSet::HostsBelow(size_t r) const {
+  return static_cast<size_t>(std::lower_bound(hosts_.begin(), hosts_.end(), ranges_[r].first) -
+                             hosts_.begin());
 }
 
 uint64_t TargetSet::size() const {
@@ -293,7 +301,7 @@ IpAddress TargetSet::At(uint64_t index) const {
   const Uint128 size = SizeOf(ranges_[r]);
   if (offset < size) return IpAddress::FromValue(ranges_[r].first.value() + offset);
   // One of the hosts between range r and the next.
-  return hosts_[hosts_below_[r] + static_cast<size_t>(offset - size)];
+  return hosts_[HostsBelow(r) + static_cast<size_t>(offset - size)];
 }
 
 bool TargetSet::Contains(const IpAddress& address) const {
@@ -312,7 +320,8 @@ int64_t TargetSet::IndexOf(const IpAddress& address) const {
     // Hosts below it, plus every address of the ranges below it (range r and those before).
     index = static_cast<size_t>(host - hosts_.begin());
     if (r != kNone) {
-      index = SaturatingAdd(index, SaturatingAdd(starts_[r], SizeOf(ranges_[r])) - hosts_below_[r]);
+      const Uint128 in_ranges = SaturatingAdd(starts_[r], SizeOf(ranges_[r])) - HostsBelow(r);
+      index = SaturatingAdd(index, in_ranges);
     }
   }
   return index > INT64_MAX ? -1 : static_cast<int64_t>(index);

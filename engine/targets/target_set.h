@@ -93,16 +93,18 @@ class TargetSet {
  private:
   friend class TargetSetBuilder;  // appends a set's hosts and ranges without expanding them
 
-  // Fills starts_, hosts_below_ and total_ from hosts_ and ranges_.
+  // Fills starts_ and total_ from hosts_ and ranges_.
   void ComputeStarts();
+  // The number of hosts below range r: searched, not stored, so a range costs no more than
+  // it did before hosts were apart (only sets with both pay the search, on a host's index).
+  size_t HostsBelow(size_t r) const;
 
   // Invariant: the union of hosts_ (as one-address runs) and ranges_ is sorted, disjoint and
   // non-adjacent; every range holds two or more addresses.
   std::vector<IpAddress> hosts_;
   std::vector<IpRange> ranges_;
-  std::vector<Uint128> starts_;        // index of each range's first address
-  std::vector<uint64_t> hosts_below_;  // hosts below each range (hosts_ index after it)
-  Uint128 total_ = 0;                  // saturated at the largest Uint128
+  std::vector<Uint128> starts_;  // index of each range's first address
+  Uint128 total_ = 0;            // saturated at the largest Uint128
 };
 
 // Iterates a set's runs in ascending order, merging its hosts and ranges on the fly.
