@@ -311,7 +311,7 @@ std::string LocatePlanId(const LocateSweepConfig& config, const locate::Observat
                          const targets::GroupPrefixes& group_prefixes,
                          const std::string& key_id) {
   uint64_t ranges_hash = 1469598103934665603ull;  // FNV-1a over the target ranges
-  for (const targets::IpRange& range : table.targets().ranges()) {
+  for (const targets::IpRange range : table.targets().ranges()) {
     // IPv4 ranges hash their two 32-bit addresses, as plan ids did before IPv6, so a
     // resume file of an IPv4 run stays valid; IPv6 ranges hash all four 32-bit words.
     for (const wire::IpAddress& address : {range.first, range.last}) {

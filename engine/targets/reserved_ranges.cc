@@ -115,10 +115,7 @@ absl::Status CheckAllowedPrefix(absl::string_view item, const IpRange& range) {
 
 // The target range that holds `address` (which is in `targets`).
 IpRange RangeHolding(const TargetSet& targets, const IpAddress& address) {
-  for (const IpRange& range : targets.ranges()) {
-    if (range.first <= address && address <= range.last) return range;
-  }
-  return {address, address};
+  return targets.RangeHolding(address).value_or(IpRange{address, address});
 }
 
 // True when a more specific registry entry inside `outer` holds every target of `targets`

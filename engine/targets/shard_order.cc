@@ -47,7 +47,7 @@ absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, const GroupPref
   }
   constexpr uint64_t kMaxGroups = uint64_t{1} << 24;
   std::vector<IpAddress> groups;  // each group's first address, ascending, distinct
-  for (const IpRange& range : targets.ranges()) {
+  for (const IpRange range : targets.ranges()) {
     IpAddress group = GroupOf(range.first, prefixes);
     while (true) {
       if (groups.empty() || groups.back() != group) groups.push_back(group);
@@ -85,9 +85,10 @@ absl::StatusOr<TargetSet> ShardByGroupKeepingHosts(const TargetSet& targets,
   TargetSet without_hosts = targets.Subtract(TargetSet::FromRanges(host_ranges));
   ASSIGN_OR_RETURN(TargetSet shard, ShardByGroup(without_hosts, prefixes, seed,
                                                  shard_count, shard_index));
-  std::vector<IpRange> ranges = shard.ranges();
-  ranges.insert(ranges.end(), host_ranges.begin(), host_ranges.end());
-  TargetSet result = TargetSet::FromRanges(std::move(ranges));
+  TargetSetBuilder builder;
+  builder.AddSet(shard);
+  builder.AddSet(TargetSet::FromRanges(std::move(host_ranges)));
+  TargetSet result = std::move(builder).Build();
   if (result.empty()) return absl::InvalidArgumentError("this shard holds no targets");
   return result;
 }

@@ -20,7 +20,7 @@ absl::StatusOr<TargetSet> ReadPrefixList(const std::string& path, absl::string_v
     return absl::InvalidArgumentError(
         absl::StrCat("cannot read ", what, " '", path, "': ", std::strerror(errno)));
   }
-  TargetSetBuilder builder;
+  TargetSetBuilder builder(TargetSetBuilder::Pairs::kRefused);
   absl::Status status = builder.AddText(contents.str(), path);
   if (!status.ok()) return absl::InvalidArgumentError(absl::StrCat(what, " ", status.message()));
   return std::move(builder).Build();

@@ -17,12 +17,14 @@ namespace {
 
 absl::StatusOr<TargetSet> ReadPrefixLists(const std::vector<std::string>& files,
                                           absl::string_view what) {
-  std::vector<IpRange> ranges;
+  // One list (the usual case) is the set itself: an allowlist may be a whole hitlist.
+  if (files.size() == 1) return ReadPrefixList(files.front(), what);
+  TargetSetBuilder builder;
   for (const std::string& file : files) {
     ASSIGN_OR_RETURN(TargetSet list, ReadPrefixList(file, what));
-    ranges.insert(ranges.end(), list.ranges().begin(), list.ranges().end());
+    builder.AddSet(list);
   }
-  return TargetSet::FromRanges(std::move(ranges));
+  return std::move(builder).Build();
 }
 
 // The TARGET words and files; with an allowlist, it becomes the set when they name none
@@ -92,7 +94,7 @@ absl::StatusOr<TargetSet> LoadTargets(const TargetOptions& options, TargetingRep
   if (report != nullptr) {
     report->blocklist_files = std::move(blocklist_files);
     report->allowed_reserved.clear();
-    for (const IpRange& range : filter.allowed_reserved.ranges()) {
+    for (const IpRange range : filter.allowed_reserved.ranges()) {
       report->allowed_reserved.push_back(FormatRange(range));
     }
     report->skip_reserved = options.skip_reserved;

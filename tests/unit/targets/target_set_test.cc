@@ -158,8 +158,8 @@ TEST(TargetSetTest, MergesOverlapsAndAdjacentRanges) {
       {Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)},     // duplicate
   });
   ASSERT_EQ(set.ranges().size(), 2u);
-  EXPECT_EQ(set.ranges()[0], (IpRange{Ip(10, 0, 0, 0), Ip(10, 0, 0, 31)}));
-  EXPECT_EQ(set.ranges()[1], (IpRange{Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)}));
+  EXPECT_EQ(set.ranges().ToVector()[0], (IpRange{Ip(10, 0, 0, 0), Ip(10, 0, 0, 31)}));
+  EXPECT_EQ(set.ranges().ToVector()[1], (IpRange{Ip(10, 0, 1, 0), Ip(10, 0, 1, 0)}));
   EXPECT_EQ(set.size(), 33u);
   EXPECT_FALSE(set.empty());
   EXPECT_TRUE(TargetSet().empty());
@@ -202,8 +202,9 @@ TEST(TargetSetTest, AtAndContainsAreConsistent) {
     ASSERT_EQ(set.Contains(testutil::V4(a)), expected.count(a) == 1) << a;
   }
   // Ranges are sorted, disjoint and non-adjacent.
-  for (size_t i = 1; i < set.ranges().size(); ++i) {
-    EXPECT_GT(set.ranges()[i].first.value(), set.ranges()[i - 1].last.value() + 1);
+  const std::vector<IpRange> runs = set.ranges().ToVector();
+  for (size_t i = 1; i < runs.size(); ++i) {
+    EXPECT_GT(runs[i].first.value(), runs[i - 1].last.value() + 1);
   }
 }
 
@@ -323,7 +324,7 @@ TEST(SubtractTest, AdjacentRangesLeaveTheRangeWhole) {
   TargetSet cut = Set({{Ip(10, 0, 0, 0), Ip(10, 0, 0, 9)}, {Ip(10, 0, 0, 21), Ip(10, 0, 0, 30)}});
   TargetSet out = base.Subtract(cut);
   ASSERT_EQ(out.ranges().size(), 1u);
-  EXPECT_EQ(out.ranges()[0], (IpRange{Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)}));
+  EXPECT_EQ(out.ranges().ToVector()[0], (IpRange{Ip(10, 0, 0, 10), Ip(10, 0, 0, 20)}));
 }
 
 TEST(SubtractTest, OverlappingCutsTrimBothEnds) {
@@ -331,7 +332,7 @@ TEST(SubtractTest, OverlappingCutsTrimBothEnds) {
                       .Subtract(Set({{Ip(10, 0, 0, 5), Ip(10, 0, 0, 12)},
                                      {Ip(10, 0, 0, 18), Ip(10, 0, 0, 40)}}));
   ASSERT_EQ(out.ranges().size(), 1u);
-  EXPECT_EQ(out.ranges()[0], (IpRange{Ip(10, 0, 0, 13), Ip(10, 0, 0, 17)}));
+  EXPECT_EQ(out.ranges().ToVector()[0], (IpRange{Ip(10, 0, 0, 13), Ip(10, 0, 0, 17)}));
   EXPECT_EQ(out.size(), 5u);
 }
 
@@ -347,12 +348,13 @@ TEST(SubtractTest, NestedCutsSplitAndOverlappingCutListsAllApply) {
   std::vector<IpRange> expected = {{Ip(9, 0, 0, 0), Ip(9, 255, 255, 255)},
                                      {Ip(11, 0, 1, 128), Ip(12, 0, 0, 6)},
                                      {Ip(12, 0, 0, 8), Ip(12, 255, 255, 255)}};
-  EXPECT_EQ(out.ranges(), expected);
+  EXPECT_EQ(out.ranges().ToVector(), expected);
   // A cut nested inside one target range splits it.
   TargetSet split = Set({{Ip(10, 0, 0, 0), Ip(10, 0, 0, 255)}})
                         .Subtract(Set({{Ip(10, 0, 0, 64), Ip(10, 0, 0, 127)}}));
-  EXPECT_EQ(split.ranges(), (std::vector<IpRange>{{Ip(10, 0, 0, 0), Ip(10, 0, 0, 63)},
-                                                    {Ip(10, 0, 0, 128), Ip(10, 0, 0, 255)}}));
+  EXPECT_EQ(split.ranges().ToVector(),
+            (std::vector<IpRange>{{Ip(10, 0, 0, 0), Ip(10, 0, 0, 63)},
+                                  {Ip(10, 0, 0, 128), Ip(10, 0, 0, 255)}}));
 }
 
 TEST(SubtractTest, WholeSpaceAndItsEdges) {
@@ -360,13 +362,13 @@ TEST(SubtractTest, WholeSpaceAndItsEdges) {
   EXPECT_TRUE(all.Subtract(all).empty());
   EXPECT_TRUE(Set({{Ip(1, 2, 3, 0), Ip(1, 2, 3, 255)}}).Subtract(all).empty());
   TargetSet ends = all.Subtract(testutil::V4Set({{0, 0}, {0xffffffffu, 0xffffffffu}}));
-  EXPECT_EQ(ends.ranges(), testutil::V4Ranges({{1, 0xfffffffeu}}));
+  EXPECT_EQ(ends.ranges().ToVector(), testutil::V4Ranges({{1, 0xfffffffeu}}));
   EXPECT_EQ(ends.size(), (uint64_t{1} << 32) - 2);
   EXPECT_EQ(all.Subtract(TargetSet()).size(), uint64_t{1} << 32);
   EXPECT_TRUE(TargetSet().Subtract(all).empty());
   // Halves: what is left of the space is exactly the other half.
   TargetSet upper = all.Subtract(testutil::V4Set({{0, 0x7fffffffu}}));
-  EXPECT_EQ(upper.ranges(), testutil::V4Ranges({{0x80000000u, 0xffffffffu}}));
+  EXPECT_EQ(upper.ranges().ToVector(), testutil::V4Ranges({{0x80000000u, 0xffffffffu}}));
 }
 
 TEST(SubtractTest, SingleAddresses) {
@@ -406,6 +408,228 @@ TEST(SubtractTest, UnsortedInputMatchesTheBitmapModel) {
     }
     EXPECT_EQ(a.Subtract(b).size(), expected_size);
   }
+}
+
+}  // namespace
+}  // namespace cutpoint::targets
+
+// Sets of lone hosts and ranges together, against a naive model: a std::set of addresses.
+namespace cutpoint::targets {
+namespace {
+
+using testutil::Ip;
+using wire::Uint128;
+
+using Model = std::set<Uint128>;
+
+IpAddress A(Uint128 value) { return IpAddress::FromValue(value); }
+const Uint128 kV4First = IpAddress::V4(0).value();
+const Uint128 kV4Last = IpAddress::V4(0xffffffffu).value();
+
+// The model's maximal runs of consecutive addresses.
+std::vector<IpRange> RunsOf(const Model& model) {
+  std::vector<IpRange> runs;
+  for (Uint128 value : model) {
+    if (!runs.empty() && runs.back().last.value() + 1 == value) {
+      runs.back().last = A(value);
+    } else {
+      runs.push_back({A(value), A(value)});
+    }
+  }
+  return runs;
+}
+
+// Every index and address of `set` against the model, both ways, and the views built on them.
+void ExpectMatchesModel(const TargetSet& set, const Model& model) {
+  ASSERT_EQ(set.size(), model.size());
+  EXPECT_EQ(set.empty(), model.empty());
+  uint64_t index = 0;
+  uint64_t v4 = 0;
+  for (Uint128 value : model) {
+    ASSERT_EQ(set.At(index), A(value)) << "index " << index;
+    ASSERT_EQ(set.IndexOf(A(value)), static_cast<int64_t>(index)) << FormatCount(value);
+    ASSERT_TRUE(set.Contains(A(value)));
+    for (Uint128 neighbour : {value - 1, value + 1}) {
+      if (model.count(neighbour) == 0) {
+        ASSERT_FALSE(set.Contains(A(neighbour))) << FormatCount(neighbour);
+        ASSERT_EQ(set.IndexOf(A(neighbour)), -1) << FormatCount(neighbour);
+        ASSERT_FALSE(set.RangeHolding(A(neighbour)).has_value());
+      }
+    }
+    v4 += kV4First <= value && value <= kV4Last;
+    ++index;
+  }
+  EXPECT_EQ(set.CountV4(), v4);
+  const std::vector<IpRange> runs = RunsOf(model);
+  EXPECT_EQ(set.ranges().ToVector(), runs);
+  EXPECT_EQ(set.ranges().size(), runs.size());
+  for (const IpRange& run : runs) {
+    EXPECT_EQ(set.RangeHolding(run.first), run);
+    EXPECT_EQ(set.RangeHolding(run.last), run);
+  }
+  // Each family's lowest address, wherever IPv6 lies around the IPv4 block.
+  wire::SourceAddresses first;
+  for (Uint128 value : model) first.AddFirst(A(value));
+  EXPECT_EQ(set.FirstOfEachFamily(), first);
+}
+
+// Random hosts and ranges (repeated, adjacent, nested) in three windows: IPv6 below the
+// IPv4 block, IPv4, IPv6 above it.
+struct MixedInput {
+  std::vector<IpAddress> hosts;
+  std::vector<IpRange> ranges;
+  Model model;
+};
+
+MixedInput RandomMixed(std::mt19937& rng, int hosts, int ranges) {
+  const Uint128 bases[] = {0x1000, IpAddress::V4(Ip(100, 0, 0, 0)).value(),
+                           IpAddress::V6(0x2001000200000000ull, 0xff00).value()};
+  constexpr uint32_t kWidth = 600;
+  MixedInput input;
+  auto start = [&] { return bases[rng() % 3] + rng() % kWidth; };
+  for (int i = 0; i < hosts; ++i) {
+    const Uint128 value = start();
+    input.hosts.push_back(A(value));
+    input.model.insert(value);
+    if (rng() % 4 == 0) input.hosts.push_back(A(value));  // a duplicate
+  }
+  for (int i = 0; i < ranges; ++i) {
+    const Uint128 first = start();
+    const Uint128 last = first + rng() % 30;  // a one-address range now and then
+    input.ranges.push_back({A(first), A(last)});
+    for (Uint128 value = first; value <= last; ++value) input.model.insert(value);
+  }
+  return input;
+}
+
+TEST(MixedTargetSetTest, HostsMergeWithEachOtherAndWithRanges) {
+  const Uint128 base = IpAddress::V6(0x2001000200000000ull, 0x100).value();
+  TargetSet set = TargetSet::FromHostsAndRanges(
+      {A(base + 1), A(base), A(base + 1),  // adjacent hosts and a duplicate: one range
+       A(base + 10),                       // adjacent to the range below
+       A(base + 15),                       // inside the range below
+       A(base + 30),                       // alone
+       A(base + 40), A(base + 40)},        // alone, twice
+      {{A(base + 11), A(base + 20)}, {A(base + 32), A(base + 32)}});
+  EXPECT_EQ(set.ranges().ToVector(), (std::vector<IpRange>{{A(base), A(base + 1)},
+                                                           {A(base + 10), A(base + 20)},
+                                                           {A(base + 30), A(base + 30)},
+                                                           {A(base + 32), A(base + 32)},
+                                                           {A(base + 40), A(base + 40)}}));
+  EXPECT_EQ(set.size(), 2u + 11u + 3u);
+  EXPECT_EQ(set.At(2), A(base + 10));
+  EXPECT_EQ(set.At(13), A(base + 30));
+  EXPECT_EQ(set.At(15), A(base + 40));
+  EXPECT_EQ(set.IndexOf(A(base + 32)), 14);
+  EXPECT_EQ(set.IndexOf(A(base + 31)), -1);
+  EXPECT_EQ(set.RangeHolding(A(base + 15)), (IpRange{A(base + 10), A(base + 20)}));
+  EXPECT_EQ(set.RangeHolding(A(base + 40)), (IpRange{A(base + 40), A(base + 40)}));
+  // The same addresses as ranges only: the same set.
+  std::vector<IpRange> as_ranges = {{A(base + 11), A(base + 20)}, {A(base + 32), A(base + 32)}};
+  for (Uint128 offset : {1, 0, 1, 10, 15, 30, 40, 40})
+    as_ranges.push_back({A(base + offset), A(base + offset)});
+  EXPECT_EQ(TargetSet::FromRanges(as_ranges).ranges().ToVector(), set.ranges().ToVector());
+}
+
+TEST(MixedTargetSetTest, FirstIpv6TargetAboveTheIpv4BlockIsAHost) {
+  // IPv4 targets and lone IPv6 hosts above the block: the first IPv6 target is the lowest
+  // IPv6 host, not ::1:0:0:0 (the first address past the block).
+  TargetSetBuilder builder;
+  ASSERT_TRUE(builder.AddText("198.18.0.7\n2001:2::9\n198.18.0.0/30\n2001:2::5\n", "t").ok());
+  TargetSet set = std::move(builder).Build();
+  wire::SourceAddresses first = set.FirstOfEachFamily();
+  EXPECT_EQ(first.v4, testutil::V4(Ip(198, 18, 0, 0)));
+  ASSERT_TRUE(first.v6.has_value());
+  EXPECT_EQ(wire::IpAddressToString(*first.v6), "2001:2::5");
+  // IPv6 below the block comes first; IPv4 hosts alone have no IPv6 entry.
+  EXPECT_EQ(TargetSet::FromHostsAndRanges({A(5), set.At(0), A(0x10000000000ull)}, {})
+                .FirstOfEachFamily()
+                .v6,
+            A(5));
+  EXPECT_FALSE(TargetSet::FromHostsAndRanges({set.At(0)}, {}).FirstOfEachFamily().v6);
+  EXPECT_FALSE(TargetSet::FromHostsAndRanges({*first.v6}, {}).FirstOfEachFamily().v4);
+}
+
+TEST(MixedTargetSetTest, EveryIndexRoundTripsAgainstTheModel) {
+  std::mt19937 rng(17);
+  for (int round = 0; round < 40; ++round) {
+    MixedInput input = RandomMixed(rng, 1 + round * 10, round % 7);
+    ExpectMatchesModel(TargetSet::FromHostsAndRanges(input.hosts, input.ranges), input.model);
+    // The same input as ranges only (the old representation's path): the same set.
+    std::vector<IpRange> all = input.ranges;
+    for (const IpAddress& host : input.hosts) all.push_back({host, host});
+    ExpectMatchesModel(TargetSet::FromRanges(all), input.model);
+    if (HasFailure()) return;
+  }
+}
+
+TEST(MixedTargetSetTest, BuilderSplitsHostsAndPrefixes) {
+  TargetSetBuilder builder;
+  ASSERT_TRUE(builder
+                  .AddText("2001:2::ff00:3\n2001:2::ff00:0/127\n198.18.0.5\n198.18.0.4/32\n"
+                           "198.18.0.6\n2001:2::ff00:7/128\n",
+                           "t")
+                  .ok());
+  Model model;
+  for (int i : {0, 1, 3, 7})
+    model.insert(IpAddress::V6(0x2001000200000000ull, 0xff000000 + i).value());
+  for (uint32_t a = Ip(198, 18, 0, 4); a <= Ip(198, 18, 0, 6); ++a)
+    model.insert(IpAddress::V4(a).value());
+  TargetSet set = std::move(builder).Build();
+  ExpectMatchesModel(set, model);
+  // AddSet keeps every address of a set.
+  TargetSetBuilder again;
+  again.AddSet(set);
+  again.AddSet(TargetSet::FromHostsAndRanges({A(5)}, {}));
+  model.insert(5);
+  ExpectMatchesModel(std::move(again).Build(), model);
+}
+
+TEST(MixedTargetSetTest, SubtractAndIntersectMatchTheModel) {
+  std::mt19937 rng(23);
+  for (int round = 0; round < 60; ++round) {
+    MixedInput a = RandomMixed(rng, 20 + round * 3, round % 5);
+    MixedInput b = RandomMixed(rng, 10 + round * 2, round % 4);
+    TargetSet set_a = TargetSet::FromHostsAndRanges(a.hosts, a.ranges);
+    TargetSet set_b = TargetSet::FromHostsAndRanges(b.hosts, b.ranges);
+    Model difference, intersection;
+    for (Uint128 value : a.model) (b.model.count(value) ? intersection : difference).insert(value);
+    ExpectMatchesModel(set_a.Subtract(set_b), difference);
+    ExpectMatchesModel(set_a.Intersect(set_b), intersection);
+    ExpectMatchesModel(set_b.Intersect(set_a), intersection);
+    ExpectMatchesModel(set_a.Subtract(TargetSet()), a.model);
+    EXPECT_TRUE(set_a.Subtract(set_a).empty());
+    const std::optional<IpAddress> overlap = set_a.FirstOverlap(set_b);
+    if (intersection.empty()) {
+      EXPECT_FALSE(overlap.has_value());
+    } else {
+      EXPECT_EQ(overlap, A(*intersection.begin()));
+    }
+    if (HasFailure()) return;
+  }
+}
+
+TEST(MixedTargetSetTest, ARangeCutIntoLoneHosts) {
+  // Every other address removed from an IPv6 /120: 128 lone hosts, indexed in order.
+  const Uint128 base = IpAddress::V6(0x2001000200000000ull, 0xff00).value();
+  std::vector<IpAddress> holes;
+  Model model;
+  for (Uint128 offset = 0; offset < 256; ++offset) {
+    if (offset % 2 == 0) {
+      holes.push_back(A(base + offset));
+    } else {
+      model.insert(base + offset);
+    }
+  }
+  TargetSet set = TargetSet::FromRanges({{A(base), A(base + 255)}})
+                      .Subtract(TargetSet::FromHostsAndRanges(holes, {}));
+  ExpectMatchesModel(set, model);
+  // Filling the holes back in makes one range again.
+  TargetSetBuilder builder;
+  builder.AddSet(set);
+  builder.AddSet(TargetSet::FromHostsAndRanges(holes, {}));
+  EXPECT_EQ(std::move(builder).Build().ranges().ToVector(),
+            (std::vector<IpRange>{{A(base), A(base + 255)}}));
 }
 
 }  // namespace
