@@ -170,9 +170,13 @@ const std::vector<bool>* LocateSweep::Swept(const locate::JudgeOptions& judge) {
     options.group_prefixes = judge.group_prefixes;
     options.control_hosts = judge.control_hosts;
     swept_ = locate::TargetsToSweep(*table_, options);
-    swept_targets_ = static_cast<uint64_t>(std::count(swept_.begin(), swept_.end(), true));
     swept_known_ = true;
   }
+  // Targets with answers below TTL max were swept too: the rule above picks them all in
+  // a screened run (only they are probed there), and in a capture of `--sweep all`
+  // re-judged with the default, every target is.
+  locate::MarkSweptByAnswers(*table_, &swept_);
+  swept_targets_ = static_cast<uint64_t>(std::count(swept_.begin(), swept_.end(), true));
   return &swept_;
 }
 

@@ -81,4 +81,20 @@ std::vector<bool> TargetsToSweep(const ObservationTable& table, const ScreenOpti
   return swept;
 }
 
+void MarkSweptByAnswers(const ObservationTable& table, std::vector<bool>* swept) {
+  const LocateLayout& layout = table.layout();
+  for (uint64_t i = 0; i < table.targets().size(); ++i) {
+    if ((*swept)[static_cast<size_t>(i)]) continue;
+    for (int kind = 0; kind < static_cast<int>(layout.kinds.size()); ++kind) {
+      for (int ttl = layout.ttl_min; ttl < layout.ttl_max; ++ttl) {
+        if (table.At(i, kind, ttl).answered()) {
+          (*swept)[static_cast<size_t>(i)] = true;
+          kind = static_cast<int>(layout.kinds.size());
+          break;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace cutpoint::locate

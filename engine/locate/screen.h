@@ -39,6 +39,9 @@ std::vector<uint64_t> TargetsToRescreen(const ObservationTable& table, int attem
 // Per target: swept (true) or judged on the screen alone (false).
 std::vector<bool> TargetsToSweep(const ObservationTable& table, const ScreenOptions& options);
 
+// Marks swept every target with an answer below TTL max (probes there mean a sweep).
+void MarkSweptByAnswers(const ObservationTable& table, std::vector<bool>* swept);
+
 }  // namespace cutpoint::locate
 
 #endif  // CUTPOINT_ENGINE_LOCATE_SCREEN_H_

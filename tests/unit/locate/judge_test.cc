@@ -10,6 +10,7 @@
 #include <functional>
 #include <random>
 
+#include "engine/locate/screen.h"
 #include "engine/locate/summary.h"
 
 namespace cutpoint::locate {
@@ -510,6 +511,105 @@ TEST(JudgeLossTest, FewerAttemptsUnderLossAreInconclusiveNotAccusations) {
   LossOutcome outcome = SimulateRandomLoss(2);
   EXPECT_EQ(outcome.blocking, 0) << "of " << outcome.judged;
   EXPECT_GT(outcome.inconclusive, 0);
+}
+
+}  // namespace
+}  // namespace cutpoint::locate
+
+namespace cutpoint::locate {
+namespace {
+
+// A half-open connection of the test flow answers its SYNs with challenge ACKs: the SYNs
+// reach the open port, so the silence of SYN-ACKs is no drop.
+TEST_F(JudgeTest, HalfOpenAcksAreReachableNotSilence) {
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 7 ? kDistance - 1 : 0);
+  ASSERT_EQ(Of(JudgeEverything(), kPrefix + 7).verdict, VerdictKind::kSilentDrop);
+  for (int ttl = kDistance; ttl <= kTtlMax; ++ttl) {
+    Add(kPrefix + 7, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kHalfOpenAck, kPrefix + 7, 60, 0, 1);
+  }
+  const Verdict v = Of(JudgeEverything(), kPrefix + 7);
+  EXPECT_EQ(v.verdict, VerdictKind::kReachable);
+  ASSERT_FALSE(v.evidence.empty());
+  EXPECT_EQ(v.evidence.front().name, "ack_from_half_open");
+}
+
+// Screening: the test at TTL max decides who is swept; a target judged on the screen
+// alone is reachable with no distance.
+class ScreenTest : public JudgeTest {
+ protected:
+  // Every target answers at TTL max only (the screen), target 7's test stays silent.
+  void Screen() {
+    for (uint32_t i = 0; i < 16; ++i) {
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        if (i != 7) {
+          Add(kPrefix + i, ProbeType::kTcpSyn, 25, kTtlMax, ReplyKind::kSynAck, kPrefix + i, 60, 0,
+              attempt);
+        }
+        Add(kPrefix + i, ProbeType::kTcpSyn, 443, kTtlMax, ReplyKind::kSynAck, kPrefix + i, 60, 0,
+            attempt);
+      }
+    }
+  }
+  static int Count(const std::vector<bool>& swept) {
+    return static_cast<int>(std::count(swept.begin(), swept.end(), true));
+  }
+};
+
+TEST_F(ScreenTest, CleanMeansASynAckAndNothingElse) {
+  Screen();
+  EXPECT_TRUE(ScreenedClean(*table_, 3, 2));
+  EXPECT_FALSE(ScreenedClean(*table_, 7, 2));  // silent test
+  Add(kPrefix + 4, ProbeType::kTcpSyn, 25, kTtlMax, ReplyKind::kRst, kPrefix + 4, 60, 0, 1);
+  EXPECT_FALSE(ScreenedClean(*table_, 4, 2));  // SYN-ACK and RST
+  EXPECT_TRUE(ScreenedClean(*table_, 4, 1));   // attempt 1 is not looked at
+  Add(kPrefix + 5, ProbeType::kTcpSyn, 25, kTtlMax, ReplyKind::kTimeExceeded, Hop(kTtlMax), 60);
+  EXPECT_FALSE(ScreenedClean(*table_, 5, 2));
+  // After attempt 0 (target 4's RST came on attempt 1): the silent and the expired.
+  EXPECT_EQ(TargetsToRescreen(*table_, 1), (std::vector<uint64_t>{5, 7}));
+}
+
+TEST_F(ScreenTest, SweptAreTheSuspiciousTheirSiblingsTheSampleAndControlHosts) {
+  Screen();
+  ScreenOptions options;
+  options.sample_rate = 0;
+  options.group_companions = 2;
+  options.seed = 99;
+  std::vector<bool> swept = TargetsToSweep(*table_, options);
+  EXPECT_TRUE(swept[7]);
+  EXPECT_EQ(Count(swept), 3);
+  EXPECT_EQ(TargetsToSweep(*table_, options), swept);  // keyed: the same every time
+  options.control_hosts = {wire::IpAddress::V4(kPrefix + 15)};
+  swept = TargetsToSweep(*table_, options);
+  EXPECT_TRUE(swept[15]);
+  EXPECT_GE(Count(swept), 3);
+  options.sample_rate = 1;
+  EXPECT_EQ(Count(TargetsToSweep(*table_, options)), 16);
+  options.sample_rate = 0.5;  // about half of the clean ones, by the key
+  const int half = Count(TargetsToSweep(*table_, options));
+  EXPECT_GT(half, 3);
+  EXPECT_LT(half, 16);
+  options.seed = 100;
+  EXPECT_NE(TargetsToSweep(*table_, options), TargetsToSweep(*table_, [&] {
+              ScreenOptions other = options;
+              other.seed = 101;
+              return other;
+            }()));
+}
+
+TEST_F(ScreenTest, ScreenedOnlyTargetsAreReachableWithoutADistance) {
+  Screen();
+  std::vector<bool> swept(16, false);
+  swept[7] = true;
+  JudgeOptions options;
+  options.swept = &swept;
+  const std::vector<Verdict> verdicts = JudgeAll(*table_, options);
+  const Verdict& clean = Of(verdicts, kPrefix + 3);
+  EXPECT_EQ(clean.verdict, VerdictKind::kReachable);
+  EXPECT_EQ(clean.distance, 0);
+  ASSERT_FALSE(clean.evidence.empty());
+  EXPECT_EQ(clean.evidence.front().name, "screened");
+  // Without the screen's word, a first answer at TTL max would read as distance 7.
+  EXPECT_EQ(Of(JudgeEverything(), kPrefix + 3).distance, kTtlMax);
 }
 
 }  // namespace

@@ -628,10 +628,36 @@ TEST_F(MatcherTest, OutOfPlanIsRejected) {
   }
 }
 
+// A half-open connection answers a new SYN of its flow with an ACK of the SYN that opened
+// it: authenticated like a SYN-ACK, of any age the tick can express, a wrong ack rejected.
+TEST_F(MatcherTest, HalfOpenAck) {
+  MatcherConfig config = config_;
+  config.max_reply_age_us = ReplyAgeForWait(1.0);
+  const probe::ProbeSpec spec = Spec(ProbeType::kTcpSyn, 443, 9, 1);
+  for (uint8_t flags : {uint8_t{0x10}, uint8_t{0x18}}) {
+    testutil::TcpReplySpec r;
+    r.flags = flags;
+    ReplyRecord rec;
+    ASSERT_EQ(Match(testutil::TcpReplyFor(Probe(spec), r), &rec, nullptr, &config,
+                    kSendUs + 3'000'000),
+              MatchOutcome::kMatched)
+        << int{flags};
+    EXPECT_EQ(rec.kind, ReplyKind::kHalfOpenAck);
+    EXPECT_EQ(rec.probe_ttl, 9);
+    EXPECT_EQ(rec.attempt, 1);
+    EXPECT_EQ(ReplyKindName(rec.kind), "half_open_ack");
+    r.ack_delta = 2;
+    RejectReason reason = RejectReason::kNone;
+    EXPECT_EQ(Match(testutil::TcpReplyFor(Probe(spec), r), &rec, &reason), MatchOutcome::kRejected);
+    EXPECT_EQ(reason, RejectReason::kBadMac);
+  }
+}
+
 TEST_F(MatcherTest, UnrelatedTraffic) {
   ReplyRecord rec;
-  // A bare SYN, an ACK, a FIN from the target: not replies to a SYN.
-  for (uint8_t flags : {uint8_t{0x02}, uint8_t{0x10}, uint8_t{0x11}, uint8_t{0x18}}) {
+  // A bare SYN, a FIN, a FIN-ACK from the target: not replies to a SYN (a bare ACK is a
+  // half-open connection's, see HalfOpenAck).
+  for (uint8_t flags : {uint8_t{0x02}, uint8_t{0x01}, uint8_t{0x11}, uint8_t{0x19}}) {
     testutil::TcpReplySpec r;
     r.flags = flags;
     EXPECT_EQ(Match(testutil::TcpReplyFor(Probe(Spec(ProbeType::kTcpSyn, 443, 9, 0)), r), &rec),

@@ -33,6 +33,22 @@ match::ReplyRecord Reply(uint8_t ttl, uint8_t attempt) {
   return r;
 }
 
+TEST(LocateResumeTest, RoundTripsTheScreenPhase) {
+  std::string path = TempPath("locate_resume_screen");
+  LocateResumeState state;
+  state.plan = "p";
+  state.next = {1, false, 1, 0, 0, true, 1};
+  ASSERT_TRUE(WriteLocateResume(path, state).ok());
+  absl::StatusOr<std::optional<LocateResumeState>> read = ReadLocateResume(path, "p");
+  std::remove(path.c_str());
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_TRUE(read->has_value());
+  EXPECT_TRUE((*read)->next.screening);
+  EXPECT_EQ((*read)->next.screen_attempt, 1);
+  EXPECT_FALSE((*read)->next.retry);
+  EXPECT_EQ((*read)->next.index, 1u);
+}
+
 TEST(LocateResumeTest, RoundTripsThePositionAndTheReplies) {
   std::string path = TempPath("locate_resume_rt");
   LocateResumeState state;
@@ -80,6 +96,15 @@ TEST(LocateResumeTest, TheCutRoundIsSentAgainSoItsRepliesAreDropped) {
   LocateRound window{1, false, 3, 0, 2};  // cut while sending TTLs 3.. (attempts 0, 1)
   EXPECT_TRUE(BeforeRound(Reply(2, 1), window, attempts));
   EXPECT_FALSE(BeforeRound(Reply(3, 0), window, attempts));
+  // A screened sweep: screen round i sends attempt i at TTL max (8); its replies are
+  // before every later round, and the windows stay below TTL max.
+  LocateRound screen{1, false, 0, 0, 0, true, 1};
+  EXPECT_TRUE(BeforeRound(Reply(8, 0), screen, attempts, 8));
+  EXPECT_FALSE(BeforeRound(Reply(8, 1), screen, attempts, 8));
+  EXPECT_FALSE(BeforeRound(Reply(3, 0), screen, attempts, 8));
+  LocateRound after_screen{2, false, 1, 0, 0};
+  EXPECT_TRUE(BeforeRound(Reply(8, 1), after_screen, attempts, 8));
+  EXPECT_FALSE(BeforeRound(Reply(3, 0), after_screen, attempts, 8));
   LocateRound retry{4, true, 0, 1, 7};  // cut while sending attempt 2 + 1
   EXPECT_TRUE(BeforeRound(Reply(7, 1), retry, attempts));
   EXPECT_TRUE(BeforeRound(Reply(5, 2), retry, attempts));

@@ -334,6 +334,7 @@ class LocateSweepTest : public testing::Test {
     run->incomplete_reason = IncompleteReason(run->stop, &stats);
     locate::JudgeOptions judge = Judge();
     judge.incomplete_reason = run->incomplete_reason;
+    judge.swept = run->sweep->Swept(judge);
     run->verdicts = locate::JudgeAll(*run->table, judge);
     return run;
   }
@@ -347,6 +348,76 @@ const uint32_t kNear = Ip("198.19.1.1");     // reached at hop 5
 const uint32_t kFar = Ip("198.19.2.1");      // reached at hop 10
 const uint32_t kNobody = Ip("198.19.3.1");   // no host: the path answers up to hop 4
 const uint32_t kDropped = Ip("198.19.4.1");  // TCP 25 dropped past hop 3; controls at hop 5
+
+// Screen first: every target at TTL max (attempt 0), attempt 1 for the one whose test was
+// silent, then the TTL sweep below TTL max for it and two clean siblings only; the
+// verdicts equal the full sweep's, the screened-only targets without a distance.
+TEST_F(LocateSweepTest, ScreenSweepsOnlyTheSuspiciousAndFindsTheSame) {
+  std::vector<Host> hosts;
+  for (uint32_t i = 1; i <= 12; ++i) {
+    Host host{Ip("198.19.1.0") + i};
+    if (i == 7) host.test_dropped_after = 2;
+    hosts.push_back(host);
+  }
+  SetNetwork(hosts, 1, 8);
+  LocateSweepConfig config = Config(8, 2, 2);
+  std::unique_ptr<SweepRun> full = Sweep(config);
+  config.screen = true;
+  config.screen_sample = 0;
+  config.screen_companions = 2;
+  std::unique_ptr<SweepRun> screened = Sweep(config);
+  ASSERT_TRUE(screened->status.ok()) << screened->status;
+
+  const auto& rounds = screened->runner->rounds();
+  ASSERT_GE(rounds.size(), 3u);
+  std::vector<wire::IpAddress> all;
+  for (const Host& host : hosts) all.push_back(wire::IpAddress::V4(host.address));
+  EXPECT_EQ(Ids(rounds[0]), Grid(all, 8, 8, 0, 1));
+  const uint32_t dropped = Ip("198.19.1.7");
+  EXPECT_EQ(Ids(rounds[1]), Grid({dropped}, 8, 8, 1, 1));
+  std::set<wire::IpAddress> swept;
+  for (const probe::ProbeSpec& p : rounds[2].probes) {
+    EXPECT_LT(p.ttl, 8);  // TTL max is the screen's
+    swept.insert(p.target);
+  }
+  EXPECT_EQ(swept.size(), 3u);  // the suspicious target and two clean siblings
+  EXPECT_TRUE(swept.count(wire::IpAddress::V4(dropped)));
+  EXPECT_EQ(screened->sweep->swept_targets(), 3u);
+  EXPECT_LT(screened->runner->sent(), full->runner->sent() / 3);
+
+  for (const Host& host : hosts) {
+    const locate::Verdict& a = full->Of(host.address);
+    const locate::Verdict& b = screened->Of(host.address);
+    EXPECT_EQ(a.verdict, b.verdict) << Describe(b);
+    EXPECT_EQ(a.after_ttl, b.after_ttl) << Describe(b);
+    EXPECT_EQ(a.before_ttl, b.before_ttl) << Describe(b);
+    EXPECT_EQ(a.scope, b.scope) << Describe(b);
+    const bool was_swept = swept.count(wire::IpAddress::V4(host.address)) != 0;
+    EXPECT_EQ(b.distance, was_swept ? 5 : 0) << Describe(b);
+  }
+  EXPECT_EQ(screened->Of(dropped).verdict, VerdictKind::kSilentDrop);
+  EXPECT_EQ(screened->Of(dropped).after_ttl, 2);
+}
+
+// A capture of a full sweep, judged as a screened run would be: every target has answers
+// below TTL max, so every target counts as swept and keeps its distance.
+TEST_F(LocateSweepTest, FullSweepJudgedWithScreeningKeepsEveryDistance) {
+  std::vector<Host> hosts;
+  for (uint32_t i = 1; i <= 6; ++i) hosts.push_back(Host{Ip("198.19.1.0") + i});
+  SetNetwork(hosts, 1, 8);
+  std::unique_ptr<SweepRun> full = Sweep(Config(8, 2, 2));
+  LocateSweepConfig screened_config = Config(8, 2, 2);
+  screened_config.screen = true;
+  absl::StatusOr<std::unique_ptr<LocateSweep>> rejudge =
+      LocateSweep::Open(screened_config, full->table.get(), "plan");
+  ASSERT_TRUE(rejudge.ok());
+  locate::JudgeOptions judge = Judge();
+  judge.swept = (*rejudge)->Swept(judge);
+  ASSERT_NE(judge.swept, nullptr);
+  for (const locate::Verdict& v : locate::JudgeAll(*full->table, judge)) {
+    EXPECT_EQ(v.distance, 5) << Describe(v);
+  }
+}
 
 TEST_F(LocateSweepTest, DeeperWindowsOnlyForTargetsNotReached) {
   SetNetwork({{kNear, 5}, {kFar, 10}, {kNobody, 0, 4}}, 1, 12);
