@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "engine/targets/dual_stack.h"
 #include "absl/strings/strip.h"
 #include "engine/targets/target_set.h"
 #include "tests/fuzz/fuzz_common.h"
@@ -100,6 +101,15 @@ bool ModelOf(const std::vector<absl::string_view>& lines, Model* model) {
     if (size_t hash = line.find('#'); hash != absl::string_view::npos) line = line.substr(0, hash);
     line = absl::StripAsciiWhitespace(line);
     if (line.empty()) continue;
+    if (cutpoint::targets::IsDualStackEntry(line)) {  // one host in each family
+      absl::StatusOr<cutpoint::targets::DualStackPair> pair =
+          cutpoint::targets::ParseDualStackPair(line);
+      FUZZ_CHECK(pair.ok());
+      model->insert(pair->v4.value());
+      model->insert(pair->v6.value());
+      if (model->size() > kMaxModel) return false;
+      continue;
+    }
     absl::StatusOr<IpRange> range = cutpoint::targets::ParseTargetSpec(line);
     FUZZ_CHECK(range.ok());
     if (range->size() == 0 || range->size() > kMaxModel) return false;
