@@ -125,6 +125,7 @@ class Judge {
     std::vector<CellRef> cells;
     const targets::TargetSet& targets = table_.targets();
     for (uint64_t i = 0; i < targets.size(); ++i) {
+      if (!Swept(i)) continue;
       TargetView view(table_, i, reach_ttl_max_);
       const GroupHops* group = GroupOf(view.address());
       bool reached = false;
@@ -161,6 +162,7 @@ class Judge {
     if (swept_ttl_max >= layout_.ttl_max) return deeper;
     const targets::TargetSet& targets = table_.targets();
     for (uint64_t i = 0; i < targets.size(); ++i) {
+      if (!Swept(i)) continue;  // judged on the screen alone: never swept
       TargetView view(table_, i, reach_ttl_max_);
       const GroupHops* group = GroupOf(view.address());
       if (view.own_distance() != 0 && SilenceUndecided(view)) {

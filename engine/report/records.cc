@@ -172,6 +172,12 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
     line->AddUint("pcap_ifdropped", stats.pcap_ifdropped);
   }
   if (stats.dpdk) FormatDpdkStats(*stats.dpdk, line);
+  if (stats.screen) {
+    line->BeginObject("screen");
+    line->AddUint("probes", stats.screen->probes);
+    line->AddUint("swept_targets", stats.screen->swept_targets);
+    line->EndObject();
+  }
   line->AddDouble("duration_s", stats.duration_s);
   line->AddBool("interrupted", stats.interrupted);
   if (stats.interrupted) {

@@ -102,6 +102,13 @@ struct ScanStats {
   std::string resume_file;     // interrupted with --resume: where to continue from
   bool capture_truncated = false;  // a capture file ended inside a record: read up to there
   std::optional<uint64_t> truncated_at_byte;  // where that record starts (unknown: a pipe)
+  // A screened `locate` (engine/locate/screen.h): probes of the screen rounds, and the
+  // targets that got the TTL sweep after it.
+  struct Screen {
+    uint64_t probes = 0;
+    uint64_t swept_targets = 0;
+  };
+  std::optional<Screen> screen;
 };
 
 void FormatMeta(const MetaInfo& meta, JsonLine* line);

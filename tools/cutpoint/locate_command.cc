@@ -253,10 +253,15 @@ void PrintSummary(const std::vector<locate::Verdict>& verdicts, const report::Sc
   for (const std::string& summary : locate::SummarizeVerdicts(verdicts)) {
     std::fprintf(stderr, "%s\n", summary.c_str());
   }
+  std::string screen;
+  if (stats.screen) {
+    screen = absl::StrFormat(" (%d screening, %d sweeping %d targets)", stats.screen->probes,
+                             stats.probes_sent - stats.screen->probes, stats.screen->swept_targets);
+  }
   absl::FPrintF(stderr,
-                "cutpoint locate: %d probes, %d replies matched, %d rejected, %d "
+                "cutpoint locate: %d probes%s, %d replies matched, %d rejected, %d "
                 "unmatched, %d capture drops, %.1f s%s\n",
-                stats.probes_sent, stats.matched, stats.rejected, stats.unmatched,
+                stats.probes_sent, screen, stats.matched, stats.rejected, stats.unmatched,
                 stats.pcap_dropped + stats.pcap_ifdropped, stats.duration_s,
                 stats.interrupted ? " (interrupted)" : "");
 }
@@ -418,6 +423,9 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
                    ProbeOrRead(args, *run, codec, *sweep, judge_options, *outputs));
   judge_options.incomplete_reason = session::IncompleteReason(session::StopRequested(), &stats);
   judge_options.swept = sweep->Swept(judge_options);
+  if (judge_options.swept != nullptr && config.from_pcap.empty()) {
+    stats.screen = report::ScanStats::Screen{sweep->screen_probes(), sweep->swept_targets()};
+  }
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
   locate::MarkDualStackPeers(run->targeting.dual_stack_pairs, &verdicts);
