@@ -64,6 +64,26 @@ lab_need_executable() {
 lab_at_exit() { LAB_AT_EXIT+=("$1"); }
 
 # lab_workdir NAME: a fresh directory /tmp/NAME.XXXXXX as LAB_WORK; installs the teardown.
+# lab_locate_sweep_all SCREENED_STDERR OUT_PREFIX LOCATE_COMMAND...: runs the locate
+# command again with `--sweep all -o OUT_PREFIX.ndjson` (stderr to OUT_PREFIX.stderr), 4 s
+# after the screened run (past the lab destination's half-open lifetime, tools/lab/lab.sh),
+# fails the test when it fails, and prints both runs' probe counts.
+lab_locate_sweep_all() {
+  local screened=$1 out=$2 rc
+  shift 2
+  sleep 4
+  set +e
+  "$@" --sweep all -o "$out.ndjson" 2>"$out.stderr"
+  rc=$?
+  set -e
+  if [[ $rc -ne 0 ]]; then
+    echo "$LAB_LABEL: FAIL: cutpoint locate --sweep all exited with status $rc; stderr:" >&2
+    sed 's/^/  /' "$out.stderr" >&2
+    exit 1
+  fi
+  echo "$LAB_LABEL: screened: $(grep -o '[0-9]* probes' "$screened" | head -1); --sweep all: $(grep -o '[0-9]* probes' "$out.stderr" | head -1)"
+}
+
 lab_workdir() {
   LAB_WORK=$(mktemp -d "/tmp/$1.XXXXXX")
   trap _lab_teardown EXIT

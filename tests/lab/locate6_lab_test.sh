@@ -92,21 +92,11 @@ echo "$LABEL: cutpoint locate summary:"
 sed 's/^/  /' "$TMP/locate.stderr"
 
 # Screen-then-sweep (the default) must find what the full sweep finds.
-# Apart by more than the destination's half-open lifetime (tools/lab/lab.sh: ~3 s).
-sleep 4
-set +e
-timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" locate \
+lab_locate_sweep_all "$TMP/locate.stderr" "$TMP/all" \
+  timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" locate \
   --allow-reserved 198.18.0.0/15,2001:2::/48 -i "$PROBER_IF" -S "${SOURCES[0]}" \
-  -p "$PORT" --control-port "$CONTROL" --ttl "$TTL" --rate 20000 --sweep all \
-  --key-file "$TMP/key" -o "$TMP/all.ndjson" "${TARGETS[@]}" 2>"$TMP/all.stderr"
-rc=$?
-set -e
-if [[ $rc -ne 0 ]]; then
-  echo "$LABEL: FAIL: cutpoint locate --sweep all exited with status $rc; stderr:" >&2
-  sed 's/^/  /' "$TMP/all.stderr" >&2
-  exit 1
-fi
-echo "$LABEL: screened: $(grep -o '[0-9]* probes' "$TMP/locate.stderr" | tail -1); --sweep all: $(grep -o '[0-9]* probes' "$TMP/all.stderr" | tail -1)"
+  -p "$PORT" --control-port "$CONTROL" --ttl "$TTL" --rate 20000 \
+  --key-file "$TMP/key" "${TARGETS[@]}"
 
 python3 "$LAB_TEST_DIR/check_locate.py" --label "$LABEL" --truth "$TMP/truth.json" \
   --ndjson "$TMP/out.ndjson" --family "$CHECK_FAMILY" --table "${CHECK_ARGS[@]}" \

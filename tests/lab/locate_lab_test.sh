@@ -147,20 +147,10 @@ COMPARE=()
 case $TEST_CASE in
   loss_*|interrupt|resume|offline) ;;
   *)
-    sleep 4  # apart by more than the destination's half-open lifetime (tools/lab/lab.sh)
-    set +e
-    timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
+    lab_locate_sweep_all "$TMP/locate.stderr" "$TMP/all" \
+      timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
       -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
-      --ttl "$TTL" --rate "$RATE" --key-file "$TMP/key" -o "$TMP/all.ndjson" --sweep all \
-      "${PREFIXES[@]}" 2>"$TMP/all.stderr"
-    rc=$?
-    set -e
-    if [[ $rc -ne 0 ]]; then
-      echo "$LABEL: FAIL: cutpoint locate --sweep all exited with status $rc; stderr:" >&2
-      sed 's/^/  /' "$TMP/all.stderr" >&2
-      exit 1
-    fi
-    echo "$LABEL: screened: $(grep -o '[0-9]* probes' "$TMP/locate.stderr" | tail -1); --sweep all: $(grep -o '[0-9]* probes' "$TMP/all.stderr" | tail -1)"
+      --ttl "$TTL" --rate "$RATE" --key-file "$TMP/key" "${PREFIXES[@]}"
     COMPARE=(--compare-findings "$TMP/all.ndjson") ;;
 esac
 if [[ $TEST_CASE == offline ]]; then
