@@ -50,11 +50,11 @@ class TargetView {
   // Digests TTLs up to `reach_ttl_max` (a sweep's guidance looks only at the TTLs swept
   // so far: a screened run's answers at TTL max say nothing about the TTLs between).
   TargetView(const ObservationTable& table, uint64_t index, int reach_ttl_max)
-      : table_(table), index_(index), layout_(table.layout()) {
+      : table_(table), index_(index), layout_(table.layout()), cells_(table.Of(index)) {
     address_ = table.targets().At(index);
     for (int ttl = layout_.ttl_min; ttl <= reach_ttl_max; ++ttl) {
       for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
-        const Cell& cell = table.At(index, kind, ttl);
+        const Cell cell = cells_.At(kind, ttl);
         if (cell.target_replied() && own_distance_ == 0) own_distance_ = ttl;
         if (genuine_tcp_ttl_ == 0 && (cell.synack_attempts | cell.rst_attempts) != 0) {
           genuine_tcp_ttl_ = cell.synack_attempts ? cell.synack_reply_ttl : cell.rst_reply_ttl;
@@ -68,11 +68,11 @@ class TargetView {
     }
   }
 
-  const Cell& Test(int ttl) const { return table_.At(index_, kTestKind, ttl); }
-  const Cell& Control(int kind, int ttl) const { return table_.At(index_, kind, ttl); }
+  Cell Test(int ttl) const { return cells_.At(kTestKind, ttl); }
+  Cell Control(int kind, int ttl) const { return cells_.At(kind, ttl); }
   bool ControlAnswered(int ttl) const {
     for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
-      if (table_.At(index_, kind, ttl).answered()) return true;
+      if (cells_.At(kind, ttl).answered()) return true;
     }
     return false;
   }
@@ -80,7 +80,7 @@ class TargetView {
   // The address a control saw at `ttl`: a hop's time exceeded, or the target itself.
   wire::IpAddress ControlHop(int ttl) const {
     for (int kind = 1; kind < static_cast<int>(layout_.kinds.size()); ++kind) {
-      const Cell& cell = table_.At(index_, kind, ttl);
+      const Cell cell = cells_.At(kind, ttl);
       if (cell.target_replied()) return address_;
       if (cell.te_from != wire::IpAddress()) return cell.te_from;
     }
@@ -100,6 +100,7 @@ class TargetView {
   const ObservationTable& table_;
   uint64_t index_;
   const LocateLayout& layout_;
+  TargetCells cells_;  // resolved once: a target's cells are read many times
   wire::IpAddress address_;
   int own_distance_ = 0;
   int max_control_answer_ttl_ = 0;
@@ -530,14 +531,14 @@ class Judge {
   void AddRstRtt(const TargetView& view, int first_rst, Verdict* verdict) const {
     const Cell& rst_cell = view.Test(first_rst);
     if (rst_cell.target_rtt_us < 0 || rst_cell.te_rtt_us >= 0) return;
-    const Cell* hop_cell = nullptr;
-    for (int ttl = first_rst - 1; ttl >= layout_.ttl_min && hop_cell == nullptr; --ttl) {
-      if (view.Test(ttl).te_rtt_us >= 0) hop_cell = &view.Test(ttl);
+    int32_t hop_rtt_us = -1;
+    for (int ttl = first_rst - 1; ttl >= layout_.ttl_min && hop_rtt_us < 0; --ttl) {
+      hop_rtt_us = view.Test(ttl).te_rtt_us;
     }
-    if (hop_cell != nullptr) {
+    if (hop_rtt_us >= 0) {
       verdict->evidence.push_back({"rst_rtt", absl::StrCat("RST RTT ", rst_cell.target_rtt_us,
                                                            " us; last hop before it answered in ",
-                                                           hop_cell->te_rtt_us, " us")});
+                                                           hop_rtt_us, " us")});
     }
   }
 

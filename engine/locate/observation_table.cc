@@ -6,8 +6,10 @@
 namespace cutpoint::locate {
 namespace {
 
-// Dense storage keeps Add() allocation-free; refuse sizes that would not fit in memory.
+// Whole cells for every target (`--sweep all`): refuse sizes that would not fit in memory.
 constexpr uint64_t kMaxCells = uint64_t{1} << 26;
+// Screen cells (16 bytes per target and probe kind): 2^30 of them is 16 GiB.
+constexpr uint64_t kMaxScreenCells = uint64_t{1} << 30;
 
 void KeepMinRtt(int32_t* slot, int64_t rtt_us) {
   int32_t rtt = rtt_us > INT32_MAX ? INT32_MAX : static_cast<int32_t>(rtt_us < 0 ? 0 : rtt_us);
@@ -32,21 +34,24 @@ ObservationTable::ObservationTable(const targets::TargetSet* targets, LocateLayo
     : targets_(targets), layout_(std::move(layout)) {}
 
 absl::StatusOr<ObservationTable> ObservationTable::Create(const targets::TargetSet* targets,
-                                                          LocateLayout layout) {
+                                                          LocateLayout layout,
+                                                          bool every_target_swept) {
   if (layout.kinds.empty() || layout.ttl_min == 0 || layout.ttl_min > layout.ttl_max) {
     return absl::InvalidArgumentError("bad locate layout");
   }
-  uint64_t cells =
-      targets->size() * layout.kinds.size() * static_cast<uint64_t>(layout.ttl_count());
-  if (cells > kMaxCells) {
+  const uint64_t screen_cells = targets->size() * layout.kinds.size();
+  const uint64_t whole_cells = screen_cells * static_cast<uint64_t>(layout.ttl_count());
+  if ((every_target_swept && whole_cells > kMaxCells) || screen_cells > kMaxScreenCells) {
     return absl::InvalidArgumentError(
         absl::StrCat("locate over ", targets->size(), " targets x ", layout.kinds.size(),
                      " probe kinds x ", layout.ttl_count(),
                      " TTLs is too large to judge in one run; split the targets "
-                     "(e.g. per /16) or narrow the TTL range"));
+                     "(e.g. per /16)",
+                     every_target_swept ? ", narrow the TTL range, or screen first (--sweep screen)"
+                                        : ""));
   }
   ObservationTable table(targets, std::move(layout));
-  table.cells_.resize(cells);
+  table.screen_.resize(screen_cells);
   return table;
 }
 
@@ -60,32 +65,97 @@ int ObservationTable::KindIndex(probe::ProbeType type, uint16_t port) const {
   return -1;
 }
 
-bool ObservationTable::Add(const match::ReplyRecord& reply) {
-  int64_t target_index = targets_->IndexOf(reply.target);
-  int kind = KindIndex(reply.probe_type, reply.port);
-  if (target_index < 0 || kind < 0 || reply.probe_ttl < layout_.ttl_min ||
-      reply.probe_ttl > layout_.ttl_max) {
-    return false;
+Cell TargetCells::At(int kind, int ttl) const {
+  const LocateLayout& layout = table_->layout_;
+  Cell cell;
+  if (whole_ != nullptr) {
+    const StoredCell& s = whole_[static_cast<size_t>(kind) * static_cast<size_t>(layout.ttl_count()) +
+                                 static_cast<size_t>(ttl - layout.ttl_min)];
+    cell.te_from = table_->pool_[s.te_from];
+    cell.unreach_from = table_->pool_[s.unreach_from];
+    cell.te_rtt_us = s.te_rtt_us;
+    cell.target_rtt_us = s.target_rtt_us;
+    cell.te_attempts = s.te_attempts;
+    cell.unreach_attempts = s.unreach_attempts;
+    cell.synack_attempts = s.synack_attempts;
+    cell.rst_attempts = s.rst_attempts;
+    cell.half_open_attempts = s.half_open_attempts;
+    cell.echo_attempts = s.echo_attempts;
+    cell.other_attempts = s.other_attempts;
+    cell.unreach_code = s.unreach_code;
+    cell.te_from_varies = s.te_from_varies;
+    cell.synack_reply_ttl = s.synack_reply_ttl;
+    cell.rst_reply_ttl = s.rst_reply_ttl;
+    cell.echo_reply_ttl = s.echo_reply_ttl;
+    cell.synack_ipid = s.synack_ipid;
+    cell.rst_ipid = s.rst_ipid;
+    return cell;
   }
-  Cell& cell = cells_[Offset(static_cast<uint64_t>(target_index), kind, reply.probe_ttl)];
-  uint8_t attempt_bit = static_cast<uint8_t>(1u << (reply.attempt & 7));
+  if (ttl != layout.ttl_max) return cell;
+  const ScreenCell& s = screen_[kind];
+  cell.target_rtt_us = s.target_rtt_us;
+  cell.synack_ipid = s.synack_ipid;
+  cell.rst_ipid = s.rst_ipid;
+  cell.synack_attempts = s.synack_attempts;
+  cell.rst_attempts = s.rst_attempts;
+  cell.half_open_attempts = s.half_open_attempts;
+  cell.echo_attempts = s.echo_attempts;
+  cell.other_attempts = s.other_attempts;
+  cell.synack_reply_ttl = s.synack_reply_ttl;
+  cell.rst_reply_ttl = s.rst_reply_ttl;
+  cell.echo_reply_ttl = s.echo_reply_ttl;
+  return cell;
+}
+
+TargetCells ObservationTable::Of(uint64_t target_index) const {
+  const ScreenCell* screen = &screen_[static_cast<size_t>(target_index) * layout_.kinds.size()];
+  auto it = whole_index_.find(target_index);
+  return TargetCells(*this, it == whole_index_.end() ? nullptr : it->second.get(), screen);
+}
+
+StoredCell* ObservationTable::WholeCells(uint64_t target_index) {
+  auto [it, added] = whole_index_.try_emplace(target_index);
+  if (added) {
+    it->second = std::make_unique<StoredCell[]>(CellsPerTarget());
+    // The screen's answers become the TTL max cells.
+    const ScreenCell* screen = &screen_[static_cast<size_t>(target_index) * layout_.kinds.size()];
+    for (size_t kind = 0; kind < layout_.kinds.size(); ++kind) {
+      StoredCell& cell = it->second[kind * static_cast<size_t>(layout_.ttl_count()) +
+                                    static_cast<size_t>(layout_.ttl_count() - 1)];
+      const ScreenCell& s = screen[kind];
+      cell.target_rtt_us = s.target_rtt_us;
+      cell.synack_ipid = s.synack_ipid;
+      cell.rst_ipid = s.rst_ipid;
+      cell.synack_attempts = s.synack_attempts;
+      cell.rst_attempts = s.rst_attempts;
+      cell.half_open_attempts = s.half_open_attempts;
+      cell.echo_attempts = s.echo_attempts;
+      cell.other_attempts = s.other_attempts;
+      cell.synack_reply_ttl = s.synack_reply_ttl;
+      cell.rst_reply_ttl = s.rst_reply_ttl;
+      cell.echo_reply_ttl = s.echo_reply_ttl;
+    }
+  }
+  return it->second.get();
+}
+
+uint32_t ObservationTable::PoolIndex(const wire::IpAddress& address) {
+  if (address == wire::IpAddress()) return 0;
+  auto [it, added] = pool_index_.try_emplace(address, static_cast<uint32_t>(pool_.size()));
+  if (added) pool_.push_back(address);
+  return it->second;
+}
+
+namespace {
+
+// The target's own answers: all a screen cell keeps.
+bool FitsScreenCell(match::ReplyKind kind) {
+  return kind != match::ReplyKind::kTimeExceeded && kind != match::ReplyKind::kDestUnreachable;
+}
+
+template <typename C>
+void FoldTargetReply(const match::ReplyRecord& reply, uint8_t attempt_bit, C& cell) {
   switch (reply.kind) {
-    case match::ReplyKind::kTimeExceeded:
-      if (cell.te_from == wire::IpAddress()) {
-        cell.te_from = reply.from;
-      } else if (cell.te_from != reply.from) {
-        cell.te_from_varies = true;
-      }
-      cell.te_attempts |= attempt_bit;
-      KeepMinRtt(&cell.te_rtt_us, reply.rtt_us);
-      break;
-    case match::ReplyKind::kDestUnreachable:
-      if (cell.unreach_from == wire::IpAddress()) {
-        cell.unreach_from = reply.from;
-        cell.unreach_code = reply.icmp_code;
-      }
-      cell.unreach_attempts |= attempt_bit;
-      break;
     case match::ReplyKind::kSynAck:
       KeepTcpReply(reply, attempt_bit, &cell.synack_attempts, &cell.synack_reply_ttl,
                    &cell.synack_ipid, &cell.target_rtt_us);
@@ -106,6 +176,53 @@ bool ObservationTable::Add(const match::ReplyRecord& reply) {
     case match::ReplyKind::kPacketTooBig:
     case match::ReplyKind::kOther:
       cell.other_attempts |= attempt_bit;
+      break;
+    case match::ReplyKind::kTimeExceeded:
+    case match::ReplyKind::kDestUnreachable:
+      break;  // folded by the caller (whole cells only)
+  }
+}
+
+}  // namespace
+
+bool ObservationTable::Add(const match::ReplyRecord& reply) {
+  int64_t target_index = targets_->IndexOf(reply.target);
+  int kind = KindIndex(reply.probe_type, reply.port);
+  if (target_index < 0 || kind < 0 || reply.probe_ttl < layout_.ttl_min ||
+      reply.probe_ttl > layout_.ttl_max) {
+    return false;
+  }
+  const auto target = static_cast<uint64_t>(target_index);
+  uint8_t attempt_bit = static_cast<uint8_t>(1u << (reply.attempt & 7));
+  if (reply.probe_ttl == layout_.ttl_max && FitsScreenCell(reply.kind) &&
+      !whole_index_.contains(target)) {
+    FoldTargetReply(reply, attempt_bit,
+                    screen_[static_cast<size_t>(target) * layout_.kinds.size() +
+                            static_cast<size_t>(kind)]);
+    return true;
+  }
+  StoredCell& cell = WholeCells(target)[static_cast<size_t>(kind) *
+                                      static_cast<size_t>(layout_.ttl_count()) +
+                                  static_cast<size_t>(reply.probe_ttl - layout_.ttl_min)];
+  switch (reply.kind) {
+    case match::ReplyKind::kTimeExceeded:
+      if (cell.te_from == 0) {
+        cell.te_from = PoolIndex(reply.from);
+      } else if (pool_[cell.te_from] != reply.from) {
+        cell.te_from_varies = true;
+      }
+      cell.te_attempts |= attempt_bit;
+      KeepMinRtt(&cell.te_rtt_us, reply.rtt_us);
+      break;
+    case match::ReplyKind::kDestUnreachable:
+      if (cell.unreach_from == 0) {
+        cell.unreach_from = PoolIndex(reply.from);
+        cell.unreach_code = reply.icmp_code;
+      }
+      cell.unreach_attempts |= attempt_bit;
+      break;
+    default:
+      FoldTargetReply(reply, attempt_bit, cell);
       break;
   }
   return true;

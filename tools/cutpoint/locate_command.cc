@@ -363,7 +363,8 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const cmdline::ParsedAr
   run->layout =
       locate::MakeLocateLayout(config.ttl_min, config.ttl_max, config.test_port,
                                config.control_ports, config.echo_control, &run->probe_names);
-  ASSIGN_OR_RETURN(run->table, locate::ObservationTable::Create(&run->target_set, run->layout));
+  ASSIGN_OR_RETURN(run->table, locate::ObservationTable::Create(&run->target_set, run->layout,
+                                                                /*every_target_swept=*/!config.screen));
   // A capture is judged with the key it was probed with; never a new one.
   ASSIGN_OR_RETURN(run->key, offline ? session::ReadProbeKey(config.key_file) : KeyForRun(config));
   return run;
