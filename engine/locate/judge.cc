@@ -432,6 +432,10 @@ class Judge {
     int injected = 0;
     int genuine = 0;
     bool raced = false;  // the probe went on past the injector
+    bool double_answer = false;  // one probe drew the RST and the target's SYN-ACK
+    // A RST TTL derived from the probe's (TrackRstTtl): the hops the sender may be on.
+    int track_lo = 0;
+    int track_hi = 0;
   };
 
   void JudgeRst(const TargetView& view, const GroupHops* group, int first_rst, int first_synack,
@@ -439,6 +443,7 @@ class Judge {
     RstTally tally;
     CompareRstWithTarget(view, first_rst, &tally, verdict);
     FindRstRaces(view, first_rst, &tally, verdict);
+    TrackRstTtl(view, first_rst, &tally, verdict);
     AddRstRtt(view, first_rst, verdict);
     ExcuseOneHopShort(view, first_rst, &tally, verdict);
     verdict->supporting = tally.injected;
@@ -447,7 +452,50 @@ class Judge {
       ReadRstAsTargets(view, first_rst, first_synack, tally.genuine, verdict);
       return;
     }
-    AccuseRstInjection(view, group, first_rst, tally.raced, verdict);
+    AccuseRstInjection(view, group, first_rst, tally, verdict);
+  }
+
+  // Probe TTLs with a RST needed before its arriving TTL is read as tracking the probe's:
+  // two could be an unequal-length balanced path's one-hop step.
+  static constexpr int kMinTrackingTtls = 3;
+
+  // A device that sets the RST's TTL from the probe's remaining TTL (plus a constant N)
+  // sends it with t - h + 1 + N from hop h; it crosses h - 1 routers back, so it arrives
+  // with t + c, c = 2 - 2h + N, and dies (no RST cell) while t + c < 1. A genuine RST's
+  // arriving TTL does not move with t. Reading N >= -1 (a copy taken after this hop's
+  // decrement included) bounds the hop from below: h >= (1 - c) / 2; so does every probe
+  // below the first RST whose RST would have lived but did not come (it never reached
+  // the device). The first RST bounds it from above, and the target's SYN-ACK to a probe
+  // that drew the RST puts the device in front of the target.
+  void TrackRstTtl(const TargetView& view, int first_rst, RstTally* tally,
+                   Verdict* verdict) const {
+    int ttls = 0, offset = 0;
+    for (int ttl = first_rst; ttl <= layout_.ttl_max; ++ttl) {
+      const Cell& cell = view.Test(ttl);
+      if (cell.rst_attempts == 0) continue;
+      int here = static_cast<int>(cell.rst_reply_ttl) - ttl;
+      if (ttls != 0 && here != offset) return;  // it does not rise one for one
+      offset = here;
+      ++ttls;
+    }
+    if (ttls < kMinTrackingTtls) return;
+    int lo = std::max<int>(layout_.ttl_min, (2 - offset) / 2);  // ceil((1 - c) / 2)
+    for (int ttl = layout_.ttl_min; ttl < first_rst; ++ttl) {
+      if (ttl + offset >= 1 && view.Test(ttl).answered()) lo = std::max(lo, ttl + 1);
+    }
+    int hi = first_rst;
+    if (tally->double_answer && verdict->distance != 0) hi = std::min(hi, verdict->distance - 1);
+    if (lo > hi) lo = layout_.ttl_min;  // no N >= -1 fits: the first RST bounds it alone
+    ++tally->injected;
+    tally->track_lo = std::max<int>(lo, layout_.ttl_min);
+    tally->track_hi = hi;
+    verdict->evidence.push_back(
+        {"rst_ttl_tracks_probe",
+         absl::StrCat("the RST's IP TTL rises with the probe's (TTL t + ", offset, " at ", ttls,
+                      " probe TTLs from ", first_rst,
+                      "; a genuine RST's does not move): a device derives it from the probe "
+                      "and its RSTs to lower TTLs die on the way back; it sits on hop ",
+                      tally->track_lo, "..", tally->track_hi)});
   }
 
   // The RST against the target's distance and its genuine TCP replies (IP TTL, IP ID).
@@ -520,6 +568,7 @@ class Judge {
     if (double_answer_ttl != 0) {
       ++tally->injected;
       tally->raced = true;
+      tally->double_answer = true;
       verdict->evidence.push_back(
           {"rst_and_syn_ack", absl::StrCat("the probe with TTL ", double_answer_ttl,
                                            " drew a RST and the target's SYN-ACK: the RST raced "
@@ -583,8 +632,9 @@ class Judge {
 
   // A forged RST: rst_injection once it is on kMinEvidenceProbes probes, in_path unless
   // the probe went on past the injector.
-  void AccuseRstInjection(const TargetView& view, const GroupHops* group, int first_rst, bool raced,
-                          Verdict* verdict) const {
+  void AccuseRstInjection(const TargetView& view, const GroupHops* group, int first_rst,
+                          const RstTally& tally, Verdict* verdict) const {
+    const bool raced = tally.raced;
     int rst_probes = 0;
     for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
       rst_probes += __builtin_popcount(view.Test(ttl).rst_attempts);
@@ -611,7 +661,27 @@ class Judge {
            "no time exceeded from later hops and no SYN-ACK for the test probe: "
            "the device dropped the SYN and answered in the target's name"});
     }
-    Locate(view, group, first_rst, verdict);
+    if (tally.track_hi == 0) {
+      Locate(view, group, first_rst, verdict);
+      return;
+    }
+    LocateTrackingRst(view, group, tally, verdict);
+  }
+
+  // The device is on a hop of [track_lo, track_hi]: after the last hop that answered
+  // below track_lo, before the hop the controls see at track_hi.
+  void LocateTrackingRst(const TargetView& view, const GroupHops* group, const RstTally& tally,
+                         Verdict* verdict) const {
+    Locate(view, group, tally.track_lo, verdict);
+    for (int ttl = tally.track_hi; ttl <= layout_.ttl_max; ++ttl) {
+      wire::IpAddress hop = ControlsHop(view, group, ttl);
+      if (hop == wire::IpAddress()) continue;
+      if (ttl > verdict->before_ttl) {
+        verdict->before_ttl = ttl;
+        verdict->before_addr = hop;
+      }
+      break;
+    }
   }
 
   void JudgeUnreachable(const TargetView& view, const GroupHops* group, int first_unreach,

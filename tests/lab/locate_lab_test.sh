@@ -6,7 +6,9 @@
 #
 # CASE (one ctest test each): open, drop, rst, inject, icmp,
 # drop_silent_next, rst_silent_prev, icmp_ratelimit, drop_ecmp, story, offline,
-# drop_ratelimit, loss_open, loss_drop, interrupt, resume, drop_prefix.
+# drop_ratelimit, loss_open, loss_drop, interrupt, resume, drop_prefix,
+# inject_ttl_remaining, inject_ttl_remaining_h3, inject_ttl_plus, inject_ttl_plus_h3,
+# inject_copy, two_filters.
 # Builds the lab with tools/lab/lab.sh (--truth writes the ground truth),
 # runs `cutpoint locate` over the WHOLE prefix (filtered and unfiltered
 # targets mixed) from inside the prober namespace, and checks every verdict
@@ -24,6 +26,12 @@
 # `drop_prefix` filters the eight hosts of 198.19.1.8/29 alike: their verdicts must name
 # that cut prefix with scope `prefix`, one `cut` record must cover them, and the summary
 # must speak of the prefix.
+# Issue 13: `inject_ttl_*` run the injector with --inject-ttl-mode remaining[+N] at hop
+# 2 or 3 (the forged RST's TTL tracks the probe's, and dies on the way back for small
+# probe TTLs), `inject_copy` with --inject-ttl-mode copy (the RST carries the server's
+# TTL, DF and IP ID 0), `two_filters` drops .101/.102 at hop 2 and injects RSTs for
+# .111/.112 at hop 3 on the same chain; these locate the IPv4 prefix and its IPv6 twin in
+# one run and print an expected-vs-got table.
 # Needs root; exits 77 (ctest SKIP) otherwise, and while `cutpoint locate`
 # does not exist yet.  Nothing runs in the root network namespace.
 set -euo pipefail
@@ -66,6 +74,13 @@ case $TEST_CASE in
   story|offline|interrupt|resume) LAB_ARGS=(--scenario story) ;;
   loss_open)        LAB_ARGS=(--scenario open --loss 2:30) ;;
   loss_drop)        LAB_ARGS=(--scenario drop --filter-router 2 --loss 3:30) ;;
+  inject_ttl_remaining)    LAB_ARGS=(--scenario inject --filter-router 2 --inject-ttl-mode remaining) ;;
+  inject_ttl_remaining_h3) LAB_ARGS=(--scenario inject --filter-router 3 --inject-ttl-mode remaining) ;;
+  inject_ttl_plus)         LAB_ARGS=(--scenario inject --filter-router 2 --inject-ttl-mode remaining+3) ;;
+  inject_ttl_plus_h3)      LAB_ARGS=(--scenario inject --filter-router 3 --inject-ttl-mode remaining+3) ;;
+  inject_copy)      LAB_ARGS=(--scenario inject --filter-router 2 --inject-ttl-mode copy) ;;
+  two_filters)      LAB_ARGS=(--scenario drop --filter-router 2 --filtered 198.19.1.101,198.19.1.102
+                              --also-filter "inject:3:198.19.1.111,198.19.1.112") ;;
   *) echo "$LABEL: unknown scenario '$TEST_CASE'" >&2; exit 2 ;;
 esac
 [[ $TEST_CASE == story || $TEST_CASE == offline || $TEST_CASE == interrupt ||
@@ -77,6 +92,17 @@ TMP=$LAB_WORK
 lab_up cpl "${LAB_ARGS[@]}" --open-ports 25,443 --port "$PORT" \
   --listener "$LISTENER" --injector "$INJECTOR" --truth "$TMP/truth.json"
 read -r -a PREFIXES <<<"$TARGET_PREFIXES"
+# Issue 13's cases locate both families in one run (the IPv6 twins are filtered alike).
+SOURCE=$PROBER_ADDR
+RESERVED=198.18.0.0/15
+FAMILY_ARGS=()
+case $TEST_CASE in
+  inject_ttl_*|inject_copy|two_filters)
+    PREFIXES+=("$TARGET_PREFIX6")
+    SOURCE="$PROBER_ADDR6,$PROBER_ADDR"
+    RESERVED=198.18.0.0/15,2001:2::/48
+    FAMILY_ARGS=(--family both --table) ;;
+esac
 
 PCAP_ARGS=()
 [[ $TEST_CASE == offline ]] && PCAP_ARGS=(--pcap-out "$TMP/evidence.pcap")
@@ -108,8 +134,8 @@ case $TEST_CASE in
 esac
 
 set +e
-"${STOP[@]}" ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
-  -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
+"${STOP[@]}" ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved "$RESERVED" \
+  -i "$PROBER_IF" -S "$SOURCE" -p "$PORT" --control-port "$CONTROL" \
   --ttl "$TTL" --rate "$RATE" --key-file "$TMP/key" -o "$TMP/out.ndjson" \
   "${PCAP_ARGS[@]}" "${EXTRA_ARGS[@]}" "${PREFIXES[@]}" 2>"$TMP/locate.stderr"
 rc=$?
@@ -148,8 +174,8 @@ case $TEST_CASE in
   loss_*|interrupt|resume|offline) ;;
   *)
     lab_locate_sweep_all "$TMP/locate.stderr" "$TMP/all" \
-      timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved 198.18.0.0/15 \
-      -i "$PROBER_IF" -S "$PROBER_ADDR" -p "$PORT" --control-port "$CONTROL" \
+      timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved "$RESERVED" \
+      -i "$PROBER_IF" -S "$SOURCE" -p "$PORT" --control-port "$CONTROL" \
       --ttl "$TTL" --rate "$RATE" --key-file "$TMP/key" "${PREFIXES[@]}"
     COMPARE=(--compare-findings "$TMP/all.ndjson") ;;
 esac
@@ -171,7 +197,7 @@ if [[ $TEST_CASE == offline ]]; then
 fi
 
 python3 "$LAB_TEST_DIR/check_locate.py" --label "$LABEL" --truth "$TMP/truth.json" \
-  --ndjson "$TMP/out.ndjson" "${COMPARE[@]}" "${CHECK_ARGS[@]}"
+  --ndjson "$TMP/out.ndjson" "${COMPARE[@]}" "${CHECK_ARGS[@]}" "${FAMILY_ARGS[@]}"
 
 if [[ $TEST_CASE == drop_prefix ]]; then
   python3 - "$TMP/out.ndjson" "$LABEL" <<'PY'
@@ -186,4 +212,36 @@ print(f"{sys.argv[2]}: one cut record: {json.dumps(cuts[0])}")
 PY
   grep -qF "; cut: 198.19.1.8/29" "$TMP/locate.stderr" ||
     { echo "$LABEL: FAIL: the summary does not name the cut prefix 198.19.1.8/29" >&2; exit 1; }
+fi
+
+# Issue 13: which evidence placed the injector. A TTL-tracking RST is read as such; a
+# server-copying RST shows no TTL or IP ID difference and is placed by the probe TTLs
+# below the distance and the double answer (RST and SYN-ACK to one probe).
+EVIDENCE_WANT=() EVIDENCE_NOT=()
+case $TEST_CASE in
+  inject_ttl_*) EVIDENCE_WANT=(rst_ttl_tracks_probe) ;;
+  inject_copy)  EVIDENCE_WANT=(rst_below_distance rst_and_syn_ack)
+                EVIDENCE_NOT=(rst_ttl_differs rst_ipid_differs rst_ttl_tracks_probe) ;;
+esac
+if (( ${#EVIDENCE_WANT[@]} + ${#EVIDENCE_NOT[@]} > 0 )); then
+  python3 - "$TMP/out.ndjson" "$TMP/truth.json" "$LABEL" "${EVIDENCE_WANT[*]}" \
+    "${EVIDENCE_NOT[*]}" <<'PY'
+import json, sys
+out, truth, label, want, never = sys.argv[1:6]
+t = json.load(open(truth))
+filtered = set(t["filtered"]) | set(t.get("filtered6") or [])
+bad = []
+for line in open(out):
+    r = json.loads(line)
+    if r.get("type") != "verdict" or r["target"] not in filtered:
+        continue
+    names = {e["name"] for e in r.get("evidence", [])}
+    missing = [w for w in want.split() if w not in names]
+    present = [n for n in never.split() if n in names]
+    if missing or present:
+        bad.append(f"{r['target']}: missing {missing}, unexpected {present}: {sorted(names)}")
+if bad:
+    sys.exit(f"{label}: FAIL: evidence\n  " + "\n  ".join(bad))
+print(f"{label}: evidence of the {len(filtered)} filtered targets: has {want or '-'}, never {never or '-'}")
+PY
 fi

@@ -4,7 +4,7 @@
 //
 // Usage:
 //   cutpoint-lab-injector -i IFACE -t ADDR[,ADDR...] [-p PORT] [--ttl N]
-//                         [--ttl-mode fixed|remaining[+N]] [--relay]
+//                         [--ttl-mode fixed|remaining[+N]|copy] [--relay]
 //
 // Captures (libpcap, inbound only) TCP SYNs without ACK to one of the target
 // addresses (IPv4 and IPv6 mixed freely) on PORT (default 25) arriving on
@@ -26,6 +26,13 @@
 // default 0; capped at 255), instead of the constant --ttl: the RST then
 // tracks the probe's TTL, and for small probe TTLs dies on the way back.
 // `fixed` (the default) uses --ttl.
+//
+// --ttl-mode copy (issue 13: injectors that copy the server) makes the RST look
+// like the target's own replies: TTL / hop limit --ttl (lab.sh passes the TTL
+// the server's packets carry when they leave this router, so the RST arrives
+// with the server's TTL), and, IPv4, DF set and IP ID 0 as a Linux server
+// sends them. Only where it comes from (probes below the target's distance)
+// and the race with the real SYN-ACK give it away.
 //
 // Both families leave through raw sockets that carry our own IP header (IPv4:
 // IP_HDRINCL; IPv6: IPPROTO_RAW, which implies IPV6_HDRINCL on Linux, so the
@@ -145,6 +152,7 @@ struct Options {
   unsigned port = 25;
   unsigned ttl = 64;
   bool ttl_remaining = false;  // --ttl-mode remaining[+N]
+  bool copy_server = false;    // --ttl-mode copy: DF and IP ID 0 like the server
   unsigned ttl_add = 0;        // N
   bool relay = false;
   bool verbose = false;
@@ -187,11 +195,12 @@ bool parse_targets(std::string_view list, Options& o) {
   return true;
 }
 
-// fixed | remaining | remaining+N
+// fixed | copy | remaining | remaining+N
 bool parse_ttl_mode(std::string_view mode, Options& o) {
   constexpr std::string_view kRemaining = "remaining";
-  if (mode == "fixed") {
+  if (mode == "fixed" || mode == "copy") {
     o.ttl_remaining = false;
+    o.copy_server = mode == "copy";
     return true;
   }
   if (mode.substr(0, kRemaining.size()) != kRemaining) return false;
@@ -208,8 +217,9 @@ constexpr cutpoint::cmdline::OptionSpec kOptions[] = {
      "protected hosts, IPv4 inside 198.18.0.0/15 or IPv6 inside 2001:2::/48 (required)"},
     {"port", 'p', "PORT", "TCP port whose SYNs get a forged RST (default 25)"},
     {"ttl", 0, "N", "IP TTL / IPv6 hop limit of the forged RSTs (default 64)"},
-    {"ttl-mode", 0, "fixed|remaining[+N]",
-     "fixed: --ttl; remaining[+N]: the SYN's arriving TTL plus N (default fixed)"},
+    {"ttl-mode", 0, "fixed|remaining[+N]|copy",
+     "fixed: --ttl; remaining[+N]: the SYN's arriving TTL plus N; copy: --ttl with the "
+     "server's DF and IP ID 0 (default fixed)"},
     {"relay", 0, "", "forward each SYN itself, right after its RST (kernel forwarding off)"},
     {"verbose", 'v', "", "log every injection"},
     {"help", 'h', "", "show this help"},
@@ -246,7 +256,7 @@ bool parse_args(int argc, char** argv, Options& o) {
     return fail("invalid --ttl (1-255)");
   }
   if (auto v = args->Get("ttl-mode"); v && !parse_ttl_mode(*v, o)) {
-    return fail("invalid --ttl-mode (fixed, remaining or remaining+N with N in 0-254)");
+    return fail("invalid --ttl-mode (fixed, copy, remaining or remaining+N with N in 0-254)");
   }
   o.relay = args->Has("relay");
   o.verbose = args->Has("verbose");
@@ -297,15 +307,17 @@ void fill_rst_tcp(uint8_t* tcp, unsigned port, uint16_t dport, uint32_t seq, uin
   store16(tcp + 16, csum_fold(csum_add(pseudo_sum, tcp, kTcpHeader)));
 }
 
-// The forged IPv4 RST|ACK answering a SYN (src, dst, sport, seq) with TTL `ttl`.
+// The forged IPv4 RST|ACK answering a SYN (src, dst, sport, seq) with TTL `ttl`;
+// `like_server`: DF and IP ID 0, as the Linux target sends its own.
 std::array<uint8_t, 40> build_rst4(uint32_t syn_src, uint32_t syn_dst, uint16_t syn_sport,
-                                   uint32_t syn_seq, unsigned port, unsigned ttl) {
+                                   uint32_t syn_seq, unsigned port, unsigned ttl,
+                                   bool like_server) {
   std::array<uint8_t, 40> p{};
   uint8_t* ip = p.data();
   ip[0] = 0x45;
   store16(ip + 2, static_cast<uint16_t>(p.size()));
-  store16(ip + 4, random_ipid());
-  store16(ip + 6, 0);  // no DF (a Linux target sets DF)
+  store16(ip + 4, like_server ? 0 : random_ipid());
+  store16(ip + 6, like_server ? 0x4000 : 0);  // DF, or none (a Linux target sets DF)
   ip[8] = static_cast<uint8_t>(ttl);
   ip[9] = IPPROTO_TCP;
   store32(ip + 12, syn_dst);  // in the target's name
@@ -366,7 +378,7 @@ class Injector {
         std::find(o_.targets.begin(), o_.targets.end(), dst) == o_.targets.end())
       return;
     uint32_t seq = load32(tcp + 4);
-    auto rst = build_rst4(src, dst, sport, seq, o_.port, reply_ttl(ip[8]));
+    auto rst = build_rst4(src, dst, sport, seq, o_.port, reply_ttl(ip[8]), o_.copy_server);
     if (send4(rst.data(), rst.size(), src, "forged RST")) {
       ++injected_;
       if (o_.verbose)
@@ -587,6 +599,7 @@ void CloseIfOpen(int fd) {
 }
 
 std::string TtlModeText(const Options& o) {
+  if (o.copy_server) return "ttl " + std::to_string(o.ttl) + " copying the server (DF, IP ID 0)";
   if (!o.ttl_remaining) return "ttl " + std::to_string(o.ttl);
   return "ttl remaining+" + std::to_string(o.ttl_add);
 }

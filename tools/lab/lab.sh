@@ -45,7 +45,8 @@
 #            after its RST, so the forged RST always arrives before the real
 #            SYN-ACK; --inject-mode tap leaves forwarding to the kernel and
 #            lets them race; --inject-ttl-mode remaining[+N] gives the RST the
-#            SYN's arriving TTL plus N instead of 64)
+#            SYN's arriving TTL plus N instead of 64; copy gives it the
+#            server's TTL as it leaves router k, DF and IP ID 0)
 #   icmp     nft forward rule: reject with icmp admin-prohibited (type 3/13)
 #            and ICMPv6 destination unreachable code 1 admin-prohibited, or
 #            code 5 policy-fail / 6 reject-route (--icmp6-code)
@@ -71,6 +72,9 @@
 #                       directions and families, at random (nft numgen;
 #                       sch_netem is not needed); the packets it sends itself
 #                       (its ICMP) pass
+#   --also-filter SCENARIO:J:A,B,...  a second filter (drop, rst, icmp or
+#                       inject) on router J for other hosts of the prefix: two
+#                       filters on one path, both in the truth's `filters`
 #   --ecmp-hop J        hop J is two parallel routers NAME-rJa / NAME-rJb
 #                       (b links: 198.18.(100+J-1).0/24 and 198.18.(100+J).0/24,
 #                       veths lnk<J-1>b / lnk<J>b on the outer routers); router
@@ -98,7 +102,8 @@
 #                  [--filter-family 4|6|both] [--icmp6-code admin|policy|reject-route]
 #                  [--filter-router K] [--silent-hop J] [--ratelimit-hop J]
 #                  [--ratelimit-pps P] [--ecmp-hop J] [--inject-mode relay|tap]
-#                  [--inject-ttl-mode fixed|remaining[+N]]
+#                  [--inject-ttl-mode fixed|remaining[+N]|copy]
+#                  [--also-filter SCENARIO:J:A,B,...]
 #                  [--loss J:PCT[,J:PCT...]] [--truth FILE] --out FILE
 #   lab.sh down NAME
 #   lab.sh list
@@ -139,7 +144,8 @@ usage:
                  [--filter-router K (1..N, default 2 or N if N < 2)]
                  [--silent-hop J] [--ratelimit-hop J [--ratelimit-pps P (50)]]
                  [--ecmp-hop J (2..N)] [--inject-mode relay|tap (default relay)]
-                 [--inject-ttl-mode fixed|remaining[+N] (forged RST TTL, default fixed 64)]
+                 [--inject-ttl-mode fixed|remaining[+N]|copy (forged RST TTL, default fixed 64)]
+                 [--also-filter SCENARIO:J:A,B,... (a second filter on router J)]
                  [--loss J:PCT[,J:PCT...] (router J drops PCT % of what it forwards)]
                  [--truth FILE (ground truth JSON)]
                  --out FILE
@@ -579,13 +585,13 @@ table inet cutpoint_silent {
 EOT
 }
 
-# start_injector NS IFACE TAG PORT ADDR,ADDR,... MODE TTL_MODE (addresses of
-# both families)
+# start_injector NS IFACE TAG PORT ADDR,ADDR,... MODE TTL_MODE [TTL] (addresses of
+# both families; TTL: --ttl, default 64)
 start_injector() {
-  local ns=$1 ifname=$2 tag=$3 port=$4 csv=$5 mode=$6 ttl_mode=${7:-fixed} try
+  local ns=$1 ifname=$2 tag=$3 port=$4 csv=$5 mode=$6 ttl_mode=${7:-fixed} ttl=${8:-64} try
   local -a extra=()
   [[ $mode == relay ]] && extra=(--relay)
-  ip netns exec "$ns" "$UP_INJECTOR" -i "$ifname" -t "$csv" -p "$port" --ttl 64 \
+  ip netns exec "$ns" "$UP_INJECTOR" -i "$ifname" -t "$csv" -p "$port" --ttl "$ttl" \
     --ttl-mode "$ttl_mode" "${extra[@]}" \
     </dev/null >"$UP_STATE/$tag.log" 2>&1 &
   echo $! >"$UP_STATE/$tag.pid"
@@ -754,7 +760,7 @@ wait_up() {
 ROUTERS=3 PREFIX=198.19.1.0/24 PREFIX6="" OPEN_PORTS=25,443 RATELIMIT=0 RATELIMIT6=""
 MSGS=100000 LISTENER="" INJECTOR="" OUT="" TRUTH="" SCENARIO=open PORT=25 FILTERED=""
 FILTER_ROUTER="" SILENT_HOP="" RL_HOP="" RL_PPS=50 ECMP_HOP="" INJECT_MODE=relay LOSS=""
-FAMILY=both ICMP6_CODE=admin TTL_MODE=fixed PREFIX_GIVEN=0 FILTERED_GIVEN=0
+FAMILY=both ICMP6_CODE=admin TTL_MODE=fixed PREFIX_GIVEN=0 FILTERED_GIVEN=0 ALSO_FILTER=""
 PORTS=()
 
 parse_up_options() {
@@ -785,6 +791,7 @@ parse_up_options() {
       --ecmp-hop) ECMP_HOP=$2 ;;
       --inject-mode) INJECT_MODE=$2 ;;
       --inject-ttl-mode) TTL_MODE=$2 ;;
+      --also-filter) ALSO_FILTER=$2 ;;
       --loss) LOSS=$2 ;;
       *) die "unknown argument '$1'" ;;
     esac
@@ -811,8 +818,8 @@ check_up_options() {
   (( PORT != CLOSED_PORT )) || die "--port must not be the lab's closed port $CLOSED_PORT"
   [[ $INJECT_MODE == relay || $INJECT_MODE == tap ]] ||
     die "--inject-mode must be relay or tap (got '$INJECT_MODE')"
-  [[ $TTL_MODE =~ ^(fixed|remaining(\+[0-9]{1,3})?)$ ]] ||
-    die "--inject-ttl-mode must be fixed or remaining[+N] (got '$TTL_MODE')"
+  [[ $TTL_MODE =~ ^(fixed|copy|remaining(\+[0-9]{1,3})?)$ ]] ||
+    die "--inject-ttl-mode must be fixed, copy or remaining[+N] (got '$TTL_MODE')"
   [[ $FAMILY == 4 || $FAMILY == 6 || $FAMILY == both ]] ||
     die "--filter-family must be 4, 6 or both (got '$FAMILY')"
   [[ $ICMP6_CODE == admin || $ICMP6_CODE == policy || $ICMP6_CODE == reject-route ]] ||
@@ -822,8 +829,9 @@ check_up_options() {
   if [[ $SCENARIO == story ]]; then
     (( ! PREFIX_GIVEN && ! FILTERED_GIVEN )) && [[ -z $PREFIX6 ]] ||
       die "--scenario story has fixed prefixes (198.19.1.0/24, 198.19.2.0/24 and twins) and filtered hosts"
-    [[ -z $FILTER_ROUTER$SILENT_HOP$RL_HOP$ECMP_HOP$LOSS ]] ||
-      die "--scenario story takes no --filter-router/--silent-hop/--ratelimit-hop/--ecmp-hop/--loss"
+    [[ -z $FILTER_ROUTER$SILENT_HOP$RL_HOP$ECMP_HOP$LOSS$ALSO_FILTER ]] ||
+      die "--scenario story takes no --filter-router/--silent-hop/--ratelimit-hop/--ecmp-hop/--loss/--also-filter"
+    [[ $TTL_MODE != copy ]] || die "--inject-ttl-mode copy is for chain scenarios"
     (( ROUTERS == 3 )) || warn "--scenario story always has 3 router hops; --routers ignored"
   fi
 }
@@ -854,7 +862,7 @@ find_up_binaries() {
     fi
     UP_LISTENER=$(abs_exe --listener "$LISTENER")
   fi
-  if [[ $SCENARIO == inject || $SCENARIO == story ]]; then
+  if [[ $SCENARIO == inject || $SCENARIO == story || $ALSO_FILTER == inject:* ]]; then
     if [[ -z $INJECTOR ]]; then
       INJECTOR=$(find_injector) ||
         die "cannot find cutpoint-lab-injector; build it or pass --injector PATH"
@@ -911,9 +919,11 @@ up_chain() {
   local name=$1 state=$2 n=$ROUTERS k=$FILTER_ROUTER silent=$SILENT_HOP rl_hop=$RL_HOP
   local ecmp=$ECMP_HOP scenario=$SCENARIO filtered=$FILTERED filtered6=""
   local prefix net plen size prefix6 base6 first_addr first_addr6 i
+  local also="" also_scenario="" also_k="" also_f4="" also_f6=""
   local -a loss_hops=() loss_pcts=()
   chain_validate
   chain_filtered
+  chain_also_validate
 
   local last=$((n + 1))
   local -a nodes=("$name-p")
@@ -1059,11 +1069,49 @@ chain_filter() {
     drop|rst|icmp)
       install_filter "$fns" "$scenario" "$PORT" "$filtered" "$filtered6" "$(icmp6_type "$ICMP6_CODE")" ;;
     blackhole) install_blackhole "$fns" "$filtered" "$filtered6" ;;
-    inject)
-      [[ $INJECT_MODE == tap ]] || install_filter "$fns" relay "$PORT" "$filtered" "$filtered6"
-      start_injector "$fns" "$fif" injector "$PORT" "$(csv_join "$filtered" "$filtered6")" \
-        "$INJECT_MODE" "$TTL_MODE" ;;
+    inject) chain_injector "$fns" "$fif" "$k" injector "$filtered" "$filtered6" ;;
   esac
+  [[ -z $also ]] || chain_also_filter
+}
+
+# chain_injector NS IFACE HOP TAG ADDRS4 ADDRS6: the injector on router HOP. `copy`
+# forges the server's TTL: 64 less the routers between the server and the prober, plus
+# the HOP-1 the RST crosses itself (the server's IP ID 0 and DF come with the mode).
+chain_injector() {
+  local ns=$1 ifname=$2 hop=$3 tag=$4 ttl=64
+  [[ $TTL_MODE != copy ]] || ttl=$((64 - n + hop - 1))
+  [[ $INJECT_MODE == tap ]] || install_filter "$ns" relay "$PORT" "$5" "$6"
+  start_injector "$ns" "$ifname" "$tag" "$PORT" "$(csv_join "$5" "$6")" \
+    "$INJECT_MODE" "$TTL_MODE" "$ttl"
+}
+
+# The second filter (--also-filter SCENARIO:J:ADDRS) on router J of the same chain.
+chain_also_filter() {
+  local ans=${nodes[also_k]} aif="lnk$((also_k - 1))"
+  case $also_scenario in
+    drop|rst|icmp)
+      install_filter "$ans" "$also_scenario" "$PORT" "$also_f4" "$also_f6" \
+        "$(icmp6_type "$ICMP6_CODE")" ;;
+    inject) chain_injector "$ans" "$aif" "$also_k" injector2 "$also_f4" "$also_f6" ;;
+  esac
+}
+
+# --also-filter SCENARIO:J:A,B,...: a second filter of another kind or hop, for other
+# targets of the prefix (two filters on one path).
+chain_also_validate() {
+  [[ -n $ALSO_FILTER ]] || return 0
+  [[ $ALSO_FILTER =~ ^(drop|rst|icmp|inject):([0-9]+):(.+)$ ]] ||
+    die "--also-filter must be SCENARIO:J:A,B,... with SCENARIO drop, rst, icmp or inject"
+  also_scenario=${BASH_REMATCH[1]}; also_k=$((10#${BASH_REMATCH[2]}))
+  local hosts=${BASH_REMATCH[3]}
+  hop_in_range --also-filter "$also_k" "$n"
+  [[ $scenario != open && $scenario != blackhole ]] ||
+    die "--also-filter needs a filter scenario (drop, rst, icmp or inject)"
+  (( also_k != k )) || die "--also-filter: hop $also_k already holds the --scenario filter"
+  [[ -z $ecmp ]] || die "--also-filter does not combine with --ecmp-hop"
+  split_filtered "$hosts" "$net" "$size" "$base6" "$prefix" "$prefix6"
+  also_f4=$F4; also_f6=$F6
+  also=1
 }
 
 # The first target pair (same index) that no blackhole swallows: the one the
@@ -1153,7 +1201,9 @@ chain_truth() {
   done
   fl=$(json_list "$filtered"); fl6=$(json_list "$filtered6")
   if [[ -n $k ]]; then
-    filters="[{\"prefix\": \"$prefix\", \"filtered\": $fl, \"filter_router\": $k, \"filter_addr\": \"$faddr\", \"filter_ns\": \"$fns\", \"expected_verdict\": $(json_val "$verdict"), \"mechanism\": $(json_val "$mech"), \"distance\": $last, \"ecmp_filter_branch_addr\": $(json_val "$fbranch"), \"prefix6\": \"$prefix6\", \"filtered6\": $fl6, \"filter_addr6\": \"$faddr6\", \"icmp6_code\": $icmp6, \"expected_reason\": $(json_val "$reason"), \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6")}]"
+    filters="[{\"prefix\": \"$prefix\", \"filtered\": $fl, \"filter_router\": $k, \"filter_addr\": \"$faddr\", \"filter_ns\": \"$fns\", \"expected_verdict\": $(json_val "$verdict"), \"mechanism\": $(json_val "$mech"), \"distance\": $last, \"ecmp_filter_branch_addr\": $(json_val "$fbranch"), \"prefix6\": \"$prefix6\", \"filtered6\": $fl6, \"filter_addr6\": \"$faddr6\", \"icmp6_code\": $icmp6, \"expected_reason\": $(json_val "$reason"), \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6")}"
+    [[ -z $also ]] || filters+=", $(also_filter_json)"
+    filters+="]"
   fi
   write_file "$TRUTH" "{
   \"scenario\": \"$scenario\",
@@ -1191,8 +1241,16 @@ chain_truth() {
   \"hops6\": $hops6,
   \"ecmp_branch_addrs6\": $ecmp_addrs6,
   \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6"),
-  \"inject_ttl_mode\": $( [[ $scenario == inject ]] && echo "\"$TTL_MODE\"" || echo null )
+  \"inject_ttl_mode\": $( [[ $scenario == inject || $also_scenario == inject ]] && echo "\"$TTL_MODE\"" || echo null ),
+  \"also_filter\": $(json_val "$ALSO_FILTER")
 }"
+}
+
+also_filter_json() {
+  local a6 icmp=null
+  a6=$(link6 $((also_k - 1)) 2)
+  [[ $also_scenario != icmp ]] || icmp=$(icmp6_code_num "$ICMP6_CODE")
+  echo "{\"prefix\": \"$prefix\", \"filtered\": $(json_list "$also_f4"), \"filter_router\": $also_k, \"filter_addr\": \"$LINK_NET.$((also_k - 1)).2\", \"filter_ns\": \"${nodes[also_k]}\", \"expected_verdict\": $(json_val "$(verdict_of "$also_scenario")"), \"mechanism\": $(json_val "$(mechanism_of "$also_scenario")"), \"distance\": $last, \"ecmp_filter_branch_addr\": null, \"prefix6\": \"$prefix6\", \"filtered6\": $(json_list "$also_f6"), \"filter_addr6\": \"$a6\", \"icmp6_code\": $icmp, \"expected_reason\": null, \"ecmp_filter_branch_addr6\": null}"
 }
 
 chain_log() {
@@ -1201,6 +1259,7 @@ chain_log() {
   [[ -z $silent ]] || desc+=", hop $silent silent"
   [[ -z $rl_hop ]] || desc+=", hop $rl_hop ICMP-limited to $RL_PPS/s"
   [[ -z $LOSS ]] || desc+=", random loss (hop:%) $LOSS"
+  [[ -z $also ]] || desc+=", and $also_scenario at hop $also_k for $(csv_join "$also_f4" "$also_f6")"
   [[ -z $ecmp ]] || desc+=", hop $ecmp ECMP (a $LINK_NET.$((ecmp - 1)).2, b $LINK_NET.$((100 + ecmp - 1)).2)"
   log "lab '$name' up: ${nodes[0]} -> $n router(s) -> ${nodes[last]} ($prefix, $prefix6); $desc; topology in $OUT"
 }

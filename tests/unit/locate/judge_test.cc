@@ -178,6 +178,113 @@ TEST_F(JudgeTest, OnPathRstRacesTheRealSynAck) {
   EXPECT_TRUE(named);
 }
 
+bool HasEvidence(const Verdict& v, const std::string& name) {
+  for (const Evidence& e : v.evidence) {
+    if (e.name == name) return true;
+  }
+  return false;
+}
+
+// Issue 13: an on-path injector on hop 3 that sends its RST with the probe's remaining
+// TTL: the RST arrives with t - 4 and dies for every probe TTL below the distance (5),
+// so the first RST answers the probe that also drew the target's SYN-ACK.
+TEST_F(JudgeTest, TtlTrackingRstIsPlacedAtItsHopNotAtTheTarget) {
+  uint32_t target = kPrefix + 6;
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i);
+  for (int ttl = kDistance; ttl <= kTtlMax; ++ttl) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      Add(target, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kRst, target,
+          static_cast<uint8_t>(ttl - 4), 4321, attempt);
+    }
+  }
+  const Verdict v = Of(JudgeEverything(), target);
+  EXPECT_EQ(v.verdict, VerdictKind::kRstInjection);
+  EXPECT_EQ(v.mechanism, Mechanism::kOnPath);
+  EXPECT_EQ(v.after_ttl, 2);  // on hop 3 or 4: the relation cannot tell N = 0 at 3 from 2 at 4
+  EXPECT_EQ(v.before_ttl, 4);
+  EXPECT_TRUE(HasEvidence(v, "rst_ttl_tracks_probe"));
+}
+
+// remaining+3 on hop 2: RSTs from probe TTL 2 on, arriving with t + 1; the probe with TTL
+// 1 drew a time exceeded and would have drawn a live RST had it reached the device.
+TEST_F(JudgeTest, TtlTrackingRstWithAnAddedConstantIsPlacedExactly) {
+  uint32_t target = kPrefix + 8;
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i);
+  for (int ttl = 2; ttl <= kTtlMax; ++ttl) {
+    Add(target, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kRst, target,
+        static_cast<uint8_t>(ttl + 1), 999);
+  }
+  const Verdict v = Of(JudgeEverything(), target);
+  EXPECT_EQ(v.verdict, VerdictKind::kRstInjection);
+  EXPECT_EQ(v.mechanism, Mechanism::kOnPath);
+  EXPECT_EQ(v.after_ttl, 1);
+  EXPECT_EQ(v.before_ttl, 2);
+  EXPECT_TRUE(HasEvidence(v, "rst_ttl_tracks_probe"));
+}
+
+// An in-path device on hop 2 that drops the SYN and answers with its remaining TTL: the
+// RST to probe TTL 2 dies on the way back (no RST cell there, only hop 2's time
+// exceeded); the hop is 2 or 3, never only 3.
+TEST_F(JudgeTest, InPathTtlTrackingRstMissingAtLowTtlsWidensDownwards) {
+  uint32_t target = kPrefix + 10;
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 10 ? 2 : 0);
+  for (int ttl = 3; ttl <= kTtlMax; ++ttl) {
+    Add(target, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kRst, target,
+        static_cast<uint8_t>(ttl - 2), 777);
+  }
+  const Verdict v = Of(JudgeEverything(), target);
+  EXPECT_EQ(v.verdict, VerdictKind::kRstInjection);
+  EXPECT_EQ(v.mechanism, Mechanism::kInPath);
+  EXPECT_EQ(v.after_ttl, 1);
+  EXPECT_EQ(v.before_ttl, 3);
+  EXPECT_TRUE(HasEvidence(v, "rst_ttl_tracks_probe"));
+}
+
+// A closed port: the target's RST arrives with the same TTL whatever the probe's.
+TEST_F(JudgeTest, ConstantRstTtlIsTheTargetsOwnNotTracking) {
+  uint32_t target = kPrefix + 11;
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 11 ? kDistance - 1 : 0);
+  for (int ttl = kDistance; ttl <= kTtlMax; ++ttl) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      Add(target, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kRst, target, 60, 0, attempt);
+    }
+  }
+  const Verdict v = Of(JudgeEverything(), target);
+  EXPECT_EQ(v.verdict, VerdictKind::kClosed);
+  EXPECT_FALSE(HasEvidence(v, "rst_ttl_tracks_probe"));
+}
+
+// Two probe TTLs rising one for one are what a balanced path's unequal branches can do:
+// no tracking without kMinTrackingTtls (3) of them.
+TEST_F(JudgeTest, TwoRisingRstTtlsAreNotTracking) {
+  uint32_t target = kPrefix + 13;
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 13 ? kDistance - 1 : 0);
+  Add(target, ProbeType::kTcpSyn, 25, 6, ReplyKind::kRst, target, 60, 0);
+  Add(target, ProbeType::kTcpSyn, 25, 7, ReplyKind::kRst, target, 61, 0);
+  const Verdict v = Of(JudgeEverything(), target);
+  EXPECT_FALSE(HasEvidence(v, "rst_ttl_tracks_probe"));
+  EXPECT_NE(v.verdict, VerdictKind::kRstInjection);
+}
+
+// An injector copying the server's TTL and IP ID 0: placed by the RST to a probe below
+// the distance and by the double answer.
+TEST_F(JudgeTest, ServerCopyingRstIsPlacedByProbeTtlAndDoubleAnswer) {
+  uint32_t target = kPrefix + 14;
+  for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i);
+  for (int ttl = 2; ttl <= kTtlMax; ++ttl) {
+    Add(target, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kRst, target, 60, 0);
+  }
+  const Verdict v = Of(JudgeEverything(), target);
+  EXPECT_EQ(v.verdict, VerdictKind::kRstInjection);
+  EXPECT_EQ(v.mechanism, Mechanism::kOnPath);
+  EXPECT_EQ(v.after_ttl, 1);
+  EXPECT_EQ(v.before_ttl, 2);
+  EXPECT_TRUE(HasEvidence(v, "rst_below_distance"));
+  EXPECT_TRUE(HasEvidence(v, "rst_and_syn_ack"));
+  EXPECT_FALSE(HasEvidence(v, "rst_ttl_differs"));
+  EXPECT_FALSE(HasEvidence(v, "rst_ipid_differs"));
+}
+
 TEST_F(JudgeTest, GenuineRstIsClosed) {
   uint32_t target = kPrefix + 2;
   for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 2 ? kDistance - 1 : 0);
