@@ -9,7 +9,12 @@
 // reached yet (locate::TargetsToSweepDeeper), so sweeping stops past the destination;
 // then retry rounds that re-probe the test cells that stayed silent where a control
 // answered (locate::SilentTestCells), whole rows (test and every control at that TTL),
-// one attempt number per retry, so a lost ICMP error is not read as a drop. A wait
+// one attempt number per retry, so a lost ICMP error is not read as a drop; and, for
+// targets whose test got through on some attempts but fewer than chance allows (a
+// partial filter, see partial_test.h), whole rows at every TTL where their controls
+// answered, then the hops a proven partial drop's interval still spans. The budget: the
+// probe encoding numbers attempts 0..probe::kMaxAttempts-1 (4), so retries add at most
+// kMaxAttempts - attempts probes per (target, kind, TTL), only for those targets. A wait
 // between rounds lets their replies arrive before the next round is planned.
 //
 // With --resume, the round being sent is the cursor (LocateRound): an interrupted sweep

@@ -1,12 +1,15 @@
 #include "engine/locate/judge.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <string>
 #include "absl/container/flat_hash_map.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "engine/locate/partial_test.h"
 #include "engine/locate/silence_test.h"
 #include "engine/targets/group_prefix.h"
 #include "engine/wire/ip_address.h"
@@ -22,6 +25,19 @@ using wire::IpAddressToString;
 // decision, not a missing route.
 constexpr uint8_t kAdminProhibitedCodes[] = {9, 10, 13};
 constexpr uint8_t kAdminProhibitedCodesV6[] = {1, 5, 6};
+
+// The pass-fraction test (partial_test.h). partial_drop needs at least this many rows (a
+// handful of probes says nothing about a fraction), p within the run's per-target budget
+// and the two 95 % intervals apart. Apart with p within kUndecidedFactor budgets reads
+// inconclusive (loss): at the default rate that is 0.01 unfiltered targets per run.
+constexpr int kMinPartialProbes = 10;
+constexpr double kUndecidedFactor = 10;
+// Worth more attempts (retry rows, deeper windows): fewer test passes than its controls
+// would give by a chance of 5 % or less.
+constexpr double kPartialSuspicion = 0.05;
+// The location interval of a partial drop reaches back over hops whose passing rows are
+// not many enough to rule the filter out there (pass^rows >= this).
+constexpr double kLocationLevel = 0.01;
 
 bool IsAdminProhibited(uint8_t code, bool v6) {
   if (v6) {
@@ -143,7 +159,13 @@ class Judge {
         cells.push_back({i, blocking_ttl});
         continue;
       }
-      if (reached) continue;
+      if (reached) {
+        // Some test SYNs got through and fewer than the controls': more rows tell a
+        // partial filter from loss (attempts up to probe::kMaxAttempts per cell).
+        if (PartialSuspected(view)) AddPathRows(view, ttl_limit, &cells);
+        AddPartialIntervalRows(view, ttl_limit, &cells);
+        continue;
+      }
       int max_te = 0;
       for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
         if (view.Test(ttl).te_attempts) max_te = ttl;
@@ -166,7 +188,7 @@ class Judge {
       if (!Swept(i)) continue;  // judged on the screen alone: never swept
       TargetView view(table_, i, reach_ttl_max_);
       const GroupHops* group = GroupOf(view.address());
-      if (view.own_distance() != 0 && SilenceUndecided(view)) {
+      if (view.own_distance() != 0 && (SilenceUndecided(view) || PartialSuspected(view))) {
         // Its controls reach it, its test does not: the rows past the destination are
         // where the silence test gets its evidence.
         deeper.push_back(i);
@@ -395,6 +417,9 @@ class Judge {
       JudgeUnreachable(view, group, first_unreach, &verdict);
     } else {
       JudgeSilence(view, group, max_te, &verdict);
+    }
+    if (verdict.verdict == VerdictKind::kReachable && first_rst == 0 && Swept(index)) {
+      JudgePassFraction(view, group, &verdict);
     }
     if (IsBlocking(verdict.verdict)) AddSameHostControls(view, &verdict);
     return verdict;
@@ -862,6 +887,163 @@ class Judge {
                                              "controls but not the test probe")});
     }
     Locate(view, group, max_te + 1, verdict);
+  }
+
+  // The pass-fraction test of a target whose test got through at least once.
+  std::optional<PartialTest> PassTest(const TargetView& view) const {
+    if (view.own_distance() == 0) return std::nullopt;  // the controls never proved the path
+    // A half-open connection of the test flow answers later SYNs with (rate-limited)
+    // challenge ACKs in the name of the SYN that opened it: the target's silence then is
+    // no loss, so only the hops before it count.
+    const int ttl_hi = TestFlowHalfOpen(view) ? view.own_distance() - 1 : layout_.ttl_max;
+    const int from =
+        LossChangeTtl(TallyTestLoss(table_, view.index(), ttl_hi), layout_.ttl_min);
+    if (from == 0) return std::nullopt;
+    return TestPartial(table_, view.index(), from, ttl_hi);
+  }
+
+  bool TestFlowHalfOpen(const TargetView& view) const {
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      if (view.Test(ttl).half_open_attempts) return true;
+    }
+    return false;
+  }
+
+  bool PassesApart(const PartialTest& test) const {
+    return test.test_probes >= kMinPartialProbes && test.test_ci.high < test.control_ci.low;
+  }
+
+  bool PartialProven(const PartialTest& test) const {
+    return PassesApart(test) && test.test_probes - test.test_passes >= kMinEvidenceProbes &&
+           test.p <= threshold_;
+  }
+
+  // The test got through sometimes, less often than chance allows, and nothing is decided:
+  // retry rows and deeper windows are worth it.
+  bool PartialSuspected(const TargetView& view) const {
+    bool reached = false;
+    for (int ttl = layout_.ttl_min; ttl <= layout_.ttl_max; ++ttl) {
+      const Cell& test = view.Test(ttl);
+      if (test.rst_attempts || test.unreach_attempts) return false;
+      reached = reached || (test.synack_attempts | test.half_open_attempts) != 0;
+    }
+    if (!reached) return false;
+    std::optional<PartialTest> test = PassTest(view);
+    return test && test->p <= kPartialSuspicion && !PartialProven(*test);
+  }
+
+  // Whole rows of every TTL (up to `ttl_limit`) at which this host's controls answered.
+  void AddPathRows(const TargetView& view, int ttl_limit, std::vector<CellRef>* cells) const {
+    for (int ttl = layout_.ttl_min; ttl <= std::min<int>(ttl_limit, layout_.ttl_max); ++ttl) {
+      if (view.ControlAnswered(ttl)) cells->push_back({view.index(), ttl});
+    }
+  }
+
+  // A proven partial drop whose interval reaches back over hops with too few passing rows
+  // to rule the filter out there: those hops' rows again, for a narrower interval.
+  void AddPartialIntervalRows(const TargetView& view, int ttl_limit,
+                              std::vector<CellRef>* cells) const {
+    std::optional<PartialTest> test = PassTest(view);
+    if (!test || !PartialProven(*test)) return;
+    const int after = PartialAfterTtl(view, *test);
+    for (int ttl = std::max<int>(after + 1, layout_.ttl_min);
+         ttl < test->from_ttl && ttl <= ttl_limit; ++ttl) {
+      if (view.ControlAnswered(ttl)) cells->push_back({view.index(), ttl});
+    }
+  }
+
+  // The last hop that the test's passes rule out as the filter's (at kLocationLevel):
+  // hops from_ttl-1, from_ttl-2, ... are kept while pass^(passing rows after them) could
+  // be luck. 0: the prober.
+  int PartialAfterTtl(const TargetView& view, const PartialTest& test) const {
+    const std::vector<TtlLoss> tally = TallyTestLoss(table_, view.index(), layout_.ttl_max);
+    const double pass = test.test_fraction();
+    int after = test.from_ttl - 1;
+    for (int passed = 0; after >= layout_.ttl_min; --after) {
+      const TtlLoss& here = tally[static_cast<size_t>(Offset(after))];
+      passed += here.rows - here.test_silent;
+      if (std::pow(pass, passed) < kLocationLevel) break;
+    }
+    return std::max(after, 0);
+  }
+
+  // A reachable test that passes significantly less often than its controls: partial_drop,
+  // or inconclusive (loss) when the budget is not met.
+  void JudgePassFraction(const TargetView& view, const GroupHops* group, Verdict* verdict) const {
+    std::optional<PartialTest> test = PassTest(view);
+    if (!test || !PassesApart(*test) || test->p > kUndecidedFactor * threshold_) return;
+    RecordPassTest(*test, verdict);
+    verdict->supporting = test->test_probes - test->test_passes;
+    verdict->contradicting = 0;
+    verdict->evidence_probes = test->test_probes;
+    if (!PartialProven(*test)) {
+      verdict->verdict = VerdictKind::kInconclusive;
+      verdict->reason = "loss";
+      verdict->evidence.push_back({"pass_fraction_explained_by_loss", PassTestDetail(*test, "above")});
+      return;
+    }
+    verdict->verdict = VerdictKind::kPartialDrop;
+    verdict->evidence.push_back({"pass_fraction_below_controls", PassTestDetail(*test, "within")});
+    LocatePartial(view, group, *test, verdict);
+  }
+
+  void RecordPassTest(const PartialTest& test, Verdict* verdict) const {
+    verdict->has_pass_test = true;
+    verdict->pass_from_ttl = test.from_ttl;
+    verdict->pass_probes = test.test_probes;
+    verdict->test_passes = test.test_passes;
+    verdict->pass_fraction = test.test_fraction();
+    verdict->pass_ci_low = test.test_ci.low;
+    verdict->pass_ci_high = test.test_ci.high;
+    verdict->control_pass_probes = test.control_probes;
+    verdict->control_pass_count = test.control_passes;
+    verdict->control_pass_fraction = test.control_fraction();
+    verdict->control_ci_low = test.control_ci.low;
+    verdict->control_ci_high = test.control_ci.high;
+    verdict->pass_p = test.p;
+    verdict->threshold = threshold_;
+  }
+
+  std::string PassTestDetail(const PartialTest& test, absl::string_view against) const {
+    return absl::StrFormat(
+        "from TTL %d the test passed %d of %d rows where a control answered (%.2f, 95 %% CI "
+        "%.2f-%.2f), the controls %d of %d (%.2f, CI %.2f-%.2f): chance %.3g under the "
+        "controls' loss, %s the budget %.3g",
+        test.from_ttl, test.test_passes, test.test_probes, test.test_fraction(), test.test_ci.low,
+        test.test_ci.high, test.control_passes, test.control_probes, test.control_fraction(),
+        test.control_ci.low, test.control_ci.high, test.p, against, threshold_);
+  }
+
+  // Where the test starts losing more (`from_ttl`) is the interval's far end; its near end
+  // reaches back over the hops whose passing rows could be luck at the measured fraction.
+  void LocatePartial(const TargetView& view, const GroupHops* group, const PartialTest& test,
+                     Verdict* verdict) const {
+    const double pass = test.test_fraction();
+    const int after = PartialAfterTtl(view, test);
+    verdict->has_location = true;
+    verdict->after_ttl = after >= layout_.ttl_min ? after : 0;
+    verdict->after_addr = wire::IpAddress();
+    if (verdict->after_ttl != 0) {
+      verdict->after_addr = view.Test(after).te_from != wire::IpAddress()
+                                ? view.Test(after).te_from
+                                : ControlsHop(view, group, after);
+    }
+    for (int ttl = test.from_ttl; ttl <= layout_.ttl_max; ++ttl) {
+      wire::IpAddress hop = ControlsHop(view, group, ttl);
+      if (hop != wire::IpAddress()) {
+        verdict->before_ttl = ttl;
+        verdict->before_addr = hop;
+        break;
+      }
+    }
+    if (verdict->after_ttl < test.from_ttl - 1) {
+      verdict->evidence.push_back(
+          {"partial_interval",
+           absl::StrFormat("the test starts losing rows at TTL %d; passing %.0f %% of the time, "
+                           "its passes at hop(s) %d..%d do not rule the filter out there",
+                           test.from_ttl, 100 * pass, verdict->after_ttl + 1,
+                           test.from_ttl - 1)});
+    }
   }
 
   // Scope: which controls still got through on the test port.

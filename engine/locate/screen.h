@@ -30,7 +30,9 @@ struct ScreenOptions {
 
 // Whether the screen probes so far (TTL max, attempts below `attempts`) show the test
 // reaching the target cleanly: a SYN-ACK, and never a RST, an ICMP error or a time
-// exceeded (one attempt lost and the other answered is loss, as in the sweep).
+// exceeded, and no attempt on which the test stayed silent while a control answered (a
+// filter passing only a share of the SYNs looks like that; loss of every probe of an
+// attempt does not).
 bool ScreenedClean(const ObservationTable& table, uint64_t target, int attempts);
 
 // The targets that screen attempt `attempt` (> 0) probes again: those not clean yet.

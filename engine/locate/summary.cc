@@ -1,6 +1,7 @@
 #include "engine/locate/summary.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -44,6 +45,13 @@ std::string ScopeText(const Verdict& v) {
   return "";
 }
 
+// "about 48 % of SYNs pass" — rounded to 10 %, so the targets of one filter summarize
+// together although each measured its own fraction.
+std::string PassPercent(const Verdict& v) {
+  return absl::StrCat("about ", static_cast<int>(std::lround(v.pass_fraction * 10)) * 10,
+                      " % of SYNs pass");
+}
+
 }  // namespace
 
 std::string DescribeVerdict(const Verdict& v) {
@@ -59,6 +67,9 @@ std::string DescribeVerdict(const Verdict& v) {
   switch (v.verdict) {
     case VerdictKind::kSilentDrop:
       return absl::StrCat("silent drop", where, " on TCP ", v.port, ScopeText(v));
+    case VerdictKind::kPartialDrop:
+      return absl::StrCat("partial drop (", PassPercent(v), ")", where, " on TCP ", v.port,
+                          ScopeText(v));
     case VerdictKind::kRstInjection:
       return absl::StrCat("RST injected ", v.mechanism == Mechanism::kOnPath ? "on-path" : "in-path",
                           where, " on TCP ", v.port, ScopeText(v));

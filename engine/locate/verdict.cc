@@ -7,6 +7,7 @@ absl::string_view VerdictName(VerdictKind kind) {
     case VerdictKind::kReachable: return "reachable";
     case VerdictKind::kClosed: return "closed";
     case VerdictKind::kSilentDrop: return "silent_drop";
+    case VerdictKind::kPartialDrop: return "partial_drop";
     case VerdictKind::kRstInjection: return "rst_injection";
     case VerdictKind::kIcmpProhibited: return "icmp_prohibited";
     case VerdictKind::kUnreachable: return "unreachable";
@@ -35,7 +36,8 @@ absl::string_view ScopeName(Scope scope) {
 }
 
 bool IsBlocking(VerdictKind kind) {
-  return kind == VerdictKind::kSilentDrop || kind == VerdictKind::kRstInjection ||
+  return kind == VerdictKind::kSilentDrop || kind == VerdictKind::kPartialDrop ||
+         kind == VerdictKind::kRstInjection ||
          kind == VerdictKind::kIcmpProhibited;
 }
 

@@ -16,6 +16,7 @@ enum class VerdictKind : uint8_t {
   kReachable,       // SYN-ACK from the target
   kClosed,          // genuine RST from the target
   kSilentDrop,      // test probes vanish after a hop the controls pass
+  kPartialDrop,     // a share of the test probes vanishes after a hop the controls pass
   kRstInjection,    // a RST in the target's name that the target did not send
   kIcmpProhibited,  // destination unreachable, code 9, 10 or 13 (ICMPv6: 1, 5 or 6)
   kUnreachable,     // every probe dies the same way, or another unreachable code
@@ -79,6 +80,24 @@ struct Verdict {
   int control_passes = 0;
   double p = 1;
   double threshold = 0;
+  // The pass-fraction test (partial_test.h; partial_drop, or inconclusive with reason
+  // "loss" when the fractions differ but not beyond the budget): from TTL `pass_from_ttl`
+  // on, the test answered `test_passes` of `pass_probes` rows where a control answered,
+  // the controls `control_pass_count` of `control_pass_probes`; Wilson 95 % intervals;
+  // `pass_p` the chance of so few test passes if it were treated like its controls.
+  bool has_pass_test = false;
+  int pass_from_ttl = 0;
+  int pass_probes = 0;
+  int test_passes = 0;
+  double pass_fraction = 0;
+  double pass_ci_low = 0;
+  double pass_ci_high = 1;
+  int control_pass_probes = 0;
+  int control_pass_count = 0;
+  double control_pass_fraction = 0;
+  double control_ci_low = 0;
+  double control_ci_high = 1;
+  double pass_p = 1;
 };
 
 inline constexpr int kMinEvidenceProbes = 2;

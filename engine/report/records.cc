@@ -263,7 +263,25 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
     line->AddNumber("p", verdict.p);
     line->AddNumber("threshold", verdict.threshold);
   }
+  if (verdict.has_pass_test) {
+    line->AddInt("pass_from_ttl", verdict.pass_from_ttl);
+    line->AddInt("pass_probes", verdict.pass_probes);
+    line->AddInt("test_passes", verdict.test_passes);
+    line->AddInt("control_pass_probes", verdict.control_pass_probes);
+    line->AddInt("control_pass_count", verdict.control_pass_count);
+    line->AddNumber("control_pass_fraction", verdict.control_pass_fraction);
+    line->AddNumber("control_ci_low", verdict.control_ci_low);
+    line->AddNumber("control_ci_high", verdict.control_ci_high);
+    line->AddNumber("pass_p", verdict.pass_p);
+    if (!verdict.has_silence_test) line->AddNumber("threshold", verdict.threshold);
+  }
   line->EndObject();
+  if (verdict.has_pass_test) {
+    // The headline figures, beside the verdict: a reader filters on them.
+    line->AddNumber("pass_fraction", verdict.pass_fraction);
+    line->AddNumber("pass_ci_low", verdict.pass_ci_low);
+    line->AddNumber("pass_ci_high", verdict.pass_ci_high);
+  }
 }
 
 void FormatCut(const locate::Cut& cut, JsonLine* line) {

@@ -8,7 +8,7 @@
 # drop_silent_next, rst_silent_prev, icmp_ratelimit, drop_ecmp, story, offline,
 # drop_ratelimit, loss_open, loss_drop, interrupt, resume, drop_prefix,
 # inject_ttl_remaining, inject_ttl_remaining_h3, inject_ttl_plus, inject_ttl_plus_h3,
-# inject_copy, two_filters.
+# inject_copy, two_filters, partial.
 # Builds the lab with tools/lab/lab.sh (--truth writes the ground truth),
 # runs `cutpoint locate` over the WHOLE prefix (filtered and unfiltered
 # targets mixed) from inside the prober namespace, and checks every verdict
@@ -32,6 +32,13 @@
 # TTL, DF and IP ID 0), `two_filters` drops .101/.102 at hop 2 and injects RSTs for
 # .111/.112 at hop 3 on the same chain; these locate the IPv4 prefix and its IPv6 twin in
 # one run and print an expected-vs-got table.
+# `partial` drops 50 % of the SYNs to the test port of .101/.102 at router 2 at random
+# (nft numgen): each is `partial_drop` at hop 2 with the true pass fraction 0.5 in its
+# interval, or `inconclusive` (loss) when its rows happen not to prove it (at least one
+# must be partial_drop); no other host accused. It sweeps every target (--sweep all: the
+# screen's few probes at TTL max let a 50 % filter through half the time) over TTL 1-12
+# (rows past the destination are the evidence: 1-7 gives 20 rows, of which 12 must be lost
+# to clear the 256 targets' budget), and is not compared with a second run (chance).
 # Needs root; exits 77 (ctest SKIP) otherwise, and while `cutpoint locate`
 # does not exist yet.  Nothing runs in the root network namespace.
 set -euo pipefail
@@ -81,6 +88,7 @@ case $TEST_CASE in
   inject_copy)      LAB_ARGS=(--scenario inject --filter-router 2 --inject-ttl-mode copy) ;;
   two_filters)      LAB_ARGS=(--scenario drop --filter-router 2 --filtered 198.19.1.101,198.19.1.102
                               --also-filter "inject:3:198.19.1.111,198.19.1.112") ;;
+  partial)          LAB_ARGS=(--scenario partial --filter-router 2 --drop-percent 50) ;;
   *) echo "$LABEL: unknown scenario '$TEST_CASE'" >&2; exit 2 ;;
 esac
 [[ $TEST_CASE == story || $TEST_CASE == offline || $TEST_CASE == interrupt ||
@@ -122,6 +130,10 @@ case $TEST_CASE in
     EXTRA_ARGS=(--window 2 --resume "$TMP/locate.resume")
     chmod 0777 "$TMP" ;;  # started as root, locate runs as nobody and writes the resume file here
   loss_*) CHECK_ARGS=(--allow-inconclusive loss --allow-inconclusive single_probe --lossy) ;;
+  partial)
+    TTL=1-12
+    EXTRA_ARGS=(--sweep all)
+    CHECK_ARGS=(--table) ;;
   interrupt)
     # 21504 first-round probes at 2000/s: SIGINT after 3 s lands inside the first
     # round, whatever the machine's speed (the assertions hold wherever it lands).
@@ -171,7 +183,7 @@ COMPARE=()
 # (Loss makes two runs differ by chance, and the interrupt/resume/offline cases test
 # other things.)
 case $TEST_CASE in
-  loss_*|interrupt|resume|offline) ;;
+  loss_*|partial|interrupt|resume|offline) ;;
   *)
     lab_locate_sweep_all "$TMP/locate.stderr" "$TMP/all" \
       timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" locate --allow-reserved "$RESERVED" \

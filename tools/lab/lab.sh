@@ -50,6 +50,11 @@
 #   icmp     nft forward rule: reject with icmp admin-prohibited (type 3/13)
 #            and ICMPv6 destination unreachable code 1 admin-prohibited, or
 #            code 5 policy-fail / 6 reject-route (--icmp6-code)
+#   partial  nft forward rule: drops --drop-percent P (default 50) % of the SYNs
+#            to the test port of the filtered hosts at random (numgen random
+#            mod 100 < P; SYN only, so the prober's RSTs pass and no half-open
+#            connection hides a SYN that got through) -> partial_drop with
+#            pass fraction (100 - P) / 100
 #   blackhole  blackhole routes (ip route / ip -6 route add blackhole) on
 #            router k for the filtered hosts: every protocol of those hosts,
 #            controls and expiring probes included, dies silently there
@@ -104,7 +109,7 @@
 #                  [--ratelimit-pps P] [--ecmp-hop J] [--inject-mode relay|tap]
 #                  [--inject-ttl-mode fixed|remaining[+N]|copy]
 #                  [--also-filter SCENARIO:J:A,B,...]
-#                  [--loss J:PCT[,J:PCT...]] [--truth FILE] --out FILE
+#                  [--loss J:PCT[,J:PCT...]] [--drop-percent P] [--truth FILE] --out FILE
 #   lab.sh down NAME
 #   lab.sh list
 set -euo pipefail
@@ -136,7 +141,8 @@ usage:
                  [--icmp-msgs-per-sec N (default 100000, both families)]
                  [--listener PATH (cutpoint-lab-listener binary)]
                  [--injector PATH (cutpoint-lab-injector binary)]
-                 [--scenario open|drop|rst|inject|icmp|blackhole|story (default open)]
+                 [--scenario open|drop|partial|rst|inject|icmp|blackhole|story (default open)]
+                 [--drop-percent P (partial: share of SYNs dropped, 1..99, default 50)]
                  [--port P (filtered test port, default 25)]
                  [--filtered A,B,... (IPv4 or IPv6; default prefix+101,prefix+102)]
                  [--filter-family 4|6|both (default both: IPv4 hosts and their twins)]
@@ -527,6 +533,8 @@ install_filter() {
     rst) rule4="reject with tcp reset"; rule6=$rule4 ;;
     icmp) rule4="reject with icmp type admin-prohibited"; rule6="reject with icmpv6 type $icmp6" ;;
     relay) rule4="tcp flags & (syn | ack) == syn drop"; rule6=$rule4 ;;  # the injector relays them
+    partial) rule4="tcp flags & (syn | ack) == syn numgen random mod 100 < $DROP_PERCENT drop"
+             rule6=$rule4 ;;
     *) die "internal: unknown filter action '$action'" ;;
   esac
   command -v nft >/dev/null || die "nft (nftables) not found"
@@ -625,12 +633,13 @@ write_file() {  # path content: atomic write
 verdict_of() {
   case $1 in
     drop) echo silent_drop ;; rst|inject) echo rst_injection ;; icmp) echo icmp_prohibited ;;
+    partial) echo partial_drop ;;
     blackhole) echo inconclusive ;;
     *) echo "" ;;
   esac
 }
 mechanism_of() {
-  case $1 in drop|rst|icmp) echo in_path ;; inject) echo on_path ;; *) echo "" ;; esac
+  case $1 in drop|partial|rst|icmp) echo in_path ;; inject) echo on_path ;; *) echo "" ;; esac
 }
 # Why a blackholed host stays inconclusive: its controls die where its test dies.
 reason_of() { case $1 in blackhole) echo host_silent ;; *) echo "" ;; esac; }
@@ -760,7 +769,7 @@ wait_up() {
 ROUTERS=3 PREFIX=198.19.1.0/24 PREFIX6="" OPEN_PORTS=25,443 RATELIMIT=0 RATELIMIT6=""
 MSGS=100000 LISTENER="" INJECTOR="" OUT="" TRUTH="" SCENARIO=open PORT=25 FILTERED=""
 FILTER_ROUTER="" SILENT_HOP="" RL_HOP="" RL_PPS=50 ECMP_HOP="" INJECT_MODE=relay LOSS=""
-FAMILY=both ICMP6_CODE=admin TTL_MODE=fixed PREFIX_GIVEN=0 FILTERED_GIVEN=0 ALSO_FILTER=""
+FAMILY=both ICMP6_CODE=admin TTL_MODE=fixed PREFIX_GIVEN=0 FILTERED_GIVEN=0 ALSO_FILTER="" DROP_PERCENT=50
 PORTS=()
 
 parse_up_options() {
@@ -793,6 +802,7 @@ parse_up_options() {
       --inject-ttl-mode) TTL_MODE=$2 ;;
       --also-filter) ALSO_FILTER=$2 ;;
       --loss) LOSS=$2 ;;
+      --drop-percent) DROP_PERCENT=$2 ;;
       *) die "unknown argument '$1'" ;;
     esac
     shift 2
@@ -810,9 +820,12 @@ check_up_options() {
   is_uint "$MSGS" && (( MSGS >= 1 )) ||
     die "--icmp-msgs-per-sec must be a positive integer (got '$MSGS')"
   case $SCENARIO in
-    open|drop|rst|inject|icmp|blackhole|story) ;;
-    *) die "--scenario must be one of open, drop, rst, inject, icmp, blackhole, story (got '$SCENARIO')" ;;
+    open|drop|partial|rst|inject|icmp|blackhole|story) ;;
+    *) die "--scenario must be one of open, drop, partial, rst, inject, icmp, blackhole, story (got '$SCENARIO')" ;;
   esac
+  is_uint "$DROP_PERCENT" && (( 10#$DROP_PERCENT >= 1 && 10#$DROP_PERCENT <= 99 )) ||
+    die "--drop-percent must be an integer in 1..99 (got '$DROP_PERCENT')"
+  DROP_PERCENT=$((10#$DROP_PERCENT))
   is_uint "$PORT" && (( 10#$PORT >= 1 && 10#$PORT <= 65535 )) || die "--port: invalid port '$PORT'"
   PORT=$((10#$PORT))
   (( PORT != CLOSED_PORT )) || die "--port must not be the lab's closed port $CLOSED_PORT"
@@ -1066,7 +1079,7 @@ chain_filter() {
   fns=${nodes[k]}; fif="lnk$((k - 1))"
   faddr="$LINK_NET.$((k - 1)).2"; faddr6=$(link6 $((k - 1)) 2)
   case $scenario in
-    drop|rst|icmp)
+    drop|partial|rst|icmp)
       install_filter "$fns" "$scenario" "$PORT" "$filtered" "$filtered6" "$(icmp6_type "$ICMP6_CODE")" ;;
     blackhole) install_blackhole "$fns" "$filtered" "$filtered6" ;;
     inject) chain_injector "$fns" "$fif" "$k" injector "$filtered" "$filtered6" ;;
@@ -1200,8 +1213,12 @@ chain_truth() {
     loss_json+="${loss_json:+, }\"${loss_hops[j]}\": ${loss_pcts[j]}"
   done
   fl=$(json_list "$filtered"); fl6=$(json_list "$filtered6")
+  local drop_json=null pass_json=null
+  if [[ $scenario == partial ]]; then
+    drop_json=$DROP_PERCENT; pass_json=$(printf '0.%02d' $((100 - DROP_PERCENT)))
+  fi
   if [[ -n $k ]]; then
-    filters="[{\"prefix\": \"$prefix\", \"filtered\": $fl, \"filter_router\": $k, \"filter_addr\": \"$faddr\", \"filter_ns\": \"$fns\", \"expected_verdict\": $(json_val "$verdict"), \"mechanism\": $(json_val "$mech"), \"distance\": $last, \"ecmp_filter_branch_addr\": $(json_val "$fbranch"), \"prefix6\": \"$prefix6\", \"filtered6\": $fl6, \"filter_addr6\": \"$faddr6\", \"icmp6_code\": $icmp6, \"expected_reason\": $(json_val "$reason"), \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6")}"
+    filters="[{\"prefix\": \"$prefix\", \"filtered\": $fl, \"filter_router\": $k, \"filter_addr\": \"$faddr\", \"filter_ns\": \"$fns\", \"expected_verdict\": $(json_val "$verdict"), \"mechanism\": $(json_val "$mech"), \"distance\": $last, \"ecmp_filter_branch_addr\": $(json_val "$fbranch"), \"prefix6\": \"$prefix6\", \"filtered6\": $fl6, \"filter_addr6\": \"$faddr6\", \"icmp6_code\": $icmp6, \"expected_reason\": $(json_val "$reason"), \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6"), \"drop_percent\": $drop_json, \"pass_fraction\": $pass_json}"
     [[ -z $also ]] || filters+=", $(also_filter_json)"
     filters+="]"
   fi
@@ -1242,7 +1259,9 @@ chain_truth() {
   \"ecmp_branch_addrs6\": $ecmp_addrs6,
   \"ecmp_filter_branch_addr6\": $(json_val "$fbranch6"),
   \"inject_ttl_mode\": $( [[ $scenario == inject || $also_scenario == inject ]] && echo "\"$TTL_MODE\"" || echo null ),
-  \"also_filter\": $(json_val "$ALSO_FILTER")
+  \"also_filter\": $(json_val "$ALSO_FILTER"),
+  \"drop_percent\": $drop_json,
+  \"pass_fraction\": $pass_json
 }"
 }
 
@@ -1255,6 +1274,7 @@ also_filter_json() {
 
 chain_log() {
   local desc="$scenario"
+  [[ $scenario != partial ]] || desc+=" ($DROP_PERCENT % of SYNs)"
   [[ -z $k ]] || desc+=" at hop $k ($faddr, $faddr6) for ${filtered:-no IPv4 host}; ${filtered6:-no IPv6 host} port $PORT"
   [[ -z $silent ]] || desc+=", hop $silent silent"
   [[ -z $rl_hop ]] || desc+=", hop $rl_hop ICMP-limited to $RL_PPS/s"

@@ -10,6 +10,7 @@
 #include <functional>
 #include <random>
 
+#include "engine/locate/partial_test.h"
 #include "engine/locate/screen.h"
 #include "engine/locate/summary.h"
 
@@ -560,6 +561,7 @@ struct LossOutcome {
   int judged = 0;
   int blocking = 0;
   int inconclusive = 0;
+  int partial = 0;
 };
 LossOutcome SimulateRandomLoss(int attempts) {
   std::mt19937_64 random(20261130);
@@ -600,6 +602,7 @@ LossOutcome SimulateRandomLoss(int attempts) {
     for (const Verdict& v : JudgeAll(*table, JudgeOptions{})) {
       ++outcome.judged;
       outcome.blocking += IsBlocking(v.verdict) ? 1 : 0;
+      outcome.partial += v.verdict == VerdictKind::kPartialDrop ? 1 : 0;
       outcome.inconclusive += v.verdict == VerdictKind::kInconclusive ? 1 : 0;
     }
   }
@@ -611,6 +614,15 @@ TEST(JudgeLossTest, RandomLossNeverAccusesAnUnfilteredTarget) {
   LossOutcome outcome = SimulateRandomLoss(probe::kMaxAttempts);
   EXPECT_EQ(outcome.blocking, 0) << "of " << outcome.judged;
   EXPECT_LT(outcome.inconclusive, outcome.judged / 100) << "of " << outcome.judged;
+}
+
+// Loss on every probe alike (test and controls) lowers the test's pass fraction as much
+// as the controls': never a partial drop, with every attempt or two.
+TEST(JudgeLossTest, RandomLossOnEverythingIsNeverAPartialDrop) {
+  for (int attempts : {2, probe::kMaxAttempts}) {
+    LossOutcome outcome = SimulateRandomLoss(attempts);
+    EXPECT_EQ(outcome.partial, 0) << "of " << outcome.judged << " with " << attempts;
+  }
 }
 
 // With two attempts (a sweep cut before its retries) the old judge accused 46 of 2560.
@@ -717,6 +729,118 @@ TEST_F(ScreenTest, ScreenedOnlyTargetsAreReachableWithoutADistance) {
   EXPECT_EQ(clean.evidence.front().name, "screened");
   // Without the screen's word, a first answer at TTL max would read as distance 7.
   EXPECT_EQ(Of(JudgeEverything(), kPrefix + 3).distance, kTtlMax);
+}
+
+}  // namespace
+}  // namespace cutpoint::locate
+
+namespace cutpoint::locate {
+namespace {
+
+// A filter at hop 2 passing every other test SYN (rows (TTL, attempt) alternate), the
+// controls untouched: 10 of the 20 rows from TTL 3 on pass.
+bool HalfTheTestPasses(int ttl, int attempt, int kind) {
+  return kind != 0 || ttl <= 2 || (ttl + attempt) % 2 == 0;
+}
+
+TEST_F(JudgeTest, HalfTheTestDroppedWithCleanControlsIsAPartialDrop) {
+  for (uint32_t i = 0; i < 16; ++i) {
+    Path(kPrefix + i, 0, {}, probe::kMaxAttempts, i == 7 ? KeepFn(HalfTheTestPasses) : nullptr);
+  }
+  std::vector<Verdict> verdicts = JudgeEverything();
+  const Verdict& v = Of(verdicts, kPrefix + 7);
+  ASSERT_EQ(v.verdict, VerdictKind::kPartialDrop);
+  EXPECT_TRUE(IsBlocking(v.verdict));
+  ASSERT_TRUE(v.has_pass_test);
+  EXPECT_EQ(v.pass_from_ttl, 3);
+  EXPECT_EQ(v.pass_probes, 20);
+  EXPECT_EQ(v.test_passes, 10);
+  EXPECT_DOUBLE_EQ(v.pass_fraction, 0.5);
+  // Wilson 95 % for 10 of 20.
+  EXPECT_NEAR(v.pass_ci_low, 0.2993, 1e-3);
+  EXPECT_NEAR(v.pass_ci_high, 0.7007, 1e-3);
+  EXPECT_DOUBLE_EQ(v.control_pass_fraction, 1.0);
+  EXPECT_LT(v.pass_ci_high, v.control_ci_low);
+  EXPECT_NEAR(v.pass_p, std::pow(1.0 / 3, 10), 1e-12);  // each silent row: 1 in 3
+  EXPECT_LE(v.pass_p, v.threshold);
+  // The test starts losing at TTL 3; hop 2's four passes could be luck at 50 %, hop 1's
+  // too (2^-8 is below the 1 % level): the filter is after hop 1, before hop 3.
+  EXPECT_EQ(v.before_ttl, 3);
+  EXPECT_EQ(v.before_addr, Hop(3));
+  EXPECT_EQ(v.after_ttl, 1);
+  EXPECT_EQ(v.after_addr, Hop(1));
+  EXPECT_EQ(v.distance, kDistance);
+  EXPECT_EQ(v.scope, Scope::kHost);
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i != 7) {
+      EXPECT_EQ(Of(verdicts, kPrefix + i).verdict, VerdictKind::kReachable);
+    }
+  }
+  std::vector<std::string> summary = SummarizeVerdicts(verdicts);
+  ASSERT_FALSE(summary.empty());
+  EXPECT_NE(summary[0].find("1 of 16 targets: partial drop (about 50 % of SYNs pass) after hop 1"),
+            std::string::npos)
+      << summary[0];
+  // Decided; only the hop its interval still spans (2) is worth more rows, to narrow it.
+  std::vector<CellRef> cells = SilentTestCells(*table_, JudgeOptions{}, kTtlMax);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(targets_.At(cells[0].target_index), wire::IpAddress::V4(kPrefix + 7));
+  EXPECT_EQ(cells[0].ttl, 2);
+}
+
+// Two attempts, half of them lost: 5 of 10 rows is no proof (p = 3^-5), and no
+// accusation — but the target gets the retry rows that could decide it.
+TEST_F(JudgeTest, AFewLostTestProbesAreNoAccusationButAreRetried) {
+  for (uint32_t i = 0; i < 16; ++i) {
+    Path(kPrefix + i, 0, {}, 2, i == 7 ? KeepFn(HalfTheTestPasses) : nullptr);
+  }
+  const Verdict v = Of(JudgeEverything(), kPrefix + 7);
+  EXPECT_FALSE(IsBlocking(v.verdict)) << VerdictName(v.verdict);
+  EXPECT_EQ(v.verdict, VerdictKind::kReachable);
+  std::vector<CellRef> cells = SilentTestCells(*table_, JudgeOptions{}, kTtlMax);
+  ASSERT_EQ(cells.size(), static_cast<size_t>(kTtlMax));  // every TTL: whole rows
+  for (const CellRef& cell : cells) EXPECT_EQ(targets_.At(cell.target_index), wire::IpAddress::V4(kPrefix + 7));
+}
+
+TEST_F(JudgeTest, OneLostTestProbeIsReachable) {
+  for (uint32_t i = 0; i < 16; ++i) {
+    Path(kPrefix + i, 0, {}, probe::kMaxAttempts,
+         [i](int ttl, int attempt, int kind) { return i != 7 || kind != 0 || ttl != 6 || attempt != 1; });
+  }
+  const Verdict v = Of(JudgeEverything(), kPrefix + 7);
+  EXPECT_EQ(v.verdict, VerdictKind::kReachable);
+  EXPECT_FALSE(v.has_pass_test);
+  EXPECT_TRUE(SilentTestCells(*table_, JudgeOptions{}, kTtlMax).empty());
+}
+
+TEST(PartialTestMath, WilsonAndPoissonBinomial) {
+  Interval none = WilsonInterval(0, 0);
+  EXPECT_EQ(none.low, 0);
+  EXPECT_EQ(none.high, 1);
+  Interval all = WilsonInterval(40, 40);
+  EXPECT_NEAR(all.low, 0.9124, 1e-3);
+  EXPECT_DOUBLE_EQ(all.high, 1.0);
+  EXPECT_NEAR(PoissonBinomialCdf({0.5, 0.5}, 0), 0.25, 1e-12);
+  EXPECT_NEAR(PoissonBinomialCdf({0.5, 0.5}, 1), 0.75, 1e-12);
+  EXPECT_NEAR(PoissonBinomialCdf({1, 2.0 / 3, 2.0 / 3}, 1), 1.0 / 9, 1e-12);
+}
+
+// The screen: silent on attempt 0 while a control answered, a SYN-ACK on attempt 1 — a
+// partial filter's mark, not loss: swept.
+TEST_F(JudgeTest, ScreenSilentOnOneAttemptAndThroughOnAnotherIsNotClean) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (attempt == 1) {
+      Add(kPrefix + 7, ProbeType::kTcpSyn, 25, kTtlMax, ReplyKind::kSynAck, kPrefix + 7, 60, 0, 1);
+    }
+    Add(kPrefix + 7, ProbeType::kTcpSyn, 443, kTtlMax, ReplyKind::kSynAck, kPrefix + 7, 60, 0, attempt);
+    // Target 8: every probe of attempt 0 lost, attempt 1 all through: loss, clean.
+    if (attempt == 1) {
+      Add(kPrefix + 8, ProbeType::kTcpSyn, 25, kTtlMax, ReplyKind::kSynAck, kPrefix + 8, 60, 0, 1);
+      Add(kPrefix + 8, ProbeType::kTcpSyn, 443, kTtlMax, ReplyKind::kSynAck, kPrefix + 8, 60, 0, 1);
+    }
+  }
+  EXPECT_FALSE(ScreenedClean(*table_, 7, 2));
+  EXPECT_TRUE(ScreenedClean(*table_, 8, 2));
 }
 
 }  // namespace
