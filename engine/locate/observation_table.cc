@@ -65,6 +65,26 @@ int ObservationTable::KindIndex(probe::ProbeType type, uint16_t port) const {
   return -1;
 }
 
+namespace {
+
+// The target's own answers of a screen cell into a whole cell (Cell or StoredCell).
+template <typename WholeCell>
+void CopyTargetAnswers(const ScreenCell& from, WholeCell* to) {
+  to->target_rtt_us = from.target_rtt_us;
+  to->synack_ipid = from.synack_ipid;
+  to->rst_ipid = from.rst_ipid;
+  to->synack_attempts = from.synack_attempts;
+  to->rst_attempts = from.rst_attempts;
+  to->half_open_attempts = from.half_open_attempts;
+  to->echo_attempts = from.echo_attempts;
+  to->other_attempts = from.other_attempts;
+  to->synack_reply_ttl = from.synack_reply_ttl;
+  to->rst_reply_ttl = from.rst_reply_ttl;
+  to->echo_reply_ttl = from.echo_reply_ttl;
+}
+
+}  // namespace
+
 Cell TargetCells::At(int kind, int ttl) const {
   const LocateLayout& layout = table_->layout_;
   Cell cell;
@@ -92,18 +112,7 @@ Cell TargetCells::At(int kind, int ttl) const {
     return cell;
   }
   if (ttl != layout.ttl_max) return cell;
-  const ScreenCell& s = screen_[kind];
-  cell.target_rtt_us = s.target_rtt_us;
-  cell.synack_ipid = s.synack_ipid;
-  cell.rst_ipid = s.rst_ipid;
-  cell.synack_attempts = s.synack_attempts;
-  cell.rst_attempts = s.rst_attempts;
-  cell.half_open_attempts = s.half_open_attempts;
-  cell.echo_attempts = s.echo_attempts;
-  cell.other_attempts = s.other_attempts;
-  cell.synack_reply_ttl = s.synack_reply_ttl;
-  cell.rst_reply_ttl = s.rst_reply_ttl;
-  cell.echo_reply_ttl = s.echo_reply_ttl;
+  CopyTargetAnswers(screen_[kind], &cell);
   return cell;
 }
 
@@ -122,18 +131,7 @@ StoredCell* ObservationTable::WholeCells(uint64_t target_index) {
     for (size_t kind = 0; kind < layout_.kinds.size(); ++kind) {
       StoredCell& cell = it->second[kind * static_cast<size_t>(layout_.ttl_count()) +
                                     static_cast<size_t>(layout_.ttl_count() - 1)];
-      const ScreenCell& s = screen[kind];
-      cell.target_rtt_us = s.target_rtt_us;
-      cell.synack_ipid = s.synack_ipid;
-      cell.rst_ipid = s.rst_ipid;
-      cell.synack_attempts = s.synack_attempts;
-      cell.rst_attempts = s.rst_attempts;
-      cell.half_open_attempts = s.half_open_attempts;
-      cell.echo_attempts = s.echo_attempts;
-      cell.other_attempts = s.other_attempts;
-      cell.synack_reply_ttl = s.synack_reply_ttl;
-      cell.rst_reply_ttl = s.rst_reply_ttl;
-      cell.echo_reply_ttl = s.echo_reply_ttl;
+      CopyTargetAnswers(screen[kind], &cell);
     }
   }
   return it->second.get();
