@@ -227,7 +227,10 @@ absl::Status LocateSweep::RunWindows(ProbeRunner& runner, const locate::JudgeOpt
 std::vector<probe::ProbeSpec> LocateSweep::RetryRows(const locate::JudgeOptions& judge) {
   std::vector<probe::ProbeSpec> specs;
   std::lock_guard<std::mutex> lock(mutex_);
-  for (const locate::CellRef& cell : locate::SilentTestCells(*table_, judge, next_.swept_max)) {
+  // A screened sweep's TTL max row is the screen's: its silent test cells are retried too,
+  // as the full sweep's would be (fewer rows would weaken the silence test).
+  const int ttl_limit = Screening() ? table_->layout().ttl_max : next_.swept_max;
+  for (const locate::CellRef& cell : locate::SilentTestCells(*table_, judge, ttl_limit)) {
     for (const targets::ProbeKind& kind : table_->layout().kinds) {
       probe::ProbeSpec spec;
       spec.target = table_->targets().At(cell.target_index);
