@@ -73,12 +73,15 @@ print("lab.forgery: replayed %d packets of the first run (%d genuine replies); r
 if genuine < 100 or replayed < genuine:
     sys.exit("FAIL: only %d genuine replies of %d packets to replay" % (genuine, replayed))
 # A genuine reply replayed more than one tick wrap (4.19 s) later carries the right port,
-# TTL and attempt; only the 12-bit MAC over the rebuilt tick and the 2 s window stop it:
-# each gets through with probability 2^-12 x 490/1024 (~0.37 expected here), so up to 3 pass.
+# TTL and attempt; only the 12-bit MAC over the rebuilt tick stops it, and one in 2^12
+# passes (~0.75 here). The replay keeps the first run's spacing, so every replayed reply
+# has nearly the same offset modulo the wrap: the few that pass all land in the same part
+# of the tick window -- accepted (490/1024 of offsets), stale, or future (16/1024: rejected
+# as sent after it was received). All three rejections are correct; up to 5 pass.
 accepted = replayed - stats["rejected"]
 expected = genuine * 2 ** -12 * 490 / 1024
 print("lab.forgery: %d replayed replies accepted (%.2f expected by chance)" % (accepted, expected))
-if accepted > 3 or by["stale"] + by["bad_mac"] < genuine - accepted:
+if accepted > 5 or by["stale"] + by["bad_mac"] + by["future"] < genuine - accepted:
     sys.exit("FAIL: replayed %d (%d genuine), rejected %d %s" % (replayed, genuine, stats["rejected"], by))
 PY
 python3 "$LAB_TEST_DIR/check_locate.py" --label lab.forgery.replay --truth "$work/truth.json" \
