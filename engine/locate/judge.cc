@@ -1,6 +1,7 @@
 #include "engine/locate/judge.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -38,6 +39,8 @@ constexpr double kPartialSuspicion = 0.05;
 // The location interval of a partial drop reaches back over hops whose passing rows are
 // not many enough to rule the filter out there (pass^rows >= this).
 constexpr double kLocationLevel = 0.01;
+// blackholed needs other hosts of the network past the hop, not one.
+constexpr int kMinWitnessHosts = 2;
 
 bool IsAdminProhibited(uint8_t code, bool v6) {
   if (v6) {
@@ -794,7 +797,9 @@ class Judge {
     RecordSilenceTest(silence, verdict);
     if (silence.control_passes == 0) {
       // This host's controls die where its test dies; only other hosts get further. A
-      // host that is down or unrouted looks the same: no accusation.
+      // host that is down looks the same, unless the routes of the others go on past its
+      // last hop (JudgeBlackhole).
+      if (JudgeBlackhole(view, group, max_te, verdict)) return;
       verdict->verdict = VerdictKind::kInconclusive;
       verdict->reason = "host_silent";
       verdict->evidence.push_back(
@@ -811,6 +816,101 @@ class Judge {
       return;
     }
     AccuseSilentDrop(view, group, max_te, tally, silence, verdict);
+  }
+
+  // The last TTL of the sweep window that holds `ttl`: windows of options_.window TTLs
+  // from ttl_min, each sent as one round with every base attempt.
+  int WindowTop(int ttl) const {
+    const int window = options_.window;
+    const int first = layout_.ttl_min + (ttl - layout_.ttl_min) / window * window;
+    return std::min<int>(first + window - 1, layout_.ttl_max);
+  }
+
+  // What the other hosts of a group saw beyond a silent host's last hop.
+  struct Witnesses {
+    int hosts = 0;          // other hosts through the same last hop, answered by a router beyond it
+    int64_t probes = 0;     // their probes at the silent host's TTLs (base attempts)
+    int64_t answered = 0;   // of which drew an answer
+  };
+
+  // Other swept hosts of the group that passed hop `last` through the same router (any
+  // router when `last` is the prober) and drew a time exceeded from a router in
+  // (last, top]: that answer proves their window round went out, so all its rows count.
+  Witnesses WitnessesBeyond(const TargetView& view, const GroupHops& group, int last,
+                            int top) const {
+    Witnesses seen;
+    const wire::IpAddress hop = last >= layout_.ttl_min ? view.Test(last).te_from : wire::IpAddress();
+    if (last >= layout_.ttl_min && hop == wire::IpAddress()) return seen;
+    const int kinds = static_cast<int>(layout_.kinds.size());
+    const auto base = static_cast<uint8_t>((1u << options_.attempts) - 1);
+    for (uint64_t member : group.members) {
+      if (member == view.index() || !Swept(member)) continue;
+      TargetView other(table_, member, reach_ttl_max_);
+      bool same_hop = last < layout_.ttl_min, router_beyond = false;
+      int64_t answered = 0;
+      for (int kind = 0; kind < kinds; ++kind) {
+        if (!same_hop && other.Control(kind, last).te_from == hop) same_hop = true;
+        for (int ttl = last + 1; ttl <= top; ++ttl) {
+          const Cell cell = other.Control(kind, ttl);
+          answered += std::popcount(static_cast<unsigned>(cell.answered_attempts() & base));
+          if (cell.te_from != wire::IpAddress() && cell.te_from != other.address()) {
+            router_beyond = true;
+          }
+        }
+      }
+      if (!same_hop || !router_beyond) continue;
+      ++seen.hosts;
+      seen.answered += answered;
+      seen.probes += static_cast<int64_t>(top - last) * kinds * options_.attempts;
+    }
+    return seen;
+  }
+
+  // Every probe of this host — test and controls — dies after hop `last`, while other
+  // hosts of its network, through the same hop, draw answers from routers beyond it: the
+  // route to this host ends there (a null route). A host that is down does not look like
+  // that: the routers before it still answer. Counts only rows the sweep surely sent (the
+  // base attempts of the window that holds `last` + 1, which the answer at `last` or the
+  // first window proves), and weighs the silence against the others' answer rate there.
+  bool JudgeBlackhole(const TargetView& view, const GroupHops* group, int last,
+                      Verdict* verdict) const {
+    if (group == nullptr || options_.window <= 0 || options_.attempts <= 0 ||
+        view.own_distance() != 0) {
+      return false;
+    }
+    const int top = WindowTop(std::max<int>(last, layout_.ttl_min));
+    if (top <= last) return false;  // the next window may not have gone to this host
+    for (int ttl = last + 1; ttl <= layout_.ttl_max; ++ttl) {
+      if (view.AnyAnswered(ttl)) return false;
+    }
+    const Witnesses seen = WitnessesBeyond(view, *group, last, top);
+    const int kinds = static_cast<int>(layout_.kinds.size());
+    const int silent = (top - last) * kinds * options_.attempts;
+    if (seen.hosts < kMinWitnessHosts || seen.probes == 0) return false;
+    const double pass = static_cast<double>(seen.answered) / static_cast<double>(seen.probes);
+    const double p = std::pow(1 - pass, silent);
+    if (silent < kMinEvidenceProbes || p > threshold_) return false;
+    verdict->verdict = VerdictKind::kBlackholed;
+    verdict->has_silence_test = true;
+    verdict->test_probes = silent;
+    verdict->control_probes = static_cast<int>(seen.probes);
+    verdict->control_passes = static_cast<int>(seen.answered);
+    verdict->p = p;
+    verdict->threshold = threshold_;
+    verdict->evidence_probes = silent;
+    verdict->supporting = silent;
+    verdict->evidence.push_back(
+        {"all_probes_silent_beyond",
+         absl::StrCat("none of this host's ", silent, " probes (test and controls) at TTL ",
+                      last + 1, "..", top, " drew an answer")});
+    verdict->evidence.push_back(
+        {"other_hosts_pass_hop",
+         absl::StrFormat("%d other host(s) of its network through hop %d draw answers from "
+                         "routers beyond it; their probes there answered %d of %d: chance %.3g "
+                         "that this host's silence is loss, within the budget %.3g",
+                         seen.hosts, last, seen.answered, seen.probes, p, threshold_)});
+    Locate(view, group, last + 1, verdict);
+    return true;
   }
 
   SilenceTally TallySilence(const TargetView& view, const GroupHops* group, int max_te) const {

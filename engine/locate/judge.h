@@ -29,6 +29,10 @@ struct JudgeOptions {
   // A target judged on the screen alone has answers at TTL max only, so its first answer
   // says nothing about its distance.
   const std::vector<bool>* swept = nullptr;
+  // The sweep's TTL window and attempts per window (locate --window, --attempts): the rows
+  // a swept target surely got. 0: unknown, and no verdict rests on rows that drew nothing.
+  int window = 0;
+  int attempts = 0;
 };
 
 std::vector<Verdict> JudgeAll(const ObservationTable& table, const JudgeOptions& options);

@@ -39,10 +39,12 @@ struct Cell {
   uint16_t synack_ipid = 0;
   uint16_t rst_ipid = 0;
 
-  bool answered() const {
-    return (te_attempts | unreach_attempts | synack_attempts | rst_attempts | echo_attempts |
-            half_open_attempts | other_attempts) != 0;
+  // The attempts (bit i: attempt i) that drew any answer.
+  uint8_t answered_attempts() const {
+    return te_attempts | unreach_attempts | synack_attempts | rst_attempts | echo_attempts |
+           half_open_attempts | other_attempts;
   }
+  bool answered() const { return answered_attempts() != 0; }
   bool target_replied() const {
     return (synack_attempts | rst_attempts | echo_attempts | half_open_attempts) != 0;
   }

@@ -25,11 +25,6 @@ struct GroupPick {
   std::vector<std::pair<uint64_t, uint64_t>> clean;  // (rank, target), the lowest ranks kept
 };
 
-uint8_t AnsweredAttempts(const Cell& cell) {
-  return cell.te_attempts | cell.unreach_attempts | cell.synack_attempts | cell.rst_attempts |
-         cell.echo_attempts | cell.half_open_attempts | cell.other_attempts;
-}
-
 }  // namespace
 
 bool ScreenedClean(const ObservationTable& table, uint64_t target, int attempts) {
@@ -44,7 +39,7 @@ bool ScreenedClean(const ObservationTable& table, uint64_t target, int attempts)
   // only a share of the SYNs (partial_drop), which the sweep measures.
   uint8_t controls = 0;
   for (int kind = 1; kind < static_cast<int>(table.layout().kinds.size()); ++kind) {
-    controls |= AnsweredAttempts(table.At(target, kind, table.layout().ttl_max));
+    controls |= table.At(target, kind, table.layout().ttl_max).answered_attempts();
   }
   const uint8_t test_answered = test.synack_attempts | test.half_open_attempts;
   return (controls & mask & static_cast<uint8_t>(~test_answered)) == 0;

@@ -83,6 +83,14 @@ std::string DescribeVerdict(const Verdict& v) {
       return v.has_icmp ? absl::StrCat("unreachable (ICMP code ", v.icmp_code, " from ",
                                        IpAddressToString(v.icmp_from), ")")
                         : absl::StrCat("unreachable: test and controls die", where);
+    case VerdictKind::kBlackholed:
+      return absl::StrCat("blackholed: every probe to the host dies", where,
+                          v.scope == Scope::kPrefix && !HasEvidence(v, "other_hosts_pass")
+                              ? "; no host of the network gets past it"
+                              : absl::StrCat("; other hosts of the network pass it -> the route to "
+                                             "the ",
+                                             v.scope == Scope::kPrefix ? "prefix" : "host",
+                                             " ends there (null route)"));
     case VerdictKind::kInconclusive: return absl::StrCat("inconclusive (", v.reason, ")");
   }
   return "";

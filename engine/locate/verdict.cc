@@ -11,6 +11,7 @@ absl::string_view VerdictName(VerdictKind kind) {
     case VerdictKind::kRstInjection: return "rst_injection";
     case VerdictKind::kIcmpProhibited: return "icmp_prohibited";
     case VerdictKind::kUnreachable: return "unreachable";
+    case VerdictKind::kBlackholed: return "blackholed";
     case VerdictKind::kInconclusive: return "inconclusive";
   }
   return "inconclusive";
@@ -38,7 +39,7 @@ absl::string_view ScopeName(Scope scope) {
 bool IsBlocking(VerdictKind kind) {
   return kind == VerdictKind::kSilentDrop || kind == VerdictKind::kPartialDrop ||
          kind == VerdictKind::kRstInjection ||
-         kind == VerdictKind::kIcmpProhibited;
+         kind == VerdictKind::kIcmpProhibited || kind == VerdictKind::kBlackholed;
 }
 
 }  // namespace cutpoint::locate

@@ -20,6 +20,7 @@ enum class VerdictKind : uint8_t {
   kRstInjection,    // a RST in the target's name that the target did not send
   kIcmpProhibited,  // destination unreachable, code 9, 10 or 13 (ICMPv6: 1, 5 or 6)
   kUnreachable,     // every probe dies the same way, or another unreachable code
+  kBlackholed,      // every probe to the host dies after a hop its network's other hosts pass
   kInconclusive,
 };
 
@@ -73,7 +74,9 @@ struct Verdict {
   // The silence test (silent_drop, or inconclusive with reason "loss"): `test_probes`
   // silent test probes in rows (TTL, attempt) where `control_passes` of `control_probes`
   // same-host controls answered; `p` is the chance of that silence under the controls'
-  // loss, `threshold` the run's per-target false-accusation budget.
+  // loss, `threshold` the run's per-target false-accusation budget. For blackholed:
+  // `test_probes` silent probes of every kind beyond the last hop, against
+  // `control_passes` of `control_probes` probes of other hosts there.
   bool has_silence_test = false;
   int test_probes = 0;
   int control_probes = 0;

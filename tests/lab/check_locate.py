@@ -86,8 +86,8 @@ def version_of(target):
         return None
 
 VERDICTS = {"silent_drop", "partial_drop", "rst_injection", "icmp_prohibited", "reachable",
-            "closed", "unreachable", "inconclusive"}
-BLOCKING = {"silent_drop", "partial_drop", "rst_injection", "icmp_prohibited"}
+            "closed", "unreachable", "inconclusive", "blackholed"}
+BLOCKING = {"silent_drop", "partial_drop", "rst_injection", "icmp_prohibited", "blackholed"}
 PASS_FIELDS = ("pass_fraction", "pass_ci_low", "pass_ci_high")
 MECHANISMS = {"in_path", "on_path"}
 SCOPES = {"host", "port", "prefix"}

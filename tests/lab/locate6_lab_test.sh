@@ -52,9 +52,8 @@ case $TEST_CASE in
   mixed)       LAB_ARGS=(--scenario drop --filter-router 2); FAMILY=4 ;;
   *) echo "$LABEL: unknown case '$TEST_CASE'" >&2; exit 2 ;;
 esac
-# A blackholed host answers nothing at all (controls included): `inconclusive`
-# (host_silent), which carries no scope.
-[[ $TEST_CASE == blackhole ]] && CHECK_ARGS=()
+# A blackholed host answers nothing at all (controls included) while the other hosts
+# pass its last hop's next router: `blackholed`, scope host.
 
 lab_workdir "cutpoint-locate6-$TEST_CASE"
 TMP=$LAB_WORK

@@ -25,7 +25,8 @@
 # checks that run's verdicts like `story` (and that STATE is gone).
 # `drop_prefix` filters the eight hosts of 198.19.1.8/29 alike: their verdicts must name
 # that cut prefix with scope `prefix`, one `cut` record must cover them, and the summary
-# must speak of the prefix.
+# must speak of the prefix. `blackhole_prefix` null-routes that /29 at hop 3 (every
+# protocol dies there, controls included): one `blackholed` cut after hop 2.
 # Issue 13: `inject_ttl_*` run the injector with --inject-ttl-mode remaining[+N] at hop
 # 2 or 3 (the forged RST's TTL tracks the probe's, and dies on the way back for small
 # probe TTLs), `inject_copy` with --inject-ttl-mode copy (the RST carries the server's
@@ -78,6 +79,7 @@ case $TEST_CASE in
   drop_ratelimit)   LAB_ARGS=(--scenario drop --filter-router 2 --ratelimit-hop 3 --ratelimit-pps 50) ;;
   drop_ecmp)        LAB_ARGS=(--scenario drop --ecmp-hop 2 --filter-router 2 --filtered "$ecmp_filtered") ;;
   drop_prefix)      LAB_ARGS=(--scenario drop --filter-router 2 --filtered "$(seq -s, -f '198.19.1.%g' 8 15)") ;;
+  blackhole_prefix) LAB_ARGS=(--scenario blackhole --filter-router 3 --filtered "$(seq -s, -f '198.19.1.%g' 8 15)") ;;
   story|offline|interrupt|resume) LAB_ARGS=(--scenario story) ;;
   loss_open)        LAB_ARGS=(--scenario open --loss 2:30) ;;
   loss_drop)        LAB_ARGS=(--scenario drop --filter-router 2 --loss 3:30) ;;
@@ -211,13 +213,13 @@ fi
 python3 "$LAB_TEST_DIR/check_locate.py" --label "$LABEL" --truth "$TMP/truth.json" \
   --ndjson "$TMP/out.ndjson" "${COMPARE[@]}" "${CHECK_ARGS[@]}" "${FAMILY_ARGS[@]}"
 
-if [[ $TEST_CASE == drop_prefix ]]; then
-  python3 - "$TMP/out.ndjson" "$LABEL" <<'PY'
+if [[ $TEST_CASE == drop_prefix || $TEST_CASE == blackhole_prefix ]]; then
+  python3 - "$TMP/out.ndjson" "$LABEL" "$TEST_CASE" <<'PY'
 import json, sys
 records = [json.loads(line) for line in open(sys.argv[1])]
 cuts = [r for r in records if r["type"] == "cut"]
-want = {"prefix": "198.19.1.8/29", "targets": 8, "verdict": "silent_drop", "after_ttl": 2,
-        "scope": "prefix"}
+want = {"prefix": "198.19.1.8/29", "targets": 8, "after_ttl": 2, "scope": "prefix",
+        "verdict": "silent_drop" if sys.argv[3] == "drop_prefix" else "blackholed"}
 if len(cuts) != 1 or any(cuts[0].get(k) != v for k, v in want.items()):
     sys.exit(f"{sys.argv[2]}: FAIL: cut records {cuts}, want one with {want}")
 print(f"{sys.argv[2]}: one cut record: {json.dumps(cuts[0])}")

@@ -339,6 +339,8 @@ locate::JudgeOptions JudgeOptionsFor(const LocateConfig& config) {
   judge_options.group_prefixes = config.group_prefixes;
   judge_options.control_hosts = config.control_hosts;
   judge_options.false_accusation_rate = config.false_accusation_rate;
+  judge_options.window = config.window;
+  judge_options.attempts = config.attempts;
   return judge_options;
 }
 

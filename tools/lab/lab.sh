@@ -55,9 +55,10 @@
 #            mod 100 < P; SYN only, so the prober's RSTs pass and no half-open
 #            connection hides a SYN that got through) -> partial_drop with
 #            pass fraction (100 - P) / 100
-#   blackhole  blackhole routes (ip route / ip -6 route add blackhole) on
-#            router k for the filtered hosts: every protocol of those hosts,
-#            controls and expiring probes included, dies silently there
+#   blackhole  blackhole routes (ip route add blackhole, the fewest prefixes
+#            covering the filtered hosts: a null-routed sub-prefix) on router
+#            k: every protocol of those hosts, controls and expiring probes
+#            included, dies silently there -> blackholed after hop k-1
 #   story    the ProtonMail story: prober - r1 - r2 - { r3a - da (198.19.1.0/24,
 #            .101/.102 silently dropped on the test port by r3a),
 #            r3b - db (198.19.2.0/24, .101/.102 get forged RSTs injected
@@ -556,16 +557,28 @@ $rules  }
 EOT
 }
 
-# install_blackhole NS ADDRS4 ADDRS6: blackhole routes for those hosts -- every
-# packet to them dies silently, expiring ones too (the route lookup comes
-# before the hop-limit check).
+# install_blackhole NS ADDRS4 ADDRS6: blackhole routes (null routes) for those
+# hosts, as the fewest prefixes that cover exactly them (eight adjacent aligned
+# hosts: one /29) -- every packet to them dies silently, expiring ones too (the
+# route lookup comes before the hop-limit check).
 install_blackhole() {
-  local ns=$1 a
+  local ns=$1 net
   local -a l4=() l6=()
   [[ -z $2 ]] || IFS=, read -r -a l4 <<<"$2"
   [[ -z $3 ]] || IFS=, read -r -a l6 <<<"$3"
-  for a in "${l4[@]}"; do ip -n "$ns" route add blackhole "$a/32"; done
-  for a in "${l6[@]}"; do ip -n "$ns" -6 route add blackhole "$a/128"; done
+  for net in $(covering_prefixes "${l4[@]}" "${l6[@]}"); do
+    ip -n "$ns" route add blackhole "$net" || die "could not null-route $net in $ns"
+  done
+}
+
+# covering_prefixes ADDR...: the minimal prefixes that cover exactly those addresses.
+covering_prefixes() {
+  (($# > 0)) || return 0
+  python3 -c 'import ipaddress, sys
+for family in (4, 6):
+    addrs = [ipaddress.ip_address(a) for a in sys.argv[1:]]
+    for net in ipaddress.collapse_addresses(a for a in addrs if a.version == family):
+        print(net)' "$@"
 }
 
 install_loss() {  # ns pct: drop pct % of the forwarded packets, both directions and families
@@ -634,15 +647,15 @@ verdict_of() {
   case $1 in
     drop) echo silent_drop ;; rst|inject) echo rst_injection ;; icmp) echo icmp_prohibited ;;
     partial) echo partial_drop ;;
-    blackhole) echo inconclusive ;;
+    blackhole) echo blackholed ;;
     *) echo "" ;;
   esac
 }
 mechanism_of() {
   case $1 in drop|partial|rst|icmp) echo in_path ;; inject) echo on_path ;; *) echo "" ;; esac
 }
-# Why a blackholed host stays inconclusive: its controls die where its test dies.
-reason_of() { case $1 in blackhole) echo host_silent ;; *) echo "" ;; esac; }
+# Why a filtered host is expected inconclusive (no scenario is, today).
+reason_of() { echo ""; }
 
 # --icmp6-code NAME -> the nft reject type and the ICMPv6 code it sends.
 icmp6_type() {

@@ -349,6 +349,132 @@ TEST_F(JudgeTest, WholeHostSilentWhileOtherHostsPassIsNoAccusation) {
   EXPECT_TRUE(named);
 }
 
+// A host whose every probe dies after hop `last` (time exceeded up to it, base attempts
+// 0 and 1), the others of the /28 unfiltered.
+class BlackholeTest : public JudgeTest {
+ protected:
+  void SilentAfter(uint32_t target, int last) {
+    for (int ttl = 1; ttl <= last; ++ttl) {
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        Add(target, ProbeType::kTcpSyn, 25, ttl, ReplyKind::kTimeExceeded, Hop(ttl), 60, 0, attempt);
+        Add(target, ProbeType::kTcpSyn, 443, ttl, ReplyKind::kTimeExceeded, Hop(ttl), 60, 0,
+            attempt);
+        Add(target, ProbeType::kIcmpEcho, 0, ttl, ReplyKind::kTimeExceeded, Hop(ttl), 60, 0,
+            attempt);
+      }
+    }
+  }
+  // Judged knowing the sweep's plan: `window` TTLs a round, 2 attempts.
+  std::vector<Verdict> JudgeWithPlan(int window) {
+    JudgeOptions options;
+    options.window = window;
+    options.attempts = 2;
+    return JudgeAll(*table_, options);
+  }
+};
+
+TEST_F(BlackholeTest, HostWhoseRouteEndsBeforeOthersRoutersIsBlackholedThere) {
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i == 11) {
+      SilentAfter(kPrefix + i, 2);
+    } else {
+      Path(kPrefix + i, 0, {}, 2);
+    }
+  }
+  std::vector<Verdict> verdicts = JudgeWithPlan(8);
+  const Verdict& v = Of(verdicts, kPrefix + 11);
+  EXPECT_EQ(v.verdict, VerdictKind::kBlackholed);
+  EXPECT_TRUE(IsBlocking(v.verdict));
+  EXPECT_EQ(v.after_ttl, 2);
+  EXPECT_EQ(v.after_addr, wire::IpAddress(Hop(2)));
+  EXPECT_EQ(v.before_ttl, 3);
+  EXPECT_EQ(v.before_addr, wire::IpAddress(Hop(3)));
+  EXPECT_EQ(v.scope, Scope::kHost);
+  EXPECT_EQ(v.test_probes, (kTtlMax - 2) * 3 * 2);  // TTL 3..7, three kinds, two attempts
+  EXPECT_LE(v.p, v.threshold);
+  for (const Verdict& other : verdicts) {
+    if (other.target != wire::IpAddress::V4(kPrefix + 11)) {
+      EXPECT_EQ(other.verdict, VerdictKind::kReachable);
+    }
+  }
+  EXPECT_NE(DescribeVerdict(v).find("blackholed: every probe to the host dies after hop 2"),
+            std::string::npos)
+      << DescribeVerdict(v);
+}
+
+TEST_F(BlackholeTest, NullRoutedPrefixIsOneCut) {
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i >= 8) {
+      SilentAfter(kPrefix + i, 3);
+    } else {
+      Path(kPrefix + i, 0, {}, 2);
+    }
+  }
+  std::vector<Verdict> verdicts = JudgeWithPlan(8);
+  std::vector<Cut> cuts = FindCuts(&verdicts);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].verdict->cut_prefix, "198.19.1.8/29");
+  EXPECT_EQ(cuts[0].verdict->verdict, VerdictKind::kBlackholed);
+  EXPECT_EQ(cuts[0].verdict->after_ttl, 3);
+  EXPECT_EQ(Of(verdicts, kPrefix + 9).scope, Scope::kPrefix);
+}
+
+TEST_F(BlackholeTest, HostDownBehindTheLastRouterIsNoAccusation) {
+  // Hop 4 is the last router: the others' answers beyond it come from the hosts
+  // themselves, which a host that is down does not send.
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i == 11) {
+      SilentAfter(kPrefix + i, 4);
+    } else {
+      Path(kPrefix + i, 0, {}, 2);
+    }
+  }
+  const Verdict v = Of(JudgeWithPlan(8), kPrefix + 11);
+  EXPECT_EQ(v.verdict, VerdictKind::kInconclusive);
+  EXPECT_EQ(v.reason, "host_silent");
+}
+
+TEST_F(BlackholeTest, SilenceAtTheWindowTopIsNoAccusation) {
+  // Windows of 2 TTLs: the host's last answer closes the window 1..2, so nothing shows
+  // that the window 3..4 went to it.
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i == 11) {
+      SilentAfter(kPrefix + i, 2);
+    } else {
+      Path(kPrefix + i, 0, {}, 2);
+    }
+  }
+  const Verdict v = Of(JudgeWithPlan(2), kPrefix + 11);
+  EXPECT_EQ(v.verdict, VerdictKind::kInconclusive);
+  EXPECT_EQ(v.reason, "host_silent");
+}
+
+TEST_F(BlackholeTest, OneOtherHostPastTheHopIsNoAccusation) {
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i == 3) {
+      Path(kPrefix + i, 0, {}, 2);
+    } else {
+      SilentAfter(kPrefix + i, 2);
+    }
+  }
+  for (const Verdict& v : JudgeWithPlan(8)) EXPECT_FALSE(IsBlocking(v.verdict));
+}
+
+TEST_F(BlackholeTest, RareAnswersBeyondTheHopAreNoAccusation) {
+  // The other hosts' probes beyond hop 2 answer one time in ten or so (a rate-limited,
+  // lossy path): 30 silent probes of this host are within chance.
+  int n = 0;
+  for (uint32_t i = 0; i < 16; ++i) {
+    if (i == 11) {
+      SilentAfter(kPrefix + i, 2);
+    } else {
+      Path(kPrefix + i, 0, {}, 2, [&](int ttl, int, int) { return ttl <= 2 || n++ % 12 == 0; });
+    }
+  }
+  const Verdict v = Of(JudgeWithPlan(8), kPrefix + 11);
+  EXPECT_FALSE(IsBlocking(v.verdict)) << VerdictName(v.verdict);
+}
+
 TEST_F(JudgeTest, GenuineRstOneHopShortOnABalancedPathIsNotAnInjection) {
   uint32_t target = kPrefix + 12;
   for (uint32_t i = 0; i < 16; ++i) Path(kPrefix + i, i == 12 ? kDistance - 2 : 0);
