@@ -17,6 +17,16 @@ absl::string_view VerdictName(VerdictKind kind) {
   return "inconclusive";
 }
 
+std::optional<VerdictKind> ParseVerdictName(absl::string_view name) {
+  for (VerdictKind kind :
+       {VerdictKind::kReachable, VerdictKind::kClosed, VerdictKind::kSilentDrop,
+        VerdictKind::kPartialDrop, VerdictKind::kRstInjection, VerdictKind::kIcmpProhibited,
+        VerdictKind::kUnreachable, VerdictKind::kInconclusive}) {
+    if (VerdictName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
 absl::string_view MechanismName(Mechanism mechanism) {
   switch (mechanism) {
     case Mechanism::kInPath: return "in_path";

@@ -4,6 +4,7 @@
 #define CUTPOINT_ENGINE_LOCATE_VERDICT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ absl::string_view VerdictName(VerdictKind kind);
 absl::string_view MechanismName(Mechanism mechanism);
 absl::string_view ScopeName(Scope scope);
 bool IsBlocking(VerdictKind kind);
+// The kind VerdictName gives `name`; nullopt for any other text.
+std::optional<VerdictKind> ParseVerdictName(absl::string_view name);
 
 struct Evidence {
   std::string name;

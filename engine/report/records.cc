@@ -20,6 +20,7 @@ size_t FormatTcpFlags(uint8_t flags, char out[9]) {
 void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   line->Begin();
   line->AddString("type", "meta");
+  if (!meta.vantage.empty()) line->AddString("vantage", meta.vantage);
   line->AddInt("schema", kSchemaVersion);
   line->AddString("tool", "cutpoint");
   line->AddString("version", meta.tool_version);
@@ -147,6 +148,7 @@ void FormatDpdkStats(const DpdkStats& dpdk, JsonLine* line) {
 void FormatStats(const ScanStats& stats, JsonLine* line) {
   line->Begin();
   line->AddString("type", "stats");
+  if (!stats.vantage.empty()) line->AddString("vantage", stats.vantage);
   line->AddUint("probes_sent", stats.probes_sent);
   line->AddUint("send_errors", stats.send_errors);
   line->AddUint("replies_seen", stats.replies_seen);
@@ -215,9 +217,10 @@ void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* pa
 
 namespace cutpoint::report {
 
-void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
+void FormatVerdict(const locate::Verdict& verdict, JsonLine* line, absl::string_view vantage) {
   line->Begin();
   line->AddString("type", "verdict");
+  if (!vantage.empty()) line->AddString("vantage", vantage);
   line->AddIp("target", verdict.target);
   line->AddUint("port", verdict.port);
   line->AddString("verdict", locate::VerdictName(verdict.verdict));
@@ -284,10 +287,11 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line) {
   }
 }
 
-void FormatCut(const locate::Cut& cut, JsonLine* line) {
+void FormatCut(const locate::Cut& cut, JsonLine* line, absl::string_view vantage) {
   const locate::Verdict& v = *cut.verdict;
   line->Begin();
   line->AddString("type", "cut");
+  if (!vantage.empty()) line->AddString("vantage", vantage);
   line->AddString("prefix", v.cut_prefix);
   line->AddUint("targets", cut.targets);
   line->AddUint("port", v.port);
@@ -316,6 +320,71 @@ void FormatCut(const locate::Cut& cut, JsonLine* line) {
   std::vector<absl::string_view> evidence;
   for (const locate::Evidence& e : v.evidence) evidence.push_back(e.name);
   line->AddStringArray("evidence", evidence);
+}
+
+namespace {
+
+std::vector<absl::string_view> VantagesWhere(const locate::VantageComparison& comparison,
+                                             const locate::TargetComparison& target,
+                                             locate::VantageView view) {
+  std::vector<absl::string_view> names;
+  for (size_t i = 0; i < comparison.vantages.size(); ++i) {
+    if (locate::ViewOf(target.by_vantage[i]) == view) names.push_back(comparison.vantages[i]);
+  }
+  return names;
+}
+
+}  // namespace
+
+void FormatVantageDiff(const locate::VantageComparison& comparison,
+                       const locate::TargetComparison& target, JsonLine* line) {
+  line->Begin();
+  line->AddString("type", "vantage_diff");
+  line->AddIp("target", target.target);
+  line->AddUint("port", target.port);
+  line->AddStringArray("blocked_from",
+                       VantagesWhere(comparison, target, locate::VantageView::kBlocked));
+  line->AddStringArray("open_from", VantagesWhere(comparison, target, locate::VantageView::kOpen));
+  line->BeginObject("vantages");
+  for (size_t i = 0; i < comparison.vantages.size(); ++i) {
+    const std::optional<locate::VantageVerdict>& verdict = target.by_vantage[i];
+    if (!verdict) continue;
+    line->BeginObject(comparison.vantages[i]);
+    line->AddString("verdict", locate::VerdictName(verdict->verdict));
+    if (!verdict->mechanism.empty()) line->AddString("mechanism", verdict->mechanism);
+    if (!verdict->reason.empty()) line->AddString("reason", verdict->reason);
+    if (verdict->after_ttl) line->AddInt("after_ttl", *verdict->after_ttl);
+    if (verdict->after_addr) line->AddIp("after_addr", *verdict->after_addr);
+    if (!verdict->scope.empty()) line->AddString("scope", verdict->scope);
+    if (!verdict->cut_prefix.empty()) line->AddString("cut_prefix", verdict->cut_prefix);
+    line->AddString("source", verdict->source);
+    line->EndObject();
+  }
+  line->EndObject();
+}
+
+void FormatVantageSummary(const locate::VantageComparison& comparison,
+                          const locate::PortComparison& port, JsonLine* line) {
+  line->Begin();
+  line->AddString("type", "vantage_summary");
+  line->AddUint("port", port.port);
+  line->AddStringArray("vantages", comparison.vantages);
+  line->AddInt("targets", port.targets);
+  line->AddInt("differ", port.differ);
+  line->AddInt("agree", port.agree);
+  line->AddInt("undecided", port.undecided);
+  line->BeginArray("blocked_open");
+  for (size_t i = 0; i < comparison.vantages.size(); ++i) {
+    for (size_t j = 0; j < comparison.vantages.size(); ++j) {
+      if (i == j) continue;
+      line->BeginObject();
+      line->AddString("blocked_from", comparison.vantages[i]);
+      line->AddString("open_from", comparison.vantages[j]);
+      line->AddInt("targets", port.blocked_open[i][j]);
+      line->EndObject();
+    }
+  }
+  line->EndArray();
 }
 
 }  // namespace cutpoint::report

@@ -11,6 +11,7 @@
 #include "engine/wire/ip_address.h"
 
 #include "engine/locate/cuts.h"
+#include "engine/locate/vantage_compare.h"
 #include "engine/locate/verdict.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
@@ -46,6 +47,7 @@ struct MetaInfo {
   bool skip_reserved = false;
   uint64_t reserved_skipped = 0;
   std::vector<std::string> notes;  // caveats about this run, one sentence each
+  std::string vantage;             // --vantage: where the run probed from; empty: untagged
 };
 
 struct RejectCounts {
@@ -109,6 +111,7 @@ struct ScanStats {
     uint64_t swept_targets = 0;
   };
   std::optional<Screen> screen;
+  std::string vantage;  // --vantage, as in MetaInfo
 };
 
 void FormatMeta(const MetaInfo& meta, JsonLine* line);
@@ -122,9 +125,17 @@ void FormatStats(const ScanStats& stats, JsonLine* line);
 void FormatProbe(uint64_t index, const probe::ProbeSpec& spec, const uint8_t* packet, size_t len,
                  JsonLine* line);
 
-void FormatVerdict(const locate::Verdict& verdict, JsonLine* line);
+// A non-empty `vantage` (--vantage) tags the record with where the run probed from.
+void FormatVerdict(const locate::Verdict& verdict, JsonLine* line, absl::string_view vantage = {});
 // A filtered prefix (engine/locate/cuts.h): the shared finding of its targets.
-void FormatCut(const locate::Cut& cut, JsonLine* line);
+void FormatCut(const locate::Cut& cut, JsonLine* line, absl::string_view vantage = {});
+
+// `cutpoint report --json`: a target blocked from one vantage and open from another, with
+// each vantage's verdict; and per test port the counts of the comparison.
+void FormatVantageDiff(const locate::VantageComparison& comparison,
+                       const locate::TargetComparison& target, JsonLine* line);
+void FormatVantageSummary(const locate::VantageComparison& comparison,
+                          const locate::PortComparison& port, JsonLine* line);
 
 // "SA", "RA", "R", ...: one letter per set flag in the order F S R P A U E C.
 size_t FormatTcpFlags(uint8_t flags, char out[9]);

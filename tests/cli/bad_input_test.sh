@@ -89,6 +89,10 @@ expect 2 "not below --shards" -- scan "${S[@]}" --allow-reserved 198.18.0.0/15 -
 expect 2 "one TTL" -- scan "${S[@]}" --allow-reserved 198.18.0.0/15 --ttl 1-5 198.18.0.1
 expect 2 "needs the test port" -- locate --allow-reserved 198.18.0.0/15 198.18.0.1
 expect 2 "is the test port" -- locate --allow-reserved 198.18.0.0/15 -p 25 --control-port 25 198.18.0.1
+# --vantage NAME: 1 to 64 of A-Z a-z 0-9 . _ -, on every probing command.
+expect 2 "bad --vantage 'a b' (1 to 64 characters of A-Z a-z 0-9 . _ -)" -- locate --allow-reserved 198.18.0.0/15 -p 25 --vantage "a b" 198.18.0.1
+expect 2 "bad --vantage ''" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15 --vantage "" 198.18.0.1
+expect 2 "bad --vantage '$(printf 'v%.0s' {1..65})'" -- scan "${S[@]}" --allow-reserved 198.18.0.0/15 -p 25 --vantage "$(printf 'v%.0s' {1..65})" 198.18.0.1
 expect 2 "unknown command" -- frobnicate
 # Output.
 expect 2 "cannot write output" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15 -o "$work/no/such/dir/out.ndjson" 198.18.0.1

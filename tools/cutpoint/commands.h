@@ -13,6 +13,8 @@ int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string
 int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 int RunScan(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& args);
+// Reads files only; nothing is sent, so it needs no argv for a meta record.
+int RunReport(const std::vector<std::string>& args);
 
 }  // namespace cutpoint::cli
 

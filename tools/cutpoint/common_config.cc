@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <tuple>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
@@ -54,6 +55,18 @@ absl::Status ParseSourceOption(const cmdline::ParsedArgs& args, CommonProbingCon
 }
 
 }  // namespace
+
+absl::Status CheckVantageName(absl::string_view name) {
+  bool valid = !name.empty() && name.size() <= kMaxVantageLength;
+  for (char c : name) {
+    valid = valid && (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                      c == '-');
+  }
+  if (valid) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "bad --vantage '", name, "' (1 to ", kMaxVantageLength,
+      " characters of A-Z a-z 0-9 . _ -)"));
+}
 
 absl::StatusOr<wire::SourceAddresses> ParseSourceAddresses(absl::string_view text) {
   wire::SourceAddresses sources;
@@ -127,6 +140,10 @@ absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args, const Com
   }
   RETURN_IF_ERROR(ParseShardOptions(args, config));
   RETURN_IF_ERROR(ParseSourceOption(args, config));
+  if (std::optional<std::string> vantage = args.Get("vantage")) {
+    RETURN_IF_ERROR(CheckVantageName(*vantage));
+    config->vantage = *vantage;
+  }
   config->interface = args.Get("interface").value_or("");
   config->output = args.Get("output").value_or("-");
   config->key_file = args.Get("key-file").value_or("");

@@ -46,6 +46,7 @@ struct CommonProbingConfig {
   std::string key_file;  // empty: a fresh key, not saved
   std::string resume_path;
   std::string run_as_user;
+  std::string vantage;  // --vantage: tags the run's records; empty: untagged
   bool keep_root = false;
   bool quiet = false;
 };
@@ -85,6 +86,9 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
      "broadcast)"},
     {"skip-reserved", 0, "",
      "leave reserved ranges out of the targets instead of refusing the run"},
+    {"vantage", 0, "NAME",
+     "where this run probes from: tags its meta, verdict, cut and stats records (1-64 of "
+     "A-Z a-z 0-9 . _ -); 'cutpoint report' compares runs of several vantages"},
     {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
 };
@@ -97,7 +101,8 @@ std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own, const C
                                std::span<const cmdline::OptionDefault> own_defaults = {});
 
 // The common options, checked in this order: --ttl, --rate, --attempts, --cooldown,
-// --seed, --shards/--shard, --source-ip. Fills the common part of a command's config.
+// --seed, --shards/--shard, --source-ip, --vantage. Fills the common part of a command's
+// config.
 absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args, const CommonDefaults& defaults,
                                       CommonProbingConfig* config);
 // The TARGET words, the targeting flags and --max-targets.
@@ -111,6 +116,10 @@ absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config);
 absl::StatusOr<wire::IpAddress> ParseAddressOption(absl::string_view flag,
                                                    absl::string_view value,
                                                    absl::string_view item);
+// A --vantage name: 1 to kMaxVantageLength characters of A-Z a-z 0-9 . _ -, so it is safe
+// in a file name, a JSON string and a report line alike.
+inline constexpr size_t kMaxVantageLength = 64;
+absl::Status CheckVantageName(absl::string_view name);
 // "ADDR[,ADDR]": at most one source address per family (--source-ip).
 absl::StatusOr<wire::SourceAddresses> ParseSourceAddresses(absl::string_view text);
 // Fills, for each family `targets` holds, a missing source address (and the interface)

@@ -239,11 +239,11 @@ absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate:
   }
   report::JsonLine line;
   for (const locate::Verdict& verdict : verdicts) {
-    report::FormatVerdict(verdict, &line);
+    report::FormatVerdict(verdict, &line, config.vantage);
     RETURN_IF_ERROR(out.Append(line.Finish()));
   }
   for (const locate::Cut& cut : cuts) {
-    report::FormatCut(cut, &line);
+    report::FormatCut(cut, &line, config.vantage);
     RETURN_IF_ERROR(out.Append(line.Finish()));
   }
   return FinishWithStats(stats, out);
@@ -430,6 +430,7 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
     stats.screen = report::ScanStats::Screen{sweep->screen_probes(), sweep->swept_targets()};
   }
   ConcludeResume(config, *sweep, judge_options.incomplete_reason == "interrupted", &stats);
+  stats.vantage = config.vantage;
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
   locate::MarkDualStackPeers(run->targeting.dual_stack_pairs, &verdicts);
   const std::vector<locate::Cut> cuts = locate::FindCuts(&verdicts);

@@ -18,6 +18,7 @@ void PrintUsage(std::FILE* out) {
       "  scan     one probe per (target, port) at a fixed TTL: open / closed / unreachable\n"
       "  locate   judge per target whether, where and how TCP SYNs to a port are filtered\n"
       "  match    match the replies in a saved pcap to a scan's probes\n"
+      "  report   compare locate verdicts from several vantages: blocked from one, open from another\n"
       "  version  print the version\n\n"
       "'cutpoint COMMAND --help' describes each command.\n");
 }
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   if (command == "scan") return cutpoint::cli::RunScan(all, rest);
   if (command == "locate") return cutpoint::cli::RunLocate(all, rest);
   if (command == "match") return cutpoint::cli::RunMatch(all, rest);
+  if (command == "report") return cutpoint::cli::RunReport(rest);
   if (command == "version" || command == "--version") {
     std::printf("cutpoint %s\n", CUTPOINT_VERSION);
     return cutpoint::cli::kExitOk;

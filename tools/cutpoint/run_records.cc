@@ -20,6 +20,7 @@ void AddProbing(const ProbingMeta& probing, report::MetaInfo* meta) {
   meta->attempts = config.attempts;
   meta->rate_pps = config.rate_pps;
   meta->target_count = probing.target_count;
+  meta->vantage = config.vantage;
   const targets::TargetingReport& targeting = *probing.targeting;
   meta->blocklists = targeting.blocklist_files;
   meta->blocklisted = targeting.blocklisted;

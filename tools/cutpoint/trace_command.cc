@@ -215,6 +215,7 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
                    config.dry_run ? session::WriteDryRun(plan, codec, config.sources,
                                                          options, *sink, session::StopRequested())
                                   : ProbeLive(mode, config, args, plan, codec, options, *sink));
+  stats.vantage = config.vantage;
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!config.dry_run) {
     if (!config.quiet) PrintSummary(mode, stats, target_count);

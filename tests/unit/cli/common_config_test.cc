@@ -87,6 +87,23 @@ TEST(CommonProbingConfigTest, ParsesEveryOption) {
   EXPECT_TRUE(config->quiet);
 }
 
+// --vantage: 1 to 64 of [A-Za-z0-9._-], else an error naming the flag and the rule.
+TEST(CommonProbingConfigTest, VantageNames) {
+  for (const std::string& name : {std::string("A"), std::string("fra-1.upstream_b"), std::string(64, 'v')}) {
+    absl::StatusOr<CommonProbingConfig> config = Parse({"--vantage", name});
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->vantage, name);
+  }
+  absl::StatusOr<CommonProbingConfig> untagged = Parse({});
+  ASSERT_TRUE(untagged.ok());
+  EXPECT_TRUE(untagged->vantage.empty());
+  for (const std::string& name : {std::string(""), std::string(65, 'v'), std::string("a b"),
+                                 std::string("a/b"), std::string("\"a"), std::string("ä")}) {
+    EXPECT_EQ(Error({"--vantage", name}),
+              "bad --vantage '" + name + "' (1 to 64 characters of A-Z a-z 0-9 . _ -)");
+  }
+}
+
 TEST(CommonProbingConfigTest, ScanTakesOneTtl) {
   EXPECT_EQ(Error({"--ttl", "1-5"}, kScan),
             "scan probes at one TTL (--ttl N); use trace for a range");

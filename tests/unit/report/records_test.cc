@@ -354,5 +354,34 @@ TEST(FormatCutTest, NamesThePrefixAndTheSharedFinding) {
             std::string::npos);
 }
 
+// --vantage tags meta, verdict, cut and stats records right after their type; untagged
+// records are unchanged.
+TEST(VantageTest, TagsRunAndVerdictRecords) {
+  JsonLine line;
+  MetaInfo meta;
+  meta.command = "locate";
+  meta.vantage = "upstream-b";
+  FormatMeta(meta, &line);
+  EXPECT_EQ(Finish(line).rfind("{\"type\":\"meta\",\"vantage\":\"upstream-b\",\"schema\":1,", 0), 0u);
+  ScanStats stats;
+  stats.vantage = "upstream-b";
+  FormatStats(stats, &line);
+  EXPECT_EQ(Finish(line).rfind("{\"type\":\"stats\",\"vantage\":\"upstream-b\",\"probes_sent\"", 0), 0u);
+  std::vector<locate::Verdict> verdicts(1);
+  verdicts[0].target = Ip(198, 19, 1, 101);
+  verdicts[0].port = 25;
+  verdicts[0].verdict = locate::VerdictKind::kSilentDrop;
+  const std::vector<locate::Cut> cuts = locate::FindCuts(&verdicts);
+  ASSERT_EQ(cuts.size(), 1u);
+  FormatVerdict(verdicts[0], &line, "A");
+  EXPECT_EQ(Finish(line).rfind("{\"type\":\"verdict\",\"vantage\":\"A\",\"target\":\"198.19.1.101\",", 0), 0u);
+  FormatCut(cuts[0], &line, "A");
+  EXPECT_EQ(Finish(line).rfind("{\"type\":\"cut\",\"vantage\":\"A\",\"prefix\":\"198.19.1.101/32\",", 0), 0u);
+  FormatVerdict(verdicts[0], &line);
+  EXPECT_EQ(Finish(line).find("vantage"), std::string::npos);
+  FormatStats(ScanStats(), &line);
+  EXPECT_EQ(Finish(line).find("vantage"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cutpoint::report

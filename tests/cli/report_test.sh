@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# `cutpoint report` on hand-written locate outputs of two vantages (one tagged with
+# --vantage, one named by its file), text and --json compared exactly; and malformed
+# inputs: a non-zero exit and a message naming FILE:LINE, never a crash.
+set -uo pipefail
+CUTPOINT=$1
+FIXTURES=$(cd "$(dirname "$0")/../fixtures/report" && pwd)
+work=$(mktemp -d /tmp/cutpoint-report.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+cp "$FIXTURES/upstream-a.ndjson" "$FIXTURES/upstream-b.ndjson" "$work/"
+cd "$work" || exit 1
+
+"$CUTPOINT" report upstream-a.ndjson upstream-b.ndjson >text.out 2>text.err || fail "report: exit $?"
+cat >text.expected <<'END'
+vantages A, upstream-b.ndjson: 3 targets on TCP 25 blocked from A and open from upstream-b.ndjson, 0 blocked from upstream-b.ndjson and open from A, 1 agree, 1 undecided
+198.19.1.101 TCP 25: blocked from vantage A (silent drop after hop 2, 198.18.1.2), open from vantage upstream-b.ndjson (reachable)
+198.19.1.102 TCP 25: blocked from vantage A (rst injection in path after hop 2, 198.18.1.2), open from vantage upstream-b.ndjson (closed)
+2001:2:0:1::65 TCP 25: blocked from vantage A (silent drop after hop 2, 2001:2:0:1::2), open from vantage upstream-b.ndjson (reachable)
+END
+diff -u text.expected text.out || fail "report text differs"
+[[ -s text.err ]] && fail "report wrote to stderr: $(cat text.err)"
+
+"$CUTPOINT" report --json upstream-a.ndjson upstream-b.ndjson >json.out || fail "report --json: exit $?"
+cat >json.expected <<'END'
+{"type":"vantage_diff","target":"198.19.1.101","port":25,"blocked_from":["A"],"open_from":["upstream-b.ndjson"],"vantages":{"A":{"verdict":"silent_drop","after_ttl":2,"after_addr":"198.18.1.2","scope":"host","cut_prefix":"198.19.1.101/32","source":"upstream-a.ndjson:4"},"upstream-b.ndjson":{"verdict":"reachable","source":"upstream-b.ndjson:3"}}}
+{"type":"vantage_diff","target":"198.19.1.102","port":25,"blocked_from":["A"],"open_from":["upstream-b.ndjson"],"vantages":{"A":{"verdict":"rst_injection","mechanism":"in_path","after_ttl":2,"after_addr":"198.18.1.2","scope":"host","cut_prefix":"198.19.1.102/32","source":"upstream-a.ndjson:5"},"upstream-b.ndjson":{"verdict":"closed","source":"upstream-b.ndjson:4"}}}
+{"type":"vantage_diff","target":"2001:2:0:1::65","port":25,"blocked_from":["A"],"open_from":["upstream-b.ndjson"],"vantages":{"A":{"verdict":"silent_drop","after_ttl":2,"after_addr":"2001:2:0:1::2","source":"upstream-a.ndjson:7"},"upstream-b.ndjson":{"verdict":"reachable","source":"upstream-b.ndjson:6"}}}
+{"type":"vantage_summary","port":25,"vantages":["A","upstream-b.ndjson"],"targets":5,"differ":3,"agree":1,"undecided":1,"blocked_open":[{"blocked_from":"A","open_from":"upstream-b.ndjson","targets":3},{"blocked_from":"upstream-b.ndjson","open_from":"A","targets":0}]}
+END
+diff -u json.expected json.out || fail "report --json differs"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' json.out || fail "report --json: not NDJSON"
+
+# expect_error CODE PATTERN FILE...: the exit code, and "cutpoint: " + PATTERN on stderr.
+expect_error() {
+  local code=$1 pattern=$2
+  shift 2
+  "$CUTPOINT" report "$@" >err.out 2>err.err
+  local got=$?
+  local first
+  first=$(head -n 1 err.err)
+  if [[ $got -ne $code ]]; then
+    fail "report $*: exit $got, expected $code ($first)"
+  elif [[ $first != "cutpoint: $pattern"* ]]; then
+    fail "report $*: stderr '$first' does not start with 'cutpoint: $pattern'"
+  elif [[ -s err.out ]]; then
+    fail "report $*: wrote output on error"
+  fi
+}
+
+head -n 3 upstream-a.ndjson >broken.ndjson
+printf '{"type":"verdict","target":"198.19.1.102","port":25,"verdict":\n' >>broken.ndjson
+expect_error 2 "broken.ndjson:4: not valid JSON" broken.ndjson upstream-b.ndjson
+head -c -1 upstream-b.ndjson >cut.ndjson
+expect_error 2 "cut.ndjson:7: the last line is cut short" upstream-a.ndjson cut.ndjson
+sed '2s/"target":"198.19.1.100",//' upstream-b.ndjson >missing.ndjson
+expect_error 2 "missing.ndjson:2: verdict record without 'target'" upstream-a.ndjson missing.ndjson
+sed '3s/"verdict":"reachable"/"verdict":"blocked"/' upstream-b.ndjson >unknown.ndjson
+expect_error 2 "unknown.ndjson:3: unknown verdict 'blocked'" upstream-a.ndjson unknown.ndjson
+printf '\x00\xff garbage\n' >binary.ndjson
+expect_error 2 "binary.ndjson:1: not valid JSON" upstream-a.ndjson binary.ndjson
+expect_error 2 "a report compares at least two vantages" upstream-a.ndjson
+expect_error 2 "cannot read 'nonexistent.ndjson'" upstream-a.ndjson nonexistent.ndjson
+expect_error 2 "report needs the NDJSON outputs"
+expect_error 2 "unknown option" --bogus upstream-a.ndjson
+# The same vantage twice with a different finding: refused, naming both records.
+sed 's/"reachable","distance":3/"silent_drop","distance":3/; 1s/"schema"/"vantage":"B","schema"/' \
+  upstream-b.ndjson >b-again.ndjson
+sed '1s/"schema"/"vantage":"B","schema"/' upstream-b.ndjson >b.ndjson
+expect_error 2 "198.19.1.101 TCP 25 is judged twice from vantage B: reachable (b.ndjson:3) and silent_drop (b-again.ndjson:3)" \
+  upstream-a.ndjson b.ndjson b-again.ndjson
+# ... but the same finding twice counts once.
+"$CUTPOINT" report upstream-a.ndjson b.ndjson b.ndjson >twice.out || fail "identical repeat refused"
+head -n 1 twice.out | grep -q '^vantages A, B: 3 targets' || fail "identical repeat: $(head -n 1 twice.out)"
+
+echo "cli.report: $failures failed"
+[[ $failures -eq 0 ]]
