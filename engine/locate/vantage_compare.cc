@@ -57,11 +57,11 @@ absl::Status JudgedTwice(const VantageVerdict& first, const VantageVerdict& seco
       "); give each vantage's run its own --vantage name"));
 }
 
-// "silent drop after hop 2, 198.18.1.2", "rst injection in path", "reachable".
+// "silent drop after hop 2, 198.18.1.2", "rst injection in-path", "reachable".
 std::string Finding(const VantageVerdict& verdict) {
   std::string text = absl::StrReplaceAll(VerdictName(verdict.verdict), {{"_", " "}});
   if (!verdict.mechanism.empty()) {
-    absl::StrAppend(&text, " ", absl::StrReplaceAll(verdict.mechanism, {{"_", " "}}));
+    absl::StrAppend(&text, " ", absl::StrReplaceAll(verdict.mechanism, {{"_", "-"}}));
   }
   if (!verdict.reason.empty()) absl::StrAppend(&text, ": ", verdict.reason);
   if (IsBlocking(verdict.verdict) && verdict.after_ttl) {

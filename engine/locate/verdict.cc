@@ -21,7 +21,7 @@ std::optional<VerdictKind> ParseVerdictName(absl::string_view name) {
   for (VerdictKind kind :
        {VerdictKind::kReachable, VerdictKind::kClosed, VerdictKind::kSilentDrop,
         VerdictKind::kPartialDrop, VerdictKind::kRstInjection, VerdictKind::kIcmpProhibited,
-        VerdictKind::kUnreachable, VerdictKind::kInconclusive}) {
+        VerdictKind::kUnreachable, VerdictKind::kBlackholed, VerdictKind::kInconclusive}) {
     if (VerdictName(kind) == name) return kind;
   }
   return std::nullopt;

@@ -17,7 +17,7 @@ cd "$work" || exit 1
 cat >text.expected <<'END'
 vantages A, upstream-b.ndjson: 3 targets on TCP 25 blocked from A and open from upstream-b.ndjson, 0 blocked from upstream-b.ndjson and open from A, 1 agree, 1 undecided
 198.19.1.101 TCP 25: blocked from vantage A (silent drop after hop 2, 198.18.1.2), open from vantage upstream-b.ndjson (reachable)
-198.19.1.102 TCP 25: blocked from vantage A (rst injection in path after hop 2, 198.18.1.2), open from vantage upstream-b.ndjson (closed)
+198.19.1.102 TCP 25: blocked from vantage A (rst injection in-path after hop 2, 198.18.1.2), open from vantage upstream-b.ndjson (closed)
 2001:2:0:1::65 TCP 25: blocked from vantage A (silent drop after hop 2, 2001:2:0:1::2), open from vantage upstream-b.ndjson (reachable)
 END
 diff -u text.expected text.out || fail "report text differs"
