@@ -92,6 +92,20 @@
 #                       With --filter-router J only branch a filters.  Returns
 #                       go through branch a; router J+1 answers from its
 #                       lnk<J> address (both families) either way.
+#   --second-vantage    a second prober NAME-p2 (vantage B) on its own veth
+#                       "lnkv" (198.18.200.0/24 and 2001:2:0:200::/64: prober
+#                       .1 / ::1, router .2 / ::2) to router k, the filter
+#                       router (router 2, or N if N < 2, when --scenario open);
+#                       default routes via router k, which answers TTL expiry
+#                       from 198.18.200.2 / 2001:2:0:200::2; explicit routes to
+#                       198.18.200.0/24 and its /64 on every other router and
+#                       the destination.  The --scenario filter then matches
+#                       only what arrives on router k's lnk<k-1> (nft iifname:
+#                       a transit that filters one upstream only), so B's
+#                       probes bypass it.  Topology file: PROBER2_NS, _IF,
+#                       _ADDR, _GW, _ADDR6, _GW6, _ROUTER, _DISTANCE; truth:
+#                       "second_vantage".  Chain scenarios only; not with
+#                       blackhole or --ecmp-hop.
 #
 # --truth FILE writes the ground truth as JSON (see tests/lab/README.md).
 #
@@ -110,7 +124,8 @@
 #                  [--ratelimit-pps P] [--ecmp-hop J] [--inject-mode relay|tap]
 #                  [--inject-ttl-mode fixed|remaining[+N]|copy]
 #                  [--also-filter SCENARIO:J:A,B,...]
-#                  [--loss J:PCT[,J:PCT...]] [--drop-percent P] [--truth FILE] --out FILE
+#                  [--loss J:PCT[,J:PCT...]] [--drop-percent P] [--second-vantage]
+#                  [--truth FILE] --out FILE
 #   lab.sh down NAME
 #   lab.sh list
 set -euo pipefail
@@ -121,7 +136,7 @@ readonly LINK_NET=198.18        # link k = 198.18.k.0/24
 readonly LINKS6=2001:2::/52     # every IPv6 link (2001:2:0:X::/64, X <= 255 in decimal digits)
 readonly TARGETS6=2001:2:0:ff00::/56  # routed towards the destination, like 198.19.0.0/16
 readonly TWIN6=2001:2:0:ff00    # 198.19.0.0/16 <-> 2001:2:0:ff00::/112, address for address
-readonly NS_SUFFIX_RE='(p|d[ab]?|r[0-9]+[ab]?)'
+readonly NS_SUFFIX_RE='(p2?|d[ab]?|r[0-9]+[ab]?)'
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 readonly SCRIPT_DIR
 
@@ -154,6 +169,7 @@ usage:
                  [--inject-ttl-mode fixed|remaining[+N]|copy (forged RST TTL, default fixed 64)]
                  [--also-filter SCENARIO:J:A,B,... (a second filter on router J)]
                  [--loss J:PCT[,J:PCT...] (router J drops PCT % of what it forwards)]
+                 [--second-vantage (a second prober NAME-p2 on router k, bypassing its filter)]
                  [--truth FILE (ground truth JSON)]
                  --out FILE
   lab.sh down NAME
@@ -784,10 +800,12 @@ MSGS=100000 LISTENER="" INJECTOR="" OUT="" TRUTH="" SCENARIO=open PORT=25 FILTER
 FILTER_ROUTER="" SILENT_HOP="" RL_HOP="" RL_PPS=50 ECMP_HOP="" INJECT_MODE=relay LOSS=""
 FAMILY=both ICMP6_CODE=admin TTL_MODE=fixed PREFIX_GIVEN=0 FILTERED_GIVEN=0 ALSO_FILTER="" DROP_PERCENT=50
 PORTS=()
+SECOND_VANTAGE=""  # --second-vantage (a flag): see the "second vantage" section
 
 parse_up_options() {
   while [[ $# -gt 0 ]]; do
     [[ $1 == -h || $1 == --help ]] && usage
+    if [[ $1 == --second-vantage ]]; then SECOND_VANTAGE=1; shift; continue; fi
     [[ $# -ge 2 ]] || die "$1 needs a value"
     case $1 in
       --routers) ROUTERS=$2 ;;
@@ -858,6 +876,7 @@ check_up_options() {
     [[ -z $FILTER_ROUTER$SILENT_HOP$RL_HOP$ECMP_HOP$LOSS$ALSO_FILTER ]] ||
       die "--scenario story takes no --filter-router/--silent-hop/--ratelimit-hop/--ecmp-hop/--loss/--also-filter"
     [[ $TTL_MODE != copy ]] || die "--inject-ttl-mode copy is for chain scenarios"
+    [[ -z $SECOND_VANTAGE ]] || die "--second-vantage is for chain scenarios, not story"
     (( ROUTERS == 3 )) || warn "--scenario story always has 3 router hops; --routers ignored"
   fi
 }
@@ -950,6 +969,8 @@ up_chain() {
   chain_validate
   chain_filtered
   chain_also_validate
+  local vk="" vns="" vrns=""
+  [[ -z $SECOND_VANTAGE ]] || vantage_validate
 
   local last=$((n + 1))
   local -a nodes=("$name-p")
@@ -961,16 +982,19 @@ up_chain() {
   [[ -z $ecmp ]] || bns="$name-r${ecmp}b"
 
   chain_network
+  [[ -z $SECOND_VANTAGE ]] || vantage_network
   chain_paths
   start_listener "${nodes[last]}" listener "${PORTS[@]}"
   local fns="" fif="" faddr="" faddr6=""
   [[ -z $k ]] || chain_filter
+  [[ -z $SECOND_VANTAGE || -z $k ]] || vantage_filter
   chain_first_unfiltered
   wait_up "${nodes[0]}" "$first_addr" "$first_addr6" "${nodes[last]}" listener
 
   chain_env
   [[ -z $TRUTH ]] || chain_truth
   chain_log
+  [[ -z $SECOND_VANTAGE ]] || vantage_finish
 }
 
 chain_validate() {
@@ -1433,6 +1457,98 @@ story_truth() {
   \"ecmp_filter_branch_addr6\": null,
   \"inject_ttl_mode\": \"$TTL_MODE\"
 }"
+}
+
+# ---------------------------------------------------------------- second vantage
+# --second-vantage: a second prober (vantage B) attached to router k, the filter
+# router, by its own veth, while the first prober (vantage A) stays at the head
+# of the chain.  The --scenario filter on router k then matches only what
+# arrives from A's side (its lnk<k-1>), the pattern of a transit that filters
+# one upstream only: B's probes bypass it.  The vantage_* helpers run inside
+# up_chain and work on its local variables (vk: the router B hangs off, vns:
+# B's namespace, vrns: router vk's).
+readonly VANTAGE_OCT=200        # B's link: 198.18.200.0/24, 2001:2:0:200::/64
+readonly VANTAGE_IF=lnkv        # B's veth, the same name at both ends
+
+vantage_validate() {
+  [[ -z $ecmp ]] || die "--second-vantage does not combine with --ecmp-hop"
+  [[ $scenario != blackhole ]] ||
+    die "--second-vantage: blackhole routes null-route for every upstream (use drop, partial, rst, icmp, inject or open)"
+  if [[ -n $k ]]; then vk=$k; else vk=$(( n >= 2 ? 2 : n )); fi
+  vns="$name-p2"
+}
+
+# B's namespace and link, its default routes via router vk, and routes to its
+# link on every other node: downstream on the routers before vk, back towards vk
+# (explicitly, not through the return routes towards A) on those after it and
+# on the destination.
+vantage_network() {
+  local j v4="$LINK_NET.$VANTAGE_OCT.0/24" v6="2001:2:0:$VANTAGE_OCT::/64"
+  vrns=${nodes[vk]}
+  mk_ns "$vns"
+  mk_link "$vns" "$VANTAGE_IF" "$vrns" "$VANTAGE_IF" "$VANTAGE_OCT"
+  ip -n "$vns" route add default via "$LINK_NET.$VANTAGE_OCT.2" dev "$VANTAGE_IF"
+  ip -n "$vns" -6 route add default via "$(link6 "$VANTAGE_OCT" 2)" dev "$VANTAGE_IF"
+  for (( j = 1; j < vk; j++ )); do
+    ip -n "${nodes[j]}" route add "$v4" via "$LINK_NET.$j.2" dev "lnk$j"
+    ip -n "${nodes[j]}" -6 route add "$v6" via "$(link6 "$j" 2)" dev "lnk$j"
+  done
+  for (( j = vk + 1; j <= last; j++ )); do
+    ip -n "${nodes[j]}" route add "$v4" via "$LINK_NET.$((j - 1)).1" dev "lnk$((j - 1))"
+    ip -n "${nodes[j]}" -6 route add "$v6" via "$(link6 $((j - 1)) 1)" dev "lnk$((j - 1))"
+  done
+}
+
+# Router k's filter table (drop, partial, rst, icmp, the injector's relay rule)
+# passes whatever does not arrive on lnk<k-1>.  The injector itself captures on
+# lnk<k-1> only; --inject-mode tap has no table.
+vantage_filter() {
+  ip netns exec "$fns" nft list table inet cutpoint_filter >/dev/null 2>&1 || return 0
+  ip netns exec "$fns" nft -f - <<EOT || die "could not restrict the filter in $fns to $fif"
+insert rule inet cutpoint_filter forward iifname != "$fif" accept comment "second vantage: filter $fif only"
+EOT
+}
+
+# B's hops (JSON object, family 4 or 6): router vk from B's link, then the
+# routers after it from their inbound addresses.
+vantage_hops_json() {
+  local family=$1 j a out=""
+  for (( j = vk; j <= n; j++ )); do
+    if (( j == vk )); then
+      if [[ $family == 4 ]]; then a="$LINK_NET.$VANTAGE_OCT.2"; else a=$(link6 "$VANTAGE_OCT" 2); fi
+    elif [[ $family == 4 ]]; then a="$LINK_NET.$((j - 1)).2"
+    else a=$(link6 $((j - 1)) 2)
+    fi
+    out+="${out:+, }\"$((j - vk + 1))\": \"$a\""
+  done
+  echo "{$out}"
+}
+
+# B reaches the lab; its topology-file lines and truth entry; the log line.
+vantage_finish() {
+  local vdist=$((last - vk + 1)) bypass=0 f4="" f6=""
+  wait_reach "$vns" "$first_addr"
+  wait_reach "$vns" "$first_addr6"
+  [[ -z $k ]] || bypass=1
+  # A second filter beyond vk (--also-filter) is on B's path too.
+  if [[ -n $also ]] && (( also_k > vk )); then f4=$also_f4; f6=$also_f6; fi
+  write_file "$OUT" "$(<"$OUT")
+PROBER2_NS=$vns
+PROBER2_IF=$VANTAGE_IF
+PROBER2_ADDR=$LINK_NET.$VANTAGE_OCT.1
+PROBER2_GW=$LINK_NET.$VANTAGE_OCT.2
+PROBER2_ADDR6=$(link6 "$VANTAGE_OCT" 1)
+PROBER2_GW6=$(link6 "$VANTAGE_OCT" 2)
+PROBER2_ROUTER=$vk
+PROBER2_DISTANCE=$vdist"
+  if [[ -n $TRUTH ]]; then
+    local body
+    body=$(<"$TRUTH"); body=${body%\}}; body=${body%$'\n'}
+    write_file "$TRUTH" "$body,
+  \"second_vantage\": {\"prober_ns\": \"$vns\", \"prober_if\": \"$VANTAGE_IF\", \"prober_addr\": \"$LINK_NET.$VANTAGE_OCT.1\", \"prober_addr6\": \"$(link6 "$VANTAGE_OCT" 1)\", \"router\": $vk, \"distance\": $vdist, \"hops\": $(vantage_hops_json 4), \"hops6\": $(vantage_hops_json 6), \"filter_bypassed\": $( (( bypass )) && echo true || echo false ), \"filtered\": $(json_list "$f4"), \"filtered6\": $(json_list "$f6")}
+}"
+  fi
+  log "second vantage $vns ($LINK_NET.$VANTAGE_OCT.1, $(link6 "$VANTAGE_OCT" 1)) on router $vk ($vrns $VANTAGE_IF), distance $vdist${k:+; the hop-$k filter matches $fif only}"
 }
 
 main() {
