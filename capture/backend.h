@@ -45,6 +45,9 @@ struct BackendOptions {
   // backends frame IPv4 packets with EtherType 0x0800 to `v4` and IPv6 packets with
   // 0x86DD to `v6` (wire::EthernetFraming: both headers made once, one compare a packet).
   wire::NextHopMacs gateway_macs;
+  // dpdk: the IPv4 next hop whose MAC the port asks for itself by ARP before anything is
+  // sent (--gateway-ip; from sources.v4), instead of gateway_macs.v4 or the kernel's table.
+  std::optional<wire::IpAddress> gateway_ip;
   // The run's source address of each family. raw: the IPv6 socket is bound to the IPv6
   // one, which spares the kernel a source-address selection per packet (see
   // RawSocketSender::Create); the packets' bytes do not depend on it.
@@ -53,6 +56,8 @@ struct BackendOptions {
   // and the port by device name (empty: port 0).
   std::string dpdk_eal_args;
   std::string dpdk_device;
+  // Empty with dpdk: no kernel interface serves the port, so every family needs its MAC
+  // given (gateway_macs) or, IPv4, resolved (gateway_ip).
   std::string interface;
   int sender_threads = 1;
 };

@@ -238,6 +238,26 @@ absl::StatusOr<int> DpdkPort::ReceiveBurst(std::span<DpdkFrame> frames, uint16_t
   return static_cast<int>(got);
 }
 
+bool DpdkPort::TransmitFrame(std::span<const uint8_t> frame, uint16_t queue) {
+  if (queue >= tx_queues_ || frame.empty()) return false;
+  rte_mbuf* m = rte_pktmbuf_alloc(pool_);
+  if (m == nullptr) return false;
+  char* out =
+      rte_pktmbuf_append(m, static_cast<uint16_t>(std::min<size_t>(frame.size(), UINT16_MAX)));
+  if (out == nullptr || frame.size() > UINT16_MAX) {
+    rte_pktmbuf_free(m);
+    return false;
+  }
+  memcpy(out, frame.data(), frame.size());
+  if (rte_eth_tx_burst(port_id_, queue, &m, 1) == 1) return true;
+  rte_pktmbuf_free(m);
+  return false;
+}
+
+void DpdkPort::SetDestinationMacs(const wire::NextHopMacs& destination_macs) {
+  framing_ = wire::EthernetFraming(destination_macs, source_mac_);
+}
+
 absl::StatusOr<DpdkPortStats> DpdkPort::Stats() const {
   rte_eth_stats s;
   if (int ret = rte_eth_stats_get(port_id_, &s); ret != 0) return RteError("stats", ret);

@@ -89,6 +89,16 @@ class DpdkPort {
   // Frees the previous burst of this queue first.
   absl::StatusOr<int> ReceiveBurst(std::span<DpdkFrame> frames, uint16_t queue = 0);
 
+  // Sends one whole Ethernet frame (at most one mbuf's room) on `queue`, outside any
+  // DpdkSender: the ARP frames of the set-up and of the RX path. The caller owns `queue`
+  // for the call (see dpdk_backend.cc for how queue 0 is shared). Returns whether the
+  // driver took it; false also when the pool is empty or the frame too long.
+  bool TransmitFrame(std::span<const uint8_t> frame, uint16_t queue = 0);
+
+  // Replaces the next hop of each family. Only before any DpdkSender is made: senders copy
+  // the framing when they are constructed.
+  void SetDestinationMacs(const wire::NextHopMacs& destination_macs);
+
   absl::StatusOr<DpdkPortStats> Stats() const;
   absl::Status ResetStats();
 

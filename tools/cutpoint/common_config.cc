@@ -6,11 +6,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/plan_text.h"
-#include "absl/strings/str_split.h"
 #include "engine/wire/ip_address.h"
 #include "session/key_file.h"
 #include "tools/cutpoint/probe_options.h"
@@ -54,6 +54,29 @@ absl::Status ParseSourceOption(const cmdline::ParsedArgs& args, CommonProbingCon
   return absl::OkStatus();
 }
 
+// --gateway-ip: an IPv4 address, only for --tx dpdk, and not next to --gateway-mac (which
+// would name the same next hop twice).
+absl::Status CheckGatewayIpOption(const cmdline::ParsedArgs& args) {
+  std::optional<std::string> text = args.Get("gateway-ip");
+  if (!text) return absl::OkStatus();
+  if (args.Get("tx").value_or("raw") != "dpdk") {
+    return absl::InvalidArgumentError(
+        "--gateway-ip is for --tx dpdk (the kernel backends use the kernel's neighbour table)");
+  }
+  if (args.Has("gateway-mac")) {
+    return absl::InvalidArgumentError(
+        "--gateway-ip and --gateway-mac both name the IPv4 next hop: pass one");
+  }
+  ASSIGN_OR_RETURN(wire::IpAddress gateway, ParseAddressOption("--gateway-ip", *text, *text));
+  if (!gateway.is_v4()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad --gateway-ip '", *text,
+        "': IPv4 only (the DPDK port resolves next hops by ARP, not NDP); pass --gateway-mac6 "
+        "for IPv6"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckVantageName(absl::string_view name) {
@@ -64,8 +87,7 @@ absl::Status CheckVantageName(absl::string_view name) {
   }
   if (valid) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
-      "bad --vantage '", name, "' (1 to ", kMaxVantageLength,
-      " characters of A-Z a-z 0-9 . _ -)"));
+      "bad --vantage '", name, "' (1 to ", kMaxVantageLength, " characters of A-Z a-z 0-9 . _ -)"));
 }
 
 absl::StatusOr<wire::SourceAddresses> ParseSourceAddresses(absl::string_view text) {
@@ -78,16 +100,15 @@ absl::StatusOr<wire::SourceAddresses> ParseSourceAddresses(absl::string_view tex
     }
     std::optional<wire::IpAddress>& slot = sources.For(address.family());
     if (slot) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bad --source-ip '", text, "': one source address per family (IPv4, IPv6)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --source-ip '", text, "': one source address per family (IPv4, IPv6)"));
     }
     slot = address;
   }
   return sources;
 }
 
-absl::StatusOr<wire::IpAddress> ParseAddressOption(absl::string_view flag,
-                                                   absl::string_view value,
+absl::StatusOr<wire::IpAddress> ParseAddressOption(absl::string_view flag, absl::string_view value,
                                                    absl::string_view item) {
   absl::StatusOr<wire::IpAddress> address = wire::ParseIpAddress(item);
   if (address.ok()) return address;
@@ -109,13 +130,15 @@ std::string DefaultBlocklistPath() {
 
 }  // namespace
 
-std::vector<cmdline::OptionSpec> WithCommonProbingOptions(std::span<const cmdline::OptionSpec> own) {
+std::vector<cmdline::OptionSpec> WithCommonProbingOptions(
+    std::span<const cmdline::OptionSpec> own) {
   std::vector<cmdline::OptionSpec> all(own.begin(), own.end());
   all.insert(all.end(), std::begin(kCommonProbingOptions), std::end(kCommonProbingOptions));
   return all;
 }
 
-std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own, const CommonDefaults& defaults,
+std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own,
+                               const CommonDefaults& defaults,
                                std::span<const cmdline::OptionDefault> own_defaults) {
   std::vector<cmdline::OptionDefault> values(own_defaults.begin(), own_defaults.end());
   values.push_back({"ttl", defaults.one_ttl
@@ -126,8 +149,8 @@ std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own, const C
   return cmdline::FormatOptionsHelp(WithCommonProbingOptions(own), values);
 }
 
-absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args, const CommonDefaults& defaults,
-                                      CommonProbingConfig* config) {
+absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,
+                                      const CommonDefaults& defaults, CommonProbingConfig* config) {
   RETURN_IF_ERROR(ParseTtlOption(args, defaults, config));
   if (std::optional<std::string> text = args.Get("rate")) {
     ASSIGN_OR_RETURN(config->rate_pps, ParseRate(*text));
@@ -144,7 +167,9 @@ absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args, const Com
     RETURN_IF_ERROR(CheckVantageName(*vantage));
     config->vantage = *vantage;
   }
+  RETURN_IF_ERROR(CheckGatewayIpOption(args));
   config->interface = args.Get("interface").value_or("");
+  config->tx_dpdk = args.Get("tx").value_or("raw") == "dpdk";
   config->output = args.Get("output").value_or("-");
   config->key_file = args.Get("key-file").value_or("");
   config->resume_path = args.Get("resume").value_or("");
@@ -176,8 +201,20 @@ absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config) {
 
 absl::Status ResolveRoute(const targets::TargetSet& targets, bool need_interface,
                           CommonProbingConfig* config) {
-  RETURN_IF_ERROR(capture::ResolveSources(targets.FirstOfEachFamily(), need_interface, &config->sources,
-                                          &config->interface));
+  if (config->tx_dpdk && config->interface.empty()) {
+    capture::FamilyAddresses first = targets.FirstOfEachFamily();
+    for (wire::IpFamily family : capture::kBothFamilies) {
+      if (first.of(family) && !config->sources.For(family)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--tx dpdk without --interface needs --source-ip (-S) for the IPv",
+                         static_cast<int>(family),
+                         " targets: the DPDK port is not the kernel's, so no route names one"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(capture::ResolveSources(targets.FirstOfEachFamily(), need_interface,
+                                          &config->sources, &config->interface));
   return absl::OkStatus();
 }
 

@@ -41,7 +41,8 @@ struct CommonProbingConfig {
   uint32_t shard_count = 1;
   uint32_t shard_index = 0;
   wire::SourceAddresses sources;  // unset families: from the route (ResolveRoute)
-  std::string interface;        // empty: from the route
+  std::string interface;          // empty: from the route (--tx dpdk: none, see ResolveRoute)
+  bool tx_dpdk = false;           // --tx dpdk
   std::string output = "-";
   std::string key_file;  // empty: a fresh key, not saved
   std::string resume_path;
@@ -63,13 +64,20 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
     {"output", 'o', "FILE", "write the output here (default: standard output)"},
     {"key-file", 0, "FILE",
      "probe key: read it, or create it if missing (needed to re-match captures)"},
-    {"interface", 'i', "IFACE", "interface to send and capture on (default: from the route)"},
-    {"source-ip", 'S', "ADDR[,ADDR]", "source address, one per family (default: from the route to the first target)"},
+    {"interface", 'i', "IFACE",
+     "interface to send and capture on (default: from the route; --tx dpdk needs none)"},
+    {"source-ip", 'S', "ADDR[,ADDR]",
+     "source address, one per family (default: from the route to the first target; required "
+     "with --tx dpdk without -i)"},
     {"tx", 0, "BACKEND",
      "raw (default), afpacket (TX ring, qdisc bypass), afxdp (AF_XDP socket) or dpdk"},
     {"gateway-mac", 0, "MAC",
      "next-hop MAC for --tx afpacket/afxdp/dpdk, both families (default: the neighbour table)"},
-    {"gateway-mac6", 0, "MAC", "next-hop MAC for IPv6 probes when it differs (default: --gateway-mac)"},
+    {"gateway-mac6", 0, "MAC",
+     "next-hop MAC for IPv6 probes when it differs (default: --gateway-mac)"},
+    {"gateway-ip", 0, "ADDR",
+     "--tx dpdk: the IPv4 next hop, its MAC asked by ARP on the DPDK port itself (3 requests "
+     "over 3 s; instead of --gateway-mac). Without -i the port also answers ARP for -S"},
     {"dpdk-args", 0, "ARGS", "EAL arguments for --tx dpdk, e.g. \"--no-huge --no-pci --vdev ...\""},
     {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
     {"user", 0, "NAME", "started as root: run as NAME once sockets are open (default nobody)"},
@@ -97,14 +105,15 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
 std::vector<cmdline::OptionSpec> WithCommonProbingOptions(std::span<const cmdline::OptionSpec> own);
 // The "options:" help of a probing command, with its defaults (and those of its own
 // rows that differ between the commands it serves, e.g. scan's --probe).
-std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own, const CommonDefaults& defaults,
+std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own,
+                               const CommonDefaults& defaults,
                                std::span<const cmdline::OptionDefault> own_defaults = {});
 
 // The common options, checked in this order: --ttl, --rate, --attempts, --cooldown,
-// --seed, --shards/--shard, --source-ip, --vantage. Fills the common part of a command's
-// config.
-absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args, const CommonDefaults& defaults,
-                                      CommonProbingConfig* config);
+// --seed, --shards/--shard, --source-ip, --vantage, --gateway-ip (IPv4, with --tx dpdk,
+// not with --gateway-mac). Fills the common part of a command's config.
+absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,
+                                      const CommonDefaults& defaults, CommonProbingConfig* config);
 // The TARGET words, the targeting flags and --max-targets.
 absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const cmdline::ParsedArgs& args,
                                                           const CommonDefaults& defaults);
@@ -113,8 +122,7 @@ absl::StatusOr<targets::TargetOptions> ParseTargetOptions(const cmdline::ParsedA
 absl::StatusOr<probe::ProbeKey> KeyForRun(const CommonProbingConfig& config);
 // One address of option `flag` (`item`, a part of `value`): errors name the flag and value,
 // and why, unless the text is simply not an address.
-absl::StatusOr<wire::IpAddress> ParseAddressOption(absl::string_view flag,
-                                                   absl::string_view value,
+absl::StatusOr<wire::IpAddress> ParseAddressOption(absl::string_view flag, absl::string_view value,
                                                    absl::string_view item);
 // A --vantage name: 1 to kMaxVantageLength characters of A-Z a-z 0-9 . _ -, so it is safe
 // in a file name, a JSON string and a report line alike.
@@ -124,7 +132,8 @@ absl::Status CheckVantageName(absl::string_view name);
 absl::StatusOr<wire::SourceAddresses> ParseSourceAddresses(absl::string_view text);
 // Fills, for each family `targets` holds, a missing source address (and the interface)
 // from the kernel's route to the family's first target, or, given the source, the
-// interface that holds it (if `need_interface`).
+// interface that holds it (if `need_interface`). --tx dpdk without --interface asks the
+// kernel nothing: the port is not the kernel's, so each family needs its --source-ip.
 absl::Status ResolveRoute(const targets::TargetSet& targets, bool need_interface,
                           CommonProbingConfig* config);
 // What every live probing session is given: backend, privileges, addresses, rate, and

@@ -44,8 +44,8 @@ absl::StatusOr<double> ParseRate(absl::string_view text) {
   return rate;
 }
 
-absl::StatusOr<int64_t> IntegerOption(const cmdline::ParsedArgs& args, absl::string_view name, int64_t min,
-                                      int64_t max, int64_t fallback) {
+absl::StatusOr<int64_t> IntegerOption(const cmdline::ParsedArgs& args, absl::string_view name,
+                                      int64_t min, int64_t max, int64_t fallback) {
   std::optional<std::string> text = args.Get(name);
   if (!text) return fallback;
   return ParseInteger(absl::StrCat("--", name), *text, min, max);
@@ -71,6 +71,9 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
   }
   if (auto text = args.Get("gateway-mac6")) {
     ASSIGN_OR_RETURN(options.gateway_macs.v6, capture::ParseMac(*text));
+  }
+  if (auto text = args.Get("gateway-ip")) {  // checked by ParseCommonProbingConfig
+    ASSIGN_OR_RETURN(options.gateway_ip, wire::ParseIpAddress(*text));
   }
   absl::StatusOr<capture::TxBackend> tx = capture::ParseTxBackend(args.Get("tx").value_or("raw"));
   if (!tx.ok()) return tx.status();
