@@ -55,6 +55,18 @@ expect 3 "2001:db8::/32 (documentation, RFC 3849)" -- trace "${S[@]}" 2001:db8::
 expect 3 "fe80::/10 (link-local, RFC 4291)" -- trace "${S[@]}" fe80::1
 expect 2 "list the hosts to probe (-f hitlist)" -- scan "${S[@]}" --allow-reserved 2001:2::/48 2001:2::/64
 expect 2 "no targets given" -- trace "${S[@]}"
+# --tx dpdk without a kernel interface, and --gateway-ip (refused before any port opens).
+R=(--allow-reserved 198.18.0.0/15 198.18.0.1)
+expect 2 "--tx dpdk without --interface needs --source-ip (-S) for the IPv4 targets" -- \
+  scan --tx dpdk --dpdk-args --no-pci --gateway-mac 02:00:00:00:00:01 "${R[@]}"
+expect 2 "--tx dpdk without --interface needs --source-ip (-S) for the IPv4 targets" -- \
+  locate -p 25 --tx dpdk --dpdk-args --no-pci --gateway-ip 198.18.0.254 "${R[@]}"
+expect 2 "--gateway-ip and --gateway-mac both name the IPv4 next hop" -- \
+  trace "${S[@]}" --tx dpdk --gateway-ip 198.18.0.254 --gateway-mac 02:00:00:00:00:01 "${R[@]}"
+expect 2 "bad --gateway-ip '2001:2::1': IPv4 only" -- \
+  scan "${S[@]}" --tx dpdk --gateway-ip 2001:2::1 "${R[@]}"
+expect 2 "bad --gateway-ip 'router'" -- scan "${S[@]}" --tx dpdk --gateway-ip router "${R[@]}"
+expect 2 "--gateway-ip is for --tx dpdk" -- scan "${S[@]}" --gateway-ip 198.18.0.254 "${R[@]}"
 : >"$work/empty.txt"
 printf '# only a comment\n\n' >"$work/comments.txt"
 printf '198.18.0.1\nnot-an-address\n' >"$work/bad.txt"
