@@ -116,6 +116,18 @@ tcpdump -r "$work/run.pcap" -nn "arp and src host $SOURCE" 2>/dev/null | grep -q
 grep -q "\"$GATEWAY\".*\"closed\"\|\"closed\".*\"$GATEWAY\"" "$work/run.ndjson" ||
   fail "the gateway's RST to port 80 was not matched as closed: $(grep -c . "$work/run.ndjson") records"
 
+# trace takes the same path: 2 probes (TTL 1-2) to the gateway, by ARP, no -i.
+start_capture "$work/trace.pcap"
+ip netns exec "$ns_prober" timeout 60 "$CUTPOINT" trace --tx dpdk --dpdk-args "$dpdk_args" \
+  -S "$SOURCE" --gateway-ip "$GATEWAY" --allow-reserved 198.18.0.0/15 --no-default-blocklist \
+  -p 80 --probe tcp-syn --ttl 1-2 --cooldown 1 -q -o "$work/trace.ndjson" "$GATEWAY" \
+  2>"$work/trace.err"
+code=$?
+stop_capture
+[[ $code -eq 0 ]] || fail "trace --tx dpdk without -i: exit $code: $(cat "$work/trace.err")"
+sent=$(probes_in "$work/trace.pcap" | grep -c "$port_mac > $gateway_mac")
+[[ $sent -eq 2 ]] || fail "trace: expected 2 probes from $port_mac to $gateway_mac, saw $sent"
+
 # 3. A --gateway-ip nobody answers: a clear error, exit 4, no probe sent.
 start_capture "$work/silent.pcap"
 ip netns exec "$ns_prober" timeout 60 "$CUTPOINT" "${scan[@]}" --gateway-ip "$SILENT" \
