@@ -14,6 +14,7 @@
 #include "capture/send/family_addresses.h"
 #include "capture/send/packet_sender.h"
 #include "capture/send/tx_backend.h"
+#include "capture/thread_placement.h"
 #include "engine/report/records.h"
 #include "engine/wire/ethernet.h"
 
@@ -30,6 +31,8 @@ struct TxSetup {
   SenderFactory make_sender;
   CaptureFactory make_capture;  // empty: libpcap on the interface
   BackendStatsHook add_stats;   // empty: the backend has no counters of its own
+  // Where the sender and capture threads run (dpdk: one lcore each); empty: anywhere.
+  std::shared_ptr<ThreadPlacement> placement;
 };
 
 // Dual stack: every field that depends on the IP family is per family. A family is set up

@@ -8,6 +8,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/reply_filter.h"
 #include "capture/send/raw_socket_sender.h"
+#include "capture/thread_placement.h"
 #include "engine/base/status_macros.h"
 #include "engine/pacing/token_bucket.h"
 #include "engine/probe/probe_builder.h"
@@ -70,6 +71,8 @@ absl::StatusOr<std::unique_ptr<ProbeSession>> ProbeSession::Start(const SessionC
   session->started_ns_ = MonotonicNanos();
   session->capture_thread_ = std::thread([s = session.get()] {
     pthread_setname_np(pthread_self(), "cp-capture");  // names show in /proc and top
+    capture::ScopedPlacement placed(s->config_.backend.placement.get(),
+                                    capture::SessionThread::kCapture, 0);
     s->CaptureLoop();
   });
   return session;
@@ -319,15 +322,18 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
   progress_meter_.Begin(TotalPositions(work), SentCounter(), matched_live_.load(), started_ns);
   std::atomic<int> running{static_cast<int>(slots.size())};
   std::vector<std::thread> threads;
-  for (auto& slot : slots) {
-    threads.emplace_back([&, s = slot.get()] {
+  for (size_t i = 0; i < slots.size(); ++i) {
+    threads.emplace_back([&, s = slots[i].get(), index = static_cast<int>(i)] {
       pthread_setname_np(pthread_self(), "cp-sender");
+      capture::ScopedPlacement placed(config_.backend.placement.get(),
+                                      capture::SessionThread::kSender, index);
       SendSlice(*s, ordered, thread_rate, stop_requested);
       running.fetch_sub(1);
     });
   }
   WatchSenders(slots, running, checkpoint, started_ns);
   for (std::thread& thread : threads) thread.join();
+  send_ns_ += MonotonicNanos() - started_ns;
   std::vector<PositionRange> left = Remaining(slots);
   bool stopped = !left.empty() && stop_requested.load();
   if (stopped) interrupted_ = true;
@@ -396,6 +402,7 @@ absl::StatusOr<report::ScanStats> ProbeSession::Finish(double cooldown_s) {
   if (config_.backend.add_stats) config_.backend.add_stats(&stats);
   stats.forgery_acceptance_p = match::ForgedTcpAcceptance(config_.matcher);
   stats.duration_s = static_cast<double>(MonotonicNanos() - started_ns_) / 1e9;
+  stats.send_s = static_cast<double>(send_ns_) / 1e9;
   return stats;
 }
 

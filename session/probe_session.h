@@ -154,6 +154,7 @@ class ProbeSession {
   std::atomic<uint64_t> capture_drops_live_{0};
   bool interrupted_ = false;
   int64_t started_ns_ = 0;
+  int64_t send_ns_ = 0;  // summed over Send() calls: sender threads started to joined
   ProgressMeter progress_meter_;  // the calling thread's
 };
 

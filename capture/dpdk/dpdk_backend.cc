@@ -1,5 +1,6 @@
 #include "capture/dpdk/dpdk_backend.h"
 
+#include <rte_lcore.h>
 #include <time.h>
 
 #include <algorithm>
@@ -14,6 +15,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "capture/dpdk/dpdk_eal.h"
+#include "capture/dpdk/dpdk_layout.h"
+#include "capture/dpdk/dpdk_placement.h"
 #include "capture/dpdk/dpdk_port.h"
 #include "capture/dpdk/dpdk_sender.h"
 #include "capture/send/neighbor_lookup.h"
@@ -61,6 +65,7 @@ struct SharedPort {
   // shares with the capture thread: both take `queue0_busy` around their sends.
   std::optional<uint32_t> answer_arp_for;
   std::atomic_flag queue0_busy;
+  std::shared_ptr<DpdkPlacement> placement;  // where the session's threads run
 };
 
 // Holds TX queue 0 for one send when the RX path may send on it too; otherwise nothing.
@@ -217,6 +222,10 @@ void AddDpdkStats(const SharedPort& shared, report::ScanStats* stats) {
     if (const DpdkSenderCounters* live = shared.live[q]) AddSenderCounters(*live, &c);
     dpdk.tx_queues.push_back({c.frames_sent, c.bursts, c.tx_full, c.alloc_failures});
   }
+  if (shared.placement) {
+    dpdk.main_lcore = shared.placement->layout().main;
+    dpdk.threads = shared.placement->Threads();
+  }
   stats->dpdk = std::move(dpdk);
 }
 
@@ -243,6 +252,7 @@ TxSetup SharedPortSetup(std::shared_ptr<SharedPort> shared) {
     return std::unique_ptr<FrameSource>(new DpdkFrameSource(shared));
   };
   setup.add_stats = [shared](report::ScanStats* stats) { AddDpdkStats(*shared, stats); };
+  setup.placement = shared->placement;
   return setup;
 }
 
@@ -321,6 +331,15 @@ absl::StatusOr<wire::MacAddress> ResolveByArp(DpdkPort& port, uint32_t source, u
       "pass --gateway-mac"));
 }
 
+// The EAL's lcores as the layout rules see them.
+EalLcores RunningLcores() {
+  EalLcores lcores;
+  lcores.main = rte_get_main_lcore();
+  unsigned lcore;
+  RTE_LCORE_FOREACH_WORKER(lcore) { lcores.workers.push_back(lcore); }
+  return lcores;
+}
+
 // The IPv4 next hop by ARP on the port itself, into the port's framing.
 absl::Status ResolveGatewayIp(const BackendOptions& options, wire::NextHopMacs macs,
                               DpdkPort& port) {
@@ -349,12 +368,17 @@ absl::StatusOr<TxSetup> OpenDpdkBackend(const BackendOptions& options) {
         "--tx dpdk needs --dpdk-args \"EAL ARGS\" (e.g. \"--no-huge --no-pci -m 512 "
         "--vdev net_af_packet0,iface=eth0\")");
   }
+  // The thread layout is checked before the port opens: nothing is sent with a bad one.
+  RETURN_IF_ERROR(InitEal(options.dpdk_eal_args));
+  ASSIGN_OR_RETURN(DpdkThreadLayout layout, PlanDpdkThreads(RunningLcores(), options.sender_threads,
+                                                            static_cast<int>(UsableCpus().size())));
   DpdkOptions port_options;
   port_options.eal_args = options.dpdk_eal_args;
   port_options.device = options.dpdk_device;
   port_options.tx_queues = static_cast<uint16_t>(std::max(1, options.sender_threads));
   ASSIGN_OR_RETURN(port_options.destination_macs, NextHopMacsFor(options));
   auto shared = std::make_shared<SharedPort>();
+  shared->placement = std::make_shared<DpdkPlacement>(std::move(layout));
   ASSIGN_OR_RETURN(shared->port, DpdkPort::Create(port_options));
   if (shared->port->max_packet_len() < probe::kMaxProbeLen) {
     return absl::FailedPreconditionError(

@@ -2,6 +2,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "capture/dpdk/dpdk_layout.h"
 
 namespace cutpoint::capture {
 namespace {
@@ -24,6 +26,7 @@ struct EalState {
   absl::Status status;
   std::vector<std::string> argv_storage;  // rte_eal_init may keep pointers into argv
   std::vector<char*> argv;
+  std::vector<unsigned> usable_cpus;  // before rte_eal_init pinned the main thread
 };
 
 EalState& Eal() {
@@ -67,6 +70,24 @@ absl::Status EalInitError(int error, const std::vector<std::string>& argv) {
       "DPDK EAL init failed with '", absl::StrJoin(argv, " "), "': ", rte_strerror(error), hint));
 }
 
+std::vector<unsigned> AffinityCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<unsigned> cpus;
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return cpus;
+  for (unsigned cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+  }
+  return cpus;
+}
+
+// Lcores on CPUs the process cannot use: our message instead of the EAL's.
+absl::Status CheckRequestedLcores(absl::string_view eal_args, const std::vector<unsigned>& usable) {
+  absl::StatusOr<std::vector<unsigned>> requested = RequestedLcores(eal_args);
+  if (!requested.ok()) return requested.status();
+  return CheckLcoresExist(*requested, usable);
+}
+
 }  // namespace
 
 std::vector<std::string> EalArgv(absl::string_view eal_args) {
@@ -106,6 +127,9 @@ absl::Status InitEal(absl::string_view eal_args) {
   }
   eal.attempted = true;
   eal.args = std::string(eal_args);
+  eal.usable_cpus = AffinityCpus();
+  eal.status = CheckRequestedLcores(eal_args, eal.usable_cpus);
+  if (!eal.status.ok()) return eal.status;
   eal.argv_storage = EalArgv(eal_args);
   for (std::string& a : eal.argv_storage) eal.argv.push_back(a.data());
   eal.argv.push_back(nullptr);
@@ -115,6 +139,12 @@ absl::Status InitEal(absl::string_view eal_args) {
   }
   RemoveOwnRuntimeDir(eal.argv_storage);
   return eal.status;
+}
+
+std::vector<unsigned> UsableCpus() {
+  EalState& eal = Eal();
+  std::lock_guard<std::mutex> lock(eal.mu);
+  return eal.attempted ? eal.usable_cpus : AffinityCpus();
 }
 
 bool EalInitialized() {

@@ -18,6 +18,9 @@ namespace cutpoint::capture {
 // Errors name the EAL's complaint.
 absl::Status InitEal(absl::string_view eal_args);
 bool EalInitialized();
+// The CPUs this process could run on before the EAL pinned its main thread (the affinity
+// seen by the first InitEal call; the current affinity before that).
+std::vector<unsigned> UsableCpus();
 // The argument vector InitEal passed (or would pass) to rte_eal_init.
 std::vector<std::string> EalArgv(absl::string_view eal_args);
 

@@ -2,7 +2,6 @@
 
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_layout.h"
-
 #include "engine/wire/protocol.h"
 
 namespace cutpoint::report {
@@ -54,15 +53,22 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
 
 absl::string_view ScanStatus(match::ReplyKind kind) {
   switch (kind) {
-    case match::ReplyKind::kSynAck: return "open";
-    case match::ReplyKind::kHalfOpenAck: return "open";  // the port took an earlier SYN
-    case match::ReplyKind::kRst: return "closed";
-    case match::ReplyKind::kEchoReply: return "up";
-    case match::ReplyKind::kDestUnreachable: return "unreachable";
-    case match::ReplyKind::kTimeExceeded: return "expired";
+    case match::ReplyKind::kSynAck:
+      return "open";
+    case match::ReplyKind::kHalfOpenAck:
+      return "open";  // the port took an earlier SYN
+    case match::ReplyKind::kRst:
+      return "closed";
+    case match::ReplyKind::kEchoReply:
+      return "up";
+    case match::ReplyKind::kDestUnreachable:
+      return "unreachable";
+    case match::ReplyKind::kTimeExceeded:
+      return "expired";
     case match::ReplyKind::kParamProblem:
     case match::ReplyKind::kPacketTooBig:
-    case match::ReplyKind::kOther: break;
+    case match::ReplyKind::kOther:
+      break;
   }
   return "other";
 }
@@ -140,6 +146,19 @@ void FormatDpdkStats(const DpdkStats& dpdk, JsonLine* line) {
     line->EndObject();
   }
   line->EndArray();
+  line->AddUint("main_lcore", dpdk.main_lcore);
+  line->BeginArray("threads");
+  for (const DpdkThreadStats& thread : dpdk.threads) {
+    line->BeginObject();
+    line->AddString("role", thread.role);
+    line->AddUint("index", static_cast<uint64_t>(thread.index));
+    line->AddUint("lcore", thread.lcore);
+    line->AddString("cpus", thread.cpus);
+    line->AddBool("pinned", thread.pinned);
+    line->AddBool("registered", thread.registered);
+    line->EndObject();
+  }
+  line->EndArray();
   line->EndObject();
 }
 
@@ -181,6 +200,7 @@ void FormatStats(const ScanStats& stats, JsonLine* line) {
     line->EndObject();
   }
   line->AddDouble("duration_s", stats.duration_s);
+  if (stats.send_s) line->AddDouble("send_s", *stats.send_s);
   line->AddBool("interrupted", stats.interrupted);
   if (stats.interrupted) {
     line->AddUint("probes_unsent", stats.probes_unsent);
@@ -245,7 +265,8 @@ void FormatVerdict(const locate::Verdict& verdict, JsonLine* line, absl::string_
     line->AddUint("icmp_code", verdict.icmp_code);
   }
   if (verdict.distance != 0) line->AddInt("distance", verdict.distance);
-  if (verdict.scope != locate::Scope::kNone) line->AddString("scope", locate::ScopeName(verdict.scope));
+  if (verdict.scope != locate::Scope::kNone)
+    line->AddString("scope", locate::ScopeName(verdict.scope));
   if (!verdict.cut_prefix.empty()) line->AddString("cut_prefix", verdict.cut_prefix);
   line->BeginArray("evidence");
   for (const locate::Evidence& evidence : verdict.evidence) {

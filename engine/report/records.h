@@ -8,14 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "engine/wire/ip_address.h"
-
 #include "engine/locate/cuts.h"
 #include "engine/locate/vantage_compare.h"
 #include "engine/locate/verdict.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/report/json_line.h"
+#include "engine/wire/ip_address.h"
 
 namespace cutpoint::report {
 
@@ -68,8 +67,19 @@ struct DpdkTxQueueStats {
   uint64_t tx_full = 0;         // frames the driver refused (ring full), retried
   uint64_t alloc_failures = 0;  // bursts cut short by an empty mbuf pool
 };
+// --tx dpdk: where a session thread ran (capture/dpdk/dpdk_layout.h).
+struct DpdkThreadStats {
+  std::string role;         // "sender" or "capture"
+  int index = 0;            // sender: its TX queue; capture: 0
+  unsigned lcore = 0;       // the EAL lcore whose CPUs it was pinned to
+  std::string cpus;         // those CPUs, e.g. "1"
+  bool pinned = false;      // the affinity was set
+  bool registered = false;  // rte_thread_register gave it an lcore id (a mempool cache)
+};
 struct DpdkStats {
   std::string device;
+  unsigned main_lcore = 0;
+  std::vector<DpdkThreadStats> threads;
   uint64_t ipackets = 0;
   uint64_t opackets = 0;
   uint64_t ibytes = 0;
@@ -99,9 +109,12 @@ struct ScanStats {
   uint64_t pcap_ifdropped = 0;
   std::optional<DpdkStats> dpdk;  // --tx dpdk only
   double duration_s = 0;
+  // Live runs: time the sender threads were at work (all Send() phases), which
+  // probes_sent / send_s turns into the send rate, without the cooldown and drain.
+  std::optional<double> send_s;
   bool interrupted = false;
-  uint64_t probes_unsent = 0;  // interrupted: probes of the plan not sent
-  std::string resume_file;     // interrupted with --resume: where to continue from
+  uint64_t probes_unsent = 0;      // interrupted: probes of the plan not sent
+  std::string resume_file;         // interrupted with --resume: where to continue from
   bool capture_truncated = false;  // a capture file ended inside a record: read up to there
   std::optional<uint64_t> truncated_at_byte;  // where that record starts (unknown: a pipe)
   // A screened `locate` (engine/locate/screen.h): probes of the screen rounds, and the
