@@ -156,7 +156,7 @@ class DpdkEnvironment : public ::testing::Environment {
     shared->rx_frames = frames.size();
     // The vdevs are created at EAL init: the RX file must exist by then.
     shared->eal_args = absl::StrCat(
-        "--no-huge --no-pci -m 256 -l 0 --log-level=lib.eal:warning",
+        "--no-huge --no-pci -m 256 -l 0-1 --log-level=lib.eal:warning",
         " --vdev net_pcap0,rx_pcap=", shared->rx_path, ",tx_pcap=", shared->tx_path,
         " --vdev net_null0");
     absl::Status eal = InitEal(shared->eal_args);
