@@ -1,82 +1,114 @@
 #!/usr/bin/env bash
-# Probes/s of Cutpoint's DPDK backend versus dpdk-testpmd's txonly mode, on DPDK's null
-# PMD (net_null: the driver takes every frame and frees it), so the figure is the cost of
-# producing frames, not of any NIC. No NIC and no hugepages needed (--no-huge --no-pci).
+# The product command `cutpoint scan --tx dpdk` against dpdk-testpmd's txonly mode, on
+# DPDK's null PMD (net_null: the driver takes every frame and frees it), so the figures are
+# the cost of producing frames, not of any NIC. No NIC and no hugepages (--no-huge --no-pci).
 #
-#   bench/dpdk_vs_testpmd.sh [SECONDS=5]
+#   bench/dpdk_vs_testpmd.sh [SECONDS=5] [ROUNDS=2]
 #
-#  * cutpoint-dpdk-bench: unique keyed TCP SYN probes (a different target/TTL each, probe
-#    word = keyed MAC, IPv4 + TCP checksums) built by ProbeBuilder straight into
-#    mbufs, 32 per rte_eth_tx_burst; on 1 lcore, then on 2 lcores (2 TX queues);
-#  * dpdk-testpmd --forward-mode=txonly: one forwarding lcore sending copies of a fixed
-#    UDP template of the same frame size (58 bytes: Ethernet + IPv4 + TCP with MSS),
-#    32 per burst; its Tx-pps averaged over the stats periods after the first.
-# Cycles per probe: TSC cycles spent by the sending lcores / frames sent (testpmd: TSC
-# rate / Tx-pps of its single forwarding lcore).
+# Per round, one after the other, each on lcores 0-1 (one sending lcore each):
+#  * dpdk-testpmd --forward-mode=txonly: one forwarding lcore resending copies of a fixed
+#    58-byte template, 32 per burst; Tx-pps averaged over the stats periods after the first;
+#  * `cutpoint scan --tx dpdk` on net_null0,no-rx=1 (RX idle): unique keyed TCP SYNs to
+#    198.18.0.0/15 x enough ports to send for about SECONDS, in keyed random order, one
+#    sender thread; rate = probes_sent / send_s of its stats record;
+#  * the same command on plain net_null0, whose RX side delivers frames as fast as they are
+#    polled (a busy NIC): the capture thread matches every frame while the sender sends;
+#  * cutpoint-dpdk-bench (tests/dpdk), the engine's ceiling: the same probes built
+#    sequentially (no send order, no session) by the same DpdkSender::SendProbes, 1 lcore.
+# Ratios are taken within a round. Cycles per probe: TSC rate / probes per second of the
+# one sending thread. Every command runs inside a network namespace of the script's own
+# (net_null sends nothing anywhere; the namespace keeps even that local).
 #
-# Environment: SKIP_BUILD=1 uses the existing build/release binary; LCORES="1 2" picks
-# the cutpoint runs. Needs root (DPDK's EAL), and dpdk-dev (tools/setup.sh installs it).
+# Environment: SKIP_BUILD=1 uses the existing build/release binaries. Needs root (DPDK's
+# EAL, namespaces) and dpdk-dev (tools/setup.sh installs it).
 set -euo pipefail
 
 SECS=${1:-5}
+ROUNDS=${2:-2}
 [[ $SECS =~ ^[0-9]+$ && $SECS -gt 0 ]] || { echo "SECONDS must be a positive integer" >&2; exit 2; }
-[[ $(id -u) -eq 0 ]] || { echo "dpdk_vs_testpmd.sh: needs root (DPDK EAL)" >&2; exit 3; }
+[[ $ROUNDS =~ ^[0-9]+$ && $ROUNDS -gt 0 ]] || { echo "ROUNDS must be a positive integer" >&2; exit 2; }
+[[ $(id -u) -eq 0 ]] || { echo "dpdk_vs_testpmd.sh: needs root (DPDK EAL, namespaces)" >&2; exit 3; }
+(($(nproc) >= 2)) || { echo "dpdk_vs_testpmd.sh: needs 2 CPUs (main lcore + sending lcore)" >&2; exit 3; }
 cd "$(dirname "$0")/.."
 
 if ! pkg-config --exists libdpdk || ! command -v dpdk-testpmd >/dev/null; then
   tools/setup.sh
 fi
 BENCH=build/release/tests/dpdk/cutpoint-dpdk-bench
+CUTPOINT=build/release/tools/cutpoint/cutpoint
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  ninja -C build/release cutpoint-dpdk-bench >&2
+  ninja -C build/release cutpoint cutpoint-dpdk-bench >&2
 fi
-[[ -x $BENCH ]] || { echo "no $BENCH (is libdpdk installed? see tools/setup.sh)" >&2; exit 1; }
+for binary in "$BENCH" "$CUTPOINT"; do
+  [[ -x $binary ]] || { echo "no $binary (is libdpdk installed? see tools/setup.sh)" >&2; exit 1; }
+done
+
+NS=cpdpdkbench$$
+WORK=$(mktemp -d /tmp/cutpoint-dpdk-bench.XXXXXX)
+cleanup() {
+  ip netns del "$NS" 2>/dev/null || true
+  rm -rf "$WORK"
+  rmdir /var/run/dpdk/cutpoint-testpmd-$$ 2>/dev/null || true
+}
+trap cleanup EXIT
+ip netns add "$NS"
+in_ns() { ip netns exec "$NS" "$@"; }
 
 FRAME_LEN=58
-EAL="--no-huge --no-pci -m 512 --vdev net_null0"
-NCPU=$(nproc)
-LCORES=${LCORES:-"1 2"}
-declare -A MPPS CPP
-TSC_HZ=
-for n in $LCORES; do
-  if (( n > NCPU )); then
-    echo "skipping $n lcores: only $NCPU CPUs" >&2
-    continue
-  fi
-  line=$("$BENCH" --eal "$EAL" --lcores "$n" --seconds "$SECS" 2>/dev/null | grep '^cutpoint-dpdk-bench')
-  echo "$line" >&2
-  MPPS[$n]=$(sed -E 's/.* mpps=([0-9.]+).*/\1/' <<<"$line")
-  CPP[$n]=$(sed -E 's/.* cycles_per_probe=([0-9.]+).*/\1/' <<<"$line")
-  TSC_HZ=$(sed -E 's/.* tsc_hz=([0-9]+).*/\1/' <<<"$line")
-done
+EAL="--no-huge --no-pci -m 1024 -l 0-1"
+# Enough probes for about SECS seconds at 25 Mpps: 131072 targets x PORTS.
+PORTS=$(((SECS * 25000000 + 131071) / 131072))
+((PORTS <= 65535)) || PORTS=65535
 
-# testpmd: main lcore 0 prints stats, forwarding lcore 1 sends.
-log=$(mktemp /tmp/cutpoint-testpmd.XXXXXX.log)
-prefix=cutpoint-testpmd-$$
-set +e
-timeout -s INT "$((SECS + 1))" dpdk-testpmd $EAL --no-shconf --file-prefix "$prefix" \
-    --no-telemetry -l 0-1 -- --forward-mode=txonly --txpkts=$FRAME_LEN --burst=32 \
-    --total-num-mbufs=16384 --stats-period 1 >"$log" 2>&1
-set -e
-rmdir "/var/run/dpdk/$prefix" 2>/dev/null || true
-TP_MPPS=$(grep -a 'Tx-pps:' "$log" | awk '{print $2}' | tail -n +2 | head -n "$SECS" |
-          awk '{s += $1; n++} END {if (n) printf "%.3f", s / n / 1e6; else print "0"}')
-if [[ $TP_MPPS == 0 || $TP_MPPS == 0.000 ]]; then
-  echo "dpdk-testpmd gave no Tx-pps figures; its log: $log" >&2
-  tail -20 "$log" >&2
-  exit 1
-fi
-rm -f "$log"
-[[ -n $TSC_HZ ]] || TSC_HZ=0
-TP_CPP=$(awk -v hz="$TSC_HZ" -v m="$TP_MPPS" 'BEGIN {printf "%.1f", hz / (m * 1e6)}')
+testpmd_mpps() {
+  local log=$WORK/testpmd.log
+  set +e
+  in_ns timeout -s INT "$((SECS + 1))" dpdk-testpmd $EAL --vdev net_null0 --no-shconf \
+      --file-prefix "cutpoint-testpmd-$$" --no-telemetry -- --forward-mode=txonly \
+      --txpkts=$FRAME_LEN --burst=32 --total-num-mbufs=16384 --stats-period 1 >"$log" 2>&1
+  set -e
+  grep -a 'Tx-pps:' "$log" | awk '{print $2}' | tail -n +2 | head -n "$SECS" |
+      awk '{s += $1; n++} END {if (n) printf "%.2f", s / n / 1e6; else print "0"}'
+}
 
-echo
-echo "net_null, ${FRAME_LEN}-byte frames, ${SECS} s each, TSC $(awk -v hz="$TSC_HZ" 'BEGIN {printf "%.2f", hz / 1e9}') GHz, $NCPU CPUs"
-printf '%-44s %10s %14s %10s\n' "sender" "Mpps" "cycles/probe" "vs testpmd"
-for n in $LCORES; do
-  [[ -n ${MPPS[$n]:-} ]] || continue
-  printf '%-44s %10s %14s %9sx\n' "cutpoint-dpdk-bench, $n lcore(s), keyed probes" "${MPPS[$n]}" \
-      "${CPP[$n]}" "$(awk -v a="${MPPS[$n]}" -v b="$TP_MPPS" 'BEGIN {printf "%.2f", a / b}')"
+# cutpoint_mpps VDEV: probes_sent / send_s of `cutpoint scan --tx dpdk` on VDEV.
+cutpoint_mpps() {
+  local out=$WORK/scan.ndjson
+  in_ns "$CUTPOINT" scan --tx dpdk --dpdk-args "$EAL --log-level=lib.eal:error --vdev $1" \
+      -S 198.19.200.1 --gateway-mac 02:00:00:00:00:01 -p "1-$PORTS" --rate max --cooldown 0 -q \
+      --allow-reserved 198.18.0.0/15 --keep-root -o "$out" 198.18.0.0/15 >"$WORK/scan.err" 2>&1 ||
+      { echo "cutpoint scan failed:" >&2; cat "$WORK/scan.err" >&2; exit 1; }
+  python3 - "$out" <<'PY'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1]) if l.strip()][-1]
+threads = s["dpdk"]["threads"]
+print("%.2f %d %s" % (s["probes_sent"] / s["send_s"] / 1e6, s["unmatched"],
+      ",".join("%s@%d" % (t["role"], t["lcore"]) for t in threads)))
+PY
+}
+
+echo "net_null, ${FRAME_LEN}-byte frames, ${SECS} s per sender, 131072 targets x $PORTS ports, $(nproc) CPUs"
+for ((round = 1; round <= ROUNDS; round++)); do
+  tp=$(testpmd_mpps)
+  [[ $tp != 0 ]] || { echo "dpdk-testpmd gave no Tx-pps figures" >&2; tail -20 "$WORK/testpmd.log" >&2; exit 1; }
+  read -r idle _ layout <<<"$(cutpoint_mpps "net_null0,no-rx=1")"
+  read -r busy busy_seen _ <<<"$(cutpoint_mpps "net_null0")"
+  ceiling_line=$(in_ns "$BENCH" --eal "--no-huge --no-pci -m 512 --vdev net_null0" --lcores 1 \
+                 --seconds "$SECS" 2>/dev/null | grep '^cutpoint-dpdk-bench')
+  ceiling=$(sed -E 's/.* mpps=([0-9.]+).*/\1/' <<<"$ceiling_line")
+  tsc=$(sed -E 's/.* tsc_hz=([0-9]+).*/\1/' <<<"$ceiling_line")
+  cpp() { awk -v hz="$tsc" -v m="$1" 'BEGIN {printf "%.1f", hz / (m * 1e6)}'; }
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+  echo
+  echo "round $round (TSC $(awk -v hz="$tsc" 'BEGIN {printf "%.2f", hz / 1e9}') GHz; cutpoint threads: $layout)"
+  printf '%-58s %8s %13s %11s\n' "sender" "Mpps" "cycles/probe" "vs testpmd"
+  printf '%-58s %8s %13s %10sx\n' "dpdk-testpmd txonly, 1 fwd lcore, one template" "$tp" "$(cpp "$tp")" "1.00"
+  printf '%-58s %8s %13s %10sx\n' "cutpoint scan --tx dpdk, RX idle (net_null0,no-rx=1)" "$idle" \
+      "$(cpp "$idle")" "$(ratio "$idle" "$tp")"
+  printf '%-58s %8s %13s %10sx  (%sx of RX idle; %s frames matched as unmatched)\n' \
+      "cutpoint scan --tx dpdk, RX busy (net_null0)" "$busy" "$(cpp "$busy")" \
+      "$(ratio "$busy" "$tp")" "$(ratio "$busy" "$idle")" "$busy_seen"
+  printf '%-58s %8s %13s %10sx\n' "engine ceiling: cutpoint-dpdk-bench, sequential probes" "$ceiling" \
+      "$(cpp "$ceiling")" "$(ratio "$ceiling" "$tp")"
 done
-printf '%-44s %10s %14s %10s\n' "dpdk-testpmd txonly, 1 fwd lcore, template" "$TP_MPPS" "$TP_CPP" "1.00x"
