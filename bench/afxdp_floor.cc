@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <xdp/xsk.h>
 
 #include <array>
@@ -139,7 +140,13 @@ int main(int argc, char** argv) {
   socket_config.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
   socket_config.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
   xsk_socket* socket = nullptr;
-  rc = xsk_socket__create(&socket, iface.c_str(), queue, umem, nullptr, &tx, &socket_config);
+  // The queue of a socket closed a moment ago (the previous run) is released
+  // asynchronously: EBUSY for a short while.
+  for (int tries = 0; tries < 100; ++tries) {
+    rc = xsk_socket__create(&socket, iface.c_str(), queue, umem, nullptr, &tx, &socket_config);
+    if (rc != -EBUSY) break;
+    usleep(20000);
+  }
   if (rc != 0) return Fail("xsk_socket__create", -rc);
   int fd = xsk_socket__fd(socket);
   int budget = kTxBudget;
