@@ -71,6 +71,7 @@ rx() { ip -n "$NSB" -s -j link show dev b0 | jq -r '.[0].stats64.rx.packets'; }
 measure() {
   local name=$1 round=$2 rc=0 rx0 rx1 t0 t1 first last
   shift 2
+  sleep 0.5  # the previous run's AF_XDP socket releases queue 0 asynchronously
   rm -f "$WORK/ready"
   ip netns exec "$NSB" python3 "$WORK/watch.py" "$WORK/ready" >"$WORK/window" &
   WATCH_PID=$!
