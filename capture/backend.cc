@@ -21,8 +21,9 @@ TxSetup OpenKernelBackend(const BackendOptions& options) {
   TxSetup setup;
   setup.make_sender = [backend = options.tx, interface = options.interface,
                        first_targets = options.first_targets, macs = options.gateway_macs,
-                       sources = options.sources, next_index]() {
-    return CreateSender(backend, interface, first_targets, macs, next_index->fetch_add(1), sources);
+                       sources = options.sources, xdp = options.xdp, next_index]() {
+    return CreateSender(backend, interface, first_targets, macs, next_index->fetch_add(1), sources,
+                        xdp);
   };
   return setup;
 }

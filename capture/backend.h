@@ -13,6 +13,7 @@
 #include "capture/frame_source.h"
 #include "capture/send/family_addresses.h"
 #include "capture/send/packet_sender.h"
+#include "capture/send/sender_factory.h"
 #include "capture/send/tx_backend.h"
 #include "capture/thread_placement.h"
 #include "engine/report/records.h"
@@ -63,6 +64,9 @@ struct BackendOptions {
   // given (gateway_macs) or, IPv4, resolved (gateway_ip).
   std::string interface;
   int sender_threads = 1;
+  // afxdp: sender thread i binds TX queue xdp.first_queue + i (--xdp-queue); XDP_ZEROCOPY
+  // when xdp.zero_copy (--xdp-zero-copy).
+  XdpSocketChoice xdp;
 };
 
 // The send and receive backends: factories that open one sender per sender thread on

@@ -1,10 +1,15 @@
 #include "capture/send/af_xdp_sender.h"
 
 #include <errno.h>
+#include <linux/ethtool.h>
 #include <linux/if_xdp.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <xdp/xsk.h>
 
 #include <algorithm>
@@ -34,6 +39,33 @@ constexpr int XDP_MAX_TX_SKB_BUDGET = 9;
 constexpr int kTxBudget = 256;
 // A kick that returns EAGAIN has sent its budget: kick again, a bounded number of times.
 constexpr int kMaxKicksPerBurst = 64;
+
+// The interface's driver as ethtool names it ("veth", "ice"), or "" when it will not say.
+std::string DriverName(const std::string& interface) {
+  ethtool_drvinfo info{};
+  info.cmd = ETHTOOL_GDRVINFO;
+  ifreq request{};
+  if (interface.size() >= sizeof(request.ifr_name)) return "";
+  memcpy(request.ifr_name, interface.data(), interface.size());
+  request.ifr_data = reinterpret_cast<char*>(&info);
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  bool ok = ioctl(fd, SIOCETHTOOL, &request) == 0;
+  close(fd);
+  return ok ? std::string(info.driver, strnlen(info.driver, sizeof(info.driver))) : "";
+}
+
+// The kernel refuses XDP_ZEROCOPY with EOPNOTSUPP when the driver lacks it (no
+// NETDEV_XDP_ACT_XSK_ZEROCOPY: veth, most virtual devices). Said plainly, since the fix is
+// to drop the flag rather than to change backends.
+absl::Status ZeroCopyUnsupported(const std::string& interface) {
+  std::string driver = DriverName(interface);
+  return absl::FailedPreconditionError(
+      absl::StrCat("--xdp-zero-copy: interface '", interface, "'",
+                   driver.empty() ? "" : absl::StrCat(" (driver ", driver, ")"),
+                   " does not support AF_XDP zero-copy: its driver has no XDP_ZEROCOPY mode; drop "
+                   "--xdp-zero-copy to send in copy mode"));
+}
 
 absl::Status XskError(absl::string_view what, const std::string& interface, int error) {
   std::string message = absl::StrCat("AF_XDP ", what, " on '", interface, "': ", strerror(error));
@@ -75,10 +107,10 @@ absl::Status ValidateQueueAndFrames(const AfXdpOptions& options) {
   uint32_t queues = CountTxQueues(name);
   if (queues != 0 && options.queue_id >= queues) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "interface '", name, "' has ", queues,
-        " TX queue(s) and --tx afxdp needs one per sender thread (queue ", options.queue_id,
-        " requested): use --sender-threads ", queues,
-        " or fewer, or give the interface more queues (ethtool -L; veth: numtxqueues)"));
+        "interface '", name, "' has ", queues, " TX queue(s), 0-", queues - 1,
+        ", and --tx afxdp binds sender thread i to queue --xdp-queue + i: queue ", options.queue_id,
+        " does not exist; lower --xdp-queue or --sender-threads, or give the interface more "
+        "queues (ethtool -L; veth: numtxqueues)"));
   }
   uint32_t frames = options.frame_count;
   if (frames < kMinFrames || frames > kMaxFrames || (frames & (frames - 1)) != 0) {
@@ -143,6 +175,7 @@ absl::Status AfXdpSender::OpenSocket(const AfXdpOptions& options) {
       static_cast<uint16_t>((options.zero_copy ? XDP_ZEROCOPY : XDP_COPY) | XDP_USE_NEED_WAKEUP);
   rc = xsk_socket__create(&socket_, name.c_str(), options.queue_id, umem_, nullptr, &rings_->tx,
                           &socket_config);
+  if (rc == -EOPNOTSUPP && options.zero_copy) return ZeroCopyUnsupported(name);
   if (rc != 0) return XskError(absl::StrCat("socket on queue ", options.queue_id), name, -rc);
   int budget = kTxBudget;
   setsockopt(xsk_socket__fd(socket_), SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget, sizeof(budget));
@@ -166,7 +199,30 @@ void AfXdpSender::ReapCompletions() {
   }
   if (done > 0) xsk_ring_cons__release(&rings_->completion, done);
   in_flight_ -= done;
+  reaped_ += done;
   counters_.completed += done;
+}
+
+XskTxState AfXdpSender::TxState() {
+  XskTxState state;
+  state.needs_wakeup = xsk_ring_prod__needs_wakeup(&rings_->tx) != 0;
+  // Everything reserved is submitted here, so cached_prod is the producer index.
+  state.tx_pending =
+      rings_->tx.cached_prod - __atomic_load_n(rings_->tx.consumer, __ATOMIC_ACQUIRE);
+  state.in_flight = in_flight_;
+  state.completed = reaped_;
+  reaped_ = 0;
+  return state;
+}
+
+void AfXdpSender::KickAsNeeded() {
+  for (int round = 0; round < kMaxKicksPerBurst; ++round) {
+    XskKick kick = kick_policy_.Decide(TxState());
+    if (kick == XskKick::kNone) return;
+    if (kick == XskKick::kStall) ++counters_.stall_kicks;
+    if (!Kick()) return;
+    ReapCompletions();
+  }
 }
 
 bool AfXdpSender::Kick() {
@@ -224,13 +280,9 @@ BurstResult AfXdpSender::SendBurst(std::span<const OutgoingPacket> packets) {
     in_flight_ += posted;
     counters_.frames_queued += posted;
     result.sent += posted;
-    for (int kick = 0; kick < kMaxKicksPerBurst; ++kick) {
-      if (!Kick()) break;
-      ReapCompletions();
-      // Copy mode completes frames inside sendto(); stop once this burst is out.
-      if (in_flight_ == 0) break;
-    }
   }
+  // Also with nothing posted: a full ring whose completions stalled needs the kick.
+  KickAsNeeded();
   if (result.sent + result.failed < packets.size() && posted == 0) ++counters_.ring_full;
   return result;
 }

@@ -56,18 +56,21 @@ absl::StatusOr<wire::MacAddress> NextHopMac(absl::string_view backend,
 
 absl::StatusOr<std::unique_ptr<PacketSender>> CreateEthernetSender(TxBackend backend,
                                                                    const EthernetPath& path,
-                                                                   uint32_t sender_index) {
+                                                                   uint32_t sender_index,
+                                                                   const XdpSocketChoice& xdp) {
 #ifdef CUTPOINT_HAVE_AFXDP
   if (backend == TxBackend::kAfXdp) {
     AfXdpOptions options;
     options.interface = path.interface;
     options.destination_macs = path.next_hops;
-    options.queue_id = sender_index;
+    options.queue_id = xdp.first_queue + sender_index;
+    options.zero_copy = xdp.zero_copy;
     return AfXdpSender::Create(options);
   }
 #else
   (void)backend;
   (void)sender_index;
+  (void)xdp;
 #endif
   AfPacketOptions options;
   options.interface = path.interface;
@@ -105,7 +108,8 @@ absl::StatusOr<EthernetPath> ResolveEthernetPath(absl::string_view backend,
 
 absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
     TxBackend backend, const std::string& interface, const FamilyAddresses& first_targets,
-    const wire::NextHopMacs& gateway_macs, uint32_t sender_index, const FamilyAddresses& sources) {
+    const wire::NextHopMacs& gateway_macs, uint32_t sender_index, const FamilyAddresses& sources,
+    const XdpSocketChoice& xdp) {
   switch (backend) {
     case TxBackend::kRawSocket: {
       SendFamilies families;
@@ -122,7 +126,7 @@ absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
   }
   ASSIGN_OR_RETURN(EthernetPath path, ResolveEthernetPath(TxBackendName(backend), interface,
                                                           first_targets, gateway_macs));
-  return CreateEthernetSender(backend, path, sender_index);
+  return CreateEthernetSender(backend, path, sender_index, xdp);
 }
 
 }  // namespace cutpoint::capture

@@ -29,14 +29,19 @@ namespace cutpoint::capture {
 // and no MAC is given this is a FailedPrecondition: other on-link targets would need
 // other MACs.
 // kAfXdp: AfXdpSender, same interface and MAC rules as kAfPacket, on TX queue
-// `sender_index` (one queue per sending thread).
+// `xdp.first_queue + sender_index` (one queue per sending thread), in zero-copy mode when
+// `xdp.zero_copy`.
 // kDpdk: InvalidArgument; a DPDK port is opened by OpenBackend (capture/backend.h).
-absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(TxBackend backend,
-                                                           const std::string& interface,
-                                                           const FamilyAddresses& first_targets,
-                                                           const wire::NextHopMacs& gateway_macs,
-                                                           uint32_t sender_index = 0,
-                                                           const FamilyAddresses& sources = {});
+// --tx afxdp's socket choices (--xdp-queue, --xdp-zero-copy); the other backends ignore them.
+struct XdpSocketChoice {
+  uint32_t first_queue = 0;  // sender thread i binds TX queue first_queue + i
+  bool zero_copy = false;    // XDP_ZEROCOPY; refused where the driver has none
+};
+
+absl::StatusOr<std::unique_ptr<PacketSender>> CreateSender(
+    TxBackend backend, const std::string& interface, const FamilyAddresses& first_targets,
+    const wire::NextHopMacs& gateway_macs, uint32_t sender_index = 0,
+    const FamilyAddresses& sources = {}, const XdpSocketChoice& xdp = {});
 
 // The Ethernet backends' set-up, shared with dpdk: the interface (given, or the route's)
 // and the next-hop MAC of each family `first_targets` has, by the rules above. `backend`

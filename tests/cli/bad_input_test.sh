@@ -67,6 +67,16 @@ expect 2 "bad --gateway-ip '2001:2::1': IPv4 only" -- \
   scan "${S[@]}" --tx dpdk --gateway-ip 2001:2::1 "${R[@]}"
 expect 2 "bad --gateway-ip 'router'" -- scan "${S[@]}" --tx dpdk --gateway-ip router "${R[@]}"
 expect 2 "--gateway-ip is for --tx dpdk" -- scan "${S[@]}" --gateway-ip 198.18.0.254 "${R[@]}"
+# --tx afxdp's socket options: refused with the other backends, --xdp-queue bounded.
+expect 2 "--xdp-queue is for --tx afxdp" -- scan "${S[@]}" --xdp-queue 1 "${R[@]}"
+expect 2 "--xdp-queue is for --tx afxdp" -- trace "${S[@]}" --tx afpacket --xdp-queue 0 "${R[@]}"
+expect 2 "--xdp-zero-copy is for --tx afxdp" -- scan "${S[@]}" --tx raw --xdp-zero-copy "${R[@]}"
+expect 2 "--xdp-zero-copy is for --tx afxdp" -- \
+  locate -p 25 -S 198.18.0.1 --tx dpdk --dpdk-args --no-pci --xdp-zero-copy "${R[@]}"
+expect 2 "bad value '-1' for --xdp-queue (expected 0..65535)" -- \
+  scan "${S[@]}" --tx afxdp --xdp-queue -1 "${R[@]}"
+expect 2 "bad value 'first' for --xdp-queue" -- scan "${S[@]}" --tx afxdp --xdp-queue first "${R[@]}"
+expect 2 "bad value '65536' for --xdp-queue" -- scan "${S[@]}" --tx afxdp --xdp-queue 65536 "${R[@]}"
 : >"$work/empty.txt"
 printf '# only a comment\n\n' >"$work/comments.txt"
 printf '198.18.0.1\nnot-an-address\n' >"$work/bad.txt"

@@ -268,7 +268,8 @@ void PrintCounters(capture::PacketSender* sender) {
     bool flushed = xsk->Flush(1000);
     const capture::AfXdpCounters& c = xsk->counters();
     std::cout << " queued=" << c.frames_queued << " completed=" << c.completed
-              << " kicks=" << c.kicks << " ring_full=" << c.ring_full << " rejected=" << c.rejected
+              << " kicks=" << c.kicks << " stall_kicks=" << c.stall_kicks
+              << " ring_full=" << c.ring_full << " rejected=" << c.rejected
               << " send_errors=" << c.send_errors << " flushed=" << flushed;
   }
 #endif

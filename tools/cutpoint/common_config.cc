@@ -77,6 +77,19 @@ absl::Status CheckGatewayIpOption(const cmdline::ParsedArgs& args) {
   return absl::OkStatus();
 }
 
+// --xdp-queue N and --xdp-zero-copy choose how the AF_XDP socket binds: meaningless to the
+// other backends, so refused there rather than silently ignored.
+absl::Status CheckXdpOptions(const cmdline::ParsedArgs& args) {
+  bool afxdp = args.Get("tx").value_or("raw") == "afxdp";
+  for (absl::string_view flag : {"xdp-queue", "xdp-zero-copy"}) {
+    if (args.Has(flag) && !afxdp) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " is for --tx afxdp (it chooses how the AF_XDP socket binds)"));
+    }
+  }
+  return IntegerOption(args, "xdp-queue", 0, kMaxXdpQueue, 0).status();
+}
+
 }  // namespace
 
 absl::Status CheckVantageName(absl::string_view name) {
@@ -168,6 +181,7 @@ absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,
     config->vantage = *vantage;
   }
   RETURN_IF_ERROR(CheckGatewayIpOption(args));
+  RETURN_IF_ERROR(CheckXdpOptions(args));
   config->interface = args.Get("interface").value_or("");
   config->tx_dpdk = args.Get("tx").value_or("raw") == "dpdk";
   config->output = args.Get("output").value_or("-");

@@ -71,6 +71,10 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
      "with --tx dpdk without -i)"},
     {"tx", 0, "BACKEND",
      "raw (default), afpacket (TX ring, qdisc bypass), afxdp (AF_XDP socket) or dpdk"},
+    {"xdp-queue", 0, "N",
+     "--tx afxdp: first TX queue; sender thread i binds queue N+i (default 0)"},
+    {"xdp-zero-copy", 0, "",
+     "--tx afxdp: AF_XDP zero-copy (XDP_ZEROCOPY); an error where the driver has none (veth)"},
     {"gateway-mac", 0, "MAC",
      "next-hop MAC for --tx afpacket/afxdp/dpdk, both families (default: the neighbour table)"},
     {"gateway-mac6", 0, "MAC",
@@ -111,7 +115,8 @@ std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own,
 
 // The common options, checked in this order: --ttl, --rate, --attempts, --cooldown,
 // --seed, --shards/--shard, --source-ip, --vantage, --gateway-ip (IPv4, with --tx dpdk,
-// not with --gateway-mac). Fills the common part of a command's config.
+// not with --gateway-mac), --xdp-queue and --xdp-zero-copy (with --tx afxdp). Fills the
+// common part of a command's config.
 absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,
                                       const CommonDefaults& defaults, CommonProbingConfig* config);
 // The TARGET words, the targeting flags and --max-targets.

@@ -84,6 +84,9 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
   options.first_targets = targets.FirstOfEachFamily();
   options.sources = sources;
   options.sender_threads = sender_threads;
+  ASSIGN_OR_RETURN(int64_t first_queue, IntegerOption(args, "xdp-queue", 0, kMaxXdpQueue, 0));
+  options.xdp.first_queue = static_cast<uint32_t>(first_queue);
+  options.xdp.zero_copy = args.Has("xdp-zero-copy");
   return capture::OpenBackend(options);
 }
 
