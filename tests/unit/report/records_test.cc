@@ -191,6 +191,8 @@ TEST(FormatStatsTest, DpdkCountersAreTheirOwnObject) {
   dpdk.oerrors = 7;
   dpdk.rx_nombuf = 8;
   dpdk.tx_queues = {{10, 11, 12, 13}, {20, 21, 22, 23}};
+  dpdk.main_lcore = 0;
+  dpdk.threads = {{"sender", 0, 1, "1", true, true}, {"capture", 0, 0, "0", true, false}};
   stats.dpdk = dpdk;
   FormatStats(stats, &line);
   std::string s = Finish(line);
@@ -200,7 +202,11 @@ TEST(FormatStatsTest, DpdkCountersAreTheirOwnObject) {
                    "\"oerrors\":7,\"rx_nombuf\":8,\"tx_queues\":["
                    "{\"queue\":0,\"sent\":10,\"bursts\":11,\"tx_full\":12,\"alloc_failures\":13},"
                    "{\"queue\":1,\"sent\":20,\"bursts\":21,\"tx_full\":22,\"alloc_failures\":23}"
-                   "]},\"duration_s\":"),
+                   "],\"main_lcore\":0,\"threads\":["
+                   "{\"role\":\"sender\",\"index\":0,\"lcore\":1,\"cpus\":\"1\",\"pinned\":true,"
+                   "\"registered\":true},"
+                   "{\"role\":\"capture\",\"index\":0,\"lcore\":0,\"cpus\":\"0\",\"pinned\":true,"
+                   "\"registered\":false}]},\"duration_s\":"),
             std::string::npos)
       << s;
 }
