@@ -58,6 +58,38 @@ void BM_ShardOrderStep(benchmark::State& state) {
 }
 BENCHMARK(BM_ShardOrderStep);
 
+// The send order of `cutpoint scan` over 131072 targets x 100 TCP ports (13.1 M probes,
+// one shard), in the sender's batches of 64 consecutive positions: items are probes.
+const targets::ProbePlan& ScanPlan131072x100() {
+  static const targets::ProbePlan plan = [] {
+    targets::TargetSetBuilder builder;
+    (void)builder.AddSpec("10.0.0.0/15");
+    std::vector<targets::ProbeKind> kinds;
+    for (uint16_t port = 1; port <= 100; ++port) kinds.push_back({ProbeType::kTcpSyn, port});
+    return *targets::ProbePlan::Create(std::move(builder).Build(), kinds, 64, 64, 1);
+  }();
+  return plan;
+}
+constexpr size_t kOrderBatch = 64;
+
+void BM_ScanOrderAt(benchmark::State& state) {
+  absl::StatusOr<targets::ShardOrder> order =
+      targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
+  probe::ProbeSpec specs[kOrderBatch];
+  uint64_t position = 0, sink = 0;
+  uint64_t before = bench::AllocationCount();
+  for (auto _ : state) {
+    if (position + kOrderBatch > order->size()) position = 0;
+    for (size_t i = 0; i < kOrderBatch; ++i) specs[i] = order->At(position + i);
+    position += kOrderBatch;
+    sink += specs[0].target.low() + specs[kOrderBatch - 1].port;
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(sink);
+  CountAllocations(state, before, static_cast<int64_t>(state.iterations() * kOrderBatch));
+}
+BENCHMARK(BM_ScanOrderAt);
+
 // Crafting (BM_CraftProbe, BM_CraftBatch, IPv4 and IPv6): bench/craft_benchmark.cc.
 
 // Replies built the way responders build them, from our own probe bytes.
