@@ -4,6 +4,8 @@
 #ifndef CUTPOINT_SESSION_PROBE_SOURCE_H_
 #define CUTPOINT_SESSION_PROBE_SOURCE_H_
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -14,12 +16,17 @@
 
 namespace cutpoint::session {
 
-// Any indexable set of probes. At() is called from every sender thread at once.
+// Any indexable set of probes. At() and Fill() are called from every sender thread at once.
 class ProbeSource {
  public:
   virtual ~ProbeSource() = default;
   virtual uint64_t size() const = 0;
   virtual probe::ProbeSpec At(uint64_t index) const = 0;
+  // out[i] = At(first + i) for i < n (first + n <= size()): what the send loop asks for, a
+  // batch at a time. Sources with a faster batch form override it.
+  virtual void Fill(uint64_t first, size_t n, probe::ProbeSpec* out) const {
+    for (size_t i = 0; i < n; ++i) out[i] = At(first + i);
+  }
 };
 
 // `inner` walked in a keyed random order.
@@ -29,6 +36,15 @@ class PermutedSource final : public ProbeSource {
       : inner_(inner), permutation_(inner.size(), seed) {}
   uint64_t size() const override { return inner_.size(); }
   probe::ProbeSpec At(uint64_t index) const override { return inner_.At(permutation_.At(index)); }
+  void Fill(uint64_t first, size_t n, probe::ProbeSpec* out) const override {
+    constexpr size_t kBlock = 64;
+    uint64_t indices[kBlock];
+    for (size_t done = 0; done < n; done += kBlock) {
+      const size_t count = std::min(kBlock, n - done);
+      permutation_.AtBatch(first + done, count, indices);
+      for (size_t i = 0; i < count; ++i) out[done + i] = inner_.At(indices[i]);
+    }
+  }
 
  private:
   const ProbeSource& inner_;
@@ -41,6 +57,9 @@ class ShardSource final : public ProbeSource {
   explicit ShardSource(const targets::ShardOrder& order) : order_(order) {}
   uint64_t size() const override { return order_.size(); }
   probe::ProbeSpec At(uint64_t index) const override { return order_.At(index); }
+  void Fill(uint64_t first, size_t n, probe::ProbeSpec* out) const override {
+    order_.Fill(first, n, out);
+  }
 
  private:
   const targets::ShardOrder& order_;
@@ -52,6 +71,9 @@ class ListSource final : public ProbeSource {
   explicit ListSource(std::vector<probe::ProbeSpec> specs) : specs_(std::move(specs)) {}
   uint64_t size() const override { return specs_.size(); }
   probe::ProbeSpec At(uint64_t index) const override { return specs_[index]; }
+  void Fill(uint64_t first, size_t n, probe::ProbeSpec* out) const override {
+    std::copy_n(specs_.begin() + static_cast<std::ptrdiff_t>(first), n, out);
+  }
 
  private:
   std::vector<probe::ProbeSpec> specs_;

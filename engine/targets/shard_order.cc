@@ -1,5 +1,7 @@
 #include "engine/targets/shard_order.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
@@ -72,8 +74,24 @@ absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, const GroupPref
 
 probe::ProbeSpec ShardOrder::At(uint64_t position) const {
   uint64_t local = probe_order_.At(position);
-  uint64_t target_index = TargetIndex(local / probes_per_target_);
-  return plan_->SpecAt(target_index * probes_per_target_ + local % probes_per_target_);
+  uint64_t within = 0;
+  uint64_t target_index = TargetIndex(probes_per_target_.DivMod(local, &within));
+  return plan_->SpecAt(target_index * probes_per_target_.divisor() + within);
+}
+
+void ShardOrder::Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const {
+  constexpr size_t kBlock = 64;
+  uint64_t within[kBlock];
+  uint64_t target_index[kBlock];
+  for (size_t done = 0; done < n; done += kBlock) {
+    const size_t count = std::min(kBlock, n - done);
+    probe_order_.AtBatch(position + done, count, within);  // the shard's local probe index
+    for (size_t i = 0; i < count; ++i) {
+      target_index[i] = first_target_ + probes_per_target_.DivMod(within[i], &within[i]);
+    }
+    target_order_.Apply(target_index, count, target_index);
+    plan_->FillSpecs(target_index, within, count, out + done);
+  }
 }
 
 absl::StatusOr<TargetSet> ShardByGroupKeepingHosts(const TargetSet& targets,
