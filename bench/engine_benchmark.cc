@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "bench_support.h"
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/probe/probe_layout.h"
@@ -15,7 +16,7 @@
 #include "engine/targets/shard_order.h"
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
-#include "bench_support.h"
+#include "session/probe_source.h"
 #include "tests/support/fixed_key.h"
 
 namespace cutpoint {
@@ -114,20 +115,46 @@ void BM_ScanOrderAt(benchmark::State& state) {
 }
 BENCHMARK(BM_ScanOrderAt);
 
-// The same through ShardOrder::Fill (the sender's call), with kernel range(0): 0 scalar,
-// 1 AVX-512 where the CPU has it.
+// The same through ShardOrder::Fill, range(1) probes a call, with kernel range(0): 0
+// scalar, 1 AVX-512 where the CPU has it.
 void BM_ScanOrderFill(benchmark::State& state) {
   auto previous = targets::KeyedPermutation::ForceBatchKernel(
       state.range(0) == 0 ? targets::KeyedPermutation::BatchKernel::kScalar
                           : targets::KeyedPermutation::BatchKernel::kAvx512);
   absl::StatusOr<targets::ShardOrder> order =
       targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
+  const size_t batch = static_cast<size_t>(state.range(1));
+  std::vector<probe::ProbeSpec> specs(batch);
+  uint64_t position = 0, sink = 0;
+  uint64_t before = bench::AllocationCount();
+  for (auto _ : state) {
+    if (position + batch > order->size()) position = 0;
+    order->Fill(position, batch, specs.data());
+    position += batch;
+    sink += specs[0].target.low() + specs[batch - 1].port;
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(sink);
+  CountAllocations(state, before, static_cast<int64_t>(state.iterations() * batch));
+  targets::KeyedPermutation::ForceBatchKernel(previous);
+}
+BENCHMARK(BM_ScanOrderFill)->ArgsProduct({{0, 1}, {64, 1024}});
+
+// What the sender sees: session::ShardSource::Fill in batches of 64 (its per-thread
+// lookahead turns them into ShardOrder::Fill calls of 1024), kernel range(0).
+void BM_ScanSourceFill(benchmark::State& state) {
+  auto previous = targets::KeyedPermutation::ForceBatchKernel(
+      state.range(0) == 0 ? targets::KeyedPermutation::BatchKernel::kScalar
+                          : targets::KeyedPermutation::BatchKernel::kAvx512);
+  absl::StatusOr<targets::ShardOrder> order =
+      targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
+  const session::ShardSource source(*order);
   probe::ProbeSpec specs[kOrderBatch];
   uint64_t position = 0, sink = 0;
   uint64_t before = bench::AllocationCount();
   for (auto _ : state) {
-    if (position + kOrderBatch > order->size()) position = 0;
-    order->Fill(position, kOrderBatch, specs);
+    if (position + kOrderBatch > source.size()) position = 0;
+    source.Fill(position, kOrderBatch, specs);
     position += kOrderBatch;
     sink += specs[0].target.low() + specs[kOrderBatch - 1].port;
     benchmark::ClobberMemory();
@@ -136,7 +163,7 @@ void BM_ScanOrderFill(benchmark::State& state) {
   CountAllocations(state, before, static_cast<int64_t>(state.iterations() * kOrderBatch));
   targets::KeyedPermutation::ForceBatchKernel(previous);
 }
-BENCHMARK(BM_ScanOrderFill)->Arg(0)->Arg(1);
+BENCHMARK(BM_ScanSourceFill)->Arg(0)->Arg(1);
 
 // Crafting (BM_CraftProbe, BM_CraftBatch, IPv4 and IPv6): bench/craft_benchmark.cc.
 

@@ -25,7 +25,7 @@ absl::StatusOr<report::ScanStats> WriteDryRun(const targets::ProbePlan& plan,
   report::JsonLine line;
   uint8_t packet[probe::kMaxProbeLen];
   int64_t send_us = WallClockMicros();
-  constexpr uint64_t kBlock = 64;
+  constexpr uint64_t kBlock = 1024;  // ShardOrder::Fill is cheapest per probe from here
   probe::ProbeSpec specs[kBlock];
   for (uint64_t i = 0; i < order.size(); ++i) {
     if (stop_requested.load(std::memory_order_relaxed)) {

@@ -5,8 +5,10 @@
 #define CUTPOINT_SESSION_PROBE_SOURCE_H_
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -52,17 +54,51 @@ class PermutedSource final : public ProbeSource {
 };
 
 // One shard of a plan, already in its keyed send order.
+//
+// Fill reads ahead: ShardOrder::Fill costs less per probe the more probes a call asks for
+// (about 2.5x less at 1024 than at the send loop's 64), so a small Fill computes the next
+// kLookahead probes into a buffer of the calling thread's and serves the following calls
+// from it while they ask for positions inside it. Each sender thread walks its own
+// consecutive positions, so all but one call in kLookahead / 64 are copies.
 class ShardSource final : public ProbeSource {
  public:
-  explicit ShardSource(const targets::ShardOrder& order) : order_(order) {}
+  static constexpr size_t kLookahead = 1024;
+
+  explicit ShardSource(const targets::ShardOrder& order) : order_(order), id_(NextId()) {}
   uint64_t size() const override { return order_.size(); }
   probe::ProbeSpec At(uint64_t index) const override { return order_.At(index); }
   void Fill(uint64_t first, size_t n, probe::ProbeSpec* out) const override {
-    order_.Fill(first, n, out);
+    if (n >= kLookahead) return order_.Fill(first, n, out);
+    Lookahead& ahead = ThreadLookahead();
+    if (ahead.source != id_ || first < ahead.first || first + n > ahead.first + ahead.count) {
+      ahead.source = id_;
+      ahead.first = first;
+      ahead.count = static_cast<size_t>(std::min<uint64_t>(kLookahead, size() - first));
+      order_.Fill(first, ahead.count, ahead.specs);
+    }
+    std::copy_n(ahead.specs + (first - ahead.first), n, out);
   }
 
  private:
+  struct Lookahead {
+    uint64_t source = 0;  // the id_ of the source it holds probes of; 0: none
+    uint64_t first = 0;
+    size_t count = 0;
+    probe::ProbeSpec specs[kLookahead];
+  };
+  // Allocated on a thread's first Fill, so only sender threads carry the 24 KiB.
+  static Lookahead& ThreadLookahead() {
+    thread_local std::unique_ptr<Lookahead> ahead = std::make_unique<Lookahead>();
+    return *ahead;
+  }
+  // Ids are never reused, so a buffer never serves a later source at the same address.
+  static uint64_t NextId() {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+  }
+
   const targets::ShardOrder& order_;
+  const uint64_t id_;
 };
 
 // Explicit probes, in the order given (e.g. the cells of one locate round).

@@ -6,19 +6,19 @@
 namespace cutpoint::targets {
 
 absl::StatusOr<ProbePlan> ProbePlan::Create(TargetSet targets, std::vector<ProbeKind> kinds,
-                                            uint8_t ttl_min, uint8_t ttl_max,
-                                            uint8_t attempts) {
+                                            uint8_t ttl_min, uint8_t ttl_max, uint8_t attempts) {
   if (targets.empty()) return absl::InvalidArgumentError("no targets given");
   if (kinds.empty()) return absl::InvalidArgumentError("no probe types given");
   if (ttl_min == 0 || ttl_min > ttl_max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad TTL range ", ttl_min, "-", ttl_max, " (expected 1 <= MIN <= MAX <= 255)"));
+    return absl::InvalidArgumentError(absl::StrCat("bad TTL range ", ttl_min, "-", ttl_max,
+                                                   " (expected 1 <= MIN <= MAX <= 255)"));
   }
   if (attempts < 1 || attempts > probe::kMaxAttempts) {
     return absl::InvalidArgumentError(
         absl::StrCat("attempts must be 1..", probe::kMaxAttempts, ", got ", attempts));
   }
-  uint64_t per_target = kinds.size() * uint64_t{static_cast<uint64_t>(ttl_max - ttl_min) + 1} * attempts;
+  uint64_t per_target =
+      kinds.size() * uint64_t{static_cast<uint64_t>(ttl_max - ttl_min) + 1} * attempts;
   if (targets.size() > UINT64_MAX / per_target) {
     return absl::InvalidArgumentError("probe space larger than 2^64 probes");
   }
@@ -53,18 +53,28 @@ probe::ProbeSpec ProbePlan::SpecAt(uint64_t index) const {
 
 void ProbePlan::FillSpecs(const uint64_t* target_indices, const uint64_t* within, size_t n,
                           probe::ProbeSpec* out) const {
+  const IpRange* single = targets_.SingleRange();
+  const bool kinds_only = by_attempts_.divisor() == 1 && by_ttls_.divisor() == 1;
   // within < per_target_, a multiple of every divisor below: its digits are the index's.
   for (size_t i = 0; i < n; ++i) {
     probe::ProbeSpec& spec = out[i];
-    uint64_t rest = 0;
-    uint64_t index = by_attempts_.DivMod(within[i], &rest);
-    spec.attempt = static_cast<uint8_t>(rest);
-    index = by_ttls_.DivMod(index, &rest);
-    spec.ttl = static_cast<uint8_t>(ttl_min_ + rest);
-    const ProbeKind& kind = kinds_[index];  // index < kinds_.size(): the last digit
+    uint64_t kind_index = within[i];
+    if (kinds_only) {
+      spec.attempt = 0;
+      spec.ttl = ttl_min_;
+    } else {
+      uint64_t rest = 0;
+      kind_index = by_attempts_.DivMod(kind_index, &rest);
+      spec.attempt = static_cast<uint8_t>(rest);
+      kind_index = by_ttls_.DivMod(kind_index, &rest);
+      spec.ttl = static_cast<uint8_t>(ttl_min_ + rest);
+    }
+    const ProbeKind& kind = kinds_[kind_index];  // < kinds_.size(): the last digit
     spec.type = kind.type;
     spec.port = kind.port;
-    spec.target = targets_.At(target_indices[i]);
+    spec.target = single != nullptr
+                      ? IpAddress::FromValue(single->first.value() + target_indices[i])
+                      : targets_.At(target_indices[i]);
   }
 }
 

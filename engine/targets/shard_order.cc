@@ -80,7 +80,8 @@ probe::ProbeSpec ShardOrder::At(uint64_t position) const {
 }
 
 void ShardOrder::Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const {
-  constexpr size_t kBlock = 64;
+  // Lanes per batch: up to the permutation kernels' chunk (their cost per lane falls with it).
+  constexpr size_t kBlock = 1024;
   uint64_t within[kBlock];
   uint64_t target_index[kBlock];
   for (size_t done = 0; done < n; done += kBlock) {

@@ -31,7 +31,8 @@ class ShardOrder {
   // The probe sent at `position` (< size()).
   probe::ProbeSpec At(uint64_t position) const;
   // out[i] = At(position + i) for i < n, position + n <= size(): both permutations run as
-  // batches (KeyedPermutation::AtBatch, Apply), several times faster per probe.
+  // batches (KeyedPermutation::AtBatch, Apply), several times faster per probe, and the
+  // more so the larger n (cycle walking's tail is paid once per call; 1024 is best).
   void Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const;
   // Index in the plan's target set of the shard's `local`-th target.
   uint64_t TargetIndex(uint64_t local) const { return target_order_.At(first_target_ + local); }

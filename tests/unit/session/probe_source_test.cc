@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -74,6 +76,93 @@ TEST(ProbeSourceTest, ShardSourceFillEqualsAt) {
           targets::ShardOrder::Create(plan, 9, shards, shard);
       ASSERT_TRUE(order.ok());
       ExpectFillEqualsAt(ShardSource(*order));
+    }
+  }
+}
+
+targets::ProbePlan BigPlan() {
+  targets::TargetSetBuilder builder;
+  EXPECT_TRUE(builder.AddSpec("10.0.0.0/20").ok());
+  std::vector<targets::ProbeKind> kinds;
+  for (uint16_t port = 1; port <= 10; ++port) kinds.push_back({probe::ProbeType::kTcpSyn, port});
+  absl::StatusOr<targets::ProbePlan> plan =
+      targets::ProbePlan::Create(std::move(builder).Build(), kinds, 64, 64, 1);
+  EXPECT_TRUE(plan.ok());
+  return *std::move(plan);  // 40960 probes: many lookahead buffers
+}
+
+void ExpectFillAt(const ProbeSource& source, uint64_t first, size_t n) {
+  std::vector<probe::ProbeSpec> out(n);
+  source.Fill(first, n, out.data());
+  for (size_t i = 0; i < n; ++i) ASSERT_EQ(KeyOf(out[i]), KeyOf(source.At(first + i))) << first + i;
+}
+
+// The per-thread lookahead serves only what it holds: jumps back and forth, calls that
+// straddle its end, the last probes, and two sources taking turns on one thread.
+TEST(ProbeSourceTest, ShardSourceLookaheadServesAnyPositions) {
+  const targets::ProbePlan plan = BigPlan();
+  absl::StatusOr<targets::ShardOrder> a = targets::ShardOrder::Create(plan, 1, 1, 0);
+  absl::StatusOr<targets::ShardOrder> b = targets::ShardOrder::Create(plan, 2, 2, 1);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const ShardSource first(*a), second(*b);
+  const uint64_t size = first.size();
+  // Calls that end exactly at the buffer's end, and one probe past it.
+  ExpectFillAt(first, 0, 1);
+  ExpectFillAt(first, 1024 - 64, 64);
+  ExpectFillAt(first, 1024 - 63, 64);
+  ExpectFillAt(first, 5000, 1);
+  ExpectFillAt(first, 5000 + 1024 - 1, 1);
+  ExpectFillAt(first, 5000 + 1024 - 1, 2);
+  const uint64_t starts[] = {0,    64,    5,         1000,     1020, 0,          2048,
+                             2047, 30000, size - 64, size - 1, 100,  size - 2000};
+  for (uint64_t start : starts) {
+    for (size_t n : {size_t{1}, size_t{64}, size_t{63}, size_t{1024}, size_t{1500}}) {
+      const size_t count = static_cast<size_t>(std::min<uint64_t>(n, size - start));
+      ExpectFillAt(first, start, count);
+      const uint64_t other = std::min<uint64_t>(start, second.size() - count);
+      ExpectFillAt(second, other, count);
+    }
+  }
+}
+
+// A new source where an old one was (the same address) is not served the old probes.
+TEST(ProbeSourceTest, ShardSourceLookaheadIsPerSource) {
+  const targets::ProbePlan plan = BigPlan();
+  absl::StatusOr<targets::ShardOrder> a = targets::ShardOrder::Create(plan, 1, 1, 0);
+  absl::StatusOr<targets::ShardOrder> b = targets::ShardOrder::Create(plan, 99, 1, 0);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::optional<ShardSource> source;
+  source.emplace(*a);
+  ExpectFillAt(*source, 0, 64);
+  source.emplace(*b);
+  ExpectFillAt(*source, 0, 64);
+  ExpectFillAt(*source, 64, 64);
+}
+
+// Sender threads at once, each walking its own ranges in batches of 64, as SendSlice does.
+TEST(ProbeSourceTest, ShardSourceFillFromManyThreads) {
+  const targets::ProbePlan plan = BigPlan();
+  absl::StatusOr<targets::ShardOrder> order = targets::ShardOrder::Create(plan, 3, 1, 0);
+  ASSERT_TRUE(order.ok());
+  const ShardSource source(*order);
+  constexpr int kThreads = 4;
+  std::vector<std::vector<probe::ProbeSpec>> got(kThreads);
+  std::vector<std::thread> threads;
+  const uint64_t per_thread = source.size() / kThreads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const uint64_t begin = per_thread * static_cast<uint64_t>(t);
+      got[t].resize(per_thread);
+      for (uint64_t done = 0; done < per_thread; done += 64) {
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(64, per_thread - done));
+        source.Fill(begin + done, n, got[t].data() + done);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) {
+    for (uint64_t i = 0; i < per_thread; ++i) {
+      ASSERT_EQ(KeyOf(got[t][i]), KeyOf(source.At(per_thread * static_cast<uint64_t>(t) + i)));
     }
   }
 }
