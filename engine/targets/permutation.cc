@@ -22,19 +22,21 @@ uint64_t SplitMix64(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-inline uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
+// Mix(x) without its first xor-shift, done already (see Params::premixed_keys).
+inline uint64_t MixPremixed(uint64_t x) {
   x *= kMix1;
   x ^= x >> 33;
   x *= kMix2;
   return x ^ (x >> 33);
 }
 
+// The Feistel network; each round's function is Mix(right ^ key) with
+//   Mix(x) = x ^= x >> 33; x *= kMix1; x ^= x >> 33; x *= kMix2; x ^ (x >> 33).
 inline uint64_t NetworkOf(const Params& p, uint64_t value) {
   uint64_t left = value >> p.half_bits;
   uint64_t right = value & p.half_mask;
-  for (uint64_t key : p.round_keys) {
-    uint64_t next = left ^ (Mix(right ^ key) & p.half_mask);
+  for (uint64_t key : p.premixed_keys) {
+    uint64_t next = left ^ (MixPremixed(right ^ key) & p.half_mask);
     left = right;
     right = next;
   }
@@ -129,7 +131,7 @@ CUTPOINT_AVX512 inline Avx512Params Broadcast(const Params& p) {
   v.mix1_high = _mm512_set1_epi64(static_cast<long long>(kMix1 >> 32));
   v.mix2_high = _mm512_set1_epi64(static_cast<long long>(kMix2 >> 32));
   for (int r = 0; r < KeyedPermutation::kRounds; ++r) {
-    v.keys[r] = _mm512_set1_epi64(static_cast<long long>(p.round_keys[r]));
+    v.keys[r] = _mm512_set1_epi64(static_cast<long long>(p.premixed_keys[r]));
   }
   v.half_bits = _mm_cvtsi32_si128(p.half_bits);
   return v;
@@ -167,8 +169,7 @@ CUTPOINT_AVX512 inline void NetworkBlock(const Avx512Params& v, __m512i* x) {
     __m512i t[K];
 #pragma GCC unroll 8
     for (int j = 0; j < K; ++j) {
-      t[j] = _mm512_xor_si512(right[j], v.keys[r]);
-      t[j] = _mm512_xor_si512(t[j], _mm512_srli_epi64(t[j], 33));
+      t[j] = _mm512_xor_si512(right[j], v.keys[r]);  // premixed: Mix's first xor-shift
     }
 #pragma GCC unroll 8
     for (int j = 0; j < K; ++j) t[j] = Mul<kLowLatency>(t[j], v.mix1, v.mix1_high);
@@ -316,7 +317,10 @@ KeyedPermutation::KeyedPermutation(uint64_t size, uint64_t seed) {
   params_.half_mask =
       params_.half_bits == 32 ? 0xffffffffull : (uint64_t{1} << params_.half_bits) - 1;
   uint64_t state = seed;
-  for (uint64_t& key : params_.round_keys) key = SplitMix64(state);
+  for (int r = 0; r < kRounds; ++r) {
+    params_.round_keys[r] = SplitMix64(state);
+    params_.premixed_keys[r] = params_.round_keys[r] ^ (params_.round_keys[r] >> 33);
+  }
 }
 
 uint64_t KeyedPermutation::Network(uint64_t value) const { return NetworkOf(params_, value); }
