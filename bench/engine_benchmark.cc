@@ -43,13 +43,12 @@ void BM_PermutationStep(benchmark::State& state) {
 BENCHMARK(BM_PermutationStep);
 
 // KeyedPermutation::AtBatch, 64 consecutive positions a call (the sender's batch), over
-// a size of range(0) with kernel range(1) (0 scalar, 1 AVX-512 where the CPU has it).
-// 2^17 and 13107200 are the scan order's target and probe permutations.
+// a size of range(0) with kernel range(1) (0 scalar, 1 AVX-512, 2 AVX-512 IFMA, each where the CPU
+// has it). 2^17 and 13107200 are the scan order's target and probe permutations.
 void BM_PermutationBatch(benchmark::State& state) {
   const uint64_t size = static_cast<uint64_t>(state.range(0));
   auto previous = targets::KeyedPermutation::ForceBatchKernel(
-      state.range(1) == 0 ? targets::KeyedPermutation::BatchKernel::kScalar
-                          : targets::KeyedPermutation::BatchKernel::kAvx512);
+      static_cast<targets::KeyedPermutation::BatchKernel>(state.range(1) + 1));
   targets::KeyedPermutation permutation(size, 42);
   uint64_t out[64];
   uint64_t position = 0, sink = 0;
@@ -64,7 +63,7 @@ void BM_PermutationBatch(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 64));
   targets::KeyedPermutation::ForceBatchKernel(previous);
 }
-BENCHMARK(BM_PermutationBatch)->ArgsProduct({{131072, 13107200, 1 << 24}, {0, 1}});
+BENCHMARK(BM_PermutationBatch)->ArgsProduct({{131072, 13107200, 1 << 24}, {0, 1, 2}});
 
 void BM_ShardOrderStep(benchmark::State& state) {
   targets::TargetSetBuilder builder;
@@ -116,11 +115,10 @@ void BM_ScanOrderAt(benchmark::State& state) {
 BENCHMARK(BM_ScanOrderAt);
 
 // The same through ShardOrder::Fill, range(1) probes a call, with kernel range(0): 0
-// scalar, 1 AVX-512 where the CPU has it.
+// scalar, 1 AVX-512, 2 AVX-512 IFMA (each where the CPU has it).
 void BM_ScanOrderFill(benchmark::State& state) {
   auto previous = targets::KeyedPermutation::ForceBatchKernel(
-      state.range(0) == 0 ? targets::KeyedPermutation::BatchKernel::kScalar
-                          : targets::KeyedPermutation::BatchKernel::kAvx512);
+      static_cast<targets::KeyedPermutation::BatchKernel>(state.range(0) + 1));
   absl::StatusOr<targets::ShardOrder> order =
       targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
   const size_t batch = static_cast<size_t>(state.range(1));
@@ -138,14 +136,13 @@ void BM_ScanOrderFill(benchmark::State& state) {
   CountAllocations(state, before, static_cast<int64_t>(state.iterations() * batch));
   targets::KeyedPermutation::ForceBatchKernel(previous);
 }
-BENCHMARK(BM_ScanOrderFill)->ArgsProduct({{0, 1}, {64, 1024}});
+BENCHMARK(BM_ScanOrderFill)->ArgsProduct({{0, 1, 2}, {64, 1024}});
 
 // What the sender sees: session::ShardSource::Fill in batches of 64 (its per-thread
 // lookahead turns them into ShardOrder::Fill calls of 1024), kernel range(0).
 void BM_ScanSourceFill(benchmark::State& state) {
   auto previous = targets::KeyedPermutation::ForceBatchKernel(
-      state.range(0) == 0 ? targets::KeyedPermutation::BatchKernel::kScalar
-                          : targets::KeyedPermutation::BatchKernel::kAvx512);
+      static_cast<targets::KeyedPermutation::BatchKernel>(state.range(0) + 1));
   absl::StatusOr<targets::ShardOrder> order =
       targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
   const session::ShardSource source(*order);
@@ -163,7 +160,7 @@ void BM_ScanSourceFill(benchmark::State& state) {
   CountAllocations(state, before, static_cast<int64_t>(state.iterations() * kOrderBatch));
   targets::KeyedPermutation::ForceBatchKernel(previous);
 }
-BENCHMARK(BM_ScanSourceFill)->Arg(0)->Arg(1);
+BENCHMARK(BM_ScanSourceFill)->Arg(0)->Arg(1)->Arg(2);
 
 // Crafting (BM_CraftProbe, BM_CraftBatch, IPv4 and IPv6): bench/craft_benchmark.cc.
 

@@ -108,183 +108,30 @@ void PermuteChunkScalar(const Params& p, uint64_t* values, size_t n) {
 // is latency bound: the kernel runs blocks of K vectors round by round, K chains in
 // lockstep, which keeps the multiplier busy.
 
-#define CUTPOINT_AVX512 __attribute__((target("avx512f,avx512dq")))
-
 // GCC 12's _mm512_undefined_epi32 (behind the shifts) initializes a variable from itself,
 // which -Wmaybe-uninitialized reports wherever it is inlined.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-struct Avx512Params {
-  __m512i size, half_mask, mix1, mix2;
-  __m512i mix1_high, mix2_high;  // the constants' upper 32 bits, for MulLowLatency
-  __m512i keys[KeyedPermutation::kRounds];
-  __m128i half_bits;
-};
+namespace avx512 {
+#define CUTPOINT_AVX512 __attribute__((target("avx512f,avx512dq")))
+#define CUTPOINT_IFMA 0
+#include "engine/targets/permutation_avx512.inc"
+#undef CUTPOINT_IFMA
+#undef CUTPOINT_AVX512
+}  // namespace avx512
 
-CUTPOINT_AVX512 inline Avx512Params Broadcast(const Params& p) {
-  Avx512Params v;
-  v.size = _mm512_set1_epi64(static_cast<long long>(p.size));
-  v.half_mask = _mm512_set1_epi64(static_cast<long long>(p.half_mask));
-  v.mix1 = _mm512_set1_epi64(static_cast<long long>(kMix1));
-  v.mix2 = _mm512_set1_epi64(static_cast<long long>(kMix2));
-  v.mix1_high = _mm512_set1_epi64(static_cast<long long>(kMix1 >> 32));
-  v.mix2_high = _mm512_set1_epi64(static_cast<long long>(kMix2 >> 32));
-  for (int r = 0; r < KeyedPermutation::kRounds; ++r) {
-    v.keys[r] = _mm512_set1_epi64(static_cast<long long>(p.premixed_keys[r]));
-  }
-  v.half_bits = _mm_cvtsi32_si128(p.half_bits);
-  return v;
-}
+// The second multiply of a round keeps bits [0, 33 + half_bits) only: below 2^52 for
+// domains up to 2^38, where IFMA's vpmadd52luq does it in one uop instead of three.
+constexpr int kIfmaMaxHalfBits = 19;
 
-// x * c (mod 2^64) from three 32x32->64 multiplies: ~9 cycles of latency against vpmullq's
-// 15, for twice the uops. Passes of a few vectors are latency bound and use it.
-CUTPOINT_AVX512 inline __m512i MulLowLatency(__m512i x, __m512i c, __m512i c_high) {
-  const __m512i low = _mm512_mul_epu32(x, c);
-  const __m512i cross =
-      _mm512_add_epi64(_mm512_mul_epu32(_mm512_srli_epi64(x, 32), c), _mm512_mul_epu32(x, c_high));
-  return _mm512_add_epi64(low, _mm512_slli_epi64(cross, 32));
-}
-
-template <bool kLowLatency>
-CUTPOINT_AVX512 inline __m512i Mul(__m512i x, __m512i c, __m512i c_high) {
-  if constexpr (kLowLatency) {
-    return MulLowLatency(x, c, c_high);
-  } else {
-    return _mm512_mullo_epi64(x, c);
-  }
-}
-
-// x[j] = Network(x[j]) for K vectors, round-major.
-template <int K, bool kLowLatency = false>
-CUTPOINT_AVX512 inline void NetworkBlock(const Avx512Params& v, __m512i* x) {
-  __m512i left[K], right[K];
-#pragma GCC unroll 8
-  for (int j = 0; j < K; ++j) {
-    left[j] = _mm512_srl_epi64(x[j], v.half_bits);
-    right[j] = _mm512_and_si512(x[j], v.half_mask);
-  }
-#pragma GCC unroll 4
-  for (int r = 0; r < KeyedPermutation::kRounds; ++r) {
-    __m512i t[K];
-#pragma GCC unroll 8
-    for (int j = 0; j < K; ++j) {
-      t[j] = _mm512_xor_si512(right[j], v.keys[r]);  // premixed: Mix's first xor-shift
-    }
-#pragma GCC unroll 8
-    for (int j = 0; j < K; ++j) t[j] = Mul<kLowLatency>(t[j], v.mix1, v.mix1_high);
-#pragma GCC unroll 8
-    for (int j = 0; j < K; ++j) t[j] = _mm512_xor_si512(t[j], _mm512_srli_epi64(t[j], 33));
-#pragma GCC unroll 8
-    for (int j = 0; j < K; ++j) t[j] = Mul<kLowLatency>(t[j], v.mix2, v.mix2_high);
-#pragma GCC unroll 8
-    for (int j = 0; j < K; ++j) {
-      t[j] = _mm512_xor_si512(t[j], _mm512_srli_epi64(t[j], 33));
-      const __m512i next = _mm512_ternarylogic_epi64(left[j], t[j], v.half_mask, 0x78);  // a^(b&c)
-      left[j] = right[j];
-      right[j] = next;
-    }
-  }
-#pragma GCC unroll 8
-  for (int j = 0; j < K; ++j) {
-    x[j] = _mm512_or_si512(_mm512_sll_epi64(left[j], v.half_bits), right[j]);
-  }
-}
-
-CUTPOINT_AVX512 inline __mmask8 TailMask(size_t left) {
-  return left >= 8 ? __mmask8{0xff} : static_cast<__mmask8>((1u << left) - 1);
-}
-
-// Walking passes of up to this many vectors use MulLowLatency.
-constexpr int kLowLatencyMaxVectors = 2;
-
-// First pass over up to 8K lanes at values + base: values[i] = Network(values[i]), and
-// the lanes out of range appended to pending/slots.
-template <int K>
-CUTPOINT_AVX512 inline void FirstPassBlock(const Avx512Params& v, uint64_t* values, size_t base,
-                                           size_t n, uint64_t* pending, uint64_t* slots,
-                                           size_t& m) {
-  __m512i x[K];
-  __mmask8 live[K];
-#pragma GCC unroll 8
-  for (int j = 0; j < K; ++j) {
-    const size_t at = base + 8 * static_cast<size_t>(j);
-    live[j] = at < n ? TailMask(n - at) : __mmask8{0};
-    x[j] = _mm512_maskz_loadu_epi64(live[j], values + at);
-  }
-  NetworkBlock<K, (K <= kLowLatencyMaxVectors)>(v, x);
-  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-#pragma GCC unroll 8
-  for (int j = 0; j < K; ++j) {
-    const size_t at = base + 8 * static_cast<size_t>(j);
-    _mm512_mask_storeu_epi64(values + at, live[j], x[j]);
-    const __mmask8 out = _mm512_mask_cmpge_epu64_mask(live[j], x[j], v.size);
-    const __m512i slot = _mm512_add_epi64(lane, _mm512_set1_epi64(static_cast<long long>(at)));
-    _mm512_storeu_si512(pending + m, _mm512_maskz_compress_epi64(out, x[j]));
-    _mm512_storeu_si512(slots + m, _mm512_maskz_compress_epi64(out, slot));
-    m += static_cast<size_t>(std::popcount(static_cast<unsigned>(out)));
-  }
-}
-
-// One walking pass over pending lanes [k, k + 8K), compacted in place to `kept` (a store at
-// kept <= k only overwrites lanes already loaded); finished lanes scattered to values.
-template <int K>
-CUTPOINT_AVX512 inline void WalkBlock(const Avx512Params& v, uint64_t* values, uint64_t* pending,
-                                      uint64_t* slots, size_t k, size_t m, size_t& kept) {
-  __m512i x[K], slot[K];
-  __mmask8 live[K];
-#pragma GCC unroll 8
-  for (int j = 0; j < K; ++j) {
-    const size_t at = k + 8 * static_cast<size_t>(j);
-    live[j] = at < m ? TailMask(m - at) : __mmask8{0};
-    x[j] = _mm512_maskz_loadu_epi64(live[j], pending + at);
-    slot[j] = _mm512_maskz_loadu_epi64(live[j], slots + at);
-  }
-  NetworkBlock<K, (K <= kLowLatencyMaxVectors)>(v, x);
-#pragma GCC unroll 8
-  for (int j = 0; j < K; ++j) {
-    const __mmask8 out = _mm512_mask_cmpge_epu64_mask(live[j], x[j], v.size);
-    _mm512_mask_i64scatter_epi64(values, live[j] & ~out, slot[j], x[j], 8);
-    _mm512_storeu_si512(pending + kept, _mm512_maskz_compress_epi64(out, x[j]));
-    _mm512_storeu_si512(slots + kept, _mm512_maskz_compress_epi64(out, slot[j]));
-    kept += static_cast<size_t>(std::popcount(static_cast<unsigned>(out)));
-  }
-}
-
-// values[i] = At(values[i]) for n <= kChunk lanes.
-CUTPOINT_AVX512 void PermuteChunkAvx512(const Params& p, uint64_t* values, size_t n) {
-  const Avx512Params v = Broadcast(p);
-  // 8 lanes of slack: compressed vectors are stored whole.
-  alignas(64) uint64_t pending[kChunk + 8];
-  alignas(64) uint64_t slots[kChunk + 8];
-  size_t m = 0;
-  size_t i = 0;
-  for (; i + 64 <= n; i += 64) FirstPassBlock<8>(v, values, i, n, pending, slots, m);
-  if (n - i > 32) {
-    FirstPassBlock<8>(v, values, i, n, pending, slots, m);
-  } else if (n - i > 16) {
-    FirstPassBlock<4>(v, values, i, n, pending, slots, m);
-  } else if (n - i > 8) {
-    FirstPassBlock<2>(v, values, i, n, pending, slots, m);
-  } else if (n - i > 0) {
-    FirstPassBlock<1>(v, values, i, n, pending, slots, m);
-  }
-  while (m != 0) {
-    size_t kept = 0;
-    size_t k = 0;
-    for (; k + 64 <= m; k += 64) WalkBlock<8>(v, values, pending, slots, k, m, kept);
-    if (m - k > 32) {
-      WalkBlock<8>(v, values, pending, slots, k, m, kept);
-    } else if (m - k > 16) {
-      WalkBlock<4>(v, values, pending, slots, k, m, kept);
-    } else if (m - k > 8) {
-      WalkBlock<2>(v, values, pending, slots, k, m, kept);
-    } else if (m - k > 0) {
-      WalkBlock<1>(v, values, pending, slots, k, m, kept);
-    }
-    m = kept;
-  }
-}
+namespace avx512_ifma {
+#define CUTPOINT_AVX512 __attribute__((target("avx512f,avx512dq,avx512ifma")))
+#define CUTPOINT_IFMA 1
+#include "engine/targets/permutation_avx512.inc"
+#undef CUTPOINT_IFMA
+#undef CUTPOINT_AVX512
+}  // namespace avx512_ifma
 
 #pragma GCC diagnostic pop
 
@@ -297,13 +144,36 @@ bool DetectAvx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
 }
 
+bool DetectAvx512Ifma() { return DetectAvx512() && __builtin_cpu_supports("avx512ifma"); }
+
 using ChunkKernel = void (*)(const Params&, uint64_t*, size_t);
 
-ChunkKernel ChosenKernel() {
+BatchKernel ResolvedKernel() {
   static const bool avx512 = DetectAvx512();
-  const BatchKernel forced = forced_kernel.load(std::memory_order_relaxed);
-  const bool use_avx512 = avx512 && forced != BatchKernel::kScalar;
-  return use_avx512 ? &PermuteChunkAvx512 : &PermuteChunkScalar;
+  static const bool ifma = DetectAvx512Ifma();
+  switch (forced_kernel.load(std::memory_order_relaxed)) {
+    case BatchKernel::kScalar:
+      return BatchKernel::kScalar;
+    case BatchKernel::kAvx512:
+      return avx512 ? BatchKernel::kAvx512 : BatchKernel::kScalar;
+    case BatchKernel::kAuto:
+    case BatchKernel::kAvx512Ifma:
+    default:
+      return ifma ? BatchKernel::kAvx512Ifma
+                  : (avx512 ? BatchKernel::kAvx512 : BatchKernel::kScalar);
+  }
+}
+
+ChunkKernel ChosenKernel(const Params& p) {
+  switch (ResolvedKernel()) {
+    case BatchKernel::kAvx512Ifma:
+      return p.half_bits <= kIfmaMaxHalfBits ? &avx512_ifma::PermuteChunkAvx512
+                                             : &avx512::PermuteChunkAvx512;
+    case BatchKernel::kAvx512:
+      return &avx512::PermuteChunkAvx512;
+    default:
+      return &PermuteChunkScalar;
+  }
 }
 
 }  // namespace
@@ -334,7 +204,7 @@ uint64_t KeyedPermutation::At(uint64_t index) const {
 }
 
 void KeyedPermutation::AtBatch(uint64_t first, size_t n, uint64_t* out) const {
-  const ChunkKernel kernel = ChosenKernel();
+  const ChunkKernel kernel = ChosenKernel(params_);
   for (size_t done = 0; done < n; done += kChunk) {
     const size_t count = std::min(kChunk, n - done);
     for (size_t i = 0; i < count; ++i) out[done + i] = first + done + i;
@@ -343,7 +213,7 @@ void KeyedPermutation::AtBatch(uint64_t first, size_t n, uint64_t* out) const {
 }
 
 void KeyedPermutation::Apply(const uint64_t* in, size_t n, uint64_t* out) const {
-  const ChunkKernel kernel = ChosenKernel();
+  const ChunkKernel kernel = ChosenKernel(params_);
   if (in != out) std::copy(in, in + n, out);
   for (size_t done = 0; done < n; done += kChunk) {
     kernel(params_, out + done, std::min(kChunk, n - done));
@@ -355,9 +225,12 @@ bool KeyedPermutation::Avx512Supported() {
   return avx512;
 }
 
-KeyedPermutation::BatchKernel KeyedPermutation::ActiveKernel() {
-  return ChosenKernel() == &PermuteChunkAvx512 ? BatchKernel::kAvx512 : BatchKernel::kScalar;
+bool KeyedPermutation::Avx512IfmaSupported() {
+  static const bool ifma = DetectAvx512Ifma();
+  return ifma;
 }
+
+KeyedPermutation::BatchKernel KeyedPermutation::ActiveKernel() { return ResolvedKernel(); }
 
 KeyedPermutation::BatchKernel KeyedPermutation::ForceBatchKernel(BatchKernel kernel) {
   return forced_kernel.exchange(kernel, std::memory_order_relaxed);

@@ -24,7 +24,10 @@ class KeyedPermutation {
   enum class BatchKernel : uint8_t {
     kAuto,    // the fastest this CPU runs (the default)
     kScalar,  // portable
-    kAvx512,  // avx512f + avx512dq; kAuto's choice where the CPU has them
+    kAvx512,  // avx512f + avx512dq
+    // kAvx512 with avx512ifma: one round multiply as a 52-bit multiply-add, for sizes up
+    // to 2^38 (kAvx512 above). kAuto's choice where the CPU has it, else kAvx512's.
+    kAvx512Ifma,
   };
 
   // `size` may be anything up to 2^64 - 1; `seed` selects the permutation.
@@ -39,12 +42,13 @@ class KeyedPermutation {
   // out[i] = At(in[i]) for i < n; every in[i] < size(). `in` may be `out`.
   void Apply(const uint64_t* in, size_t n, uint64_t* out) const;
 
-  // Whether this CPU and OS run the AVX-512 kernel.
+  // Whether this CPU and OS run the AVX-512 kernels.
   static bool Avx512Supported();
+  static bool Avx512IfmaSupported();
   // The kernel kAuto resolves to here.
   static BatchKernel ActiveKernel();
   // For tests and benchmarks: makes every later batch call in the process use `kernel`
-  // (kAuto restores the default; kAvx512 where it is unsupported runs scalar). Returns the
+  // (kAuto restores the default; an unsupported one runs the best supported below it). Returns the
   // previous setting. Not for use while other threads run batches.
   static BatchKernel ForceBatchKernel(BatchKernel kernel);
 

@@ -75,6 +75,10 @@ class BatchKernelTest : public ::testing::TestWithParam<KeyedPermutation::BatchK
         !KeyedPermutation::Avx512Supported()) {
       GTEST_SKIP() << "no AVX-512 on this CPU";
     }
+    if (GetParam() == KeyedPermutation::BatchKernel::kAvx512Ifma &&
+        !KeyedPermutation::Avx512IfmaSupported()) {
+      GTEST_SKIP() << "no AVX-512 IFMA on this CPU";
+    }
     previous_ = KeyedPermutation::ForceBatchKernel(GetParam());
     ASSERT_EQ(KeyedPermutation::ActiveKernel(), GetParam());
   }
@@ -117,6 +121,9 @@ const uint64_t kBatchSizes[] = {1,
                                 (uint64_t{1} << 32) - 1,
                                 uint64_t{1} << 32,
                                 (uint64_t{1} << 32) + 1,
+                                (uint64_t{1} << 38) - 1,  // the largest IFMA domain
+                                (uint64_t{1} << 38) + 1,
+                                (uint64_t{1} << 40) + 7,
                                 (uint64_t{1} << 62) + 3,
                                 (uint64_t{1} << 63) - 1,
                                 uint64_t{1} << 63,
@@ -187,10 +194,17 @@ TEST_P(BatchKernelTest, AtBatchIsAPermutation) {
 
 INSTANTIATE_TEST_SUITE_P(Kernels, BatchKernelTest,
                          ::testing::Values(KeyedPermutation::BatchKernel::kScalar,
-                                           KeyedPermutation::BatchKernel::kAvx512),
+                                           KeyedPermutation::BatchKernel::kAvx512,
+                                           KeyedPermutation::BatchKernel::kAvx512Ifma),
                          [](const ::testing::TestParamInfo<KeyedPermutation::BatchKernel>& info) {
-                           return info.param == KeyedPermutation::BatchKernel::kScalar ? "Scalar"
-                                                                                       : "Avx512";
+                           switch (info.param) {
+                             case KeyedPermutation::BatchKernel::kScalar:
+                               return "Scalar";
+                             case KeyedPermutation::BatchKernel::kAvx512:
+                               return "Avx512";
+                             default:
+                               return "Avx512Ifma";
+                           }
                          });
 
 }  // namespace

@@ -138,6 +138,10 @@ class OrderKernelTest : public ::testing::TestWithParam<KeyedPermutation::BatchK
         !KeyedPermutation::Avx512Supported()) {
       GTEST_SKIP() << "no AVX-512 on this CPU";
     }
+    if (GetParam() == KeyedPermutation::BatchKernel::kAvx512Ifma &&
+        !KeyedPermutation::Avx512IfmaSupported()) {
+      GTEST_SKIP() << "no AVX-512 IFMA on this CPU";
+    }
     previous_ = KeyedPermutation::ForceBatchKernel(GetParam());
     ASSERT_EQ(KeyedPermutation::ActiveKernel(), GetParam());
   }
@@ -223,10 +227,17 @@ TEST_P(OrderKernelTest, FillCoversEveryProbeOnce) {
 
 INSTANTIATE_TEST_SUITE_P(Kernels, OrderKernelTest,
                          ::testing::Values(KeyedPermutation::BatchKernel::kScalar,
-                                           KeyedPermutation::BatchKernel::kAvx512),
+                                           KeyedPermutation::BatchKernel::kAvx512,
+                                           KeyedPermutation::BatchKernel::kAvx512Ifma),
                          [](const ::testing::TestParamInfo<KeyedPermutation::BatchKernel>& info) {
-                           return info.param == KeyedPermutation::BatchKernel::kScalar ? "Scalar"
-                                                                                       : "Avx512";
+                           switch (info.param) {
+                             case KeyedPermutation::BatchKernel::kScalar:
+                               return "Scalar";
+                             case KeyedPermutation::BatchKernel::kAvx512:
+                               return "Avx512";
+                             default:
+                               return "Avx512Ifma";
+                           }
                          });
 
 TEST(ProbePlanFillTest, SpecAtAndFillSpecsEqualTheOriginal) {
