@@ -56,10 +56,12 @@ class PermutedSource final : public ProbeSource {
 // One shard of a plan, already in its keyed send order.
 //
 // Fill reads ahead: ShardOrder::Fill costs less per probe the more probes a call asks for
-// (about 2.5x less at 1024 than at the send loop's 64), so a small Fill computes the next
-// kLookahead probes into a buffer of the calling thread's and serves the following calls
-// from it while they ask for positions inside it. Each sender thread walks its own
-// consecutive positions, so all but one call in kLookahead / 64 are copies.
+// (about 2.5x less at 1024 than at the send loop's 64), so Fill computes probes ahead into
+// a buffer of the calling thread's and serves the following calls from it while they ask
+// for positions inside it. A call that continues where the buffer ends refills it with
+// twice as many probes as before, up to kLookahead; any other computes just what it asks.
+// Each sender thread walks its own consecutive positions, so nearly every call is a copy,
+// and a thread sent scattered positions computes at most about twice what it sends.
 class ShardSource final : public ProbeSource {
  public:
   static constexpr size_t kLookahead = 1024;
@@ -70,10 +72,13 @@ class ShardSource final : public ProbeSource {
   void Fill(uint64_t first, size_t n, probe::ProbeSpec* out) const override {
     if (n >= kLookahead) return order_.Fill(first, n, out);
     Lookahead& ahead = ThreadLookahead();
-    if (ahead.source != id_ || first < ahead.first || first + n > ahead.first + ahead.count) {
+    const bool ours = ahead.source == id_;
+    if (!ours || first < ahead.first || first + n > ahead.first + ahead.count) {
+      const bool continues = ours && first == ahead.first + ahead.count;
+      const size_t wanted = continues ? std::min(kLookahead, std::max(n, 2 * ahead.count)) : n;
       ahead.source = id_;
       ahead.first = first;
-      ahead.count = static_cast<size_t>(std::min<uint64_t>(kLookahead, size() - first));
+      ahead.count = static_cast<size_t>(std::min<uint64_t>(wanted, size() - first));
       order_.Fill(first, ahead.count, ahead.specs);
     }
     std::copy_n(ahead.specs + (first - ahead.first), n, out);

@@ -106,13 +106,15 @@ TEST(ProbeSourceTest, ShardSourceLookaheadServesAnyPositions) {
   ASSERT_TRUE(a.ok() && b.ok());
   const ShardSource first(*a), second(*b);
   const uint64_t size = first.size();
-  // Calls that end exactly at the buffer's end, and one probe past it.
-  ExpectFillAt(first, 0, 1);
-  ExpectFillAt(first, 1024 - 64, 64);
-  ExpectFillAt(first, 1024 - 63, 64);
-  ExpectFillAt(first, 5000, 1);
-  ExpectFillAt(first, 5000 + 1024 - 1, 1);
-  ExpectFillAt(first, 5000 + 1024 - 1, 2);
+  // Calls that end exactly at the buffer's end, and one probe past it: (0, 64) buffers
+  // [0, 64), (64, 64) continues it and buffers [64, 192), then [192, 448).
+  ExpectFillAt(first, 0, 64);
+  ExpectFillAt(first, 64, 64);
+  ExpectFillAt(first, 128, 64);
+  ExpectFillAt(first, 129, 64);
+  ExpectFillAt(first, 193, 255);
+  ExpectFillAt(first, 193, 256);
+  ExpectFillAt(first, 449, 1);
   const uint64_t starts[] = {0,    64,    5,         1000,     1020, 0,          2048,
                              2047, 30000, size - 64, size - 1, 100,  size - 2000};
   for (uint64_t start : starts) {
