@@ -6,19 +6,19 @@
 namespace cutpoint::targets {
 
 absl::StatusOr<ProbePlan> ProbePlan::Create(TargetSet targets, std::vector<ProbeKind> kinds,
-                                            uint8_t ttl_min, uint8_t ttl_max, uint8_t attempts) {
+                                            uint8_t ttl_min, uint8_t ttl_max,
+                                            uint8_t attempts) {
   if (targets.empty()) return absl::InvalidArgumentError("no targets given");
   if (kinds.empty()) return absl::InvalidArgumentError("no probe types given");
   if (ttl_min == 0 || ttl_min > ttl_max) {
-    return absl::InvalidArgumentError(absl::StrCat("bad TTL range ", ttl_min, "-", ttl_max,
-                                                   " (expected 1 <= MIN <= MAX <= 255)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad TTL range ", ttl_min, "-", ttl_max, " (expected 1 <= MIN <= MAX <= 255)"));
   }
   if (attempts < 1 || attempts > probe::kMaxAttempts) {
     return absl::InvalidArgumentError(
         absl::StrCat("attempts must be 1..", probe::kMaxAttempts, ", got ", attempts));
   }
-  uint64_t per_target =
-      kinds.size() * uint64_t{static_cast<uint64_t>(ttl_max - ttl_min) + 1} * attempts;
+  uint64_t per_target = kinds.size() * uint64_t{static_cast<uint64_t>(ttl_max - ttl_min) + 1} * attempts;
   if (targets.size() > UINT64_MAX / per_target) {
     return absl::InvalidArgumentError("probe space larger than 2^64 probes");
   }

@@ -1,6 +1,7 @@
 #include "engine/targets/shard_order.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -65,9 +66,16 @@ absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, const GroupPref
   uint64_t begin = Split(groups.size(), shard_index, shard_count);
   uint64_t end = Split(groups.size(), shard_index + 1, shard_count);
   std::vector<IpRange> blocks;
-  for (uint64_t position = begin; position < end; ++position) {
-    IpAddress group = groups[order.At(position)];
-    blocks.push_back({group, GroupLast(group, prefixes)});
+  uint64_t indices[1024];
+  for (uint64_t position = begin; position < end;) {
+    const size_t count =
+        static_cast<size_t>(std::min<uint64_t>(std::size(indices), end - position));
+    order.AtBatch(position, count, indices);
+    for (size_t i = 0; i < count; ++i) {
+      IpAddress group = groups[indices[i]];
+      blocks.push_back({group, GroupLast(group, prefixes)});
+    }
+    position += count;
   }
   return targets.Intersect(TargetSet::FromRanges(std::move(blocks)));
 }
