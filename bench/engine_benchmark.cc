@@ -5,7 +5,6 @@
 #include <cstring>
 #include <vector>
 
-#include "bench_support.h"
 #include "engine/match/matcher.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/probe/probe_layout.h"
@@ -16,6 +15,7 @@
 #include "engine/targets/shard_order.h"
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
+#include "bench_support.h"
 #include "session/probe_source.h"
 #include "tests/support/fixed_key.h"
 
