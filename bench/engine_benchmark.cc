@@ -16,6 +16,7 @@
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
 #include "bench_support.h"
+#include "session/probe_source.h"
 #include "tests/support/fixed_key.h"
 
 namespace cutpoint {
@@ -41,6 +42,29 @@ void BM_PermutationStep(benchmark::State& state) {
 }
 BENCHMARK(BM_PermutationStep);
 
+// KeyedPermutation::AtBatch, 64 consecutive positions a call (the sender's batch), over
+// a size of range(0) with kernel range(1) (0 scalar, 1 AVX-512, 2 AVX-512 IFMA, each where the CPU
+// has it). 2^17 and 13107200 are the scan order's target and probe permutations.
+void BM_PermutationBatch(benchmark::State& state) {
+  const uint64_t size = static_cast<uint64_t>(state.range(0));
+  auto previous = targets::KeyedPermutation::ForceBatchKernel(
+      static_cast<targets::KeyedPermutation::BatchKernel>(state.range(1) + 1));
+  targets::KeyedPermutation permutation(size, 42);
+  uint64_t out[64];
+  uint64_t position = 0, sink = 0;
+  for (auto _ : state) {
+    if (position + 64 > size) position = 0;
+    permutation.AtBatch(position, 64, out);
+    position += 64;
+    sink += out[0] + out[63];
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(sink);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 64));
+  targets::KeyedPermutation::ForceBatchKernel(previous);
+}
+BENCHMARK(BM_PermutationBatch)->ArgsProduct({{131072, 13107200, 1 << 24}, {0, 1, 2}});
+
 void BM_ShardOrderStep(benchmark::State& state) {
   targets::TargetSetBuilder builder;
   (void)builder.AddSpec("10.0.0.0/16");
@@ -57,6 +81,86 @@ void BM_ShardOrderStep(benchmark::State& state) {
   CountAllocations(state, before);
 }
 BENCHMARK(BM_ShardOrderStep);
+
+// The send order of `cutpoint scan` over 131072 targets x 100 TCP ports (13.1 M probes,
+// one shard), in the sender's batches of 64 consecutive positions: items are probes.
+const targets::ProbePlan& ScanPlan131072x100() {
+  static const targets::ProbePlan plan = [] {
+    targets::TargetSetBuilder builder;
+    (void)builder.AddSpec("10.0.0.0/15");
+    std::vector<targets::ProbeKind> kinds;
+    for (uint16_t port = 1; port <= 100; ++port) kinds.push_back({ProbeType::kTcpSyn, port});
+    return *targets::ProbePlan::Create(std::move(builder).Build(), kinds, 64, 64, 1);
+  }();
+  return plan;
+}
+constexpr size_t kOrderBatch = 64;
+
+void BM_ScanOrderAt(benchmark::State& state) {
+  absl::StatusOr<targets::ShardOrder> order =
+      targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
+  probe::ProbeSpec specs[kOrderBatch];
+  uint64_t position = 0, sink = 0;
+  uint64_t before = bench::AllocationCount();
+  for (auto _ : state) {
+    if (position + kOrderBatch > order->size()) position = 0;
+    for (size_t i = 0; i < kOrderBatch; ++i) specs[i] = order->At(position + i);
+    position += kOrderBatch;
+    sink += specs[0].target.low() + specs[kOrderBatch - 1].port;
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(sink);
+  CountAllocations(state, before, static_cast<int64_t>(state.iterations() * kOrderBatch));
+}
+BENCHMARK(BM_ScanOrderAt);
+
+// The same through ShardOrder::Fill, range(1) probes a call, with kernel range(0): 0
+// scalar, 1 AVX-512, 2 AVX-512 IFMA (each where the CPU has it).
+void BM_ScanOrderFill(benchmark::State& state) {
+  auto previous = targets::KeyedPermutation::ForceBatchKernel(
+      static_cast<targets::KeyedPermutation::BatchKernel>(state.range(0) + 1));
+  absl::StatusOr<targets::ShardOrder> order =
+      targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
+  const size_t batch = static_cast<size_t>(state.range(1));
+  std::vector<probe::ProbeSpec> specs(batch);
+  uint64_t position = 0, sink = 0;
+  uint64_t before = bench::AllocationCount();
+  for (auto _ : state) {
+    if (position + batch > order->size()) position = 0;
+    order->Fill(position, batch, specs.data());
+    position += batch;
+    sink += specs[0].target.low() + specs[batch - 1].port;
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(sink);
+  CountAllocations(state, before, static_cast<int64_t>(state.iterations() * batch));
+  targets::KeyedPermutation::ForceBatchKernel(previous);
+}
+BENCHMARK(BM_ScanOrderFill)->ArgsProduct({{0, 1, 2}, {64, 1024}});
+
+// What the sender sees: session::ShardSource::Fill in batches of 64 (its per-thread
+// lookahead turns them into ShardOrder::Fill calls of 1024), kernel range(0).
+void BM_ScanSourceFill(benchmark::State& state) {
+  auto previous = targets::KeyedPermutation::ForceBatchKernel(
+      static_cast<targets::KeyedPermutation::BatchKernel>(state.range(0) + 1));
+  absl::StatusOr<targets::ShardOrder> order =
+      targets::ShardOrder::Create(ScanPlan131072x100(), 7, 1, 0);
+  const session::ShardSource source(*order);
+  probe::ProbeSpec specs[kOrderBatch];
+  uint64_t position = 0, sink = 0;
+  uint64_t before = bench::AllocationCount();
+  for (auto _ : state) {
+    if (position + kOrderBatch > source.size()) position = 0;
+    source.Fill(position, kOrderBatch, specs);
+    position += kOrderBatch;
+    sink += specs[0].target.low() + specs[kOrderBatch - 1].port;
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(sink);
+  CountAllocations(state, before, static_cast<int64_t>(state.iterations() * kOrderBatch));
+  targets::KeyedPermutation::ForceBatchKernel(previous);
+}
+BENCHMARK(BM_ScanSourceFill)->Arg(0)->Arg(1)->Arg(2);
 
 // Crafting (BM_CraftProbe, BM_CraftBatch, IPv4 and IPv6): bench/craft_benchmark.cc.
 

@@ -1,5 +1,7 @@
 #include "session/dry_run.h"
 
+#include <algorithm>
+
 #include "engine/base/status_macros.h"
 #include "engine/probe/probe_builder.h"
 #include "engine/report/json_line.h"
@@ -23,13 +25,16 @@ absl::StatusOr<report::ScanStats> WriteDryRun(const targets::ProbePlan& plan,
   report::JsonLine line;
   uint8_t packet[probe::kMaxProbeLen];
   int64_t send_us = WallClockMicros();
+  constexpr uint64_t kBlock = 1024;  // ShardOrder::Fill is cheapest per probe from here
+  probe::ProbeSpec specs[kBlock];
   for (uint64_t i = 0; i < order.size(); ++i) {
     if (stop_requested.load(std::memory_order_relaxed)) {
       stats.interrupted = true;
       stats.probes_unsent = order.size() - i;
       break;
     }
-    probe::ProbeSpec spec = order.At(i);
+    if (i % kBlock == 0) order.Fill(i, std::min(kBlock, order.size() - i), specs);
+    const probe::ProbeSpec& spec = specs[i % kBlock];
     size_t len = builder.Build(spec, send_us, packet);
     report::FormatProbe(i, spec, packet, len, &line);
     RETURN_IF_ERROR(sink.Append(line.Finish()));

@@ -226,7 +226,7 @@ void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, doubl
         continue;
       }
       int64_t send_us = WallClockMicros();
-      for (size_t i = 0; i < granted; ++i) batch.specs[i] = ordered.At(position + i);
+      ordered.Fill(position, granted, batch.specs);
       if (in_place != nullptr) {
         SendInPlace(*in_place, builder, std::span(batch.specs, granted), send_us);
       } else {

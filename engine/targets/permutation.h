@@ -1,10 +1,17 @@
 // A keyed bijection on [0, n) with O(1) memory: a balanced Feistel network over the
 // smallest even-width bit domain >= n, with cycle walking back into range. The domain is
 // at most 4n, so a lookup takes fewer than four network evaluations on average.
+//
+// The batch forms (AtBatch, Apply) give exactly At()'s values, many at a time: the
+// network runs over arrays of lanes in lockstep, and cycle walking re-runs only the lanes
+// still out of range (compacted into a shorter array each pass). They run an AVX-512
+// kernel (8 lanes per vpmullq) when the CPU has avx512f and avx512dq, else a scalar one;
+// the build's baseline ISA does not change.
 #ifndef CUTPOINT_ENGINE_TARGETS_PERMUTATION_H_
 #define CUTPOINT_ENGINE_TARGETS_PERMUTATION_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace cutpoint::targets {
@@ -13,20 +20,54 @@ class KeyedPermutation {
  public:
   static constexpr int kRounds = 4;
 
+  // The code behind the batch forms.
+  enum class BatchKernel : uint8_t {
+    kAuto,    // the fastest this CPU runs (the default)
+    kScalar,  // portable
+    kAvx512,  // avx512f + avx512dq
+    // kAvx512 with avx512ifma: one round multiply as a 52-bit multiply-add, for sizes up
+    // to 2^38 (kAvx512 above). kAuto's choice where the CPU has it, else kAvx512's.
+    kAvx512Ifma,
+  };
+
   // `size` may be anything up to 2^64 - 1; `seed` selects the permutation.
   KeyedPermutation(uint64_t size, uint64_t seed);
 
-  uint64_t size() const { return size_; }
+  uint64_t size() const { return params_.size; }
   // The element at position `index` of the permuted order; index < size().
   uint64_t At(uint64_t index) const;
+
+  // out[i] = At(first + i) for i < n; first + n <= size().
+  void AtBatch(uint64_t first, size_t n, uint64_t* out) const;
+  // out[i] = At(in[i]) for i < n; every in[i] < size(). `in` may be `out`.
+  void Apply(const uint64_t* in, size_t n, uint64_t* out) const;
+
+  // Whether this CPU and OS run the AVX-512 kernels.
+  static bool Avx512Supported();
+  static bool Avx512IfmaSupported();
+  // The kernel kAuto resolves to here.
+  static BatchKernel ActiveKernel();
+  // For tests and benchmarks: makes every later batch call in the process use `kernel`
+  // (kAuto restores the default; an unsupported one runs the best supported below it). Returns the
+  // previous setting. Not for use while other threads run batches.
+  static BatchKernel ForceBatchKernel(BatchKernel kernel);
+
+  // Network parameters, shared with the batch kernels.
+  struct Params {
+    uint64_t size;
+    uint64_t half_mask;
+    int half_bits;
+    std::array<uint64_t, kRounds> round_keys;
+    // key ^ (key >> 33): a half is below 2^32, so Mix(half ^ key) starts from
+    // half ^ premixed_key (its first xor-shift only moves key bits). Saves two operations
+    // a round.
+    std::array<uint64_t, kRounds> premixed_keys;
+  };
 
  private:
   uint64_t Network(uint64_t value) const;
 
-  uint64_t size_;
-  int half_bits_;
-  uint64_t half_mask_;
-  std::array<uint64_t, kRounds> round_keys_;
+  Params params_;
 };
 
 }  // namespace cutpoint::targets

@@ -29,22 +29,53 @@ absl::StatusOr<ProbePlan> ProbePlan::Create(TargetSet targets, std::vector<Probe
   plan.ttl_max_ = ttl_max;
   plan.attempts_ = attempts;
   plan.size_ = plan.targets_.size() * per_target;
+  plan.per_target_ = per_target;
+  plan.by_attempts_ = base::FastDivisor(attempts);
+  plan.by_ttls_ = base::FastDivisor(static_cast<uint64_t>(ttl_max - ttl_min) + 1);
+  plan.by_kinds_ = base::FastDivisor(plan.kinds_.size());
   return plan;
 }
 
 probe::ProbeSpec ProbePlan::SpecAt(uint64_t index) const {
-  uint64_t ttl_count = uint64_t{static_cast<uint64_t>(ttl_max_ - ttl_min_)} + 1;
   probe::ProbeSpec spec;
-  spec.attempt = static_cast<uint8_t>(index % attempts_);
-  index /= attempts_;
-  spec.ttl = static_cast<uint8_t>(ttl_min_ + index % ttl_count);
-  index /= ttl_count;
-  const ProbeKind& kind = kinds_[index % kinds_.size()];
-  index /= kinds_.size();
+  uint64_t rest = 0;
+  index = by_attempts_.DivMod(index, &rest);
+  spec.attempt = static_cast<uint8_t>(rest);
+  index = by_ttls_.DivMod(index, &rest);
+  spec.ttl = static_cast<uint8_t>(ttl_min_ + rest);
+  index = by_kinds_.DivMod(index, &rest);
+  const ProbeKind& kind = kinds_[rest];
   spec.type = kind.type;
   spec.port = kind.port;
   spec.target = targets_.At(index);
   return spec;
+}
+
+void ProbePlan::FillSpecs(const uint64_t* target_indices, const uint64_t* within, size_t n,
+                          probe::ProbeSpec* out) const {
+  const IpRange* single = targets_.SingleRange();
+  const bool kinds_only = by_attempts_.divisor() == 1 && by_ttls_.divisor() == 1;
+  // within < per_target_, a multiple of every divisor below: its digits are the index's.
+  for (size_t i = 0; i < n; ++i) {
+    probe::ProbeSpec& spec = out[i];
+    uint64_t kind_index = within[i];
+    if (kinds_only) {
+      spec.attempt = 0;
+      spec.ttl = ttl_min_;
+    } else {
+      uint64_t rest = 0;
+      kind_index = by_attempts_.DivMod(kind_index, &rest);
+      spec.attempt = static_cast<uint8_t>(rest);
+      kind_index = by_ttls_.DivMod(kind_index, &rest);
+      spec.ttl = static_cast<uint8_t>(ttl_min_ + rest);
+    }
+    const ProbeKind& kind = kinds_[kind_index];  // < kinds_.size(): the last digit
+    spec.type = kind.type;
+    spec.port = kind.port;
+    spec.target = single != nullptr
+                      ? IpAddress::FromValue(single->first.value() + target_indices[i])
+                      : targets_.At(target_indices[i]);
+  }
 }
 
 }  // namespace cutpoint::targets

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "engine/base/fast_divisor.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/target_set.h"
 
@@ -28,6 +29,12 @@ class ProbePlan {
 
   uint64_t size() const { return size_; }
   probe::ProbeSpec SpecAt(uint64_t index) const;
+  // Probes per target: kinds x TTLs x attempts. Index = target index x this + within.
+  uint64_t probes_per_target() const { return per_target_; }
+  // out[i] = SpecAt(target_indices[i] * probes_per_target() + within[i]) for i < n, with
+  // every within[i] < probes_per_target() (no 64-bit division on the way).
+  void FillSpecs(const uint64_t* target_indices, const uint64_t* within, size_t n,
+                 probe::ProbeSpec* out) const;
 
   const TargetSet& targets() const { return targets_; }
   const std::vector<ProbeKind>& kinds() const { return kinds_; }
@@ -42,6 +49,11 @@ class ProbePlan {
   uint8_t ttl_max_ = 1;
   uint8_t attempts_ = 1;
   uint64_t size_ = 0;
+  uint64_t per_target_ = 1;
+  // Divisions of SpecAt by constants of the plan.
+  base::FastDivisor by_attempts_;
+  base::FastDivisor by_ttls_;
+  base::FastDivisor by_kinds_;
 };
 
 }  // namespace cutpoint::targets

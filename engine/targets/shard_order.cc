@@ -1,5 +1,8 @@
 #include "engine/targets/shard_order.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
@@ -63,17 +66,41 @@ absl::StatusOr<TargetSet> ShardByGroup(const TargetSet& targets, const GroupPref
   uint64_t begin = Split(groups.size(), shard_index, shard_count);
   uint64_t end = Split(groups.size(), shard_index + 1, shard_count);
   std::vector<IpRange> blocks;
-  for (uint64_t position = begin; position < end; ++position) {
-    IpAddress group = groups[order.At(position)];
-    blocks.push_back({group, GroupLast(group, prefixes)});
+  uint64_t indices[1024];
+  for (uint64_t position = begin; position < end;) {
+    const size_t count =
+        static_cast<size_t>(std::min<uint64_t>(std::size(indices), end - position));
+    order.AtBatch(position, count, indices);
+    for (size_t i = 0; i < count; ++i) {
+      IpAddress group = groups[indices[i]];
+      blocks.push_back({group, GroupLast(group, prefixes)});
+    }
+    position += count;
   }
   return targets.Intersect(TargetSet::FromRanges(std::move(blocks)));
 }
 
 probe::ProbeSpec ShardOrder::At(uint64_t position) const {
   uint64_t local = probe_order_.At(position);
-  uint64_t target_index = TargetIndex(local / probes_per_target_);
-  return plan_->SpecAt(target_index * probes_per_target_ + local % probes_per_target_);
+  uint64_t within = 0;
+  uint64_t target_index = TargetIndex(probes_per_target_.DivMod(local, &within));
+  return plan_->SpecAt(target_index * probes_per_target_.divisor() + within);
+}
+
+void ShardOrder::Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const {
+  // Lanes per batch: up to the permutation kernels' chunk (their cost per lane falls with it).
+  constexpr size_t kBlock = 1024;
+  uint64_t within[kBlock];
+  uint64_t target_index[kBlock];
+  for (size_t done = 0; done < n; done += kBlock) {
+    const size_t count = std::min(kBlock, n - done);
+    probe_order_.AtBatch(position + done, count, within);  // the shard's local probe index
+    for (size_t i = 0; i < count; ++i) {
+      target_index[i] = first_target_ + probes_per_target_.DivMod(within[i], &within[i]);
+    }
+    target_order_.Apply(target_index, count, target_index);
+    plan_->FillSpecs(target_index, within, count, out + done);
+  }
 }
 
 absl::StatusOr<TargetSet> ShardByGroupKeepingHosts(const TargetSet& targets,

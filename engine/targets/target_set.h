@@ -67,6 +67,11 @@ class TargetSet {
   bool empty() const { return total_ == 0; }
   // The index-th address in ascending order; index < size().
   IpAddress At(uint64_t index) const;
+  // The set's one run when it is a single range (no lone hosts), else null: then At(i) is
+  // the range's first address + i, no search (batch callers take this fast path).
+  const IpRange* SingleRange() const {
+    return hosts_.empty() && ranges_.size() == 1 ? &ranges_[0] : nullptr;
+  }
   bool Contains(const IpAddress& address) const;
   // The index of `address` (inverse of At), or -1 when it is not in the set.
   int64_t IndexOf(const IpAddress& address) const;

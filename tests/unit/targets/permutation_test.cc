@@ -1,5 +1,6 @@
 #include "engine/targets/permutation.h"
 
+#include <random>
 #include <set>
 #include <vector>
 
@@ -65,6 +66,146 @@ TEST(KeyedPermutationTest, HugeSizesStayInRange) {
     }
   }
 }
+
+// Runs the enclosing test body once per batch kernel this CPU has, restoring kAuto.
+class BatchKernelTest : public ::testing::TestWithParam<KeyedPermutation::BatchKernel> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == KeyedPermutation::BatchKernel::kAvx512 &&
+        !KeyedPermutation::Avx512Supported()) {
+      GTEST_SKIP() << "no AVX-512 on this CPU";
+    }
+    if (GetParam() == KeyedPermutation::BatchKernel::kAvx512Ifma &&
+        !KeyedPermutation::Avx512IfmaSupported()) {
+      GTEST_SKIP() << "no AVX-512 IFMA on this CPU";
+    }
+    previous_ = KeyedPermutation::ForceBatchKernel(GetParam());
+    ASSERT_EQ(KeyedPermutation::ActiveKernel(), GetParam());
+  }
+  void TearDown() override { KeyedPermutation::ForceBatchKernel(previous_); }
+
+ private:
+  KeyedPermutation::BatchKernel previous_ = KeyedPermutation::BatchKernel::kAuto;
+};
+
+// Positions to check in a permutation of `size`: all of them for small sizes, else runs
+// at the start, the end and a few places between (batches cross chunk boundaries there).
+std::vector<std::pair<uint64_t, size_t>> Runs(uint64_t size) {
+  if (size <= 5000) return {{0, static_cast<size_t>(size)}};
+  std::vector<std::pair<uint64_t, size_t>> runs = {{0, 1000}, {size - 1000, 1000}};
+  for (uint64_t start : {size / 2, size / 3 + 1, size - 4097}) runs.push_back({start, 777});
+  return runs;
+}
+
+const uint64_t kBatchSizes[] = {1,
+                                2,
+                                3,
+                                4,
+                                5,
+                                7,
+                                17,
+                                255,
+                                256,
+                                257,
+                                1000,
+                                65535,
+                                65536,
+                                65537,
+                                131071,
+                                131072,
+                                131073,
+                                13107200,
+                                (uint64_t{1} << 24) - 1,
+                                uint64_t{1} << 24,
+                                (uint64_t{1} << 24) + 1,
+                                (uint64_t{1} << 32) - 1,
+                                uint64_t{1} << 32,
+                                (uint64_t{1} << 32) + 1,
+                                (uint64_t{1} << 38) - 1,  // the largest IFMA domain
+                                (uint64_t{1} << 38) + 1,
+                                (uint64_t{1} << 40) + 7,
+                                (uint64_t{1} << 62) + 3,
+                                (uint64_t{1} << 63) - 1,
+                                uint64_t{1} << 63,
+                                (uint64_t{1} << 63) + 1,
+                                ~uint64_t{0} - 1,
+                                ~uint64_t{0}};
+const uint64_t kBatchSeeds[] = {0, 1, 7, 0xdeadbeefcafef00dull};
+
+TEST_P(BatchKernelTest, AtBatchEqualsAt) {
+  for (uint64_t size : kBatchSizes) {
+    for (uint64_t seed : kBatchSeeds) {
+      const KeyedPermutation perm(size, seed);
+      for (const auto& [first, count] : Runs(size)) {
+        // One call for the run, and the run cut into uneven calls (1, 2, ..., 64 lanes).
+        std::vector<uint64_t> whole(count), pieces(count);
+        perm.AtBatch(first, count, whole.data());
+        for (size_t done = 0, step = 1; done < count; done += step, step = step % 64 + 1) {
+          perm.AtBatch(first + done, std::min(step, count - done), pieces.data() + done);
+        }
+        for (size_t i = 0; i < count; ++i) {
+          const uint64_t expected = perm.At(first + i);
+          ASSERT_EQ(whole[i], expected)
+              << "size " << size << " seed " << seed << " at " << first + i;
+          ASSERT_EQ(pieces[i], expected)
+              << "size " << size << " seed " << seed << " at " << first + i;
+        }
+      }
+    }
+  }
+}
+
+TEST_P(BatchKernelTest, ApplyEqualsAtForScatteredInputs) {
+  std::mt19937_64 rng(3);
+  for (uint64_t size : kBatchSizes) {
+    for (uint64_t seed : kBatchSeeds) {
+      const KeyedPermutation perm(size, seed);
+      for (size_t count : {size_t{1}, size_t{3}, size_t{8}, size_t{9}, size_t{64}, size_t{600}}) {
+        std::vector<uint64_t> in(count), out(count);
+        for (uint64_t& index : in) index = rng() % size;
+        in[0] = size - 1;
+        perm.Apply(in.data(), count, out.data());
+        for (size_t i = 0; i < count; ++i) {
+          ASSERT_EQ(out[i], perm.At(in[i])) << "size " << size << " seed " << seed;
+        }
+        // In place.
+        std::vector<uint64_t> in_place = in;
+        perm.Apply(in_place.data(), count, in_place.data());
+        EXPECT_EQ(in_place, out);
+      }
+    }
+  }
+}
+
+TEST_P(BatchKernelTest, AtBatchIsAPermutation) {
+  for (uint64_t size : {uint64_t{1}, uint64_t{2}, uint64_t{3}, uint64_t{17}, uint64_t{1000},
+                        uint64_t{131072}, uint64_t{131073}}) {
+    const KeyedPermutation perm(size, 11);
+    std::vector<uint64_t> values(size);
+    perm.AtBatch(0, size, values.data());
+    std::vector<bool> seen(size, false);
+    for (uint64_t value : values) {
+      ASSERT_LT(value, size);
+      ASSERT_FALSE(seen[value]) << "size " << size << " repeats " << value;
+      seen[value] = true;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, BatchKernelTest,
+                         ::testing::Values(KeyedPermutation::BatchKernel::kScalar,
+                                           KeyedPermutation::BatchKernel::kAvx512,
+                                           KeyedPermutation::BatchKernel::kAvx512Ifma),
+                         [](const ::testing::TestParamInfo<KeyedPermutation::BatchKernel>& info) {
+                           switch (info.param) {
+                             case KeyedPermutation::BatchKernel::kScalar:
+                               return "Scalar";
+                             case KeyedPermutation::BatchKernel::kAvx512:
+                               return "Avx512";
+                             default:
+                               return "Avx512Ifma";
+                           }
+                         });
 
 }  // namespace
 }  // namespace cutpoint::targets
