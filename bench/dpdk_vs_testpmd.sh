@@ -106,7 +106,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   printf '%-58s %8s %13s %10sx\n' "dpdk-testpmd txonly, 1 fwd lcore, one template" "$tp" "$(cpp "$tp")" "1.00"
   printf '%-58s %8s %13s %10sx\n' "cutpoint scan --tx dpdk, RX idle (net_null0,no-rx=1)" "$idle" \
       "$(cpp "$idle")" "$(ratio "$idle" "$tp")"
-  printf '%-58s %8s %13s %10sx  (%sx of RX idle; %s frames matched as unmatched)\n' \
+  printf '%-58s %8s %13s %10sx  (%sx of RX idle; %s frames received meanwhile, none ours)\n' \
       "cutpoint scan --tx dpdk, RX busy (net_null0)" "$busy" "$(cpp "$busy")" \
       "$(ratio "$busy" "$tp")" "$(ratio "$busy" "$idle")" "$busy_seen"
   printf '%-58s %8s %13s %10sx\n' "engine ceiling: cutpoint-dpdk-bench, sequential probes" "$ceiling" \

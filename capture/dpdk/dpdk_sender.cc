@@ -88,29 +88,16 @@ BurstResult DpdkSender::SendBurst(std::span<const OutgoingPacket> packets) {
   return result;
 }
 
-uint16_t DpdkSender::FrameBuilt(rte_mbuf** mbufs, const probe::ProbeSpec* specs,
-                                uint8_t* const* outs, const uint16_t* lens, uint16_t n,
-                                uint16_t* origin) {
+uint16_t DpdkSender::DropUnframed(rte_mbuf** mbufs, const probe::ProbeSpec* specs, uint16_t n,
+                                  uint16_t* origin) {
   uint16_t kept = 0;
   for (uint16_t i = 0; i < n; ++i) {
-    // The family from the spec, not from the version nibble just built: reading back a
-    // byte of the builder's wide stores stalls on store forwarding (a fifth of this loop).
-    size_t slot = specs[i].target.is_v4() ? 0 : 1;
-    rte_mbuf* m = mbufs[i];
-    if (!framed_[slot]) {  // no next hop for this family: a set-up error, never sent
+    if (!framed_[specs[i].target.is_v4() ? 0 : 1]) {  // no next hop: a set-up error
       ++counters_.rejected;
-      rte_pktmbuf_free(m);
+      rte_pktmbuf_free(mbufs[i]);
       continue;
     }
-    // The Ethernet header as two overlapping 8-byte stores (bytes 0-7 and 6-13).
-    uint8_t* frame = outs[i] - wire::kEthernetHeaderLen;
-    memcpy(frame, &header_words_[slot][0], 8);
-    memcpy(frame + 6, &header_words_[slot][1], 8);
-    m->data_off = RTE_PKTMBUF_HEADROOM;
-    m->ol_flags = 0;
-    m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
-    m->pkt_len = m->data_len;
-    mbufs[kept] = m;
+    mbufs[kept] = mbufs[i];
     origin[kept++] = i;
   }
   origin[kept] = n;
@@ -129,13 +116,18 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
     uint16_t n = static_cast<uint16_t>(std::min<size_t>(specs.size() - done, burst_));
     // Raw mbufs: a pool's free mbufs always have refcnt 1, nb_segs 1 and no next segment
     // (rte_pktmbuf_free restores them), so only the first cache line's fields a TX driver
-    // reads are set (FrameBuilt); rte_pktmbuf_alloc_bulk would also reset the second line.
+    // reads are set (below); rte_pktmbuf_alloc_bulk would also reset the second line.
     if (rte_mempool_get_bulk(pool, reinterpret_cast<void**>(mbufs), n) != 0) {
       ++counters_.alloc_failures;
       break;
     }
+    const probe::ProbeSpec* chunk = specs.data() + done;
     uint8_t* outs[kDpdkMaxBurst];
     uint16_t lens[kDpdkMaxBurst];
+    bool unframed = false;
+    // One pass over the mbufs before the build: the first cache line's fields a TX driver
+    // reads, and the Ethernet header of the spec's family (known before the build, so the
+    // builder's bytes are never read back).
     for (uint16_t i = 0; i < n; ++i) {
       // Header lines two strides ahead, data lines one stride ahead (their address is
       // read from the header, prefetched by then).
@@ -144,13 +136,32 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
         __builtin_prefetch(
             static_cast<uint8_t*>(mbufs[i + kPrefetchAhead]->buf_addr) + RTE_PKTMBUF_HEADROOM, 1);
       }
-      outs[i] = static_cast<uint8_t*>(mbufs[i]->buf_addr) + RTE_PKTMBUF_HEADROOM +
-                wire::kEthernetHeaderLen;
+      rte_mbuf* m = mbufs[i];
+      const size_t slot = chunk[i].target.is_v4() ? 0 : 1;
+      unframed |= !framed_[slot];
+      // The Ethernet header as two overlapping 8-byte stores (bytes 0-7 and 6-13).
+      uint8_t* frame = static_cast<uint8_t*>(m->buf_addr) + RTE_PKTMBUF_HEADROOM;
+      memcpy(frame, &header_words_[slot][0], 8);
+      memcpy(frame + 6, &header_words_[slot][1], 8);
+      m->data_off = RTE_PKTMBUF_HEADROOM;
+      m->ol_flags = 0;
+      outs[i] = frame + wire::kEthernetHeaderLen;
     }
     // The whole burst at once: its AES blocks are computed together.
     builder.BuildBatch(specs.subspan(done, n), send_us, outs, lens);
+    for (uint16_t i = 0; i < n; ++i) {
+      mbufs[i]->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
+      mbufs[i]->pkt_len = mbufs[i]->data_len;
+    }
+    if (!unframed) {
+      uint16_t sent = Transmit(mbufs, n);
+      done += sent;
+      if (sent < n) break;
+      continue;
+    }
+    // A family without a next hop (a set-up error): those mbufs are freed, not sent.
     uint16_t origin[kDpdkMaxBurst + 1];
-    uint16_t kept = FrameBuilt(mbufs, specs.data() + done, outs, lens, n, origin);
+    uint16_t kept = DropUnframed(mbufs, chunk, n, origin);
     uint16_t sent = kept > 0 ? Transmit(mbufs, kept) : 0;
     done += origin[sent];
     if (sent < kept) break;

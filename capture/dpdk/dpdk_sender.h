@@ -43,9 +43,10 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
   BurstResult SendBurst(std::span<const OutgoingPacket> packets) override;
 
   // Builds specs[i] sent at `send_us` into mbufs and sends them (one rte_eth_tx_burst per
-  // chunk of burst size), each behind its family's header (by the spec's target). Returns how many were sent, from the front. A probe of a family the
-  // port has no next hop for is dropped (counters().rejected) and counted as consumed.
-  // The port must carry probe::kMaxProbeLen bytes (OpenDpdkBackend checks).
+  // chunk of burst size), each behind its family's header (by the spec's target). Returns how many
+  // were sent, from the front. A probe of a family the port has no next hop for is dropped
+  // (counters().rejected) and counted as consumed. The port must carry probe::kMaxProbeLen bytes
+  // (OpenDpdkBackend checks).
   size_t SendProbes(const probe::ProbeBuilder& builder, std::span<const probe::ProbeSpec> specs,
                     int64_t send_us) override;
   ProbeBurstSender* AsProbeBurstSender() override { return this; }
@@ -56,12 +57,11 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
  private:
   // Transmits mbufs[0..n), frees what the driver did not take; returns how many it took.
   uint16_t Transmit(rte_mbuf** mbufs, uint16_t n);
-  // Puts the header of specs[i]'s family in front of each built probe outs[i] (lens[i]
-  // bytes) of mbufs[0..n),
-  // keeping the framed ones at the front of `mbufs`; origin[k]: the spec index of kept
-  // mbuf k, origin[kept] = n. Returns how many were kept.
-  uint16_t FrameBuilt(rte_mbuf** mbufs, const probe::ProbeSpec* specs, uint8_t* const* outs,
-                      const uint16_t* lens, uint16_t n, uint16_t* origin);
+  // Frees the mbufs of mbufs[0..n) whose spec's family has no next hop, keeping the
+  // others at the front; origin[k]: the spec index of kept mbuf k, origin[kept] = n.
+  // Returns how many were kept.
+  uint16_t DropUnframed(rte_mbuf** mbufs, const probe::ProbeSpec* specs, uint16_t n,
+                        uint16_t* origin);
 
   DpdkPort& port_;
   uint16_t queue_;
