@@ -56,6 +56,16 @@ std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& o
                       " targets=", plan.targets().size());
 }
 
+absl::StatusOr<bool> ResumeIsFinished(const targets::ProbePlan& plan,
+                                      const LiveScanOptions& options) {
+  if (options.resume_path.empty()) return false;
+  ASSIGN_OR_RETURN(ResumeState resume, ReadResumeFile(options.resume_path));
+  if (resume.order_id.empty()) return false;
+  ASSIGN_OR_RETURN(std::vector<PositionRange> work,
+                   WorkToDo(options.resume_path, SendOrderId(plan, options), 1));
+  return work.empty();
+}
+
 absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
                                               const probe::ProbeCodec& codec,
                                               const targets::ProbePlan& plan,

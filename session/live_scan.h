@@ -33,6 +33,12 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
                                               const ReplyHandler& on_reply,
                                               const std::atomic<bool>& stop_requested);
 
+// True when options.resume_path holds a finished run of this very send order (nothing
+// left to send); false without the file or with positions left; errors as RunLiveScan's
+// (a file of another scan, a damaged file).
+absl::StatusOr<bool> ResumeIsFinished(const targets::ProbePlan& plan,
+                                      const LiveScanOptions& options);
+
 // Identifies a send order for --resume: a resumed run must use the same one.
 std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options);
 

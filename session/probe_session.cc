@@ -181,6 +181,10 @@ absl::Status ProbeSession::HandleFrame(const capture::CapturedFrame& frame,
   }
   if (!MatchAndCount(matcher_, link, frame, reply, &stats_)) return absl::OkStatus();
   matched_live_.fetch_add(1, std::memory_order_relaxed);
+  if (reply->kind == match::ReplyKind::kSynAck || reply->kind == match::ReplyKind::kHalfOpenAck ||
+      reply->kind == match::ReplyKind::kEchoReply) {
+    successes_live_.fetch_add(1, std::memory_order_relaxed);
+  }
   return on_reply_(*reply);
 }
 
@@ -306,6 +310,7 @@ uint64_t ProbeSession::SentCounter() const { return probes_sent_.load() + send_e
 void ProbeSession::ReportProgress(ProgressPhase phase) {
   if (config_.progress.empty()) return;
   ProgressSnapshot snapshot = progress_meter_.Take(phase, SentCounter(), matched_live_.load(),
+                                                   successes_live_.load(),
                                                    capture_drops_live_.load(), MonotonicNanos());
   for (ProgressObserver* observer : config_.progress) observer->OnProgress(snapshot);
 }

@@ -151,6 +151,7 @@ class ProbeSession {
   std::atomic<uint64_t> probes_sent_{0};
   std::atomic<uint64_t> send_errors_{0};
   std::atomic<uint64_t> matched_live_{0};
+  std::atomic<uint64_t> successes_live_{0};  // of those: SYN-ACKs, half-open ACKs, echo replies
   std::atomic<uint64_t> capture_drops_live_{0};
   bool interrupted_ = false;
   int64_t started_ns_ = 0;

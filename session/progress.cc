@@ -12,12 +12,13 @@ void ProgressMeter::Begin(uint64_t total, uint64_t sent_counter, uint64_t matche
 }
 
 ProgressSnapshot ProgressMeter::Take(ProgressPhase phase, uint64_t sent_counter, uint64_t matched,
-                                     uint64_t capture_drops, int64_t now_ns) {
+                                     uint64_t successes, uint64_t capture_drops, int64_t now_ns) {
   ProgressSnapshot s;
   s.phase = phase;
   s.total = total_;
   s.sent = sent_counter - sent_base_;
   s.matched = matched;
+  s.successes = successes;
   s.capture_drops = capture_drops;
   double interval_s = static_cast<double>(now_ns - last_ns_) / 1e9;
   s.send_pps = interval_s > 0 ? static_cast<double>(s.sent - last_sent_) / interval_s : 0;
@@ -26,8 +27,9 @@ ProgressSnapshot ProgressMeter::Take(ProgressPhase phase, uint64_t sent_counter,
   double done = total_ == 0 ? 1.0 : static_cast<double>(s.sent) / static_cast<double>(total_);
   s.percent_done = 100.0 * done;
   s.eta_s = s.sent == 0 ? 0 : s.elapsed_s * (1.0 - done) / done;
+  // zmap's hit rate: successes only (an RST or an ICMP error is a reply, not a hit).
   s.hit_rate_percent =
-      s.sent == 0 ? 0 : 100.0 * static_cast<double>(matched) / static_cast<double>(s.sent);
+      s.sent == 0 ? 0 : 100.0 * static_cast<double>(successes) / static_cast<double>(s.sent);
   last_ns_ = now_ns;
   last_sent_ = s.sent;
   last_matched_ = matched;

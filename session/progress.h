@@ -30,7 +30,8 @@ struct ProgressSnapshot {
   double recv_pps = 0;          // matched replies per second, since the previous snapshot
   double percent_done = 0;      // sent of total (100 for an empty Send)
   double eta_s = 0;             // at the rate so far
-  double hit_rate_percent = 0;  // matched per probe sent
+  uint64_t successes = 0;       // matched SYN-ACKs, half-open ACKs and echo replies
+  double hit_rate_percent = 0;  // successes per probe sent (zmap's hit rate)
 };
 
 // Receives the session's progress: about once a second while sending and during the
@@ -53,6 +54,7 @@ class ProgressMeter {
   // the session's running counters now.
   void Begin(uint64_t total, uint64_t sent_counter, uint64_t matched, int64_t now_ns);
   ProgressSnapshot Take(ProgressPhase phase, uint64_t sent_counter, uint64_t matched,
+                        uint64_t successes,
                         uint64_t capture_drops, int64_t now_ns);
 
  private:

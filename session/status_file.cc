@@ -16,6 +16,7 @@ absl::string_view FormatStatusRecord(const ProgressSnapshot& snapshot, report::J
   line->AddDouble("send_pps", snapshot.send_pps);
   line->AddDouble("recv_pps", snapshot.recv_pps);
   line->AddUint("matched", snapshot.matched);
+  line->AddUint("successes", snapshot.successes);
   line->AddDouble("hit_rate_percent", snapshot.hit_rate_percent);
   line->AddUint("capture_drops", snapshot.capture_drops);
   return line->Finish();

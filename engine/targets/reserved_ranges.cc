@@ -144,6 +144,15 @@ TargetSet ReservedSet() {
   return TargetSet::FromRanges(std::move(ranges));
 }
 
+TargetSet UnlockableReservedSet() {
+  std::vector<IpRange> unlockable, never;
+  for (const ReservedRange& reserved : kReserved) {
+    (reserved.unlockable ? unlockable : never).push_back(reserved.range);
+  }
+  return TargetSet::FromRanges(std::move(unlockable))
+      .Subtract(TargetSet::FromRanges(std::move(never)));
+}
+
 absl::StatusOr<TargetSet> ParseAllowedReserved(std::span<const std::string> values) {
   std::vector<IpRange> allowed;
   for (const std::string& value : values) {

@@ -29,6 +29,9 @@ std::span<const ReservedRange> ReservedRanges();
 
 // The union of every reserved range.
 TargetSet ReservedSet();
+// The union of the reserved ranges a flag may unlock (ReservedRange::unlockable); those
+// nested in a range that is not (255.255.255.255/32 in 240.0.0.0/4) are left out.
+TargetSet UnlockableReservedSet();
 
 // Parses --allow-reserved values, each "PREFIX[,PREFIX...]". Every prefix must lie inside
 // one unlockable reserved range (so "0.0.0.0/0" or a public prefix unlocks nothing by

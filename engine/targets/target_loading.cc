@@ -74,6 +74,10 @@ absl::StatusOr<TargetSet> LoadTargets(const TargetOptions& options, TargetingRep
   TargetFilter filter;
   filter.skip_reserved = options.skip_reserved;
   ASSIGN_OR_RETURN(filter.allowed_reserved, ParseAllowedReserved(options.allow_reserved));
+  // With --skip-reserved the set must stay the one the probing run skipped to.
+  if (options.sends_nothing && !options.skip_reserved) {
+    filter.allowed_reserved = UnlockableReservedSet();
+  }
   std::vector<DualStackPair> dual_stack_pairs;
   ASSIGN_OR_RETURN(TargetSet set, ReadTargets(options, &filter.allowlist, &dual_stack_pairs));
   std::vector<std::string> blocklist_files = BlocklistFiles(options);

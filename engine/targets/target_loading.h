@@ -19,6 +19,9 @@ struct TargetOptions {
   std::vector<std::string> allowlist_files;  // zmap-compatible: only these are probed
   std::vector<std::string> allow_reserved;   // --allow-reserved values
   bool skip_reserved = false;
+  // The run sends nothing (e.g. locate --from-pcap judges a saved capture): reserved
+  // ranges that a flag could unlock need no consent; those no flag unlocks stay refused.
+  bool sends_nothing = false;
   std::string default_blocklist;  // an opt-out list, read when it exists (empty: none)
   uint64_t max_targets = 0;       // 0: no limit
 };

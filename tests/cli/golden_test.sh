@@ -26,6 +26,24 @@ if ! diff -u "$FIXTURES/locate_rst_lab.verdicts.ndjson" "$work/verdicts"; then
   failures=$((failures + 1))
 fi
 
+# Judging a capture sends nothing: no --allow-reserved needed for the lab's reserved
+# targets, and the verdicts are the same.
+"$CUTPOINT" locate --from-pcap "$FIXTURES/locate_rst_lab.pcap" \
+  --key-file "$FIXTURES/locate_rst_lab.key" -S 198.18.0.1 -p 25 --control-port 443 --ttl 1-5 -q \
+  198.19.1.0/30 2>"$work/noconsent.err" | grep -E '"type":"(verdict|cut)"' >"$work/verdicts2" ||
+  { echo "FAIL: locate --from-pcap without --allow-reserved: $(cat "$work/noconsent.err")"; failures=$((failures + 1)); }
+if ! diff -u "$FIXTURES/locate_rst_lab.verdicts.ndjson" "$work/verdicts2"; then
+  echo "FAIL: locate --from-pcap without --allow-reserved gives other verdicts"
+  failures=$((failures + 1))
+fi
+# ...but never a range no flag unlocks (it could not have been probed).
+if "$CUTPOINT" locate --from-pcap "$FIXTURES/locate_rst_lab.pcap" \
+    --key-file "$FIXTURES/locate_rst_lab.key" -S 198.18.0.1 -p 25 -q 127.0.0.1 \
+    >/dev/null 2>"$work/loopback.err"; then
+  echo "FAIL: locate --from-pcap accepted a loopback target"
+  failures=$((failures + 1))
+fi
+
 # The wrong key matches nothing: every reply is rejected, none is written.
 printf '00112233445566778899aabbccddeeff\n' >"$work/wrong.key"
 "$CUTPOINT" match --pcap "$FIXTURES/locate_rst_lab.pcap" --key-file "$work/wrong.key" -S 198.18.0.1 \

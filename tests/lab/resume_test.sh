@@ -3,7 +3,8 @@
 # SYN-ACK or a RST) is stopped by SIGINT part-way; its stats say interrupted, with the
 # probes left unsent and the resume file. Rerunning the same command with another
 # --sender-threads finishes the rest: the two runs' replies are disjoint and together
-# cover all 4096 (target, port) pairs once — nothing repeated, nothing skipped.
+# cover all 4096 (target, port) pairs once — nothing repeated, nothing skipped. A third
+# run of the now finished scan says so, sends nothing and writes no output.
 set -uo pipefail
 # shellcheck source=lab_test_lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lab_test_lib.sh"
@@ -28,10 +29,18 @@ first_code=$?
 ip netns exec "$PROBER_NS" "$CUTPOINT" "${SCAN[@]}" --rate 20000 --sender-threads 2 \
   -o "$work/second.ndjson" "$TARGET_PREFIX" 2>"$work/second.err"
 second_code=$?
-python3 - "$work" "$first_code" "$second_code" <<'PY'
+# A third run of the finished scan: says so, sends nothing, writes no output file.
+ip netns exec "$PROBER_NS" "$CUTPOINT" "${SCAN[@]}" --rate 20000 -o "$work/third.ndjson" \
+  "$TARGET_PREFIX" 2>"$work/third.err"
+third_code=$?
+third_said=0
+grep -q "records a finished run: every probe of this scan was sent" "$work/third.err" && third_said=1
+[[ -e $work/third.ndjson ]] && third_said=2
+python3 - "$work" "$first_code" "$second_code" "$third_code" "$third_said" <<'PY'
 import sys
 from ndjson import load
 d, first_code, second_code = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+third_code, third_said = int(sys.argv[4]), int(sys.argv[5])
 def run(name):
     records = load(d + "/" + name)
     return records[-1], [(r["target"], r["port"]) for r in records if r["type"] == "reply"]
@@ -45,6 +54,9 @@ if second_code != 0 or s2["interrupted"]: problems.append("second run: exit %d" 
 if s1["probes_sent"] + s2["probes_sent"] != 4096: problems.append("sent %d + %d != 4096" % (s1["probes_sent"], s2["probes_sent"]))
 if len(set(r1) & set(r2)): problems.append("%d pairs probed twice" % len(set(r1) & set(r2)))
 if len(set(r1) | set(r2)) != 4096: problems.append("%d of 4096 pairs answered" % len(set(r1) | set(r2)))
+if third_code != 0 or third_said != 1:
+    problems.append("rerun of the finished scan: exit %d, %s" % (third_code,
+                    {0: "no 'finished' message", 2: "wrote an output file"}.get(third_said, "ok")))
 print("lab.resume: first run sent %d then stopped (%d unsent), resumed run sent %d with 2 threads; "
       "%d distinct pairs answered, overlap %d" % (s1["probes_sent"], s1.get("probes_unsent", -1),
       s2["probes_sent"], len(set(r1) | set(r2)), len(set(r1) & set(r2))))

@@ -196,6 +196,7 @@ absl::StatusOr<targets::TargetSet> LoadLocateTargets(const cmdline::ParsedArgs& 
                                                      targets::TargetingReport* targeting) {
   ASSIGN_OR_RETURN(targets::TargetOptions target_options,
                    ParseTargetOptions(args, kLocateDefaults));
+  target_options.sends_nothing = !config.from_pcap.empty();
   for (const wire::IpAddress& host : config.control_hosts) {
     target_options.specs.push_back(wire::IpAddressToString(host));
   }

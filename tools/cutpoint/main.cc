@@ -20,7 +20,7 @@ void PrintUsage(std::FILE* out) {
       "  match    match the replies in a saved pcap to a scan's probes\n"
       "  report   compare locate verdicts from several vantages: blocked from one, open from another\n"
       "  version  print the version\n\n"
-      "'cutpoint COMMAND --help' describes each command.\n");
+      "'cutpoint COMMAND --help' or 'cutpoint help COMMAND' describes each command.\n");
 }
 
 }  // namespace
@@ -43,6 +43,27 @@ int main(int argc, char** argv) {
     return cutpoint::cli::kExitOk;
   }
   if (command == "help" || command == "--help" || command == "-h") {
+    // `cutpoint help COMMAND` is `cutpoint COMMAND --help`.
+    if (command == "help" && rest.size() == 1 && rest[0] != "help" && rest[0] != "--help") {
+      if (rest[0] == "version") {
+        std::printf("usage: cutpoint version\n\nPrints the version.\n");
+        return cutpoint::cli::kExitOk;
+      }
+      std::vector<std::string> argv = {all[0], rest[0], "--help"};
+      std::vector<std::string> args = {"--help"};
+      if (rest[0] == "trace") return cutpoint::cli::RunTrace(argv, args);
+      if (rest[0] == "scan") return cutpoint::cli::RunScan(argv, args);
+      if (rest[0] == "locate") return cutpoint::cli::RunLocate(argv, args);
+      if (rest[0] == "match") return cutpoint::cli::RunMatch(argv, args);
+      if (rest[0] == "report") return cutpoint::cli::RunReport(args);
+      std::fprintf(stderr, "cutpoint help: unknown command '%s'\n", rest[0].c_str());
+      PrintUsage(stderr);
+      return cutpoint::cli::kExitBadInput;
+    }
+    if (command == "help" && rest.size() > 1) {
+      std::fprintf(stderr, "cutpoint help: one command at most\n");
+      return cutpoint::cli::kExitBadInput;
+    }
     PrintUsage(stdout);
     return cutpoint::cli::kExitOk;
   }

@@ -201,6 +201,16 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   probe::ProbeCodec codec(key);
   session::LiveScanOptions options =
       ScanOptionsOf(config, config.seed.value_or(probe::SeedFromKey(key)));
+  if (!config.dry_run) {
+    ASSIGN_OR_RETURN(bool finished, session::ResumeIsFinished(plan, options));
+    if (finished) {  // said before -o is opened: nothing is appended to a finished run
+      absl::FPrintF(stderr,
+                    "cutpoint %s: resume file '%s' records a finished run: every probe of this "
+                    "%s was sent, nothing is left to send (remove the file to %s again)\n",
+                    ModeName(mode), config.resume_path, ModeName(mode), ModeName(mode));
+      return kExitOk;
+    }
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<session::OutputSink> sink, OpenOutput(config));
 
   ProbingMeta probing{&config, config.probe_names, target_count, &targeting};
