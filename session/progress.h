@@ -54,8 +54,7 @@ class ProgressMeter {
   // the session's running counters now.
   void Begin(uint64_t total, uint64_t sent_counter, uint64_t matched, int64_t now_ns);
   ProgressSnapshot Take(ProgressPhase phase, uint64_t sent_counter, uint64_t matched,
-                        uint64_t successes,
-                        uint64_t capture_drops, int64_t now_ns);
+                        uint64_t successes, uint64_t capture_drops, int64_t now_ns);
 
  private:
   uint64_t total_ = 0;

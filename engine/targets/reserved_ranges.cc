@@ -55,7 +55,8 @@ constexpr std::array kReserved = {
     // ::ffff:0:0/96 (IPv4-mapped) is where IPv4 targets live in the shared space; the
     // parser refuses it in IPv6 form (engine/wire/ip_address.h, ParseTargetSpec).
     ReservedRange{Prefix6(0x0064ff9b00000000ull, 0, 96), "IPv4/IPv6 translation, RFC 6052"},
-    ReservedRange{Prefix6(0x0064ff9b00010000ull, 0, 48), "local-use IPv4/IPv6 translation, RFC 8215"},
+    ReservedRange{Prefix6(0x0064ff9b00010000ull, 0, 48),
+                  "local-use IPv4/IPv6 translation, RFC 8215"},
     ReservedRange{Prefix6(0x0100000000000000ull, 0, 64), "discard-only, RFC 6666"},
     ReservedRange{Prefix6(0x0100000000000001ull, 0, 64), "dummy IPv6 prefix, RFC 9780"},
     ReservedRange{Prefix6(0x2001000000000000ull, 0, 23), "IETF protocol assignments, RFC 2928"},
@@ -77,9 +78,7 @@ constexpr std::array kReserved = {
     ReservedRange{Prefix6(0xff00000000000000ull, 0, 8), "multicast, RFC 4291", kNever},
 };
 
-bool Overlaps(const IpRange& a, const IpRange& b) {
-  return a.first <= b.last && b.first <= a.last;
-}
+bool Overlaps(const IpRange& a, const IpRange& b) { return a.first <= b.last && b.first <= a.last; }
 bool Inside(const IpRange& inner, const IpRange& outer) {
   return outer.first <= inner.first && inner.last <= outer.last;
 }

@@ -89,7 +89,8 @@ absl::StatusOr<TargetSet> LoadTargets(const TargetOptions& options, TargetingRep
   constexpr Uint128 kMaxRunTargets = Uint128{1} << 63;
   if ((options.max_targets != 0 && size > options.max_targets) || size > kMaxRunTargets) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "target set has ", FormatCount(size), " addresses, more than --max-targets ", options.max_targets,
+        "target set has ", FormatCount(size), " addresses, more than --max-targets ",
+        options.max_targets,
         filtered.targets.CountV6() == 0
             ? "; raise --max-targets to confirm"
             : "; IPv6 prefixes are huge: list the hosts to probe (-f hitlist), or raise "

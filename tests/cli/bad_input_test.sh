@@ -37,6 +37,18 @@ expect() {
   fi
 }
 
+# `cutpoint help COMMAND` is the command's own --help; other words are refused.
+for command in trace scan locate match report; do
+  cases=$((cases + 1))
+  "$CUTPOINT" help "$command" >"$work/help" 2>&1
+  if [[ $(head -n 1 "$work/help") != "usage: cutpoint $command "* ]]; then
+    echo "FAIL [help $command]: not the $command help"
+    failures=$((failures + 1))
+  fi
+done
+expect 2 "unknown command 'bogus' for 'cutpoint help'" -- help bogus
+expect 2 "'cutpoint help' takes one command at most" -- help scan trace
+
 S=(-S 198.18.0.1 --dry-run)
 # Targets.
 expect 2 "bad target address" -- trace "${S[@]}" 1.2.3

@@ -18,7 +18,8 @@ void PrintUsage(std::FILE* out) {
       "  scan     one probe per (target, port) at a fixed TTL: open / closed / unreachable\n"
       "  locate   judge per target whether, where and how TCP SYNs to a port are filtered\n"
       "  match    match the replies in a saved pcap to a scan's probes\n"
-      "  report   compare locate verdicts from several vantages: blocked from one, open from another\n"
+      "  report   compare locate verdicts from several vantages: blocked from one, open from "
+      "another\n"
       "  version  print the version\n\n"
       "'cutpoint COMMAND --help' or 'cutpoint help COMMAND' describes each command.\n");
 }
@@ -56,12 +57,12 @@ int main(int argc, char** argv) {
       if (rest[0] == "locate") return cutpoint::cli::RunLocate(argv, args);
       if (rest[0] == "match") return cutpoint::cli::RunMatch(argv, args);
       if (rest[0] == "report") return cutpoint::cli::RunReport(args);
-      std::fprintf(stderr, "cutpoint help: unknown command '%s'\n", rest[0].c_str());
+      std::fprintf(stderr, "cutpoint: unknown command '%s' for 'cutpoint help'\n", rest[0].c_str());
       PrintUsage(stderr);
       return cutpoint::cli::kExitBadInput;
     }
     if (command == "help" && rest.size() > 1) {
-      std::fprintf(stderr, "cutpoint help: one command at most\n");
+      std::fprintf(stderr, "cutpoint: 'cutpoint help' takes one command at most\n");
       return cutpoint::cli::kExitBadInput;
     }
     PrintUsage(stdout);
