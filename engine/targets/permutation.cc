@@ -112,6 +112,7 @@ void PermuteChunkScalar(const Params& p, uint64_t* values, size_t n) {
 // which -Wmaybe-uninitialized reports wherever it is inlined.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 
 namespace avx512 {
 #define CUTPOINT_AVX512 __attribute__((target("avx512f,avx512dq")))
