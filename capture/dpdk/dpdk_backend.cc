@@ -368,15 +368,17 @@ absl::StatusOr<TxSetup> OpenDpdkBackend(const BackendOptions& options) {
         "--tx dpdk needs --dpdk-args \"EAL ARGS\" (e.g. \"--no-huge --no-pci -m 512 "
         "--vdev net_af_packet0,iface=eth0\")");
   }
-  // The thread layout is checked before the port opens: nothing is sent with a bad one.
-  RETURN_IF_ERROR(InitEal(options.dpdk_eal_args));
-  ASSIGN_OR_RETURN(DpdkThreadLayout layout, PlanDpdkThreads(RunningLcores(), options.sender_threads,
-                                                            static_cast<int>(UsableCpus().size())));
   DpdkOptions port_options;
   port_options.eal_args = options.dpdk_eal_args;
   port_options.device = options.dpdk_device;
   port_options.tx_queues = static_cast<uint16_t>(std::max(1, options.sender_threads));
+  // Refusals that need no EAL come first: a run stopping here leaves no EAL behind with
+  // its vdevs probed (under TSan, exiting so aborted in net_pcap's teardown).
   ASSIGN_OR_RETURN(port_options.destination_macs, NextHopMacsFor(options));
+  // The thread layout is checked before the port opens: nothing is sent with a bad one.
+  RETURN_IF_ERROR(InitEal(options.dpdk_eal_args));
+  ASSIGN_OR_RETURN(DpdkThreadLayout layout, PlanDpdkThreads(RunningLcores(), options.sender_threads,
+                                                            static_cast<int>(UsableCpus().size())));
   auto shared = std::make_shared<SharedPort>();
   shared->placement = std::make_shared<DpdkPlacement>(std::move(layout));
   ASSIGN_OR_RETURN(shared->port, DpdkPort::Create(port_options));
