@@ -36,9 +36,6 @@ constexpr double kUndecidedFactor = 10;
 // Worth more attempts (retry rows, deeper windows): fewer test passes than its controls
 // would give by a chance of 5 % or less.
 constexpr double kPartialSuspicion = 0.05;
-// The location interval of a partial drop reaches back over hops whose passing rows are
-// not many enough to rule the filter out there (pass^rows >= this).
-constexpr double kLocationLevel = 0.01;
 // blackholed needs other hosts of the network past the hop, not one.
 constexpr int kMinWitnessHosts = 2;
 
@@ -995,11 +992,15 @@ class Judge {
     // A half-open connection of the test flow answers later SYNs with (rate-limited)
     // challenge ACKs in the name of the SYN that opened it: the target's silence then is
     // no loss, so only the hops before it count.
-    const int ttl_hi = TestFlowHalfOpen(view) ? view.own_distance() - 1 : layout_.ttl_max;
+    const int ttl_hi = PassTestTtlHi(view);
     const int from =
         LossChangeTtl(TallyTestLoss(table_, view.index(), ttl_hi), layout_.ttl_min);
     if (from == 0) return std::nullopt;
     return TestPartial(table_, view.index(), from, ttl_hi);
+  }
+
+  int PassTestTtlHi(const TargetView& view) const {
+    return TestFlowHalfOpen(view) ? view.own_distance() - 1 : layout_.ttl_max;
   }
 
   bool TestFlowHalfOpen(const TargetView& view) const {
@@ -1052,19 +1053,17 @@ class Judge {
     }
   }
 
-  // The last hop that the test's passes rule out as the filter's (at kLocationLevel):
-  // hops from_ttl-1, from_ttl-2, ... are kept while pass^(passing rows after them) could
-  // be luck. 0: the prober.
+  // The last hop that the test's rows rule out as the filter's: the hop before the
+  // earliest TTL at which the test could start losing, within a likelihood ratio of
+  // 1 / false_accusation_rate of the most likely change point. 0: the prober. (pass^rows
+  // of the hops before from_ttl misplaced 1 in 14 lab filters: from_ttl is biased late
+  // whenever hops past the filter pass by luck.)
   int PartialAfterTtl(const TargetView& view, const PartialTest& test) const {
-    const std::vector<TtlLoss> tally = TallyTestLoss(table_, view.index(), layout_.ttl_max);
-    const double pass = test.test_fraction();
-    int after = test.from_ttl - 1;
-    for (int passed = 0; after >= layout_.ttl_min; --after) {
-      const TtlLoss& here = tally[static_cast<size_t>(Offset(after))];
-      passed += here.rows - here.test_silent;
-      if (std::pow(pass, passed) < kLocationLevel) break;
-    }
-    return std::max(after, 0);
+    const std::vector<TtlLoss> tally = TallyTestLoss(table_, view.index(), PassTestTtlHi(view));
+    const double level = std::clamp(options_.false_accusation_rate, 1e-12, 0.5);
+    const int earliest =
+        LossChangeEarliestTtl(tally, layout_.ttl_min, test.from_ttl, std::log(1 / level));
+    return std::max(earliest - 1, 0);
   }
 
   // A reachable test that passes significantly less often than its controls: partial_drop,

@@ -72,34 +72,72 @@ std::vector<TtlLoss> TallyTestLoss(const ObservationTable& table, uint64_t index
   return tally;
 }
 
-int LossChangeTtl(const std::vector<TtlLoss>& tally, int ttl_min) {
+namespace {
+
+// One split of the per-TTL loss: TTLs before it at one rate, the rest at another.
+struct Split {
+  double log_likelihood = 0;
+  bool higher_after = false;  // the later rate is the higher (a filter loses more past it)
+  bool silent_after = false;  // the later TTLs lost a row
+};
+
+// Every split (entry i: the first i TTLs before it). One whose later rate is not higher
+// gets the single-rate likelihood: the model that it stands for is no filter.
+std::vector<Split> Splits(const std::vector<TtlLoss>& tally) {
   TtlLoss total;
   for (const TtlLoss& t : tally) {
     total.rows += t.rows;
     total.test_silent += t.test_silent;
   }
-  if (total.test_silent == 0) return 0;
+  const double pooled = LogLikelihood(total.test_silent, total.rows);
+  std::vector<Split> splits;
   TtlLoss before;
-  int best_ttl = 0;
-  double best = -1e300;
-  for (size_t i = 0; i < tally.size(); ++i) {
+  for (size_t i = 0; i <= tally.size(); ++i) {
     const int after_rows = total.rows - before.rows;
     const int after_silent = total.test_silent - before.test_silent;
-    if (after_silent == 0) break;
-    // The later rate must be the higher one: a filter loses more past it, not less.
-    const bool higher_after =
-        before.rows == 0 || static_cast<double>(before.test_silent) / before.rows <
-                                static_cast<double>(after_silent) / after_rows;
-    const double ll = LogLikelihood(before.test_silent, before.rows) +
-                      LogLikelihood(after_silent, after_rows);
-    if (higher_after && ll > best + 1e-9) {  // ties: the earliest TTL (a wider interval)
-      best = ll;
+    Split split;
+    split.silent_after = after_silent != 0;
+    split.higher_after = after_rows != 0 &&
+                         (before.rows == 0 || static_cast<double>(before.test_silent) / before.rows <
+                                                  static_cast<double>(after_silent) / after_rows);
+    split.log_likelihood = split.higher_after ? LogLikelihood(before.test_silent, before.rows) +
+                                                    LogLikelihood(after_silent, after_rows)
+                                              : pooled;
+    splits.push_back(split);
+    if (i < tally.size()) {
+      before.rows += tally[i].rows;
+      before.test_silent += tally[i].test_silent;
+    }
+  }
+  return splits;
+}
+
+}  // namespace
+
+int LossChangeTtl(const std::vector<TtlLoss>& tally, int ttl_min) {
+  const std::vector<Split> splits = Splits(tally);
+  int best_ttl = 0;
+  double best = -1e300;
+  for (size_t i = 0; i < tally.size() && splits[i].silent_after; ++i) {
+    // Ties: the earliest TTL (a wider interval).
+    if (splits[i].higher_after && splits[i].log_likelihood > best + 1e-9) {
+      best = splits[i].log_likelihood;
       best_ttl = ttl_min + static_cast<int>(i);
     }
-    before.rows += tally[i].rows;
-    before.test_silent += tally[i].test_silent;
   }
   return best_ttl;
+}
+
+int LossChangeEarliestTtl(const std::vector<TtlLoss>& tally, int ttl_min, int change_ttl,
+                          double max_log_ratio) {
+  const std::vector<Split> splits = Splits(tally);
+  double best = -1e300;
+  for (const Split& split : splits) best = std::max(best, split.log_likelihood);
+  const int last = std::min<int>(change_ttl - ttl_min, static_cast<int>(tally.size()));
+  for (int i = 0; i <= last; ++i) {
+    if (splits[static_cast<size_t>(i)].log_likelihood >= best - max_log_ratio) return ttl_min + i;
+  }
+  return change_ttl;
 }
 
 PartialTest TestPartial(const ObservationTable& table, uint64_t index, int from_ttl, int ttl_hi) {

@@ -46,6 +46,14 @@ std::vector<TtlLoss> TallyTestLoss(const ObservationTable& table, uint64_t index
 // of the per-TTL loss into two rates, the later one higher); 0 when it never loses a row.
 int LossChangeTtl(const std::vector<TtlLoss>& tally, int ttl_min);
 
+// The earliest TTL, at most `change_ttl`, from which the test could start losing: the
+// first split whose likelihood is within a factor e^max_log_ratio of the best split's (a
+// likelihood-ratio interval for the change point). The change point picked by
+// LossChangeTtl is biased late when hops past the filter pass by luck, so the near end
+// of a location needs this bound, not pass^rows of the hops before it.
+int LossChangeEarliestTtl(const std::vector<TtlLoss>& tally, int ttl_min, int change_ttl,
+                          double max_log_ratio);
+
 struct PartialTest {
   int from_ttl = 0;        // rows at TTLs from_ttl..ttl_hi
   int test_probes = 0;     // test probes in rows where a control answered

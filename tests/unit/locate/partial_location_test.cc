@@ -1,0 +1,111 @@
+// Where a partial drop is placed. The lab's filter (tests/lab/README.md, lab.locate.partial):
+// hop 2 drops half the test SYNs at random, so rows from TTL 3 on pass with 0.5 and the
+// rows of TTL 1-2 always; four attempts per cell, TTL 1-12, targets at distance 5.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "engine/locate/judge.h"
+#include "engine/locate/partial_test.h"
+#include "engine/probe/probe_codec.h"
+#include "engine/targets/target_set.h"
+
+namespace cutpoint::locate {
+namespace {
+
+using match::ReplyKind;
+using probe::ProbeType;
+
+constexpr int kTtlMax = 12;
+constexpr int kDistance = 5;
+constexpr int kFirstFilteredTtl = 3;
+
+uint32_t HopAddress(int ttl) { return 0xc6120002 + (static_cast<uint32_t>(ttl - 1) << 8); }
+
+// Every probe of every odd target answers, except the test's past hop 2, which passes
+// with probability 0.5; even targets are unfiltered.
+std::vector<Verdict> SimulatePartialFilter(uint64_t seed) {
+  std::mt19937_64 random(seed);
+  std::bernoulli_distribution passes(0.5);
+  targets::TargetSetBuilder builder;
+  EXPECT_TRUE(builder.AddSpec("198.19.1.0/26").ok());
+  targets::TargetSet targets = std::move(builder).Build();
+  LocateLayout layout;
+  layout.ttl_min = 1;
+  layout.ttl_max = kTtlMax;
+  layout.kinds = {{ProbeType::kTcpSyn, 25}, {ProbeType::kTcpSyn, 443}, {ProbeType::kIcmpEcho, 0}};
+  absl::StatusOr<ObservationTable> table = ObservationTable::Create(&targets, layout);
+  EXPECT_TRUE(table.ok());
+  for (uint64_t t = 0; t < targets.size(); ++t) {
+    const uint32_t target = targets.At(t).v4();
+    const bool filtered = (target & 1) != 0;
+    for (int ttl = 1; ttl <= kTtlMax; ++ttl) {
+      for (int kind = 0; kind < 3; ++kind) {
+        for (int attempt = 0; attempt < probe::kMaxAttempts; ++attempt) {
+          if (filtered && kind == 0 && ttl >= kFirstFilteredTtl && !passes(random)) continue;
+          match::ReplyRecord r;
+          r.target = wire::IpAddress::V4(target);
+          r.probe_type = layout.kinds[static_cast<size_t>(kind)].type;
+          r.port = layout.kinds[static_cast<size_t>(kind)].port;
+          r.probe_ttl = static_cast<uint8_t>(ttl);
+          r.attempt = static_cast<uint8_t>(attempt);
+          r.kind = ttl < kDistance ? ReplyKind::kTimeExceeded
+                   : kind == 2     ? ReplyKind::kEchoReply
+                                   : ReplyKind::kSynAck;
+          r.from = wire::IpAddress::V4(ttl < kDistance ? HopAddress(ttl) : target);
+          r.reply_ttl = 60;
+          EXPECT_TRUE(table->Add(r));
+        }
+      }
+    }
+  }
+  return JudgeAll(*table, JudgeOptions{});
+}
+
+// 1,600 partially filtered targets. The old near end (hops before the change point kept
+// while pass^rows >= 1 %) put hop 3 or later "before" the filter for about 7 % of them —
+// the lab caught one (lab.locate.partial, "after hop 3").
+TEST(PartialLocationTest, TheIntervalHoldsTheFilterAcrossManyRuns) {
+  int partial = 0;
+  int filtered_judged = 0;
+  for (uint64_t run = 0; run < 50; ++run) {
+    for (const Verdict& v : SimulatePartialFilter(20261201 + run)) {
+      const bool filtered = (v.target.v4() & 1) != 0;
+      if (!filtered) {
+        EXPECT_FALSE(IsBlocking(v.verdict)) << VerdictName(v.verdict);
+        continue;
+      }
+      ++filtered_judged;
+      if (v.verdict != VerdictKind::kPartialDrop) continue;
+      ++partial;
+      ASSERT_TRUE(v.has_location);
+      EXPECT_LT(v.after_ttl, kFirstFilteredTtl) << "run " << run << ": the filter is not past hop "
+                                                << v.after_ttl;
+      EXPECT_GE(v.before_ttl, kFirstFilteredTtl) << "run " << run;
+    }
+  }
+  EXPECT_EQ(filtered_judged, 50 * 32);
+  // Nearly all are decided (40 rows, 20 passing, against controls that never miss).
+  EXPECT_GT(partial, filtered_judged * 9 / 10);
+}
+
+// Two clean hops (8 rows), then 10 of 20 rows lost: splits at TTL 3, 2, 1 have
+// log-likelihoods 20 ln 0.5, 10 ln(10/24) + 14 ln(14/24) and 10 ln(10/28) + 18 ln(18/28),
+// 2.44 and 4.39 below the best.
+TEST(PartialLocationTest, EarliestChangeIsALikelihoodRatioBound) {
+  std::vector<TtlLoss> tally = {{4, 0}, {4, 0}, {4, 2}, {4, 2}, {4, 2}, {4, 2}, {4, 2}};
+  ASSERT_EQ(LossChangeTtl(tally, 1), 3);
+  EXPECT_EQ(LossChangeEarliestTtl(tally, 1, 3, 2.0), 3);
+  EXPECT_EQ(LossChangeEarliestTtl(tally, 1, 3, 3.0), 2);
+  EXPECT_EQ(LossChangeEarliestTtl(tally, 1, 3, std::log(1000.0)), 1);
+  // Never past the change point it bounds.
+  EXPECT_EQ(LossChangeEarliestTtl(tally, 1, 3, 0.0), 3);
+  // A hop with no rows (no control answered there) rules nothing out.
+  std::vector<TtlLoss> with_silent_hop = {{4, 0}, {0, 0}, {4, 2}, {4, 2}};
+  EXPECT_EQ(LossChangeEarliestTtl(with_silent_hop, 1, 3, 0.0), 2);
+}
+
+}  // namespace
+}  // namespace cutpoint::locate
