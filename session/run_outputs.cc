@@ -1,14 +1,26 @@
 #include "session/run_outputs.h"
 
+#include <memory>
+
 #include "engine/base/status_macros.h"
+#include "engine/match/port_outcomes.h"
 #include "engine/report/reply_line.h"
 
 namespace cutpoint::session {
 
 ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status) {
-  return [&sink, with_status](const match::ReplyRecord& reply) {
+  if (!with_status) {
+    return [&sink](const match::ReplyRecord& reply) {
+      char* at = sink.PrepareAppend(report::kMaxReplyLineBytes);
+      return sink.CommitAppend(report::WriteReplyLine(reply, false, at));
+    };
+  }
+  // The handler runs on the capture thread alone: the outcomes need no lock.
+  auto outcomes = std::make_shared<match::PortOutcomes>();
+  return [&sink, outcomes](const match::ReplyRecord& reply) {
+    const bool conflict = outcomes->Contradicts(reply);
     char* at = sink.PrepareAppend(report::kMaxReplyLineBytes);
-    return sink.CommitAppend(report::WriteReplyLine(reply, with_status, at));
+    return sink.CommitAppend(report::WriteReplyLine(reply, true, at, conflict));
   };
 }
 

@@ -19,7 +19,8 @@
 namespace cutpoint::session {
 
 // Appends one `reply` record per matched reply to `sink` (`with_status`: with scan's
-// open / closed / unreachable field).
+// open / closed / unreachable field, and "conflict": true on a reply that contradicts
+// an earlier one of its port — match::PortOutcomes).
 ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status);
 
 // Wires `sink` into a live session: written from the moment the session can start

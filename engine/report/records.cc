@@ -73,7 +73,8 @@ absl::string_view ScanStatus(match::ReplyKind kind) {
   return "other";
 }
 
-void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_status) {
+void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_status,
+                 bool conflict) {
   line->Begin();
   line->AddString("type", "reply");
   line->AddIp("target", reply.target);
@@ -118,6 +119,7 @@ void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_stat
     }
     line->EndArray();
   }
+  if (conflict) line->AddBool("conflict", true);
 }
 
 namespace {

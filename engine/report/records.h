@@ -130,8 +130,10 @@ struct ScanStats {
 void FormatMeta(const MetaInfo& meta, JsonLine* line);
 // `with_status` adds the scan verdict for the (target, port): "open" (SYN-ACK), "closed"
 // (RST), "up" (echo reply), "unreachable" (ICMP destination unreachable), "expired"
-// (time exceeded), "other".
-void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_status = false);
+// (time exceeded), "other". `conflict` (scans) marks a reply that contradicts an earlier
+// one of its port (match::PortOutcomes): "conflict": true, last.
+void FormatReply(const match::ReplyRecord& reply, JsonLine* line, bool with_status = false,
+                 bool conflict = false);
 absl::string_view ScanStatus(match::ReplyKind kind);
 void FormatStats(const ScanStats& stats, JsonLine* line);
 // Dry-run output: one record per probe that would be sent, with its bytes in hex.

@@ -233,11 +233,12 @@ inline char* WriteMplsStack(const wire::MplsStack& stack, char* out) {
 
 // Field order and presence mirror FormatReply exactly; names of enums go out unescaped,
 // which reply_line_test.cc checks against the escaping reference for every value.
-char* WriteReplyLine(const match::ReplyRecord& reply, bool with_status, char* out) {
+char* WriteReplyLine(const match::ReplyRecord& reply, bool with_status, char* out, bool conflict) {
   out = WriteProbeFields(reply, with_status, out);
   out = WriteReplyFields(reply, out);
   out = WriteOptionalFields(reply, out);
   out = WriteMplsStack(reply.mpls, out);
+  if (conflict) out = Lit(out, ",\"conflict\":true");
   return Lit(out, "}\n");
 }
 

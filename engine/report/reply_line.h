@@ -17,8 +17,9 @@ namespace cutpoint::report {
 inline constexpr size_t kMaxReplyLineBytes = 2048;
 
 // Writes the line for `reply` at `out`, which must have room for kMaxReplyLineBytes, and
-// returns the end of what it wrote. `with_status` as for FormatReply.
-char* WriteReplyLine(const match::ReplyRecord& reply, bool with_status, char* out);
+// returns the end of what it wrote. `with_status` and `conflict` as for FormatReply.
+char* WriteReplyLine(const match::ReplyRecord& reply, bool with_status, char* out,
+                     bool conflict = false);
 
 }  // namespace cutpoint::report
 

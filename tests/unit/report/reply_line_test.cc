@@ -56,6 +56,23 @@ TEST(WriteReplyLineTest, SynAckByteExact) {
             std::string::npos);
 }
 
+// A scan reply that contradicts its port's earlier one ends with "conflict": true, in
+// both writers; without the flag nothing changes.
+TEST(WriteReplyLineTest, ConflictIsTheLastField) {
+  match::ReplyRecord rst = SynAck();
+  rst.kind = match::ReplyKind::kRst;
+  rst.tcp_flags = 0x14;
+  rst.tcp_window = 0;
+  std::string buffer(kMaxReplyLineBytes, '\xee');
+  const std::string fast(buffer.data(), WriteReplyLine(rst, true, buffer.data(), true));
+  JsonLine line;
+  FormatReply(rst, &line, true, true);
+  EXPECT_EQ(fast, std::string(line.Finish()));
+  EXPECT_NE(fast.find("\"status\":\"closed\""), std::string::npos);
+  EXPECT_TRUE(fast.ends_with(",\"tcp_flags\":\"RA\",\"tcp_window\":0,\"conflict\":true}\n")) << fast;
+  EXPECT_EQ(Fast(rst, true).find("conflict"), std::string::npos);
+}
+
 TEST(WriteReplyLineTest, ExtremeAddressesAndIntegers) {
   match::ReplyRecord r = SynAck();
   r.target = wire::IpAddress::V4(0);
