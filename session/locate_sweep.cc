@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/locate/screen.h"
@@ -151,6 +152,13 @@ absl::Status LocateSweep::RunScreen(ProbeRunner& runner, const std::atomic<bool>
       if (stop) break;
       runner.Wait(config_.round_wait_s);
       if (stop) break;
+      SweepRoundDone done;
+      done.phase = SweepRoundDone::Phase::kScreen;
+      done.ttl_lo = done.ttl_hi = ttl_max;
+      done.attempt = next_.screen_attempt;
+      done.probes = source.size();
+      done.targets = source.size() / table_->layout().kinds.size();
+      TellRoundDone(done, nullptr);
       ++next_.index;
     }
     if (++next_.screen_attempt >= config_.attempts) next_.screening = false;
@@ -205,12 +213,20 @@ absl::Status LocateSweep::RunWindows(ProbeRunner& runner, const locate::JudgeOpt
   std::vector<uint64_t> round_targets = WindowTargets(judge);
   while (!next_.retry && !round_targets.empty() && next_.ttl_lo <= ttl_max) {
     int ttl_hi = std::min<int>(ttl_max, next_.ttl_lo + config_.window - 1);
+    const uint64_t round_targets_count = round_targets.size();
     RoundSource source(table_->targets(), std::move(round_targets), table_->layout().kinds,
                        next_.ttl_lo, ttl_hi, 0, config_.attempts);
+    const uint64_t targets = round_targets_count;
     RETURN_IF_ERROR(runner.SendAll(source, config_.seed + next_.index, stop));
     if (stop) break;
     runner.Wait(config_.round_wait_s);
     if (stop) break;
+    SweepRoundDone done;
+    done.ttl_lo = next_.ttl_lo;
+    done.ttl_hi = ttl_hi;
+    done.probes = source.size();
+    done.targets = targets;
+    TellRoundDone(done, &judge);
     ++next_.index;
     next_.swept_max = ttl_hi;
     next_.ttl_lo = ttl_hi + 1;
@@ -250,14 +266,52 @@ absl::Status LocateSweep::RunRetries(ProbeRunner& runner, const locate::JudgeOpt
   for (; next_.retry_index < config_.retries && !stop; ++next_.retry_index) {
     std::vector<probe::ProbeSpec> specs = RetryRows(judge);
     if (specs.empty()) break;
+    SweepRoundDone done;
+    done.phase = SweepRoundDone::Phase::kRetry;
+    done.attempt = config_.attempts + next_.retry_index;
+    done.probes = specs.size();
+    done.ttl_lo = 255;
+    absl::flat_hash_set<wire::IpAddress> targets;
+    for (const probe::ProbeSpec& spec : specs) {
+      targets.insert(spec.target);
+      done.ttl_lo = std::min<int>(done.ttl_lo, spec.ttl);
+      done.ttl_hi = std::max<int>(done.ttl_hi, spec.ttl);
+    }
+    done.targets = targets.size();
     ListSource source(std::move(specs));
     RETURN_IF_ERROR(runner.SendAll(source, config_.seed + next_.index, stop));
     if (stop) break;
+    // The last retry's replies arrive during the cooldown; its line comes before it.
     if (next_.retry_index + 1 < config_.retries) runner.Wait(config_.round_wait_s);
     if (stop) break;
+    TellRoundDone(std::move(done), &judge);
     ++next_.index;
   }
   return absl::OkStatus();
+}
+
+void LocateSweep::TellRoundDone(SweepRoundDone done, const locate::JudgeOptions* judge) {
+  if (!config_.on_round) return;
+  done.index = next_.index;
+  if (judge != nullptr) {
+    std::vector<locate::Verdict> verdicts;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      verdicts = locate::JudgeAll(*table_, *judge);
+    }
+    std::vector<uint64_t> counts;
+    for (const locate::Verdict& verdict : verdicts) {
+      const auto kind = static_cast<size_t>(verdict.verdict);
+      if (counts.size() <= kind) counts.resize(kind + 1);
+      ++counts[kind];
+    }
+    for (size_t kind = 0; kind < counts.size(); ++kind) {
+      if (counts[kind] != 0) {
+        done.verdicts.emplace_back(static_cast<locate::VerdictKind>(kind), counts[kind]);
+      }
+    }
+  }
+  config_.on_round(done);
 }
 
 absl::StatusOr<report::ScanStats> LocateSweep::RunLive(SessionConfig session_config,

@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -44,6 +45,21 @@
 
 namespace cutpoint::session {
 
+// One round sent and its replies waited for (`locate --progress`).
+struct SweepRoundDone {
+  enum class Phase { kScreen, kWindow, kRetry };
+  Phase phase = Phase::kWindow;
+  uint64_t index = 0;  // rounds before it
+  int ttl_lo = 0;      // the TTLs it probed
+  int ttl_hi = 0;
+  int attempt = 0;     // screen and retry rounds: their attempt number
+  uint64_t probes = 0;
+  uint64_t targets = 0;  // distinct targets it probed
+  // Window and retry rounds: the targets' verdicts if judged now, by kind, in
+  // locate::VerdictKind order (empty for screen rounds: the sweep decides those later).
+  std::vector<std::pair<locate::VerdictKind, uint64_t>> verdicts;
+};
+
 // The sweep's own settings; its TTL range and probe kinds are the table's layout.
 struct LocateSweepConfig {
   int window = 8;           // TTLs per window round
@@ -59,6 +75,8 @@ struct LocateSweepConfig {
   bool screen = false;
   double screen_sample = 0.01;
   int screen_companions = 2;
+  // Told after each round (on the thread that calls Run); null: nothing is judged early.
+  std::function<void(const SweepRoundDone&)> on_round;
 };
 
 // What the sweep sends through: a ProbeSession, or a fake in tests. Replies reach the
@@ -131,6 +149,7 @@ class LocateSweep {
                           const std::atomic<bool>& stop);
   std::vector<uint64_t> WindowTargets(const locate::JudgeOptions& judge);
   std::vector<probe::ProbeSpec> RetryRows(const locate::JudgeOptions& judge);
+  void TellRoundDone(SweepRoundDone done, const locate::JudgeOptions* judge);
 
   const LocateSweepConfig config_;
   const std::string plan_id_;

@@ -17,6 +17,7 @@ ProgressSnapshot ProgressMeter::Take(ProgressPhase phase, uint64_t sent_counter,
   s.phase = phase;
   s.total = total_;
   s.sent = sent_counter - sent_base_;
+  s.session_sent = sent_counter;
   s.matched = matched;
   s.successes = successes;
   s.capture_drops = capture_drops;
@@ -27,9 +28,11 @@ ProgressSnapshot ProgressMeter::Take(ProgressPhase phase, uint64_t sent_counter,
   double done = total_ == 0 ? 1.0 : static_cast<double>(s.sent) / static_cast<double>(total_);
   s.percent_done = 100.0 * done;
   s.eta_s = s.sent == 0 ? 0 : s.elapsed_s * (1.0 - done) / done;
-  // zmap's hit rate: successes only (an RST or an ICMP error is a reply, not a hit).
-  s.hit_rate_percent =
-      s.sent == 0 ? 0 : 100.0 * static_cast<double>(successes) / static_cast<double>(s.sent);
+  // zmap's hit rate: successes only (an RST or an ICMP error is a reply, not a hit), over
+  // the session's probes (successes are the session's: locate sends many rounds).
+  s.hit_rate_percent = sent_counter == 0 ? 0
+                                         : 100.0 * static_cast<double>(successes) /
+                                               static_cast<double>(sent_counter);
   last_ns_ = now_ns;
   last_sent_ = s.sent;
   last_matched_ = matched;

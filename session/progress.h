@@ -24,6 +24,7 @@ struct ProgressSnapshot {
   double elapsed_s = 0;         // since the Send() began
   uint64_t total = 0;           // probes the Send() was given
   uint64_t sent = 0;            // of those, handed to the backend (sent or failed)
+  uint64_t session_sent = 0;    // handed to the backend by every Send() of the session
   uint64_t matched = 0;         // replies matched
   uint64_t capture_drops = 0;   // dropped by the capture buffer or the interface
   double send_pps = 0;          // since the previous snapshot
@@ -31,7 +32,7 @@ struct ProgressSnapshot {
   double percent_done = 0;      // sent of total (100 for an empty Send)
   double eta_s = 0;             // at the rate so far
   uint64_t successes = 0;       // matched SYN-ACKs, half-open ACKs and echo replies
-  double hit_rate_percent = 0;  // successes per probe sent (zmap's hit rate)
+  double hit_rate_percent = 0;  // successes per probe of the session (zmap's hit rate)
 };
 
 // Receives the session's progress: about once a second while sending and during the

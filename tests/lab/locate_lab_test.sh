@@ -132,6 +132,7 @@ case $TEST_CASE in
     EXTRA_ARGS=(--window 2 --resume "$TMP/locate.resume")
     chmod 0777 "$TMP" ;;  # started as root, locate runs as nobody and writes the resume file here
   loss_*) CHECK_ARGS=(--allow-inconclusive loss --allow-inconclusive single_probe --lossy) ;;
+  drop) EXTRA_ARGS=(--progress) ;;  # its status lines are checked below
   partial)
     TTL=1-12
     EXTRA_ARGS=(--sweep all)
@@ -178,6 +179,16 @@ if [[ $rc -ne $WANT_RC ]]; then
 fi
 echo "$LABEL: cutpoint locate summary:"
 sed 's/^/  /' "$TMP/locate.stderr"
+# --progress: a line per round (the screen's, then the sweep's with the verdicts so far),
+# the status line through the cooldown, and the last line when the capture stops.
+if [[ $TEST_CASE == drop ]]; then
+  for pattern in '^round 1 screen (attempt 0, TTL [0-9]*): [0-9]* probes to 256 targets$' \
+                 '^round [0-9]*, TTL [0-9-]*: [0-9]* probes to [0-9]* targets; verdicts now: ' \
+                 '^ *[0-9.]*s cooldown: recv ' '^ *[0-9.]*s done: sent [0-9]*; matched [0-9]*'; do
+    grep -q -- "$pattern" "$TMP/locate.stderr" ||
+      { echo "$LABEL: FAIL: --progress printed no line matching '$pattern'" >&2; exit 1; }
+  done
+fi
 
 COMPARE=()
 # Screen-then-sweep (the default) must find what the full sweep finds: the same lab

@@ -7,6 +7,8 @@
 #include <optional>
 #include <utility>
 
+#include <unistd.h>
+
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -31,6 +33,7 @@
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/progress_line.h"
 #include "tools/cutpoint/run_records.h"
 
 namespace cutpoint::cli {
@@ -68,6 +71,9 @@ constexpr cmdline::OptionSpec kLocateOptions[] = {
     {"resume", 0, "FILE",
      "an interrupted run saves its progress to FILE (with --key-file); a "
      "run that finds FILE continues from it, and removes it when done"},
+    {"progress", 0, "",
+     "status on stderr: once a second while sending and through the cooldown, and a line "
+     "per round with the verdicts so far (default when stderr is a tty)"},
 };
 
 struct LocateConfig : CommonProbingConfig {
@@ -80,6 +86,7 @@ struct LocateConfig : CommonProbingConfig {
   int retries = probe::kMaxAttempts - 2;
   double false_accusation_rate = 0.001;
   double round_wait_s = 1;
+  bool progress = false;  // --progress, or stderr a tty without -q
   bool screen = true;         // --sweep screen|all
   double screen_sample = 0.01;
   bool text = false;
@@ -142,6 +149,7 @@ absl::Status ParseSweepOptions(const cmdline::ParsedArgs& args, LocateConfig* co
     config->false_accusation_rate = alpha;
   }
   ASSIGN_OR_RETURN(config->round_wait_s, SecondsOption(args, "round-wait", config->round_wait_s));
+  config->progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
   if (std::optional<std::string> mode = args.Get("sweep")) {
     if (*mode != "screen" && *mode != "all") {
       return absl::InvalidArgumentError(absl::StrCat("bad --sweep '", *mode, "' (screen, all)"));
@@ -279,6 +287,11 @@ session::LocateSweepConfig SweepConfigOf(const LocateConfig& config, uint64_t se
   sweep.cooldown_s = config.cooldown_s;
   sweep.seed = seed;
   sweep.resume_path = config.resume_path;
+  if (config.progress && config.from_pcap.empty()) {
+    sweep.on_round = [](const session::SweepRoundDone& round) {
+      absl::FPrintF(stderr, "%s\n", FormatRoundLine(round));
+    };
+  }
   return sweep;
 }
 
@@ -396,6 +409,8 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const cmdline::ParsedArgs& args, c
                      MakeTxSetup(args, config.interface, run.target_set, config.sources, 1));
     session::SessionConfig live = SessionConfigFor(config, tx);  // the sweep sets the matcher
     outputs.AttachTo(&live);
+    ProgressLine progress_line;
+    if (config.progress) live.progress.push_back(&progress_line);
     stats = sweep.RunLive(live, codec, on_reply, judge_options, session::StopRequested());
   }
   absl::Status closed = outputs.CloseEvidence();

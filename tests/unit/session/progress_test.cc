@@ -29,7 +29,10 @@ TEST(ProgressMeterTest, RatesAreOverTheLastIntervalCompletionOverTheSend) {
   EXPECT_DOUBLE_EQ(first.percent_done, 20.0);
   EXPECT_DOUBLE_EQ(first.eta_s, 8.0);
   EXPECT_EQ(first.successes, 10u);
-  EXPECT_DOUBLE_EQ(first.hit_rate_percent, 5.0);  // successes only, as zmap counts hits
+  // Successes only, as zmap counts hits, over the session's 250 probes (its successes
+  // are the session's too: locate sends many rounds).
+  EXPECT_EQ(first.session_sent, 250u);
+  EXPECT_DOUBLE_EQ(first.hit_rate_percent, 4.0);
 
   ProgressSnapshot second = meter.Take(ProgressPhase::kSent, 1050, 30, 30, 4, 14 * kSecond);
   EXPECT_EQ(second.sent, 1000u);
@@ -38,7 +41,7 @@ TEST(ProgressMeterTest, RatesAreOverTheLastIntervalCompletionOverTheSend) {
   EXPECT_DOUBLE_EQ(second.recv_pps, 2.5);
   EXPECT_DOUBLE_EQ(second.percent_done, 100.0);
   EXPECT_DOUBLE_EQ(second.eta_s, 0.0);
-  EXPECT_DOUBLE_EQ(second.hit_rate_percent, 3.0);
+  EXPECT_DOUBLE_EQ(second.hit_rate_percent, 100.0 * 30 / 1050);
 }
 
 TEST(ProgressMeterTest, NothingSentYetAndEmptySends) {
