@@ -38,8 +38,10 @@ std::string MatchPrefixText(const AsnMatch& match) {
 AsnMatch AsnTable::MakeMatch(uint32_t entry_index) const {
   const Entry& entry = entries_[entry_index];
   AsnMatch match;
-  match.asns = absl::MakeConstSpan(asns_.data() + entry.asn_begin, entry.asn_count);
-  match.as_name = names_[entry.name_index];
+  match.asns = entry.asn_count == 1
+                   ? absl::MakeConstSpan(&entry.asn, 1)
+                   : absl::MakeConstSpan(asns_.data() + entry.asn_begin, entry.asn_count);
+  match.as_name = entry.name;
   match.country = entry.country[0] == 0 ? absl::string_view()
                                         : absl::string_view(entry.country, 2);
   match.first = IpAddress::FromValue(entry.first);
@@ -50,7 +52,7 @@ AsnMatch AsnTable::MakeMatch(uint32_t entry_index) const {
 
 std::optional<AsnMatch> AsnTable::Lookup(const IpAddress& address) const {
   const uint32_t index = address.is_v4() ? v4_.Find(address.v4()) : v6_.Find(address.value());
-  if (index == RangeIndex<uint32_t>::kNone) return std::nullopt;
+  if (index == RangeIndex<uint32_t, 20>::kNone) return std::nullopt;
   return MakeMatch(index);
 }
 
@@ -73,10 +75,13 @@ void AsnTableBuilder::Add(Uint128 first, Uint128 last, int prefix_len,
   entry.first = first;
   entry.last = last;
   entry.prefix_len = static_cast<int16_t>(prefix_len);
-  entry.asn_begin = static_cast<uint32_t>(table_.asns_.size());
+  entry.asn = asns.front();
   entry.asn_count = static_cast<uint32_t>(asns.size());
-  table_.asns_.insert(table_.asns_.end(), asns.begin(), asns.end());
-  entry.name_index = InternName(as_name);
+  if (asns.size() > 1) {
+    entry.asn_begin = static_cast<uint32_t>(table_.asns_.size());
+    table_.asns_.insert(table_.asns_.end(), asns.begin(), asns.end());
+  }
+  name_indexes_.push_back(InternName(as_name));
   if (country.size() == 2) {
     entry.country[0] = country[0];
     entry.country[1] = country[1];
@@ -115,8 +120,10 @@ void AsnTableBuilder::AddRange(const IpAddress& first, const IpAddress& last,
 AsnTable AsnTableBuilder::Build() && {
   std::vector<ValueRange> v4;
   std::vector<ValueRange> v6;
-  const auto& entries = table_.entries_;
+  auto& entries = table_.entries_;
   for (uint32_t i = 0; i < entries.size(); ++i) {
+    // names_ no longer grows: its strings stay put from here on, moves included.
+    entries[i].name = table_.names_[name_indexes_[i]];
     const IpAddress first = IpAddress::FromValue(entries[i].first);
     if (first.is_v4()) {
       v4.push_back({entries[i].first - wire::kV4MappedBase,
@@ -125,9 +132,10 @@ AsnTable AsnTableBuilder::Build() && {
       v6.push_back({entries[i].first, entries[i].last, i});
     }
   }
-  table_.v4_ = RangeIndex<uint32_t>(FlattenRanges(std::move(v4)));
-  table_.v6_ = RangeIndex<Uint128>(FlattenRanges(std::move(v6)));
+  table_.v4_ = RangeIndex<uint32_t, 20>(FlattenRanges(std::move(v4)));
+  table_.v6_ = RangeIndex<Uint128, 20>(FlattenRanges(std::move(v6)));
   name_ids_.clear();
+  name_indexes_.clear();
   return std::move(table_);
 }
 

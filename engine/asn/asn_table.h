@@ -49,22 +49,33 @@ std::string AsnListText(absl::Span<const uint32_t> asns);
 class AsnTable {
  public:
   AsnTable() = default;
+  // Matches point into the table (names, ASN lists): moves keep them valid, copies would
+  // not be cheap; so the table only moves.
+  AsnTable(AsnTable&&) = default;
+  AsnTable& operator=(AsnTable&&) = default;
+  AsnTable(const AsnTable&) = delete;
+  AsnTable& operator=(const AsnTable&) = delete;
 
   std::optional<AsnMatch> Lookup(const wire::IpAddress& address) const;
 
-  // Source entries kept after parsing (before flattening), and the disjoint ranges.
+  // Source entries kept after parsing (before flattening), and the disjoint ranges the
+  // lookups search (the gaps between entries counted as ranges too).
   size_t entry_count() const { return entries_.size(); }
   size_t range_count() const { return v4_.size() + v6_.size(); }
 
  private:
   friend class AsnTableBuilder;
 
-  struct Entry {
+  // 64 bytes, one cache line: a lookup touches the bucket table, one search line and this.
+  struct alignas(64) Entry {
     wire::Uint128 first = 0;  // in the shared space (IPv4 mapped)
     wire::Uint128 last = 0;
-    uint32_t asn_begin = 0;   // into asns_
+    // One lookup touches one entry: the name and a single origin are held in it, only
+    // multi-origin lists live elsewhere (asns_).
+    absl::string_view name;   // into names_ (the builder keeps indexes until Build)
+    uint32_t asn = 0;         // the first origin
+    uint32_t asn_begin = 0;   // into asns_ when asn_count > 1
     uint32_t asn_count = 0;
-    uint32_t name_index = 0;  // into names_; 0 is ""
     char country[2] = {0, 0};
     int16_t prefix_len = -1;
   };
@@ -74,8 +85,8 @@ class AsnTable {
   std::vector<Entry> entries_;
   std::vector<uint32_t> asns_;
   std::vector<std::string> names_;
-  RangeIndex<uint32_t> v4_;
-  RangeIndex<wire::Uint128> v6_;
+  RangeIndex<uint32_t, 20> v4_;
+  RangeIndex<wire::Uint128, 20> v6_;
 };
 
 // Collects entries, then builds the table. On equal ranges (the same prefix in two
@@ -105,6 +116,7 @@ class AsnTableBuilder {
 
   AsnTable table_;
   absl::flat_hash_map<std::string, uint32_t> name_ids_;
+  std::vector<uint32_t> name_indexes_;  // per entry, into table_.names_
 };
 
 }  // namespace cutpoint::asn

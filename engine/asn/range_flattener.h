@@ -25,9 +25,10 @@ struct ValueRange {
 std::vector<ValueRange> FlattenRanges(std::vector<ValueRange> ranges);
 
 // Sorted disjoint ranges over Key (uint32_t for IPv4, Uint128 for IPv6), searched through
-// a table of 2^16 buckets on the key's top 16 bits: each bucket narrows the binary search
-// to the ranges starting inside it (for a full BGP table, a few dozen at most).
-template <typename Key>
+// a table of 2^kBucketBits buckets on the key's top bits: each bucket narrows the binary
+// search to the ranges starting inside it (2^20 buckets: a few for a full BGP table, and
+// the 4 MiB bucket table costs one cache miss where a longer search costs several).
+template <typename Key, int kBucketBits = 16>
 class RangeIndex {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -36,47 +37,60 @@ class RangeIndex {
 
   // `ranges` sorted and disjoint (FlattenRanges output), keys within Key.
   explicit RangeIndex(const std::vector<ValueRange>& ranges) {
-    starts_.reserve(ranges.size());
-    lasts_.reserve(ranges.size());
-    values_.reserve(ranges.size());
+    // The gaps become ranges of kNone, so the whole key space is covered from key 0 and
+    // a lookup needs no end check: one search, one read of the value next to it.
+    Key next = 0;
+    bool covered_to_end = false;
     for (const ValueRange& range : ranges) {
-      starts_.push_back(static_cast<Key>(range.first));
-      lasts_.push_back(static_cast<Key>(range.last));
-      values_.push_back(range.value);
+      const Key first = static_cast<Key>(range.first);
+      if (first != next) Append(next, kNone);
+      Append(first, range.value);
+      const Key last = static_cast<Key>(range.last);
+      covered_to_end = last == static_cast<Key>(~Key{0});
+      next = last + 1;
     }
-    // bucket_[b] = how many ranges start below bucket b's first key.
-    bucket_.assign(kBuckets + 1, 0);
+    if (!covered_to_end) Append(next, kNone);
+    // bucket_[b] = how many ranges start below bucket b's first key (>= 1: key 0 starts).
+    bucket_.assign(kBuckets + 1, static_cast<uint32_t>(slots_.size()));
     size_t index = 0;
-    for (uint32_t bucket = 0; bucket <= kBuckets; ++bucket) {
-      while (index < starts_.size() && bucket < kBuckets && Bucket(starts_[index]) < bucket) {
-        ++index;
-      }
-      bucket_[bucket] = static_cast<uint32_t>(bucket == kBuckets ? starts_.size() : index);
+    for (uint32_t bucket = 0; bucket < kBuckets; ++bucket) {
+      while (index < slots_.size() && Bucket(slots_[index].start) < bucket) ++index;
+      bucket_[bucket] = static_cast<uint32_t>(index);
     }
   }
 
   // The value of the range holding `key`, or kNone.
   uint32_t Find(Key key) const {
-    if (starts_.empty()) return kNone;
+    if (bucket_.empty()) return kNone;  // never built
     const uint32_t bucket = Bucket(key);
-    // Ranges starting in this bucket at or before key; else the last one before it.
-    const Key* begin = starts_.data() + bucket_[bucket];
-    const Key* end = starts_.data() + bucket_[bucket + 1];
-    const size_t after = static_cast<size_t>(std::upper_bound(begin, end, key) - starts_.data());
-    if (after == 0) return kNone;
-    const size_t index = after - 1;
-    return key <= lasts_[index] ? values_[index] : kNone;
+    // The last range starting at or before key: among those starting in key's bucket,
+    // else the one before the bucket (there is one: ranges start at key 0).
+    const Slot* begin = slots_.data() + bucket_[bucket];
+    const Slot* end = slots_.data() + bucket_[bucket + 1];
+    const Slot* after = std::upper_bound(
+        begin, end, key, [](Key value, const Slot& slot) { return value < slot.start; });
+    return after[-1].value;
   }
 
-  size_t size() const { return starts_.size(); }
+  // Ranges held, the gaps between them included.
+  size_t size() const { return slots_.size(); }
 
  private:
-  static constexpr uint32_t kBuckets = 1u << 16;
-  static uint32_t Bucket(Key key) { return static_cast<uint32_t>(key >> (sizeof(Key) * 8 - 16)); }
+  static constexpr uint32_t kBuckets = 1u << kBucketBits;
+  static uint32_t Bucket(Key key) {
+    return static_cast<uint32_t>(key >> (sizeof(Key) * 8 - kBucketBits));
+  }
 
-  std::vector<Key> starts_;
-  std::vector<Key> lasts_;
-  std::vector<uint32_t> values_;
+  // A range's start next to its value: the search's last probe reads both in one line.
+  struct Slot {
+    Key start;
+    uint32_t value;
+  };
+
+  void Append(Key start, uint32_t value) { slots_.push_back({start, value}); }
+
+  // Built: slots_[0].start == 0, so every key has a range.
+  std::vector<Slot> slots_;
   std::vector<uint32_t> bucket_;
 };
 
