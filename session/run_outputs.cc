@@ -1,14 +1,36 @@
 #include "session/run_outputs.h"
 
+#include <cstring>
+#include <memory>
+
 #include "engine/base/status_macros.h"
+#include "engine/report/asn_fields.h"
+#include "engine/report/json_line.h"
 #include "engine/report/reply_line.h"
 
 namespace cutpoint::session {
 
-ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status) {
-  return [&sink, with_status](const match::ReplyRecord& reply) {
-    char* at = sink.PrepareAppend(report::kMaxReplyLineBytes);
-    return sink.CommitAppend(report::WriteReplyLine(reply, with_status, at));
+ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status,
+                               const asn::AsnTable* asn_table) {
+  if (asn_table == nullptr) {
+    return [&sink, with_status](const match::ReplyRecord& reply) {
+      char* at = sink.PrepareAppend(report::kMaxReplyLineBytes);
+      return sink.CommitAppend(report::WriteReplyLine(reply, with_status, at));
+    };
+  }
+  // The annotation ("{...}\n") is spliced onto the reply line in place of its "}\n".
+  auto scratch = std::make_shared<report::JsonLine>();
+  return [&sink, with_status, asn_table, scratch](const match::ReplyRecord& reply) {
+    const absl::string_view fields = report::ReplyAsnFields(*asn_table, reply.from, scratch.get());
+    char* at = sink.PrepareAppend(report::kMaxReplyLineBytes + fields.size());
+    char* end = report::WriteReplyLine(reply, with_status, at);
+    if (!fields.empty()) {
+      end -= 2;  // "}\n"
+      *end++ = ',';
+      std::memcpy(end, fields.data() + 1, fields.size() - 1);
+      end += fields.size() - 1;
+    }
+    return sink.CommitAppend(end);
   };
 }
 
