@@ -5,7 +5,7 @@
 // an IPv4 address, even ::/0.
 //
 // Lookups allocate nothing and are branch-light: the overlapping entries are flattened at
-// build time into sorted disjoint ranges, found by a 16-bit bucket index and a short
+// build time into sorted disjoint ranges, found by an index on the top 20 bits and a short
 // binary search (bench/asn_lookup_bench.cc).
 #ifndef CUTPOINT_ENGINE_ASN_ASN_TABLE_H_
 #define CUTPOINT_ENGINE_ASN_ASN_TABLE_H_
