@@ -52,7 +52,7 @@ AsnMatch AsnTable::MakeMatch(uint32_t entry_index) const {
 
 std::optional<AsnMatch> AsnTable::Lookup(const IpAddress& address) const {
   const uint32_t index = address.is_v4() ? v4_.Find(address.v4()) : v6_.Find(address.value());
-  if (index == RangeIndex<uint32_t, 20>::kNone) return std::nullopt;
+  if (index == RangeIndex<uint32_t>::kNone) return std::nullopt;
   return MakeMatch(index);
 }
 
@@ -132,8 +132,8 @@ AsnTable AsnTableBuilder::Build() && {
       v6.push_back({entries[i].first, entries[i].last, i});
     }
   }
-  table_.v4_ = RangeIndex<uint32_t, 20>(FlattenRanges(std::move(v4)));
-  table_.v6_ = RangeIndex<Uint128, 20>(FlattenRanges(std::move(v6)));
+  table_.v4_ = RangeIndex<uint32_t>(FlattenRanges(std::move(v4)));
+  table_.v6_ = RangeIndex<Uint128>(FlattenRanges(std::move(v6)));
   name_ids_.clear();
   name_indexes_.clear();
   return std::move(table_);

@@ -85,8 +85,8 @@ class AsnTable {
   std::vector<Entry> entries_;
   std::vector<uint32_t> asns_;
   std::vector<std::string> names_;
-  RangeIndex<uint32_t, 20> v4_;
-  RangeIndex<wire::Uint128, 20> v6_;
+  RangeIndex<uint32_t> v4_;
+  RangeIndex<wire::Uint128> v6_;
 };
 
 // Collects entries, then builds the table. On equal ranges (the same prefix in two

@@ -25,10 +25,11 @@ struct ValueRange {
 std::vector<ValueRange> FlattenRanges(std::vector<ValueRange> ranges);
 
 // Sorted disjoint ranges over Key (uint32_t for IPv4, Uint128 for IPv6), searched through
-// a table of 2^kBucketBits buckets on the key's top bits: each bucket narrows the binary
-// search to the ranges starting inside it (2^20 buckets: a few for a full BGP table, and
-// the 4 MiB bucket table costs one cache miss where a longer search costs several).
-template <typename Key, int kBucketBits = 16>
+// a table of buckets on the key's top bits: each bucket narrows the binary search to the
+// ranges starting inside it. About one bucket per range, at most 2^20: a full BGP table
+// then has a few ranges per bucket, and the 4 MiB bucket table costs one cache miss where
+// a longer search would cost several; a small table keeps a small index.
+template <typename Key>
 class RangeIndex {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -50,10 +51,16 @@ class RangeIndex {
       next = last + 1;
     }
     if (!covered_to_end) Append(next, kNone);
+    int bucket_bits = kMinBucketBits;
+    while (bucket_bits < kMaxBucketBits && (size_t{1} << bucket_bits) < slots_.size()) {
+      ++bucket_bits;
+    }
+    shift_ = static_cast<int>(sizeof(Key) * 8) - bucket_bits;
+    const uint32_t buckets = uint32_t{1} << bucket_bits;
     // bucket_[b] = how many ranges start below bucket b's first key (>= 1: key 0 starts).
-    bucket_.assign(kBuckets + 1, static_cast<uint32_t>(slots_.size()));
+    bucket_.assign(buckets + 1, static_cast<uint32_t>(slots_.size()));
     size_t index = 0;
-    for (uint32_t bucket = 0; bucket < kBuckets; ++bucket) {
+    for (uint32_t bucket = 0; bucket < buckets; ++bucket) {
       while (index < slots_.size() && Bucket(slots_[index].start) < bucket) ++index;
       bucket_[bucket] = static_cast<uint32_t>(index);
     }
@@ -76,10 +83,9 @@ class RangeIndex {
   size_t size() const { return slots_.size(); }
 
  private:
-  static constexpr uint32_t kBuckets = 1u << kBucketBits;
-  static uint32_t Bucket(Key key) {
-    return static_cast<uint32_t>(key >> (sizeof(Key) * 8 - kBucketBits));
-  }
+  static constexpr int kMinBucketBits = 4;
+  static constexpr int kMaxBucketBits = 20;
+  uint32_t Bucket(Key key) const { return static_cast<uint32_t>(key >> shift_); }
 
   // A range's start next to its value: the search's last probe reads both in one line.
   struct Slot {
@@ -92,6 +98,7 @@ class RangeIndex {
   // Built: slots_[0].start == 0, so every key has a range.
   std::vector<Slot> slots_;
   std::vector<uint32_t> bucket_;
+  int shift_ = 0;  // key bits below the bucket bits
 };
 
 }  // namespace cutpoint::asn

@@ -27,7 +27,8 @@ run_locate --asn-db "$work/lab.pfx2as" --asn-db "$work/lab-ip2asn.tsv" >"$work/a
   fail "locate --asn-db"
 
 has() {  # has FILE TYPE PATTERN: some record of TYPE contains PATTERN
-  grep "\"type\":\"$2\"" "$1" | grep -qF -- "$3" || fail "no $2 record with $3"
+  # No grep -q: under pipefail, its early exit would fail the first grep with SIGPIPE.
+  grep "\"type\":\"$2\"" "$1" | grep -F -- "$3" >/dev/null || fail "no $2 record with $3"
 }
 size=$(stat -c %s "$work/lab.pfx2as")
 has "$work/asn.ndjson" meta "\"asn_dbs\":[{\"path\":\"$work/lab.pfx2as\",\"format\":\"pfx2as\",\"size\":$size,\"mtime\":\"20"

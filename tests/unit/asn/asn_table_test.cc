@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,48 @@ TEST(AsnTableTest, MultiOriginKeepsEveryAsn) {
   EXPECT_EQ(std::vector<uint32_t>(match->asns.begin(), match->asns.end()),
             (std::vector<uint32_t>{64500, 64501, 64502}));
   EXPECT_EQ(AsnListText(match->asns), "64500_64501_64502");
+}
+
+// Against a brute-force longest match over random nested and overlapping prefixes, with
+// enough of them that the index has many buckets.
+TEST(AsnTableTest, AgreesWithBruteForceLongestMatch) {
+  struct Prefix {
+    uint32_t base;
+    int len;
+  };
+  std::mt19937 random(15);
+  std::vector<Prefix> prefixes;
+  AsnTableBuilder builder;
+  for (uint32_t i = 0; i < 5000; ++i) {
+    const int len = 4 + static_cast<int>(random() % 29);  // /4 - /32
+    const uint32_t mask = ~0u << (32 - len);
+    // Bases crowd into 10.0.0.0/12 half the time, so prefixes nest and repeat.
+    const uint32_t base = (random() % 2 == 0 ? (0x0A000000u | (random() & 0x000FFFFFu)) : random()) & mask;
+    prefixes.push_back({base, len});
+    const uint32_t asns[] = {i + 1};
+    builder.AddPrefix(IpAddress::V4(base), len, asns, "", "");
+  }
+  AsnTable table = std::move(builder).Build();
+  for (int probe = 0; probe < 20000; ++probe) {
+    const Prefix& near = prefixes[random() % prefixes.size()];
+    const uint32_t address = probe % 4 == 0 ? static_cast<uint32_t>(random())
+                                            : near.base + static_cast<uint32_t>(random() % 512) - 256;
+    uint32_t want = 0;
+    int want_len = -1;
+    for (uint32_t i = 0; i < prefixes.size(); ++i) {
+      const uint32_t mask = ~0u << (32 - prefixes[i].len);
+      if ((address & mask) == prefixes[i].base && prefixes[i].len > want_len) {
+        want = i + 1;
+        want_len = prefixes[i].len;
+      }
+    }
+    std::optional<AsnMatch> match = table.Lookup(IpAddress::V4(address));
+    ASSERT_EQ(match.has_value(), want != 0) << address;
+    if (match) {
+      ASSERT_EQ(match->asn(), want) << address;
+      ASSERT_EQ(match->prefix_len, want_len);
+    }
+  }
 }
 
 TEST(FlattenRangesTest, MergesAdjacentEqualValuesAndSplitsAroundNested) {
