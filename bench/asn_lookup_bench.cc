@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "absl/strings/str_cat.h"
 #include "engine/asn/asn_table.h"
+#include "engine/asn/pfx2as_parser.h"
 
 namespace cutpoint::bench {
 namespace {
@@ -112,6 +114,30 @@ void BM_AsnLookupV6(benchmark::State& state) { RunLookups(state, V6Fixture()); }
 
 BENCHMARK(BM_AsnLookupV4)->Arg(0)->Arg(1);
 BENCHMARK(BM_AsnLookupV6)->Arg(0)->Arg(1);
+
+// Loading: a 1 M-line pfx2as text (the IPv4 table above as a RouteViews file would write
+// it) parsed and built into a table; items are lines.
+void BM_AsnLoadPfx2as(benchmark::State& state) {
+  std::mt19937_64 random(15);
+  std::string text;
+  for (int i = 0; i < kV4Prefixes; ++i) {
+    const uint32_t base = 0x01000000u + static_cast<uint32_t>(random() % 0xDF000000u);
+    const int len = V4Length(random);
+    absl::StrAppend(&text, base >> 24, ".", (base >> 16) & 0xff, ".", (base >> 8) & 0xff, ".",
+                    base & 0xff, "\t", len, "\t", 1 + random() % 400000,
+                    i % 50 == 0 ? "_64500" : "", "\n");
+  }
+  for (auto _ : state) {
+    AsnTableBuilder builder;
+    absl::StatusOr<size_t> lines = asn::ParsePfx2as(text, "bench", builder);
+    if (!lines.ok()) state.SkipWithError(std::string(lines.status().message()).c_str());
+    AsnTable table = std::move(builder).Build();
+    benchmark::DoNotOptimize(table);
+  }
+  state.SetItemsProcessed(state.iterations() * kV4Prefixes);
+  state.counters["bytes"] = static_cast<double>(text.size());
+}
+BENCHMARK(BM_AsnLoadPfx2as)->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
 }  // namespace cutpoint::bench
