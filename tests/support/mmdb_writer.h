@@ -60,7 +60,8 @@ inline void PutString(std::string& out, const std::string& text) {
 }  // namespace mmdb_internal
 
 // The file's bytes. `networks` must not overlap (a tree record holds one thing);
-// ip_version 6 (IPv4 and IPv6 networks) or 4 (IPv4 only).
+// ip_version 6 (IPv4 and IPv6 networks) or 4 (IPv4 only). Every record must fit 24 bits
+// (nodes + 16 + data bytes < 2^24: some 100 k networks); past that the result is "".
 inline std::string MakeMmdb(const std::vector<MmdbNetwork>& networks, int ip_version = 6) {
   using mmdb_internal::PutSize;
   using mmdb_internal::PutString;
@@ -100,6 +101,7 @@ inline std::string MakeMmdb(const std::vector<MmdbNetwork>& networks, int ip_ver
       uint64_t encoded = record >= 0    ? static_cast<uint64_t>(record)
                          : record == -1 ? node_count
                                         : node_count + 16 + static_cast<uint64_t>(-(record + 2));
+      if (encoded >= (uint64_t{1} << 24)) return "";
       out.push_back(static_cast<char>(encoded >> 16));
       out.push_back(static_cast<char>(encoded >> 8));
       out.push_back(static_cast<char>(encoded));
