@@ -1,26 +1,44 @@
 #include "session/run_outputs.h"
 
+#include <cstring>
 #include <memory>
 
 #include "engine/base/status_macros.h"
 #include "engine/match/port_outcomes.h"
+#include "engine/report/asn_fields.h"
+#include "engine/report/json_line.h"
 #include "engine/report/reply_line.h"
 
 namespace cutpoint::session {
 
-ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status) {
-  if (!with_status) {
+ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status,
+                               const asn::AsnTable* asn_table) {
+  if (asn_table == nullptr && !with_status) {
     return [&sink](const match::ReplyRecord& reply) {
       char* at = sink.PrepareAppend(report::kMaxReplyLineBytes);
       return sink.CommitAppend(report::WriteReplyLine(reply, false, at));
     };
   }
-  // The handler runs on the capture thread alone: the outcomes need no lock.
-  auto outcomes = std::make_shared<match::PortOutcomes>();
-  return [&sink, outcomes](const match::ReplyRecord& reply) {
-    const bool conflict = outcomes->Contradicts(reply);
-    char* at = sink.PrepareAppend(report::kMaxReplyLineBytes);
-    return sink.CommitAppend(report::WriteReplyLine(reply, true, at, conflict));
+  // Scans flag a reply contradicting its port's earlier one; the handler runs on the
+  // capture thread alone, so the outcomes need no lock.
+  std::shared_ptr<match::PortOutcomes> outcomes;
+  if (with_status) outcomes = std::make_shared<match::PortOutcomes>();
+  std::shared_ptr<report::JsonLine> scratch;
+  if (asn_table != nullptr) scratch = std::make_shared<report::JsonLine>();
+  return [&sink, with_status, asn_table, outcomes, scratch](const match::ReplyRecord& reply) {
+    const bool conflict = outcomes != nullptr && outcomes->Contradicts(reply);
+    absl::string_view fields;
+    if (asn_table != nullptr) fields = report::ReplyAsnFields(*asn_table, reply.from, scratch.get());
+    char* at = sink.PrepareAppend(report::kMaxReplyLineBytes + fields.size());
+    char* end = report::WriteReplyLine(reply, with_status, at, conflict);
+    if (!fields.empty()) {
+      // The annotation ("{...}\n") is spliced onto the reply line in place of its "}\n".
+      end -= 2;
+      *end++ = ',';
+      std::memcpy(end, fields.data() + 1, fields.size() - 1);
+      end += fields.size() - 1;
+    }
+    return sink.CommitAppend(end);
   };
 }
 

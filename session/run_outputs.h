@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "capture/pcap/pcap_writer.h"
+#include "engine/asn/asn_table.h"
 #include "session/output_file.h"
 #include "session/output_sink.h"
 #include "session/pcap_exit_flush.h"
@@ -20,8 +21,11 @@ namespace cutpoint::session {
 
 // Appends one `reply` record per matched reply to `sink` (`with_status`: with scan's
 // open / closed / unreachable field, and "conflict": true on a reply that contradicts
-// an earlier one of its port — match::PortOutcomes).
-ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status);
+// an earlier one of its port — match::PortOutcomes). With `asn_table` (--asn-db; it
+// must outlive the handler), a responder the table holds gets from_asn, from_as_name,
+// from_prefix.
+ReplyHandler WriteReplyRecords(OutputSink& sink, bool with_status,
+                               const asn::AsnTable* asn_table = nullptr);
 
 // Wires `sink` into a live session: written from the moment the session can start
 // (sockets open, privileges dropped), flushed on the capture thread's timer.

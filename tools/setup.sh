@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libpcap-dev libtins-dev libabsl-dev libsodium-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
-  dpdk-dev libxdp-dev libbpf-dev
+  dpdk-dev libxdp-dev libbpf-dev libmaxminddb-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   iproute2 nftables iptables ethtool tcpdump procps python3 libcap2-bin util-linux time
 )

@@ -163,6 +163,15 @@ void JsonLine::AddStringArray(absl::string_view key, std::span<const absl::strin
   AddStrings(key, values);
 }
 
+void JsonLine::AddUintArray(absl::string_view key, std::span<const uint32_t> values) {
+  BeginArray(key);
+  for (uint32_t value : values) {
+    Separator();
+    PutInteger(value);
+  }
+  EndArray();
+}
+
 // A nested array or object starts with no element before its first one.
 void JsonLine::Open(char bracket) {
   Put(&bracket, 1);

@@ -30,6 +30,7 @@ class JsonLine {
   void AddIp(absl::string_view key, const wire::IpAddress& address);
   void AddStringArray(absl::string_view key, std::span<const std::string> values);
   void AddStringArray(absl::string_view key, std::span<const absl::string_view> values);
+  void AddUintArray(absl::string_view key, std::span<const uint32_t> values);
   // Nested arrays of objects: BeginArray, then BeginObject/.../EndObject per element.
   void BeginArray(absl::string_view key);
   void EndArray();

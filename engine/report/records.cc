@@ -49,6 +49,19 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
   }
   if (!meta.allowed_reserved.empty()) line->AddStringArray("allow_reserved", meta.allowed_reserved);
   if (meta.skip_reserved) line->AddUint("reserved_skipped", meta.reserved_skipped);
+  if (!meta.asn_dbs.empty()) {
+    line->BeginArray("asn_dbs");
+    for (const AsnDbMeta& db : meta.asn_dbs) {
+      line->BeginObject();
+      line->AddString("path", db.path);
+      line->AddString("format", db.format);
+      line->AddUint("size", db.size);
+      line->AddString("mtime", db.mtime);
+      line->AddUint("entries", db.entries);
+      line->EndObject();
+    }
+    line->EndArray();
+  }
 }
 
 absl::string_view ScanStatus(match::ReplyKind kind) {

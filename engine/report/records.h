@@ -20,6 +20,15 @@ namespace cutpoint::report {
 
 inline constexpr int kSchemaVersion = 1;
 
+// An AS annotation database a run read (--asn-db).
+struct AsnDbMeta {
+  std::string path;
+  std::string format;  // "pfx2as", "ip2asn" or "mmdb"
+  uint64_t size = 0;
+  std::string mtime;  // RFC 3339, UTC
+  uint64_t entries = 0;
+};
+
 struct MetaInfo {
   std::string tool_version;
   std::string command;  // "trace", "match", ...
@@ -47,6 +56,7 @@ struct MetaInfo {
   uint64_t reserved_skipped = 0;
   std::vector<std::string> notes;  // caveats about this run, one sentence each
   std::string vantage;             // --vantage: where the run probed from; empty: untagged
+  std::vector<AsnDbMeta> asn_dbs;  // empty: no annotation (and no "asn_dbs" field)
 };
 
 struct RejectCounts {

@@ -123,6 +123,27 @@ expect 2 "not below --shards" -- scan "${S[@]}" --allow-reserved 198.18.0.0/15 -
 expect 2 "one TTL" -- scan "${S[@]}" --allow-reserved 198.18.0.0/15 --ttl 1-5 198.18.0.1
 expect 2 "needs the test port" -- locate --allow-reserved 198.18.0.0/15 198.18.0.1
 expect 2 "is the test port" -- locate --allow-reserved 198.18.0.0/15 -p 25 --control-port 25 198.18.0.1
+# --asn-db: a missing, empty, unrecognised or malformed database is refused before anything
+# is sent, naming the file (and the line).
+printf '198.18.0.0\t15\t64500\n198.18.1.0\t33\t64501\n' >"$work/badlen.pfx2as"
+printf '198.18.0.0\t15\t64500\n' >"$work/good.pfx2as"
+printf 'hello\n' >"$work/garbage.db"
+: >"$work/empty.db"
+printf '\xab\xcd\xefMaxMind.com\x00' >"$work/truncated.mmdb"
+for command in trace locate; do
+  A=(--allow-reserved 198.18.0.0/15 -S 198.18.0.1)
+  [[ $command == trace ]] && A+=(--dry-run)
+  [[ $command == locate ]] && A+=(-p 25)
+  expect 2 "--asn-db $work/missing.db: No such file or directory" -- \
+    "$command" "${A[@]}" --asn-db "$work/missing.db" 198.19.1.1
+  expect 2 "--asn-db $work/badlen.pfx2as:2: bad prefix length '33'" -- \
+    "$command" "${A[@]}" --asn-db "$work/badlen.pfx2as" 198.19.1.1
+  expect 2 "--asn-db $work/garbage.db: unknown format" -- \
+    "$command" "${A[@]}" --asn-db "$work/good.pfx2as" --asn-db "$work/garbage.db" 198.19.1.1
+  expect 2 "--asn-db $work/empty.db: empty file" -- "$command" "${A[@]}" --asn-db "$work/empty.db" 198.19.1.1
+  expect 2 "--asn-db $work/truncated.mmdb: not a valid MaxMind DB" -- \
+    "$command" "${A[@]}" --asn-db "$work/truncated.mmdb" 198.19.1.1
+done
 # --vantage NAME: 1 to 64 of A-Z a-z 0-9 . _ -, on every probing command.
 expect 2 "bad --vantage 'a b' (1 to 64 characters of A-Z a-z 0-9 . _ -)" -- locate --allow-reserved 198.18.0.0/15 -p 25 --vantage "a b" 198.18.0.1
 expect 2 "bad --vantage ''" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15 --vantage "" 198.18.0.1

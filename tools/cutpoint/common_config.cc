@@ -180,6 +180,7 @@ absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,
     RETURN_IF_ERROR(CheckVantageName(*vantage));
     config->vantage = *vantage;
   }
+  config->asn_db_paths = args.GetAll("asn-db");  // read by LoadAsnDatabasesOption
   RETURN_IF_ERROR(CheckGatewayIpOption(args));
   RETURN_IF_ERROR(CheckXdpOptions(args));
   config->interface = args.Get("interface").value_or("");

@@ -48,6 +48,7 @@ struct CommonProbingConfig {
   std::string resume_path;
   std::string run_as_user;
   std::string vantage;  // --vantage: tags the run's records; empty: untagged
+  std::vector<std::string> asn_db_paths;  // --asn-db, in the order given
   bool keep_root = false;
   bool quiet = false;
 };
@@ -101,6 +102,9 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
     {"vantage", 0, "NAME",
      "where this run probes from: tags its meta, verdict, cut and stats records (1-64 of "
      "A-Z a-z 0-9 . _ -); 'cutpoint report' compares runs of several vantages"},
+    {"asn-db", 0, "FILE",
+     "annotate replies and verdicts with AS numbers from FILE: CAIDA pfx2as, iptoasn "
+     "ip2asn-*.tsv or a MaxMind ASN .mmdb (repeatable; the most specific entry wins)"},
     {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
 };

@@ -19,6 +19,7 @@
 #include "engine/locate/judge.h"
 #include "engine/locate/observation_table.h"
 #include "engine/locate/summary.h"
+#include "engine/report/asn_fields.h"
 #include "engine/report/records.h"
 #include "engine/targets/plan_text.h"
 #include "engine/targets/target_loading.h"
@@ -28,6 +29,7 @@
 #include "session/run_outputs.h"
 #include "session/signals.h"
 #include "tools/args/arg_parser.h"
+#include "tools/cutpoint/asn_annotation.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/common_config.h"
 #include "tools/cutpoint/exit_codes.h"
@@ -240,7 +242,7 @@ report::MetaInfo LocateMeta(const std::vector<std::string>& argv, const probe::P
 // The verdicts after the replies (as NDJSON, then the stats record), and the flush.
 absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate::Verdict>& verdicts,
                            const std::vector<locate::Cut>& cuts, const report::ScanStats& stats,
-                           session::OutputSink& out) {
+                           const asn::AsnTable* asn_table, session::OutputSink& out) {
   if (config.text) {
     RETURN_IF_ERROR(out.Append(locate::FormatVerdictTable(verdicts)));
     RETURN_IF_ERROR(out.Append(locate::FormatCutLines(cuts)));
@@ -249,10 +251,12 @@ absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate:
   report::JsonLine line;
   for (const locate::Verdict& verdict : verdicts) {
     report::FormatVerdict(verdict, &line, config.vantage);
+    if (asn_table != nullptr) report::AddVerdictAsnFields(*asn_table, verdict, &line);
     RETURN_IF_ERROR(out.Append(line.Finish()));
   }
   for (const locate::Cut& cut : cuts) {
     report::FormatCut(cut, &line, config.vantage);
+    if (asn_table != nullptr) report::AddCutAsnFields(*asn_table, cut, &line);
     RETURN_IF_ERROR(out.Append(line.Finish()));
   }
   return FinishWithStats(stats, out);
@@ -367,12 +371,14 @@ struct LocateRun {
   locate::LocateLayout layout;
   std::optional<locate::ObservationTable> table;
   std::optional<probe::ProbeKey> key;
+  std::unique_ptr<session::AsnDatabases> asn_dbs;  // --asn-db; nullptr: none
 };
 
 absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const cmdline::ParsedArgs& args) {
   auto run = std::make_unique<LocateRun>();
   ASSIGN_OR_RETURN(run->config, ParseLocateConfig(args));
   LocateConfig& config = run->config;
+  ASSIGN_OR_RETURN(run->asn_dbs, LoadAsnDatabasesOption(config.asn_db_paths));
   ASSIGN_OR_RETURN(run->target_set, LoadLocateTargets(args, config, &run->targeting));
   bool offline = !config.from_pcap.empty();
   if (!offline) RETURN_IF_ERROR(ResolveRoute(run->target_set, true, &config));
@@ -394,7 +400,8 @@ absl::StatusOr<report::ScanStats> ProbeOrRead(const cmdline::ParsedArgs& args, c
                                               session::RunOutputs& outputs) {
   const LocateConfig& config = run.config;
   session::OutputSink& out = outputs.sink();
-  session::ReplyHandler write_reply = session::WriteReplyRecords(out, /*with_status=*/false);
+  session::ReplyHandler write_reply =
+      session::WriteReplyRecords(out, /*with_status=*/false, AsnTableOf(run.asn_dbs));
   session::ReplyHandler on_reply = [&](const match::ReplyRecord& reply) -> absl::Status {
     sweep.Add(reply);
     return config.text ? absl::OkStatus() : write_reply(reply);
@@ -431,9 +438,10 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
   ASSIGN_OR_RETURN(std::unique_ptr<session::RunOutputs> outputs,
                    OpenOutputs(config, sweep->resuming()));
   if (!config.text) {
-    RETURN_IF_ERROR(AppendMeta(LocateMeta(argv, *run->key, config, run->probe_names,
-                                          run->target_set.size(), run->targeting),
-                               outputs->sink()));  // written by Begin()
+    report::MetaInfo meta = LocateMeta(argv, *run->key, config, run->probe_names,
+                                       run->target_set.size(), run->targeting);
+    AddAsnDbsToMeta(run->asn_dbs.get(), &meta);
+    RETURN_IF_ERROR(AppendMeta(meta, outputs->sink()));  // written by Begin()
   }
   locate::JudgeOptions judge_options = JudgeOptionsFor(config);
   if (!config.quiet) NoteLeftOutTargets(run->targeting, run->target_set.size());
@@ -450,7 +458,8 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
   std::vector<locate::Verdict> verdicts = locate::JudgeAll(*run->table, judge_options);
   locate::MarkDualStackPeers(run->targeting.dual_stack_pairs, &verdicts);
   const std::vector<locate::Cut> cuts = locate::FindCuts(&verdicts);
-  RETURN_IF_ERROR(WriteVerdicts(config, verdicts, cuts, stats, outputs->sink()));
+  RETURN_IF_ERROR(
+      WriteVerdicts(config, verdicts, cuts, stats, AsnTableOf(run->asn_dbs), outputs->sink()));
   if (!config.quiet) PrintSummary(verdicts, stats);
   PrintHint(report::UnauthenticatedHint(stats));
   return stats.interrupted ? kExitInterrupted : kExitOk;

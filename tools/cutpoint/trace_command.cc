@@ -21,6 +21,7 @@
 #include "session/signals.h"
 #include "session/status_file.h"
 #include "tools/args/arg_parser.h"
+#include "tools/cutpoint/asn_annotation.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/common_config.h"
 #include "tools/cutpoint/exit_codes.h"
@@ -154,6 +155,7 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
                                             const targets::ProbePlan& plan,
                                             const probe::ProbeCodec& codec,
                                             const session::LiveScanOptions& options,
+                                            const asn::AsnTable* asn_table,
                                             session::OutputSink& out) {
   ASSIGN_OR_RETURN(capture::TxSetup tx, MakeTxSetup(args, config.interface, plan.targets(),
                                                     config.sources, config.sender_threads));
@@ -170,7 +172,8 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
   match::RestrictToKinds(plan.kinds(), &session.matcher);
   session.matcher.max_reply_age_us = match::ReplyAgeForWait(config.cooldown_s);
   return FlushedOnError(session::RunLiveScan(session, codec, plan, options,
-                                             session::WriteReplyRecords(out, mode == Mode::kScan),
+                                             session::WriteReplyRecords(out, mode == Mode::kScan,
+                                                                        asn_table),
                                              session::StopRequested()),
                         out);
 }
@@ -191,6 +194,8 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   targets::TargetingReport targeting;
   ASSIGN_OR_RETURN(targets::TargetSet target_set, targets::LoadTargets(target_options, &targeting));
   ASSIGN_OR_RETURN(TraceConfig config, ParseTraceConfig(mode, args));
+  ASSIGN_OR_RETURN(std::unique_ptr<session::AsnDatabases> asn_dbs,
+                   LoadAsnDatabasesOption(config.asn_db_paths));
   RETURN_IF_ERROR(ResolveRoute(target_set, !config.dry_run, &config));
   uint64_t target_count = target_set.size();
   ASSIGN_OR_RETURN(
@@ -217,6 +222,7 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   report::MetaInfo meta = MakeMeta(ModeName(mode), argv, key, &probing);
   meta.probe_count = plan.size();
   meta.dry_run = config.dry_run;
+  AddAsnDbsToMeta(asn_dbs.get(), &meta);
   RETURN_IF_ERROR(AppendMeta(meta, *sink));  // written by Begin(), before any probe leaves
 
   if (!config.quiet) NoteLeftOutTargets(targeting, target_count);
@@ -224,7 +230,8 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   ASSIGN_OR_RETURN(report::ScanStats stats,
                    config.dry_run ? session::WriteDryRun(plan, codec, config.sources,
                                                          options, *sink, session::StopRequested())
-                                  : ProbeLive(mode, config, args, plan, codec, options, *sink));
+                                  : ProbeLive(mode, config, args, plan, codec, options,
+                                              AsnTableOf(asn_dbs), *sink));
   stats.vantage = config.vantage;
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!config.dry_run) {
