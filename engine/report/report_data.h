@@ -1,0 +1,22 @@
+// The data the report's script draws from: a ReportModel as one compact JSON document
+// (short keys, replies grouped per target) for <script type="application/json">.
+#ifndef CUTPOINT_ENGINE_REPORT_REPORT_DATA_H_
+#define CUTPOINT_ENGINE_REPORT_REPORT_DATA_H_
+
+#include <string>
+
+#include "engine/report/report_model.h"
+
+namespace cutpoint::report {
+
+// {"targets": [{"t": target, "p": port, "v": verdict ("" for trace targets), "m", "r",
+//   "a"/"aa": after ttl/addr, "b"/"ba": before ttl/addr, "ic"/"if": icmp code/from,
+//   "sc", "cp", "d", "asn", "ev": [[name, detail]], "cf": confidence, "vt": vantage}],
+//  "replies": {target: [[probe, port, ttl, attempt, kind, from, reply_ttl, ipid, rtt_us,
+//   flags, icmp_code, from_asn, quoted_ttl]]}}
+// Trace outputs (replies, no verdicts) get one entry per replying target.
+std::string ReportDataJson(const ReportModel& model);
+
+}  // namespace cutpoint::report
+
+#endif  // CUTPOINT_ENGINE_REPORT_REPORT_DATA_H_
