@@ -171,7 +171,7 @@ void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& group
     const double stroke = 2.0 + 10.0 * group.targets / max_targets;
     absl::StrAppend(out, "<g class=\"lane\" data-verdict=\"", style.name, "\"><text x=\"4\" y=\"", y + 4, "\">",
                     HtmlEscape(vantage), "</text>");
-    absl::StrAppend(out, "<line x1=\"", kLeft, "\" y1=\"", y, "\" x2=\"", cut_x, "\" y2=\"", y,
+    absl::StrAppend(out, "<line x1=\"", kLeft, "\" y1=\"", y, "\" x2=\"", cut_x - 12, "\" y2=\"", y,
                     "\" stroke=\"#555\" stroke-width=\"", absl::StrFormat("%.1f", stroke),
                     "\"><title>", group.targets, " targets</title></line>");
     for (int ttl = 1; ttl <= after; ++ttl) {

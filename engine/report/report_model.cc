@@ -270,8 +270,10 @@ std::map<std::string, int> CountVerdicts(const ReportModel& model) {
 }
 
 std::vector<CutGroup> GroupCuts(const ReportModel& model) {
+  // Not keyed on before_addr: for a cut in front of the destination it is each target's
+  // own address, which would split one filter into a group per target.
   using Key = std::tuple<std::string, std::string, std::string, int, std::optional<int>,
-                         std::optional<int>, std::string, std::string>;
+                         std::optional<int>, std::string>;
   std::map<Key, CutGroup> groups;
   for (const ReportVerdict& verdict : model.verdicts) {
     if (!IsBlockingVerdict(verdict.verdict)) continue;
@@ -281,14 +283,13 @@ std::vector<CutGroup> GroupCuts(const ReportModel& model) {
                               : *verdict.after_ttl == 0     ? std::string("prober")
                                                             : absl::StrCat("hop ", *verdict.after_ttl);
     Key key{where,          verdict.verdict,    verdict.mechanism,  verdict.port,
-            verdict.after_ttl, verdict.before_ttl, verdict.after_addr, verdict.before_addr};
+            verdict.after_ttl, verdict.before_ttl, verdict.after_addr};
     CutGroup& group = groups[key];
     if (group.targets == 0) {
       group.where = where;
       group.verdict = verdict.verdict;
       group.mechanism = verdict.mechanism;
       group.after_addr = verdict.after_addr;
-      group.before_addr = verdict.before_addr;
       group.port = verdict.port;
       group.after_ttl = verdict.after_ttl;
       group.before_ttl = verdict.before_ttl;

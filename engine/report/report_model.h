@@ -81,7 +81,7 @@ std::map<std::string, int> CountVerdicts(const ReportModel& model);
 // One row of the summary's cut table: blocking verdicts that share where and how they were
 // cut. `where` is "AS64500" when the verdicts carry `after_asn`, else the hop address.
 struct CutGroup {
-  std::string where, verdict, mechanism, after_addr, before_addr;
+  std::string where, verdict, mechanism, after_addr;
   int port = 0;
   std::optional<int> after_ttl, before_ttl;
   std::optional<int64_t> asn;
