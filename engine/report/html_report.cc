@@ -58,7 +58,7 @@ void AppendHeader(const ReportModel& model, std::string* out) {
                   "<th>command line</th></tr></thead><tbody>");
   for (const ReportRun& run : model.runs) {
     absl::StrAppend(out, "<tr><td>", HtmlEscape(run.file), ":", run.line, "</td><td>",
-                    HtmlEscape(run.command), "</td><td>", HtmlEscape(run.version), "</td><td><code>",
+                    HtmlEscape(run.command), "</td><td>", HtmlEscape(run.version), "</td><td><code class=\"key\">",
                     HtmlEscape(run.key_fingerprint), "</code></td><td>",
                     HtmlEscape(run.vantage.empty() ? "(untagged)" : run.vantage), "</td><td>",
                     HtmlEscape(run.source), "</td><td>", HtmlEscape(run.start_time), "</td><td>",

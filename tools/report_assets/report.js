@@ -215,7 +215,7 @@
     if (t.b !== undefined) maxTtl = Math.max(maxTtl, t.b);
     if (t.a !== undefined) maxTtl = Math.max(maxTtl, t.a + 1);
     var left = 150, column = 100, laneHeight = 56, top = 24;
-    var width = left + (maxTtl + 1) * column, height = top + lanes.length * laneHeight + 10;
+    var width = left + (maxTtl + 1) * column + 280, height = top + lanes.length * laneHeight + 10;
     var root = svg('svg', { 'class': 'ladder', width: width, height: height,
                             viewBox: '0 0 ' + width + ' ' + height, 'data-target': t.t });
     function x(ttl) { return left + ttl * column; }
