@@ -10,8 +10,10 @@ anything would fail, and the Performance API must list no resource at all.
 Checks, for locate output: the summary counts equal the NDJSON's verdict counts; every
 blocked target's ladder has its cut mark after the verdict's hop, drawn between that hop's
 column and the next; the verdict filter and the text filter change the visible rows.
-For trace output: one row per replying target, and each ladder has a node at every TTL
-that drew a reply. Exit 0 on success, 1 on a failed check, 77 when Chromium cannot start.
+On-path injections have a marker at each TTL where the test probe drew an RST and also a
+time exceeded or SYN-ACK. For trace output: one row per replying target, and each ladder
+has a node at every TTL that drew a reply. With --hostile (NDJSON full of markup): no
+injected script runs and no element comes from the data. Exit 0 on success, 1 on a failed check, 77 when Chromium cannot start.
 """
 
 import argparse
@@ -148,6 +150,20 @@ def check_locate(driver, records, checks):
                       f"{v['target']}: cut at x={mark['x']:.0f}, not between TTL {k} ({left}) and "
                       f"TTL {k + 1} ({right})")
         print(f"{v['target']}: {v['verdict']} ladder, cut after hop {k} (x={mark['x']:.0f})")
+        if v.get("mechanism") == "on_path":  # a star where the probe drew an RST and went on
+            kinds = defaultdict(set)
+            for r in records:
+                if (r["type"] == "reply" and r["target"] == v["target"] and r["probe"] == "tcp-syn"
+                        and r.get("port") == v["port"]):
+                    kinds[r["ttl"]].add(r["kind"])
+            want_stars = sorted(t for t, k in kinds.items()
+                                if "rst" in k and ({"time_exceeded", "syn_ack"} & k))
+            stars = driver.execute_script(
+                "return Array.from(document.querySelectorAll(`tr.detail-row[data-target='${arguments[0]}'] "
+                "svg.ladder text.travelled-on`)).map(s => Number(s.dataset.ttl)).sort((a, b) => a - b);",
+                v["target"])
+            checks.expect(stars == want_stars and stars,
+                          f"{v['target']}: on-path markers at TTLs {stars}, want {want_stars}")
     rst = [v for v in blocked if v["verdict"] == "rst_injection"]
     for v in rst:  # the evidence table lists the verdict's evidence names
         names = driver.execute_script(
@@ -207,12 +223,31 @@ def check_trace(driver, records, checks):
     print(f"trace: {len(ttls)} targets, ladders match the replies' TTLs")
 
 
+def check_hostile(driver, checks):
+    """A page from hostile NDJSON: every row opened, no injected script ran, no element
+    came from the data, and the hostile strings show as text."""
+    rows = driver.execute_script(
+        "const rows = Array.from(document.querySelectorAll('#target-table tr.target-row'));"
+        "rows.forEach(r => r.click()); return rows.length;")
+    checks.expect(rows > 0, "hostile page: no target rows")
+    state = driver.execute_script(
+        "return {pwned: window.__pwned === undefined ? null : window.__pwned,"
+        "        scripts: document.scripts.length, imgs: document.images.length,"
+        "        text: document.body.textContent};")
+    checks.expect(state["pwned"] is None, f"hostile page: injected script ran ({state['pwned']})")
+    checks.expect(state["scripts"] == 2, f"hostile page: {state['scripts']} script elements")
+    checks.expect(state["imgs"] == 0, f"hostile page: {state['imgs']} img elements")
+    checks.expect("<img src=x onerror=" in state["text"], "hostile page: the strings are not shown as text")
+    print(f"hostile NDJSON: {rows} rows opened")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--html", required=True)
     parser.add_argument("--ndjson", required=True)
     parser.add_argument("--screenshot", required=True)
     parser.add_argument("--trace", action="store_true")
+    parser.add_argument("--hostile", action="store_true")
     args = parser.parse_args()
     records = load(args.ndjson)
     checks = Checks()
@@ -222,7 +257,9 @@ def main():
         errors = driver.execute_script("return document.getElementById('target-table') !== null;")
         checks.expect(errors, "the script did not build the target table")
         check_no_requests(driver, checks)
-        if args.trace:
+        if args.hostile:
+            check_hostile(driver, checks)
+        elif args.trace:
             check_trace(driver, records, checks)
         else:
             check_locate(driver, records, checks)

@@ -10,7 +10,8 @@
 # each page in headless Chromium in an empty network namespace (loopback only, for
 # chromedriver): check_report_chromium.py asserts no request left the page, the summary
 # counts equal the NDJSON's, every blocked target's ladder has its cut at the verdict's hop,
-# and the filters change the visible rows. Screenshots stay in the work directory (its path
+# and the filters change the visible rows; a page made from hostile NDJSON (markup in every
+# string) runs no injected script. Screenshots stay in the work directory (its path
 # is printed); with REPORT_SCREENSHOT_OUT=FILE the locate page's is copied there too.
 # Needs root for the lab (exit 77 without); Chromium, chromedriver and python3-selenium
 # come from tools/setup.sh, and their absence is a failure. Nothing runs in the root
@@ -82,5 +83,14 @@ browse() {  # HTML NDJSON PNG [--trace]
 }
 browse "$TMP/locate.html" "$TMP/locate.ndjson" "$TMP/locate.png"
 browse "$TMP/trace.html" "$TMP/trace.ndjson" "$TMP/trace.png" --trace
+# Hostile input: markup in every string the page shows must stay text.
+cat >"$TMP/hostile.ndjson" <<'END'
+{"type":"meta","command":"locate","version":"<script>window.__pwned=1</script>","argv":["x","</script><script>window.__pwned=2</script>"],"vantage":"<b onmouseover=x>v","key_fingerprint":"<img src=x onerror=window.__pwned=3>"}
+{"type":"verdict","target":"<img src=x onerror=window.__pwned=4>","port":25,"verdict":"silent_drop","after_ttl":2,"after_addr":"</script><!--<script>window.__pwned=5</script>","before_ttl":3,"evidence":[{"name":"<svg onload=window.__pwned=6>","detail":"<iframe src=javascript:window.__pwned=7>"}],"confidence":{"<x>":"</script>"}}
+{"type":"verdict","target":"198.19.1.5","port":25,"verdict":"<script>window.__pwned=8</script>","evidence":[],"confidence":{}}
+{"type":"reply","target":"<img src=x onerror=window.__pwned=4>","probe":"tcp-syn","port":25,"ttl":1,"kind":"<b>","from":"<img src=x onerror=window.__pwned=9>","reply_ttl":64,"tcp_flags":"<i>"}
+END
+"$CUTPOINT" report "$TMP/hostile.ndjson" -o "$TMP/hostile.html"
+browse "$TMP/hostile.html" "$TMP/hostile.ndjson" "$TMP/hostile.png" --hostile
 if [[ -n ${REPORT_SCREENSHOT_OUT:-} ]]; then cp "$TMP/locate.png" "$REPORT_SCREENSHOT_OUT"; fi
 echo "$LABEL: PASS; artefacts (pages, NDJSON, screenshots) in $TMP"

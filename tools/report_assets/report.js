@@ -247,9 +247,28 @@
         group.appendChild(node);
       });
       if (lane.test && t.a !== undefined) group.appendChild(cutMark(t, x, y, maxTtl, column));
+      if (lane.test && t.v === 'rst_injection' && t.m === 'on_path') {
+        travelledOn(byTtl).forEach(function (hop) {
+          var star = svg('text', { 'class': 'travelled-on', 'data-ttl': hop, x: x(hop) + 12, y: y + 4,
+                                   fill: STYLE.rst_injection[0], 'font-size': '16' }, '\u2731');
+          star.appendChild(svg('title', {}, 'TTL ' + hop + ': an RST and a time exceeded or SYN-ACK ' +
+                                            'came back for the test probe: it travelled on'));
+          group.appendChild(star);
+        });
+      }
       root.appendChild(group);
     });
     return root;
+  }
+
+  // TTLs at which the test probe drew an RST and also a time exceeded or SYN-ACK: the
+  // on-path injector answered while the probe went on.
+  function travelledOn(byTtl) {
+    return Object.keys(byTtl).map(Number).filter(function (hop) {
+      var kinds = {};
+      byTtl[hop].forEach(function (r) { kinds[r[4]] = 1; });
+      return kinds.rst && (kinds.time_exceeded || kinds.syn_ack);
+    });
   }
 
   // The cut, drawn per mechanism between hop a (last alike) and the next hop.
