@@ -150,6 +150,11 @@ def check_locate(driver, records, checks):
                       f"{v['target']}: cut at x={mark['x']:.0f}, not between TTL {k} ({left}) and "
                       f"TTL {k + 1} ({right})")
         print(f"{v['target']}: {v['verdict']} ladder, cut after hop {k} (x={mark['x']:.0f})")
+        if v["verdict"] == "icmp_prohibited":  # the note names the ICMP code
+            note = driver.execute_script(
+                "return document.querySelector(`tr.detail-row[data-target='${arguments[0]}'] g.cut title`)"
+                ".textContent;", v["target"])
+            checks.expect(f"ICMP code {v.get('icmp_code')}" in note, f"{v['target']}: cut note '{note}'")
         if v.get("mechanism") == "on_path":  # a star where the probe drew an RST and went on
             kinds = defaultdict(set)
             for r in records:

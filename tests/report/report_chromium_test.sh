@@ -6,8 +6,9 @@
 # Brings up the lab's story scenario (tools/lab/lab.sh: 198.19.1.0/24 behind a silent drop
 # of .101/.102 on TCP 25, 198.19.2.0/24 behind on-path RST injection for .101/.102), runs
 # `cutpoint locate` over both prefixes and `cutpoint trace` over a few hosts of each from
-# inside the prober namespace, renders both outputs with `cutpoint report -o`, and opens
-# each page in headless Chromium in an empty network namespace (loopback only, for
+# inside the prober namespace, then a chain lab whose router 3 answers with ICMP
+# administratively prohibited and `locate` over its /24; renders the outputs with
+# `cutpoint report -o`, and opens each page in headless Chromium in an empty network namespace (loopback only, for
 # chromedriver): check_report_chromium.py asserts no request left the page, the summary
 # counts equal the NDJSON's, every blocked target's ladder has its cut at the verdict's hop,
 # and the filters change the visible rows; a page made from hostile NDJSON (markup in every
@@ -67,7 +68,19 @@ run_in_lab trace trace --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBE
 echo "$LABEL: locate: $(grep -c '"type":"verdict"' "$TMP/locate.ndjson") verdicts;" \
   "trace: $(grep -c '"type":"reply"' "$TMP/trace.ndjson") replies"
 
+# A second lab, a chain whose router 3 answers SYNs to .101/.102 with ICMP administratively
+# prohibited: the page must draw that mechanism too.
+LAB_QUIET=1 bash "$LAB_SH" down "$LAB_TEST_NAME"
+lab_up cpi --scenario icmp --filter-router 3 --routers 4 --prefix 198.19.1.0/24 \
+  --open-ports 25,443 --port 25 --listener "$LISTENER" --injector "$INJECTOR" \
+  --truth "$TMP/truth-icmp.json"
+run_in_lab locate-icmp locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
+  -p 25 --control-port 443 --ttl 1-7 --rate 20000 --key-file "$TMP/key" \
+  -o "$TMP/locate-icmp.ndjson" "$TARGET_PREFIX"
+echo "$LABEL: locate (icmp lab): $(grep -c '"type":"verdict"' "$TMP/locate-icmp.ndjson") verdicts"
+
 "$CUTPOINT" report "$TMP/locate.ndjson" -o "$TMP/locate.html"
+"$CUTPOINT" report "$TMP/locate-icmp.ndjson" -o "$TMP/locate-icmp.html"
 "$CUTPOINT" report "$TMP/trace.ndjson" -o "$TMP/trace.html"
 
 # The browser runs with no network at all: a fresh network namespace whose only
@@ -82,6 +95,7 @@ browse() {  # HTML NDJSON PNG [--trace]
   [[ $rc -eq 0 ]] || { echo "$LABEL: FAIL: the page $1 failed its checks (status $rc)" >&2; exit "$rc"; }
 }
 browse "$TMP/locate.html" "$TMP/locate.ndjson" "$TMP/locate.png"
+browse "$TMP/locate-icmp.html" "$TMP/locate-icmp.ndjson" "$TMP/locate-icmp.png"
 browse "$TMP/trace.html" "$TMP/trace.ndjson" "$TMP/trace.png" --trace
 # Hostile input: markup in every string the page shows must stay text.
 cat >"$TMP/hostile.ndjson" <<'END'

@@ -214,7 +214,7 @@
     replies.forEach(function (r) { maxTtl = Math.max(maxTtl, r[2]); });
     if (t.b !== undefined) maxTtl = Math.max(maxTtl, t.b);
     if (t.a !== undefined) maxTtl = Math.max(maxTtl, t.a + 1);
-    var left = 150, column = 100, laneHeight = 56, top = 24;
+    var left = 150, column = 100, laneHeight = 64, top = 30;
     var width = left + (maxTtl + 1) * column + 280, height = top + lanes.length * laneHeight + 10;
     var root = svg('svg', { 'class': 'ladder', width: width, height: height,
                             viewBox: '0 0 ' + width + ' ' + height, 'data-target': t.t });
@@ -241,7 +241,9 @@
                                            fill: KIND_COLOUR[kind] || '#333' }));
         });
         var label = Object.keys(froms).join(', ');
-        node.appendChild(svg('text', { x: x(hop) - 40, y: y - 10, 'font-size': '10' }, label));
+        Object.keys(froms).forEach(function (from, line) {  // one responder a line, upwards
+          node.appendChild(svg('text', { x: x(hop) - 40, y: y - 10 - 11 * line, 'font-size': '10' }, from));
+        });
         node.appendChild(svg('title', {}, 'TTL ' + hop + ': ' + Object.keys(kinds).map(words).join(', ') +
                                           ' from ' + label + ' (' + at.length + ' replies)'));
         group.appendChild(node);
