@@ -8,12 +8,12 @@
 # `cutpoint locate` over both prefixes and `cutpoint trace` over a few hosts of each from
 # inside the prober namespace, then a chain lab whose router 3 answers with ICMP
 # administratively prohibited and `locate` over its /24; renders the outputs with
-# `cutpoint report -o`, and opens each page in headless Chromium in an empty network namespace (loopback only, for
-# chromedriver): check_report_chromium.py asserts no request left the page, the summary
-# counts equal the NDJSON's, every blocked target's ladder has its cut at the verdict's hop,
-# and the filters change the visible rows; a page made from hostile NDJSON (markup in every
-# string) runs no injected script. Screenshots stay in the work directory (its path
-# is printed); with REPORT_SCREENSHOT_OUT=FILE the locate page's is copied there too.
+# `cutpoint report -o`, and opens each page in headless Chromium in an empty network
+# namespace (loopback only, for chromedriver): check_report_chromium.py asserts no request
+# left the page, the summary counts equal the NDJSON's, every blocked target's ladder has
+# its cut at the verdict's hop, and the filters change the visible rows; a page made from
+# hostile NDJSON (markup in every string) runs no injected script. Screenshots stay in the
+# work directory (its path is printed); REPORT_SCREENSHOT_OUT=FILE copies the locate page's.
 # Needs root for the lab (exit 77 without); Chromium, chromedriver and python3-selenium
 # come from tools/setup.sh, and their absence is a failure. Nothing runs in the root
 # network namespace but the report rendering.
