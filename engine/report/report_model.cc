@@ -242,6 +242,13 @@ bool IsBlockingVerdict(absl::string_view verdict) {
 absl::Status AddNdjson(absl::string_view file, absl::string_view text, ReportModel* model) {
   int line_number = 0;
   int run = -1;
+  // Every record ends in a newline: a last line without one is a write cut short, and
+  // reporting on it would present a partial record as a whole one.
+  if (!text.empty() && text.back() != '\n') {
+    const int last = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+    return absl::InvalidArgumentError(absl::StrCat(
+        file, ":", last, ": the last line is cut short (no newline): a run stopped while writing"));
+  }
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

@@ -89,6 +89,8 @@ TEST(ReportModelTest, BadInputNamesFileAndLine) {
   EXPECT_EQ(Error(Lines({kMeta, "[1,2]"})), "in.ndjson:2: not a JSON object");
   EXPECT_EQ(Error(Lines({kMeta, R"({"x":1})"})), "in.ndjson:2: record without a string 'type'");
   EXPECT_EQ(Error(Lines({kOpen})), "in.ndjson:1: 'verdict' record before any meta record");
+  EXPECT_EQ(Error(std::string(kMeta) + "\n" + kOpen),
+            "in.ndjson:2: the last line is cut short (no newline): a run stopped while writing");
   EXPECT_EQ(Error(Lines({kMeta, kOpen, R"({"type":"verdict","target":"198.19.1.2","port":25})"})),
             "in.ndjson:3: record without 'verdict'");
   EXPECT_EQ(Error(Lines({kMeta, R"({"type":"reply","target":"a","probe":"icmp-echo","kind":"x",)"
