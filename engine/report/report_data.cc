@@ -1,8 +1,12 @@
 #include "engine/report/report_data.h"
 
-#include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "nlohmann/json.hpp"
 
 namespace cutpoint::report {
@@ -11,8 +15,25 @@ namespace {
 using Json = nlohmann::json;
 
 template <typename T>
-Json OrNull(const std::optional<T>& value) {
-  return value ? Json(*value) : Json(nullptr);
+std::string OrNull(const std::optional<T>& value) {
+  return value ? absl::StrCat(*value) : "null";
+}
+
+// `text` as a JSON string. The NDJSON parser accepted it, so it is valid UTF-8 and only
+// quotes, backslashes and control characters need escapes.
+void AppendJsonString(std::string_view text, std::string* out) {
+  out->push_back('"');
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      absl::StrAppend(out, absl::StrFormat("\\u%04x", static_cast<unsigned char>(c)));
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
 }
 
 Json VerdictEntry(const ReportVerdict& verdict) {
@@ -42,23 +63,48 @@ Json VerdictEntry(const ReportVerdict& verdict) {
 }  // namespace
 
 std::string ReportDataJson(const ReportModel& model) {
-  Json data = {{"targets", Json::array()}, {"replies", Json::object()}};
-  Json& targets = data["targets"];
+  Json targets = Json::array();
   for (const ReportVerdict& verdict : model.verdicts) targets.push_back(VerdictEntry(verdict));
-  Json& replies = data["replies"];
-  std::set<std::string> trace_targets;
+  // Replies are most of the data (a million in a large run): written straight to text,
+  // grouped per target in order of first appearance, rather than built as a JSON tree.
+  std::unordered_map<std::string_view, size_t> group_of;
+  std::vector<std::vector<const ReportReply*>> groups;
   for (const ReportReply& reply : model.replies) {
-    replies[reply.target].push_back(
-        {reply.probe, reply.port, reply.ttl, reply.attempt, reply.kind, reply.from,
-         reply.reply_ttl, reply.ipid, reply.rtt_us, reply.tcp_flags, OrNull(reply.icmp_code),
-         OrNull(reply.from_asn), OrNull(reply.quoted_ttl)});
-    if (model.verdicts.empty()) trace_targets.insert(reply.target);
+    auto [it, added] = group_of.try_emplace(reply.target, groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(&reply);
   }
   // A trace has no verdicts: its targets are the ones that drew replies, ladders only.
-  for (const std::string& target : trace_targets) {
-    targets.push_back({{"t", target}, {"p", 0}, {"v", ""}, {"ev", Json::array()}, {"cf", Json::object()}});
+  if (model.verdicts.empty()) {
+    for (const auto& group : groups) {
+      targets.push_back({{"t", group.front()->target}, {"p", 0}, {"v", ""}, {"ev", Json::array()},
+                         {"cf", Json::object()}});
+    }
   }
-  return data.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out = "{\"targets\":";
+  out += targets.dump(-1, ' ', false, Json::error_handler_t::replace);
+  out += ",\"replies\":{";
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (g > 0) out += ',';
+    AppendJsonString(groups[g].front()->target, &out);
+    out += ":[";
+    for (size_t i = 0; i < groups[g].size(); ++i) {
+      const ReportReply& reply = *groups[g][i];
+      out += i > 0 ? ",[" : "[";
+      AppendJsonString(reply.probe, &out);
+      absl::StrAppend(&out, ",", reply.port, ",", reply.ttl, ",", reply.attempt, ",");
+      AppendJsonString(reply.kind, &out);
+      out += ',';
+      AppendJsonString(reply.from, &out);
+      absl::StrAppend(&out, ",", reply.reply_ttl, ",", reply.ipid, ",", reply.rtt_us, ",");
+      AppendJsonString(reply.tcp_flags, &out);
+      absl::StrAppend(&out, ",", OrNull(reply.icmp_code), ",", OrNull(reply.from_asn), ",",
+                      OrNull(reply.quoted_ttl), "]");
+    }
+    out += ']';
+  }
+  out += "}}";
+  return out;
 }
 
 }  // namespace cutpoint::report
