@@ -2,7 +2,8 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -36,8 +37,8 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
-Json VerdictEntry(const ReportVerdict& verdict) {
-  Json entry = {{"t", verdict.target}, {"p", verdict.port}, {"v", verdict.verdict}};
+Json VerdictEntry(const ReportVerdict& verdict, int file) {
+  Json entry = {{"t", verdict.target}, {"p", verdict.port}, {"v", verdict.verdict}, {"f", file}};
   if (!verdict.mechanism.empty()) entry["m"] = verdict.mechanism;
   if (!verdict.reason.empty()) entry["r"] = verdict.reason;
   if (verdict.after_ttl) entry["a"] = *verdict.after_ttl;
@@ -63,21 +64,31 @@ Json VerdictEntry(const ReportVerdict& verdict) {
 }  // namespace
 
 std::string ReportDataJson(const ReportModel& model) {
+  // Replies are keyed by file and target: files are vantages (or shards), and one file's
+  // runs (an interrupted run and its --resume) share their replies.
+  std::map<std::string, int> file_index;
+  std::vector<int> file_of_run;
+  for (const ReportRun& run : model.runs) {
+    file_of_run.push_back(file_index.try_emplace(run.file, static_cast<int>(file_index.size())).first->second);
+  }
   Json targets = Json::array();
-  for (const ReportVerdict& verdict : model.verdicts) targets.push_back(VerdictEntry(verdict));
+  for (const ReportVerdict& verdict : model.verdicts) {
+    targets.push_back(VerdictEntry(verdict, file_of_run[verdict.run]));
+  }
   // Replies are most of the data (a million in a large run): written straight to text,
-  // grouped per target in order of first appearance, rather than built as a JSON tree.
-  std::unordered_map<std::string_view, size_t> group_of;
+  // grouped per (file, target) in order of first appearance, rather than built as a JSON tree.
+  std::map<std::pair<int, std::string_view>, size_t> group_of;
   std::vector<std::vector<const ReportReply*>> groups;
   for (const ReportReply& reply : model.replies) {
-    auto [it, added] = group_of.try_emplace(reply.target, groups.size());
+    auto [it, added] = group_of.try_emplace({file_of_run[reply.run], reply.target}, groups.size());
     if (added) groups.emplace_back();
     groups[it->second].push_back(&reply);
   }
   // A trace has no verdicts: its targets are the ones that drew replies, ladders only.
   if (model.verdicts.empty()) {
     for (const auto& group : groups) {
-      targets.push_back({{"t", group.front()->target}, {"p", 0}, {"v", ""}, {"ev", Json::array()},
+      targets.push_back({{"t", group.front()->target}, {"p", 0}, {"v", ""},
+                         {"f", file_of_run[group.front()->run]}, {"ev", Json::array()},
                          {"cf", Json::object()}});
     }
   }
@@ -86,7 +97,7 @@ std::string ReportDataJson(const ReportModel& model) {
   out += ",\"replies\":{";
   for (size_t g = 0; g < groups.size(); ++g) {
     if (g > 0) out += ',';
-    AppendJsonString(groups[g].front()->target, &out);
+    AppendJsonString(absl::StrCat(file_of_run[groups[g].front()->run], " ", groups[g].front()->target), &out);
     out += ":[";
     for (size_t i = 0; i < groups[g].size(); ++i) {
       const ReportReply& reply = *groups[g][i];

@@ -9,10 +9,11 @@
 
 namespace cutpoint::report {
 
-// {"targets": [{"t": target, "p": port, "v": verdict ("" for trace targets), "m", "r",
+// {"targets": [{"t": target, "p": port, "v": verdict ("" for trace targets), "f": index of
+//   its file (in order of first appearance), "m", "r",
 //   "a"/"aa": after ttl/addr, "b"/"ba": before ttl/addr, "ic"/"if": icmp code/from,
 //   "sc", "cp", "d", "asn", "ev": [[name, detail]], "cf": confidence, "vt": vantage}],
-//  "replies": {target: [[probe, port, ttl, attempt, kind, from, reply_ttl, ipid, rtt_us,
+//  "replies": {"FILE-INDEX TARGET": [[probe, port, ttl, attempt, kind, from, reply_ttl, ipid, rtt_us,
 //   flags, icmp_code, from_asn, quoted_ttl]]}}
 // Trace outputs (replies, no verdicts) get one entry per replying target.
 std::string ReportDataJson(const ReportModel& model);

@@ -180,9 +180,16 @@ absl::Status ParseCut(const Json& record, ReportCut* cut) {
   return ReadInt64(record, "after_asn", &cut->after_asn);
 }
 
+// What reading one file remembers across its lines.
+struct FileState {
+  int first_run = 0;  // index of the file's first run in ReportModel::runs
+  int cuts_run = -1;  // the run whose cut records are being read
+  std::map<std::pair<std::string, int>, size_t> verdict_index;  // (target, port) -> verdicts[i]
+};
+
 // Adds one parsed record; `run` is the index of the file's current run (-1 before a meta).
 absl::Status AddRecord(const Json& record, absl::string_view file, int line, int* run,
-                       ReportModel* model) {
+                       FileState* file_state, ReportModel* model) {
   auto type = record.find("type");
   if (type == record.end() || !type->is_string()) {
     return absl::InvalidArgumentError("record without a string 'type'");
@@ -217,11 +224,25 @@ absl::Status AddRecord(const Json& record, absl::string_view file, int line, int
     verdict.run = *run;
     RETURN_IF_ERROR(ParseVerdict(record, &verdict));
     if (verdict.vantage.empty()) verdict.vantage = model->runs[*run].vantage;
-    model->verdicts.push_back(std::move(verdict));
+    // A run resumed with --resume appends to the file of the run it continues: its
+    // verdict on a (target, port) replaces the interrupted run's.
+    auto [it, added] = file_state->verdict_index.try_emplace(
+        std::make_pair(verdict.target, verdict.port), model->verdicts.size());
+    if (added) {
+      model->verdicts.push_back(std::move(verdict));
+    } else {
+      model->verdicts[it->second] = std::move(verdict);
+    }
   } else if (kind == "cut") {
     ReportCut cut;
     cut.run = *run;
     RETURN_IF_ERROR(ParseCut(record, &cut));
+    if (file_state->cuts_run != *run) {  // and its cuts replace the earlier runs' cuts
+      std::erase_if(model->cuts, [&](const ReportCut& old) {
+        return old.run >= file_state->first_run && old.run < *run;
+      });
+      file_state->cuts_run = *run;
+    }
     model->cuts.push_back(std::move(cut));
   } else {
     ReportRun& current = model->runs[*run];
@@ -242,6 +263,8 @@ bool IsBlockingVerdict(absl::string_view verdict) {
 absl::Status AddNdjson(absl::string_view file, absl::string_view text, ReportModel* model) {
   int line_number = 0;
   int run = -1;
+  FileState file_state;
+  file_state.first_run = static_cast<int>(model->runs.size());
   // Every record ends in a newline: a last line without one is a write cut short, and
   // reporting on it would present a partial record as a whole one.
   if (!text.empty() && text.back() != '\n') {
@@ -261,7 +284,7 @@ absl::Status AddNdjson(absl::string_view file, absl::string_view text, ReportMod
     } else if (!record.is_object()) {
       status = absl::InvalidArgumentError("not a JSON object");
     } else {
-      status = AddRecord(record, file, line_number, &run, model);
+      status = AddRecord(record, file, line_number, &run, &file_state, model);
     }
     if (!status.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(file, ":", line_number, ": ", status.message()));

@@ -17,6 +17,7 @@ injected script runs and no element comes from the data. Exit 0 on success, 1 on
 """
 
 import argparse
+import ipaddress
 import json
 import os
 import sys
@@ -193,6 +194,12 @@ def check_locate(driver, records, checks):
         set_filter(driver, text=hop)
         n = len(visible_rows(driver))
         checks.expect(0 < n, f"text filter on hop {hop}: no rows")
+    # An IPv4 prefix selects the targets inside it.
+    net = ipaddress.ip_network(one + "/28", strict=False)
+    set_filter(driver, text=str(net))
+    rows = visible_rows(driver)
+    want_in = sorted(v["target"] for v in verdicts if ipaddress.ip_address(v["target"]) in net)
+    checks.expect(sorted(t for t, _ in rows) == want_in, f"prefix filter {net}: {len(rows)} rows, want {len(want_in)}")
     set_filter(driver, text="no-such-target-anywhere")
     checks.expect(visible_rows(driver) == [], "a filter matching nothing leaves rows")
     set_filter(driver, text="", verdict="*blocked")

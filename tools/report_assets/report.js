@@ -20,6 +20,9 @@
   };
   var BLOCKING = { silent_drop: 1, partial_drop: 1, rst_injection: 1, icmp_prohibited: 1, blackholed: 1 };
   var isTrace = data.targets.every(function (t) { return t.v === ''; });
+  var vantages = {};
+  data.targets.forEach(function (t) { vantages[t.vt || ''] = 1; });
+  var manyVantages = Object.keys(vantages).length > 1;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -63,18 +66,18 @@
 
   // The text a search matches: address, prefix, hops, AS, verdict.
   var hopsOf = {};
-  Object.keys(data.replies).forEach(function (target) {
+  Object.keys(data.replies).forEach(function (key) {
     var seen = {};
-    data.replies[target].forEach(function (r) {
+    data.replies[key].forEach(function (r) {
       seen[r[5]] = 1;
       if (r[11] !== null) seen['AS' + r[11]] = 1;
     });
-    hopsOf[target] = Object.keys(seen).join(' ');
+    hopsOf[key] = Object.keys(seen).join(' ');
   });
   data.targets.forEach(function (t) {
     t.search = [t.t, t.cp, t.aa, t.ba, t['if'], t.v, t.m, t.r, t.vt,
                 t.asn !== undefined ? 'AS' + t.asn : '', t.tasn !== undefined ? 'AS' + t.tasn : '',
-                hopsOf[t.t] || ''].join(' ').toLowerCase();
+                hopsOf[t.f + ' ' + t.t] || ''].join(' ').toLowerCase();
   });
   data.targets.sort(function (a, b) {
     var blockedA = BLOCKING[a.v] ? 0 : 1, blockedB = BLOCKING[b.v] ? 0 : 1;
@@ -106,7 +109,8 @@
   var table = el('table', { id: 'target-table' });
   var head = el('tr');
   (isTrace ? ['target', 'replies', 'highest TTL', 'last responder']
-           : ['target', 'port', 'verdict', 'cut after hop', 'hop address', 'AS', 'cut prefix', 'scope'])
+           : (manyVantages ? ['vantage'] : []).concat(
+                 ['target', 'port', 'verdict', 'cut after hop', 'hop address', 'AS', 'cut prefix', 'scope']))
     .forEach(function (name) { head.appendChild(el('th', {}, name)); });
   var thead = el('thead');
   thead.appendChild(head);
@@ -120,9 +124,32 @@
   var filtered = [];
   var rendered = 0;
 
-  function matches(t, text, verdict) {
+  // An IPv4 CIDR prefix typed in the filter selects the targets inside it.
+  function ipv4(text) {
+    var m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+    if (!m) return null;
+    var value = 0;
+    for (var i = 1; i <= 4; i++) {
+      if (Number(m[i]) > 255) return null;
+      value = value * 256 + Number(m[i]);
+    }
+    return value;
+  }
+  function prefixOf(text) {
+    var m = /^([\d.]+)\/(\d+)$/.exec(text);
+    if (!m || Number(m[2]) > 32) return null;
+    var base = ipv4(m[1]);
+    if (base === null) return null;
+    var size = Math.pow(2, 32 - Number(m[2]));
+    return { low: base - base % size, high: base - base % size + size - 1 };
+  }
+  function matches(t, text, verdict, prefix) {
     if (verdict === '*blocked' && !BLOCKING[t.v]) return false;
     if (verdict && verdict !== '*blocked' && t.v !== verdict) return false;
+    if (prefix) {
+      var address = ipv4(t.t);
+      if (address !== null && address >= prefix.low && address <= prefix.high) return true;
+    }
     return !text || t.search.indexOf(text) >= 0;
   }
 
@@ -139,12 +166,13 @@
   function rowFor(t) {
     var row = el('tr', { 'class': 'target-row', 'data-target': t.t, 'data-verdict': t.v });
     if (isTrace) {
-      var replies = data.replies[t.t] || [];
+      var replies = data.replies[t.f + ' ' + t.t] || [];
       var top = null;
       replies.forEach(function (r) { if (!top || r[2] > top[2]) top = r; });
       [t.t, replies.length, top ? top[2] : '', top ? top[5] + ' (' + words(top[4]) + ')' : '']
         .forEach(function (v) { row.appendChild(el('td', {}, v)); });
     } else {
+      if (manyVantages) row.appendChild(el('td', {}, t.vt || ''));
       row.appendChild(el('td', {}, t.t));
       row.appendChild(el('td', {}, t.p));
       row.appendChild(verdictCell(t));
@@ -171,7 +199,8 @@
   function applyFilter() {
     var text = search.value.trim().toLowerCase();
     var verdict = verdictSelect.value;
-    filtered = data.targets.filter(function (t) { return matches(t, text, verdict); });
+    var prefix = prefixOf(text);
+    filtered = data.targets.filter(function (t) { return matches(t, text, verdict, prefix); });
     tbody.textContent = '';
     rendered = 0;
     renderMore();
@@ -208,7 +237,7 @@
   }
 
   function drawLadder(t) {
-    var replies = data.replies[t.t] || [];
+    var replies = data.replies[t.f + ' ' + t.t] || [];
     var lanes = lanesOf(t, replies);
     var maxTtl = 1;
     replies.forEach(function (r) { maxTtl = Math.max(maxTtl, r[2]); });
@@ -315,7 +344,7 @@
       box.appendChild(kvTable('confidence', [['measure', 'value']].concat(
           Object.keys(t.cf).map(function (k) { return [words(k), JSON.stringify(t.cf[k])]; }))));
     }
-    var replies = (data.replies[t.t] || []).slice();
+    var replies = (data.replies[t.f + ' ' + t.t] || []).slice();
     var low = -Infinity, high = Infinity;
     if (t.a !== undefined) { low = t.a - 1; high = (t.b !== undefined ? t.b : t.a + 1) + 1; }
     replies = replies.filter(function (r) { return r[2] >= low && r[2] <= high; });

@@ -26,6 +26,7 @@ ReportReply Reply(const std::string& target, int ttl, const std::string& from) {
 
 TEST(ReportDataTest, TraceRepliesGroupedPerTarget) {
   ReportModel model;
+  model.runs.resize(1);
   model.replies = {Reply("198.19.1.1", 1, "198.18.0.1"), Reply("198.19.1.2", 1, "198.18.0.1"),
                    Reply("198.19.1.1", 2, "a\"b\\c\n\x01\xc3\xa9")};
   model.replies[2].from_asn = 64500;
@@ -34,7 +35,7 @@ TEST(ReportDataTest, TraceRepliesGroupedPerTarget) {
   ASSERT_EQ(data["targets"].size(), 2u);
   EXPECT_EQ(data["targets"][0]["t"], "198.19.1.1");
   EXPECT_EQ(data["targets"][0]["v"], "");
-  const Json& first = data["replies"]["198.19.1.1"];
+  const Json& first = data["replies"]["0 198.19.1.1"];
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[1][2], 2);                                // ttl
   EXPECT_EQ(first[1][5], "a\"b\\c\n\x01\xc3\xa9");           // from, every byte back
@@ -45,7 +46,11 @@ TEST(ReportDataTest, TraceRepliesGroupedPerTarget) {
 
 TEST(ReportDataTest, VerdictsBecomeTargets) {
   ReportModel model;
+  model.runs.resize(2);
+  model.runs[0].file = "a.ndjson";
+  model.runs[1].file = "b.ndjson";
   ReportVerdict verdict;
+  verdict.run = 1;
   verdict.target = "198.19.1.5";
   verdict.port = 25;
   verdict.verdict = "icmp_prohibited";
@@ -55,9 +60,12 @@ TEST(ReportDataTest, VerdictsBecomeTargets) {
   verdict.confidence_json = R"({"supporting":2})";
   model.verdicts = {verdict};
   model.replies = {Reply("198.19.1.5", 3, "198.18.3.2")};
+  model.replies[0].run = 1;
   const Json data = Json::parse(ReportDataJson(model), nullptr, false);
   ASSERT_FALSE(data.is_discarded());
   ASSERT_EQ(data["targets"].size(), 1u);  // the verdict, no extra trace entry
+  EXPECT_EQ(data["targets"][0]["f"], 1);  // b.ndjson, the second file
+  EXPECT_EQ(data["replies"]["1 198.19.1.5"].size(), 1u);
   EXPECT_EQ(data["targets"][0]["a"], 3);
   EXPECT_EQ(data["targets"][0]["ic"], 13);
   EXPECT_EQ(data["targets"][0]["ev"][0][0], "icmp_admin_prohibited");

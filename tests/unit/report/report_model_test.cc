@@ -100,6 +100,25 @@ TEST(ReportModelTest, BadInputNamesFileAndLine) {
             "in.ndjson:2: 'target' is not a string");
 }
 
+TEST(ReportModelTest, ResumedRunReplacesInterruptedVerdictsAndCuts) {
+  const std::string interrupted =
+      R"({"type":"verdict","target":"198.19.1.101","port":25,"verdict":"inconclusive",)"
+      R"("reason":"interrupted","evidence":[],"confidence":{}})";
+  ReportModel model;
+  ASSERT_TRUE(AddNdjson("a", Lines({kMeta, interrupted, kOpen, kCut, kMeta, kDrop, kCut, kStats}),
+                        &model).ok());
+  ASSERT_EQ(model.verdicts.size(), 2u);
+  EXPECT_EQ(model.verdicts[0].verdict, "silent_drop");
+  EXPECT_EQ(model.verdicts[0].run, 1);
+  EXPECT_EQ(model.verdicts[1].verdict, "reachable");
+  ASSERT_EQ(model.cuts.size(), 1u);
+  EXPECT_EQ(model.cuts[0].run, 1);
+  // Another file's verdict on the same target is another vantage's: both stay.
+  ASSERT_TRUE(AddNdjson("b", Lines({kMeta, interrupted}), &model).ok());
+  EXPECT_EQ(model.verdicts.size(), 3u);
+  EXPECT_EQ(model.cuts.size(), 1u);
+}
+
 TEST(ReportModelTest, CountsVerdictsAndGroupsCuts) {
   ReportModel model;
   ASSERT_TRUE(AddNdjson("a", Lines({kMeta, kDrop, kDrop2, kOpen}), &model).ok());
