@@ -232,7 +232,8 @@ std::string ScriptSafeJson(absl::string_view json) {
   return out;
 }
 
-std::string RenderHtmlReport(const ReportModel& model, absl::string_view title) {
+std::string RenderHtmlReport(const ReportModel& model, absl::string_view title,
+                             size_t max_ladder_targets) {
   const std::vector<CutGroup> groups = GroupCuts(model);
   std::string out;
   absl::StrAppend(&out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
@@ -252,7 +253,7 @@ std::string RenderHtmlReport(const ReportModel& model, absl::string_view title) 
                   "<noscript><p>The per-target ladders and evidence need JavaScript.</p></noscript>"
                   "<div id=\"controls\"></div><div id=\"target-list\"></div></section>",
                   "<script id=\"report-data\" type=\"application/json\">",
-                  ScriptSafeJson(ReportDataJson(model)), "</script><script>", kReportJs,
+                  ScriptSafeJson(ReportDataJson(model, max_ladder_targets)), "</script><script>", kReportJs,
                   "</script></body></html>\n");
   return out;
 }

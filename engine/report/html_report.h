@@ -5,9 +5,11 @@
 #ifndef CUTPOINT_ENGINE_REPORT_HTML_REPORT_H_
 #define CUTPOINT_ENGINE_REPORT_HTML_REPORT_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "engine/report/report_data.h"
 #include "engine/report/report_model.h"
 
 namespace cutpoint::report {
@@ -19,8 +21,10 @@ std::string HtmlEscape(absl::string_view text);
 // escapes, so no "</script>" or "<!--" can end or confuse the element.
 std::string ScriptSafeJson(absl::string_view json);
 
-// The whole page. `title` names the report (e.g. the input files).
-std::string RenderHtmlReport(const ReportModel& model, absl::string_view title);
+// The whole page. `title` names the report (e.g. the input files); ladders (the replies)
+// are embedded for at most `max_ladder_targets` targets, blocked ones first.
+std::string RenderHtmlReport(const ReportModel& model, absl::string_view title,
+                             size_t max_ladder_targets = kDefaultMaxLadderTargets);
 
 }  // namespace cutpoint::report
 

@@ -2,7 +2,9 @@
 
 #include <string>
 #include <string_view>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -63,7 +65,7 @@ Json VerdictEntry(const ReportVerdict& verdict, int file) {
 
 }  // namespace
 
-std::string ReportDataJson(const ReportModel& model) {
+std::string ReportDataJson(const ReportModel& model, size_t max_ladder_targets) {
   // Replies are keyed by file and target: files are vantages (or shards), and one file's
   // runs (an interrupted run and its --resume) share their replies.
   std::map<std::string, int> file_index;
@@ -92,11 +94,37 @@ std::string ReportDataJson(const ReportModel& model) {
                          {"cf", Json::object()}});
     }
   }
+  // Which groups keep their replies: all when they fit, else the blocked targets' and
+  // then the first others'.
+  std::vector<bool> keep(groups.size(), groups.size() <= max_ladder_targets);
+  if (groups.size() > max_ladder_targets) {
+    std::set<std::pair<int, std::string_view>> blocked;
+    for (const ReportVerdict& verdict : model.verdicts) {
+      if (IsBlockingVerdict(verdict.verdict)) blocked.insert({file_of_run[verdict.run], verdict.target});
+    }
+    size_t kept = 0;
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (blocked.count({file_of_run[groups[g].front()->run], groups[g].front()->target}) > 0) {
+        keep[g] = true;
+        ++kept;
+      }
+    }
+    for (size_t g = 0; g < groups.size() && kept < max_ladder_targets; ++g) {
+      if (!keep[g]) {
+        keep[g] = true;
+        ++kept;
+      }
+    }
+  }
+  const size_t omitted = static_cast<size_t>(std::count(keep.begin(), keep.end(), false));
   std::string out = "{\"targets\":";
   out += targets.dump(-1, ' ', false, Json::error_handler_t::replace);
-  out += ",\"replies\":{";
+  absl::StrAppend(&out, ",\"omitted\":", omitted, ",\"replies\":{");
+  bool first_group = true;
   for (size_t g = 0; g < groups.size(); ++g) {
-    if (g > 0) out += ',';
+    if (!keep[g]) continue;
+    if (!first_group) out += ',';
+    first_group = false;
     AppendJsonString(absl::StrCat(file_of_run[groups[g].front()->run], " ", groups[g].front()->target), &out);
     out += ":[";
     for (size_t i = 0; i < groups[g].size(); ++i) {

@@ -3,6 +3,7 @@
 #ifndef CUTPOINT_ENGINE_REPORT_REPORT_DATA_H_
 #define CUTPOINT_ENGINE_REPORT_REPORT_DATA_H_
 
+#include <cstddef>
 #include <string>
 
 #include "engine/report/report_model.h"
@@ -16,7 +17,12 @@ namespace cutpoint::report {
 //  "replies": {"FILE-INDEX TARGET": [[probe, port, ttl, attempt, kind, from, reply_ttl, ipid, rtt_us,
 //   flags, icmp_code, from_asn, quoted_ttl]]}}
 // Trace outputs (replies, no verdicts) get one entry per replying target.
-std::string ReportDataJson(const ReportModel& model);
+// Replies are embedded for at most `max_ladder_targets` targets — every blocked target,
+// then the others in input order — so a huge run still gives a page a browser opens;
+// "omitted" counts the targets whose ladders were left out.
+inline constexpr size_t kDefaultMaxLadderTargets = 20000;
+std::string ReportDataJson(const ReportModel& model,
+                           size_t max_ladder_targets = kDefaultMaxLadderTargets);
 
 }  // namespace cutpoint::report
 

@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/locate/vantage_compare.h"
@@ -30,6 +32,8 @@ constexpr cmdline::OptionSpec kReportOptions[] = {
     {"json", 0, "", "write NDJSON: a vantage_diff record per differing target, a summary per port"},
     {"output", 'o', "FILE", "write the report to FILE; FILE.html means --format html"},
     {"format", 0, "FORMAT", "text (default), json (as --json) or html: one self-contained page"},
+    {"report-max-targets", 0, "N",
+     "html: embed the ladders (replies) of at most N targets, blocked ones first (20000)"},
     {"help", 'h', "", "show this help"},
 };
 
@@ -84,7 +88,8 @@ absl::Status WriteReport(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const std::string& output) {
+absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const std::string& output,
+                                  size_t max_ladder_targets) {
   report::ReportModel model;
   for (const std::string& path : files) {
     ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
@@ -92,7 +97,7 @@ absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const s
   }
   std::string title;
   for (const std::string& path : files) absl::StrAppend(&title, title.empty() ? "" : ", ", FileVantage(path));
-  RETURN_IF_ERROR(WriteReport(output, report::RenderHtmlReport(model, title)));
+  RETURN_IF_ERROR(WriteReport(output, report::RenderHtmlReport(model, title, max_ladder_targets)));
   return kExitOk;
 }
 
@@ -115,7 +120,15 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   if (args.Has("json") && format != "json") {
     return absl::InvalidArgumentError("--json and --format " + format + " contradict each other");
   }
-  if (format == "html") return RunHtmlReport(files, output);
+  size_t max_ladder_targets = report::kDefaultMaxLadderTargets;
+  if (std::optional<std::string> text = args.Get("report-max-targets")) {
+    if (format != "html") return absl::InvalidArgumentError("--report-max-targets is for --format html");
+    if (!absl::SimpleAtoi(*text, &max_ladder_targets)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--report-max-targets must be a count (got '", *text, "')"));
+    }
+  }
+  if (format == "html") return RunHtmlReport(files, output, max_ladder_targets);
   std::vector<locate::VantageVerdict> verdicts;
   for (const std::string& path : files) {
     ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));

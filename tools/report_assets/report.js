@@ -211,6 +211,11 @@
     if (next && next.classList.contains('detail-row')) { next.remove(); return; }
     var detail = el('tr', { 'class': 'detail-row', 'data-target': t.t });
     var cell = el('td', { colspan: String(row.cells.length) });
+    if (data.omitted > 0 && !data.replies[t.f + ' ' + t.t]) {
+      cell.appendChild(el('p', { 'class': 'muted' }, 'The replies of this target are not in this page: ' +
+          'it embeds the ladders of ' + (data.targets.length - data.omitted) + ' targets (blocked ones ' +
+          'first; cutpoint report --report-max-targets N raises the limit).'));
+    }
     var wrap = el('div', { 'class': 'ladder-wrap' });
     wrap.appendChild(drawLadder(t));
     cell.appendChild(wrap);

@@ -44,6 +44,28 @@ TEST(ReportDataTest, TraceRepliesGroupedPerTarget) {
   EXPECT_TRUE(first[1][12].is_null());                      // quoted_ttl absent
 }
 
+TEST(ReportDataTest, LaddersOfBlockedTargetsKeptPastTheLimit) {
+  ReportModel model;
+  model.runs.resize(1);
+  for (const char* target : {"198.19.1.1", "198.19.1.2", "198.19.1.3"}) {
+    ReportVerdict verdict;
+    verdict.target = target;
+    verdict.port = 25;
+    verdict.verdict = std::string(target) == "198.19.1.3" ? "silent_drop" : "reachable";
+    verdict.confidence_json = "{}";
+    model.verdicts.push_back(verdict);
+    model.replies.push_back(Reply(target, 1, "198.18.0.1"));
+  }
+  const Json data = Json::parse(ReportDataJson(model, 2), nullptr, false);
+  ASSERT_FALSE(data.is_discarded());
+  EXPECT_EQ(data["omitted"], 1);
+  EXPECT_EQ(data["targets"].size(), 3u);  // every verdict stays
+  EXPECT_TRUE(data["replies"].contains("0 198.19.1.3"));  // blocked: always
+  EXPECT_TRUE(data["replies"].contains("0 198.19.1.1"));  // then the first others
+  EXPECT_FALSE(data["replies"].contains("0 198.19.1.2"));
+  EXPECT_EQ(Json::parse(ReportDataJson(model), nullptr, false)["omitted"], 0);
+}
+
 TEST(ReportDataTest, VerdictsBecomeTargets) {
   ReportModel model;
   model.runs.resize(2);
