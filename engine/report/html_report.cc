@@ -154,7 +154,9 @@ void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& group
   }
   const int width = kLeft + (max_ttl + 1) * kColumn + 220;
   const int height = kTop + static_cast<int>(lanes) * kLane + 20;
-  std::string vantage = model.runs.empty() ? "vantage" : model.runs.front().vantage;
+  // The lanes start at the prober: its vantage name, else its address.
+  std::string vantage = model.runs.empty() ? "" : model.runs.front().vantage;
+  if (vantage.empty() && !model.runs.empty()) vantage = model.runs.front().source;
   if (vantage.empty()) vantage = "vantage";
   absl::StrAppend(out, "<section id=\"overview\"><h2>Cuts on the path</h2>",
                   "<svg id=\"overview-svg\" role=\"img\" aria-label=\"cuts by hop\" width=\"", width,
