@@ -2,14 +2,17 @@
 """Opens a `cutpoint report -o FILE.html` page in headless Chromium and checks it against
 the NDJSON it was made from.
 
-  check_report_chromium.py --html R.html --ndjson RUN.ndjson --screenshot OUT.png [--trace]
+  check_report_chromium.py --html R.html --ndjson RUN.ndjson --screenshot OUT.png
+                           [--trace | --hostile | --truth truth.json]
 
 Run it with the network gone (tests/report/report_chromium_test.sh puts it in an empty
 network namespace, loopback only, which chromedriver needs): a page that tried to load
 anything would fail, and the Performance API must list no resource at all.
 Checks, for locate output: the summary counts equal the NDJSON's verdict counts; every
 blocked target's ladder has its cut mark after the verdict's hop, drawn between that hop's
-column and the next; the verdict filter and the text filter change the visible rows.
+column and the next; the verdict filter and the text filter change the visible rows; with
+--truth, the blocked rows are exactly the lab's filtered hosts, each cut interval holding
+the filtering router.
 On-path injections have a marker at each TTL where the test probe drew an RST and also a
 time exceeded or SYN-ACK. For trace output: one row per replying target, and each ladder
 has a node at every TTL that drew a reply. With --hostile (NDJSON full of markup): no
@@ -208,6 +211,31 @@ def check_locate(driver, records, checks):
         expand(driver, v["target"])
 
 
+def check_truth(driver, truth_path, checks):
+    """The lab's ground truth: the page's blocked rows are exactly the filtered hosts, each
+    with the truth's verdict, and each ladder's cut interval holds the filtering router."""
+    with open(truth_path, encoding="utf-8") as f:
+        truth = json.load(f)
+    want = {}
+    for flt in truth.get("filters") or []:
+        for target in flt["filtered"]:
+            want[target] = (flt["expected_verdict"], flt["filter_router"])
+    set_filter(driver, text="", verdict="*blocked")
+    rows = dict(visible_rows(driver))
+    checks.expect(sorted(rows) == sorted(want), f"truth: blocked rows {sorted(rows)}, filtered hosts {sorted(want)}")
+    for target, (verdict, router) in want.items():
+        checks.expect(rows.get(target) == verdict, f"truth: {target} shown as {rows.get(target)}, want {verdict}")
+        expand(driver, target)
+        cut = driver.execute_script(
+            "const c = document.querySelector(`tr.detail-row[data-target='${arguments[0]}'] g.cut`);"
+            "return c ? [Number(c.dataset.afterTtl), c.dataset.beforeTtl] : null;", target)
+        if checks.expect(cut is not None, f"truth: {target} has no cut mark"):
+            after, before = cut[0], int(cut[1]) if cut[1] else None
+            checks.expect(after <= router and (before is None or router <= before),
+                          f"truth: {target} cut in [{after}, {before}], filter on router {router}")
+    print(f"ground truth: {len(want)} filtered hosts shown blocked, each cut interval holds its router")
+
+
 def check_trace(driver, records, checks):
     from selenium.webdriver.common.by import By
     replies = [r for r in records if r["type"] == "reply"]
@@ -260,6 +288,7 @@ def main():
     parser.add_argument("--screenshot", required=True)
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--hostile", action="store_true")
+    parser.add_argument("--truth", help="the lab's truth.json (tools/lab/lab.sh --truth)")
     args = parser.parse_args()
     records = load(args.ndjson)
     checks = Checks()
@@ -275,6 +304,8 @@ def main():
             check_trace(driver, records, checks)
         else:
             check_locate(driver, records, checks)
+            if args.truth:
+                check_truth(driver, args.truth, checks)
         check_no_requests(driver, checks)
         driver.execute_script("window.scrollTo(0, 0);")
         height = driver.execute_script("return document.documentElement.scrollHeight;")

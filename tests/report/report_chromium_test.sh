@@ -11,9 +11,11 @@
 # `cutpoint report -o`, and opens each page in headless Chromium in an empty network
 # namespace (loopback only, for chromedriver): check_report_chromium.py asserts no request
 # left the page, the summary counts equal the NDJSON's, every blocked target's ladder has
-# its cut at the verdict's hop, and the filters change the visible rows; a page made from
-# hostile NDJSON (markup in every string) runs no injected script. Screenshots stay in the
-# work directory (its path is printed); REPORT_SCREENSHOT_OUT=FILE copies the locate page's.
+# its cut at the verdict's hop, the blocked rows are the lab's filtered hosts (its truth
+# file) with the filtering router inside each cut interval, and the filters change the
+# visible rows; a page made from hostile NDJSON (markup in every string) runs no injected
+# script. Screenshots stay in the work directory (its path is printed);
+# REPORT_SCREENSHOT_OUT=FILE copies the locate page's.
 # Needs root for the lab (exit 77 without); Chromium, chromedriver and python3-selenium
 # come from tools/setup.sh, and their absence is a failure. Nothing runs in the root
 # network namespace but the report rendering.
@@ -94,8 +96,9 @@ browse() {  # HTML NDJSON PNG [--trace]
   set -e
   [[ $rc -eq 0 ]] || { echo "$LABEL: FAIL: the page $1 failed its checks (status $rc)" >&2; exit "$rc"; }
 }
-browse "$TMP/locate.html" "$TMP/locate.ndjson" "$TMP/locate.png"
-browse "$TMP/locate-icmp.html" "$TMP/locate-icmp.ndjson" "$TMP/locate-icmp.png"
+browse "$TMP/locate.html" "$TMP/locate.ndjson" "$TMP/locate.png" --truth "$TMP/truth.json"
+browse "$TMP/locate-icmp.html" "$TMP/locate-icmp.ndjson" "$TMP/locate-icmp.png" \
+  --truth "$TMP/truth-icmp.json"
 browse "$TMP/trace.html" "$TMP/trace.ndjson" "$TMP/trace.png" --trace
 # Hostile input: markup in every string the page shows must stay text.
 cat >"$TMP/hostile.ndjson" <<'END'

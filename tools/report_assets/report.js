@@ -312,7 +312,7 @@
     var style = STYLE[t.v] || ['#666', '\u00B7'];
     var cx = x(t.a) + column / 2;
     var mark = svg('g', { 'class': 'cut', 'data-after-ttl': t.a, 'data-verdict': t.v,
-                          'data-x': cx });
+                          'data-before-ttl': t.b !== undefined ? t.b : '', 'data-x': cx });
     if (t.v === 'silent_drop' || t.v === 'partial_drop' || t.v === 'blackholed') {
       mark.appendChild(svg('line', { x1: cx, y1: y, x2: x(maxTtl) + column / 2, y2: y,
                                      stroke: style[0], 'stroke-width': 3, 'stroke-dasharray': '6 4' }));
