@@ -24,10 +24,10 @@ struct VerdictStyle {
   const char* glyph;
 };
 constexpr VerdictStyle kStyles[] = {
-    {"silent_drop", "#D55E00", "\u2715"},      {"partial_drop", "#E69F00", "\u25D0"},
-    {"rst_injection", "#CC79A7", "\u25AE"},    {"icmp_prohibited", "#0072B2", "\u2298"},
-    {"blackholed", "#000000", "\u25A0"},       {"unreachable", "#999999", "\u25BD"},
-    {"inconclusive", "#B8A000", "?"},          {"closed", "#56B4E9", "\u25CB"},
+    {"silent_drop", "#D55E00", "\u2715"},   {"partial_drop", "#E69F00", "\u25D0"},
+    {"rst_injection", "#CC79A7", "\u25AE"}, {"icmp_prohibited", "#0072B2", "\u2298"},
+    {"blackholed", "#000000", "\u25A0"},    {"unreachable", "#999999", "\u25BD"},
+    {"inconclusive", "#B8A000", "?"},       {"closed", "#56B4E9", "\u25CB"},
     {"reachable", "#009E73", "\u25CF"},
 };
 
@@ -46,7 +46,8 @@ std::string Words(absl::string_view name) {
 
 std::string Microseconds(int64_t time_us) {
   const int64_t seconds = time_us / 1000000;
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(seconds), absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(seconds),
+                          absl::UTCTimeZone());
 }
 
 void AppendHeader(const ReportModel& model, std::string* out) {
@@ -58,8 +59,9 @@ void AppendHeader(const ReportModel& model, std::string* out) {
                   "<th>command line</th></tr></thead><tbody>");
   for (const ReportRun& run : model.runs) {
     absl::StrAppend(out, "<tr><td>", HtmlEscape(run.file), ":", run.line, "</td><td>",
-                    HtmlEscape(run.command), "</td><td>", HtmlEscape(run.version), "</td><td><code class=\"key\">",
-                    HtmlEscape(run.key_fingerprint), "</code></td><td>",
+                    HtmlEscape(run.command), "</td><td>", HtmlEscape(run.version),
+                    "</td><td><code class=\"key\">", HtmlEscape(run.key_fingerprint),
+                    "</code></td><td>",
                     HtmlEscape(run.vantage.empty() ? "(untagged)" : run.vantage), "</td><td>",
                     HtmlEscape(run.source), "</td><td>", HtmlEscape(run.start_time), "</td><td>",
                     run.has_stats ? absl::StrFormat("%.1f s", run.duration_s) : "unfinished",
@@ -72,8 +74,9 @@ void AppendHeader(const ReportModel& model, std::string* out) {
   }
   absl::StrAppend(out, "</tbody></table>");
   if (model.first_time_us > 0) {
-    absl::StrAppend(out, "<p class=\"span\">Replies captured from ", Microseconds(model.first_time_us),
-                    " to ", Microseconds(model.last_time_us), ".</p>");
+    absl::StrAppend(out, "<p class=\"span\">Replies captured from ",
+                    Microseconds(model.first_time_us), " to ", Microseconds(model.last_time_us),
+                    ".</p>");
   }
   absl::StrAppend(out, "</section>");
 }
@@ -83,27 +86,31 @@ void AppendCounts(const ReportModel& model, std::string* out) {
   if (model.verdicts.empty()) {
     std::set<std::string> targets;
     for (const ReportReply& reply : model.replies) targets.insert(reply.target);
-    absl::StrAppend(out, "<p id=\"trace-summary\">Trace output: <span class=\"count\" id=\"trace-targets\">",
-                    targets.size(), "</span> targets answered with <span class=\"count\" id=\"trace-replies\">",
-                    model.replies.size(), "</span> replies; no verdicts.</p>");
+    absl::StrAppend(
+        out, "<p id=\"trace-summary\">Trace output: <span class=\"count\" id=\"trace-targets\">",
+        targets.size(), "</span> targets answered with <span class=\"count\" id=\"trace-replies\">",
+        model.replies.size(), "</span> replies; no verdicts.</p>");
   }
   const std::map<std::string, int> counts = CountVerdicts(model);
   if (!counts.empty()) {
-    absl::StrAppend(out, "<table id=\"summary-counts\"><thead><tr><th>verdict</th><th>targets</th>"
-                         "</tr></thead><tbody>");
+    absl::StrAppend(out,
+                    "<table id=\"summary-counts\"><thead><tr><th>verdict</th><th>targets</th>"
+                    "</tr></thead><tbody>");
     for (const VerdictStyle& style : kStyles) {  // blocking verdicts first
       auto it = counts.find(style.name);
       if (it == counts.end()) continue;
-      absl::StrAppend(out, "<tr data-verdict=\"", style.name, "\"><td><span class=\"glyph\" style=\"color:",
-                      style.colour, "\">", style.glyph, "</span> ", Words(style.name),
-                      "</td><td class=\"count\">", it->second, "</td></tr>");
+      absl::StrAppend(out, "<tr data-verdict=\"", style.name,
+                      "\"><td><span class=\"glyph\" style=\"color:", style.colour, "\">",
+                      style.glyph, "</span> ", Words(style.name), "</td><td class=\"count\">",
+                      it->second, "</td></tr>");
     }
     for (const auto& [name, count] : counts) {
       if (StyleOf(name).name != std::string("other")) continue;
-      absl::StrAppend(out, "<tr data-verdict=\"", HtmlEscape(name), "\"><td>", HtmlEscape(Words(name)),
-                      "</td><td class=\"count\">", count, "</td></tr>");
+      absl::StrAppend(out, "<tr data-verdict=\"", HtmlEscape(name), "\"><td>",
+                      HtmlEscape(Words(name)), "</td><td class=\"count\">", count, "</td></tr>");
     }
-    absl::StrAppend(out, "<tr class=\"total\"><td>total</td><td class=\"count\" id=\"total-count\">",
+    absl::StrAppend(out,
+                    "<tr class=\"total\"><td>total</td><td class=\"count\" id=\"total-count\">",
                     model.verdicts.size(), "</td></tr></tbody></table>");
   }
   absl::StrAppend(out, "</section>");
@@ -117,22 +124,24 @@ std::string Interval(const CutGroup& group) {
 
 void AppendCutGroups(const std::vector<CutGroup>& groups, std::string* out) {
   if (groups.empty()) return;
-  absl::StrAppend(out, "<section id=\"cuts\"><h2>Where paths are cut</h2>"
-                       "<table id=\"cut-groups\" class=\"sortable\"><thead><tr>"
-                       "<th data-sort=\"text\">where</th><th data-sort=\"num\">targets</th>"
-                       "<th data-sort=\"text\">verdict</th><th data-sort=\"num\">port</th>"
-                       "<th data-sort=\"num\">after hop</th><th data-sort=\"num\">before hop</th>"
-                       "<th data-sort=\"text\">finding</th></tr></thead><tbody>");
+  absl::StrAppend(out,
+                  "<section id=\"cuts\"><h2>Where paths are cut</h2>"
+                  "<table id=\"cut-groups\" class=\"sortable\"><thead><tr>"
+                  "<th data-sort=\"text\">where</th><th data-sort=\"num\">targets</th>"
+                  "<th data-sort=\"text\">verdict</th><th data-sort=\"num\">port</th>"
+                  "<th data-sort=\"num\">after hop</th><th data-sort=\"num\">before hop</th>"
+                  "<th data-sort=\"text\">finding</th></tr></thead><tbody>");
   for (const CutGroup& group : groups) {
     const VerdictStyle style = StyleOf(group.verdict);
     std::string verdict_text = Words(group.verdict);
     if (!group.mechanism.empty()) absl::StrAppend(&verdict_text, " (", Words(group.mechanism), ")");
-    const std::string sentence =
-        absl::StrCat(group.where, ": ", group.targets, group.targets == 1 ? " target, " : " targets, ",
-                     verdict_text, " ", Interval(group));
-    absl::StrAppend(out, "<tr data-where=\"", HtmlEscape(group.where), "\"><td>", HtmlEscape(group.where),
-                    "</td><td>", group.targets, "</td><td><span class=\"glyph\" style=\"color:", style.colour,
-                    "\">", style.glyph, "</span> ", HtmlEscape(verdict_text), "</td><td>", group.port,
+    const std::string sentence = absl::StrCat(group.where, ": ", group.targets,
+                                              group.targets == 1 ? " target, " : " targets, ",
+                                              verdict_text, " ", Interval(group));
+    absl::StrAppend(out, "<tr data-where=\"", HtmlEscape(group.where), "\"><td>",
+                    HtmlEscape(group.where), "</td><td>", group.targets,
+                    "</td><td><span class=\"glyph\" style=\"color:", style.colour, "\">",
+                    style.glyph, "</span> ", HtmlEscape(verdict_text), "</td><td>", group.port,
                     "</td><td>", group.after_ttl ? absl::StrCat(*group.after_ttl) : "", "</td><td>",
                     group.before_ttl ? absl::StrCat(*group.before_ttl) : "", "</td><td>",
                     HtmlEscape(sentence), "</td></tr>");
@@ -142,14 +151,16 @@ void AppendCutGroups(const std::vector<CutGroup>& groups, std::string* out) {
 
 // The hop-level overview: one lane per cut group from the vantage along the path to the
 // hop where the cut sits; lane width grows with the group's targets.
-void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& groups, std::string* out) {
+void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& groups,
+                    std::string* out) {
   if (groups.empty()) return;
   constexpr int kMaxLanes = 40, kColumn = 90, kLeft = 120, kLane = 44, kTop = 30;
   const size_t lanes = std::min<size_t>(groups.size(), kMaxLanes);
   int max_ttl = 1;
   int max_targets = 1;
   for (size_t i = 0; i < lanes; ++i) {
-    max_ttl = std::max({max_ttl, groups[i].after_ttl.value_or(0) + 1, groups[i].before_ttl.value_or(0)});
+    max_ttl =
+        std::max({max_ttl, groups[i].after_ttl.value_or(0) + 1, groups[i].before_ttl.value_or(0)});
     max_targets = std::max(max_targets, groups[i].targets);
   }
   const int width = kLeft + (max_ttl + 1) * kColumn + 220;
@@ -159,10 +170,11 @@ void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& group
   if (vantage.empty() && !model.runs.empty()) vantage = model.runs.front().source;
   if (vantage.empty()) vantage = "vantage";
   absl::StrAppend(out, "<section id=\"overview\"><h2>Cuts on the path</h2>",
-                  "<svg id=\"overview-svg\" role=\"img\" aria-label=\"cuts by hop\" width=\"", width,
-                  "\" height=\"", height, "\" viewBox=\"0 0 ", width, " ", height, "\">");
+                  "<svg id=\"overview-svg\" role=\"img\" aria-label=\"cuts by hop\" width=\"",
+                  width, "\" height=\"", height, "\" viewBox=\"0 0 ", width, " ", height, "\">");
   for (int ttl = 1; ttl <= max_ttl; ++ttl) {
-    absl::StrAppend(out, "<text class=\"axis\" x=\"", kLeft + ttl * kColumn, "\" y=\"14\">hop ", ttl, "</text>");
+    absl::StrAppend(out, "<text class=\"axis\" x=\"", kLeft + ttl * kColumn, "\" y=\"14\">hop ",
+                    ttl, "</text>");
   }
   for (size_t i = 0; i < lanes; ++i) {
     const CutGroup& group = groups[i];
@@ -171,24 +183,27 @@ void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& group
     const int after = group.after_ttl.value_or(0);
     const int cut_x = kLeft + after * kColumn + kColumn / 2;
     const double stroke = 2.0 + 10.0 * group.targets / max_targets;
-    absl::StrAppend(out, "<g class=\"lane\" data-verdict=\"", style.name, "\"><text x=\"4\" y=\"", y + 4, "\">",
-                    HtmlEscape(vantage), "</text>");
+    absl::StrAppend(out, "<g class=\"lane\" data-verdict=\"", style.name, "\"><text x=\"4\" y=\"",
+                    y + 4, "\">", HtmlEscape(vantage), "</text>");
     absl::StrAppend(out, "<line x1=\"", kLeft, "\" y1=\"", y, "\" x2=\"", cut_x - 12, "\" y2=\"", y,
                     "\" stroke=\"#555\" stroke-width=\"", absl::StrFormat("%.1f", stroke),
                     "\"><title>", group.targets, " targets</title></line>");
     for (int ttl = 1; ttl <= after; ++ttl) {
-      absl::StrAppend(out, "<circle cx=\"", kLeft + ttl * kColumn, "\" cy=\"", y, "\" r=\"5\" fill=\"#fff\" stroke=\"#333\"/>");
+      absl::StrAppend(out, "<circle cx=\"", kLeft + ttl * kColumn, "\" cy=\"", y,
+                      "\" r=\"5\" fill=\"#fff\" stroke=\"#333\"/>");
     }
-    absl::StrAppend(out, "<text class=\"hop\" x=\"", kLeft + after * kColumn - 30, "\" y=\"", y - 10, "\">",
-                    HtmlEscape(group.where), "</text>");
-    absl::StrAppend(out, "<text class=\"cut-glyph\" x=\"", cut_x - 7, "\" y=\"", y + 7, "\" fill=\"", style.colour,
-                    "\" font-size=\"20\">", style.glyph, "</text>");
-    absl::StrAppend(out, "<text x=\"", cut_x + 18, "\" y=\"", y + 5, "\">", group.targets, " \u00D7 ",
-                    HtmlEscape(Words(group.verdict)), " port ", group.port, "</text></g>");
+    absl::StrAppend(out, "<text class=\"hop\" x=\"", kLeft + after * kColumn - 30, "\" y=\"",
+                    y - 10, "\">", HtmlEscape(group.where), "</text>");
+    absl::StrAppend(out, "<text class=\"cut-glyph\" x=\"", cut_x - 7, "\" y=\"", y + 7,
+                    "\" fill=\"", style.colour, "\" font-size=\"20\">", style.glyph, "</text>");
+    absl::StrAppend(out, "<text x=\"", cut_x + 18, "\" y=\"", y + 5, "\">", group.targets,
+                    " \u00D7 ", HtmlEscape(Words(group.verdict)), " port ", group.port,
+                    "</text></g>");
   }
   absl::StrAppend(out, "</svg>");
   if (groups.size() > lanes) {
-    absl::StrAppend(out, "<p>", groups.size() - lanes, " smaller cut groups are listed in the table only.</p>");
+    absl::StrAppend(out, "<p>", groups.size() - lanes,
+                    " smaller cut groups are listed in the table only.</p>");
   }
   absl::StrAppend(out, "</section>");
 }
@@ -196,8 +211,8 @@ void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& group
 void AppendLegend(std::string* out) {
   absl::StrAppend(out, "<p class=\"legend\">");
   for (const VerdictStyle& style : kStyles) {
-    absl::StrAppend(out, "<span><span class=\"glyph\" style=\"color:", style.colour, "\">", style.glyph,
-                    "</span> ", Words(style.name), "</span> ");
+    absl::StrAppend(out, "<span><span class=\"glyph\" style=\"color:", style.colour, "\">",
+                    style.glyph, "</span> ", Words(style.name), "</span> ");
   }
   absl::StrAppend(out, "</p>");
 }
@@ -209,12 +224,23 @@ std::string HtmlEscape(absl::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -225,10 +251,17 @@ std::string ScriptSafeJson(absl::string_view json) {
   out.reserve(json.size());
   for (char c : json) {
     switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out += c;
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -255,8 +288,8 @@ std::string RenderHtmlReport(const ReportModel& model, absl::string_view title,
                   "<noscript><p>The per-target ladders and evidence need JavaScript.</p></noscript>"
                   "<div id=\"controls\"></div><div id=\"target-list\"></div></section>",
                   "<script id=\"report-data\" type=\"application/json\">",
-                  ScriptSafeJson(ReportDataJson(model, max_ladder_targets)), "</script><script>", kReportJs,
-                  "</script></body></html>\n");
+                  ScriptSafeJson(ReportDataJson(model, max_ladder_targets)), "</script><script>",
+                  kReportJs, "</script></body></html>\n");
   return out;
 }
 

@@ -1,10 +1,10 @@
 #include "engine/report/report_data.h"
 
-#include <string>
-#include <string_view>
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -71,7 +71,8 @@ std::string ReportDataJson(const ReportModel& model, size_t max_ladder_targets) 
   std::map<std::string, int> file_index;
   std::vector<int> file_of_run;
   for (const ReportRun& run : model.runs) {
-    file_of_run.push_back(file_index.try_emplace(run.file, static_cast<int>(file_index.size())).first->second);
+    file_of_run.push_back(
+        file_index.try_emplace(run.file, static_cast<int>(file_index.size())).first->second);
   }
   Json targets = Json::array();
   for (const ReportVerdict& verdict : model.verdicts) {
@@ -89,8 +90,11 @@ std::string ReportDataJson(const ReportModel& model, size_t max_ladder_targets) 
   // A trace has no verdicts: its targets are the ones that drew replies, ladders only.
   if (model.verdicts.empty()) {
     for (const auto& group : groups) {
-      targets.push_back({{"t", group.front()->target}, {"p", 0}, {"v", ""},
-                         {"f", file_of_run[group.front()->run]}, {"ev", Json::array()},
+      targets.push_back({{"t", group.front()->target},
+                         {"p", 0},
+                         {"v", ""},
+                         {"f", file_of_run[group.front()->run]},
+                         {"ev", Json::array()},
                          {"cf", Json::object()}});
     }
   }
@@ -100,7 +104,8 @@ std::string ReportDataJson(const ReportModel& model, size_t max_ladder_targets) 
   if (groups.size() > max_ladder_targets) {
     std::set<std::pair<int, std::string_view>> blocked;
     for (const ReportVerdict& verdict : model.verdicts) {
-      if (IsBlockingVerdict(verdict.verdict)) blocked.insert({file_of_run[verdict.run], verdict.target});
+      if (IsBlockingVerdict(verdict.verdict))
+        blocked.insert({file_of_run[verdict.run], verdict.target});
     }
     size_t kept = 0;
     for (size_t g = 0; g < groups.size(); ++g) {
@@ -125,7 +130,8 @@ std::string ReportDataJson(const ReportModel& model, size_t max_ladder_targets) 
     if (!keep[g]) continue;
     if (!first_group) out += ',';
     first_group = false;
-    AppendJsonString(absl::StrCat(file_of_run[groups[g].front()->run], " ", groups[g].front()->target), &out);
+    AppendJsonString(
+        absl::StrCat(file_of_run[groups[g].front()->run], " ", groups[g].front()->target), &out);
     out += ":[";
     for (size_t i = 0; i < groups[g].size(); ++i) {
       const ReportReply& reply = *groups[g][i];

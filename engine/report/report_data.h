@@ -14,7 +14,8 @@ namespace cutpoint::report {
 //   its file (in order of first appearance), "m", "r",
 //   "a"/"aa": after ttl/addr, "b"/"ba": before ttl/addr, "ic"/"if": icmp code/from,
 //   "sc", "cp", "d", "asn", "ev": [[name, detail]], "cf": confidence, "vt": vantage}],
-//  "replies": {"FILE-INDEX TARGET": [[probe, port, ttl, attempt, kind, from, reply_ttl, ipid, rtt_us,
+//  "replies": {"FILE-INDEX TARGET": [[probe, port, ttl, attempt, kind, from, reply_ttl, ipid,
+//  rtt_us,
 //   flags, icmp_code, from_asn, quoted_ttl]]}}
 // Trace outputs (replies, no verdicts) get one entry per replying target.
 // Replies are embedded for at most `max_ladder_targets` targets — every blocked target,

@@ -20,7 +20,8 @@ using Json = nlohmann::json;
 absl::Status ReadString(const Json& record, const char* key, std::string* out) {
   auto it = record.find(key);
   if (it == record.end()) return absl::OkStatus();
-  if (!it->is_string()) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not a string"));
+  if (!it->is_string())
+    return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not a string"));
   *out = it->get<std::string>();
   return absl::OkStatus();
 }
@@ -158,10 +159,9 @@ absl::Status ParseVerdict(const Json& record, ReportVerdict* verdict) {
   RETURN_IF_ERROR(ReadInt64(record, "target_asn", &verdict->target_asn));
   RETURN_IF_ERROR(ParseEvidence(record, &verdict->evidence));
   auto confidence = record.find("confidence");
-  verdict->confidence_json =
-      confidence != record.end() && confidence->is_object()
-          ? confidence->dump(-1, ' ', false, Json::error_handler_t::replace)
-          : "{}";
+  verdict->confidence_json = confidence != record.end() && confidence->is_object()
+                                 ? confidence->dump(-1, ' ', false, Json::error_handler_t::replace)
+                                 : "{}";
   return absl::OkStatus();
 }
 
@@ -207,7 +207,8 @@ absl::Status AddRecord(const Json& record, absl::string_view file, int line, int
   if (kind != "reply" && kind != "verdict" && kind != "cut" && kind != "stats") {
     return absl::OkStatus();  // probe records and types added later
   }
-  if (*run < 0) return absl::InvalidArgumentError(absl::StrCat("'", kind, "' record before any meta record"));
+  if (*run < 0)
+    return absl::InvalidArgumentError(absl::StrCat("'", kind, "' record before any meta record"));
   if (kind == "reply") {
     ReportReply reply;
     reply.run = *run;
@@ -248,7 +249,8 @@ absl::Status AddRecord(const Json& record, absl::string_view file, int line, int
     ReportRun& current = model->runs[*run];
     current.has_stats = true;
     auto duration = record.find("duration_s");
-    if (duration != record.end() && duration->is_number()) current.duration_s = duration->get<double>();
+    if (duration != record.end() && duration->is_number())
+      current.duration_s = duration->get<double>();
   }
   return absl::OkStatus();
 }
@@ -287,7 +289,8 @@ absl::Status AddNdjson(absl::string_view file, absl::string_view text, ReportMod
       status = AddRecord(record, file, line_number, &run, &file_state, model);
     }
     if (!status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(file, ":", line_number, ": ", status.message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(file, ":", line_number, ": ", status.message()));
     }
   }
   return absl::OkStatus();
@@ -307,13 +310,18 @@ std::vector<CutGroup> GroupCuts(const ReportModel& model) {
   std::map<Key, CutGroup> groups;
   for (const ReportVerdict& verdict : model.verdicts) {
     if (!IsBlockingVerdict(verdict.verdict)) continue;
-    const std::string where = verdict.after_asn ? absl::StrCat("AS", *verdict.after_asn)
+    const std::string where = verdict.after_asn             ? absl::StrCat("AS", *verdict.after_asn)
                               : !verdict.after_addr.empty() ? verdict.after_addr
                               : !verdict.after_ttl          ? std::string("unlocated")
                               : *verdict.after_ttl == 0     ? std::string("prober")
-                                                            : absl::StrCat("hop ", *verdict.after_ttl);
-    Key key{where,          verdict.verdict,    verdict.mechanism,  verdict.port,
-            verdict.after_ttl, verdict.before_ttl, verdict.after_addr};
+                                                        : absl::StrCat("hop ", *verdict.after_ttl);
+    Key key{where,
+            verdict.verdict,
+            verdict.mechanism,
+            verdict.port,
+            verdict.after_ttl,
+            verdict.before_ttl,
+            verdict.after_addr};
     CutGroup& group = groups[key];
     if (group.targets == 0) {
       group.where = where;

@@ -74,7 +74,8 @@ std::string FileVantage(const std::string& path) {
 // Writes `text` to `path`, or to standard output when `path` is empty.
 absl::Status WriteReport(const std::string& path, const std::string& text) {
   if (path.empty()) {
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+        std::fflush(stdout) != 0) {
       return absl::UnavailableError("cannot write the report to standard output");
     }
     return absl::OkStatus();
@@ -83,7 +84,8 @@ absl::Status WriteReport(const std::string& path, const std::string& text) {
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
   if (!out) {
-    return absl::UnavailableError(absl::StrCat("cannot write '", path, "': ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot write '", path, "': ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }
@@ -96,7 +98,9 @@ absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const s
     RETURN_IF_ERROR(report::AddNdjson(path, text, &model));
   }
   std::string title;
-  for (const std::string& path : files) absl::StrAppend(&title, title.empty() ? "" : ", ", FileVantage(path));
+  for (const std::string& path : files) {
+    absl::StrAppend(&title, title.empty() ? "" : ", ", FileVantage(path));
+  }
   RETURN_IF_ERROR(WriteReport(output, report::RenderHtmlReport(model, title, max_ladder_targets)));
   return kExitOk;
 }
@@ -108,11 +112,9 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   }
   const std::string output = args.Get("output").value_or("");
   std::string format = args.Get("format").value_or("");
-  if (format.empty()) {
-    format = args.Has("json") ? "json"
-             : output.size() > 5 && output.compare(output.size() - 5, 5, ".html") == 0 ? "html"
-                                                                                      : "text";
-  }
+  // Without --format: --json, else the output file's extension, else text.
+  const bool html_file = output.size() > 5 && output.compare(output.size() - 5, 5, ".html") == 0;
+  if (format.empty()) format = args.Has("json") ? "json" : html_file ? "html" : "text";
   if (format != "text" && format != "json" && format != "html") {
     return absl::InvalidArgumentError(
         absl::StrCat("--format must be text, json or html (got '", format, "')"));
@@ -122,7 +124,8 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   }
   size_t max_ladder_targets = report::kDefaultMaxLadderTargets;
   if (std::optional<std::string> text = args.Get("report-max-targets")) {
-    if (format != "html") return absl::InvalidArgumentError("--report-max-targets is for --format html");
+    if (format != "html")
+      return absl::InvalidArgumentError("--report-max-targets is for --format html");
     if (!absl::SimpleAtoi(*text, &max_ladder_targets)) {
       return absl::InvalidArgumentError(
           absl::StrCat("--report-max-targets must be a count (got '", *text, "')"));

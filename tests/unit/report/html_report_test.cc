@@ -30,11 +30,13 @@ TEST(HtmlEscapeTest, EscapesMarkupCharacters) {
 
 TEST(HtmlReportTest, HostileStringsStayText) {
   const std::string hostile = R"(</script><script>alert(1)</script><img src=x onerror=alert(2)>)";
-  const std::string text = std::string(kMeta) + "\n" +
+  const std::string text =
+      std::string(kMeta) + "\n" +
       R"({"type":"verdict","target":"198.19.1.5","port":25,"verdict":"silent_drop","after_ttl":2,)"
-      R"("after_addr":")" + std::string("\\u003c/script\\u003e<script>alert(1)</script><img src=x onerror=alert(2)>") +
-      R"(","evidence":[{"name":"x","detail":")" + std::string("</script><script>alert(3)</script>") +
-      R"("}],"confidence":{}})" + "\n";
+      R"("after_addr":")" +
+      std::string("\\u003c/script\\u003e<script>alert(1)</script><img src=x onerror=alert(2)>") +
+      R"(","evidence":[{"name":"x","detail":")" +
+      std::string("</script><script>alert(3)</script>") + R"("}],"confidence":{}})" + "\n";
   const std::string page = RenderHtmlReport(Model(text), hostile);
   EXPECT_EQ(page.find("<script>alert"), std::string::npos);
   EXPECT_EQ(page.find("<img"), std::string::npos);
@@ -42,17 +44,22 @@ TEST(HtmlReportTest, HostileStringsStayText) {
   EXPECT_NE(page.find("&lt;b&gt;x&lt;/b&gt;"), std::string::npos);
   // Exactly the page's own two scripts: the data and the code.
   size_t scripts = 0;
-  for (size_t at = page.find("</script>"); at != std::string::npos; at = page.find("</script>", at + 1)) {
+  for (size_t at = page.find("</script>"); at != std::string::npos;
+       at = page.find("</script>", at + 1)) {
     ++scripts;
   }
   EXPECT_EQ(scripts, 2u);
 }
 
 TEST(HtmlReportTest, SelfContainedWithSummaryCounts) {
-  const std::string text = std::string(kMeta) + "\n" +
-      R"({"type":"verdict","target":"198.19.1.5","port":25,"verdict":"silent_drop","after_ttl":2,"evidence":[],"confidence":{}})" "\n"
-      R"({"type":"verdict","target":"198.19.1.6","port":25,"verdict":"silent_drop","after_ttl":2,"evidence":[],"confidence":{}})" "\n"
-      R"({"type":"verdict","target":"198.19.1.7","port":25,"verdict":"reachable","evidence":[],"confidence":{}})" "\n";
+  const std::string text =
+      std::string(kMeta) + "\n" +
+      R"({"type":"verdict","target":"198.19.1.5","port":25,"verdict":"silent_drop","after_ttl":2,"evidence":[],"confidence":{}})"
+      "\n"
+      R"({"type":"verdict","target":"198.19.1.6","port":25,"verdict":"silent_drop","after_ttl":2,"evidence":[],"confidence":{}})"
+      "\n"
+      R"({"type":"verdict","target":"198.19.1.7","port":25,"verdict":"reachable","evidence":[],"confidence":{}})"
+      "\n";
   const std::string page = RenderHtmlReport(Model(text), "in.ndjson");
   EXPECT_NE(page.find(R"(<tr data-verdict="silent_drop">)"), std::string::npos);
   EXPECT_NE(page.find(R"(<td class="count">2</td>)"), std::string::npos);
@@ -68,8 +75,10 @@ TEST(HtmlReportTest, SelfContainedWithSummaryCounts) {
 
 TEST(HtmlReportTest, TraceOutputHasNoVerdictTable) {
   const std::string text =
-      R"({"type":"meta","command":"trace"})" "\n"
-      R"({"type":"reply","target":"198.19.1.9","probe":"icmp-echo","ttl":1,"kind":"time_exceeded","from":"198.18.0.1"})" "\n";
+      R"({"type":"meta","command":"trace"})"
+      "\n"
+      R"({"type":"reply","target":"198.19.1.9","probe":"icmp-echo","ttl":1,"kind":"time_exceeded","from":"198.18.0.1"})"
+      "\n";
   const std::string page = RenderHtmlReport(Model(text), "trace.ndjson");
   EXPECT_NE(page.find(R"(<span class="count" id="trace-targets">1</span>)"), std::string::npos);
   EXPECT_EQ(page.find("summary-counts"), std::string::npos);

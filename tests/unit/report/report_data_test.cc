@@ -37,11 +37,11 @@ TEST(ReportDataTest, TraceRepliesGroupedPerTarget) {
   EXPECT_EQ(data["targets"][0]["v"], "");
   const Json& first = data["replies"]["0 198.19.1.1"];
   ASSERT_EQ(first.size(), 2u);
-  EXPECT_EQ(first[1][2], 2);                                // ttl
-  EXPECT_EQ(first[1][5], "a\"b\\c\n\x01\xc3\xa9");           // from, every byte back
-  EXPECT_EQ(first[1][10], 0);                               // icmp_code
-  EXPECT_EQ(first[1][11], 64500);                           // from_asn
-  EXPECT_TRUE(first[1][12].is_null());                      // quoted_ttl absent
+  EXPECT_EQ(first[1][2], 2);                        // ttl
+  EXPECT_EQ(first[1][5], "a\"b\\c\n\x01\xc3\xa9");  // from, every byte back
+  EXPECT_EQ(first[1][10], 0);                       // icmp_code
+  EXPECT_EQ(first[1][11], 64500);                   // from_asn
+  EXPECT_TRUE(first[1][12].is_null());              // quoted_ttl absent
 }
 
 TEST(ReportDataTest, LaddersOfBlockedTargetsKeptPastTheLimit) {
@@ -59,7 +59,7 @@ TEST(ReportDataTest, LaddersOfBlockedTargetsKeptPastTheLimit) {
   const Json data = Json::parse(ReportDataJson(model, 2), nullptr, false);
   ASSERT_FALSE(data.is_discarded());
   EXPECT_EQ(data["omitted"], 1);
-  EXPECT_EQ(data["targets"].size(), 3u);  // every verdict stays
+  EXPECT_EQ(data["targets"].size(), 3u);                  // every verdict stays
   EXPECT_TRUE(data["replies"].contains("0 198.19.1.3"));  // blocked: always
   EXPECT_TRUE(data["replies"].contains("0 198.19.1.1"));  // then the first others
   EXPECT_FALSE(data["replies"].contains("0 198.19.1.2"));

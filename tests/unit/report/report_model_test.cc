@@ -50,7 +50,8 @@ std::string Error(const std::string& text) {
 
 TEST(ReportModelTest, ReadsEveryRecordType) {
   ReportModel model;
-  ASSERT_TRUE(AddNdjson("a.ndjson", Lines({kMeta, kReply, kDrop, kOpen, kCut, kStats}), &model).ok());
+  ASSERT_TRUE(
+      AddNdjson("a.ndjson", Lines({kMeta, kReply, kDrop, kOpen, kCut, kStats}), &model).ok());
   ASSERT_EQ(model.runs.size(), 1u);
   EXPECT_EQ(model.runs[0].file, "a.ndjson");
   EXPECT_EQ(model.runs[0].line, 1);
@@ -79,8 +80,11 @@ TEST(ReportModelTest, ReadsEveryRecordType) {
 
 TEST(ReportModelTest, ToleratesUnknownTypesFieldsAndBlankLines) {
   ReportModel model;
-  ASSERT_TRUE(AddNdjson("a", Lines({kMeta, "", R"({"type":"probe","index":0})",
-                                    R"({"type":"future_thing","x":[1]})", kOpen}), &model).ok());
+  ASSERT_TRUE(AddNdjson("a",
+                        Lines({kMeta, "", R"({"type":"probe","index":0})",
+                               R"({"type":"future_thing","x":[1]})", kOpen}),
+                        &model)
+                  .ok());
   EXPECT_EQ(model.verdicts.size(), 1u);
 }
 
@@ -105,8 +109,9 @@ TEST(ReportModelTest, ResumedRunReplacesInterruptedVerdictsAndCuts) {
       R"({"type":"verdict","target":"198.19.1.101","port":25,"verdict":"inconclusive",)"
       R"("reason":"interrupted","evidence":[],"confidence":{}})";
   ReportModel model;
-  ASSERT_TRUE(AddNdjson("a", Lines({kMeta, interrupted, kOpen, kCut, kMeta, kDrop, kCut, kStats}),
-                        &model).ok());
+  ASSERT_TRUE(
+      AddNdjson("a", Lines({kMeta, interrupted, kOpen, kCut, kMeta, kDrop, kCut, kStats}), &model)
+          .ok());
   ASSERT_EQ(model.verdicts.size(), 2u);
   EXPECT_EQ(model.verdicts[0].verdict, "silent_drop");
   EXPECT_EQ(model.verdicts[0].run, 1);
