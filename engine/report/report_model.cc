@@ -336,6 +336,7 @@ std::vector<CutGroup> GroupCuts(const ReportModel& model) {
     ++group.targets;
   }
   std::vector<CutGroup> out;
+  out.reserve(groups.size());
   for (auto& [key, group] : groups) out.push_back(std::move(group));
   std::stable_sort(out.begin(), out.end(),
                    [](const CutGroup& a, const CutGroup& b) { return a.targets > b.targets; });
