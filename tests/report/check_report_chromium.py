@@ -12,7 +12,8 @@ Checks, for locate output: the summary counts equal the NDJSON's verdict counts;
 blocked target's ladder has its cut mark after the verdict's hop, drawn between that hop's
 column and the next; the verdict filter and the text filter change the visible rows; with
 --truth, the blocked rows are exactly the lab's filtered hosts, each cut interval holding
-the filtering router.
+the filtering router; with script execution off the summary still shows the counts, and
+printing hides the controls and target list but not the summary.
 On-path injections have a marker at each TTL where the test probe drew an RST and also a
 time exceeded or SYN-ACK. For trace output: one row per replying target, and each ladder
 has a node at every TTL that drew a reply. With --hostile (NDJSON full of markup): no
@@ -236,6 +237,29 @@ def check_truth(driver, truth_path, checks):
     print(f"ground truth: {len(want)} filtered hosts shown blocked, each cut interval holds its router")
 
 
+def check_without_script_and_in_print(driver, html, records, checks):
+    """The summary is plain HTML: with script execution off it still shows the NDJSON's
+    counts, and in print media the controls and the target list are hidden, the summary not."""
+    from selenium.webdriver.common.by import By
+    want = Counter(r["verdict"] for r in records if r["type"] == "verdict")
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    driver.get("file://" + os.path.abspath(html))
+    got = {row.get_attribute("data-verdict"): int(row.find_element(By.CSS_SELECTOR, "td.count").text)
+           for row in driver.find_elements(By.CSS_SELECTOR, "#summary-counts tr[data-verdict]")}
+    checks.expect(got == dict(want), f"without script: summary {got} != {dict(want)}")
+    checks.expect(not driver.find_elements(By.CSS_SELECTOR, "#target-table"),
+                  "without script: the target table exists anyway")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    shown = driver.execute_script(
+        "return ['summary', 'cuts', 'targets'].map(id => { const e = document.getElementById(id);"
+        " return e ? getComputedStyle(e).display !== 'none' : null; });")
+    checks.expect(shown[0] is True and shown[2] is False,
+                  f"print: summary/cuts/targets displayed {shown}")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    print("without script and in print: the summary shows the NDJSON's counts")
+
+
 def check_trace(driver, records, checks):
     from selenium.webdriver.common.by import By
     replies = [r for r in records if r["type"] == "reply"]
@@ -312,6 +336,8 @@ def main():
         driver.set_window_size(1400, min(max(height, 800), 2400))
         driver.save_screenshot(args.screenshot)
         print(f"screenshot: {args.screenshot}")
+        if not args.trace and not args.hostile:
+            check_without_script_and_in_print(driver, args.html, records, checks)
     finally:
         driver.quit()
     if checks.failures:
