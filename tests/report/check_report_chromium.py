@@ -206,6 +206,16 @@ def check_locate(driver, records, checks):
     checks.expect(sorted(t for t, _ in rows) == want_in, f"prefix filter {net}: {len(rows)} rows, want {len(want_in)}")
     set_filter(driver, text="no-such-target-anywhere")
     checks.expect(visible_rows(driver) == [], "a filter matching nothing leaves rows")
+    # Sorting: a click on "target" orders the rows by address, a second click reverses it.
+    set_filter(driver, text="", verdict="")
+    header = driver.find_element(By.XPATH, "//table[@id='target-table']//th[text()='target']")
+    header.click()
+    first = [t for t, _ in visible_rows(driver)]
+    header.click()
+    second = [t for t, _ in visible_rows(driver)]
+    by_address = sorted((v["target"] for v in verdicts), key=ipaddress.ip_address)
+    checks.expect(first == by_address[:len(first)], f"sorted by target: {first[:5]}")
+    checks.expect(second == by_address[::-1][:len(second)], f"sorted by target, reversed: {second[:5]}")
     set_filter(driver, text="", verdict="*blocked")
     print(f"filters change the visible rows ({len(verdicts)} targets, {len(blocked)} blocked)")
     for v in blocked:

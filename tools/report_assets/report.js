@@ -107,11 +107,39 @@
 
   var list = document.getElementById('target-list');
   var table = el('table', { id: 'target-table' });
+  // Columns and the sort key of each (click a header to sort the targets by it).
+  function repliesOf(t) { return data.replies[t.f + ' ' + t.t] || []; }
+  function topTtl(t) { return repliesOf(t).reduce(function (m, r) { return Math.max(m, r[2]); }, 0); }
+  function num(v) { return v === undefined ? -1 : v; }
+  var columns = isTrace
+      ? [['target', function (t) { return addressKey(t.t); }],
+         ['replies', function (t) { return repliesOf(t).length; }],
+         ['highest TTL', topTtl], ['last responder', null]]
+      : (manyVantages ? [['vantage', function (t) { return t.vt || ''; }]] : []).concat([
+         ['target', function (t) { return addressKey(t.t); }], ['port', function (t) { return t.p; }],
+         ['verdict', function (t) { return t.v; }], ['cut after hop', function (t) { return num(t.a); }],
+         ['hop address', function (t) { return t.aa ? addressKey(t.aa) : ''; }],
+         ['AS', function (t) { return num(t.asn); }], ['cut prefix', function (t) { return t.cp || ''; }],
+         ['scope', function (t) { return t.sc || ''; }]]);
   var head = el('tr');
-  (isTrace ? ['target', 'replies', 'highest TTL', 'last responder']
-           : (manyVantages ? ['vantage'] : []).concat(
-                 ['target', 'port', 'verdict', 'cut after hop', 'hop address', 'AS', 'cut prefix', 'scope']))
-    .forEach(function (name) { head.appendChild(el('th', {}, name)); });
+  columns.forEach(function (column) {
+    var th = el('th', column[1] ? { 'class': 'sortable-column' } : {}, column[0]);
+    if (column[1]) {
+      th.addEventListener('click', function () {
+        var ascending = !th.classList.contains('sorted-asc');
+        Array.prototype.forEach.call(head.cells, function (h) { h.classList.remove('sorted-asc', 'sorted-desc'); });
+        th.classList.add(ascending ? 'sorted-asc' : 'sorted-desc');
+        var key = column[1];
+        data.targets.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var order = x < y ? -1 : x > y ? 1 : 0;
+          return ascending ? order : -order;
+        });
+        applyFilter();
+      });
+    }
+    head.appendChild(th);
+  });
   var thead = el('thead');
   thead.appendChild(head);
   table.appendChild(thead);
