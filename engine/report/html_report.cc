@@ -44,7 +44,8 @@ std::string Words(absl::string_view name) {
   return text;
 }
 
-std::string Microseconds(int64_t time_us) {
+// A capture time (microseconds since the epoch) as RFC 3339 UTC text, to the second.
+std::string UtcTime(int64_t time_us) {
   const int64_t seconds = time_us / 1000000;
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(seconds),
                           absl::UTCTimeZone());
@@ -74,9 +75,8 @@ void AppendHeader(const ReportModel& model, std::string* out) {
   }
   absl::StrAppend(out, "</tbody></table>");
   if (model.first_time_us > 0) {
-    absl::StrAppend(out, "<p class=\"span\">Replies captured from ",
-                    Microseconds(model.first_time_us), " to ", Microseconds(model.last_time_us),
-                    ".</p>");
+    absl::StrAppend(out, "<p class=\"span\">Replies captured from ", UtcTime(model.first_time_us),
+                    " to ", UtcTime(model.last_time_us), ".</p>");
   }
   absl::StrAppend(out, "</section>");
 }
