@@ -73,4 +73,7 @@ PY
 
 echo "== checked against the lab's ground truth" >&2
 python3 tests/lab/check_locate.py --label demo --truth "$work/truth.json" --ndjson "$work/out.ndjson"
+echo "== the report of this run: one offline HTML page" >&2
+"$cutpoint" report "$work/out.ndjson" -o "$work/report.html"
+echo "open $work/report.html (self-contained: it requests nothing)" >&2
 echo "(everything kept in $work)" >&2

@@ -75,5 +75,22 @@ expect_error 2 "198.19.1.101 TCP 25 is judged twice from vantage B: reachable (b
 "$CUTPOINT" report upstream-a.ndjson b.ndjson b.ndjson >twice.out || fail "identical repeat refused"
 head -n 1 twice.out | grep -q '^vantages A, B: 3 targets' || fail "identical repeat: $(head -n 1 twice.out)"
 
+# -o FILE.html: one self-contained page, nothing on stdout; bad input is refused the same
+# way (FILE:LINE, exit 2) and leaves no page behind.
+"$CUTPOINT" report upstream-a.ndjson upstream-b.ndjson -o page.html >html.out 2>html.err ||
+  fail "report -o page.html: exit $?"
+[[ -s html.out || -s html.err ]] && fail "report -o page.html wrote to stdout/stderr"
+head -c 15 page.html | grep -q '^<!DOCTYPE html>' || fail "page.html is not an HTML page"
+grep -q '<tr data-verdict="silent_drop">.*<td class="count">2</td>' page.html ||
+  fail "page.html: no summary count of 2 silent drops"
+grep -Eq ' (src|href)=|url\(' page.html && fail "page.html names an external resource"
+"$CUTPOINT" report --format html upstream-a.ndjson >stdout.html || fail "report --format html: exit $?"
+head -c 15 stdout.html | grep -q '^<!DOCTYPE html>' || fail "--format html does not write HTML to stdout"
+expect_error 2 "broken.ndjson:4: not valid JSON" broken.ndjson -o bad.html
+[[ -e bad.html ]] && fail "a refused report left bad.html"
+expect_error 2 "cut.ndjson:7: the last line is cut short" cut.ndjson -o bad.html
+expect_error 2 "--format must be text, json or html (got 'xml')" --format xml upstream-a.ndjson
+expect_error 2 "--json and --format html contradict each other" --json --format html upstream-a.ndjson
+
 echo "cli.report: $failures failed"
 [[ $failures -eq 0 ]]

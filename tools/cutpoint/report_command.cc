@@ -6,16 +6,20 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/locate/vantage_compare.h"
+#include "engine/report/html_report.h"
 #include "engine/report/json_line.h"
 #include "engine/report/records.h"
+#include "engine/report/report_model.h"
 #include "engine/report/verdict_reader.h"
 #include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
@@ -26,16 +30,25 @@ namespace {
 
 constexpr cmdline::OptionSpec kReportOptions[] = {
     {"json", 0, "", "write NDJSON: a vantage_diff record per differing target, a summary per port"},
+    {"output", 'o', "FILE", "write the report to FILE; FILE.html means --format html"},
+    {"format", 0, "FORMAT", "text (default), json (as --json) or html: one self-contained page"},
+    {"report-max-targets", 0, "N",
+     "html: embed the ladders (replies) of at most N targets, blocked ones first (20000)"},
     {"help", 'h', "", "show this help"},
 };
 
 void PrintReportHelp() {
   std::printf(
-      "usage: cutpoint report [--json] FILE.ndjson...\n\n"
+      "usage: cutpoint report [--json] FILE.ndjson...\n"
+      "       cutpoint report FILE.ndjson... -o report.html\n\n"
       "Compares the verdicts of 'cutpoint locate' runs from several vantage points (each run\n"
       "tagged with --vantage NAME; a file without a tag is named by its file name) and lists\n"
       "the targets blocked from one vantage and open from another. Inconclusive or missing\n"
       "verdicts never count as a difference: such targets are undecided.\n\n"
+      "With -o FILE.html (or --format html) it writes one self-contained HTML page instead,\n"
+      "from 'locate' or 'trace' outputs: provenance, verdict counts, the cuts grouped by AS\n"
+      "and hop, a per-target path ladder with the evidence, and filters. CSS, script and\n"
+      "data are inline: the page requests nothing and opens offline.\n\n"
       "options:\n%s",
       cmdline::FormatOptionsHelp(kReportOptions).c_str());
 }
@@ -58,11 +71,67 @@ std::string FileVantage(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Writes `text` to `path`, or to standard output when `path` is empty.
+absl::Status WriteReport(const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() ||
+        std::fflush(stdout) != 0) {
+      return absl::UnavailableError("cannot write the report to standard output");
+    }
+    return absl::OkStatus();
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write '", path, "': ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const std::string& output,
+                                  size_t max_ladder_targets) {
+  report::ReportModel model;
+  for (const std::string& path : files) {
+    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+    RETURN_IF_ERROR(report::AddNdjson(path, text, &model));
+  }
+  std::string title;
+  for (const std::string& path : files) {
+    absl::StrAppend(&title, title.empty() ? "" : ", ", FileVantage(path));
+  }
+  RETURN_IF_ERROR(WriteReport(output, report::RenderHtmlReport(model, title, max_ladder_targets)));
+  return kExitOk;
+}
+
 absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   const std::vector<std::string>& files = args.positional();
   if (files.empty()) {
     return absl::InvalidArgumentError("report needs the NDJSON outputs of locate runs: FILE...");
   }
+  const std::string output = args.Get("output").value_or("");
+  std::string format = args.Get("format").value_or("");
+  // Without --format: --json, else the output file's extension, else text.
+  const bool html_file = output.size() > 5 && output.compare(output.size() - 5, 5, ".html") == 0;
+  if (format.empty()) format = args.Has("json") ? "json" : html_file ? "html" : "text";
+  if (format != "text" && format != "json" && format != "html") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--format must be text, json or html (got '", format, "')"));
+  }
+  if (args.Has("json") && format != "json") {
+    return absl::InvalidArgumentError("--json and --format " + format + " contradict each other");
+  }
+  size_t max_ladder_targets = report::kDefaultMaxLadderTargets;
+  if (std::optional<std::string> text = args.Get("report-max-targets")) {
+    if (format != "html")
+      return absl::InvalidArgumentError("--report-max-targets is for --format html");
+    if (!absl::SimpleAtoi(*text, &max_ladder_targets)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--report-max-targets must be a count (got '", *text, "')"));
+    }
+  }
+  if (format == "html") return RunHtmlReport(files, output, max_ladder_targets);
   std::vector<locate::VantageVerdict> verdicts;
   for (const std::string& path : files) {
     ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
@@ -72,7 +141,7 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   }
   ASSIGN_OR_RETURN(locate::VantageComparison comparison, locate::CompareVantages(verdicts));
   std::string out;
-  if (args.Has("json")) {
+  if (format == "json") {
     report::JsonLine line;
     for (const locate::TargetComparison& target : comparison.targets) {
       if (target.agreement != locate::Agreement::kDiffers) continue;
@@ -88,9 +157,7 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
       absl::StrAppend(&out, text, "\n");
     }
   }
-  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
-    return absl::UnavailableError("cannot write the report to standard output");
-  }
+  RETURN_IF_ERROR(WriteReport(output, out));
   return kExitOk;
 }
 
