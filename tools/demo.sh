@@ -36,6 +36,18 @@ path="   prober $PROBER_ADDR -- r1 $HOP_1 -- r2 $HOP_2 --"
   echo "   r3a silently drops TCP 25 to 198.19.1.101, .102; r3b injects forged RSTs for 198.19.2.101, .102"
 } >&2
 
+# An AS database for the lab's address plan, in iptoasn's ip2asn format (documentation
+# ASNs): the hops and networks of the verdicts and the report get AS numbers and names.
+asn_db=$work/lab-ip2asn.tsv
+{
+  printf '%s\t%s\t64496\tZZ\tLAB-ACCESS r1\n' "$HOP_1" "$HOP_1"
+  printf '%s\t%s\t64497\tZZ\tLAB-CORE r2\n' "$HOP_2" "$HOP_2"
+  printf '%s\t%s\t64498\tZZ\tLAB-TRANSIT-ISP1 r3a\n' "$HOP_3" "$HOP_3"
+  printf '%s\t%s\t64499\tZZ\tLAB-TRANSIT-ISP2 r3b\n' "$HOP_3B" "$HOP_3B"
+  printf '198.19.1.0\t198.19.1.255\t64500\tZZ\tLAB-MAIL-A\n'
+  printf '198.19.2.0\t198.19.2.255\t64501\tZZ\tLAB-MAIL-B\n'
+} >"$asn_db"
+
 echo "== cutpoint locate -p 25 --control-port 443 over ${prefixes[*]} (summary on stderr)" >&2
 if ! "$cutpoint" locate --help >/dev/null 2>&1; then
   echo "demo.sh: this build has no 'cutpoint locate'" >&2
@@ -43,7 +55,7 @@ if ! "$cutpoint" locate --help >/dev/null 2>&1; then
 fi
 ip netns exec "$PROBER_NS" "$cutpoint" locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" \
   -p 25 --control-port 443 --ttl 1-8 --rate 20000 --key-file "$work/probe.key" \
-  -o "$work/out.ndjson" --pcap-out "$work/evidence.pcap" "${prefixes[@]}"
+  --asn-db "$asn_db" -o "$work/out.ndjson" --pcap-out "$work/evidence.pcap" "${prefixes[@]}"
 
 echo "== the same verdicts, re-judged offline from the saved capture $work/evidence.pcap" >&2
 "$cutpoint" locate --allow-reserved 198.18.0.0/15 --from-pcap "$work/evidence.pcap" \
@@ -61,10 +73,14 @@ for line in open(sys.argv[1]):
     r = json.loads(line)
     if r.get("type") != "verdict" or r["verdict"] in ("reachable", "closed"):
         continue
+    def hop(end):
+        if end + "_ttl" not in r:
+            return "an unknown hop"
+        asn = " AS%d %s" % (r[end + "_asn"], r.get(end + "_as_name", "")) if end + "_asn" in r else ""
+        return "hop %d (%s%s)" % (r[end + "_ttl"], r.get(end + "_addr", "?"), asn)
     where = ""
     if "after_ttl" in r:
-        where = " between hop %d (%s) and hop %d (%s)" % (
-            r["after_ttl"], r.get("after_addr", "?"), r["before_ttl"], r.get("before_addr", "?"))
+        where = " between %s and %s" % (hop("after"), hop("before"))
     mech = " " + r["mechanism"] if "mechanism" in r else ""
     print("%s:%d  %s%s%s" % (r["target"], r["port"], r["verdict"], mech, where))
     for e in r.get("evidence", []):

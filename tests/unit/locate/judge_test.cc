@@ -13,6 +13,7 @@
 #include "engine/locate/partial_test.h"
 #include "engine/locate/screen.h"
 #include "engine/locate/summary.h"
+#include "simulated_path.h"
 
 namespace cutpoint::locate {
 namespace {
@@ -697,30 +698,16 @@ LossOutcome SimulateRandomLoss(int attempts) {
     targets::TargetSetBuilder builder;
     EXPECT_TRUE(builder.AddSpec("198.19.1.0/26").ok());
     targets::TargetSet targets = std::move(builder).Build();
-    LocateLayout layout;
-    layout.ttl_min = 1;
-    layout.ttl_max = kTtlMax;
-    layout.kinds = {{ProbeType::kTcpSyn, 25}, {ProbeType::kTcpSyn, 443}, {ProbeType::kIcmpEcho, 0}};
+    const LocateLayout layout = simulated::SimulatedLayout(kTtlMax);
     absl::StatusOr<ObservationTable> table = ObservationTable::Create(&targets, layout);
     EXPECT_TRUE(table.ok());
     for (uint64_t t = 0; t < targets.size(); ++t) {
-      uint32_t target = targets.At(t).v4();
       for (int ttl = 1; ttl <= kTtlMax; ++ttl) {
         for (int kind = 0; kind < 3; ++kind) {
           for (int attempt = 0; attempt < attempts; ++attempt) {
             if (ttl > 2 && !passes(random)) continue;
-            match::ReplyRecord r;
-            r.target = wire::IpAddress::V4(target);
-            r.probe_type = layout.kinds[static_cast<size_t>(kind)].type;
-            r.port = layout.kinds[static_cast<size_t>(kind)].port;
-            r.probe_ttl = static_cast<uint8_t>(ttl);
-            r.attempt = static_cast<uint8_t>(attempt);
-            r.kind = ttl < kDistance ? ReplyKind::kTimeExceeded
-                     : kind == 2     ? ReplyKind::kEchoReply
-                                     : ReplyKind::kSynAck;
-            r.from = wire::IpAddress::V4(ttl < kDistance ? Hop(ttl) : target);
-            r.reply_ttl = 60;
-            EXPECT_TRUE(table->Add(r));
+            EXPECT_TRUE(table->Add(simulated::SimulatedReply(layout, targets.At(t).v4(), kind, ttl,
+                                                             attempt, kDistance)));
           }
         }
       }

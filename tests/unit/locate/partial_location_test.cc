@@ -11,18 +11,14 @@
 #include "engine/locate/partial_test.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/target_set.h"
+#include "simulated_path.h"
 
 namespace cutpoint::locate {
 namespace {
 
-using match::ReplyKind;
-using probe::ProbeType;
-
 constexpr int kTtlMax = 12;
 constexpr int kDistance = 5;
 constexpr int kFirstFilteredTtl = 3;
-
-uint32_t HopAddress(int ttl) { return 0xc6120002 + (static_cast<uint32_t>(ttl - 1) << 8); }
 
 // Every probe of every odd target answers, except the test's past hop 2, which passes
 // with probability 0.5; even targets are unfiltered.
@@ -32,10 +28,7 @@ std::vector<Verdict> SimulatePartialFilter(uint64_t seed) {
   targets::TargetSetBuilder builder;
   EXPECT_TRUE(builder.AddSpec("198.19.1.0/26").ok());
   targets::TargetSet targets = std::move(builder).Build();
-  LocateLayout layout;
-  layout.ttl_min = 1;
-  layout.ttl_max = kTtlMax;
-  layout.kinds = {{ProbeType::kTcpSyn, 25}, {ProbeType::kTcpSyn, 443}, {ProbeType::kIcmpEcho, 0}};
+  const LocateLayout layout = simulated::SimulatedLayout(kTtlMax);
   absl::StatusOr<ObservationTable> table = ObservationTable::Create(&targets, layout);
   EXPECT_TRUE(table.ok());
   for (uint64_t t = 0; t < targets.size(); ++t) {
@@ -45,18 +38,7 @@ std::vector<Verdict> SimulatePartialFilter(uint64_t seed) {
       for (int kind = 0; kind < 3; ++kind) {
         for (int attempt = 0; attempt < probe::kMaxAttempts; ++attempt) {
           if (filtered && kind == 0 && ttl >= kFirstFilteredTtl && !passes(random)) continue;
-          match::ReplyRecord r;
-          r.target = wire::IpAddress::V4(target);
-          r.probe_type = layout.kinds[static_cast<size_t>(kind)].type;
-          r.port = layout.kinds[static_cast<size_t>(kind)].port;
-          r.probe_ttl = static_cast<uint8_t>(ttl);
-          r.attempt = static_cast<uint8_t>(attempt);
-          r.kind = ttl < kDistance ? ReplyKind::kTimeExceeded
-                   : kind == 2     ? ReplyKind::kEchoReply
-                                   : ReplyKind::kSynAck;
-          r.from = wire::IpAddress::V4(ttl < kDistance ? HopAddress(ttl) : target);
-          r.reply_ttl = 60;
-          EXPECT_TRUE(table->Add(r));
+          EXPECT_TRUE(table->Add(simulated::SimulatedReply(layout, target, kind, ttl, attempt, kDistance)));
         }
       }
     }
