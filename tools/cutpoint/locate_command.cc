@@ -19,6 +19,7 @@
 #include "engine/locate/summary.h"
 #include "engine/report/asn_fields.h"
 #include "engine/report/records.h"
+#include "engine/report/verdict_text.h"
 #include "engine/targets/plan_text.h"
 #include "engine/targets/target_loading.h"
 #include "engine/wire/ipv4_address.h"
@@ -64,7 +65,10 @@ constexpr cmdline::OptionSpec kLocateOptions[] = {
     {"screen-sample", 0, "RATE",
      "share of clean screened targets swept anyway, as a guard (default 0.01)"},
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
-    {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
+    {"format", 0, "FMT",
+     "ndjson (default: meta, reply, verdict, stats records), text (the accused targets with "
+     "location, AS and evidence, the rest counted) or markdown (the same as a table for tickets)"},
+    {"all", 0, "", "text and markdown: a row for every target, reachable ones too"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
     {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
     {"resume", 0, "FILE",
@@ -84,7 +88,9 @@ struct LocateConfig : CommonProbingConfig {
   double round_wait_s = 1;
   bool screen = true;         // --sweep screen|all
   double screen_sample = 0.01;
-  bool text = false;
+  bool text = false;      // --format text or markdown: no NDJSON records
+  bool markdown = false;  // --format markdown
+  bool all_rows = false;  // --all
   std::string pcap_out;
   std::string from_pcap;
 };
@@ -96,7 +102,9 @@ void PrintLocateHelp() {
       "reachable, closed, silent_drop, rst_injection (in_path / on_path), icmp_prohibited,\n"
       "unreachable or inconclusive, with the hop interval and the evidence. Controls (other\n"
       "ports of the host, ICMP echo, the other targets of its /24, --control-host) are swept\n"
-      "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md) or a text table;\n"
+      "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md), or for a reader\n"
+      "(--format text|markdown) the accused targets first, each with its location, the AS of\n"
+      "its hops (--asn-db) and one line of evidence, the rest counted (--all: every row);\n"
       "a summary goes to standard error.\n\n"
       "options:\n%s",
       ProbingOptionsHelp(kLocateOptions, kLocateDefaults).c_str());
@@ -159,10 +167,16 @@ absl::Status ParseSweepOptions(const cmdline::ParsedArgs& args, LocateConfig* co
     config->screen_sample = rate;
   }
   if (std::optional<std::string> text = args.Get("format")) {
-    if (*text != "ndjson" && *text != "text") {
-      return absl::InvalidArgumentError(absl::StrCat("bad --format '", *text, "' (ndjson, text)"));
+    if (*text != "ndjson" && *text != "text" && *text != "markdown") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --format '", *text, "' (ndjson, text, markdown)"));
     }
-    config->text = *text == "text";
+    config->text = *text != "ndjson";
+    config->markdown = *text == "markdown";
+  }
+  config->all_rows = args.Has("all");
+  if (config->all_rows && !config->text) {
+    return absl::InvalidArgumentError("--all needs --format text or markdown");
   }
   return absl::OkStatus();
 }
@@ -236,8 +250,9 @@ absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate:
                            const std::vector<locate::Cut>& cuts, const report::ScanStats& stats,
                            const asn::AsnTable* asn_table, session::OutputSink& out) {
   if (config.text) {
-    RETURN_IF_ERROR(out.Append(locate::FormatVerdictTable(verdicts)));
-    RETURN_IF_ERROR(out.Append(locate::FormatCutLines(cuts)));
+    RETURN_IF_ERROR(out.Append(report::FormatVerdictText(
+        verdicts, asn_table, {.all = config.all_rows, .markdown = config.markdown})));
+    if (!config.markdown) RETURN_IF_ERROR(out.Append(locate::FormatCutLines(cuts)));
     return out.Flush();
   }
   report::JsonLine line;
