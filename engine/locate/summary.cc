@@ -178,36 +178,4 @@ std::string FormatCutLines(const std::vector<Cut>& cuts) {
   return out;
 }
 
-std::string FormatVerdictTable(const std::vector<Verdict>& verdicts) {
-  // IPv6 addresses widen the address columns (up to 39 characters, RFC 5952).
-  int address_width = 15;
-  for (const Verdict& v : verdicts) {
-    address_width = std::max<int>(address_width, IpAddressToString(v.target).size());
-  }
-  const int hop_width = address_width + 4;
-  std::string out = absl::StrFormat("%-*s %5s  %-15s %-12s %-*s %-*s %4s  %-6s %s\n",
-                                    address_width + 1, "TARGET", "PORT", "VERDICT",
-                                    "MECH/REASON", hop_width, "AFTER", hop_width, "BEFORE",
-                                    "DIST", "SCOPE", "SUPPORT/CONTRA");
-  for (const Verdict& v : verdicts) {
-    std::string after = "-", before = "-";
-    if (v.has_location) {
-      after = absl::StrCat(v.after_ttl, " ", v.after_addr == wire::IpAddress() ? "?" : IpAddressToString(v.after_addr));
-      if (v.before_ttl != 0) before = absl::StrCat(v.before_ttl, " ", IpAddressToString(v.before_addr));
-    }
-    // An inconclusive verdict has no mechanism; its reason takes the column.
-    std::string mechanism(v.verdict == VerdictKind::kInconclusive ? v.reason
-                                                                  : MechanismName(v.mechanism));
-    std::string scope(ScopeName(v.scope));
-    absl::StrAppendFormat(&out, "%-*s %5d  %-15s %-12s %-*s %-*s %4s  %-6s %d/%d%s\n",
-                          address_width + 1, IpAddressToString(v.target), v.port,
-                          std::string(VerdictName(v.verdict)),
-                          mechanism.empty() ? "-" : mechanism, hop_width, after, hop_width, before,
-                          v.distance == 0 ? std::string("?") : absl::StrCat(v.distance),
-                          scope.empty() ? "-" : scope, v.supporting, v.contradicting,
-                          v.control_host ? "  (control host)" : "");
-  }
-  return out;
-}
-
 }  // namespace cutpoint::locate

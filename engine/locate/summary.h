@@ -1,4 +1,5 @@
-// Human-readable digests of a verdict list: the end-of-run summary and the text table.
+// Human-readable digests of a verdict list: the end-of-run summary and the cut lines
+// (the text table is engine/report/verdict_text.h).
 #ifndef CUTPOINT_ENGINE_LOCATE_SUMMARY_H_
 #define CUTPOINT_ENGINE_LOCATE_SUMMARY_H_
 
@@ -24,9 +25,6 @@ std::string DescribeVerdict(const Verdict& verdict);
 // "cut 198.19.0.8/29: 8 targets, silent drop after hop 5 (…) on TCP 25; …", one line
 // per filtered prefix (engine/locate/cuts.h), for the text output after the table.
 std::string FormatCutLines(const std::vector<Cut>& cuts);
-
-// A fixed-width table, one row per verdict, header first.
-std::string FormatVerdictTable(const std::vector<Verdict>& verdicts);
 
 }  // namespace cutpoint::locate
 

@@ -21,6 +21,8 @@
 #include "engine/locate/summary.h"
 #include "engine/report/asn_fields.h"
 #include "engine/report/records.h"
+#include "engine/report/verdict_csv.h"
+#include "engine/report/verdict_text.h"
 #include "engine/targets/plan_text.h"
 #include "engine/targets/target_loading.h"
 #include "engine/wire/ipv4_address.h"
@@ -67,7 +69,11 @@ constexpr cmdline::OptionSpec kLocateOptions[] = {
     {"screen-sample", 0, "RATE",
      "share of clean screened targets swept anyway, as a guard (default 0.01)"},
     {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
-    {"format", 0, "FMT", "ndjson (default: meta, reply, verdict, stats records) or text (a table)"},
+    {"format", 0, "FMT",
+     "ndjson (default: meta, reply, verdict, stats records), text (the accused targets with "
+     "location, AS and evidence, the rest counted), markdown (the same as a table for tickets) "
+     "or csv (every verdict a row)"},
+    {"all", 0, "", "text and markdown: a row for every target, reachable ones too"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
     {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
     {"resume", 0, "FILE",
@@ -91,7 +97,10 @@ struct LocateConfig : CommonProbingConfig {
   bool progress = false;  // --progress, or stderr a tty without -q
   bool screen = true;         // --sweep screen|all
   double screen_sample = 0.01;
-  bool text = false;
+  bool text = false;      // --format text, markdown or csv: no NDJSON records
+  bool markdown = false;  // --format markdown
+  bool csv = false;       // --format csv
+  bool all_rows = false;  // --all
   std::string pcap_out;
   std::string from_pcap;
 };
@@ -103,7 +112,10 @@ void PrintLocateHelp() {
       "reachable, closed, silent_drop, rst_injection (in_path / on_path), icmp_prohibited,\n"
       "unreachable or inconclusive, with the hop interval and the evidence. Controls (other\n"
       "ports of the host, ICMP echo, the other targets of its /24, --control-host) are swept\n"
-      "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md) or a text table;\n"
+      "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md), or for a reader\n"
+      "(--format text|markdown) the accused targets first, each with its location, the AS of\n"
+      "its hops (--asn-db) and one line of evidence, the rest counted (--all: every row), or\n"
+      "CSV (--format csv, every verdict a row);\n"
       "a summary goes to standard error.\n\n"
       "options:\n%s",
       ProbingOptionsHelp(kLocateOptions, kLocateDefaults).c_str());
@@ -167,10 +179,17 @@ absl::Status ParseSweepOptions(const cmdline::ParsedArgs& args, LocateConfig* co
     config->screen_sample = rate;
   }
   if (std::optional<std::string> text = args.Get("format")) {
-    if (*text != "ndjson" && *text != "text") {
-      return absl::InvalidArgumentError(absl::StrCat("bad --format '", *text, "' (ndjson, text)"));
+    if (*text != "ndjson" && *text != "text" && *text != "markdown" && *text != "csv") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad --format '", *text, "' (ndjson, text, markdown, csv)"));
     }
-    config->text = *text == "text";
+    config->text = *text != "ndjson";
+    config->markdown = *text == "markdown";
+    config->csv = *text == "csv";
+  }
+  config->all_rows = args.Has("all");
+  if (config->all_rows && (!config->text || config->csv)) {
+    return absl::InvalidArgumentError("--all needs --format text or markdown");
   }
   return absl::OkStatus();
 }
@@ -243,9 +262,14 @@ report::MetaInfo LocateMeta(const std::vector<std::string>& argv, const probe::P
 absl::Status WriteVerdicts(const LocateConfig& config, const std::vector<locate::Verdict>& verdicts,
                            const std::vector<locate::Cut>& cuts, const report::ScanStats& stats,
                            const asn::AsnTable* asn_table, session::OutputSink& out) {
+  if (config.csv) {
+    RETURN_IF_ERROR(out.Append(report::FormatVerdictCsv(verdicts, asn_table)));
+    return out.Flush();
+  }
   if (config.text) {
-    RETURN_IF_ERROR(out.Append(locate::FormatVerdictTable(verdicts)));
-    RETURN_IF_ERROR(out.Append(locate::FormatCutLines(cuts)));
+    RETURN_IF_ERROR(out.Append(report::FormatVerdictText(
+        verdicts, asn_table, {.all = config.all_rows, .markdown = config.markdown})));
+    if (!config.markdown) RETURN_IF_ERROR(out.Append(locate::FormatCutLines(cuts)));
     return out.Flush();
   }
   report::JsonLine line;
