@@ -10,6 +10,7 @@ PACKAGES=(
   dpdk-dev libxdp-dev libbpf-dev libmaxminddb-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   iproute2 nftables iptables ethtool tcpdump procps python3 libcap2-bin util-linux time
+  dpkg-dev file
   chromium chromium-driver python3-selenium python3-jsonschema
 )
 

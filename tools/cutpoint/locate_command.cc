@@ -26,6 +26,7 @@
 #include "engine/targets/plan_text.h"
 #include "engine/targets/target_loading.h"
 #include "engine/wire/ipv4_address.h"
+#include "session/capability_check.h"
 #include "session/key_file.h"
 #include "session/locate_sweep.h"
 #include "session/run_outputs.h"
@@ -405,7 +406,10 @@ absl::StatusOr<std::unique_ptr<LocateRun>> PrepareLocate(const cmdline::ParsedAr
   ASSIGN_OR_RETURN(run->asn_dbs, LoadAsnDatabasesOption(config.asn_db_paths));
   ASSIGN_OR_RETURN(run->target_set, LoadLocateTargets(args, config, &run->targeting));
   bool offline = !config.from_pcap.empty();
-  if (!offline) RETURN_IF_ERROR(ResolveRoute(run->target_set, true, &config));
+  if (!offline) {  // a capture judged offline needs no privilege
+    RETURN_IF_ERROR(session::CheckLiveRunCapabilities("locate", config.tx_dpdk));
+    RETURN_IF_ERROR(ResolveRoute(run->target_set, true, &config));
+  }
   run->layout =
       locate::MakeLocateLayout(config.ttl_min, config.ttl_max, config.test_port,
                                config.control_ports, config.echo_control, &run->probe_names);

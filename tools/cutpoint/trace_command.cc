@@ -15,6 +15,7 @@
 #include "engine/targets/plan_text.h"
 #include "engine/targets/probe_plan.h"
 #include "engine/targets/target_loading.h"
+#include "session/capability_check.h"
 #include "session/dry_run.h"
 #include "session/live_scan.h"
 #include "session/run_outputs.h"
@@ -196,6 +197,10 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   ASSIGN_OR_RETURN(TraceConfig config, ParseTraceConfig(mode, args));
   ASSIGN_OR_RETURN(std::unique_ptr<session::AsnDatabases> asn_dbs,
                    LoadAsnDatabasesOption(config.asn_db_paths));
+  // Before any route, socket or output: a run that cannot send says so and how to fix it.
+  if (!config.dry_run) {
+    RETURN_IF_ERROR(session::CheckLiveRunCapabilities(ModeName(mode), config.tx_dpdk));
+  }
   RETURN_IF_ERROR(ResolveRoute(target_set, !config.dry_run, &config));
   uint64_t target_count = target_set.size();
   ASSIGN_OR_RETURN(
