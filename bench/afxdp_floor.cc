@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The floor for `cutpoint scan --tx afxdp`: a bare libxdp copy-mode TX loop with no
 // per-packet work in user space (bench/afxdp_floor.sh runs the two side by side).
 //

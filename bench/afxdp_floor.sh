@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `cutpoint scan --tx afxdp` against the bare AF_XDP copy-mode TX floor (bench/afxdp_floor.cc:
 # the same socket set-up, pre-filled frames, no per-packet work in user space), on one veth
 # sink, in the same run. The product is expected at >= 0.9x the floor.

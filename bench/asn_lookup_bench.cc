@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AS annotation lookups (engine/asn) on synthetic BGP-like tables: ~1 M IPv4 prefixes of
 // lengths /8-/24 weighted like a full table (most of them /24), and 200 k IPv6 prefixes
 // /19-/48. Addresses are drawn at random either from the whole space (many miss) or

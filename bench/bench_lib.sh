@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Shared set-up of the benchmark scripts (bench/*.sh); sourced from the repository root:
 #

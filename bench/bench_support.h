@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every micro-benchmark binary shares: a global operator new that counts heap
 // allocations (defined in bench_support.cc, so a binary that links it counts every
 // allocation of its process), and the allocs_per_item counter built from that count.

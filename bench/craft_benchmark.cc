@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Micro-benchmarks of probe crafting (keyed encoding + packet bytes), IPv4 and IPv6 side
 // by side: items/s and heap allocations per item (counted by a global operator new hook).
 // Its own binary, linking only engine/probe, so crafting can be measured alone.

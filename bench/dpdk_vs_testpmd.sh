@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The product command `cutpoint scan --tx dpdk` against dpdk-testpmd's txonly mode, on
 # DPDK's null PMD (net_null: the driver takes every frame and frees it), so the figures are
 # the cost of producing frames, not of any NIC. No NIC and no hugepages (--no-huge --no-pci).

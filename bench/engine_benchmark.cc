@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Micro-benchmarks of the per-probe and per-reply hot paths: items/s and heap
 // allocations per item (counted by a global operator new hook).
 #include <benchmark/benchmark.h>

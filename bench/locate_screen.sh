@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Probes per target and wall time of `cutpoint locate` on a whole lab prefix, screened
 # (the default) next to `--sweep all`, in one run on one lab (issue 13):
 #

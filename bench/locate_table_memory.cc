@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Peak memory of locate's observation table per target, on a synthetic feed shaped like a
 // screened run (issue 13): TARGETS targets (default 2^24, 10.0.0.0/8), test port, one
 // control port and ICMP echo, TTLs 1-32. Every target answers all three probes at TTL max

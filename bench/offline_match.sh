@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Offline matching throughput: `cutpoint match` over a capture of REPLIES SYN-ACKs that all
 # match a known key, versus a bare libpcap read loop (bench/pcap_read_loop.c) over the same
 # file. Nothing is sent; no privilege needed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Micro-benchmark of the reply parser alone (wire::LocateIp + wire::ParsePacket), IPv4
 // next to IPv6, per reply kind: items/s and heap allocations per item. Parse + match of
 // the same replies is engine_benchmark's BM_MatchReply.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `cutpoint scan` over an IPv4 list vs an IPv6 list of the same size, same veth sink, same
 # backend, in one run: the issue-12 check (IPv6 pps within 10 % of IPv4 pps per backend).
 #

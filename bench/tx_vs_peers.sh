@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Transmit throughput of `cutpoint scan` versus zmap and masscan, on one machine, into a
 # veth sink inside two network namespaces this script creates (and removes on exit).
 #

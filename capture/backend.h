@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a probing run sends and captures with: factories for the send side (one sender per
 // sending thread) and the receive side, chosen by --tx. The session sees only these.
 #ifndef CUTPOINT_CAPTURE_BACKEND_H_

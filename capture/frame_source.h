@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one receive interface: frames from libpcap (live or a file) or from a kernel-bypass
 // port (DPDK), handed out one at a time as borrowed views.
 #ifndef CUTPOINT_CAPTURE_FRAME_SOURCE_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The BPF expression the live capture runs: it passes only packets that can be replies
 // to our probes, for each source address the run sends from (one per IP family).
 #ifndef CUTPOINT_CAPTURE_REPLY_FILTER_H_

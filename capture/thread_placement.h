@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where a backend wants the session's busy threads to run (--tx dpdk: each on an lcore of
 // its own, registered with the EAL; see capture/dpdk/dpdk_layout.h). The session calls
 // Enter() first thing in each sender and capture thread and Leave() last, both on that

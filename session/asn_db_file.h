@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AS annotation databases read from files (--asn-db): the I/O half of engine/asn. Reads a
 // file by path, tells its format from its content (MaxMind DB by the metadata marker
 // "\xAB\xCD\xEFMaxMind.com"; pfx2as vs ip2asn text by the first data line's column

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "session/capability_check.h"
 
 #include <linux/capability.h>

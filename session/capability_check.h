@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The capability check a live run makes before it opens anything: which capabilities the
 // run needs, and a refusal that names the missing ones with the exact fix. The decision
 // (CheckCapabilities) is pure, so every case is unit-tested without privilege; the wrapper

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `match` over a capture file on two threads. Reading the file is serial (libpcap), but
 // matching and formatting a reply cost more than reading it, and they are independent per
 // frame. So frames are copied out in batches, both threads match and format whichever

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The session's clocks: wall-clock microseconds for what goes on the wire and into records
 // (probe send times, capture timestamps share that clock), monotonic nanoseconds for
 // pacing, deadlines and durations.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `--dry-run`: the probes one shard of a plan would send, in its send order, written as
 // `probe` records instead of sent.
 #ifndef CUTPOINT_SESSION_DRY_RUN_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs a function in every thread of this process, the way glibc applies setuid() to all
 // threads: capset(), PR_CAPBSET_DROP and PR_SET_NO_NEW_PRIVS act on the calling thread only,
 // and threads we did not create (DPDK's interrupt and lcore threads, inside its shared

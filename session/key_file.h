@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Probe keys on disk: 32 hex digits, mode 0600.
 #ifndef CUTPOINT_SESSION_KEY_FILE_H_
 #define CUTPOINT_SESSION_KEY_FILE_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One pass over a plan, then the cooldown: the whole of `trace` and `scan`, resumable.
 #ifndef CUTPOINT_SESSION_LIVE_SCAN_H_
 #define CUTPOINT_SESSION_LIVE_SCAN_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `locate --resume FILE`: where an interrupted locate sweep stopped, and what it had seen.
 //
 // A locate sweep is a sequence of rounds (TTL windows, then retry attempts). An interrupted

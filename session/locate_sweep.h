@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The locate sweep driver: which probes `cutpoint locate` sends, round by round, from
 // what it has observed so far (the verdicts themselves are engine/locate's).
 //

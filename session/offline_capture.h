@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Matching a capture taken earlier (or elsewhere) on one thread, reply by reply: the
 // offline half of `locate --from-pcap`. (`match` uses MatchCaptureToSink,
 // capture_pipeline.h, which does the same on two threads straight into an output.)

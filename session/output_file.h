@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An output file opened early, so an unwritable path is refused before anything runs,
 // but changed only once the run can start (Commit): a run that fails before then leaves
 // an existing file exactly as it was, and removes a file it had to create.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Buffered NDJSON output that only ever writes whole lines: the buffer is written at line
 // boundaries, so an interrupt, a crash or a full disk leaves a file of complete records.
 // Nothing reaches the file before Begin() (the run can start): a run refused earlier

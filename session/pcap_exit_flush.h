@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Puts a --pcap-out writer into the second-signal exit flush (signals.h): its buffered
 // whole records are written before the process exits, and the exit never cuts a record
 // being written. Declare it before the writer: it must outlive it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small state files a run rewrites while it goes (resume files, the status file): written
 // beside their final name and renamed over it, so a reader or a crash sees the old file or
 // the new one, never a part; 0600 whatever the umask, as they describe the scan.

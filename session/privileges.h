@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Least privilege: once the sockets and capture handles are open, Cutpoint needs no
 // capability at all. DropPrivileges() takes every capability away from every thread of
 // the process (DPDK's included: see every_thread.h), sets NO_NEW_PRIVS, and, started as

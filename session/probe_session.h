@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Live probing: a ProbeSession owns the capture (a thread feeding the matcher) and the
 // send backend, and sends any number of passes of probes through them in keyed random
 // order at the configured rate. `trace` sends one pass (RunLiveScan, live_scan.h);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a session sends: any indexable set of probes. A send order is a ProbeSource too
 // (PermutedSource, ShardSource), so the send loop only ever asks for "the probe at
 // position i".

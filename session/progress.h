@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Progress of a live session, reported to observers the caller supplies (the CLI's status
 // line, the --status-file): the session itself prints nothing.
 #ifndef CUTPOINT_SESSION_PROGRESS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a session does with each matched reply, live or read from a file.
 #ifndef CUTPOINT_SESSION_REPLY_HANDLER_H_
 #define CUTPOINT_SESSION_REPLY_HANDLER_H_

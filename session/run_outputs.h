@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A run's outputs: the NDJSON sink and, with --pcap-out, the evidence capture. Both are
 // opened before anything is sent (an unwritable path fails first) but written only once
 // the run can start (Begin): a run refused later leaves existing files untouched.

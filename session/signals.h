@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SIGINT/SIGTERM handling: the first signal asks the scan to stop sending (it keeps
 // capturing for the cooldown and writes a final stats record). A second one exits at
 // once, 130, after writing the complete lines the output had formatted but not yet

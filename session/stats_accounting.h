@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stats accounting: how every captured frame, live or read from a file, is matched and
 // counted in the run's stats record. MatchAndCount is the one step every capture loop
 // takes per frame (ProbeSession's capture thread, ReadCapture, MatchCaptureToSink).

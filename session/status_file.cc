@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "session/status_file.h"
 
 #include "session/private_file.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --status-file: the latest progress as one JSON `status` record, for a monitor to poll.
 // Rewritten atomically (0600, via WritePrivateFileAtomically), so a reader sees a whole
 // record, never a part.

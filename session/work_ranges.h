@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Positions of a send order still to be sent, as disjoint half-open ranges. Splitting
 // them among sender threads and saving what is left make --sender-threads and --resume
 // independent of each other: a scan resumed with another thread count neither repeats

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds one flavour of Cutpoint: `release` (default) or `asan`
 # (AddressSanitizer + UndefinedBehaviorSanitizer) or `tsan` (ThreadSanitizer). Prints the
 # build directory.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The main job: builds Cutpoint, brings up the "story" network-namespace lab
 # and lets `cutpoint locate` find out where and how the mail hosts are blocked.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets of tests/fuzz (clang, ASan+UBSan) into build/fuzz, replays
 # every saved reproducer in tests/fuzz/regressions/<target>/, then fuzzes each target for
 # SECONDS (default 60) starting from a temporary copy of the seeds the build generates

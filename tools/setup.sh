@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian 12 package Cutpoint needs to build, test, benchmark and run its
 # lab. Idempotent: installs only what is missing, and touches nothing else.
 set -euo pipefail

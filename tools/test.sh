@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The full test suite, as CI runs it: installs what is missing, then
 #   1. fuzzes every parser for FUZZ_SECONDS each (default 60) after replaying every saved
 #      crash reproducer (clang libFuzzer + ASan/UBSan),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --tx dpdk: one DPDK port shared by the send side (one TX queue per sender thread) and
 // the receive side (RX queue 0 feeding the matcher). Built only with libdpdk.
 #ifndef CUTPOINT_CAPTURE_DPDK_DPDK_BACKEND_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The EAL (DPDK's runtime), initialised once per process: InitEal() does it on first use
 // and remembers the outcome; later calls with the same arguments return it, other
 // arguments are refused. Unless the arguments say otherwise the runtime is private

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/dpdk/dpdk_layout.h"
 
 #include <algorithm>

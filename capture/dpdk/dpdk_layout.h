@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which CPU runs which thread of a `--tx dpdk` run, decided before anything is sent.
 //
 // The EAL's lcores (`--dpdk-args "-l LIST"`, default: every CPU the process may use) are the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/dpdk/dpdk_placement.h"
 
 #include <pthread.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The --tx dpdk ThreadPlacement: each session thread is pinned to the CPUs of its lcore
 // in a DpdkThreadLayout and registered with the EAL (rte_thread_register), which gives it
 // an lcore id of its own and so a per-lcore mempool cache; Leave() unregisters it, so

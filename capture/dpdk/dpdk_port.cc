@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/dpdk/dpdk_port.h"
 
 #include <rte_errno.h>

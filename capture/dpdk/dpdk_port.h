@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A DPDK ethdev port (a NIC bound to a poll-mode driver, or a virtual device such as
 // net_null / net_pcap / net_ring) set up for probing: one mbuf pool, N RX and N TX queues,
 // started and promiscuous. Frames are Ethernet; the IPv4 and IPv6 probes go out behind a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sends IPv4 and IPv6 probes as Ethernet frames from a DPDK port's TX queue: per burst,
 // mbufs are allocated in bulk, filled (the port's Ethernet header of the packet's family +
 // the IP bytes) and handed to the driver with one rte_eth_tx_burst(); mbufs the driver

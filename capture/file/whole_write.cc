@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/file/whole_write.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing records (NDJSON lines, pcap records) to a file so that a failed write (disk full,
 // I/O error) never leaves a part of one behind: the file is cut back to the last whole
 // record that made it, and the caller says how its records are delimited.

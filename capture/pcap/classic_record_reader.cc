@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/pcap/classic_record_reader.h"
 
 #include <unistd.h>

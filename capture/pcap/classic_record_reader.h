@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fast path for reading the records of a classic (non-pcapng) pcap file: large pread()s
 // into one buffer and records handed out in place, instead of libpcap's two small
 // fread()s and a copy per packet (which cost as much as all of our matching).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The classic pcap file format (version 2.4), as our writer writes it and our record
 // reader reads it: a 24-byte file header, then records of a 16-byte header and the frame.
 #ifndef CUTPOINT_CAPTURE_PCAP_PCAP_FORMAT_H_

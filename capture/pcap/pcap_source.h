@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Frames from libpcap, live or from a capture file, handed out one at a time as
 // borrowed views: a frame stays valid only until the next call to Next().
 #ifndef CUTPOINT_CAPTURE_PCAP_PCAP_SOURCE_H_

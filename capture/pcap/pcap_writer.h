@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes frames to a pcap file (microsecond timestamps) that Wireshark, tcpdump and
 // `cutpoint match` read. Buffered; the file only ever holds whole records: a failed
 // write (ENOSPC, EIO, ...) cuts it back to the last whole record, and the error is kept

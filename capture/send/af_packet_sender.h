@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sends crafted IPv4 and IPv6 packets as Ethernet frames through a Linux AF_PACKET TX ring
 // (TPACKET_V2, PACKET_TX_RING + mmap): each packet is copied behind a 14-byte Ethernet
 // header into a free ring frame and the whole burst is handed to the kernel with one

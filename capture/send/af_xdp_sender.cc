@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/send/af_xdp_sender.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sends crafted IPv4 and IPv6 packets as Ethernet frames through an AF_XDP socket (libxdp's
 // xsk API): frames are written into a UMEM chunk behind the 14-byte Ethernet header of the
 // packet's family (EtherType and next-hop MAC, see wire::EthernetFraming), posted on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/send/ethernet_interface.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the Ethernet-framing send backends (afpacket, afxdp) need to know about their
 // interface: index, MAC, MTU and whether it is up, read with ioctls on a throwaway
 // socket (no privilege needed).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the Ethernet-framing senders (afpacket, afxdp, dpdk) share about their next hops:
 // the check of the per-family MACs at set-up, and the per-family length limits that make
 // a family without a next hop refused (IsSendableIp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One address per IP family (engine/wire/source_addresses.h), as capture/ names it.
 #ifndef CUTPOINT_CAPTURE_SEND_FAMILY_ADDRESSES_H_
 #define CUTPOINT_CAPTURE_SEND_FAMILY_ADDRESSES_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The link-layer next hop for a destination: which neighbour (the gateway, or the
 // destination itself when it is on-link) and its MAC address, read from the kernel's
 // tables: IPv4 from /proc/net/route and /proc/net/arp, IPv6 over rtnetlink (the kernel's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // rtnetlink (NETLINK_ROUTE) messages for the IPv6 next hop and source: the RTM_GETROUTE
 // request for one destination and its RTM_NEWROUTE answer (gateway, output interface,
 // preferred source), and the RTM_GETNEIGH dump of the neighbour table. Pure functions

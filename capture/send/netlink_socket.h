@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One rtnetlink exchange: a request on a fresh NETLINK_ROUTE socket and its reply
 // datagrams. Reads the kernel's tables only (no privilege needed); sends nothing on any
 // link.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The send side of every backend: bursts of complete IPv4 or IPv6 packets in, a count out.
 // One virtual call per burst, never per packet. A backend with buffers of its own (DPDK
 // mbufs) may also offer to build probes into them directly: see probe_burst_sender.h.

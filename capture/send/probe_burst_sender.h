@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Optional capability of a PacketSender (PacketSender::AsProbeBurstSender): builds probes
 // from their specs straight into the backend's own buffers, skipping the build-into-a-batch
 // then copy of SendBurst. The bytes are exactly ProbeBuilder::Build's, as SendBurst would

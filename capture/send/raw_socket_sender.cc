@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/send/raw_socket_sender.h"
 
 #include <arpa/inet.h>

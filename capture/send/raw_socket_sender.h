@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sends crafted IPv4 and IPv6 packets through raw sockets, batched with sendmmsg: one
 // AF_INET socket and one AF_INET6 socket, each IPPROTO_RAW, which implies header-include
 // on both families (IP_HDRINCL; on Linux inet6_create sets it for IPPROTO_RAW too, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/send/route_lookup.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Default source address and interface for reaching a destination, read from the
 // kernel's routing decision. Sends nothing.
 #ifndef CUTPOINT_CAPTURE_SEND_ROUTE_LOOKUP_H_

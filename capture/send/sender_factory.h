@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds the send backends the kernel serves: raw IPv4 and IPv6 sockets (the kernel routes
 // and resolves the next hop), the AF_PACKET TX ring or an AF_XDP socket (both: Ethernet
 // frames to one next-hop MAC per IP family, taken from the caller or from the kernel's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The send backends a run can choose (--tx). OpenBackend (capture/backend.h) opens each
 // one; CreateSender (sender_factory.h) the three the kernel serves. The enum lives with
 // the send side, below capture/backend.h, so that tools linking only cutpoint_send (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A file descriptor closed when it goes out of scope, unless released: the set-up code
 // of the senders and lookups returns early on every error without leaking it.
 #ifndef CUTPOINT_CAPTURE_SEND_UNIQUE_FD_H_

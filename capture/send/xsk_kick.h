@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // When an AF_XDP sender calls sendto() ("kicks") after posting frames on its TX ring.
 // Pure and header-only so the policy is unit-tested without a socket.
 //

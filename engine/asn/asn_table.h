@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An immutable longest-prefix-match table from IP addresses to AS annotations (origin
 // ASNs, AS name, country, the matched prefix). Built once from any number of sources
 // (pfx2as, ip2asn, mmdb) by AsnTableBuilder; the most specific entry covering an address

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/asn/ip2asn_parser.h"
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // iptoasn.com files (ip2asn-v4.tsv, ip2asn-v6.tsv, ip2asn-combined.tsv): per line
 // "range_start<TAB>range_end<TAB>AS_number<TAB>country_code<TAB>AS_description". Ranges
 // need not be CIDR blocks and are kept as ranges (a match reports "a-b", or "a/len" when

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CAIDA / RouteViews prefix-to-AS files: "PREFIX<TAB>LEN<TAB>ASN" per line, IPv4 or IPv6,
 // ASN a single origin, a multi-origin "64500_64501" or an AS set "64500,64501".
 #ifndef CUTPOINT_ENGINE_ASN_PFX2AS_PARSER_H_

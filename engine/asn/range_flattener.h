@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Overlapping address ranges flattened into sorted disjoint ones, and the index that finds
 // the range holding a key. Flattening decides, for every address, which of the ranges
 // covering it wins (the narrowest; on a tie the lowest value, i.e. the one added first),

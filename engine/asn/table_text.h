@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the text formats (pfx2as, ip2asn) share: walking lines with their numbers, the
 // error that names "SOURCE:LINE", addresses and ASN lists.
 #ifndef CUTPOINT_ENGINE_ASN_TABLE_TEXT_H_

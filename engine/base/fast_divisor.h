@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exact division of 64-bit dividends by a divisor fixed at run time, without a hardware
 // divide: a multiply by a precomputed reciprocal and shifts (Granlund and Montgomery,
 // "Division by invariant integers using multiplication", 1994; the layout of libdivide's

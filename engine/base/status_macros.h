@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Status plumbing in the Abseil style (as in absl/status/internal and Envoy): early return
 // on an error, so that a function reads as its happy path.
 //

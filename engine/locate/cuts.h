@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Filtered prefixes: adjacent targets with the same blocking verdict, mechanism, location
 // and evidence, aggregated into the minimal set of CIDR prefixes that covers them exactly
 // ("198.19.0.8/29 is cut after hop 5"), so a null-routed or filtered block reads as one

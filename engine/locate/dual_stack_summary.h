@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Host-by-host comparison of the two families of dual-stack hosts (a target list that
 // pairs "IPV4 IPV6" per line): which hosts are filtered on one family and not the other.
 #ifndef CUTPOINT_ENGINE_LOCATE_DUAL_STACK_SUMMARY_H_

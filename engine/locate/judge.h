@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Turns an ObservationTable into one verdict per target: the test probe (kind 0) is
 // compared hop by hop with its controls — the same host's control ports and ICMP echo,
 // and the other targets of its group (e.g. its /24) and any --control-host, which share

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/locate/observation_table.h"
 
 #include "absl/status/status.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every (target, probe kind, TTL) drew, aggregated from matched replies. This is
 // the whole input of the verdicts, so a live run and a re-judged capture that saw the
 // same replies reach the same verdicts.

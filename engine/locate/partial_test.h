@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Is a test probe that sometimes gets through filtered by a share of its SYNs (a rate
 // limiter, a probabilistic blocker, an overloaded middlebox)? As the silence test
 // (silence_test.h), this compares the test with the same host's controls row by row — a

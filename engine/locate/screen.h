@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Screen first, sweep only the suspicious (issue 13). Round one probes every target's test
 // and controls at the highest TTL only; a target whose test probe there drew a SYN-ACK and
 // nothing else is reachable, and a TTL sweep could only confirm it. The others — silence,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Is a silent test probe explained by loss? Compares the test probe with the same host's
 // controls row by row: a row is one (TTL, attempt), in which the sweep sends the test and
 // every control together (the sweep's rounds always send whole rows). If the test were

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Human-readable digests of a verdict list: the end-of-run summary and the cut lines
 // (the text table is engine/report/verdict_text.h).
 #ifndef CUTPOINT_ENGINE_LOCATE_SUMMARY_H_

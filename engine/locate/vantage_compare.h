@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Locate verdicts for the same targets from several vantage points, compared: a test port
 // blocked from one vantage and reached from another shows a filter on one path only (a
 // transit network dropping the SYNs of one upstream). Pure: verdicts in, comparison out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A locate verdict for one (target, port): what happened to the test probe compared
 // with its controls, where on the path, and the observations behind it.
 #ifndef CUTPOINT_ENGINE_LOCATE_VERDICT_H_

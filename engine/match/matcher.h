@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Maps a captured packet back to the probe that caused it, statelessly: identity comes
 // from the probe word carried in the reply (ack - 1, echo payload, or the ICMP quote),
 // authenticated under the scan key. Anything that looks like a reply to our flows but

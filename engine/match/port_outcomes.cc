@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/match/port_outcomes.h"
 
 #include "engine/probe/probe_codec.h"

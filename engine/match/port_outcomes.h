@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What each (target, TCP port) of a scan has answered so far, to flag a port that drew
 // both a SYN-ACK and a RST: the signature of an on-path injector racing the real server
 // (or of a middlebox resetting an open port). The scan writes each reply as it arrives,

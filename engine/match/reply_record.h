@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One matched reply: the probe that caused it and what came back. Plain data, fixed
 // size, so matching allocates nothing.
 #ifndef CUTPOINT_ENGINE_MATCH_REPLY_RECORD_H_

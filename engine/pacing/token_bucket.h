@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Token-bucket pacing on an injected monotonic clock (nanoseconds). Batch-aware: the
 // sender asks for up to a batch of tokens and gets as many as have accrued, so the
 // long-run rate is exact at any batch size. No calibrated busy loops: the caller sleeps

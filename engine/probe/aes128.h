@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AES-128 encryption of independent 16-byte blocks: the PRF behind probe identity
 // (probe_codec.h). AES-NI when the CPU has it (checked at run time; batches of 4 or more
 // blocks through 256-bit VAES when the CPU has that too), else OpenSSL's libcrypto; all

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Crafts probe packets (IP header onwards) into caller-owned buffers: a send batch slot,
 // a ring slot or an mbuf. IPv4 targets get IPv4 probes, IPv6 targets IPv6 probes (layouts
 // in probe_layout.h). Constant bytes come from templates prepared once per family; per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stateless, keyed probe identity (probe format 3).
 //
 // Every probe carries a 32-bit "probe word" that survives in every kind of reply:

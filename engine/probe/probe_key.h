@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The per-scan secret that authenticates probe identities. Keys are injected (never
 // generated here) so that a fixed key makes crafted bytes and golden outputs reproducible.
 #ifndef CUTPOINT_ENGINE_PROBE_PROBE_KEY_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where ProbeBuilder puts each field of the probes it crafts, for code that reads them
 // back: the matcher (quotes in ICMP/ICMPv6 errors, echo replies, SYN-ACK TSecr), tests and
 // tools. Offsets count from the start of the header they name. Header-only, no code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AS annotation of records (--asn-db): the fields a lookup adds to reply, verdict and cut
 // records, named by the address they describe ("from", "target", "after", "before").
 // Added after a record's own fields and only for addresses the table holds, so a run

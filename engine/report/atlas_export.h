@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A trace in the RIPE Atlas traceroute result format (the JSON a measurement result
 // download holds, firmware 4790 and later), so tools written for Atlas data (path
 // analysis, AS path inference, visualizers) read cutpoint traces unchanged.

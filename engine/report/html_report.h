@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Renders a ReportModel as one self-contained HTML page: the CSS, the script, the SVG and
 // the data are all inline, so the file opens offline and requests nothing. The summary,
 // provenance and cut overview are plain HTML (readable without script and in print); the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds one JSON object as one NDJSON line. The buffer is reused between records, so
 // after the first few records formatting allocates nothing.
 #ifndef CUTPOINT_ENGINE_REPORT_JSON_LINE_H_

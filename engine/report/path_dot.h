@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The paths of a trace or locate run as a Graphviz digraph: the prober, every responder
 // (labelled with its AS when known) and the edges between responders of consecutive
 // answered TTLs of each flow; blocking verdicts add a red edge over the hop interval

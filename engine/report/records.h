@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The NDJSON records Cutpoint writes. Field names and types are a public contract,
 // documented in docs/ndjson-schema.md; bump kSchemaVersion on any incompatible change.
 #ifndef CUTPOINT_ENGINE_REPORT_RECORDS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reply record as one NDJSON line, written straight into the caller's buffer: the
 // `match` hot path formats millions of these, so no JsonLine, no per-field key scan, no
 // capacity checks (one bound for the whole line), no allocation. Byte-identical to

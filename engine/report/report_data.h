@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The data the report's script draws from: a ReportModel as one compact JSON document
 // (short keys, replies grouped per target) for <script type="application/json">.
 #ifndef CUTPOINT_ENGINE_REPORT_REPORT_DATA_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The data of an HTML report: the runs, replies, verdicts and cuts of one or more NDJSON
 // outputs (`trace` or `locate`), read back into plain structs. Pure: text in, model out;
 // reading files is the caller's business.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a run's stats say about input it could use only in part, worded for the user, so
 // that an empty or short result is never silent: a capture file cut short (read up to the
 // cut, as tcpdump does), and replies addressed to us none of which authenticated (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A table of text cells rendered two ways: aligned columns for a terminal (widths fit the
 // widest cell, counted in code points so UTF-8 names and dashes line up) and a
 // GitHub-flavoured Markdown table for tickets.

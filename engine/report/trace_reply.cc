@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/report/trace_reply.h"
 
 #include "absl/strings/str_cat.h"

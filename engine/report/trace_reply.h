@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One reply as the per-hop views of a trace need it (engine/report/trace_table.h,
 // atlas_export.h): made from a match::ReplyRecord during a run, or read back from a
 // `reply` NDJSON record (docs/ndjson-schema.md) afterwards.

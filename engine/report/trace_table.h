@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An mtr-like hop table of one target's trace: per probe TTL, each responder with the
 // share of the TTL's probes it answered, its RTT min/avg/max, the kinds of its replies
 // and its AS when the replies are annotated. Pure: replies in, text out.

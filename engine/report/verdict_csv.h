@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The verdicts of a locate run as CSV (RFC 4180) for spreadsheets: one row per verdict,
 // a header first, the AS columns only with an AS table.
 #ifndef CUTPOINT_ENGINE_REPORT_VERDICT_CSV_H_

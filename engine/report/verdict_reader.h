@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads the verdicts back out of `cutpoint locate` NDJSON output (docs/ndjson-schema.md),
 // for `cutpoint report`. Text in, verdicts out: the caller reads the file.
 #ifndef CUTPOINT_ENGINE_REPORT_VERDICT_READER_H_

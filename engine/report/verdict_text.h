@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The verdicts of a locate run for a reader (`locate --format text|markdown`): the
 // targets that something accuses (blocking verdicts, then unreachable and inconclusive)
 // with where it happened, the AS of the bounding hops and the target, and the one piece

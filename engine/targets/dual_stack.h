@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dual-stack hosts: one host's IPv4 and IPv6 address, declared together in a target list
 // ("198.51.100.7 2001:db8::7" on one line, or "198.51.100.7,2001:db8::7" as a TARGET word),
 // so a run can say when a host is filtered on one family and not the other.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Control groups: the sibling hosts that share a prefix with a target (locate's
 // "another host in the same network" control, and the unit that sharding keeps whole).
 // The prefix length is per family: a /24 for IPv4, and for IPv6 a /48 by default — hosts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A keyed bijection on [0, n) with O(1) memory: a balanced Feistel network over the
 // smallest even-width bit domain >= n, with cycle walking back into range. The domain is
 // at most 4n, so a lookup takes fewer than four network evaluations on average.

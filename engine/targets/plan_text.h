@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The text forms of a probe plan's parts, as users write them on a command line or in a
 // job file: port lists, TTL ranges and probe types. Errors name the bad part.
 #ifndef CUTPOINT_ENGINE_TARGETS_PLAN_TEXT_H_

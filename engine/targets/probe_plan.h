@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The probe index space of a scan: targets × probe kinds × TTLs × attempts, with an
 // index <-> probe mapping so the sender can walk it in a keyed random order.
 #ifndef CUTPOINT_ENGINE_TARGETS_PROBE_PLAN_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The IANA IPv4 and IPv6 special-purpose address registries (RFC 6890 and successors),
 // plus multicast and the reserved class E block. Probing any of these needs explicit consent
 // (--allow-reserved PREFIX), and some of them can never be probed at all.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The probes of one shard of a plan, in keyed random order, with O(1) memory.
 //
 // Targets are dealt to shards through a keyed permutation of the target indices, and

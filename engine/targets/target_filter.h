@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Narrowing a target set before a run: an allowlist, blocklists (opt-outs, zmap's
 // blocklist.conf format) and the reserved ranges — refused by default, or subtracted with
 // --skip-reserved so that internet-wide runs (0.0.0.0/0) need no hand-made exclusions.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The target set of a run: target specs and files, zmap-style allow- and blocklists, the
 // operator's opt-out list, the reserved ranges and a size guard, applied in that order.
 #ifndef CUTPOINT_ENGINE_TARGETS_TARGET_LOADING_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A set of IPv4 and IPv6 targets in one ordered 128-bit space (IPv4 in ::ffff:0:0/96, see
 // engine/wire/ip_address.h), held as sorted, merged runs of addresses: lone hosts as bare
 // 16-byte addresses (a hitlist of N hosts takes 16 N bytes) and runs of two or more as

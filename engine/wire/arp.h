@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ARP over Ethernet for IPv4 (RFC 826): the frames a port that has no kernel behind it
 // (--tx dpdk) needs to resolve its next hop and to be resolvable itself. Builders write
 // into a caller-owned buffer and return the length; the parser reads a borrowed frame and

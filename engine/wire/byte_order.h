@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Big-endian loads and stores on raw buffers. The wire is always network order;
 // in memory every value is host order. These are the only conversions used.
 #ifndef CUTPOINT_ENGINE_WIRE_BYTE_ORDER_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 1071 Internet checksum. Sums are kept unfolded (32-bit accumulators) so that
 // callers can add pseudo-headers and compensation words before folding once.
 #ifndef CUTPOINT_ENGINE_WIRE_CHECKSUM_H_

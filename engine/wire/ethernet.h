@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ethernet II framing (IEEE 802.3): the header every Ethernet-framing send backend writes
 // (afpacket, afxdp, dpdk) and the capture parser reads, with its sizes and EtherTypes.
 #ifndef CUTPOINT_ENGINE_WIRE_ETHERNET_H_

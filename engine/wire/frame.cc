@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/wire/frame.h"
 
 #include "engine/wire/byte_order.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Locates the IP (IPv4 or IPv6) packet inside a captured link-layer frame. Link types use the
 // LINKTYPE_* numbers of the pcap file format, so the engine needs no libpcap header;
 // capture/ maps the DLT values a live handle reports onto these.

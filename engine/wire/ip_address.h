@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv4 and IPv6 addresses as one ordered 128-bit space. An IPv4 address is held in the
 // IPv4-mapped block ::ffff:0:0/96 (RFC 4291 2.5.5.2), so ranges, sets and permutations
 // work over mixed-family targets unchanged, while its text form stays the dotted quad.

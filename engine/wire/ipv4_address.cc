@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/wire/ipv4_address.h"
 
 namespace cutpoint::wire {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv4 addresses as host-order integers, with strict text parsing and allocation-free
 // formatting (used on the per-reply output path).
 #ifndef CUTPOINT_ENGINE_WIRE_IPV4_ADDRESS_H_

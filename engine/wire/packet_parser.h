@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One-pass IPv4/IPv6 packet parser: fills one family-neutral struct of header fields and
 // offsets into the caller's buffer, allocation-free. IPv6 extension headers (hop-by-hop,
 // routing, fragment, destination options, AH) are walked to the upper-layer header. ICMP

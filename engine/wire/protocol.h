@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Protocol numbers and header sizes shared by the crafting and parsing code.
 #ifndef CUTPOINT_ENGINE_WIRE_PROTOCOL_H_
 #define CUTPOINT_ENGINE_WIRE_PROTOCOL_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One address per IP family, either one optional: a run's own source addresses (a
 // dual-stack run sends IPv4 probes from the IPv4 source and IPv6 probes from the IPv6 one,
 // and replies must come back to them), or its first target of each family (where the next

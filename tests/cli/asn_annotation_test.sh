@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --asn-db on a capture judged offline (locate --from-pcap: nothing is sent): the meta
 # record names the databases, replies and verdicts carry the AS fields, and without those
 # fields the records are byte for byte those of a run without --asn-db.

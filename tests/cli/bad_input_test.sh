@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Bad inputs must give a one-line error naming the problem, the documented exit code
 # (2 bad input, 3 privilege/reserved range, 4 runtime/I/O, 130 interrupted), and never a
 # partial NDJSON line. Nothing here sends a packet: every case fails before any socket is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The capability check at start-up: as an unprivileged user (nobody) without any capability,
 # scan, trace and locate stop before any route, socket or output with exit 3, naming
 # CAP_NET_RAW and the exact setcap line for the binary that ran; --dry-run, locate

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Golden tests: a capture in, NDJSON out, compared byte for byte (times come from the
 # capture and the key from the fixture, so the output is stable). The fixture is a real
 # lab capture (`locate --pcap-out`, in-path RST filter at hop 2 for 198.19.1.2:25).

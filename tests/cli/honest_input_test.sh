@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Honest input handling: input that can be used only in part is used as far as it goes and
 # said so, never met with silence or nothing.
 #  - A capture cut short (a copy of the lab fixture, truncated): `locate --from-pcap` and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Nothing lost, nothing half-written (issue 10, rows 3 and 4, and the --pcap-out warning):
 #   * a run refused for a bad --tx, -i, --user, a missing privilege or a bad --from-pcap
 #     leaves an existing -o / --pcap-out file byte for byte as it was, and removes an

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `cutpoint report` on hand-written locate outputs of two vantages (one tagged with
 # --vantage, one named by its file), text and --json compared exactly; and malformed
 # inputs: a non-zero exit and a message naming FILE:LINE, never a crash.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Safe targeting, proven on expanded target sets (--dry-run sends nothing): no address of
 # a blocklist, and no reserved address outside the --allow-reserved prefixes, is ever
 # emitted; an allowlist limits the scan to itself; --skip-reserved leaves out exactly the

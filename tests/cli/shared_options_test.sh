@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The options trace, scan and locate share are parsed once: a bad value gets the same
 # one-line error and exit code from all three, several bad ones the same first error,
 # and each command's help states its own defaults. Nothing is sent: trace and scan are

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Targeting for internet-wide work, proven on dry runs (nothing is sent): --allow-reserved
 # unlocks only the named reserved prefixes and never 0/8, 127/8, multicast, class E or
 # broadcast; --skip-reserved subtracts every reserved range, and -b the whole of a

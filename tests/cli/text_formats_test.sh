@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # locate --format text|markdown|csv on the lab capture (judged offline: nothing is sent):
 # the accused target first with its location and evidence, the reachable ones counted;
 # --all lists them; AS numbers with --asn-db; --all refused without a text format.

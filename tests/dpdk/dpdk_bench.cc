@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cutpoint-dpdk-bench: unique keyed TCP SYN probes built straight into mbufs by
 // ProbeBuilder and sent through DpdkSender, one TX queue per lcore, for a fixed time.
 // Prints one line of key=value figures (bench/dpdk_vs_testpmd.sh parses it).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The --tx dpdk thread layout rules and the EAL lcore-list checks (pure functions).
 #include "capture/dpdk/dpdk_layout.h"
 

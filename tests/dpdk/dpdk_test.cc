@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The DPDK backend on DPDK's virtual devices, without a NIC or hugepages:
 //  * net_pcap tx_pcap=FILE: probes sent through DpdkSender (copy path and build-into-mbuf
 //    path) land in FILE byte-identical to what the raw-socket backend sends (ProbeBuilder

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --tx dpdk with no kernel interface: `cutpoint scan` runs without -i, from -S and
 # --gateway-ip alone. A DPDK net_pcap port (--no-huge --no-pci) is bound to one end of a
 # veth pair in a namespace of this test's own; the other end, in a second namespace, holds

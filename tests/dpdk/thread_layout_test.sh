@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --tx dpdk thread layout (capture/dpdk/dpdk_layout.h), on DPDK's null PMD inside a network
 # namespace of the test's own (net_null sends nothing anywhere; the namespace keeps even
 # that promise local). Checks, not timed:

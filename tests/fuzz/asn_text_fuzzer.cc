@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the AS database text parsers (engine/asn: pfx2as and ip2asn) and the table they
 // fill. The first byte picks the parser; the rest is the file. For a text that parses,
 // every address named in its first two columns, and its neighbours, is looked up: a match

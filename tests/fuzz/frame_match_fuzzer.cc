@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the receive path on one captured frame: the first byte picks the link type among
 // every wire::LinkType, the rest is the frame. Runs wire::LocateIp (and LocateIpv4),
 // wire::ParsePacket on IPv4 and IPv6 packets, and match::Matcher::MatchFrame under an

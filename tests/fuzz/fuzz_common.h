@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared fixtures of the fuzz targets and the seed generator: the fixed scan key, the
 // scan's source address and targets, and small helpers to wrap packets in link headers.
 // The seeds are real probe replies under this key, so the fuzzers start from inputs that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The checks every packet-facing fuzz target runs on one captured frame: locate the IPv4
 // or IPv6 header, parse it, match it under an open (offline) and a scoped (live scan)
 // matcher config, and format matched replies as NDJSON, asserting the invariants the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes ICMP and ICMPv6 error quotes: builds a well-formed outer header (IPv4 + ICMP, or
 // IPv6, optionally a hop-by-hop header, + ICMPv6) from the router to the scanner around
 // the fuzz bytes, so the fuzzer spends its effort on the quoted datagram (its IPv6

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes capture files: the input is written to an in-memory file (memfd) and read with
 // capture::PcapSource::OpenOffline / Next() until the end or an error, every frame going
 // through the same receive-path checks as frame_match_fuzzer. Covers pcap and pcapng,

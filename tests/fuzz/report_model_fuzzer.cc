@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes the HTML report's input side: report::AddNdjson on the input as an NDJSON file,
 // and for input it accepts, RenderHtmlReport. Whatever the strings hold, the page keeps
 // exactly its own two script elements (data and code) and one style element: no text from

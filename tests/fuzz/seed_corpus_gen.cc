@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes the seed corpora of the fuzz targets: real replies to real probes (crafted with
 // probe::ProbeBuilder under the fixed fuzz key, so they authenticate), in every link
 // framing, plus target lists and small pcap/pcapng files.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzzes target-list parsing: targets::ParseTargetSpec on the whole input, and
 // TargetSetBuilder::AddText on it as a targets file. For a set that builds, checks that
 // its runs are normalized and that At(), IndexOf() and Contains() agree; for a small one,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # --tx afxdp's socket options on the lab's veth (prober -> 1 router -> 198.19.1.0/24 with
 # port 25 open), in namespaces of this test's own:
 #  1. --xdp-zero-copy: veth has no AF_XDP zero-copy, so the run stops before any probe

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks `cutpoint locate` NDJSON output against a lab's ground truth.
 
   check_locate.py --truth truth.json --ndjson out.ndjson [--label NAME]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks `cutpoint trace` NDJSON output against a lab topology.
 
 Usage:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # DPDK end to end, no NIC: inside the lab's prober namespace a DPDK net_af_packet port is
 # bound to the prober's interface (--no-huge --no-pci). `cutpoint trace --tx dpdk` over a
 # /24 must meet every expectation of the kernel-backend trace test, and `cutpoint locate

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Forgery: while `cutpoint locate` scans a lab prefix with a silent-drop filter, forged
 # SYN-ACKs, RSTs, ICMP errors and echo replies with wrong validation are sprayed at the
 # prober (from inside the destination namespace). Every forged packet must be counted as

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # lab.lab6_selfcheck: the dual-stack lab itself, without cutpoint (whose CLI does not speak
 # IPv6 yet). Brings up one lab per scenario (lab c6<PID>, one at a time, taken down by the
 # trap of lab_test_lib.sh whatever happens) and probes it from inside the prober namespace

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Shared set-up of the lab tests (tests/lab/*_test.sh); sourced, not run:
 #

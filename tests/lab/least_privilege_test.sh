@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Least privilege, proven per thread, in a lab. A running `cutpoint trace` is stopped
 # (SIGSTOP) while it sends — its status file exists, so sockets, capture and every thread
 # are up — and /proc/PID/task/*/status of every thread is read:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: `cutpoint locate` over IPv6 against a network-namespace lab with a
 # known filter (issue 12).
 #

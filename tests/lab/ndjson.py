@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Reading Cutpoint's NDJSON in the lab checkers: one JSON object with a string "type"
 per line, `meta` first and `stats` last.
 

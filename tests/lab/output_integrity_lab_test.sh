@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Nothing lost, nothing half-written, on live runs in a lab (issue 10, rows 2, 4, 5, 6,
 # and --resume / resume-file mode):
 #   flush    a slow trace: reply lines are in the file while the run is still going

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Replays, from inside a lab namespace, the genuine replies a previous run captured
 (its --pcap-out evidence file): every TCP reply and ICMP echo reply a target sent to the
 prober, sent again as they were. A later run under the same key must reject every one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Interrupt and resume, live: a scan of 198.19.1.0/24 x 16 ports (every probe draws a
 # SYN-ACK or a RST) is stopped by SIGINT part-way; its stats say interrupted, with the
 # probes left unsent and the resume file. Rerunning the same command with another

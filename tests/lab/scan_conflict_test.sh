@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A scan through an on-path injector (lab --scenario inject: router 2 forges a RST for
 # each SYN to TCP 25 of the filtered hosts, racing the real server's SYN-ACK): each such
 # port answers both ways, and the later of its replies carries "conflict": true. No other

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Load: `cutpoint scan` of a whole /16 in the lab at the highest rate (AF_PACKET TX ring,
 # two sender threads). Every reply that reached the prober's interface must be accounted
 # for: replies seen by the matcher + capture drops reported by pcap_stats = the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Sprays forged replies at the prober from inside a lab namespace: SYN-ACKs and RSTs in
 targets' names to random ports in the keyed range (1024-65535) with random acks, from the
 planned ports 25 and 443 and, for a quarter of the SYN-ACKs, from ports outside the plan

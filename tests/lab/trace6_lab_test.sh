@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: a mixed-family `cutpoint trace` (IPv4 and IPv6 targets in one run)
 # through a network-namespace lab (issue 12).
 #

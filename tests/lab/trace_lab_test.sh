@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: `cutpoint trace` through a network-namespace lab.
 #
 #   trace_lab_test.sh CUTPOINT_BINARY LISTENER_BINARY

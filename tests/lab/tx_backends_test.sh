@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Integration test: every TX backend puts the same bytes on the wire, IPv4 and IPv6.
 #
 #   tx_backends_test.sh TX_PROBE_TOOL LISTENER_BINARY

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helper for tests/lab/tx_backends_test.sh: sends one fixed set of probes (fixed key,
 // fixed send time, so the bytes are reproducible) through a chosen TX backend, and
 // captures them elsewhere in the lab. Meant to run only inside lab namespaces. The

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # lab.vantage: `locate --vantage` from two vantages of ONE lab, compared by `cutpoint report`.
 # The lab (tools/lab/lab.sh --second-vantage) is a chain of 4 routers whose router 2 silently
 # drops SYNs to port 25 of the filtered hosts, but only those arriving on its upstream link

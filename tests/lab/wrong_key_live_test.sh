@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The wrong-key hint in a live run, in a lab: run B's probes never reach the network (a
 # next-hop MAC nobody has) while run A, with another key, draws replies to the same prober
 # address. B's capture sees only A's replies: reply-shaped, addressed to it, none

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # check_layering.sh CXX ENGINE_INCLUDES CAPTURE_INCLUDES SESSION_INCLUDES
 # Each *_INCLUDES is a ;-separated include path list of a library of that layer.
 set -uo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package, end to end on this machine: cpack builds the .deb from the build
 # tree; its Depends come from dpkg-shlibdeps (no -dev package); `dpkg -i` installs it;
 # /usr/bin/cutpoint runs --version and a --dry-run as nobody; the postinst granted
@@ -47,6 +48,8 @@ grep -Eq -- '-dev( |,|$)' <<<"$depends" && fail "Depends names a -dev package"
 contents=$(dpkg-deb -c "$deb")
 grep -q ' \./usr/bin/cutpoint$' <<<"$contents" || fail "no ./usr/bin/cutpoint in the package"
 grep -q 'usr/share/doc/cutpoint/ndjson-schema.md' <<<"$contents" || fail "no ndjson-schema.md"
+grep -q 'usr/share/doc/cutpoint/schema/cutpoint-record.schema.json' <<<"$contents" || fail "no JSON Schema"
+grep -q 'usr/share/doc/cutpoint/LICENSE' <<<"$contents" || fail "no LICENSE"
 awk '{print $1}' <<<"$contents" | grep -q '^-..s\|^-.....s' && fail "a setuid/setgid file in the package"
 
 installed=1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test driver: a trace's NDJSON (docs/ndjson-schema.md) in, its RIPE Atlas traceroute
 // results out (engine/report/atlas_export.h), one per line, for check_atlas.py.
 #include <cstdio>

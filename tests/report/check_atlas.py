@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks cutpoint's RIPE Atlas traceroute export against the documented result format and
 against the trace it came from, hop by hop. Written apart from the C++ exporter, from the
 format's description, so the two do not share mistakes.

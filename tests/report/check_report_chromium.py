@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Opens a `cutpoint report -o FILE.html` page in headless Chromium and checks it against
 the NDJSON it was made from.
 

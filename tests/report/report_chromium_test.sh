@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end test of `cutpoint report -o FILE.html` in a real browser.
 #
 #   report_chromium_test.sh CUTPOINT_BINARY LISTENER_BINARY INJECTOR_BINARY

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # schema.fixtures: outputs made without the network, validated against docs/schema/ by
 # validate_ndjson.py — the NDJSON fixtures, match and locate --from-pcap on the lab capture
 # (with --asn-db, and cut short), --dry-run probes of trace, scan and locate (IPv4, IPv6,

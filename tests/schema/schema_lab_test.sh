@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # schema.lab: real live outputs validated against docs/schema/ (validate_ndjson.py). The
 # story lab (tools/lab/lab.sh --scenario story: a silent drop behind r3a, an on-path RST
 # injector on r3b, IPv4 and IPv6); every probe is sent from the lab's prober namespace.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Validate Cutpoint NDJSON files (and --status-file files) against docs/schema/.
 
 Usage: validate_ndjson.py [--schema-dir DIR] FILE...

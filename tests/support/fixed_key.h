@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fixed, public probe key of the tools that need reproducible probe bytes without a
 // key file: benchmarks, the fuzz targets and their seed generator, the lab's TX backend
 // tool and the DPDK tests. Never a scan's key. Header-only, no gtest: benches and fuzzers

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A test-only writer of MaxMind DB v2 files (the public "MaxMind DB File Format
 // Specification"), enough for ASN databases: a binary search tree with 24-bit records, the
 // 16-byte zero separator, a data section of maps {autonomous_system_number,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A full disk on any file system, without root: while a FileSizeLimit lives, writes past
 // `bytes` fail part-way (EFBIG; SIGXFSZ ignored). For the tests of the writers that must
 // leave whole records behind (pcap writer, output sink).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared helpers for the unit tests: byte builders for IPv4/TCP/ICMP packets, ICMP
 // errors with RFC 4884 extensions, link-layer wrappers, and a hex-diff assertion.
 // Everything here is written from the RFCs directly and uses no engine code except the

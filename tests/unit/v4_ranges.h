@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv4 ranges written in tests as host-order integer pairs, for the engine's 128-bit
 // target space (IPv4 lives in ::ffff:0:0/96).
 #ifndef CUTPOINT_TESTS_UNIT_V4_RANGES_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tools/args/arg_parser.h"
 
 #include "absl/status/status.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small GNU-style option parser for Cutpoint's programs (the `cutpoint` subcommands and
 // the lab's tools): "--name value", "--name=value", "-x value", "-xvalue", repeated
 // options, positional arguments and "--". Unknown options are errors; so are a flag given

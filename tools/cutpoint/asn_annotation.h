@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --asn-db for the probing commands: the databases loaded before anything is sent (a
 // missing or malformed file is exit 2), and what the meta record says about them.
 #ifndef CUTPOINT_TOOLS_CUTPOINT_ASN_ANNOTATION_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Entry points of the subcommands. Each returns a process exit code (exit_codes.h).
 #ifndef CUTPOINT_TOOLS_CUTPOINT_COMMANDS_H_
 #define CUTPOINT_TOOLS_CUTPOINT_COMMANDS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The options trace, scan and locate share, defined and parsed once: their option rows
 // and help, the probing configuration, the targeting options, and what follows from them
 // (the key, the route, the session's base configuration). Each command adds its own

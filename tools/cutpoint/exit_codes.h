@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How a command ends: process exit codes, chosen so a job scheduler can tell what kind of
 // failure it saw, and the frame that maps a command's error status to one, so that the
 // command itself reads as its happy path (RETURN_IF_ERROR / ASSIGN_OR_RETURN).

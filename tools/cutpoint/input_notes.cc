@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tools/cutpoint/input_notes.h"
 
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How the commands tell the user about input they could use only in part (the notes
 // themselves are engine/report/run_notes.h): warnings and hints on standard error, and
 // targets the blocklists or --skip-reserved left out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `cutpoint locate`: per target, the test probe (TCP SYN to --port) is swept over TTLs
 // together with its controls — the same host on control ports and ICMP echo, the other
 // targets of its network, explicit control hosts — interleaved in one randomized sweep;

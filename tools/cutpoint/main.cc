@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `cutpoint` command: dispatches to the subcommands.
 #include <cstdio>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `cutpoint match`: the live matcher run over a saved capture, given the scan's key.
 #include <cstdio>
 #include <memory>

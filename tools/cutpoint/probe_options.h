@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parsing and validation of single option values, and the send backend they choose.
 #ifndef CUTPOINT_TOOLS_CUTPOINT_PROBE_OPTIONS_H_
 #define CUTPOINT_TOOLS_CUTPOINT_PROBE_OPTIONS_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --progress: the session's progress as a status line on stderr — once a second while
 // probes are sent, once when sending ends (or is interrupted), once a second through the
 // cooldown, and once when the capture stops — and, for `locate`, a line per round.

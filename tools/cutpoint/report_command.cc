@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `cutpoint report`: the verdicts of locate runs from several vantage points, compared
 // per (target, test port): which targets are blocked from one vantage and open from
 // another. Reading is engine/report/verdict_reader.h, comparing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The records that frame every command's output: the meta record first (one builder for
 // all commands), the stats record last, and whole lines only when a run fails midway.
 #ifndef CUTPOINT_TOOLS_CUTPOINT_RUN_RECORDS_H_

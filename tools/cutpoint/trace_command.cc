@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `cutpoint trace` and `cutpoint scan`: TCP SYN and ICMP echo probes to many targets ×
 // TTLs (trace) or at one TTL (scan, the zmap/masscan job), every reply matched back to
 // its probe, NDJSON out.

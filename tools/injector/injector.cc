@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cutpoint-lab-injector: an on-path TCP RST injector for the Cutpoint
 // network-namespace lab (tools/lab/lab.sh --scenario inject / story), IPv4 and
 // IPv6.

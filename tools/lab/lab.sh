@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Cutpoint network-namespace lab, dual stack (IPv4 and IPv6 on every link).
 #
 # Chain topology (every scenario except "story"):

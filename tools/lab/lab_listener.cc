@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cutpoint-lab-listener: a minimal TCP accept-and-close server for the
 // Cutpoint network-namespace lab (tools/lab/lab.sh).
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Summarizes a `cutpoint trace` NDJSON file: per probe kind and TTL, who answered how."""
 import collections
 import os

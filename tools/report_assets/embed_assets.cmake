@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Writes OUTPUT: a C++ header holding each file of INPUTS (a ;-list of NAME=PATH) as
 # `inline constexpr char NAME[]`, so the report's CSS and script stay real files in the
 # source tree and still end up inside the one HTML file. Run with cmake -P.

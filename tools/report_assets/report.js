@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cutpoint report: draws the per-target table, ladders and evidence from the JSON embedded
 // in #report-data. Everything is built with DOM calls and textContent (never innerHTML
 // from data), so hostile strings in the NDJSON stay text. Rows are rendered a page at a

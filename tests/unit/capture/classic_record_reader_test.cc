@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PcapSource reads regular classic pcap files with its own record reader and hands odd
 // records over to libpcap. Whatever the file, the frames and the final outcome must be
 // exactly what libpcap alone yields: each case here is read both ways and compared. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dual-stack pieces of the send side that need no root and send nothing: per-family
 // Ethernet framing (byte-exact headers, checked against libtins too), the hand-made IPv6
 // test probes (checksums checked by libtins), the raw sender's and the route lookup's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hand-made IPv6 probes shaped as the IPv6 spec (notes/ipv6-spec) lays them out, for the
 // send-side tests while the probe builder grows IPv6: a TCP SYN of 76 bytes (IPv6 header
 // + 36 bytes of TCP with MSS, NOP, NOP, timestamps) and an ICMPv6 echo request of 56

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The rtnetlink messages of the IPv6 next-hop lookup, on bytes a Linux 6.x kernel sent
 // (captured once inside a throwaway namespace pair: v6a 2001:2::1/64, ifindex 2, a route
 // 2001:2:0:1::/64 via 2001:2::2, that neighbour PERMANENT with 02:00:00:00:00:0b, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // pcap files written by PcapWriter, read back by PcapSource and matched frame by frame.
 #include <pcap/pcap.h>
 

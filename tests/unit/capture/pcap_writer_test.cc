@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PcapWriter: the file holds whole records only, even when a write fails part-way (cut
 // back to the last whole record, the error kept and returned); a deferred writer leaves
 // an existing file untouched until Start().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reply capture filter, compiled by libpcap and run on hand-made frames: what must
 // pass (every reply kind, IPv6 replies behind extension headers) and what must not.
 #include "capture/reply_filter.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/send/sender_factory.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "capture/send/xsk_kick.h"
 
 #include <gtest/gtest.h>

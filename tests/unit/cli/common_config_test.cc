@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The options trace, scan and locate share: one parser, each command's defaults, one
 // order of checks, and help that states each command's own defaults.
 #include "tools/cutpoint/common_config.h"

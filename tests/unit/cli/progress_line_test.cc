@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The --progress status line (tools/cutpoint): its exact format, and when it is printed.
 #include "tools/cutpoint/progress_line.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The frame every command runs in: usage errors, --help, and error statuses mapped to
 // the documented exit codes.
 #include <string>

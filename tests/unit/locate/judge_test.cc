@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Verdicts from synthetic observations: a 4-router path (hops 198.18.k.2 at TTL k+1...),
 // targets at distance 5 in 198.19.1.0/24, test port 25, controls 443 and ICMP echo.
 #include "engine/locate/judge.h"

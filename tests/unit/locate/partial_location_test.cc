@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where a partial drop is placed. The lab's filter (tests/lab/README.md, lab.locate.partial):
 // hop 2 drops half the test SYNs at random, so rows from TTL 3 on pass with 0.5 and the
 // rows of TTL 1-2 always; four attempts per cell, TTL 1-12, targets at distance 5.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Synthetic locate observations for simulations over many targets: a path of routers
 // 198.18.(ttl-1).2 up to `distance`, then the target itself; the layout's kinds are the
 // test (kind 0), a control port and ICMP echo (kind 2).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Verdicts of several vantages compared: blocked from one and open from another is a
 // difference in either direction; inconclusive, unreachable or missing on one side never
 // is (no false accusation); a target judged twice from one vantage must agree.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The in-process forgery check (issue 10, row 9): forged TCP replies, addressed to the
 // planned targets and ports, through the matcher of a default `locate` run. A forger who
 // does not know the key must guess the keyed source port, the padded TTL/attempt/tick and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Matcher round trips: replies built from our own probe bytes, as a real responder or
 // router would build them, must map back to the probe with every record field right.
 #include "engine/match/matcher.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/match/reply_record.h"
 
 #include "gtest/gtest.h"

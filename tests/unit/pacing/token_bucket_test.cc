@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/pacing/token_bucket.h"
 
 #include <cstdint>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Probe format 3 golden values, computed from the format as documented in
 engine/probe/probe_codec.h (and, for the IPv6 probe bytes, engine/probe/probe_layout.h)
 with Python's hashlib and the `openssl enc -aes-128-ecb` CLI: an implementation

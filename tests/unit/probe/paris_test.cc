@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Paris-traceroute flow constancy: the header fields per-flow load balancers hash must be
 // identical for every TTL, attempt and send time of one flow.
 #include <random>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Probe crafting checked by an independent parser and serializer: libtins.
 #include "engine/probe/probe_builder.h"
 

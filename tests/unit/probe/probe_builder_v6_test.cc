@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv6 probe crafting checked by an independent parser and serializer: libtins.
 #include <tins/icmpv6.h>
 #include <tins/ipv6.h>

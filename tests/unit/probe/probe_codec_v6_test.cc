@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The keyed identity of IPv6 flows: the two-block flow derivation, the flow label, round
 // trips, and separation from IPv4 flows.
 #include <bit>

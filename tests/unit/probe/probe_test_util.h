@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared fixtures for the probe tests: a fixed key, addresses and send times.
 #ifndef CUTPOINT_TESTS_UNIT_PROBE_PROBE_TEST_UTIL_H_
 #define CUTPOINT_TESTS_UNIT_PROBE_PROBE_TEST_UTIL_H_

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 10, row 11: the default permutation seed (written to resume files, shown in their
 // mismatch messages) must not be key bytes.
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML page: self-contained (no URL that would make a request), summary counts in plain
 // HTML, and hostile strings from the NDJSON never become markup or end the data script.
 #include "engine/report/html_report.h"

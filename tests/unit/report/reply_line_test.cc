@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WriteReplyLine against the JsonLine reference (FormatReply) and against exact strings.
 #include "engine/report/reply_line.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The page's data: valid JSON whatever the strings hold, replies grouped per target with
 // their fields in the documented order, and trace targets listed when there are no verdicts.
 #include "engine/report/report_data.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML report's model: records of trace and locate outputs read into runs, replies,
 // verdicts and cuts; bad lines are errors naming FILE:LINE; counts and cut groups.
 #include "engine/report/report_model.h"

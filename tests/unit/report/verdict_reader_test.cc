@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading locate's NDJSON back: good lines give their fields, every malformed line a clear
 // error naming FILE:LINE, and runs of one file (--resume) supersede cut-short ones.
 #include "engine/report/verdict_reader.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The capability check's decision: which capabilities a live run needs per backend, and
 // the refusal's text (missing capability, the setcap line with the binary's path, root).
 #include "session/capability_check.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MatchCaptureToSink (two threads, batches) against the one-thread loop it replaces: the
 // same lines in the same order, the same counters, the same handling of a read error.
 #include "session/capture_pipeline.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RunInEveryThread: the function runs in every thread there is (also threads started by
 // other threads meanwhile), a failure in any thread is an error naming it, and a thread
 // that blocks the signal makes it fail rather than be skipped.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RunLiveScan on the fakes: an interrupted run saves the positions it did not send, and a
 // run that finds the resume file sends exactly those (with another sender count, too).
 #include "session/live_scan.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `locate --resume` state file: round trip, refusal of another run's file, and which
 // replies a resumed run keeps.
 #include "session/locate_resume.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The locate sweep driver against a simulated network: a fake ProbeRunner answers every
 // probe it is given as a path of routers 198.18.(ttl-1).2 and the target would, and
 // feeds the replies through the handler into the sweep. Checks the rounds (TTL windows,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OutputSink: whole lines only, even when a write fails part-way (the file is cut back
 // to its last whole line); nothing written before Begin(); --resume appends; the
 // periodic flush; the second signal writes the lines already formatted.

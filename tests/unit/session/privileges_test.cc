@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DropPrivileges, process-wide: in a forked child started as root with threads already
 // running (as DPDK's are when the drop happens), every thread afterwards — and a thread
 // started later by one of them — holds no capability, an empty bounding set, NO_NEW_PRIVS

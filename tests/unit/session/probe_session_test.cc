@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ProbeSession with fake backends, no root: the send side (a sender offering
 // ProbeBurstSender gets specs, built in place, partial bursts retried with the same send
 // time; others get built packets, and so does every sender when probes are recorded as

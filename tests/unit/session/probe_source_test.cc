@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ProbeSource::Fill, the send loop's batch call, against At for every source kind.
 #include "session/probe_source.h"
 

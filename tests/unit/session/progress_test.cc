@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ProgressMeter's arithmetic on given clock readings, and the status record's bytes.
 #include "session/progress.h"
 

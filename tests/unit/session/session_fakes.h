@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fakes to run a ProbeSession without root or a network: every probe a FakeSender sends
 // is carried by a FakeNetwork, whose responder may answer it with frames (a SYN-ACK, a
 // time exceeded... built from the probe's bytes by test_util.h), and a FakeCapture

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A capture cut short, at every byte: `locate --from-pcap` (ReadCapture) and `match`
 // (MatchCaptureToSink) read up to the cut and use every whole packet before it, mark the
 // stats capture_truncated with the offset of the record cut short, and a cut at a record

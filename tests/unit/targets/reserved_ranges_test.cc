@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "engine/targets/reserved_ranges.h"
 
 #include "gtest/gtest.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ShardOrder::Fill and ProbePlan::FillSpecs against At/SpecAt, and all of them against a
 // reference copy of the order as it was before the batch forms (hardware division, the
 // original Feistel code): resume files store positions, so no probe may move.

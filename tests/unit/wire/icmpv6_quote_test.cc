@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ICMPv6 errors through the parser, byte-level round trips against libtins: every reply
 // kind (time exceeded, destination unreachable codes 0-7, packet too big, parameter
 // problem) quoting each probe, with and without RFC 4884 extensions (RFC 4950 MPLS), with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The IPv6 half of the packet parser: the fixed header, the extension header walk, TCP and
 // ICMPv6 echo over IPv6, and every way a chain can be broken. Packets come from libtins
 // (ipv6_test_packets.h); quotes and ICMPv6 errors are in icmpv6_quote_test.cc.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // IPv6 packets built by libtins, the independent oracle of the IPv6 parser and frame
 // tests: probes laid out as docs (the IPv6 spec) say, the target's TCP and echo replies,
 // and ICMPv6 errors as routers send them (quotes, RFC 4884 extensions with RFC 4950 MPLS

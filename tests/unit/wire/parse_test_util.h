@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The parser tests' one way to call the parser: on an exactly-sized heap copy (ASan catches
 // any over-read), checking that every pointer handed back lies inside the buffer, then
 // re-pointed into the caller's vector so the views stay valid.
