@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "engine/base/status_macros.h"
@@ -24,6 +25,14 @@ absl::Status ReadString(const Json& record, const char* key, std::string* out) {
   if (!it->is_string())
     return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not a string"));
   *out = it->get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status ReadBool(const Json& record, const char* key, bool* out) {
+  auto it = record.find(key);
+  if (it == record.end()) return absl::OkStatus();
+  if (!it->is_boolean()) return absl::InvalidArgumentError(absl::StrCat("'", key, "' is not a bool"));
+  *out = it->get<bool>();
   return absl::OkStatus();
 }
 
@@ -83,8 +92,15 @@ absl::Status ParseMeta(const Json& record, ReportRun* run) {
   RETURN_IF_ERROR(ReadString(record, "key_fingerprint", &run->key_fingerprint));
   RETURN_IF_ERROR(ReadString(record, "vantage", &run->vantage));
   RETURN_IF_ERROR(ReadString(record, "start_time", &run->start_time));
-  RETURN_IF_ERROR(ReadString(record, "source", &run->source));
-  if (run->source.empty()) RETURN_IF_ERROR(ReadString(record, "source_v6", &run->source));
+  RETURN_IF_ERROR(ReadString(record, "source", &run->source_v4));
+  RETURN_IF_ERROR(ReadString(record, "source_v6", &run->source_v6));
+  run->source = run->source_v4.empty() ? run->source_v6 : run->source_v4;
+  std::optional<int> number;
+  RETURN_IF_ERROR(ReadInt(record, "ttl_min", &number));
+  run->ttl_min = number.value_or(0);
+  number.reset();
+  RETURN_IF_ERROR(ReadInt(record, "attempts", &number));
+  run->attempts = number.value_or(0);
   RETURN_IF_ERROR(ReadStringList(record, "argv", &run->argv));
   RETURN_IF_ERROR(ReadStringList(record, "probes", &run->probes));
   return ReadStringList(record, "asn_dbs", &run->asn_dbs);
@@ -148,6 +164,7 @@ absl::Status ParseVerdict(const Json& record, ReportVerdict* verdict) {
   RETURN_IF_ERROR(ReadString(record, "reason", &verdict->reason));
   RETURN_IF_ERROR(ReadString(record, "scope", &verdict->scope));
   RETURN_IF_ERROR(ReadString(record, "cut_prefix", &verdict->cut_prefix));
+  RETURN_IF_ERROR(ReadBool(record, "control_host", &verdict->control_host));
   RETURN_IF_ERROR(ReadString(record, "vantage", &verdict->vantage));
   RETURN_IF_ERROR(ReadString(record, "after_addr", &verdict->after_addr));
   RETURN_IF_ERROR(ReadString(record, "before_addr", &verdict->before_addr));
@@ -179,6 +196,12 @@ absl::Status ParseCut(const Json& record, ReportCut* cut) {
   RETURN_IF_ERROR(ReadInt(record, "before_ttl", &cut->before_ttl));
   RETURN_IF_ERROR(ReadInt(record, "icmp_code", &cut->icmp_code));
   return ReadInt64(record, "after_asn", &cut->after_asn);
+}
+
+// "record without 'x'" becomes "verdict record without 'x'": says which record lacks it.
+absl::Status NameRecord(absl::string_view kind, absl::Status status) {
+  if (status.ok() || !absl::StartsWith(status.message(), "record without")) return status;
+  return absl::InvalidArgumentError(absl::StrCat(kind, " ", status.message()));
 }
 
 // What reading one file remembers across its lines.
@@ -213,7 +236,7 @@ absl::Status AddRecord(const Json& record, absl::string_view file, int line, int
   if (kind == "reply") {
     ReportReply reply;
     reply.run = *run;
-    RETURN_IF_ERROR(ParseReply(record, &reply));
+    RETURN_IF_ERROR(NameRecord(kind, ParseReply(record, &reply)));
     if (reply.time_us > 0) {
       if (model->first_time_us == 0 || reply.time_us < model->first_time_us) {
         model->first_time_us = reply.time_us;
@@ -224,7 +247,7 @@ absl::Status AddRecord(const Json& record, absl::string_view file, int line, int
   } else if (kind == "verdict") {
     ReportVerdict verdict;
     verdict.run = *run;
-    RETURN_IF_ERROR(ParseVerdict(record, &verdict));
+    RETURN_IF_ERROR(NameRecord(kind, ParseVerdict(record, &verdict)));
     if (verdict.vantage.empty()) verdict.vantage = model->runs[*run].vantage;
     // A run resumed with --resume appends to the file of the run it continues: its
     // verdict on a (target, port) replaces the interrupted run's.
@@ -238,7 +261,7 @@ absl::Status AddRecord(const Json& record, absl::string_view file, int line, int
   } else if (kind == "cut") {
     ReportCut cut;
     cut.run = *run;
-    RETURN_IF_ERROR(ParseCut(record, &cut));
+    RETURN_IF_ERROR(NameRecord(kind, ParseCut(record, &cut)));
     if (file_state->cuts_run != *run) {  // and its cuts replace the earlier runs' cuts
       std::erase_if(model->cuts, [&](const ReportCut& old) {
         return old.run >= file_state->first_run && old.run < *run;

@@ -21,6 +21,8 @@ struct ReportRun {
   std::string file;  // the NDJSON file it came from
   int line = 0;      // line of its meta record
   std::string command, version, key_fingerprint, vantage, start_time, source;
+  std::string source_v4, source_v6;  // the meta's "source" and "source_v6" ("" when absent)
+  int ttl_min = 0, attempts = 0;     // 0 when the meta has none
   std::vector<std::string> argv;
   std::vector<std::string> probes;
   std::vector<std::string> asn_dbs;  // annotation files named by the meta, as text
@@ -46,6 +48,7 @@ struct ReportVerdict {
   std::string target, verdict, mechanism, reason, scope, cut_prefix, vantage;
   std::string after_addr, before_addr, icmp_from;
   int port = 0;
+  bool control_host = false;
   std::optional<int> after_ttl, before_ttl, icmp_code, distance;
   std::optional<int64_t> after_asn, target_asn;
   std::vector<ReportEvidence> evidence;

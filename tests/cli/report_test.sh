@@ -62,7 +62,35 @@ sed '3s/"verdict":"reachable"/"verdict":"blocked"/' upstream-b.ndjson >unknown.n
 expect_error 2 "unknown.ndjson:3: unknown verdict 'blocked'" upstream-a.ndjson unknown.ndjson
 printf '\x00\xff garbage\n' >binary.ndjson
 expect_error 2 "binary.ndjson:1: not valid JSON" upstream-a.ndjson binary.ndjson
-expect_error 2 "a report compares at least two vantages" upstream-a.ndjson
+expect_error 2 "a report compares at least two vantages" --json upstream-a.ndjson
+# One vantage as text: the accused targets with where they were cut, the rest counted.
+"$CUTPOINT" report upstream-a.ndjson >one.out || fail "report of one vantage: exit $?"
+grep -q '^198.19.1.102      25  rst_injection (in_path)  after hop 2 (198.18.1.2) – before hop 3 (198.18.2.2)' one.out ||
+  fail "report of one vantage: no rst_injection row: $(cat one.out)"
+[[ $(tail -n 1 one.out) == "1 more target reachable" ]] || fail "report of one vantage: last line $(tail -n 1 one.out)"
+# The other views of the same file; --target narrows any of them to one address.
+"$CUTPOINT" report --format csv upstream-a.ndjson >one.csv || fail "--format csv: exit $?"
+[[ $(wc -l <one.csv) -eq 6 ]] || fail "--format csv: want a header and 5 rows, got $(wc -l <one.csv) lines"
+"$CUTPOINT" report --format markdown --target 198.19.1.101 upstream-a.ndjson >one.md || fail "--format markdown: exit $?"
+grep -q '^| 198.19.1.101 | 25 | silent_drop |' one.md || fail "--format markdown --target: $(cat one.md)"
+grep -q '198.19.1.102' one.md && fail "--target 198.19.1.101 also shows 198.19.1.102"
+"$CUTPOINT" report --format dot upstream-a.ndjson >one.dot || fail "--format dot: exit $?"
+head -n 1 one.dot | grep -q '^digraph' || fail "--format dot: $(head -n 1 one.dot)"
+# --asn-db: the hops and targets the records leave unannotated get their AS.
+printf '198.18.1.0\t198.18.1.255\t64501\tNL\tTRANSIT-A\n198.19.1.0\t198.19.1.255\t64510\tCH\tTARGET-NET\n' >asn.tsv
+"$CUTPOINT" report --asn-db asn.tsv upstream-a.ndjson >asn.out || fail "report --asn-db: exit $?"
+grep -q '^198.19.1.101 .* after hop 2 (198.18.1.2, AS64501) .*AS64510' asn.out ||
+  fail "report --asn-db: no AS in the silent_drop row: $(cat asn.out)"
+expect_error 2 "--asn-db nonexistent.tsv: No such file or directory" --asn-db nonexistent.tsv upstream-a.ndjson
+# A trace's output: an mtr-like hop table per target.
+cp "$FIXTURES/trace_small.ndjson" .
+"$CUTPOINT" report trace_small.ndjson >trace.out || fail "report of a trace: exit $?"
+[[ $(head -n 1 trace.out) == "198.19.1.2 (trace trace_small.ndjson)" ]] || fail "trace view: $(head -n 1 trace.out)"
+grep -Eq '^  2  198\.18\.1\.2 +2/4 +50%' trace.out || fail "trace view: no TTL 2 row: $(cat trace.out)"
+expect_error 2 "--format csv lists locate verdicts, and the input has none" --format csv trace_small.ndjson
+expect_error 2 "--target 198.19.9.9: the input has no record of it" --target 198.19.9.9 upstream-a.ndjson
+expect_error 2 "--target must be an address (got 'x')" --target x upstream-a.ndjson
+expect_error 2 "--all is for --format text or markdown" --all --format csv upstream-a.ndjson
 expect_error 2 "cannot read 'nonexistent.ndjson'" upstream-a.ndjson nonexistent.ndjson
 expect_error 2 "report needs the NDJSON outputs"
 expect_error 2 "unknown option" --bogus upstream-a.ndjson
@@ -90,7 +118,7 @@ head -c 15 stdout.html | grep -q '^<!DOCTYPE html>' || fail "--format html does 
 expect_error 2 "broken.ndjson:4: not valid JSON" broken.ndjson -o bad.html
 [[ -e bad.html ]] && fail "a refused report left bad.html"
 expect_error 2 "cut.ndjson:7: the last line is cut short" cut.ndjson -o bad.html
-expect_error 2 "--format must be text, json or html (got 'xml')" --format xml upstream-a.ndjson
+expect_error 2 "--format must be text, markdown, csv, dot, atlas, json or html (got 'xml')" --format xml upstream-a.ndjson
 expect_error 2 "--json and --format html contradict each other" --json --format html upstream-a.ndjson
 
 echo "cli.report: $failures failed"

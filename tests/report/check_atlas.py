@@ -4,7 +4,7 @@
 against the trace it came from, hop by hop. Written apart from the C++ exporter, from the
 format's description, so the two do not share mistakes.
 
-usage: check_atlas.py DRIVER TRACE.ndjson
+usage: check_atlas.py COMMAND... TRACE.ndjson   (e.g. cutpoint report --format atlas)
 """
 import ipaddress
 import json
@@ -118,11 +118,11 @@ def compare(result, meta, hops_by_ttl):
 
 
 def main():
-    driver, trace_path = sys.argv[1], sys.argv[2]
+    command, trace_path = sys.argv[1:-1], sys.argv[-1]
     with open(trace_path) as f:
         trace_lines = [line for line in f if line.strip()]
     meta, flows = expected_flows(trace_lines)
-    output = subprocess.run([driver, trace_path], check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(command + [trace_path], check=True, capture_output=True, text=True).stdout
     results = [json.loads(line) for line in output.splitlines()]
     seen = set()
     for result in results:

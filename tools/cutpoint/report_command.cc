@@ -3,10 +3,12 @@
 // per (target, test port): which targets are blocked from one vantage and open from
 // another. Reading is engine/report/verdict_reader.h, comparing
 // engine/locate/vantage_compare.h; this file only reads the files and prints.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -21,7 +23,10 @@
 #include "engine/report/json_line.h"
 #include "engine/report/records.h"
 #include "engine/report/report_model.h"
+#include "engine/report/report_views.h"
 #include "engine/report/verdict_reader.h"
+#include "engine/wire/ip_address.h"
+#include "tools/cutpoint/asn_annotation.h"
 #include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
@@ -32,7 +37,14 @@ namespace {
 constexpr cmdline::OptionSpec kReportOptions[] = {
     {"json", 0, "", "write NDJSON: a vantage_diff record per differing target, a summary per port"},
     {"output", 'o', "FILE", "write the report to FILE; FILE.html means --format html"},
-    {"format", 0, "FORMAT", "text (default), json (as --json) or html: one self-contained page"},
+    {"format", 0, "FORMAT",
+     "text (default), markdown, csv, dot (Graphviz), atlas (RIPE Atlas traceroute results), json "
+     "(as --json) or html: one self-contained page"},
+    {"all", 0, "", "text, markdown: a row for every verdict, not only the accused ones"},
+    {"target", 0, "ADDR", "text, markdown, csv, dot, atlas: only this target (and its hop table)"},
+    {"asn-db", 0, "FILE",
+     "annotate hops and targets the records leave unannotated with AS numbers from FILE "
+     "(pfx2as, ip2asn or .mmdb; repeatable)"},
     {"report-max-targets", 0, "N",
      "html: embed the ladders (replies) of at most N targets, blocked ones first (20000)"},
     {"help", 'h', "", "show this help"},
@@ -41,7 +53,8 @@ constexpr cmdline::OptionSpec kReportOptions[] = {
 void PrintReportHelp() {
   std::printf(
       "usage: cutpoint report [--json] FILE.ndjson...\n"
-      "       cutpoint report FILE.ndjson... -o report.html\n\n"
+      "       cutpoint report FILE.ndjson... -o report.html\n"
+      "       cutpoint report --format text|markdown|csv|dot|atlas [--target ADDR] FILE.ndjson...\n\n"
       "Compares the verdicts of 'cutpoint locate' runs from several vantage points (each run\n"
       "tagged with --vantage NAME; a file without a tag is named by its file name) and lists\n"
       "the targets blocked from one vantage and open from another. Inconclusive or missing\n"
@@ -50,6 +63,10 @@ void PrintReportHelp() {
       "from 'locate' or 'trace' outputs: provenance, verdict counts, the cuts grouped by AS\n"
       "and hop, a per-target path ladder with the evidence, and filters. CSS, script and\n"
       "data are inline: the page requests nothing and opens offline.\n\n"
+      "Text (one run, or --all / --target) lists the accused targets first, each with where\n"
+      "it was cut and one line of evidence, and counts the rest; a trace's output gets an\n"
+      "mtr-like hop table per target. --format markdown is the same for tickets; csv, dot\n"
+      "and atlas export the verdicts, the paths and the traces for other tools.\n\n"
       "options:\n%s",
       cmdline::FormatOptionsHelp(kReportOptions).c_str());
 }
@@ -91,18 +108,49 @@ absl::Status WriteReport(const std::string& path, const std::string& text) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const std::string& output,
-                                  size_t max_ladder_targets) {
+// Every file read into one model, annotated from --asn-db when given.
+absl::StatusOr<report::ReportModel> ReadModel(const std::vector<std::string>& files,
+                                              const asn::AsnTable* asn_table) {
   report::ReportModel model;
   for (const std::string& path : files) {
     ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
     RETURN_IF_ERROR(report::AddNdjson(path, text, &model));
   }
+  if (asn_table != nullptr) report::AnnotateReportModel(*asn_table, &model);
+  return model;
+}
+
+absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const std::string& output,
+                                  size_t max_ladder_targets, const asn::AsnTable* asn_table) {
+  ASSIGN_OR_RETURN(report::ReportModel model, ReadModel(files, asn_table));
   std::string title;
   for (const std::string& path : files) {
     absl::StrAppend(&title, title.empty() ? "" : ", ", FileVantage(path));
   }
   RETURN_IF_ERROR(WriteReport(output, report::RenderHtmlReport(model, title, max_ladder_targets)));
+  return kExitOk;
+}
+
+// The verdicts of `files` through the strict reader (engine/report/verdict_reader.h).
+absl::StatusOr<std::vector<locate::VantageVerdict>> ReadAllVerdicts(
+    const std::vector<std::string>& files) {
+  std::vector<locate::VantageVerdict> verdicts;
+  for (const std::string& path : files) {
+    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+    ASSIGN_OR_RETURN(std::vector<locate::VantageVerdict> file_verdicts,
+                     report::ReadVerdicts(path, FileVantage(path), text));
+    verdicts.insert(verdicts.end(), file_verdicts.begin(), file_verdicts.end());
+  }
+  return verdicts;
+}
+
+absl::StatusOr<int> RenderView(const report::ReportModel& model, report::ReportView view,
+                               const std::unique_ptr<session::AsnDatabases>& asn_dbs,
+                               report::ReportViewOptions* options, const std::string& output) {
+  options->view = view;
+  options->asn_table = AsnTableOf(asn_dbs);
+  ASSIGN_OR_RETURN(std::string out, report::RenderReportView(model, *options));
+  RETURN_IF_ERROR(WriteReport(output, out));
   return kExitOk;
 }
 
@@ -116,10 +164,26 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   // Without --format: --json, else the output file's extension, else text.
   const bool html_file = output.size() > 5 && output.compare(output.size() - 5, 5, ".html") == 0;
   if (format.empty()) format = args.Has("json") ? "json" : html_file ? "html" : "text";
-  if (format != "text" && format != "json" && format != "html") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--format must be text, json or html (got '", format, "')"));
+  const std::optional<report::ReportView> view = report::ParseReportView(format);
+  if (!view && format != "json" && format != "html") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format must be text, markdown, csv, dot, atlas, json or html (got '", format, "')"));
   }
+  report::ReportViewOptions view_options;
+  if (std::optional<std::string> text = args.Get("target")) {
+    if (!view) return absl::InvalidArgumentError("--target is for text, markdown, csv, dot, atlas");
+    absl::StatusOr<wire::IpAddress> target = wire::ParseIpAddress(*text);
+    if (!target.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--target must be an address (got '", *text, "')"));
+    }
+    view_options.target = *target;
+  }
+  view_options.all = args.Has("all");
+  if (view_options.all && view != report::ReportView::kText && view != report::ReportView::kMarkdown) {
+    return absl::InvalidArgumentError("--all is for --format text or markdown");
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<session::AsnDatabases> asn_dbs,
+                   LoadAsnDatabasesOption(args.GetAll("asn-db")));
   if (args.Has("json") && format != "json") {
     return absl::InvalidArgumentError("--json and --format " + format + " contradict each other");
   }
@@ -132,14 +196,36 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
           absl::StrCat("--report-max-targets must be a count (got '", *text, "')"));
     }
   }
-  if (format == "html") return RunHtmlReport(files, output, max_ladder_targets);
-  std::vector<locate::VantageVerdict> verdicts;
-  for (const std::string& path : files) {
-    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
-    ASSIGN_OR_RETURN(std::vector<locate::VantageVerdict> file_verdicts,
-                     report::ReadVerdicts(path, FileVantage(path), text));
-    verdicts.insert(verdicts.end(), file_verdicts.begin(), file_verdicts.end());
+  if (format == "html") return RunHtmlReport(files, output, max_ladder_targets, AsnTableOf(asn_dbs));
+  if (view) {
+    ASSIGN_OR_RETURN(report::ReportModel model, ReadModel(files, AsnTableOf(asn_dbs)));
+    if (model.verdicts.empty()) return RenderView(model, *view, asn_dbs, &view_options, output);
+    // Verdicts pass the strict reader too: it names FILE:LINE for a verdict it does not
+    // know, and the comparison refuses one vantage judging a target two ways.
+    std::vector<std::string> verdict_files;
+    for (const report::ReportVerdict& verdict : model.verdicts) {
+      const std::string& file = model.runs[verdict.run].file;
+      if (std::find(verdict_files.begin(), verdict_files.end(), file) == verdict_files.end()) {
+        verdict_files.push_back(file);
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<locate::VantageVerdict> verdicts, ReadAllVerdicts(verdict_files));
+    if (report::VantageCount(model) < 2) {
+      return RenderView(model, *view, asn_dbs, &view_options, output);
+    }
+    ASSIGN_OR_RETURN(locate::VantageComparison comparison, locate::CompareVantages(verdicts));
+    // Several vantages as plain text: what differs between them, unless rows are asked for.
+    if (*view != report::ReportView::kText || view_options.all || view_options.target) {
+      return RenderView(model, *view, asn_dbs, &view_options, output);
+    }
+    std::string out;
+    for (const std::string& text : locate::FormatVantageReport(comparison)) {
+      absl::StrAppend(&out, text, "\n");
+    }
+    RETURN_IF_ERROR(WriteReport(output, out));
+    return kExitOk;
   }
+  ASSIGN_OR_RETURN(std::vector<locate::VantageVerdict> verdicts, ReadAllVerdicts(files));
   ASSIGN_OR_RETURN(locate::VantageComparison comparison, locate::CompareVantages(verdicts));
   std::string out;
   if (format == "json") {
@@ -152,10 +238,6 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
     for (const locate::PortComparison& port : comparison.ports) {
       report::FormatVantageSummary(comparison, port, &line);
       absl::StrAppend(&out, line.Finish());
-    }
-  } else {
-    for (const std::string& text : locate::FormatVantageReport(comparison)) {
-      absl::StrAppend(&out, text, "\n");
     }
   }
   RETURN_IF_ERROR(WriteReport(output, out));

@@ -97,7 +97,7 @@ TEST(ReportModelTest, BadInputNamesFileAndLine) {
   EXPECT_EQ(Error(std::string(kMeta) + "\n" + kOpen),
             "in.ndjson:2: the last line is cut short (no newline): a run stopped while writing");
   EXPECT_EQ(Error(Lines({kMeta, kOpen, R"({"type":"verdict","target":"198.19.1.2","port":25})"})),
-            "in.ndjson:3: record without 'verdict'");
+            "in.ndjson:3: verdict record without 'verdict'");
   EXPECT_EQ(Error(Lines({kMeta, R"({"type":"reply","target":"a","probe":"icmp-echo","kind":"x",)"
                                 R"("from":"b","ttl":"3"})"})),
             "in.ndjson:2: 'ttl' is not an integer");
