@@ -88,6 +88,9 @@ cp "$FIXTURES/trace_small.ndjson" .
 [[ $(head -n 1 trace.out) == "198.19.1.2 (trace trace_small.ndjson)" ]] || fail "trace view: $(head -n 1 trace.out)"
 grep -Eq '^  2  198\.18\.1\.2 +2/4 +50%' trace.out || fail "trace view: no TTL 2 row: $(cat trace.out)"
 expect_error 2 "--format csv lists locate verdicts, and the input has none" --format csv trace_small.ndjson
+"$CUTPOINT" report --format atlas - <trace_small.ndjson >stdin.atlas || fail "report - (stdin): exit $?"
+"$CUTPOINT" report --format atlas trace_small.ndjson | cmp -s - stdin.atlas || fail "report - differs from the file's"
+[[ -s stdin.atlas ]] || fail "report --format atlas: empty"
 expect_error 2 "--target 198.19.9.9: the input has no record of it" --target 198.19.9.9 upstream-a.ndjson
 expect_error 2 "--target must be an address (got 'x')" --target x upstream-a.ndjson
 expect_error 2 "--all is for --format text or markdown" --all --format csv upstream-a.ndjson

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -71,7 +72,14 @@ void PrintReportHelp() {
       cmdline::FormatOptionsHelp(kReportOptions).c_str());
 }
 
+// "-" is standard input: `cutpoint trace … | cutpoint report --format atlas -`.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    if (std::cin.bad()) return absl::InvalidArgumentError("error reading standard input");
+    return text.str();
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::InvalidArgumentError(
