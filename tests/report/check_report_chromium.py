@@ -298,6 +298,24 @@ def check_trace(driver, records, checks):
     print(f"trace: {len(ttls)} targets, ladders match the replies' TTLs")
 
 
+def check_prefixes(driver, records, checks):
+    """A CIDR prefix of either family typed in the filter shows exactly the targets inside it."""
+    targets = sorted({r["target"] for r in records if r.get("type") == "verdict"})
+    families = {}
+    for target in targets:
+        address = ipaddress.ip_address(target)
+        families.setdefault(address.version, address)
+    checks.expect(6 in families and 4 in families, f"prefix page: want both families, have {sorted(families)}")
+    for version, address in sorted(families.items()):
+        for length in ((24, 32) if version == 4 else (64, 128)):
+            net = ipaddress.ip_network(f"{address}/{length}", strict=False)
+            set_filter(driver, text=str(net))
+            rows = sorted({t for t, _ in visible_rows(driver)})
+            want = sorted(t for t in targets if ipaddress.ip_address(t) in net)
+            checks.expect(rows == want, f"prefix filter {net}: rows {rows}, want {want}")
+            print(f"prefix filter {net}: {len(rows)} targets")
+
+
 def check_hostile(driver, checks):
     """A page from hostile NDJSON: every row opened, no injected script ran, no element
     came from the data, and the hostile strings show as text."""
@@ -323,6 +341,7 @@ def main():
     parser.add_argument("--screenshot", required=True)
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--hostile", action="store_true")
+    parser.add_argument("--prefixes", action="store_true", help="only the prefix filters (both families)")
     parser.add_argument("--truth", help="the lab's truth.json (tools/lab/lab.sh --truth)")
     args = parser.parse_args()
     records = load(args.ndjson)
@@ -335,6 +354,8 @@ def main():
         check_no_requests(driver, checks)
         if args.hostile:
             check_hostile(driver, checks)
+        elif args.prefixes:
+            check_prefixes(driver, records, checks)
         elif args.trace:
             check_trace(driver, records, checks)
         else:
@@ -347,7 +368,7 @@ def main():
         driver.set_window_size(1400, min(max(height, 800), 2400))
         driver.save_screenshot(args.screenshot)
         print(f"screenshot: {args.screenshot}")
-        if not args.trace and not args.hostile:
+        if not args.trace and not args.hostile and not args.prefixes:
             check_without_script_and_in_print(driver, args.html, records, checks)
     finally:
         driver.quit()

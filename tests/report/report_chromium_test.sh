@@ -110,5 +110,9 @@ cat >"$TMP/hostile.ndjson" <<'END'
 END
 "$CUTPOINT" report "$TMP/hostile.ndjson" -o "$TMP/hostile.html"
 browse "$TMP/hostile.html" "$TMP/hostile.ndjson" "$TMP/hostile.png" --hostile
+# IPv4 and IPv6 prefixes in the filter, on a page of both families (a hand-written run).
+FIXTURE="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../fixtures/report" && pwd)/upstream-a.ndjson"
+"$CUTPOINT" report "$FIXTURE" -o "$TMP/prefixes.html"
+browse "$TMP/prefixes.html" "$FIXTURE" "$TMP/prefixes.png" --prefixes
 if [[ -n ${REPORT_SCREENSHOT_OUT:-} ]]; then cp "$TMP/locate.png" "$REPORT_SCREENSHOT_OUT"; fi
 echo "$LABEL: PASS; artefacts (pages, NDJSON, screenshots) in $TMP"

@@ -153,31 +153,72 @@
   var filtered = [];
   var rendered = 0;
 
-  // An IPv4 CIDR prefix typed in the filter selects the targets inside it.
+  // A CIDR prefix typed in the filter (IPv4 or IPv6) selects the targets inside it.
+  // Addresses are BigInts so both families compare alike; `v6` keeps them apart.
   function ipv4(text) {
     var m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
     if (!m) return null;
-    var value = 0;
+    var value = 0n;
     for (var i = 1; i <= 4; i++) {
       if (Number(m[i]) > 255) return null;
-      value = value * 256 + Number(m[i]);
+      value = value * 256n + BigInt(m[i]);
     }
     return value;
   }
+  function ipv6(text) {
+    if (!/^[0-9a-f:.]+$/.test(text) || text.indexOf(':') < 0) return null;
+    var halves = text.split('::');
+    if (halves.length > 2) return null;
+    function groups(part) {
+      if (part === '') return [];
+      var out = [];
+      var words = part.split(':');
+      for (var i = 0; i < words.length; i++) {
+        if (i === words.length - 1 && words[i].indexOf('.') >= 0) {  // ::ffff:198.18.0.1
+          var v4 = ipv4(words[i]);
+          if (v4 === null) return null;
+          out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+        } else if (/^[0-9a-f]{1,4}$/.test(words[i])) {
+          out.push(parseInt(words[i], 16));
+        } else {
+          return null;
+        }
+      }
+      return out;
+    }
+    var head = groups(halves[0]);
+    var tail = halves.length === 2 ? groups(halves[1]) : [];
+    if (head === null || tail === null) return null;
+    var missing = 8 - head.length - tail.length;
+    if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+    var all = head.concat(new Array(halves.length === 2 ? missing : 0).fill(0), tail);
+    var value = 0n;
+    all.forEach(function (g) { value = value * 65536n + BigInt(g); });
+    return value;
+  }
+  function addressOf(text) {
+    var v4 = ipv4(text);
+    if (v4 !== null) return { v6: false, value: v4 };
+    var v6 = ipv6(text);
+    return v6 === null ? null : { v6: true, value: v6 };
+  }
   function prefixOf(text) {
-    var m = /^([\d.]+)\/(\d+)$/.exec(text);
-    if (!m || Number(m[2]) > 32) return null;
-    var base = ipv4(m[1]);
-    if (base === null) return null;
-    var size = Math.pow(2, 32 - Number(m[2]));
-    return { low: base - base % size, high: base - base % size + size - 1 };
+    var m = /^([0-9a-f.:]+)\/(\d+)$/.exec(text);
+    if (!m) return null;
+    var base = addressOf(m[1]);
+    var bits = base && base.v6 ? 128 : 32;
+    if (base === null || Number(m[2]) > bits) return null;
+    var size = 1n << BigInt(bits - Number(m[2]));
+    var low = base.value - base.value % size;
+    return { v6: base.v6, low: low, high: low + size - 1n };
   }
   function matches(t, text, verdict, prefix) {
     if (verdict === '*blocked' && !BLOCKING[t.v]) return false;
     if (verdict && verdict !== '*blocked' && t.v !== verdict) return false;
     if (prefix) {
-      var address = ipv4(t.t);
-      if (address !== null && address >= prefix.low && address <= prefix.high) return true;
+      var address = addressOf(t.t.toLowerCase());
+      if (address !== null && address.v6 === prefix.v6 && address.value >= prefix.low &&
+          address.value <= prefix.high) return true;
     }
     return !text || t.search.indexOf(text) >= 0;
   }
