@@ -374,7 +374,7 @@ absl::StatusOr<TxSetup> OpenDpdkBackend(const BackendOptions& options) {
   port_options.device = options.dpdk_device;
   port_options.tx_queues = static_cast<uint16_t>(std::max(1, options.sender_threads));
   // Refusals that need no EAL come first: a run stopping here leaves no EAL behind with
-  // its vdevs probed (under TSan, exiting so aborted in net_pcap's teardown).
+  // its vdevs probed (under LSan, exiting so aborted in net_pcap's teardown).
   ASSIGN_OR_RETURN(port_options.destination_macs, NextHopMacsFor(options));
   // The thread layout is checked before the port opens: nothing is sent with a bad one.
   RETURN_IF_ERROR(InitEal(options.dpdk_eal_args));
