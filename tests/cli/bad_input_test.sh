@@ -68,6 +68,10 @@ expect 3 "2001:db8::/32 (documentation, RFC 3849)" -- trace "${S[@]}" 2001:db8::
 expect 3 "fe80::/10 (link-local, RFC 4291)" -- trace "${S[@]}" fe80::1
 expect 2 "list the hosts to probe (-f hitlist)" -- scan "${S[@]}" --allow-reserved 2001:2::/48 2001:2::/64
 expect 2 "no targets given" -- trace "${S[@]}"
+expect 2 "-O must be ndjson or atlas (got 'xml')" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15 -O xml 198.18.0.1
+expect 2 "-O atlas is for trace" -- scan "${S[@]}" --allow-reserved 198.18.0.0/15 -O atlas 198.18.0.1
+expect 2 "-O atlas writes replies, and --dry-run has none" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15 -O atlas 198.18.0.1
+expect 2 "-O atlas does not combine with --resume" -- trace "${S[@]}" --allow-reserved 198.18.0.0/15 -O atlas --key-file "$work/k" --resume "$work/r" 198.18.0.1
 # --tx dpdk without a kernel interface, and --gateway-ip (refused before any port opens).
 R=(--allow-reserved 198.18.0.0/15 198.18.0.1)
 expect 2 "--tx dpdk without --interface needs --source-ip (-S) for the IPv4 targets" -- \

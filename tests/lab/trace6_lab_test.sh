@@ -55,3 +55,47 @@ for r in load(sys.argv[1]):
 for (v, ttl), addrs in sorted(hops.items()):
     print(f"lab.trace6: IPv{v} TTL {ttl}: time exceeded from {', '.join(sorted(addrs))}")
 PY
+
+# -O atlas: the same kind of trace written as RIPE Atlas traceroute results (a few
+# targets of each family): well-formed results naming the prober as source, each ending
+# at the target for the open port, routers before it.
+ATLAS_V4=${TARGET_PREFIX%.*}.8/30
+ATLAS_V6=${TARGET_PREFIX6%/*}
+ATLAS_V6=${ATLAS_V6%:*}:108/126
+set +e
+timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" trace -O atlas \
+  --allow-reserved 198.18.0.0/15,2001:2::/48 -i "$PROBER_IF" -S "$PROBER_ADDR,$PROBER_ADDR6" \
+  -p 25 --probe tcp-syn,icmp-echo --ttl 1-5 --rate 20000 --cooldown 2 -q \
+  -o "$TMP/atlas.json" "$ATLAS_V4" "$ATLAS_V6" 2>"$TMP/atlas.stderr"
+rc=$?
+set -e
+[[ $rc -eq 0 ]] || { echo "$LABEL: FAIL: trace -O atlas exited with $rc: $(cat "$TMP/atlas.stderr")" >&2; exit 1; }
+python3 - "$TMP/atlas.json" "$PROBER_ADDR" "$PROBER_ADDR6" "$ATLAS_V4" "$ATLAS_V6" \
+  "$LAB_TEST_DIR/../report" <<'PY'
+import ipaddress, json, sys
+sys.path.insert(0, sys.argv[6])
+import check_atlas
+path, src4, src6 = sys.argv[1:4]
+nets = [ipaddress.ip_network(n, strict=False) for n in sys.argv[4:6]]
+results = [json.loads(line) for line in open(path)]
+seen = {4: set(), 6: set()}
+for r in results:
+    check_atlas.check_result_shape(r)
+    want_src = src4 if r["af"] == 4 else src6
+    if r["src_addr"] != want_src:
+        check_atlas.fail(f"{r['dst_addr']}: src_addr {r['src_addr']}, want {want_src}")
+    if not any(ipaddress.ip_address(r["dst_addr"]) in n for n in nets):
+        check_atlas.fail(f"result for {r['dst_addr']}, outside the traced prefixes")
+    seen[r["af"]].add(r["dst_addr"])
+    froms = [[e.get("from") for e in hop["result"] if "from" in e] for hop in r["result"]]
+    if r["dst_addr"] not in froms[-1]:
+        check_atlas.fail(f"{r['dst_addr']} {r['proto']}: the last hop is not the target: {froms[-1]}")
+    if any(r["dst_addr"] in hop for hop in froms[:-1]):
+        check_atlas.fail(f"{r['dst_addr']} {r['proto']}: the target answers before the last hop")
+for af in (4, 6):
+    if len(seen[af]) < 2:
+        check_atlas.fail(f"IPv{af}: results for {len(seen[af])} targets")
+if check_atlas.failures:
+    sys.exit("lab.trace6: FAIL: -O atlas: " + "; ".join(check_atlas.failures[:5]))
+print(f"lab.trace6: -O atlas: {len(results)} results, IPv4 targets {len(seen[4])}, IPv6 targets {len(seen[6])}")
+PY

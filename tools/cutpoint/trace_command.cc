@@ -27,6 +27,7 @@
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/common_config.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/atlas_output.h"
 #include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/probe_options.h"
 #include "tools/cutpoint/progress_line.h"
@@ -53,6 +54,9 @@ constexpr cmdline::OptionSpec kTraceOptions[] = {
     {"progress", 0, "", "a status line on stderr once a second (default when stderr is a tty)"},
     {"status-file", 0, "FILE", "rewrite FILE once a second with the status as JSON"},
     {"dry-run", 0, "", "print the probes that would be sent; send nothing"},
+    {"output-format", 'O', "FORMAT",
+     "trace: ndjson (default), or atlas: RIPE Atlas traceroute results, one JSON object per "
+     "target and flow, written to -o when the trace ends"},
 };
 
 struct TraceConfig : CommonProbingConfig {
@@ -62,6 +66,7 @@ struct TraceConfig : CommonProbingConfig {
   bool progress = false;
   std::string status_file;
   bool dry_run = false;
+  bool atlas = false;  // -O atlas
 };
 
 const char* ModeName(Mode mode) { return mode == Mode::kTrace ? "trace" : "scan"; }
@@ -126,6 +131,24 @@ absl::StatusOr<TraceConfig> ParseTraceConfig(Mode mode, const cmdline::ParsedArg
   config.status_file = args.Get("status-file").value_or("");
   config.progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
   config.dry_run = args.Has("dry-run");
+  if (std::optional<std::string> format = args.Get("output-format")) {
+    if (*format != "ndjson" && *format != "atlas") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("-O must be ndjson or atlas (got '", *format, "')"));
+    }
+    config.atlas = *format == "atlas";
+  }
+  if (config.atlas && mode == Mode::kScan) {
+    return absl::InvalidArgumentError("-O atlas is for trace: a scan's replies are no traceroutes");
+  }
+  if (config.atlas && !config.resume_path.empty()) {
+    return absl::InvalidArgumentError(
+        "-O atlas does not combine with --resume (a resumed run appends NDJSON); convert "
+        "afterwards with 'cutpoint report --format atlas'");
+  }
+  if (config.atlas && config.dry_run) {
+    return absl::InvalidArgumentError("-O atlas writes replies, and --dry-run has none");
+  }
   return config;
 }
 
@@ -222,7 +245,16 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
       return kExitOk;
     }
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<session::OutputSink> sink, OpenOutput(config));
+  std::unique_ptr<AtlasOutput> atlas;
+  std::unique_ptr<session::OutputSink> ndjson_output;
+  session::OutputSink* sink = nullptr;
+  if (config.atlas) {
+    ASSIGN_OR_RETURN(atlas, AtlasOutput::Open(config.output));
+    sink = &atlas->ndjson();
+  } else {
+    ASSIGN_OR_RETURN(ndjson_output, OpenOutput(config));
+    sink = ndjson_output.get();
+  }
 
   ProbingMeta probing{&config, config.probe_names, target_count, &targeting};
   report::MetaInfo meta = MakeMeta(ModeName(mode), argv, key, &probing);
@@ -240,6 +272,7 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
                                               AsnTableOf(asn_dbs), *sink));
   stats.vantage = config.vantage;
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
+  if (atlas != nullptr) RETURN_IF_ERROR(atlas->Finish());
   if (!config.dry_run) {
     if (!config.quiet) PrintSummary(mode, stats, target_count);
     PrintHint(report::UnauthenticatedHint(stats));
