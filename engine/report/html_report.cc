@@ -150,8 +150,9 @@ void AppendCutGroups(const std::vector<CutGroup>& groups, std::string* out) {
   absl::StrAppend(out, "</tbody></table></section>");
 }
 
-// The hop-level overview: one lane per cut group from the vantage along the path to the
-// hop where the cut sits; lane width grows with the group's targets.
+// The overview: one lane per cut group from the vantage along the path to the hop where
+// the cut sits, the AS path written over the hops where the AS changes (replies with
+// from_asn); lane width grows with the group's targets.
 void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& groups,
                     std::string* out) {
   if (groups.empty()) return;
@@ -184,14 +185,31 @@ void AppendOverview(const ReportModel& model, const std::vector<CutGroup>& group
     const int after = group.after_ttl.value_or(0);
     const int cut_x = kLeft + after * kColumn + kColumn / 2;
     const double stroke = 2.0 + 10.0 * group.targets / max_targets;
-    absl::StrAppend(out, "<g class=\"lane\" data-verdict=\"", style.name, "\"><text x=\"4\" y=\"",
-                    y + 4, "\">", HtmlEscape(vantage), "</text>");
+    std::string as_path;
+    int64_t previous_as = -1;  // ASNs are never negative
+    for (const std::optional<int64_t>& asn : group.hop_asns) {
+      if (!asn || *asn == previous_as) continue;
+      absl::StrAppend(&as_path, as_path.empty() ? "" : " ", "AS", *asn);
+      previous_as = *asn;
+    }
+    absl::StrAppend(out, "<g class=\"lane\" data-verdict=\"", style.name, "\" data-as-path=\"",
+                    as_path, "\"><text x=\"4\" y=\"", y + 4, "\">", HtmlEscape(vantage),
+                    "</text>");
     absl::StrAppend(out, "<line x1=\"", kLeft, "\" y1=\"", y, "\" x2=\"", cut_x - 12, "\" y2=\"", y,
                     "\" stroke=\"#555\" stroke-width=\"", absl::StrFormat("%.1f", stroke),
                     "\"><title>", group.targets, " targets</title></line>");
+    previous_as = -1;
     for (int ttl = 1; ttl <= after; ++ttl) {
       absl::StrAppend(out, "<circle cx=\"", kLeft + ttl * kColumn, "\" cy=\"", y,
                       "\" r=\"5\" fill=\"#fff\" stroke=\"#333\"/>");
+      const size_t index = static_cast<size_t>(ttl - 1);
+      const std::optional<int64_t> asn =
+          index < group.hop_asns.size() ? group.hop_asns[index] : std::nullopt;
+      if (asn && *asn != previous_as && ttl < after) {  // the cut's own hop is labelled below
+        absl::StrAppend(out, "<text class=\"as\" x=\"", kLeft + ttl * kColumn - 20, "\" y=\"",
+                        y + 20, "\">AS", *asn, "</text>");
+      }
+      if (asn) previous_as = *asn;
     }
     absl::StrAppend(out, "<text class=\"hop\" x=\"", kLeft + after * kColumn - 30, "\" y=\"",
                     y - 10, "\">", HtmlEscape(group.where), "</text>");

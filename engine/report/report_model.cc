@@ -332,6 +332,8 @@ std::vector<CutGroup> GroupCuts(const ReportModel& model) {
   using Key = std::tuple<std::string, std::string, std::string, int, std::optional<int>,
                          std::optional<int>, std::string>;
   std::map<Key, CutGroup> groups;
+  // (file, target) -> its group, for the AS path from the target's replies.
+  std::map<std::pair<std::string, std::string>, CutGroup*> group_of_target;
   for (const ReportVerdict& verdict : model.verdicts) {
     if (!IsBlockingVerdict(verdict.verdict)) continue;
     const std::string where = verdict.after_asn             ? absl::StrCat("AS", *verdict.after_asn)
@@ -358,6 +360,25 @@ std::vector<CutGroup> GroupCuts(const ReportModel& model) {
       group.asn = verdict.after_asn;
     }
     ++group.targets;
+    group_of_target[{model.runs[verdict.run].file, verdict.target}] = &group;
+  }
+  // Votes per (group, hop, AS) from the groups' targets' time exceeded replies.
+  std::map<std::tuple<CutGroup*, int, int64_t>, int> votes;
+  for (const ReportReply& reply : model.replies) {
+    if (!reply.from_asn || reply.kind != "time_exceeded" || reply.ttl < 1) continue;
+    auto it = group_of_target.find({model.runs[reply.run].file, reply.target});
+    if (it == group_of_target.end() || reply.ttl > it->second->after_ttl.value_or(0)) continue;
+    ++votes[{it->second, reply.ttl, *reply.from_asn}];
+  }
+  std::map<std::pair<CutGroup*, int>, int> best;
+  for (const auto& [key, count] : votes) {
+    auto [group, ttl, asn] = key;
+    group->hop_asns.resize(static_cast<size_t>(group->after_ttl.value_or(0)));
+    int& top = best[{group, ttl}];
+    if (count > top) {
+      top = count;
+      group->hop_asns[static_cast<size_t>(ttl - 1)] = asn;
+    }
   }
   std::vector<CutGroup> out;
   out.reserve(groups.size());

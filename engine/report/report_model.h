@@ -90,6 +90,9 @@ struct CutGroup {
   std::optional<int> after_ttl, before_ttl;
   std::optional<int64_t> asn;
   int targets = 0;
+  // The AS path up to the cut: per hop 1..after_ttl, the AS most of the group's time
+  // exceeded replies from that hop name (replies' from_asn); nullopt where none does.
+  std::vector<std::optional<int64_t>> hop_asns;
 };
 std::vector<CutGroup> GroupCuts(const ReportModel& model);
 

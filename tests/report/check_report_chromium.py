@@ -298,6 +298,24 @@ def check_trace(driver, records, checks):
     print(f"trace: {len(ttls)} targets, ladders match the replies' TTLs")
 
 
+def check_as_path(driver, want, checks):
+    """Every lane of the overview carries the AS path to its cut: a leading part of the
+    chain's AS sequence `want`, drawn as labels over the hops."""
+    state = driver.execute_script(
+        "const lanes = Array.from(document.querySelectorAll('#overview-svg g.lane'));"
+        "return {paths: lanes.map(g => g.getAttribute('data-as-path')),"
+        "        labels: lanes.map(g => Array.from(g.querySelectorAll('text.as')).map(t => t.textContent))};")
+    want_hops = want.split()
+    checks.expect(state["paths"], "AS path: the overview has no lanes")
+    for path, labels in zip(state["paths"], state["labels"]):
+        hops = (path or "").split()
+        checks.expect(hops and hops == want_hops[:len(hops)],
+                      f"AS path: lane path '{path}' is not a leading part of '{want}'")
+        checks.expect(labels == hops[:len(labels)] and len(labels) >= len(hops) - 1,
+                      f"AS path: lane labels {labels} do not draw '{path}'")
+    print(f"AS paths of the overview's lanes: {state['paths']}")
+
+
 def check_prefixes(driver, records, checks):
     """A CIDR prefix of either family typed in the filter shows exactly the targets inside it."""
     targets = sorted({r["target"] for r in records if r.get("type") == "verdict"})
@@ -342,6 +360,7 @@ def main():
     parser.add_argument("--trace", action="store_true")
     parser.add_argument("--hostile", action="store_true")
     parser.add_argument("--prefixes", action="store_true", help="only the prefix filters (both families)")
+    parser.add_argument("--as-path", help="the AS sequence every overview lane's path must start")
     parser.add_argument("--truth", help="the lab's truth.json (tools/lab/lab.sh --truth)")
     args = parser.parse_args()
     records = load(args.ndjson)
@@ -362,6 +381,8 @@ def main():
             check_locate(driver, records, checks)
             if args.truth:
                 check_truth(driver, args.truth, checks)
+            if args.as_path:
+                check_as_path(driver, args.as_path, checks)
         check_no_requests(driver, checks)
         driver.execute_script("window.scrollTo(0, 0);")
         height = driver.execute_script("return document.documentElement.scrollHeight;")

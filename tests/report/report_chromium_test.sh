@@ -83,7 +83,15 @@ run_in_lab locate-icmp locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S 
 echo "$LABEL: locate (icmp lab): $(grep -c '"type":"verdict"' "$TMP/locate-icmp.ndjson") verdicts"
 
 "$CUTPOINT" report "$TMP/locate.ndjson" -o "$TMP/locate.html"
-"$CUTPOINT" report "$TMP/locate-icmp.ndjson" -o "$TMP/locate-icmp.html"
+# The chain's routers in an AS each (iptoasn's ip2asn format), given to `report --asn-db`:
+# the overview's lanes must carry the AS path to the cut.
+CHAIN_AS_PATH=""
+for k in 1 2 3 4; do
+  hop_var=HOP_$k
+  printf '%s\t%s\t%d\tZZ\tLAB-R%d\n' "${!hop_var}" "${!hop_var}" $((64495 + k)) "$k"
+  CHAIN_AS_PATH+="${CHAIN_AS_PATH:+ }AS$((64495 + k))"
+done >"$TMP/chain-ip2asn.tsv"
+"$CUTPOINT" report --asn-db "$TMP/chain-ip2asn.tsv" "$TMP/locate-icmp.ndjson" -o "$TMP/locate-icmp.html"
 "$CUTPOINT" report "$TMP/trace.ndjson" -o "$TMP/trace.html"
 
 # The browser runs with no network at all: a fresh network namespace whose only
@@ -99,7 +107,7 @@ browse() {  # HTML NDJSON PNG [--trace]
 }
 browse "$TMP/locate.html" "$TMP/locate.ndjson" "$TMP/locate.png" --truth "$TMP/truth.json"
 browse "$TMP/locate-icmp.html" "$TMP/locate-icmp.ndjson" "$TMP/locate-icmp.png" \
-  --truth "$TMP/truth-icmp.json"
+  --truth "$TMP/truth-icmp.json" --as-path "$CHAIN_AS_PATH"
 browse "$TMP/trace.html" "$TMP/trace.ndjson" "$TMP/trace.png" --trace
 # Hostile input: markup in every string the page shows must stay text.
 cat >"$TMP/hostile.ndjson" <<'END'

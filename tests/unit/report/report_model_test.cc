@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace cutpoint::report {
@@ -147,6 +148,28 @@ TEST(ReportModelTest, GroupsByAsnWhenVerdictsCarryIt) {
   const std::vector<CutGroup> groups = GroupCuts(model);
   ASSERT_EQ(groups.size(), 1u);
   EXPECT_EQ(groups[0].where, "AS64500");
+}
+
+TEST(ReportModelTest, CutGroupsCarryTheAsPathOfTheirTargetsHops) {
+  // Hop 1 of .101 in AS64496 (twice) and AS64999 (once: the majority wins); hop 2 in
+  // AS64500 (kReply); hop 3 lies beyond the cut and does not count.
+  auto hop = [](int ttl, const char* from, int asn) {
+    return absl::StrCat(R"({"type":"reply","target":"198.19.1.101","probe":"tcp-syn","port":443,)",
+                        R"("ttl":)", ttl, R"(,"attempt":0,"kind":"time_exceeded","from":")", from,
+                        R"(","from_asn":)", asn, "}");
+  };
+  ReportModel model;
+  ASSERT_TRUE(AddNdjson("a",
+                        Lines({kMeta, hop(1, "198.18.0.1", 64496), hop(1, "198.18.0.1", 64496),
+                               hop(1, "198.18.0.9", 64999), kReply, hop(3, "198.18.2.2", 64777),
+                               kDrop}),
+                        &model)
+                  .ok());
+  const std::vector<CutGroup> groups = GroupCuts(model);
+  ASSERT_EQ(groups.size(), 1u);
+  ASSERT_EQ(groups[0].hop_asns.size(), 2u);
+  EXPECT_EQ(groups[0].hop_asns[0], 64496);
+  EXPECT_EQ(groups[0].hop_asns[1], 64500);
 }
 
 }  // namespace
