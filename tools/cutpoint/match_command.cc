@@ -31,8 +31,9 @@ constexpr cmdline::OptionSpec kMatchOptions[] = {
     {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
     {"source-ip", 'S', "ADDR[,ADDR]", "only accept replies addressed to ADDR (the prober; one per family)"},
     {"port", 'p', "PORTS", "the scan's TCP ports: replies for others are rejected (default: any)"},
-    {"probe", 0, "TYPES", "the scan's probe types: tcp-syn,icmp-echo (default: any)"},
-    {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
+    {"probe", 0, "TYPES", "the scan's probe types, comma-separated (default: any)", {},
+     "tcp-syn icmp-echo"},
+    {"output", 'o', "FILE", "write NDJSON here ('-': standard output)", "-"},
     {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
 };
@@ -44,15 +45,6 @@ struct MatchPlan {
   std::vector<std::string> probe_names;
   std::vector<std::string> notes;
 };
-
-void PrintMatchHelp() {
-  std::printf(
-      "usage: cutpoint match --pcap FILE --key-file FILE [options]\n\n"
-      "Matches every packet of a saved capture against the probes of the scan whose key\n"
-      "is given, and writes the same reply records a live scan writes.\n\n"
-      "options:\n%s",
-      cmdline::FormatOptionsHelp(kMatchOptions).c_str());
-}
 
 // The plan, when given, is checked like a live run checks its own; without it a forged
 // reply for any port or probe type is judged on the key alone (said in meta).
@@ -134,11 +126,25 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   return kExitOk;
 }
 
-}  // namespace
 
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  return RunCommand("match", kMatchOptions, words, PrintMatchHelp,
-                    [&](const cmdline::ParsedArgs& args) { return RunMatchOrError(argv, args); });
+  return RunCommand(
+      "match", kMatchOptions, words,
+      [] { std::fputs(FormatCommandHelp(MatchCommandSpec()).c_str(), stdout); },
+      [&](const cmdline::ParsedArgs& args) { return RunMatchOrError(argv, args); });
+}
+
+}  // namespace
+
+CommandSpec MatchCommandSpec() {
+  return {.name = "match",
+          .summary = "match the replies in a saved pcap to a scan's probes",
+          .synopsis = "cutpoint match --pcap FILE --key-file FILE [options]",
+          .description =
+              "Matches every packet of a saved capture against the probes of the scan whose key\n"
+              "is given, and writes the same reply records a live scan writes.",
+          .options = {std::begin(kMatchOptions), std::end(kMatchOptions)},
+          .run = RunMatch};
 }
 
 }  // namespace cutpoint::cli

@@ -32,27 +32,15 @@ namespace {
 constexpr cmdline::OptionSpec kReportOptions[] = {
     {"json", 0, "", "write NDJSON: a vantage_diff record per differing target, a summary per port"},
     {"output", 'o', "FILE", "write the report to FILE; FILE.html means --format html"},
-    {"format", 0, "FORMAT", "text (default), json (as --json) or html: one self-contained page"},
+    {"format", 0, "FORMAT",
+     "text, json (as --json) or html: one self-contained page (default: html for -o FILE.html, "
+     "else text)",
+     {}, "text json html"},
     {"report-max-targets", 0, "N",
-     "html: embed the ladders (replies) of at most N targets, blocked ones first (20000)"},
+     "html: embed the ladders (replies) of at most N targets, blocked ones first", "20000"},
+    {"quiet", 'q', "", "no notes on standard error (report writes none; accepted for scripts)"},
     {"help", 'h', "", "show this help"},
 };
-
-void PrintReportHelp() {
-  std::printf(
-      "usage: cutpoint report [--json] FILE.ndjson...\n"
-      "       cutpoint report FILE.ndjson... -o report.html\n\n"
-      "Compares the verdicts of 'cutpoint locate' runs from several vantage points (each run\n"
-      "tagged with --vantage NAME; a file without a tag is named by its file name) and lists\n"
-      "the targets blocked from one vantage and open from another. Inconclusive or missing\n"
-      "verdicts never count as a difference: such targets are undecided.\n\n"
-      "With -o FILE.html (or --format html) it writes one self-contained HTML page instead,\n"
-      "from 'locate' or 'trace' outputs: provenance, verdict counts, the cuts grouped by AS\n"
-      "and hop, a per-target path ladder with the evidence, and filters. CSS, script and\n"
-      "data are inline: the page requests nothing and opens offline.\n\n"
-      "options:\n%s",
-      cmdline::FormatOptionsHelp(kReportOptions).c_str());
-}
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -162,10 +150,34 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   return kExitOk;
 }
 
+int RunReport(const std::vector<std::string>&, const std::vector<std::string>& words) {
+  return RunCommand(
+      "report", kReportOptions, words,
+      [] { std::fputs(FormatCommandHelp(ReportCommandSpec()).c_str(), stdout); },
+      RunReportOrError);
+}
+
 }  // namespace
 
-int RunReport(const std::vector<std::string>& words) {
-  return RunCommand("report", kReportOptions, words, PrintReportHelp, RunReportOrError);
+CommandSpec ReportCommandSpec() {
+  return {
+      .name = "report",
+      .summary = "compare locate verdicts from several vantages: blocked from one, open from "
+                 "another",
+      .synopsis = "cutpoint report [--json] FILE.ndjson...\ncutpoint report FILE.ndjson... -o "
+                  "report.html",
+      .description =
+          "Compares the verdicts of 'cutpoint locate' runs from several vantage points (each run\n"
+          "tagged with --vantage NAME; a file without a tag is named by its file name) and lists\n"
+          "the targets blocked from one vantage and open from another. Inconclusive or missing\n"
+          "verdicts never count as a difference: such targets are undecided.\n\n"
+          "With -o FILE.html (or --format html) it writes one self-contained HTML page instead,\n"
+          "from 'locate' or 'trace' outputs: provenance, verdict counts, the cuts grouped by AS\n"
+          "and hop, a per-target path ladder with the evidence, and filters. CSS, script and\n"
+          "data are inline: the page requests nothing and opens offline.",
+      .options = {std::begin(kReportOptions), std::end(kReportOptions)},
+      .file_operands = true,
+      .run = RunReport};
 }
 
 }  // namespace cutpoint::cli

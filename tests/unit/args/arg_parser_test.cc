@@ -44,8 +44,8 @@ TEST(ArgParserTest, BadInputIsNamed) {
 }
 
 TEST(ArgParserTest, HelpListsEveryOptionWithItsDefault) {
-  const OptionDefault defaults[] = {{"port", "80"}};
-  std::string help = FormatOptionsHelp(kSpecs, defaults);
+  const OptionOverride defaults[] = {{"port", "80"}};
+  std::string help = FormatOptionsHelp(WithOverrides(kSpecs, defaults));
   EXPECT_EQ(help,
             "  -p, --port PORTS            ports (default 80)\n"
             "  -q, --quiet                 no summary\n"
