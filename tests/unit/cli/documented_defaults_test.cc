@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/report/report_data.h"
 #include "gtest/gtest.h"
 #include "tools/args/arg_parser.h"
 #include "tools/cutpoint/command_registry.h"
@@ -132,6 +133,20 @@ TEST(DocumentedDefaultsTest, EveryLiteralDefaultIsTheParsedDefault) {
     }
   }
   EXPECT_GE(checked, 30);  // the tables lost their defaults?
+}
+
+// report reads --report-max-targets inline, falling back to kDefaultMaxLadderTargets; a run
+// over a small fixture cannot tell 20000 from 20001, so the constant is compared here.
+TEST(DocumentedDefaultsTest, ReportMaxTargetsIsTheRenderersDefault) {
+  const CommandSpec* report = FindCommand("report");
+  ASSERT_NE(report, nullptr);
+  bool found = false;
+  for (const cmdline::OptionSpec& option : report->options) {
+    if (option.long_name != "report-max-targets") continue;
+    found = true;
+    EXPECT_EQ(option.default_value, absl::StrCat(report::kDefaultMaxLadderTargets));
+  }
+  EXPECT_TRUE(found);
 }
 
 // The check itself can fail: a value that is not the default is told apart.
