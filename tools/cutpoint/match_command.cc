@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cutpoint match`: the live matcher run over a saved capture, given the scan's key.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -21,6 +23,7 @@
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/read_progress.h"
 #include "tools/cutpoint/run_records.h"
 
 namespace cutpoint::cli {
@@ -34,6 +37,8 @@ constexpr cmdline::OptionSpec kMatchOptions[] = {
     {"probe", 0, "TYPES", "the scan's probe types, comma-separated (default: any)", {},
      "tcp-syn icmp-echo"},
     {"output", 'o', "FILE", "write NDJSON here ('-': standard output)", "-"},
+    {"progress", 0, "",
+     "the packets read so far on stderr, once a second (default: when stderr is a tty)"},
     {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
 };
@@ -116,9 +121,17 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   RETURN_IF_ERROR(AppendMeta(meta, *sink));
   RETURN_IF_ERROR(sink->Begin());  // the capture opened: the run can start
 
+  // Without --progress the frames go straight from the file to the matcher.
+  ReadProgress progress("match", stderr);
+  ProgressFrameSource counted(*source, progress);
+  const bool show_progress =
+      args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
+  capture::FrameSource& progress_source =
+      show_progress ? static_cast<capture::FrameSource&>(counted) : *source;
   ASSIGN_OR_RETURN(
       report::ScanStats stats,
-      FlushedOnError(session::MatchCaptureToSink(*source, *pcap_path, matcher, *sink), *sink));
+      FlushedOnError(session::MatchCaptureToSink(progress_source, *pcap_path, matcher, *sink),
+                     *sink));
   PrintWarning(report::TruncationWarning(*pcap_path, stats));
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!args.Has("quiet")) PrintSummary(stats);

@@ -3,6 +3,8 @@
 // per (target, test port): which targets are blocked from one vantage and open from
 // another. Reading is engine/report/verdict_reader.h, comparing
 // engine/locate/vantage_compare.h; this file only reads the files and prints.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +27,7 @@
 #include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/read_progress.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -38,7 +41,9 @@ constexpr cmdline::OptionSpec kReportOptions[] = {
      {}, "text json html"},
     {"report-max-targets", 0, "N",
      "html: embed the ladders (replies) of at most N targets, blocked ones first", "20000"},
-    {"quiet", 'q', "", "no notes on standard error (report writes none; accepted for scripts)"},
+    {"progress", 0, "",
+     "the input files read so far on stderr, once a second (default: when stderr is a tty)"},
+    {"quiet", 'q', "", "no progress on standard error (report writes no summary)"},
     {"help", 'h', "", "show this help"},
 };
 
@@ -53,6 +58,9 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   if (in.bad()) return absl::InvalidArgumentError(absl::StrCat("error reading '", path, "'"));
   return text.str();
 }
+
+// "of 12 files read", after the count of files read so far.
+std::string FilesRead(size_t total) { return absl::StrCat("of ", total, " files read"); }
 
 // The vantage of a file's untagged verdicts: its name without the directory.
 std::string FileVantage(const std::string& path) {
@@ -80,11 +88,12 @@ absl::Status WriteReport(const std::string& path, const std::string& text) {
 }
 
 absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const std::string& output,
-                                  size_t max_ladder_targets) {
+                                  size_t max_ladder_targets, ReadProgress* progress) {
   report::ReportModel model;
-  for (const std::string& path : files) {
-    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
-    RETURN_IF_ERROR(report::AddNdjson(path, text, &model));
+  for (size_t i = 0; i < files.size(); ++i) {
+    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(files[i]));
+    RETURN_IF_ERROR(report::AddNdjson(files[i], text, &model));
+    if (progress != nullptr) progress->Update(i + 1, FilesRead(files.size()));
   }
   std::string title;
   for (const std::string& path : files) {
@@ -120,13 +129,19 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
           absl::StrCat("--report-max-targets must be a count (got '", *text, "')"));
     }
   }
-  if (format == "html") return RunHtmlReport(files, output, max_ladder_targets);
+  ReadProgress read_progress("report", stderr);
+  ReadProgress* progress =
+      args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet")) ? &read_progress
+                                                                            : nullptr;
+  if (format == "html") return RunHtmlReport(files, output, max_ladder_targets, progress);
   std::vector<locate::VantageVerdict> verdicts;
-  for (const std::string& path : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& path = files[i];
     ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
     ASSIGN_OR_RETURN(std::vector<locate::VantageVerdict> file_verdicts,
                      report::ReadVerdicts(path, FileVantage(path), text));
     verdicts.insert(verdicts.end(), file_verdicts.begin(), file_verdicts.end());
+    if (progress != nullptr) progress->Update(i + 1, FilesRead(files.size()));
   }
   ASSIGN_OR_RETURN(locate::VantageComparison comparison, locate::CompareVantages(verdicts));
   std::string out;
