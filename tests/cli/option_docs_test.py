@@ -10,9 +10,11 @@
 - Every option of every table is in the command's man page, the bash completion and the
   zsh completion; cutpoint(1) lists every command; the pages render (man -l) and the
   completions parse (bash -n, zsh -n).
-- The literal defaults of match and report, read inline by those commands, are checked by
-  running them with and without "--OPTION DEFAULT" (unit.cli DocumentedDefaultsTest does
-  the probing commands in process).
+- The literal defaults of trace and scan (dry runs: the meta record and every probe
+  record, bytes aside: they carry the send time), match and report are checked by
+  running each with and without "--OPTION DEFAULT" (unit.cli DocumentedDefaultsTest
+  compares the parsed configurations of trace, scan and locate in process, locate
+  having no dry run).
 
 usage: option_docs_test.py CUTPOINT DOCS_DIR SOURCE_DIR
 """
@@ -172,8 +174,10 @@ for command in commands:
               "zsh: _cutpoint_%s lacks --%s" % (command, name))
     check(re.search(r"^ +'%s:" % command, zsh, re.M) is not None, "zsh: command %s not listed" % command)
 
-# match and report: a run without the option equals a run with its documented default.
-VOLATILE = {"argv", "start_time", "end_time", "duration_s", "time"}
+# trace, scan, match and report: a run without the option equals a run with its documented
+# default.
+# Volatile: the command line, clocks, and probe bytes (they carry the send time).
+VOLATILE = {"argv", "start_time", "end_time", "duration_s", "time", "bytes"}
 
 
 def records(text):
@@ -183,6 +187,32 @@ def records(text):
         out.append({k: v for k, v in record.items() if k not in VOLATILE})
     return out
 
+
+work = tempfile.mkdtemp(prefix="cutpoint-option-docs.")
+key_file = os.path.join(work, "probe.key")
+for command in ("trace", "scan"):
+    dry_run = [command, "--dry-run", "--allow-reserved", "198.18.0.0/15", "-S", "198.18.0.1",
+               "--key-file", key_file, "-q", "198.18.0.0/30"]
+    defaulted = 0
+    for name, (_, default) in tables[command].items():
+        if default is None:
+            continue
+        context = ["--tx", "afxdp"] if name == "xdp-queue" else []
+        code_a, without, err_a = run(*dry_run, *context)
+        code_b, with_default, err_b = run(*dry_run, *context, "--" + name, default)
+        check(code_a == 0 and code_b == 0,
+              "%s --dry-run --%s %s: exit %d / %d (%s%s)" % (command, name, default, code_a,
+                                                               code_b, err_a, err_b))
+        check(len(records(without)) > 2 and records(without) == records(with_default),
+              "%s --%s %s: the dry run differs from one without it" % (command, name, default))
+        defaulted += 1
+    check(defaulted >= 10, "%s: only %d documented defaults" % (command, defaulted))
+    # The comparison sees a value that is not the default.
+    _, without, _ = run(*dry_run)
+    _, other, _ = run(*dry_run, "--ttl", "3" if command == "scan" else "2-3")
+    check(records(without) != records(other), "%s: a dry run with another --ttl looks the same"
+          % command)
+shutil.rmtree(work)
 
 fixtures = os.path.join(SOURCE, "tests", "fixtures")
 match_args = ["match", "--pcap", "locate_rst_lab.pcap", "--key-file", "locate_rst_lab.key", "-q"]
