@@ -26,10 +26,8 @@ CommandSpec VersionCommandSpec() {
 }
 
 int RunVersion(const std::vector<std::string>&, const std::vector<std::string>& words) {
-  return RunCommand(
-      "version", kVersionOptions, words,
-      [] { std::fputs(FormatCommandHelp(VersionCommandSpec()).c_str(), stdout); },
-      [](const cmdline::ParsedArgs& args) -> absl::StatusOr<int> {
+  return RunCommandWithSpec(
+      VersionCommandSpec(), words, [](const cmdline::ParsedArgs& args) -> absl::StatusOr<int> {
         if (!args.positional().empty()) {
           return absl::InvalidArgumentError(
               absl::StrCat("unexpected argument '", args.positional().front(), "'"));
@@ -57,8 +55,8 @@ const CommandSpec* FindCommand(absl::string_view name) {
 }
 
 std::string FormatUsage() {
-  std::string out = absl::StrCat("usage: cutpoint COMMAND [options]\n\nCutpoint ",
-                                 kProgramSummary, ".\n\ncommands:\n");
+  std::string out = absl::StrCat("usage: cutpoint COMMAND [options]\n\nCutpoint ", kProgramSummary,
+                                 ".\n\ncommands:\n");
   for (const CommandSpec& spec : AllCommands()) {
     std::string name(spec.name);
     name.resize(9, ' ');

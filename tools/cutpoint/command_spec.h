@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "tools/args/arg_parser.h"
 
@@ -35,6 +37,10 @@ struct CommandSpec {
 
 // The text of `cutpoint NAME --help`.
 std::string FormatCommandHelp(const CommandSpec& spec);
+
+// RunCommand (exit_codes.h) with the spec's name, options and help.
+int RunCommandWithSpec(const CommandSpec& spec, const std::vector<std::string>& words,
+                       absl::FunctionRef<absl::StatusOr<int>(const cmdline::ParsedArgs&)> run);
 
 }  // namespace cutpoint::cli
 

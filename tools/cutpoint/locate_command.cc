@@ -3,12 +3,12 @@
 // together with its controls — the same host on control ports and ICMP echo, the other
 // targets of its network, explicit control hosts — interleaved in one randomized sweep;
 // every target gets a verdict saying whether, where and how the test probe is filtered.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <utility>
-
-#include <unistd.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -367,12 +367,10 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
   return stats.interrupted ? kExitInterrupted : kExitOk;
 }
 
-
 int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  const CommandSpec spec = LocateCommandSpec();
-  return RunCommand(
-      "locate", spec.options, words, [&] { std::fputs(FormatCommandHelp(spec).c_str(), stdout); },
-      [&](const cmdline::ParsedArgs& args) { return RunLocateOrError(argv, args); });
+  return RunCommandWithSpec(LocateCommandSpec(), words, [&](const cmdline::ParsedArgs& args) {
+    return RunLocateOrError(argv, args);
+  });
 }
 
 }  // namespace

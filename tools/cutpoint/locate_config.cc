@@ -115,5 +115,4 @@ absl::StatusOr<LocateConfig> ParseLocateConfig(const cmdline::ParsedArgs& args) 
   return config;
 }
 
-
 }  // namespace cutpoint::cli

@@ -32,7 +32,7 @@ struct LocateConfig : CommonProbingConfig {
   double false_accusation_rate = 0.001;
   double round_wait_s = 1;
   bool progress = false;  // --progress, or stderr a tty without -q
-  bool screen = true;         // --sweep screen|all
+  bool screen = true;     // --sweep screen|all
   double screen_sample = 0.01;
   bool text = false;      // --format text, markdown or csv: no NDJSON records
   bool markdown = false;  // --format markdown

@@ -32,9 +32,14 @@ namespace {
 constexpr cmdline::OptionSpec kMatchOptions[] = {
     {"pcap", 0, "FILE", "capture to read (pcap or pcapng)"},
     {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
-    {"source-ip", 'S', "ADDR[,ADDR]", "only accept replies addressed to ADDR (the prober; one per family)"},
+    {"source-ip", 'S', "ADDR[,ADDR]",
+     "only accept replies addressed to ADDR (the prober; one per family)"},
     {"port", 'p', "PORTS", "the scan's TCP ports: replies for others are rejected (default: any)"},
-    {"probe", 0, "TYPES", "the scan's probe types, comma-separated (default: any)", {},
+    {"probe",
+     0,
+     "TYPES",
+     "the scan's probe types, comma-separated (default: any)",
+     {},
      "tcp-syn icmp-echo"},
     {"output", 'o', "FILE", "write NDJSON here ('-': standard output)", "-"},
     {"progress", 0, "",
@@ -124,8 +129,7 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   // Without --progress the frames go straight from the file to the matcher.
   ReadProgress progress("match", stderr);
   ProgressFrameSource counted(*source, progress);
-  const bool show_progress =
-      args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
+  const bool show_progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
   capture::FrameSource& progress_source =
       show_progress ? static_cast<capture::FrameSource&>(counted) : *source;
   ASSIGN_OR_RETURN(
@@ -139,12 +143,10 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   return kExitOk;
 }
 
-
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  return RunCommand(
-      "match", kMatchOptions, words,
-      [] { std::fputs(FormatCommandHelp(MatchCommandSpec()).c_str(), stdout); },
-      [&](const cmdline::ParsedArgs& args) { return RunMatchOrError(argv, args); });
+  return RunCommandWithSpec(MatchCommandSpec(), words, [&](const cmdline::ParsedArgs& args) {
+    return RunMatchOrError(argv, args);
+  });
 }
 
 }  // namespace

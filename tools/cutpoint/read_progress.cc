@@ -9,12 +9,10 @@
 namespace cutpoint::cli {
 
 double ReadProgress::MonotonicSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-ReadProgress::ReadProgress(absl::string_view command, std::FILE* out,
-                           std::function<double()> now_s)
+ReadProgress::ReadProgress(absl::string_view command, std::FILE* out, std::function<double()> now_s)
     : command_(command), out_(out), now_s_(std::move(now_s)) {
   start_s_ = now_s_();
   last_s_ = start_s_;

@@ -35,10 +35,13 @@ namespace {
 constexpr cmdline::OptionSpec kReportOptions[] = {
     {"json", 0, "", "write NDJSON: a vantage_diff record per differing target, a summary per port"},
     {"output", 'o', "FILE", "write the report to FILE; FILE.html means --format html"},
-    {"format", 0, "FORMAT",
+    {"format",
+     0,
+     "FORMAT",
      "text, json (as --json) or html: one self-contained page (default: html for -o FILE.html, "
      "else text)",
-     {}, "text json html"},
+     {},
+     "text json html"},
     {"report-max-targets", 0, "N",
      "html: embed the ladders (replies) of at most N targets, blocked ones first", "20000"},
     {"progress", 0, "",
@@ -130,9 +133,9 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
     }
   }
   ReadProgress read_progress("report", stderr);
-  ReadProgress* progress =
-      args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet")) ? &read_progress
-                                                                            : nullptr;
+  ReadProgress* progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"))
+                               ? &read_progress
+                               : nullptr;
   if (format == "html") return RunHtmlReport(files, output, max_ladder_targets, progress);
   std::vector<locate::VantageVerdict> verdicts;
   for (size_t i = 0; i < files.size(); ++i) {
@@ -166,10 +169,7 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
 }
 
 int RunReport(const std::vector<std::string>&, const std::vector<std::string>& words) {
-  return RunCommand(
-      "report", kReportOptions, words,
-      [] { std::fputs(FormatCommandHelp(ReportCommandSpec()).c_str(), stdout); },
-      RunReportOrError);
+  return RunCommandWithSpec(ReportCommandSpec(), words, RunReportOrError);
 }
 
 }  // namespace
@@ -177,10 +177,12 @@ int RunReport(const std::vector<std::string>&, const std::vector<std::string>& w
 CommandSpec ReportCommandSpec() {
   return {
       .name = "report",
-      .summary = "compare locate verdicts from several vantages: blocked from one, open from "
-                 "another",
-      .synopsis = "cutpoint report [--json] FILE.ndjson...\ncutpoint report FILE.ndjson... -o "
-                  "report.html",
+      .summary =
+          "compare locate verdicts from several vantages: blocked from one, open from "
+          "another",
+      .synopsis =
+          "cutpoint report [--json] FILE.ndjson...\ncutpoint report FILE.ndjson... -o "
+          "report.html",
       .description =
           "Compares the verdicts of 'cutpoint locate' runs from several vantage points (each run\n"
           "tagged with --vantage NAME; a file without a tag is named by its file name) and lists\n"

@@ -110,11 +110,11 @@ absl::StatusOr<report::ScanStats> ProbeLive(TraceMode mode, const TraceConfig& c
   session.matcher.attempts = plan.attempts();
   match::RestrictToKinds(plan.kinds(), &session.matcher);
   session.matcher.max_reply_age_us = match::ReplyAgeForWait(config.cooldown_s);
-  return FlushedOnError(session::RunLiveScan(session, codec, plan, options,
-                                             session::WriteReplyRecords(out, mode == TraceMode::kScan,
-                                                                        asn_table),
-                                             session::StopRequested()),
-                        out);
+  return FlushedOnError(
+      session::RunLiveScan(session, codec, plan, options,
+                           session::WriteReplyRecords(out, mode == TraceMode::kScan, asn_table),
+                           session::StopRequested()),
+      out);
 }
 
 void PrintSummary(TraceMode mode, const report::ScanStats& stats, uint64_t target_count) {
@@ -188,11 +188,9 @@ CommandSpec ProbeCommandSpec(TraceMode mode);
 
 int RunProbeCommand(TraceMode mode, const std::vector<std::string>& argv,
                     const std::vector<std::string>& words) {
-  const CommandSpec spec = ProbeCommandSpec(mode);
-  return RunCommand(
-      spec.name, spec.options, words,
-      [&] { std::fputs(FormatCommandHelp(spec).c_str(), stdout); },
-      [&](const cmdline::ParsedArgs& args) { return RunProbeCommandOrError(mode, argv, args); });
+  return RunCommandWithSpec(ProbeCommandSpec(mode), words, [&](const cmdline::ParsedArgs& args) {
+    return RunProbeCommandOrError(mode, argv, args);
+  });
 }
 
 int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& words) {

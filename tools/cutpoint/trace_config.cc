@@ -14,8 +14,7 @@ namespace cutpoint::cli {
 namespace {
 
 // --port and --probe: the probe kinds, and their names for the meta record.
-absl::Status ParseProbeKinds(TraceMode mode, const cmdline::ParsedArgs& args,
-                             TraceConfig* config) {
+absl::Status ParseProbeKinds(TraceMode mode, const cmdline::ParsedArgs& args, TraceConfig* config) {
   std::vector<uint16_t> ports = {80};
   if (std::optional<std::string> text = args.Get("port")) {
     ASSIGN_OR_RETURN(ports, targets::ParsePortList(*text));

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (kind == "bash") return WriteFile(where, cutpoint::docgen::MakeBashCompletion(commands)) ? 0 : 1;
+  if (kind == "bash")
+    return WriteFile(where, cutpoint::docgen::MakeBashCompletion(commands)) ? 0 : 1;
   if (kind == "zsh") return WriteFile(where, cutpoint::docgen::MakeZshCompletion(commands)) ? 0 : 1;
   std::fprintf(stderr, "cutpoint-docgen: unknown output '%s' (man, bash, zsh)\n", kind.c_str());
   return 2;

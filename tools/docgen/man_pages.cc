@@ -24,7 +24,8 @@ std::string OptionTerm(const cmdline::OptionSpec& option) {
     absl::StrAppend(&term, "\\fB\\-", std::string(1, option.short_name), "\\fR, ");
   }
   absl::StrAppend(&term, "\\fB\\-\\-", RoffText(option.long_name), "\\fR");
-  if (!option.value_name.empty()) absl::StrAppend(&term, " \\fI", RoffText(option.value_name), "\\fR");
+  if (!option.value_name.empty())
+    absl::StrAppend(&term, " \\fI", RoffText(option.value_name), "\\fR");
   return term;
 }
 

@@ -43,21 +43,22 @@ std::string ZshEscape(absl::string_view text) {
 
 std::string MakeBashCompletion(const std::vector<cli::CommandSpec>& commands) {
   std::string out = absl::StrCat("# bash completion for cutpoint\n", kGeneratedNote);
-  absl::StrAppend(&out,
-                  "_cutpoint() {\n"
-                  "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
-                  "  local commands=\"",
-                  CommandNames(commands),
-                  " help\"\n"
-                  "  if ((COMP_CWORD == 1)); then\n"
-                  "    COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
-                  "    return\n"
-                  "  fi\n"
-                  "  local opts=\"\" file_operands=0\n"
-                  "  case ${COMP_WORDS[1]} in\n"
-                  "    help)\n"
-                  "      ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
-                  "      return ;;\n");
+  absl::StrAppend(
+      &out,
+      "_cutpoint() {\n"
+      "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+      "  local commands=\"",
+      CommandNames(commands),
+      " help\"\n"
+      "  if ((COMP_CWORD == 1)); then\n"
+      "    COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
+      "    return\n"
+      "  fi\n"
+      "  local opts=\"\" file_operands=0\n"
+      "  case ${COMP_WORDS[1]} in\n"
+      "    help)\n"
+      "      ((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W \"$commands\" -- \"$cur\"))\n"
+      "      return ;;\n");
   for (const cli::CommandSpec& spec : commands) {
     absl::StrAppend(&out, "    ", spec.name, ")\n      case $prev in\n");
     std::vector<std::string> files, free_values, words;
@@ -65,8 +66,9 @@ std::string MakeBashCompletion(const std::vector<cli::CommandSpec>& commands) {
       words.push_back(OptionWords(option));
       if (option.value_name.empty()) continue;
       if (!option.choices.empty()) {
-        absl::StrAppend(&out, "        ", CasePattern(option), ")\n          COMPREPLY=($(compgen -W \"",
-                        option.choices, "\" -- \"$cur\"))\n          return ;;\n");
+        absl::StrAppend(&out, "        ", CasePattern(option),
+                        ")\n          COMPREPLY=($(compgen -W \"", option.choices,
+                        "\" -- \"$cur\"))\n          return ;;\n");
       } else if (TakesFile(option)) {
         files.push_back(CasePattern(option));
       } else {
@@ -79,7 +81,8 @@ std::string MakeBashCompletion(const std::vector<cli::CommandSpec>& commands) {
                       "          COMPREPLY=($(compgen -f -- \"$cur\"))\n          return ;;\n");
     }
     if (!free_values.empty()) {
-      absl::StrAppend(&out, "        ", absl::StrJoin(free_values, "|"), ")\n          return ;;\n");
+      absl::StrAppend(&out, "        ", absl::StrJoin(free_values, "|"),
+                      ")\n          return ;;\n");
     }
     absl::StrAppend(&out, "      esac\n      opts=\"", absl::StrJoin(words, " "), "\"\n");
     if (spec.file_operands) absl::StrAppend(&out, "      file_operands=1\n");
@@ -108,10 +111,9 @@ std::string MakeZshCompletion(const std::vector<cli::CommandSpec>& commands) {
       std::string names;
       std::string exclusion;
       if (option.short_name != 0) {
-        exclusion = absl::StrCat("(-", std::string(1, option.short_name), " --", option.long_name,
-                                 ")");
-        names = absl::StrCat("{-", std::string(1, option.short_name), ",--", option.long_name,
-                             "}");
+        exclusion =
+            absl::StrCat("(-", std::string(1, option.short_name), " --", option.long_name, ")");
+        names = absl::StrCat("{-", std::string(1, option.short_name), ",--", option.long_name, "}");
       } else {
         names = absl::StrCat("--", option.long_name);
       }

@@ -17,9 +17,7 @@ std::string Help(absl::string_view command) {
   return spec == nullptr ? "" : FormatCommandHelp(*spec);
 }
 
-bool Has(const std::string& text, absl::string_view part) {
-  return absl::StrContains(text, part);
-}
+bool Has(const std::string& text, absl::string_view part) { return absl::StrContains(text, part); }
 
 TEST(CommandHelpTest, StatesEachCommandsDefaults) {
   EXPECT_TRUE(Has(Help("trace"), "probe TTL range (default 1-32)\n")) << Help("trace");

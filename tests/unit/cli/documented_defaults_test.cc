@@ -119,13 +119,13 @@ TEST(DocumentedDefaultsTest, EveryLiteralDefaultIsTheParsedDefault) {
       }
       std::vector<std::string> without = BaseWords(spec.name, option.long_name);
       std::vector<std::string> with = without;
-      with.insert(with.end(), {absl::StrCat("--", option.long_name),
-                               std::string(option.default_value)});
+      with.insert(with.end(),
+                  {absl::StrCat("--", option.long_name), std::string(option.default_value)});
       Parsed a = ParseFor(spec.name, spec.options, without);
       Parsed b = ParseFor(spec.name, spec.options, with);
       EXPECT_TRUE(a.ok) << spec.name << ": " << a.error;
-      EXPECT_TRUE(b.ok) << spec.name << " --" << option.long_name << " "
-                        << option.default_value << ": " << b.error;
+      EXPECT_TRUE(b.ok) << spec.name << " --" << option.long_name << " " << option.default_value
+                        << ": " << b.error;
       EXPECT_TRUE(Same(a, b)) << "cutpoint " << spec.name << " --" << option.long_name
                               << ": documented default '" << option.default_value
                               << "' is not what the parser uses without the option";
@@ -153,9 +153,12 @@ TEST(DocumentedDefaultsTest, ReportMaxTargetsIsTheRenderersDefault) {
 TEST(DocumentedDefaultsTest, ANonDefaultValueDiffers) {
   const CommandSpec* scan = FindCommand("scan");
   ASSERT_NE(scan, nullptr);
-  for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
-           {"--ttl", "63"}, {"--rate", "999"}, {"--probe", "icmp-echo"}, {"--tx", "afpacket"},
-           {"--max-targets", "5"}}) {
+  for (const auto& [option, value] :
+       std::vector<std::pair<std::string, std::string>>{{"--ttl", "63"},
+                                                        {"--rate", "999"},
+                                                        {"--probe", "icmp-echo"},
+                                                        {"--tx", "afpacket"},
+                                                        {"--max-targets", "5"}}) {
     EXPECT_FALSE(Same(ParseFor("scan", scan->options, {"198.18.0.1"}),
                       ParseFor("scan", scan->options, {"198.18.0.1", option, value})))
         << option << " " << value;

@@ -65,7 +65,10 @@ class FakeSource final : public capture::FrameSource {
 TEST(ProgressFrameSourceTest, CountsFramesAndPassesThemOn) {
   Captured out;
   double now = 0;
-  ReadProgress progress("match", out.file(), [&] { now += 0.6; return now; });
+  ReadProgress progress("match", out.file(), [&] {
+    now += 0.6;
+    return now;
+  });
   FakeSource inner(3 * 4096 + 5);
   ProgressFrameSource source(inner, progress);
   capture::CapturedFrame frame;
