@@ -52,5 +52,15 @@ TEST(ArgParserTest, HelpListsEveryOptionWithItsDefault) {
             "  -f, --targets-file FILE     targets\n");
 }
 
+TEST(ArgParserTest, OverridesSetOneCommandsDefaultAndHelp) {
+  const OptionOverride overrides[] = {{"quiet", "", "say nothing"}, {"targets-file", "t.txt"}};
+  std::vector<OptionSpec> specs = WithOverrides(kSpecs, overrides);
+  EXPECT_EQ(FormatOptionsHelp(specs),
+            "  -p, --port PORTS            ports\n"
+            "  -q, --quiet                 say nothing\n"
+            "  -f, --targets-file FILE     targets (default t.txt)\n");
+  EXPECT_EQ(kSpecs[1].help, "no summary");  // the shared table is left as it was
+}
+
 }  // namespace
 }  // namespace cutpoint::cmdline
