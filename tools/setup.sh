@@ -12,6 +12,7 @@ PACKAGES=(
   clang clang-format clang-tidy libclang-rt-14-dev
   iproute2 nftables iptables ethtool tcpdump procps python3 libcap2-bin util-linux time
   dpkg-dev file
+  man-db groff-base zsh
   chromium chromium-driver python3-selenium python3-jsonschema
 )
 

@@ -69,14 +69,14 @@ help_has() {
   grep -q -- "$2" "$work/help" || fail "cutpoint $1 --help lacks '$2'"
 }
 help_has trace "--ttl MIN-MAX           probe TTL range (default 1-32)"
-help_has scan "--ttl MIN-MAX           probe TTL range (default 64; one TTL only, --ttl N)"
+help_has scan "--ttl MIN-MAX           probe TTL: one TTL, never a range (trace sweeps a range) (default 64)"
 help_has locate "--ttl MIN-MAX           probe TTL range (default 1-32)"
 help_has trace "--attempts N            probes per (target, kind, TTL), 1-4 (default 1)"
 help_has locate "--attempts N            probes per (target, kind, TTL), 1-4 (default 2)"
 help_has scan "--max-targets N         refuse target sets larger than N addresses (default 16777216)"
 help_has locate "--max-targets N         refuse target sets larger than N addresses (default 65536)"
-help_has trace "--probe TYPES           probe types: tcp-syn,icmp-echo (default both)"
-help_has scan "--probe TYPES           probe types: tcp-syn,icmp-echo (default tcp-syn)"
+help_has trace "--probe TYPES           probe types, comma-separated (default tcp-syn,icmp-echo)"
+help_has scan "--probe TYPES           probe types, comma-separated (default tcp-syn)"
 
 echo "cli.shared_options: $((cases - failures)) passed, $failures failed"
 [[ $failures -eq 0 ]]

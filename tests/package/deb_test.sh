@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The Debian package, end to end on this machine: cpack builds the .deb from the build
 # tree; its Depends come from dpkg-shlibdeps (no -dev package); `dpkg -i` installs it;
-# /usr/bin/cutpoint runs --version and a --dry-run as nobody; the postinst granted
+# /usr/bin/cutpoint runs --version and a --dry-run as nobody; the man pages and the
+# bash and zsh completions are installed; the postinst granted
 # cap_net_raw (getcap); `dpkg -r` and `dpkg -P` leave nothing behind. Sends nothing. The
 # machine is left without the package even when a step fails (trap). Needs root and dpkg,
 # and refuses to touch a cutpoint package that was installed before it ran: exit 77.
@@ -50,6 +51,11 @@ grep -q ' \./usr/bin/cutpoint$' <<<"$contents" || fail "no ./usr/bin/cutpoint in
 grep -q 'usr/share/doc/cutpoint/ndjson-schema.md' <<<"$contents" || fail "no ndjson-schema.md"
 grep -q 'usr/share/doc/cutpoint/schema/cutpoint-record.schema.json' <<<"$contents" || fail "no JSON Schema"
 grep -q 'usr/share/doc/cutpoint/LICENSE' <<<"$contents" || fail "no LICENSE"
+for page in cutpoint.1 cutpoint-trace.1 cutpoint-scan.1 cutpoint-locate.1 cutpoint-report.1; do
+  grep -q "usr/share/man/man1/$page" <<<"$contents" || fail "no man page $page"
+done
+grep -q 'usr/share/bash-completion/completions/cutpoint$' <<<"$contents" || fail "no bash completion"
+grep -q 'usr/share/zsh/vendor-completions/_cutpoint$' <<<"$contents" || fail "no zsh completion"
 awk '{print $1}' <<<"$contents" | grep -q '^-..s\|^-.....s' && fail "a setuid/setgid file in the package"
 
 installed=1
@@ -57,6 +63,12 @@ dpkg -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpk
 sed 's/^/  dpkg -i: /' "$work/install.log" | grep -i "cutpoint:" || true
 version=$(/usr/bin/cutpoint --version 2>&1) || fail "cutpoint --version: $version"
 echo "version: $version"
+if command -v man >/dev/null; then
+  MANPAGER=cat man /usr/share/man/man1/cutpoint-scan.1 2>/dev/null | grep -q -- '--probe' ||
+    fail "the installed cutpoint-scan(1) does not render"
+fi
+bash -c 'source /usr/share/bash-completion/completions/cutpoint && complete -p cutpoint' >/dev/null ||
+  fail "the installed bash completion does not register"
 as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 mkdir -m 0777 "$work/out"
 # Dry runs only, in an empty network namespace: nothing can leave.

@@ -70,8 +70,20 @@ absl::StatusOr<ParsedArgs> ParseArgs(std::span<const OptionSpec> specs,
   return parsed;
 }
 
-std::string FormatOptionsHelp(std::span<const OptionSpec> specs,
-                              std::span<const OptionDefault> defaults) {
+std::vector<OptionSpec> WithOverrides(std::span<const OptionSpec> specs,
+                                      std::span<const OptionOverride> overrides) {
+  std::vector<OptionSpec> out(specs.begin(), specs.end());
+  for (OptionSpec& spec : out) {
+    for (const OptionOverride& change : overrides) {
+      if (change.long_name != spec.long_name) continue;
+      spec.default_value = change.default_value;
+      if (!change.help.empty()) spec.help = change.help;
+    }
+  }
+  return out;
+}
+
+std::string FormatOptionsHelp(std::span<const OptionSpec> specs) {
   std::string out;
   for (const OptionSpec& spec : specs) {
     std::string left = "  ";
@@ -86,9 +98,7 @@ std::string FormatOptionsHelp(std::span<const OptionSpec> specs,
     else
       absl::StrAppend(&left, "\n", std::string(30, ' '));
     absl::StrAppend(&out, left, spec.help);
-    for (const OptionDefault& value : defaults) {
-      if (value.long_name == spec.long_name) absl::StrAppend(&out, " (default ", value.text, ")");
-    }
+    if (!spec.default_value.empty()) absl::StrAppend(&out, " (default ", spec.default_value, ")");
     absl::StrAppend(&out, "\n");
   }
   return out;

@@ -2,7 +2,8 @@
 // A small GNU-style option parser for Cutpoint's programs (the `cutpoint` subcommands and
 // the lab's tools): "--name value", "--name=value", "-x value", "-xvalue", repeated
 // options, positional arguments and "--". Unknown options are errors; so are a flag given
-// a value and an option missing its value. FormatOptionsHelp prints the table for --help.
+// a value and an option missing its value. FormatOptionsHelp prints the table for --help;
+// the same table feeds the man pages and shell completions (tools/cutpoint/docgen).
 #ifndef CUTPOINT_TOOLS_ARGS_ARG_PARSER_H_
 #define CUTPOINT_TOOLS_ARGS_ARG_PARSER_H_
 
@@ -22,6 +23,13 @@ struct OptionSpec {
   char short_name = 0;           // 0: none
   absl::string_view value_name;  // empty: a flag without a value
   absl::string_view help;
+  // The literal value that means the same as not giving the option ("1000", "1-32",
+  // "tcp-syn"): the help appends "(default VALUE)", and tests check the parser agrees.
+  // Empty: no literal default (a default that depends on the run stays in `help`).
+  absl::string_view default_value = {};
+  // The fixed values the option takes, separated by spaces (shell completion offers
+  // them); empty: free-form. A list option (e.g. "tcp-syn,icmp-echo") lists its items.
+  absl::string_view choices = {};
 };
 
 class ParsedArgs {
@@ -42,15 +50,21 @@ class ParsedArgs {
 absl::StatusOr<ParsedArgs> ParseArgs(std::span<const OptionSpec> specs,
                                      std::span<const std::string> args);
 
-// A default that differs between the commands sharing an option row: the help says
-// "(default TEXT)" after the row's own text.
-struct OptionDefault {
+// One command's version of a row it shares with other commands: its literal default and,
+// when not empty, its own help text.
+struct OptionOverride {
   absl::string_view long_name;
-  std::string text;
+  absl::string_view default_value;
+  absl::string_view help = {};
 };
 
-std::string FormatOptionsHelp(std::span<const OptionSpec> specs,
-                              std::span<const OptionDefault> defaults = {});
+// `specs` with `overrides` applied to the rows they name.
+std::vector<OptionSpec> WithOverrides(std::span<const OptionSpec> specs,
+                                      std::span<const OptionOverride> overrides);
+
+// The "options:" table of --help: one row per option, "(default VALUE)" after the help
+// of those with a literal default.
+std::string FormatOptionsHelp(std::span<const OptionSpec> specs);
 
 }  // namespace cutpoint::cmdline
 

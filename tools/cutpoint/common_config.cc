@@ -145,22 +145,10 @@ std::string DefaultBlocklistPath() {
 }  // namespace
 
 std::vector<cmdline::OptionSpec> WithCommonProbingOptions(
-    std::span<const cmdline::OptionSpec> own) {
+    std::span<const cmdline::OptionSpec> own, std::span<const cmdline::OptionOverride> overrides) {
   std::vector<cmdline::OptionSpec> all(own.begin(), own.end());
   all.insert(all.end(), std::begin(kCommonProbingOptions), std::end(kCommonProbingOptions));
-  return all;
-}
-
-std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own,
-                               const CommonDefaults& defaults,
-                               std::span<const cmdline::OptionDefault> own_defaults) {
-  std::vector<cmdline::OptionDefault> values(own_defaults.begin(), own_defaults.end());
-  values.push_back({"ttl", defaults.one_ttl
-                               ? absl::StrCat(defaults.ttl_min, "; one TTL only, --ttl N")
-                               : absl::StrCat(defaults.ttl_min, "-", defaults.ttl_max)});
-  values.push_back({"attempts", absl::StrCat(defaults.attempts)});
-  values.push_back({"max-targets", absl::StrCat(defaults.max_targets)});
-  return cmdline::FormatOptionsHelp(WithCommonProbingOptions(own), values);
+  return cmdline::WithOverrides(all, overrides);
 }
 
 absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,

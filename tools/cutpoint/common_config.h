@@ -52,18 +52,19 @@ struct CommonProbingConfig {
   std::vector<std::string> asn_db_paths;  // --asn-db, in the order given
   bool keep_root = false;
   bool quiet = false;
+  friend bool operator==(const CommonProbingConfig&, const CommonProbingConfig&) = default;
 };
 
 // Listed after a command's own options. The rows whose default differs between the
-// commands (ttl, attempts, max-targets) get it from ProbingOptionsHelp. --shards, --shard
-// and --resume are parsed here too, but each command words their rows: what a shard
-// holds and what a resumed run keeps differ.
+// commands (ttl, attempts, max-targets) get it from each command's overrides
+// (WithCommonProbingOptions). --shards, --shard and --resume are parsed here too, but each
+// command words their rows: what a shard holds and what a resumed run keeps differ.
 inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
     {"ttl", 0, "MIN-MAX", "probe TTL range"},
     {"attempts", 0, "N", "probes per (target, kind, TTL), 1-4"},
-    {"rate", 'r', "PPS", "probes per second, or 'max' (default 1000)"},
-    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe (default 2)"},
-    {"output", 'o', "FILE", "write the output here (default: standard output)"},
+    {"rate", 'r', "PPS", "probes per second, or 'max'", "1000"},
+    {"cooldown", 0, "SECONDS", "keep capturing this long after the last probe", "2"},
+    {"output", 'o', "FILE", "write the output here ('-': standard output)", "-"},
     {"key-file", 0, "FILE",
      "probe key: read it, or create it if missing (needed to re-match captures)"},
     {"interface", 'i', "IFACE",
@@ -72,9 +73,10 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
      "source address, one per family (default: from the route to the first target; required "
      "with --tx dpdk without -i)"},
     {"tx", 0, "BACKEND",
-     "raw (default), afpacket (TX ring, qdisc bypass), afxdp (AF_XDP socket) or dpdk"},
-    {"xdp-queue", 0, "N",
-     "--tx afxdp: first TX queue; sender thread i binds queue N+i (default 0)"},
+     "send backend: raw (raw socket), afpacket (TX ring, qdisc bypass), afxdp (AF_XDP socket) "
+     "or dpdk",
+     "raw", "raw afpacket afxdp dpdk"},
+    {"xdp-queue", 0, "N", "--tx afxdp: first TX queue; sender thread i binds queue N+i", "0"},
     {"xdp-zero-copy", 0, "",
      "--tx afxdp: AF_XDP zero-copy (XDP_ZEROCOPY); an error where the driver has none (veth)"},
     {"gateway-mac", 0, "MAC",
@@ -86,7 +88,7 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
      "over 3 s; instead of --gateway-mac). Without -i the port also answers ARP for -S"},
     {"dpdk-args", 0, "ARGS", "EAL arguments for --tx dpdk, e.g. \"--no-huge --no-pci --vdev ...\""},
     {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
-    {"user", 0, "NAME", "started as root: run as NAME once sockets are open (default nobody)"},
+    {"user", 0, "NAME", "started as root: run as NAME once sockets are open (default: nobody)"},
     {"keep-root", 0, "", "started as root: stay uid 0 (still without capabilities), no --user"},
     {"targets-file", 'f', "FILE", "read targets from FILE, one address or prefix per line"},
     {"max-targets", 0, "N", "refuse target sets larger than N addresses"},
@@ -110,13 +112,11 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
     {"help", 'h', "", "show this help"},
 };
 
-// A command's own options followed by the common ones.
-std::vector<cmdline::OptionSpec> WithCommonProbingOptions(std::span<const cmdline::OptionSpec> own);
-// The "options:" help of a probing command, with its defaults (and those of its own
-// rows that differ between the commands it serves, e.g. scan's --probe).
-std::string ProbingOptionsHelp(std::span<const cmdline::OptionSpec> own,
-                               const CommonDefaults& defaults,
-                               std::span<const cmdline::OptionDefault> own_defaults = {});
+// A command's own options followed by the common ones, with the command's `overrides`
+// (its defaults of the shared rows, e.g. --ttl, --attempts, --max-targets) applied.
+std::vector<cmdline::OptionSpec> WithCommonProbingOptions(
+    std::span<const cmdline::OptionSpec> own,
+    std::span<const cmdline::OptionOverride> overrides = {});
 
 // The common options, checked in this order: --ttl, --rate, --attempts, --cooldown,
 // --seed, --shards/--shard, --source-ip, --vantage, --gateway-ip (IPv4, with --tx dpdk,

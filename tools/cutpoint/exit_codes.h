@@ -25,6 +25,20 @@ inline constexpr int kExitPrivilege = 3;  // missing CAP_NET_RAW / root, or refu
 inline constexpr int kExitRuntime = 4;    // network or I/O fault: worth a retry
 inline constexpr int kExitInterrupted = session::kInterruptedExitStatus;
 
+// What each exit code means, for the man page (cutpoint.1, EXIT STATUS).
+struct ExitCodeDoc {
+  int code;
+  absl::string_view meaning;
+};
+inline constexpr ExitCodeDoc kExitCodeDocs[] = {
+    {kExitOk, "success"},
+    {kExitInternal, "internal error: a bug, please report it"},
+    {kExitBadInput, "bad input: usage, targets, option values or pcap files; fix the input"},
+    {kExitPrivilege, "missing privilege (CAP_NET_RAW or root) or a refused address range"},
+    {kExitRuntime, "network or I/O fault; worth a retry"},
+    {kExitInterrupted, "interrupted by SIGINT or SIGTERM"},
+};
+
 // Maps a status to an exit code and prints "cutpoint: <message>" to stderr.
 int ReportError(const absl::Status& status);
 int ExitCodeFor(const absl::Status& status);

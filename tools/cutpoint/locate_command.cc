@@ -3,12 +3,12 @@
 // together with its controls — the same host on control ports and ICMP echo, the other
 // targets of its network, explicit control hosts — interleaved in one randomized sweep;
 // every target gets a verdict saying whether, where and how the test probe is filtered.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <utility>
-
-#include <unistd.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -38,6 +38,7 @@
 #include "tools/cutpoint/common_config.h"
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
+#include "tools/cutpoint/locate_config.h"
 #include "tools/cutpoint/probe_options.h"
 #include "tools/cutpoint/progress_line.h"
 #include "tools/cutpoint/run_records.h"
@@ -45,36 +46,35 @@
 namespace cutpoint::cli {
 namespace {
 
-constexpr CommonDefaults kLocateDefaults = {
-    .max_targets = 65536, .ttl_min = 1, .ttl_max = 32, .attempts = 2};
-
 constexpr cmdline::OptionSpec kLocateOptions[] = {
     {"port", 'p', "PORT", "the test port: TCP SYN probes to it are judged (required)"},
-    {"control-port", 0, "PORTS", "control ports of the same host (default 443)"},
+    {"control-port", 0, "PORTS", "control ports of the same host", "443"},
     {"no-echo-control", 0, "", "do not send ICMP echo controls"},
     {"control-host", 0, "ADDR", "another host to use as control (repeatable)"},
-    {"group-prefix", 0, "LEN", "IPv4 targets sharing a /LEN control each other (default 24)"},
-    {"group-prefix6", 0, "LEN", "IPv6 targets sharing a /LEN control each other (default 48)"},
-    {"shards", 0, "N", "split the groups (/LEN) into N disjoint shards (with --seed; default 1)"},
-    {"shard", 0, "I", "judge only shard I (0-based); a group and its controls stay in one shard"},
-    {"window", 0, "N",
-     "TTLs per sweep round; deeper rounds only for targets not reached (default 8)"},
+    {"group-prefix", 0, "LEN", "IPv4 targets sharing a /LEN control each other", "24"},
+    {"group-prefix6", 0, "LEN", "IPv6 targets sharing a /LEN control each other", "48"},
+    {"shards", 0, "N", "split the groups (/LEN) into N disjoint shards (with --seed)", "1"},
+    {"shard", 0, "I", "judge only shard I (0-based); a group and its controls stay in one shard",
+     "0"},
+    {"window", 0, "N", "TTLs per sweep round; deeper rounds only for targets not reached", "8"},
     {"retries", 0, "N",
      "extra rounds re-probing the silent test cells of undecided targets, test "
      "and controls (default: up to 4 attempts in all)"},
     {"false-accusation-rate", 0, "ALPHA",
-     "chance per run that loss alone yields a silent_drop, shared by the targets (default 0.001)"},
+     "chance per run that loss alone yields a silent_drop, shared by the targets", "0.001"},
     {"sweep", 0, "MODE",
-     "screen (default): probe every target at the highest TTL first and sweep the TTLs only "
+     "screen: probe every target at the highest TTL first and sweep the TTLs only "
      "for targets whose test differs from the controls, a keyed sample and a few siblings; "
-     "all: sweep every target"},
-    {"screen-sample", 0, "RATE",
-     "share of clean screened targets swept anyway, as a guard (default 0.01)"},
-    {"round-wait", 0, "SECONDS", "wait for replies between rounds (default 1)"},
+     "all: sweep every target",
+     "screen", "screen all"},
+    {"screen-sample", 0, "RATE", "share of clean screened targets swept anyway, as a guard",
+     "0.01"},
+    {"round-wait", 0, "SECONDS", "wait for replies between rounds", "1"},
     {"format", 0, "FMT",
-     "ndjson (default: meta, reply, verdict, stats records), text (the accused targets with "
+     "ndjson (meta, reply, verdict, stats records), text (the accused targets with "
      "location, AS and evidence, the rest counted), markdown (the same as a table for tickets) "
-     "or csv (every verdict a row)"},
+     "or csv (every verdict a row)",
+     "ndjson", "ndjson text markdown csv"},
     {"all", 0, "", "text and markdown: a row for every target, reachable ones too"},
     {"pcap-out", 0, "FILE", "keep every probe sent and reply captured as a pcap"},
     {"from-pcap", 0, "FILE", "judge a saved capture (e.g. a --pcap-out file) instead of probing"},
@@ -83,143 +83,16 @@ constexpr cmdline::OptionSpec kLocateOptions[] = {
      "run that finds FILE continues from it, and removes it when done"},
     {"progress", 0, "",
      "status on stderr: once a second while sending and through the cooldown, and a line "
-     "per round with the verdicts so far (default when stderr is a tty)"},
+     "per round with the verdicts so far (default: when stderr is a tty)"},
 };
 
-struct LocateConfig : CommonProbingConfig {
-  uint16_t test_port = 0;
-  std::vector<uint16_t> control_ports = {443};
-  bool echo_control = true;
-  std::vector<wire::IpAddress> control_hosts;
-  targets::GroupPrefixes group_prefixes;
-  int window = 8;
-  int retries = probe::kMaxAttempts - 2;
-  double false_accusation_rate = 0.001;
-  double round_wait_s = 1;
-  bool progress = false;  // --progress, or stderr a tty without -q
-  bool screen = true;         // --sweep screen|all
-  double screen_sample = 0.01;
-  bool text = false;      // --format text, markdown or csv: no NDJSON records
-  bool markdown = false;  // --format markdown
-  bool csv = false;       // --format csv
-  bool all_rows = false;  // --all
-  std::string pcap_out;
-  std::string from_pcap;
+// locate's defaults of the shared rows; kLocateDefaults (locate_config.h) is what the
+// parser uses, and a test holds the two together.
+constexpr cmdline::OptionOverride kLocateOverrides[] = {
+    {"ttl", "1-32"},
+    {"attempts", "2"},
+    {"max-targets", "65536"},
 };
-
-void PrintLocateHelp() {
-  std::printf(
-      "usage: cutpoint locate -p PORT [options] TARGET...\n\n"
-      "Judges, per target, whether TCP SYNs to PORT are filtered, where on the path and how:\n"
-      "reachable, closed, silent_drop, rst_injection (in_path / on_path), icmp_prohibited,\n"
-      "unreachable or inconclusive, with the hop interval and the evidence. Controls (other\n"
-      "ports of the host, ICMP echo, the other targets of its /24, --control-host) are swept\n"
-      "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md), or for a reader\n"
-      "(--format text|markdown) the accused targets first, each with its location, the AS of\n"
-      "its hops (--asn-db) and one line of evidence, the rest counted (--all: every row), or\n"
-      "CSV (--format csv, every verdict a row);\n"
-      "a summary goes to standard error.\n\n"
-      "options:\n%s",
-      ProbingOptionsHelp(kLocateOptions, kLocateDefaults).c_str());
-}
-
-// -p, --control-port, --no-echo-control, --control-host.
-absl::Status ParseTestAndControls(const cmdline::ParsedArgs& args, LocateConfig* config) {
-  std::optional<std::string> port = args.Get("port");
-  if (!port) return absl::InvalidArgumentError("locate needs the test port: -p PORT");
-  ASSIGN_OR_RETURN(std::vector<uint16_t> test_ports, targets::ParsePortList(*port));
-  if (test_ports.size() != 1) {
-    return absl::InvalidArgumentError("locate judges one test port per run (-p PORT)");
-  }
-  config->test_port = test_ports.front();
-  if (std::optional<std::string> text = args.Get("control-port")) {
-    ASSIGN_OR_RETURN(config->control_ports, targets::ParsePortList(*text));
-  }
-  for (uint16_t control : config->control_ports) {
-    if (control == config->test_port) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("control port ", control, " is the test port; pick another"));
-    }
-  }
-  config->echo_control = !args.Has("no-echo-control");
-  for (const std::string& text : args.GetAll("control-host")) {
-    ASSIGN_OR_RETURN(wire::IpAddress host, ParseAddressOption("--control-host", text, text));
-    config->control_hosts.push_back(host);
-  }
-  return absl::OkStatus();
-}
-
-// --group-prefix, --window, --retries, --false-accusation-rate, --round-wait, --format.
-absl::Status ParseSweepOptions(const cmdline::ParsedArgs& args, LocateConfig* config) {
-  ASSIGN_OR_RETURN(config->group_prefixes.v4, IntegerOption(args, "group-prefix", 0, 32, 24));
-  ASSIGN_OR_RETURN(config->group_prefixes.v6, IntegerOption(args, "group-prefix6", 1, 128, 48));
-  ASSIGN_OR_RETURN(config->window, IntegerOption(args, "window", 1, 255, 8));
-  ASSIGN_OR_RETURN(config->retries,
-                   IntegerOption(args, "retries", 0, probe::kMaxAttempts - 1, config->retries));
-  if (std::optional<std::string> text = args.Get("false-accusation-rate")) {
-    double alpha = 0;
-    if (!absl::SimpleAtod(*text, &alpha) || !(alpha > 0 && alpha < 1)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad --false-accusation-rate '", *text, "' (a probability, 0 < ALPHA < 1)"));
-    }
-    config->false_accusation_rate = alpha;
-  }
-  ASSIGN_OR_RETURN(config->round_wait_s, SecondsOption(args, "round-wait", config->round_wait_s));
-  config->progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
-  if (std::optional<std::string> mode = args.Get("sweep")) {
-    if (*mode != "screen" && *mode != "all") {
-      return absl::InvalidArgumentError(absl::StrCat("bad --sweep '", *mode, "' (screen, all)"));
-    }
-    config->screen = *mode == "screen";
-  }
-  if (std::optional<std::string> text = args.Get("screen-sample")) {
-    double rate = 0;
-    if (!absl::SimpleAtod(*text, &rate) || !(rate >= 0 && rate <= 1)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad --screen-sample '", *text, "' (a share, 0 to 1)"));
-    }
-    config->screen_sample = rate;
-  }
-  if (std::optional<std::string> text = args.Get("format")) {
-    if (*text != "ndjson" && *text != "text" && *text != "markdown" && *text != "csv") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad --format '", *text, "' (ndjson, text, markdown, csv)"));
-    }
-    config->text = *text != "ndjson";
-    config->markdown = *text == "markdown";
-    config->csv = *text == "csv";
-  }
-  config->all_rows = args.Has("all");
-  if (config->all_rows && (!config->text || config->csv)) {
-    return absl::InvalidArgumentError("--all needs --format text or markdown");
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<LocateConfig> ParseLocateConfig(const cmdline::ParsedArgs& args) {
-  LocateConfig config;
-  RETURN_IF_ERROR(ParseTestAndControls(args, &config));
-  RETURN_IF_ERROR(ParseSweepOptions(args, &config));
-  RETURN_IF_ERROR(ParseCommonProbingConfig(args, kLocateDefaults, &config));
-  // At most kMaxAttempts probes per cell in all; retries fill up to it by default.
-  if (!args.Has("retries") || config.attempts + config.retries > probe::kMaxAttempts) {
-    config.retries = probe::kMaxAttempts - config.attempts;
-  }
-  config.pcap_out = args.Get("pcap-out").value_or("");
-  config.from_pcap = args.Get("from-pcap").value_or("");
-  if (!config.resume_path.empty() && (config.key_file.empty() || !config.from_pcap.empty())) {
-    return absl::InvalidArgumentError(
-        "--resume needs --key-file (the resumed run must probe with the same key), and no "
-        "--from-pcap");
-  }
-  if (!config.from_pcap.empty() && config.key_file.empty()) {
-    return absl::InvalidArgumentError("--from-pcap needs the scan's --key-file");
-  }
-  if (!config.from_pcap.empty() && !config.pcap_out.empty()) {
-    return absl::InvalidArgumentError("--from-pcap and --pcap-out exclude each other");
-  }
-  return config;
-}
 
 // The targets with the control hosts among them, then this run's shard.
 absl::StatusOr<targets::TargetSet> LoadLocateTargets(const cmdline::ParsedArgs& args,
@@ -494,11 +367,31 @@ absl::StatusOr<int> RunLocateOrError(const std::vector<std::string>& argv,
   return stats.interrupted ? kExitInterrupted : kExitOk;
 }
 
+int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunCommandWithSpec(LocateCommandSpec(), words, [&](const cmdline::ParsedArgs& args) {
+    return RunLocateOrError(argv, args);
+  });
+}
+
 }  // namespace
 
-int RunLocate(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  return RunCommand("locate", WithCommonProbingOptions(kLocateOptions), words, PrintLocateHelp,
-                    [&](const cmdline::ParsedArgs& args) { return RunLocateOrError(argv, args); });
+CommandSpec LocateCommandSpec() {
+  return {
+      .name = "locate",
+      .summary = "judge per target whether, where and how TCP SYNs to a port are filtered",
+      .synopsis = "cutpoint locate -p PORT [options] TARGET...",
+      .description =
+          "Judges, per target, whether TCP SYNs to PORT are filtered, where on the path and how:\n"
+          "reachable, closed, silent_drop, rst_injection (in_path / on_path), icmp_prohibited,\n"
+          "unreachable or inconclusive, with the hop interval and the evidence. Controls (other\n"
+          "ports of the host, ICMP echo, the other targets of its /24, --control-host) are swept\n"
+          "in the same randomized pass. Output: NDJSON (docs/ndjson-schema.md), or for a reader\n"
+          "(--format text|markdown) the accused targets first, each with its location, the AS of\n"
+          "its hops (--asn-db) and one line of evidence, the rest counted (--all: every row), or\n"
+          "CSV (--format csv, every verdict a row);\n"
+          "a summary goes to standard error.",
+      .options = WithCommonProbingOptions(kLocateOptions, kLocateOverrides),
+      .run = RunLocate};
 }
 
 }  // namespace cutpoint::cli

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `cutpoint match`: the live matcher run over a saved capture, given the scan's key.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -21,6 +23,7 @@
 #include "tools/cutpoint/exit_codes.h"
 #include "tools/cutpoint/input_notes.h"
 #include "tools/cutpoint/probe_options.h"
+#include "tools/cutpoint/read_progress.h"
 #include "tools/cutpoint/run_records.h"
 
 namespace cutpoint::cli {
@@ -29,10 +32,18 @@ namespace {
 constexpr cmdline::OptionSpec kMatchOptions[] = {
     {"pcap", 0, "FILE", "capture to read (pcap or pcapng)"},
     {"key-file", 0, "FILE", "the scan's probe key (as written by --key-file)"},
-    {"source-ip", 'S', "ADDR[,ADDR]", "only accept replies addressed to ADDR (the prober; one per family)"},
+    {"source-ip", 'S', "ADDR[,ADDR]",
+     "only accept replies addressed to ADDR (the prober; one per family)"},
     {"port", 'p', "PORTS", "the scan's TCP ports: replies for others are rejected (default: any)"},
-    {"probe", 0, "TYPES", "the scan's probe types: tcp-syn,icmp-echo (default: any)"},
-    {"output", 'o', "FILE", "write NDJSON here (default: standard output)"},
+    {"probe",
+     0,
+     "TYPES",
+     "the scan's probe types, comma-separated (default: any)",
+     {},
+     "tcp-syn icmp-echo"},
+    {"output", 'o', "FILE", "write NDJSON here ('-': standard output)", "-"},
+    {"progress", 0, "",
+     "the packets read so far on stderr, once a second (default: when stderr is a tty)"},
     {"quiet", 'q', "", "no summary on standard error"},
     {"help", 'h', "", "show this help"},
 };
@@ -44,15 +55,6 @@ struct MatchPlan {
   std::vector<std::string> probe_names;
   std::vector<std::string> notes;
 };
-
-void PrintMatchHelp() {
-  std::printf(
-      "usage: cutpoint match --pcap FILE --key-file FILE [options]\n\n"
-      "Matches every packet of a saved capture against the probes of the scan whose key\n"
-      "is given, and writes the same reply records a live scan writes.\n\n"
-      "options:\n%s",
-      cmdline::FormatOptionsHelp(kMatchOptions).c_str());
-}
 
 // The plan, when given, is checked like a live run checks its own; without it a forged
 // reply for any port or probe type is judged on the key alone (said in meta).
@@ -124,9 +126,16 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   RETURN_IF_ERROR(AppendMeta(meta, *sink));
   RETURN_IF_ERROR(sink->Begin());  // the capture opened: the run can start
 
+  // Without --progress the frames go straight from the file to the matcher.
+  ReadProgress progress("match", stderr);
+  ProgressFrameSource counted(*source, progress);
+  const bool show_progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
+  capture::FrameSource& progress_source =
+      show_progress ? static_cast<capture::FrameSource&>(counted) : *source;
   ASSIGN_OR_RETURN(
       report::ScanStats stats,
-      FlushedOnError(session::MatchCaptureToSink(*source, *pcap_path, matcher, *sink), *sink));
+      FlushedOnError(session::MatchCaptureToSink(progress_source, *pcap_path, matcher, *sink),
+                     *sink));
   PrintWarning(report::TruncationWarning(*pcap_path, stats));
   RETURN_IF_ERROR(FinishWithStats(stats, *sink));
   if (!args.Has("quiet")) PrintSummary(stats);
@@ -134,11 +143,23 @@ absl::StatusOr<int> RunMatchOrError(const std::vector<std::string>& argv, const 
   return kExitOk;
 }
 
+int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunCommandWithSpec(MatchCommandSpec(), words, [&](const cmdline::ParsedArgs& args) {
+    return RunMatchOrError(argv, args);
+  });
+}
+
 }  // namespace
 
-int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  return RunCommand("match", kMatchOptions, words, PrintMatchHelp,
-                    [&](const cmdline::ParsedArgs& args) { return RunMatchOrError(argv, args); });
+CommandSpec MatchCommandSpec() {
+  return {.name = "match",
+          .summary = "match the replies in a saved pcap to a scan's probes",
+          .synopsis = "cutpoint match --pcap FILE --key-file FILE [options]",
+          .description =
+              "Matches every packet of a saved capture against the probes of the scan whose key\n"
+              "is given, and writes the same reply records a live scan writes.",
+          .options = {std::begin(kMatchOptions), std::end(kMatchOptions)},
+          .run = RunMatch};
 }
 
 }  // namespace cutpoint::cli

@@ -59,11 +59,7 @@ absl::StatusOr<double> SecondsOption(const cmdline::ParsedArgs& args, absl::stri
   return ParseSeconds(absl::StrCat("--", name), *text);
 }
 
-absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
-                                             const std::string& interface,
-                                             const targets::TargetSet& targets,
-                                             const wire::SourceAddresses& sources,
-                                             int sender_threads) {
+absl::StatusOr<capture::BackendOptions> ParseBackendOptions(const cmdline::ParsedArgs& args) {
   capture::BackendOptions options;
   if (auto text = args.Get("gateway-mac")) {
     ASSIGN_OR_RETURN(capture::MacAddress mac, capture::ParseMac(*text));
@@ -81,13 +77,22 @@ absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
   options.tx = *tx;
   options.dpdk_eal_args = args.Get("dpdk-args").value_or("");
   options.dpdk_device = args.Get("dpdk-port").value_or("");
+  ASSIGN_OR_RETURN(int64_t first_queue, IntegerOption(args, "xdp-queue", 0, kMaxXdpQueue, 0));
+  options.xdp.first_queue = static_cast<uint32_t>(first_queue);
+  options.xdp.zero_copy = args.Has("xdp-zero-copy");
+  return options;
+}
+
+absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
+                                             const std::string& interface,
+                                             const targets::TargetSet& targets,
+                                             const wire::SourceAddresses& sources,
+                                             int sender_threads) {
+  ASSIGN_OR_RETURN(capture::BackendOptions options, ParseBackendOptions(args));
   options.interface = interface;
   options.first_targets = targets.FirstOfEachFamily();
   options.sources = sources;
   options.sender_threads = sender_threads;
-  ASSIGN_OR_RETURN(int64_t first_queue, IntegerOption(args, "xdp-queue", 0, kMaxXdpQueue, 0));
-  options.xdp.first_queue = static_cast<uint32_t>(first_queue);
-  options.xdp.zero_copy = args.Has("xdp-zero-copy");
   return capture::OpenBackend(options);
 }
 

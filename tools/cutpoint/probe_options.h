@@ -37,6 +37,8 @@ inline constexpr int64_t kMaxXdpQueue = 65535;
 // sender thread on `interface`, framing for the next hop towards `first_target`, and (dpdk) the
 // receive side on the same port. `sources` are the run's source addresses (--tx raw binds its IPv6
 // socket to the IPv6 one).
+// The options of the above that come from the command line alone (nothing opened).
+absl::StatusOr<capture::BackendOptions> ParseBackendOptions(const cmdline::ParsedArgs& args);
 absl::StatusOr<capture::TxSetup> MakeTxSetup(const cmdline::ParsedArgs& args,
                                              const std::string& interface,
                                              const targets::TargetSet& targets,

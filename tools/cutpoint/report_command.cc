@@ -3,6 +3,8 @@
 // per (target, test port): which targets are blocked from one vantage and open from
 // another. Reading is engine/report/verdict_reader.h, comparing
 // engine/locate/vantage_compare.h; this file only reads the files and prints.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -31,6 +33,7 @@
 #include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/read_progress.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -38,39 +41,25 @@ namespace {
 constexpr cmdline::OptionSpec kReportOptions[] = {
     {"json", 0, "", "write NDJSON: a vantage_diff record per differing target, a summary per port"},
     {"output", 'o', "FILE", "write the report to FILE; FILE.html means --format html"},
-    {"format", 0, "FORMAT",
-     "text (default), markdown, csv, dot (Graphviz), atlas (RIPE Atlas traceroute results), json "
-     "(as --json) or html: one self-contained page"},
+    {"format",
+     0,
+     "FORMAT",
+     "text, markdown, csv, dot (Graphviz), atlas (RIPE Atlas traceroute results), json (as "
+     "--json) or html: one self-contained page (default: html for -o FILE.html, else text)",
+     {},
+     "text markdown csv dot atlas json html"},
     {"all", 0, "", "text, markdown: a row for every verdict, not only the accused ones"},
     {"target", 0, "ADDR", "text, markdown, csv, dot, atlas: only this target (and its hop table)"},
     {"asn-db", 0, "FILE",
      "annotate hops and targets the records leave unannotated with AS numbers from FILE "
      "(pfx2as, ip2asn or .mmdb; repeatable)"},
     {"report-max-targets", 0, "N",
-     "html: embed the ladders (replies) of at most N targets, blocked ones first (20000)"},
+     "html: embed the ladders (replies) of at most N targets, blocked ones first", "20000"},
+    {"progress", 0, "",
+     "the input files read so far on stderr, once a second (default: when stderr is a tty)"},
+    {"quiet", 'q', "", "no progress on standard error (report writes no summary)"},
     {"help", 'h', "", "show this help"},
 };
-
-void PrintReportHelp() {
-  std::printf(
-      "usage: cutpoint report [--json] FILE.ndjson...\n"
-      "       cutpoint report FILE.ndjson... -o report.html\n"
-      "       cutpoint report --format text|markdown|csv|dot|atlas [--target ADDR] FILE.ndjson...\n\n"
-      "Compares the verdicts of 'cutpoint locate' runs from several vantage points (each run\n"
-      "tagged with --vantage NAME; a file without a tag is named by its file name) and lists\n"
-      "the targets blocked from one vantage and open from another. Inconclusive or missing\n"
-      "verdicts never count as a difference: such targets are undecided.\n\n"
-      "With -o FILE.html (or --format html) it writes one self-contained HTML page instead,\n"
-      "from 'locate' or 'trace' outputs: provenance, verdict counts, the cuts grouped by AS\n"
-      "and hop, a per-target path ladder with the evidence, and filters. CSS, script and\n"
-      "data are inline: the page requests nothing and opens offline.\n\n"
-      "Text (one run, or --all / --target) lists the accused targets first, each with where\n"
-      "it was cut and one line of evidence, and counts the rest; a trace's output gets an\n"
-      "mtr-like hop table per target. --format markdown is the same for tickets; csv, dot\n"
-      "and atlas export the verdicts, the paths and the traces for other tools.\n\n"
-      "options:\n%s",
-      cmdline::FormatOptionsHelp(kReportOptions).c_str());
-}
 
 // "-" is standard input: `cutpoint trace … | cutpoint report --format atlas -`.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
@@ -90,6 +79,9 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   if (in.bad()) return absl::InvalidArgumentError(absl::StrCat("error reading '", path, "'"));
   return text.str();
 }
+
+// "of 12 files read", after the count of files read so far.
+std::string FilesRead(size_t total) { return absl::StrCat("of ", total, " files read"); }
 
 // The vantage of a file's untagged verdicts: its name without the directory.
 std::string FileVantage(const std::string& path) {
@@ -118,19 +110,22 @@ absl::Status WriteReport(const std::string& path, const std::string& text) {
 
 // Every file read into one model, annotated from --asn-db when given.
 absl::StatusOr<report::ReportModel> ReadModel(const std::vector<std::string>& files,
-                                              const asn::AsnTable* asn_table) {
+                                              const asn::AsnTable* asn_table,
+                                              ReadProgress* progress) {
   report::ReportModel model;
-  for (const std::string& path : files) {
-    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
-    RETURN_IF_ERROR(report::AddNdjson(path, text, &model));
+  for (size_t i = 0; i < files.size(); ++i) {
+    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(files[i]));
+    RETURN_IF_ERROR(report::AddNdjson(files[i], text, &model));
+    if (progress != nullptr) progress->Update(i + 1, FilesRead(files.size()));
   }
   if (asn_table != nullptr) report::AnnotateReportModel(*asn_table, &model);
   return model;
 }
 
 absl::StatusOr<int> RunHtmlReport(const std::vector<std::string>& files, const std::string& output,
-                                  size_t max_ladder_targets, const asn::AsnTable* asn_table) {
-  ASSIGN_OR_RETURN(report::ReportModel model, ReadModel(files, asn_table));
+                                  size_t max_ladder_targets, const asn::AsnTable* asn_table,
+                                  ReadProgress* progress) {
+  ASSIGN_OR_RETURN(report::ReportModel model, ReadModel(files, asn_table, progress));
   std::string title;
   for (const std::string& path : files) {
     absl::StrAppend(&title, title.empty() ? "" : ", ", FileVantage(path));
@@ -204,9 +199,15 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
           absl::StrCat("--report-max-targets must be a count (got '", *text, "')"));
     }
   }
-  if (format == "html") return RunHtmlReport(files, output, max_ladder_targets, AsnTableOf(asn_dbs));
+  ReadProgress read_progress("report", stderr);
+  ReadProgress* progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"))
+                               ? &read_progress
+                               : nullptr;
+  if (format == "html") {
+    return RunHtmlReport(files, output, max_ladder_targets, AsnTableOf(asn_dbs), progress);
+  }
   if (view) {
-    ASSIGN_OR_RETURN(report::ReportModel model, ReadModel(files, AsnTableOf(asn_dbs)));
+    ASSIGN_OR_RETURN(report::ReportModel model, ReadModel(files, AsnTableOf(asn_dbs), progress));
     if (model.verdicts.empty()) return RenderView(model, *view, asn_dbs, &view_options, output);
     // Verdicts pass the strict reader too: it names FILE:LINE for a verdict it does not
     // know, and the comparison refuses one vantage judging a target two ways.
@@ -252,10 +253,39 @@ absl::StatusOr<int> RunReportOrError(const cmdline::ParsedArgs& args) {
   return kExitOk;
 }
 
+int RunReport(const std::vector<std::string>&, const std::vector<std::string>& words) {
+  return RunCommandWithSpec(ReportCommandSpec(), words, RunReportOrError);
+}
+
 }  // namespace
 
-int RunReport(const std::vector<std::string>& words) {
-  return RunCommand("report", kReportOptions, words, PrintReportHelp, RunReportOrError);
+CommandSpec ReportCommandSpec() {
+  return {
+      .name = "report",
+      .summary =
+          "compare locate verdicts from several vantages: blocked from one, open from "
+          "another",
+      .synopsis =
+          "cutpoint report [--json] FILE.ndjson...\ncutpoint report FILE.ndjson... -o "
+          "report.html\ncutpoint report --format text|markdown|csv|dot|atlas [--target ADDR] "
+          "FILE.ndjson...",
+      .description =
+          "Compares the verdicts of 'cutpoint locate' runs from several vantage points (each run\n"
+          "tagged with --vantage NAME; a file without a tag is named by its file name) and lists\n"
+          "the targets blocked from one vantage and open from another. Inconclusive or missing\n"
+          "verdicts never count as a difference: such targets are undecided.\n\n"
+          "With -o FILE.html (or --format html) it writes one self-contained HTML page instead,\n"
+          "from 'locate' or 'trace' outputs: provenance, verdict counts, the cuts grouped by AS\n"
+          "and hop, a per-target path ladder with the evidence, and filters. CSS, script and\n"
+          "data are inline: the page requests nothing and opens offline.\n\n"
+          "Text (one run, or --all / --target) lists the accused targets first, each with where\n"
+          "it was cut and one line of evidence, and counts the rest; a trace's output gets an\n"
+          "mtr-like hop table per target. --format markdown is the same for tickets; csv, dot\n"
+          "and atlas export the verdicts, the paths and the traces for other tools. A FILE of\n"
+          "'-' is standard input.",
+      .options = {std::begin(kReportOptions), std::end(kReportOptions)},
+      .file_operands = true,
+      .run = RunReport};
 }
 
 }  // namespace cutpoint::cli

@@ -32,125 +32,44 @@
 #include "tools/cutpoint/probe_options.h"
 #include "tools/cutpoint/progress_line.h"
 #include "tools/cutpoint/run_records.h"
+#include "tools/cutpoint/trace_config.h"
 
 namespace cutpoint::cli {
 namespace {
 
-enum class Mode { kTrace, kScan };
-
-constexpr CommonDefaults kTraceDefaults = {
-    .max_targets = uint64_t{1} << 24, .ttl_min = 1, .ttl_max = 32, .attempts = 1};
-constexpr CommonDefaults kScanDefaults = {
-    .max_targets = uint64_t{1} << 24, .ttl_min = 64, .ttl_max = 64, .attempts = 1, .one_ttl = true};
-
 constexpr cmdline::OptionSpec kTraceOptions[] = {
-    {"port", 'p', "PORTS", "TCP destination ports, e.g. 25,443,8000-8010 (default 80)"},
-    {"probe", 0, "TYPES", "probe types: tcp-syn,icmp-echo"},
-    {"shards", 0, "N", "split the targets into N disjoint shards (with --seed; default 1)"},
-    {"shard", 0, "I", "send only shard I (0-based)"},
+    {"port", 'p', "PORTS", "TCP destination ports, e.g. 25,443,8000-8010", "80"},
+    {"probe", 0, "TYPES", "probe types, comma-separated", {}, "tcp-syn icmp-echo"},
+    {"shards", 0, "N", "split the targets into N disjoint shards (with --seed)", "1"},
+    {"shard", 0, "I", "send only shard I (0-based)", "0"},
     {"resume", 0, "FILE",
      "save progress to FILE (0600); a run that finds FILE continues from it, appending to -o"},
-    {"sender-threads", 0, "N", "sender threads, each with its own socket (default 1)"},
-    {"progress", 0, "", "a status line on stderr once a second (default when stderr is a tty)"},
+    {"sender-threads", 0, "N", "sender threads, each with its own socket", "1"},
+    {"progress", 0, "", "a status line on stderr once a second (default: when stderr is a tty)"},
     {"status-file", 0, "FILE", "rewrite FILE once a second with the status as JSON"},
     {"dry-run", 0, "", "print the probes that would be sent; send nothing"},
     {"output-format", 'O', "FORMAT",
-     "trace: ndjson (default), or atlas: RIPE Atlas traceroute results, one JSON object per "
-     "target and flow, written to -o when the trace ends"},
+     "ndjson, or (trace) atlas: RIPE Atlas traceroute results, one JSON object per target and "
+     "flow, written to -o when the trace ends",
+     "ndjson", "ndjson atlas"},
 };
 
-struct TraceConfig : CommonProbingConfig {
-  std::vector<targets::ProbeKind> kinds;
-  std::vector<std::string> probe_names;
-  int sender_threads = 1;
-  bool progress = false;
-  std::string status_file;
-  bool dry_run = false;
-  bool atlas = false;  // -O atlas
+// Each command's defaults of the shared rows; kTraceDefaults and kScanDefaults
+// (trace_config.h) are what the parser uses, and a test holds the two together.
+constexpr cmdline::OptionOverride kTraceOverrides[] = {
+    {"probe", "tcp-syn,icmp-echo"},
+    {"ttl", "1-32"},
+    {"attempts", "1"},
+    {"max-targets", "16777216"},
+};
+constexpr cmdline::OptionOverride kScanOverrides[] = {
+    {"probe", "tcp-syn"},
+    {"ttl", "64", "probe TTL: one TTL, never a range (trace sweeps a range)"},
+    {"attempts", "1"},
+    {"max-targets", "16777216"},
 };
 
-const char* ModeName(Mode mode) { return mode == Mode::kTrace ? "trace" : "scan"; }
-const CommonDefaults& DefaultsFor(Mode mode) {
-  return mode == Mode::kTrace ? kTraceDefaults : kScanDefaults;
-}
-
-void PrintHelp(Mode mode) {
-  if (mode == Mode::kTrace) {
-    std::printf(
-        "usage: cutpoint trace [options] TARGET...\n\n"
-        "Sends TCP SYN and/or ICMP echo probes to every TARGET (address or CIDR prefix) at\n"
-        "every TTL of the range, in keyed random order, and writes every reply matched to\n"
-        "the probe that caused it as NDJSON (docs/ndjson-schema.md).\n\n");
-  } else {
-    std::printf(
-        "usage: cutpoint scan [options] TARGET...\n\n"
-        "One probe per (target, port) at a fixed TTL (default 64; --probe defaults to tcp-syn),\n"
-        "in keyed random order: reply records say open / closed / unreachable (field\n"
-        "\"status\") per target and port.\n\n");
-  }
-  const cmdline::OptionDefault probe_default[] = {
-      {"probe", mode == Mode::kTrace ? "both" : "tcp-syn"}};
-  std::printf("options:\n%s",
-              ProbingOptionsHelp(kTraceOptions, DefaultsFor(mode), probe_default).c_str());
-}
-
-// --port and --probe: the probe kinds, and their names for the meta record.
-absl::Status ParseProbeKinds(Mode mode, const cmdline::ParsedArgs& args, TraceConfig* config) {
-  std::vector<uint16_t> ports = {80};
-  if (std::optional<std::string> text = args.Get("port")) {
-    ASSIGN_OR_RETURN(ports, targets::ParsePortList(*text));
-  }
-  std::vector<probe::ProbeType> types = {probe::ProbeType::kTcpSyn, probe::ProbeType::kIcmpEcho};
-  if (mode == Mode::kScan) types = {probe::ProbeType::kTcpSyn};
-  if (std::optional<std::string> text = args.Get("probe")) {
-    ASSIGN_OR_RETURN(types, targets::ParseProbeTypes(*text));
-  }
-  for (probe::ProbeType type : types) {
-    if (type == probe::ProbeType::kTcpSyn) {
-      for (uint16_t port : ports) {
-        config->kinds.push_back({type, port});
-        config->probe_names.push_back(absl::StrCat("tcp-syn:", port));
-      }
-    } else {
-      config->kinds.push_back({type, 0});
-      config->probe_names.push_back("icmp-echo");
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<TraceConfig> ParseTraceConfig(Mode mode, const cmdline::ParsedArgs& args) {
-  TraceConfig config;
-  RETURN_IF_ERROR(ParseProbeKinds(mode, args, &config));
-  RETURN_IF_ERROR(ParseCommonProbingConfig(args, DefaultsFor(mode), &config));
-  ASSIGN_OR_RETURN(config.sender_threads, IntegerOption(args, "sender-threads", 1, 64, 1));
-  if (!config.resume_path.empty() && !args.Has("key-file") && !args.Has("seed")) {
-    return absl::InvalidArgumentError(
-        "--resume needs --key-file (or --seed) so the resumed run walks the same order");
-  }
-  config.status_file = args.Get("status-file").value_or("");
-  config.progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
-  config.dry_run = args.Has("dry-run");
-  if (std::optional<std::string> format = args.Get("output-format")) {
-    if (*format != "ndjson" && *format != "atlas") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("-O must be ndjson or atlas (got '", *format, "')"));
-    }
-    config.atlas = *format == "atlas";
-  }
-  if (config.atlas && mode == Mode::kScan) {
-    return absl::InvalidArgumentError("-O atlas is for trace: a scan's replies are no traceroutes");
-  }
-  if (config.atlas && !config.resume_path.empty()) {
-    return absl::InvalidArgumentError(
-        "-O atlas does not combine with --resume (a resumed run appends NDJSON); convert "
-        "afterwards with 'cutpoint report --format atlas'");
-  }
-  if (config.atlas && config.dry_run) {
-    return absl::InvalidArgumentError("-O atlas writes replies, and --dry-run has none");
-  }
-  return config;
-}
+const char* ModeName(TraceMode mode) { return mode == TraceMode::kTrace ? "trace" : "scan"; }
 
 // Opened now (an unwritable path fails before anything is sent) but written only once
 // the run can start (Begin): a run refused later leaves an existing file untouched. A
@@ -175,7 +94,7 @@ session::LiveScanOptions ScanOptionsOf(const TraceConfig& config, uint64_t seed)
   return options;
 }
 
-absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config,
+absl::StatusOr<report::ScanStats> ProbeLive(TraceMode mode, const TraceConfig& config,
                                             const cmdline::ParsedArgs& args,
                                             const targets::ProbePlan& plan,
                                             const probe::ProbeCodec& codec,
@@ -196,14 +115,14 @@ absl::StatusOr<report::ScanStats> ProbeLive(Mode mode, const TraceConfig& config
   session.matcher.attempts = plan.attempts();
   match::RestrictToKinds(plan.kinds(), &session.matcher);
   session.matcher.max_reply_age_us = match::ReplyAgeForWait(config.cooldown_s);
-  return FlushedOnError(session::RunLiveScan(session, codec, plan, options,
-                                             session::WriteReplyRecords(out, mode == Mode::kScan,
-                                                                        asn_table),
-                                             session::StopRequested()),
-                        out);
+  return FlushedOnError(
+      session::RunLiveScan(session, codec, plan, options,
+                           session::WriteReplyRecords(out, mode == TraceMode::kScan, asn_table),
+                           session::StopRequested()),
+      out);
 }
 
-void PrintSummary(Mode mode, const report::ScanStats& stats, uint64_t target_count) {
+void PrintSummary(TraceMode mode, const report::ScanStats& stats, uint64_t target_count) {
   absl::FPrintF(stderr,
                 "cutpoint %s: %d probes to %d targets in %.1f s; %d replies matched, "
                 "%d rejected, %d unmatched, %d capture drops%s\n",
@@ -212,7 +131,7 @@ void PrintSummary(Mode mode, const report::ScanStats& stats, uint64_t target_cou
                 stats.interrupted ? " (interrupted)" : "");
 }
 
-absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::string>& argv,
+absl::StatusOr<int> RunProbeCommandOrError(TraceMode mode, const std::vector<std::string>& argv,
                                            const cmdline::ParsedArgs& args) {
   ASSIGN_OR_RETURN(targets::TargetOptions target_options,
                    ParseTargetOptions(args, DefaultsFor(mode)));
@@ -280,21 +199,49 @@ absl::StatusOr<int> RunProbeCommandOrError(Mode mode, const std::vector<std::str
   return stats.interrupted ? kExitInterrupted : kExitOk;
 }
 
-int RunProbeCommand(Mode mode, const std::vector<std::string>& argv,
+CommandSpec ProbeCommandSpec(TraceMode mode);
+
+int RunProbeCommand(TraceMode mode, const std::vector<std::string>& argv,
                     const std::vector<std::string>& words) {
-  return RunCommand(
-      ModeName(mode), WithCommonProbingOptions(kTraceOptions), words, [mode] { PrintHelp(mode); },
-      [&](const cmdline::ParsedArgs& args) { return RunProbeCommandOrError(mode, argv, args); });
+  return RunCommandWithSpec(ProbeCommandSpec(mode), words, [&](const cmdline::ParsedArgs& args) {
+    return RunProbeCommandOrError(mode, argv, args);
+  });
+}
+
+int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunProbeCommand(TraceMode::kTrace, argv, words);
+}
+
+int RunScan(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
+  return RunProbeCommand(TraceMode::kScan, argv, words);
+}
+
+CommandSpec ProbeCommandSpec(TraceMode mode) {
+  if (mode == TraceMode::kTrace) {
+    return {
+        .name = "trace",
+        .summary = "probe targets x TTLs with TCP SYN / ICMP echo, NDJSON replies out",
+        .synopsis = "cutpoint trace [options] TARGET...",
+        .description =
+            "Sends TCP SYN and/or ICMP echo probes to every TARGET (address or CIDR prefix) at\n"
+            "every TTL of the range, in keyed random order, and writes every reply matched to\n"
+            "the probe that caused it as NDJSON (docs/ndjson-schema.md).",
+        .options = WithCommonProbingOptions(kTraceOptions, kTraceOverrides),
+        .run = RunTrace};
+  }
+  return {.name = "scan",
+          .summary = "one probe per (target, port) at a fixed TTL: open / closed / unreachable",
+          .synopsis = "cutpoint scan [options] TARGET...",
+          .description =
+              "One probe per (target, port) at a fixed TTL, in keyed random order: reply\n"
+              "records say open / closed / unreachable (field \"status\") per target and port.",
+          .options = WithCommonProbingOptions(kTraceOptions, kScanOverrides),
+          .run = RunScan};
 }
 
 }  // namespace
 
-int RunTrace(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  return RunProbeCommand(Mode::kTrace, argv, words);
-}
-
-int RunScan(const std::vector<std::string>& argv, const std::vector<std::string>& words) {
-  return RunProbeCommand(Mode::kScan, argv, words);
-}
+CommandSpec TraceCommandSpec() { return ProbeCommandSpec(TraceMode::kTrace); }
+CommandSpec ScanCommandSpec() { return ProbeCommandSpec(TraceMode::kScan); }
 
 }  // namespace cutpoint::cli

@@ -44,12 +44,22 @@ TEST(ArgParserTest, BadInputIsNamed) {
 }
 
 TEST(ArgParserTest, HelpListsEveryOptionWithItsDefault) {
-  const OptionDefault defaults[] = {{"port", "80"}};
-  std::string help = FormatOptionsHelp(kSpecs, defaults);
+  const OptionOverride defaults[] = {{"port", "80"}};
+  std::string help = FormatOptionsHelp(WithOverrides(kSpecs, defaults));
   EXPECT_EQ(help,
             "  -p, --port PORTS            ports (default 80)\n"
             "  -q, --quiet                 no summary\n"
             "  -f, --targets-file FILE     targets\n");
+}
+
+TEST(ArgParserTest, OverridesSetOneCommandsDefaultAndHelp) {
+  const OptionOverride overrides[] = {{"quiet", "", "say nothing"}, {"targets-file", "t.txt"}};
+  std::vector<OptionSpec> specs = WithOverrides(kSpecs, overrides);
+  EXPECT_EQ(FormatOptionsHelp(specs),
+            "  -p, --port PORTS            ports\n"
+            "  -q, --quiet                 say nothing\n"
+            "  -f, --targets-file FILE     targets (default t.txt)\n");
+  EXPECT_EQ(kSpecs[1].help, "no summary");  // the shared table is left as it was
 }
 
 }  // namespace

@@ -180,23 +180,6 @@ TEST(TargetOptionsTest, MaxTargetsPerCommandAndDefaultBlocklist) {
             "/etc/cutpoint/blocklist.conf");
 }
 
-TEST(ProbingOptionsHelpTest, StatesEachCommandsDefaults) {
-  std::string trace = ProbingOptionsHelp({}, kTrace);
-  EXPECT_NE(trace.find("probe TTL range (default 1-32)\n"), std::string::npos) << trace;
-  EXPECT_NE(trace.find("1-4 (default 1)\n"), std::string::npos);
-  EXPECT_NE(trace.find("addresses (default 16777216)\n"), std::string::npos);
-  std::string scan = ProbingOptionsHelp({}, kScan);
-  EXPECT_NE(scan.find("probe TTL range (default 64; one TTL only, --ttl N)\n"), std::string::npos);
-  std::string locate = ProbingOptionsHelp({}, kLocate);
-  EXPECT_NE(locate.find("1-4 (default 2)\n"), std::string::npos);
-  EXPECT_NE(locate.find("addresses (default 65536)\n"), std::string::npos);
-  // A command's own row gets its default the same way.
-  constexpr cmdline::OptionSpec kOwn[] = {{"probe", 0, "TYPES", "probe types"}};
-  const cmdline::OptionDefault own_default[] = {{"probe", "tcp-syn"}};
-  EXPECT_NE(ProbingOptionsHelp(kOwn, kScan, own_default).find("probe types (default tcp-syn)\n"),
-            std::string::npos);
-}
-
 TEST(ResolveRouteTest, GivenSourceAndInterfaceNeedNoRoute) {
   CommonProbingConfig config;
   config.sources.v4 = wire::IpAddress::V4(Ip(198, 18, 0, 1));
