@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs every Debian 12 package Cutpoint needs to build, test, benchmark and run its
-# lab. Idempotent: installs only what is missing, and touches nothing else.
+# lab. Idempotent: installs only what is missing, and touches nothing else. (ClickHouse, for
+# test clickhouse.queries and docs/clickhouse.md: the test runs a server of its own; the
+# package's service is neither needed nor started here.)
 set -euo pipefail
 
 PACKAGES=(
@@ -13,6 +15,7 @@ PACKAGES=(
   iproute2 nftables iptables ethtool tcpdump procps python3 libcap2-bin util-linux time
   dpkg-dev file
   chromium chromium-driver python3-selenium python3-jsonschema
+  clickhouse-server clickhouse-client
 )
 
 missing=()
