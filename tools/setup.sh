@@ -3,7 +3,8 @@
 # Installs every Debian 12 package Cutpoint needs to build, test, benchmark and run its
 # lab. Idempotent: installs only what is missing, and touches nothing else. (ClickHouse, for
 # test clickhouse.queries and docs/clickhouse.md: the test runs a server of its own; the
-# package's service is neither needed nor started here.)
+# package's service is neither needed nor started here. tini: the Dockerfile's init, whose
+# signal forwarding test package.dockerfile_entrypoint checks on this machine.)
 set -euo pipefail
 
 PACKAGES=(
@@ -15,7 +16,7 @@ PACKAGES=(
   iproute2 nftables iptables ethtool tcpdump procps python3 libcap2-bin util-linux time
   dpkg-dev file
   chromium chromium-driver python3-selenium python3-jsonschema
-  clickhouse-server clickhouse-client
+  clickhouse-server clickhouse-client tini
 )
 
 missing=()
