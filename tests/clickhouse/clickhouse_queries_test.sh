@@ -20,7 +20,7 @@
 # Needs root (the lab), clickhouse-server and clickhouse-client: exit 77 (ctest SKIP)
 # otherwise. Nothing is sent outside the lab's namespaces.
 set -euo pipefail
-# shellcheck source=../lab/lab_test_lib.sh
+# shellcheck source=tests/lab/lab_test_lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/../lab/lab_test_lib.sh"
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd -- "$HERE/../.." && pwd)
@@ -39,8 +39,8 @@ CH_PID=""
 stop_clickhouse() {
   [[ -n $CH_PID ]] || return 0
   kill "$CH_PID" 2>/dev/null || return 0
-  local i
-  for i in $(seq 1 40); do
+  local _
+  for _ in $(seq 1 40); do
     kill -0 "$CH_PID" 2>/dev/null || return 0
     sleep 0.25
   done

@@ -76,7 +76,7 @@ trap cleanup EXIT
 
 # signal_case SIGNAL: the entrypoint's dry run into a pipe, SIGNAL to tini after 1 s.
 signal_case() {
-  local signal=$1 tini_pid check_pid rc i
+  local signal=$1 tini_pid check_pid rc
   rm -f "$work/pipe"
   mkfifo "$work/pipe"
   python3 - "$work/pipe" "$signal" >"$work/check.out" 2>&1 <<'PY' &
@@ -111,7 +111,7 @@ PY
   sleep 1
   kill -0 "$tini_pid" 2>/dev/null || { cat "$work/stderr"; fail "$signal: the dry run ended before the signal"; }
   kill "-$signal" "$tini_pid"
-  for i in $(seq 1 40); do
+  for _ in $(seq 1 40); do
     kill -0 "$tini_pid" 2>/dev/null || break
     sleep 0.25
   done
