@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs every Debian 12 package Cutpoint needs to build, test, benchmark and run its
-# lab. Idempotent: installs only what is missing, and touches nothing else.
+# lab. Idempotent: installs only what is missing, and touches nothing else. (ClickHouse, for
+# test clickhouse.queries and docs/clickhouse.md: the test runs a server of its own; the
+# package's service is neither needed nor started here. tini: the Dockerfile's init, whose
+# signal forwarding test package.dockerfile_entrypoint checks on this machine.)
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +17,7 @@ PACKAGES=(
   dpkg-dev file
   man-db groff-base zsh
   chromium chromium-driver python3-selenium python3-jsonschema
+  clickhouse-server clickhouse-client tini
 )
 
 missing=()

@@ -3,8 +3,9 @@
 # Every source file of the repository carries an SPDX licence line (LICENSE: Apache-2.0).
 #   tools/spdx.sh --check   lists the tracked source files without one; exit 1 if any
 #   tools/spdx.sh --fix     adds the line (after a #! line) where it is missing
-# Source files: C++ (.cc .h .inc), scripts (.sh .py, .ci/run), CMake, the report's .js
-# and .css. Fixtures, corpora and documents are not code and carry none.
+# Source files: C++ (.cc .h .inc), scripts (.sh .py, .ci/run), CMake, the Dockerfile and
+# .dockerignore, the report's .js and .css. Fixtures, corpora and documents are not code and
+# carry none.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
@@ -26,7 +27,7 @@ while IFS= read -r file; do
   [[ -f $file ]] || continue
   head -n 3 -- "$file" | grep -q "$tag" || missing+=("$file")
 done < <(git ls-files -- '*.cc' '*.h' '*.inc' '*.sh' '*.py' '*.js' '*.css' '*.cmake' \
-           'CMakeLists.txt' '*/CMakeLists.txt' '.ci/run' | grep -v '^tests/fuzz/corpus/')
+           'CMakeLists.txt' '*/CMakeLists.txt' '.ci/run' 'Dockerfile' '.dockerignore' | grep -v '^tests/fuzz/corpus/')
 
 if [[ $mode == --check ]]; then
   if ((${#missing[@]})); then
