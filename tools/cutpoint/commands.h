@@ -16,6 +16,8 @@ int RunScan(const std::vector<std::string>& argv, const std::vector<std::string>
 int RunMatch(const std::vector<std::string>& argv, const std::vector<std::string>& args);
 // Reads files only; nothing is sent, so it needs no argv for a meta record.
 int RunReport(const std::vector<std::string>& args);
+// Reads and writes files only, as report.
+int RunMerge(const std::vector<std::string>& args);
 
 }  // namespace cutpoint::cli
 

@@ -21,6 +21,7 @@ void PrintUsage(std::FILE* out) {
       "  match    match the replies in a saved pcap to a scan's probes\n"
       "  report   compare locate verdicts from several vantages: blocked from one, open from "
       "another\n"
+      "  merge    merge the outputs of a sharded scan, trace or locate into one NDJSON file\n"
       "  version  print the version\n\n"
       "'cutpoint COMMAND --help' or 'cutpoint help COMMAND' describes each command.\n");
 }
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   if (command == "locate") return cutpoint::cli::RunLocate(all, rest);
   if (command == "match") return cutpoint::cli::RunMatch(all, rest);
   if (command == "report") return cutpoint::cli::RunReport(rest);
+  if (command == "merge") return cutpoint::cli::RunMerge(rest);
   if (command == "version" || command == "--version") {
     std::printf("cutpoint %s\n", CUTPOINT_VERSION);
     return cutpoint::cli::kExitOk;
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
       if (rest[0] == "locate") return cutpoint::cli::RunLocate(argv, args);
       if (rest[0] == "match") return cutpoint::cli::RunMatch(argv, args);
       if (rest[0] == "report") return cutpoint::cli::RunReport(args);
+      if (rest[0] == "merge") return cutpoint::cli::RunMerge(args);
       std::fprintf(stderr, "cutpoint: unknown command '%s' for 'cutpoint help'\n", rest[0].c_str());
       PrintUsage(stderr);
       return cutpoint::cli::kExitBadInput;
