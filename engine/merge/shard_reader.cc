@@ -80,8 +80,10 @@ absl::Status ShardReader::AddMeta(absl::string_view line) {
     return Error("the meta record has no 'start_time'");
   }
   std::vector<std::pair<std::string, std::string>> identity;
+  const bool locate = *command == "locate";
   for (absl::string_view field : kScanIdentityFields) {
     auto it = record.find(std::string(field));
+    if (locate && field == "targets") it = record.end();  // locate counts its shard's
     identity.emplace_back(std::string(field), it == record.end() ? "" : Compact(*it));
   }
   if (summary_.line_count == 1) {

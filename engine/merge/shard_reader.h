@@ -27,7 +27,9 @@ namespace cutpoint::merge {
 // The meta fields that identify a scan: shards of one scan have them alike (absent
 // fields alike too). Per-shard fields (shard, start_time, argv, source, interface,
 // rate_pps, version, notes, asn_dbs) are not among them. The target list itself is not
-// recorded, only its size ("targets") and the plan's ("probe_count").
+// recorded, only its size ("targets") and the plan's ("probe_count"); a locate run's
+// "targets" counts its own shard's (whole groups, plus every control host), so it is not
+// compared there.
 inline constexpr absl::string_view kScanIdentityFields[] = {
     "command",   "seed",     "shards",         "key_fingerprint", "probe_format",
     "schema",    "probes",   "ttl_min",        "ttl_max",         "attempts",

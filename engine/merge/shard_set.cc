@@ -12,8 +12,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// Kept in the merged meta only when alike in every shard ("targets": locate's differ).
 constexpr const char* kPerShardFields[] = {"source",   "source_v6", "interface", "pcap",
-                                           "rate_pps", "notes",     "asn_dbs"};
+                                           "rate_pps", "notes",     "asn_dbs",   "targets"};
 
 std::string Shown(const std::string& json) { return json.empty() ? "absent" : json; }
 
@@ -64,7 +65,9 @@ std::string MergedMeta(const std::vector<const ShardSummary*>& shards) {
   std::string start_time = shards.front()->start_time;
   for (const ShardSummary* shard : shards) start_time = std::min(start_time, shard->start_time);
   Json merged = Json::object();
-  for (const auto& [key, value] : metas.front().items()) {
+  for (const auto& item : metas.front().items()) {
+    const std::string& key = item.key();
+    const Json& value = item.value();
     if (key == "shard") continue;
     if (key == "start_time") {
       merged[key] = start_time;

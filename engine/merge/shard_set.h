@@ -21,8 +21,8 @@ absl::StatusOr<std::vector<const ShardSummary*>> OrderShards(
 
 // The merged meta record (no newline): shard 0's, without "shard", with
 // "merged_shards": N after "shards", the earliest "start_time", and the per-shard
-// fields (source, source_v6, interface, pcap, rate_pps, notes, asn_dbs) only when every
-// shard has them alike. `shards` as OrderShards returns them.
+// fields (source, source_v6, interface, pcap, rate_pps, notes, asn_dbs, and locate's
+// per-shard targets) only when every shard has them alike. `shards` as OrderShards returns them.
 std::string MergedMeta(const std::vector<const ShardSummary*>& shards);
 
 // The merged stats record (no newline): counters summed over every run of every shard,

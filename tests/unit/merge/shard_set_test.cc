@@ -125,6 +125,31 @@ TEST(ShardSetTest, AnotherKeyIsForeign) {
   EXPECT_THAT(shards.status().message(), HasSubstr("'key_fingerprint'"));
 }
 
+TEST(ShardSetTest, LocateShardsCountTheirOwnTargets) {
+  std::vector<ShardSummary> files;
+  for (int shard : {0, 1}) {
+    std::string text = ShardText(shard, 1, 2);
+    text.replace(text.find("\"command\":\"scan\""), 16, "\"command\":\"locate\"");
+    text.replace(text.find("\"targets\":256"), 13, shard == 0 ? "\"targets\":130" : "\"targets\":126");
+    files.push_back(Shard(absl::StrCat("l", shard, ".ndjson"), text));
+  }
+  absl::StatusOr<std::vector<const ShardSummary*>> shards = OrderShards(files);
+  ASSERT_TRUE(shards.ok()) << shards.status();
+  const Json meta = Json::parse(MergedMeta(*shards));
+  EXPECT_EQ(meta["command"], "locate");
+  EXPECT_FALSE(meta.contains("targets"));
+}
+
+TEST(ShardSetTest, ScanShardsOfAnotherTargetCountAreForeign) {
+  std::vector<ShardSummary> files = FourShards();
+  std::string text = ShardText(1, 1);
+  text.replace(text.find("\"targets\":256"), 13, "\"targets\":255");
+  files[3] = Shard("s1.ndjson", text);
+  absl::StatusOr<std::vector<const ShardSummary*>> shards = OrderShards(files);
+  ASSERT_FALSE(shards.ok());
+  EXPECT_THAT(shards.status().message(), HasSubstr("'targets' is 255 here and 256 there"));
+}
+
 TEST(ShardSetTest, RefusesNoFiles) { EXPECT_FALSE(OrderShards({}).ok()); }
 
 }  // namespace
