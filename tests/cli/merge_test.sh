@@ -88,10 +88,16 @@ refuse "unsharded.ndjson:1: the meta record has no 'shards': not a sharded run" 
 refuse "cannot read '$work/nonexistent.ndjson'" "${s}0.ndjson" "$work/nonexistent.ndjson"
 cp "${s}0.ndjson" "$work/s0-copy.ndjson"
 "$CUTPOINT" merge "${s}0.ndjson" "${s}1.ndjson" "${s}2.ndjson" -o "${s}0.ndjson" 2>"$work/err"
-[[ $? -eq 2 ]] && grep -q "is the shard file" "$work/err" || fail "-o naming a shard: $(cat "$work/err")"
+code=$?
+if [[ $code -ne 2 ]] || ! grep -q "is the shard file" "$work/err"; then
+  fail "-o naming a shard: exit $code: $(cat "$work/err")"
+fi
 cmp -s "${s}0.ndjson" "$work/s0-copy.ndjson" || fail "-o naming a shard changed it"
 "$CUTPOINT" merge 2>"$work/err"
-[[ $? -eq 2 ]] && grep -q "merge needs the NDJSON outputs" "$work/err" || fail "merge without files"
+code=$?
+if [[ $code -ne 2 ]] || ! grep -q "merge needs the NDJSON outputs" "$work/err"; then
+  fail "merge without files: exit $code: $(cat "$work/err")"
+fi
 
 if ((failures > 0)); then
   echo "$failures failure(s)"
