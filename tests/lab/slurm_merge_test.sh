@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Scale-out on an existing scheduler: a one-node Slurm cluster (tools/slurm/slurm_cluster.sh)
-# runs a lab scan of a /24 x 2 ports as a 4-task job array (`sbatch --array=0-3%1 --wait`, one
-# `--shards 4 --shard $SLURM_ARRAY_TASK_ID` per task, one seed and key), `cutpoint merge`
+# runs a lab scan of a /24 x 2 ports as a 4-task job array (`sbatch --array=0-3 --wait`, the
+# tasks side by side from one address, one `--shards 4 --shard $SLURM_ARRAY_TASK_ID` per task, one seed and key), `cutpoint merge`
 # joins the four outputs, and the merged (target, port, status) set must equal that of the
 # same scan run unsharded. Then merge must refuse (exit 2, naming the shard, no output file)
 # a set with a shard left out, a shard given twice, and a shard of another seed.
@@ -40,11 +40,9 @@ SCAN=(scan --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" -p 2
 "$CUTPOINT" scan --dry-run --allow-reserved 198.18.0.0/15 -S "$PROBER_ADDR" -p 25 -q \
   --key-file "$work/scan.key" -o /dev/null "$TARGET_PREFIX" || fail "could not make the key"
 
-# One task per shard, each probing from the lab's prober namespace. `%1`: one task at a
-# time. Shards share the key, and a run accepts every authentic reply to the whole plan
-# (not just its shard's), so two shards probing side by side from one source address
-# would each record the other's replies too; shards on separate hosts (addresses) may
-# run at once.
+# One task per shard, each probing from the lab's prober namespace, all at once: shards
+# share the key and the source address, so each captures the others' replies too, and
+# must keep only those to its own targets (ShardOrder::Holds in the matcher).
 {
   echo '#!/bin/bash'
   printf 'exec ip netns exec %q %q' "$PROBER_NS" "$CUTPOINT"
@@ -53,7 +51,7 @@ SCAN=(scan --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" -p 2
   printf ' -o %q/shard-"$SLURM_ARRAY_TASK_ID".ndjson %q\n' "$work" "$TARGET_PREFIX"
 } >"$work/shard_job.sh"
 start=$SECONDS
-sbatch --array=0-3%1 --wait --quiet -o "$work/job-%a.log" -D "$work" "$work/shard_job.sh" ||
+sbatch --array=0-3 --wait --quiet -o "$work/job-%a.log" -D "$work" "$work/shard_job.sh" ||
   fail "the job array failed: $(tail -n 3 "$work"/job-*.log 2>/dev/null)"
 echo "lab.slurm_merge: job array of 4 shards done in $((SECONDS - start)) s"
 
@@ -102,6 +100,12 @@ counts = [len(replies(s)) for s in shards]
 merged_replies, unsharded_replies = replies(merged), replies(unsharded)
 print("lab.slurm_merge: " + "; ".join("shard %d: %d replies" % (i, c) for i, c in enumerate(counts))
       + "; merged: %d replies; unsharded: %d" % (len(merged_replies), len(unsharded_replies)))
+# Shards side by side see each other's replies; each drops those (not_our_target).
+others = [s[-1].get("rejected_by_reason", {}).get("not_our_target", 0) for s in shards]
+print("lab.slurm_merge: other shards' replies each shard dropped: %s" % others)
+for i, s in enumerate(shards):
+    if len(replies(s)) != len(set(replies(s))):
+        problems.append("shard %d records a reply twice" % i)
 meta, stats = merged[0], merged[-1]
 if meta["type"] != "meta" or meta.get("merged_shards") != 4 or "shard" in meta \
         or meta.get("seed") != seed or meta.get("shards") != 4:
