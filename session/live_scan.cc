@@ -80,6 +80,7 @@ absl::StatusOr<report::ScanStats> RunLiveScan(const SessionConfig& config,
   ASSIGN_OR_RETURN(std::vector<PositionRange> work,
                    WorkToDo(options.resume_path, order_id, order.size()));
   SessionConfig session_config = config;
+  if (options.shard_count > 1) session_config.matcher.shard = &order;
   if (!options.resume_path.empty()) {
     // Refused before any probe is sent, not at the first checkpoint.
     session_config.written_after_drop.emplace_back("--resume", options.resume_path);

@@ -36,7 +36,7 @@ ninja -C "$build" >&2
 echo "== built in $((SECONDS - started))s" >&2
 
 targets=(frame_match_fuzzer icmp_quote_fuzzer targets_fuzzer pcap_fuzzer asn_text_fuzzer
-         report_model_fuzzer)
+         report_model_fuzzer shard_merge_fuzzer)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

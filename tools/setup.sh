@@ -14,7 +14,7 @@ PACKAGES=(
   dpdk-dev libxdp-dev libbpf-dev libmaxminddb-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   iproute2 nftables iptables ethtool tcpdump procps python3 libcap2-bin util-linux time
-  dpkg-dev file
+  dpkg-dev file slurm-wlm munge
   man-db groff-base zsh
   chromium chromium-driver python3-selenium python3-jsonschema
   clickhouse-server clickhouse-client tini

@@ -204,7 +204,8 @@ MatchOutcome Matcher::Authenticate(const wire::IpAddress& target, ProbeType type
                                    ReplyRecord* out, RejectReason* reason, bool any_age) const {
   std::optional<probe::DecodedWord> decoded = codec_.DecodeWord(flow, word, recv_time_us);
   if (!decoded) return Reject(RejectReason::kBadMac, reason);
-  if (config_.targets != nullptr && !config_.targets->Contains(target)) {
+  if ((config_.targets != nullptr && !config_.targets->Contains(target)) ||
+      (config_.shard != nullptr && !config_.shard->Holds(target))) {
     return Reject(RejectReason::kNotOurTarget, reason);
   }
   // Plan checks come after the key's: every out_of_plan reply did authenticate, so a

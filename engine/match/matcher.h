@@ -14,6 +14,7 @@
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/probe_plan.h"
+#include "engine/targets/shard_order.h"
 #include "engine/targets/target_set.h"
 #include "engine/wire/frame.h"
 
@@ -65,6 +66,9 @@ struct MatcherConfig {
   std::optional<wire::IpAddress> source_v4;
   std::optional<wire::IpAddress> source_v6;
   const targets::TargetSet* targets = nullptr;  // optional membership check
+  // A sharded run: only replies to this shard's targets. Shards running side by side
+  // from one address with one key each see the others' replies authenticate.
+  const targets::ShardOrder* shard = nullptr;
   uint8_t ttl_min = 1;
   uint8_t ttl_max = 255;
   uint8_t attempts = probe::kMaxAttempts;

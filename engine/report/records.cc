@@ -40,6 +40,11 @@ void FormatMeta(const MetaInfo& meta, JsonLine* line) {
     line->AddInt("attempts", meta.attempts);
   }
   if (meta.rate_pps > 0) line->AddDouble("rate_pps", meta.rate_pps);
+  if (meta.shard_count > 1) {
+    line->AddUint("seed", meta.seed);
+    line->AddUint("shards", meta.shard_count);
+    line->AddUint("shard", meta.shard_index);
+  }
   if (meta.target_count > 0) line->AddUint("targets", meta.target_count);
   if (!meta.notes.empty()) line->AddStringArray("notes", meta.notes);
   if (meta.probe_count > 0) line->AddUint("probe_count", meta.probe_count);

@@ -58,6 +58,11 @@ struct MetaInfo {
   std::vector<std::string> notes;  // caveats about this run, one sentence each
   std::string vantage;             // --vantage: where the run probed from; empty: untagged
   std::vector<AsnDbMeta> asn_dbs;  // empty: no annotation (and no "asn_dbs" field)
+  // --shards N --shard I --seed S with N > 1: which part of which scan this run is, so
+  // `cutpoint merge` can check a set of shards (written only for N > 1).
+  uint32_t shard_count = 1;
+  uint32_t shard_index = 0;
+  uint64_t seed = 0;
 };
 
 struct RejectCounts {

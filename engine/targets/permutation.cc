@@ -197,6 +197,24 @@ KeyedPermutation::KeyedPermutation(uint64_t size, uint64_t seed) {
 
 uint64_t KeyedPermutation::Network(uint64_t value) const { return NetworkOf(params_, value); }
 
+uint64_t KeyedPermutation::InverseNetwork(uint64_t value) const {
+  // Each round maps (left, right) to (right, left ^ F(right)); undone from the last key.
+  uint64_t left = value >> params_.half_bits;
+  uint64_t right = value & params_.half_mask;
+  for (auto key = params_.premixed_keys.rbegin(); key != params_.premixed_keys.rend(); ++key) {
+    uint64_t previous_left = right ^ (MixPremixed(left ^ *key) & params_.half_mask);
+    right = left;
+    left = previous_left;
+  }
+  return (left << params_.half_bits) | right;
+}
+
+uint64_t KeyedPermutation::IndexOf(uint64_t value) const {
+  uint64_t index = InverseNetwork(value);
+  while (index >= params_.size) index = InverseNetwork(index);
+  return index;
+}
+
 uint64_t KeyedPermutation::At(uint64_t index) const {
   // Cycle walking: the Network is a permutation of the larger domain, so following its
   // cycle from an in-range value always comes back into range.

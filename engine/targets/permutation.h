@@ -38,6 +38,10 @@ class KeyedPermutation {
   // The element at position `index` of the permuted order; index < size().
   uint64_t At(uint64_t index) const;
 
+  // The position of `value` (< size()): At(IndexOf(value)) == value. The network run
+  // backwards, cycle walking backwards; as costly as At().
+  uint64_t IndexOf(uint64_t value) const;
+
   // out[i] = At(first + i) for i < n; first + n <= size().
   void AtBatch(uint64_t first, size_t n, uint64_t* out) const;
   // out[i] = At(in[i]) for i < n; every in[i] < size(). `in` may be `out`.
@@ -67,6 +71,7 @@ class KeyedPermutation {
 
  private:
   uint64_t Network(uint64_t value) const;
+  uint64_t InverseNetwork(uint64_t value) const;
 
   Params params_;
 };

@@ -88,6 +88,13 @@ probe::ProbeSpec ShardOrder::At(uint64_t position) const {
   return plan_->SpecAt(target_index * probes_per_target_.divisor() + within);
 }
 
+bool ShardOrder::Holds(const IpAddress& target) const {
+  const int64_t index = plan_->targets().IndexOf(target);
+  if (index < 0) return false;
+  const uint64_t position = target_order_.IndexOf(static_cast<uint64_t>(index));
+  return position >= first_target_ && position < last_target_;
+}
+
 void ShardOrder::Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const {
   // Lanes per batch: up to the permutation kernels' chunk (their cost per lane falls with it).
   constexpr size_t kBlock = 1024;

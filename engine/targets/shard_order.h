@@ -35,6 +35,10 @@ class ShardOrder {
   // batches (KeyedPermutation::AtBatch, Apply), several times faster per probe, and the
   // more so the larger n (cycle walking's tail is paid once per call; 1024 is best).
   void Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const;
+  // Whether `target` is one of this shard's targets: replies to another shard's targets
+  // (a shard running beside this one from the same address, with the same key) are not
+  // this shard's to record.
+  bool Holds(const IpAddress& target) const;
   // Index in the plan's target set of the shard's `local`-th target.
   uint64_t TargetIndex(uint64_t local) const { return target_order_.At(first_target_ + local); }
 

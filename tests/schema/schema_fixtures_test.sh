@@ -3,7 +3,7 @@
 # schema.fixtures: outputs made without the network, validated against docs/schema/ by
 # validate_ndjson.py — the NDJSON fixtures, match and locate --from-pcap on the lab capture
 # (with --asn-db, and cut short), --dry-run probes of trace, scan and locate (IPv4, IPv6,
-# --vantage), and report --json. Then broken records the validator must reject.
+# --vantage), sharded dry runs and their merge, and report --json. Then broken records the validator must reject.
 set -uo pipefail
 CUTPOINT=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -68,6 +68,14 @@ run "$work/dry-scan6.ndjson" scan --dry-run --allow-reserved 198.18.0.0/15 \
   --vantage dry-1 198.19.1.0/31 2001:2:0:ff00::170
 grep '"target":"2001:2:0:ff00::170"' "$work/dry-scan6.ndjson" >/dev/null || fail "no IPv6 probe records"
 
+# Sharded dry runs (seed, shards, shard in meta) and their merge (merged_shards).
+for i in 0 1; do
+  run "$work/dry-shard$i.ndjson" scan --dry-run --allow-reserved 198.18.0.0/15 -S 198.18.0.1 \
+    -p 25 --seed 5 --shards 2 --shard "$i" --key-file "$work/shard.key" 198.19.1.0/29
+done
+run "$work/merged.ndjson" merge -q "$work/dry-shard1.ndjson" "$work/dry-shard0.ndjson"
+head -n 1 "$work/merged.ndjson" | grep '"merged_shards":2' >/dev/null || fail "merge: no merged_shards"
+
 # report --json: vantage_diff and vantage_summary.
 run "$work/report.ndjson" report --json "$FIX/report/upstream-a.ndjson" "$FIX/report/upstream-b.ndjson"
 run "$work/report2.ndjson" report --json "$work/locate-vantage.ndjson" "$work/locate-cut.ndjson"
@@ -114,6 +122,11 @@ reject "a stats record without matched" "$(edit "$stats" 'del r["matched"]')"
 reject "a stats record with a string count" "$(edit "$stats" 'r["probes_sent"]="120"')"
 reject "a meta record of schema 2" "$(edit "$meta" 'r["schema"]=2')"
 reject "a meta record with an unknown command" "$(edit "$meta" 'r["command"]="ping"')"
+shard_meta=$(head -n 1 "$work/dry-shard0.ndjson")
+reject "a shard's meta record without its seed" "$(edit "$shard_meta" 'del r["seed"]')"
+reject "a meta record both one shard and merged" "$(edit "$shard_meta" 'r["merged_shards"]=2')"
+reject "a meta record with shards but neither shard nor merged_shards" \
+  "$(edit "$shard_meta" 'del r["shard"]')"
 reject "a record of an unknown type" '{"type":"verdicts","target":"198.19.1.2"}'
 reject "a record without a type" '{"target":"198.19.1.2"}'
 reject "a status object missing eta_s" \

@@ -42,7 +42,7 @@ int RunVersion(const std::vector<std::string>&, const std::vector<std::string>& 
 const std::vector<CommandSpec>& AllCommands() {
   static const std::vector<CommandSpec>* const commands = new std::vector<CommandSpec>{
       TraceCommandSpec(), ScanCommandSpec(),   LocateCommandSpec(),
-      MatchCommandSpec(), ReportCommandSpec(), VersionCommandSpec(),
+      MatchCommandSpec(), ReportCommandSpec(), MergeCommandSpec(), VersionCommandSpec(),
   };
   return *commands;
 }

@@ -13,6 +13,7 @@ CommandSpec ScanCommandSpec();
 CommandSpec LocateCommandSpec();
 CommandSpec MatchCommandSpec();
 CommandSpec ReportCommandSpec();
+CommandSpec MergeCommandSpec();
 
 }  // namespace cutpoint::cli
 

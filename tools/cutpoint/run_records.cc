@@ -22,6 +22,11 @@ void AddProbing(const ProbingMeta& probing, report::MetaInfo* meta) {
   meta->rate_pps = config.rate_pps;
   meta->target_count = probing.target_count;
   meta->vantage = config.vantage;
+  if (config.shard_count > 1 && config.seed) {  // --shards N > 1 needs --seed
+    meta->shard_count = config.shard_count;
+    meta->shard_index = config.shard_index;
+    meta->seed = *config.seed;
+  }
   const targets::TargetingReport& targeting = *probing.targeting;
   meta->blocklists = targeting.blocklist_files;
   meta->blocklisted = targeting.blocklisted;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/targets/permutation.h"
 
+#include <algorithm>
+
 #include <random>
 #include <set>
 #include <vector>
@@ -24,6 +26,19 @@ TEST(KeyedPermutationTest, VisitsEveryElementExactlyOnce) {
         seen[v] = true;
       }
     }
+  }
+}
+
+TEST(KeyedPermutationTest, IndexOfInvertsAt) {
+  for (uint64_t size : {1ull, 2ull, 3ull, 17ull, 1000ull, 65537ull}) {
+    KeyedPermutation permutation(size, size * 31 + 5);
+    for (uint64_t i = 0; i < std::min<uint64_t>(size, 5000); ++i) {
+      ASSERT_EQ(permutation.IndexOf(permutation.At(i)), i) << "size " << size;
+    }
+  }
+  KeyedPermutation huge(uint64_t{1} << 40, 3);
+  for (uint64_t i : {0ull, 1ull, 123456789ull, (1ull << 40) - 1}) {
+    EXPECT_EQ(huge.IndexOf(huge.At(i)), i);
   }
 }
 

@@ -49,6 +49,30 @@ TEST(ShardOrderTest, ShardsAreDisjointCompleteAndKeepTargetsWhole) {
   }
 }
 
+TEST(ShardOrderTest, HoldsExactlyTheTargetsItSends) {
+  ProbePlan plan = MakePlan("198.19.0.0/23", 2);
+  for (uint32_t shards : {1u, 3u, 5u}) {
+    std::vector<ShardOrder> orders;
+    for (uint32_t shard = 0; shard < shards; ++shard) {
+      absl::StatusOr<ShardOrder> order = ShardOrder::Create(plan, 7, shards, shard);
+      ASSERT_TRUE(order.ok());
+      orders.push_back(*std::move(order));
+    }
+    for (uint32_t shard = 0; shard < shards; ++shard) {
+      std::set<uint32_t> sent;
+      for (uint64_t i = 0; i < orders[shard].size(); ++i) sent.insert(orders[shard].At(i).target.v4());
+      for (uint64_t t = 0; t < plan.targets().size(); ++t) {
+        const wire::IpAddress target = plan.targets().At(t);
+        EXPECT_EQ(orders[shard].Holds(target), sent.count(target.v4()) > 0)
+            << shards << " shards, shard " << shard << ", target index " << t;
+      }
+    }
+  }
+  absl::StatusOr<ShardOrder> order = ShardOrder::Create(plan, 7, 3, 0);
+  ASSERT_TRUE(order.ok());
+  EXPECT_FALSE(order->Holds(testutil::Ip(198, 18, 0, 1))) << "not in the plan at all";
+}
+
 TEST(ShardOrderTest, BoundariesDependOnlyOnSeedAndShardCount) {
   ProbePlan plan = MakePlan("198.19.0.0/24", 2);
   absl::StatusOr<ShardOrder> a = ShardOrder::Create(plan, 5, 4, 2);
