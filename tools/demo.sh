@@ -40,14 +40,7 @@ path="   prober $PROBER_ADDR -- r1 $HOP_1 -- r2 $HOP_2 --"
 # An AS database for the lab's address plan, in iptoasn's ip2asn format (documentation
 # ASNs): the hops and networks of the verdicts and the report get AS numbers and names.
 asn_db=$work/lab-ip2asn.tsv
-{
-  printf '%s\t%s\t64496\tZZ\tLAB-ACCESS r1\n' "$HOP_1" "$HOP_1"
-  printf '%s\t%s\t64497\tZZ\tLAB-CORE r2\n' "$HOP_2" "$HOP_2"
-  printf '%s\t%s\t64498\tZZ\tLAB-TRANSIT-ISP1 r3a\n' "$HOP_3" "$HOP_3"
-  printf '%s\t%s\t64499\tZZ\tLAB-TRANSIT-ISP2 r3b\n' "$HOP_3B" "$HOP_3B"
-  printf '198.19.1.0\t198.19.1.255\t64500\tZZ\tLAB-MAIL-A\n'
-  printf '198.19.2.0\t198.19.2.255\t64501\tZZ\tLAB-MAIL-B\n'
-} >"$asn_db"
+bash tools/lab/story_ip2asn.sh "$work/topology.env" >"$asn_db"
 
 echo "== cutpoint locate -p 25 --control-port 443 over ${prefixes[*]} (summary on stderr)" >&2
 if ! "$cutpoint" locate --help >/dev/null 2>&1; then

@@ -54,43 +54,16 @@ lab_at_exit stop_clickhouse
 lab_up cpch --scenario story --open-ports 25,443 --listener "$LISTENER" --injector "$INJECTOR" \
   --truth "$TMP/truth.json"
 asn_db=$TMP/lab-ip2asn.tsv
-{
-  printf '%s\t%s\t64496\tZZ\tLAB-ACCESS r1\n' "$HOP_1" "$HOP_1"
-  printf '%s\t%s\t64497\tZZ\tLAB-CORE r2\n' "$HOP_2" "$HOP_2"
-  printf '%s\t%s\t64498\tZZ\tLAB-TRANSIT-ISP1 r3a\n' "$HOP_3" "$HOP_3"
-  printf '%s\t%s\t64499\tZZ\tLAB-TRANSIT-ISP2 r3b\n' "$HOP_3B" "$HOP_3B"
-  printf '198.19.1.0\t198.19.1.255\t64500\tZZ\tLAB-MAIL-A\n'
-  printf '198.19.2.0\t198.19.2.255\t64501\tZZ\tLAB-MAIL-B\n'
-  printf '%s\t%s\t64496\tZZ\tLAB-ACCESS r1\n' "$HOP6_1" "$HOP6_1"
-  printf '%s\t%s\t64497\tZZ\tLAB-CORE r2\n' "$HOP6_2" "$HOP6_2"
-  printf '%s\t%s\t64498\tZZ\tLAB-TRANSIT-ISP1 r3a\n' "$HOP6_3" "$HOP6_3"
-  printf '%s\t%s\t64499\tZZ\tLAB-TRANSIT-ISP2 r3b\n' "$HOP6_3B" "$HOP6_3B"
-  printf '2001:2:0:ff00::100\t2001:2:0:ff00::1ff\t64500\tZZ\tLAB-MAIL-A\n'
-  printf '2001:2:0:ff00::200\t2001:2:0:ff00::2ff\t64501\tZZ\tLAB-MAIL-B\n'
-} >"$asn_db"
+bash "$LAB_TEST_DIR/../../tools/lab/story_ip2asn.sh" "$LAB_WORK/topology.env" >"$asn_db"
 read -r -a V6 <<<"$TARGET_PREFIXES6"
 
-run_cutpoint() {  # NAME COMMAND-ARGS...: runs cutpoint in the prober namespace, fails loudly
-  local name=$1 rc
-  shift
-  set +e
-  timeout 120 ip netns exec "$PROBER_NS" "$CUTPOINT" "$@" 2>"$TMP/$name.stderr"
-  rc=$?
-  set -e
-  if [[ $rc -ne 0 ]]; then
-    echo "$LABEL: FAIL: cutpoint $name exited with status $rc; stderr:" >&2
-    sed 's/^/  /' "$TMP/$name.stderr" >&2
-    exit 1
-  fi
-  echo "$LABEL: $(tail -n 1 "$TMP/$name.stderr")"
-}
 # A dual-stack trace of 16 hosts around the filtered ones in each network.
-run_cutpoint trace trace --allow-reserved 198.18.0.0/15,2001:2::/48 -i "$PROBER_IF" \
+lab_run_cutpoint trace trace --allow-reserved 198.18.0.0/15,2001:2::/48 -i "$PROBER_IF" \
   -S "$PROBER_ADDR,$PROBER_ADDR6" -p 25,443 --probe tcp-syn,icmp-echo --ttl 1-6 \
   --rate 20000 --cooldown 2 --key-file "$TMP/trace.key" --asn-db "$asn_db" \
   -o "$TMP/trace.ndjson" 198.19.1.96/28 198.19.2.96/28 2001:2:0:ff00::260/124
 # locate over both IPv4 networks and the IPv6 twin of the injecting ISP's.
-run_cutpoint locate locate --allow-reserved 198.18.0.0/15,2001:2::/48 -i "$PROBER_IF" \
+lab_run_cutpoint locate locate --allow-reserved 198.18.0.0/15,2001:2::/48 -i "$PROBER_IF" \
   -S "$PROBER_ADDR,$PROBER_ADDR6" -p 25 --control-port 443 --ttl 1-8 --rate 20000 \
   --key-file "$TMP/locate.key" --asn-db "$asn_db" -o "$TMP/locate.ndjson" \
   "$TARGET_PREFIX" 198.19.2.0/24 "${V6[1]}"

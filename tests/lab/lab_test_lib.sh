@@ -108,6 +108,24 @@ lab_up() {
   source "$LAB_WORK/topology.env"
 }
 
+# lab_run_cutpoint NAME ARGS...: `cutpoint ARGS` inside the lab's prober namespace (3 minutes
+# at most), stderr kept in $LAB_WORK/NAME.stderr and its last line (the run's summary)
+# echoed; a failed run fails the test, showing that stderr. Needs CUTPOINT.
+lab_run_cutpoint() {
+  local name=$1 rc
+  shift
+  set +e
+  timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" "$@" 2>"$LAB_WORK/$name.stderr"
+  rc=$?
+  set -e
+  if [[ $rc -ne 0 ]]; then
+    echo "$LAB_LABEL: FAIL: cutpoint $name exited with status $rc; stderr:" >&2
+    sed 's/^/  /' "$LAB_WORK/$name.stderr" >&2
+    exit 1
+  fi
+  echo "$LAB_LABEL: $(tail -n 1 "$LAB_WORK/$name.stderr")"
+}
+
 # Labs TAG<PID> (state directory or namespaces) whose PID no longer runs.
 _lab_reap_stale() {
   local tag=$1 name pid

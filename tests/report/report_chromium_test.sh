@@ -49,23 +49,10 @@ lab_up cpr --scenario story --open-ports 25,443 --port 25 \
   --listener "$LISTENER" --injector "$INJECTOR" --truth "$TMP/truth.json"
 read -r -a PREFIXES <<<"$TARGET_PREFIXES"
 
-run_in_lab() {  # NAME COMMAND...: a cutpoint run inside the prober namespace
-  local name=$1 rc
-  shift
-  set +e
-  timeout 180 ip netns exec "$PROBER_NS" "$CUTPOINT" "$@" 2>"$TMP/$name.stderr"
-  rc=$?
-  set -e
-  if [[ $rc -ne 0 ]]; then
-    echo "$LABEL: FAIL: cutpoint $1 exited with status $rc; stderr:" >&2
-    sed 's/^/  /' "$TMP/$name.stderr" >&2
-    exit 1
-  fi
-}
-run_in_lab locate locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
+lab_run_cutpoint locate locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --control-port 443 --ttl 1-7 --rate 20000 --key-file "$TMP/key" \
   -o "$TMP/locate.ndjson" "${PREFIXES[@]}"
-run_in_lab trace trace --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
+lab_run_cutpoint trace trace --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25,443 --probe tcp-syn,icmp-echo --ttl 1-6 --rate 20000 --cooldown 2 \
   --key-file "$TMP/key" -o "$TMP/trace.ndjson" 198.19.1.100/30 198.19.2.100/30
 echo "$LABEL: locate: $(grep -c '"type":"verdict"' "$TMP/locate.ndjson") verdicts;" \
@@ -77,7 +64,7 @@ LAB_QUIET=1 bash "$LAB_SH" down "$LAB_TEST_NAME"
 lab_up cpi --scenario icmp --filter-router 3 --routers 4 --prefix 198.19.1.0/24 \
   --open-ports 25,443 --port 25 --listener "$LISTENER" --injector "$INJECTOR" \
   --truth "$TMP/truth-icmp.json"
-run_in_lab locate-icmp locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
+lab_run_cutpoint locate-icmp locate --allow-reserved 198.18.0.0/15 -i "$PROBER_IF" -S "$PROBER_ADDR" \
   -p 25 --control-port 443 --ttl 1-7 --rate 20000 --key-file "$TMP/key" \
   -o "$TMP/locate-icmp.ndjson" "$TARGET_PREFIX"
 echo "$LABEL: locate (icmp lab): $(grep -c '"type":"verdict"' "$TMP/locate-icmp.ndjson") verdicts"
