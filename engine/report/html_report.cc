@@ -68,6 +68,13 @@ void AppendHeader(const ReportModel& model, std::string* out) {
                     HtmlEscape(run.source), "</td><td>", HtmlEscape(run.start_time), "</td><td>",
                     run.has_stats ? absl::StrFormat("%.1f s", run.duration_s) : "unfinished",
                     "</td><td><code>", HtmlEscape(absl::StrJoin(run.argv, " ")), "</code>");
+    if (run.merged_shards > 0) {
+      absl::StrAppend(out, "<div class=\"shards\">", run.merged_shards,
+                      " shards merged (cutpoint merge)</div>");
+    } else if (run.shards > 1) {
+      absl::StrAppend(out, "<div class=\"shards\">shard ", run.shard, " of ", run.shards,
+                      " only</div>");
+    }
     if (!run.asn_dbs.empty()) {
       absl::StrAppend(out, "<div class=\"asn-dbs\">AS annotation: ",
                       HtmlEscape(absl::StrJoin(run.asn_dbs, ", ")), "</div>");

@@ -101,6 +101,12 @@ absl::Status ParseMeta(const Json& record, ReportRun* run) {
   number.reset();
   RETURN_IF_ERROR(ReadInt(record, "attempts", &number));
   run->attempts = number.value_or(0);
+  for (auto [key, field] : {std::pair{"shard", &run->shard}, std::pair{"shards", &run->shards},
+                            std::pair{"merged_shards", &run->merged_shards}}) {
+    number.reset();
+    RETURN_IF_ERROR(ReadInt(record, key, &number));
+    *field = number.value_or(0);
+  }
   RETURN_IF_ERROR(ReadStringList(record, "argv", &run->argv));
   RETURN_IF_ERROR(ReadStringList(record, "probes", &run->probes));
   return ReadStringList(record, "asn_dbs", &run->asn_dbs);

@@ -23,6 +23,9 @@ struct ReportRun {
   std::string command, version, key_fingerprint, vantage, start_time, source;
   std::string source_v4, source_v6;  // the meta's "source" and "source_v6" ("" when absent)
   int ttl_min = 0, attempts = 0;     // 0 when the meta has none
+  // A sharded run: its shard of how many ("shard", "shards"); a `cutpoint merge` output:
+  // how many shards it joins ("merged_shards"). 0 when absent.
+  int shard = 0, shards = 0, merged_shards = 0;
   std::vector<std::string> argv;
   std::vector<std::string> probes;
   std::vector<std::string> asn_dbs;  // annotation files named by the meta, as text

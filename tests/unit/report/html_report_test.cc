@@ -85,5 +85,16 @@ TEST(HtmlReportTest, TraceOutputHasNoVerdictTable) {
   EXPECT_EQ(page.find("summary-counts"), std::string::npos);
 }
 
+TEST(HtmlReportTest, ProvenanceSaysWhichShardsARunHolds) {
+  const std::string merged =
+      R"({"type":"meta","command":"scan","seed":7,"shards":4,"merged_shards":4})" "\n";
+  EXPECT_NE(RenderHtmlReport(Model(merged), "m").find("4 shards merged (cutpoint merge)"),
+            std::string::npos);
+  const std::string one = R"({"type":"meta","command":"scan","seed":7,"shards":4,"shard":2})" "\n";
+  EXPECT_NE(RenderHtmlReport(Model(one), "s").find("shard 2 of 4 only"), std::string::npos);
+  EXPECT_EQ(RenderHtmlReport(Model(std::string(kMeta) + "\n"), "u").find("class=\"shards\""),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cutpoint::report
