@@ -5,6 +5,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -338,8 +339,9 @@ std::vector<CutGroup> GroupCuts(const ReportModel& model) {
   using Key = std::tuple<std::string, std::string, std::string, int, std::optional<int>,
                          std::optional<int>, std::string>;
   std::map<Key, CutGroup> groups;
-  // (file, target) -> its group, for the AS path from the target's replies.
-  std::map<std::pair<std::string, std::string>, CutGroup*> group_of_target;
+  // (file, target) -> its group, for the AS path from the target's replies; views into
+  // the model. Looked up once per reply: a hash map.
+  absl::flat_hash_map<std::pair<absl::string_view, absl::string_view>, CutGroup*> group_of_target;
   for (const ReportVerdict& verdict : model.verdicts) {
     if (!IsBlockingVerdict(verdict.verdict)) continue;
     const std::string where = verdict.after_asn             ? absl::StrCat("AS", *verdict.after_asn)
@@ -366,12 +368,13 @@ std::vector<CutGroup> GroupCuts(const ReportModel& model) {
       group.asn = verdict.after_asn;
     }
     ++group.targets;
-    group_of_target[{model.runs[verdict.run].file, verdict.target}] = &group;
+    group_of_target[{model.runs[verdict.run].file, verdict.target}] = &group;  // std::map: stable
   }
   // Votes per (group, hop, AS) from the groups' targets' time exceeded replies.
   std::map<std::tuple<CutGroup*, int, int64_t>, int> votes;
   for (const ReportReply& reply : model.replies) {
-    if (!reply.from_asn || reply.kind != "time_exceeded" || reply.ttl < 1) continue;
+    if (group_of_target.empty()) break;
+    if (!reply.from_asn || reply.ttl < 1 || reply.kind != "time_exceeded") continue;
     auto it = group_of_target.find({model.runs[reply.run].file, reply.target});
     if (it == group_of_target.end() || reply.ttl > it->second->after_ttl.value_or(0)) continue;
     ++votes[{it->second, reply.ttl, *reply.from_asn}];
