@@ -11,6 +11,7 @@ namespace cutpoint::cli {
 namespace {
 
 constexpr cmdline::OptionSpec kVersionOptions[] = {
+    {"quiet", 'q', "", "accepted as by every command (version writes nothing else)"},
     {"help", 'h', "", "show this help"},
 };
 

@@ -2,6 +2,8 @@
 // `cutpoint merge`: the outputs of a sharded scan, trace or locate (--shards N --shard I)
 // checked to be every shard of one scan, finished, and written as one NDJSON stream.
 // Checking and the merged records are engine/merge/, the files session/shard_merge_files.h.
+#include <unistd.h>
+
 #include <cstdio>
 #include <map>
 #include <string>
@@ -17,13 +19,16 @@
 #include "tools/args/arg_parser.h"
 #include "tools/cutpoint/commands.h"
 #include "tools/cutpoint/exit_codes.h"
+#include "tools/cutpoint/read_progress.h"
 
 namespace cutpoint::cli {
 namespace {
 
 constexpr cmdline::OptionSpec kMergeOptions[] = {
     {"output", 'o', "FILE", "write the merged NDJSON here (default: standard output)"},
-    {"quiet", 'q', "", "no per-shard record counts on standard error"},
+    {"progress", 0, "",
+     "the shard files checked so far on stderr, once a second (default: when stderr is a tty)"},
+    {"quiet", 'q', "", "no per-shard record counts or progress on standard error"},
     {"help", 'h', "", "show this help"},
 };
 
@@ -44,10 +49,15 @@ absl::StatusOr<int> RunMergeOrError(const cmdline::ParsedArgs& args) {
   }
   const std::string output = args.Get("output").value_or("");
   if (output == "-") return absl::InvalidArgumentError("write to standard output without -o");
+  ReadProgress progress("merge", stderr);
+  const bool show_progress = args.Has("progress") || (isatty(STDERR_FILENO) && !args.Has("quiet"));
   std::vector<merge::ShardSummary> summaries;
   for (const std::string& path : files) {
     ASSIGN_OR_RETURN(merge::ShardSummary summary, session::ReadShardSummary(path));
     summaries.push_back(std::move(summary));
+    if (show_progress) {
+      progress.Update(summaries.size(), absl::StrCat("of ", files.size(), " shard files checked"));
+    }
   }
   ASSIGN_OR_RETURN(std::vector<const merge::ShardSummary*> shards,
                    merge::OrderShards(summaries));

@@ -65,9 +65,7 @@ TEST(CommandHelpTest, EveryCommandIsDescribedAndTakesHelpAndQuiet) {
           << ": a literal default belongs in default_value";
     }
     EXPECT_TRUE(options.contains("help")) << spec.name;
-    if (spec.name != "version") {
-      EXPECT_TRUE(options.contains("quiet")) << spec.name;
-    }
+    EXPECT_TRUE(options.contains("quiet")) << spec.name;
   }
   EXPECT_NE(FindCommand("locate"), nullptr);
   EXPECT_EQ(FindCommand("nosuch"), nullptr);
