@@ -51,6 +51,7 @@ grep -q ' \./usr/bin/cutpoint$' <<<"$contents" || fail "no ./usr/bin/cutpoint in
 grep -q 'usr/share/doc/cutpoint/ndjson-schema.md' <<<"$contents" || fail "no ndjson-schema.md"
 grep -q 'usr/share/doc/cutpoint/schema/cutpoint-record.schema.json' <<<"$contents" || fail "no JSON Schema"
 grep -q 'usr/share/doc/cutpoint/LICENSE' <<<"$contents" || fail "no LICENSE"
+grep -q 'usr/share/doc/cutpoint/copyright' <<<"$contents" || fail "no copyright (Debian policy 12.5)"
 for page in cutpoint.1 cutpoint-trace.1 cutpoint-scan.1 cutpoint-locate.1 cutpoint-report.1; do
   grep -q "usr/share/man/man1/$page" <<<"$contents" || fail "no man page $page"
 done
