@@ -1000,6 +1000,18 @@ class Judge {
     return TestPartial(table_, view.index(), from, ttl_hi);
   }
 
+  // When PassTest's change point leaves too few rows to test (the last TTL's rows all
+  // lost by chance make the likeliest "change"): the pass test from the likeliest change
+  // that leaves enough rows. Only ever asks for more rows, never decides a verdict: its
+  // change point may lie before the filter.
+  std::optional<PartialTest> WiderPassTest(const TargetView& view) const {
+    const int ttl_hi = PassTestTtlHi(view);
+    const int from = LossChangeTtl(TallyTestLoss(table_, view.index(), ttl_hi), layout_.ttl_min,
+                                   kMinPartialProbes);
+    if (from == 0) return std::nullopt;
+    return TestPartial(table_, view.index(), from, ttl_hi);
+  }
+
   int PassTestTtlHi(const TargetView& view) const {
     return TestFlowHalfOpen(view) ? view.own_distance() - 1 : layout_.ttl_max;
   }
@@ -1031,7 +1043,12 @@ class Judge {
     }
     if (!reached) return false;
     std::optional<PartialTest> test = PassTest(view);
-    return test && test->p <= kPartialSuspicion && !PartialProven(*test);
+    if (!test) return false;
+    if (test->test_probes < kMinPartialProbes) {
+      std::optional<PartialTest> wider = WiderPassTest(view);
+      return wider && wider->p <= kPartialSuspicion;
+    }
+    return test->p <= kPartialSuspicion && !PartialProven(*test);
   }
 
   // Whole rows of every TTL (up to `ttl_limit`) at which this host's controls answered.

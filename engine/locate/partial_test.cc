@@ -80,6 +80,7 @@ struct Split {
   double log_likelihood = 0;
   bool higher_after = false;  // the later rate is the higher (a filter loses more past it)
   bool silent_after = false;  // the later TTLs lost a row
+  int rows_after = 0;
 };
 
 // Every split (entry i: the first i TTLs before it). One whose later rate is not higher
@@ -98,6 +99,7 @@ std::vector<Split> Splits(const std::vector<TtlLoss>& tally) {
     const int after_silent = total.test_silent - before.test_silent;
     Split split;
     split.silent_after = after_silent != 0;
+    split.rows_after = after_rows;
     split.higher_after = after_rows != 0 &&
                          (before.rows == 0 || static_cast<double>(before.test_silent) / before.rows <
                                                   static_cast<double>(after_silent) / after_rows);
@@ -115,13 +117,14 @@ std::vector<Split> Splits(const std::vector<TtlLoss>& tally) {
 
 }  // namespace
 
-int LossChangeTtl(const std::vector<TtlLoss>& tally, int ttl_min) {
+int LossChangeTtl(const std::vector<TtlLoss>& tally, int ttl_min, int min_rows_after) {
   const std::vector<Split> splits = Splits(tally);
   int best_ttl = 0;
   double best = -1e300;
   for (size_t i = 0; i < tally.size() && splits[i].silent_after; ++i) {
     // Ties: the earliest TTL (a wider interval).
-    if (splits[i].higher_after && splits[i].log_likelihood > best + 1e-9) {
+    if (splits[i].higher_after && splits[i].rows_after >= min_rows_after &&
+        splits[i].log_likelihood > best + 1e-9) {
       best = splits[i].log_likelihood;
       best_ttl = ttl_min + static_cast<int>(i);
     }

@@ -45,7 +45,10 @@ std::vector<TtlLoss> TallyTestLoss(const ObservationTable& table, uint64_t index
 
 // The TTL at which the test starts losing more rows than before (maximum likelihood split
 // of the per-TTL loss into two rates, the later one higher); 0 when it never loses a row.
-int LossChangeTtl(const std::vector<TtlLoss>& tally, int ttl_min);
+// `min_rows_after`: only splits that leave at least that many rows after them (a pass
+// test needs rows; the last TTL's few rows, all lost by chance, are otherwise the most
+// likely "change" and leave nothing to test).
+int LossChangeTtl(const std::vector<TtlLoss>& tally, int ttl_min, int min_rows_after = 0);
 
 // The earliest TTL, at most `change_ttl`, from which the test could start losing: the
 // first split whose likelihood is within a factor e^max_log_ratio of the best split's (a

@@ -4,7 +4,9 @@
 // rows of TTL 1-2 always; four attempts per cell, TTL 1-12, targets at distance 5.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 #include <random>
 #include <vector>
 
@@ -88,6 +90,58 @@ TEST(PartialLocationTest, EarliestChangeIsALikelihoodRatioBound) {
   // A hop with no rows (no control answered there) rules nothing out.
   std::vector<TtlLoss> with_silent_hop = {{4, 0}, {0, 0}, {4, 2}, {4, 2}};
   EXPECT_EQ(LossChangeEarliestTtl(with_silent_hop, 1, 3, 0.0), 2);
+}
+
+}  // namespace
+}  // namespace cutpoint::locate
+
+namespace cutpoint::locate {
+namespace {
+
+// lab.locate.partial, CI of 2026-12-01: with 2 attempts per cell, .102's test lost both
+// rows of TTL 3, 4 and 12 and one of 5, 7, 11. The likeliest change is then TTL 12 (its
+// two lost rows), which leaves 2 rows to test, so nothing was suspected, no row retried,
+// and the verdict stayed reachable. The best change with enough rows behind it (TTL 3:
+// 9 of 20 lost against controls that never miss) must ask for more rows.
+TEST(PartialLocationTest, LostLastRowsDoNotHideAPartialFilter) {
+  targets::TargetSetBuilder builder;
+  ASSERT_TRUE(builder.AddSpec("198.19.1.0/24").ok());
+  targets::TargetSet targets = std::move(builder).Build();
+  const LocateLayout layout = simulated::SimulatedLayout(kTtlMax);
+  absl::StatusOr<ObservationTable> table = ObservationTable::Create(&targets, layout);
+  ASSERT_TRUE(table.ok());
+  const std::vector<std::pair<int, int>> lost = {{3, 0},  {3, 1},  {4, 0},  {4, 1}, {5, 1},
+                                                 {7, 1},  {11, 0}, {12, 0}, {12, 1}};
+  for (uint64_t t = 0; t < targets.size(); ++t) {
+    const uint32_t target = targets.At(t).v4();
+    for (int ttl = 1; ttl <= kTtlMax; ++ttl) {
+      for (int kind = 0; kind < 3; ++kind) {
+        for (int attempt = 0; attempt < 2; ++attempt) {
+          const bool dropped = (target & 255) == 102 && kind == 0 &&
+                               std::find(lost.begin(), lost.end(), std::pair(ttl, attempt)) !=
+                                   lost.end();
+          if (!dropped) {
+            ASSERT_TRUE(table->Add(
+                simulated::SimulatedReply(layout, target, kind, ttl, attempt, kDistance)));
+          }
+        }
+      }
+    }
+  }
+  const uint64_t index = static_cast<uint64_t>(targets.IndexOf(wire::IpAddress::V4(0xc6130166)));
+  EXPECT_EQ(LossChangeTtl(TallyTestLoss(*table, index, kTtlMax), 1), 12);
+  EXPECT_EQ(LossChangeTtl(TallyTestLoss(*table, index, kTtlMax), 1, 10), 3);
+  JudgeOptions options;
+  options.attempts = 2;
+  int retried = 0;
+  for (const CellRef& cell : SilentTestCells(*table, options, kTtlMax)) {
+    EXPECT_EQ(cell.target_index, index) << "only the filtered host has rows to retry";
+    ++retried;
+  }
+  EXPECT_EQ(retried, kTtlMax) << "every row of its path, for more evidence";
+  for (const Verdict& v : JudgeAll(*table, options)) {
+    EXPECT_FALSE(IsBlocking(v.verdict)) << "too few rows yet to accuse: " << VerdictName(v.verdict);
+  }
 }
 
 }  // namespace
