@@ -1145,7 +1145,11 @@ class Judge {
                                 ? view.Test(after).te_from
                                 : ControlsHop(view, group, after);
     }
-    for (int ttl = test.from_ttl; ttl <= layout_.ttl_max; ++ttl) {
+    // A change point past the destination (the test's rows just before it passed by luck)
+    // still puts the filter before the destination: the bound is the destination's hop.
+    const int first_lossy =
+        view.own_distance() > 0 ? std::min(test.from_ttl, view.own_distance()) : test.from_ttl;
+    for (int ttl = first_lossy; ttl <= layout_.ttl_max; ++ttl) {
       wire::IpAddress hop = ControlsHop(view, group, ttl);
       if (hop != wire::IpAddress()) {
         verdict->before_ttl = ttl;

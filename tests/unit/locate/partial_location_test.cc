@@ -146,3 +146,45 @@ TEST(PartialLocationTest, LostLastRowsDoNotHideAPartialFilter) {
 
 }  // namespace
 }  // namespace cutpoint::locate
+
+namespace cutpoint::locate {
+namespace {
+
+// lab.locate.partial (a local run of the fix above): rows at TTL 3-6 passed by luck, so
+// the test "starts losing" at TTL 7, past the destination at hop 5. The filter still sits
+// before the destination: the interval ends there, not at the target answering TTL 7.
+TEST(PartialLocationTest, AChangePastTheDestinationEndsTheIntervalAtTheDestination) {
+  targets::TargetSetBuilder builder;
+  ASSERT_TRUE(builder.AddSpec("198.19.1.0/24").ok());
+  targets::TargetSet targets = std::move(builder).Build();
+  const LocateLayout layout = simulated::SimulatedLayout(kTtlMax);
+  absl::StatusOr<ObservationTable> table = ObservationTable::Create(&targets, layout);
+  ASSERT_TRUE(table.ok());
+  for (uint64_t t = 0; t < targets.size(); ++t) {
+    const uint32_t target = targets.At(t).v4();
+    for (int ttl = 1; ttl <= kTtlMax; ++ttl) {
+      for (int kind = 0; kind < 3; ++kind) {
+        for (int attempt = 0; attempt < 4; ++attempt) {
+          if ((target & 255) == 102 && kind == 0 && ttl >= 7 && attempt < 2) continue;
+          ASSERT_TRUE(table->Add(
+              simulated::SimulatedReply(layout, target, kind, ttl, attempt, kDistance)));
+        }
+      }
+    }
+  }
+  JudgeOptions options;
+  options.attempts = 4;
+  bool judged = false;
+  for (const Verdict& v : JudgeAll(*table, options)) {
+    if ((v.target.v4() & 255) != 102) continue;
+    judged = true;
+    ASSERT_EQ(v.verdict, VerdictKind::kPartialDrop);
+    EXPECT_EQ(v.before_ttl, kDistance);
+    EXPECT_EQ(v.before_addr, v.target) << "the destination bounds the interval";
+    EXPECT_LT(v.after_ttl, v.before_ttl);
+  }
+  EXPECT_TRUE(judged);
+}
+
+}  // namespace
+}  // namespace cutpoint::locate
