@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
+#include "engine/targets/permutation.h"
 #include "engine/targets/shard_order.h"
 #include "session/probe_source.h"
 #include "session/work_ranges.h"
@@ -52,7 +53,7 @@ class ResumeSaver {
 }  // namespace
 
 std::string SendOrderId(const targets::ProbePlan& plan, const LiveScanOptions& options) {
-  return absl::StrCat("seed=", options.seed, " shards=", options.shard_count,
+  return absl::StrCat("order=", targets::KeyedPermutation::kOrderVersion, " seed=", options.seed, " shards=", options.shard_count,
                       " shard=", options.shard_index, " probes=", plan.size(),
                       " targets=", plan.targets().size());
 }

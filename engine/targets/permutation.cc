@@ -31,17 +31,24 @@ inline uint64_t MixPremixed(uint64_t x) {
   return x ^ (x >> 33);
 }
 
+// The mask of the left half at round r: the high half's at even rounds, the low half's at
+// odd ones (the halves trade places each round).
+inline uint64_t LeftMask(const Params& p, int round) {
+  return round % 2 == 0 ? p.high_mask : p.low_mask;
+}
+
 // The Feistel network; each round's function is Mix(right ^ key) with
-//   Mix(x) = x ^= x >> 33; x *= kMix1; x ^= x >> 33; x *= kMix2; x ^ (x >> 33).
+//   Mix(x) = x ^= x >> 33; x *= kMix1; x ^= x >> 33; x *= kMix2; x ^ (x >> 33),
+// cut to the left half's width.
 inline uint64_t NetworkOf(const Params& p, uint64_t value) {
-  uint64_t left = value >> p.half_bits;
-  uint64_t right = value & p.half_mask;
-  for (uint64_t key : p.premixed_keys) {
-    uint64_t next = left ^ (MixPremixed(right ^ key) & p.half_mask);
+  uint64_t left = value >> p.low_bits;
+  uint64_t right = value & p.low_mask;
+  for (int r = 0; r < KeyedPermutation::kRounds; ++r) {
+    uint64_t next = left ^ (MixPremixed(right ^ p.premixed_keys[r]) & LeftMask(p, r));
     left = right;
     right = next;
   }
-  return (left << p.half_bits) | right;
+  return (left << p.low_bits) | right;
 }
 
 // Lanes per call of a batch kernel (the pending arrays live on the stack). Cycle walking
@@ -123,7 +130,7 @@ namespace avx512 {
 #undef CUTPOINT_AVX512
 }  // namespace avx512
 
-// The second multiply of a round keeps bits [0, 33 + half_bits) only: below 2^52 for
+// The second multiply of a round keeps bits [0, 33 + low_bits) only: below 2^52 for
 // domains up to 2^38, where IFMA's vpmadd52luq does it in one uop instead of three.
 constexpr int kIfmaMaxHalfBits = 19;
 
@@ -169,7 +176,7 @@ BatchKernel ResolvedKernel() {
 ChunkKernel ChosenKernel(const Params& p) {
   switch (ResolvedKernel()) {
     case BatchKernel::kAvx512Ifma:
-      return p.half_bits <= kIfmaMaxHalfBits ? &avx512_ifma::PermuteChunkAvx512
+      return p.low_bits <= kIfmaMaxHalfBits ? &avx512_ifma::PermuteChunkAvx512
                                              : &avx512::PermuteChunkAvx512;
     case BatchKernel::kAvx512:
       return &avx512::PermuteChunkAvx512;
@@ -183,11 +190,11 @@ ChunkKernel ChosenKernel(const Params& p) {
 KeyedPermutation::KeyedPermutation(uint64_t size, uint64_t seed) {
   int bits = 2;
   while (bits < 64 && (uint64_t{1} << bits) < size) ++bits;
-  if (bits % 2 != 0) ++bits;
   params_.size = size;
-  params_.half_bits = bits / 2;
-  params_.half_mask =
-      params_.half_bits == 32 ? 0xffffffffull : (uint64_t{1} << params_.half_bits) - 1;
+  params_.high_bits = bits / 2;
+  params_.low_bits = bits - bits / 2;
+  params_.high_mask = (uint64_t{1} << params_.high_bits) - 1;
+  params_.low_mask = (uint64_t{1} << params_.low_bits) - 1;
   uint64_t state = seed;
   for (int r = 0; r < kRounds; ++r) {
     params_.round_keys[r] = SplitMix64(state);
@@ -198,15 +205,16 @@ KeyedPermutation::KeyedPermutation(uint64_t size, uint64_t seed) {
 uint64_t KeyedPermutation::Network(uint64_t value) const { return NetworkOf(params_, value); }
 
 uint64_t KeyedPermutation::InverseNetwork(uint64_t value) const {
-  // Each round maps (left, right) to (right, left ^ F(right)); undone from the last key.
-  uint64_t left = value >> params_.half_bits;
-  uint64_t right = value & params_.half_mask;
-  for (auto key = params_.premixed_keys.rbegin(); key != params_.premixed_keys.rend(); ++key) {
-    uint64_t previous_left = right ^ (MixPremixed(left ^ *key) & params_.half_mask);
+  // Each round maps (left, right) to (right, left ^ F(right)); undone from the last round.
+  uint64_t left = value >> params_.low_bits;
+  uint64_t right = value & params_.low_mask;
+  for (int r = kRounds - 1; r >= 0; --r) {
+    uint64_t previous_left =
+        right ^ (MixPremixed(left ^ params_.premixed_keys[r]) & LeftMask(params_, r));
     right = left;
     left = previous_left;
   }
-  return (left << params_.half_bits) | right;
+  return (left << params_.low_bits) | right;
 }
 
 uint64_t KeyedPermutation::IndexOf(uint64_t value) const {

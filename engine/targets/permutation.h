@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// A keyed bijection on [0, n) with O(1) memory: a balanced Feistel network over the
-// smallest even-width bit domain >= n, with cycle walking back into range. The domain is
-// at most 4n, so a lookup takes fewer than four network evaluations on average.
+// A keyed bijection on [0, n) with O(1) memory: a Feistel network over the smallest bit
+// domain >= n, with cycle walking back into range. The domain is below 2n, so a lookup
+// takes fewer than two network evaluations on average (a balanced network, whose domain
+// must have an even width, takes up to four: order 1, see kOrderVersion). An odd width is
+// split into a high half one bit narrower than the low one; the halves trade places each
+// round, so after the (even) number of rounds they are back in place.
 //
 // The batch forms (AtBatch, Apply) give exactly At()'s values, many at a time: the
 // network runs over arrays of lanes in lockstep, and cycle walking re-runs only the lanes
@@ -20,6 +23,9 @@ namespace cutpoint::targets {
 class KeyedPermutation {
  public:
   static constexpr int kRounds = 4;
+  // Bumped whenever At() changes for some (size, seed): resume files name the order they
+  // walked (session/live_scan.cc). 2: the unbalanced network over the smallest domain.
+  static constexpr int kOrderVersion = 2;
 
   // The code behind the batch forms.
   enum class BatchKernel : uint8_t {
@@ -60,10 +66,11 @@ class KeyedPermutation {
   // Network parameters, shared with the batch kernels.
   struct Params {
     uint64_t size;
-    uint64_t half_mask;
-    int half_bits;
+    int high_bits;  // the value's high half: the left one at even rounds
+    int low_bits;   // high_bits or high_bits + 1
+    uint64_t high_mask, low_mask;
     std::array<uint64_t, kRounds> round_keys;
-    // key ^ (key >> 33): a half is below 2^32, so Mix(half ^ key) starts from
+    // key ^ (key >> 33): a half is at most 32 bits, so Mix(half ^ key) starts from
     // half ^ premixed_key (its first xor-shift only moves key bits). Saves two operations
     // a round.
     std::array<uint64_t, kRounds> premixed_keys;

@@ -91,6 +91,7 @@ probe::ProbeSpec ShardOrder::At(uint64_t position) const {
 bool ShardOrder::Holds(const IpAddress& target) const {
   const int64_t index = plan_->targets().IndexOf(target);
   if (index < 0) return false;
+  if (!dealt_) return true;
   const uint64_t position = target_order_.IndexOf(static_cast<uint64_t>(index));
   return position >= first_target_ && position < last_target_;
 }
@@ -106,7 +107,7 @@ void ShardOrder::Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const 
     for (size_t i = 0; i < count; ++i) {
       target_index[i] = first_target_ + probes_per_target_.DivMod(within[i], &within[i]);
     }
-    target_order_.Apply(target_index, count, target_index);
+    if (dealt_) target_order_.Apply(target_index, count, target_index);
     plan_->FillSpecs(target_index, within, count, out + done);
   }
 }

@@ -6,7 +6,9 @@
 // every target exactly once, and their boundaries depend only on the seed and the shard
 // count — never on threads or cores. Every probe of a target (all its kinds, TTLs and
 // attempts) falls in the target's shard. Inside a shard the probes are walked in a second
-// keyed permutation, so no target or router sees a burst.
+// keyed permutation, so no target or router sees a burst. An unsharded run has nothing to
+// deal: its probe order alone is keyed and random, so the target permutation (a second
+// network evaluation per probe) is skipped.
 #ifndef CUTPOINT_ENGINE_TARGETS_SHARD_ORDER_H_
 #define CUTPOINT_ENGINE_TARGETS_SHARD_ORDER_H_
 
@@ -40,7 +42,9 @@ class ShardOrder {
   // this shard's to record.
   bool Holds(const IpAddress& target) const;
   // Index in the plan's target set of the shard's `local`-th target.
-  uint64_t TargetIndex(uint64_t local) const { return target_order_.At(first_target_ + local); }
+  uint64_t TargetIndex(uint64_t local) const {
+    return dealt_ ? target_order_.At(first_target_ + local) : local;
+  }
 
  private:
   ShardOrder(const ProbePlan& plan, KeyedPermutation target_order, uint64_t first_target,
@@ -50,7 +54,8 @@ class ShardOrder {
         first_target_(first_target),
         last_target_(last_target),
         probe_order_(probe_order),
-        probes_per_target_(probes_per_target) {}
+        probes_per_target_(probes_per_target),
+        dealt_(last_target - first_target < plan.targets().size()) {}
 
   const ProbePlan* plan_;
   KeyedPermutation target_order_;
@@ -58,6 +63,7 @@ class ShardOrder {
   uint64_t last_target_;
   KeyedPermutation probe_order_;
   base::FastDivisor probes_per_target_;
+  bool dealt_;  // whether the targets were dealt to shards (target_order_ is in use)
 };
 
 // Shard of a target set that keeps whole groups (locate's control groups, see group_prefix.h)

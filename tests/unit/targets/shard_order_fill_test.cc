@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // ShardOrder::Fill and ProbePlan::FillSpecs against At/SpecAt, and all of them against a
-// reference copy of the order as it was before the batch forms (hardware division, the
-// original Feistel code): resume files store positions, so no probe may move.
+// reference copy of the order (hardware division, plain Feistel code): resume files store
+// positions, so no probe may move without KeyedPermutation::kOrderVersion changing. The
+// reference is order 2: the unbalanced network over the smallest bit domain, and no target
+// permutation in a shard that holds every target.
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -40,9 +42,8 @@ class RefPermutation {
   RefPermutation(uint64_t size, uint64_t seed) : size_(size) {
     int bits = 2;
     while (bits < 64 && (uint64_t{1} << bits) < size) ++bits;
-    if (bits % 2 != 0) ++bits;
-    half_bits_ = bits / 2;
-    half_mask_ = half_bits_ == 32 ? 0xffffffffull : (uint64_t{1} << half_bits_) - 1;
+    high_bits_ = bits / 2;
+    low_bits_ = bits - high_bits_;
     uint64_t state = seed;
     for (uint64_t& key : round_keys_) key = RefSplitMix64(state);
   }
@@ -54,18 +55,20 @@ class RefPermutation {
 
  private:
   uint64_t Network(uint64_t value) const {
-    uint64_t left = value >> half_bits_;
-    uint64_t right = value & half_mask_;
+    uint64_t left = value >> low_bits_;
+    uint64_t right = value & ((uint64_t{1} << low_bits_) - 1);
+    int left_bits = high_bits_;
     for (uint64_t key : round_keys_) {
-      uint64_t next = left ^ (RefMix(right ^ key) & half_mask_);
+      uint64_t next = left ^ (RefMix(right ^ key) & ((uint64_t{1} << left_bits) - 1));
       left = right;
       right = next;
+      left_bits = left_bits == high_bits_ ? low_bits_ : high_bits_;
     }
-    return (left << half_bits_) | right;
+    return (left << low_bits_) | right;
   }
   uint64_t size_;
-  int half_bits_;
-  uint64_t half_mask_;
+  int high_bits_;
+  int low_bits_;
   uint64_t round_keys_[4];
 };
 
@@ -97,7 +100,8 @@ class RefShardOrder {
   uint64_t size() const { return (last_ - first_) * per_target_; }
   probe::ProbeSpec At(uint64_t position) const {
     uint64_t local = probe_order_.At(position);
-    uint64_t target_index = target_order_.At(first_ + local / per_target_);
+    uint64_t target_index = last_ - first_ == targets_ ? local / per_target_
+                                                       : target_order_.At(first_ + local / per_target_);
     return RefSpecAt(plan_, target_index * per_target_ + local % per_target_);
   }
 
