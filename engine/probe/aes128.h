@@ -49,6 +49,10 @@ class Aes128 {
 
   static constexpr size_t kMaxInFlight = 8;
 
+  // The AES-NI key schedule (11 round keys), for crafting kernels that run the rounds
+  // themselves; meaningful only when uses_aesni().
+  const uint8_t (*round_keys() const)[16] { return round_keys_; }
+
  private:
   alignas(16) uint8_t round_keys_[11][16] = {};  // AES-NI key schedule
   alignas(16) uint8_t openssl_key_[256] = {};    // OpenSSL's AES_KEY (opaque here; see .cc)

@@ -133,6 +133,11 @@ ProbeBuilder::ProbeBuilder(const ProbeCodec& codec, const ProbeSources& sources)
   if (sources.v6.has_value() && !sources.v6->is_v4()) sources_.v6 = sources.v6;
   v4_ = PrepareIpv4(sources_.v4.has_value() ? sources_.v4->v4() : 0);
   v6_ = PrepareIpv6(sources_.v6.value_or(wire::IpAddress()));
+  syn4_ = Syn4KernelSupported() && codec.flow_cipher().uses_aesni() &&
+          codec.mac_cipher().uses_aesni();
+  syn4_params_ = Syn4KernelParams{codec.flow_cipher().round_keys(),
+                                  codec.mac_cipher().round_keys(), v4_.tcp, v4_.tcp_ip_sum,
+                                  v4_.tcp_sum};
 }
 
 // The low half of an IPv4 ICMP word is the IP ID, which must not be zero (see BuildTcpSyn):
@@ -257,18 +262,39 @@ size_t ProbeBuilder::Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out)
   return BuildStamped(spec, stamp, send_us, out);
 }
 
+void ProbeBuilder::BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us,
+                              uint8_t* const* outs, uint16_t* lens) const {
+  ProbeStamp stamps[ProbeCodec::kStampChunk];
+  codec_.StampBatch(std::span(specs, n), SendTick(send_us), stamps);
+  for (size_t i = 0; i < n; ++i) {
+    lens[i] = static_cast<uint16_t>(BuildStamped(specs[i], stamps[i], send_us, outs[i]));
+  }
+}
+
 void ProbeBuilder::BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us,
                               uint8_t* const* outs, uint16_t* lens) const {
   constexpr size_t kChunk = ProbeCodec::kStampChunk;
-  ProbeStamp stamps[kChunk];
-  int64_t send_tick = SendTick(send_us);
-  for (size_t begin = 0; begin < specs.size(); begin += kChunk) {
-    size_t n = std::min(kChunk, specs.size() - begin);
-    codec_.StampBatch(specs.subspan(begin, n), send_tick, stamps);
-    for (size_t i = 0; i < n; ++i) {
-      lens[begin + i] = static_cast<uint16_t>(
-          BuildStamped(specs[begin + i], stamps[i], send_us, outs[begin + i]));
+  constexpr size_t kGroup = 8;  // the SYN kernel's lanes
+  size_t begin = 0;
+  while (begin < specs.size()) {
+    if (syn4_) {
+      // The longest run of IPv4 SYNs from here, in whole groups.
+      size_t run = 0;
+      while (begin + run < specs.size() && specs[begin + run].target.is_v4() &&
+             specs[begin + run].type == ProbeType::kTcpSyn) {
+        ++run;
+      }
+      run -= run % kGroup;
+      if (run > 0) {
+        BuildSyn4(syn4_params_, specs.data() + begin, run, send_us, outs + begin);
+        std::fill(lens + begin, lens + begin + run, static_cast<uint16_t>(kTcpSynProbeLen));
+        begin += run;
+        continue;
+      }
     }
+    size_t n = std::min(kChunk, specs.size() - begin);
+    BuildChunk(specs.data() + begin, n, send_us, outs + begin, lens + begin);
+    begin += n;
   }
 }
 

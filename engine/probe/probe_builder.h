@@ -13,6 +13,7 @@
 
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_layout.h"
+#include "engine/probe/syn4_kernel.h"
 #include "engine/wire/ip_address.h"
 #include "engine/wire/source_addresses.h"
 
@@ -43,8 +44,9 @@ class ProbeBuilder {
 
   // The same for a burst sent at `send_us`: specs[i] into outs[i], its length into
   // lens[i]; families may be mixed. Byte-identical to Build() per probe, but the keyed
-  // blocks of the whole burst are computed together (see ProbeCodec::StampBatch): the
-  // path senders use.
+  // blocks of the whole burst are computed together (see ProbeCodec::StampBatch), and
+  // runs of IPv4 TCP SYNs go eight at a time through the AVX-512 kernel where the CPU
+  // has one (syn4_kernel.h): the path senders use.
   void BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us, uint8_t* const* outs,
                   uint16_t* lens) const;
 
@@ -81,10 +83,16 @@ class ProbeBuilder {
   size_t BuildIcmpEchoV6(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
                          uint8_t* out) const;
 
+  // The scalar path of BuildBatch over specs[0..n), n <= ProbeCodec::kStampChunk.
+  void BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs,
+                  uint16_t* lens) const;
+
   const ProbeCodec& codec_;
   ProbeSources sources_;
   Ipv4Templates v4_;
   Ipv6Templates v6_;
+  bool syn4_ = false;  // whether BuildBatch runs the IPv4 SYN kernel
+  Syn4KernelParams syn4_params_{};
 };
 
 }  // namespace cutpoint::probe

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/probe/syn4_kernel.h"
+
+#include <cpuid.h>
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstring>
+
+namespace cutpoint::probe {
+namespace {
+
+// The kernel reads eight specs as four 64-byte vectors: a spec is two 16-byte halves, the
+// target (v4-mapped, low 8 bytes first) and the type, port, TTL and attempt.
+static_assert(sizeof(ProbeSpec) == 32);
+static_assert(offsetof(ProbeSpec, type) == 16 && offsetof(ProbeSpec, port) == 18 &&
+              offsetof(ProbeSpec, ttl) == 20 && offsetof(ProbeSpec, attempt) == 21);
+static_assert(static_cast<int>(ProbeType::kTcpSyn) == 0);
+static_assert(kTcpSynProbeLen == 44);
+
+uint64_t LoadBe64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return __builtin_bswap64(v);
+}
+
+// CPUID directly (clang 14's __builtin_cpu_supports does not know "vaes"): leaf 7 EBX bits
+// 16 (avx512f), 17 (dq), 30 (bw), 31 (vl), ECX bit 9 (vaes); the OS must save the opmask
+// and ZMM state (XCR0 bits 1, 2, 5, 6, 7).
+bool DetectSyn4Kernel() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & (1u << 27)) == 0) return false;
+  unsigned xcr0_low = 0, xcr0_high = 0;
+  __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+  if ((xcr0_low & 0xe6) != 0xe6) return false;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+  const unsigned avx512 = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
+  return (ebx & avx512) == avx512 && (ecx & (1u << 9)) != 0;
+}
+
+// GCC 12's _mm512_undefined_epi32 (behind broadcasts and shuffles) initializes a variable
+// from itself, which -Wmaybe-uninitialized reports wherever it is inlined.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+#define CUTPOINT_SYN4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,vaes")))
+
+CUTPOINT_SYN4 inline __m512i Encrypt4(__m512i block, const __m512i* keys) {
+  block = _mm512_xor_si512(block, keys[0]);
+#pragma GCC unroll 9
+  for (int r = 1; r < 10; ++r) block = _mm512_aesenc_epi128(block, keys[r]);
+  return _mm512_aesenclast_epi128(block, keys[10]);
+}
+
+// The one's complement of `sum` (< 2^32 per lane) folded to 16 bits.
+CUTPOINT_SYN4 inline __m512i Finish(__m512i sum) {
+  const __m512i low16 = _mm512_set1_epi64(0xffff);
+  sum = _mm512_add_epi64(_mm512_and_si512(sum, low16), _mm512_srli_epi64(sum, 16));
+  sum = _mm512_add_epi64(_mm512_and_si512(sum, low16), _mm512_srli_epi64(sum, 16));
+  return _mm512_andnot_si512(sum, low16);
+}
+
+// The high and low 16-bit halves of a 32-bit value, added.
+CUTPOINT_SYN4 inline __m512i Split32(__m512i value) {
+  return _mm512_add_epi64(_mm512_srli_epi64(value, 16),
+                          _mm512_and_si512(value, _mm512_set1_epi64(0xffff)));
+}
+
+CUTPOINT_SYN4 void BuildSyn4Avx512(const Syn4KernelParams& p, const ProbeSpec* specs, size_t n,
+                                   int64_t send_us, uint8_t* const* outs) {
+  __m512i flow_keys[11], mac_keys[11];
+  for (int r = 0; r < 11; ++r) {
+    flow_keys[r] =
+        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p.flow_keys[r])));
+    mac_keys[r] =
+        _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p.mac_keys[r])));
+  }
+  const int64_t tick = SendTick(send_us);
+  // The IP ID: the send time's low 16 bits, never 0 (see ProbeBuilder::BuildTcpSyn).
+  uint64_t ip_id = static_cast<uint64_t>(send_us) & 0xffff;
+  if (ip_id == 0) ip_id = 1;
+  const uint8_t* t = p.probe_template;
+  // The header words as big-endian values; the template's per-probe fields cleared.
+  // Bytes 4-11: IP ID, flags/fragment, TTL, protocol, header checksum.
+  const uint64_t ip_word1 = (LoadBe64(t + 4) & 0x0000ffff00ff0000ull) | (ip_id << 48);
+  // Bytes 12-19: source, destination.
+  const uint64_t ip_word2 = LoadBe64(t + 12) & 0xffffffff00000000ull;
+  // Bytes 36-43 (TCP 16-23): checksum, urgent pointer, MSS option.
+  const uint64_t tcp_word3 = LoadBe64(t + 36) & 0x0000ffffffffffffull;
+  uint32_t head;  // bytes 0-3: version/IHL, TOS, total length
+  std::memcpy(&head, t, sizeof(head));
+  uint64_t tcp_word2;  // bytes 28-35 (TCP 8-15): ack, offset, flags, window
+  std::memcpy(&tcp_word2, t + 28, sizeof(tcp_word2));
+
+  const __m512i mask32 = _mm512_set1_epi64(0xffffffff);
+  const __m512i tick_v = _mm512_set1_epi64(tick);
+  const __m512i word_tick = _mm512_set1_epi64((tick & kTickMask) << 12);
+  const __m512i ip_sum = _mm512_set1_epi64(p.ip_sum + ip_id);
+  const __m512i tcp_sum = _mm512_set1_epi64(p.tcp_sum);
+  // Per 128-bit lane: bytes reversed within each 64-bit word (big-endian values to bytes).
+  const __m512i to_wire = _mm512_broadcast_i32x4(
+      _mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
+  // Four specs' 64-bit words 0, 2 (their targets' low halves, their type/port/TTL/attempt).
+  const __m512i gather_words = _mm512_set_epi64(14, 10, 6, 2, 12, 8, 4, 0);
+  const __m512i even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
+  alignas(64) uint64_t words[4][8];
+
+  for (size_t i = 0; i < n; i += 8) {
+    const __m512i* in = reinterpret_cast<const __m512i*>(specs + i);
+    const __m512i a = _mm512_permutex2var_epi64(_mm512_loadu_si512(in), gather_words,
+                                                _mm512_loadu_si512(in + 1));
+    const __m512i b = _mm512_permutex2var_epi64(_mm512_loadu_si512(in + 2), gather_words,
+                                                _mm512_loadu_si512(in + 3));
+    const __m512i target = _mm512_and_si512(_mm512_shuffle_i64x2(a, b, 0x44), mask32);
+    const __m512i misc = _mm512_shuffle_i64x2(a, b, 0xee);
+    const __m512i port = _mm512_and_si512(_mm512_srli_epi64(misc, 16), _mm512_set1_epi64(0xffff));
+    const __m512i ttl = _mm512_and_si512(_mm512_srli_epi64(misc, 32), _mm512_set1_epi64(0xff));
+    const __m512i attempt = _mm512_and_si512(_mm512_srli_epi64(misc, 40), _mm512_set1_epi64(3));
+
+    // F = AES(Kf, lo = target | port << 32 | type (0) << 48 | 0x01 << 56, hi = 0).
+    const __m512i flow_in = _mm512_or_si512(
+        _mm512_or_si512(target, _mm512_slli_epi64(port, 32)), _mm512_set1_epi64(1ll << 56));
+    const __m512i f_low4 = Encrypt4(
+        _mm512_maskz_permutexvar_epi64(0x55, _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0), flow_in),
+        flow_keys);
+    const __m512i f_high4 = Encrypt4(
+        _mm512_maskz_permutexvar_epi64(0x55, _mm512_set_epi64(7, 7, 6, 6, 5, 5, 4, 4), flow_in),
+        flow_keys);
+    const __m512i f_lo = _mm512_permutex2var_epi64(f_low4, even, f_high4);
+    const __m512i f_hi = _mm512_permutex2var_epi64(f_low4, odd, f_high4);
+    const __m512i sport = _mm512_add_epi64(
+        _mm512_srli_epi64(_mm512_mul_epu32(f_lo, _mm512_set1_epi64(65536 - kFlowPortMin)), 32),
+        _mm512_set1_epi64(kFlowPortMin));
+
+    // M = AES(Km, F ^ (lo = tick, hi = ttl | attempt << 8)); the MAC is M.lo's low 12 bits.
+    const __m512i m_lo = _mm512_xor_si512(f_lo, tick_v);
+    const __m512i m_hi = _mm512_xor_si512(f_hi, _mm512_or_si512(ttl, _mm512_slli_epi64(attempt, 8)));
+    const __m512i m_low4 = Encrypt4(
+        _mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), m_hi),
+        mac_keys);
+    const __m512i m_high4 = Encrypt4(
+        _mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), m_hi),
+        mac_keys);
+    const __m512i mac = _mm512_and_si512(_mm512_permutex2var_epi64(m_low4, even, m_high4),
+                                         _mm512_set1_epi64((1 << kMacBits) - 1));
+    // word = (ttl << 24 | attempt << 22 | tick << 12 | MAC) ^ pad, pad = F.hi mod 2^32.
+    const __m512i fields = _mm512_or_si512(
+        _mm512_or_si512(_mm512_slli_epi64(ttl, 24), _mm512_slli_epi64(attempt, 22)),
+        _mm512_or_si512(word_tick, mac));
+    const __m512i word = _mm512_xor_si512(fields, _mm512_and_si512(f_hi, mask32));
+
+    const __m512i target_sum = Split32(target);
+    const __m512i ip_checksum = Finish(_mm512_add_epi64(
+        _mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)), target_sum));
+    const __m512i tcp_checksum = Finish(_mm512_add_epi64(
+        _mm512_add_epi64(_mm512_add_epi64(tcp_sum, sport), _mm512_add_epi64(port, target_sum)),
+        Split32(word)));
+
+    const __m512i word1 = _mm512_or_si512(
+        _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
+                        _mm512_slli_epi64(ttl, 24)),
+        ip_checksum);
+    const __m512i word2 = _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word2)), target);
+    const __m512i word3 = _mm512_or_si512(
+        _mm512_or_si512(_mm512_slli_epi64(sport, 48), _mm512_slli_epi64(port, 32)), word);
+    const __m512i word5 = _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(tcp_word3)),
+                                          _mm512_slli_epi64(tcp_checksum, 48));
+    _mm512_store_si512(words[0], _mm512_shuffle_epi8(word1, to_wire));
+    _mm512_store_si512(words[1], _mm512_shuffle_epi8(word2, to_wire));
+    _mm512_store_si512(words[2], _mm512_shuffle_epi8(word3, to_wire));
+    _mm512_store_si512(words[3], _mm512_shuffle_epi8(word5, to_wire));
+    for (size_t j = 0; j < 8; ++j) {
+      uint8_t* out = outs[i + j];
+      std::memcpy(out, &head, 4);
+      std::memcpy(out + 4, &words[0][j], 8);
+      std::memcpy(out + 12, &words[1][j], 8);
+      std::memcpy(out + 20, &words[2][j], 8);
+      std::memcpy(out + 28, &tcp_word2, 8);
+      std::memcpy(out + 36, &words[3][j], 8);
+    }
+  }
+}
+
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+bool Syn4KernelSupported() {
+  static const bool supported = DetectSyn4Kernel();
+  return supported;
+}
+
+void BuildSyn4(const Syn4KernelParams& params, const ProbeSpec* specs, size_t n, int64_t send_us,
+               uint8_t* const* outs) {
+  BuildSyn4Avx512(params, specs, n, send_us, outs);
+}
+
+}  // namespace cutpoint::probe
