@@ -13,15 +13,27 @@
 
 namespace cutpoint::capture {
 namespace {
-// Prefetch distance in mbufs (see SendProbes).
-constexpr uint16_t kPrefetchAhead = 4;
-}  // namespace
 
+// The offset from an mbuf of `pool` to its frame when the pool lays out its data rooms
+// as rte_pktmbuf_init does (right after the header and private area; one mbuf checked),
+// else 0: the sender then reads each mbuf's buf_addr.
+size_t FixedFrameOffset(rte_mempool* pool) {
+  const size_t data_room = sizeof(rte_mbuf) + rte_pktmbuf_priv_size(pool);
+  rte_mbuf* sample = rte_pktmbuf_alloc(pool);
+  if (sample == nullptr) return 0;
+  const bool fixed = static_cast<uint8_t*>(sample->buf_addr) ==
+                     reinterpret_cast<uint8_t*>(sample) + data_room;
+  rte_pktmbuf_free(sample);
+  return fixed ? data_room + RTE_PKTMBUF_HEADROOM : 0;
+}
+
+}  // namespace
 DpdkSender::DpdkSender(DpdkPort& port, uint16_t queue)
     : port_(port),
       queue_(queue),
       burst_(port.burst_size()),
-      limits_(FramedLimits(port.framing(), port.max_packet_len())) {
+      limits_(FramedLimits(port.framing(), port.max_packet_len())),
+      frame_offset_(FixedFrameOffset(port.mempool())) {
   for (size_t slot = 0; slot < 2; ++slot) {
     const wire::EthernetHeader& header = port.framing().header(slot);
     memcpy(&header_words_[slot][0], header.data(), 8);
@@ -111,6 +123,8 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
   static_assert(wire::kEthernetHeaderLen + probe::kMaxProbeLen <= 128);
   static_assert(wire::kEthernetHeaderLen == 14);
   rte_mbuf* mbufs[kDpdkMaxBurst];
+  uint8_t* outs[kDpdkMaxBurst];
+  uint16_t lens[kDpdkMaxBurst];
   rte_mempool* pool = port_.mempool();
   size_t done = 0;
   while (done < specs.size()) {
@@ -123,36 +137,34 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
       break;
     }
     const probe::ProbeSpec* chunk = specs.data() + done;
-    uint8_t* outs[kDpdkMaxBurst];
-    uint16_t lens[kDpdkMaxBurst];
-    bool unframed = false;
-    // One pass over the mbufs before the build: the first cache line's fields a TX driver
-    // reads, and the Ethernet header of the spec's family (known before the build, so the
-    // builder's bytes are never read back).
+    // A pktmbuf's data room sits at a fixed offset from its header (rte_pktmbuf_init), so
+    // the frame's address needs no load of buf_addr (FixedFrameOffset); both lines are prefetched for writing
+    // (mbufs fresh from the lcore cache are in L1 anyway, ones from the ring may not be).
     for (uint16_t i = 0; i < n; ++i) {
-      // Header lines two strides ahead, data lines one stride ahead (their address is
-      // read from the header, prefetched by then).
-      if (i + 2 * kPrefetchAhead < n) __builtin_prefetch(mbufs[i + 2 * kPrefetchAhead], 1);
-      if (i + kPrefetchAhead < n) {
-        __builtin_prefetch(
-            static_cast<uint8_t*>(mbufs[i + kPrefetchAhead]->buf_addr) + RTE_PKTMBUF_HEADROOM, 1);
-      }
-      rte_mbuf* m = mbufs[i];
-      const size_t slot = chunk[i].target.is_v4() ? 0 : 1;
-      unframed |= !framed_[slot];
-      // The Ethernet header as two overlapping 8-byte stores (bytes 0-7 and 6-13).
-      uint8_t* frame = static_cast<uint8_t*>(m->buf_addr) + RTE_PKTMBUF_HEADROOM;
-      memcpy(frame, &header_words_[slot][0], 8);
-      memcpy(frame + 6, &header_words_[slot][1], 8);
-      m->data_off = RTE_PKTMBUF_HEADROOM;
-      m->ol_flags = 0;
+      uint8_t* frame =
+          frame_offset_ != 0
+              ? reinterpret_cast<uint8_t*>(mbufs[i]) + frame_offset_
+              : static_cast<uint8_t*>(mbufs[i]->buf_addr) + RTE_PKTMBUF_HEADROOM;
+      __builtin_prefetch(mbufs[i], 1);
+      __builtin_prefetch(frame, 1);
       outs[i] = frame + wire::kEthernetHeaderLen;
     }
     // The whole burst at once: its AES blocks are computed together.
     builder.BuildBatch(specs.subspan(done, n), send_us, outs, lens);
+    // The first cache line's fields a TX driver reads, and the Ethernet header of the
+    // spec's family as two overlapping 8-byte stores (bytes 0-7 and 6-13).
+    bool unframed = false;
     for (uint16_t i = 0; i < n; ++i) {
-      mbufs[i]->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
-      mbufs[i]->pkt_len = mbufs[i]->data_len;
+      rte_mbuf* m = mbufs[i];
+      const size_t slot = chunk[i].target.is_v4() ? 0 : 1;
+      unframed |= !framed_[slot];
+      uint8_t* frame = outs[i] - wire::kEthernetHeaderLen;
+      memcpy(frame, &header_words_[slot][0], 8);
+      memcpy(frame + 6, &header_words_[slot][1], 8);
+      m->data_off = RTE_PKTMBUF_HEADROOM;
+      m->ol_flags = 0;
+      m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
+      m->pkt_len = m->data_len;
     }
     if (!unframed) {
       uint16_t sent = Transmit(mbufs, n);
