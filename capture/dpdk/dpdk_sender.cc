@@ -28,18 +28,14 @@ size_t FixedFrameOffset(rte_mempool* pool) {
 }
 
 }  // namespace
+
 DpdkSender::DpdkSender(DpdkPort& port, uint16_t queue)
     : port_(port),
       queue_(queue),
       burst_(port.burst_size()),
       limits_(FramedLimits(port.framing(), port.max_packet_len())),
       frame_offset_(FixedFrameOffset(port.mempool())) {
-  for (size_t slot = 0; slot < 2; ++slot) {
-    const wire::EthernetHeader& header = port.framing().header(slot);
-    memcpy(&header_words_[slot][0], header.data(), 8);
-    memcpy(&header_words_[slot][1], header.data() + 6, 8);
-    framed_[slot] = port.framing().frames(slot);
-  }
+  for (size_t slot = 0; slot < 2; ++slot) framed_[slot] = port.framing().frames(slot);
 }
 
 uint16_t DpdkSender::Transmit(rte_mbuf** mbufs, uint16_t n) {
@@ -121,11 +117,11 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
                               std::span<const probe::ProbeSpec> specs, int64_t send_us) {
   // An IPv6 SYN probe and its Ethernet header fit the first two cache lines of the data.
   static_assert(wire::kEthernetHeaderLen + probe::kMaxProbeLen <= 128);
-  static_assert(wire::kEthernetHeaderLen == 14);
   rte_mbuf* mbufs[kDpdkMaxBurst];
-  uint8_t* outs[kDpdkMaxBurst];
+  uint8_t* frames[kDpdkMaxBurst];
   uint16_t lens[kDpdkMaxBurst];
   rte_mempool* pool = port_.mempool();
+  const bool every_family_framed = framed_[0] && framed_[1];
   size_t done = 0;
   while (done < specs.size()) {
     uint16_t n = static_cast<uint16_t>(std::min<size_t>(specs.size() - done, burst_));
@@ -141,34 +137,22 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
     // the frame's address needs no load of buf_addr (FixedFrameOffset). No prefetching:
     // the lcore cache hands back the mbufs the driver freed last, still in L1.
     for (uint16_t i = 0; i < n; ++i) {
-      uint8_t* frame =
-          frame_offset_ != 0
-              ? reinterpret_cast<uint8_t*>(mbufs[i]) + frame_offset_
-              : static_cast<uint8_t*>(mbufs[i]->buf_addr) + RTE_PKTMBUF_HEADROOM;
-      outs[i] = frame + wire::kEthernetHeaderLen;
+      frames[i] = frame_offset_ != 0
+                      ? reinterpret_cast<uint8_t*>(mbufs[i]) + frame_offset_
+                      : static_cast<uint8_t*>(mbufs[i]->buf_addr) + RTE_PKTMBUF_HEADROOM;
     }
-    // The whole burst at once: its AES blocks are computed together.
-    builder.BuildBatch(specs.subspan(done, n), send_us, outs, lens);
-    // The first cache line's fields a TX driver reads, and the Ethernet header of the
-    // spec's family as two overlapping 8-byte stores (bytes 0-7 and 6-13).
-    // Locals: the compiler cannot tell the frames' bytes from the sender's members.
-    const uint64_t header_words[2][2] = {{header_words_[0][0], header_words_[0][1]},
-                                         {header_words_[1][0], header_words_[1][1]}};
-    const bool framed[2] = {framed_[0], framed_[1]};
-    bool unframed = false;
+    // The whole burst at once, Ethernet headers included: its AES blocks are computed
+    // together.
+    builder.BuildFrames(specs.subspan(done, n), send_us, port_.framing(), frames, lens);
+    // The first cache line's fields a TX driver reads.
     for (uint16_t i = 0; i < n; ++i) {
       rte_mbuf* m = mbufs[i];
-      const size_t slot = chunk[i].target.is_v4() ? 0 : 1;
-      unframed |= !framed[slot];
-      uint8_t* frame = outs[i] - wire::kEthernetHeaderLen;
-      memcpy(frame, &header_words[slot][0], 8);
-      memcpy(frame + 6, &header_words[slot][1], 8);
       m->data_off = RTE_PKTMBUF_HEADROOM;
       m->ol_flags = 0;
-      m->data_len = static_cast<uint16_t>(wire::kEthernetHeaderLen + lens[i]);
-      m->pkt_len = m->data_len;
+      m->data_len = lens[i];
+      m->pkt_len = lens[i];
     }
-    if (!unframed) {
+    if (every_family_framed) {
       uint16_t sent = Transmit(mbufs, n);
       done += sent;
       if (sent < n) break;

@@ -70,8 +70,6 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
   SendLimits limits_;
   // From an mbuf of the port's pool to its frame (data_off = RTE_PKTMBUF_HEADROOM).
   size_t frame_offset_;
-  // Per family (wire::EthernetFraming::Slot): the header as bytes 0-7 and 6-13.
-  uint64_t header_words_[2][2];
   bool framed_[2];
   DpdkSenderCounters counters_;
 };

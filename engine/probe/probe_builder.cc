@@ -263,39 +263,56 @@ size_t ProbeBuilder::Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out)
 }
 
 void ProbeBuilder::BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us,
-                              uint8_t* const* outs, uint16_t* lens) const {
+                              uint8_t* const* outs, size_t l2_len, uint16_t* lens) const {
   ProbeStamp stamps[ProbeCodec::kStampChunk];
   codec_.StampBatch(std::span(specs, n), SendTick(send_us), stamps);
   for (size_t i = 0; i < n; ++i) {
-    lens[i] = static_cast<uint16_t>(BuildStamped(specs[i], stamps[i], send_us, outs[i]));
+    lens[i] =
+        static_cast<uint16_t>(BuildStamped(specs[i], stamps[i], send_us, outs[i] + l2_len));
+  }
+}
+
+void ProbeBuilder::BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
+                            const wire::EthernetFraming* framing, uint8_t* const* outs,
+                            uint16_t* lens) const {
+  constexpr size_t kGroup = 8;  // the SYN kernel's lanes
+  const size_t l2_len = framing != nullptr ? wire::kEthernetHeaderLen : 0;
+  const uint8_t* v4_header = framing != nullptr ? framing->header(0).data() : nullptr;
+  const size_t n = specs.size();
+  size_t begin = 0;
+  while (begin < n) {
+    if (syn4_ && n - begin >= kGroup) {
+      const size_t built =
+          BuildSyn4(syn4_params_, v4_header, l2_len, specs.data() + begin, n - begin, send_us,
+                    outs + begin);
+      std::fill(lens + begin, lens + begin + built,
+                static_cast<uint16_t>(l2_len + kTcpSynProbeLen));
+      begin += built;
+      if (begin == n) break;
+    }
+    // The group the kernel stopped at (or all, without it), one AES batch.
+    const size_t count = std::min(syn4_ ? kGroup : ProbeCodec::kStampChunk, n - begin);
+    BuildChunk(specs.data() + begin, count, send_us, outs + begin, l2_len, lens + begin);
+    if (framing != nullptr) {
+      for (size_t i = begin; i < begin + count; ++i) {
+        std::memcpy(outs[i], framing->header(specs[i].target.is_v4() ? 0 : 1).data(),
+                    wire::kEthernetHeaderLen);
+        lens[i] = static_cast<uint16_t>(lens[i] + wire::kEthernetHeaderLen);
+      }
+    }
+    begin += count;
   }
 }
 
 void ProbeBuilder::BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us,
                               uint8_t* const* outs, uint16_t* lens) const {
-  constexpr size_t kChunk = ProbeCodec::kStampChunk;
-  constexpr size_t kGroup = 8;  // the SYN kernel's lanes
-  size_t begin = 0;
-  while (begin < specs.size()) {
-    if (syn4_) {
-      // The longest run of IPv4 SYNs from here, in whole groups.
-      size_t run = 0;
-      while (begin + run < specs.size() && specs[begin + run].target.is_v4() &&
-             specs[begin + run].type == ProbeType::kTcpSyn) {
-        ++run;
-      }
-      run -= run % kGroup;
-      if (run > 0) {
-        BuildSyn4(syn4_params_, specs.data() + begin, run, send_us, outs + begin);
-        std::fill(lens + begin, lens + begin + run, static_cast<uint16_t>(kTcpSynProbeLen));
-        begin += run;
-        continue;
-      }
-    }
-    size_t n = std::min(kChunk, specs.size() - begin);
-    BuildChunk(specs.data() + begin, n, send_us, outs + begin, lens + begin);
-    begin += n;
-  }
+  BuildAll(specs, send_us, nullptr, outs, lens);
+}
+
+void ProbeBuilder::BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
+                               const wire::EthernetFraming& framing, uint8_t* const* frames,
+                               uint16_t* lens) const {
+  BuildAll(specs, send_us, &framing, frames, lens);
 }
 
 }  // namespace cutpoint::probe

@@ -14,6 +14,7 @@
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_layout.h"
 #include "engine/probe/syn4_kernel.h"
+#include "engine/wire/ethernet.h"
 #include "engine/wire/ip_address.h"
 #include "engine/wire/source_addresses.h"
 
@@ -50,6 +51,13 @@ class ProbeBuilder {
   void BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us, uint8_t* const* outs,
                   uint16_t* lens) const;
 
+  // BuildBatch into Ethernet frames: frames[i] gets `framing`'s header of the spec's family,
+  // then the probe; lens[i] is the frame's length. Each frame must hold
+  // kEthernetHeaderLen + kMaxProbeLen bytes. The IPv4 SYN kernel writes whole frames.
+  void BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
+                   const wire::EthernetFraming& framing, uint8_t* const* frames,
+                   uint16_t* lens) const;
+
  private:
   // Constant bytes per family and the sums of their constant 16-bit words (identity
   // fields, TTL and checksums are zero in the templates; the transport sums include the
@@ -83,9 +91,13 @@ class ProbeBuilder {
   size_t BuildIcmpEchoV6(const ProbeSpec& spec, const ProbeStamp& stamp, int64_t send_us,
                          uint8_t* out) const;
 
-  // The scalar path of BuildBatch over specs[0..n), n <= ProbeCodec::kStampChunk.
+  // The scalar path over specs[0..n), n <= ProbeCodec::kStampChunk: the probes at
+  // outs[i] + l2_len, their lengths (l2_len not counted) in lens[i].
   void BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs,
-                  uint16_t* lens) const;
+                  size_t l2_len, uint16_t* lens) const;
+  // BuildBatch (framing null) and BuildFrames: lens[i] counts the Ethernet header.
+  void BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
+                const wire::EthernetFraming* framing, uint8_t* const* outs, uint16_t* lens) const;
 
   const ProbeCodec& codec_;
   ProbeSources sources_;

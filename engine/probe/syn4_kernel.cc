@@ -67,8 +67,9 @@ CUTPOINT_SYN4 inline __m512i Split32(__m512i value) {
                           _mm512_and_si512(value, _mm512_set1_epi64(0xffff)));
 }
 
-CUTPOINT_SYN4 void BuildSyn4Avx512(const Syn4KernelParams& p, const ProbeSpec* specs, size_t n,
-                                   int64_t send_us, uint8_t* const* outs) {
+CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l2_header,
+                                     size_t l2_len, const ProbeSpec* specs, size_t n,
+                                     int64_t send_us, uint8_t* const* outs) {
   __m512i flow_keys[11], mac_keys[11];
   for (int r = 0; r < 11; ++r) {
     flow_keys[r] =
@@ -88,10 +89,12 @@ CUTPOINT_SYN4 void BuildSyn4Avx512(const Syn4KernelParams& p, const ProbeSpec* s
   const uint64_t ip_word2 = LoadBe64(t + 12) & 0xffffffff00000000ull;
   // Bytes 36-43 (TCP 16-23): checksum, urgent pointer, MSS option.
   const uint64_t tcp_word3 = LoadBe64(t + 36) & 0x0000ffffffffffffull;
-  uint32_t head;  // bytes 0-3: version/IHL, TOS, total length
-  std::memcpy(&head, t, sizeof(head));
-  uint64_t tcp_word2;  // bytes 28-35 (TCP 8-15): ack, offset, flags, window
-  std::memcpy(&tcp_word2, t + 28, sizeof(tcp_word2));
+  // The frame's constant bytes, stored whole (masked) before the per-probe words.
+  alignas(64) uint8_t frame[64] = {};
+  if (l2_len != 0) std::memcpy(frame, l2_header, l2_len);
+  std::memcpy(frame + l2_len, t, kTcpSynProbeLen);
+  const __m512i frame_template = _mm512_load_si512(frame);
+  const __mmask64 frame_bytes = (__mmask64{1} << (l2_len + kTcpSynProbeLen)) - 1;
 
   const __m512i mask32 = _mm512_set1_epi64(0xffffffff);
   const __m512i tick_v = _mm512_set1_epi64(tick);
@@ -105,16 +108,30 @@ CUTPOINT_SYN4 void BuildSyn4Avx512(const Syn4KernelParams& p, const ProbeSpec* s
   const __m512i gather_words = _mm512_set_epi64(14, 10, 6, 2, 12, 8, 4, 0);
   const __m512i even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
   const __m512i odd = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
+  // Their words 1 (the targets' high halves).
+  const __m512i gather_high = _mm512_set_epi64(13, 9, 5, 1, 13, 9, 5, 1);
   alignas(64) uint64_t words[4][8];
 
-  for (size_t i = 0; i < n; i += 8) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
     const __m512i* in = reinterpret_cast<const __m512i*>(specs + i);
-    const __m512i a = _mm512_permutex2var_epi64(_mm512_loadu_si512(in), gather_words,
-                                                _mm512_loadu_si512(in + 1));
-    const __m512i b = _mm512_permutex2var_epi64(_mm512_loadu_si512(in + 2), gather_words,
-                                                _mm512_loadu_si512(in + 3));
-    const __m512i target = _mm512_and_si512(_mm512_shuffle_i64x2(a, b, 0x44), mask32);
+    const __m512i z0 = _mm512_loadu_si512(in), z1 = _mm512_loadu_si512(in + 1);
+    const __m512i z2 = _mm512_loadu_si512(in + 2), z3 = _mm512_loadu_si512(in + 3);
+    const __m512i a = _mm512_permutex2var_epi64(z0, gather_words, z1);
+    const __m512i b = _mm512_permutex2var_epi64(z2, gather_words, z3);
+    const __m512i low = _mm512_shuffle_i64x2(a, b, 0x44);
     const __m512i misc = _mm512_shuffle_i64x2(a, b, 0xee);
+    const __m512i high = _mm512_shuffle_i64x2(_mm512_permutex2var_epi64(z0, gather_high, z1),
+                                              _mm512_permutex2var_epi64(z2, gather_high, z3),
+                                              0x44);
+    // IPv4 (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff) and TCP SYN (type 0), all 8.
+    const __mmask8 ours =
+        _mm512_cmpeq_epi64_mask(high, _mm512_setzero_si512()) &
+        _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), _mm512_set1_epi64(0xffff)) &
+        _mm512_cmpeq_epi64_mask(_mm512_and_si512(misc, _mm512_set1_epi64(0xff)),
+                                _mm512_setzero_si512());
+    if (ours != 0xff) break;
+    const __m512i target = _mm512_and_si512(low, mask32);
     const __m512i port = _mm512_and_si512(_mm512_srli_epi64(misc, 16), _mm512_set1_epi64(0xffff));
     const __m512i ttl = _mm512_and_si512(_mm512_srli_epi64(misc, 32), _mm512_set1_epi64(0xff));
     const __m512i attempt = _mm512_and_si512(_mm512_srli_epi64(misc, 40), _mm512_set1_epi64(3));
@@ -173,14 +190,15 @@ CUTPOINT_SYN4 void BuildSyn4Avx512(const Syn4KernelParams& p, const ProbeSpec* s
     _mm512_store_si512(words[3], _mm512_shuffle_epi8(word5, to_wire));
     for (size_t j = 0; j < 8; ++j) {
       uint8_t* out = outs[i + j];
-      std::memcpy(out, &head, 4);
+      _mm512_mask_storeu_epi8(out, frame_bytes, frame_template);
+      out += l2_len;
       std::memcpy(out + 4, &words[0][j], 8);
       std::memcpy(out + 12, &words[1][j], 8);
       std::memcpy(out + 20, &words[2][j], 8);
-      std::memcpy(out + 28, &tcp_word2, 8);
       std::memcpy(out + 36, &words[3][j], 8);
     }
   }
+  return i;
 }
 
 #pragma GCC diagnostic pop
@@ -192,9 +210,9 @@ bool Syn4KernelSupported() {
   return supported;
 }
 
-void BuildSyn4(const Syn4KernelParams& params, const ProbeSpec* specs, size_t n, int64_t send_us,
-               uint8_t* const* outs) {
-  BuildSyn4Avx512(params, specs, n, send_us, outs);
+size_t BuildSyn4(const Syn4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                 const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
+  return BuildSyn4Avx512(params, l2_header, l2_len, specs, n, send_us, outs);
 }
 
 }  // namespace cutpoint::probe

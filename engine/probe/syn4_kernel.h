@@ -30,10 +30,14 @@ struct Syn4KernelParams {
 // Whether this CPU and OS run the kernel.
 bool Syn4KernelSupported();
 
-// Writes the probes of specs[0..n) sent at `send_us` to outs[i] (kTcpSynProbeLen bytes
-// each); n is a multiple of 8, and every spec is an IPv4 target's kTcpSyn probe.
-void BuildSyn4(const Syn4KernelParams& params, const ProbeSpec* specs, size_t n,
-               int64_t send_us, uint8_t* const* outs);
+// The longest run of whole groups of 8 IPv4 TCP SYN specs at the front of specs[0..n):
+// their probes, sent at `send_us`, go to outs[i] + l2_len, behind the `l2_len` bytes of
+// `l2_header` (l2_len <= kMaxSyn4L2Len: 0, or an Ethernet header's 14). outs[i] must hold
+// 64 bytes. Returns how many specs were built (a multiple of 8); the kernel stops at the
+// first group with a spec of another family or type.
+inline constexpr size_t kMaxSyn4L2Len = 64 - kTcpSynProbeLen;
+size_t BuildSyn4(const Syn4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                 const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs);
 
 }  // namespace cutpoint::probe
 

@@ -238,6 +238,9 @@ TEST_F(ProbeBuilderTest, SynKernelIsByteIdenticalToBuild) {
   std::mt19937_64 random(20261201);
   ProbeCodec codec(FixedKey());
   ProbeBuilder batch_builder(codec, Sources());
+  const wire::EthernetFraming framing(
+      wire::NextHopMacs{wire::MacAddress{2, 0, 0, 0, 0, 1}, wire::MacAddress{2, 0, 0, 0, 0, 6}},
+      wire::MacAddress{2, 0, 0, 0, 0, 2});
   std::printf("SYN kernel: %s\n", Syn4KernelSupported() ? "AVX-512 (checked here)"
                                                           : "not on this CPU (scalar path)");
   for (int round = 0; round < 200; ++round) {
@@ -261,6 +264,12 @@ TEST_F(ProbeBuilderTest, SynKernelIsByteIdenticalToBuild) {
     std::vector<uint16_t> lens(n);
     for (size_t i = 0; i < n; ++i) outs[i] = slots[i].data();
     batch_builder.BuildBatch(specs, send_us, outs.data(), lens.data());
+    // The same into frames behind each family's Ethernet header (the DPDK sender's path).
+    std::vector<std::array<uint8_t, wire::kEthernetHeaderLen + kMaxProbeLen>> frames(n);
+    std::vector<uint8_t*> frame_outs(n);
+    std::vector<uint16_t> frame_lens(n);
+    for (size_t i = 0; i < n; ++i) frame_outs[i] = frames[i].data();
+    batch_builder.BuildFrames(specs, send_us, framing, frame_outs.data(), frame_lens.data());
     for (size_t i = 0; i < n; ++i) {
       std::array<uint8_t, kMaxProbeLen> one{};
       const size_t len = batch_builder.Build(specs[i], send_us, one.data());
@@ -268,6 +277,12 @@ TEST_F(ProbeBuilderTest, SynKernelIsByteIdenticalToBuild) {
       ASSERT_TRUE(BytesEqual(Bytes(one.data(), one.data() + len),
                              Bytes(slots[i].data(), slots[i].data() + lens[i])))
           << "round " << round << " n " << n << " i " << i;
+      const wire::EthernetHeader& header = framing.header(specs[i].target.is_v4() ? 0 : 1);
+      Bytes frame(header.begin(), header.end());
+      frame.insert(frame.end(), one.data(), one.data() + len);
+      ASSERT_EQ(frame_lens[i], frame.size()) << "round " << round << " i " << i;
+      ASSERT_TRUE(BytesEqual(frame, Bytes(frames[i].data(), frames[i].data() + frame_lens[i])))
+          << "frame: round " << round << " n " << n << " i " << i;
     }
   }
 }
