@@ -121,7 +121,7 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
   uint8_t* frames[kDpdkMaxBurst];
   uint16_t lens[kDpdkMaxBurst];
   rte_mempool* pool = port_.mempool();
-  const bool every_family_framed = framed_[0] && framed_[1];
+  const unsigned framed_families = (framed_[0] ? 1u : 0u) | (framed_[1] ? 2u : 0u);
   size_t done = 0;
   while (done < specs.size()) {
     uint16_t n = static_cast<uint16_t>(std::min<size_t>(specs.size() - done, burst_));
@@ -143,7 +143,8 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
     }
     // The whole burst at once, Ethernet headers included: its AES blocks are computed
     // together.
-    builder.BuildFrames(specs.subspan(done, n), send_us, port_.framing(), frames, lens);
+    const unsigned families =
+        builder.BuildFrames(specs.subspan(done, n), send_us, port_.framing(), frames, lens);
     // The first cache line's fields a TX driver reads.
     for (uint16_t i = 0; i < n; ++i) {
       rte_mbuf* m = mbufs[i];
@@ -152,7 +153,7 @@ size_t DpdkSender::SendProbes(const probe::ProbeBuilder& builder,
       m->data_len = lens[i];
       m->pkt_len = lens[i];
     }
-    if (every_family_framed) {
+    if ((families & ~framed_families) == 0) {
       uint16_t sent = Transmit(mbufs, n);
       done += sent;
       if (sent < n) break;

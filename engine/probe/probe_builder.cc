@@ -272,13 +272,14 @@ void ProbeBuilder::BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us,
   }
 }
 
-void ProbeBuilder::BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
-                            const wire::EthernetFraming* framing, uint8_t* const* outs,
-                            uint16_t* lens) const {
+unsigned ProbeBuilder::BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
+                                const wire::EthernetFraming* framing, uint8_t* const* outs,
+                                uint16_t* lens) const {
   constexpr size_t kGroup = 8;  // the SYN kernel's lanes
   const size_t l2_len = framing != nullptr ? wire::kEthernetHeaderLen : 0;
   const uint8_t* v4_header = framing != nullptr ? framing->header(0).data() : nullptr;
   const size_t n = specs.size();
+  unsigned families = 0;
   size_t begin = 0;
   while (begin < n) {
     if (syn4_ && n - begin >= kGroup) {
@@ -287,21 +288,23 @@ void ProbeBuilder::BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
                     outs + begin);
       std::fill(lens + begin, lens + begin + built,
                 static_cast<uint16_t>(l2_len + kTcpSynProbeLen));
+      if (built != 0) families |= 1;
       begin += built;
       if (begin == n) break;
     }
     // The group the kernel stopped at (or all, without it), one AES batch.
     const size_t count = std::min(syn4_ ? kGroup : ProbeCodec::kStampChunk, n - begin);
     BuildChunk(specs.data() + begin, count, send_us, outs + begin, l2_len, lens + begin);
-    if (framing != nullptr) {
-      for (size_t i = begin; i < begin + count; ++i) {
-        std::memcpy(outs[i], framing->header(specs[i].target.is_v4() ? 0 : 1).data(),
-                    wire::kEthernetHeaderLen);
-        lens[i] = static_cast<uint16_t>(lens[i] + wire::kEthernetHeaderLen);
-      }
+    for (size_t i = begin; i < begin + count; ++i) {
+      const size_t slot = specs[i].target.is_v4() ? 0 : 1;
+      families |= 1u << slot;
+      if (framing == nullptr) continue;
+      std::memcpy(outs[i], framing->header(slot).data(), wire::kEthernetHeaderLen);
+      lens[i] = static_cast<uint16_t>(lens[i] + wire::kEthernetHeaderLen);
     }
     begin += count;
   }
+  return families;
 }
 
 void ProbeBuilder::BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us,
@@ -309,10 +312,10 @@ void ProbeBuilder::BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us,
   BuildAll(specs, send_us, nullptr, outs, lens);
 }
 
-void ProbeBuilder::BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
-                               const wire::EthernetFraming& framing, uint8_t* const* frames,
-                               uint16_t* lens) const {
-  BuildAll(specs, send_us, &framing, frames, lens);
+unsigned ProbeBuilder::BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
+                                   const wire::EthernetFraming& framing, uint8_t* const* frames,
+                                   uint16_t* lens) const {
+  return BuildAll(specs, send_us, &framing, frames, lens);
 }
 
 }  // namespace cutpoint::probe

@@ -54,7 +54,8 @@ class ProbeBuilder {
   // BuildBatch into Ethernet frames: frames[i] gets `framing`'s header of the spec's family,
   // then the probe; lens[i] is the frame's length. Each frame must hold
   // kEthernetHeaderLen + kMaxProbeLen bytes. The IPv4 SYN kernel writes whole frames.
-  void BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
+  // Returns the families built, as bits 1 << EthernetFraming slot (1: IPv4, 2: IPv6).
+  unsigned BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
                    const wire::EthernetFraming& framing, uint8_t* const* frames,
                    uint16_t* lens) const;
 
@@ -96,7 +97,8 @@ class ProbeBuilder {
   void BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs,
                   size_t l2_len, uint16_t* lens) const;
   // BuildBatch (framing null) and BuildFrames: lens[i] counts the Ethernet header.
-  void BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
+  // Returns the families built, as BuildFrames does.
+  unsigned BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
                 const wire::EthernetFraming* framing, uint8_t* const* outs, uint16_t* lens) const;
 
   const ProbeCodec& codec_;

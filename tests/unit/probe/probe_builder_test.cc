@@ -269,7 +269,11 @@ TEST_F(ProbeBuilderTest, SynKernelIsByteIdenticalToBuild) {
     std::vector<uint8_t*> frame_outs(n);
     std::vector<uint16_t> frame_lens(n);
     for (size_t i = 0; i < n; ++i) frame_outs[i] = frames[i].data();
-    batch_builder.BuildFrames(specs, send_us, framing, frame_outs.data(), frame_lens.data());
+    unsigned families = 0;
+    for (const ProbeSpec& spec : specs) families |= spec.target.is_v4() ? 1u : 2u;
+    EXPECT_EQ(batch_builder.BuildFrames(specs, send_us, framing, frame_outs.data(),
+                                        frame_lens.data()),
+              families);
     for (size_t i = 0; i < n; ++i) {
       std::array<uint8_t, kMaxProbeLen> one{};
       const size_t len = batch_builder.Build(specs[i], send_us, one.data());
