@@ -58,8 +58,8 @@ in_ns() { ip netns exec "$NS" "$@"; }
 
 FRAME_LEN=58
 EAL="--no-huge --no-pci -m 1024 -l 0-1"
-# Enough probes for about SECS seconds at 25 Mpps: 131072 targets x PORTS.
-PORTS=$(((SECS * 25000000 + 131071) / 131072))
+# Enough probes for about SECS seconds at 50 Mpps: 131072 targets x PORTS.
+PORTS=$(((SECS * 50000000 + 131071) / 131072))
 ((PORTS <= 65535)) || PORTS=65535
 
 testpmd_mpps() {
