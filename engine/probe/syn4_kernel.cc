@@ -110,7 +110,15 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
   const __m512i odd = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
   // Their words 1 (the targets' high halves).
   const __m512i gather_high = _mm512_set_epi64(13, 9, 5, 1, 13, 9, 5, 1);
-  alignas(64) uint64_t words[4][8];
+  // Bytes 28-35 (TCP 8-15: ack, offset, flags, window) as they go on the wire: constant,
+  // but stored with the three words before them as one 32-byte store per probe.
+  uint64_t tcp_word2;
+  std::memcpy(&tcp_word2, t + 28, sizeof(tcp_word2));
+  const __m512i wire_word4 = _mm512_set1_epi64(static_cast<long long>(tcp_word2));
+  // Two probes' bytes 4-35 side by side: 128-bit lanes k of the unpacked pairs.
+  const __m512i pair_low = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
+  const __m512i pair_high = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
+  alignas(64) uint64_t last_words[8];
 
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -184,18 +192,31 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
         _mm512_or_si512(_mm512_slli_epi64(sport, 48), _mm512_slli_epi64(port, 32)), word);
     const __m512i word5 = _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(tcp_word3)),
                                           _mm512_slli_epi64(tcp_checksum, 48));
-    _mm512_store_si512(words[0], _mm512_shuffle_epi8(word1, to_wire));
-    _mm512_store_si512(words[1], _mm512_shuffle_epi8(word2, to_wire));
-    _mm512_store_si512(words[2], _mm512_shuffle_epi8(word3, to_wire));
-    _mm512_store_si512(words[3], _mm512_shuffle_epi8(word5, to_wire));
+    // Bytes 4-35 of probe j, [word1 word2 word3 word4], from a 4 x 8 transpose: unpacking
+    // pairs words of probes 2k and 2k + 1 in lane k; pair_low/high put probe 2k's 32
+    // bytes in one 256-bit half.
+    const __m512i w1 = _mm512_shuffle_epi8(word1, to_wire);
+    const __m512i w2 = _mm512_shuffle_epi8(word2, to_wire);
+    const __m512i w3 = _mm512_shuffle_epi8(word3, to_wire);
+    const __m512i even12 = _mm512_unpacklo_epi64(w1, w2), odd12 = _mm512_unpackhi_epi64(w1, w2);
+    const __m512i even34 = _mm512_unpacklo_epi64(w3, wire_word4);
+    const __m512i odd34 = _mm512_unpackhi_epi64(w3, wire_word4);
+    const __m512i probes[4] = {
+        _mm512_permutex2var_epi64(even12, pair_low, even34),   // probes 0, 2
+        _mm512_permutex2var_epi64(odd12, pair_low, odd34),     // probes 1, 3
+        _mm512_permutex2var_epi64(even12, pair_high, even34),  // probes 4, 6
+        _mm512_permutex2var_epi64(odd12, pair_high, odd34),    // probes 5, 7
+    };
+    _mm512_store_si512(last_words, _mm512_shuffle_epi8(word5, to_wire));
     for (size_t j = 0; j < 8; ++j) {
       uint8_t* out = outs[i + j];
       _mm512_mask_storeu_epi8(out, frame_bytes, frame_template);
       out += l2_len;
-      std::memcpy(out + 4, &words[0][j], 8);
-      std::memcpy(out + 12, &words[1][j], 8);
-      std::memcpy(out + 20, &words[2][j], 8);
-      std::memcpy(out + 36, &words[3][j], 8);
+      const __m512i pair = probes[(j & 1) | ((j >> 2) << 1)];
+      const __m256i bytes_4_35 =
+          (j & 2) == 0 ? _mm512_castsi512_si256(pair) : _mm512_extracti64x4_epi64(pair, 1);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4), bytes_4_35);
+      std::memcpy(out + 36, &last_words[j], 8);
     }
   }
   return i;
