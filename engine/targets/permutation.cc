@@ -31,20 +31,27 @@ inline uint64_t MixPremixed(uint64_t x) {
   return x ^ (x >> 33);
 }
 
-// The mask of the left half at round r: the high half's at even rounds, the low half's at
-// odd ones (the halves trade places each round).
-inline uint64_t LeftMask(const Params& p, int round) {
-  return round % 2 == 0 ? p.high_mask : p.low_mask;
+// A high-half round's function: F cut to [0, H) by a multiply-shift.
+inline uint64_t HighPart(const Params& p, uint64_t f) {
+  return ((f & p.g_mask) * p.high_size) >> p.g_bits;
 }
 
-// The Feistel network; each round's function is Mix(right ^ key) with
-//   Mix(x) = x ^= x >> 33; x *= kMix1; x ^= x >> 33; x *= kMix2; x ^ (x >> 33),
-// cut to the left half's width.
+// The Feistel network; each round's function is F = Mix(right ^ key) with
+//   Mix(x) = x ^= x >> 33; x *= kMix1; x ^= x >> 33; x *= kMix2; x ^ (x >> 33).
+// Even rounds make the high half the new right one (left + HighPart(F) mod H), odd rounds
+// the low half (left ^ F mod 2^b).
 inline uint64_t NetworkOf(const Params& p, uint64_t value) {
   uint64_t left = value >> p.low_bits;
   uint64_t right = value & p.low_mask;
   for (int r = 0; r < KeyedPermutation::kRounds; ++r) {
-    uint64_t next = left ^ (MixPremixed(right ^ p.premixed_keys[r]) & LeftMask(p, r));
+    const uint64_t f = MixPremixed(right ^ p.premixed_keys[r]);
+    uint64_t next;
+    if (r % 2 == 0) {
+      next = left + HighPart(p, f);
+      if (next >= p.high_size) next -= p.high_size;
+    } else {
+      next = left ^ (f & p.low_mask);
+    }
     left = right;
     right = next;
   }
@@ -130,9 +137,12 @@ namespace avx512 {
 #undef CUTPOINT_AVX512
 }  // namespace avx512
 
-// The second multiply of a round keeps bits [0, 33 + low_bits) only: below 2^52 for
-// domains up to 2^38, where IFMA's vpmadd52luq does it in one uop instead of three.
-constexpr int kIfmaMaxHalfBits = 19;
+// The second multiply of a round keeps bits [0, 33 + max(b, g_bits)) = [0, 34 + b) only:
+// below 2^52 for b <= 18 (sizes up to 2^37), where IFMA's vpmadd52luq does it in one uop
+// instead of three.
+constexpr int kIfmaMaxLowBits = 18;
+// The kernels multiply F by H in 32-bit lanes.
+constexpr uint64_t kAvx512MaxHighSize = 0xffffffff;
 
 namespace avx512_ifma {
 #define CUTPOINT_AVX512 __attribute__((target("avx512f,avx512dq,avx512ifma")))
@@ -174,15 +184,14 @@ BatchKernel ResolvedKernel() {
 }
 
 ChunkKernel ChosenKernel(const Params& p) {
-  switch (ResolvedKernel()) {
-    case BatchKernel::kAvx512Ifma:
-      return p.low_bits <= kIfmaMaxHalfBits ? &avx512_ifma::PermuteChunkAvx512
-                                             : &avx512::PermuteChunkAvx512;
-    case BatchKernel::kAvx512:
-      return &avx512::PermuteChunkAvx512;
-    default:
-      return &PermuteChunkScalar;
+  const BatchKernel kernel = ResolvedKernel();
+  if (kernel == BatchKernel::kScalar || p.high_size > kAvx512MaxHighSize) {
+    return &PermuteChunkScalar;
   }
+  if (kernel == BatchKernel::kAvx512Ifma && p.low_bits <= kIfmaMaxLowBits) {
+    return &avx512_ifma::PermuteChunkAvx512;
+  }
+  return &avx512::PermuteChunkAvx512;
 }
 
 }  // namespace
@@ -191,10 +200,11 @@ KeyedPermutation::KeyedPermutation(uint64_t size, uint64_t seed) {
   int bits = 2;
   while (bits < 64 && (uint64_t{1} << bits) < size) ++bits;
   params_.size = size;
-  params_.high_bits = bits / 2;
-  params_.low_bits = bits - bits / 2;
-  params_.high_mask = (uint64_t{1} << params_.high_bits) - 1;
+  params_.low_bits = bits / 2;
   params_.low_mask = (uint64_t{1} << params_.low_bits) - 1;
+  params_.high_size = size == 0 ? 1 : ((size - 1) >> params_.low_bits) + 1;
+  params_.g_bits = std::min(params_.low_bits + 1, 32);
+  params_.g_mask = (uint64_t{1} << params_.g_bits) - 1;
   uint64_t state = seed;
   for (int r = 0; r < kRounds; ++r) {
     params_.round_keys[r] = SplitMix64(state);
@@ -205,16 +215,23 @@ KeyedPermutation::KeyedPermutation(uint64_t size, uint64_t seed) {
 uint64_t KeyedPermutation::Network(uint64_t value) const { return NetworkOf(params_, value); }
 
 uint64_t KeyedPermutation::InverseNetwork(uint64_t value) const {
-  // Each round maps (left, right) to (right, left ^ F(right)); undone from the last round.
-  uint64_t left = value >> params_.low_bits;
-  uint64_t right = value & params_.low_mask;
+  // Each round maps (left, right) to (right, left (+) F(right)); undone from the last one.
+  const Params& p = params_;
+  uint64_t left = value >> p.low_bits;
+  uint64_t right = value & p.low_mask;
   for (int r = kRounds - 1; r >= 0; --r) {
-    uint64_t previous_left =
-        right ^ (MixPremixed(left ^ params_.premixed_keys[r]) & LeftMask(params_, r));
+    const uint64_t f = MixPremixed(left ^ p.premixed_keys[r]);
+    uint64_t previous_left;
+    if (r % 2 == 0) {
+      previous_left = right + p.high_size - HighPart(p, f);
+      if (previous_left >= p.high_size) previous_left -= p.high_size;
+    } else {
+      previous_left = right ^ (f & p.low_mask);
+    }
     right = left;
     left = previous_left;
   }
-  return (left << params_.low_bits) | right;
+  return (left << p.low_bits) | right;
 }
 
 uint64_t KeyedPermutation::IndexOf(uint64_t value) const {

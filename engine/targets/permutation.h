@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// A keyed bijection on [0, n) with O(1) memory: a Feistel network over the smallest bit
-// domain >= n, with cycle walking back into range. The domain is below 2n, so a lookup
-// takes fewer than two network evaluations on average (a balanced network, whose domain
-// must have an even width, takes up to four: order 1, see kOrderVersion). An odd width is
-// split into a high half one bit narrower than the low one; the halves trade places each
-// round, so after the (even) number of rounds they are back in place.
+// A keyed bijection on [0, n) with O(1) memory: a Feistel network over a mixed-radix
+// domain just above n, with cycle walking back into range. A value x is the pair
+// (x >> b, x mod 2^b), b = floor(width / 2) for the bit width of n: a low half of b bits
+// and a high half in [0, H), H = ceil(n / 2^b), so the domain H * 2^b exceeds n by less
+// than 2^b and a lookup takes about one network evaluation (a domain of whole bits takes
+// up to two on average, a balanced one up to four). The halves trade places each round:
+// a round whose new right half is the high one adds its function mod H, one whose new
+// right half is the low one XORs it; after the (even) number of rounds they are back.
 //
 // The batch forms (AtBatch, Apply) give exactly At()'s values, many at a time: the
 // network runs over arrays of lanes in lockstep, and cycle walking re-runs only the lanes
@@ -24,16 +26,17 @@ class KeyedPermutation {
  public:
   static constexpr int kRounds = 4;
   // Bumped whenever At() changes for some (size, seed): resume files name the order they
-  // walked (session/live_scan.cc). 2: the unbalanced network over the smallest domain.
+  // walked (session/live_scan.cc). 1: a balanced network over whole bits; 2: the
+  // mixed-radix network.
   static constexpr int kOrderVersion = 2;
 
   // The code behind the batch forms.
   enum class BatchKernel : uint8_t {
     kAuto,    // the fastest this CPU runs (the default)
     kScalar,  // portable
-    kAvx512,  // avx512f + avx512dq
+    kAvx512,  // avx512f + avx512dq, for sizes up to 2^64 - 2^32
     // kAvx512 with avx512ifma: one round multiply as a 52-bit multiply-add, for sizes up
-    // to 2^38 (kAvx512 above). kAuto's choice where the CPU has it, else kAvx512's.
+    // to 2^37 (kAvx512 above). kAuto's choice where the CPU has it, else kAvx512's.
     kAvx512Ifma,
   };
 
@@ -66,11 +69,14 @@ class KeyedPermutation {
   // Network parameters, shared with the batch kernels.
   struct Params {
     uint64_t size;
-    int high_bits;  // the value's high half: the left one at even rounds
-    int low_bits;   // high_bits or high_bits + 1
-    uint64_t high_mask, low_mask;
+    int low_bits;         // b: the low half is x mod 2^b
+    uint64_t low_mask;    // 2^b - 1
+    uint64_t high_size;   // H: the high half is x >> b, in [0, H)
+    // A high-half round adds ((F mod 2^g_bits) * H) >> g_bits, in [0, H), mod H.
+    int g_bits;           // min(b + 1, 32)
+    uint64_t g_mask;
     std::array<uint64_t, kRounds> round_keys;
-    // key ^ (key >> 33): a half is at most 32 bits, so Mix(half ^ key) starts from
+    // key ^ (key >> 33): a half is below 2^33, so Mix(half ^ key) starts from
     // half ^ premixed_key (its first xor-shift only moves key bits). Saves two operations
     // a round.
     std::array<uint64_t, kRounds> premixed_keys;

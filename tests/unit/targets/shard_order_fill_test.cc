@@ -2,8 +2,8 @@
 // ShardOrder::Fill and ProbePlan::FillSpecs against At/SpecAt, and all of them against a
 // reference copy of the order (hardware division, plain Feistel code): resume files store
 // positions, so no probe may move without KeyedPermutation::kOrderVersion changing. The
-// reference is order 2: the unbalanced network over the smallest bit domain, and no target
-// permutation in a shard that holds every target.
+// reference is order 2: the mixed-radix network, and no target permutation in a shard that
+// holds every target.
 #include <algorithm>
 #include <cstdint>
 #include <random>
@@ -42,8 +42,9 @@ class RefPermutation {
   RefPermutation(uint64_t size, uint64_t seed) : size_(size) {
     int bits = 2;
     while (bits < 64 && (uint64_t{1} << bits) < size) ++bits;
-    high_bits_ = bits / 2;
-    low_bits_ = bits - high_bits_;
+    low_bits_ = bits / 2;
+    high_size_ = (size - 1) / (uint64_t{1} << low_bits_) + 1;
+    g_bits_ = std::min(low_bits_ + 1, 32);
     uint64_t state = seed;
     for (uint64_t& key : round_keys_) key = RefSplitMix64(state);
   }
@@ -54,21 +55,30 @@ class RefPermutation {
   }
 
  private:
+  // Rounds alternate: the high half (mod H) becomes the right one at even rounds, the low
+  // half (mod 2^b) at odd ones.
   uint64_t Network(uint64_t value) const {
-    uint64_t left = value >> low_bits_;
-    uint64_t right = value & ((uint64_t{1} << low_bits_) - 1);
-    int left_bits = high_bits_;
-    for (uint64_t key : round_keys_) {
-      uint64_t next = left ^ (RefMix(right ^ key) & ((uint64_t{1} << left_bits) - 1));
+    const uint64_t low_size = uint64_t{1} << low_bits_;
+    uint64_t left = value / low_size;
+    uint64_t right = value % low_size;
+    for (int r = 0; r < 4; ++r) {
+      const uint64_t f = RefMix(right ^ round_keys_[r]);
+      uint64_t next;
+      if (r % 2 == 0) {
+        const uint64_t g = (f % (uint64_t{1} << g_bits_)) * high_size_ >> g_bits_;
+        next = (left + g) % high_size_;
+      } else {
+        next = left ^ (f % low_size);
+      }
       left = right;
       right = next;
-      left_bits = left_bits == high_bits_ ? low_bits_ : high_bits_;
     }
-    return (left << low_bits_) | right;
+    return left * low_size + right;
   }
   uint64_t size_;
-  int high_bits_;
   int low_bits_;
+  uint64_t high_size_;
+  int g_bits_;
   uint64_t round_keys_[4];
 };
 
