@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "engine/targets/probe_plan.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/targets/scan_spec_fill.h"
 
 namespace cutpoint::targets {
 
@@ -34,6 +37,10 @@ absl::StatusOr<ProbePlan> ProbePlan::Create(TargetSet targets, std::vector<Probe
   plan.by_attempts_ = base::FastDivisor(attempts);
   plan.by_ttls_ = base::FastDivisor(static_cast<uint64_t>(ttl_max - ttl_min) + 1);
   plan.by_kinds_ = base::FastDivisor(plan.kinds_.size());
+  plan.by_per_target_ = base::FastDivisor(per_target);
+  const IpRange* single = plan.targets_.SingleRange();
+  plan.scan_shaped_ = ScanSpecFillSupported() && single != nullptr && single->first.is_v4() &&
+                      ttl_min == ttl_max && attempts == 1 && plan.size_ < (uint64_t{1} << 52);
   return plan;
 }
 
@@ -76,6 +83,27 @@ void ProbePlan::FillSpecs(const uint64_t* target_indices, const uint64_t* within
     spec.target = single != nullptr
                       ? IpAddress::FromValue(single->first.value() + target_indices[i])
                       : targets_.At(target_indices[i]);
+  }
+}
+
+void ProbePlan::FillLocal(uint64_t first_target, const uint64_t* local, size_t n,
+                          probe::ProbeSpec* out) const {
+  size_t done = 0;
+  if (scan_shaped_) {
+    const ScanSpecShape shape{targets_.SingleRange()->first.low(), per_target_,
+                              1.0 / static_cast<double>(per_target_), kinds_.data(), ttl_min_};
+    done = FillScanSpecs(shape, first_target, local, n, out);
+  }
+  constexpr size_t kBlock = 256;
+  uint64_t target_index[kBlock];
+  uint64_t within[kBlock];
+  while (done < n) {
+    const size_t count = std::min(kBlock, n - done);
+    for (size_t i = 0; i < count; ++i) {
+      target_index[i] = first_target + by_per_target_.DivMod(local[done + i], &within[i]);
+    }
+    FillSpecs(target_index, within, count, out + done);
+    done += count;
   }
 }
 

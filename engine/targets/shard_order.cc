@@ -104,6 +104,10 @@ void ShardOrder::Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const 
   for (size_t done = 0; done < n; done += kBlock) {
     const size_t count = std::min(kBlock, n - done);
     probe_order_.AtBatch(position + done, count, within);  // the shard's local probe index
+    if (!dealt_) {
+      plan_->FillLocal(first_target_, within, count, out + done);
+      continue;
+    }
     for (size_t i = 0; i < count; ++i) {
       target_index[i] = first_target_ + probes_per_target_.DivMod(within[i], &within[i]);
     }

@@ -6,12 +6,14 @@
 // holds every target.
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <random>
 #include <tuple>
 #include <vector>
 
 #include "engine/targets/permutation.h"
 #include "engine/targets/probe_plan.h"
+#include "engine/targets/scan_spec_fill.h"
 #include "engine/targets/shard_order.h"
 #include "gtest/gtest.h"
 
@@ -254,6 +256,42 @@ INSTANTIATE_TEST_SUITE_P(Kernels, OrderKernelTest,
                                return "Avx512Ifma";
                            }
                          });
+
+TEST(ProbePlanFillTest, FillLocalEqualsSpecAtAtEveryScale) {
+  // A scan's plan shape runs the AVX-512 kernel where the CPU has it: its division is done
+  // in double precision and corrected, so indices up to the whole IPv4 space times 1000
+  // kinds (2^42) are checked, near both ends, at random and at multiples of the kinds (where
+  // the estimate falls one short: 12345 * 49 * (1 / 49.0) < 12345 in doubles).
+  std::mt19937_64 rng(20261201);
+  std::printf("scan spec kernel: %s\n", ScanSpecFillSupported() ? "AVX-512 (checked here)"
+                                                                 : "not on this CPU (scalar)");
+  for (const auto& [range, kinds] : std::vector<std::pair<const char*, int>>{
+           {"198.19.0.0/30", 3}, {"10.0.0.0/15", 100}, {"10.0.0.0/15", 49},
+           {"0.0.0.0/0", 1000}, {"0.0.0.0/0", 7}}) {
+    const ProbePlan plan = MakePlan({range}, kinds, 64, 64, 1);
+    for (uint64_t first_target : {uint64_t{0}, plan.targets().size() / 3}) {
+      const uint64_t span = (plan.targets().size() - first_target) * plan.probes_per_target();
+      std::vector<uint64_t> local;
+      for (uint64_t i = 0; i < 40 && i < span; ++i) {
+        local.push_back(i);
+        local.push_back(span - 1 - i);
+      }
+      const uint64_t per_target = plan.probes_per_target();
+      for (uint64_t k : {uint64_t{12345}, uint64_t{1}, span / per_target - 1}) {
+        if (k * per_target < span) local.push_back(k * per_target);
+      }
+      while (local.size() < 400) local.push_back(rng() % span);
+      while (local.size() < 800) local.push_back(rng() % (span / per_target) * per_target);
+      std::vector<probe::ProbeSpec> out(local.size());
+      plan.FillLocal(first_target, local.data(), local.size(), out.data());
+      for (size_t i = 0; i < local.size(); ++i) {
+        const uint64_t index = first_target * plan.probes_per_target() + local[i];
+        ASSERT_EQ(KeyOf(out[i]), KeyOf(plan.SpecAt(index)))
+            << range << " x " << kinds << " index " << index;
+      }
+    }
+  }
+}
 
 TEST(ProbePlanFillTest, SpecAtAndFillSpecsEqualTheOriginal) {
   std::mt19937_64 rng(9);
