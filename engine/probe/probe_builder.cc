@@ -272,37 +272,80 @@ void ProbeBuilder::BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us,
   }
 }
 
+void ProbeBuilder::FrameScalar(const ProbeSpec* specs, size_t n, int64_t send_us,
+                               const wire::EthernetFraming* framing, uint8_t* const* outs,
+                               uint16_t* lens, unsigned* families) const {
+  const size_t l2_len = framing != nullptr ? wire::kEthernetHeaderLen : 0;
+  for (size_t begin = 0; begin < n; begin += ProbeCodec::kStampChunk) {
+    const size_t count = std::min(ProbeCodec::kStampChunk, n - begin);
+    BuildChunk(specs + begin, count, send_us, outs + begin, l2_len, lens + begin);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const size_t slot = specs[i].target.is_v4() ? 0 : 1;
+    *families |= 1u << slot;
+    if (framing == nullptr) continue;
+    std::memcpy(outs[i], framing->header(slot).data(), wire::kEthernetHeaderLen);
+    lens[i] = static_cast<uint16_t>(lens[i] + wire::kEthernetHeaderLen);
+  }
+}
+
+unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send_us,
+                                  const wire::EthernetFraming* framing, uint8_t* const* outs,
+                                  uint16_t* lens) const {
+  const size_t l2_len = framing != nullptr ? wire::kEthernetHeaderLen : 0;
+  const uint8_t* v4_header = framing != nullptr ? framing->header(0).data() : nullptr;
+  const auto syn_len = static_cast<uint16_t>(l2_len + kTcpSynProbeLen);
+  unsigned families = 0;
+  // A scan's block is all IPv4 SYNs: the kernel reads it in place.
+  const size_t leading = BuildSyn4(syn4_params_, v4_header, l2_len, specs, n, send_us, outs);
+  std::fill(lens, lens + leading, syn_len);
+  if (leading != 0) families |= 1;
+  if (leading == n) return families;
+  // A mixed block (trace, locate: SYNs and echoes): its IPv4 SYNs gathered for the kernel
+  // in whole groups, the rest built by the scalar path.
+  ProbeSpec syn_specs[kBlock], other_specs[kBlock];
+  uint8_t* syn_outs[kBlock];
+  uint8_t* other_outs[kBlock];
+  uint16_t other_lens[kBlock];
+  uint8_t syn_at[kBlock], other_at[kBlock];
+  size_t syns = 0, others = 0;
+  for (size_t i = leading; i < n; ++i) {
+    if (specs[i].target.is_v4() && specs[i].type == ProbeType::kTcpSyn) {
+      syn_specs[syns] = specs[i];
+      syn_outs[syns] = outs[i];
+      syn_at[syns++] = static_cast<uint8_t>(i);
+    } else {
+      other_specs[others] = specs[i];
+      other_outs[others] = outs[i];
+      other_at[others++] = static_cast<uint8_t>(i);
+    }
+  }
+  const size_t grouped = syns - syns % kSyn4Lanes;
+  BuildSyn4(syn4_params_, v4_header, l2_len, syn_specs, grouped, send_us, syn_outs);
+  for (size_t k = 0; k < grouped; ++k) lens[syn_at[k]] = syn_len;
+  if (grouped != 0) families |= 1;
+  for (size_t k = grouped; k < syns; ++k) {  // too few for a group
+    other_specs[others] = syn_specs[k];
+    other_outs[others] = syn_outs[k];
+    other_at[others++] = syn_at[k];
+  }
+  FrameScalar(other_specs, others, send_us, framing, other_outs, other_lens, &families);
+  for (size_t k = 0; k < others; ++k) lens[other_at[k]] = other_lens[k];
+  return families;
+}
+
 unsigned ProbeBuilder::BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
                                 const wire::EthernetFraming* framing, uint8_t* const* outs,
                                 uint16_t* lens) const {
-  constexpr size_t kGroup = 8;  // the SYN kernel's lanes
-  const size_t l2_len = framing != nullptr ? wire::kEthernetHeaderLen : 0;
-  const uint8_t* v4_header = framing != nullptr ? framing->header(0).data() : nullptr;
-  const size_t n = specs.size();
   unsigned families = 0;
-  size_t begin = 0;
-  while (begin < n) {
-    if (syn4_ && n - begin >= kGroup) {
-      const size_t built =
-          BuildSyn4(syn4_params_, v4_header, l2_len, specs.data() + begin, n - begin, send_us,
-                    outs + begin);
-      std::fill(lens + begin, lens + begin + built,
-                static_cast<uint16_t>(l2_len + kTcpSynProbeLen));
-      if (built != 0) families |= 1;
-      begin += built;
-      if (begin == n) break;
-    }
-    // The group the kernel stopped at (or all, without it), one AES batch.
-    const size_t count = std::min(syn4_ ? kGroup : ProbeCodec::kStampChunk, n - begin);
-    BuildChunk(specs.data() + begin, count, send_us, outs + begin, l2_len, lens + begin);
-    for (size_t i = begin; i < begin + count; ++i) {
-      const size_t slot = specs[i].target.is_v4() ? 0 : 1;
-      families |= 1u << slot;
-      if (framing == nullptr) continue;
-      std::memcpy(outs[i], framing->header(slot).data(), wire::kEthernetHeaderLen);
-      lens[i] = static_cast<uint16_t>(lens[i] + wire::kEthernetHeaderLen);
-    }
-    begin += count;
+  if (!syn4_) {
+    FrameScalar(specs.data(), specs.size(), send_us, framing, outs, lens, &families);
+    return families;
+  }
+  for (size_t begin = 0; begin < specs.size(); begin += kBlock) {
+    const size_t count = std::min(kBlock, specs.size() - begin);
+    families |= BuildBlock(specs.data() + begin, count, send_us, framing, outs + begin,
+                           lens + begin);
   }
   return families;
 }

@@ -96,6 +96,16 @@ class ProbeBuilder {
   // outs[i] + l2_len, their lengths (l2_len not counted) in lens[i].
   void BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs,
                   size_t l2_len, uint16_t* lens) const;
+  // The scalar path over any n: probes at outs[i] (+ the header's length when framed), the
+  // frame headers, lens[i] counting them; the families built ORed into *families.
+  void FrameScalar(const ProbeSpec* specs, size_t n, int64_t send_us,
+                   const wire::EthernetFraming* framing, uint8_t* const* outs, uint16_t* lens,
+                   unsigned* families) const;
+  // n <= kBlock specs with the SYN kernel: its IPv4 SYNs through it, the rest scalar.
+  static constexpr size_t kBlock = 64;
+  unsigned BuildBlock(const ProbeSpec* specs, size_t n, int64_t send_us,
+                      const wire::EthernetFraming* framing, uint8_t* const* outs,
+                      uint16_t* lens) const;
   // BuildBatch (framing null) and BuildFrames: lens[i] counts the Ethernet header.
   // Returns the families built, as BuildFrames does.
   unsigned BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,

@@ -36,6 +36,7 @@ bool Syn4KernelSupported();
 // 64 bytes. Returns how many specs were built (a multiple of 8); the kernel stops at the
 // first group with a spec of another family or type.
 inline constexpr size_t kMaxSyn4L2Len = 64 - kTcpSynProbeLen;
+inline constexpr size_t kSyn4Lanes = 8;
 size_t BuildSyn4(const Syn4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs);
 
