@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 
 #include "engine/wire/byte_order.h"
 #include "engine/wire/checksum.h"
@@ -133,11 +134,15 @@ ProbeBuilder::ProbeBuilder(const ProbeCodec& codec, const ProbeSources& sources)
   if (sources.v6.has_value() && !sources.v6->is_v4()) sources_.v6 = sources.v6;
   v4_ = PrepareIpv4(sources_.v4.has_value() ? sources_.v4->v4() : 0);
   v6_ = PrepareIpv6(sources_.v6.value_or(wire::IpAddress()));
-  syn4_ = Syn4KernelSupported() && codec.flow_cipher().uses_aesni() &&
-          codec.mac_cipher().uses_aesni();
-  syn4_params_ = Syn4KernelParams{codec.flow_cipher().round_keys(),
-                                  codec.mac_cipher().round_keys(), v4_.tcp, v4_.tcp_ip_sum,
-                                  v4_.tcp_sum};
+  kernels_ = Probe4KernelSupported() && codec.flow_cipher().uses_aesni() &&
+             codec.mac_cipher().uses_aesni();
+  kernel_params_ = Probe4KernelParams{codec.flow_cipher().round_keys(),
+                                      codec.mac_cipher().round_keys(),
+                                      v4_.tcp,
+                                      v4_.tcp_ip_sum,
+                                      v4_.tcp_sum,
+                                      v4_.icmp,
+                                      v4_.icmp_ip_sum};
 }
 
 // The low half of an IPv4 ICMP word is the IP ID, which must not be zero (see BuildTcpSyn):
@@ -295,42 +300,71 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
   const size_t l2_len = framing != nullptr ? wire::kEthernetHeaderLen : 0;
   const uint8_t* v4_header = framing != nullptr ? framing->header(0).data() : nullptr;
   const auto syn_len = static_cast<uint16_t>(l2_len + kTcpSynProbeLen);
+  const auto echo_len = static_cast<uint16_t>(l2_len + kIcmpEchoProbeLen);
   unsigned families = 0;
   // A scan's block is all IPv4 SYNs: the kernel reads it in place.
-  const size_t leading = BuildSyn4(syn4_params_, v4_header, l2_len, specs, n, send_us, outs);
+  const size_t leading = BuildSyn4(kernel_params_, v4_header, l2_len, specs, n, send_us, outs);
   std::fill(lens, lens + leading, syn_len);
   if (leading != 0) families |= 1;
   if (leading == n) return families;
-  // A mixed block (trace, locate: SYNs and echoes): its IPv4 SYNs gathered for the kernel
-  // in whole groups, the rest built by the scalar path.
-  ProbeSpec syn_specs[kBlock], other_specs[kBlock];
-  uint8_t* syn_outs[kBlock];
-  uint8_t* other_outs[kBlock];
-  uint16_t other_lens[kBlock];
-  uint8_t syn_at[kBlock], other_at[kBlock];
-  size_t syns = 0, others = 0;
-  for (size_t i = leading; i < n; ++i) {
-    if (specs[i].target.is_v4() && specs[i].type == ProbeType::kTcpSyn) {
-      syn_specs[syns] = specs[i];
-      syn_outs[syns] = outs[i];
-      syn_at[syns++] = static_cast<uint8_t>(i);
-    } else {
-      other_specs[others] = specs[i];
-      other_outs[others] = outs[i];
-      other_at[others++] = static_cast<uint8_t>(i);
+  // A mixed block (trace, locate: SYNs and echoes): its IPv4 SYNs and echoes gathered by
+  // type for the kernels in whole groups, the rest built by the scalar path.
+  // Raw storage, not ProbeSpec arrays: their default member initializers would write
+  // every slot of all three (6 KiB) per block. memcpy creates the specs (an aggregate,
+  // trivially copyable: an implicit-lifetime type).
+  struct Gathered {
+    alignas(64) unsigned char storage[kBlock * sizeof(ProbeSpec)];
+    uint8_t* outs[kBlock];
+    uint8_t at[kBlock];  // index in the block
+    size_t count = 0;
+    const ProbeSpec* specs() const { return reinterpret_cast<const ProbeSpec*>(storage); }
+    // Writes the next slot without counting it.
+    void Put(const ProbeSpec& spec, uint8_t* out, size_t index) {
+      std::memcpy(storage + count * sizeof(ProbeSpec), &spec, sizeof(ProbeSpec));
+      outs[count] = out;
+      at[count] = static_cast<uint8_t>(index);
     }
+    void Add(const ProbeSpec& spec, uint8_t* out, size_t index) {
+      Put(spec, out, index);
+      ++count;
+    }
+  };
+  static_assert(std::is_trivially_copyable_v<ProbeSpec> && std::is_aggregate_v<ProbeSpec>);
+  Gathered syns, echoes, others;
+  // Branch-free: trace's types alternate at random, so each spec is written to all three
+  // lists and counted in one (a mispredicted branch costs more than two copies).
+  for (size_t i = leading; i < n; ++i) {
+    const bool v4 = specs[i].target.is_v4();
+    const bool syn = v4 && specs[i].type == ProbeType::kTcpSyn;
+    syns.Put(specs[i], outs[i], i);
+    echoes.Put(specs[i], outs[i], i);
+    others.Put(specs[i], outs[i], i);
+    syns.count += syn;
+    echoes.count += v4 && !syn;
+    others.count += !v4;
   }
-  const size_t grouped = syns - syns % kSyn4Lanes;
-  BuildSyn4(syn4_params_, v4_header, l2_len, syn_specs, grouped, send_us, syn_outs);
-  for (size_t k = 0; k < grouped; ++k) lens[syn_at[k]] = syn_len;
-  if (grouped != 0) families |= 1;
-  for (size_t k = grouped; k < syns; ++k) {  // too few for a group
-    other_specs[others] = syn_specs[k];
-    other_outs[others] = syn_outs[k];
-    other_at[others++] = syn_at[k];
+  const size_t syn_groups = syns.count - syns.count % kProbe4Lanes;
+  BuildSyn4(kernel_params_, v4_header, l2_len, syns.specs(), syn_groups, send_us, syns.outs);
+  for (size_t k = 0; k < syn_groups; ++k) lens[syns.at[k]] = syn_len;
+  const size_t echo_groups = echoes.count - echoes.count % kProbe4Lanes;
+  BuildEcho4(kernel_params_, v4_header, l2_len, echoes.specs(), echo_groups, send_us, echoes.outs);
+  for (size_t k = 0; k < echo_groups; ++k) {
+    lens[echoes.at[k]] = echo_len;
+    // IP ID 0 (a word with a zero low half, 1 in 65536): built again by the scalar path,
+    // which claims an earlier tick.
+    const uint8_t* ip = echoes.outs[k] + l2_len;
+    if (ip[4] == 0 && ip[5] == 0) others.Add(echoes.specs()[k], echoes.outs[k], echoes.at[k]);
   }
-  FrameScalar(other_specs, others, send_us, framing, other_outs, other_lens, &families);
-  for (size_t k = 0; k < others; ++k) lens[other_at[k]] = other_lens[k];
+  if (syn_groups + echo_groups != 0) families |= 1;
+  for (size_t k = syn_groups; k < syns.count; ++k) {  // too few for a group
+    others.Add(syns.specs()[k], syns.outs[k], syns.at[k]);
+  }
+  for (size_t k = echo_groups; k < echoes.count; ++k) {
+    others.Add(echoes.specs()[k], echoes.outs[k], echoes.at[k]);
+  }
+  uint16_t other_lens[kBlock];
+  FrameScalar(others.specs(), others.count, send_us, framing, others.outs, other_lens, &families);
+  for (size_t k = 0; k < others.count; ++k) lens[others.at[k]] = other_lens[k];
   return families;
 }
 
@@ -338,7 +372,7 @@ unsigned ProbeBuilder::BuildAll(std::span<const ProbeSpec> specs, int64_t send_u
                                 const wire::EthernetFraming* framing, uint8_t* const* outs,
                                 uint16_t* lens) const {
   unsigned families = 0;
-  if (!syn4_) {
+  if (!kernels_) {
     FrameScalar(specs.data(), specs.size(), send_us, framing, outs, lens, &families);
     return families;
   }

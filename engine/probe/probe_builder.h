@@ -13,7 +13,7 @@
 
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_layout.h"
-#include "engine/probe/syn4_kernel.h"
+#include "engine/probe/probe4_kernel.h"
 #include "engine/wire/ethernet.h"
 #include "engine/wire/ip_address.h"
 #include "engine/wire/source_addresses.h"
@@ -46,14 +46,14 @@ class ProbeBuilder {
   // The same for a burst sent at `send_us`: specs[i] into outs[i], its length into
   // lens[i]; families may be mixed. Byte-identical to Build() per probe, but the keyed
   // blocks of the whole burst are computed together (see ProbeCodec::StampBatch), and
-  // runs of IPv4 TCP SYNs go eight at a time through the AVX-512 kernel where the CPU
-  // has one (syn4_kernel.h): the path senders use.
+  // IPv4 TCP SYNs and ICMP echoes go eight of a type at a time through the AVX-512 kernels
+  // where the CPU has them (probe4_kernel.h): the path senders use.
   void BuildBatch(std::span<const ProbeSpec> specs, int64_t send_us, uint8_t* const* outs,
                   uint16_t* lens) const;
 
   // BuildBatch into Ethernet frames: frames[i] gets `framing`'s header of the spec's family,
   // then the probe; lens[i] is the frame's length. Each frame must hold
-  // kEthernetHeaderLen + kMaxProbeLen bytes. The IPv4 SYN kernel writes whole frames.
+  // kEthernetHeaderLen + kMaxProbeLen bytes. The IPv4 kernels write whole frames.
   // Returns the families built, as bits 1 << EthernetFraming slot (1: IPv4, 2: IPv6).
   unsigned BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
                    const wire::EthernetFraming& framing, uint8_t* const* frames,
@@ -101,7 +101,8 @@ class ProbeBuilder {
   void FrameScalar(const ProbeSpec* specs, size_t n, int64_t send_us,
                    const wire::EthernetFraming* framing, uint8_t* const* outs, uint16_t* lens,
                    unsigned* families) const;
-  // n <= kBlock specs with the SYN kernel: its IPv4 SYNs through it, the rest scalar.
+  // n <= kBlock specs with the kernels: its IPv4 SYNs and echoes through them in whole
+  // groups, the rest scalar.
   static constexpr size_t kBlock = 64;
   unsigned BuildBlock(const ProbeSpec* specs, size_t n, int64_t send_us,
                       const wire::EthernetFraming* framing, uint8_t* const* outs,
@@ -115,8 +116,8 @@ class ProbeBuilder {
   ProbeSources sources_;
   Ipv4Templates v4_;
   Ipv6Templates v6_;
-  bool syn4_ = false;  // whether BuildBatch runs the IPv4 SYN kernel
-  Syn4KernelParams syn4_params_{};
+  bool kernels_ = false;  // whether BuildBatch runs the IPv4 kernels
+  Probe4KernelParams kernel_params_{};
 };
 
 }  // namespace cutpoint::probe

@@ -195,7 +195,7 @@ class ProbeCodec {
 
   const ProbeKey& key() const { return key_; }
   bool uses_aesni() const { return aes_flow_.uses_aesni(); }
-  // The ciphers under Kf and Km, for crafting kernels (engine/probe/syn4_kernel.h).
+  // The ciphers under Kf and Km, for crafting kernels (engine/probe/probe4_kernel.h).
   const Aes128& flow_cipher() const { return aes_flow_; }
   const Aes128& mac_cipher() const { return aes_mac_; }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "engine/probe/syn4_kernel.h"
+#include "engine/probe/probe4_kernel.h"
 
 #include <cpuid.h>
 #include <immintrin.h>
@@ -16,7 +16,9 @@ static_assert(sizeof(ProbeSpec) == 32);
 static_assert(offsetof(ProbeSpec, type) == 16 && offsetof(ProbeSpec, port) == 18 &&
               offsetof(ProbeSpec, ttl) == 20 && offsetof(ProbeSpec, attempt) == 21);
 static_assert(static_cast<int>(ProbeType::kTcpSyn) == 0);
-static_assert(kTcpSynProbeLen == 44);
+static_assert(kTcpSynProbeLen == 44 && kIcmpEchoProbeLen == 36);
+constexpr size_t kIpv4HeaderLen = 20;
+static_assert(kEchoSeqAt == 6 && kEchoWordAt == 8 && kEchoCompensationAt == 14);
 
 uint64_t LoadBe64(const uint8_t* p) {
   uint64_t v;
@@ -27,7 +29,7 @@ uint64_t LoadBe64(const uint8_t* p) {
 // CPUID directly (clang 14's __builtin_cpu_supports does not know "vaes"): leaf 7 EBX bits
 // 16 (avx512f), 17 (dq), 30 (bw), 31 (vl), ECX bit 9 (vaes); the OS must save the opmask
 // and ZMM state (XCR0 bits 1, 2, 5, 6, 7).
-bool DetectSyn4Kernel() {
+bool DetectKernel() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & (1u << 27)) == 0) return false;
   unsigned xcr0_low = 0, xcr0_high = 0;
@@ -44,9 +46,9 @@ bool DetectSyn4Kernel() {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
-#define CUTPOINT_SYN4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,vaes")))
+#define CUTPOINT_V4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,vaes")))
 
-CUTPOINT_SYN4 inline __m512i Encrypt4(__m512i block, const __m512i* keys) {
+CUTPOINT_V4 inline __m512i Encrypt4(__m512i block, const __m512i* keys) {
   block = _mm512_xor_si512(block, keys[0]);
 #pragma GCC unroll 9
   for (int r = 1; r < 10; ++r) block = _mm512_aesenc_epi128(block, keys[r]);
@@ -54,7 +56,7 @@ CUTPOINT_SYN4 inline __m512i Encrypt4(__m512i block, const __m512i* keys) {
 }
 
 // The one's complement of `sum` (< 2^32 per lane) folded to 16 bits.
-CUTPOINT_SYN4 inline __m512i Finish(__m512i sum) {
+CUTPOINT_V4 inline __m512i Finish(__m512i sum) {
   const __m512i low16 = _mm512_set1_epi64(0xffff);
   sum = _mm512_add_epi64(_mm512_and_si512(sum, low16), _mm512_srli_epi64(sum, 16));
   sum = _mm512_add_epi64(_mm512_and_si512(sum, low16), _mm512_srli_epi64(sum, 16));
@@ -62,14 +64,17 @@ CUTPOINT_SYN4 inline __m512i Finish(__m512i sum) {
 }
 
 // The high and low 16-bit halves of a 32-bit value, added.
-CUTPOINT_SYN4 inline __m512i Split32(__m512i value) {
+CUTPOINT_V4 inline __m512i Split32(__m512i value) {
   return _mm512_add_epi64(_mm512_srli_epi64(value, 16),
                           _mm512_and_si512(value, _mm512_set1_epi64(0xffff)));
 }
 
-CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l2_header,
-                                     size_t l2_len, const ProbeSpec* specs, size_t n,
-                                     int64_t send_us, uint8_t* const* outs) {
+template <ProbeType kType>
+CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header, size_t l2_len,
+                           const ProbeSpec* specs, size_t n, int64_t send_us,
+                           uint8_t* const* outs) {
+  constexpr bool kSyn = kType == ProbeType::kTcpSyn;
+  constexpr size_t kLen = kSyn ? kTcpSynProbeLen : kIcmpEchoProbeLen;
   __m512i flow_keys[11], mac_keys[11];
   for (int r = 0; r < 11; ++r) {
     flow_keys[r] =
@@ -78,29 +83,38 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
         _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p.mac_keys[r])));
   }
   const int64_t tick = SendTick(send_us);
-  // The IP ID: the send time's low 16 bits, never 0 (see ProbeBuilder::BuildTcpSyn).
-  uint64_t ip_id = static_cast<uint64_t>(send_us) & 0xffff;
-  if (ip_id == 0) ip_id = 1;
-  const uint8_t* t = p.probe_template;
+  const uint64_t send_low16 = static_cast<uint64_t>(send_us) & 0xffff;
+  // A SYN's IP ID: the send time's low 16 bits, never 0 (see ProbeBuilder::BuildTcpSyn); an
+  // echo's is its word's low half.
+  const uint64_t syn_ip_id = send_low16 != 0 ? send_low16 : 1;
+  const uint8_t* t = kSyn ? p.syn_template : p.echo_template;
   // The header words as big-endian values; the template's per-probe fields cleared.
   // Bytes 4-11: IP ID, flags/fragment, TTL, protocol, header checksum.
-  const uint64_t ip_word1 = (LoadBe64(t + 4) & 0x0000ffff00ff0000ull) | (ip_id << 48);
+  const uint64_t ip_word1 =
+      (LoadBe64(t + 4) & 0x0000ffff00ff0000ull) | (kSyn ? syn_ip_id << 48 : 0);
   // Bytes 12-19: source, destination.
   const uint64_t ip_word2 = LoadBe64(t + 12) & 0xffffffff00000000ull;
-  // Bytes 36-43 (TCP 16-23): checksum, urgent pointer, MSS option.
-  const uint64_t tcp_word3 = LoadBe64(t + 36) & 0x0000ffffffffffffull;
+  // SYN bytes 36-43 (TCP 16-23): checksum, urgent pointer, MSS option.
+  const uint64_t tcp_word3 = kSyn ? LoadBe64(t + 36) & 0x0000ffffffffffffull : 0;
+  // Echo bytes 20-27: type, code (the template's), checksum, identifier, sequence.
+  const uint64_t echo_word1 = kSyn ? 0 : LoadBe64(t + 20) & 0xffff000000000000ull;
   // The frame's constant bytes, stored whole (masked) before the per-probe words.
   alignas(64) uint8_t frame[64] = {};
   if (l2_len != 0) std::memcpy(frame, l2_header, l2_len);
-  std::memcpy(frame + l2_len, t, kTcpSynProbeLen);
+  std::memcpy(frame + l2_len, t, kLen);
   const __m512i frame_template = _mm512_load_si512(frame);
-  const __mmask64 frame_bytes = (__mmask64{1} << (l2_len + kTcpSynProbeLen)) - 1;
+  const __mmask64 frame_bytes = (__mmask64{1} << (l2_len + kLen)) - 1;
 
   const __m512i mask32 = _mm512_set1_epi64(0xffffffff);
+  const __m512i low16 = _mm512_set1_epi64(0xffff);
   const __m512i tick_v = _mm512_set1_epi64(tick);
   const __m512i word_tick = _mm512_set1_epi64((tick & kTickMask) << 12);
-  const __m512i ip_sum = _mm512_set1_epi64(p.ip_sum + ip_id);
-  const __m512i tcp_sum = _mm512_set1_epi64(p.tcp_sum);
+  const __m512i ip_sum =
+      _mm512_set1_epi64(kSyn ? p.syn_ip_sum + syn_ip_id : uint64_t{p.echo_ip_sum});
+  const __m512i tcp_sum = _mm512_set1_epi64(p.syn_tcp_sum);
+  const __m512i send_low = _mm512_set1_epi64(static_cast<long long>(send_low16));
+  // The echo's checksum-compensation sum starts with its type byte (as the high byte).
+  const __m512i echo_sum = _mm512_set1_epi64(uint64_t{t[kIpv4HeaderLen]} << 8);
   // Per 128-bit lane: bytes reversed within each 64-bit word (big-endian values to bytes).
   const __m512i to_wire = _mm512_broadcast_i32x4(
       _mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
@@ -110,11 +124,11 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
   const __m512i odd = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
   // Their words 1 (the targets' high halves).
   const __m512i gather_high = _mm512_set_epi64(13, 9, 5, 1, 13, 9, 5, 1);
-  // Bytes 28-35 (TCP 8-15: ack, offset, flags, window) as they go on the wire: constant,
-  // but stored with the three words before them as one 32-byte store per probe.
-  uint64_t tcp_word2;
-  std::memcpy(&tcp_word2, t + 28, sizeof(tcp_word2));
-  const __m512i wire_word4 = _mm512_set1_epi64(static_cast<long long>(tcp_word2));
+  // SYN bytes 28-35 (TCP 8-15: ack, offset, flags, window) as they go on the wire:
+  // constant, but stored with the three words before them as one 32-byte store per probe.
+  uint64_t tcp_word2 = 0;
+  if (kSyn) std::memcpy(&tcp_word2, t + 28, sizeof(tcp_word2));
+  const __m512i syn_wire_word4 = _mm512_set1_epi64(static_cast<long long>(tcp_word2));
   // Two probes' bytes 4-35 side by side: 128-bit lanes k of the unpacked pairs.
   const __m512i pair_low = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
   const __m512i pair_high = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
@@ -132,21 +146,24 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
     const __m512i high = _mm512_shuffle_i64x2(_mm512_permutex2var_epi64(z0, gather_high, z1),
                                               _mm512_permutex2var_epi64(z2, gather_high, z3),
                                               0x44);
-    // IPv4 (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff) and TCP SYN (type 0), all 8.
+    // IPv4 (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff) and of kType, all 8.
     const __mmask8 ours =
         _mm512_cmpeq_epi64_mask(high, _mm512_setzero_si512()) &
-        _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), _mm512_set1_epi64(0xffff)) &
+        _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), low16) &
         _mm512_cmpeq_epi64_mask(_mm512_and_si512(misc, _mm512_set1_epi64(0xff)),
-                                _mm512_setzero_si512());
+                                _mm512_set1_epi64(static_cast<int>(kType)));
     if (ours != 0xff) break;
     const __m512i target = _mm512_and_si512(low, mask32);
-    const __m512i port = _mm512_and_si512(_mm512_srli_epi64(misc, 16), _mm512_set1_epi64(0xffff));
+    const __m512i port =
+        kSyn ? _mm512_and_si512(_mm512_srli_epi64(misc, 16), low16) : _mm512_setzero_si512();
     const __m512i ttl = _mm512_and_si512(_mm512_srli_epi64(misc, 32), _mm512_set1_epi64(0xff));
     const __m512i attempt = _mm512_and_si512(_mm512_srli_epi64(misc, 40), _mm512_set1_epi64(3));
 
-    // F = AES(Kf, lo = target | port << 32 | type (0) << 48 | 0x01 << 56, hi = 0).
+    // F = AES(Kf, lo = target | port << 32 | type << 48 | 0x01 << 56, hi = 0).
     const __m512i flow_in = _mm512_or_si512(
-        _mm512_or_si512(target, _mm512_slli_epi64(port, 32)), _mm512_set1_epi64(1ll << 56));
+        _mm512_or_si512(target, _mm512_slli_epi64(port, 32)),
+        _mm512_set1_epi64(static_cast<long long>((uint64_t{static_cast<uint8_t>(kType)} << 48) |
+                                                 (uint64_t{1} << 56))));
     const __m512i f_low4 = Encrypt4(
         _mm512_maskz_permutexvar_epi64(0x55, _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0), flow_in),
         flow_keys);
@@ -155,9 +172,6 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
         flow_keys);
     const __m512i f_lo = _mm512_permutex2var_epi64(f_low4, even, f_high4);
     const __m512i f_hi = _mm512_permutex2var_epi64(f_low4, odd, f_high4);
-    const __m512i sport = _mm512_add_epi64(
-        _mm512_srli_epi64(_mm512_mul_epu32(f_lo, _mm512_set1_epi64(65536 - kFlowPortMin)), 32),
-        _mm512_set1_epi64(kFlowPortMin));
 
     // M = AES(Km, F ^ (lo = tick, hi = ttl | attempt << 8)); the MAC is M.lo's low 12 bits.
     const __m512i m_lo = _mm512_xor_si512(f_lo, tick_v);
@@ -175,39 +189,70 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
         _mm512_or_si512(_mm512_slli_epi64(ttl, 24), _mm512_slli_epi64(attempt, 22)),
         _mm512_or_si512(word_tick, mac));
     const __m512i word = _mm512_xor_si512(fields, _mm512_and_si512(f_hi, mask32));
-
     const __m512i target_sum = Split32(target);
-    const __m512i ip_checksum = Finish(_mm512_add_epi64(
-        _mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)), target_sum));
-    const __m512i tcp_checksum = Finish(_mm512_add_epi64(
-        _mm512_add_epi64(_mm512_add_epi64(tcp_sum, sport), _mm512_add_epi64(port, target_sum)),
-        Split32(word)));
 
-    const __m512i word1 = _mm512_or_si512(
-        _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
-                        _mm512_slli_epi64(ttl, 24)),
-        ip_checksum);
-    const __m512i word2 = _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word2)), target);
-    const __m512i word3 = _mm512_or_si512(
-        _mm512_or_si512(_mm512_slli_epi64(sport, 48), _mm512_slli_epi64(port, 32)), word);
-    const __m512i word5 = _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(tcp_word3)),
-                                          _mm512_slli_epi64(tcp_checksum, 48));
+    __m512i word1, word3, word4 = _mm512_setzero_si512();
+    if constexpr (kSyn) {
+      const __m512i sport = _mm512_add_epi64(
+          _mm512_srli_epi64(_mm512_mul_epu32(f_lo, _mm512_set1_epi64(65536 - kFlowPortMin)), 32),
+          _mm512_set1_epi64(kFlowPortMin));
+      const __m512i ip_checksum = Finish(_mm512_add_epi64(
+          _mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)), target_sum));
+      const __m512i tcp_checksum = Finish(_mm512_add_epi64(
+          _mm512_add_epi64(_mm512_add_epi64(tcp_sum, sport), _mm512_add_epi64(port, target_sum)),
+          Split32(word)));
+      word1 = _mm512_or_si512(_mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
+                                              _mm512_slli_epi64(ttl, 24)),
+                              ip_checksum);
+      word3 = _mm512_or_si512(
+          _mm512_or_si512(_mm512_slli_epi64(sport, 48), _mm512_slli_epi64(port, 32)), word);
+      const __m512i word5 = _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(tcp_word3)),
+                                            _mm512_slli_epi64(tcp_checksum, 48));
+      _mm512_store_si512(last_words, _mm512_shuffle_epi8(word5, to_wire));
+    } else {
+      // IP ID = the word's low half; identifier, checksum from F; sequence = word >> 16; the
+      // compensation word makes the message sum to 0xffff with the checksum fixed.
+      const __m512i ip_id = _mm512_and_si512(word, low16);
+      const __m512i icmp_id = _mm512_and_si512(_mm512_srli_epi64(f_lo, 32), low16);
+      const __m512i icmp_checksum = _mm512_srli_epi64(f_lo, 48);
+      const __m512i sequence = _mm512_srli_epi64(word, 16);
+      const __m512i ip_checksum = Finish(_mm512_add_epi64(
+          _mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)),
+          _mm512_add_epi64(target_sum, ip_id)));
+      const __m512i compensation = Finish(_mm512_add_epi64(
+          _mm512_add_epi64(_mm512_add_epi64(echo_sum, icmp_checksum),
+                           _mm512_add_epi64(icmp_id, sequence)),
+          _mm512_add_epi64(Split32(word), send_low)));
+      word1 = _mm512_or_si512(
+          _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
+                          _mm512_slli_epi64(ip_id, 48)),
+          _mm512_or_si512(_mm512_slli_epi64(ttl, 24), ip_checksum));
+      word3 = _mm512_or_si512(
+          _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(echo_word1)),
+                          _mm512_slli_epi64(icmp_checksum, 32)),
+          _mm512_or_si512(_mm512_slli_epi64(icmp_id, 16), sequence));
+      word4 = _mm512_or_si512(
+          _mm512_or_si512(_mm512_slli_epi64(word, 32), _mm512_slli_epi64(send_low, 16)),
+          compensation);
+    }
+    const __m512i word2 =
+        _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word2)), target);
+
     // Bytes 4-35 of probe j, [word1 word2 word3 word4], from a 4 x 8 transpose: unpacking
     // pairs words of probes 2k and 2k + 1 in lane k; pair_low/high put probe 2k's 32
     // bytes in one 256-bit half.
     const __m512i w1 = _mm512_shuffle_epi8(word1, to_wire);
     const __m512i w2 = _mm512_shuffle_epi8(word2, to_wire);
     const __m512i w3 = _mm512_shuffle_epi8(word3, to_wire);
+    const __m512i w4 = kSyn ? syn_wire_word4 : _mm512_shuffle_epi8(word4, to_wire);
     const __m512i even12 = _mm512_unpacklo_epi64(w1, w2), odd12 = _mm512_unpackhi_epi64(w1, w2);
-    const __m512i even34 = _mm512_unpacklo_epi64(w3, wire_word4);
-    const __m512i odd34 = _mm512_unpackhi_epi64(w3, wire_word4);
+    const __m512i even34 = _mm512_unpacklo_epi64(w3, w4), odd34 = _mm512_unpackhi_epi64(w3, w4);
     const __m512i probes[4] = {
         _mm512_permutex2var_epi64(even12, pair_low, even34),   // probes 0, 2
         _mm512_permutex2var_epi64(odd12, pair_low, odd34),     // probes 1, 3
         _mm512_permutex2var_epi64(even12, pair_high, even34),  // probes 4, 6
         _mm512_permutex2var_epi64(odd12, pair_high, odd34),    // probes 5, 7
     };
-    _mm512_store_si512(last_words, _mm512_shuffle_epi8(word5, to_wire));
     for (size_t j = 0; j < 8; ++j) {
       uint8_t* out = outs[i + j];
       _mm512_mask_storeu_epi8(out, frame_bytes, frame_template);
@@ -216,7 +261,7 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
       const __m256i bytes_4_35 =
           (j & 2) == 0 ? _mm512_castsi512_si256(pair) : _mm512_extracti64x4_epi64(pair, 1);
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4), bytes_4_35);
-      std::memcpy(out + 36, &last_words[j], 8);
+      if constexpr (kSyn) std::memcpy(out + 36, &last_words[j], 8);
     }
   }
   return i;
@@ -226,14 +271,19 @@ CUTPOINT_SYN4 size_t BuildSyn4Avx512(const Syn4KernelParams& p, const uint8_t* l
 
 }  // namespace
 
-bool Syn4KernelSupported() {
-  static const bool supported = DetectSyn4Kernel();
+bool Probe4KernelSupported() {
+  static const bool supported = DetectKernel();
   return supported;
 }
 
-size_t BuildSyn4(const Syn4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
-  return BuildSyn4Avx512(params, l2_header, l2_len, specs, n, send_us, outs);
+  return BuildV4<ProbeType::kTcpSyn>(params, l2_header, l2_len, specs, n, send_us, outs);
+}
+
+size_t BuildEcho4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
+  return BuildV4<ProbeType::kIcmpEcho>(params, l2_header, l2_len, specs, n, send_us, outs);
 }
 
 }  // namespace cutpoint::probe
