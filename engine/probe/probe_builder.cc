@@ -328,6 +328,20 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
       Put(spec, out, index);
       ++count;
     }
+    // The lanes a kernel runs: count in whole groups, the last partial one filled up with
+    // copies of the last spec (frames in `scratch`, slots past count) when it holds at
+    // least kMinPadded probes, else left out.
+    size_t PadGroup(uint8_t (*scratch)[64]) {
+      const size_t whole = count - count % kProbe4Lanes;
+      if (count - whole < kMinPadded) return whole;
+      const size_t lanes = whole + kProbe4Lanes;
+      for (size_t k = count; k < lanes; ++k) {
+        std::memcpy(storage + k * sizeof(ProbeSpec), storage + (count - 1) * sizeof(ProbeSpec),
+                    sizeof(ProbeSpec));
+        outs[k] = scratch[k - count];
+      }
+      return lanes;
+    }
   };
   static_assert(std::is_trivially_copyable_v<ProbeSpec> && std::is_aggregate_v<ProbeSpec>);
   Gathered syns, echoes, others;
@@ -343,11 +357,16 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
     echoes.count += v4 && !syn;
     others.count += !v4;
   }
-  const size_t syn_groups = syns.count - syns.count % kProbe4Lanes;
-  BuildSyn4(kernel_params_, v4_header, l2_len, syns.specs(), syn_groups, send_us, syns.outs);
+  // A partial group of at least kMinPadded probes is filled up with copies of its last
+  // spec, built into scratch frames: cheaper than the scalar path for its probes.
+  alignas(64) uint8_t scratch[kProbe4Lanes][64];
+  const size_t syn_lanes = syns.PadGroup(scratch);
+  BuildSyn4(kernel_params_, v4_header, l2_len, syns.specs(), syn_lanes, send_us, syns.outs);
+  const size_t syn_groups = std::min(syn_lanes, syns.count);
   for (size_t k = 0; k < syn_groups; ++k) lens[syns.at[k]] = syn_len;
-  const size_t echo_groups = echoes.count - echoes.count % kProbe4Lanes;
-  BuildEcho4(kernel_params_, v4_header, l2_len, echoes.specs(), echo_groups, send_us, echoes.outs);
+  const size_t echo_lanes = echoes.PadGroup(scratch);
+  BuildEcho4(kernel_params_, v4_header, l2_len, echoes.specs(), echo_lanes, send_us, echoes.outs);
+  const size_t echo_groups = std::min(echo_lanes, echoes.count);
   for (size_t k = 0; k < echo_groups; ++k) {
     lens[echoes.at[k]] = echo_len;
     // IP ID 0 (a word with a zero low half, 1 in 65536): built again by the scalar path,

@@ -103,7 +103,9 @@ class ProbeBuilder {
                    unsigned* families) const;
   // n <= kBlock specs with the kernels: its IPv4 SYNs and echoes through them in whole
   // groups, the rest scalar.
-  static constexpr size_t kBlock = 64;
+  static constexpr size_t kBlock = 64;  // a multiple of kProbe4Lanes
+  // The fewest probes of a partial group that the kernels build, padded (BuildBlock).
+  static constexpr size_t kMinPadded = 3;
   unsigned BuildBlock(const ProbeSpec* specs, size_t n, int64_t send_us,
                       const wire::EthernetFraming* framing, uint8_t* const* outs,
                       uint16_t* lens) const;
