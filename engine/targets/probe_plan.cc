@@ -40,7 +40,7 @@ absl::StatusOr<ProbePlan> ProbePlan::Create(TargetSet targets, std::vector<Probe
   plan.by_per_target_ = base::FastDivisor(per_target);
   const IpRange* single = plan.targets_.SingleRange();
   plan.scan_shaped_ = ScanSpecFillSupported() && single != nullptr && single->first.is_v4() &&
-                      ttl_min == ttl_max && attempts == 1 && plan.size_ < (uint64_t{1} << 52);
+                      plan.size_ < (uint64_t{1} << 52);
   return plan;
 }
 
@@ -90,8 +90,12 @@ void ProbePlan::FillLocal(uint64_t first_target, const uint64_t* local, size_t n
                           probe::ProbeSpec* out) const {
   size_t done = 0;
   if (scan_shaped_) {
-    const ScanSpecShape shape{targets_.SingleRange()->first.low(), per_target_,
-                              1.0 / static_cast<double>(per_target_), kinds_.data(), ttl_min_};
+    const ScanSpecShape shape{targets_.SingleRange()->first.low(),
+                              per_target_,
+                              by_attempts_.divisor(),
+                              by_ttls_.divisor(),
+                              kinds_.data(),
+                              ttl_min_};
     done = FillScanSpecs(shape, first_target, local, n, out);
   }
   constexpr size_t kBlock = 256;

@@ -36,9 +36,9 @@ class ProbePlan {
   // every within[i] < probes_per_target() (no 64-bit division on the way).
   void FillSpecs(const uint64_t* target_indices, const uint64_t* within, size_t n,
                  probe::ProbeSpec* out) const;
-  // out[i] = SpecAt(first_target * probes_per_target() + local[i]) for i < n: a scan's plan
-  // shape (one IPv4 range, one TTL, one attempt) through the AVX-512 kernel where the CPU
-  // has it (scan_spec_fill.h), else FillSpecs after a division each.
+  // out[i] = SpecAt(first_target * probes_per_target() + local[i]) for i < n: plans over one
+  // IPv4 range through the AVX-512 kernel where the CPU has it (scan_spec_fill.h), else
+  // FillSpecs after a division each.
   void FillLocal(uint64_t first_target, const uint64_t* local, size_t n,
                  probe::ProbeSpec* out) const;
 

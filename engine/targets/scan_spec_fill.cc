@@ -30,14 +30,39 @@ bool DetectKernel() {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
-__attribute__((target("avx512f,avx512dq,avx512vl"))) size_t FillAvx512(
-    const ScanSpecShape& shape, uint64_t first_target, const uint64_t* local, size_t n,
-    probe::ProbeSpec* out) {
-  const __m512d inverse = _mm512_set1_pd(shape.inverse);
-  const __m512i divisor = _mm512_set1_epi64(static_cast<long long>(shape.per_target));
+#define CUTPOINT_FILL __attribute__((target("avx512f,avx512dq,avx512vl")))
+
+// x / d and x % d per lane (x < 2^52: exact in a double): the quotient from x * (1 / d) is
+// within one of the truth, and corrected by the remainder's sign and size.
+struct Divisor {
+  __m512i d;
+  __m512d inverse;
+};
+CUTPOINT_FILL inline Divisor MakeDivisor(uint64_t d) {
+  return {_mm512_set1_epi64(static_cast<long long>(d)),
+          _mm512_set1_pd(1.0 / static_cast<double>(d))};
+}
+CUTPOINT_FILL inline __m512i DivMod(__m512i x, const Divisor& by, __m512i* remainder) {
   const __m512i one = _mm512_set1_epi64(1);
+  __m512i q = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_cvtepu64_pd(x), by.inverse));
+  __m512i r = _mm512_sub_epi64(x, _mm512_mullo_epi64(q, by.d));
+  const __mmask8 over = _mm512_cmplt_epi64_mask(r, _mm512_setzero_si512());
+  q = _mm512_mask_sub_epi64(q, over, q, one);
+  r = _mm512_mask_add_epi64(r, over, r, by.d);
+  const __mmask8 under = _mm512_cmpge_epu64_mask(r, by.d);
+  q = _mm512_mask_add_epi64(q, under, q, one);
+  *remainder = _mm512_mask_sub_epi64(r, under, r, by.d);
+  return q;
+}
+
+CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_target,
+                                const uint64_t* local, size_t n, probe::ProbeSpec* out) {
+  const Divisor by_per_target = MakeDivisor(shape.per_target);
+  const Divisor by_attempts = MakeDivisor(shape.attempts);
+  const Divisor by_ttls = MakeDivisor(shape.ttl_count);
+  const bool kinds_only = shape.attempts == 1 && shape.ttl_count == 1;
   const __m512i base = _mm512_set1_epi64(static_cast<long long>(shape.first_low + first_target));
-  const __m512i ttl = _mm512_set1_epi64(static_cast<long long>(uint64_t{shape.ttl} << 32));
+  const __m512i ttl_min = _mm512_set1_epi64(shape.ttl_min);
   const __m512i kind_bits = _mm512_set1_epi64(0xffff00ff);  // type and port of a kind's word
   const __m512i zero = _mm512_setzero_si512();
   // Specs 2k and 2k + 2 side by side (see the transpose below).
@@ -46,20 +71,19 @@ __attribute__((target("avx512f,avx512dq,avx512vl"))) size_t FillAvx512(
   const int* kinds = reinterpret_cast<const int*>(shape.kinds);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const __m512i x = _mm512_loadu_si512(local + i);
-    // x / d within one of the truth (x < 2^52 is exact in a double), then corrected.
-    __m512i q = _mm512_cvttpd_epu64(_mm512_mul_pd(_mm512_cvtepu64_pd(x), inverse));
-    __m512i r = _mm512_sub_epi64(x, _mm512_mullo_epi64(q, divisor));
-    const __mmask8 over = _mm512_cmplt_epi64_mask(r, zero);
-    q = _mm512_mask_sub_epi64(q, over, q, one);
-    r = _mm512_mask_add_epi64(r, over, r, divisor);
-    const __mmask8 under = _mm512_cmpge_epu64_mask(r, divisor);
-    q = _mm512_mask_add_epi64(q, under, q, one);
-    r = _mm512_mask_sub_epi64(r, under, r, divisor);
-
+    __m512i within;
+    const __m512i q = DivMod(_mm512_loadu_si512(local + i), by_per_target, &within);
+    // SpecAt's digits, least significant first: attempt, TTL, kind.
+    __m512i kind_index = within, ttl = ttl_min, attempt = zero;
+    if (!kinds_only) {
+      kind_index = DivMod(DivMod(within, by_attempts, &attempt), by_ttls, &ttl);
+      ttl = _mm512_add_epi64(ttl, ttl_min);
+    }
     const __m512i low = _mm512_add_epi64(base, q);
-    const __m512i kind = _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(r, kinds, 4));
-    const __m512i misc = _mm512_or_si512(_mm512_and_si512(kind, kind_bits), ttl);
+    const __m512i kind = _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(kind_index, kinds, 4));
+    const __m512i misc =
+        _mm512_or_si512(_mm512_and_si512(kind, kind_bits),
+                        _mm512_or_si512(_mm512_slli_epi64(ttl, 32), _mm512_slli_epi64(attempt, 40)));
     // 4 x 8 words to 8 specs: unpacking pairs specs 2k and 2k + 1 in lane k, the pair
     // permutes put spec 2k whole in one 256-bit half, the lane shuffles two specs in order.
     const __m512i even01 = _mm512_unpacklo_epi64(low, zero), odd01 = _mm512_unpackhi_epi64(low, zero);
