@@ -113,6 +113,24 @@ TEST_F(LiveScanTest, ResumeFileOfAnotherOrderIsRefusedBeforeAnyProbe) {
   EXPECT_TRUE(sent_.empty());
 }
 
+TEST_F(LiveScanTest, ResumeFileOfAnEarlierOrderVersionIsRefused) {
+  // A file saved by a binary walking order 1 (no "order=" in its id) lists positions of
+  // that order: continuing it in order 2 would skip and repeat probes.
+  ASSERT_TRUE(Scan(1, 100).ok());
+  absl::StatusOr<ResumeState> saved = ReadResumeFile(resume_path_);
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  const std::string prefix = "order=2 ";
+  ASSERT_EQ(saved->order_id.rfind(prefix, 0), 0u) << saved->order_id;
+  saved->order_id = saved->order_id.substr(prefix.size());
+  ASSERT_TRUE(WriteResumeFile(resume_path_, *saved).ok());
+  sent_.clear();
+  absl::StatusOr<report::ScanStats> resumed = Scan(1, 0);
+  EXPECT_EQ(resumed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(resumed.status().message().find("belongs to another scan"), std::string::npos)
+      << resumed.status();
+  EXPECT_TRUE(sent_.empty());
+}
+
 TEST_F(LiveScanTest, WithoutResumeFileEveryProbeIsSentOnce) {
   resume_path_.clear();
   absl::StatusOr<report::ScanStats> stats = Scan(3, 0);
