@@ -21,8 +21,8 @@ size_t FixedFrameOffset(rte_mempool* pool) {
   const size_t data_room = sizeof(rte_mbuf) + rte_pktmbuf_priv_size(pool);
   rte_mbuf* sample = rte_pktmbuf_alloc(pool);
   if (sample == nullptr) return 0;
-  const bool fixed = static_cast<uint8_t*>(sample->buf_addr) ==
-                     reinterpret_cast<uint8_t*>(sample) + data_room;
+  const bool fixed =
+      static_cast<uint8_t*>(sample->buf_addr) == reinterpret_cast<uint8_t*>(sample) + data_room;
   rte_pktmbuf_free(sample);
   return fixed ? data_room + RTE_PKTMBUF_HEADROOM : 0;
 }

@@ -116,8 +116,8 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
   // The echo's checksum-compensation sum starts with its type byte (as the high byte).
   const __m512i echo_sum = _mm512_set1_epi64(uint64_t{t[kIpv4HeaderLen]} << 8);
   // Per 128-bit lane: bytes reversed within each 64-bit word (big-endian values to bytes).
-  const __m512i to_wire = _mm512_broadcast_i32x4(
-      _mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
+  const __m512i to_wire =
+      _mm512_broadcast_i32x4(_mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
   // Four specs' 64-bit words 0, 2 (their targets' low halves, their type/port/TTL/attempt).
   const __m512i gather_words = _mm512_set_epi64(14, 10, 6, 2, 12, 8, 4, 0);
   const __m512i even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
@@ -144,14 +144,12 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     const __m512i low = _mm512_shuffle_i64x2(a, b, 0x44);
     const __m512i misc = _mm512_shuffle_i64x2(a, b, 0xee);
     const __m512i high = _mm512_shuffle_i64x2(_mm512_permutex2var_epi64(z0, gather_high, z1),
-                                              _mm512_permutex2var_epi64(z2, gather_high, z3),
-                                              0x44);
+                                              _mm512_permutex2var_epi64(z2, gather_high, z3), 0x44);
     // IPv4 (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff) and of kType, all 8.
-    const __mmask8 ours =
-        _mm512_cmpeq_epi64_mask(high, _mm512_setzero_si512()) &
-        _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), low16) &
-        _mm512_cmpeq_epi64_mask(_mm512_and_si512(misc, _mm512_set1_epi64(0xff)),
-                                _mm512_set1_epi64(static_cast<int>(kType)));
+    const __mmask8 ours = _mm512_cmpeq_epi64_mask(high, _mm512_setzero_si512()) &
+                          _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), low16) &
+                          _mm512_cmpeq_epi64_mask(_mm512_and_si512(misc, _mm512_set1_epi64(0xff)),
+                                                  _mm512_set1_epi64(static_cast<int>(kType)));
     if (ours != 0xff) break;
     const __m512i target = _mm512_and_si512(low, mask32);
     const __m512i port =
@@ -160,10 +158,10 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     const __m512i attempt = _mm512_and_si512(_mm512_srli_epi64(misc, 40), _mm512_set1_epi64(3));
 
     // F = AES(Kf, lo = target | port << 32 | type << 48 | 0x01 << 56, hi = 0).
-    const __m512i flow_in = _mm512_or_si512(
-        _mm512_or_si512(target, _mm512_slli_epi64(port, 32)),
-        _mm512_set1_epi64(static_cast<long long>((uint64_t{static_cast<uint8_t>(kType)} << 48) |
-                                                 (uint64_t{1} << 56))));
+    const __m512i flow_in =
+        _mm512_or_si512(_mm512_or_si512(target, _mm512_slli_epi64(port, 32)),
+                        _mm512_set1_epi64(static_cast<long long>(
+                            (uint64_t{static_cast<uint8_t>(kType)} << 48) | (uint64_t{1} << 56))));
     const __m512i f_low4 = Encrypt4(
         _mm512_maskz_permutexvar_epi64(0x55, _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0), flow_in),
         flow_keys);
@@ -175,19 +173,20 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
 
     // M = AES(Km, F ^ (lo = tick, hi = ttl | attempt << 8)); the MAC is M.lo's low 12 bits.
     const __m512i m_lo = _mm512_xor_si512(f_lo, tick_v);
-    const __m512i m_hi = _mm512_xor_si512(f_hi, _mm512_or_si512(ttl, _mm512_slli_epi64(attempt, 8)));
-    const __m512i m_low4 = Encrypt4(
-        _mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), m_hi),
-        mac_keys);
+    const __m512i m_hi =
+        _mm512_xor_si512(f_hi, _mm512_or_si512(ttl, _mm512_slli_epi64(attempt, 8)));
+    const __m512i m_low4 =
+        Encrypt4(_mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), m_hi),
+                 mac_keys);
     const __m512i m_high4 = Encrypt4(
         _mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), m_hi),
         mac_keys);
     const __m512i mac = _mm512_and_si512(_mm512_permutex2var_epi64(m_low4, even, m_high4),
                                          _mm512_set1_epi64((1 << kMacBits) - 1));
     // word = (ttl << 24 | attempt << 22 | tick << 12 | MAC) ^ pad, pad = F.hi mod 2^32.
-    const __m512i fields = _mm512_or_si512(
-        _mm512_or_si512(_mm512_slli_epi64(ttl, 24), _mm512_slli_epi64(attempt, 22)),
-        _mm512_or_si512(word_tick, mac));
+    const __m512i fields =
+        _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi64(ttl, 24), _mm512_slli_epi64(attempt, 22)),
+                        _mm512_or_si512(word_tick, mac));
     const __m512i word = _mm512_xor_si512(fields, _mm512_and_si512(f_hi, mask32));
     const __m512i target_sum = Split32(target);
 
@@ -196,8 +195,8 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
       const __m512i sport = _mm512_add_epi64(
           _mm512_srli_epi64(_mm512_mul_epu32(f_lo, _mm512_set1_epi64(65536 - kFlowPortMin)), 32),
           _mm512_set1_epi64(kFlowPortMin));
-      const __m512i ip_checksum = Finish(_mm512_add_epi64(
-          _mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)), target_sum));
+      const __m512i ip_checksum =
+          Finish(_mm512_add_epi64(_mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)), target_sum));
       const __m512i tcp_checksum = Finish(_mm512_add_epi64(
           _mm512_add_epi64(_mm512_add_epi64(tcp_sum, sport), _mm512_add_epi64(port, target_sum)),
           Split32(word)));
@@ -216,21 +215,19 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
       const __m512i icmp_id = _mm512_and_si512(_mm512_srli_epi64(f_lo, 32), low16);
       const __m512i icmp_checksum = _mm512_srli_epi64(f_lo, 48);
       const __m512i sequence = _mm512_srli_epi64(word, 16);
-      const __m512i ip_checksum = Finish(_mm512_add_epi64(
-          _mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)),
-          _mm512_add_epi64(target_sum, ip_id)));
-      const __m512i compensation = Finish(_mm512_add_epi64(
-          _mm512_add_epi64(_mm512_add_epi64(echo_sum, icmp_checksum),
-                           _mm512_add_epi64(icmp_id, sequence)),
-          _mm512_add_epi64(Split32(word), send_low)));
-      word1 = _mm512_or_si512(
-          _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
-                          _mm512_slli_epi64(ip_id, 48)),
-          _mm512_or_si512(_mm512_slli_epi64(ttl, 24), ip_checksum));
-      word3 = _mm512_or_si512(
-          _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(echo_word1)),
-                          _mm512_slli_epi64(icmp_checksum, 32)),
-          _mm512_or_si512(_mm512_slli_epi64(icmp_id, 16), sequence));
+      const __m512i ip_checksum =
+          Finish(_mm512_add_epi64(_mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)),
+                                  _mm512_add_epi64(target_sum, ip_id)));
+      const __m512i compensation =
+          Finish(_mm512_add_epi64(_mm512_add_epi64(_mm512_add_epi64(echo_sum, icmp_checksum),
+                                                   _mm512_add_epi64(icmp_id, sequence)),
+                                  _mm512_add_epi64(Split32(word), send_low)));
+      word1 = _mm512_or_si512(_mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
+                                              _mm512_slli_epi64(ip_id, 48)),
+                              _mm512_or_si512(_mm512_slli_epi64(ttl, 24), ip_checksum));
+      word3 = _mm512_or_si512(_mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(echo_word1)),
+                                              _mm512_slli_epi64(icmp_checksum, 32)),
+                              _mm512_or_si512(_mm512_slli_epi64(icmp_id, 16), sequence));
       word4 = _mm512_or_si512(
           _mm512_or_si512(_mm512_slli_epi64(word, 32), _mm512_slli_epi64(send_low, 16)),
           compensation);

@@ -24,9 +24,9 @@ struct Probe4KernelParams {
   const uint8_t (*flow_keys)[16];  // AES-128 round keys (11) of Kf and Km
   const uint8_t (*mac_keys)[16];
   // The probes with zero per-probe fields, and the sums ProbeBuilder prepares for them.
-  const uint8_t* syn_template;  // kTcpSynProbeLen bytes
-  uint32_t syn_ip_sum;          // header sum, TTL excluded
-  uint32_t syn_tcp_sum;         // TCP sum with the pseudo-header's constant part
+  const uint8_t* syn_template;   // kTcpSynProbeLen bytes
+  uint32_t syn_ip_sum;           // header sum, TTL excluded
+  uint32_t syn_tcp_sum;          // TCP sum with the pseudo-header's constant part
   const uint8_t* echo_template;  // kIcmpEchoProbeLen bytes
   uint32_t echo_ip_sum;
 };

@@ -272,8 +272,7 @@ void ProbeBuilder::BuildChunk(const ProbeSpec* specs, size_t n, int64_t send_us,
   ProbeStamp stamps[ProbeCodec::kStampChunk];
   codec_.StampBatch(std::span(specs, n), SendTick(send_us), stamps);
   for (size_t i = 0; i < n; ++i) {
-    lens[i] =
-        static_cast<uint16_t>(BuildStamped(specs[i], stamps[i], send_us, outs[i] + l2_len));
+    lens[i] = static_cast<uint16_t>(BuildStamped(specs[i], stamps[i], send_us, outs[i] + l2_len));
   }
 }
 
@@ -397,8 +396,8 @@ unsigned ProbeBuilder::BuildAll(std::span<const ProbeSpec> specs, int64_t send_u
   }
   for (size_t begin = 0; begin < specs.size(); begin += kBlock) {
     const size_t count = std::min(kBlock, specs.size() - begin);
-    families |= BuildBlock(specs.data() + begin, count, send_us, framing, outs + begin,
-                           lens + begin);
+    families |=
+        BuildBlock(specs.data() + begin, count, send_us, framing, outs + begin, lens + begin);
   }
   return families;
 }

@@ -11,9 +11,9 @@
 #include <optional>
 #include <span>
 
+#include "engine/probe/probe4_kernel.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/probe/probe_layout.h"
-#include "engine/probe/probe4_kernel.h"
 #include "engine/wire/ethernet.h"
 #include "engine/wire/ip_address.h"
 #include "engine/wire/source_addresses.h"
@@ -56,8 +56,8 @@ class ProbeBuilder {
   // kEthernetHeaderLen + kMaxProbeLen bytes. The IPv4 kernels write whole frames.
   // Returns the families built, as bits 1 << EthernetFraming slot (1: IPv4, 2: IPv6).
   unsigned BuildFrames(std::span<const ProbeSpec> specs, int64_t send_us,
-                   const wire::EthernetFraming& framing, uint8_t* const* frames,
-                   uint16_t* lens) const;
+                       const wire::EthernetFraming& framing, uint8_t* const* frames,
+                       uint16_t* lens) const;
 
  private:
   // Constant bytes per family and the sums of their constant 16-bit words (identity
@@ -112,7 +112,8 @@ class ProbeBuilder {
   // BuildBatch (framing null) and BuildFrames: lens[i] counts the Ethernet header.
   // Returns the families built, as BuildFrames does.
   unsigned BuildAll(std::span<const ProbeSpec> specs, int64_t send_us,
-                const wire::EthernetFraming* framing, uint8_t* const* outs, uint16_t* lens) const;
+                    const wire::EthernetFraming* framing, uint8_t* const* outs,
+                    uint16_t* lens) const;
 
   const ProbeCodec& codec_;
   ProbeSources sources_;

@@ -81,12 +81,13 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
     }
     const __m512i low = _mm512_add_epi64(base, q);
     const __m512i kind = _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(kind_index, kinds, 4));
-    const __m512i misc =
-        _mm512_or_si512(_mm512_and_si512(kind, kind_bits),
-                        _mm512_or_si512(_mm512_slli_epi64(ttl, 32), _mm512_slli_epi64(attempt, 40)));
+    const __m512i misc = _mm512_or_si512(
+        _mm512_and_si512(kind, kind_bits),
+        _mm512_or_si512(_mm512_slli_epi64(ttl, 32), _mm512_slli_epi64(attempt, 40)));
     // 4 x 8 words to 8 specs: unpacking pairs specs 2k and 2k + 1 in lane k, the pair
     // permutes put spec 2k whole in one 256-bit half, the lane shuffles two specs in order.
-    const __m512i even01 = _mm512_unpacklo_epi64(low, zero), odd01 = _mm512_unpackhi_epi64(low, zero);
+    const __m512i even01 = _mm512_unpacklo_epi64(low, zero),
+                  odd01 = _mm512_unpackhi_epi64(low, zero);
     const __m512i even23 = _mm512_unpacklo_epi64(misc, zero);
     const __m512i odd23 = _mm512_unpackhi_epi64(misc, zero);
     const __m512i even_a = _mm512_permutex2var_epi64(even01, pair_low, even23);   // specs 0, 2

@@ -112,8 +112,9 @@ class RefShardOrder {
   uint64_t size() const { return (last_ - first_) * per_target_; }
   probe::ProbeSpec At(uint64_t position) const {
     uint64_t local = probe_order_.At(position);
-    uint64_t target_index = last_ - first_ == targets_ ? local / per_target_
-                                                       : target_order_.At(first_ + local / per_target_);
+    uint64_t target_index = last_ - first_ == targets_
+                                ? local / per_target_
+                                : target_order_.At(first_ + local / per_target_);
     return RefSpecAt(plan_, target_index * per_target_ + local % per_target_);
   }
 
@@ -260,25 +261,25 @@ INSTANTIATE_TEST_SUITE_P(Kernels, OrderKernelTest,
 TEST(ProbePlanFillTest, FillLocalEqualsSpecAtAtEveryScale) {
   // A plan over one IPv4 range runs the AVX-512 kernel where the CPU has it: its divisions
   // are done in double precision and corrected, so indices up to the whole IPv4 space times
-  // 3 x 255 x 4 probes (2^43.5) are checked, near both ends, at random and at multiples of the kinds (where
-  // the estimate falls one short: 12345 * 49 * (1 / 49.0) < 12345 in doubles).
+  // 3 x 255 x 4 probes (2^43.5) are checked, near both ends, at random and at multiples of the
+  // kinds (where the estimate falls one short: 12345 * 49 * (1 / 49.0) < 12345 in doubles).
   std::mt19937_64 rng(20261201);
-  std::printf("scan spec kernel: %s\n", ScanSpecFillSupported() ? "AVX-512 (checked here)"
-                                                                 : "not on this CPU (scalar)");
+  std::printf("scan spec kernel: %s\n",
+              ScanSpecFillSupported() ? "AVX-512 (checked here)" : "not on this CPU (scalar)");
   struct Shape {
     const char* range;
     int kinds;
     uint8_t ttl_min, ttl_max, attempts;
   };
-  for (const auto& [range, kinds, ttl_min, ttl_max, attempts] : std::vector<Shape>{
-           {"198.19.0.0/30", 3, 64, 64, 1},
-           {"10.0.0.0/15", 100, 64, 64, 1},
-           {"10.0.0.0/15", 49, 64, 64, 1},
-           {"0.0.0.0/0", 1000, 64, 64, 1},
-           {"0.0.0.0/0", 7, 64, 64, 1},
-           {"10.0.0.0/15", 2, 1, 32, 3},  // trace's shape: TTLs and attempts
-           {"198.19.0.0/24", 1, 5, 9, 2},
-           {"0.0.0.0/0", 3, 1, 255, 4}}) {
+  for (const auto& [range, kinds, ttl_min, ttl_max, attempts] :
+       std::vector<Shape>{{"198.19.0.0/30", 3, 64, 64, 1},
+                          {"10.0.0.0/15", 100, 64, 64, 1},
+                          {"10.0.0.0/15", 49, 64, 64, 1},
+                          {"0.0.0.0/0", 1000, 64, 64, 1},
+                          {"0.0.0.0/0", 7, 64, 64, 1},
+                          {"10.0.0.0/15", 2, 1, 32, 3},  // trace's shape: TTLs and attempts
+                          {"198.19.0.0/24", 1, 5, 9, 2},
+                          {"0.0.0.0/0", 3, 1, 255, 4}}) {
     const ProbePlan plan = MakePlan({range}, kinds, ttl_min, ttl_max, attempts);
     for (uint64_t first_target : {uint64_t{0}, plan.targets().size() / 3}) {
       const uint64_t span = (plan.targets().size() - first_target) * plan.probes_per_target();
@@ -298,8 +299,8 @@ TEST(ProbePlanFillTest, FillLocalEqualsSpecAtAtEveryScale) {
       for (size_t i = 0; i < local.size(); ++i) {
         const uint64_t index = first_target * plan.probes_per_target() + local[i];
         ASSERT_EQ(KeyOf(out[i]), KeyOf(plan.SpecAt(index)))
-            << range << " x " << kinds << " TTL " << int{ttl_min} << "-" << int{ttl_max}
-            << " x " << int{attempts} << " index " << index;
+            << range << " x " << kinds << " TTL " << int{ttl_min} << "-" << int{ttl_max} << " x "
+            << int{attempts} << " index " << index;
       }
     }
   }
