@@ -238,9 +238,14 @@ TEST_F(ProbeBuilderTest, KernelsAreByteIdenticalToBuild) {
   std::mt19937_64 random(20261201);
   ProbeCodec codec(FixedKey());
   ProbeBuilder batch_builder(codec, Sources());
-  const wire::EthernetFraming framing(
-      wire::NextHopMacs{wire::MacAddress{2, 0, 0, 0, 0, 1}, wire::MacAddress{2, 0, 0, 0, 0, 6}},
-      wire::MacAddress{2, 0, 0, 0, 0, 2});
+  // Two next hops, alternated: the builder keeps its kernels' frames of the last header.
+  const wire::EthernetFraming framings[2] = {
+      wire::EthernetFraming(wire::NextHopMacs{wire::MacAddress{2, 0, 0, 0, 0, 1},
+                                              wire::MacAddress{2, 0, 0, 0, 0, 6}},
+                            wire::MacAddress{2, 0, 0, 0, 0, 2}),
+      wire::EthernetFraming(wire::NextHopMacs{wire::MacAddress{2, 0, 0, 0, 0, 9},
+                                              wire::MacAddress{2, 0, 0, 0, 0, 6}},
+                            wire::MacAddress{2, 0, 0, 0, 0, 2})};
   std::printf("IPv4 kernels: %s\n", Probe4KernelSupported() ? "AVX-512 (checked here)"
                                                               : "not on this CPU (scalar path)");
   for (int round = 0; round < 200; ++round) {
@@ -269,6 +274,7 @@ TEST_F(ProbeBuilderTest, KernelsAreByteIdenticalToBuild) {
     for (size_t i = 0; i < n; ++i) outs[i] = slots[i].data();
     batch_builder.BuildBatch(specs, send_us, outs.data(), lens.data());
     // The same into frames behind each family's Ethernet header (the DPDK sender's path).
+    const wire::EthernetFraming& framing = framings[(round / 3) % 2];
     std::vector<std::array<uint8_t, wire::kEthernetHeaderLen + kMaxProbeLen>> frames(n);
     std::vector<uint8_t*> frame_outs(n);
     std::vector<uint16_t> frame_lens(n);
