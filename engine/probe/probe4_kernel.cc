@@ -69,30 +69,12 @@ CUTPOINT_V4 inline __m512i Split32(__m512i value) {
                           _mm512_and_si512(value, _mm512_set1_epi64(0xffff)));
 }
 
-// What a kernel instance builds: groups of one type, or groups mixing both (each lane
-// computed as both, the words blended by its type).
-enum class Lanes { kSyn, kEcho, kMixed };
-
-// The frame's constant bytes of one probe type, stored whole (masked) before its words.
-struct FrameTemplate {
-  __m512i bytes;
-  __mmask64 mask;
-};
-
-CUTPOINT_V4 inline FrameTemplate MakeFrameTemplate(const uint8_t* l2_header, size_t l2_len,
-                                                   const uint8_t* probe, size_t probe_len) {
-  alignas(64) uint8_t frame[64] = {};
-  if (l2_len != 0) std::memcpy(frame, l2_header, l2_len);
-  std::memcpy(frame + l2_len, probe, probe_len);
-  return {_mm512_load_si512(frame), (__mmask64{1} << (l2_len + probe_len)) - 1};
-}
-
-template <Lanes kLanes>
+template <ProbeType kType>
 CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header, size_t l2_len,
                            const ProbeSpec* specs, size_t n, int64_t send_us,
-                           uint8_t* const* outs, uint16_t* lens) {
-  constexpr bool kSyns = kLanes != Lanes::kEcho;    // some lanes are SYNs
-  constexpr bool kEchoes = kLanes != Lanes::kSyn;   // some lanes are echoes
+                           uint8_t* const* outs) {
+  constexpr bool kSyn = kType == ProbeType::kTcpSyn;
+  constexpr size_t kLen = kSyn ? kTcpSynProbeLen : kIcmpEchoProbeLen;
   __m512i flow_keys[11], mac_keys[11];
   for (int r = 0; r < 11; ++r) {
     flow_keys[r] =
@@ -105,37 +87,37 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
   // A SYN's IP ID: the send time's low 16 bits, never 0 (see ProbeBuilder::BuildTcpSyn); an
   // echo's is its word's low half.
   const uint64_t syn_ip_id = send_low16 != 0 ? send_low16 : 1;
-  const uint8_t* syn_t = p.syn_template;
-  const uint8_t* echo_t = p.echo_template;
-  // The header words as big-endian values; the templates' per-probe fields cleared.
+  const uint8_t* t = kSyn ? p.syn_template : p.echo_template;
+  // The header words as big-endian values; the template's per-probe fields cleared.
   // Bytes 4-11: IP ID, flags/fragment, TTL, protocol, header checksum.
-  const uint64_t syn_ip_word1 = (LoadBe64(syn_t + 4) & 0x0000ffff00ff0000ull) | (syn_ip_id << 48);
-  const uint64_t echo_ip_word1 = LoadBe64(echo_t + 4) & 0x0000ffff00ff0000ull;
-  // Bytes 12-19: source, destination (the same source for both types).
-  const uint64_t ip_word2 = LoadBe64(syn_t + 12) & 0xffffffff00000000ull;
+  const uint64_t ip_word1 =
+      (LoadBe64(t + 4) & 0x0000ffff00ff0000ull) | (kSyn ? syn_ip_id << 48 : 0);
+  // Bytes 12-19: source, destination.
+  const uint64_t ip_word2 = LoadBe64(t + 12) & 0xffffffff00000000ull;
   // SYN bytes 36-43 (TCP 16-23): checksum, urgent pointer, MSS option.
-  const uint64_t tcp_word3 = LoadBe64(syn_t + 36) & 0x0000ffffffffffffull;
+  const uint64_t tcp_word3 = kSyn ? LoadBe64(t + 36) & 0x0000ffffffffffffull : 0;
   // Echo bytes 20-27: type, code (the template's), checksum, identifier, sequence.
-  const uint64_t echo_word1 = LoadBe64(echo_t + 20) & 0xffff000000000000ull;
-  const FrameTemplate syn_frame = MakeFrameTemplate(l2_header, l2_len, syn_t, kTcpSynProbeLen);
-  const FrameTemplate echo_frame =
-      MakeFrameTemplate(l2_header, l2_len, echo_t, kIcmpEchoProbeLen);
-  const auto syn_len = static_cast<uint16_t>(l2_len + kTcpSynProbeLen);
-  const auto echo_len = static_cast<uint16_t>(l2_len + kIcmpEchoProbeLen);
+  const uint64_t echo_word1 = kSyn ? 0 : LoadBe64(t + 20) & 0xffff000000000000ull;
+  // The frame's constant bytes, stored whole (masked) before the per-probe words.
+  alignas(64) uint8_t frame[64] = {};
+  if (l2_len != 0) std::memcpy(frame, l2_header, l2_len);
+  std::memcpy(frame + l2_len, t, kLen);
+  const __m512i frame_template = _mm512_load_si512(frame);
+  const __mmask64 frame_bytes = (__mmask64{1} << (l2_len + kLen)) - 1;
 
   const __m512i mask32 = _mm512_set1_epi64(0xffffffff);
   const __m512i low16 = _mm512_set1_epi64(0xffff);
   const __m512i tick_v = _mm512_set1_epi64(tick);
   const __m512i word_tick = _mm512_set1_epi64((tick & kTickMask) << 12);
-  const __m512i syn_ip_sum = _mm512_set1_epi64(p.syn_ip_sum + syn_ip_id);
-  const __m512i echo_ip_sum = _mm512_set1_epi64(p.echo_ip_sum);
+  const __m512i ip_sum =
+      _mm512_set1_epi64(kSyn ? p.syn_ip_sum + syn_ip_id : uint64_t{p.echo_ip_sum});
   const __m512i tcp_sum = _mm512_set1_epi64(p.syn_tcp_sum);
   const __m512i send_low = _mm512_set1_epi64(static_cast<long long>(send_low16));
   // The echo's checksum-compensation sum starts with its type byte (as the high byte).
-  const __m512i echo_sum = _mm512_set1_epi64(uint64_t{echo_t[kIpv4HeaderLen]} << 8);
+  const __m512i echo_sum = _mm512_set1_epi64(uint64_t{t[kIpv4HeaderLen]} << 8);
   // Per 128-bit lane: bytes reversed within each 64-bit word (big-endian values to bytes).
-  const __m512i to_wire = _mm512_broadcast_i32x4(
-      _mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
+  const __m512i to_wire =
+      _mm512_broadcast_i32x4(_mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
   // Four specs' 64-bit words 0, 2 (their targets' low halves, their type/port/TTL/attempt).
   const __m512i gather_words = _mm512_set_epi64(14, 10, 6, 2, 12, 8, 4, 0);
   const __m512i even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
@@ -144,8 +126,8 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
   const __m512i gather_high = _mm512_set_epi64(13, 9, 5, 1, 13, 9, 5, 1);
   // SYN bytes 28-35 (TCP 8-15: ack, offset, flags, window) as they go on the wire:
   // constant, but stored with the three words before them as one 32-byte store per probe.
-  uint64_t tcp_word2;
-  std::memcpy(&tcp_word2, syn_t + 28, sizeof(tcp_word2));
+  uint64_t tcp_word2 = 0;
+  if (kSyn) std::memcpy(&tcp_word2, t + 28, sizeof(tcp_word2));
   const __m512i syn_wire_word4 = _mm512_set1_epi64(static_cast<long long>(tcp_word2));
   // Two probes' bytes 4-35 side by side: 128-bit lanes k of the unpacked pairs.
   const __m512i pair_low = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
@@ -162,27 +144,24 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     const __m512i low = _mm512_shuffle_i64x2(a, b, 0x44);
     const __m512i misc = _mm512_shuffle_i64x2(a, b, 0xee);
     const __m512i high = _mm512_shuffle_i64x2(_mm512_permutex2var_epi64(z0, gather_high, z1),
-                                              _mm512_permutex2var_epi64(z2, gather_high, z3),
-                                              0x44);
-    // IPv4 (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff) and of the kernel's types.
-    const __m512i type = _mm512_and_si512(misc, _mm512_set1_epi64(0xff));
-    const __mmask8 echo = _mm512_cmpeq_epi64_mask(type, _mm512_set1_epi64(1));
-    const __mmask8 syn = _mm512_cmpeq_epi64_mask(type, _mm512_setzero_si512());
-    const __mmask8 typed = kLanes == Lanes::kSyn ? syn : kLanes == Lanes::kEcho ? echo : syn | echo;
+                                              _mm512_permutex2var_epi64(z2, gather_high, z3), 0x44);
+    // IPv4 (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff) and of kType, all 8.
     const __mmask8 ours = _mm512_cmpeq_epi64_mask(high, _mm512_setzero_si512()) &
-                          _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), low16) & typed;
+                          _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), low16) &
+                          _mm512_cmpeq_epi64_mask(_mm512_and_si512(misc, _mm512_set1_epi64(0xff)),
+                                                  _mm512_set1_epi64(static_cast<int>(kType)));
     if (ours != 0xff) break;
     const __m512i target = _mm512_and_si512(low, mask32);
-    // An echo's flow has port 0 whatever its spec says (ProbeCodec::FlowBlocks).
-    const __m512i port = kSyns ? _mm512_maskz_and_epi64(syn, _mm512_srli_epi64(misc, 16), low16)
-                               : _mm512_setzero_si512();
+    const __m512i port =
+        kSyn ? _mm512_and_si512(_mm512_srli_epi64(misc, 16), low16) : _mm512_setzero_si512();
     const __m512i ttl = _mm512_and_si512(_mm512_srli_epi64(misc, 32), _mm512_set1_epi64(0xff));
     const __m512i attempt = _mm512_and_si512(_mm512_srli_epi64(misc, 40), _mm512_set1_epi64(3));
 
     // F = AES(Kf, lo = target | port << 32 | type << 48 | 0x01 << 56, hi = 0).
-    const __m512i flow_in = _mm512_or_si512(
-        _mm512_or_si512(target, _mm512_slli_epi64(port, 32)),
-        _mm512_or_si512(_mm512_slli_epi64(type, 48), _mm512_set1_epi64(1ll << 56)));
+    const __m512i flow_in =
+        _mm512_or_si512(_mm512_or_si512(target, _mm512_slli_epi64(port, 32)),
+                        _mm512_set1_epi64(static_cast<long long>(
+                            (uint64_t{static_cast<uint8_t>(kType)} << 48) | (uint64_t{1} << 56))));
     const __m512i f_low4 = Encrypt4(
         _mm512_maskz_permutexvar_epi64(0x55, _mm512_set_epi64(3, 3, 2, 2, 1, 1, 0, 0), flow_in),
         flow_keys);
@@ -196,75 +175,65 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     const __m512i m_lo = _mm512_xor_si512(f_lo, tick_v);
     const __m512i m_hi =
         _mm512_xor_si512(f_hi, _mm512_or_si512(ttl, _mm512_slli_epi64(attempt, 8)));
-    const __m512i m_low4 = Encrypt4(
-        _mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), m_hi),
-        mac_keys);
+    const __m512i m_low4 =
+        Encrypt4(_mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), m_hi),
+                 mac_keys);
     const __m512i m_high4 = Encrypt4(
         _mm512_permutex2var_epi64(m_lo, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), m_hi),
         mac_keys);
     const __m512i mac = _mm512_and_si512(_mm512_permutex2var_epi64(m_low4, even, m_high4),
                                          _mm512_set1_epi64((1 << kMacBits) - 1));
     // word = (ttl << 24 | attempt << 22 | tick << 12 | MAC) ^ pad, pad = F.hi mod 2^32.
-    const __m512i fields = _mm512_or_si512(
-        _mm512_or_si512(_mm512_slli_epi64(ttl, 24), _mm512_slli_epi64(attempt, 22)),
-        _mm512_or_si512(word_tick, mac));
+    const __m512i fields =
+        _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi64(ttl, 24), _mm512_slli_epi64(attempt, 22)),
+                        _mm512_or_si512(word_tick, mac));
     const __m512i word = _mm512_xor_si512(fields, _mm512_and_si512(f_hi, mask32));
     const __m512i target_sum = Split32(target);
-    const __m512i word2 =
-        _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word2)), target);
 
-    __m512i word1 = _mm512_setzero_si512(), word3 = _mm512_setzero_si512();
-    __m512i word4 = syn_wire_word4;  // as on the wire already
-    if constexpr (kSyns) {
+    __m512i word1, word3, word4 = _mm512_setzero_si512();
+    if constexpr (kSyn) {
       const __m512i sport = _mm512_add_epi64(
           _mm512_srli_epi64(_mm512_mul_epu32(f_lo, _mm512_set1_epi64(65536 - kFlowPortMin)), 32),
           _mm512_set1_epi64(kFlowPortMin));
-      const __m512i ip_checksum = Finish(_mm512_add_epi64(
-          _mm512_add_epi64(syn_ip_sum, _mm512_slli_epi64(ttl, 8)), target_sum));
+      const __m512i ip_checksum =
+          Finish(_mm512_add_epi64(_mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)), target_sum));
       const __m512i tcp_checksum = Finish(_mm512_add_epi64(
           _mm512_add_epi64(_mm512_add_epi64(tcp_sum, sport), _mm512_add_epi64(port, target_sum)),
           Split32(word)));
-      word1 =
-          _mm512_or_si512(_mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(syn_ip_word1)),
-                                          _mm512_slli_epi64(ttl, 24)),
-                          ip_checksum);
+      word1 = _mm512_or_si512(_mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
+                                              _mm512_slli_epi64(ttl, 24)),
+                              ip_checksum);
       word3 = _mm512_or_si512(
           _mm512_or_si512(_mm512_slli_epi64(sport, 48), _mm512_slli_epi64(port, 32)), word);
       const __m512i word5 = _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(tcp_word3)),
                                             _mm512_slli_epi64(tcp_checksum, 48));
       _mm512_store_si512(last_words, _mm512_shuffle_epi8(word5, to_wire));
-    }
-    if constexpr (kEchoes) {
+    } else {
       // IP ID = the word's low half; identifier, checksum from F; sequence = word >> 16; the
       // compensation word makes the message sum to 0xffff with the checksum fixed.
       const __m512i ip_id = _mm512_and_si512(word, low16);
       const __m512i icmp_id = _mm512_and_si512(_mm512_srli_epi64(f_lo, 32), low16);
       const __m512i icmp_checksum = _mm512_srli_epi64(f_lo, 48);
       const __m512i sequence = _mm512_srli_epi64(word, 16);
-      const __m512i ip_checksum = Finish(
-          _mm512_add_epi64(_mm512_add_epi64(echo_ip_sum, _mm512_slli_epi64(ttl, 8)),
-                           _mm512_add_epi64(target_sum, ip_id)));
-      const __m512i compensation = Finish(_mm512_add_epi64(
-          _mm512_add_epi64(_mm512_add_epi64(echo_sum, icmp_checksum),
-                           _mm512_add_epi64(icmp_id, sequence)),
-          _mm512_add_epi64(Split32(word), send_low)));
-      const __m512i echo1 = _mm512_or_si512(
-          _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(echo_ip_word1)),
-                          _mm512_slli_epi64(ip_id, 48)),
-          _mm512_or_si512(_mm512_slli_epi64(ttl, 24), ip_checksum));
-      const __m512i echo3 = _mm512_or_si512(
-          _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(echo_word1)),
-                          _mm512_slli_epi64(icmp_checksum, 32)),
-          _mm512_or_si512(_mm512_slli_epi64(icmp_id, 16), sequence));
-      const __m512i echo4 = _mm512_shuffle_epi8(
-          _mm512_or_si512(
-              _mm512_or_si512(_mm512_slli_epi64(word, 32), _mm512_slli_epi64(send_low, 16)),
-              compensation),
-          to_wire);
-      word1 = _mm512_mask_blend_epi64(echo, word1, echo1);
-      word3 = _mm512_mask_blend_epi64(echo, word3, echo3);
-      word4 = _mm512_mask_blend_epi64(echo, word4, echo4);
+      const __m512i ip_checksum =
+          Finish(_mm512_add_epi64(_mm512_add_epi64(ip_sum, _mm512_slli_epi64(ttl, 8)),
+                                  _mm512_add_epi64(target_sum, ip_id)));
+      const __m512i compensation =
+          Finish(_mm512_add_epi64(_mm512_add_epi64(_mm512_add_epi64(echo_sum, icmp_checksum),
+                                                   _mm512_add_epi64(icmp_id, sequence)),
+                                  _mm512_add_epi64(Split32(word), send_low)));
+      word1 = _mm512_or_si512(_mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word1)),
+                                              _mm512_slli_epi64(ip_id, 48)),
+                              _mm512_or_si512(_mm512_slli_epi64(ttl, 24), ip_checksum));
+      word3 = _mm512_or_si512(_mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(echo_word1)),
+                                              _mm512_slli_epi64(icmp_checksum, 32)),
+                              _mm512_or_si512(_mm512_slli_epi64(icmp_id, 16), sequence));
+      word4 = _mm512_or_si512(
+          _mm512_or_si512(_mm512_slli_epi64(word, 32), _mm512_slli_epi64(send_low, 16)),
+          compensation);
     }
+    const __m512i word2 =
+        _mm512_or_si512(_mm512_set1_epi64(static_cast<long long>(ip_word2)), target);
 
     // Bytes 4-35 of probe j, [word1 word2 word3 word4], from a 4 x 8 transpose: unpacking
     // pairs words of probes 2k and 2k + 1 in lane k; pair_low/high put probe 2k's 32
@@ -272,9 +241,9 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     const __m512i w1 = _mm512_shuffle_epi8(word1, to_wire);
     const __m512i w2 = _mm512_shuffle_epi8(word2, to_wire);
     const __m512i w3 = _mm512_shuffle_epi8(word3, to_wire);
+    const __m512i w4 = kSyn ? syn_wire_word4 : _mm512_shuffle_epi8(word4, to_wire);
     const __m512i even12 = _mm512_unpacklo_epi64(w1, w2), odd12 = _mm512_unpackhi_epi64(w1, w2);
-    const __m512i even34 = _mm512_unpacklo_epi64(w3, word4);
-    const __m512i odd34 = _mm512_unpackhi_epi64(w3, word4);
+    const __m512i even34 = _mm512_unpacklo_epi64(w3, w4), odd34 = _mm512_unpackhi_epi64(w3, w4);
     const __m512i probes[4] = {
         _mm512_permutex2var_epi64(even12, pair_low, even34),   // probes 0, 2
         _mm512_permutex2var_epi64(odd12, pair_low, odd34),     // probes 1, 3
@@ -283,20 +252,13 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     };
     for (size_t j = 0; j < 8; ++j) {
       uint8_t* out = outs[i + j];
-      // Branch-free by type in a mixed group: trace's types alternate at random.
-      const bool is_echo = kLanes == Lanes::kEcho || (kLanes == Lanes::kMixed && ((echo >> j) & 1));
-      const __mmask8 pick = static_cast<__mmask8>(-static_cast<int>(is_echo));
-      const __m512i frame = _mm512_mask_blend_epi64(pick, syn_frame.bytes, echo_frame.bytes);
-      const __mmask64 frame_mask = is_echo ? echo_frame.mask : syn_frame.mask;
-      _mm512_mask_storeu_epi8(out, frame_mask, frame);
-      if (lens != nullptr) lens[i + j] = is_echo ? echo_len : syn_len;
+      _mm512_mask_storeu_epi8(out, frame_bytes, frame_template);
       out += l2_len;
       const __m512i pair = probes[(j & 1) | ((j >> 2) << 1)];
       const __m256i bytes_4_35 =
           (j & 2) == 0 ? _mm512_castsi512_si256(pair) : _mm512_extracti64x4_epi64(pair, 1);
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4), bytes_4_35);
-      // An echo ends at byte 36; the SYN's last word past it lands in the frame's slack.
-      if constexpr (kSyns) std::memcpy(out + 36, &last_words[j], 8);
+      if constexpr (kSyn) std::memcpy(out + 36, &last_words[j], 8);
     }
   }
   return i;
@@ -313,18 +275,12 @@ bool Probe4KernelSupported() {
 
 size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
-  return BuildV4<Lanes::kSyn>(params, l2_header, l2_len, specs, n, send_us, outs, nullptr);
+  return BuildV4<ProbeType::kTcpSyn>(params, l2_header, l2_len, specs, n, send_us, outs);
 }
 
 size_t BuildEcho4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                   const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
-  return BuildV4<Lanes::kEcho>(params, l2_header, l2_len, specs, n, send_us, outs, nullptr);
-}
-
-size_t BuildMixed4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
-                   const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs,
-                   uint16_t* lens) {
-  return BuildV4<Lanes::kMixed>(params, l2_header, l2_len, specs, n, send_us, outs, lens);
+  return BuildV4<ProbeType::kIcmpEcho>(params, l2_header, l2_len, specs, n, send_us, outs);
 }
 
 }  // namespace cutpoint::probe

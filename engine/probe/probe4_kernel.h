@@ -52,14 +52,6 @@ size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, siz
 size_t BuildEcho4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                   const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs);
 
-// The longest run of whole groups of 8 IPv4 specs, SYNs and echoes in any mix, at the front
-// of specs[0..n): each lane is computed as both types and its words chosen by its own, the
-// frames stored branch-free (trace's types alternate at random); lens[i] gets each frame's
-// length (l2_len included). Echoes with IP ID 0 are left to the caller as in BuildEcho4.
-size_t BuildMixed4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
-                   const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs,
-                   uint16_t* lens);
-
 }  // namespace cutpoint::probe
 
 #endif  // CUTPOINT_ENGINE_PROBE_PROBE4_KERNEL_H_

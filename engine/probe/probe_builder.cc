@@ -306,9 +306,8 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
   std::fill(lens, lens + leading, syn_len);
   if (leading != 0) families |= 1;
   if (leading == n) return families;
-  // A mixed block (trace, locate: SYNs and echoes in random order): whole groups of IPv4
-  // probes through the mixed kernel, in place; what is left (a group with an IPv6 probe,
-  // the tail) gathered by type for the kernels, the rest built by the scalar path.
+  // A mixed block (trace, locate: SYNs and echoes): its IPv4 SYNs and echoes gathered by
+  // type for the kernels in whole groups, the rest built by the scalar path.
   // Raw storage, not ProbeSpec arrays: their default member initializers would write
   // every slot of all three (6 KiB) per block. memcpy creates the specs (an aggregate,
   // trivially copyable: an implicit-lifetime type).
@@ -345,18 +344,9 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
   };
   static_assert(std::is_trivially_copyable_v<ProbeSpec> && std::is_aggregate_v<ProbeSpec>);
   Gathered syns, echoes, others;
-  const size_t mixed = BuildMixed4(kernel_params_, v4_header, l2_len, specs + leading,
-                                   n - leading, send_us, outs + leading, lens + leading);
-  if (mixed != 0) families |= 1;
-  for (size_t i = leading; i < leading + mixed; ++i) {
-    // An echo with IP ID 0 (a word with a zero low half, 1 in 65536; a SYN's is never 0):
-    // built again by the scalar path, which claims an earlier tick.
-    const uint8_t* ip = outs[i] + l2_len;
-    if (ip[4] == 0 && ip[5] == 0) others.Add(specs[i], outs[i], i);
-  }
   // Branch-free: trace's types alternate at random, so each spec is written to all three
   // lists and counted in one (a mispredicted branch costs more than two copies).
-  for (size_t i = leading + mixed; i < n; ++i) {
+  for (size_t i = leading; i < n; ++i) {
     const bool v4 = specs[i].target.is_v4();
     const bool syn = v4 && specs[i].type == ProbeType::kTcpSyn;
     syns.Put(specs[i], outs[i], i);
