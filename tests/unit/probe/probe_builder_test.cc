@@ -258,7 +258,8 @@ TEST_F(ProbeBuilderTest, KernelsAreByteIdenticalToBuild) {
       // gathered for the kernel).
       const bool echo = (round % 4 == 0 && draw % 13 == 0) || (round % 3 == 1 && draw % 2 == 0);
       spec.type = echo ? ProbeType::kIcmpEcho : ProbeType::kTcpSyn;
-      spec.port = spec.type == ProbeType::kTcpSyn ? static_cast<uint16_t>(draw >> 16) : 0;
+      // An echo's port is ignored (its flow has port 0): random here too.
+      spec.port = static_cast<uint16_t>(draw >> 16);
       spec.ttl = static_cast<uint8_t>(1 + (draw >> 32) % 255);
       spec.attempt = static_cast<uint8_t>((draw >> 40) % kMaxAttempts);
       spec.target = round % 5 == 0 && draw % 17 == 0
