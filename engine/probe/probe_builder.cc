@@ -296,6 +296,9 @@ void ProbeBuilder::FrameScalar(const ProbeSpec* specs, size_t n, int64_t send_us
 unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send_us,
                                   const wire::EthernetFraming* framing, uint8_t* const* outs,
                                   uint16_t* lens) const {
+  // The kernels store each frame as 64 bytes: the Ethernet header and the longest IPv4
+  // probe must fit.
+  static_assert(wire::kEthernetHeaderLen <= kMaxProbe4L2Len);
   const size_t l2_len = framing != nullptr ? wire::kEthernetHeaderLen : 0;
   const uint8_t* v4_header = framing != nullptr ? framing->header(0).data() : nullptr;
   const auto syn_len = static_cast<uint16_t>(l2_len + kTcpSynProbeLen);

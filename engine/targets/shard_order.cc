@@ -111,7 +111,7 @@ void ShardOrder::Fill(uint64_t position, size_t n, probe::ProbeSpec* out) const 
     for (size_t i = 0; i < count; ++i) {
       target_index[i] = first_target_ + probes_per_target_.DivMod(within[i], &within[i]);
     }
-    if (dealt_) target_order_.Apply(target_index, count, target_index);
+    target_order_.Apply(target_index, count, target_index);
     plan_->FillSpecs(target_index, within, count, out + done);
   }
 }
