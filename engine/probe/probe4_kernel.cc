@@ -4,6 +4,7 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 
@@ -27,8 +28,8 @@ uint64_t LoadBe64(const uint8_t* p) {
 }
 
 // CPUID directly (clang 14's __builtin_cpu_supports does not know "vaes"): leaf 7 EBX bits
-// 16 (avx512f), 17 (dq), 30 (bw), 31 (vl), ECX bit 9 (vaes); the OS must save the opmask
-// and ZMM state (XCR0 bits 1, 2, 5, 6, 7).
+// 16 (avx512f), 17 (dq), 30 (bw), 31 (vl), ECX bits 6 (vbmi2), 9 (vaes); the OS must save
+// the opmask and ZMM state (XCR0 bits 1, 2, 5, 6, 7). Every CPU with VAES has VBMI2.
 bool DetectKernel() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & (1u << 27)) == 0) return false;
@@ -37,7 +38,8 @@ bool DetectKernel() {
   if ((xcr0_low & 0xe6) != 0xe6) return false;
   if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
   const unsigned avx512 = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
-  return (ebx & avx512) == avx512 && (ecx & (1u << 9)) != 0;
+  const unsigned vbmi2_vaes = (1u << 6) | (1u << 9);
+  return (ebx & avx512) == avx512 && (ecx & vbmi2_vaes) == vbmi2_vaes;
 }
 
 // GCC 12's _mm512_undefined_epi32 (behind broadcasts and shuffles) initializes a variable
@@ -46,7 +48,44 @@ bool DetectKernel() {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
-#define CUTPOINT_V4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,vaes")))
+#define CUTPOINT_V4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi2,vaes")))
+
+// Eight specs' 64-bit words 0, 1, 2 (the target's halves, then type/port/TTL/attempt) from
+// four vectors of two specs each: `low` and `high` per lane, and `misc`.
+struct SpecWords {
+  __m512i low, high, misc;
+};
+CUTPOINT_V4 inline SpecWords SpecWordsOf(__m512i z0, __m512i z1, __m512i z2, __m512i z3) {
+  // Four specs' words 0, 2 (their targets' low halves, their type/port/TTL/attempt).
+  const __m512i gather_words = _mm512_set_epi64(14, 10, 6, 2, 12, 8, 4, 0);
+  // Their words 1 (the targets' high halves).
+  const __m512i gather_high = _mm512_set_epi64(13, 9, 5, 1, 13, 9, 5, 1);
+  const __m512i a = _mm512_permutex2var_epi64(z0, gather_words, z1);
+  const __m512i b = _mm512_permutex2var_epi64(z2, gather_words, z3);
+  return {_mm512_shuffle_i64x2(a, b, 0x44),
+          _mm512_shuffle_i64x2(_mm512_permutex2var_epi64(z0, gather_high, z1),
+                               _mm512_permutex2var_epi64(z2, gather_high, z3), 0x44),
+          _mm512_shuffle_i64x2(a, b, 0xee)};
+}
+
+// The lanes holding IPv4 targets (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff).
+CUTPOINT_V4 inline __mmask8 Ipv4Lanes(const SpecWords& words) {
+  return _mm512_cmpeq_epi64_mask(words.high, _mm512_setzero_si512()) &
+         _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(words.low, 32), _mm512_set1_epi64(0xffff));
+}
+
+// The lanes of type `type`.
+CUTPOINT_V4 inline __mmask8 TypeLanes(const SpecWords& words, ProbeType type) {
+  return _mm512_cmpeq_epi64_mask(_mm512_and_si512(words.misc, _mm512_set1_epi64(0xff)),
+                                 _mm512_set1_epi64(static_cast<int>(type)));
+}
+
+// Two specs as one vector, as a 64-byte load of adjacent specs reads them.
+CUTPOINT_V4 inline __m512i LoadSpecPair(const ProbeSpec* specs, uint8_t first, uint8_t second) {
+  return _mm512_inserti64x4(
+      _mm512_castsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(specs + first))),
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(specs + second)), 1);
+}
 
 CUTPOINT_V4 inline __m512i Encrypt4(__m512i block, const __m512i* keys) {
   block = _mm512_xor_si512(block, keys[0]);
@@ -69,11 +108,22 @@ CUTPOINT_V4 inline __m512i Split32(__m512i value) {
                           _mm512_and_si512(value, _mm512_set1_epi64(0xffff)));
 }
 
-template <ProbeType kType>
+// kIndexed: the probes of specs[index[k]] into outs[index[k]] for k < n, n of any size
+// (the last group computed whole, stored only for its probes); else the leading whole
+// groups of specs[0..n) of kType, into outs[0..), their count returned.
+template <ProbeType kType, bool kIndexed>
 CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header, size_t l2_len,
-                           const ProbeSpec* specs, size_t n, int64_t send_us,
-                           uint8_t* const* outs) {
+                           const ProbeSpec* specs, const uint8_t* index, size_t n,
+                           int64_t send_us, uint8_t* const* outs) {
   constexpr bool kSyn = kType == ProbeType::kTcpSyn;
+  // A mixed block's first group rarely qualifies: refused before the setup below.
+  if constexpr (!kIndexed) {
+    if (n < 8) return 0;
+    const __m512i* in = reinterpret_cast<const __m512i*>(specs);
+    const SpecWords words = SpecWordsOf(_mm512_loadu_si512(in), _mm512_loadu_si512(in + 1),
+                                        _mm512_loadu_si512(in + 2), _mm512_loadu_si512(in + 3));
+    if ((Ipv4Lanes(words) & TypeLanes(words, kType)) != 0xff) return 0;
+  }
   constexpr size_t kLen = kSyn ? kTcpSynProbeLen : kIcmpEchoProbeLen;
   __m512i flow_keys[11], mac_keys[11];
   for (int r = 0; r < 11; ++r) {
@@ -99,11 +149,16 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
   // Echo bytes 20-27: type, code (the template's), checksum, identifier, sequence.
   const uint64_t echo_word1 = kSyn ? 0 : LoadBe64(t + 20) & 0xffff000000000000ull;
   // The frame's constant bytes, stored whole (masked) before the per-probe words.
-  alignas(64) uint8_t frame[64] = {};
-  if (l2_len != 0) std::memcpy(frame, l2_header, l2_len);
-  std::memcpy(frame + l2_len, t, kLen);
-  const __m512i frame_template = _mm512_load_si512(frame);
+  // Two masked loads, not byte stores read back as a vector (a failed store forwarding
+  // stalled every call): the header's bytes, then the template's shifted up by l2_len.
+  const __mmask64 header_bytes = (__mmask64{1} << l2_len) - 1;
   const __mmask64 frame_bytes = (__mmask64{1} << (l2_len + kLen)) - 1;
+  const __m512i probe_bytes = _mm512_maskz_loadu_epi8(
+      frame_bytes & ~header_bytes,
+      reinterpret_cast<const uint8_t*>(reinterpret_cast<uintptr_t>(t) - l2_len));
+  const __m512i frame_template =
+      l2_len != 0 ? _mm512_or_si512(_mm512_maskz_loadu_epi8(header_bytes, l2_header), probe_bytes)
+                  : probe_bytes;
 
   const __m512i mask32 = _mm512_set1_epi64(0xffffffff);
   const __m512i low16 = _mm512_set1_epi64(0xffff);
@@ -118,12 +173,8 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
   // Per 128-bit lane: bytes reversed within each 64-bit word (big-endian values to bytes).
   const __m512i to_wire =
       _mm512_broadcast_i32x4(_mm_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8));
-  // Four specs' 64-bit words 0, 2 (their targets' low halves, their type/port/TTL/attempt).
-  const __m512i gather_words = _mm512_set_epi64(14, 10, 6, 2, 12, 8, 4, 0);
   const __m512i even = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
   const __m512i odd = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
-  // Their words 1 (the targets' high halves).
-  const __m512i gather_high = _mm512_set_epi64(13, 9, 5, 1, 13, 9, 5, 1);
   // SYN bytes 28-35 (TCP 8-15: ack, offset, flags, window) as they go on the wire:
   // constant, but stored with the three words before them as one 32-byte store per probe.
   uint64_t tcp_word2 = 0;
@@ -135,22 +186,20 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
   alignas(64) uint64_t last_words[8];
 
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m512i* in = reinterpret_cast<const __m512i*>(specs + i);
-    const __m512i z0 = _mm512_loadu_si512(in), z1 = _mm512_loadu_si512(in + 1);
-    const __m512i z2 = _mm512_loadu_si512(in + 2), z3 = _mm512_loadu_si512(in + 3);
-    const __m512i a = _mm512_permutex2var_epi64(z0, gather_words, z1);
-    const __m512i b = _mm512_permutex2var_epi64(z2, gather_words, z3);
-    const __m512i low = _mm512_shuffle_i64x2(a, b, 0x44);
-    const __m512i misc = _mm512_shuffle_i64x2(a, b, 0xee);
-    const __m512i high = _mm512_shuffle_i64x2(_mm512_permutex2var_epi64(z0, gather_high, z1),
-                                              _mm512_permutex2var_epi64(z2, gather_high, z3), 0x44);
-    // IPv4 (::ffff:a.b.c.d: high half 0, bits 32-63 0xffff) and of kType, all 8.
-    const __mmask8 ours = _mm512_cmpeq_epi64_mask(high, _mm512_setzero_si512()) &
-                          _mm512_cmpeq_epi64_mask(_mm512_srli_epi64(low, 32), low16) &
-                          _mm512_cmpeq_epi64_mask(_mm512_and_si512(misc, _mm512_set1_epi64(0xff)),
-                                                  _mm512_set1_epi64(static_cast<int>(kType)));
-    if (ours != 0xff) break;
+  for (; kIndexed ? i < n : i + 8 <= n; i += 8) {
+    SpecWords words;
+    if constexpr (kIndexed) {
+      const uint8_t* at = index + i;
+      words = SpecWordsOf(LoadSpecPair(specs, at[0], at[1]), LoadSpecPair(specs, at[2], at[3]),
+                          LoadSpecPair(specs, at[4], at[5]), LoadSpecPair(specs, at[6], at[7]));
+    } else {
+      const __m512i* in = reinterpret_cast<const __m512i*>(specs + i);
+      words = SpecWordsOf(_mm512_loadu_si512(in), _mm512_loadu_si512(in + 1),
+                          _mm512_loadu_si512(in + 2), _mm512_loadu_si512(in + 3));
+      // IPv4 and of kType, all 8 (the caller's lists are).
+      if ((Ipv4Lanes(words) & TypeLanes(words, kType)) != 0xff) break;
+    }
+    const __m512i low = words.low, misc = words.misc;
     const __m512i target = _mm512_and_si512(low, mask32);
     const __m512i port =
         kSyn ? _mm512_and_si512(_mm512_srli_epi64(misc, 16), low16) : _mm512_setzero_si512();
@@ -250,8 +299,9 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
         _mm512_permutex2var_epi64(even12, pair_high, even34),  // probes 4, 6
         _mm512_permutex2var_epi64(odd12, pair_high, odd34),    // probes 5, 7
     };
-    for (size_t j = 0; j < 8; ++j) {
-      uint8_t* out = outs[i + j];
+    const size_t lanes = kIndexed ? std::min<size_t>(8, n - i) : 8;
+    for (size_t j = 0; j < lanes; ++j) {
+      uint8_t* out = kIndexed ? outs[index[i + j]] : outs[i + j];
       _mm512_mask_storeu_epi8(out, frame_bytes, frame_template);
       out += l2_len;
       const __m512i pair = probes[(j & 1) | ((j >> 2) << 1)];
@@ -264,7 +314,34 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
   return i;
 }
 
-#pragma GCC diagnostic pop
+// Qwords [at, at + 8) of the first `qwords` at `words`, those past it zero.
+CUTPOINT_V4 inline __m512i LoadQwords(const int64_t* words, size_t qwords, size_t at) {
+  const size_t valid = qwords > at ? std::min<size_t>(8, qwords - at) : 0;
+  return _mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << valid) - 1), words + at);
+}
+
+CUTPOINT_V4 void Classify(const ProbeSpec* specs, size_t n, Probe4Classes& classes) {
+  const __m512i iota = _mm512_set_epi8(
+      63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41,
+      40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18,
+      17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  const int64_t* words = reinterpret_cast<const int64_t*>(specs);
+  for (size_t i = 0; i < n; i += 8) {
+    // Four qwords a spec: the lanes past n read as zero, which is no IPv4 address.
+    const size_t qwords = std::min<size_t>(32, 4 * (n - i));
+    const int64_t* group = words + 4 * i;
+    const SpecWords spec_words =
+        SpecWordsOf(LoadQwords(group, qwords, 0), LoadQwords(group, qwords, 8),
+                    LoadQwords(group, qwords, 16), LoadQwords(group, qwords, 24));
+    const __mmask8 v4 = Ipv4Lanes(spec_words);
+    classes.syns |= uint64_t{static_cast<uint8_t>(v4 & TypeLanes(spec_words, ProbeType::kTcpSyn))}
+                    << i;
+    classes.echoes |=
+        uint64_t{static_cast<uint8_t>(v4 & TypeLanes(spec_words, ProbeType::kIcmpEcho))} << i;
+  }
+  _mm512_storeu_si512(classes.syn_index, _mm512_maskz_compress_epi8(classes.syns, iota));
+  _mm512_storeu_si512(classes.echo_index, _mm512_maskz_compress_epi8(classes.echoes, iota));
+}
 
 }  // namespace
 
@@ -275,12 +352,34 @@ bool Probe4KernelSupported() {
 
 size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
-  return BuildV4<ProbeType::kTcpSyn>(params, l2_header, l2_len, specs, n, send_us, outs);
+  return BuildV4<ProbeType::kTcpSyn, false>(params, l2_header, l2_len, specs, nullptr, n, send_us,
+                                            outs);
 }
 
 size_t BuildEcho4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                   const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
-  return BuildV4<ProbeType::kIcmpEcho>(params, l2_header, l2_len, specs, n, send_us, outs);
+  return BuildV4<ProbeType::kIcmpEcho, false>(params, l2_header, l2_len, specs, nullptr, n,
+                                              send_us, outs);
 }
+
+void BuildSyn4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                 const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
+                 uint8_t* const* outs) {
+  BuildV4<ProbeType::kTcpSyn, true>(params, l2_header, l2_len, specs, index, n, send_us, outs);
+}
+
+void BuildEcho4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                  const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
+                  uint8_t* const* outs) {
+  BuildV4<ProbeType::kIcmpEcho, true>(params, l2_header, l2_len, specs, index, n, send_us, outs);
+}
+
+Probe4Classes ClassifyProbe4(const ProbeSpec* specs, size_t n) {
+  Probe4Classes classes;
+  Classify(specs, n, classes);
+  return classes;
+}
+
+#pragma GCC diagnostic pop
 
 }  // namespace cutpoint::probe

@@ -35,7 +35,7 @@ inline constexpr size_t kProbe4Lanes = 8;
 // The longest link-layer header the kernels put in front (a frame is stored as 64 bytes).
 inline constexpr size_t kMaxProbe4L2Len = 64 - kTcpSynProbeLen;
 
-// Whether this CPU and OS run the kernels.
+// Whether this CPU and OS run the kernels (and ClassifyProbe4).
 bool Probe4KernelSupported();
 
 // The longest run of whole groups of 8 IPv4 TCP SYN specs at the front of specs[0..n):
@@ -51,6 +51,29 @@ size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, siz
 // which claims an earlier tick.
 size_t BuildEcho4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                   const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs);
+
+// A mixed block's IPv4 SYNs and echoes, listed for the indexed kernels below.
+struct Probe4Classes {
+  uint64_t syns = 0;  // bit i: specs[i] is an IPv4 TCP SYN
+  uint64_t echoes = 0;  // bit i: an IPv4 ICMP echo
+  // The set bits' positions, ascending, then zeros (a kernel computing a whole last group
+  // reads up to 8 entries past its probes: spec 0 is as good as any).
+  alignas(64) uint8_t syn_index[64];
+  alignas(64) uint8_t echo_index[64];
+};
+// specs[0..n), n <= 64, classified.
+Probe4Classes ClassifyProbe4(const ProbeSpec* specs, size_t n);
+
+// The probes of specs[index[k]] for k < n, of the kernel's type (the caller classified
+// them), into outs[index[k]] + l2_len behind the header as above. n need not be a multiple
+// of 8: the last group is computed whole and stored only for its probes, so index must
+// hold valid spec positions up to n rounded up to 8.
+void BuildSyn4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                 const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
+                 uint8_t* const* outs);
+void BuildEcho4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                  const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
+                  uint8_t* const* outs);
 
 }  // namespace cutpoint::probe
 

@@ -309,83 +309,63 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
   std::fill(lens, lens + leading, syn_len);
   if (leading != 0) families |= 1;
   if (leading == n) return families;
-  // A mixed block (trace, locate: SYNs and echoes): its IPv4 SYNs and echoes gathered by
-  // type for the kernels in whole groups, the rest built by the scalar path.
-  // Raw storage, not ProbeSpec arrays: their default member initializers would write
-  // every slot of all three (6 KiB) per block. memcpy creates the specs (an aggregate,
-  // trivially copyable: an implicit-lifetime type).
-  struct Gathered {
-    alignas(64) unsigned char storage[kBlock * sizeof(ProbeSpec)];
-    uint8_t* outs[kBlock];
-    uint8_t at[kBlock];  // index in the block
-    size_t count = 0;
-    const ProbeSpec* specs() const { return reinterpret_cast<const ProbeSpec*>(storage); }
-    // Writes the next slot without counting it.
-    void Put(const ProbeSpec& spec, uint8_t* out, size_t index) {
-      std::memcpy(storage + count * sizeof(ProbeSpec), &spec, sizeof(ProbeSpec));
-      outs[count] = out;
-      at[count] = static_cast<uint8_t>(index);
-    }
-    void Add(const ProbeSpec& spec, uint8_t* out, size_t index) {
-      Put(spec, out, index);
-      ++count;
-    }
-    // The lanes a kernel runs: count in whole groups, the last partial one filled up with
-    // copies of the last spec (frames in `scratch`, slots past count) when it holds at
-    // least kMinPadded probes, else left out.
-    size_t PadGroup(uint8_t (*scratch)[64]) {
-      const size_t whole = count - count % kProbe4Lanes;
-      if (count - whole < kMinPadded) return whole;
-      const size_t lanes = whole + kProbe4Lanes;
-      for (size_t k = count; k < lanes; ++k) {
-        std::memcpy(storage + k * sizeof(ProbeSpec), storage + (count - 1) * sizeof(ProbeSpec),
-                    sizeof(ProbeSpec));
-        outs[k] = scratch[k - count];
-      }
-      return lanes;
-    }
+  // A mixed block (trace, locate: SYNs and echoes): its IPv4 SYNs and echoes listed by type
+  // for the indexed kernels, which read each spec and write each frame where it is; a
+  // type's tail too short for a padded group, and other families, go the scalar path.
+  specs += leading;
+  outs += leading;
+  lens += leading;
+  n -= leading;
+  const Probe4Classes classes = ClassifyProbe4(specs, n);
+  const auto kernel_count = [](uint64_t members) -> size_t {
+    const auto count = static_cast<size_t>(std::popcount(members));
+    const size_t partial = count % kProbe4Lanes;
+    return partial >= kMinPadded ? count : count - partial;
   };
-  static_assert(std::is_trivially_copyable_v<ProbeSpec> && std::is_aggregate_v<ProbeSpec>);
-  Gathered syns, echoes, others;
-  // Branch-free: trace's types alternate at random, so each spec is written to all three
-  // lists and counted in one (a mispredicted branch costs more than two copies).
-  for (size_t i = leading; i < n; ++i) {
-    const bool v4 = specs[i].target.is_v4();
-    const bool syn = v4 && specs[i].type == ProbeType::kTcpSyn;
-    syns.Put(specs[i], outs[i], i);
-    echoes.Put(specs[i], outs[i], i);
-    others.Put(specs[i], outs[i], i);
-    syns.count += syn;
-    echoes.count += v4 && !syn;
-    others.count += !v4;
+  const size_t syn_count = kernel_count(classes.syns);
+  const size_t echo_count = kernel_count(classes.echoes);
+  if (syn_count != 0) {
+    BuildSyn4At(kernel_params_, v4_header, l2_len, specs, classes.syn_index, syn_count, send_us,
+                outs);
+    families |= 1;
   }
-  // A partial group of at least kMinPadded probes is filled up with copies of its last
-  // spec, built into scratch frames: cheaper than the scalar path for its probes.
-  alignas(64) uint8_t scratch[kProbe4Lanes][64];
-  const size_t syn_lanes = syns.PadGroup(scratch);
-  BuildSyn4(kernel_params_, v4_header, l2_len, syns.specs(), syn_lanes, send_us, syns.outs);
-  const size_t syn_groups = std::min(syn_lanes, syns.count);
-  for (size_t k = 0; k < syn_groups; ++k) lens[syns.at[k]] = syn_len;
-  const size_t echo_lanes = echoes.PadGroup(scratch);
-  BuildEcho4(kernel_params_, v4_header, l2_len, echoes.specs(), echo_lanes, send_us, echoes.outs);
-  const size_t echo_groups = std::min(echo_lanes, echoes.count);
-  for (size_t k = 0; k < echo_groups; ++k) {
-    lens[echoes.at[k]] = echo_len;
+  if (echo_count != 0) {
+    BuildEcho4At(kernel_params_, v4_header, l2_len, specs, classes.echo_index, echo_count,
+                 send_us, outs);
+    families |= 1;
+  }
+  uint64_t scalar = (classes.syns | classes.echoes) ^ (n == kBlock ? ~uint64_t{0} : (uint64_t{1} << n) - 1);
+  const size_t syns = static_cast<size_t>(std::popcount(classes.syns));
+  for (size_t k = 0; k < syn_count; ++k) lens[classes.syn_index[k]] = syn_len;
+  for (size_t k = syn_count; k < syns; ++k) scalar |= uint64_t{1} << classes.syn_index[k];
+  const size_t echoes = static_cast<size_t>(std::popcount(classes.echoes));
+  for (size_t k = 0; k < echo_count; ++k) {
+    const size_t at = classes.echo_index[k];
+    lens[at] = echo_len;
     // IP ID 0 (a word with a zero low half, 1 in 65536): built again by the scalar path,
     // which claims an earlier tick.
-    const uint8_t* ip = echoes.outs[k] + l2_len;
-    if (ip[4] == 0 && ip[5] == 0) others.Add(echoes.specs()[k], echoes.outs[k], echoes.at[k]);
+    const uint8_t* ip = outs[at] + l2_len;
+    if (ip[4] == 0 && ip[5] == 0) scalar |= uint64_t{1} << at;
   }
-  if (syn_groups + echo_groups != 0) families |= 1;
-  for (size_t k = syn_groups; k < syns.count; ++k) {  // too few for a group
-    others.Add(syns.specs()[k], syns.outs[k], syns.at[k]);
+  for (size_t k = echo_count; k < echoes; ++k) scalar |= uint64_t{1} << classes.echo_index[k];
+  if (scalar == 0) return families;
+  // Raw storage, not a ProbeSpec array: its default member initializers would write every
+  // slot per block. memcpy creates the specs (an aggregate, trivially copyable: an
+  // implicit-lifetime type).
+  static_assert(std::is_trivially_copyable_v<ProbeSpec> && std::is_aggregate_v<ProbeSpec>);
+  alignas(64) unsigned char storage[kBlock * sizeof(ProbeSpec)];
+  uint8_t* scalar_outs[kBlock];
+  uint8_t at[kBlock];
+  size_t count = 0;
+  for (uint64_t left = scalar; left != 0; left &= left - 1, ++count) {
+    at[count] = static_cast<uint8_t>(std::countr_zero(left));
+    std::memcpy(storage + count * sizeof(ProbeSpec), &specs[at[count]], sizeof(ProbeSpec));
+    scalar_outs[count] = outs[at[count]];
   }
-  for (size_t k = echo_groups; k < echoes.count; ++k) {
-    others.Add(echoes.specs()[k], echoes.outs[k], echoes.at[k]);
-  }
-  uint16_t other_lens[kBlock];
-  FrameScalar(others.specs(), others.count, send_us, framing, others.outs, other_lens, &families);
-  for (size_t k = 0; k < others.count; ++k) lens[others.at[k]] = other_lens[k];
+  uint16_t scalar_lens[kBlock];
+  FrameScalar(reinterpret_cast<const ProbeSpec*>(storage), count, send_us, framing, scalar_outs,
+              scalar_lens, &families);
+  for (size_t k = 0; k < count; ++k) lens[at[k]] = scalar_lens[k];
   return families;
 }
 

@@ -105,7 +105,7 @@ class ProbeBuilder {
   // groups, the rest scalar.
   static constexpr size_t kBlock = 64;  // a multiple of kProbe4Lanes
   // The fewest probes of a partial group that the kernels build, padded (BuildBlock).
-  static constexpr size_t kMinPadded = 3;
+  static constexpr size_t kMinPadded = 1;
   unsigned BuildBlock(const ProbeSpec* specs, size_t n, int64_t send_us,
                       const wire::EthernetFraming* framing, uint8_t* const* outs,
                       uint16_t* lens) const;

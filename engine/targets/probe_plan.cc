@@ -95,6 +95,7 @@ void ProbePlan::FillLocal(uint64_t first_target, const uint64_t* local, size_t n
                               by_attempts_.divisor(),
                               by_ttls_.divisor(),
                               kinds_.data(),
+                              kinds_.size(),
                               ttl_min_};
     done = FillScanSpecs(shape, first_target, local, n, out);
   }

@@ -61,6 +61,14 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
   const Divisor by_attempts = MakeDivisor(shape.attempts);
   const Divisor by_ttls = MakeDivisor(shape.ttl_count);
   const bool kinds_only = shape.attempts == 1 && shape.ttl_count == 1;
+  const bool one_attempt = shape.attempts == 1;
+  // Up to 8 kinds (trace's two, a scan of a few ports) are looked up in a register.
+  const bool few_kinds = shape.kind_count <= 8;
+  const int* kinds = reinterpret_cast<const int*>(shape.kinds);
+  const __m512i kind_table =
+      few_kinds ? _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(
+                      static_cast<__mmask8>((1u << shape.kind_count) - 1), kinds))
+                : _mm512_setzero_si512();
   const __m512i base = _mm512_set1_epi64(static_cast<long long>(shape.first_low + first_target));
   const __m512i ttl_min = _mm512_set1_epi64(shape.ttl_min);
   const __m512i kind_bits = _mm512_set1_epi64(0xffff00ff);  // type and port of a kind's word
@@ -68,7 +76,6 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
   // Specs 2k and 2k + 2 side by side (see the transpose below).
   const __m512i pair_low = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
   const __m512i pair_high = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
-  const int* kinds = reinterpret_cast<const int*>(shape.kinds);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     __m512i within;
@@ -76,11 +83,14 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
     // SpecAt's digits, least significant first: attempt, TTL, kind.
     __m512i kind_index = within, ttl = ttl_min, attempt = zero;
     if (!kinds_only) {
-      kind_index = DivMod(DivMod(within, by_attempts, &attempt), by_ttls, &ttl);
+      kind_index = DivMod(one_attempt ? within : DivMod(within, by_attempts, &attempt), by_ttls,
+                          &ttl);
       ttl = _mm512_add_epi64(ttl, ttl_min);
     }
     const __m512i low = _mm512_add_epi64(base, q);
-    const __m512i kind = _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(kind_index, kinds, 4));
+    const __m512i kind =
+        few_kinds ? _mm512_permutexvar_epi64(kind_index, kind_table)
+                  : _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(kind_index, kinds, 4));
     const __m512i misc = _mm512_or_si512(
         _mm512_and_si512(kind, kind_bits),
         _mm512_or_si512(_mm512_slli_epi64(ttl, 32), _mm512_slli_epi64(attempt, 40)));

@@ -2,7 +2,8 @@
 // The probe specs of a plan over one IPv4 range (a scan's or a trace's usual shape: any
 // probe kinds, TTLs and attempts), eight at a time in AVX-512 registers: the divisions of
 // the local probe index into target, kind, TTL and attempt (in double precision, each
-// corrected to exact), the kind looked up by a gather, and eight 32-byte specs written by
+// corrected to exact), the kind looked up by a permute (up to 8 kinds) or a gather, and
+// eight 32-byte specs written by
 // a transpose. What ProbePlan::FillLocal runs for such plans where the CPU has
 // avx512f/dq/vl; the build's baseline ISA does not change.
 #ifndef CUTPOINT_ENGINE_TARGETS_SCAN_SPEC_FILL_H_
@@ -23,6 +24,7 @@ struct ScanSpecShape {
   uint64_t attempts;    // >= 1
   uint64_t ttl_count;   // >= 1
   const ProbeKind* kinds;
+  uint64_t kind_count;  // >= 1
   uint8_t ttl_min;
 };
 

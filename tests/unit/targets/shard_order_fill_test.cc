@@ -278,6 +278,10 @@ TEST(ProbePlanFillTest, FillLocalEqualsSpecAtAtEveryScale) {
                           {"0.0.0.0/0", 1000, 64, 64, 1},
                           {"0.0.0.0/0", 7, 64, 64, 1},
                           {"10.0.0.0/15", 2, 1, 32, 3},  // trace's shape: TTLs and attempts
+                          {"10.0.0.0/15", 2, 1, 32, 1},  // trace's default: one attempt
+                          // The kinds in a register up to 8, by a gather past it.
+                          {"10.0.0.0/15", 8, 1, 4, 1},
+                          {"10.0.0.0/15", 9, 1, 4, 2},
                           {"198.19.0.0/24", 1, 5, 9, 2},
                           {"0.0.0.0/0", 3, 1, 255, 4}}) {
     const ProbePlan plan = MakePlan({range}, kinds, ttl_min, ttl_max, attempts);
