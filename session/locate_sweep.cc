@@ -5,13 +5,16 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "engine/base/fast_divisor.h"
 #include "engine/base/status_macros.h"
 #include "engine/locate/screen.h"
 #include "engine/targets/probe_plan.h"
+#include "engine/targets/scan_spec_fill.h"
 #include "engine/targets/target_set.h"
 #include "session/offline_capture.h"
 #include "session/probe_source.h"
@@ -31,7 +34,33 @@ class RoundSource final : public ProbeSource {
         ttl_lo_(ttl_lo),
         ttl_count_(ttl_hi - ttl_lo + 1),
         attempt_lo_(attempt_lo),
-        attempt_count_(attempt_count) {}
+        attempt_count_(attempt_count),
+        by_attempts_(static_cast<uint64_t>(attempt_count)),
+        by_ttls_(static_cast<uint64_t>(ttl_count_)),
+        by_kinds_(kinds.size()) {
+    const targets::IpRange* single = targets.SingleRange();
+    if (single == nullptr) return;
+    single_first_ = single->first.value();
+    // An IPv4 range's rounds go through the spec kernel, its targets by their offsets.
+    const uint64_t per_target = kinds.size() * static_cast<uint64_t>(ttl_count_) *
+                                static_cast<uint64_t>(attempt_count);
+    if (!single->first.is_v4() || !targets::ScanSpecFillSupported() ||
+        per_target > targets::kMaxWithinWords ||
+        target_indices_.size() > (uint64_t{1} << 52) / per_target) {
+      return;
+    }
+    within_words_ = targets::MakeWithinWords(kinds, static_cast<uint8_t>(ttl_lo), ttl_count_,
+                                             static_cast<uint8_t>(attempt_lo), attempt_count);
+    kernel_shape_ = targets::ScanSpecShape{single->first.low(),
+                                           per_target,
+                                           static_cast<uint64_t>(attempt_count),
+                                           static_cast<uint64_t>(ttl_count_),
+                                           kinds.data(),
+                                           kinds.size(),
+                                           within_words_.data(),
+                                           static_cast<uint8_t>(ttl_lo),
+                                           target_indices_.data()};
+  }
   uint64_t size() const override {
     return target_indices_.size() * kinds_.size() * static_cast<uint64_t>(ttl_count_) *
            static_cast<uint64_t>(attempt_count_);
@@ -48,6 +77,27 @@ class RoundSource final : public ProbeSource {
     spec.target = targets_.At(target_indices_[index / kinds_.size()]);
     return spec;
   }
+  // At() for a batch (a round is walked permuted): the divisions by multiply and shift,
+  // and a single-range target set's addresses by addition, not a search.
+  void FillAt(const uint64_t* indices, size_t n, probe::ProbeSpec* out) const override {
+    const size_t done =
+        kernel_shape_.has_value() ? targets::FillScanSpecs(*kernel_shape_, 0, indices, n, out) : 0;
+    for (size_t i = done; i < n; ++i) {
+      probe::ProbeSpec& spec = out[i];
+      uint64_t rest = 0;
+      uint64_t index = by_attempts_.DivMod(indices[i], &rest);
+      spec.attempt = static_cast<uint8_t>(attempt_lo_ + static_cast<int>(rest));
+      index = by_ttls_.DivMod(index, &rest);
+      spec.ttl = static_cast<uint8_t>(ttl_lo_ + static_cast<int>(rest));
+      index = by_kinds_.DivMod(index, &rest);
+      const targets::ProbeKind& kind = kinds_[rest];
+      spec.type = kind.type;
+      spec.port = kind.port;
+      const uint64_t target = target_indices_[index];
+      spec.target = single_first_.has_value() ? wire::IpAddress::FromValue(*single_first_ + target)
+                                              : targets_.At(target);
+    }
+  }
 
  private:
   const targets::TargetSet& targets_;
@@ -57,6 +107,12 @@ class RoundSource final : public ProbeSource {
   int ttl_count_;
   int attempt_lo_;
   int attempt_count_;
+  base::FastDivisor by_attempts_;
+  base::FastDivisor by_ttls_;
+  base::FastDivisor by_kinds_;
+  std::optional<wire::Uint128> single_first_;  // the single range's first address
+  std::vector<uint64_t> within_words_;
+  std::optional<targets::ScanSpecShape> kernel_shape_;  // for FillScanSpecs
 };
 
 // The real thing behind the sweep's narrow interface.

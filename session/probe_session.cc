@@ -30,10 +30,9 @@ constexpr int64_t kMaxDrainNs = 5'000'000'000;
 constexpr int64_t kTickNs = 200'000'000;
 constexpr int64_t kCountersIntervalNs = 500'000'000;
 constexpr int64_t kProgressIntervalNs = 1'000'000'000;
-// How often the calling thread looks at the senders: often enough for a timely snapshot
-// when someone listens, rarely otherwise.
+// How often the calling thread looks at the senders when someone listens (progress lines,
+// checkpoints); otherwise it only joins them.
 constexpr int64_t kWatchNs = 20'000'000;
-constexpr int64_t kIdleWatchNs = 50'000'000;
 
 }  // namespace
 
@@ -329,6 +328,9 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
   int64_t started_ns = MonotonicNanos();
   progress_meter_.Begin(TotalPositions(work), SentCounter(), matched_live_.load(), started_ns);
   std::atomic<int> running{static_cast<int>(slots.size())};
+  // When the last sender ended: the watcher below notices only on its next poll, and a
+  // round's send time is the senders', not the poll's.
+  std::atomic<int64_t> ended_ns{started_ns};
   std::vector<std::thread> threads;
   for (size_t i = 0; i < slots.size(); ++i) {
     threads.emplace_back([&, s = slots[i].get(), index = static_cast<int>(i)] {
@@ -336,12 +338,16 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
       capture::ScopedPlacement placed(config_.backend.placement.get(),
                                       capture::SessionThread::kSender, index);
       SendSlice(*s, ordered, thread_rate, stop_requested);
+      const int64_t now_ns = MonotonicNanos();
+      int64_t latest = ended_ns.load();
+      while (latest < now_ns && !ended_ns.compare_exchange_weak(latest, now_ns)) {
+      }
       running.fetch_sub(1);
     });
   }
   WatchSenders(slots, running, checkpoint, started_ns);
   for (std::thread& thread : threads) thread.join();
-  send_ns_ += MonotonicNanos() - started_ns;
+  send_ns_ += ended_ns.load() - started_ns;
   std::vector<PositionRange> left = Remaining(slots);
   bool stopped = !left.empty() && stop_requested.load();
   if (stopped) interrupted_ = true;
@@ -354,11 +360,13 @@ absl::Status ProbeSession::Send(const ProbeSource& ordered, const std::vector<Po
 
 void ProbeSession::WatchSenders(const Slots& slots, const std::atomic<int>& running,
                                 const CheckpointHandler& checkpoint, int64_t started_ns) {
-  bool periodic = !config_.progress.empty() || checkpoint != nullptr;
+  // With nothing to report the senders are only joined: a poll would hold every round
+  // (locate's several) up to kWatchNs past its last probe.
+  if (config_.progress.empty() && checkpoint == nullptr) return;
   int64_t next_report_ns = started_ns + kProgressIntervalNs;
   while (running.load() > 0) {
-    SleepNanos(periodic ? kWatchNs : kIdleWatchNs);
-    if (periodic && MonotonicNanos() >= next_report_ns) {
+    SleepNanos(kWatchNs);
+    if (MonotonicNanos() >= next_report_ns) {
       ReportProgress(ProgressPhase::kSending);
       if (checkpoint) checkpoint(Remaining(slots));
       next_report_ns += kProgressIntervalNs;

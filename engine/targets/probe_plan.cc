@@ -41,6 +41,12 @@ absl::StatusOr<ProbePlan> ProbePlan::Create(TargetSet targets, std::vector<Probe
   const IpRange* single = plan.targets_.SingleRange();
   plan.scan_shaped_ = ScanSpecFillSupported() && single != nullptr && single->first.is_v4() &&
                       plan.size_ < (uint64_t{1} << 52);
+  // A trace's few probes per target (TTLs x kinds x attempts) are looked up, not divided.
+  if (plan.scan_shaped_ && per_target > plan.kinds_.size() && per_target <= kMaxWithinWords) {
+    plan.within_table_ =
+        MakeWithinWords(plan.kinds_, ttl_min, static_cast<uint64_t>(ttl_max - ttl_min) + 1, 0,
+                        attempts);
+  }
   return plan;
 }
 
@@ -96,6 +102,7 @@ void ProbePlan::FillLocal(uint64_t first_target, const uint64_t* local, size_t n
                               by_ttls_.divisor(),
                               kinds_.data(),
                               kinds_.size(),
+                              within_table_.empty() ? nullptr : within_table_.data(),
                               ttl_min_};
     done = FillScanSpecs(shape, first_target, local, n, out);
   }

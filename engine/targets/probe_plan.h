@@ -62,6 +62,9 @@ class ProbePlan {
   base::FastDivisor by_kinds_;
   base::FastDivisor by_per_target_;
   bool scan_shaped_ = false;  // FillLocal may run the kernel
+  // For the kernel, when probes per target are few (up to kMaxWithinWords): entry w holds
+  // probe w of a target as the kernel's spec word (ScanSpecShape::within_words).
+  std::vector<uint64_t> within_table_;
 };
 
 }  // namespace cutpoint::targets

@@ -62,6 +62,7 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
   const Divisor by_ttls = MakeDivisor(shape.ttl_count);
   const bool kinds_only = shape.attempts == 1 && shape.ttl_count == 1;
   const bool one_attempt = shape.attempts == 1;
+  const long long* within_words = reinterpret_cast<const long long*>(shape.within_words);
   // Up to 8 kinds (trace's two, a scan of a few ports) are looked up in a register.
   const bool few_kinds = shape.kind_count <= 8;
   const int* kinds = reinterpret_cast<const int*>(shape.kinds);
@@ -70,6 +71,7 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
                       static_cast<__mmask8>((1u << shape.kind_count) - 1), kinds))
                 : _mm512_setzero_si512();
   const __m512i base = _mm512_set1_epi64(static_cast<long long>(shape.first_low + first_target));
+  const long long* target_offsets = reinterpret_cast<const long long*>(shape.target_offsets);
   const __m512i ttl_min = _mm512_set1_epi64(shape.ttl_min);
   const __m512i kind_bits = _mm512_set1_epi64(0xffff00ff);  // type and port of a kind's word
   const __m512i zero = _mm512_setzero_si512();
@@ -80,20 +82,26 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
   for (; i + 8 <= n; i += 8) {
     __m512i within;
     const __m512i q = DivMod(_mm512_loadu_si512(local + i), by_per_target, &within);
-    // SpecAt's digits, least significant first: attempt, TTL, kind.
-    __m512i kind_index = within, ttl = ttl_min, attempt = zero;
-    if (!kinds_only) {
-      kind_index = DivMod(one_attempt ? within : DivMod(within, by_attempts, &attempt), by_ttls,
-                          &ttl);
-      ttl = _mm512_add_epi64(ttl, ttl_min);
+    const __m512i low = _mm512_add_epi64(
+        base, target_offsets != nullptr ? _mm512_i64gather_epi64(q, target_offsets, 8) : q);
+    __m512i misc;
+    if (within_words != nullptr) {
+      misc = _mm512_i64gather_epi64(within, within_words, 8);
+    } else {
+      // SpecAt's digits, least significant first: attempt, TTL, kind.
+      __m512i kind_index = within, ttl = ttl_min, attempt = zero;
+      if (!kinds_only) {
+        kind_index = DivMod(one_attempt ? within : DivMod(within, by_attempts, &attempt),
+                            by_ttls, &ttl);
+        ttl = _mm512_add_epi64(ttl, ttl_min);
+      }
+      const __m512i kind =
+          few_kinds ? _mm512_permutexvar_epi64(kind_index, kind_table)
+                    : _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(kind_index, kinds, 4));
+      misc = _mm512_or_si512(
+          _mm512_and_si512(kind, kind_bits),
+          _mm512_or_si512(_mm512_slli_epi64(ttl, 32), _mm512_slli_epi64(attempt, 40)));
     }
-    const __m512i low = _mm512_add_epi64(base, q);
-    const __m512i kind =
-        few_kinds ? _mm512_permutexvar_epi64(kind_index, kind_table)
-                  : _mm512_cvtepu32_epi64(_mm512_i64gather_epi32(kind_index, kinds, 4));
-    const __m512i misc = _mm512_or_si512(
-        _mm512_and_si512(kind, kind_bits),
-        _mm512_or_si512(_mm512_slli_epi64(ttl, 32), _mm512_slli_epi64(attempt, 40)));
     // 4 x 8 words to 8 specs: unpacking pairs specs 2k and 2k + 1 in lane k, the pair
     // permutes put spec 2k whole in one 256-bit half, the lane shuffles two specs in order.
     const __m512i even01 = _mm512_unpacklo_epi64(low, zero),
@@ -116,6 +124,21 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
 #pragma GCC diagnostic pop
 
 }  // namespace
+
+std::vector<uint64_t> MakeWithinWords(std::span<const ProbeKind> kinds, uint8_t ttl_min,
+                                      uint64_t ttl_count, uint8_t attempt_min, uint64_t attempts) {
+  std::vector<uint64_t> words;
+  words.reserve(kinds.size() * ttl_count * attempts);
+  for (const ProbeKind& kind : kinds) {
+    for (uint64_t ttl = ttl_min; ttl < ttl_min + ttl_count; ++ttl) {
+      for (uint64_t attempt = attempt_min; attempt < attempt_min + attempts; ++attempt) {
+        words.push_back(static_cast<uint64_t>(kind.type) | uint64_t{kind.port} << 16 | ttl << 32 |
+                        attempt << 40);
+      }
+    }
+  }
+  return words;
+}
 
 bool ScanSpecFillSupported() {
   static const bool supported = DetectKernel();

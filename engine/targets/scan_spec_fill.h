@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 #include "engine/probe/probe_codec.h"
 
@@ -25,8 +27,23 @@ struct ScanSpecShape {
   uint64_t ttl_count;   // >= 1
   const ProbeKind* kinds;
   uint64_t kind_count;  // >= 1
+  // Null, or per_target words: probe w of a target as type | port << 16 | ttl << 32 |
+  // attempt << 40, gathered instead of the kind, TTL and attempt divisions.
+  const uint64_t* within_words;
   uint8_t ttl_min;
+  // Null: the target of probe index x is first_target + x / per_target of the range. Else
+  // the range's target_offsets[x / per_target] (first_target 0): locate's rounds, which
+  // probe a list of the range's targets.
+  const uint64_t* target_offsets = nullptr;
 };
+
+// The most within_words a plan keeps (32 KiB: L1-resident); past it the kernel divides.
+inline constexpr uint64_t kMaxWithinWords = 4096;
+
+// Probes 0..per_target of a target (kinds x TTLs x attempts, attempt least significant, as
+// ProbePlan::SpecAt counts them) as ScanSpecShape::within_words holds them.
+std::vector<uint64_t> MakeWithinWords(std::span<const ProbeKind> kinds, uint8_t ttl_min,
+                                      uint64_t ttl_count, uint8_t attempt_min, uint64_t attempts);
 
 // Whether this CPU and OS run the kernel.
 bool ScanSpecFillSupported();
@@ -34,7 +51,8 @@ bool ScanSpecFillSupported();
 // out[i] = the spec of target first_target + local[i] / per_target, probe local[i] %
 // per_target of it (ProbePlan::SpecAt's digits: attempt, TTL, kind), for i below n rounded
 // down to a multiple of 8; returns that count. Every first_target * per_target + local[i]
-// is below 2^52 and every target in the range.
+// is below 2^52 and every target in the range. The divisions count attempts from 0; a
+// shape whose attempts start later passes within_words.
 size_t FillScanSpecs(const ScanSpecShape& shape, uint64_t first_target, const uint64_t* local,
                      size_t n, probe::ProbeSpec* out);
 

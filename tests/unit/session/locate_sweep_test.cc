@@ -144,6 +144,19 @@ class FakeRunner final : public ProbeRunner {
       ++sent_;
       if (auto reply = network_.Answer(round.probes.back())) replies.push_back(*reply);
     }
+    // The send loop's batch form (PermutedSource::Fill, the round's FillAt) gives the same
+    // probes in the same order.
+    std::vector<probe::ProbeSpec> filled(round.probes.size());
+    ordered.Fill(0, filled.size(), filled.data());
+    for (size_t i = 0; i < filled.size(); ++i) {
+      const probe::ProbeSpec& want = round.probes[i];
+      EXPECT_TRUE(filled[i].target == want.target && filled[i].type == want.type &&
+                  filled[i].port == want.port && filled[i].ttl == want.ttl &&
+                  filled[i].attempt == want.attempt)
+          << "round " << rounds_.size() << " probe " << i << ": " << wire::IpAddressToString(filled[i].target)
+          << " TTL " << int{filled[i].ttl} << ", At() gives " << wire::IpAddressToString(want.target) << " TTL "
+          << int{want.ttl};
+    }
     rounds_.push_back(std::move(round));
     delivered_.insert(delivered_.end(), replies.begin(), replies.end());
     in_flight_ = std::thread([this, replies = std::move(replies)] {

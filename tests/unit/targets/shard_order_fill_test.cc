@@ -262,7 +262,8 @@ TEST(ProbePlanFillTest, FillLocalEqualsSpecAtAtEveryScale) {
   // A plan over one IPv4 range runs the AVX-512 kernel where the CPU has it: its divisions
   // are done in double precision and corrected, so indices up to the whole IPv4 space times
   // 3 x 255 x 4 probes (2^43.5) are checked, near both ends, at random and at multiples of the
-  // kinds (where the estimate falls one short: 12345 * 49 * (1 / 49.0) < 12345 in doubles).
+  // kinds (where the estimate falls one short: 12345 * 49 * (1 / 49.0) < 12345 in doubles);
+  // with few probes a target their words are looked up, with more divided.
   std::mt19937_64 rng(20261201);
   std::printf("scan spec kernel: %s\n",
               ScanSpecFillSupported() ? "AVX-512 (checked here)" : "not on this CPU (scalar)");
@@ -282,6 +283,10 @@ TEST(ProbePlanFillTest, FillLocalEqualsSpecAtAtEveryScale) {
                           // The kinds in a register up to 8, by a gather past it.
                           {"10.0.0.0/15", 8, 1, 4, 1},
                           {"10.0.0.0/15", 9, 1, 4, 2},
+                          // Past 4096 probes a target (ProbePlan's table): the divisions.
+                          {"10.0.0.0/15", 9, 1, 255, 2},
+                          {"10.0.0.0/15", 5, 1, 255, 4},
+                          {"10.0.0.0/15", 20, 1, 255, 1},
                           {"198.19.0.0/24", 1, 5, 9, 2},
                           {"0.0.0.0/0", 3, 1, 255, 4}}) {
     const ProbePlan plan = MakePlan({range}, kinds, ttl_min, ttl_max, attempts);
