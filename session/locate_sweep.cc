@@ -60,6 +60,15 @@ class RoundSource final : public ProbeSource {
                                            within_words_.data(),
                                            static_cast<uint8_t>(ttl_lo),
                                            target_indices_.data()};
+    // A round of every target (or of any run of them) needs no table: the kernel counts
+    // from the run's first.
+    const bool run = std::adjacent_find(target_indices_.begin(), target_indices_.end(),
+                                        [](uint64_t a, uint64_t b) { return b != a + 1; }) ==
+                     target_indices_.end();
+    if (run && !target_indices_.empty()) {
+      kernel_shape_->target_offsets = nullptr;
+      kernel_first_target_ = target_indices_.front();
+    }
   }
   uint64_t size() const override {
     return target_indices_.size() * kinds_.size() * static_cast<uint64_t>(ttl_count_) *
@@ -81,7 +90,9 @@ class RoundSource final : public ProbeSource {
   // and a single-range target set's addresses by addition, not a search.
   void FillAt(const uint64_t* indices, size_t n, probe::ProbeSpec* out) const override {
     const size_t done =
-        kernel_shape_.has_value() ? targets::FillScanSpecs(*kernel_shape_, 0, indices, n, out) : 0;
+        kernel_shape_.has_value()
+            ? targets::FillScanSpecs(*kernel_shape_, kernel_first_target_, indices, n, out)
+            : 0;
     for (size_t i = done; i < n; ++i) {
       probe::ProbeSpec& spec = out[i];
       uint64_t rest = 0;
@@ -113,6 +124,7 @@ class RoundSource final : public ProbeSource {
   std::optional<wire::Uint128> single_first_;  // the single range's first address
   std::vector<uint64_t> within_words_;
   std::optional<targets::ScanSpecShape> kernel_shape_;  // for FillScanSpecs
+  uint64_t kernel_first_target_ = 0;  // its first_target
 };
 
 // The real thing behind the sweep's narrow interface.
