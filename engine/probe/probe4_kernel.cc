@@ -110,11 +110,12 @@ CUTPOINT_V4 inline __m512i Split32(__m512i value) {
 
 // kIndexed: the probes of specs[index[k]] into outs[index[k]] for k < n, n of any size
 // (the last group computed whole, stored only for its probes); else the leading whole
-// groups of specs[0..n) of kType, into outs[0..), their count returned.
+// groups of specs[0..n) of kType, into outs[0..), their count returned. Echoes whose IP ID
+// came out 0 set their spec's bit in *zero_ids.
 template <ProbeType kType, bool kIndexed>
 CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header, size_t l2_len,
                            const ProbeSpec* specs, const uint8_t* index, size_t n,
-                           int64_t send_us, uint8_t* const* outs) {
+                           int64_t send_us, uint8_t* const* outs, uint64_t* zero_ids) {
   constexpr bool kSyn = kType == ProbeType::kTcpSyn;
   // A mixed block's first group rarely qualifies: refused before the setup below.
   if constexpr (!kIndexed) {
@@ -240,6 +241,7 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     const __m512i target_sum = Split32(target);
 
     __m512i word1, word3, word4 = _mm512_setzero_si512();
+    __mmask8 zero_id_lanes = 0;
     if constexpr (kSyn) {
       const __m512i sport = _mm512_add_epi64(
           _mm512_srli_epi64(_mm512_mul_epu32(f_lo, _mm512_set1_epi64(65536 - kFlowPortMin)), 32),
@@ -261,6 +263,7 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
       // IP ID = the word's low half; identifier, checksum from F; sequence = word >> 16; the
       // compensation word makes the message sum to 0xffff with the checksum fixed.
       const __m512i ip_id = _mm512_and_si512(word, low16);
+      zero_id_lanes = _mm512_cmpeq_epi64_mask(ip_id, _mm512_setzero_si512());
       const __m512i icmp_id = _mm512_and_si512(_mm512_srli_epi64(f_lo, 32), low16);
       const __m512i icmp_checksum = _mm512_srli_epi64(f_lo, 48);
       const __m512i sequence = _mm512_srli_epi64(word, 16);
@@ -310,6 +313,12 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4), bytes_4_35);
       if constexpr (kSyn) std::memcpy(out + 36, &last_words[j], 8);
     }
+    // 1 in 65536 echoes.
+    if (!kSyn && zero_id_lanes != 0) [[unlikely]] {
+      for (size_t j = 0; j < lanes; ++j) {
+        if ((zero_id_lanes >> j & 1) != 0) *zero_ids |= uint64_t{1} << (kIndexed ? index[i + j] : i + j);
+      }
+    }
   }
   return i;
 }
@@ -353,25 +362,23 @@ bool Probe4KernelSupported() {
 size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
   return BuildV4<ProbeType::kTcpSyn, false>(params, l2_header, l2_len, specs, nullptr, n, send_us,
-                                            outs);
-}
-
-size_t BuildEcho4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
-                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs) {
-  return BuildV4<ProbeType::kIcmpEcho, false>(params, l2_header, l2_len, specs, nullptr, n,
-                                              send_us, outs);
+                                            outs, nullptr);
 }
 
 void BuildSyn4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
                  uint8_t* const* outs) {
-  BuildV4<ProbeType::kTcpSyn, true>(params, l2_header, l2_len, specs, index, n, send_us, outs);
+  BuildV4<ProbeType::kTcpSyn, true>(params, l2_header, l2_len, specs, index, n, send_us, outs,
+                                    nullptr);
 }
 
-void BuildEcho4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
-                  const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
-                  uint8_t* const* outs) {
-  BuildV4<ProbeType::kIcmpEcho, true>(params, l2_header, l2_len, specs, index, n, send_us, outs);
+uint64_t BuildEcho4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+                      const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
+                      uint8_t* const* outs) {
+  uint64_t zero_ids = 0;
+  BuildV4<ProbeType::kIcmpEcho, true>(params, l2_header, l2_len, specs, index, n, send_us, outs,
+                                      &zero_ids);
+  return zero_ids;
 }
 
 Probe4Classes ClassifyProbe4(const ProbeSpec* specs, size_t n) {

@@ -46,12 +46,6 @@ bool Probe4KernelSupported();
 size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs);
 
-// The same for IPv4 ICMP echoes. An echo whose word has a zero low half (1 in 65536) comes
-// out with IP ID 0, which Linux would rewrite: the caller builds it again with Build(),
-// which claims an earlier tick.
-size_t BuildEcho4(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
-                  const ProbeSpec* specs, size_t n, int64_t send_us, uint8_t* const* outs);
-
 // A mixed block's IPv4 SYNs and echoes, listed for the indexed kernels below.
 struct Probe4Classes {
   uint64_t syns = 0;  // bit i: specs[i] is an IPv4 TCP SYN
@@ -71,7 +65,10 @@ Probe4Classes ClassifyProbe4(const ProbeSpec* specs, size_t n);
 void BuildSyn4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                  const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
                  uint8_t* const* outs);
-void BuildEcho4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
+// The same for IPv4 ICMP echoes. Returns the specs (bit i: specs[i]) whose echo came out
+// with IP ID 0 (a word with a zero low half, 1 in 65536), which Linux would rewrite: the
+// caller builds them again with Build(), which claims an earlier tick.
+uint64_t BuildEcho4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
                   const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
                   uint8_t* const* outs);
 

@@ -310,44 +310,32 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
   if (leading != 0) families |= 1;
   if (leading == n) return families;
   // A mixed block (trace, locate: SYNs and echoes): its IPv4 SYNs and echoes listed by type
-  // for the indexed kernels, which read each spec and write each frame where it is; a
-  // type's tail too short for a padded group, and other families, go the scalar path.
+  // for the indexed kernels, which read each spec and write each frame where it is (a
+  // type's last group computed whole, cheaper than the scalar path even for one probe);
+  // other families go the scalar path.
   specs += leading;
   outs += leading;
   lens += leading;
   n -= leading;
   const Probe4Classes classes = ClassifyProbe4(specs, n);
-  const auto kernel_count = [](uint64_t members) -> size_t {
-    const auto count = static_cast<size_t>(std::popcount(members));
-    const size_t partial = count % kProbe4Lanes;
-    return partial >= kMinPadded ? count : count - partial;
-  };
-  const size_t syn_count = kernel_count(classes.syns);
-  const size_t echo_count = kernel_count(classes.echoes);
+  const auto syn_count = static_cast<size_t>(std::popcount(classes.syns));
+  const auto echo_count = static_cast<size_t>(std::popcount(classes.echoes));
   if (syn_count != 0) {
     BuildSyn4At(kernel_params_, v4_header, l2_len, specs, classes.syn_index, syn_count, send_us,
                 outs);
     families |= 1;
   }
+  for (size_t k = 0; k < syn_count; ++k) lens[classes.syn_index[k]] = syn_len;
+  // The rest, and the echoes that came out with IP ID 0: built again by the scalar path,
+  // which claims an earlier tick.
+  const uint64_t block = n == kBlock ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  uint64_t scalar = block & ~(classes.syns | classes.echoes);
   if (echo_count != 0) {
-    BuildEcho4At(kernel_params_, v4_header, l2_len, specs, classes.echo_index, echo_count,
-                 send_us, outs);
+    scalar |= BuildEcho4At(kernel_params_, v4_header, l2_len, specs, classes.echo_index,
+                           echo_count, send_us, outs);
     families |= 1;
   }
-  uint64_t scalar = (classes.syns | classes.echoes) ^ (n == kBlock ? ~uint64_t{0} : (uint64_t{1} << n) - 1);
-  const size_t syns = static_cast<size_t>(std::popcount(classes.syns));
-  for (size_t k = 0; k < syn_count; ++k) lens[classes.syn_index[k]] = syn_len;
-  for (size_t k = syn_count; k < syns; ++k) scalar |= uint64_t{1} << classes.syn_index[k];
-  const size_t echoes = static_cast<size_t>(std::popcount(classes.echoes));
-  for (size_t k = 0; k < echo_count; ++k) {
-    const size_t at = classes.echo_index[k];
-    lens[at] = echo_len;
-    // IP ID 0 (a word with a zero low half, 1 in 65536): built again by the scalar path,
-    // which claims an earlier tick.
-    const uint8_t* ip = outs[at] + l2_len;
-    if (ip[4] == 0 && ip[5] == 0) scalar |= uint64_t{1} << at;
-  }
-  for (size_t k = echo_count; k < echoes; ++k) scalar |= uint64_t{1} << classes.echo_index[k];
+  for (size_t k = 0; k < echo_count; ++k) lens[classes.echo_index[k]] = echo_len;
   if (scalar == 0) return families;
   // Raw storage, not a ProbeSpec array: its default member initializers would write every
   // slot per block. memcpy creates the specs (an aggregate, trivially copyable: an

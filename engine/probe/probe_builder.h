@@ -101,11 +101,9 @@ class ProbeBuilder {
   void FrameScalar(const ProbeSpec* specs, size_t n, int64_t send_us,
                    const wire::EthernetFraming* framing, uint8_t* const* outs, uint16_t* lens,
                    unsigned* families) const;
-  // n <= kBlock specs with the kernels: its IPv4 SYNs and echoes through them in whole
-  // groups, the rest scalar.
-  static constexpr size_t kBlock = 64;  // a multiple of kProbe4Lanes
-  // The fewest probes of a partial group that the kernels build, padded (BuildBlock).
-  static constexpr size_t kMinPadded = 1;
+  // n <= kBlock specs with the kernels: its IPv4 SYNs and echoes through them, the rest
+  // (IPv6, echoes with IP ID 0) scalar.
+  static constexpr size_t kBlock = 64;  // ClassifyProbe4's most
   unsigned BuildBlock(const ProbeSpec* specs, size_t n, int64_t send_us,
                       const wire::EthernetFraming* framing, uint8_t* const* outs,
                       uint16_t* lens) const;
