@@ -58,6 +58,9 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
  private:
   // Transmits mbufs[0..n), frees what the driver did not take; returns how many it took.
   uint16_t Transmit(rte_mbuf** mbufs, uint16_t n);
+  // The same in bursts of burst_: after a burst the driver took only part of, the rest of
+  // mbufs[0..n) is freed unsent.
+  uint16_t TransmitBursts(rte_mbuf** mbufs, uint16_t n);
   // Frees the mbufs of mbufs[0..n) whose spec's family has no next hop, keeping the
   // others at the front; origin[k]: the spec index of kept mbuf k, origin[kept] = n.
   // Returns how many were kept.
