@@ -336,12 +336,18 @@ CUTPOINT_V4 void Classify(const ProbeSpec* specs, size_t n, Probe4Classes& class
       17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
   const int64_t* words = reinterpret_cast<const int64_t*>(specs);
   for (size_t i = 0; i < n; i += 8) {
-    // Four qwords a spec: the lanes past n read as zero, which is no IPv4 address.
-    const size_t qwords = std::min<size_t>(32, 4 * (n - i));
+    // Four qwords a spec: in a last partial group the lanes past n read as zero, which is
+    // no IPv4 address.
     const int64_t* group = words + 4 * i;
-    const SpecWords spec_words =
-        SpecWordsOf(LoadQwords(group, qwords, 0), LoadQwords(group, qwords, 8),
-                    LoadQwords(group, qwords, 16), LoadQwords(group, qwords, 24));
+    SpecWords spec_words;
+    if (i + 8 <= n) {
+      spec_words = SpecWordsOf(_mm512_loadu_si512(group), _mm512_loadu_si512(group + 8),
+                               _mm512_loadu_si512(group + 16), _mm512_loadu_si512(group + 24));
+    } else {
+      const size_t qwords = 4 * (n - i);
+      spec_words = SpecWordsOf(LoadQwords(group, qwords, 0), LoadQwords(group, qwords, 8),
+                               LoadQwords(group, qwords, 16), LoadQwords(group, qwords, 24));
+    }
     const __mmask8 v4 = Ipv4Lanes(spec_words);
     classes.syns |= uint64_t{static_cast<uint8_t>(v4 & TypeLanes(spec_words, ProbeType::kTcpSyn))}
                     << i;

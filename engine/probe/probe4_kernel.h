@@ -3,12 +3,12 @@
 // AVX-512 registers: both AES stages (VAES, four blocks a register), the flow fields, the
 // word, the checksums and the header words of eight probes are computed lane-parallel; each
 // probe then takes its frame's constant bytes and its header words in two or three stores.
-// A scan's bursts are all SYNs; trace and locate mix SYNs and echoes, which
-// ProbeBuilder::BuildBatch gathers by type for these kernels.
+// A scan's bursts are all SYNs, read in place; trace and locate mix SYNs and echoes, which
+// ClassifyProbe4 lists by type for the indexed kernels (each spec read where it is).
 //
 // Byte-identical to ProbeBuilder::Build (probe format 3, probe_codec.h); the unit tests
-// compare the two on random specs. Needs avx512f/bw/dq/vl and VAES, checked at run time
-// (Probe4KernelSupported); the build's baseline ISA does not change.
+// compare the two on random specs. Needs avx512f/bw/dq/vl/vbmi2 and VAES, checked at run
+// time (Probe4KernelSupported); the build's baseline ISA does not change.
 #ifndef CUTPOINT_ENGINE_PROBE_PROBE4_KERNEL_H_
 #define CUTPOINT_ENGINE_PROBE_PROBE4_KERNEL_H_
 
