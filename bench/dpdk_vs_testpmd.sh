@@ -18,9 +18,10 @@
 #    sets below: trace mixes TCP SYNs and ICMP echoes, locate sends rounds);
 #  * cutpoint-dpdk-bench (tests/dpdk), the engine's ceiling: the same probes built
 #    sequentially (no send order, no session) by the same DpdkSender::SendProbes, 1 lcore.
-# Ratios are taken within a round. Cycles per probe: TSC rate / probes per second of the
-# one sending thread. Every command runs inside a network namespace of the script's own
-# (net_null sends nothing anywhere; the namespace keeps even that local).
+# Ratios are taken within a round, then summed up over the rounds. Cycles per probe: TSC
+# rate / probes per second of the one sending thread. Every command runs inside a network
+# namespace of the script's own (net_null sends nothing anywhere; the namespace keeps even
+# that local).
 #
 # Environment: SKIP_BUILD=1 uses the existing build/release binaries. Needs root (DPDK's
 # EAL, namespaces) and dpdk-dev (tools/setup.sh installs it).
@@ -142,4 +143,29 @@ for ((round = 1; round <= ROUNDS; round++)); do
   product_rows "locate" "$locate_idle" "$locate_busy" "$locate_seen"
   printf '%-58s %8s %13s %10sx\n' "engine ceiling: cutpoint-dpdk-bench, sequential probes" "$ceiling" \
       "$(cpp "$ceiling")" "$(ratio "$ceiling" "$tp")"
+  for command in scan trace locate; do
+    case $command in
+      scan) pair=("$idle" "$busy") ;;
+      trace) pair=("$trace_idle" "$trace_busy") ;;
+      locate) pair=("$locate_idle" "$locate_busy") ;;
+    esac
+    echo "$command $(ratio "${pair[0]}" "$tp") $(ratio "${pair[1]}" "${pair[0]}")" >>"$WORK/ratios"
+  done
 done
+
+# Each command's ratios over the rounds (a shared 2-CPU host varies by several percent from
+# one run to the next; the ratios are taken within a round, so both sides see the same host).
+echo
+echo "over $ROUNDS round(s): RX idle vs testpmd, and RX busy vs RX idle (min / median / max)"
+python3 - "$WORK/ratios" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    command, idle, busy = line.split()
+    rows.setdefault(command, ([], []))
+    rows[command][0].append(float(idle))
+    rows[command][1].append(float(busy))
+for command, (idle, busy) in rows.items():
+    show = lambda v: "%.2f / %.2f / %.2f" % (min(v), statistics.median(v), max(v))
+    print("%-7s idle %sx of testpmd; busy %sx of idle" % (command, show(idle), show(busy)))
+PY
