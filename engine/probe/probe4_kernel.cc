@@ -32,7 +32,11 @@ uint64_t LoadBe64(const uint8_t* p) {
 // the opmask and ZMM state (XCR0 bits 1, 2, 5, 6, 7). Every CPU with VAES has VBMI2.
 bool DetectKernel() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & (1u << 27)) == 0) return false;
+  // Leaf 1 ECX bits 23 (popcnt), 27 (osxsave).
+  const unsigned popcnt_osxsave = (1u << 23) | (1u << 27);
+  if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & popcnt_osxsave) != popcnt_osxsave) {
+    return false;
+  }
   unsigned xcr0_low = 0, xcr0_high = 0;
   __asm__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
   if ((xcr0_low & 0xe6) != 0xe6) return false;
@@ -48,7 +52,8 @@ bool DetectKernel() {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
-#define CUTPOINT_V4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi2,vaes")))
+#define CUTPOINT_V4 \
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi2,vaes,popcnt")))
 
 // Eight specs' 64-bit words 0, 1, 2 (the target's halves, then type/port/TTL/attempt) from
 // four vectors of two specs each: `low` and `high` per lane, and `misc`.
@@ -354,6 +359,8 @@ CUTPOINT_V4 void Classify(const ProbeSpec* specs, size_t n, Probe4Classes& class
     classes.echoes |=
         uint64_t{static_cast<uint8_t>(v4 & TypeLanes(spec_words, ProbeType::kIcmpEcho))} << i;
   }
+  classes.syn_count = static_cast<size_t>(_mm_popcnt_u64(classes.syns));
+  classes.echo_count = static_cast<size_t>(_mm_popcnt_u64(classes.echoes));
   _mm512_storeu_si512(classes.syn_index, _mm512_maskz_compress_epi8(classes.syns, iota));
   _mm512_storeu_si512(classes.echo_index, _mm512_maskz_compress_epi8(classes.echoes, iota));
 }

@@ -50,6 +50,8 @@ size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, siz
 struct Probe4Classes {
   uint64_t syns = 0;  // bit i: specs[i] is an IPv4 TCP SYN
   uint64_t echoes = 0;  // bit i: an IPv4 ICMP echo
+  size_t syn_count = 0;  // their numbers
+  size_t echo_count = 0;
   // The set bits' positions, ascending, then zeros (a kernel computing a whole last group
   // reads up to 8 entries past its probes: spec 0 is as good as any).
   alignas(64) uint8_t syn_index[64];

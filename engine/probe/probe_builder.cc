@@ -318,8 +318,8 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
   lens += leading;
   n -= leading;
   const Probe4Classes classes = ClassifyProbe4(specs, n);
-  const auto syn_count = static_cast<size_t>(std::popcount(classes.syns));
-  const auto echo_count = static_cast<size_t>(std::popcount(classes.echoes));
+  const size_t syn_count = classes.syn_count;
+  const size_t echo_count = classes.echo_count;
   if (syn_count != 0) {
     BuildSyn4At(kernel_params_, v4_header, l2_len, specs, classes.syn_index, syn_count, send_us,
                 outs);
