@@ -42,8 +42,8 @@ class RoundSource final : public ProbeSource {
     if (single == nullptr) return;
     single_first_ = single->first.value();
     // An IPv4 range's rounds go through the spec kernel, its targets by their offsets.
-    const uint64_t per_target = kinds.size() * static_cast<uint64_t>(ttl_count_) *
-                                static_cast<uint64_t>(attempt_count);
+    const uint64_t per_target =
+        kinds.size() * static_cast<uint64_t>(ttl_count_) * static_cast<uint64_t>(attempt_count);
     if (!single->first.is_v4() || !targets::ScanSpecFillSupported() ||
         per_target > targets::kMaxWithinWords ||
         target_indices_.size() > (uint64_t{1} << 52) / per_target) {
@@ -124,7 +124,7 @@ class RoundSource final : public ProbeSource {
   std::optional<wire::Uint128> single_first_;  // the single range's first address
   std::vector<uint64_t> within_words_;
   std::optional<targets::ScanSpecShape> kernel_shape_;  // for FillScanSpecs
-  uint64_t kernel_first_target_ = 0;  // its first_target
+  uint64_t kernel_first_target_ = 0;                    // its first_target
 };
 
 // The real thing behind the sweep's narrow interface.

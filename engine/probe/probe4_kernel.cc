@@ -119,8 +119,8 @@ CUTPOINT_V4 inline __m512i Split32(__m512i value) {
 // came out 0 set their spec's bit in *zero_ids.
 template <ProbeType kType, bool kIndexed>
 CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header, size_t l2_len,
-                           const ProbeSpec* specs, const uint8_t* index, size_t n,
-                           int64_t send_us, uint8_t* const* outs, uint64_t* zero_ids) {
+                           const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
+                           uint8_t* const* outs, uint64_t* zero_ids) {
   constexpr bool kSyn = kType == ProbeType::kTcpSyn;
   // A mixed block's first group rarely qualifies: refused before the setup below.
   if constexpr (!kIndexed) {
@@ -321,7 +321,8 @@ CUTPOINT_V4 size_t BuildV4(const Probe4KernelParams& p, const uint8_t* l2_header
     // 1 in 65536 echoes.
     if (!kSyn && zero_id_lanes != 0) [[unlikely]] {
       for (size_t j = 0; j < lanes; ++j) {
-        if ((zero_id_lanes >> j & 1) != 0) *zero_ids |= uint64_t{1} << (kIndexed ? index[i + j] : i + j);
+        if ((zero_id_lanes >> j & 1) != 0)
+          *zero_ids |= uint64_t{1} << (kIndexed ? index[i + j] : i + j);
       }
     }
   }

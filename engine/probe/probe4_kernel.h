@@ -48,8 +48,8 @@ size_t BuildSyn4(const Probe4KernelParams& params, const uint8_t* l2_header, siz
 
 // A mixed block's IPv4 SYNs and echoes, listed for the indexed kernels below.
 struct Probe4Classes {
-  uint64_t syns = 0;  // bit i: specs[i] is an IPv4 TCP SYN
-  uint64_t echoes = 0;  // bit i: an IPv4 ICMP echo
+  uint64_t syns = 0;     // bit i: specs[i] is an IPv4 TCP SYN
+  uint64_t echoes = 0;   // bit i: an IPv4 ICMP echo
   size_t syn_count = 0;  // their numbers
   size_t echo_count = 0;
   // The set bits' positions, ascending, then zeros (a kernel computing a whole last group
@@ -71,8 +71,8 @@ void BuildSyn4At(const Probe4KernelParams& params, const uint8_t* l2_header, siz
 // with IP ID 0 (a word with a zero low half, 1 in 65536), which Linux would rewrite: the
 // caller builds them again with Build(), which claims an earlier tick.
 uint64_t BuildEcho4At(const Probe4KernelParams& params, const uint8_t* l2_header, size_t l2_len,
-                  const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
-                  uint8_t* const* outs);
+                      const ProbeSpec* specs, const uint8_t* index, size_t n, int64_t send_us,
+                      uint8_t* const* outs);
 
 }  // namespace cutpoint::probe
 

@@ -331,8 +331,8 @@ unsigned ProbeBuilder::BuildBlock(const ProbeSpec* specs, size_t n, int64_t send
   const uint64_t block = n == kBlock ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
   uint64_t scalar = block & ~(classes.syns | classes.echoes);
   if (echo_count != 0) {
-    scalar |= BuildEcho4At(kernel_params_, v4_header, l2_len, specs, classes.echo_index,
-                           echo_count, send_us, outs);
+    scalar |= BuildEcho4At(kernel_params_, v4_header, l2_len, specs, classes.echo_index, echo_count,
+                           send_us, outs);
     families |= 1;
   }
   for (size_t k = 0; k < echo_count; ++k) lens[classes.echo_index[k]] = echo_len;

@@ -43,9 +43,8 @@ absl::StatusOr<ProbePlan> ProbePlan::Create(TargetSet targets, std::vector<Probe
                       plan.size_ < (uint64_t{1} << 52);
   // A trace's few probes per target (TTLs x kinds x attempts) are looked up, not divided.
   if (plan.scan_shaped_ && per_target > plan.kinds_.size() && per_target <= kMaxWithinWords) {
-    plan.within_table_ =
-        MakeWithinWords(plan.kinds_, ttl_min, static_cast<uint64_t>(ttl_max - ttl_min) + 1, 0,
-                        attempts);
+    plan.within_table_ = MakeWithinWords(plan.kinds_, ttl_min,
+                                         static_cast<uint64_t>(ttl_max - ttl_min) + 1, 0, attempts);
   }
   return plan;
 }

@@ -66,10 +66,10 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
   // Up to 8 kinds (trace's two, a scan of a few ports) are looked up in a register.
   const bool few_kinds = shape.kind_count <= 8;
   const int* kinds = reinterpret_cast<const int*>(shape.kinds);
-  const __m512i kind_table =
-      few_kinds ? _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(
-                      static_cast<__mmask8>((1u << shape.kind_count) - 1), kinds))
-                : _mm512_setzero_si512();
+  const __m512i kind_table = few_kinds
+                                 ? _mm512_cvtepu32_epi64(_mm256_maskz_loadu_epi32(
+                                       static_cast<__mmask8>((1u << shape.kind_count) - 1), kinds))
+                                 : _mm512_setzero_si512();
   const __m512i base = _mm512_set1_epi64(static_cast<long long>(shape.first_low + first_target));
   const long long* target_offsets = reinterpret_cast<const long long*>(shape.target_offsets);
   const __m512i ttl_min = _mm512_set1_epi64(shape.ttl_min);
@@ -91,8 +91,8 @@ CUTPOINT_FILL size_t FillAvx512(const ScanSpecShape& shape, uint64_t first_targe
       // SpecAt's digits, least significant first: attempt, TTL, kind.
       __m512i kind_index = within, ttl = ttl_min, attempt = zero;
       if (!kinds_only) {
-        kind_index = DivMod(one_attempt ? within : DivMod(within, by_attempts, &attempt),
-                            by_ttls, &ttl);
+        kind_index =
+            DivMod(one_attempt ? within : DivMod(within, by_attempts, &attempt), by_ttls, &ttl);
         ttl = _mm512_add_epi64(ttl, ttl_min);
       }
       const __m512i kind =

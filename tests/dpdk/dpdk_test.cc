@@ -156,10 +156,10 @@ class DpdkEnvironment : public ::testing::Environment {
     ASSERT_TRUE((*writer)->Close().ok());
     shared->rx_frames = frames.size();
     // The vdevs are created at EAL init: the RX file must exist by then.
-    shared->eal_args = absl::StrCat(
-        "--no-huge --no-pci -m 256 -l 0-1 --log-level=lib.eal:warning",
-        " --vdev net_pcap0,rx_pcap=", shared->rx_path, ",tx_pcap=", shared->tx_path,
-        " --vdev net_null0 --vdev net_ring0");
+    shared->eal_args =
+        absl::StrCat("--no-huge --no-pci -m 256 -l 0-1 --log-level=lib.eal:warning",
+                     " --vdev net_pcap0,rx_pcap=", shared->rx_path, ",tx_pcap=", shared->tx_path,
+                     " --vdev net_null0 --vdev net_ring0");
     absl::Status eal = InitEal(shared->eal_args);
     ASSERT_TRUE(eal.ok()) << eal;
   }
@@ -699,7 +699,8 @@ TEST(DpdkRing, AFullDriverTakesPartOfABlockAndTheRestGoesBackToThePool) {
   absl::StatusOr<std::unique_ptr<DpdkPort>> port = DpdkPort::Create(Options("net_ring0"));
   ASSERT_TRUE(port.ok()) << port.status();
   probe::ProbeCodec codec(test_support::FixedProbeKey());
-  probe::ProbeBuilder builder(codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
+  probe::ProbeBuilder builder(
+      codec, cutpoint::wire::SourceAddresses{cutpoint::wire::IpAddress::V4(kSource), std::nullopt});
   DpdkSender sender(**port);
   std::vector<probe::ProbeSpec> specs;
   for (size_t i = 0; i < 1100; ++i) specs.push_back(SpecAt(i));

@@ -153,9 +153,9 @@ class FakeRunner final : public ProbeRunner {
       EXPECT_TRUE(filled[i].target == want.target && filled[i].type == want.type &&
                   filled[i].port == want.port && filled[i].ttl == want.ttl &&
                   filled[i].attempt == want.attempt)
-          << "round " << rounds_.size() << " probe " << i << ": " << wire::IpAddressToString(filled[i].target)
-          << " TTL " << int{filled[i].ttl} << ", At() gives " << wire::IpAddressToString(want.target) << " TTL "
-          << int{want.ttl};
+          << "round " << rounds_.size() << " probe " << i << ": "
+          << wire::IpAddressToString(filled[i].target) << " TTL " << int{filled[i].ttl}
+          << ", At() gives " << wire::IpAddressToString(want.target) << " TTL " << int{want.ttl};
     }
     rounds_.push_back(std::move(round));
     delivered_.insert(delivered_.end(), replies.begin(), replies.end());
