@@ -210,6 +210,7 @@ bool ProbeSession::Stopping(const std::atomic<bool>& stop_requested) const {
 void ProbeSession::SendSlice(SenderSlot& slot, const ProbeSource& ordered, double rate_pps,
                              const std::atomic<bool>& stop_requested) {
   probe::ProbeBuilder builder(codec_, config_.sources);
+  builder.UseKernels(WantProbeKernels(config_.probe_kernels, slot.sender->UserSpaceBound()));
   double burst = std::clamp(rate_pps * 0.002, 1.0, static_cast<double>(kSendBatch));
   pacing::TokenBucket bucket(rate_pps, burst, MonotonicNanos());
   // Backends with buffers of their own build probes into them (no batch, no copy); the

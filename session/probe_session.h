@@ -31,8 +31,9 @@
 #include "engine/match/matcher.h"
 #include "engine/match/reply_record.h"
 #include "engine/probe/probe_codec.h"
-#include "engine/wire/source_addresses.h"
 #include "engine/report/records.h"
+#include "engine/wire/source_addresses.h"
+#include "session/probe_kernels.h"
 #include "session/probe_source.h"
 #include "session/progress.h"
 #include "session/reply_handler.h"
@@ -45,6 +46,7 @@ struct SessionConfig {
   std::string interface;
   double rate_pps = 0;  // <= 0: as fast as the backend goes; shared by all sender threads
   int sender_threads = 1;
+  ProbeKernels probe_kernels = ProbeKernels::kAuto;  // --probe-kernels, per sender's backend
   // The --tx backend. An empty make_sender: a raw socket bound to `interface`; an empty
   // make_capture: libpcap live capture on it; add_stats is called by Finish(), if set.
   capture::TxSetup backend;

@@ -108,6 +108,7 @@ class QueueSender final : public PacketSender, public ProbeBurstSender {
     if (sender_.queue() == 0 && shared_->answer_arp_for) return this;
     return &sender_;
   }
+  bool UserSpaceBound() const override { return sender_.UserSpaceBound(); }
   size_t SendProbes(const probe::ProbeBuilder& builder, std::span<const probe::ProbeSpec> specs,
                     int64_t send_us) override {
     Queue0Hold hold(*shared_, sender_.queue());

@@ -51,6 +51,7 @@ class DpdkSender final : public PacketSender, public ProbeBurstSender {
   size_t SendProbes(const probe::ProbeBuilder& builder, std::span<const probe::ProbeSpec> specs,
                     int64_t send_us) override;
   ProbeBurstSender* AsProbeBurstSender() override { return this; }
+  bool UserSpaceBound() const override { return true; }  // no kernel on the send path
 
   const DpdkSenderCounters& counters() const { return counters_; }
   uint16_t queue() const { return queue_; }

@@ -178,6 +178,7 @@ absl::Status AfXdpSender::OpenSocket(const AfXdpOptions& options) {
                           &socket_config);
   if (rc == -EOPNOTSUPP && options.zero_copy) return ZeroCopyUnsupported(name);
   if (rc != 0) return XskError(absl::StrCat("socket on queue ", options.queue_id), name, -rc);
+  zero_copy_ = options.zero_copy;
   int budget = kTxBudget;
   setsockopt(xsk_socket__fd(socket_), SOL_XDP, XDP_MAX_TX_SKB_BUDGET, &budget, sizeof(budget));
   return absl::OkStatus();

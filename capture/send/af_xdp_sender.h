@@ -63,6 +63,9 @@ class AfXdpSender final : public PacketSender {
   AfXdpSender& operator=(const AfXdpSender&) = delete;
 
   BurstResult SendBurst(std::span<const OutgoingPacket> packets) override;
+  // Zero-copy: the driver sends from the UMEM. Copy mode: the kernel copies each frame
+  // into an skb, which costs far more than user space does per frame.
+  bool UserSpaceBound() const override { return zero_copy_; }
 
   // Kicks until every posted frame has completed or `timeout_ms` passes.
   bool Flush(int timeout_ms);
@@ -93,6 +96,7 @@ class AfXdpSender final : public PacketSender {
   SendLimits limits_;  // per family: what a chunk and the MTU leave room for, 0 unframed
   wire::EthernetFraming framing_;
   AfXdpCounters counters_;
+  bool zero_copy_ = false;  // bound with XDP_ZEROCOPY
 };
 
 }  // namespace cutpoint::capture

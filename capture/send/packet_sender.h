@@ -52,6 +52,10 @@ class PacketSender {
   virtual BurstResult SendBurst(std::span<const OutgoingPacket> packets) = 0;
   // The optional build-in-place capability; nullptr (the default): packets only.
   virtual ProbeBurstSender* AsProbeBurstSender() { return nullptr; }
+  // Whether user space bounds this backend's packet rate (DPDK, AF_XDP zero-copy) rather
+  // than the kernel's per-packet work (raw socket, AF_PACKET, AF_XDP copy mode, the
+  // default): the session chooses how it builds probes by it (session::ProbeKernels).
+  virtual bool UserSpaceBound() const { return false; }
 };
 
 }  // namespace cutpoint::capture

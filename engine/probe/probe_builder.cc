@@ -134,8 +134,9 @@ ProbeBuilder::ProbeBuilder(const ProbeCodec& codec, const ProbeSources& sources)
   if (sources.v6.has_value() && !sources.v6->is_v4()) sources_.v6 = sources.v6;
   v4_ = PrepareIpv4(sources_.v4.has_value() ? sources_.v4->v4() : 0);
   v6_ = PrepareIpv6(sources_.v6.value_or(wire::IpAddress()));
-  kernels_ = Probe4KernelSupported() && codec.flow_cipher().uses_aesni() &&
-             codec.mac_cipher().uses_aesni();
+  kernels_available_ = Probe4KernelSupported() && codec.flow_cipher().uses_aesni() &&
+                       codec.mac_cipher().uses_aesni();
+  kernels_ = kernels_available_;
   kernel_params_ = Probe4KernelParams{codec.flow_cipher().round_keys(),
                                       codec.mac_cipher().round_keys(),
                                       v4_.tcp,

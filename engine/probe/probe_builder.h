@@ -39,6 +39,13 @@ class ProbeBuilder {
   }
   const ProbeSources& sources() const { return sources_; }
 
+  // Whether BuildBatch and BuildFrames run the IPv4 AVX-512 kernels: where the CPU and the
+  // ciphers have them (the default), unless switched off here. Both paths build the same
+  // bytes. A backend whose kernel does most of the work per packet sends faster without
+  // them (session::ProbeKernels says when).
+  void UseKernels(bool wanted) { kernels_ = wanted && kernels_available_; }
+  bool uses_kernels() const { return kernels_; }
+
   // Writes the probe for `spec` sent at `send_us` (microseconds, wall clock) into `out`,
   // which must hold kMaxProbeLen bytes. Returns the packet length (ProbeLen).
   size_t Build(const ProbeSpec& spec, int64_t send_us, uint8_t* out) const;
@@ -117,7 +124,8 @@ class ProbeBuilder {
   ProbeSources sources_;
   Ipv4Templates v4_;
   Ipv6Templates v6_;
-  bool kernels_ = false;  // whether BuildBatch runs the IPv4 kernels
+  bool kernels_available_ = false;  // the CPU and both ciphers have what they need
+  bool kernels_ = false;            // whether BuildBatch runs the IPv4 kernels
   Probe4KernelParams kernel_params_{};
 };
 

@@ -10,10 +10,12 @@
 #include "absl/strings/str_split.h"
 #include "capture/send/route_lookup.h"
 #include "engine/base/status_macros.h"
+#include "engine/probe/probe4_kernel.h"
 #include "engine/probe/probe_codec.h"
 #include "engine/targets/plan_text.h"
 #include "engine/wire/ip_address.h"
 #include "session/key_file.h"
+#include "session/probe_kernels.h"
 #include "tools/cutpoint/probe_options.h"
 
 namespace cutpoint::cli {
@@ -89,6 +91,20 @@ absl::Status CheckXdpOptions(const cmdline::ParsedArgs& args) {
     }
   }
   return IntegerOption(args, "xdp-queue", 0, kMaxXdpQueue, 0).status();
+}
+
+// --probe-kernels: avx512 is refused where the CPU lacks the kernels rather than quietly
+// built scalar, so a benchmark measures what it names.
+absl::Status ParseProbeKernelsOption(const cmdline::ParsedArgs& args, CommonProbingConfig* config) {
+  std::optional<std::string> text = args.Get("probe-kernels");
+  if (!text) return absl::OkStatus();
+  ASSIGN_OR_RETURN(config->probe_kernels, session::ParseProbeKernels(*text));
+  if (config->probe_kernels == session::ProbeKernels::kAvx512 && !probe::Probe4KernelSupported()) {
+    return absl::InvalidArgumentError(
+        "--probe-kernels avx512: this CPU lacks the kernels' instructions (AVX-512 F, DQ, BW, VL, "
+        "VBMI2 and VAES); use auto or scalar");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -172,6 +188,7 @@ absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,
   config->asn_db_paths = args.GetAll("asn-db");  // read by LoadAsnDatabasesOption
   RETURN_IF_ERROR(CheckGatewayIpOption(args));
   RETURN_IF_ERROR(CheckXdpOptions(args));
+  RETURN_IF_ERROR(ParseProbeKernelsOption(args, config));
   config->interface = args.Get("interface").value_or("");
   config->tx_dpdk = args.Get("tx").value_or("raw") == "dpdk";
   config->output = args.Get("output").value_or("-");
@@ -231,6 +248,7 @@ session::SessionConfig SessionConfigFor(const CommonProbingConfig& config,
   session.sources = config.sources;
   session.interface = config.interface;
   session.rate_pps = config.rate_pps;
+  session.probe_kernels = config.probe_kernels;
   session.matcher.source_v4 = config.sources.v4;
   session.matcher.source_v6 = config.sources.v6;
   session.matcher.ttl_min = config.ttl_min;

@@ -44,6 +44,7 @@ struct CommonProbingConfig {
   wire::SourceAddresses sources;  // unset families: from the route (ResolveRoute)
   std::string interface;          // empty: from the route (--tx dpdk: none, see ResolveRoute)
   bool tx_dpdk = false;           // --tx dpdk
+  session::ProbeKernels probe_kernels = session::ProbeKernels::kAuto;
   std::string output = "-";
   std::string key_file;  // empty: a fresh key, not saved
   std::string resume_path;
@@ -86,6 +87,10 @@ inline constexpr cmdline::OptionSpec kCommonProbingOptions[] = {
     {"gateway-ip", 0, "ADDR",
      "--tx dpdk: the IPv4 next hop, its MAC asked by ARP on the DPDK port itself (3 requests "
      "over 3 s; instead of --gateway-mac). Without -i the port also answers ARP for -S"},
+    {"probe-kernels", 0, "MODE",
+     "build IPv4 probes with the AVX-512 kernels (avx512), without (scalar), or auto: the "
+     "kernels for dpdk and AF_XDP zero-copy, scalar where the kernel bounds the rate",
+     "auto", "auto avx512 scalar"},
     {"dpdk-args", 0, "ARGS", "EAL arguments for --tx dpdk, e.g. \"--no-huge --no-pci --vdev ...\""},
     {"dpdk-port", 0, "NAME", "DPDK port by device name (default: port 0)"},
     {"user", 0, "NAME", "started as root: run as NAME once sockets are open (default: nobody)"},
@@ -120,7 +125,8 @@ std::vector<cmdline::OptionSpec> WithCommonProbingOptions(
 
 // The common options, checked in this order: --ttl, --rate, --attempts, --cooldown,
 // --seed, --shards/--shard, --source-ip, --vantage, --gateway-ip (IPv4, with --tx dpdk,
-// not with --gateway-mac), --xdp-queue and --xdp-zero-copy (with --tx afxdp). Fills the
+// not with --gateway-mac), --xdp-queue and --xdp-zero-copy (with --tx afxdp),
+// --probe-kernels (avx512 only where the CPU has the kernels). Fills the
 // common part of a command's config.
 absl::Status ParseCommonProbingConfig(const cmdline::ParsedArgs& args,
                                       const CommonDefaults& defaults, CommonProbingConfig* config);

@@ -4,11 +4,14 @@
 #include "tools/cutpoint/common_config.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "engine/probe/probe4_kernel.h"
 #include "gtest/gtest.h"
-#include "v4_ranges.h"
+#include "session/probe_kernels.h"
 #include "test_util.h"
+#include "v4_ranges.h"
 
 namespace cutpoint::cli {
 namespace {
@@ -86,6 +89,35 @@ TEST(CommonProbingConfigTest, ParsesEveryOption) {
   EXPECT_EQ(config->run_as_user, "u");
   EXPECT_TRUE(config->keep_root);
   EXPECT_TRUE(config->quiet);
+}
+
+// --probe-kernels: the three modes into the session's config; avx512 only where the CPU
+// has the kernels (a benchmark must measure what it names).
+TEST(CommonProbingConfigTest, ProbeKernels) {
+  absl::StatusOr<CommonProbingConfig> unset = Parse({});
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(unset->probe_kernels, session::ProbeKernels::kAuto);
+  const std::pair<const char*, session::ProbeKernels> modes[] = {
+      {"auto", session::ProbeKernels::kAuto},
+      {"scalar", session::ProbeKernels::kScalar},
+      {"avx512", session::ProbeKernels::kAvx512}};
+  for (const auto& [name, mode] : modes) {
+    absl::StatusOr<CommonProbingConfig> config = Parse({"--probe-kernels", name});
+    if (mode == session::ProbeKernels::kAvx512 && !probe::Probe4KernelSupported()) {
+      ASSERT_FALSE(config.ok());
+      EXPECT_EQ(config.status().message(),
+                "--probe-kernels avx512: this CPU lacks the kernels' instructions (AVX-512 F, DQ, "
+                "BW, VL, VBMI2 and VAES); use auto or scalar");
+      continue;
+    }
+    ASSERT_TRUE(config.ok()) << name << ": " << config.status();
+    EXPECT_EQ(config->probe_kernels, mode) << name;
+    EXPECT_EQ(SessionConfigFor(*config, capture::TxSetup{}).probe_kernels, mode) << name;
+  }
+  for (const char* bad : {"", "AVX512", "vector", "scalar,auto"}) {
+    EXPECT_EQ(Error({"--probe-kernels", bad}),
+              std::string("bad --probe-kernels '") + bad + "' (expected auto, avx512 or scalar)");
+  }
 }
 
 // --vantage: 1 to 64 of [A-Za-z0-9._-], else an error naming the flag and the rule.

@@ -301,6 +301,59 @@ TEST_F(ProbeBuilderTest, KernelsAreByteIdenticalToBuild) {
   }
 }
 
+TEST_F(ProbeBuilderTest, UseKernelsSwitchesThePathNotTheBytes) {
+  // The session switches the kernels off for kernel-bound backends (session::ProbeKernels):
+  // the scalar path then builds the same frames and packets as the kernels.
+  ProbeCodec codec(FixedKey());
+  ProbeBuilder vector_builder(codec, Sources());
+  ProbeBuilder scalar_builder(codec, Sources());
+  const bool available = vector_builder.uses_kernels();
+  EXPECT_EQ(vector_builder.uses_kernels(), Probe4KernelSupported());
+  scalar_builder.UseKernels(false);
+  EXPECT_FALSE(scalar_builder.uses_kernels());
+  scalar_builder.UseKernels(true);
+  EXPECT_EQ(scalar_builder.uses_kernels(), available);
+  scalar_builder.UseKernels(false);
+  const wire::EthernetFraming framing(
+      wire::NextHopMacs{wire::MacAddress{2, 0, 0, 0, 0, 1}, wire::MacAddress{2, 0, 0, 0, 0, 6}},
+      wire::MacAddress{2, 0, 0, 0, 0, 2});
+  std::mt19937_64 random(20261202);
+  constexpr size_t kCount = 96;  // a whole kernel block and a partial one
+  std::vector<ProbeSpec> specs(kCount);
+  for (ProbeSpec& spec : specs) {
+    const uint64_t draw = random();
+    spec.type = draw % 5 == 0 ? ProbeType::kIcmpEcho : ProbeType::kTcpSyn;
+    spec.port = static_cast<uint16_t>(draw >> 16);
+    spec.ttl = static_cast<uint8_t>(1 + (draw >> 32) % 255);
+    spec.attempt = static_cast<uint8_t>((draw >> 40) % kMaxAttempts);
+    spec.target = draw % 31 == 0 ? wire::IpAddress::V6(0x20010002ull << 32, draw)
+                                 : V4(static_cast<uint32_t>(draw >> 8));
+  }
+  using Frame = std::array<uint8_t, wire::kEthernetHeaderLen + kMaxProbeLen>;
+  std::vector<Frame> vector_frames(kCount), scalar_frames(kCount);
+  std::vector<uint8_t*> vector_outs(kCount), scalar_outs(kCount);
+  std::vector<uint16_t> vector_lens(kCount), scalar_lens(kCount);
+  for (size_t i = 0; i < kCount; ++i) {
+    vector_outs[i] = vector_frames[i].data();
+    scalar_outs[i] = scalar_frames[i].data();
+  }
+  for (bool framed : {false, true}) {
+    if (framed) {
+      vector_builder.BuildFrames(specs, kSendUs, framing, vector_outs.data(), vector_lens.data());
+      scalar_builder.BuildFrames(specs, kSendUs, framing, scalar_outs.data(), scalar_lens.data());
+    } else {
+      vector_builder.BuildBatch(specs, kSendUs, vector_outs.data(), vector_lens.data());
+      scalar_builder.BuildBatch(specs, kSendUs, scalar_outs.data(), scalar_lens.data());
+    }
+    for (size_t i = 0; i < kCount; ++i) {
+      ASSERT_EQ(vector_lens[i], scalar_lens[i]) << "framed " << framed << " i " << i;
+      ASSERT_TRUE(BytesEqual(Bytes(vector_outs[i], vector_outs[i] + vector_lens[i]),
+                             Bytes(scalar_outs[i], scalar_outs[i] + scalar_lens[i])))
+          << "framed " << framed << " i " << i;
+    }
+  }
+}
+
 TEST_F(ProbeBuilderTest, EchoKernelLeavesAZeroIpIdToTheScalarPath) {
   // A group of 8 echoes whose words have a zero low half (found by search, as below): the
   // kernel's frames would carry IP ID 0; BuildBatch must rebuild them as Build does.

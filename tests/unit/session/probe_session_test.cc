@@ -18,6 +18,7 @@
 #include "capture/pcap/pcap_source.h"
 #include "capture/pcap/pcap_writer.h"
 #include "capture/send/probe_burst_sender.h"
+#include "engine/probe/probe4_kernel.h"
 #include "session/status_file.h"
 #include "session_fakes.h"
 
@@ -61,12 +62,14 @@ struct Sent {
   std::vector<Bytes> packets;  // in send order
   size_t bursts = 0;           // SendBurst calls
   size_t in_place_calls = 0;   // SendProbes calls
+  std::vector<bool> kernels;   // per SendProbes call: whether its builder ran the kernels
 };
 
 // Takes at most 5 probes per call, so the session has to retry.
 class RecordingSender : public capture::PacketSender, public capture::ProbeBurstSender {
  public:
-  RecordingSender(Sent* sent, bool in_place) : sent_(sent), in_place_(in_place) {}
+  RecordingSender(Sent* sent, bool in_place, bool user_space_bound = false)
+      : sent_(sent), in_place_(in_place), user_space_bound_(user_space_bound) {}
   capture::BurstResult SendBurst(std::span<const capture::OutgoingPacket> packets) override {
     ++sent_->bursts;
     size_t n = std::min<size_t>(packets.size(), 5);
@@ -78,6 +81,7 @@ class RecordingSender : public capture::PacketSender, public capture::ProbeBurst
   size_t SendProbes(const probe::ProbeBuilder& builder, std::span<const probe::ProbeSpec> specs,
                     int64_t send_us) override {
     ++sent_->in_place_calls;
+    sent_->kernels.push_back(builder.uses_kernels());
     size_t n = std::min<size_t>(specs.size(), 5);
     for (size_t i = 0; i < n; ++i) {
       uint8_t buffer[probe::kMaxProbeLen];
@@ -87,16 +91,19 @@ class RecordingSender : public capture::PacketSender, public capture::ProbeBurst
     return n;
   }
   capture::ProbeBurstSender* AsProbeBurstSender() override { return in_place_ ? this : nullptr; }
+  bool UserSpaceBound() const override { return user_space_bound_; }
   std::vector<int64_t> send_times;
 
  private:
   Sent* sent_;
   bool in_place_;
+  bool user_space_bound_;
 };
 
 // Sends every probe of Probes(kProbes) in order (one thread, no permutation) and checks the
 // count; returns what the fake sender saw.
-Sent RunSession(bool in_place, capture::PcapWriter* evidence, std::vector<int64_t>* times) {
+Sent RunSession(bool in_place, capture::PcapWriter* evidence, std::vector<int64_t>* times,
+                ProbeKernels kernels = ProbeKernels::kAuto, bool user_space_bound = false) {
   probe::ProbeCodec codec(TestKey());
   Sent sent;
   RecordingSender* sender = nullptr;
@@ -104,12 +111,13 @@ Sent RunSession(bool in_place, capture::PcapWriter* evidence, std::vector<int64_
   config.sources.v4 = wire::IpAddress::V4(kSource);
   config.drop_privileges = false;
   config.evidence = evidence;
+  config.probe_kernels = kernels;
   config.backend.make_capture =
       [](const std::string&) -> absl::StatusOr<std::unique_ptr<capture::FrameSource>> {
     return std::make_unique<SilentCapture>();
   };
   config.backend.make_sender = [&]() -> absl::StatusOr<std::unique_ptr<capture::PacketSender>> {
-    auto fake = std::make_unique<RecordingSender>(&sent, in_place);
+    auto fake = std::make_unique<RecordingSender>(&sent, in_place, user_space_bound);
     sender = fake.get();
     return std::unique_ptr<capture::PacketSender>(std::move(fake));
   };
@@ -145,6 +153,27 @@ TEST(ProbeSessionTest, InPlaceSendersGetSpecsAndRetriesKeepTheSendTime) {
   }
   // A batch of 64 is taken 5 at a time: its retries carry the batch's send time.
   for (size_t i = 1; i < 5; ++i) EXPECT_EQ(times[i], times[0]);
+}
+
+// --probe-kernels: auto builds with the AVX-512 kernels (where the CPU has them) for a
+// backend bound by user space only; avx512 and scalar hold whatever the backend.
+TEST(ProbeSessionTest, ProbeKernelsFollowTheModeAndTheBackend) {
+  const bool cpu = probe::Probe4KernelSupported();
+  struct Case {
+    ProbeKernels mode;
+    bool user_space_bound;
+    bool kernels;
+  };
+  for (const Case& c :
+       {Case{ProbeKernels::kAuto, true, cpu}, Case{ProbeKernels::kAuto, false, false},
+        Case{ProbeKernels::kAvx512, false, cpu}, Case{ProbeKernels::kScalar, true, false}}) {
+    SCOPED_TRACE(testing::Message() << "mode " << static_cast<int>(c.mode) << ", user-space bound "
+                                    << c.user_space_bound);
+    Sent sent = RunSession(/*in_place=*/true, nullptr, nullptr, c.mode, c.user_space_bound);
+    ASSERT_FALSE(sent.kernels.empty());
+    for (bool kernels : sent.kernels) EXPECT_EQ(kernels, c.kernels);
+    EXPECT_EQ(sent.packets.size(), kProbes);  // the same probes either way
+  }
 }
 
 TEST(ProbeSessionTest, PacketSendersGetBuiltPackets) {
