@@ -11,9 +11,12 @@
 #   NS_B (sink)    b0 198.18.0.2/24, nftables netdev ingress drops everything
 # (bench_veth_sink in bench_lib.sh; the same sink as bench/tx_vs_peers.sh.)
 #
-# Per round, alternating which goes first: the floor for SECONDS, then
+# Per round, rotating which goes first: the floor for SECONDS,
 #   cutpoint scan --tx afxdp --sender-threads 1 --rate max --cooldown 0 -p 25-N 198.19.0.0/16
-# with enough ports that it sends for about SECONDS at the floor's rate so far.
+# with enough ports that it sends for about SECONDS at the floor's rate so far (its default
+# --probe-kernels auto: the scalar builder on this kernel-bound backend), and the same
+# command with --probe-kernels avx512 ("avx512", where the CPU has the kernels): what auto
+# chooses against is measured in the same run. The target applies to the default command.
 # Packets DELIVERED = b0's rx_packets delta; the send window = first to last increase of
 # that counter seen by a watcher in the sink namespace (5 ms samples), so start-up and
 # teardown count for neither. Mpps = delivered / window; the ratio is of the medians. Wall
@@ -114,25 +117,38 @@ PY
 }
 
 run_floor() { measure floor "$1" "$FLOOR" a0 "$BENCH_SINK_MAC" "$SECS" 64 0; }
+# run_cutpoint NAME ROUND [EXTRA FLAGS...]
 run_cutpoint() {
-  local nports
+  local name=$1 round=$2 nports
+  shift 2
   nports=$(ports_for_floor_rate)
-  measure cutpoint "$1" "$CUTPOINT" scan --allow-reserved 198.18.0.0/15 --rate max --cooldown 0 -q \
-    -o /dev/null -i a0 -S 198.18.0.1 -p "25-$((25 + nports - 1))" --tx afxdp --sender-threads 1 \
-    --key-file "$WORK/key" 198.19.0.0/16
+  measure "$name" "$round" "$CUTPOINT" scan --allow-reserved 198.18.0.0/15 --rate max \
+    --cooldown 0 -q -o /dev/null -i a0 -S 198.18.0.1 -p "25-$((25 + nports - 1))" --tx afxdp \
+    --sender-threads 1 --key-file "$WORK/key" "$@" 198.19.0.0/16
 }
+run_tool() {
+  case $1 in
+    floor) run_floor "$2" ;;
+    cutpoint) run_cutpoint cutpoint "$2" ;;
+    avx512) run_cutpoint avx512 "$2" --probe-kernels avx512 ;;
+  esac
+}
+TOOLS=(floor cutpoint)
+# --probe-kernels avx512 is refused where the CPU lacks what the kernels use.
+cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+kernels_here=1
+for flag in avx512f avx512dq avx512bw avx512vl avx512_vbmi2 vaes popcnt; do
+  [[ $cpu_flags == *" $flag "* ]] || kernels_here=0
+done
+(( kernels_here )) && TOOLS+=(avx512)
 
 echo "tool,round,delivered,window_s,wall_s,exit" >"$CSV"
 echo "machine: $(nproc) cores, $(uname -r), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cutpoint: $("$CUTPOINT" --version 2>/dev/null | head -1); $SECS s per run, $ROUNDS rounds"
 for ((round = 1; round <= ROUNDS; round++)); do
-  if (( round % 2 == 1 )); then
-    run_floor "$round"
-    run_cutpoint "$round"
-  else
-    run_cutpoint "$round"
-    run_floor "$round"
-  fi
+  for ((k = 0; k < ${#TOOLS[@]}; k++)); do
+    run_tool "${TOOLS[$(((round - 1 + k) % ${#TOOLS[@]}))]}" "$round"
+  done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -142,13 +158,18 @@ rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["exit"] == "0" and flo
 def rates(tool, key):
     return [int(r["delivered"]) / float(r[key]) / 1e6 for r in rows if r["tool"] == tool]
 med = {}
-for tool in ("floor", "cutpoint"):
+for tool in ("floor", "cutpoint", "avx512"):
     w, a = rates(tool, "window_s"), rates(tool, "wall_s")
     if not w:
+        if tool == "avx512":
+            continue  # not measured: the CPU lacks the kernels
         print(f"{tool}: no successful run"); sys.exit(1)
     med[tool] = (statistics.median(w), statistics.median(a))
     print(f"{tool:8} median {med[tool][0]:.3f} Mpps (runs {', '.join(f'{x:.3f}' for x in w)}); "
           f"wall {med[tool][1]:.3f} Mpps")
+if "avx512" in med:
+    print(f"--probe-kernels avx512 / floor: {med['avx512'][0] / med['floor'][0]:.2f} (window); "
+          f"the default (auto: scalar here) / avx512: {med['cutpoint'][0] / med['avx512'][0]:.2f}")
 ratio = med["cutpoint"][0] / med["floor"][0]
 print(f"cutpoint / floor: {ratio:.2f} (window), {med['cutpoint'][1] / med['floor'][1]:.2f} (wall); "
       f"target >= 0.90: {'met' if ratio >= 0.9 else 'NOT met'}")
