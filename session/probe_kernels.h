@@ -3,7 +3,7 @@
 // (engine/probe/probe4_kernel.h, 8 probes at a time) or the scalar path; the bytes are the
 // same. The kernels pay where user space bounds the rate (DPDK). Where the kernel does most
 // of the work per packet (raw socket, AF_PACKET, AF_XDP copy mode: several hundred ns each),
-// the scalar path sent 4-7% more on the bench veth sink, side by side in one run, although
+// the scalar path sent 3-7% more on the bench veth sink, alternating in one run, although
 // it spends more time in user space (bench/README.md, "probe kernels"); so `auto` chooses
 // by the backend.
 #ifndef CUTPOINT_SESSION_PROBE_KERNELS_H_
